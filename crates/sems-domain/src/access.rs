@@ -1,0 +1,454 @@
+//! The access rule of sems, decided in one place.
+//!
+//! A record belongs to one party. A person may act on it when one of their *relations* to the
+//! record is granted the action by one of their roles, their clearance covers the record's
+//! classification, and, for a need-to-know record, they were named on it (in person or
+//! through a need-to-know group). Everything else is denied.
+//!
+//! [`decide`] answers for one record in memory. The storage layer's access filter turns the
+//! very same [`grants`] table into a SQL condition for lists, so a list and a read can never
+//! disagree; the storage test suite checks that as a matrix on both engines.
+
+use crate::classification::clearance_covers;
+use crate::role::Role;
+use serde::Serialize;
+
+/// The kinds of record the access rule knows. Each later module adds its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Party,
+    Site,
+    Person,
+    Nomination,
+    NeedToKnowGroup,
+    AuditEntry,
+    /// A record kind used only by the access-rule test matrix: it exercises markings,
+    /// distribution and need-to-know, which the platform's own records do not use.
+    TestRecord,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Party => "party",
+            RecordKind::Site => "site",
+            RecordKind::Person => "person",
+            RecordKind::Nomination => "nomination",
+            RecordKind::NeedToKnowGroup => "need_to_know_group",
+            RecordKind::AuditEntry => "audit_entry",
+            RecordKind::TestRecord => "test_record",
+        }
+    }
+}
+
+/// What a person wants to do with a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [Action::Read, Action::Create, Action::Update, Action::Delete];
+
+    pub fn is_write(self) -> bool {
+        self != Action::Read
+    }
+}
+
+/// How a person stands to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relation {
+    /// Their party owns the record.
+    Owner,
+    /// The record is their own person record.
+    OwnPerson,
+    /// They belong to the authority and the record belongs to an organisation.
+    Oversight,
+    /// As `Oversight`, and they are assigned to oversee the owning organisation.
+    AssignedOversight,
+    /// The record was distributed to their party, a group they are in, or to them.
+    Recipient,
+    /// They are the deployment's administrator (whatever the owning party).
+    Deployment,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 6] = [
+        Relation::Owner,
+        Relation::OwnPerson,
+        Relation::Oversight,
+        Relation::AssignedOversight,
+        Relation::Recipient,
+        Relation::Deployment,
+    ];
+}
+
+/// Who is asking: resolved once per request from the session or API token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub person_id: i64,
+    pub party_id: i64,
+    pub party_is_authority: bool,
+    pub roles: Vec<Role>,
+    /// Rank of the person's clearance in the classification scheme.
+    pub clearance: i64,
+    /// Need-to-know groups the person is a member of.
+    pub groups: Vec<i64>,
+    /// Organisations this person is assigned to oversee (inspectors).
+    pub oversees: Vec<i64>,
+    /// Set for API tokens issued read-only: such a token may never write.
+    pub read_only: bool,
+}
+
+impl Subject {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// To whom a record was explicitly distributed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Distribution {
+    pub parties: Vec<i64>,
+    pub groups: Vec<i64>,
+    pub persons: Vec<i64>,
+}
+
+/// What the rule needs to know about a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordMeta {
+    pub kind: RecordKind,
+    pub owner_party_id: i64,
+    /// Whether the owning party is the authority (oversight only reaches organisations).
+    pub owner_is_authority: bool,
+    /// For person records: the person's id (their own record is theirs to read).
+    pub person_id: Option<i64>,
+    pub classification: i64,
+    pub need_to_know: bool,
+    pub distribution: Distribution,
+}
+
+impl RecordMeta {
+    /// A record of the platform (not marked, not need-to-know, not distributed).
+    pub fn plain(kind: RecordKind, owner_party_id: i64, owner_is_authority: bool) -> Self {
+        Self {
+            kind,
+            owner_party_id,
+            owner_is_authority,
+            person_id: None,
+            classification: 0,
+            need_to_know: false,
+            distribution: Distribution::default(),
+        }
+    }
+}
+
+/// Why a request was refused; shown to the person in plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// No relation of theirs to the record is granted the action by any of their roles.
+    NotPermitted,
+    /// Their clearance does not cover the record's classification.
+    Clearance,
+    /// The record is need-to-know and they were not named on it.
+    NeedToKnow,
+    /// The API token is read-only.
+    ReadOnlyToken,
+}
+
+impl Denial {
+    pub fn message(self) -> &'static str {
+        match self {
+            Denial::NotPermitted => "your roles do not allow this action on this record",
+            Denial::Clearance => "your clearance does not cover this record's classification",
+            Denial::NeedToKnow => "this record is need-to-know and you are not named on it",
+            Denial::ReadOnlyToken => "this API token is read-only",
+        }
+    }
+}
+
+/// The permission table: does `role`, standing in `relation` to a record of `kind`, grant
+/// `action`? Deny by default: only what is written here is allowed.
+pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) -> bool {
+    use Action::*;
+    use RecordKind as K;
+    use Relation as R;
+    use Role::*;
+
+    let org_reader = matches!(
+        role,
+        AccountableExecutive
+            | SecurityManager
+            | SecurityAnalyst
+            | QualityAuditor
+            | TrainingOfficer
+            | Viewer
+    );
+    let org_leader = matches!(role, AccountableExecutive | SecurityManager);
+    let authority = matches!(
+        role,
+        Director | Inspector | PolicyOfficer | IntelligenceAnalyst
+    );
+
+    match (kind, relation) {
+        // The administrator manages parties, sites, people and groups of every party, and
+        // reads nothing else: administering accounts gives no access to security content.
+        (K::Party | K::Site | K::Person | K::NeedToKnowGroup, R::Deployment) => {
+            role == Administrator
+        }
+        (_, R::Deployment) => false,
+
+        (K::Party, R::Owner) => action == Read && role != Administrator,
+        (K::Party, R::Oversight | R::AssignedOversight) => action == Read && authority,
+
+        (K::Site, R::Owner) => match action {
+            Read => role != Administrator,
+            Create | Update | Delete => org_leader || role == Director,
+        },
+        (K::Site, R::Oversight | R::AssignedOversight) => action == Read && authority,
+
+        (K::Person, R::OwnPerson) => action == Read,
+        (K::Person, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update | Delete => org_leader || role == Director,
+        },
+        (K::Person, R::Oversight | R::AssignedOversight) => {
+            action == Read && matches!(role, Director | Inspector)
+        }
+
+        // Every member of an organisation may know who its nominated persons are; the
+        // authority sees every organisation's nominations.
+        (K::Nomination, R::Owner) => match action {
+            Read => role != Administrator,
+            Create | Update | Delete => org_leader,
+        },
+        (K::Nomination, R::Oversight | R::AssignedOversight) => action == Read && authority,
+
+        (K::NeedToKnowGroup, R::Owner) => match action {
+            Read => org_leader || role == Director || role == IntelligenceAnalyst,
+            Create | Update | Delete => org_leader || role == Director,
+        },
+
+        // The audit trail is read by the organisation's quality auditor and accountable
+        // executive, the authority's director, and an inspector for the organisations they
+        // oversee. Nobody writes it through the access rule: only services append to it.
+        (K::AuditEntry, R::Owner) => {
+            action == Read && matches!(role, QualityAuditor | AccountableExecutive | Director)
+        }
+        (K::AuditEntry, R::Oversight) => action == Read && role == Director,
+        (K::AuditEntry, R::AssignedOversight) => action == Read && role == Inspector,
+
+        (K::TestRecord, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update => org_leader || matches!(role, SecurityAnalyst | Director),
+            Delete => matches!(role, SecurityManager | Director),
+        },
+        (K::TestRecord, R::Oversight | R::AssignedOversight) => {
+            action == Read && matches!(role, Director | Inspector)
+        }
+        (K::TestRecord, R::Recipient) => action == Read && role != Administrator,
+
+        _ => false,
+    }
+}
+
+/// The relations `subject` has to `record`.
+pub fn relations(subject: &Subject, record: &RecordMeta) -> Vec<Relation> {
+    let mut out = Vec::with_capacity(3);
+    if record.owner_party_id == subject.party_id {
+        out.push(Relation::Owner);
+    }
+    if record.kind == RecordKind::Person && record.person_id == Some(subject.person_id) {
+        out.push(Relation::OwnPerson);
+    }
+    if subject.party_is_authority && !record.owner_is_authority {
+        out.push(Relation::Oversight);
+        if subject.oversees.contains(&record.owner_party_id) {
+            out.push(Relation::AssignedOversight);
+        }
+    }
+    if is_named(subject, &record.distribution)
+        || record.distribution.parties.contains(&subject.party_id)
+    {
+        out.push(Relation::Recipient);
+    }
+    if subject.has_role(Role::Administrator) {
+        out.push(Relation::Deployment);
+    }
+    out
+}
+
+/// Whether the record was distributed to the person or to one of their groups.
+fn is_named(subject: &Subject, distribution: &Distribution) -> bool {
+    distribution.persons.contains(&subject.person_id)
+        || distribution
+            .groups
+            .iter()
+            .any(|g| subject.groups.contains(g))
+}
+
+/// The relations in which at least one of the subject's roles is granted `action` on `kind`.
+/// The storage filter uses this to build its SQL condition.
+pub fn granted_relations(subject: &Subject, kind: RecordKind, action: Action) -> Vec<Relation> {
+    Relation::ALL
+        .into_iter()
+        .filter(|rel| subject.roles.iter().any(|r| grants(*r, kind, action, *rel)))
+        .collect()
+}
+
+/// The one decision: may `subject` do `action` on `record`?
+pub fn decide(subject: &Subject, action: Action, record: &RecordMeta) -> Result<(), Denial> {
+    if subject.read_only && action.is_write() {
+        return Err(Denial::ReadOnlyToken);
+    }
+    let granted = granted_relations(subject, record.kind, action);
+    let permitted = relations(subject, record)
+        .into_iter()
+        .any(|rel| granted.contains(&rel));
+    if !permitted {
+        return Err(Denial::NotPermitted);
+    }
+    if !clearance_covers(subject.clearance, record.classification) {
+        return Err(Denial::Clearance);
+    }
+    if record.need_to_know && !is_named(subject, &record.distribution) {
+        return Err(Denial::NeedToKnow);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AUTHORITY: i64 = 1;
+    const AIRPORT: i64 = 2;
+    const CARRIER: i64 = 3;
+
+    fn subject(party: i64, roles: &[Role]) -> Subject {
+        Subject {
+            person_id: 100 + party,
+            party_id: party,
+            party_is_authority: party == AUTHORITY,
+            roles: roles.to_vec(),
+            clearance: 1,
+            groups: vec![],
+            oversees: vec![],
+            read_only: false,
+        }
+    }
+
+    fn record(kind: RecordKind, owner: i64) -> RecordMeta {
+        RecordMeta::plain(kind, owner, owner == AUTHORITY)
+    }
+
+    #[test]
+    fn deny_by_default_without_roles() {
+        let s = subject(AIRPORT, &[]);
+        for action in Action::ALL {
+            assert_eq!(
+                decide(&s, action, &record(RecordKind::Site, AIRPORT)),
+                Err(Denial::NotPermitted)
+            );
+        }
+    }
+
+    #[test]
+    fn another_organisation_is_out_of_reach() {
+        let sm = subject(AIRPORT, &[Role::SecurityManager]);
+        assert!(decide(&sm, Action::Read, &record(RecordKind::Site, AIRPORT)).is_ok());
+        assert!(decide(&sm, Action::Read, &record(RecordKind::Site, CARRIER)).is_err());
+        assert!(decide(&sm, Action::Read, &record(RecordKind::Nomination, CARRIER)).is_err());
+    }
+
+    #[test]
+    fn authority_sees_every_nomination_but_cannot_change_it() {
+        let inspector = subject(AUTHORITY, &[Role::Inspector]);
+        let n = record(RecordKind::Nomination, CARRIER);
+        assert!(decide(&inspector, Action::Read, &n).is_ok());
+        assert!(decide(&inspector, Action::Update, &n).is_err());
+    }
+
+    #[test]
+    fn inspector_reads_the_audit_trail_only_of_organisations_they_oversee() {
+        let mut inspector = subject(AUTHORITY, &[Role::Inspector]);
+        let entry = record(RecordKind::AuditEntry, AIRPORT);
+        assert!(decide(&inspector, Action::Read, &entry).is_err());
+        inspector.oversees = vec![AIRPORT];
+        assert!(decide(&inspector, Action::Read, &entry).is_ok());
+        let director = subject(AUTHORITY, &[Role::Director]);
+        assert!(decide(&director, Action::Read, &entry).is_ok());
+    }
+
+    #[test]
+    fn staff_cannot_browse_the_directory_but_sees_themselves() {
+        let staff = subject(AIRPORT, &[Role::Staff]);
+        let mut other = record(RecordKind::Person, AIRPORT);
+        other.person_id = Some(999);
+        assert!(decide(&staff, Action::Read, &other).is_err());
+        let mut me = record(RecordKind::Person, AIRPORT);
+        me.person_id = Some(staff.person_id);
+        assert!(decide(&staff, Action::Read, &me).is_ok());
+        assert!(decide(&staff, Action::Update, &me).is_err());
+    }
+
+    #[test]
+    fn clearance_and_need_to_know_narrow_what_roles_allow() {
+        let mut analyst = subject(AIRPORT, &[Role::SecurityAnalyst]);
+        let mut r = record(RecordKind::TestRecord, AIRPORT);
+        r.classification = 2;
+        assert_eq!(decide(&analyst, Action::Read, &r), Err(Denial::Clearance));
+        analyst.clearance = 2;
+        assert!(decide(&analyst, Action::Read, &r).is_ok());
+        r.need_to_know = true;
+        assert_eq!(decide(&analyst, Action::Read, &r), Err(Denial::NeedToKnow));
+        r.distribution.groups = vec![7];
+        analyst.groups = vec![7];
+        assert!(decide(&analyst, Action::Read, &r).is_ok());
+    }
+
+    #[test]
+    fn distribution_to_a_party_grants_reading_only() {
+        let viewer = subject(CARRIER, &[Role::Viewer]);
+        let mut r = record(RecordKind::TestRecord, AIRPORT);
+        assert!(decide(&viewer, Action::Read, &r).is_err());
+        r.distribution.parties = vec![CARRIER];
+        assert!(decide(&viewer, Action::Read, &r).is_ok());
+        assert!(decide(&viewer, Action::Update, &r).is_err());
+    }
+
+    #[test]
+    fn read_only_tokens_never_write() {
+        let mut sm = subject(AIRPORT, &[Role::SecurityManager]);
+        sm.read_only = true;
+        let site = record(RecordKind::Site, AIRPORT);
+        assert!(decide(&sm, Action::Read, &site).is_ok());
+        assert_eq!(
+            decide(&sm, Action::Update, &site),
+            Err(Denial::ReadOnlyToken)
+        );
+    }
+
+    #[test]
+    fn administrator_manages_accounts_but_reads_no_security_content() {
+        let admin = subject(AUTHORITY, &[Role::Administrator]);
+        assert!(decide(&admin, Action::Create, &record(RecordKind::Person, CARRIER)).is_ok());
+        assert!(decide(
+            &admin,
+            Action::Read,
+            &record(RecordKind::TestRecord, CARRIER)
+        )
+        .is_err());
+        assert!(decide(
+            &admin,
+            Action::Read,
+            &record(RecordKind::AuditEntry, CARRIER)
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! The pure domain of sems: the words of aviation security management as types and rules.
+//!
+//! Nothing here does IO. Storage, services and the web layer build on these types, so a
+//! change to a template or a query never rebuilds the rules, and the rules are unit-tested
+//! without a database.
+
+pub mod access;
+pub mod audit;
+pub mod classification;
+pub mod error;
+pub mod nomination;
+pub mod page;
+pub mod party;
+pub mod password;
+pub mod person;
+pub mod role;
+pub mod site;
+pub mod totp;
+pub mod util;
+
+pub use error::ValidationError;

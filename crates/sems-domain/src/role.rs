@@ -1,0 +1,200 @@
+//! Roles a person holds within their party.
+
+use crate::ValidationError;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    // Organisation roles.
+    AccountableExecutive,
+    SecurityManager,
+    SecurityAnalyst,
+    QualityAuditor,
+    TrainingOfficer,
+    Staff,
+    Viewer,
+    // Authority roles.
+    Director,
+    Inspector,
+    PolicyOfficer,
+    IntelligenceAnalyst,
+    // The deployment's administrator: manages parties and accounts, not security content.
+    Administrator,
+}
+
+/// Which side of the authority–organisation boundary a role belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleSide {
+    Organisation,
+    Authority,
+    /// The administrator may belong to any party.
+    Deployment,
+}
+
+impl Role {
+    pub const ALL: [Role; 12] = [
+        Role::AccountableExecutive,
+        Role::SecurityManager,
+        Role::SecurityAnalyst,
+        Role::QualityAuditor,
+        Role::TrainingOfficer,
+        Role::Staff,
+        Role::Viewer,
+        Role::Director,
+        Role::Inspector,
+        Role::PolicyOfficer,
+        Role::IntelligenceAnalyst,
+        Role::Administrator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::AccountableExecutive => "accountable_executive",
+            Role::SecurityManager => "security_manager",
+            Role::SecurityAnalyst => "security_analyst",
+            Role::QualityAuditor => "quality_auditor",
+            Role::TrainingOfficer => "training_officer",
+            Role::Staff => "staff",
+            Role::Viewer => "viewer",
+            Role::Director => "director",
+            Role::Inspector => "inspector",
+            Role::PolicyOfficer => "policy_officer",
+            Role::IntelligenceAnalyst => "intelligence_analyst",
+            Role::Administrator => "administrator",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::AccountableExecutive => "Accountable executive",
+            Role::SecurityManager => "Security manager",
+            Role::SecurityAnalyst => "Security analyst",
+            Role::QualityAuditor => "Quality auditor",
+            Role::TrainingOfficer => "Training officer",
+            Role::Staff => "Staff",
+            Role::Viewer => "Viewer",
+            Role::Director => "Director",
+            Role::Inspector => "Inspector",
+            Role::PolicyOfficer => "Policy officer",
+            Role::IntelligenceAnalyst => "Intelligence analyst",
+            Role::Administrator => "Deployment administrator",
+        }
+    }
+
+    pub fn side(self) -> RoleSide {
+        match self {
+            Role::Director | Role::Inspector | Role::PolicyOfficer | Role::IntelligenceAnalyst => {
+                RoleSide::Authority
+            }
+            Role::Administrator => RoleSide::Deployment,
+            _ => RoleSide::Organisation,
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, ValidationError> {
+        let wanted = input.trim();
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == wanted)
+            .ok_or_else(|| ValidationError::new("roles", format!("unknown role '{wanted}'")))
+    }
+
+    /// Whether a person of a party of this kind may hold the role.
+    pub fn fits_party(self, party_is_authority: bool) -> bool {
+        match self.side() {
+            RoleSide::Deployment => true,
+            RoleSide::Authority => party_is_authority,
+            RoleSide::Organisation => !party_is_authority,
+        }
+    }
+
+    /// The roles a person of this party may be given, in display order.
+    pub fn for_party(party_is_authority: bool) -> Vec<Role> {
+        Self::ALL
+            .into_iter()
+            .filter(|r| r.fits_party(party_is_authority))
+            .collect()
+    }
+}
+
+/// The non-empty, de-duplicated set of roles a person holds, checked against their party.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSet(Vec<Role>);
+
+impl RoleSet {
+    pub fn parse<'a>(
+        inputs: impl IntoIterator<Item = &'a str>,
+        party_is_authority: bool,
+    ) -> Result<Self, ValidationError> {
+        let mut roles = Vec::new();
+        for input in inputs {
+            if input.trim().is_empty() {
+                continue;
+            }
+            let role = Role::parse(input)?;
+            if !role.fits_party(party_is_authority) {
+                let side = if party_is_authority {
+                    "the authority"
+                } else {
+                    "an organisation"
+                };
+                return Err(ValidationError::new(
+                    "roles",
+                    format!(
+                        "the role '{}' cannot be held by a person of {side}",
+                        role.label()
+                    ),
+                ));
+            }
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        if roles.is_empty() {
+            return Err(ValidationError::new("roles", "choose at least one role"));
+        }
+        roles.sort();
+        Ok(Self(roles))
+    }
+
+    pub fn from_stored(roles: Vec<Role>) -> Self {
+        Self(roles)
+    }
+
+    pub fn roles(&self) -> &[Role] {
+        &self.0
+    }
+
+    pub fn into_vec(self) -> Vec<Role> {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_must_fit_the_party() {
+        assert!(RoleSet::parse(["inspector"], false).is_err());
+        assert!(RoleSet::parse(["security_manager"], true).is_err());
+        assert!(RoleSet::parse(["administrator"], true).is_ok());
+        assert!(RoleSet::parse(["administrator"], false).is_ok());
+        assert!(RoleSet::parse([""], false).is_err());
+        assert!(RoleSet::parse(["pilot"], false).is_err());
+    }
+
+    #[test]
+    fn role_sets_are_deduplicated_and_sorted() {
+        let set = RoleSet::parse(["staff", "security_manager", "staff"], false).unwrap();
+        assert_eq!(set.roles(), &[Role::SecurityManager, Role::Staff]);
+    }
+
+    #[test]
+    fn every_role_round_trips() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Small helpers shared by the newtypes: trimming, length limits, control characters, dates.
+
+use crate::ValidationError;
+use time::{macros::format_description, Date};
+
+/// Trims `input` and checks it is between `min` and `max` characters with no control characters.
+pub fn bounded_text(
+    field: &'static str,
+    input: &str,
+    min: usize,
+    max: usize,
+) -> Result<String, ValidationError> {
+    let value = input.trim();
+    let len = value.chars().count();
+    if len < min {
+        return Err(if min == 1 {
+            ValidationError::new(field, "must not be empty")
+        } else {
+            ValidationError::new(field, format!("must be at least {min} characters"))
+        });
+    }
+    if len > max {
+        return Err(ValidationError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(ValidationError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Parses an ISO date (`YYYY-MM-DD`).
+pub fn parse_date(field: &'static str, input: &str) -> Result<Date, ValidationError> {
+    Date::parse(input.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| ValidationError::new(field, "must be a date written YYYY-MM-DD"))
+}
+
+pub fn format_date(date: Date) -> String {
+    date.format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_else(|_| date.to_string())
+}
+
+/// Formats milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM UTC` for people to read.
+pub fn format_timestamp(ms: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) {
+        Ok(t) => t
+            .format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+            ))
+            .unwrap_or_else(|_| ms.to_string()),
+        Err(_) => ms.to_string(),
+    }
+}
+
+/// Lowercase hexadecimal encoding.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 0xf) as usize] as char);
+    }
+    out
+}
+
+/// SHA-256 of `input` as lowercase hex: how sems stores secrets it only needs to recognise
+/// (session ids, API tokens, receipt codes), never the secrets themselves.
+pub fn sha256_hex(input: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(input))
+}
+
+/// Comparison whose time does not depend on where two secrets first differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_text_trims_and_limits() {
+        assert_eq!(
+            bounded_text("name", "  Terminal 1 ", 1, 20).unwrap(),
+            "Terminal 1"
+        );
+        assert!(bounded_text("name", "   ", 1, 20).is_err());
+        assert!(bounded_text("name", &"x".repeat(21), 1, 20).is_err());
+        assert!(bounded_text("name", "a\u{0}b", 1, 20).is_err());
+    }
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert!(parse_date("from", "2026-02-30").is_err());
+        assert!(parse_date("from", "2026-2-3").is_err());
+        assert_eq!(
+            format_date(parse_date("from", "2026-02-03").unwrap()),
+            "2026-02-03"
+        );
+    }
+
+    #[test]
+    fn hex_and_hash() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,182 @@
+//! Need-to-know groups and the distribution of records to parties, groups and people.
+
+use crate::access_filter::{filter, AccessColumns};
+use crate::sql::Sql;
+use crate::{now_ms, Conn, Result};
+use sems_domain::access::{Action, Distribution, RecordKind, Subject};
+use sems_domain::page::{Page, PageRequest};
+use serde::Serialize;
+use sqlx::Row;
+
+pub const ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::NeedToKnowGroup,
+    id: "g.id",
+    owner_party: "g.owner_party_id",
+    classification: None,
+    need_to_know: None,
+    person: None,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedToKnowGroup {
+    pub id: i64,
+    pub party_id: i64,
+    pub name: String,
+    pub description: String,
+    pub members: i64,
+}
+
+pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, description: &str) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO need_to_know_groups (owner_party_id, name, description, created_at_ms)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(party_id)
+    .bind(name)
+    .bind(description)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+const SELECT: &str = "SELECT g.id, g.owner_party_id, g.name, g.description, \
+     (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS members FROM need_to_know_groups g";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<NeedToKnowGroup> {
+    Ok(NeedToKnowGroup {
+        id: row.try_get("id")?,
+        party_id: row.try_get("owner_party_id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        members: row.try_get("members")?,
+    })
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<NeedToKnowGroup>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE g.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn list(
+    conn: &mut Conn,
+    subject: &Subject,
+    page: PageRequest,
+) -> Result<Page<NeedToKnowGroup>> {
+    let cond = filter(subject, Action::Read, &ACCESS);
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM need_to_know_groups g WHERE ");
+    count.append(&cond);
+    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
+    let mut select = Sql::new(&format!("{SELECT} WHERE "));
+    select
+        .append(&cond)
+        .push(" ORDER BY g.name, g.id LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let rows = select.query().fetch_all(&mut *conn).await?;
+    Ok(Page {
+        items: rows.iter().map(from_row).collect::<Result<_>>()?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
+
+pub async fn members(conn: &mut Conn, group_id: i64) -> Result<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT pe.id, pe.display_name FROM group_members m JOIN people pe ON pe.id = m.person_id
+         WHERE m.group_id = $1 ORDER BY pe.display_name, pe.id",
+    )
+    .bind(group_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("display_name")?)))
+        .collect()
+}
+
+pub async fn add_member(conn: &mut Conn, group_id: i64, person_id: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO group_members (group_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(group_id)
+    .bind(person_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_member(conn: &mut Conn, group_id: i64, person_id: i64) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND person_id = $2")
+        .bind(group_id)
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// To whom a record is distributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipient {
+    Party(i64),
+    Group(i64),
+    Person(i64),
+}
+
+pub async fn distribute(
+    conn: &mut Conn,
+    kind: RecordKind,
+    record_id: i64,
+    to: Recipient,
+) -> Result<i64> {
+    let (party, group, person) = match to {
+        Recipient::Party(id) => (Some(id), None, None),
+        Recipient::Group(id) => (None, Some(id), None),
+        Recipient::Person(id) => (None, None, Some(id)),
+    };
+    let row = sqlx::query(
+        "INSERT INTO distributions (record_kind, record_id, party_id, group_id, person_id, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(record_id)
+    .bind(party)
+    .bind(group)
+    .bind(person)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// The distribution of one record, for [`sems_domain::access::decide`].
+pub async fn distribution_of(
+    conn: &mut Conn,
+    kind: RecordKind,
+    record_id: i64,
+) -> Result<Distribution> {
+    let rows = sqlx::query(
+        "SELECT party_id, group_id, person_id FROM distributions WHERE record_kind = $1 AND record_id = $2",
+    )
+    .bind(kind.as_str())
+    .bind(record_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut d = Distribution::default();
+    for row in rows {
+        if let Some(p) = row.try_get::<Option<i64>, _>("party_id")? {
+            d.parties.push(p);
+        }
+        if let Some(g) = row.try_get::<Option<i64>, _>("group_id")? {
+            d.groups.push(g);
+        }
+        if let Some(p) = row.try_get::<Option<i64>, _>("person_id")? {
+            d.persons.push(p);
+        }
+    }
+    Ok(d)
+}

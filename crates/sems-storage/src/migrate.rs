@@ -1,0 +1,84 @@
+//! Migrations: one SQL script per engine and version, with the same meaning on both.
+//! Applied in order at start, each in its own transaction, recorded in `sems_migrations`.
+
+use crate::{now_ms, Engine, Result, Store, StoreError};
+use sqlx::Row;
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "platform",
+    sqlite: include_str!("../migrations/sqlite/0001_platform.sql"),
+    postgres: include_str!("../migrations/postgres/0001_platform.sql"),
+}];
+
+/// The newest schema version this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+/// Applies the migrations not yet applied; returns how many were applied.
+pub async fn run(store: &Store) -> Result<usize> {
+    let mut conn = store.read().await?;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS sems_migrations (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at_ms BIGINT NOT NULL
+        )",
+    )
+    .execute(&mut *conn)
+    .await?;
+    drop(conn);
+    let current = current_version(store).await?;
+    if current > latest_version() {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known: latest_version(),
+        });
+    }
+    let mut applied = 0;
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let script = match store.engine() {
+            Engine::Sqlite => m.sqlite,
+            Engine::Postgres => m.postgres,
+        };
+        let mut tx = store.write().await?;
+        let fail = |source| StoreError::Migration {
+            version: m.version,
+            name: m.name,
+            source,
+        };
+        sqlx::raw_sql(script)
+            .execute(tx.conn())
+            .await
+            .map_err(fail)?;
+        sqlx::query(
+            "INSERT INTO sems_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await
+        .map_err(fail)?;
+        tx.commit().await?;
+        applied += 1;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+    }
+    Ok(applied)
+}
+
+pub async fn current_version(store: &Store) -> Result<i64> {
+    let mut conn = store.read().await?;
+    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM sems_migrations")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get::<i64, _>("v")?)
+}

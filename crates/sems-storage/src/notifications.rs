@@ -1,0 +1,75 @@
+//! Notifications shown on a person's home page.
+
+use crate::{now_ms, Conn, Result};
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub message: String,
+    pub link: String,
+    pub created_at_ms: i64,
+    pub read: bool,
+}
+
+pub async fn insert(conn: &mut Conn, person_ids: &[i64], message: &str, link: &str) -> Result<()> {
+    let now = now_ms();
+    for person in person_ids {
+        sqlx::query(
+            "INSERT INTO notifications (person_id, message, link, created_at_ms) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(*person)
+        .bind(message)
+        .bind(link)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The newest notifications of a person, unread first.
+pub async fn for_person(conn: &mut Conn, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
+    let rows = sqlx::query(
+        "SELECT id, message, link, created_at_ms, read_at_ms FROM notifications WHERE person_id = $1
+         ORDER BY (CASE WHEN read_at_ms IS NULL THEN 0 ELSE 1 END), created_at_ms DESC, id DESC LIMIT $2",
+    )
+    .bind(person_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Notification {
+                id: r.try_get("id")?,
+                message: r.try_get("message")?,
+                link: r.try_get("link")?,
+                created_at_ms: r.try_get("created_at_ms")?,
+                read: r.try_get::<Option<i64>, _>("read_at_ms")?.is_some(),
+            })
+        })
+        .collect()
+}
+
+pub async fn unread_count(conn: &mut Conn, person_id: i64) -> Result<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1 AND read_at_ms IS NULL",
+    )
+    .bind(person_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?)
+}
+
+/// Marks a person's notifications read; only their own.
+pub async fn mark_all_read(conn: &mut Conn, person_id: i64) -> Result<u64> {
+    let r = sqlx::query(
+        "UPDATE notifications SET read_at_ms = $1 WHERE person_id = $2 AND read_at_ms IS NULL",
+    )
+    .bind(now_ms())
+    .bind(person_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected())
+}

@@ -1,0 +1,148 @@
+//! Parties: the authority and the organisations.
+
+use crate::access_filter::{filter, AccessColumns};
+use crate::sql::{like_pattern, Sql};
+use crate::{now_ms, Conn, Result};
+use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::party::PartyKind;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub const ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::Party,
+    id: "p.id",
+    owner_party: "p.id",
+    classification: None,
+    need_to_know: None,
+    person: None,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Party {
+    pub id: i64,
+    pub kind: PartyKind,
+    pub name: String,
+    pub code: String,
+    pub active: bool,
+    pub created_at_ms: i64,
+}
+
+pub(crate) fn decode_error(message: String) -> sqlx::Error {
+    sqlx::Error::Decode(message.into())
+}
+
+fn from_row(row: &AnyRow) -> Result<Party> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Party {
+        id: row.try_get("id")?,
+        kind: PartyKind::parse(&kind).map_err(|e| decode_error(e.to_string()))?,
+        name: row.try_get("name")?,
+        code: row.try_get("code")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        created_at_ms: row.try_get("created_at_ms")?,
+    })
+}
+
+const COLUMNS: &str = "p.id, p.kind, p.name, p.code, p.active, p.created_at_ms";
+
+pub async fn insert(conn: &mut Conn, kind: PartyKind, name: &str, code: &str) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO parties (kind, name, code, active, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, 1, $4, $4) RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(name)
+    .bind(code)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn update(conn: &mut Conn, id: i64, name: &str, code: &str, active: bool) -> Result<()> {
+    sqlx::query(
+        "UPDATE parties SET name = $1, code = $2, active = $3, updated_at_ms = $4 WHERE id = $5",
+    )
+    .bind(name)
+    .bind(code)
+    .bind(i64::from(active))
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Party>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM parties p WHERE p.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Party>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM parties p WHERE p.code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn authority(conn: &mut Conn) -> Result<Option<Party>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM parties p WHERE p.kind = 'authority'"
+    ))
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartyFilter {
+    pub search: Option<String>,
+    pub kind: Option<PartyKind>,
+}
+
+/// The parties `subject` may read, by name.
+pub async fn list(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &PartyFilter,
+    page: PageRequest,
+) -> Result<Page<Party>> {
+    let mut cond = filter(subject, Action::Read, &ACCESS);
+    if let Some(search) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        let pattern = like_pattern(search);
+        cond.push(" AND (LOWER(p.name) LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR LOWER(p.code) LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(kind) = f.kind {
+        cond.push(" AND p.kind = ").bind(kind.as_str());
+    }
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM parties p WHERE ");
+    count.append(&cond);
+    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
+    let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM parties p WHERE "));
+    select
+        .append(&cond)
+        .push(" ORDER BY p.kind = 'authority' DESC, p.name, p.id LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let rows = select.query().fetch_all(&mut *conn).await?;
+    Ok(Page {
+        items: rows.iter().map(from_row).collect::<Result<_>>()?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}

@@ -1,0 +1,150 @@
+//! Server-side sessions (shared by every node through the database) and sign-in throttling.
+
+use crate::{Conn, Result};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub person_id: i64,
+    pub csrf_token: String,
+    pub mfa_pending: bool,
+    pub created_at_ms: i64,
+    pub last_seen_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+pub async fn insert(
+    conn: &mut Conn,
+    id_hash: &str,
+    person_id: i64,
+    csrf_token: &str,
+    mfa_pending: bool,
+    now_ms: i64,
+    expires_at_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, person_id, csrf_token, mfa_pending, created_at_ms, last_seen_ms, expires_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
+    )
+    .bind(id_hash)
+    .bind(person_id)
+    .bind(csrf_token)
+    .bind(i64::from(mfa_pending))
+    .bind(now_ms)
+    .bind(expires_at_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, id_hash: &str) -> Result<Option<SessionRow>> {
+    let row = sqlx::query(
+        "SELECT person_id, csrf_token, mfa_pending, created_at_ms, last_seen_ms, expires_at_ms
+         FROM sessions WHERE id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(SessionRow {
+        person_id: row.try_get("person_id")?,
+        csrf_token: row.try_get("csrf_token")?,
+        mfa_pending: row.try_get::<i64, _>("mfa_pending")? != 0,
+        created_at_ms: row.try_get("created_at_ms")?,
+        last_seen_ms: row.try_get("last_seen_ms")?,
+        expires_at_ms: row.try_get("expires_at_ms")?,
+    }))
+}
+
+pub async fn touch(conn: &mut Conn, id_hash: &str, now_ms: i64, expires_at_ms: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_ms = $1, expires_at_ms = $2 WHERE id_hash = $3")
+        .bind(now_ms)
+        .bind(expires_at_ms)
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn complete_mfa(conn: &mut Conn, id_hash: &str) -> Result<()> {
+    sqlx::query("UPDATE sessions SET mfa_pending = 0 WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut Conn, id_hash: &str) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Ends every session of a person except `keep` (after a password change or deactivation).
+pub async fn delete_for_person(conn: &mut Conn, person_id: i64, keep: Option<&str>) -> Result<u64> {
+    let r = sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND id_hash <> $2")
+        .bind(person_id)
+        .bind(keep.unwrap_or(""))
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+pub async fn delete_expired(conn: &mut Conn, now_ms: i64) -> Result<u64> {
+    let r = sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1")
+        .bind(now_ms)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Failed sign-ins counted per user name (known or not), so guessing is throttled alike.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Throttle {
+    pub failures: i64,
+    pub first_failure_ms: i64,
+    pub locked_until_ms: i64,
+}
+
+pub async fn throttle(conn: &mut Conn, username: &str) -> Result<Throttle> {
+    let row = sqlx::query(
+        "SELECT failures, first_failure_ms, locked_until_ms FROM sign_in_throttle WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match row {
+        Some(row) => Throttle {
+            failures: row.try_get("failures")?,
+            first_failure_ms: row.try_get("first_failure_ms")?,
+            locked_until_ms: row.try_get("locked_until_ms")?,
+        },
+        None => Throttle::default(),
+    })
+}
+
+pub async fn save_throttle(conn: &mut Conn, username: &str, t: Throttle) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sign_in_throttle (username, failures, first_failure_ms, locked_until_ms)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (username) DO UPDATE SET failures = excluded.failures,
+             first_failure_ms = excluded.first_failure_ms, locked_until_ms = excluded.locked_until_ms",
+    )
+    .bind(username)
+    .bind(t.failures)
+    .bind(t.first_failure_ms)
+    .bind(t.locked_until_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_throttle(conn: &mut Conn, username: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sign_in_throttle WHERE username = $1")
+        .bind(username)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! Sites of an organisation.
+
+use crate::access_filter::{filter, AccessColumns};
+use crate::sql::{like_pattern, Sql};
+use crate::{now_ms, Conn, Result};
+use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::page::{Page, PageRequest};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub const ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::Site,
+    id: "s.id",
+    owner_party: "s.owner_party_id",
+    classification: None,
+    need_to_know: None,
+    person: None,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    pub id: i64,
+    pub party_id: i64,
+    pub party_name: String,
+    pub name: String,
+    pub location: String,
+    pub active: bool,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+const COLUMNS: &str =
+    "s.id, s.owner_party_id, pa.name AS party_name, s.name, s.location, s.active, \
+     s.created_at_ms, s.updated_at_ms";
+
+fn from_row(row: &AnyRow) -> Result<Site> {
+    Ok(Site {
+        id: row.try_get("id")?,
+        party_id: row.try_get("owner_party_id")?,
+        party_name: row.try_get("party_name")?,
+        name: row.try_get("name")?,
+        location: row.try_get("location")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        created_at_ms: row.try_get("created_at_ms")?,
+        updated_at_ms: row.try_get("updated_at_ms")?,
+    })
+}
+
+pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, location: &str) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO sites (owner_party_id, name, location, active, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, 1, $4, $4) RETURNING id",
+    )
+    .bind(party_id)
+    .bind(name)
+    .bind(location)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn update(
+    conn: &mut Conn,
+    id: i64,
+    name: &str,
+    location: &str,
+    active: bool,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE sites SET name = $1, location = $2, active = $3, updated_at_ms = $4 WHERE id = $5",
+    )
+    .bind(name)
+    .bind(location)
+    .bind(i64::from(active))
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Site>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM sites s JOIN parties pa ON pa.id = s.owner_party_id WHERE s.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SiteFilter {
+    pub party_id: Option<i64>,
+    pub search: Option<String>,
+    pub include_inactive: bool,
+}
+
+pub async fn list(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &SiteFilter,
+    page: PageRequest,
+) -> Result<Page<Site>> {
+    let mut cond = filter(subject, Action::Read, &ACCESS);
+    if let Some(party) = f.party_id {
+        cond.push(" AND s.owner_party_id = ").bind(party);
+    }
+    if let Some(search) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        let pattern = like_pattern(search);
+        cond.push(" AND (LOWER(s.name) LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR LOWER(s.location) LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if !f.include_inactive {
+        cond.push(" AND s.active = 1");
+    }
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM sites s WHERE ");
+    count.append(&cond);
+    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
+    let mut select = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM sites s JOIN parties pa ON pa.id = s.owner_party_id WHERE "
+    ));
+    select
+        .append(&cond)
+        .push(" ORDER BY pa.name, s.name, s.id LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let rows = select.query().fetch_all(&mut *conn).await?;
+    Ok(Page {
+        items: rows.iter().map(from_row).collect::<Result<_>>()?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}

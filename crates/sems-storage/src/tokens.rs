@@ -1,0 +1,109 @@
+//! API tokens for machine clients. Only a hash of each token is stored.
+
+use crate::{Conn, Result};
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    /// The first characters of the token, so a person can tell their tokens apart.
+    pub prefix: String,
+    pub read_only: bool,
+    pub created_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub last_used_ms: Option<i64>,
+    pub revoked_at_ms: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, person_id, name, prefix, read_only, created_at_ms, expires_at_ms, last_used_ms, revoked_at_ms";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id: row.try_get("id")?,
+        person_id: row.try_get("person_id")?,
+        name: row.try_get("name")?,
+        prefix: row.try_get("prefix")?,
+        read_only: row.try_get::<i64, _>("read_only")? != 0,
+        created_at_ms: row.try_get("created_at_ms")?,
+        expires_at_ms: row.try_get("expires_at_ms")?,
+        last_used_ms: row.try_get("last_used_ms")?,
+        revoked_at_ms: row.try_get("revoked_at_ms")?,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    conn: &mut Conn,
+    person_id: i64,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+    read_only: bool,
+    now_ms: i64,
+    expires_at_ms: Option<i64>,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO api_tokens (person_id, name, token_hash, prefix, read_only, created_at_ms, expires_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(person_id)
+    .bind(name)
+    .bind(token_hash)
+    .bind(prefix)
+    .bind(i64::from(read_only))
+    .bind(now_ms)
+    .bind(expires_at_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<ApiToken>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM api_tokens WHERE person_id = $1 ORDER BY created_at_ms DESC, id DESC"
+    ))
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ApiToken>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<ApiToken>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM api_tokens WHERE token_hash = $1"
+    ))
+    .bind(token_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn touch(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {
+    sqlx::query("UPDATE api_tokens SET last_used_ms = $1 WHERE id = $2")
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn revoke(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {
+    sqlx::query("UPDATE api_tokens SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL")
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
