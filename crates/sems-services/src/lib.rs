@@ -1,1 +1,165 @@
+//! The use cases of sems. Each one authorises (through the one access rule), validates
+//! (through the domain's parsing types), changes, and records the change in the audit trail,
+//! all in one transaction. The web layer and the CLI call these and nothing below them.
 
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod generate;
+pub mod groups;
+pub mod nominations;
+pub mod notifications;
+pub mod parties;
+pub mod people;
+pub mod secrets;
+pub mod sites;
+
+pub use error::ServiceError;
+use sems_domain::access::{decide, Action, Denial, RecordMeta, Subject};
+use sems_domain::classification::ClassificationScheme;
+use sems_storage::audit::NewEntry;
+use sems_storage::{Conn, Store};
+use serde::Serialize;
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// Settings of the services (from the layered configuration).
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// A session ends after this long without a request.
+    pub session_idle_minutes: i64,
+    /// A session ends this long after sign-in, whatever happens.
+    pub session_absolute_hours: i64,
+    /// Failed sign-ins (per user name, within the window) before a temporary lockout.
+    pub lockout_threshold: i64,
+    pub lockout_window_minutes: i64,
+    pub lockout_minutes: i64,
+    /// Shown by authenticator apps next to the account.
+    pub totp_issuer: String,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            lockout_threshold: 5,
+            lockout_window_minutes: 15,
+            lockout_minutes: 15,
+            totp_issuer: "sems".into(),
+        }
+    }
+}
+
+/// The services of one sems node.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Store,
+    pub config: ServiceConfig,
+    pub classification: ClassificationScheme,
+}
+
+impl Services {
+    pub fn new(store: Store, config: ServiceConfig) -> Self {
+        Self {
+            store,
+            config,
+            classification: ClassificationScheme::default(),
+        }
+    }
+
+    /// Loads the classification scheme the authority configured.
+    pub async fn load_settings(&mut self) -> Result<()> {
+        let mut conn = self.store.read().await?;
+        let levels = sems_storage::parties::classification_levels(&mut conn).await?;
+        if let Ok(scheme) = ClassificationScheme::new(levels) {
+            self.classification = scheme;
+        }
+        Ok(())
+    }
+}
+
+/// Who makes a change: a person (through the access rule) or the operator at the command
+/// line (`sems user add`, demo loading), who is trusted and recorded as the system.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Person(Subject),
+    System(&'static str),
+}
+
+impl Actor {
+    pub fn person_id(&self) -> Option<i64> {
+        match self {
+            Actor::Person(s) => Some(s.person_id),
+            Actor::System(_) => None,
+        }
+    }
+    pub fn party_id(&self) -> Option<i64> {
+        match self {
+            Actor::Person(s) => Some(s.party_id),
+            Actor::System(_) => None,
+        }
+    }
+    pub fn subject(&self) -> Option<&Subject> {
+        match self {
+            Actor::Person(s) => Some(s),
+            Actor::System(_) => None,
+        }
+    }
+}
+
+/// Applies the access rule. A refused read answers "not found", so that ids of other
+/// parties' records reveal nothing; a refused write on a readable record answers "forbidden".
+pub fn authorize(actor: &Actor, action: Action, record: &RecordMeta, what: &'static str) -> Result<()> {
+    let Actor::Person(subject) = actor else {
+        return Ok(());
+    };
+    match decide(subject, action, record) {
+        Ok(()) => Ok(()),
+        Err(denial) => {
+            let readable = decide(subject, Action::Read, record).is_ok();
+            if action == Action::Read || (!readable && denial != Denial::ReadOnlyToken) {
+                Err(ServiceError::NotFound(what))
+            } else {
+                Err(ServiceError::Forbidden(denial.message().to_string()))
+            }
+        }
+    }
+}
+
+/// Appends the audit entry of a change, in the change's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_change<B: Serialize, A: Serialize>(
+    conn: &mut Conn,
+    actor: &Actor,
+    owner_party_id: i64,
+    action: &str,
+    record_kind: &str,
+    record_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<i64> {
+    let before = before.map(serde_json::to_string).transpose()?;
+    let mut after = after.map(serde_json::to_string).transpose()?;
+    if let (Actor::System(what), None) = (actor, &after) {
+        after = Some(serde_json::json!({ "by": what }).to_string());
+    }
+    Ok(sems_storage::audit::append(
+        conn,
+        &NewEntry {
+            actor_person_id: actor.person_id(),
+            actor_party_id: actor.party_id(),
+            owner_party_id,
+            action: action.to_string(),
+            record_kind: record_kind.to_string(),
+            record_id,
+            before,
+            after,
+        },
+    )
+    .await?)
+}
+
+/// No value, for audit entries without a before or after.
+pub const NONE: Option<&()> = None;

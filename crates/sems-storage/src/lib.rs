@@ -10,6 +10,7 @@
 pub mod access_filter;
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod groups;
 pub mod migrate;
 pub mod nominations;

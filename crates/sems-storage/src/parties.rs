@@ -146,3 +146,13 @@ pub async fn list(
         total,
     })
 }
+
+/// The names of the classification levels, lowest first.
+pub async fn classification_levels(conn: &mut Conn) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT name FROM classification_levels ORDER BY rank")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<String, _>("name").map_err(Into::into))
+        .collect()
+}

@@ -1,0 +1,375 @@
+//! Sign-in, sessions, two-factor sign-in, passwords and API tokens.
+
+use crate::secrets::{hash_password, random_bytes, random_token, verify_password};
+use crate::{record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::Subject;
+use sems_domain::password::NewPassword;
+use sems_domain::totp;
+use sems_domain::util::{bounded_text, sha256_hex};
+use sems_storage::people::Person;
+use sems_storage::sessions::{self, Throttle};
+use sems_storage::tokens::{self, ApiToken};
+use sems_storage::{now_ms, parties, people};
+use serde_json::json;
+
+/// A signed-in request's context: who, and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct SessionContext {
+    pub subject: Subject,
+    pub person: Person,
+    pub csrf_token: String,
+    /// The hash identifying the session row (never the cookie value itself).
+    pub session_hash: String,
+}
+
+/// What a successful password check gives the web layer to put in a cookie.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The cookie value; only its hash is stored.
+    pub token: String,
+    pub csrf_token: String,
+    /// The person must still give a two-factor code.
+    pub mfa_pending: bool,
+    pub max_age_seconds: i64,
+}
+
+/// What resolving a session cookie found.
+#[derive(Debug, Clone)]
+pub enum SessionState {
+    SignedIn(Box<SessionContext>),
+    /// Password given, two-factor code still due.
+    MfaPending { person_id: i64, csrf_token: String },
+    /// Unknown, expired or ended.
+    None,
+}
+
+impl Services {
+    async fn owner_party_for_audit(&self, conn: &mut sems_storage::Conn, person: Option<&Person>) -> Result<i64> {
+        match person {
+            Some(p) => Ok(p.party_id),
+            None => Ok(parties::authority(conn).await?.map(|a| a.id).unwrap_or(0)),
+        }
+    }
+
+    /// Checks a user name and password. Failed attempts are counted per user name (known or
+    /// unknown alike) and lock that name for a while after too many, recorded in the audit trail.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<NewSession> {
+        let key = username.trim().to_lowercase();
+        let refused = || ServiceError::Unauthenticated("wrong user name or password".into());
+        if key.is_empty() || key.len() > 256 || password.is_empty() || password.len() > 1024 {
+            return Err(refused());
+        }
+        let now = now_ms();
+        let mut conn = self.store.read().await?;
+        let throttle = sessions::throttle(&mut conn, &key).await?;
+        if throttle.locked_until_ms > now {
+            return Err(ServiceError::Locked {
+                retry_after_seconds: (throttle.locked_until_ms - now + 999) / 1000,
+            });
+        }
+        let person = people::by_username(&mut conn, &key).await?;
+        let creds = match &person {
+            Some(p) => people::credentials(&mut conn, p.id).await?,
+            None => None,
+        };
+        drop(conn);
+        let ok = verify_password(password.to_string(), creds.as_ref().map(|c| c.password_hash.clone())).await?;
+        let active = creds.as_ref().is_some_and(|c| c.active);
+        let mut tx = self.store.write().await?;
+        let owner = self.owner_party_for_audit(tx.conn(), person.as_ref()).await?;
+        let actor = Actor::System("sign-in");
+        if !ok || !active {
+            let window = self.config.lockout_window_minutes * 60_000;
+            let current = sessions::throttle(tx.conn(), &key).await?;
+            let mut t = if now - current.first_failure_ms > window {
+                Throttle { failures: 0, first_failure_ms: now, locked_until_ms: 0 }
+            } else {
+                current
+            };
+            t.failures += 1;
+            let locks = t.failures >= self.config.lockout_threshold;
+            if locks {
+                t.locked_until_ms = now + self.config.lockout_minutes * 60_000;
+            }
+            sessions::save_throttle(tx.conn(), &key, t).await?;
+            let detail = json!({ "username": key, "known": person.is_some(), "failures": t.failures });
+            record_change(tx.conn(), &actor, owner, "sign_in.failed", "person", person.as_ref().map(|p| p.id), NONE, Some(&detail)).await?;
+            if locks {
+                record_change(tx.conn(), &actor, owner, "sign_in.locked", "person", person.as_ref().map(|p| p.id), NONE,
+                    Some(&json!({ "username": key, "locked_minutes": self.config.lockout_minutes }))).await?;
+            }
+            tx.commit().await?;
+            return Err(if locks {
+                ServiceError::Locked { retry_after_seconds: self.config.lockout_minutes * 60 }
+            } else {
+                refused()
+            });
+        }
+        let (Some(person), Some(creds)) = (person, creds) else {
+            return Err(refused());
+        };
+        sessions::clear_throttle(tx.conn(), &key).await?;
+        let session = self.open_session(tx.conn(), person.id, creds.totp_enabled).await?;
+        record_change(tx.conn(), &Actor::System("sign-in"), person.party_id, "sign_in.succeeded", "person", Some(person.id), NONE,
+            Some(&json!({ "username": key, "two_factor_due": creds.totp_enabled }))).await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    async fn open_session(&self, conn: &mut sems_storage::Conn, person_id: i64, mfa_pending: bool) -> Result<NewSession> {
+        let token = random_token(32)?;
+        let csrf_token = random_token(32)?;
+        let now = now_ms();
+        // A pending two-factor step gets five minutes; a full session the idle timeout.
+        let ttl = if mfa_pending { 5 * 60_000 } else { self.config.session_idle_minutes * 60_000 };
+        sessions::insert(conn, &sha256_hex(token.as_bytes()), person_id, &csrf_token, mfa_pending, now, now + ttl).await?;
+        Ok(NewSession {
+            token,
+            csrf_token,
+            mfa_pending,
+            max_age_seconds: self.config.session_absolute_hours * 3600,
+        })
+    }
+
+    /// Finds the session of a cookie value, extending its idle timeout.
+    pub async fn resolve_session(&self, token: &str) -> Result<SessionState> {
+        if token.is_empty() || token.len() > 128 {
+            return Ok(SessionState::None);
+        }
+        let hash = sha256_hex(token.as_bytes());
+        let now = now_ms();
+        let mut conn = self.store.read().await?;
+        let Some(row) = sessions::get(&mut conn, &hash).await? else {
+            return Ok(SessionState::None);
+        };
+        let absolute_end = row.created_at_ms + self.config.session_absolute_hours * 3_600_000;
+        if row.expires_at_ms < now || absolute_end < now {
+            sessions::delete(&mut conn, &hash).await?;
+            return Ok(SessionState::None);
+        }
+        if row.mfa_pending {
+            return Ok(SessionState::MfaPending { person_id: row.person_id, csrf_token: row.csrf_token });
+        }
+        let Some(subject) = people::subject(&mut conn, row.person_id).await? else {
+            sessions::delete(&mut conn, &hash).await?;
+            return Ok(SessionState::None);
+        };
+        let Some(person) = people::get(&mut conn, row.person_id).await? else {
+            return Ok(SessionState::None);
+        };
+        // Extending the idle timeout is a small write; once a minute is enough.
+        if now - row.last_seen_ms > 60_000 {
+            let expires = (now + self.config.session_idle_minutes * 60_000).min(absolute_end);
+            sessions::touch(&mut conn, &hash, now, expires).await?;
+        }
+        Ok(SessionState::SignedIn(Box::new(SessionContext {
+            subject,
+            person,
+            csrf_token: row.csrf_token,
+            session_hash: hash,
+        })))
+    }
+
+    /// Completes a two-factor sign-in: checks the code and replaces the pending session by a
+    /// full one (a new id, so a session id seen before the second factor is worth nothing).
+    pub async fn complete_two_factor(&self, token: &str, code: &str) -> Result<NewSession> {
+        let hash = sha256_hex(token.as_bytes());
+        let mut tx = self.store.write().await?;
+        let row = sessions::get(tx.conn(), &hash).await?;
+        let Some(row) = row.filter(|r| r.mfa_pending && r.expires_at_ms >= now_ms()) else {
+            return Err(ServiceError::Unauthenticated("your sign-in has expired; sign in again".into()));
+        };
+        let creds = people::credentials(tx.conn(), row.person_id).await?;
+        let person = people::get(tx.conn(), row.person_id).await?;
+        let (Some(creds), Some(person)) = (creds, person) else {
+            return Err(ServiceError::Unauthenticated("sign in again".into()));
+        };
+        let secret = creds.totp_secret.as_deref().and_then(totp::base32_decode).unwrap_or_default();
+        let step = totp::verify(&secret, code, now_ms() / 1000).filter(|s| *s > creds.totp_last_step);
+        let Some(step) = step else {
+            record_change(tx.conn(), &Actor::System("sign-in"), person.party_id, "sign_in.two_factor_failed", "person", Some(person.id), NONE, NONE).await?;
+            tx.commit().await?;
+            return Err(ServiceError::Unauthenticated("that code is not valid; enter the current code from your authenticator app".into()));
+        };
+        people::set_totp_last_step(tx.conn(), person.id, step).await?;
+        sessions::delete(tx.conn(), &hash).await?;
+        let session = self.open_session(tx.conn(), person.id, false).await?;
+        record_change(tx.conn(), &Actor::System("sign-in"), person.party_id, "sign_in.two_factor_succeeded", "person", Some(person.id), NONE, NONE).await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        let hash = sha256_hex(token.as_bytes());
+        let mut tx = self.store.write().await?;
+        let row = sessions::get(tx.conn(), &hash).await?;
+        if let Some(row) = row {
+            sessions::delete(tx.conn(), &hash).await?;
+            let person = people::get(tx.conn(), row.person_id).await?;
+            if let Some(p) = person {
+                let actor = Actor::System("sign-out");
+                record_change(tx.conn(), &actor, p.party_id, "sign_out", "person", Some(p.id), NONE, NONE).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes the signed-in person's own password; ends their other sessions.
+    pub async fn change_own_password(&self, ctx: &SessionContext, current: &str, new: &str) -> Result<()> {
+        let mut conn = self.store.read().await?;
+        let creds = people::credentials(&mut conn, ctx.person.id).await?.ok_or(ServiceError::NotFound("person"))?;
+        drop(conn);
+        if !verify_password(current.to_string(), Some(creds.password_hash)).await? {
+            return Err(ServiceError::Validation(sems_domain::ValidationError::new("current_password", "is not your current password")));
+        }
+        let new = NewPassword::parse(new, &ctx.person.username, &ctx.person.display_name)?;
+        let hash = hash_password(new.expose().to_string()).await?;
+        let mut tx = self.store.write().await?;
+        people::set_password_hash(tx.conn(), ctx.person.id, &hash).await?;
+        sessions::delete_for_person(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
+        let actor = Actor::Person(ctx.subject.clone());
+        record_change(tx.conn(), &actor, ctx.person.party_id, "person.password_changed", "person", Some(ctx.person.id), NONE, NONE).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a person's password from the command line (`sems user reset-password`); ends their
+    /// sessions and lifts a lockout.
+    pub async fn reset_password(&self, username: &str, new: &str) -> Result<()> {
+        let mut conn = self.store.read().await?;
+        let person = people::by_username(&mut conn, &username.trim().to_lowercase()).await?.ok_or(ServiceError::NotFound("person"))?;
+        drop(conn);
+        let new = NewPassword::parse(new, &person.username, &person.display_name)?;
+        let hash = hash_password(new.expose().to_string()).await?;
+        let mut tx = self.store.write().await?;
+        people::set_password_hash(tx.conn(), person.id, &hash).await?;
+        sessions::delete_for_person(tx.conn(), person.id, None).await?;
+        sessions::clear_throttle(tx.conn(), &person.username).await?;
+        record_change(tx.conn(), &Actor::System("sems user reset-password"), person.party_id, "person.password_reset", "person", Some(person.id), NONE, NONE).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts two-factor setup: a new secret, pending until confirmed with a code.
+    /// Returns the secret in base32 and the `otpauth://` URI.
+    pub async fn begin_two_factor(&self, ctx: &SessionContext) -> Result<(String, String)> {
+        if ctx.person.totp_enabled {
+            return Err(ServiceError::Conflict("two-factor sign-in is already on".into()));
+        }
+        let secret = totp::base32_encode(&random_bytes(20)?);
+        let mut tx = self.store.write().await?;
+        people::set_totp(tx.conn(), ctx.person.id, Some(&secret), false).await?;
+        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "person.two_factor_setup_started", "person", Some(ctx.person.id), NONE, NONE).await?;
+        tx.commit().await?;
+        let uri = totp::otpauth_uri(&self.config.totp_issuer, &ctx.person.username, &secret);
+        Ok((secret, uri))
+    }
+
+    /// The pending secret of a setup in progress, if any.
+    pub async fn pending_two_factor(&self, ctx: &SessionContext) -> Result<Option<(String, String)>> {
+        let mut conn = self.store.read().await?;
+        let creds = people::credentials(&mut conn, ctx.person.id).await?.ok_or(ServiceError::NotFound("person"))?;
+        Ok(match (creds.totp_enabled, creds.totp_secret) {
+            (false, Some(secret)) => {
+                let uri = totp::otpauth_uri(&self.config.totp_issuer, &ctx.person.username, &secret);
+                Some((secret, uri))
+            }
+            _ => None,
+        })
+    }
+
+    /// Confirms two-factor setup with a code from the app.
+    pub async fn enable_two_factor(&self, ctx: &SessionContext, code: &str) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let creds = people::credentials(tx.conn(), ctx.person.id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let Some(secret) = creds.totp_secret.filter(|_| !creds.totp_enabled) else {
+            return Err(ServiceError::Conflict("start the two-factor setup first".into()));
+        };
+        let bytes = totp::base32_decode(&secret).unwrap_or_default();
+        let Some(step) = totp::verify(&bytes, code, now_ms() / 1000) else {
+            return Err(ServiceError::Validation(sems_domain::ValidationError::new("code", "is not the current code of your authenticator app")));
+        };
+        people::set_totp(tx.conn(), ctx.person.id, Some(&secret), true).await?;
+        people::set_totp_last_step(tx.conn(), ctx.person.id, step).await?;
+        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "person.two_factor_enabled", "person", Some(ctx.person.id), NONE, NONE).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Turns two-factor sign-in off; asks for the password again.
+    pub async fn disable_two_factor(&self, ctx: &SessionContext, password: &str) -> Result<()> {
+        let mut conn = self.store.read().await?;
+        let creds = people::credentials(&mut conn, ctx.person.id).await?.ok_or(ServiceError::NotFound("person"))?;
+        drop(conn);
+        if !verify_password(password.to_string(), Some(creds.password_hash)).await? {
+            return Err(ServiceError::Validation(sems_domain::ValidationError::new("password", "is not your current password")));
+        }
+        let mut tx = self.store.write().await?;
+        people::set_totp(tx.conn(), ctx.person.id, None, false).await?;
+        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "person.two_factor_disabled", "person", Some(ctx.person.id), NONE, NONE).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Issues an API token for the signed-in person. Returns the token (shown once) and its record.
+    pub async fn create_api_token(&self, ctx: &SessionContext, name: &str, read_only: bool, expires_in_days: Option<i64>) -> Result<(String, ApiToken)> {
+        let name = bounded_text("name", name, 1, 100)?;
+        if let Some(days) = expires_in_days {
+            if !(1..=3650).contains(&days) {
+                return Err(sems_domain::ValidationError::new("expires_in_days", "must be between 1 and 3650").into());
+            }
+        }
+        let token = format!("sems_{}", random_token(24)?);
+        let now = now_ms();
+        let expires = expires_in_days.map(|d| now + d * 86_400_000);
+        let mut tx = self.store.write().await?;
+        let id = tokens::insert(tx.conn(), ctx.person.id, &name, &sha256_hex(token.as_bytes()), &token[..12], read_only, now, expires).await?;
+        let record = tokens::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("API token"))?;
+        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "api_token.create", "api_token", Some(id), NONE, Some(&record)).await?;
+        tx.commit().await?;
+        Ok((token, record))
+    }
+
+    pub async fn api_tokens(&self, ctx: &SessionContext) -> Result<Vec<ApiToken>> {
+        let mut conn = self.store.read().await?;
+        Ok(tokens::for_person(&mut conn, ctx.person.id).await?)
+    }
+
+    /// Revokes one of the signed-in person's own tokens.
+    pub async fn revoke_api_token(&self, ctx: &SessionContext, id: i64) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let token = tokens::get(tx.conn(), id).await?.filter(|t| t.person_id == ctx.person.id).ok_or(ServiceError::NotFound("API token"))?;
+        if token.revoked_at_ms.is_some() {
+            return Err(ServiceError::Conflict("this token is already revoked".into()));
+        }
+        tokens::revoke(tx.conn(), id, now_ms()).await?;
+        let after = tokens::get(tx.conn(), id).await?;
+        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "api_token.revoke", "api_token", Some(id), Some(&token), after.as_ref()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Resolves a bearer token to its owner's current rights (narrowed to reading for a
+    /// read-only token). Records the last use.
+    pub async fn resolve_api_token(&self, bearer: &str) -> Result<SessionContext> {
+        let refused = || ServiceError::Unauthenticated("the API token is unknown, expired or revoked".into());
+        if !bearer.starts_with("sems_") || bearer.len() > 128 {
+            return Err(refused());
+        }
+        let hash = sha256_hex(bearer.as_bytes());
+        let now = now_ms();
+        let mut conn = self.store.read().await?;
+        let token = tokens::by_hash(&mut conn, &hash).await?.ok_or_else(refused)?;
+        if token.revoked_at_ms.is_some() || token.expires_at_ms.is_some_and(|e| e < now) {
+            return Err(refused());
+        }
+        let mut subject = people::subject(&mut conn, token.person_id).await?.ok_or_else(refused)?;
+        subject.read_only = token.read_only;
+        let person = people::get(&mut conn, token.person_id).await?.ok_or_else(refused)?;
+        if token.last_used_ms.is_none_or(|t| now - t > 60_000) {
+            tokens::touch(&mut conn, token.id, now).await?;
+        }
+        Ok(SessionContext { subject, person, csrf_token: String::new(), session_hash: String::new() })
+    }
+}

@@ -1,0 +1,41 @@
+use sems_domain::ValidationError;
+use sems_storage::StoreError;
+use thiserror::Error;
+
+/// Why a use case refused or failed. Each maps to one HTTP status and one clear message.
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Validation(#[from] ValidationError),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found, or not yours to see")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
+    Locked { retry_after_seconds: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<serde_json::Error> for ServiceError {
+    fn from(e: serde_json::Error) -> Self {
+        ServiceError::Internal(format!("serialising an audit entry: {e}"))
+    }
+}
+
+impl ServiceError {
+    /// A unique-constraint violation becomes a conflict with `message`; other errors pass.
+    pub fn conflict_on_unique(e: StoreError, message: &str) -> Self {
+        if e.is_unique_violation() {
+            ServiceError::Conflict(message.to_string())
+        } else {
+            ServiceError::Store(e)
+        }
+    }
+}
