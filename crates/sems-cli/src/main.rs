@@ -1,1 +1,354 @@
-fn main() {}
+//! `sems`: one binary for the web UI, the JSON API, background jobs and administration.
+
+mod config;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use config::{CommonArgs, Config, ServeArgs};
+use sems_services::{Actor, Services};
+use sems_storage::audit::Verification;
+use sems_storage::Store;
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "sems",
+    version,
+    about = "sems — aviation Security Management System"
+)]
+struct Cli {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve(ServeArgs),
+    /// Load the demo data set, print the sign-ins, and run the server.
+    Demo(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Manage accounts from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent backup of the database to FILE (the server may keep running).
+    Backup { file: PathBuf },
+    /// Replace the database with the backup in FILE (stop the server first).
+    Restore { file: PathBuf },
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Generate a national-scale synthetic data set (deterministic from the seed).
+    Generate {
+        #[arg(long, default_value_t = 200)]
+        organisations: u32,
+        #[arg(long, default_value_t = 50)]
+        people_per_org: u32,
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        /// The code of the person's party (see the organisations page).
+        #[arg(long)]
+        party: String,
+        #[arg(long)]
+        username: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// A role (repeat for several), e.g. administrator, security_manager, inspector.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long, default_value = "")]
+        email: String,
+        /// Clearance level name, e.g. RESTRICTED.
+        #[arg(long)]
+        clearance: Option<String>,
+    },
+    /// Set a new password (read from standard input); ends the person's sessions and lifts a lockout.
+    ResetPassword { username: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the whole trail; exits non-zero at the first broken entry.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let serve_args = match &cli.command {
+        Command::Serve(a) | Command::Demo(a) => Some(a),
+        _ => None,
+    };
+    let config = match Config::load(&cli.common, serve_args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn open(config: &Config) -> anyhow::Result<Services> {
+    let location = config.location()?;
+    let store = Store::open(&location, config.max_connections)
+        .await
+        .with_context(|| format!("cannot open the database ({})", location.describe()))?;
+    let mut services = Services::new(store, config.services.clone());
+    services.load_settings().await?;
+    Ok(services)
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(_) => {
+            let services = open(&config).await?;
+            services
+                .ensure_authority("Civil Aviation Security Authority", "CASA")
+                .await?;
+            serve(services, &config).await?;
+        }
+        Command::Demo(_) => {
+            let services = open(&config).await?;
+            let password = std::env::var("SEMS_DEMO_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| sems_services::demo::DEFAULT_PASSWORD.to_string());
+            let summary = services
+                .load_demo(&password)
+                .await
+                .context("cannot load the demo data")?;
+            let url = format!("http://{}/", config.listen);
+            println!(
+                "sems demo: {} records created, {} already there.",
+                summary.created, summary.already_there
+            );
+            println!("Open {url} and sign in with one of these user names; every demo account's password is: {password}");
+            for a in sems_services::demo::ACCOUNTS {
+                println!("  {:<15} {:<20} {}", a.username, a.name, a.roles.join(", "));
+            }
+            serve(services, &config).await?;
+        }
+        Command::Migrate => {
+            let location = config.location()?;
+            let store = Store::connect(&location, 1).await?;
+            let applied = sems_storage::migrate::run(&store).await?;
+            println!(
+                "{} migration(s) applied; schema version {}.",
+                applied,
+                sems_storage::migrate::latest_version()
+            );
+        }
+        Command::User(UserCommand::Add {
+            party,
+            username,
+            name,
+            roles,
+            email,
+            clearance,
+        }) => {
+            let services = open(&config).await?;
+            services
+                .ensure_authority("Civil Aviation Security Authority", "CASA")
+                .await?;
+            let mut conn = services.store.read().await?;
+            let Some(p) =
+                sems_storage::parties::by_code(&mut conn, &party.trim().to_uppercase()).await?
+            else {
+                bail!("no party has the code '{party}'");
+            };
+            drop(conn);
+            let password = read_password("Password for the new account: ")?;
+            let person = services
+                .create_person(
+                    &Actor::System("sems user add"),
+                    &sems_services::people::NewPersonInput {
+                        party_id: p.id,
+                        username,
+                        display_name: name,
+                        email,
+                        password,
+                        roles,
+                        clearance,
+                    },
+                )
+                .await?;
+            println!(
+                "Created {} ({}) in {}.",
+                person.username, person.display_name, person.party_name
+            );
+        }
+        Command::User(UserCommand::ResetPassword { username }) => {
+            let services = open(&config).await?;
+            let password = read_password("New password: ")?;
+            services.reset_password(&username, &password).await?;
+            println!("The password of {username} was changed; their sessions were ended.");
+        }
+        Command::Backup { file } => {
+            let location = config.location()?;
+            let store = Store::connect(&location, 1).await?;
+            sems_storage::backup::backup(&store, &location, &file).await?;
+            println!("Backup written to {}.", file.display());
+        }
+        Command::Restore { file } => {
+            let location = config.location()?;
+            sems_storage::backup::restore(&location, &file).await?;
+            println!("Restored {} into {}.", file.display(), location.describe());
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let services = open(&config).await?;
+            match services.verify_audit_trail().await? {
+                Verification::Intact { entries } => {
+                    println!("OK: the audit trail is intact ({entries} entries).")
+                }
+                Verification::Broken(b) => {
+                    println!("BROKEN at entry {}: {}", b.seq, b.reason);
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        Command::Generate {
+            organisations,
+            people_per_org,
+            years,
+            seed,
+        } => {
+            let services = open(&config).await?;
+            let started = std::time::Instant::now();
+            let s = services
+                .generate(sems_services::generate::GenerateParams {
+                    organisations,
+                    people_per_org,
+                    years,
+                    seed,
+                })
+                .await?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "Generated {} organisations, {} sites, {} people, {} nominations in {:.1} s ({:.0} rows/s) on {}.",
+                s.organisations, s.sites, s.people, s.nominations, seconds,
+                (s.organisations + s.sites + s.people * 2 + s.nominations) as f64 / seconds.max(0.001),
+                services.store.engine().as_str()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a password: without echo from a terminal, or the first line of piped input.
+fn read_password(prompt: &str) -> anyhow::Result<String> {
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt).context("cannot read the password")?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    if password.is_empty() {
+        bail!("no password given on standard input");
+    }
+    Ok(password)
+}
+
+async fn serve(services: Services, config: &Config) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let web = sems_web::WebConfig {
+        trust_proxy: config.trust_proxy,
+        always_secure_cookies: config.secure_cookies,
+        max_body_bytes: config.max_body_bytes,
+    };
+    tracing::info!(
+        listen = %config.listen,
+        database = %config.location()?.describe(),
+        "sems is listening on http://{}/",
+        listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| config.listen.clone())
+    );
+    spawn_background_jobs(services.clone());
+    let store = services.store.clone();
+    let state = sems_web::AppState::new(services, web);
+    sems_web::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("sems stopped");
+    Ok(())
+}
+
+/// Periodic housekeeping of this node.
+fn spawn_background_jobs(services: Services) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match services.purge_expired_sessions().await {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "removed expired sessions"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -38,13 +38,20 @@ pub struct NewSession {
 pub enum SessionState {
     SignedIn(Box<SessionContext>),
     /// Password given, two-factor code still due.
-    MfaPending { person_id: i64, csrf_token: String },
+    MfaPending {
+        person_id: i64,
+        csrf_token: String,
+    },
     /// Unknown, expired or ended.
     None,
 }
 
 impl Services {
-    async fn owner_party_for_audit(&self, conn: &mut sems_storage::Conn, person: Option<&Person>) -> Result<i64> {
+    async fn owner_party_for_audit(
+        &self,
+        conn: &mut sems_storage::Conn,
+        person: Option<&Person>,
+    ) -> Result<i64> {
         match person {
             Some(p) => Ok(p.party_id),
             None => Ok(parties::authority(conn).await?.map(|a| a.id).unwrap_or(0)),
@@ -73,16 +80,26 @@ impl Services {
             None => None,
         };
         drop(conn);
-        let ok = verify_password(password.to_string(), creds.as_ref().map(|c| c.password_hash.clone())).await?;
+        let ok = verify_password(
+            password.to_string(),
+            creds.as_ref().map(|c| c.password_hash.clone()),
+        )
+        .await?;
         let active = creds.as_ref().is_some_and(|c| c.active);
         let mut tx = self.store.write().await?;
-        let owner = self.owner_party_for_audit(tx.conn(), person.as_ref()).await?;
+        let owner = self
+            .owner_party_for_audit(tx.conn(), person.as_ref())
+            .await?;
         let actor = Actor::System("sign-in");
         if !ok || !active {
             let window = self.config.lockout_window_minutes * 60_000;
             let current = sessions::throttle(tx.conn(), &key).await?;
             let mut t = if now - current.first_failure_ms > window {
-                Throttle { failures: 0, first_failure_ms: now, locked_until_ms: 0 }
+                Throttle {
+                    failures: 0,
+                    first_failure_ms: now,
+                    locked_until_ms: 0,
+                }
             } else {
                 current
             };
@@ -92,15 +109,39 @@ impl Services {
                 t.locked_until_ms = now + self.config.lockout_minutes * 60_000;
             }
             sessions::save_throttle(tx.conn(), &key, t).await?;
-            let detail = json!({ "username": key, "known": person.is_some(), "failures": t.failures });
-            record_change(tx.conn(), &actor, owner, "sign_in.failed", "person", person.as_ref().map(|p| p.id), NONE, Some(&detail)).await?;
+            let detail =
+                json!({ "username": key, "known": person.is_some(), "failures": t.failures });
+            record_change(
+                tx.conn(),
+                &actor,
+                owner,
+                "sign_in.failed",
+                "person",
+                person.as_ref().map(|p| p.id),
+                NONE,
+                Some(&detail),
+            )
+            .await?;
             if locks {
-                record_change(tx.conn(), &actor, owner, "sign_in.locked", "person", person.as_ref().map(|p| p.id), NONE,
-                    Some(&json!({ "username": key, "locked_minutes": self.config.lockout_minutes }))).await?;
+                record_change(
+                    tx.conn(),
+                    &actor,
+                    owner,
+                    "sign_in.locked",
+                    "person",
+                    person.as_ref().map(|p| p.id),
+                    NONE,
+                    Some(
+                        &json!({ "username": key, "locked_minutes": self.config.lockout_minutes }),
+                    ),
+                )
+                .await?;
             }
             tx.commit().await?;
             return Err(if locks {
-                ServiceError::Locked { retry_after_seconds: self.config.lockout_minutes * 60 }
+                ServiceError::Locked {
+                    retry_after_seconds: self.config.lockout_minutes * 60,
+                }
             } else {
                 refused()
             });
@@ -109,20 +150,49 @@ impl Services {
             return Err(refused());
         };
         sessions::clear_throttle(tx.conn(), &key).await?;
-        let session = self.open_session(tx.conn(), person.id, creds.totp_enabled).await?;
-        record_change(tx.conn(), &Actor::System("sign-in"), person.party_id, "sign_in.succeeded", "person", Some(person.id), NONE,
-            Some(&json!({ "username": key, "two_factor_due": creds.totp_enabled }))).await?;
+        let session = self
+            .open_session(tx.conn(), person.id, creds.totp_enabled)
+            .await?;
+        record_change(
+            tx.conn(),
+            &Actor::System("sign-in"),
+            person.party_id,
+            "sign_in.succeeded",
+            "person",
+            Some(person.id),
+            NONE,
+            Some(&json!({ "username": key, "two_factor_due": creds.totp_enabled })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(session)
     }
 
-    async fn open_session(&self, conn: &mut sems_storage::Conn, person_id: i64, mfa_pending: bool) -> Result<NewSession> {
+    async fn open_session(
+        &self,
+        conn: &mut sems_storage::Conn,
+        person_id: i64,
+        mfa_pending: bool,
+    ) -> Result<NewSession> {
         let token = random_token(32)?;
         let csrf_token = random_token(32)?;
         let now = now_ms();
         // A pending two-factor step gets five minutes; a full session the idle timeout.
-        let ttl = if mfa_pending { 5 * 60_000 } else { self.config.session_idle_minutes * 60_000 };
-        sessions::insert(conn, &sha256_hex(token.as_bytes()), person_id, &csrf_token, mfa_pending, now, now + ttl).await?;
+        let ttl = if mfa_pending {
+            5 * 60_000
+        } else {
+            self.config.session_idle_minutes * 60_000
+        };
+        sessions::insert(
+            conn,
+            &sha256_hex(token.as_bytes()),
+            person_id,
+            &csrf_token,
+            mfa_pending,
+            now,
+            now + ttl,
+        )
+        .await?;
         Ok(NewSession {
             token,
             csrf_token,
@@ -148,7 +218,10 @@ impl Services {
             return Ok(SessionState::None);
         }
         if row.mfa_pending {
-            return Ok(SessionState::MfaPending { person_id: row.person_id, csrf_token: row.csrf_token });
+            return Ok(SessionState::MfaPending {
+                person_id: row.person_id,
+                csrf_token: row.csrf_token,
+            });
         }
         let Some(subject) = people::subject(&mut conn, row.person_id).await? else {
             sessions::delete(&mut conn, &hash).await?;
@@ -177,24 +250,53 @@ impl Services {
         let mut tx = self.store.write().await?;
         let row = sessions::get(tx.conn(), &hash).await?;
         let Some(row) = row.filter(|r| r.mfa_pending && r.expires_at_ms >= now_ms()) else {
-            return Err(ServiceError::Unauthenticated("your sign-in has expired; sign in again".into()));
+            return Err(ServiceError::Unauthenticated(
+                "your sign-in has expired; sign in again".into(),
+            ));
         };
         let creds = people::credentials(tx.conn(), row.person_id).await?;
         let person = people::get(tx.conn(), row.person_id).await?;
         let (Some(creds), Some(person)) = (creds, person) else {
             return Err(ServiceError::Unauthenticated("sign in again".into()));
         };
-        let secret = creds.totp_secret.as_deref().and_then(totp::base32_decode).unwrap_or_default();
-        let step = totp::verify(&secret, code, now_ms() / 1000).filter(|s| *s > creds.totp_last_step);
+        let secret = creds
+            .totp_secret
+            .as_deref()
+            .and_then(totp::base32_decode)
+            .unwrap_or_default();
+        let step =
+            totp::verify(&secret, code, now_ms() / 1000).filter(|s| *s > creds.totp_last_step);
         let Some(step) = step else {
-            record_change(tx.conn(), &Actor::System("sign-in"), person.party_id, "sign_in.two_factor_failed", "person", Some(person.id), NONE, NONE).await?;
+            record_change(
+                tx.conn(),
+                &Actor::System("sign-in"),
+                person.party_id,
+                "sign_in.two_factor_failed",
+                "person",
+                Some(person.id),
+                NONE,
+                NONE,
+            )
+            .await?;
             tx.commit().await?;
-            return Err(ServiceError::Unauthenticated("that code is not valid; enter the current code from your authenticator app".into()));
+            return Err(ServiceError::Unauthenticated(
+                "that code is not valid; enter the current code from your authenticator app".into(),
+            ));
         };
         people::set_totp_last_step(tx.conn(), person.id, step).await?;
         sessions::delete(tx.conn(), &hash).await?;
         let session = self.open_session(tx.conn(), person.id, false).await?;
-        record_change(tx.conn(), &Actor::System("sign-in"), person.party_id, "sign_in.two_factor_succeeded", "person", Some(person.id), NONE, NONE).await?;
+        record_change(
+            tx.conn(),
+            &Actor::System("sign-in"),
+            person.party_id,
+            "sign_in.two_factor_succeeded",
+            "person",
+            Some(person.id),
+            NONE,
+            NONE,
+        )
+        .await?;
         tx.commit().await?;
         Ok(session)
     }
@@ -208,7 +310,17 @@ impl Services {
             let person = people::get(tx.conn(), row.person_id).await?;
             if let Some(p) = person {
                 let actor = Actor::System("sign-out");
-                record_change(tx.conn(), &actor, p.party_id, "sign_out", "person", Some(p.id), NONE, NONE).await?;
+                record_change(
+                    tx.conn(),
+                    &actor,
+                    p.party_id,
+                    "sign_out",
+                    "person",
+                    Some(p.id),
+                    NONE,
+                    NONE,
+                )
+                .await?;
             }
         }
         tx.commit().await?;
@@ -216,12 +328,22 @@ impl Services {
     }
 
     /// Changes the signed-in person's own password; ends their other sessions.
-    pub async fn change_own_password(&self, ctx: &SessionContext, current: &str, new: &str) -> Result<()> {
+    pub async fn change_own_password(
+        &self,
+        ctx: &SessionContext,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
         let mut conn = self.store.read().await?;
-        let creds = people::credentials(&mut conn, ctx.person.id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let creds = people::credentials(&mut conn, ctx.person.id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         drop(conn);
         if !verify_password(current.to_string(), Some(creds.password_hash)).await? {
-            return Err(ServiceError::Validation(sems_domain::ValidationError::new("current_password", "is not your current password")));
+            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
+                "current_password",
+                "is not your current password",
+            )));
         }
         let new = NewPassword::parse(new, &ctx.person.username, &ctx.person.display_name)?;
         let hash = hash_password(new.expose().to_string()).await?;
@@ -229,7 +351,17 @@ impl Services {
         people::set_password_hash(tx.conn(), ctx.person.id, &hash).await?;
         sessions::delete_for_person(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
         let actor = Actor::Person(ctx.subject.clone());
-        record_change(tx.conn(), &actor, ctx.person.party_id, "person.password_changed", "person", Some(ctx.person.id), NONE, NONE).await?;
+        record_change(
+            tx.conn(),
+            &actor,
+            ctx.person.party_id,
+            "person.password_changed",
+            "person",
+            Some(ctx.person.id),
+            NONE,
+            NONE,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -238,7 +370,9 @@ impl Services {
     /// sessions and lifts a lockout.
     pub async fn reset_password(&self, username: &str, new: &str) -> Result<()> {
         let mut conn = self.store.read().await?;
-        let person = people::by_username(&mut conn, &username.trim().to_lowercase()).await?.ok_or(ServiceError::NotFound("person"))?;
+        let person = people::by_username(&mut conn, &username.trim().to_lowercase())
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         drop(conn);
         let new = NewPassword::parse(new, &person.username, &person.display_name)?;
         let hash = hash_password(new.expose().to_string()).await?;
@@ -246,7 +380,17 @@ impl Services {
         people::set_password_hash(tx.conn(), person.id, &hash).await?;
         sessions::delete_for_person(tx.conn(), person.id, None).await?;
         sessions::clear_throttle(tx.conn(), &person.username).await?;
-        record_change(tx.conn(), &Actor::System("sems user reset-password"), person.party_id, "person.password_reset", "person", Some(person.id), NONE, NONE).await?;
+        record_change(
+            tx.conn(),
+            &Actor::System("sems user reset-password"),
+            person.party_id,
+            "person.password_reset",
+            "person",
+            Some(person.id),
+            NONE,
+            NONE,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -255,24 +399,42 @@ impl Services {
     /// Returns the secret in base32 and the `otpauth://` URI.
     pub async fn begin_two_factor(&self, ctx: &SessionContext) -> Result<(String, String)> {
         if ctx.person.totp_enabled {
-            return Err(ServiceError::Conflict("two-factor sign-in is already on".into()));
+            return Err(ServiceError::Conflict(
+                "two-factor sign-in is already on".into(),
+            ));
         }
         let secret = totp::base32_encode(&random_bytes(20)?);
         let mut tx = self.store.write().await?;
         people::set_totp(tx.conn(), ctx.person.id, Some(&secret), false).await?;
-        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "person.two_factor_setup_started", "person", Some(ctx.person.id), NONE, NONE).await?;
+        record_change(
+            tx.conn(),
+            &Actor::Person(ctx.subject.clone()),
+            ctx.person.party_id,
+            "person.two_factor_setup_started",
+            "person",
+            Some(ctx.person.id),
+            NONE,
+            NONE,
+        )
+        .await?;
         tx.commit().await?;
         let uri = totp::otpauth_uri(&self.config.totp_issuer, &ctx.person.username, &secret);
         Ok((secret, uri))
     }
 
     /// The pending secret of a setup in progress, if any.
-    pub async fn pending_two_factor(&self, ctx: &SessionContext) -> Result<Option<(String, String)>> {
+    pub async fn pending_two_factor(
+        &self,
+        ctx: &SessionContext,
+    ) -> Result<Option<(String, String)>> {
         let mut conn = self.store.read().await?;
-        let creds = people::credentials(&mut conn, ctx.person.id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let creds = people::credentials(&mut conn, ctx.person.id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         Ok(match (creds.totp_enabled, creds.totp_secret) {
             (false, Some(secret)) => {
-                let uri = totp::otpauth_uri(&self.config.totp_issuer, &ctx.person.username, &secret);
+                let uri =
+                    totp::otpauth_uri(&self.config.totp_issuer, &ctx.person.username, &secret);
                 Some((secret, uri))
             }
             _ => None,
@@ -282,17 +444,34 @@ impl Services {
     /// Confirms two-factor setup with a code from the app.
     pub async fn enable_two_factor(&self, ctx: &SessionContext, code: &str) -> Result<()> {
         let mut tx = self.store.write().await?;
-        let creds = people::credentials(tx.conn(), ctx.person.id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let creds = people::credentials(tx.conn(), ctx.person.id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         let Some(secret) = creds.totp_secret.filter(|_| !creds.totp_enabled) else {
-            return Err(ServiceError::Conflict("start the two-factor setup first".into()));
+            return Err(ServiceError::Conflict(
+                "start the two-factor setup first".into(),
+            ));
         };
         let bytes = totp::base32_decode(&secret).unwrap_or_default();
         let Some(step) = totp::verify(&bytes, code, now_ms() / 1000) else {
-            return Err(ServiceError::Validation(sems_domain::ValidationError::new("code", "is not the current code of your authenticator app")));
+            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
+                "code",
+                "is not the current code of your authenticator app",
+            )));
         };
         people::set_totp(tx.conn(), ctx.person.id, Some(&secret), true).await?;
         people::set_totp_last_step(tx.conn(), ctx.person.id, step).await?;
-        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "person.two_factor_enabled", "person", Some(ctx.person.id), NONE, NONE).await?;
+        record_change(
+            tx.conn(),
+            &Actor::Person(ctx.subject.clone()),
+            ctx.person.party_id,
+            "person.two_factor_enabled",
+            "person",
+            Some(ctx.person.id),
+            NONE,
+            NONE,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -300,33 +479,80 @@ impl Services {
     /// Turns two-factor sign-in off; asks for the password again.
     pub async fn disable_two_factor(&self, ctx: &SessionContext, password: &str) -> Result<()> {
         let mut conn = self.store.read().await?;
-        let creds = people::credentials(&mut conn, ctx.person.id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let creds = people::credentials(&mut conn, ctx.person.id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         drop(conn);
         if !verify_password(password.to_string(), Some(creds.password_hash)).await? {
-            return Err(ServiceError::Validation(sems_domain::ValidationError::new("password", "is not your current password")));
+            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
+                "password",
+                "is not your current password",
+            )));
         }
         let mut tx = self.store.write().await?;
         people::set_totp(tx.conn(), ctx.person.id, None, false).await?;
-        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "person.two_factor_disabled", "person", Some(ctx.person.id), NONE, NONE).await?;
+        record_change(
+            tx.conn(),
+            &Actor::Person(ctx.subject.clone()),
+            ctx.person.party_id,
+            "person.two_factor_disabled",
+            "person",
+            Some(ctx.person.id),
+            NONE,
+            NONE,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Issues an API token for the signed-in person. Returns the token (shown once) and its record.
-    pub async fn create_api_token(&self, ctx: &SessionContext, name: &str, read_only: bool, expires_in_days: Option<i64>) -> Result<(String, ApiToken)> {
+    pub async fn create_api_token(
+        &self,
+        ctx: &SessionContext,
+        name: &str,
+        read_only: bool,
+        expires_in_days: Option<i64>,
+    ) -> Result<(String, ApiToken)> {
         let name = bounded_text("name", name, 1, 100)?;
         if let Some(days) = expires_in_days {
             if !(1..=3650).contains(&days) {
-                return Err(sems_domain::ValidationError::new("expires_in_days", "must be between 1 and 3650").into());
+                return Err(sems_domain::ValidationError::new(
+                    "expires_in_days",
+                    "must be between 1 and 3650",
+                )
+                .into());
             }
         }
         let token = format!("sems_{}", random_token(24)?);
         let now = now_ms();
         let expires = expires_in_days.map(|d| now + d * 86_400_000);
         let mut tx = self.store.write().await?;
-        let id = tokens::insert(tx.conn(), ctx.person.id, &name, &sha256_hex(token.as_bytes()), &token[..12], read_only, now, expires).await?;
-        let record = tokens::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("API token"))?;
-        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "api_token.create", "api_token", Some(id), NONE, Some(&record)).await?;
+        let id = tokens::insert(
+            tx.conn(),
+            ctx.person.id,
+            &name,
+            &sha256_hex(token.as_bytes()),
+            &token[..12],
+            read_only,
+            now,
+            expires,
+        )
+        .await?;
+        let record = tokens::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("API token"))?;
+        record_change(
+            tx.conn(),
+            &Actor::Person(ctx.subject.clone()),
+            ctx.person.party_id,
+            "api_token.create",
+            "api_token",
+            Some(id),
+            NONE,
+            Some(&record),
+        )
+        .await?;
         tx.commit().await?;
         Ok((token, record))
     }
@@ -339,13 +565,28 @@ impl Services {
     /// Revokes one of the signed-in person's own tokens.
     pub async fn revoke_api_token(&self, ctx: &SessionContext, id: i64) -> Result<()> {
         let mut tx = self.store.write().await?;
-        let token = tokens::get(tx.conn(), id).await?.filter(|t| t.person_id == ctx.person.id).ok_or(ServiceError::NotFound("API token"))?;
+        let token = tokens::get(tx.conn(), id)
+            .await?
+            .filter(|t| t.person_id == ctx.person.id)
+            .ok_or(ServiceError::NotFound("API token"))?;
         if token.revoked_at_ms.is_some() {
-            return Err(ServiceError::Conflict("this token is already revoked".into()));
+            return Err(ServiceError::Conflict(
+                "this token is already revoked".into(),
+            ));
         }
         tokens::revoke(tx.conn(), id, now_ms()).await?;
         let after = tokens::get(tx.conn(), id).await?;
-        record_change(tx.conn(), &Actor::Person(ctx.subject.clone()), ctx.person.party_id, "api_token.revoke", "api_token", Some(id), Some(&token), after.as_ref()).await?;
+        record_change(
+            tx.conn(),
+            &Actor::Person(ctx.subject.clone()),
+            ctx.person.party_id,
+            "api_token.revoke",
+            "api_token",
+            Some(id),
+            Some(&token),
+            after.as_ref(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -353,23 +594,45 @@ impl Services {
     /// Resolves a bearer token to its owner's current rights (narrowed to reading for a
     /// read-only token). Records the last use.
     pub async fn resolve_api_token(&self, bearer: &str) -> Result<SessionContext> {
-        let refused = || ServiceError::Unauthenticated("the API token is unknown, expired or revoked".into());
+        let refused =
+            || ServiceError::Unauthenticated("the API token is unknown, expired or revoked".into());
         if !bearer.starts_with("sems_") || bearer.len() > 128 {
             return Err(refused());
         }
         let hash = sha256_hex(bearer.as_bytes());
         let now = now_ms();
         let mut conn = self.store.read().await?;
-        let token = tokens::by_hash(&mut conn, &hash).await?.ok_or_else(refused)?;
+        let token = tokens::by_hash(&mut conn, &hash)
+            .await?
+            .ok_or_else(refused)?;
         if token.revoked_at_ms.is_some() || token.expires_at_ms.is_some_and(|e| e < now) {
             return Err(refused());
         }
-        let mut subject = people::subject(&mut conn, token.person_id).await?.ok_or_else(refused)?;
+        let mut subject = people::subject(&mut conn, token.person_id)
+            .await?
+            .ok_or_else(refused)?;
         subject.read_only = token.read_only;
-        let person = people::get(&mut conn, token.person_id).await?.ok_or_else(refused)?;
+        let person = people::get(&mut conn, token.person_id)
+            .await?
+            .ok_or_else(refused)?;
         if token.last_used_ms.is_none_or(|t| now - t > 60_000) {
             tokens::touch(&mut conn, token.id, now).await?;
         }
-        Ok(SessionContext { subject, person, csrf_token: String::new(), session_hash: String::new() })
+        Ok(SessionContext {
+            subject,
+            person,
+            csrf_token: String::new(),
+            session_hash: String::new(),
+        })
+    }
+}
+
+impl Services {
+    /// Deletes expired sessions (a background job of every node; harmless when several run).
+    pub async fn purge_expired_sessions(&self) -> Result<u64> {
+        let mut tx = self.store.write().await?;
+        let n = sessions::delete_expired(tx.conn(), now_ms()).await?;
+        tx.commit().await?;
+        Ok(n)
     }
 }

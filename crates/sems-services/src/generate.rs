@@ -19,7 +19,12 @@ pub struct GenerateParams {
 
 impl Default for GenerateParams {
     fn default() -> Self {
-        Self { organisations: 200, people_per_org: 50, years: 10, seed: 42 }
+        Self {
+            organisations: 200,
+            people_per_org: 50,
+            years: 10,
+            seed: 42,
+        }
     }
 }
 
@@ -47,16 +52,52 @@ impl Rng {
     }
     /// A number in `0..n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next_u64() % n }
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
     }
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 }
 
-const PLACES: [&str; 24] = ["Northport", "Eastvale", "Westmere", "Southbay", "Highcliff", "Lakeside", "Riverton", "Stonebridge", "Fairhaven", "Kingsford", "Oakridge", "Marshfield", "Redhill", "Ashby", "Brightwater", "Coldstream", "Dunmore", "Elmstead", "Glenrock", "Harrowgate", "Ironside", "Juniper", "Kestrel", "Larkspur"];
-const FIRST: [&str; 20] = ["Alex", "Sam", "Jordan", "Robin", "Kim", "Lee", "Maria", "Omar", "Priya", "Chen", "Fatima", "Lukas", "Ines", "Tom", "Aisha", "Noah", "Eva", "Mateo", "Yara", "Hugo"];
-const LAST: [&str; 20] = ["Smith", "Garcia", "Novak", "Okafor", "Kowalski", "Silva", "Jensen", "Haddad", "Rossi", "Tanaka", "Murphy", "Dubois", "Nilsen", "Costa", "Weber", "Ahmed", "Lopez", "Ivanov", "Moreau", "Berg"];
+const PLACES: [&str; 24] = [
+    "Northport",
+    "Eastvale",
+    "Westmere",
+    "Southbay",
+    "Highcliff",
+    "Lakeside",
+    "Riverton",
+    "Stonebridge",
+    "Fairhaven",
+    "Kingsford",
+    "Oakridge",
+    "Marshfield",
+    "Redhill",
+    "Ashby",
+    "Brightwater",
+    "Coldstream",
+    "Dunmore",
+    "Elmstead",
+    "Glenrock",
+    "Harrowgate",
+    "Ironside",
+    "Juniper",
+    "Kestrel",
+    "Larkspur",
+];
+const FIRST: [&str; 20] = [
+    "Alex", "Sam", "Jordan", "Robin", "Kim", "Lee", "Maria", "Omar", "Priya", "Chen", "Fatima",
+    "Lukas", "Ines", "Tom", "Aisha", "Noah", "Eva", "Mateo", "Yara", "Hugo",
+];
+const LAST: [&str; 20] = [
+    "Smith", "Garcia", "Novak", "Okafor", "Kowalski", "Silva", "Jensen", "Haddad", "Rossi",
+    "Tanaka", "Murphy", "Dubois", "Nilsen", "Costa", "Weber", "Ahmed", "Lopez", "Ivanov", "Moreau",
+    "Berg",
+];
 
 fn day(ms: i64) -> String {
     sems_domain::util::format_timestamp(ms)[..10].to_string()
@@ -65,15 +106,33 @@ fn day(ms: i64) -> String {
 impl Services {
     /// Generates the synthetic data set. Refuses to run twice with the same seed.
     pub async fn generate(&self, p: GenerateParams) -> Result<GenerateSummary> {
-        if p.organisations == 0 || p.organisations > 100_000 || p.people_per_org < 5 || p.people_per_org > 10_000 || p.years == 0 || p.years > 50 {
-            return Err(sems_domain::ValidationError::new("parameters", "organisations 1–100000, people per organisation 5–10000, years 1–50").into());
+        if p.organisations == 0
+            || p.organisations > 100_000
+            || p.people_per_org < 5
+            || p.people_per_org > 10_000
+            || p.years == 0
+            || p.years > 50
+        {
+            return Err(sems_domain::ValidationError::new(
+                "parameters",
+                "organisations 1–100000, people per organisation 5–10000, years 1–50",
+            )
+            .into());
         }
-        let authority = self.ensure_authority("Civil Aviation Security Authority", "CASA").await?;
+        let authority = self
+            .ensure_authority("Civil Aviation Security Authority", "CASA")
+            .await?;
         let prefix = format!("G{}-", p.seed);
         {
             let mut conn = self.store.read().await?;
-            if parties::by_code(&mut conn, &format!("{prefix}1")).await?.is_some() {
-                return Err(ServiceError::Conflict(format!("a data set with seed {} is already generated", p.seed)));
+            if parties::by_code(&mut conn, &format!("{prefix}1"))
+                .await?
+                .is_some()
+            {
+                return Err(ServiceError::Conflict(format!(
+                    "a data set with seed {} is already generated",
+                    p.seed
+                )));
             }
         }
         // Every generated account shares one hash: hashing is deliberately slow.
@@ -105,11 +164,45 @@ impl Services {
                 _ => format!("{place} Aviation Services {i}"),
             };
             let created = start + rng.below(span_ms as u64 / 10) as i64;
-            parties_bulk.row(conn, vec![party_id.into(), kind.as_str().into(), name.into(), format!("{prefix}{i}").into(), 1i64.into(), created.into(), created.into()]).await?;
-            let site_count = if kind == PartyKind::AirportOperator { 2 + rng.below(3) } else { 1 + rng.below(2) };
+            parties_bulk
+                .row(
+                    conn,
+                    vec![
+                        party_id.into(),
+                        kind.as_str().into(),
+                        name.into(),
+                        format!("{prefix}{i}").into(),
+                        1i64.into(),
+                        created.into(),
+                        created.into(),
+                    ],
+                )
+                .await?;
+            let site_count = if kind == PartyKind::AirportOperator {
+                2 + rng.below(3)
+            } else {
+                1 + rng.below(2)
+            };
             for s in 1..=site_count {
-                let site_name = if kind == PartyKind::AirportOperator { format!("Terminal {s}") } else { format!("{place} site {s}") };
-                sites_bulk.row(conn, vec![site_id.into(), party_id.into(), site_name.into(), format!("{place}").into(), 1i64.into(), created.into(), created.into()]).await?;
+                let site_name = if kind == PartyKind::AirportOperator {
+                    format!("Terminal {s}")
+                } else {
+                    format!("{place} site {s}")
+                };
+                sites_bulk
+                    .row(
+                        conn,
+                        vec![
+                            site_id.into(),
+                            party_id.into(),
+                            site_name.into(),
+                            format!("{place}").into(),
+                            1i64.into(),
+                            created.into(),
+                            created.into(),
+                        ],
+                    )
+                    .await?;
                 site_id += 1;
             }
             // People: the first five hold the management roles, the rest are staff and viewers.
@@ -129,8 +222,28 @@ impl Services {
                 let joined = created + rng.below((now - created).max(1) as u64) as i64;
                 let joined = if j < 5 { created } else { joined };
                 let clearance = if j < 5 { 2 } else { i64::from(j % 7 == 0) };
-                people_bulk.row(conn, vec![person_id.into(), party_id.into(), username.clone().into(), display.into(), format!("{username}@generated.invalid").into(), hash.clone().into(), clearance.into(), 1i64.into(), 0i64.into(), 0i64.into(), joined.into(), joined.into()]).await?;
-                roles_bulk.row(conn, vec![person_id.into(), role.as_str().into()]).await?;
+                people_bulk
+                    .row(
+                        conn,
+                        vec![
+                            person_id.into(),
+                            party_id.into(),
+                            username.clone().into(),
+                            display.into(),
+                            format!("{username}@generated.invalid").into(),
+                            hash.clone().into(),
+                            clearance.into(),
+                            1i64.into(),
+                            0i64.into(),
+                            0i64.into(),
+                            joined.into(),
+                            joined.into(),
+                        ],
+                    )
+                    .await?;
+                roles_bulk
+                    .row(conn, vec![person_id.into(), role.as_str().into()])
+                    .await?;
                 if j < 2 {
                     holders.push((role, person_id));
                 }
@@ -138,21 +251,73 @@ impl Services {
             }
             // Nomination history: earlier holders (accounts now closed) and the current one.
             for (role, current) in holders {
-                let position = if role == Role::AccountableExecutive { "accountable_executive" } else { "security_manager" };
+                let position = if role == Role::AccountableExecutive {
+                    "accountable_executive"
+                } else {
+                    "security_manager"
+                };
                 let mut from = created;
                 loop {
                     let tenure = (2 + rng.below(4) as i64) * 365 * 86_400_000;
                     if from + tenure >= now {
-                        noms_bulk.row(conn, vec![party_id.into(), position.into(), current.into(), day(from).into(), sems_storage::sql::Arg::NullText, "".into(), current.into(), from.into()]).await?;
+                        noms_bulk
+                            .row(
+                                conn,
+                                vec![
+                                    party_id.into(),
+                                    position.into(),
+                                    current.into(),
+                                    day(from).into(),
+                                    sems_storage::sql::Arg::NullText,
+                                    "".into(),
+                                    current.into(),
+                                    from.into(),
+                                ],
+                            )
+                            .await?;
                         break;
                     }
                     // A former holder: an inactive account of the same organisation.
                     let username = format!("g{}o{i}former{person_id}", p.seed);
                     let display = format!("{} {}", rng.pick(&FIRST), rng.pick(&LAST));
-                    people_bulk.row(conn, vec![person_id.into(), party_id.into(), username.clone().into(), display.into(), format!("{username}@generated.invalid").into(), hash.clone().into(), 2i64.into(), 0i64.into(), 0i64.into(), 0i64.into(), from.into(), from.into()]).await?;
-                    roles_bulk.row(conn, vec![person_id.into(), role.as_str().into()]).await?;
+                    people_bulk
+                        .row(
+                            conn,
+                            vec![
+                                person_id.into(),
+                                party_id.into(),
+                                username.clone().into(),
+                                display.into(),
+                                format!("{username}@generated.invalid").into(),
+                                hash.clone().into(),
+                                2i64.into(),
+                                0i64.into(),
+                                0i64.into(),
+                                0i64.into(),
+                                from.into(),
+                                from.into(),
+                            ],
+                        )
+                        .await?;
+                    roles_bulk
+                        .row(conn, vec![person_id.into(), role.as_str().into()])
+                        .await?;
                     let until = from + tenure - 86_400_000;
-                    noms_bulk.row(conn, vec![party_id.into(), position.into(), person_id.into(), day(from).into(), day(until).into(), "".into(), person_id.into(), from.into()]).await?;
+                    noms_bulk
+                        .row(
+                            conn,
+                            vec![
+                                party_id.into(),
+                                position.into(),
+                                person_id.into(),
+                                day(from).into(),
+                                day(until).into(),
+                                "".into(),
+                                person_id.into(),
+                                from.into(),
+                            ],
+                        )
+                        .await?;
                     person_id += 1;
                     from += tenure;
                 }
@@ -178,11 +343,21 @@ impl Services {
             people: people_bulk.written(),
             nominations: noms_bulk.written(),
         };
-        record_change(conn, &Actor::System("sems generate"), authority.id, "generate", "deployment", None, NONE, Some(&serde_json::json!({
-            "seed": p.seed, "organisations": summary.organisations, "sites": summary.sites,
-            "people": summary.people, "nominations": summary.nominations,
-            "first_party_id": first_party,
-        }))).await?;
+        record_change(
+            conn,
+            &Actor::System("sems generate"),
+            authority.id,
+            "generate",
+            "deployment",
+            None,
+            NONE,
+            Some(&serde_json::json!({
+                "seed": p.seed, "organisations": summary.organisations, "sites": summary.sites,
+                "people": summary.people, "nominations": summary.nominations,
+                "first_party_id": first_party,
+            })),
+        )
+        .await?;
         tx.commit().await?;
         // Ids were given explicitly; PostgreSQL's identity sequences must move past them.
         bulk::reset_sequences(&self.store, &["parties", "sites", "people"]).await?;

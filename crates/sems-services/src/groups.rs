@@ -17,47 +17,104 @@ pub struct GroupInput {
 }
 
 async fn meta(conn: &mut sems_storage::Conn, g: &NeedToKnowGroup) -> Result<RecordMeta> {
-    let owner = parties::get(conn, g.party_id).await?.ok_or(ServiceError::NotFound("party"))?;
-    Ok(RecordMeta::plain(RecordKind::NeedToKnowGroup, g.party_id, owner.kind.is_authority()))
+    let owner = parties::get(conn, g.party_id)
+        .await?
+        .ok_or(ServiceError::NotFound("party"))?;
+    Ok(RecordMeta::plain(
+        RecordKind::NeedToKnowGroup,
+        g.party_id,
+        owner.kind.is_authority(),
+    ))
 }
 
 impl Services {
-    pub async fn create_group(&self, actor: &Actor, party_id: i64, input: &GroupInput) -> Result<NeedToKnowGroup> {
+    pub async fn create_group(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        input: &GroupInput,
+    ) -> Result<NeedToKnowGroup> {
         let name = bounded_text("name", &input.name, 2, 120)?;
         let description = bounded_text("description", &input.description, 0, 1000)?;
         let mut tx = self.store.write().await?;
-        let party = parties::get(tx.conn(), party_id).await?.ok_or(ServiceError::NotFound("party"))?;
-        authorize(actor, Action::Create, &RecordMeta::plain(RecordKind::NeedToKnowGroup, party.id, party.kind.is_authority()), "party")?;
+        let party = parties::get(tx.conn(), party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(
+                RecordKind::NeedToKnowGroup,
+                party.id,
+                party.kind.is_authority(),
+            ),
+            "party",
+        )?;
         let id = groups::insert(tx.conn(), party.id, &name, &description)
             .await
             .map_err(|e| ServiceError::conflict_on_unique(e, "a group with this name exists"))?;
-        let group = groups::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("group"))?;
-        record_change(tx.conn(), actor, party.id, "group.create", "need_to_know_group", Some(id), crate::NONE, Some(&group)).await?;
+        let group = groups::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("group"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            party.id,
+            "group.create",
+            "need_to_know_group",
+            Some(id),
+            crate::NONE,
+            Some(&group),
+        )
+        .await?;
         tx.commit().await?;
         Ok(group)
     }
 
-    pub async fn group(&self, actor: &Actor, id: i64) -> Result<(NeedToKnowGroup, Vec<(i64, String)>)> {
+    pub async fn group(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(NeedToKnowGroup, Vec<(i64, String)>)> {
         let mut conn = self.store.read().await?;
-        let group = groups::get(&mut conn, id).await?.ok_or(ServiceError::NotFound("group"))?;
-        authorize(actor, Action::Read, &meta(&mut conn, &group).await?, "group")?;
+        let group = groups::get(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("group"))?;
+        authorize(
+            actor,
+            Action::Read,
+            &meta(&mut conn, &group).await?,
+            "group",
+        )?;
         let members = groups::members(&mut conn, id).await?;
         Ok((group, members))
     }
 
     pub async fn groups(&self, actor: &Actor, page: PageRequest) -> Result<Page<NeedToKnowGroup>> {
-        let subject = actor.subject().ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
         let mut conn = self.store.read().await?;
         Ok(groups::list(&mut conn, subject, page).await?)
     }
 
     /// Adds (`add`) or removes a member.
-    pub async fn change_group_member(&self, actor: &Actor, group_id: i64, person_id: i64, add: bool) -> Result<()> {
+    pub async fn change_group_member(
+        &self,
+        actor: &Actor,
+        group_id: i64,
+        person_id: i64,
+        add: bool,
+    ) -> Result<()> {
         let mut tx = self.store.write().await?;
-        let group = groups::get(tx.conn(), group_id).await?.ok_or(ServiceError::NotFound("group"))?;
+        let group = groups::get(tx.conn(), group_id)
+            .await?
+            .ok_or(ServiceError::NotFound("group"))?;
         let m = meta(tx.conn(), &group).await?;
         authorize(actor, Action::Update, &m, "group")?;
-        let person = people::get(tx.conn(), person_id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let person = people::get(tx.conn(), person_id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         let changed = if add {
             groups::add_member(tx.conn(), group_id, person.id).await?;
             true
@@ -67,9 +124,23 @@ impl Services {
         if !changed {
             return Err(ServiceError::NotFound("group member"));
         }
-        let action = if add { "group.member_added" } else { "group.member_removed" };
+        let action = if add {
+            "group.member_added"
+        } else {
+            "group.member_removed"
+        };
         let detail = serde_json::json!({ "person_id": person.id, "person": person.display_name });
-        record_change(tx.conn(), actor, group.party_id, action, "need_to_know_group", Some(group_id), crate::NONE, Some(&detail)).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            group.party_id,
+            action,
+            "need_to_know_group",
+            Some(group_id),
+            crate::NONE,
+            Some(&detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

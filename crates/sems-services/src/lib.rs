@@ -80,6 +80,22 @@ impl Services {
     }
 }
 
+impl Services {
+    /// The access-rule view of a plain record of `kind` owned by `party_id`, for pages that
+    /// show an action only to those who may take it.
+    pub async fn record_meta(
+        &self,
+        kind: sems_domain::access::RecordKind,
+        party_id: i64,
+    ) -> Result<RecordMeta> {
+        let mut conn = self.store.read().await?;
+        let party = sems_storage::parties::get(&mut conn, party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        Ok(RecordMeta::plain(kind, party.id, party.kind.is_authority()))
+    }
+}
+
 /// Who makes a change: a person (through the access rule) or the operator at the command
 /// line (`sems user add`, demo loading), who is trusted and recorded as the system.
 #[derive(Debug, Clone)]
@@ -111,7 +127,12 @@ impl Actor {
 
 /// Applies the access rule. A refused read answers "not found", so that ids of other
 /// parties' records reveal nothing; a refused write on a readable record answers "forbidden".
-pub fn authorize(actor: &Actor, action: Action, record: &RecordMeta, what: &'static str) -> Result<()> {
+pub fn authorize(
+    actor: &Actor,
+    action: Action,
+    record: &RecordMeta,
+    what: &'static str,
+) -> Result<()> {
     let Actor::Person(subject) = actor else {
         return Ok(());
     };

@@ -29,24 +29,51 @@ pub struct NominationInput {
 const TOLD: [Role; 3] = [Role::Director, Role::Inspector, Role::PolicyOfficer];
 
 impl Services {
-    pub async fn nominate(&self, actor: &Actor, party_id: i64, input: &NominationInput) -> Result<Nomination> {
+    pub async fn nominate(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        input: &NominationInput,
+    ) -> Result<Nomination> {
         let position = NominatedPosition::parse(&input.position)?;
         let period = NominationPeriod::parse(&input.starts_on, input.ends_on.as_deref())?;
         let note = bounded_text("note", &input.note, 0, 1000)?;
         let mut tx = self.store.write().await?;
-        let party = parties::get(tx.conn(), party_id).await?.ok_or(ServiceError::NotFound("party"))?;
+        let party = parties::get(tx.conn(), party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
         if party.kind.is_authority() {
-            return Err(ValidationError::new("party_id", "nominations are made by organisations").into());
+            return Err(
+                ValidationError::new("party_id", "nominations are made by organisations").into(),
+            );
         }
-        authorize(actor, Action::Create, &RecordMeta::plain(RecordKind::Nomination, party.id, false), "party")?;
-        let person = people::get(tx.conn(), input.person_id).await?.filter(|p| p.party_id == party.id).ok_or_else(|| {
-            ValidationError::new("person_id", "choose a person of this organisation")
-        })?;
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(RecordKind::Nomination, party.id, false),
+            "party",
+        )?;
+        let person = people::get(tx.conn(), input.person_id)
+            .await?
+            .filter(|p| p.party_id == party.id)
+            .ok_or_else(|| {
+                ValidationError::new("person_id", "choose a person of this organisation")
+            })?;
         if !person.active {
-            return Err(ValidationError::new("person_id", "this person's account is deactivated").into());
+            return Err(
+                ValidationError::new("person_id", "this person's account is deactivated").into(),
+            );
         }
         if !person.roles.contains(&position.required_role()) {
-            return Err(ValidationError::new("person_id", format!("{} does not hold the role {}; give them the role first", person.display_name, position.required_role().label())).into());
+            return Err(ValidationError::new(
+                "person_id",
+                format!(
+                    "{} does not hold the role {}; give them the role first",
+                    person.display_name,
+                    position.required_role().label()
+                ),
+            )
+            .into());
         }
         let starts_on = format_date(period.from);
         // End what is in force on the start day; a nomination starting later would overlap.
@@ -54,54 +81,134 @@ impl Services {
         let mut previous = Vec::new();
         for n in open {
             if n.starts_on >= starts_on {
-                return Err(ServiceError::Conflict(format!("{} is already nominated from {}; change dates after that", n.person_name, n.starts_on)));
+                return Err(ServiceError::Conflict(format!(
+                    "{} is already nominated from {}; change dates after that",
+                    n.person_name, n.starts_on
+                )));
             }
             let day_before = format_date(period.from - Duration::days(1));
             nominations::set_end(tx.conn(), n.id, &day_before).await?;
             let after = nominations::get(tx.conn(), n.id).await?;
-            record_change(tx.conn(), actor, party.id, "nomination.end", "nomination", Some(n.id), Some(&n), after.as_ref()).await?;
+            record_change(
+                tx.conn(),
+                actor,
+                party.id,
+                "nomination.end",
+                "nomination",
+                Some(n.id),
+                Some(&n),
+                after.as_ref(),
+            )
+            .await?;
             previous.push(n);
         }
         let ends_on = period.until.map(format_date);
-        let id = nominations::insert(tx.conn(), &NewNomination {
-            party_id: party.id,
-            position,
-            person_id: person.id,
-            starts_on: &starts_on,
-            ends_on: ends_on.as_deref(),
-            note: &note,
-            created_by: actor.person_id().unwrap_or(person.id),
-        })
+        let id = nominations::insert(
+            tx.conn(),
+            &NewNomination {
+                party_id: party.id,
+                position,
+                person_id: person.id,
+                starts_on: &starts_on,
+                ends_on: ends_on.as_deref(),
+                note: &note,
+                created_by: actor.person_id().unwrap_or(person.id),
+            },
+        )
         .await?;
-        let nomination = nominations::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("nomination"))?;
-        record_change(tx.conn(), actor, party.id, "nomination.create", "nomination", Some(id), crate::NONE, Some(&nomination)).await?;
-        let mut message = format!("{} nominated {} as {} from {}", party.name, person.display_name, position.label().to_lowercase(), starts_on);
+        let nomination = nominations::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("nomination"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            party.id,
+            "nomination.create",
+            "nomination",
+            Some(id),
+            crate::NONE,
+            Some(&nomination),
+        )
+        .await?;
+        let mut message = format!(
+            "{} nominated {} as {} from {}",
+            party.name,
+            person.display_name,
+            position.label().to_lowercase(),
+            starts_on
+        );
         if let Some(p) = previous.first() {
             message.push_str(&format!(" (previously {})", p.person_name));
         }
-        self.tell_authority(tx.conn(), &message, &format!("/organisations/{}", party.id)).await?;
+        self.tell_authority(tx.conn(), &message, &format!("/organisations/{}", party.id))
+            .await?;
         tx.commit().await?;
         Ok(nomination)
     }
 
     /// Ends a nomination on a date, without a successor (the post becomes vacant).
-    pub async fn end_nomination(&self, actor: &Actor, id: i64, ends_on: &str) -> Result<Nomination> {
+    pub async fn end_nomination(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ends_on: &str,
+    ) -> Result<Nomination> {
         let end = parse_date("ends_on", ends_on)?;
         let mut tx = self.store.write().await?;
-        let before = nominations::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("nomination"))?;
-        authorize(actor, Action::Update, &RecordMeta::plain(RecordKind::Nomination, before.party_id, false), "nomination")?;
+        let before = nominations::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("nomination"))?;
+        authorize(
+            actor,
+            Action::Update,
+            &RecordMeta::plain(RecordKind::Nomination, before.party_id, false),
+            "nomination",
+        )?;
         let starts = parse_date("starts_on", &before.starts_on)?;
         if end < starts {
-            return Err(ValidationError::new("ends_on", "must not be before the nomination starts").into());
+            return Err(ValidationError::new(
+                "ends_on",
+                "must not be before the nomination starts",
+            )
+            .into());
         }
-        if before.ends_on.as_deref().is_some_and(|e| e < format_date(end).as_str()) {
-            return Err(ServiceError::Conflict("this nomination has already ended".into()));
+        if before
+            .ends_on
+            .as_deref()
+            .is_some_and(|e| e < format_date(end).as_str())
+        {
+            return Err(ServiceError::Conflict(
+                "this nomination has already ended".into(),
+            ));
         }
         nominations::set_end(tx.conn(), id, &format_date(end)).await?;
-        let after = nominations::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("nomination"))?;
-        record_change(tx.conn(), actor, before.party_id, "nomination.end", "nomination", Some(id), Some(&before), Some(&after)).await?;
-        let message = format!("{} ended the nomination of {} as {} on {}", after.party_name, after.person_name, after.position.label().to_lowercase(), format_date(end));
-        self.tell_authority(tx.conn(), &message, &format!("/organisations/{}", after.party_id)).await?;
+        let after = nominations::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("nomination"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            before.party_id,
+            "nomination.end",
+            "nomination",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        let message = format!(
+            "{} ended the nomination of {} as {} on {}",
+            after.party_name,
+            after.person_name,
+            after.position.label().to_lowercase(),
+            format_date(end)
+        );
+        self.tell_authority(
+            tx.conn(),
+            &message,
+            &format!("/organisations/{}", after.party_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -114,8 +221,15 @@ impl Services {
         Ok(())
     }
 
-    pub async fn nominations(&self, actor: &Actor, filter: &NominationFilter, page: PageRequest) -> Result<Page<Nomination>> {
-        let subject = actor.subject().ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+    pub async fn nominations(
+        &self,
+        actor: &Actor,
+        filter: &NominationFilter,
+        page: PageRequest,
+    ) -> Result<Page<Nomination>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
         let mut conn = self.store.read().await?;
         Ok(nominations::list(&mut conn, subject, filter, page).await?)
     }

@@ -30,9 +30,27 @@ impl Services {
         if let Some(existing) = parties::authority(tx.conn()).await? {
             return Ok(existing);
         }
-        let id = parties::insert(tx.conn(), PartyKind::Authority, name.as_str(), code.as_str()).await?;
-        let party = parties::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("party"))?;
-        record_change(tx.conn(), &Actor::System("set-up"), id, "party.create", "party", Some(id), crate::NONE, Some(&party)).await?;
+        let id = parties::insert(
+            tx.conn(),
+            PartyKind::Authority,
+            name.as_str(),
+            code.as_str(),
+        )
+        .await?;
+        let party = parties::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        record_change(
+            tx.conn(),
+            &Actor::System("set-up"),
+            id,
+            "party.create",
+            "party",
+            Some(id),
+            crate::NONE,
+            Some(&party),
+        )
+        .await?;
         tx.commit().await?;
         Ok(party)
     }
@@ -42,13 +60,32 @@ impl Services {
         let kind = PartyKind::parse_organisation(&input.kind)?;
         let name = PartyName::parse(&input.name)?;
         let code = PartyCode::parse(&input.code)?;
-        authorize(actor, Action::Create, &RecordMeta::plain(RecordKind::Party, 0, false), "party")?;
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(RecordKind::Party, 0, false),
+            "party",
+        )?;
         let mut tx = self.store.write().await?;
         let id = parties::insert(tx.conn(), kind, name.as_str(), code.as_str())
             .await
-            .map_err(|e| ServiceError::conflict_on_unique(e, "another party already has this code"))?;
-        let party = parties::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("party"))?;
-        record_change(tx.conn(), actor, id, "party.create", "party", Some(id), crate::NONE, Some(&party)).await?;
+            .map_err(|e| {
+                ServiceError::conflict_on_unique(e, "another party already has this code")
+            })?;
+        let party = parties::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            id,
+            "party.create",
+            "party",
+            Some(id),
+            crate::NONE,
+            Some(&party),
+        )
+        .await?;
         tx.commit().await?;
         Ok(party)
     }
@@ -57,27 +94,51 @@ impl Services {
         let name = PartyName::parse(&input.name)?;
         let code = PartyCode::parse(&input.code)?;
         let mut tx = self.store.write().await?;
-        let before = parties::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("party"))?;
+        let before = parties::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
         authorize(actor, Action::Update, &meta(&before), "party")?;
         if !input.kind.trim().is_empty() && PartyKind::parse(&input.kind)? != before.kind {
-            return Err(sems_domain::ValidationError::new("kind", "the kind of a party cannot change; register a new party instead").into());
+            return Err(sems_domain::ValidationError::new(
+                "kind",
+                "the kind of a party cannot change; register a new party instead",
+            )
+            .into());
         }
         let active = input.active.unwrap_or(before.active);
         if before.kind.is_authority() && !active {
-            return Err(sems_domain::ValidationError::new("active", "the authority cannot be deactivated").into());
+            return Err(sems_domain::ValidationError::new(
+                "active",
+                "the authority cannot be deactivated",
+            )
+            .into());
         }
         parties::update(tx.conn(), id, name.as_str(), code.as_str(), active)
             .await
-            .map_err(|e| ServiceError::conflict_on_unique(e, "another party already has this code"))?;
+            .map_err(|e| {
+                ServiceError::conflict_on_unique(e, "another party already has this code")
+            })?;
         let after = parties::get(tx.conn(), id).await?;
-        record_change(tx.conn(), actor, id, "party.update", "party", Some(id), Some(&before), after.as_ref()).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            id,
+            "party.update",
+            "party",
+            Some(id),
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
         tx.commit().await?;
         after.ok_or(ServiceError::NotFound("party"))
     }
 
     pub async fn party(&self, actor: &Actor, id: i64) -> Result<Party> {
         let mut conn = self.store.read().await?;
-        let party = parties::get(&mut conn, id).await?.ok_or(ServiceError::NotFound("party"))?;
+        let party = parties::get(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
         authorize(actor, Action::Read, &meta(&party), "party")?;
         Ok(party)
     }
@@ -87,8 +148,15 @@ impl Services {
         Ok(parties::authority(&mut conn).await?)
     }
 
-    pub async fn parties(&self, actor: &Actor, filter: &PartyFilter, page: PageRequest) -> Result<Page<Party>> {
-        let subject = actor.subject().ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+    pub async fn parties(
+        &self,
+        actor: &Actor,
+        filter: &PartyFilter,
+        page: PageRequest,
+    ) -> Result<Page<Party>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
         let mut conn = self.store.read().await?;
         Ok(parties::list(&mut conn, subject, filter, page).await?)
     }

@@ -46,13 +46,19 @@ pub struct PersonUpdateInput {
 
 impl Services {
     fn check_grants(&self, actor: &Actor, roles: &RoleSet, clearance: i64) -> Result<()> {
-        let Actor::Person(subject) = actor else { return Ok(()) };
+        let Actor::Person(subject) = actor else {
+            return Ok(());
+        };
         let admin = subject.has_role(Role::Administrator);
         if roles.roles().contains(&Role::Administrator) && !admin {
-            return Err(ServiceError::Forbidden("only a deployment administrator can grant the administrator role".into()));
+            return Err(ServiceError::Forbidden(
+                "only a deployment administrator can grant the administrator role".into(),
+            ));
         }
         if clearance > subject.clearance && !admin {
-            return Err(ServiceError::Forbidden("you cannot grant a clearance above your own".into()));
+            return Err(ServiceError::Forbidden(
+                "you cannot grant a clearance above your own".into(),
+            ));
         }
         Ok(())
     }
@@ -60,43 +66,80 @@ impl Services {
     pub async fn create_person(&self, actor: &Actor, input: &NewPersonInput) -> Result<Person> {
         let username = Username::parse(&input.username)?;
         let display_name = DisplayName::parse(&input.display_name)?;
-        let email = if input.email.trim().is_empty() { String::new() } else { Email::parse(&input.email)?.as_str().to_string() };
-        let password = NewPassword::parse(&input.password, username.as_str(), display_name.as_str())?;
+        let email = if input.email.trim().is_empty() {
+            String::new()
+        } else {
+            Email::parse(&input.email)?.as_str().to_string()
+        };
+        let password =
+            NewPassword::parse(&input.password, username.as_str(), display_name.as_str())?;
         let clearance = match input.clearance.as_deref().filter(|c| !c.trim().is_empty()) {
             Some(c) => self.classification.parse(c)?,
             None => 0,
         };
         let mut conn = self.store.read().await?;
-        let party = parties::get(&mut conn, input.party_id).await?.ok_or(ServiceError::NotFound("party"))?;
+        let party = parties::get(&mut conn, input.party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
         drop(conn);
-        authorize(actor, Action::Create, &RecordMeta::plain(RecordKind::Person, party.id, party.kind.is_authority()), "party")?;
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(RecordKind::Person, party.id, party.kind.is_authority()),
+            "party",
+        )?;
         if !party.active {
             return Err(ValidationError::new("party_id", "this party is deactivated").into());
         }
-        let roles = RoleSet::parse(input.roles.iter().map(String::as_str), party.kind.is_authority())?;
+        let roles = RoleSet::parse(
+            input.roles.iter().map(String::as_str),
+            party.kind.is_authority(),
+        )?;
         self.check_grants(actor, &roles, clearance)?;
         let hash = hash_password(password.expose().to_string()).await?;
         let mut tx = self.store.write().await?;
-        let id = people::insert(tx.conn(), &people::NewPerson {
-            party_id: party.id,
-            username: username.as_str(),
-            display_name: display_name.as_str(),
-            email: &email,
-            password_hash: &hash,
-            clearance,
-            roles: roles.roles(),
-        })
+        let id = people::insert(
+            tx.conn(),
+            &people::NewPerson {
+                party_id: party.id,
+                username: username.as_str(),
+                display_name: display_name.as_str(),
+                email: &email,
+                password_hash: &hash,
+                clearance,
+                roles: roles.roles(),
+            },
+        )
         .await
         .map_err(|e| ServiceError::conflict_on_unique(e, "this user name is taken"))?;
-        let person = people::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("person"))?;
-        record_change(tx.conn(), actor, party.id, "person.create", "person", Some(id), crate::NONE, Some(&person)).await?;
+        let person = people::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            party.id,
+            "person.create",
+            "person",
+            Some(id),
+            crate::NONE,
+            Some(&person),
+        )
+        .await?;
         tx.commit().await?;
         Ok(person)
     }
 
-    pub async fn update_person(&self, actor: &Actor, id: i64, input: &PersonUpdateInput) -> Result<Person> {
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &PersonUpdateInput,
+    ) -> Result<Person> {
         let mut tx = self.store.write().await?;
-        let before = people::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let before = people::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         authorize(actor, Action::Update, &meta(&before), "person")?;
         let display_name = match &input.display_name {
             Some(d) => DisplayName::parse(d)?.as_str().to_string(),
@@ -117,7 +160,9 @@ impl Services {
         };
         let active = input.active.unwrap_or(before.active);
         if actor.person_id() == Some(id) && !active {
-            return Err(ValidationError::new("active", "you cannot deactivate your own account").into());
+            return Err(
+                ValidationError::new("active", "you cannot deactivate your own account").into(),
+            );
         }
         if roles.roles() != before.roles.as_slice() || clearance != before.clearance {
             self.check_grants(actor, &roles, clearance)?;
@@ -128,44 +173,90 @@ impl Services {
             sessions::delete_for_person(tx.conn(), id, None).await?;
         }
         let after = people::get(tx.conn(), id).await?;
-        record_change(tx.conn(), actor, before.party_id, "person.update", "person", Some(id), Some(&before), after.as_ref()).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            before.party_id,
+            "person.update",
+            "person",
+            Some(id),
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
         tx.commit().await?;
         after.ok_or(ServiceError::NotFound("person"))
     }
 
     pub async fn person(&self, actor: &Actor, id: i64) -> Result<Person> {
         let mut conn = self.store.read().await?;
-        let person = people::get(&mut conn, id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let person = people::get(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         authorize(actor, Action::Read, &meta(&person), "person")?;
         Ok(person)
     }
 
-    pub async fn people(&self, actor: &Actor, filter: &PeopleFilter, page: PageRequest) -> Result<Page<Person>> {
-        let subject = actor.subject().ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+    pub async fn people(
+        &self,
+        actor: &Actor,
+        filter: &PeopleFilter,
+        page: PageRequest,
+    ) -> Result<Page<Person>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
         let mut conn = self.store.read().await?;
         Ok(people::list(&mut conn, subject, filter, page).await?)
     }
 
     /// Assigns an inspector to the organisations they oversee.
-    pub async fn set_oversight(&self, actor: &Actor, inspector_id: i64, party_ids: &[i64]) -> Result<Vec<i64>> {
+    pub async fn set_oversight(
+        &self,
+        actor: &Actor,
+        inspector_id: i64,
+        party_ids: &[i64],
+    ) -> Result<Vec<i64>> {
         let mut tx = self.store.write().await?;
-        let inspector = people::get(tx.conn(), inspector_id).await?.ok_or(ServiceError::NotFound("person"))?;
+        let inspector = people::get(tx.conn(), inspector_id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
         authorize(actor, Action::Update, &meta(&inspector), "person")?;
         if !inspector.roles.contains(&Role::Inspector) {
-            return Err(ValidationError::new("person", "only inspectors are assigned to oversee organisations").into());
+            return Err(ValidationError::new(
+                "person",
+                "only inspectors are assigned to oversee organisations",
+            )
+            .into());
         }
         let mut ids = party_ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
         for id in &ids {
-            let party = parties::get(tx.conn(), *id).await?.ok_or(ServiceError::NotFound("party"))?;
+            let party = parties::get(tx.conn(), *id)
+                .await?
+                .ok_or(ServiceError::NotFound("party"))?;
             if party.kind.is_authority() {
-                return Err(ValidationError::new("party_ids", "the authority does not oversee itself").into());
+                return Err(ValidationError::new(
+                    "party_ids",
+                    "the authority does not oversee itself",
+                )
+                .into());
             }
         }
         let before = people::oversight_of(tx.conn(), inspector_id).await?;
         people::set_oversight(tx.conn(), inspector_id, &ids).await?;
-        record_change(tx.conn(), actor, inspector.party_id, "person.oversight_assigned", "person", Some(inspector_id), Some(&before), Some(&ids)).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            inspector.party_id,
+            "person.oversight_assigned",
+            "person",
+            Some(inspector_id),
+            Some(&before),
+            Some(&ids),
+        )
+        .await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -174,5 +265,17 @@ impl Services {
         self.person(actor, inspector_id).await?;
         let mut conn = self.store.read().await?;
         Ok(people::oversight_of(&mut conn, inspector_id).await?)
+    }
+}
+
+impl Services {
+    /// The id of the person with a user name. Groups span parties, so a group manager adds
+    /// someone of another party by the user name they were given; nothing else is revealed.
+    pub async fn find_person_by_username(&self, username: &str) -> Result<i64> {
+        let mut conn = self.store.read().await?;
+        let person = people::by_username(&mut conn, username)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        Ok(person.id)
     }
 }

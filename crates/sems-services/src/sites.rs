@@ -4,8 +4,8 @@ use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::site::{SiteLocation, SiteName};
-use sems_storage::sites::{self, Site, SiteFilter};
 use sems_storage::parties;
+use sems_storage::sites::{self, Site, SiteFilter};
 use serde::Deserialize;
 
 fn meta(site: &Site, owner_is_authority: bool) -> RecordMeta {
@@ -23,17 +23,46 @@ pub struct SiteInput {
 }
 
 impl Services {
-    pub async fn create_site(&self, actor: &Actor, party_id: i64, input: &SiteInput) -> Result<Site> {
+    pub async fn create_site(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        input: &SiteInput,
+    ) -> Result<Site> {
         let name = SiteName::parse(&input.name)?;
         let location = SiteLocation::parse(&input.location)?;
         let mut tx = self.store.write().await?;
-        let party = parties::get(tx.conn(), party_id).await?.ok_or(ServiceError::NotFound("party"))?;
-        authorize(actor, Action::Create, &RecordMeta::plain(RecordKind::Site, party.id, party.kind.is_authority()), "party")?;
+        let party = parties::get(tx.conn(), party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(RecordKind::Site, party.id, party.kind.is_authority()),
+            "party",
+        )?;
         let id = sites::insert(tx.conn(), party.id, name.as_str(), location.as_str())
             .await
-            .map_err(|e| ServiceError::conflict_on_unique(e, "this organisation already has a site with this name"))?;
-        let site = sites::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("site"))?;
-        record_change(tx.conn(), actor, party.id, "site.create", "site", Some(id), crate::NONE, Some(&site)).await?;
+            .map_err(|e| {
+                ServiceError::conflict_on_unique(
+                    e,
+                    "this organisation already has a site with this name",
+                )
+            })?;
+        let site = sites::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("site"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            party.id,
+            "site.create",
+            "site",
+            Some(id),
+            crate::NONE,
+            Some(&site),
+        )
+        .await?;
         tx.commit().await?;
         Ok(site)
     }
@@ -42,28 +71,74 @@ impl Services {
         let name = SiteName::parse(&input.name)?;
         let location = SiteLocation::parse(&input.location)?;
         let mut tx = self.store.write().await?;
-        let before = sites::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound("site"))?;
-        let owner = parties::get(tx.conn(), before.party_id).await?.ok_or(ServiceError::NotFound("party"))?;
-        authorize(actor, Action::Update, &meta(&before, owner.kind.is_authority()), "site")?;
-        sites::update(tx.conn(), id, name.as_str(), location.as_str(), input.active.unwrap_or(before.active))
-            .await
-            .map_err(|e| ServiceError::conflict_on_unique(e, "this organisation already has a site with this name"))?;
+        let before = sites::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("site"))?;
+        let owner = parties::get(tx.conn(), before.party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        authorize(
+            actor,
+            Action::Update,
+            &meta(&before, owner.kind.is_authority()),
+            "site",
+        )?;
+        sites::update(
+            tx.conn(),
+            id,
+            name.as_str(),
+            location.as_str(),
+            input.active.unwrap_or(before.active),
+        )
+        .await
+        .map_err(|e| {
+            ServiceError::conflict_on_unique(
+                e,
+                "this organisation already has a site with this name",
+            )
+        })?;
         let after = sites::get(tx.conn(), id).await?;
-        record_change(tx.conn(), actor, before.party_id, "site.update", "site", Some(id), Some(&before), after.as_ref()).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            before.party_id,
+            "site.update",
+            "site",
+            Some(id),
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
         tx.commit().await?;
         after.ok_or(ServiceError::NotFound("site"))
     }
 
     pub async fn site(&self, actor: &Actor, id: i64) -> Result<Site> {
         let mut conn = self.store.read().await?;
-        let site = sites::get(&mut conn, id).await?.ok_or(ServiceError::NotFound("site"))?;
-        let owner = parties::get(&mut conn, site.party_id).await?.ok_or(ServiceError::NotFound("party"))?;
-        authorize(actor, Action::Read, &meta(&site, owner.kind.is_authority()), "site")?;
+        let site = sites::get(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("site"))?;
+        let owner = parties::get(&mut conn, site.party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        authorize(
+            actor,
+            Action::Read,
+            &meta(&site, owner.kind.is_authority()),
+            "site",
+        )?;
         Ok(site)
     }
 
-    pub async fn sites(&self, actor: &Actor, filter: &SiteFilter, page: PageRequest) -> Result<Page<Site>> {
-        let subject = actor.subject().ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+    pub async fn sites(
+        &self,
+        actor: &Actor,
+        filter: &SiteFilter,
+        page: PageRequest,
+    ) -> Result<Page<Site>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
         let mut conn = self.store.read().await?;
         Ok(sites::list(&mut conn, subject, filter, page).await?)
     }

@@ -18,7 +18,12 @@ pub struct Bulk {
 impl Bulk {
     /// `head` is the statement up to and including `VALUES`.
     pub fn new(head: &'static str) -> Self {
-        Self { head, sql: Sql::new(head), rows: 0, written: 0 }
+        Self {
+            head,
+            sql: Sql::new(head),
+            rows: 0,
+            written: 0,
+        }
     }
 
     pub async fn row(&mut self, conn: &mut Conn, values: Vec<Arg>) -> Result<()> {

@@ -1,0 +1,249 @@
+//! Configuration, layered: built-in defaults, then an optional TOML file (`--config` /
+//! `SEMS_CONFIG`), then `SEMS_*` environment variables, then command-line flags (clap reads
+//! a flag before its variable). Secrets (the database URL's password) are never printed.
+
+use anyhow::{bail, Context};
+use clap::Args;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// A TOML configuration file.
+    #[arg(long, env = "SEMS_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Where sems keeps its files (the SQLite database by default).
+    #[arg(long, env = "SEMS_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…` for PostgreSQL; empty for the SQLite file in the data directory.
+    #[arg(long, env = "SEMS_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Database connections per node.
+    #[arg(long, env = "SEMS_MAX_CONNECTIONS", global = true)]
+    pub max_connections: Option<u32>,
+    /// Log filter, e.g. `info` or `sems_web=debug`.
+    #[arg(long, env = "SEMS_LOG", global = true)]
+    pub log: Option<String>,
+}
+
+/// Options of the commands that serve HTTP.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SEMS_LISTEN")]
+    pub listen: Option<String>,
+    /// Trust `X-Forwarded-Proto` from a reverse proxy (marks cookies Secure behind HTTPS).
+    #[arg(long, env = "SEMS_TRUST_PROXY")]
+    pub trust_proxy: Option<bool>,
+    /// Always mark cookies Secure.
+    #[arg(long, env = "SEMS_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "SEMS_SESSION_IDLE_MINUTES")]
+    pub session_idle_minutes: Option<i64>,
+    /// Hours after sign-in after which a session ends.
+    #[arg(long, env = "SEMS_SESSION_ABSOLUTE_HOURS")]
+    pub session_absolute_hours: Option<i64>,
+    /// Failed sign-ins before a user name is locked for a while.
+    #[arg(long, env = "SEMS_LOCKOUT_THRESHOLD")]
+    pub lockout_threshold: Option<i64>,
+    /// Minutes a user name stays locked.
+    #[arg(long, env = "SEMS_LOCKOUT_MINUTES")]
+    pub lockout_minutes: Option<i64>,
+}
+
+/// The TOML file: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub max_connections: Option<u32>,
+    pub log: Option<String>,
+    pub trust_proxy: Option<bool>,
+    pub secure_cookies: Option<bool>,
+    pub session_idle_minutes: Option<i64>,
+    pub session_absolute_hours: Option<i64>,
+    pub lockout_threshold: Option<i64>,
+    pub lockout_window_minutes: Option<i64>,
+    pub lockout_minutes: Option<i64>,
+    pub max_body_bytes: Option<usize>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub max_connections: u32,
+    pub log: String,
+    pub trust_proxy: bool,
+    pub secure_cookies: bool,
+    pub services: sems_services::ServiceConfig,
+    pub max_body_bytes: usize,
+}
+
+impl Config {
+    pub fn load(common: &CommonArgs, serve: Option<&ServeArgs>) -> anyhow::Result<Self> {
+        let file = match &common.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let defaults = sems_services::ServiceConfig::default();
+        let s = serve.cloned();
+        let pick =
+            |flag: Option<i64>, file: Option<i64>, default: i64| flag.or(file).unwrap_or(default);
+        let services = sems_services::ServiceConfig {
+            session_idle_minutes: pick(
+                s.as_ref().and_then(|s| s.session_idle_minutes),
+                file.session_idle_minutes,
+                defaults.session_idle_minutes,
+            ),
+            session_absolute_hours: pick(
+                s.as_ref().and_then(|s| s.session_absolute_hours),
+                file.session_absolute_hours,
+                defaults.session_absolute_hours,
+            ),
+            lockout_threshold: pick(
+                s.as_ref().and_then(|s| s.lockout_threshold),
+                file.lockout_threshold,
+                defaults.lockout_threshold,
+            ),
+            lockout_window_minutes: file
+                .lockout_window_minutes
+                .unwrap_or(defaults.lockout_window_minutes),
+            lockout_minutes: pick(
+                s.as_ref().and_then(|s| s.lockout_minutes),
+                file.lockout_minutes,
+                defaults.lockout_minutes,
+            ),
+            totp_issuer: defaults.totp_issuer,
+        };
+        for (name, v) in [
+            ("session_idle_minutes", services.session_idle_minutes),
+            ("session_absolute_hours", services.session_absolute_hours),
+            ("lockout_threshold", services.lockout_threshold),
+            ("lockout_window_minutes", services.lockout_window_minutes),
+            ("lockout_minutes", services.lockout_minutes),
+        ] {
+            if v < 1 {
+                bail!("{name} must be at least 1 (got {v})");
+            }
+        }
+        let config = Self {
+            listen: s
+                .as_ref()
+                .and_then(|s| s.listen.clone())
+                .or(file.listen)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir: common
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("./sems-data")),
+            database_url: common
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .filter(|u| !u.trim().is_empty()),
+            max_connections: common
+                .max_connections
+                .or(file.max_connections)
+                .unwrap_or(10),
+            log: common
+                .log
+                .clone()
+                .or(file.log)
+                .unwrap_or_else(|| "info".into()),
+            trust_proxy: s
+                .as_ref()
+                .and_then(|s| s.trust_proxy)
+                .or(file.trust_proxy)
+                .unwrap_or(false),
+            secure_cookies: s
+                .as_ref()
+                .and_then(|s| s.secure_cookies)
+                .or(file.secure_cookies)
+                .unwrap_or(false),
+            services,
+            max_body_bytes: file.max_body_bytes.unwrap_or(1024 * 1024),
+        };
+        if config.max_connections == 0 {
+            bail!("max_connections must be at least 1");
+        }
+        Ok(config)
+    }
+
+    pub fn location(&self) -> anyhow::Result<sems_storage::DatabaseLocation> {
+        Ok(sems_storage::DatabaseLocation::parse(
+            self.database_url.as_deref(),
+            &self.data_dir,
+        )?)
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("the configuration file {} is not valid", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn common() -> CommonArgs {
+        CommonArgs {
+            config: None,
+            data_dir: None,
+            database_url: None,
+            max_connections: None,
+            log: None,
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let c = Config::load(&common(), None).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.data_dir, PathBuf::from("./sems-data"));
+        assert!(c.database_url.is_none());
+    }
+
+    #[test]
+    fn file_is_overridden_by_flags() {
+        let dir = std::env::temp_dir().join(format!("sems-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("sems.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/sems\"\nsession_idle_minutes = 10\n",
+        )
+        .unwrap();
+        let mut args = common();
+        args.config = Some(path.clone());
+        let c = Config::load(&args, None).unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.services.session_idle_minutes, 10);
+        args.data_dir = Some("/flag".into());
+        let serve = ServeArgs {
+            listen: Some("127.0.0.1:1".into()),
+            trust_proxy: None,
+            secure_cookies: None,
+            session_idle_minutes: None,
+            session_absolute_hours: None,
+            lockout_threshold: None,
+            lockout_minutes: None,
+        };
+        let c = Config::load(&args, Some(&serve)).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/flag"));
+        assert_eq!(c.listen, "127.0.0.1:1");
+        std::fs::write(&path, "colour = \"blue\"\n").unwrap();
+        assert!(Config::load(&args, None).is_err());
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

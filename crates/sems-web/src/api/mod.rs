@@ -1,0 +1,52 @@
+//! The JSON API under `/api/v1`: everything the pages do, for machine clients and scripts.
+//! Lists are paginated (`page`, `per_page`); errors are `application/problem+json`.
+
+pub mod openapi;
+mod routes;
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+pub fn router() -> Router<AppState> {
+    routes::router()
+}
+
+/// A JSON body whose every rejection (wrong content type, malformed or oversized JSON,
+/// unknown or missing fields) answers with a problem document.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::JsonDataError(e) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("the JSON does not fit: {}", e.body_text()),
+                ),
+                JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("malformed JSON: {}", e.body_text()),
+                ),
+                JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "send JSON with 'Content-Type: application/json'",
+                ),
+                JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "the request body is too large",
+                    )
+                }
+                other => ApiError::new(other.status(), other.body_text()),
+            }),
+        }
+    }
+}

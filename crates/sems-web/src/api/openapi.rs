@@ -1,0 +1,235 @@
+//! The OpenAPI 3.1 document of `/api/v1`, served at `/api/v1/openapi.json`.
+//!
+//! Written from one table of operations; the HTTP test suite calls every operation listed
+//! here, so a path in the document that the router does not serve fails the tests.
+
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+/// One operation: method, path, summary, request body schema, success status and schema.
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub body: Option<&'static str>,
+    pub status: u16,
+    pub response: Option<&'static str>,
+    pub list: bool,
+}
+
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    body: Option<&'static str>,
+    status: u16,
+    response: Option<&'static str>,
+    list: bool,
+) -> Operation {
+    Operation {
+        method,
+        path,
+        tag,
+        summary,
+        body,
+        status,
+        response,
+        list,
+    }
+}
+
+pub const OPERATIONS: &[Operation] = &[
+    op("post", "/session", "Session", "Sign in with user name and password; sets the session cookie and returns the CSRF token", Some("SignIn"), 200, Some("SessionStarted"), false),
+    op("delete", "/session", "Session", "Sign out", None, 204, None, false),
+    op("post", "/session/two-factor", "Session", "Complete a two-factor sign-in with a code", Some("Code"), 200, Some("SessionStarted"), false),
+    op("get", "/me", "Me", "Who is signed in, with roles, clearance and oversight assignments", None, 200, Some("Me"), false),
+    op("post", "/me/password", "Me", "Change one's own password (session only)", Some("PasswordChange"), 204, None, false),
+    op("post", "/me/two-factor", "Me", "Start two-factor setup: returns the secret and otpauth URI", None, 200, Some("TwoFactorSetup"), false),
+    op("delete", "/me/two-factor", "Me", "Turn two-factor sign-in off (password required)", Some("PasswordOnly"), 204, None, false),
+    op("post", "/me/two-factor/enable", "Me", "Confirm two-factor setup with a code", Some("Code"), 204, None, false),
+    op("get", "/me/tokens", "Me", "One's API tokens (never the tokens themselves)", None, 200, Some("ApiTokenList"), false),
+    op("post", "/me/tokens", "Me", "Create an API token; the token is in this response only", Some("NewToken"), 201, Some("NewTokenCreated"), false),
+    op("delete", "/me/tokens/{id}", "Me", "Revoke one of one's API tokens", None, 204, None, false),
+    op("get", "/me/notifications", "Me", "One's notifications, unread first", None, 200, Some("NotificationList"), false),
+    op("post", "/me/notifications/read", "Me", "Mark one's notifications read", None, 200, None, false),
+    op("get", "/parties", "Parties", "Parties one may read (filters: q, kind)", None, 200, Some("Party"), true),
+    op("post", "/parties", "Parties", "Register an organisation (deployment administrator)", Some("PartyInput"), 201, Some("Party"), false),
+    op("get", "/parties/{id}", "Parties", "One party", None, 200, Some("Party"), false),
+    op("patch", "/parties/{id}", "Parties", "Change a party's name, code or status", Some("PartyPatch"), 200, Some("Party"), false),
+    op("post", "/parties/{id}/sites", "Sites", "Add a site to an organisation", Some("SiteInput"), 201, Some("Site"), false),
+    op("post", "/parties/{id}/nominations", "Nominations", "Nominate an accountable executive or security manager; ends the previous nomination and notifies the authority", Some("NominationInput"), 201, Some("Nomination"), false),
+    op("post", "/parties/{id}/groups", "Groups", "Create a need-to-know group", Some("GroupInput"), 201, Some("Group"), false),
+    op("get", "/people", "People", "People one may read (filters: q, party_id, role, include_inactive)", None, 200, Some("Person"), true),
+    op("post", "/people", "People", "Create an account", Some("NewPerson"), 201, Some("Person"), false),
+    op("get", "/people/{id}", "People", "One person", None, 200, Some("Person"), false),
+    op("patch", "/people/{id}", "People", "Change a person's name, e-mail, roles, clearance or status", Some("PersonPatch"), 200, Some("Person"), false),
+    op("get", "/people/{id}/oversight", "People", "Organisations an inspector oversees", None, 200, Some("Oversight"), false),
+    op("put", "/people/{id}/oversight", "People", "Set the organisations an inspector oversees", Some("Oversight"), 200, Some("Oversight"), false),
+    op("get", "/sites", "Sites", "Sites one may read (filters: q, party_id, include_inactive)", None, 200, Some("Site"), true),
+    op("get", "/sites/{id}", "Sites", "One site", None, 200, Some("Site"), false),
+    op("patch", "/sites/{id}", "Sites", "Change a site", Some("SitePatch"), 200, Some("Site"), false),
+    op("get", "/nominations", "Nominations", "Nominations one may read (filters: party_id, current_on)", None, 200, Some("Nomination"), true),
+    op("post", "/nominations/{id}/end", "Nominations", "End a nomination on a date", Some("EndNomination"), 200, Some("Nomination"), false),
+    op("get", "/groups", "Groups", "Need-to-know groups one may read", None, 200, Some("Group"), true),
+    op("get", "/groups/{id}", "Groups", "A group with its members", None, 200, Some("GroupWithMembers"), false),
+    op("put", "/groups/{id}/members/{person_id}", "Groups", "Add a member", None, 204, None, false),
+    op("delete", "/groups/{id}/members/{person_id}", "Groups", "Remove a member", None, 204, None, false),
+    op("get", "/audit", "Audit trail", "Audit-trail entries one may read, newest first (filters: party_id, record_kind, record_id, action prefix, actor_id, from_ms, until_ms)", None, 200, Some("AuditEntry"), true),
+];
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn obj(required: &[&str], props: Value) -> Value {
+    json!({ "type": "object", "additionalProperties": false, "required": required, "properties": props })
+}
+
+fn schemas() -> Value {
+    let s = |t: &str| json!({ "type": t });
+    let nullable = |t: &str| json!({ "type": [t, "null"] });
+    let roles = json!({ "type": "array", "items": { "type": "string", "enum": sems_domain::role::Role::ALL.map(|r| r.as_str()) } });
+    let kinds = json!({ "type": "string", "enum": std::iter::once(sems_domain::party::PartyKind::Authority).chain(sems_domain::party::PartyKind::ORGANISATION_KINDS).map(|k| k.as_str()).collect::<Vec<_>>() });
+    json!({
+        "Problem": { "type": "object", "properties": {
+            "type": s("string"), "title": s("string"), "status": s("integer"), "detail": s("string"),
+            "errors": { "type": "array", "items": { "type": "object", "properties": { "field": s("string"), "message": s("string") } } } } },
+        "SignIn": obj(&["username", "password"], json!({ "username": s("string"), "password": s("string") })),
+        "SessionStarted": { "type": "object", "properties": { "csrf_token": s("string"), "two_factor_required": s("boolean") } },
+        "Code": obj(&["code"], json!({ "code": s("string") })),
+        "PasswordChange": obj(&["current_password", "new_password"], json!({ "current_password": s("string"), "new_password": s("string") })),
+        "PasswordOnly": obj(&["password"], json!({ "password": s("string") })),
+        "TwoFactorSetup": { "type": "object", "properties": { "secret": s("string"), "otpauth_uri": s("string") } },
+        "Me": { "type": "object", "properties": { "person": schema_ref("Person"), "clearance": s("string"), "oversees": { "type": "array", "items": s("integer") }, "groups": { "type": "array", "items": s("integer") }, "read_only": s("boolean"), "csrf_token": nullable("string") } },
+        "ApiToken": { "type": "object", "properties": { "id": s("integer"), "person_id": s("integer"), "name": s("string"), "prefix": s("string"), "read_only": s("boolean"), "created_at_ms": s("integer"), "expires_at_ms": nullable("integer"), "last_used_ms": nullable("integer"), "revoked_at_ms": nullable("integer") } },
+        "ApiTokenList": { "type": "array", "items": schema_ref("ApiToken") },
+        "NewToken": obj(&["name"], json!({ "name": s("string"), "read_only": s("boolean"), "expires_in_days": nullable("integer") })),
+        "NewTokenCreated": { "type": "object", "properties": { "token": s("string"), "record": schema_ref("ApiToken") } },
+        "Notification": { "type": "object", "properties": { "id": s("integer"), "message": s("string"), "link": s("string"), "created_at_ms": s("integer"), "read": s("boolean") } },
+        "NotificationList": { "type": "array", "items": schema_ref("Notification") },
+        "Party": { "type": "object", "properties": { "id": s("integer"), "kind": kinds, "name": s("string"), "code": s("string"), "active": s("boolean"), "created_at_ms": s("integer") } },
+        "PartyInput": obj(&["kind", "name", "code"], json!({ "kind": s("string"), "name": s("string"), "code": s("string"), "active": nullable("boolean") })),
+        "PartyPatch": obj(&[], json!({ "name": s("string"), "code": s("string"), "active": s("boolean") })),
+        "Person": { "type": "object", "properties": { "id": s("integer"), "party_id": s("integer"), "party_name": s("string"), "party_is_authority": s("boolean"), "username": s("string"), "display_name": s("string"), "email": s("string"), "clearance": s("integer"), "active": s("boolean"), "totp_enabled": s("boolean"), "roles": roles.clone(), "created_at_ms": s("integer") } },
+        "NewPerson": obj(&["party_id", "username", "display_name", "password", "roles"], json!({ "party_id": s("integer"), "username": s("string"), "display_name": s("string"), "email": s("string"), "password": s("string"), "roles": roles.clone(), "clearance": nullable("string") })),
+        "PersonPatch": obj(&[], json!({ "display_name": s("string"), "email": s("string"), "roles": roles, "clearance": s("string"), "active": s("boolean") })),
+        "Oversight": obj(&["party_ids"], json!({ "party_ids": { "type": "array", "items": s("integer") } })),
+        "Site": { "type": "object", "properties": { "id": s("integer"), "party_id": s("integer"), "party_name": s("string"), "name": s("string"), "location": s("string"), "active": s("boolean"), "created_at_ms": s("integer"), "updated_at_ms": s("integer") } },
+        "SiteInput": obj(&["name"], json!({ "name": s("string"), "location": s("string"), "active": nullable("boolean") })),
+        "SitePatch": obj(&[], json!({ "name": s("string"), "location": s("string"), "active": s("boolean") })),
+        "Nomination": { "type": "object", "properties": { "id": s("integer"), "party_id": s("integer"), "party_name": s("string"), "position": { "type": "string", "enum": ["accountable_executive", "security_manager"] }, "person_id": s("integer"), "person_name": s("string"), "starts_on": { "type": "string", "format": "date" }, "ends_on": { "type": ["string", "null"], "format": "date" }, "note": s("string"), "created_at_ms": s("integer") } },
+        "NominationInput": obj(&["position", "person_id", "starts_on"], json!({ "position": s("string"), "person_id": s("integer"), "starts_on": { "type": "string", "format": "date" }, "ends_on": { "type": ["string", "null"], "format": "date" }, "note": s("string") })),
+        "EndNomination": obj(&["ends_on"], json!({ "ends_on": { "type": "string", "format": "date" } })),
+        "Group": { "type": "object", "properties": { "id": s("integer"), "party_id": s("integer"), "name": s("string"), "description": s("string"), "members": s("integer") } },
+        "GroupInput": obj(&["name"], json!({ "name": s("string"), "description": s("string") })),
+        "GroupWithMembers": { "type": "object", "properties": { "group": schema_ref("Group"), "members": { "type": "array", "items": { "type": "object", "properties": { "person_id": s("integer"), "display_name": s("string") } } } } },
+        "AuditEntry": { "type": "object", "properties": { "seq": s("integer"), "at_ms": s("integer"), "actor_person_id": nullable("integer"), "actor_name": nullable("string"), "actor_party_id": nullable("integer"), "owner_party_id": s("integer"), "owner_party_name": s("string"), "action": s("string"), "record_kind": s("string"), "record_id": nullable("integer"), "before": { "type": ["string", "null"], "description": "JSON of the record before the change" }, "after": { "type": ["string", "null"], "description": "JSON of the record after the change" }, "hash": s("string") } },
+    })
+}
+
+fn page_of(name: &str) -> Value {
+    json!({ "type": "object", "properties": {
+        "items": { "type": "array", "items": schema_ref(name) },
+        "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer" } } })
+}
+
+/// Builds the document.
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for o in OPERATIONS {
+        let entry = paths.entry(o.path.to_string()).or_insert_with(|| json!({}));
+        let mut parameters: Vec<Value> = o
+            .path
+            .split('/')
+            .filter(|seg| seg.starts_with('{'))
+            .map(|seg| json!({ "name": seg.trim_matches(|c| c == '{' || c == '}'), "in": "path", "required": true, "schema": { "type": "integer" } }))
+            .collect();
+        if o.list {
+            parameters.push(json!({ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }));
+            parameters.push(json!({ "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": sems_domain::page::MAX_PER_PAGE } }));
+        }
+        let content = match (o.response, o.list) {
+            (Some(name), true) => json!({ "application/json": { "schema": page_of(name) } }),
+            (Some(name), false) => json!({ "application/json": { "schema": schema_ref(name) } }),
+            (None, _) => json!({}),
+        };
+        let problem = json!({ "description": "Problem", "content": { "application/problem+json": { "schema": schema_ref("Problem") } } });
+        let mut responses = Map::new();
+        responses.insert(
+            o.status.to_string(),
+            json!({ "description": "Success", "content": content }),
+        );
+        for code in [
+            "400", "401", "403", "404", "409", "413", "415", "422", "429",
+        ] {
+            responses.insert(code.to_string(), problem.clone());
+        }
+        let mut operation = json!({
+            "tags": [o.tag],
+            "summary": o.summary,
+            "operationId": format!("{}_{}", o.method, o.path.replace(['/', '{', '}', '-'], "_").trim_matches('_')),
+            "parameters": parameters,
+            "responses": responses,
+        });
+        if let Some(body) = o.body {
+            operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema_ref(body) } } });
+        }
+        entry[o.method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "sems API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The JSON API of sems, the aviation security management system. Authenticate with an API token (`Authorization: Bearer sems_…`) or a session cookie; with a session, state-changing requests carry the session's CSRF token in `X-CSRF-Token`. Errors are RFC 9457 problem documents. Every list is paginated with `page` and `per_page`.",
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "description": "An API token created on the profile page" },
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::session::COOKIE },
+            },
+        },
+        "security": [{ "bearer": [] }, { "session": [] }],
+        "paths": paths,
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_referenced_schema_exists() {
+        let doc = build();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for part in text.split("#/components/schemas/").skip(1) {
+            let name: String = part.chars().take_while(|c| c.is_alphanumeric()).collect();
+            assert!(schemas.contains_key(&name), "missing schema {name}");
+        }
+    }
+
+    #[test]
+    fn operation_ids_are_unique() {
+        let doc = build();
+        let mut ids = Vec::new();
+        for (_, item) in doc["paths"].as_object().unwrap() {
+            for (_, op) in item.as_object().unwrap() {
+                ids.push(op["operationId"].as_str().unwrap().to_string());
+            }
+        }
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        assert_eq!(n, OPERATIONS.len());
+    }
+}

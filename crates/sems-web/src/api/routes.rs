@@ -1,0 +1,753 @@
+use super::ApiJson;
+use crate::error::ApiError;
+use crate::middleware::is_secure;
+use crate::session::{clear_cookie, cookie, session_cookie, ApiAuth, Auth, COOKIE};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Extension, Json, Router};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::party::PartyKind;
+use sems_domain::role::Role;
+use sems_services::groups::GroupInput;
+use sems_services::nominations::NominationInput;
+use sems_services::parties::PartyInput;
+use sems_services::people::{NewPersonInput, PersonUpdateInput};
+use sems_services::sites::SiteInput;
+use sems_storage::audit::AuditFilter;
+use sems_storage::nominations::NominationFilter;
+use sems_storage::parties::PartyFilter;
+use sems_storage::people::PeopleFilter;
+use sems_storage::sites::SiteFilter;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(super::openapi::document))
+        .route("/session", post(sign_in).delete(sign_out))
+        .route("/session/two-factor", post(two_factor))
+        .route("/me", get(me))
+        .route("/me/password", post(change_password))
+        .route(
+            "/me/two-factor",
+            post(begin_two_factor).delete(disable_two_factor),
+        )
+        .route("/me/two-factor/enable", post(enable_two_factor))
+        .route("/me/tokens", get(tokens).post(create_token))
+        .route("/me/tokens/{id}", delete(revoke_token))
+        .route("/me/notifications", get(notifications))
+        .route("/me/notifications/read", post(read_notifications))
+        .route("/parties", get(parties).post(create_party))
+        .route("/parties/{id}", get(party).patch(update_party))
+        .route("/parties/{id}/sites", post(create_site))
+        .route("/parties/{id}/nominations", post(nominate))
+        .route("/parties/{id}/groups", post(create_group))
+        .route("/people", get(people).post(create_person))
+        .route("/people/{id}", get(person).patch(update_person))
+        .route("/people/{id}/oversight", get(oversight).put(set_oversight))
+        .route("/sites", get(sites))
+        .route("/sites/{id}", get(site).patch(update_site))
+        .route("/nominations", get(nominations))
+        .route("/nominations/{id}/end", post(end_nomination))
+        .route("/groups", get(groups))
+        .route("/groups/{id}", get(group))
+        .route(
+            "/groups/{id}/members/{person_id}",
+            put(add_member).delete(remove_member),
+        )
+        .route("/audit", get(audit))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListParams {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    q: Option<String>,
+    kind: Option<String>,
+    party_id: Option<i64>,
+    role: Option<String>,
+    include_inactive: Option<bool>,
+    current_on: Option<String>,
+    record_kind: Option<String>,
+    record_id: Option<i64>,
+    action: Option<String>,
+    actor_id: Option<i64>,
+    from_ms: Option<i64>,
+    until_ms: Option<i64>,
+}
+
+impl ListParams {
+    fn page(&self) -> PageRequest {
+        PageRequest::new(self.page, self.per_page)
+    }
+}
+
+fn bad(field: &'static str, message: &str) -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!("{field}: {message}"),
+    );
+    e.field = Some(field);
+    e
+}
+
+fn list_query(
+    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<ListParams> {
+    q.map(|Query(p)| p).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("bad query string: {}", e.body_text()),
+        )
+    })
+}
+
+// --- Session ---
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    username: String,
+    password: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SignIn>,
+) -> ApiResult<Response> {
+    let session = state
+        .services
+        .sign_in(&body.username, &body.password)
+        .await?;
+    let cookie = session_cookie(
+        &session.token,
+        session.max_age_seconds,
+        is_secure(&state, &headers),
+    );
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(json!({
+            "csrf_token": session.csrf_token,
+            "two_factor_required": session.mfa_pending,
+        })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Code {
+    code: String,
+}
+
+async fn two_factor(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Code>,
+) -> ApiResult<Response> {
+    let (Auth::MfaPending { .. }, Some(token)) = (&auth, cookie(&headers, COOKIE)) else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "no sign-in is waiting for a two-factor code",
+        ));
+    };
+    let session = state
+        .services
+        .complete_two_factor(token, &body.code)
+        .await?;
+    let cookie = session_cookie(
+        &session.token,
+        session.max_age_seconds,
+        is_secure(&state, &headers),
+    );
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(json!({ "csrf_token": session.csrf_token })),
+    )
+        .into_response())
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = cookie(&headers, COOKIE) {
+        state.services.sign_out(token).await?;
+    }
+    Ok((
+        [(
+            header::SET_COOKIE,
+            clear_cookie(is_secure(&state, &headers)),
+        )],
+        StatusCode::NO_CONTENT,
+    )
+        .into_response())
+}
+
+// --- Me ---
+
+#[derive(Serialize)]
+struct Me {
+    person: sems_storage::people::Person,
+    clearance: String,
+    oversees: Vec<i64>,
+    groups: Vec<i64>,
+    read_only: bool,
+    csrf_token: Option<String>,
+}
+
+async fn me(State(state): State<AppState>, auth: ApiAuth) -> Json<Me> {
+    let ctx = auth.0;
+    Json(Me {
+        clearance: state
+            .services
+            .classification
+            .name(ctx.person.clearance)
+            .to_string(),
+        oversees: ctx.subject.oversees.clone(),
+        groups: ctx.subject.groups.clone(),
+        read_only: ctx.subject.read_only,
+        csrf_token: (!ctx.csrf_token.is_empty()).then_some(ctx.csrf_token),
+        person: ctx.person,
+    })
+}
+
+fn session_only(auth: &ApiAuth) -> ApiResult<()> {
+    if auth.0.session_hash.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this needs a signed-in session, not an API token",
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    session_only(&auth)?;
+    state
+        .services
+        .change_own_password(&auth.0, &body.current_password, &body.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn begin_two_factor(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<serde_json::Value>> {
+    session_only(&auth)?;
+    let (secret, uri) = state.services.begin_two_factor(&auth.0).await?;
+    Ok(Json(json!({ "secret": secret, "otpauth_uri": uri })))
+}
+
+async fn enable_two_factor(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<Code>,
+) -> ApiResult<StatusCode> {
+    session_only(&auth)?;
+    state
+        .services
+        .enable_two_factor(&auth.0, &body.code)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordOnly {
+    password: String,
+}
+
+async fn disable_two_factor(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<PasswordOnly>,
+) -> ApiResult<StatusCode> {
+    session_only(&auth)?;
+    state
+        .services
+        .disable_two_factor(&auth.0, &body.password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn tokens(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<Vec<sems_storage::tokens::ApiToken>>> {
+    Ok(Json(state.services.api_tokens(&auth.0).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    name: String,
+    #[serde(default)]
+    read_only: bool,
+    expires_in_days: Option<i64>,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<NewToken>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    session_only(&auth)?;
+    let (token, record) = state
+        .services
+        .create_api_token(&auth.0, &body.name, body.read_only, body.expires_in_days)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "record": record })),
+    ))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    if auth.0.subject.read_only {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this API token is read-only",
+        ));
+    }
+    state.services.revoke_api_token(&auth.0, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn notifications(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<Vec<sems_storage::notifications::Notification>>> {
+    Ok(Json(
+        state.services.notifications(auth.0.person.id, 100).await?,
+    ))
+}
+
+async fn read_notifications(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<serde_json::Value>> {
+    if auth.0.subject.read_only {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this API token is read-only",
+        ));
+    }
+    let n = state
+        .services
+        .mark_notifications_read(auth.0.person.id)
+        .await?;
+    Ok(Json(json!({ "marked_read": n })))
+}
+
+// --- Parties ---
+
+async fn parties(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<sems_storage::parties::Party>>> {
+    let q = list_query(q)?;
+    let kind = match q.kind.as_deref() {
+        Some(k) => Some(PartyKind::parse(k).map_err(|e| bad("kind", &e.message))?),
+        None => None,
+    };
+    Ok(Json(
+        state
+            .services
+            .parties(
+                &auth.actor(),
+                &PartyFilter {
+                    search: q.q.clone(),
+                    kind,
+                },
+                q.page(),
+            )
+            .await?,
+    ))
+}
+
+async fn create_party(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<PartyInput>,
+) -> ApiResult<(StatusCode, Json<sems_storage::parties::Party>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .create_organisation(&auth.actor(), &body)
+                .await?,
+        ),
+    ))
+}
+
+async fn party(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<sems_storage::parties::Party>> {
+    Ok(Json(state.services.party(&auth.actor(), id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartyPatch {
+    name: Option<String>,
+    code: Option<String>,
+    active: Option<bool>,
+}
+
+async fn update_party(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PartyPatch>,
+) -> ApiResult<Json<sems_storage::parties::Party>> {
+    let current = state.services.party(&auth.actor(), id).await?;
+    let input = PartyInput {
+        kind: String::new(),
+        name: body.name.unwrap_or(current.name),
+        code: body.code.unwrap_or(current.code),
+        active: body.active,
+    };
+    Ok(Json(
+        state
+            .services
+            .update_party(&auth.actor(), id, &input)
+            .await?,
+    ))
+}
+
+// --- People ---
+
+async fn people(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<sems_storage::people::Person>>> {
+    let q = list_query(q)?;
+    let role = match q.role.as_deref() {
+        Some(r) => Some(Role::parse(r).map_err(|e| bad("role", &e.message))?),
+        None => None,
+    };
+    let filter = PeopleFilter {
+        party_id: q.party_id,
+        search: q.q.clone(),
+        role,
+        include_inactive: q.include_inactive.unwrap_or(false),
+    };
+    Ok(Json(
+        state
+            .services
+            .people(&auth.actor(), &filter, q.page())
+            .await?,
+    ))
+}
+
+async fn create_person(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<NewPersonInput>,
+) -> ApiResult<(StatusCode, Json<sems_storage::people::Person>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.create_person(&auth.actor(), &body).await?),
+    ))
+}
+
+async fn person(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<sems_storage::people::Person>> {
+    Ok(Json(state.services.person(&auth.actor(), id).await?))
+}
+
+async fn update_person(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PersonUpdateInput>,
+) -> ApiResult<Json<sems_storage::people::Person>> {
+    Ok(Json(
+        state
+            .services
+            .update_person(&auth.actor(), id, &body)
+            .await?,
+    ))
+}
+
+async fn oversight(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(
+        json!({ "party_ids": state.services.oversight_of(&auth.actor(), id).await? }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Oversight {
+    party_ids: Vec<i64>,
+}
+
+async fn set_oversight(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Oversight>,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(
+        json!({ "party_ids": state.services.set_oversight(&auth.actor(), id, &body.party_ids).await? }),
+    ))
+}
+
+// --- Sites ---
+
+async fn sites(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<sems_storage::sites::Site>>> {
+    let q = list_query(q)?;
+    let filter = SiteFilter {
+        party_id: q.party_id,
+        search: q.q.clone(),
+        include_inactive: q.include_inactive.unwrap_or(false),
+    };
+    Ok(Json(
+        state
+            .services
+            .sites(&auth.actor(), &filter, q.page())
+            .await?,
+    ))
+}
+
+async fn create_site(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    ApiJson(body): ApiJson<SiteInput>,
+) -> ApiResult<(StatusCode, Json<sems_storage::sites::Site>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .create_site(&auth.actor(), party_id, &body)
+                .await?,
+        ),
+    ))
+}
+
+async fn site(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<sems_storage::sites::Site>> {
+    Ok(Json(state.services.site(&auth.actor(), id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SitePatch {
+    name: Option<String>,
+    location: Option<String>,
+    active: Option<bool>,
+}
+
+async fn update_site(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<SitePatch>,
+) -> ApiResult<Json<sems_storage::sites::Site>> {
+    let current = state.services.site(&auth.actor(), id).await?;
+    let input = SiteInput {
+        name: body.name.unwrap_or(current.name),
+        location: body.location.unwrap_or(current.location),
+        active: body.active,
+    };
+    Ok(Json(
+        state
+            .services
+            .update_site(&auth.actor(), id, &input)
+            .await?,
+    ))
+}
+
+// --- Nominations ---
+
+async fn nominations(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<sems_storage::nominations::Nomination>>> {
+    let q = list_query(q)?;
+    if let Some(day) = &q.current_on {
+        sems_domain::util::parse_date("current_on", day)
+            .map_err(|e| bad("current_on", &e.message))?;
+    }
+    let filter = NominationFilter {
+        party_id: q.party_id,
+        current_on: q.current_on.clone(),
+    };
+    Ok(Json(
+        state
+            .services
+            .nominations(&auth.actor(), &filter, q.page())
+            .await?,
+    ))
+}
+
+async fn nominate(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    ApiJson(body): ApiJson<NominationInput>,
+) -> ApiResult<(StatusCode, Json<sems_storage::nominations::Nomination>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .nominate(&auth.actor(), party_id, &body)
+                .await?,
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndNomination {
+    ends_on: String,
+}
+
+async fn end_nomination(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<EndNomination>,
+) -> ApiResult<Json<sems_storage::nominations::Nomination>> {
+    Ok(Json(
+        state
+            .services
+            .end_nomination(&auth.actor(), id, &body.ends_on)
+            .await?,
+    ))
+}
+
+// --- Groups ---
+
+async fn groups(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<sems_storage::groups::NeedToKnowGroup>>> {
+    let q = list_query(q)?;
+    Ok(Json(state.services.groups(&auth.actor(), q.page()).await?))
+}
+
+async fn create_group(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    ApiJson(body): ApiJson<GroupInput>,
+) -> ApiResult<(StatusCode, Json<sems_storage::groups::NeedToKnowGroup>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .create_group(&auth.actor(), party_id, &body)
+                .await?,
+        ),
+    ))
+}
+
+async fn group(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let (group, members) = state.services.group(&auth.actor(), id).await?;
+    let members: Vec<_> = members
+        .into_iter()
+        .map(|(id, name)| json!({ "person_id": id, "display_name": name }))
+        .collect();
+    Ok(Json(json!({ "group": group, "members": members })))
+}
+
+async fn add_member(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .change_group_member(&auth.actor(), id, person_id, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .change_group_member(&auth.actor(), id, person_id, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// --- Audit trail ---
+
+async fn audit(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<sems_storage::audit::AuditView>>> {
+    let q = list_query(q)?;
+    let filter = AuditFilter {
+        party_id: q.party_id,
+        record_kind: q.record_kind.clone(),
+        record_id: q.record_id,
+        action_prefix: q.action.clone(),
+        actor_person_id: q.actor_id,
+        from_ms: q.from_ms,
+        until_ms: q.until_ms,
+    };
+    Ok(Json(
+        state
+            .services
+            .audit_entries(&auth.actor(), &filter, q.page())
+            .await?,
+    ))
+}

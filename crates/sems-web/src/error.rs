@@ -1,0 +1,94 @@
+//! Errors as responses. The error policy: services return typed errors; the API answers them
+//! as `application/problem+json` with the service's message; pages answer with an error
+//! page. Internal errors are logged with their detail and shown without it.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sems_services::ServiceError;
+use serde_json::json;
+
+/// The status and public message of a service error.
+pub fn classify(e: &ServiceError) -> (StatusCode, String) {
+    match e {
+        ServiceError::Validation(v) => (StatusCode::UNPROCESSABLE_ENTITY, v.to_string()),
+        ServiceError::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, m.clone()),
+        ServiceError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+        ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, e.to_string()),
+        ServiceError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+        ServiceError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+        ServiceError::Store(_) | ServiceError::Internal(_) => {
+            tracing::error!(error = %e, "request failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "something went wrong on our side; the error was logged".into(),
+            )
+        }
+    }
+}
+
+/// An API error: RFC 9457 problem details.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub detail: String,
+    pub field: Option<&'static str>,
+    pub retry_after: Option<i64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            detail: detail.into(),
+            field: None,
+            retry_after: None,
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let (status, detail) = classify(&e);
+        let field = match &e {
+            ServiceError::Validation(v) => Some(v.field),
+            _ => None,
+        };
+        let retry_after = match &e {
+            ServiceError::Locked {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
+        };
+        Self {
+            status,
+            detail,
+            field,
+            retry_after,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({
+            "type": "about:blank",
+            "title": self.status.canonical_reason().unwrap_or("Error"),
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if let Some(field) = self.field {
+            body["errors"] = json!([{ "field": field, "message": self.detail }]);
+        }
+        let mut response = (self.status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(seconds) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}

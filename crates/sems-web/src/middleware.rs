@@ -1,0 +1,173 @@
+//! Request middleware: session resolution and CSRF protection; security headers and metrics.
+
+use crate::error::ApiError;
+use crate::session::{bearer, cookie, Auth, COOKIE};
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sems_domain::util::constant_time_eq;
+use sems_services::auth::SessionState;
+use std::time::Instant;
+
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "csrf_token";
+
+fn refuse(status: StatusCode, message: &str, api: bool) -> Response {
+    if api {
+        ApiError::new(status, message).into_response()
+    } else {
+        crate::pages::error_page(status, message)
+    }
+}
+
+/// Whether the request reached sems over HTTPS (directly or, when trusted, through a proxy).
+pub fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.always_secure_cookies
+        || (state.config.trust_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https")))
+}
+
+/// Resolves the session cookie or API token once, and refuses state-changing requests that
+/// come from another origin or, with a session, lack the session's CSRF token.
+pub async fn session_and_csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let headers = req.headers().clone();
+    let auth = if let Some(token) = bearer(&headers) {
+        match state.services.resolve_api_token(token).await {
+            Ok(ctx) => Auth::Token(Box::new(ctx)),
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    } else if let Some(token) = cookie(&headers, COOKIE).filter(|t| !t.is_empty()) {
+        match state.services.resolve_session(token).await {
+            Ok(SessionState::SignedIn(ctx)) => Auth::Session(ctx),
+            Ok(SessionState::MfaPending { csrf_token, .. }) => Auth::MfaPending { csrf_token },
+            Ok(SessionState::None) => Auth::Anonymous,
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    } else {
+        Auth::Anonymous
+    };
+
+    let mut req = req;
+    let state_changing = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if state_changing {
+        if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+            if origin != "null" && origin_host != host {
+                return refuse(StatusCode::FORBIDDEN, "cross-origin request refused", api);
+            }
+        }
+        if let Some(expected) = auth.csrf_token().map(str::to_string) {
+            let given = match headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+                Some(h) => Some(h.to_string()),
+                None => {
+                    let is_form = headers
+                        .get(header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+                    if is_form {
+                        let (parts, body) = req.into_parts();
+                        let bytes =
+                            match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+                                Ok(b) => b,
+                                Err(_) => {
+                                    return refuse(
+                                        StatusCode::PAYLOAD_TOO_LARGE,
+                                        "the request is too large",
+                                        api,
+                                    )
+                                }
+                            };
+                        let token = form_field(&bytes, CSRF_FIELD);
+                        req = Request::from_parts(parts, Body::from(bytes));
+                        token
+                    } else {
+                        None
+                    }
+                }
+            };
+            let valid = given.is_some_and(|g| constant_time_eq(g.as_bytes(), expected.as_bytes()));
+            if !valid {
+                return refuse(
+                    StatusCode::FORBIDDEN,
+                    "missing or wrong CSRF token: reload the page and try again",
+                    api,
+                );
+            }
+        }
+    }
+    req.extensions_mut().insert(auth);
+    next.run(req).await
+}
+
+/// The raw value of a field of a URL-encoded form (CSRF tokens are hex: no decoding needed).
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    text.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Sets the security headers on every response and records the request in the metrics.
+pub async fn security_headers_and_metrics(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    state.metrics.in_flight(1);
+    let mut response = next.run(req).await;
+    state.metrics.in_flight(-1);
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    state.metrics.record(
+        method.as_str(),
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}

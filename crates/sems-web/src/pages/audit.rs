@@ -1,0 +1,124 @@
+//! Browsing the audit trail.
+
+use super::{render, service_error, when, Layout, ListQuery, Pager};
+use crate::session::Signed;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use sems_domain::page::PageRequest;
+use sems_storage::audit::AuditFilter;
+use sems_storage::parties::{Party, PartyFilter};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(list))
+}
+
+pub struct EntryView {
+    pub seq: i64,
+    pub when: String,
+    pub actor: String,
+    pub party: String,
+    pub action: String,
+    pub record: String,
+    pub before: String,
+    pub after: String,
+    pub hash: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    items: Vec<EntryView>,
+    pager: Pager,
+    parties: Vec<Party>,
+    party: String,
+    action: String,
+    record_kind: String,
+    record_id: String,
+}
+
+fn pretty(json: Option<String>) -> String {
+    json.map(|j| {
+        serde_json::from_str::<serde_json::Value>(&j)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or(j)
+    })
+    .unwrap_or_default()
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+    let filter = AuditFilter {
+        party_id: ListQuery::id(&q.party),
+        record_kind: q.record_kind.clone().filter(|s| !s.is_empty()),
+        record_id: ListQuery::id(&q.record_id),
+        action_prefix: q.action.clone().filter(|s| !s.is_empty()),
+        actor_person_id: ListQuery::id(&q.actor),
+        from_ms: None,
+        until_ms: None,
+    };
+    let page = match state
+        .services
+        .audit_entries(&user.actor(), &filter, q.page_request())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let parties = state
+        .services
+        .parties(
+            &user.actor(),
+            &PartyFilter::default(),
+            PageRequest::new(Some(1), Some(200)),
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let pager = Pager::new(
+        &page,
+        "/audit",
+        &[
+            ("party", ListQuery::text(&q.party)),
+            ("action", ListQuery::text(&q.action)),
+            ("record_kind", ListQuery::text(&q.record_kind)),
+            ("record_id", ListQuery::text(&q.record_id)),
+            ("actor", ListQuery::text(&q.actor)),
+        ],
+    );
+    let items = page
+        .items
+        .into_iter()
+        .map(|a| EntryView {
+            seq: a.seq,
+            when: when(a.at_ms),
+            actor: a.actor_name.unwrap_or_else(|| "system".into()),
+            party: a.owner_party_name,
+            action: a.action,
+            record: match a.record_id {
+                Some(id) => format!("{} {id}", a.record_kind),
+                None => a.record_kind,
+            },
+            before: pretty(a.before),
+            after: pretty(a.after),
+            hash: a.hash[..12.min(a.hash.len())].to_string(),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &AuditPage {
+            layout: Layout::new("Audit trail", &user, "/audit"),
+            items,
+            pager,
+            parties,
+            party: ListQuery::text(&q.party),
+            action: ListQuery::text(&q.action),
+            record_kind: ListQuery::text(&q.record_kind),
+            record_id: ListQuery::text(&q.record_id),
+        },
+    )
+}

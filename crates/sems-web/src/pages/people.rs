@@ -1,0 +1,421 @@
+//! People: accounts, roles, clearances, oversight assignments.
+
+use super::{notice, render, service_error, Layout, ListQuery, Pager};
+use crate::form::FormData;
+use crate::session::Signed;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::page::PageRequest;
+use sems_domain::role::Role;
+use sems_services::people::{NewPersonInput, PersonUpdateInput};
+use sems_services::ServiceError;
+use sems_storage::parties::{Party, PartyFilter};
+use sems_storage::people::{PeopleFilter, Person};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/people", get(list).post(create))
+        .route("/people/new", get(new_form))
+        .route("/people/{id}", get(show).post(update))
+        .route("/people/{id}/oversight", post(oversight))
+}
+
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub party: String,
+    pub roles: Vec<&'static str>,
+    pub clearance: String,
+    pub active: bool,
+    pub two_factor: bool,
+}
+
+fn row(state: &AppState, p: Person) -> PersonRow {
+    PersonRow {
+        id: p.id,
+        clearance: state.services.classification.name(p.clearance).to_string(),
+        roles: p.roles.iter().map(|r| r.label()).collect(),
+        name: p.display_name,
+        username: p.username,
+        party: p.party_name,
+        active: p.active,
+        two_factor: p.totp_enabled,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<PersonRow>,
+    pager: Pager,
+    q: String,
+    party: String,
+    role: String,
+    inactive: bool,
+    parties: Vec<Party>,
+    roles: Vec<(&'static str, &'static str)>,
+    can_create: bool,
+}
+
+async fn visible_parties(state: &AppState, user: &Signed) -> Vec<Party> {
+    state
+        .services
+        .parties(
+            &user.actor(),
+            &PartyFilter::default(),
+            PageRequest::new(Some(1), Some(200)),
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default()
+}
+
+fn can_create_in(user: &Signed, party: &Party) -> bool {
+    decide(
+        &user.0.subject,
+        Action::Create,
+        &RecordMeta::plain(RecordKind::Person, party.id, party.kind.is_authority()),
+    )
+    .is_ok()
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+    let filter = PeopleFilter {
+        party_id: ListQuery::id(&q.party),
+        search: q.q.clone(),
+        role: q
+            .role
+            .as_deref()
+            .filter(|r| !r.is_empty())
+            .and_then(|r| Role::parse(r).ok()),
+        include_inactive: q.inactive.is_some(),
+    };
+    let page = match state
+        .services
+        .people(&user.actor(), &filter, q.page_request())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let parties = visible_parties(&state, &user).await;
+    let pager = Pager::new(
+        &page,
+        "/people",
+        &[
+            ("q", ListQuery::text(&q.q)),
+            ("party", ListQuery::text(&q.party)),
+            ("role", ListQuery::text(&q.role)),
+            ("inactive", ListQuery::text(&q.inactive)),
+        ],
+    );
+    render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("People", &user, "/people")
+                .with_notice(notice(q.notice.as_deref())),
+            can_create: parties.iter().any(|p| can_create_in(&user, p)),
+            items: page.items.into_iter().map(|p| row(&state, p)).collect(),
+            pager,
+            q: ListQuery::text(&q.q),
+            party: ListQuery::text(&q.party),
+            role: ListQuery::text(&q.role),
+            inactive: q.inactive.is_some(),
+            parties,
+            roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        },
+    )
+}
+
+pub struct RoleChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "person_new.html")]
+struct NewPage {
+    layout: Layout,
+    parties: Vec<Party>,
+    party_id: i64,
+    username: String,
+    display_name: String,
+    email: String,
+    roles: Vec<RoleChoice>,
+    levels: Vec<Level>,
+}
+
+fn role_choices(user: &Signed, authority: bool, checked: &[String]) -> Vec<RoleChoice> {
+    Role::for_party(authority)
+        .into_iter()
+        .filter(|r| *r != Role::Administrator || user.0.subject.has_role(Role::Administrator))
+        .map(|r| RoleChoice {
+            value: r.as_str(),
+            label: r.label(),
+            checked: checked.iter().any(|c| c == r.as_str()),
+        })
+        .collect()
+}
+
+pub struct Level {
+    pub rank: i64,
+    pub name: String,
+    pub selected: bool,
+}
+
+fn levels(state: &AppState, selected: i64) -> Vec<Level> {
+    state
+        .services
+        .classification
+        .levels()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Level {
+            rank: i as i64,
+            name: l.clone(),
+            selected: i as i64 == selected,
+        })
+        .collect()
+}
+
+pub struct OversightChoice {
+    pub id: i64,
+    pub name: String,
+    pub checked: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct NewQuery {
+    party: Option<i64>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    let parties: Vec<Party> = visible_parties(&state, &user)
+        .await
+        .into_iter()
+        .filter(|p| can_create_in(&user, p) && p.active)
+        .collect();
+    let Some(chosen) = q
+        .party
+        .and_then(|id| parties.iter().find(|p| p.id == id))
+        .or_else(|| parties.iter().find(|p| p.id == user.0.subject.party_id))
+        .or(parties.first())
+        .cloned()
+    else {
+        return super::error_page(
+            StatusCode::FORBIDDEN,
+            "Your roles do not allow creating accounts.",
+        );
+    };
+    render(
+        StatusCode::OK,
+        &NewPage {
+            layout: Layout::new("Create an account", &user, "/people"),
+            roles: role_choices(&user, chosen.kind.is_authority(), &[]),
+            party_id: chosen.id,
+            parties,
+            username: String::new(),
+            display_name: String::new(),
+            email: String::new(),
+            levels: levels(&state, 0),
+        },
+    )
+}
+
+async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let input = NewPersonInput {
+        party_id: form.id("party_id").unwrap_or(0),
+        username: form.get("username").into(),
+        display_name: form.get("display_name").into(),
+        email: form.get("email").into(),
+        password: form.get("password").into(),
+        roles: form.all("roles"),
+        clearance: form.opt("clearance"),
+    };
+    match state.services.create_person(&user.actor(), &input).await {
+        Ok(p) => Redirect::to(&format!("/people/{}?notice=created", p.id)).into_response(),
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            let parties: Vec<Party> = visible_parties(&state, &user)
+                .await
+                .into_iter()
+                .filter(|p| can_create_in(&user, p))
+                .collect();
+            let authority = parties
+                .iter()
+                .find(|p| p.id == input.party_id)
+                .is_some_and(|p| p.kind.is_authority());
+            let (status, message) = crate::error::classify(&e);
+            render(
+                status,
+                &NewPage {
+                    layout: Layout::new("Create an account", &user, "/people")
+                        .with_error(Some(message)),
+                    roles: role_choices(&user, authority, &input.roles),
+                    party_id: input.party_id,
+                    parties,
+                    username: input.username,
+                    display_name: input.display_name,
+                    email: input.email,
+                    levels: levels(
+                        &state,
+                        input.clearance.and_then(|c| c.parse().ok()).unwrap_or(0),
+                    ),
+                },
+            )
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct ShowPage {
+    layout: Layout,
+    person: PersonRow,
+    display_name: String,
+    email: String,
+    can_edit: bool,
+    roles: Vec<RoleChoice>,
+    levels: Vec<Level>,
+    is_inspector: bool,
+    oversight: Vec<OversightChoice>,
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    error: Option<String>,
+    notice_key: Option<&str>,
+) -> Response {
+    let actor = user.actor();
+    let person = match state.services.person(&actor, id).await {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let mut meta = RecordMeta::plain(
+        RecordKind::Person,
+        person.party_id,
+        person.party_is_authority,
+    );
+    meta.person_id = Some(person.id);
+    let can_edit = decide(&user.0.subject, Action::Update, &meta).is_ok();
+    let is_inspector = person.roles.contains(&Role::Inspector);
+    let mut oversight = Vec::new();
+    if is_inspector && can_edit {
+        let assigned = state
+            .services
+            .oversight_of(&actor, id)
+            .await
+            .unwrap_or_default();
+        oversight = visible_parties(state, user)
+            .await
+            .into_iter()
+            .filter(|p| !p.kind.is_authority())
+            .map(|p| OversightChoice {
+                checked: assigned.contains(&p.id),
+                id: p.id,
+                name: p.name,
+            })
+            .collect();
+    }
+    let checked: Vec<String> = person
+        .roles
+        .iter()
+        .map(|r| r.as_str().to_string())
+        .collect();
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ShowPage {
+            layout: Layout::new(person.display_name.clone(), user, "/people")
+                .with_error(error)
+                .with_notice(notice(notice_key)),
+            roles: role_choices(user, person.party_is_authority, &checked),
+            display_name: person.display_name.clone(),
+            email: person.email.clone(),
+            can_edit,
+            levels: levels(state, person.clearance),
+            is_inspector,
+            oversight,
+            person: row(state, person),
+        },
+    )
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    show_page(&state, &user, id, None, q.notice.as_deref()).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = PersonUpdateInput {
+        display_name: Some(form.get("display_name").into()),
+        email: Some(form.get("email").into()),
+        roles: Some(form.all("roles")),
+        clearance: form.opt("clearance"),
+        active: Some(form.checked("active")),
+    };
+    match state
+        .services
+        .update_person(&user.actor(), id, &input)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/people/{id}?notice=saved")).into_response(),
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => show_page(&state, &user, id, Some(crate::error::classify(&e).1), None).await,
+        Err(e) => service_error(e),
+    }
+}
+
+async fn oversight(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let ids: Vec<i64> = form
+        .all("party_ids")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    match state.services.set_oversight(&user.actor(), id, &ids).await {
+        Ok(_) => Redirect::to(&format!("/people/{id}?notice=saved")).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
+            show_page(&state, &user, id, Some(crate::error::classify(&e).1), None).await
+        }
+        Err(e) => service_error(e),
+    }
+}

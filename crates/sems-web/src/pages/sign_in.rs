@@ -1,0 +1,161 @@
+//! Sign-in, two-factor step, sign-out.
+
+use super::{render, service_error, Layout};
+use crate::form::FormData;
+use crate::middleware::is_secure;
+use crate::session::{clear_cookie, cookie, safe_next, session_cookie, Auth, COOKIE};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use sems_services::ServiceError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(sign_in_page).post(sign_in))
+        .route("/sign-in/two-factor", get(two_factor_page).post(two_factor))
+        .route("/sign-out", post(sign_out))
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    layout: Layout,
+    next: String,
+    username: String,
+}
+
+#[derive(serde::Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn sign_in_page(Extension(auth): Extension<Auth>, Query(q): Query<NextQuery>) -> Response {
+    if matches!(auth, Auth::Session(_)) {
+        return Redirect::to("/").into_response();
+    }
+    let next = safe_next(q.next.as_deref().unwrap_or("/")).to_string();
+    render(
+        StatusCode::OK,
+        &SignInPage {
+            layout: Layout::public("Sign in", None),
+            next,
+            username: String::new(),
+        },
+    )
+}
+
+async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormData) -> Response {
+    let username = form.get("username").to_string();
+    let next = safe_next(form.get("next")).to_string();
+    match state
+        .services
+        .sign_in(&username, form.get("password"))
+        .await
+    {
+        Ok(session) => {
+            let target = if session.mfa_pending {
+                "/sign-in/two-factor".to_string()
+            } else {
+                next
+            };
+            let cookie = session_cookie(
+                &session.token,
+                session.max_age_seconds,
+                is_secure(&state, &headers),
+            );
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
+        }
+        Err(e) => {
+            let (status, message) = crate::error::classify(&e);
+            let mut response = render(
+                status,
+                &SignInPage {
+                    layout: Layout::public("Sign in", None).with_error(Some(message)),
+                    next,
+                    username,
+                },
+            );
+            if let ServiceError::Locked {
+                retry_after_seconds,
+            } = e
+            {
+                if let Ok(v) = retry_after_seconds.to_string().parse() {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            response
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "two_factor.html")]
+struct TwoFactorPage {
+    layout: Layout,
+}
+
+async fn two_factor_page(Extension(auth): Extension<Auth>) -> Response {
+    match auth {
+        Auth::MfaPending { csrf_token } => render(
+            StatusCode::OK,
+            &TwoFactorPage {
+                layout: Layout::public("Two-factor sign-in", Some(csrf_token)),
+            },
+        ),
+        Auth::Session(_) => Redirect::to("/").into_response(),
+        _ => Redirect::to("/sign-in").into_response(),
+    }
+}
+
+async fn two_factor(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    headers: HeaderMap,
+    form: FormData,
+) -> Response {
+    let (Auth::MfaPending { csrf_token }, Some(token)) = (&auth, cookie(&headers, COOKIE)) else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    match state
+        .services
+        .complete_two_factor(token, form.get("code"))
+        .await
+    {
+        Ok(session) => {
+            let cookie = session_cookie(
+                &session.token,
+                session.max_age_seconds,
+                is_secure(&state, &headers),
+            );
+            ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+        }
+        Err(ServiceError::Unauthenticated(message)) => render(
+            StatusCode::UNAUTHORIZED,
+            &TwoFactorPage {
+                layout: Layout::public("Two-factor sign-in", Some(csrf_token.clone()))
+                    .with_error(Some(message)),
+            },
+        ),
+        Err(e) => service_error(e),
+    }
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, COOKIE) {
+        if let Err(e) = state.services.sign_out(token).await {
+            return service_error(e);
+        }
+    }
+    (
+        [(
+            header::SET_COOKIE,
+            clear_cookie(is_secure(&state, &headers)),
+        )],
+        Redirect::to("/sign-in"),
+    )
+        .into_response()
+}

@@ -1,0 +1,273 @@
+//! Sites of organisations.
+
+use super::{notice, render, service_error, Layout, ListQuery, Pager};
+use crate::form::FormData;
+use crate::session::Signed;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::page::PageRequest;
+use sems_services::sites::SiteInput;
+use sems_services::ServiceError;
+use sems_storage::parties::{Party, PartyFilter};
+use sems_storage::sites::{Site, SiteFilter};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sites", get(list).post(create))
+        .route("/sites/new", get(new_form))
+        .route("/sites/{id}", get(show).post(update))
+}
+
+#[derive(Template)]
+#[template(path = "sites.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<Site>,
+    pager: Pager,
+    q: String,
+    party: String,
+    inactive: bool,
+    parties: Vec<Party>,
+    can_create: bool,
+}
+
+async fn creatable_parties(state: &AppState, user: &Signed) -> Vec<Party> {
+    state
+        .services
+        .parties(
+            &user.actor(),
+            &PartyFilter::default(),
+            PageRequest::new(Some(1), Some(200)),
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| {
+            !p.kind.is_authority()
+                && decide(
+                    &user.0.subject,
+                    Action::Create,
+                    &RecordMeta::plain(RecordKind::Site, p.id, false),
+                )
+                .is_ok()
+        })
+        .collect()
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+    let filter = SiteFilter {
+        party_id: ListQuery::id(&q.party),
+        search: q.q.clone(),
+        include_inactive: q.inactive.is_some(),
+    };
+    let page = match state
+        .services
+        .sites(&user.actor(), &filter, q.page_request())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let parties = state
+        .services
+        .parties(
+            &user.actor(),
+            &PartyFilter::default(),
+            PageRequest::new(Some(1), Some(200)),
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let pager = Pager::new(
+        &page,
+        "/sites",
+        &[
+            ("q", ListQuery::text(&q.q)),
+            ("party", ListQuery::text(&q.party)),
+            ("inactive", ListQuery::text(&q.inactive)),
+        ],
+    );
+    render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("Sites", &user, "/sites").with_notice(notice(q.notice.as_deref())),
+            can_create: !creatable_parties(&state, &user).await.is_empty(),
+            items: page.items,
+            pager,
+            q: ListQuery::text(&q.q),
+            party: ListQuery::text(&q.party),
+            inactive: q.inactive.is_some(),
+            parties: parties
+                .into_iter()
+                .filter(|p| !p.kind.is_authority())
+                .collect(),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "site_form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    parties: Vec<Party>,
+    party_id: i64,
+    name: String,
+    location: String,
+    active: bool,
+    editing: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct NewQuery {
+    party: Option<i64>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    let parties = creatable_parties(&state, &user).await;
+    if parties.is_empty() {
+        return super::error_page(
+            StatusCode::FORBIDDEN,
+            "Your roles do not allow adding sites.",
+        );
+    }
+    let party_id = q
+        .party
+        .filter(|id| parties.iter().any(|p| p.id == *id))
+        .unwrap_or(parties[0].id);
+    render(
+        StatusCode::OK,
+        &FormPage {
+            layout: Layout::new("Add a site", &user, "/sites"),
+            action: "/sites".into(),
+            parties,
+            party_id,
+            name: String::new(),
+            location: String::new(),
+            active: true,
+            editing: false,
+        },
+    )
+}
+
+async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let party_id = form.id("party_id").unwrap_or(0);
+    let input = SiteInput {
+        name: form.get("name").into(),
+        location: form.get("location").into(),
+        active: None,
+    };
+    match state
+        .services
+        .create_site(&user.actor(), party_id, &input)
+        .await
+    {
+        Ok(s) => Redirect::to(&format!("/sites/{}?notice=created", s.id)).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => render(
+            crate::error::classify(&e).0,
+            &FormPage {
+                layout: Layout::new("Add a site", &user, "/sites")
+                    .with_error(Some(crate::error::classify(&e).1)),
+                action: "/sites".into(),
+                parties: creatable_parties(&state, &user).await,
+                party_id,
+                name: input.name,
+                location: input.location,
+                active: true,
+                editing: false,
+            },
+        ),
+        Err(e) => service_error(e),
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    error: Option<String>,
+    notice_key: Option<&str>,
+) -> Response {
+    let site = match state.services.site(&user.actor(), id).await {
+        Ok(s) => s,
+        Err(e) => return service_error(e),
+    };
+    let can_edit = decide(
+        &user.0.subject,
+        Action::Update,
+        &RecordMeta::plain(RecordKind::Site, site.party_id, false),
+    )
+    .is_ok();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let layout = Layout::new(site.name.clone(), user, "/sites")
+        .with_error(error)
+        .with_notice(notice(notice_key));
+    if can_edit {
+        render(
+            status,
+            &FormPage {
+                layout,
+                action: format!("/sites/{id}"),
+                parties: Vec::new(),
+                party_id: site.party_id,
+                name: site.name,
+                location: site.location,
+                active: site.active,
+                editing: true,
+            },
+        )
+    } else {
+        render(status, &SitePage { layout, site })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "site.html")]
+struct SitePage {
+    layout: Layout,
+    site: Site,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    show_page(&state, &user, id, None, q.notice.as_deref()).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = SiteInput {
+        name: form.get("name").into(),
+        location: form.get("location").into(),
+        active: Some(form.checked("active")),
+    };
+    match state.services.update_site(&user.actor(), id, &input).await {
+        Ok(_) => Redirect::to(&format!("/sites/{id}?notice=saved")).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
+            show_page(&state, &user, id, Some(crate::error::classify(&e).1), None).await
+        }
+        Err(e) => service_error(e),
+    }
+}

@@ -1,0 +1,181 @@
+//! Who is asking: resolved once per request by the middleware, read by the extractors.
+
+use crate::error::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use sems_services::auth::SessionContext;
+use sems_services::Actor;
+
+pub const COOKIE: &str = "sems_session";
+
+/// The authentication of a request.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    Anonymous,
+    /// Password accepted, two-factor code due.
+    MfaPending {
+        csrf_token: String,
+    },
+    /// A browser session.
+    Session(Box<SessionContext>),
+    /// An API token (bearer).
+    Token(Box<SessionContext>),
+}
+
+impl Auth {
+    pub fn csrf_token(&self) -> Option<&str> {
+        match self {
+            Auth::MfaPending { csrf_token } => Some(csrf_token),
+            Auth::Session(ctx) => Some(&ctx.csrf_token),
+            _ => None,
+        }
+    }
+}
+
+/// The value of a cookie.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The token of an `Authorization: Bearer …` header.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// A signed-in person on a page; anyone else is sent to the sign-in page.
+pub struct Signed(pub SessionContext);
+
+impl Signed {
+    pub fn actor(&self) -> Actor {
+        Actor::Person(self.0.subject.clone())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Auth>() {
+            Some(Auth::Session(ctx)) => Ok(Signed((**ctx).clone())),
+            Some(Auth::MfaPending { .. }) => {
+                Err(Redirect::to("/sign-in/two-factor").into_response())
+            }
+            _ => {
+                let path = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = if path == "/" {
+                    "/sign-in".to_string()
+                } else {
+                    format!("/sign-in?next={}", percent_encode(path))
+                };
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+/// A person calling the API, with a session (and CSRF token) or an API token.
+pub struct ApiAuth(pub SessionContext);
+
+impl ApiAuth {
+    pub fn actor(&self) -> Actor {
+        Actor::Person(self.0.subject.clone())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Auth>() {
+            Some(Auth::Session(ctx)) | Some(Auth::Token(ctx)) => Ok(ApiAuth((**ctx).clone())),
+            Some(Auth::MfaPending { .. }) => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "two-factor sign-in is not complete",
+            )),
+            _ => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "sign in, or send an API token as 'Authorization: Bearer …'",
+            )),
+        }
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A `next` target after sign-in: only a local path, never another site.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+/// The `Set-Cookie` value for a session.
+pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> String {
+    format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    session_cookie("", 0, secure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_targets_stay_local() {
+        assert_eq!(safe_next("/people?page=2"), "/people?page=2");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn cookies_are_found() {
+        let mut h = HeaderMap::new();
+        h.insert("cookie", "a=1; sems_session=abc; b=2".parse().unwrap());
+        assert_eq!(cookie(&h, COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+
+    #[test]
+    fn session_cookie_flags() {
+        let c = session_cookie("t", 60, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.ends_with("Secure"));
+        assert!(!session_cookie("t", 60, false).contains("Secure"));
+    }
+}
