@@ -196,7 +196,7 @@ impl Services {
                             site_id.into(),
                             party_id.into(),
                             site_name.into(),
-                            format!("{place}").into(),
+                            place.to_string().into(),
                             1i64.into(),
                             created.into(),
                             created.into(),

@@ -16,7 +16,7 @@ pub mod secrets;
 pub mod sites;
 
 pub use error::ServiceError;
-use sems_domain::access::{decide, Action, Denial, RecordMeta, Subject};
+use sems_domain::access::{decide, Action, Denial, RecordKind, RecordMeta, Subject};
 use sems_domain::classification::ClassificationScheme;
 use sems_storage::audit::NewEntry;
 use sems_storage::{Conn, Store};
@@ -126,7 +126,8 @@ impl Actor {
 }
 
 /// Applies the access rule. A refused read answers "not found", so that ids of other
-/// parties' records reveal nothing; a refused write on a readable record answers "forbidden".
+/// parties' records reveal nothing; a refused write on a record the person can see (or, for
+/// a creation, in a party they can see) answers "forbidden".
 pub fn authorize(
     actor: &Actor,
     action: Action,
@@ -139,7 +140,22 @@ pub fn authorize(
     match decide(subject, action, record) {
         Ok(()) => Ok(()),
         Err(denial) => {
-            let readable = decide(subject, Action::Read, record).is_ok();
+            let readable = if action == Action::Create {
+                // A creation: can they see the party it would belong to? (0: a new party.)
+                record.owner_party_id == 0
+                    || decide(
+                        subject,
+                        Action::Read,
+                        &RecordMeta::plain(
+                            RecordKind::Party,
+                            record.owner_party_id,
+                            record.owner_is_authority,
+                        ),
+                    )
+                    .is_ok()
+            } else {
+                decide(subject, Action::Read, record).is_ok()
+            };
             if action == Action::Read || (!readable && denial != Denial::ReadOnlyToken) {
                 Err(ServiceError::NotFound(what))
             } else {

@@ -128,7 +128,7 @@ pub async fn list(
     }
     if let Some(prefix) = f.action_prefix.as_deref().filter(|s| !s.is_empty()) {
         cond.push(" AND a.action LIKE ")
-            .bind(format!("{}%", prefix.replace(['%', '_', '\\'], "")))
+            .bind(format!("{}%", crate::sql::like_escape(prefix)))
             .push(" ESCAPE '\\'");
     }
     if let Some(actor) = f.actor_person_id {

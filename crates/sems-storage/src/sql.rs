@@ -112,16 +112,20 @@ impl Sql {
     }
 }
 
-/// Escapes `%`, `_` and `\` so a search term matches literally inside `LIKE ... ESCAPE '\'`.
+/// A `LIKE ... ESCAPE '\'` pattern that finds `term` anywhere, case-insensitively.
 pub fn like_pattern(term: &str) -> String {
-    let mut out = String::from("%");
-    for c in term.trim().to_lowercase().chars() {
+    format!("%{}%", like_escape(&term.trim().to_lowercase()))
+}
+
+/// Escapes `%`, `_` and `\` so text matches literally inside `LIKE ... ESCAPE '\'`.
+pub fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
         out.push(c);
     }
-    out.push('%');
     out
 }
 

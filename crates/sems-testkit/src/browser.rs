@@ -2,7 +2,8 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a5a2-4c84-ab4e-b3d4";
+/// The W3C WebDriver key of an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// Headless Chromium driven through chromedriver's WebDriver protocol.
 pub struct Browser {
@@ -144,14 +145,12 @@ impl Browser {
     pub fn element(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            match self.post("/element", json!({"using": "css selector", "value": css})) {
-                Ok(v) => {
-                    if let Some(id) = v[ELEMENT_KEY].as_str() {
-                        return id.to_string();
-                    }
-                }
-                Err(e) if Instant::now() > deadline => panic!("no element '{css}': {e}"),
-                Err(_) => {}
+            let found = self.post("/element", json!({"using": "css selector", "value": css}));
+            if let Ok(Some(id)) = found.as_ref().map(|v| v[ELEMENT_KEY].as_str()) {
+                return id.to_string();
+            }
+            if Instant::now() > deadline {
+                panic!("no element '{css}': {found:?}");
             }
             std::thread::sleep(Duration::from_millis(100));
         }

@@ -15,12 +15,18 @@ use std::time::Instant;
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 
+/// Refuses a request before its body was read. `Connection: close` tells the client not to
+/// reuse the connection, which still holds the unread body.
 fn refuse(status: StatusCode, message: &str, api: bool) -> Response {
-    if api {
+    let mut response = if api {
         ApiError::new(status, message).into_response()
     } else {
         crate::pages::error_page(status, message)
-    }
+    };
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// Whether the request reached sems over HTTPS (directly or, when trusted, through a proxy).
@@ -38,6 +44,18 @@ pub fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
 pub async fn session_and_csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let headers = req.headers().clone();
+    // Refuse an announced oversized body at once, before anything reads it.
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > state.config.max_body_bytes) {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is too large",
+            api,
+        );
+    }
     let auth = if let Some(token) = bearer(&headers) {
         match state.services.resolve_api_token(token).await {
             Ok(ctx) => Auth::Token(Box::new(ctx)),

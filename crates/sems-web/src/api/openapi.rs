@@ -18,6 +18,7 @@ pub struct Operation {
     pub list: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn op(
     method: &'static str,
     path: &'static str,

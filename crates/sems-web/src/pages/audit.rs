@@ -1,6 +1,6 @@
 //! Browsing the audit trail.
 
-use super::{render, service_error, when, Layout, ListQuery, Pager};
+use super::{render, service_error, when, Choice, Layout, ListQuery, Pager};
 use crate::session::Signed;
 use crate::AppState;
 use askama::Template;
@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use sems_domain::page::PageRequest;
 use sems_storage::audit::AuditFilter;
-use sems_storage::parties::{Party, PartyFilter};
+use sems_storage::parties::PartyFilter;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(list))
@@ -35,8 +35,7 @@ struct AuditPage {
     layout: Layout,
     items: Vec<EntryView>,
     pager: Pager,
-    parties: Vec<Party>,
-    party: String,
+    parties: Vec<Choice>,
     action: String,
     record_kind: String,
     record_id: String,
@@ -114,8 +113,10 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
             layout: Layout::new("Audit trail", &user, "/audit"),
             items,
             pager,
-            parties,
-            party: ListQuery::text(&q.party),
+            parties: Choice::list(
+                parties.iter().map(|p| (p.id, p.name.clone())),
+                &ListQuery::text(&q.party),
+            ),
             action: ListQuery::text(&q.action),
             record_kind: ListQuery::text(&q.record_kind),
             record_id: ListQuery::text(&q.record_id),

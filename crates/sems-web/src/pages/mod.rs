@@ -260,6 +260,33 @@ impl ListQuery {
     }
 }
 
+/// An option of a select list.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    /// Options from (value, label) pairs, with `current` selected.
+    pub fn list<V: ToString, L: ToString>(
+        items: impl IntoIterator<Item = (V, L)>,
+        current: &str,
+    ) -> Vec<Choice> {
+        items
+            .into_iter()
+            .map(|(v, l)| {
+                let value = v.to_string();
+                Choice {
+                    selected: value == current,
+                    value,
+                    label: l.to_string(),
+                }
+            })
+            .collect()
+    }
+}
+
 /// A date and time for people.
 pub fn when(ms: i64) -> String {
     sems_domain::util::format_timestamp(ms)

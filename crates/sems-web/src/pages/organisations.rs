@@ -1,6 +1,6 @@
 //! Organisations (parties), their nominated persons and their sites.
 
-use super::{notice, render, service_error, Layout, ListQuery, Pager};
+use super::{notice, render, service_error, Choice, Layout, ListQuery, Pager};
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::AppState;
@@ -37,8 +37,7 @@ struct ListPage {
     items: Vec<Party>,
     pager: Pager,
     q: String,
-    kind: String,
-    kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<Choice>,
     can_create: bool,
 }
 
@@ -47,6 +46,15 @@ fn kinds() -> Vec<(&'static str, &'static str)> {
         .chain(PartyKind::ORGANISATION_KINDS)
         .map(|k| (k.as_str(), k.label()))
         .collect()
+}
+
+fn organisation_kinds(current: &str) -> Vec<Choice> {
+    Choice::list(
+        PartyKind::ORGANISATION_KINDS
+            .iter()
+            .map(|k| (k.as_str(), k.label())),
+        current,
+    )
 }
 
 fn can_create_party(user: &Signed) -> bool {
@@ -90,8 +98,7 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
                     items: page.items,
                     pager,
                     q: ListQuery::text(&q.q),
-                    kind: ListQuery::text(&q.kind),
-                    kinds: kinds(),
+                    kinds: Choice::list(kinds(), &ListQuery::text(&q.kind)),
                     can_create: can_create_party(&user),
                 },
             )
@@ -105,10 +112,9 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
 struct FormPage {
     layout: Layout,
     action: String,
-    kind: String,
     name: String,
     code: String,
-    kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<Choice>,
 }
 
 async fn new_form(user: Signed) -> Response {
@@ -123,13 +129,9 @@ async fn new_form(user: Signed) -> Response {
         &FormPage {
             layout: Layout::new("Register an organisation", &user, "/organisations"),
             action: "/organisations".into(),
-            kind: String::new(),
             name: String::new(),
             code: String::new(),
-            kinds: PartyKind::ORGANISATION_KINDS
-                .iter()
-                .map(|k| (k.as_str(), k.label()))
-                .collect(),
+            kinds: organisation_kinds(""),
         },
     )
 }
@@ -158,13 +160,9 @@ async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> 
                     layout: Layout::new("Register an organisation", &user, "/organisations")
                         .with_error(Some(message)),
                     action: "/organisations".into(),
-                    kind: input.kind,
+                    kinds: organisation_kinds(&input.kind),
                     name: input.name,
                     code: input.code,
-                    kinds: PartyKind::ORGANISATION_KINDS
-                        .iter()
-                        .map(|k| (k.as_str(), k.label()))
-                        .collect(),
                 },
             )
         }

@@ -1,6 +1,6 @@
 //! People: accounts, roles, clearances, oversight assignments.
 
-use super::{notice, render, service_error, Layout, ListQuery, Pager};
+use super::{notice, render, service_error, Choice, Layout, ListQuery, Pager};
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::AppState;
@@ -58,10 +58,9 @@ struct ListPage {
     pager: Pager,
     q: String,
     party: String,
-    role: String,
     inactive: bool,
-    parties: Vec<Party>,
-    roles: Vec<(&'static str, &'static str)>,
+    parties: Vec<Choice>,
+    roles: Vec<Choice>,
     can_create: bool,
 }
 
@@ -127,10 +126,15 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
             pager,
             q: ListQuery::text(&q.q),
             party: ListQuery::text(&q.party),
-            role: ListQuery::text(&q.role),
             inactive: q.inactive.is_some(),
-            parties,
-            roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+            parties: Choice::list(
+                parties.iter().map(|p| (p.id, p.name.clone())),
+                &ListQuery::text(&q.party),
+            ),
+            roles: Choice::list(
+                Role::ALL.iter().map(|r| (r.as_str(), r.label())),
+                &ListQuery::text(&q.role),
+            ),
         },
     )
 }

@@ -1,6 +1,6 @@
 //! Sites of organisations.
 
-use super::{notice, render, service_error, Layout, ListQuery, Pager};
+use super::{notice, render, service_error, Choice, Layout, ListQuery, Pager};
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::AppState;
@@ -33,7 +33,7 @@ struct ListPage {
     q: String,
     party: String,
     inactive: bool,
-    parties: Vec<Party>,
+    parties: Vec<Choice>,
     can_create: bool,
 }
 
@@ -104,10 +104,13 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
             q: ListQuery::text(&q.q),
             party: ListQuery::text(&q.party),
             inactive: q.inactive.is_some(),
-            parties: parties
-                .into_iter()
-                .filter(|p| !p.kind.is_authority())
-                .collect(),
+            parties: Choice::list(
+                parties
+                    .iter()
+                    .filter(|p| !p.kind.is_authority())
+                    .map(|p| (p.id, p.name.clone())),
+                &ListQuery::text(&q.party),
+            ),
         },
     )
 }

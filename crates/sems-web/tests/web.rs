@@ -1,0 +1,9 @@
+//! The HTTP and browser test suite: each test starts the real server on a free port, on
+//! SQLite and on PostgreSQL, and talks to it over HTTP.
+
+mod web {
+    pub mod api;
+    pub mod browser;
+    pub mod pages;
+    pub mod support;
+}

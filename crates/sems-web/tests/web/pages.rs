@@ -1,0 +1,249 @@
+//! The pages: sign-in, CSRF on forms, escaping, security headers, navigation by role.
+
+use super::support::{apps, spawn, Client, PASSWORD};
+
+fn form_sign_in(c: &mut Client, username: &str) {
+    let r = c.form(
+        "/sign-in",
+        &[
+            ("username", username),
+            ("password", PASSWORD),
+            ("next", "/people"),
+        ],
+        false,
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/people"));
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let me = c.api("GET", "/me", None).json();
+    c.csrf = me["csrf_token"].as_str().map(str::to_string);
+}
+
+#[test]
+fn sign_in_page_and_security_headers() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut c = app.client();
+    let page = c.get("/sign-in");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<label for=\"username\">"));
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"));
+    assert!(!page.body.contains("<script>"), "no inline script");
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert!(page.header("referrer-policy").is_some());
+
+    let wrong = c.form(
+        "/sign-in",
+        &[
+            ("username", "npt.staff"),
+            ("password", "wrong wrong wrong"),
+            ("next", "/"),
+        ],
+        false,
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("wrong user name or password"));
+    assert!(
+        wrong.body.contains("value=\"npt.staff\""),
+        "the user name is kept"
+    );
+
+    // An open redirect through `next` is refused.
+    let r = c.form(
+        "/sign-in",
+        &[
+            ("username", "npt.staff"),
+            ("password", PASSWORD),
+            ("next", "//evil.example/"),
+        ],
+        false,
+    );
+    assert_eq!(r.header("location"), Some("/"));
+    let css = c.get("/assets/sems.css");
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert_eq!(c.get("/nowhere").status, 404);
+}
+
+#[test]
+fn forms_need_the_csrf_token_and_text_is_escaped() {
+    for app in apps() {
+        let mut c = app.client();
+        form_sign_in(&mut c, "npt.security");
+        let party = c.api("GET", "/me", None).json()["person"]["party_id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let before = app.sql_count("SELECT COUNT(*) FROM sites");
+        let refused = c.form(
+            "/sites",
+            &[("party_id", &party), ("name", "No token")],
+            false,
+        );
+        assert_eq!(refused.status, 403);
+        assert!(refused.body.contains("CSRF"));
+        assert_eq!(app.sql_count("SELECT COUNT(*) FROM sites"), before);
+
+        let made = c.form(
+            "/sites",
+            &[
+                ("party_id", &party),
+                ("name", "<script>alert(1)</script>"),
+                ("location", "Gate \"B\""),
+            ],
+            true,
+        );
+        assert_eq!(made.status, 303, "{}", made.body);
+        let location = made.header("location").unwrap().to_string();
+        let page = c.get(&location);
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "escaped"
+        );
+        assert!(!page.body.contains("<script>alert(1)"));
+        let invalid = c.form("/sites", &[("party_id", &party), ("name", "")], true);
+        assert_eq!(invalid.status, 422);
+        assert!(invalid.body.contains("must not be empty"));
+    }
+}
+
+#[test]
+fn navigation_and_pages_follow_the_roles() {
+    for app in apps() {
+        let mut staff = app.client();
+        form_sign_in(&mut staff, "npt.staff");
+        let home = staff.get("/");
+        assert_eq!(home.status, 200);
+        assert!(home.body.contains("Welcome, Stan Staff"));
+        assert!(
+            !home.body.contains("href=\"/audit\""),
+            "staff have no audit trail link"
+        );
+        assert!(!home.body.contains("href=\"/people\""));
+        assert_eq!(staff.get("/organisations/new").status, 403);
+
+        let mut auditor = app.client();
+        form_sign_in(&mut auditor, "npt.auditor");
+        let home = auditor.get("/");
+        assert!(home.body.contains("href=\"/audit\""));
+        let trail = auditor.get("/audit");
+        assert_eq!(trail.status, 200);
+        assert!(trail.body.contains("site.create"));
+
+        let mut director = app.client();
+        form_sign_in(&mut director, "director");
+        let orgs = director.get("/organisations?q=north");
+        assert!(orgs.body.contains("Northport International Airport"));
+        assert!(!orgs.body.contains("Skyline Airways"));
+        let sky_id = app.sql_count("SELECT id FROM parties WHERE code = 'SKY'");
+        let sky = director.get(&format!("/organisations/{sky_id}"));
+        assert!(
+            sky.body.contains("Kai Executive") && sky.body.contains("Sky Security"),
+            "nominations shown"
+        );
+
+        let mut admin = app.client();
+        form_sign_in(&mut admin, "admin");
+        let made = admin.form(
+            "/organisations",
+            &[
+                ("kind", "security_service_provider"),
+                ("name", "Guardian Screening"),
+                ("code", "GSP"),
+            ],
+            true,
+        );
+        assert_eq!(made.status, 303, "{}", made.body);
+        let dup = admin.form(
+            "/organisations",
+            &[
+                ("kind", "security_service_provider"),
+                ("name", "Guardian Again"),
+                ("code", "GSP"),
+            ],
+            true,
+        );
+        assert_eq!(dup.status, 409);
+        assert!(dup.body.contains("already has this code"));
+
+        // Pages of another organisation's records: not found.
+        let mut sm = app.client();
+        form_sign_in(&mut sm, "npt.security");
+        let sky_site = app.sql_count(&format!(
+            "SELECT MIN(id) FROM sites WHERE owner_party_id = {sky_id}"
+        ));
+        assert_eq!(sm.get(&format!("/sites/{sky_site}")).status, 404);
+        let sky_person = app.sql_count(&format!(
+            "SELECT MIN(id) FROM people WHERE owner_party_id = {sky_id}"
+        ));
+        assert_eq!(sm.get(&format!("/people/{sky_person}")).status, 404);
+        let r = sm.form(
+            &format!("/people/{sky_person}"),
+            &[("display_name", "Hacked"), ("roles", "staff")],
+            true,
+        );
+        assert_eq!(r.status, 404);
+        assert_eq!(
+            app.sql_count("SELECT COUNT(*) FROM people WHERE display_name = 'Hacked'"),
+            0
+        );
+
+        // Profile: a token is shown once.
+        let token = sm.form(
+            "/profile/tokens",
+            &[("name", "laptop"), ("read_only", "on")],
+            true,
+        );
+        assert_eq!(token.status, 200);
+        assert!(token.body.contains("shown this once"));
+        let again = sm.get("/profile");
+        assert!(again.body.contains("laptop") && !again.body.contains("shown this once"));
+
+        let out = sm.form("/sign-out", &[], true);
+        assert_eq!(out.status, 303);
+        assert_eq!(sm.get("/").status, 303);
+    }
+}
+
+#[test]
+fn people_list_is_paginated_and_filtered_in_the_database() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let done = app
+        .block(
+            app.services
+                .generate(sems_services::generate::GenerateParams {
+                    organisations: 3,
+                    people_per_org: 60,
+                    years: 2,
+                    seed: 7,
+                }),
+        )
+        .unwrap();
+    assert_eq!(done.organisations, 3);
+    let mut admin = app.signed_in("admin");
+    let page1 = admin.api("GET", "/people?per_page=25", None).json();
+    assert_eq!(page1["items"].as_array().unwrap().len(), 25);
+    assert!(page1["total"].as_i64().unwrap() > 180);
+    let page2 = admin.api("GET", "/people?per_page=25&page=2", None).json();
+    assert_ne!(page1["items"][0]["id"], page2["items"][0]["id"]);
+    let managers = admin
+        .api("GET", "/people?role=security_manager&per_page=200", None)
+        .json();
+    assert!(managers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "security_manager")));
+    let html = admin.get("/people?role=security_manager");
+    assert!(html.body.contains("Next page") || managers["total"].as_i64().unwrap() <= 50);
+}
