@@ -1,7 +1,7 @@
 //! The audit trail: append (in the caller's transaction), browse, verify.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::sql::Sql;
+use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result, Store};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::audit::{entry_hash, AuditEntry, ChainBreak, ChainVerifier};
@@ -140,52 +140,40 @@ pub async fn list(
     if let Some(until) = f.until_ms {
         cond.push(" AND a.at_ms < ").bind(until);
     }
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM audit_entries a WHERE ");
-    count.append(&cond);
-    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
-    let mut select = Sql::new(
+    fetch_page(
+        conn,
+        "audit_entries a",
         "SELECT a.seq, a.at_ms, a.actor_person_id, pe.display_name AS actor_name, a.actor_party_id,
                 a.owner_party_id, pa.name AS owner_party_name, a.action, a.record_kind, a.record_id,
                 a.before_json, a.after_json, a.hash
          FROM audit_entries a
          LEFT JOIN people pe ON pe.id = a.actor_person_id
-         LEFT JOIN parties pa ON pa.id = a.owner_party_id
-         WHERE ",
-    );
-    select
-        .append(&cond)
-        .push(" ORDER BY a.seq DESC LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let rows = select.query().fetch_all(&mut *conn).await?;
-    let items = rows
-        .iter()
-        .map(|r| {
-            Ok(AuditView {
-                seq: r.try_get("seq")?,
-                at_ms: r.try_get("at_ms")?,
-                actor_person_id: r.try_get("actor_person_id")?,
-                actor_name: r.try_get("actor_name")?,
-                actor_party_id: r.try_get("actor_party_id")?,
-                owner_party_id: r.try_get("owner_party_id")?,
-                owner_party_name: r
-                    .try_get::<Option<String>, _>("owner_party_name")?
-                    .unwrap_or_default(),
-                action: r.try_get("action")?,
-                record_kind: r.try_get("record_kind")?,
-                record_id: r.try_get("record_id")?,
-                before: r.try_get("before_json")?,
-                after: r.try_get("after_json")?,
-                hash: r.try_get("hash")?,
-            })
-        })
-        .collect::<Result<_>>()?;
-    Ok(Page {
-        items,
-        page: page.page,
-        per_page: page.per_page,
-        total,
+         LEFT JOIN parties pa ON pa.id = a.owner_party_id",
+        &cond,
+        "a.seq DESC",
+        page,
+        view_from_row,
+    )
+    .await
+}
+
+fn view_from_row(row: &sqlx::any::AnyRow) -> Result<AuditView> {
+    Ok(AuditView {
+        seq: row.try_get("seq")?,
+        at_ms: row.try_get("at_ms")?,
+        actor_person_id: row.try_get("actor_person_id")?,
+        actor_name: row.try_get("actor_name")?,
+        actor_party_id: row.try_get("actor_party_id")?,
+        owner_party_id: row.try_get("owner_party_id")?,
+        owner_party_name: row
+            .try_get::<Option<String>, _>("owner_party_name")?
+            .unwrap_or_default(),
+        action: row.try_get("action")?,
+        record_kind: row.try_get("record_kind")?,
+        record_id: row.try_get("record_id")?,
+        before: row.try_get("before_json")?,
+        after: row.try_get("after_json")?,
+        hash: row.try_get("hash")?,
     })
 }
 

@@ -1,7 +1,7 @@
 //! Need-to-know groups and the distribution of records to parties, groups and people.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::sql::Sql;
+use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, Distribution, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
@@ -67,23 +67,16 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<NeedToKnowGroup>> {
     let cond = filter(subject, Action::Read, &ACCESS);
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM need_to_know_groups g WHERE ");
-    count.append(&cond);
-    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
-    let mut select = Sql::new(&format!("{SELECT} WHERE "));
-    select
-        .append(&cond)
-        .push(" ORDER BY g.name, g.id LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let rows = select.query().fetch_all(&mut *conn).await?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<Result<_>>()?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    fetch_page(
+        conn,
+        "need_to_know_groups g",
+        SELECT,
+        &cond,
+        "g.name, g.id",
+        page,
+        from_row,
+    )
+    .await
 }
 
 pub async fn members(conn: &mut Conn, group_id: i64) -> Result<Vec<(i64, String)>> {

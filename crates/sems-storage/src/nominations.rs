@@ -3,7 +3,7 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::parties::decode_error;
-use crate::sql::Sql;
+use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::nomination::NominatedPosition;
@@ -145,21 +145,14 @@ pub async fn list(
             .bind(day.clone())
             .push(")");
     }
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM nominations n WHERE ");
-    count.append(&cond);
-    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
-    let mut select = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE "));
-    select
-        .append(&cond)
-        .push(" ORDER BY pa.name, n.position, n.starts_on DESC, n.id DESC LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let rows = select.query().fetch_all(&mut *conn).await?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<Result<_>>()?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    fetch_page(
+        conn,
+        "nominations n",
+        &format!("SELECT {COLUMNS} {FROM}"),
+        &cond,
+        "pa.name, n.position, n.starts_on DESC, n.id DESC",
+        page,
+        from_row,
+    )
+    .await
 }

@@ -1,7 +1,7 @@
 //! Parties: the authority and the organisations.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::sql::{like_pattern, Sql};
+use crate::sql::{fetch_page, like_pattern};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
@@ -128,23 +128,16 @@ pub async fn list(
     if let Some(kind) = f.kind {
         cond.push(" AND p.kind = ").bind(kind.as_str());
     }
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM parties p WHERE ");
-    count.append(&cond);
-    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
-    let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM parties p WHERE "));
-    select
-        .append(&cond)
-        .push(" ORDER BY p.kind = 'authority' DESC, p.name, p.id LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let rows = select.query().fetch_all(&mut *conn).await?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<Result<_>>()?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    fetch_page(
+        conn,
+        "parties p",
+        &format!("SELECT {COLUMNS} FROM parties p"),
+        &cond,
+        "p.kind = 'authority' DESC, p.name, p.id",
+        page,
+        from_row,
+    )
+    .await
 }
 
 /// The names of the classification levels, lowest first.

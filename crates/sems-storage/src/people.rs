@@ -2,7 +2,7 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::parties::decode_error;
-use crate::sql::{like_pattern, Sql};
+use crate::sql::{fetch_page, like_pattern, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
@@ -283,27 +283,18 @@ pub async fn list(
     if !f.include_inactive {
         cond.push(" AND pe.active = 1");
     }
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM people pe WHERE ");
-    count.append(&cond);
-    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
-    let mut select = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM people pe JOIN parties pa ON pa.id = pe.owner_party_id WHERE "
-    ));
-    select
-        .append(&cond)
-        .push(" ORDER BY pa.name, pe.display_name, pe.id LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let rows = select.query().fetch_all(&mut *conn).await?;
-    let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-    load_roles(conn, &mut items).await?;
-    Ok(Page {
-        items,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    let mut page = fetch_page(
+        conn,
+        "people pe",
+        &format!("SELECT {COLUMNS} FROM people pe JOIN parties pa ON pa.id = pe.owner_party_id"),
+        &cond,
+        "pa.name, pe.display_name, pe.id",
+        page,
+        from_row,
+    )
+    .await?;
+    load_roles(conn, &mut page.items).await?;
+    Ok(page)
 }
 
 /// Active people of a party holding one of `roles` (for notifications).

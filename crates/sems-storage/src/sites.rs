@@ -1,7 +1,7 @@
 //! Sites of an organisation.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::sql::{like_pattern, Sql};
+use crate::sql::{fetch_page, like_pattern};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
@@ -120,23 +120,14 @@ pub async fn list(
     if !f.include_inactive {
         cond.push(" AND s.active = 1");
     }
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM sites s WHERE ");
-    count.append(&cond);
-    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
-    let mut select = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM sites s JOIN parties pa ON pa.id = s.owner_party_id WHERE "
-    ));
-    select
-        .append(&cond)
-        .push(" ORDER BY pa.name, s.name, s.id LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let rows = select.query().fetch_all(&mut *conn).await?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<Result<_>>()?,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    fetch_page(
+        conn,
+        "sites s",
+        &format!("SELECT {COLUMNS} FROM sites s JOIN parties pa ON pa.id = s.owner_party_id"),
+        &cond,
+        "pa.name, s.name, s.id",
+        page,
+        from_row,
+    )
+    .await
 }

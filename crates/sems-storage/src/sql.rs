@@ -151,3 +151,36 @@ mod tests {
         assert_eq!(like_pattern(" 50%_A "), "%50\\%\\_a%");
     }
 }
+
+/// Runs a list: counts the rows of `from` matching `cond`, then fetches one page of
+/// `select … WHERE cond ORDER BY order_by`, mapping each row with `map`. Every list of sems
+/// goes through here, so counting and paging work alike everywhere.
+pub async fn fetch_page<T>(
+    conn: &mut crate::Conn,
+    from: &str,
+    select: &str,
+    cond: &Sql,
+    order_by: &str,
+    page: sems_domain::page::PageRequest,
+    map: impl Fn(&sqlx::any::AnyRow) -> crate::Result<T>,
+) -> crate::Result<sems_domain::page::Page<T>> {
+    use sqlx::Row;
+    let mut count = Sql::new(&format!("SELECT COUNT(*) AS n FROM {from} WHERE "));
+    count.append(cond);
+    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
+    let mut rows = Sql::new(&format!("{select} WHERE "));
+    rows.append(cond)
+        .push(" ORDER BY ")
+        .push(order_by)
+        .push(" LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let fetched = rows.query().fetch_all(&mut *conn).await?;
+    Ok(sems_domain::page::Page {
+        items: fetched.iter().map(map).collect::<crate::Result<_>>()?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}

@@ -1,6 +1,6 @@
 //! Browsing the audit trail.
 
-use super::{render, service_error, when, Choice, Layout, ListQuery, Pager};
+use super::{render, service_error, visible_parties, when, Choice, Layout, ListQuery, Pager};
 use crate::session::Signed;
 use crate::AppState;
 use askama::Template;
@@ -9,9 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use sems_domain::page::PageRequest;
 use sems_storage::audit::AuditFilter;
-use sems_storage::parties::PartyFilter;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(list))
@@ -68,16 +66,7 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
         Ok(p) => p,
         Err(e) => return service_error(e),
     };
-    let parties = state
-        .services
-        .parties(
-            &user.actor(),
-            &PartyFilter::default(),
-            PageRequest::new(Some(1), Some(200)),
-        )
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
+    let parties = visible_parties(&state, &user).await;
     let pager = Pager::new(
         &page,
         "/audit",

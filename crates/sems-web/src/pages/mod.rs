@@ -260,6 +260,33 @@ impl ListQuery {
     }
 }
 
+/// Every party the person may read, for party pickers. Parties number in the hundreds
+/// nationally, so they are read page by page and all listed; errors leave the picker empty
+/// (the page itself still works).
+pub async fn visible_parties(
+    state: &crate::AppState,
+    user: &Signed,
+) -> Vec<sems_storage::parties::Party> {
+    let mut out = Vec::new();
+    for n in 1..=50 {
+        let page = state
+            .services
+            .parties(
+                &user.actor(),
+                &sems_storage::parties::PartyFilter::default(),
+                sems_domain::page::PageRequest::new(Some(n), Some(sems_domain::page::MAX_PER_PAGE)),
+            )
+            .await;
+        let Ok(page) = page else { break };
+        let more = page.has_next();
+        out.extend(page.items);
+        if !more {
+            break;
+        }
+    }
+    out
+}
+
 /// An option of a select list.
 pub struct Choice {
     pub value: String,

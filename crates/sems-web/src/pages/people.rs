@@ -1,6 +1,6 @@
 //! People: accounts, roles, clearances, oversight assignments.
 
-use super::{notice, render, service_error, Choice, Layout, ListQuery, Pager};
+use super::{notice, render, service_error, visible_parties, Choice, Layout, ListQuery, Pager};
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::AppState;
@@ -11,11 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
-use sems_domain::page::PageRequest;
 use sems_domain::role::Role;
 use sems_services::people::{NewPersonInput, PersonUpdateInput};
 use sems_services::ServiceError;
-use sems_storage::parties::{Party, PartyFilter};
+use sems_storage::parties::Party;
 use sems_storage::people::{PeopleFilter, Person};
 
 pub fn router() -> Router<AppState> {
@@ -62,19 +61,6 @@ struct ListPage {
     parties: Vec<Choice>,
     roles: Vec<Choice>,
     can_create: bool,
-}
-
-async fn visible_parties(state: &AppState, user: &Signed) -> Vec<Party> {
-    state
-        .services
-        .parties(
-            &user.actor(),
-            &PartyFilter::default(),
-            PageRequest::new(Some(1), Some(200)),
-        )
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default()
 }
 
 fn can_create_in(user: &Signed, party: &Party) -> bool {

@@ -1,6 +1,6 @@
 //! Sites of organisations.
 
-use super::{notice, render, service_error, Choice, Layout, ListQuery, Pager};
+use super::{notice, render, service_error, visible_parties, Choice, Layout, ListQuery, Pager};
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::AppState;
@@ -11,10 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
-use sems_domain::page::PageRequest;
 use sems_services::sites::SiteInput;
 use sems_services::ServiceError;
-use sems_storage::parties::{Party, PartyFilter};
+use sems_storage::parties::Party;
 use sems_storage::sites::{Site, SiteFilter};
 
 pub fn router() -> Router<AppState> {
@@ -38,16 +37,8 @@ struct ListPage {
 }
 
 async fn creatable_parties(state: &AppState, user: &Signed) -> Vec<Party> {
-    state
-        .services
-        .parties(
-            &user.actor(),
-            &PartyFilter::default(),
-            PageRequest::new(Some(1), Some(200)),
-        )
+    visible_parties(state, user)
         .await
-        .map(|p| p.items)
-        .unwrap_or_default()
         .into_iter()
         .filter(|p| {
             !p.kind.is_authority()
@@ -75,16 +66,7 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
         Ok(p) => p,
         Err(e) => return service_error(e),
     };
-    let parties = state
-        .services
-        .parties(
-            &user.actor(),
-            &PartyFilter::default(),
-            PageRequest::new(Some(1), Some(200)),
-        )
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
+    let parties = visible_parties(&state, &user).await;
     let pager = Pager::new(
         &page,
         "/sites",
