@@ -6,7 +6,7 @@ use crate::secrets::hash_password;
 use crate::{record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::party::PartyKind;
 use sems_domain::role::Role;
-use sems_storage::bulk::{self, Bulk, BATCH};
+use sems_storage::bulk::{self, BulkSet};
 use sems_storage::{now_ms, parties};
 
 #[derive(Debug, Clone, Copy)]
@@ -146,11 +146,18 @@ impl Services {
         let mut party_id = bulk::next_id(conn, "parties").await?;
         let mut site_id = bulk::next_id(conn, "sites").await?;
         let mut person_id = bulk::next_id(conn, "people").await?;
-        let mut parties_bulk = Bulk::new("INSERT INTO parties (id, kind, name, code, active, created_at_ms, updated_at_ms) VALUES");
-        let mut sites_bulk = Bulk::new("INSERT INTO sites (id, owner_party_id, name, location, active, created_at_ms, updated_at_ms) VALUES");
-        let mut people_bulk = Bulk::new("INSERT INTO people (id, owner_party_id, username, display_name, email, password_hash, clearance, active, totp_enabled, totp_last_step, created_at_ms, updated_at_ms) VALUES");
-        let mut roles_bulk = Bulk::new("INSERT INTO person_roles (person_id, role) VALUES");
-        let mut noms_bulk = Bulk::new("INSERT INTO nominations (owner_party_id, position, person_id, starts_on, ends_on, note, created_by, created_at_ms) VALUES");
+        const PARTIES: usize = 0;
+        const SITES: usize = 1;
+        const PEOPLE: usize = 2;
+        const ROLES: usize = 3;
+        const NOMINATIONS: usize = 4;
+        let mut rows = BulkSet::new(&[
+            "INSERT INTO parties (id, kind, name, code, active, created_at_ms, updated_at_ms) VALUES",
+            "INSERT INTO sites (id, owner_party_id, name, location, active, created_at_ms, updated_at_ms) VALUES",
+            "INSERT INTO people (id, owner_party_id, username, display_name, email, password_hash, clearance, active, totp_enabled, totp_last_step, created_at_ms, updated_at_ms) VALUES",
+            "INSERT INTO person_roles (person_id, role) VALUES",
+            "INSERT INTO nominations (owner_party_id, position, person_id, starts_on, ends_on, note, created_by, created_at_ms) VALUES",
+        ]);
         let first_party = party_id;
         for i in 1..=p.organisations {
             let kind = *rng.pick(&PartyKind::ORGANISATION_KINDS);
@@ -164,20 +171,20 @@ impl Services {
                 _ => format!("{place} Aviation Services {i}"),
             };
             let created = start + rng.below(span_ms as u64 / 10) as i64;
-            parties_bulk
-                .row(
-                    conn,
-                    vec![
-                        party_id.into(),
-                        kind.as_str().into(),
-                        name.into(),
-                        format!("{prefix}{i}").into(),
-                        1i64.into(),
-                        created.into(),
-                        created.into(),
-                    ],
-                )
-                .await?;
+            rows.row(
+                conn,
+                PARTIES,
+                vec![
+                    party_id.into(),
+                    kind.as_str().into(),
+                    name.into(),
+                    format!("{prefix}{i}").into(),
+                    1i64.into(),
+                    created.into(),
+                    created.into(),
+                ],
+            )
+            .await?;
             let site_count = if kind == PartyKind::AirportOperator {
                 2 + rng.below(3)
             } else {
@@ -189,20 +196,20 @@ impl Services {
                 } else {
                     format!("{place} site {s}")
                 };
-                sites_bulk
-                    .row(
-                        conn,
-                        vec![
-                            site_id.into(),
-                            party_id.into(),
-                            site_name.into(),
-                            place.to_string().into(),
-                            1i64.into(),
-                            created.into(),
-                            created.into(),
-                        ],
-                    )
-                    .await?;
+                rows.row(
+                    conn,
+                    SITES,
+                    vec![
+                        site_id.into(),
+                        party_id.into(),
+                        site_name.into(),
+                        place.to_string().into(),
+                        1i64.into(),
+                        created.into(),
+                        created.into(),
+                    ],
+                )
+                .await?;
                 site_id += 1;
             }
             // People: the first five hold the management roles, the rest are staff and viewers.
@@ -222,27 +229,26 @@ impl Services {
                 let joined = created + rng.below((now - created).max(1) as u64) as i64;
                 let joined = if j < 5 { created } else { joined };
                 let clearance = if j < 5 { 2 } else { i64::from(j % 7 == 0) };
-                people_bulk
-                    .row(
-                        conn,
-                        vec![
-                            person_id.into(),
-                            party_id.into(),
-                            username.clone().into(),
-                            display.into(),
-                            format!("{username}@generated.invalid").into(),
-                            hash.clone().into(),
-                            clearance.into(),
-                            1i64.into(),
-                            0i64.into(),
-                            0i64.into(),
-                            joined.into(),
-                            joined.into(),
-                        ],
-                    )
-                    .await?;
-                roles_bulk
-                    .row(conn, vec![person_id.into(), role.as_str().into()])
+                rows.row(
+                    conn,
+                    PEOPLE,
+                    vec![
+                        person_id.into(),
+                        party_id.into(),
+                        username.clone().into(),
+                        display.into(),
+                        format!("{username}@generated.invalid").into(),
+                        hash.clone().into(),
+                        clearance.into(),
+                        1i64.into(),
+                        0i64.into(),
+                        0i64.into(),
+                        joined.into(),
+                        joined.into(),
+                    ],
+                )
+                .await?;
+                rows.row(conn, ROLES, vec![person_id.into(), role.as_str().into()])
                     .await?;
                 if j < 2 {
                     holders.push((role, person_id));
@@ -260,88 +266,75 @@ impl Services {
                 loop {
                     let tenure = (2 + rng.below(4) as i64) * 365 * 86_400_000;
                     if from + tenure >= now {
-                        noms_bulk
-                            .row(
-                                conn,
-                                vec![
-                                    party_id.into(),
-                                    position.into(),
-                                    current.into(),
-                                    day(from).into(),
-                                    sems_storage::sql::Arg::NullText,
-                                    "".into(),
-                                    current.into(),
-                                    from.into(),
-                                ],
-                            )
-                            .await?;
+                        rows.row(
+                            conn,
+                            NOMINATIONS,
+                            vec![
+                                party_id.into(),
+                                position.into(),
+                                current.into(),
+                                day(from).into(),
+                                sems_storage::sql::Arg::NullText,
+                                "".into(),
+                                current.into(),
+                                from.into(),
+                            ],
+                        )
+                        .await?;
                         break;
                     }
                     // A former holder: an inactive account of the same organisation.
                     let username = format!("g{}o{i}former{person_id}", p.seed);
                     let display = format!("{} {}", rng.pick(&FIRST), rng.pick(&LAST));
-                    people_bulk
-                        .row(
-                            conn,
-                            vec![
-                                person_id.into(),
-                                party_id.into(),
-                                username.clone().into(),
-                                display.into(),
-                                format!("{username}@generated.invalid").into(),
-                                hash.clone().into(),
-                                2i64.into(),
-                                0i64.into(),
-                                0i64.into(),
-                                0i64.into(),
-                                from.into(),
-                                from.into(),
-                            ],
-                        )
-                        .await?;
-                    roles_bulk
-                        .row(conn, vec![person_id.into(), role.as_str().into()])
+                    rows.row(
+                        conn,
+                        PEOPLE,
+                        vec![
+                            person_id.into(),
+                            party_id.into(),
+                            username.clone().into(),
+                            display.into(),
+                            format!("{username}@generated.invalid").into(),
+                            hash.clone().into(),
+                            2i64.into(),
+                            0i64.into(),
+                            0i64.into(),
+                            0i64.into(),
+                            from.into(),
+                            from.into(),
+                        ],
+                    )
+                    .await?;
+                    rows.row(conn, ROLES, vec![person_id.into(), role.as_str().into()])
                         .await?;
                     let until = from + tenure - 86_400_000;
-                    noms_bulk
-                        .row(
-                            conn,
-                            vec![
-                                party_id.into(),
-                                position.into(),
-                                person_id.into(),
-                                day(from).into(),
-                                day(until).into(),
-                                "".into(),
-                                person_id.into(),
-                                from.into(),
-                            ],
-                        )
-                        .await?;
+                    rows.row(
+                        conn,
+                        NOMINATIONS,
+                        vec![
+                            party_id.into(),
+                            position.into(),
+                            person_id.into(),
+                            day(from).into(),
+                            day(until).into(),
+                            "".into(),
+                            person_id.into(),
+                            from.into(),
+                        ],
+                    )
+                    .await?;
                     person_id += 1;
                     from += tenure;
                 }
             }
             party_id += 1;
-            // People must exist before their roles and nominations (foreign keys).
-            if parties_bulk.pending() >= BATCH / 10 {
-                parties_bulk.flush(conn).await?;
-                sites_bulk.flush(conn).await?;
-                people_bulk.flush(conn).await?;
-                roles_bulk.flush(conn).await?;
-                noms_bulk.flush(conn).await?;
-            }
         }
-        parties_bulk.flush(conn).await?;
-        sites_bulk.flush(conn).await?;
-        people_bulk.flush(conn).await?;
-        roles_bulk.flush(conn).await?;
-        noms_bulk.flush(conn).await?;
+        rows.flush(conn).await?;
         let summary = GenerateSummary {
-            organisations: parties_bulk.written(),
-            sites: sites_bulk.written(),
-            people: people_bulk.written(),
-            nominations: noms_bulk.written(),
+            organisations: rows.written(PARTIES),
+            sites: rows.written(SITES),
+            people: rows.written(PEOPLE),
+            nominations: rows.written(NOMINATIONS),
         };
         record_change(
             conn,

@@ -7,8 +7,8 @@ use sqlx::Row;
 /// Rows per statement: well below PostgreSQL's 65535 bound parameters for wide rows.
 pub const BATCH: usize = 500;
 
-/// Rows of one multi-row `INSERT … VALUES`, written every [`BATCH`] rows.
-pub struct Bulk {
+/// Rows of one multi-row `INSERT … VALUES`.
+struct Bulk {
     head: &'static str,
     sql: Sql,
     rows: usize,
@@ -16,8 +16,7 @@ pub struct Bulk {
 }
 
 impl Bulk {
-    /// `head` is the statement up to and including `VALUES`.
-    pub fn new(head: &'static str) -> Self {
+    fn new(head: &'static str) -> Self {
         Self {
             head,
             sql: Sql::new(head),
@@ -26,7 +25,7 @@ impl Bulk {
         }
     }
 
-    pub async fn row(&mut self, conn: &mut Conn, values: Vec<Arg>) -> Result<()> {
+    fn push(&mut self, values: Vec<Arg>) {
         self.sql.push(if self.rows == 0 { " (" } else { ", (" });
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {
@@ -36,30 +35,61 @@ impl Bulk {
         }
         self.sql.push(")");
         self.rows += 1;
-        if self.rows >= BATCH {
-            self.flush(conn).await?;
-        }
-        Ok(())
     }
 
-    pub async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
+    async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
         if self.rows > 0 {
-            self.sql.query().execute(&mut *conn).await?;
+            self.sql
+                .query()
+                .execute(&mut *conn)
+                .await
+                .map_err(|source| crate::StoreError::Bulk {
+                    statement: self.head,
+                    source,
+                })?;
             self.written += self.rows as u64;
         }
         self.sql = Sql::new(self.head);
         self.rows = 0;
         Ok(())
     }
+}
 
-    /// Rows waiting to be written.
-    pub fn pending(&self) -> usize {
-        self.rows
+/// Multi-row inserts into several tables that reference each other. Tables are given parents
+/// first; when any table has [`BATCH`] rows waiting, all are written in that order, so a row
+/// never reaches the database before the rows it references.
+pub struct BulkSet {
+    tables: Vec<Bulk>,
+}
+
+impl BulkSet {
+    /// `heads`: each statement up to and including `VALUES`, parents first.
+    pub fn new(heads: &[&'static str]) -> Self {
+        Self {
+            tables: heads.iter().map(|h| Bulk::new(h)).collect(),
+        }
     }
 
-    /// Rows written so far.
-    pub fn written(&self) -> u64 {
-        self.written
+    /// Adds a row to table `table` (an index into `heads`).
+    pub async fn row(&mut self, conn: &mut Conn, table: usize, values: Vec<Arg>) -> Result<()> {
+        self.tables[table].push(values);
+        if self.tables[table].rows >= BATCH {
+            self.flush(conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes every waiting row, parents first.
+    pub async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
+        for t in &mut self.tables {
+            t.flush(conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Rows written so far into table `table`.
+    pub fn written(&self, table: usize) -> u64 {
+        self.tables[table].written
     }
 }
 

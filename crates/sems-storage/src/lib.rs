@@ -50,6 +50,11 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("{0}")]
     Backup(String),
+    #[error("bulk insert failed ({statement} …): {source}")]
+    Bulk {
+        statement: &'static str,
+        source: sqlx::Error,
+    },
 }
 
 impl StoreError {

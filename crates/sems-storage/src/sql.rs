@@ -1,4 +1,4 @@
-//! A small builder for SQL with `$n` placeholders, which both engines accept, for the queries
+//! A small builder for SQL with numbered `$n` parameters, which both engines accept, for the queries
 //! whose shape depends on filters (lists, the access filter).
 
 use sqlx::any::AnyArguments;
@@ -59,7 +59,7 @@ impl Sql {
         self
     }
 
-    /// Appends a placeholder bound to `arg`.
+    /// Appends a numbered parameter bound to `arg`.
     pub fn bind(&mut self, arg: impl Into<Arg>) -> &mut Self {
         self.args.push(arg.into());
         self.text.push('$');
@@ -67,7 +67,7 @@ impl Sql {
         self
     }
 
-    /// Appends another fragment, renumbering its placeholders.
+    /// Appends another fragment, renumbering its parameters.
     pub fn append(&mut self, other: &Sql) -> &mut Self {
         let offset = self.args.len();
         let mut chars = other.text.chars().peekable();
@@ -134,7 +134,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_are_numbered_and_renumbered() {
+    fn parameters_are_numbered_and_renumbered() {
         let mut inner = Sql::new("a = ");
         inner.bind(1).push(" AND b = ").bind("x");
         let mut outer = Sql::new("SELECT * FROM t WHERE c = ");
