@@ -46,6 +46,21 @@ pub enum SessionState {
     None,
 }
 
+/// The person who just proved who they are, as the actor of their own sign-in events (for
+/// the audit trail only: it carries no groups or assignments and authorises nothing).
+fn as_actor(person: &Person) -> Actor {
+    Actor::Person(Subject {
+        person_id: person.id,
+        party_id: person.party_id,
+        party_is_authority: person.party_is_authority,
+        roles: person.roles.clone(),
+        clearance: person.clearance,
+        groups: Vec::new(),
+        oversees: Vec::new(),
+        read_only: false,
+    })
+}
+
 impl Services {
     async fn owner_party_for_audit(
         &self,
@@ -155,7 +170,7 @@ impl Services {
             .await?;
         record_change(
             tx.conn(),
-            &Actor::System("sign-in"),
+            &as_actor(&person),
             person.party_id,
             "sign_in.succeeded",
             "person",
@@ -288,7 +303,7 @@ impl Services {
         let session = self.open_session(tx.conn(), person.id, false).await?;
         record_change(
             tx.conn(),
-            &Actor::System("sign-in"),
+            &as_actor(&person),
             person.party_id,
             "sign_in.two_factor_succeeded",
             "person",
@@ -309,7 +324,7 @@ impl Services {
             sessions::delete(tx.conn(), &hash).await?;
             let person = people::get(tx.conn(), row.person_id).await?;
             if let Some(p) = person {
-                let actor = Actor::System("sign-out");
+                let actor = as_actor(&p);
                 record_change(
                     tx.conn(),
                     &actor,
