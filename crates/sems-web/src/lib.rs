@@ -11,6 +11,7 @@ pub mod form;
 pub mod metrics;
 pub mod middleware;
 pub mod pages;
+pub mod qr;
 pub mod session;
 
 use axum::extract::DefaultBodyLimit;

@@ -43,6 +43,7 @@ struct ProfilePage {
     clearance: String,
     two_factor_on: bool,
     pending: Option<(String, String)>,
+    pending_qr: Option<String>,
     tokens: Vec<TokenView>,
     new_token: Option<String>,
 }
@@ -82,7 +83,8 @@ async fn page(
                 .join(", "),
             clearance: svc.classification.name(p.clearance).to_string(),
             two_factor_on: p.totp_enabled,
-            pending,
+            pending_qr: pending.as_ref().and_then(|(_, uri)| crate::qr::svg(uri, "QR code of the two-factor key for your authenticator app")),
+        pending,
             tokens: tokens
                 .into_iter()
                 .map(|t| TokenView {
