@@ -83,8 +83,13 @@ async fn page(
                 .join(", "),
             clearance: svc.classification.name(p.clearance).to_string(),
             two_factor_on: p.totp_enabled,
-            pending_qr: pending.as_ref().and_then(|(_, uri)| crate::qr::svg(uri, "QR code of the two-factor key for your authenticator app")),
-        pending,
+            pending_qr: pending.as_ref().and_then(|(_, uri)| {
+                crate::qr::svg(
+                    uri,
+                    "QR code of the two-factor key for your authenticator app",
+                )
+            }),
+            pending,
             tokens: tokens
                 .into_iter()
                 .map(|t| TokenView {

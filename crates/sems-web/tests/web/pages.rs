@@ -255,13 +255,26 @@ fn two_factor_setup_shows_a_scannable_code_and_turns_on() {
     form_sign_in(&mut c, "npt.training");
     assert_eq!(c.form("/profile/two-factor", &[], true).status, 303);
     let page = c.get("/profile");
-    assert!(page.body.contains("<svg") && page.body.contains("aria-label=\"QR code"), "QR code shown");
-    let secret_b32 = page.body.split("id=\"totp-secret\">").nth(1).and_then(|s| s.split('<').next()).unwrap().trim().to_string();
+    assert!(
+        page.body.contains("<svg") && page.body.contains("aria-label=\"QR code"),
+        "QR code shown"
+    );
+    let secret_b32 = page
+        .body
+        .split("id=\"totp-secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .trim()
+        .to_string();
     let secret = sems_domain::totp::base32_decode(&secret_b32).unwrap();
     let wrong = c.form("/profile/two-factor/enable", &[("code", "000000")], true);
     assert_eq!(wrong.status, 422);
     let code = sems_domain::totp::code_at(&secret, sems_storage::now_ms() / 1000);
     let ok = c.form("/profile/two-factor/enable", &[("code", &code)], true);
     assert_eq!(ok.status, 303);
-    assert!(c.get("/profile").body.contains("Each sign-in asks for a code"));
+    assert!(c
+        .get("/profile")
+        .body
+        .contains("Each sign-in asks for a code"));
 }
