@@ -129,29 +129,6 @@ pub fn like_escape(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parameters_are_numbered_and_renumbered() {
-        let mut inner = Sql::new("a = ");
-        inner.bind(1).push(" AND b = ").bind("x");
-        let mut outer = Sql::new("SELECT * FROM t WHERE c = ");
-        outer.bind(5).push(" AND (").append(&inner).push(")");
-        assert_eq!(
-            outer.text(),
-            "SELECT * FROM t WHERE c = $1 AND (a = $2 AND b = $3)"
-        );
-        assert_eq!(outer.args().len(), 3);
-    }
-
-    #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(like_pattern(" 50%_A "), "%50\\%\\_a%");
-    }
-}
-
 /// Runs a list: counts the rows of `from` matching `cond`, then fetches one page of
 /// `select … WHERE cond ORDER BY order_by`, mapping each row with `map`. Every list of sems
 /// goes through here, so counting and paging work alike everywhere.
@@ -183,4 +160,27 @@ pub async fn fetch_page<T>(
         per_page: page.per_page,
         total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_numbered_and_renumbered() {
+        let mut inner = Sql::new("a = ");
+        inner.bind(1).push(" AND b = ").bind("x");
+        let mut outer = Sql::new("SELECT * FROM t WHERE c = ");
+        outer.bind(5).push(" AND (").append(&inner).push(")");
+        assert_eq!(
+            outer.text(),
+            "SELECT * FROM t WHERE c = $1 AND (a = $2 AND b = $3)"
+        );
+        assert_eq!(outer.args().len(), 3);
+    }
+
+    #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(like_pattern(" 50%_A "), "%50\\%\\_a%");
+    }
 }
