@@ -30,7 +30,13 @@ mod tests {
     #[test]
     fn draws_a_square_code() {
         let svg = super::svg("otpauth://totp/sems:ann?secret=ABC", "code <x>").unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("viewBox=\"0 0 33 33\""));
+        assert!(svg.starts_with("<svg"));
+        let view_box = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
+        let mut sides = view_box.split('"').next().unwrap().split(' ');
+        let (w, h) = (sides.next().unwrap(), sides.next().unwrap());
+        assert_eq!(w, h, "square");
+        // The smallest QR code has 21 modules a side, plus a border of 4 on each side.
+        assert!(w.parse::<i32>().unwrap() >= 29);
         assert!(svg.contains("code &lt;x&gt;"));
     }
 }
