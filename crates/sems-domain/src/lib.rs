@@ -13,6 +13,7 @@ pub mod page;
 pub mod party;
 pub mod password;
 pub mod person;
+pub mod risk;
 pub mod role;
 pub mod site;
 pub mod totp;
