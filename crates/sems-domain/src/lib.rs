@@ -15,6 +15,7 @@ pub mod password;
 pub mod person;
 pub mod risk;
 pub mod role;
+pub mod scenario;
 pub mod site;
 pub mod totp;
 pub mod util;
