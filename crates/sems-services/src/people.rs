@@ -60,6 +60,16 @@ impl Services {
                 "you cannot grant a clearance above your own".into(),
             ));
         }
+        // The accountable executive accepts residual risk on the organisation's behalf: only
+        // an accountable executive (or the administrator) makes someone one.
+        if roles.roles().contains(&Role::AccountableExecutive)
+            && !admin
+            && !subject.has_role(Role::AccountableExecutive)
+        {
+            return Err(ServiceError::Forbidden(
+                "only an accountable executive or the administrator can grant the accountable executive role".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -165,7 +175,28 @@ impl Services {
             );
         }
         if roles.roles() != before.roles.as_slice() || clearance != before.clearance {
-            self.check_grants(actor, &roles, clearance)?;
+            let admin = actor
+                .subject()
+                .is_some_and(|s| s.has_role(Role::Administrator));
+            if actor.person_id() == Some(id) && !admin {
+                return Err(ServiceError::Forbidden(
+                    "you cannot change your own roles or clearance; ask your security manager or the administrator".into(),
+                ));
+            }
+            // Only what is newly granted is checked: editing someone who already holds a role
+            // the editor could not grant is allowed.
+            let added: Vec<Role> = roles
+                .roles()
+                .iter()
+                .copied()
+                .filter(|r| !before.roles.contains(r))
+                .collect();
+            let raised_clearance = if clearance > before.clearance {
+                clearance
+            } else {
+                0
+            };
+            self.check_grants(actor, &RoleSet::from_stored(added), raised_clearance)?;
         }
         people::update(tx.conn(), id, &display_name, &email, clearance, active).await?;
         people::set_roles(tx.conn(), id, roles.roles()).await?;

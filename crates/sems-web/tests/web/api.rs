@@ -714,3 +714,52 @@ fn demo_data_loads_twice_without_duplicates() {
         }
     }
 }
+
+#[test]
+fn role_grants_are_bounded() {
+    let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut sm = app.signed_in("npt.security");
+    let me = sm.api("GET", "/me", None).json();
+    let my_id = me["person"]["id"].as_i64().unwrap();
+    let npt = me["person"]["party_id"].as_i64().unwrap();
+    // Nobody changes their own roles or clearance.
+    let own = sm.api(
+        "PATCH",
+        &format!("/people/{my_id}"),
+        Some(json!({"roles": ["security_manager", "quality_auditor"]})),
+    );
+    assert_eq!(own.status, 403, "{}", own.body);
+    // Only an accountable executive makes someone an accountable executive.
+    let staff_id = id_of(&mut sm, "/people?role=staff", |_| true);
+    let promote = sm.api(
+        "PATCH",
+        &format!("/people/{staff_id}"),
+        Some(json!({"roles": ["accountable_executive"]})),
+    );
+    assert_eq!(promote.status, 403);
+    assert_eq!(app.sql_count(&format!("SELECT COUNT(*) FROM person_roles WHERE person_id = {staff_id} AND role = 'accountable_executive'")), 0);
+    let mut exec = app.signed_in("npt.executive");
+    assert_eq!(
+        exec.api(
+            "PATCH",
+            &format!("/people/{staff_id}"),
+            Some(json!({"roles": ["staff", "accountable_executive"]}))
+        )
+        .status,
+        200
+    );
+    // Editing someone who holds a role the editor cannot grant stays possible.
+    let exec_id = id_of(&mut sm, "/people?role=accountable_executive", |p| {
+        p["username"] == "npt.executive"
+    });
+    assert_eq!(
+        sm.api(
+            "PATCH",
+            &format!("/people/{exec_id}"),
+            Some(json!({"email": "nora@npt.example"}))
+        )
+        .status,
+        200
+    );
+    let _ = npt;
+}
