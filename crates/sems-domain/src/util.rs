@@ -60,6 +60,14 @@ pub fn format_timestamp(ms: i64) -> String {
     }
 }
 
+/// The UTC date (`YYYY-MM-DD`) of a time in milliseconds since the Unix epoch.
+pub fn date_of(ms: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) {
+        Ok(t) => format_date(t.date()),
+        Err(_) => "1970-01-01".to_string(),
+    }
+}
+
 /// Lowercase hexadecimal encoding.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -109,6 +117,13 @@ mod tests {
             format_date(parse_date("from", "2026-02-03").unwrap()),
             "2026-02-03"
         );
+    }
+
+    #[test]
+    fn dates_of_timestamps() {
+        assert_eq!(date_of(0), "1970-01-01");
+        assert_eq!(date_of(1_767_225_600_000), "2026-01-01");
+        assert_eq!(date_of(i64::MAX), "1970-01-01");
     }
 
     #[test]

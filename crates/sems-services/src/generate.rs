@@ -100,7 +100,7 @@ const LAST: [&str; 20] = [
 ];
 
 fn day(ms: i64) -> String {
-    sems_domain::util::format_timestamp(ms)[..10].to_string()
+    sems_domain::util::date_of(ms)
 }
 
 impl Services {

@@ -76,7 +76,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
     let svc = &state.services;
     let actor = user.actor();
     let can = |kind| !granted_relations(s, kind, Action::Read).is_empty();
-    let today = sems_domain::util::format_timestamp(sems_storage::now_ms())[..10].to_string();
+    let today = sems_domain::util::date_of(sems_storage::now_ms());
     let notes = svc
         .notifications(s.person_id, 10)
         .await?

@@ -193,7 +193,7 @@ struct ShowPage {
 }
 
 fn today() -> String {
-    sems_domain::util::format_timestamp(sems_storage::now_ms())[..10].to_string()
+    sems_domain::util::date_of(sems_storage::now_ms())
 }
 
 async fn show_page(
