@@ -177,6 +177,26 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Waits up to 10 seconds for the text of `css` to contain `expected` (a click that
+    /// navigates returns before the next page is there), and returns the last text seen.
+    pub fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self
+                .post("/element", json!({"using": "css selector", "value": css}))
+                .ok()
+                .and_then(|v| v[ELEMENT_KEY].as_str().map(str::to_string));
+            let text = found
+                .and_then(|id| self.get(&format!("/element/{id}/text")).ok())
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            if text.contains(expected) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Runs a script in the page and returns its result.
     pub fn script(&self, js: &str) -> Value {
         self.post("/execute/sync", json!({"script": js, "args": []}))

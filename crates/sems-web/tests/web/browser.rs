@@ -17,7 +17,7 @@ fn a_security_manager_signs_in_and_reaches_the_home_page() {
     browser.fill("#username", "npt.security");
     browser.fill("#password", PASSWORD);
     browser.click("button[type=submit]");
-    let heading = browser.text("main h1");
+    let heading = browser.wait_for_text("main h1", "Welcome, Sam Security");
     assert_eq!(heading, "Welcome, Sam Security");
     assert!(browser.text("nav.main").contains("Sites"));
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("home.png");
@@ -39,11 +39,14 @@ fn staff_sign_in_on_a_phone_sized_screen() {
     browser.fill("#password", "wrong password typed");
     browser.click("button[type=submit]");
     assert!(browser
-        .text("[role=alert]")
+        .wait_for_text("[role=alert]", "wrong user name or password")
         .contains("wrong user name or password"));
     browser.fill("#password", PASSWORD);
     browser.click("button[type=submit]");
-    assert_eq!(browser.text("main h1"), "Welcome, Stan Staff");
+    assert_eq!(
+        browser.wait_for_text("main h1", "Welcome, Stan Staff"),
+        "Welcome, Stan Staff"
+    );
     // Nothing is wider than the screen.
     let overflow =
         browser.script("return document.documentElement.scrollWidth <= window.innerWidth;");
