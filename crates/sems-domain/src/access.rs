@@ -23,6 +23,11 @@ pub enum RecordKind {
     Nomination,
     NeedToKnowGroup,
     AuditEntry,
+    /// A version of the risk method, published by the authority.
+    RiskMethod,
+    /// A threat scenario: of the national library (published by the authority) or an
+    /// organisation's own.
+    ThreatScenario,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -37,6 +42,8 @@ impl RecordKind {
             RecordKind::Nomination => "nomination",
             RecordKind::NeedToKnowGroup => "need_to_know_group",
             RecordKind::AuditEntry => "audit_entry",
+            RecordKind::RiskMethod => "risk_method",
+            RecordKind::ThreatScenario => "threat_scenario",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -75,16 +82,20 @@ pub enum Relation {
     Recipient,
     /// They are the deployment's administrator (whatever the owning party).
     Deployment,
+    /// The record is published to every party (the authority's national library, its risk
+    /// method); the roles still decide who reads it.
+    Published,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 6] = [
+    pub const ALL: [Relation; 7] = [
         Relation::Owner,
         Relation::OwnPerson,
         Relation::Oversight,
         Relation::AssignedOversight,
         Relation::Recipient,
         Relation::Deployment,
+        Relation::Published,
     ];
 }
 
@@ -131,6 +142,8 @@ pub struct RecordMeta {
     pub classification: i64,
     pub need_to_know: bool,
     pub distribution: Distribution,
+    /// Published to every party.
+    pub published: bool,
 }
 
 impl RecordMeta {
@@ -144,6 +157,7 @@ impl RecordMeta {
             classification: 0,
             need_to_know: false,
             distribution: Distribution::default(),
+            published: false,
         }
     }
 }
@@ -251,7 +265,31 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::TestRecord, R::Oversight | R::AssignedOversight) => {
             action == Read && matches!(role, Director | Inspector)
         }
-        (K::TestRecord, R::Recipient) => action == Read && role != Administrator,
+        (K::TestRecord, R::Recipient | R::Published) => action == Read && role != Administrator,
+
+        // The risk method is the authority's: its policy officers and director publish
+        // versions; once published, everyone who assesses or reads risk reads it.
+        (K::RiskMethod, R::Owner) => match action {
+            Read => authority,
+            Create => matches!(role, PolicyOfficer | Director),
+            Update | Delete => false,
+        },
+        (K::RiskMethod, R::Published) => action == Read && role != Administrator && role != Staff,
+
+        // Threat scenarios: the authority keeps the national library, organisations their own.
+        (K::ThreatScenario, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update => {
+                org_leader
+                    || matches!(
+                        role,
+                        SecurityAnalyst | PolicyOfficer | IntelligenceAnalyst | Director
+                    )
+            }
+            Delete => matches!(role, SecurityManager | Director | PolicyOfficer),
+        },
+        (K::ThreatScenario, R::Oversight | R::AssignedOversight) => action == Read && authority,
+        (K::ThreatScenario, R::Published) => action == Read && org_reader,
 
         _ => false,
     }
@@ -279,6 +317,9 @@ pub fn relations(subject: &Subject, record: &RecordMeta) -> Vec<Relation> {
     }
     if subject.has_role(Role::Administrator) {
         out.push(Relation::Deployment);
+    }
+    if record.published {
+        out.push(Relation::Published);
     }
     out
 }
@@ -420,6 +461,32 @@ mod tests {
         r.distribution.parties = vec![CARRIER];
         assert!(decide(&viewer, Action::Read, &r).is_ok());
         assert!(decide(&viewer, Action::Update, &r).is_err());
+    }
+
+    #[test]
+    fn published_records_are_read_by_every_party_but_changed_by_their_owner() {
+        let analyst = subject(CARRIER, &[Role::SecurityAnalyst]);
+        let mut scenario = record(RecordKind::ThreatScenario, AUTHORITY);
+        assert!(decide(&analyst, Action::Read, &scenario).is_err());
+        scenario.published = true;
+        assert!(decide(&analyst, Action::Read, &scenario).is_ok());
+        assert!(decide(&analyst, Action::Update, &scenario).is_err());
+        let staff = subject(CARRIER, &[Role::Staff]);
+        assert!(
+            decide(&staff, Action::Read, &scenario).is_err(),
+            "staff do not browse the threat library"
+        );
+        let policy = subject(AUTHORITY, &[Role::PolicyOfficer]);
+        assert!(decide(&policy, Action::Update, &scenario).is_ok());
+        let mut method = record(RecordKind::RiskMethod, AUTHORITY);
+        method.published = true;
+        assert!(decide(&analyst, Action::Read, &method).is_ok());
+        assert!(decide(&analyst, Action::Create, &method).is_err());
+        assert!(decide(&policy, Action::Create, &method).is_ok());
+        assert!(
+            decide(&policy, Action::Update, &method).is_err(),
+            "a published version is never edited"
+        );
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct AccessColumns {
     pub need_to_know: Option<&'static str>,
     /// For the people table: the column that identifies the person (their own record).
     pub person: Option<&'static str>,
+    /// `None` for tables whose records are never published to every party.
+    pub published: Option<&'static str>,
 }
 
 /// A condition that is true for the rows `subject` may `action`.
@@ -77,6 +79,12 @@ pub fn filter(subject: &Subject, action: Action, cols: &AccessColumns) -> Sql {
             Relation::Deployment => {
                 alt.push("1 = 1");
             }
+            Relation::Published => match cols.published {
+                Some(col) => {
+                    alt.push(col).push(" = 1");
+                }
+                None => continue,
+            },
         }
         alternatives.push(alt);
     }

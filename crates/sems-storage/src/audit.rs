@@ -16,6 +16,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     classification: None,
     need_to_know: None,
     person: None,
+    published: None,
 };
 
 /// What a service records about one change.

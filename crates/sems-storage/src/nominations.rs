@@ -19,6 +19,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     classification: None,
     need_to_know: None,
     person: None,
+    published: None,
 };
 
 #[derive(Debug, Clone, Serialize)]

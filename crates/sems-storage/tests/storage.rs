@@ -371,7 +371,7 @@ async fn access_matrix_filter_agrees_with_decide() {
         exec(
             &store,
             "CREATE TABLE test_records (id BIGINT PRIMARY KEY, owner_party_id BIGINT NOT NULL,
-             classification BIGINT NOT NULL, need_to_know BIGINT NOT NULL)",
+             classification BIGINT NOT NULL, need_to_know BIGINT NOT NULL, published BIGINT NOT NULL)",
         )
         .await;
         let someone_in_b = world
@@ -386,13 +386,17 @@ async fn access_matrix_filter_agrees_with_decide() {
         for owner in [world.authority, world.org_a, world.org_b] {
             for classification in 0..4 {
                 for ntk in [false, true] {
-                    for dist in 0..4 {
+                    for dist in 0..8 {
                         id += 1;
-                        sqlx::query("INSERT INTO test_records VALUES ($1, $2, $3, $4)")
+                        // The upper half of the distributions repeats the lower half, published.
+                        let published = dist >= 4;
+                        let dist = dist % 4;
+                        sqlx::query("INSERT INTO test_records VALUES ($1, $2, $3, $4, $5)")
                             .bind(id)
                             .bind(owner)
                             .bind(classification)
                             .bind(i64::from(ntk))
+                            .bind(i64::from(published))
                             .execute(tx.conn())
                             .await
                             .unwrap();
@@ -423,6 +427,7 @@ async fn access_matrix_filter_agrees_with_decide() {
                                 classification,
                                 need_to_know: ntk,
                                 distribution: d,
+                                published,
                             },
                         ));
                     }
@@ -437,6 +442,7 @@ async fn access_matrix_filter_agrees_with_decide() {
             classification: Some("t.classification"),
             need_to_know: Some("t.need_to_know"),
             person: None,
+            published: Some("t.published"),
         };
         let mut checked = check_matrix(&store, &world, "test_records t", &cols, &records).await;
 
