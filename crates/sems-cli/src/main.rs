@@ -146,6 +146,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             services
                 .ensure_authority("Civil Aviation Security Authority", "CASA")
                 .await?;
+            services.ensure_risk_defaults().await?;
             serve(services, &config).await?;
         }
         Command::Demo(_) => {

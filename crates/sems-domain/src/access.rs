@@ -25,6 +25,8 @@ pub enum RecordKind {
     AuditEntry,
     /// A version of the risk method, published by the authority.
     RiskMethod,
+    /// The national threat level of a scenario category.
+    ThreatLevel,
     /// A threat scenario: of the national library (published by the authority) or an
     /// organisation's own.
     ThreatScenario,
@@ -44,6 +46,7 @@ impl RecordKind {
             RecordKind::AuditEntry => "audit_entry",
             RecordKind::RiskMethod => "risk_method",
             RecordKind::ThreatScenario => "threat_scenario",
+            RecordKind::ThreatLevel => "threat_level",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -275,6 +278,15 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Update | Delete => false,
         },
         (K::RiskMethod, R::Published) => action == Read && role != Administrator && role != Staff,
+
+        // National threat levels: set by the authority's director, intelligence analysts and
+        // policy officers; read by everyone who assesses risk.
+        (K::ThreatLevel, R::Owner) => match action {
+            Read => authority,
+            Create | Update => matches!(role, Director | IntelligenceAnalyst | PolicyOfficer),
+            Delete => false,
+        },
+        (K::ThreatLevel, R::Published) => action == Read && org_reader,
 
         // Threat scenarios: the authority keeps the national library, organisations their own.
         (K::ThreatScenario, R::Owner) => match action {

@@ -202,6 +202,7 @@ impl Services {
         let authority = self
             .ensure_authority(AUTHORITY_NAME, AUTHORITY_CODE)
             .await?;
+        self.ensure_risk_defaults().await?;
         let mut conn = self.store.read().await?;
         let mut party_ids = vec![(AUTHORITY_CODE, authority.id)];
         for org in &ORGS {

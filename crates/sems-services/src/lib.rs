@@ -12,6 +12,7 @@ pub mod nominations;
 pub mod notifications;
 pub mod parties;
 pub mod people;
+pub mod risk;
 pub mod secrets;
 pub mod sites;
 

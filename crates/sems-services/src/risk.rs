@@ -1,0 +1,374 @@
+//! Threat and risk management: the risk method (versions published by the authority), national
+//! threat levels, and the threat scenario library.
+
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::risk::RiskMethod;
+use sems_domain::scenario::{Perpetrator, ScenarioCategory, DEFAULT_LIBRARY};
+use sems_domain::util::bounded_text;
+use sems_domain::ValidationError;
+use sems_storage::risk::{
+    self, MethodVersion, NewScenario, ScenarioFilter, ThreatLevel, ThreatScenario,
+};
+use sems_storage::{parties, Conn};
+use serde::Deserialize;
+
+/// The level every category starts at: a general threat without specific intelligence.
+const DEFAULT_THREAT_LEVEL: i64 = 3;
+
+/// A published record of the authority (the method, threat levels, the national library).
+fn published(kind: RecordKind, authority: i64) -> RecordMeta {
+    let mut m = RecordMeta::plain(kind, authority, true);
+    m.published = true;
+    m
+}
+
+fn scenario_meta(s: &ThreatScenario, owner_is_authority: bool) -> RecordMeta {
+    let mut m = RecordMeta::plain(RecordKind::ThreatScenario, s.party_id, owner_is_authority);
+    m.published = s.published;
+    m.classification = s.classification;
+    m.need_to_know = s.need_to_know;
+    m
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioInput {
+    pub code: String,
+    pub category: String,
+    pub title: String,
+    pub target: String,
+    pub means: String,
+    pub perpetrator: String,
+    pub description: String,
+    /// A level name of the classification scheme (default: the lowest).
+    #[serde(default)]
+    pub classification: Option<String>,
+}
+
+async fn authority_id(conn: &mut Conn) -> Result<i64> {
+    parties::authority(conn)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| ServiceError::Internal("the authority party is missing".into()))
+}
+
+impl Services {
+    /// Publishes the default method, threat levels and national library where none exist yet.
+    /// Runs at start; doing it again changes nothing.
+    pub async fn ensure_risk_defaults(&self) -> Result<()> {
+        let actor = Actor::System("set-up");
+        let mut tx = self.store.write().await?;
+        let authority = authority_id(tx.conn()).await?;
+        if risk::current_method(tx.conn()).await?.is_none() {
+            let method = RiskMethod::default_method();
+            let version = risk::publish_method(
+                tx.conn(),
+                authority,
+                &method,
+                "Default method shipped with sems",
+                None,
+            )
+            .await?;
+            record_change(
+                tx.conn(),
+                &actor,
+                authority,
+                "risk_method.publish",
+                "risk_method",
+                Some(version),
+                NONE,
+                Some(&method),
+            )
+            .await?;
+        }
+        let levels = risk::threat_levels(tx.conn()).await?;
+        for category in ScenarioCategory::ALL {
+            if levels.iter().all(|l| l.category != category) {
+                risk::set_threat_level(
+                    tx.conn(),
+                    authority,
+                    category,
+                    DEFAULT_THREAT_LEVEL,
+                    "Default: a general threat without specific intelligence",
+                    None,
+                )
+                .await?;
+                let detail = serde_json::json!({ "category": category.as_str(), "level": DEFAULT_THREAT_LEVEL });
+                record_change(
+                    tx.conn(),
+                    &actor,
+                    authority,
+                    "threat_level.set",
+                    "threat_level",
+                    None,
+                    NONE,
+                    Some(&detail),
+                )
+                .await?;
+            }
+        }
+        for s in DEFAULT_LIBRARY {
+            if risk::scenario_by_code(tx.conn(), authority, s.code)
+                .await?
+                .is_some()
+            {
+                continue;
+            }
+            let id = risk::insert_scenario(
+                tx.conn(),
+                &NewScenario {
+                    party_id: authority,
+                    code: s.code,
+                    category: s.category,
+                    title: s.title,
+                    target: s.target,
+                    means: s.means,
+                    perpetrator: s.perpetrator,
+                    description: s.description,
+                    published: true,
+                    classification: 0,
+                },
+            )
+            .await?;
+            let stored = risk::scenario(tx.conn(), id).await?;
+            record_change(
+                tx.conn(),
+                &actor,
+                authority,
+                "threat_scenario.create",
+                "threat_scenario",
+                Some(id),
+                NONE,
+                stored.as_ref(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Publishes a new version of the risk method. Earlier versions stay as they were:
+    /// assessments keep the version they were made with.
+    pub async fn publish_risk_method(
+        &self,
+        actor: &Actor,
+        method: &RiskMethod,
+        note: &str,
+    ) -> Result<MethodVersion> {
+        method.validate()?;
+        let note = bounded_text("note", note, 0, 2000)?;
+        let mut tx = self.store.write().await?;
+        let authority = authority_id(tx.conn()).await?;
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(RecordKind::RiskMethod, authority, true),
+            "risk method",
+        )?;
+        let version =
+            risk::publish_method(tx.conn(), authority, method, &note, actor.person_id()).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            authority,
+            "risk_method.publish",
+            "risk_method",
+            Some(version),
+            NONE,
+            Some(method),
+        )
+        .await?;
+        let stored = risk::method(tx.conn(), version)
+            .await?
+            .ok_or(ServiceError::NotFound("risk method"))?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// A version of the method (the current one when `version` is `None`).
+    pub async fn risk_method(&self, actor: &Actor, version: Option<i64>) -> Result<MethodVersion> {
+        let mut conn = self.store.read().await?;
+        let found = match version {
+            Some(v) => risk::method(&mut conn, v).await?,
+            None => risk::current_method(&mut conn).await?,
+        };
+        let found = found.ok_or(ServiceError::NotFound("risk method"))?;
+        authorize(
+            actor,
+            Action::Read,
+            &published(RecordKind::RiskMethod, found.owner_party_id),
+            "risk method",
+        )?;
+        Ok(found)
+    }
+
+    /// Sets the national threat level (1–5) of a scenario category.
+    pub async fn set_threat_level(
+        &self,
+        actor: &Actor,
+        category: &str,
+        level: i64,
+        rationale: &str,
+    ) -> Result<()> {
+        let category = ScenarioCategory::parse(category)?;
+        if !(1..=5).contains(&level) {
+            return Err(ValidationError::new(
+                "level",
+                format!("must be a whole number from 1 to 5 (got {level})"),
+            )
+            .into());
+        }
+        let rationale = bounded_text("rationale", rationale, 1, 2000)?;
+        let mut tx = self.store.write().await?;
+        let authority = authority_id(tx.conn()).await?;
+        authorize(
+            actor,
+            Action::Update,
+            &published(RecordKind::ThreatLevel, authority),
+            "threat level",
+        )?;
+        let before = risk::threat_levels(tx.conn())
+            .await?
+            .into_iter()
+            .find(|l| l.category == category);
+        risk::set_threat_level(
+            tx.conn(),
+            authority,
+            category,
+            level,
+            &rationale,
+            actor.person_id(),
+        )
+        .await?;
+        let after = risk::threat_levels(tx.conn())
+            .await?
+            .into_iter()
+            .find(|l| l.category == category);
+        record_change(
+            tx.conn(),
+            actor,
+            authority,
+            "threat_level.set",
+            "threat_level",
+            None,
+            before.as_ref(),
+            after.as_ref(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn threat_levels(&self, actor: &Actor) -> Result<Vec<ThreatLevel>> {
+        let mut conn = self.store.read().await?;
+        let authority = authority_id(&mut conn).await?;
+        authorize(
+            actor,
+            Action::Read,
+            &published(RecordKind::ThreatLevel, authority),
+            "threat levels",
+        )?;
+        Ok(risk::threat_levels(&mut conn).await?)
+    }
+
+    /// Adds a scenario: to the national library when the party is the authority (published
+    /// to every party), else to the organisation's own scenarios.
+    pub async fn create_scenario(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        input: &ScenarioInput,
+    ) -> Result<ThreatScenario> {
+        let code = bounded_text("code", &input.code, 2, 20)?.to_uppercase();
+        let category = ScenarioCategory::parse(&input.category)?;
+        let title = bounded_text("title", &input.title, 3, 200)?;
+        let target = bounded_text("target", &input.target, 2, 300)?;
+        let means = bounded_text("means", &input.means, 2, 300)?;
+        let perpetrator = Perpetrator::parse(&input.perpetrator)?;
+        let description = bounded_text("description", &input.description, 10, 5000)?;
+        let classification = match input
+            .classification
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+        {
+            Some(c) => self.classification.parse(c)?,
+            None => 0,
+        };
+        let mut tx = self.store.write().await?;
+        let party = parties::get(tx.conn(), party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        let mut meta = RecordMeta::plain(
+            RecordKind::ThreatScenario,
+            party.id,
+            party.kind.is_authority(),
+        );
+        meta.classification = classification;
+        authorize(actor, Action::Create, &meta, "party")?;
+        let id = risk::insert_scenario(
+            tx.conn(),
+            &NewScenario {
+                party_id: party.id,
+                code: &code,
+                category,
+                title: &title,
+                target: &target,
+                means: &means,
+                perpetrator,
+                description: &description,
+                published: party.kind.is_authority(),
+                classification,
+            },
+        )
+        .await
+        .map_err(|e| ServiceError::conflict_on_unique(e, "a scenario with this code exists"))?;
+        let stored = risk::scenario(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("threat scenario"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            party.id,
+            "threat_scenario.create",
+            "threat_scenario",
+            Some(id),
+            NONE,
+            Some(&stored),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    pub async fn scenario(&self, actor: &Actor, id: i64) -> Result<ThreatScenario> {
+        let mut conn = self.store.read().await?;
+        let s = risk::scenario(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("threat scenario"))?;
+        let owner = parties::get(&mut conn, s.party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        authorize(
+            actor,
+            Action::Read,
+            &scenario_meta(&s, owner.kind.is_authority()),
+            "threat scenario",
+        )?;
+        Ok(s)
+    }
+
+    pub async fn scenarios(
+        &self,
+        actor: &Actor,
+        filter: &ScenarioFilter,
+        page: PageRequest,
+    ) -> Result<Page<ThreatScenario>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let mut conn = self.store.read().await?;
+        Ok(risk::scenarios(&mut conn, subject, filter, page).await?)
+    }
+}

@@ -1,0 +1,272 @@
+//! Threat and risk management services, on SQLite and PostgreSQL.
+
+use sems_domain::risk::{RiskLevel, RiskMethod};
+use sems_services::risk::ScenarioInput;
+use sems_services::{Actor, ServiceConfig, ServiceError, Services};
+use sems_storage::risk::ScenarioFilter;
+use sems_storage::{people, DatabaseLocation, Store};
+
+async fn services() -> Vec<Services> {
+    let mut out = Vec::new();
+    let dir = sems_testkit::temp_dir("sems-risk");
+    let mut locations = vec![DatabaseLocation::SqliteFile(dir.join("sems.db"))];
+    if let Some(pg) = sems_testkit::postgres() {
+        locations.push(DatabaseLocation::parse(Some(&pg.create_database()), &dir).unwrap());
+    }
+    for location in locations {
+        let store = Store::open(&location, 4).await.unwrap();
+        let s = Services::new(store, ServiceConfig::default());
+        s.load_demo("risk test passphrase").await.unwrap();
+        out.push(s);
+    }
+    out
+}
+
+async fn actor(s: &Services, username: &str) -> Actor {
+    let mut conn = s.store.read().await.unwrap();
+    let p = people::by_username(&mut conn, username)
+        .await
+        .unwrap()
+        .unwrap();
+    Actor::Person(people::subject(&mut conn, p.id).await.unwrap().unwrap())
+}
+
+fn count(page: &sems_domain::page::Page<sems_storage::risk::ThreatScenario>) -> i64 {
+    page.total
+}
+
+#[tokio::test]
+async fn defaults_are_published_once() {
+    for s in services().await {
+        s.ensure_risk_defaults().await.unwrap();
+        let analyst = actor(&s, "npt.analyst").await;
+        let method = s.risk_method(&analyst, None).await.unwrap();
+        assert_eq!(method.version, 1);
+        assert_eq!(method.method, RiskMethod::default_method());
+        let library = s
+            .scenarios(&analyst, &ScenarioFilter::default(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(count(&library), 16, "{:?}", s.store.engine());
+        assert_eq!(s.threat_levels(&analyst).await.unwrap().len(), 10);
+        // Staff do not browse the threat library or the method.
+        let staff = actor(&s, "npt.staff").await;
+        assert_eq!(
+            count(
+                &s.scenarios(&staff, &ScenarioFilter::default(), Default::default())
+                    .await
+                    .unwrap()
+            ),
+            0
+        );
+        assert!(matches!(
+            s.risk_method(&staff, None).await,
+            Err(ServiceError::NotFound(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn method_versions_are_published_by_the_authority_and_kept() {
+    for s in services().await {
+        let policy = actor(&s, "policy").await;
+        let sm = actor(&s, "npt.security").await;
+        let mut new = RiskMethod::default_method();
+        new.bands[1].up_to = 30;
+        assert!(matches!(
+            s.publish_risk_method(&sm, &new, "mine").await,
+            Err(ServiceError::Forbidden(_) | ServiceError::NotFound(_))
+        ));
+        let mut bad = RiskMethod::default_method();
+        bad.bands[4].up_to = 100;
+        assert!(matches!(
+            s.publish_risk_method(&policy, &bad, "").await,
+            Err(ServiceError::Validation(_))
+        ));
+        assert_eq!(
+            s.risk_method(&sm, None).await.unwrap().version,
+            1,
+            "nothing changed"
+        );
+        let v2 = s
+            .publish_risk_method(&policy, &new, "Wider low band")
+            .await
+            .unwrap();
+        assert_eq!(v2.version, 2);
+        let current = s.risk_method(&sm, None).await.unwrap();
+        assert_eq!(current.version, 2);
+        let old = s.risk_method(&sm, Some(1)).await.unwrap();
+        assert_eq!(old.method.bands[1].up_to, 24, "version 1 is kept as it was");
+        let score = sems_domain::risk::Score::new("x", 3).unwrap();
+        let c = sems_domain::risk::Consequence {
+            human: score,
+            economic: score,
+            political: score,
+        };
+        assert_eq!(
+            old.method.residual(score, c, score).level,
+            RiskLevel::Medium
+        );
+        assert_eq!(
+            current.method.residual(score, c, score).level,
+            RiskLevel::Low
+        );
+    }
+}
+
+#[tokio::test]
+async fn organisations_keep_their_own_scenarios() {
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let input = ScenarioInput {
+            code: "npt-01".into(),
+            category: "unauthorised_access".into(),
+            title: "Tailgating at the crew gate".into(),
+            target: "Terminal 2 crew access point".into(),
+            means: "Following a crew member through the door".into(),
+            perpetrator: "external".into(),
+            description: "A person follows crew through the staff door at the end of a shift."
+                .into(),
+            classification: Some("RESTRICTED".into()),
+        };
+        let own = s.create_scenario(&sm, npt, &input).await.unwrap();
+        assert_eq!(own.code, "NPT-01");
+        assert!(!own.published);
+        assert!(matches!(
+            s.create_scenario(&sm, npt, &input).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let bad = ScenarioInput {
+            category: "piracy".into(),
+            ..input.clone()
+        };
+        assert!(matches!(
+            s.create_scenario(&sm, npt, &bad).await,
+            Err(ServiceError::Validation(_))
+        ));
+
+        let analyst = actor(&s, "npt.analyst").await;
+        assert_eq!(
+            count(
+                &s.scenarios(&analyst, &ScenarioFilter::default(), Default::default())
+                    .await
+                    .unwrap()
+            ),
+            17
+        );
+        let sky = actor(&s, "sky.security").await;
+        assert_eq!(
+            count(
+                &s.scenarios(&sky, &ScenarioFilter::default(), Default::default())
+                    .await
+                    .unwrap()
+            ),
+            16
+        );
+        assert!(matches!(
+            s.scenario(&sky, own.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        // The authority oversees it; a viewer without RESTRICTED clearance does not see it.
+        let inspector = actor(&s, "inspector").await;
+        assert_eq!(s.scenario(&inspector, own.id).await.unwrap().id, own.id);
+        let viewer = actor(&s, "npt.viewer").await;
+        assert!(s.scenario(&viewer, own.id).await.is_err());
+        // Another organisation cannot add to the national library or to the airport's list.
+        let authority = s.authority().await.unwrap().unwrap().id;
+        assert!(s
+            .create_scenario(
+                &sky,
+                authority,
+                &ScenarioInput {
+                    code: "X-1".into(),
+                    ..input.clone()
+                }
+            )
+            .await
+            .is_err());
+        assert!(s
+            .create_scenario(
+                &sky,
+                npt,
+                &ScenarioInput {
+                    code: "X-2".into(),
+                    ..input.clone()
+                }
+            )
+            .await
+            .is_err());
+        let national = s
+            .create_scenario(
+                &actor(&s, "policy").await,
+                authority,
+                &ScenarioInput {
+                    code: "NAT-17".into(),
+                    classification: None,
+                    ..input
+                },
+            )
+            .await
+            .unwrap();
+        assert!(national.published);
+        assert_eq!(
+            count(
+                &s.scenarios(&sky, &ScenarioFilter::default(), Default::default())
+                    .await
+                    .unwrap()
+            ),
+            17
+        );
+    }
+}
+
+#[tokio::test]
+async fn national_threat_levels() {
+    for s in services().await {
+        let intel = actor(&s, "intel").await;
+        s.set_threat_level(
+            &intel,
+            "stand_off",
+            4,
+            "Drone sightings near airports rose this quarter",
+        )
+        .await
+        .unwrap();
+        let levels = s
+            .threat_levels(&actor(&s, "npt.analyst").await)
+            .await
+            .unwrap();
+        assert_eq!(
+            levels
+                .iter()
+                .find(|l| l.category.as_str() == "stand_off")
+                .unwrap()
+                .level,
+            4
+        );
+        assert!(matches!(
+            s.set_threat_level(&intel, "stand_off", 6, "x").await,
+            Err(ServiceError::Validation(_))
+        ));
+        assert!(matches!(
+            s.set_threat_level(&intel, "stand_off", 3, " ").await,
+            Err(ServiceError::Validation(_))
+        ));
+        let sm = actor(&s, "npt.security").await;
+        assert!(s
+            .set_threat_level(&sm, "stand_off", 1, "lower please")
+            .await
+            .is_err());
+        let after = s.threat_levels(&intel).await.unwrap();
+        assert_eq!(
+            after
+                .iter()
+                .find(|l| l.category.as_str() == "stand_off")
+                .unwrap()
+                .level,
+            4,
+            "unchanged"
+        );
+    }
+}
