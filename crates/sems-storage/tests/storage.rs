@@ -528,6 +528,46 @@ async fn access_matrix_filter_agrees_with_decide() {
             &group_metas,
         )
         .await;
+
+        // Threat scenarios: national (published) and own, at every marking.
+        let mut scenario_metas = Vec::new();
+        let mut tx = store.write().await.unwrap();
+        for owner in [world.authority, world.org_a, world.org_b] {
+            for classification in 0..4 {
+                let code = format!("S-{owner}-{classification}");
+                let published = owner == world.authority && classification % 2 == 0;
+                let id = sems_storage::risk::insert_scenario(
+                    tx.conn(),
+                    &sems_storage::risk::NewScenario {
+                        party_id: owner,
+                        code: &code,
+                        category: sems_domain::scenario::ScenarioCategory::Explosives,
+                        title: "t",
+                        target: "t",
+                        means: "m",
+                        perpetrator: sems_domain::scenario::Perpetrator::External,
+                        description: "d",
+                        published,
+                        classification,
+                    },
+                )
+                .await
+                .unwrap();
+                let mut m = RecordMeta::plain(RecordKind::ThreatScenario, owner, is_auth(owner));
+                m.classification = classification;
+                m.published = published;
+                scenario_metas.push((id, m));
+            }
+        }
+        tx.commit().await.unwrap();
+        checked += check_matrix(
+            &store,
+            &world,
+            "threat_scenarios ts",
+            &sems_storage::risk::SCENARIO_ACCESS,
+            &scenario_metas,
+        )
+        .await;
         eprintln!(
             "{:?}: {checked} (subject, action, record) cases agree",
             store.engine()
