@@ -372,3 +372,18 @@ impl Services {
         Ok(risk::scenarios(&mut conn, subject, filter, page).await?)
     }
 }
+
+impl Services {
+    /// Every published version of the method, newest first.
+    pub async fn risk_methods(&self, actor: &Actor) -> Result<Vec<MethodVersion>> {
+        let mut conn = self.store.read().await?;
+        let authority = authority_id(&mut conn).await?;
+        authorize(
+            actor,
+            Action::Read,
+            &published(RecordKind::RiskMethod, authority),
+            "risk method",
+        )?;
+        Ok(risk::methods(&mut conn).await?)
+    }
+}

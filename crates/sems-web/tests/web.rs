@@ -5,5 +5,6 @@ mod web {
     pub mod api;
     pub mod browser;
     pub mod pages;
+    pub mod risk;
     pub mod support;
 }

@@ -2,6 +2,7 @@
 //! Lists are paginated (`page`, `per_page`); errors are `application/problem+json`.
 
 pub mod openapi;
+mod risk;
 mod routes;
 
 use crate::error::ApiError;
@@ -13,7 +14,7 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 
 pub fn router() -> Router<AppState> {
-    routes::router()
+    routes::router().merge(risk::router())
 }
 
 /// A JSON body whose every rejection (wrong content type, malformed or oversized JSON,

@@ -77,7 +77,15 @@ pub const OPERATIONS: &[Operation] = &[
     op("get", "/groups/{id}", "Groups", "A group with its members", None, 200, Some("GroupWithMembers"), false),
     op("put", "/groups/{id}/members/{person_id}", "Groups", "Add a member", None, 204, None, false),
     op("delete", "/groups/{id}/members/{person_id}", "Groups", "Remove a member", None, 204, None, false),
-    op("get", "/audit", "Audit trail", "Audit-trail entries one may read, newest first (filters: party_id, record_kind, record_id, action prefix, actor_id, from_ms, until_ms)", None, 200, Some("AuditEntry"), true),
+        op("get", "/risk/method", "Risk", "The current risk method, or `?version=N`", None, 200, Some("RiskMethodVersion"), false),
+    op("get", "/risk/methods", "Risk", "Every published version of the risk method, newest first", None, 200, Some("RiskMethodVersionList"), false),
+    op("post", "/risk/methods", "Risk", "Publish a new version of the risk method (authority policy officer or director); earlier versions are kept", Some("PublishRiskMethod"), 201, Some("RiskMethodVersion"), false),
+    op("get", "/risk/threat-levels", "Risk", "National threat level per scenario category", None, 200, Some("ThreatLevelList"), false),
+    op("put", "/risk/threat-levels/{category}", "Risk", "Set the national threat level of a category (1-5) with a rationale", Some("ThreatLevelInput"), 204, None, false),
+    op("get", "/risk/scenarios", "Risk", "Threat scenarios one may read: the national library and one's own (filters: q, category, party_id)", None, 200, Some("ThreatScenario"), true),
+    op("get", "/risk/scenarios/{id}", "Risk", "One threat scenario", None, 200, Some("ThreatScenario"), false),
+    op("post", "/parties/{id}/scenarios", "Risk", "Add a scenario: to the national library (the authority) or to an organisation's own", Some("ScenarioInput"), 201, Some("ThreatScenario"), false),
+op("get", "/audit", "Audit trail", "Audit-trail entries one may read, newest first (filters: party_id, record_kind, record_id, action prefix, actor_id, from_ms, until_ms)", None, 200, Some("AuditEntry"), true),
 ];
 
 fn schema_ref(name: &str) -> Value {
@@ -126,6 +134,14 @@ fn schemas() -> Value {
         "Group": { "type": "object", "properties": { "id": s("integer"), "party_id": s("integer"), "name": s("string"), "description": s("string"), "members": s("integer") } },
         "GroupInput": obj(&["name"], json!({ "name": s("string"), "description": s("string") })),
         "GroupWithMembers": { "type": "object", "properties": { "group": schema_ref("Group"), "members": { "type": "array", "items": { "type": "object", "properties": { "person_id": s("integer"), "display_name": s("string") } } } } },
+        "RiskMethodVersion": { "type": "object", "properties": { "version": s("integer"), "owner_party_id": s("integer"), "note": s("string"), "published_at_ms": s("integer"), "method": { "type": "object", "description": "Scales (likelihood, consequence_human, consequence_economic, consequence_political, vulnerability: five anchors each), consequence_rule (highest or weighted_mean), and five bands (level, up_to, tolerability, review_months) over likelihood × consequence × vulnerability (1-125)" } } },
+        "RiskMethodVersionList": { "type": "array", "items": schema_ref("RiskMethodVersion") },
+        "PublishRiskMethod": obj(&["method"], json!({ "method": { "type": "object" }, "note": s("string") })),
+        "ThreatLevel": { "type": "object", "properties": { "category": s("string"), "level": s("integer"), "rationale": s("string"), "set_at_ms": s("integer") } },
+        "ThreatLevelList": { "type": "array", "items": schema_ref("ThreatLevel") },
+        "ThreatLevelInput": obj(&["level", "rationale"], json!({ "level": { "type": "integer", "minimum": 1, "maximum": 5 }, "rationale": s("string") })),
+        "ThreatScenario": { "type": "object", "properties": { "id": s("integer"), "party_id": s("integer"), "code": s("string"), "category": s("string"), "title": s("string"), "target": s("string"), "means": s("string"), "perpetrator": { "type": "string", "enum": ["external", "insider"] }, "description": s("string"), "published": s("boolean"), "classification": s("integer"), "need_to_know": s("boolean"), "active": s("boolean") } },
+        "ScenarioInput": obj(&["code", "category", "title", "target", "means", "perpetrator", "description"], json!({ "code": s("string"), "category": s("string"), "title": s("string"), "target": s("string"), "means": s("string"), "perpetrator": s("string"), "description": s("string"), "classification": nullable("string") })),
         "AuditEntry": { "type": "object", "properties": { "seq": s("integer"), "at_ms": s("integer"), "actor_person_id": nullable("integer"), "actor_name": nullable("string"), "actor_party_id": nullable("integer"), "owner_party_id": s("integer"), "owner_party_name": s("string"), "action": s("string"), "record_kind": s("string"), "record_id": nullable("integer"), "before": { "type": ["string", "null"], "description": "JSON of the record before the change" }, "after": { "type": ["string", "null"], "description": "JSON of the record after the change" }, "hash": s("string") } },
     })
 }
@@ -145,7 +161,16 @@ pub fn build() -> Value {
             .path
             .split('/')
             .filter(|seg| seg.starts_with('{'))
-            .map(|seg| json!({ "name": seg.trim_matches(|c| c == '{' || c == '}'), "in": "path", "required": true, "schema": { "type": "integer" } }))
+            .map(|seg| {
+                let name = seg.trim_matches(|c| c == '{' || c == '}');
+                // Ids are integers; other path parameters (a category) are names.
+                let kind = if name == "id" || name.ends_with("_id") {
+                    "integer"
+                } else {
+                    "string"
+                };
+                json!({ "name": name, "in": "path", "required": true, "schema": { "type": kind } })
+            })
             .collect();
         if o.list {
             parameters.push(json!({ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }));

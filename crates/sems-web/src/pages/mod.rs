@@ -7,6 +7,7 @@ pub mod home;
 pub mod organisations;
 pub mod people;
 pub mod profile;
+pub mod risk;
 pub mod sign_in;
 pub mod sites;
 
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(groups::router())
         .merge(audit::router())
         .merge(profile::router())
+        .merge(risk::router())
         .fallback(not_found)
 }
 
@@ -94,6 +96,11 @@ impl Layout {
             "/groups",
             "Need-to-know groups",
             can_read(RecordKind::NeedToKnowGroup),
+        );
+        add(
+            "/risk/scenarios",
+            "Threats and risk",
+            can_read(RecordKind::ThreatScenario),
         );
         add("/audit", "Audit trail", can_read(RecordKind::AuditEntry));
         add("/profile", "Profile", true);

@@ -1,0 +1,276 @@
+//! Threat and risk management over HTTP: the method, threat levels, the scenario library.
+
+use super::support::{apps, PASSWORD};
+use serde_json::json;
+
+#[test]
+fn the_library_method_and_threat_levels_through_the_api() {
+    for app in apps() {
+        let mut analyst = app.signed_in("npt.analyst");
+        let library = analyst
+            .api("GET", "/risk/scenarios?per_page=100", None)
+            .json();
+        assert_eq!(library["total"], 16, "{:?}", app.engine);
+        assert!(library["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["code"] == "NAT-01" && s["published"] == true));
+        let explosives = analyst
+            .api("GET", "/risk/scenarios?category=explosives", None)
+            .json();
+        assert!(explosives["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["category"] == "explosives"));
+        assert_eq!(
+            analyst
+                .api("GET", "/risk/scenarios?category=piracy", None)
+                .status,
+            422
+        );
+        let method = analyst.api("GET", "/risk/method", None).json();
+        assert_eq!(method["version"], 1);
+        assert_eq!(method["method"]["bands"][4]["up_to"], 125);
+        let mut staff = app.signed_in("npt.staff");
+        assert_eq!(staff.api("GET", "/risk/scenarios", None).json()["total"], 0);
+        assert_eq!(staff.api("GET", "/risk/method", None).status, 404);
+
+        // Publishing a version: the authority's policy officer, a valid method, nothing else.
+        let mut new_method = method["method"].clone();
+        new_method["bands"][1]["up_to"] = json!(30);
+        let mut sm = app.signed_in("npt.security");
+        let refused = sm.api(
+            "POST",
+            "/risk/methods",
+            Some(json!({"method": new_method, "note": "ours"})),
+        );
+        assert!(
+            refused.status == 403 || refused.status == 404,
+            "{}",
+            refused.body
+        );
+        let mut policy = app.signed_in("policy");
+        let mut broken = new_method.clone();
+        broken["bands"][4]["up_to"] = json!(99);
+        let invalid = policy.api("POST", "/risk/methods", Some(json!({"method": broken})));
+        assert_eq!(invalid.status, 422, "{}", invalid.body);
+        let published = policy.api(
+            "POST",
+            "/risk/methods",
+            Some(json!({"method": new_method, "note": "Wider low band"})),
+        );
+        assert_eq!(published.status, 201, "{}", published.body);
+        assert_eq!(
+            analyst.api("GET", "/risk/method", None).json()["version"],
+            2
+        );
+        assert_eq!(
+            analyst.api("GET", "/risk/method?version=1", None).json()["method"]["bands"][1]
+                ["up_to"],
+            24
+        );
+        assert_eq!(
+            analyst
+                .api("GET", "/risk/methods", None)
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+
+        // National threat levels.
+        let mut intel = app.signed_in("intel");
+        assert_eq!(
+            intel
+                .api(
+                    "PUT",
+                    "/risk/threat-levels/stand_off",
+                    Some(json!({"level": 4, "rationale": "More drone sightings"}))
+                )
+                .status,
+            204
+        );
+        assert_eq!(
+            intel
+                .api(
+                    "PUT",
+                    "/risk/threat-levels/stand_off",
+                    Some(json!({"level": 9, "rationale": "x"}))
+                )
+                .status,
+            422
+        );
+        assert_eq!(
+            intel
+                .api(
+                    "PUT",
+                    "/risk/threat-levels/piracy",
+                    Some(json!({"level": 2, "rationale": "x"}))
+                )
+                .status,
+            422
+        );
+        let denied = sm.api(
+            "PUT",
+            "/risk/threat-levels/stand_off",
+            Some(json!({"level": 1, "rationale": "lower"})),
+        );
+        assert!(denied.status == 403 || denied.status == 404);
+        let levels = analyst.api("GET", "/risk/threat-levels", None).json();
+        let stand_off = levels
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["category"] == "stand_off")
+            .unwrap()
+            .clone();
+        assert_eq!(stand_off["level"], 4);
+
+        // Own scenarios: in one's own party only.
+        let npt = sm.api("GET", "/me", None).json()["person"]["party_id"]
+            .as_i64()
+            .unwrap();
+        let sky = app.sql_count("SELECT id FROM parties WHERE code = 'SKY'");
+        let body = json!({"code": "npt-9", "category": "unauthorised_access", "title": "Fence breach at the cargo gate",
+            "target": "Cargo apron", "means": "Cutting the perimeter fence", "perpetrator": "external",
+            "description": "A person cuts the fence near the cargo gate at night."});
+        assert_eq!(
+            sm.api(
+                "POST",
+                &format!("/parties/{sky}/scenarios"),
+                Some(body.clone())
+            )
+            .status,
+            404
+        );
+        let mut with_extra = body.clone();
+        with_extra["colour"] = json!("red");
+        assert_eq!(
+            sm.api(
+                "POST",
+                &format!("/parties/{npt}/scenarios"),
+                Some(with_extra)
+            )
+            .status,
+            422
+        );
+        let made = sm.api(
+            "POST",
+            &format!("/parties/{npt}/scenarios"),
+            Some(body.clone()),
+        );
+        assert_eq!(made.status, 201, "{}", made.body);
+        assert_eq!(
+            sm.api("POST", &format!("/parties/{npt}/scenarios"), Some(body))
+                .status,
+            409
+        );
+        let id = made.json()["id"].as_i64().unwrap();
+        let mut other = app.signed_in("sky.security");
+        assert_eq!(
+            other
+                .api("GET", &format!("/risk/scenarios/{id}"), None)
+                .status,
+            404
+        );
+        assert_eq!(
+            analyst
+                .api("GET", &format!("/risk/scenarios/{id}"), None)
+                .status,
+            200
+        );
+    }
+}
+
+#[test]
+fn risk_pages() {
+    let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut c = app.client();
+    let r = c.form(
+        "/sign-in",
+        &[
+            ("username", "npt.security"),
+            ("password", PASSWORD),
+            ("next", "/risk/scenarios"),
+        ],
+        false,
+    );
+    assert_eq!(r.header("location"), Some("/risk/scenarios"));
+    c.csrf = c.api("GET", "/me", None).json()["csrf_token"]
+        .as_str()
+        .map(str::to_string);
+    let page = c.get("/risk/scenarios");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("IED in hold baggage") && page.body.contains("href=\"/risk/scenarios\"")
+    );
+    let bad = c.form(
+        "/risk/scenarios",
+        &[
+            ("code", "X"),
+            ("category", "explosives"),
+            ("title", "Short"),
+            ("target", "T1"),
+            ("means", "M1"),
+            ("perpetrator", "insider"),
+            ("description", "too short"),
+        ],
+        true,
+    );
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("value=\"Short\""),
+        "the form keeps what was typed"
+    );
+    let made = c.form(
+        "/risk/scenarios",
+        &[
+            ("code", "NPT-2"),
+            ("category", "explosives"),
+            ("title", "Device left in a washroom"),
+            ("target", "Terminal 1 airside"),
+            ("means", "Device hidden after screening"),
+            ("perpetrator", "insider"),
+            (
+                "description",
+                "A device is left airside for a passenger to collect.",
+            ),
+            ("classification", "1"),
+        ],
+        true,
+    );
+    assert_eq!(made.status, 303, "{}", made.body);
+    let shown = c.get(made.header("location").unwrap());
+    assert!(shown.body.contains("Device left in a washroom") && shown.body.contains("RESTRICTED"));
+    let method = c.get("/risk/method");
+    assert!(method.body.contains("81–125") && method.body.contains("Intolerable"));
+    let levels = c.get("/risk/threat-levels");
+    assert!(
+        levels.body.contains("Improvised explosive devices")
+            && !levels.body.contains("name=\"rationale\""),
+        "no form for a security manager"
+    );
+
+    let mut intel = app.client();
+    intel.form(
+        "/sign-in",
+        &[("username", "intel"), ("password", PASSWORD), ("next", "/")],
+        false,
+    );
+    intel.csrf = intel.api("GET", "/me", None).json()["csrf_token"]
+        .as_str()
+        .map(str::to_string);
+    let set = intel.form(
+        "/risk/threat-levels/hijack",
+        &[("level", "2"), ("rationale", "No current intelligence")],
+        true,
+    );
+    assert_eq!(set.status, 303);
+    assert!(intel
+        .get("/risk/threat-levels")
+        .body
+        .contains("No current intelligence"));
+}
