@@ -27,6 +27,8 @@ pub enum RecordKind {
     RiskMethod,
     /// The national threat level of a scenario category.
     ThreatLevel,
+    /// An organisation's risk assessment of one threat scenario (for the organisation or a site).
+    RiskAssessment,
     /// A threat scenario: of the national library (published by the authority) or an
     /// organisation's own.
     ThreatScenario,
@@ -47,6 +49,7 @@ impl RecordKind {
             RecordKind::RiskMethod => "risk_method",
             RecordKind::ThreatScenario => "threat_scenario",
             RecordKind::ThreatLevel => "threat_level",
+            RecordKind::RiskAssessment => "risk_assessment",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -287,6 +290,17 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Delete => false,
         },
         (K::ThreatLevel, R::Published) => action == Read && org_reader,
+
+        // Risk assessments: scored by the organisation's security manager and analysts, read
+        // by its management roles; the authority's director and inspectors oversee them.
+        (K::RiskAssessment, R::Owner) => match action {
+            Read => org_reader,
+            Create | Update => matches!(role, SecurityManager | SecurityAnalyst),
+            Delete => role == SecurityManager,
+        },
+        (K::RiskAssessment, R::Oversight | R::AssignedOversight) => {
+            action == Read && matches!(role, Director | Inspector)
+        }
 
         // Threat scenarios: the authority keeps the national library, organisations their own.
         (K::ThreatScenario, R::Owner) => match action {

@@ -68,6 +68,20 @@ pub fn date_of(ms: i64) -> String {
     }
 }
 
+/// The same day `months` later (the last day of the month when that day does not exist).
+pub fn add_months(date: Date, months: u32) -> Date {
+    let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months as i32;
+    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
+    let month = time::Month::try_from(month0 as u8 + 1).unwrap_or(time::Month::December);
+    let last = month.length(year);
+    Date::from_calendar_date(year, month, date.day().min(last)).unwrap_or(date)
+}
+
+/// Today's date in UTC.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
 /// Lowercase hexadecimal encoding.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -117,6 +131,15 @@ mod tests {
             format_date(parse_date("from", "2026-02-03").unwrap()),
             "2026-02-03"
         );
+    }
+
+    #[test]
+    fn months_are_added_on_the_calendar() {
+        let d = |s| parse_date("d", s).unwrap();
+        assert_eq!(format_date(add_months(d("2026-01-31"), 1)), "2026-02-28");
+        assert_eq!(format_date(add_months(d("2026-11-15"), 3)), "2027-02-15");
+        assert_eq!(format_date(add_months(d("2024-02-29"), 12)), "2025-02-28");
+        assert_eq!(format_date(add_months(d("2026-05-01"), 36)), "2029-05-01");
     }
 
     #[test]

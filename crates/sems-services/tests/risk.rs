@@ -270,3 +270,193 @@ async fn national_threat_levels() {
         );
     }
 }
+
+fn hold_baggage(scenario_id: i64) -> sems_services::risk::AssessmentInput {
+    sems_services::risk::AssessmentInput {
+        scenario_id,
+        site_id: None,
+        likelihood: 4,
+        likelihood_rationale:
+            "National threat level 3 for explosives; recent attempts in the region".into(),
+        consequence_human: 5,
+        consequence_economic: 4,
+        consequence_political: 5,
+        consequence_rationale: "Loss of an aircraft in flight".into(),
+        vulnerability: 2,
+        vulnerability_rationale: "Standard 3 hold baggage screening; tests pass".into(),
+        evidence: vec!["QC report 2026-14".into()],
+        classification: None,
+        reason: String::new(),
+        reassess: false,
+    }
+}
+
+#[tokio::test]
+async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule() {
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let library = s
+            .scenarios(
+                &sm,
+                &ScenarioFilter {
+                    search: Some("NAT-01".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        let nat01 = library.items[0].id;
+
+        // Bad input changes nothing.
+        let mut bad = hold_baggage(nat01);
+        bad.likelihood = 6;
+        assert!(matches!(
+            s.create_assessment(&sm, npt, &bad).await,
+            Err(ServiceError::Validation(_))
+        ));
+        let mut bad = hold_baggage(nat01);
+        bad.vulnerability_rationale = " ".into();
+        assert!(matches!(
+            s.create_assessment(&sm, npt, &bad).await,
+            Err(ServiceError::Validation(_))
+        ));
+        let staff = actor(&s, "npt.staff").await;
+        assert!(s
+            .create_assessment(&staff, npt, &hold_baggage(nat01))
+            .await
+            .is_err());
+        let sky = actor(&s, "sky.security").await;
+        assert!(matches!(
+            s.create_assessment(&sky, npt, &hold_baggage(nat01)).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        assert_eq!(
+            s.assessments(&sm, &Default::default(), Default::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+
+        let a = s
+            .create_assessment(&sm, npt, &hold_baggage(nat01))
+            .await
+            .unwrap();
+        assert_eq!(
+            (a.residual_score, a.residual_level.as_str()),
+            (40, "medium")
+        );
+        assert_eq!(
+            (a.inherent_score, a.inherent_level.as_str()),
+            (100, "very_high")
+        );
+        assert_eq!(a.method_version, 1);
+        let in_a_year = sems_domain::util::format_date(sems_domain::util::add_months(
+            sems_domain::util::today(),
+            12,
+        ));
+        assert_eq!(a.next_review_on, in_a_year);
+        assert!(matches!(
+            s.create_assessment(&sm, npt, &hold_baggage(nat01)).await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // Who sees it.
+        assert!(matches!(
+            s.assessment(&sky, a.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        assert_eq!(
+            s.assessment(&actor(&s, "inspector").await, a.id)
+                .await
+                .unwrap()
+                .id,
+            a.id
+        );
+        assert_eq!(
+            s.assessment(&actor(&s, "npt.executive").await, a.id)
+                .await
+                .unwrap()
+                .id,
+            a.id
+        );
+        assert!(s.assessment(&staff, a.id).await.is_err());
+
+        // A change needs a reason, and is kept: who, when, why, old → new.
+        let mut change = hold_baggage(nat01);
+        change.vulnerability = 4;
+        assert!(matches!(
+            s.update_assessment(&sm, a.id, &change).await,
+            Err(ServiceError::Validation(_))
+        ));
+        change.reason = "Two failed covert tests at Terminal 2".into();
+        let changed = s.update_assessment(&sm, a.id, &change).await.unwrap();
+        assert_eq!(
+            (changed.residual_score, changed.residual_level.as_str()),
+            (80, "high")
+        );
+        let history = s.assessment_history(&sm, a.id).await.unwrap();
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[0].reason, "Two failed covert tests at Terminal 2");
+        assert!(history[0]
+            .before
+            .as_deref()
+            .unwrap()
+            .contains("\"vulnerability\":2"));
+        assert!(history[0].after.contains("\"vulnerability\":4"));
+
+        // A new method version: the old assessment is re-assessed, not edited under the old one.
+        let mut v2 = RiskMethod::default_method();
+        v2.bands[3].up_to = 90;
+        s.publish_risk_method(&actor(&s, "policy").await, &v2, "Wider high band")
+            .await
+            .unwrap();
+        let mut again = change.clone();
+        again.reason = "Minor wording".into();
+        assert!(matches!(
+            s.update_assessment(&sm, a.id, &again).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        again.reassess = true;
+        let reassessed = s.update_assessment(&sm, a.id, &again).await.unwrap();
+        assert_eq!(reassessed.method_version, 2);
+        assert_eq!(reassessed.residual_level, "high");
+
+        // The register, highest residual risk first.
+        let nat02 = s
+            .scenarios(
+                &sm,
+                &ScenarioFilter {
+                    search: Some("NAT-02".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let mut low = hold_baggage(nat02);
+        low.vulnerability = 1;
+        s.create_assessment(&sm, npt, &low).await.unwrap();
+        let register = s
+            .assessments(
+                &actor(&s, "npt.analyst").await,
+                &Default::default(),
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(register.total, 2);
+        assert!(register.items[0].residual_score >= register.items[1].residual_score);
+        assert_eq!(
+            s.assessments(&sky, &Default::default(), Default::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+    }
+}

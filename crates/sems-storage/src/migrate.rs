@@ -24,6 +24,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_risk.sql"),
         postgres: include_str!("../migrations/postgres/0002_risk.sql"),
     },
+    Migration {
+        version: 3,
+        name: "risk assessments",
+        sqlite: include_str!("../migrations/sqlite/0003_risk_assessments.sql"),
+        postgres: include_str!("../migrations/postgres/0003_risk_assessments.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

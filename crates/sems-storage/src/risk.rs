@@ -301,3 +301,306 @@ pub async fn scenarios(
     )
     .await
 }
+
+pub const ASSESSMENT_ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::RiskAssessment,
+    id: "ra.id",
+    owner_party: "ra.owner_party_id",
+    classification: Some("ra.classification"),
+    need_to_know: Some("ra.need_to_know"),
+    person: None,
+    published: None,
+};
+
+/// A risk assessment as stored, with the names a reader needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub id: i64,
+    pub party_id: i64,
+    pub party_name: String,
+    pub site_id: Option<i64>,
+    pub site_name: Option<String>,
+    pub scenario_id: i64,
+    pub scenario_code: String,
+    pub scenario_title: String,
+    pub method_version: i64,
+    pub likelihood: i64,
+    pub likelihood_rationale: String,
+    pub consequence_human: i64,
+    pub consequence_economic: i64,
+    pub consequence_political: i64,
+    pub consequence_rationale: String,
+    pub vulnerability: i64,
+    pub vulnerability_rationale: String,
+    pub evidence: Vec<String>,
+    pub inherent_score: i64,
+    pub inherent_level: String,
+    pub residual_score: i64,
+    pub residual_level: String,
+    pub review_required: bool,
+    pub next_review_on: String,
+    pub classification: i64,
+    pub need_to_know: bool,
+    pub updated_at_ms: i64,
+}
+
+/// The scored content of an assessment, as written.
+#[derive(Debug, Clone)]
+pub struct AssessmentValues {
+    pub method_version: i64,
+    pub likelihood: i64,
+    pub likelihood_rationale: String,
+    pub consequence_human: i64,
+    pub consequence_economic: i64,
+    pub consequence_political: i64,
+    pub consequence_rationale: String,
+    pub vulnerability: i64,
+    pub vulnerability_rationale: String,
+    pub evidence: Vec<String>,
+    pub inherent_score: i64,
+    pub inherent_level: &'static str,
+    pub residual_score: i64,
+    pub residual_level: &'static str,
+    pub next_review_on: String,
+    pub classification: i64,
+}
+
+const ASSESSMENT_COLUMNS: &str = "ra.id, ra.owner_party_id, pa.name AS party_name, ra.site_id, si.name AS site_name, \
+     ra.scenario_id, ts.code AS scenario_code, ts.title AS scenario_title, ra.method_version, ra.likelihood, \
+     ra.likelihood_rationale, ra.consequence_human, ra.consequence_economic, ra.consequence_political, \
+     ra.consequence_rationale, ra.vulnerability, ra.vulnerability_rationale, ra.evidence, ra.inherent_score, \
+     ra.inherent_level, ra.residual_score, ra.residual_level, ra.review_required, ra.next_review_on, \
+     ra.classification, ra.need_to_know, ra.updated_at_ms";
+const ASSESSMENT_FROM: &str = "risk_assessments ra JOIN parties pa ON pa.id = ra.owner_party_id \
+     JOIN threat_scenarios ts ON ts.id = ra.scenario_id LEFT JOIN sites si ON si.id = ra.site_id";
+
+fn assessment_from_row(row: &AnyRow) -> Result<Assessment> {
+    let evidence: String = row.try_get("evidence")?;
+    Ok(Assessment {
+        id: row.try_get("id")?,
+        party_id: row.try_get("owner_party_id")?,
+        party_name: row.try_get("party_name")?,
+        site_id: row.try_get("site_id")?,
+        site_name: row.try_get("site_name")?,
+        scenario_id: row.try_get("scenario_id")?,
+        scenario_code: row.try_get("scenario_code")?,
+        scenario_title: row.try_get("scenario_title")?,
+        method_version: row.try_get("method_version")?,
+        likelihood: row.try_get("likelihood")?,
+        likelihood_rationale: row.try_get("likelihood_rationale")?,
+        consequence_human: row.try_get("consequence_human")?,
+        consequence_economic: row.try_get("consequence_economic")?,
+        consequence_political: row.try_get("consequence_political")?,
+        consequence_rationale: row.try_get("consequence_rationale")?,
+        vulnerability: row.try_get("vulnerability")?,
+        vulnerability_rationale: row.try_get("vulnerability_rationale")?,
+        evidence: evidence
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        inherent_score: row.try_get("inherent_score")?,
+        inherent_level: row.try_get("inherent_level")?,
+        residual_score: row.try_get("residual_score")?,
+        residual_level: row.try_get("residual_level")?,
+        review_required: row.try_get::<i64, _>("review_required")? != 0,
+        next_review_on: row.try_get("next_review_on")?,
+        classification: row.try_get("classification")?,
+        need_to_know: row.try_get::<i64, _>("need_to_know")? != 0,
+        updated_at_ms: row.try_get("updated_at_ms")?,
+    })
+}
+
+pub async fn insert_assessment(
+    conn: &mut Conn,
+    party_id: i64,
+    site_id: Option<i64>,
+    scenario_id: i64,
+    v: &AssessmentValues,
+    by: Option<i64>,
+) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO risk_assessments (owner_party_id, site_id, scenario_id, method_version, likelihood,
+             likelihood_rationale, consequence_human, consequence_economic, consequence_political,
+             consequence_rationale, vulnerability, vulnerability_rationale, evidence, inherent_score,
+             inherent_level, residual_score, residual_level, review_required, next_review_on,
+             classification, need_to_know, created_by, created_at_ms, updated_by, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, $18, $19, 0,
+                 $20, $21, $20, $21) RETURNING id",
+    )
+    .bind(party_id)
+    .bind(site_id)
+    .bind(scenario_id)
+    .bind(v.method_version)
+    .bind(v.likelihood)
+    .bind(v.likelihood_rationale.as_str())
+    .bind(v.consequence_human)
+    .bind(v.consequence_economic)
+    .bind(v.consequence_political)
+    .bind(v.consequence_rationale.as_str())
+    .bind(v.vulnerability)
+    .bind(v.vulnerability_rationale.as_str())
+    .bind(v.evidence.join("\n"))
+    .bind(v.inherent_score)
+    .bind(v.inherent_level)
+    .bind(v.residual_score)
+    .bind(v.residual_level)
+    .bind(v.next_review_on.as_str())
+    .bind(v.classification)
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Rewrites the scored content; a new assessment is no longer "review required".
+pub async fn update_assessment(
+    conn: &mut Conn,
+    id: i64,
+    v: &AssessmentValues,
+    by: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE risk_assessments SET method_version = $1, likelihood = $2, likelihood_rationale = $3,
+             consequence_human = $4, consequence_economic = $5, consequence_political = $6,
+             consequence_rationale = $7, vulnerability = $8, vulnerability_rationale = $9, evidence = $10,
+             inherent_score = $11, inherent_level = $12, residual_score = $13, residual_level = $14,
+             review_required = 0, next_review_on = $15, classification = $16, updated_by = $17,
+             updated_at_ms = $18
+         WHERE id = $19",
+    )
+    .bind(v.method_version)
+    .bind(v.likelihood)
+    .bind(v.likelihood_rationale.as_str())
+    .bind(v.consequence_human)
+    .bind(v.consequence_economic)
+    .bind(v.consequence_political)
+    .bind(v.consequence_rationale.as_str())
+    .bind(v.vulnerability)
+    .bind(v.vulnerability_rationale.as_str())
+    .bind(v.evidence.join("\n"))
+    .bind(v.inherent_score)
+    .bind(v.inherent_level)
+    .bind(v.residual_score)
+    .bind(v.residual_level)
+    .bind(v.next_review_on.as_str())
+    .bind(v.classification)
+    .bind(by)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn assessment(conn: &mut Conn, id: i64) -> Result<Option<Assessment>> {
+    let row = sqlx::query(&format!(
+        "SELECT {ASSESSMENT_COLUMNS} FROM {ASSESSMENT_FROM} WHERE ra.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(assessment_from_row).transpose()
+}
+
+/// One change of an assessment: who, when, why, old → new.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentChange {
+    pub changed_by: Option<i64>,
+    pub changed_by_name: Option<String>,
+    pub changed_at_ms: i64,
+    pub reason: String,
+    pub before: Option<String>,
+    pub after: String,
+}
+
+pub async fn record_assessment_change(
+    conn: &mut Conn,
+    assessment_id: i64,
+    by: Option<i64>,
+    reason: &str,
+    before: Option<String>,
+    after: String,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO risk_assessment_history (assessment_id, changed_by, changed_at_ms, reason, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(assessment_id)
+    .bind(by)
+    .bind(now_ms())
+    .bind(reason)
+    .bind(before)
+    .bind(after)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn assessment_history(
+    conn: &mut Conn,
+    assessment_id: i64,
+) -> Result<Vec<AssessmentChange>> {
+    let rows = sqlx::query(
+        "SELECT h.changed_by, pe.display_name AS changed_by_name, h.changed_at_ms, h.reason, h.before_json, h.after_json
+         FROM risk_assessment_history h LEFT JOIN people pe ON pe.id = h.changed_by
+         WHERE h.assessment_id = $1 ORDER BY h.id DESC",
+    )
+    .bind(assessment_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AssessmentChange {
+                changed_by: r.try_get("changed_by")?,
+                changed_by_name: r.try_get("changed_by_name")?,
+                changed_at_ms: r.try_get("changed_at_ms")?,
+                reason: r.try_get("reason")?,
+                before: r.try_get("before_json")?,
+                after: r.try_get("after_json")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AssessmentFilter {
+    pub party_id: Option<i64>,
+    pub scenario_id: Option<i64>,
+    pub residual_level: Option<String>,
+    pub review_required: Option<bool>,
+}
+
+/// The risk register: the assessments `subject` may read, highest residual risk first.
+pub async fn assessments(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &AssessmentFilter,
+    page: PageRequest,
+) -> Result<Page<Assessment>> {
+    let mut cond = filter(subject, Action::Read, &ASSESSMENT_ACCESS);
+    if let Some(p) = f.party_id {
+        cond.push(" AND ra.owner_party_id = ").bind(p);
+    }
+    if let Some(s) = f.scenario_id {
+        cond.push(" AND ra.scenario_id = ").bind(s);
+    }
+    if let Some(level) = &f.residual_level {
+        cond.push(" AND ra.residual_level = ").bind(level.clone());
+    }
+    if let Some(r) = f.review_required {
+        cond.push(" AND ra.review_required = ").bind(i64::from(r));
+    }
+    fetch_page(
+        conn,
+        "risk_assessments ra",
+        &format!("SELECT {ASSESSMENT_COLUMNS} FROM {ASSESSMENT_FROM}"),
+        &cond,
+        "ra.residual_score DESC, pa.name, ts.code, ra.id",
+        page,
+        assessment_from_row,
+    )
+    .await
+}
