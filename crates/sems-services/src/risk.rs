@@ -591,12 +591,6 @@ impl Services {
         id: i64,
         input: &AssessmentInput,
     ) -> Result<risk::Assessment> {
-        let reason = bounded_text("reason", &input.reason, 3, 2000).map_err(|_| {
-            ValidationError::new(
-                "reason",
-                "say why the assessment changes (3 to 2000 characters)",
-            )
-        })?;
         let mut tx = self.store.write().await?;
         let before = risk::assessment(tx.conn(), id)
             .await?
@@ -607,6 +601,12 @@ impl Services {
             &assessment_meta(&before),
             "risk assessment",
         )?;
+        let reason = bounded_text("reason", &input.reason, 3, 2000).map_err(|_| {
+            ValidationError::new(
+                "reason",
+                "say why the assessment changes (3 to 2000 characters)",
+            )
+        })?;
         if input.scenario_id != before.scenario_id || input.site_id != before.site_id {
             return Err(ValidationError::new("scenario_id", "the scenario and site of an assessment cannot change; assess the other one separately").into());
         }

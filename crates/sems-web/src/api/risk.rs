@@ -11,8 +11,11 @@ use axum::{Json, Router};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::risk::RiskMethod;
 use sems_domain::scenario::ScenarioCategory;
-use sems_services::risk::ScenarioInput;
-use sems_storage::risk::{MethodVersion, ScenarioFilter, ThreatLevel, ThreatScenario};
+use sems_services::risk::{AssessmentInput, ScenarioInput};
+use sems_storage::risk::{
+    Assessment, AssessmentChange, AssessmentFilter, MethodVersion, ScenarioFilter, ThreatLevel,
+    ThreatScenario,
+};
 use serde::Deserialize;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -26,6 +29,13 @@ pub fn router() -> Router<AppState> {
         .route("/risk/scenarios", get(scenarios))
         .route("/risk/scenarios/{id}", get(scenario))
         .route("/parties/{id}/scenarios", post(create_scenario))
+        .route("/parties/{id}/assessments", post(create_assessment))
+        .route("/risk/assessments", get(assessments))
+        .route(
+            "/risk/assessments/{id}",
+            get(assessment).patch(update_assessment),
+        )
+        .route("/risk/assessments/{id}/history", get(assessment_history))
 }
 
 #[derive(Deserialize)]
@@ -165,5 +175,101 @@ async fn create_scenario(
                 .create_scenario(&auth.actor(), party_id, &body)
                 .await?,
         ),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    party_id: Option<i64>,
+    scenario_id: Option<i64>,
+    residual_level: Option<String>,
+    review_required: Option<bool>,
+}
+
+async fn assessments(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<RegisterQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<Assessment>>> {
+    let Query(q) = q.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("bad query string: {}", e.body_text()),
+        )
+    })?;
+    if let Some(level) = q.residual_level.as_deref() {
+        if !sems_domain::risk::RiskLevel::ALL
+            .iter()
+            .any(|l| l.as_str() == level)
+        {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "residual_level: must be very_low, low, medium, high or very_high",
+            ));
+        }
+    }
+    let filter = AssessmentFilter {
+        party_id: q.party_id,
+        scenario_id: q.scenario_id,
+        residual_level: q.residual_level,
+        review_required: q.review_required,
+    };
+    Ok(Json(
+        state
+            .services
+            .assessments(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+async fn create_assessment(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    ApiJson(body): ApiJson<AssessmentInput>,
+) -> ApiResult<(StatusCode, Json<Assessment>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .create_assessment(&auth.actor(), party_id, &body)
+                .await?,
+        ),
+    ))
+}
+
+async fn assessment(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Assessment>> {
+    Ok(Json(state.services.assessment(&auth.actor(), id).await?))
+}
+
+async fn update_assessment(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<AssessmentInput>,
+) -> ApiResult<Json<Assessment>> {
+    Ok(Json(
+        state
+            .services
+            .update_assessment(&auth.actor(), id, &body)
+            .await?,
+    ))
+}
+
+async fn assessment_history(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<AssessmentChange>>> {
+    Ok(Json(
+        state.services.assessment_history(&auth.actor(), id).await?,
     ))
 }

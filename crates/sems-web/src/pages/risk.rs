@@ -13,9 +13,11 @@ use axum::Router;
 use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
 use sems_domain::risk::{RiskMethod, Scale};
 use sems_domain::scenario::ScenarioCategory;
-use sems_services::risk::ScenarioInput;
+use sems_services::risk::{AssessmentInput, ScenarioInput};
 use sems_services::ServiceError;
-use sems_storage::risk::{ScenarioFilter, ThreatScenario};
+use sems_storage::risk::{
+    Assessment, AssessmentChange, AssessmentFilter, ScenarioFilter, ThreatScenario,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,6 +26,12 @@ pub fn router() -> Router<AppState> {
         .route("/risk/method", get(method))
         .route("/risk/threat-levels", get(threat_levels))
         .route("/risk/threat-levels/{category}", post(set_threat_level))
+        .route("/risk/register", get(register))
+        .route("/risk/scenarios/{id}/assess", post(assess))
+        .route(
+            "/risk/assessments/{id}",
+            get(assessment_page).post(update_assessment),
+        )
 }
 
 pub struct ScenarioRow {
@@ -198,6 +206,8 @@ struct ScenarioPage {
     category: &'static str,
     owner: String,
     classification: String,
+    can_assess: bool,
+    assessments: Vec<Assessment>,
 }
 
 async fn scenario(
@@ -216,11 +226,48 @@ async fn scenario(
         .await
         .map(|p| p.name)
         .unwrap_or_else(|_| "the authority".into());
+    scenario_page(&state, &user, s, owner, q.notice.as_deref(), None).await
+}
+
+async fn scenario_page(
+    state: &AppState,
+    user: &Signed,
+    s: ThreatScenario,
+    owner: String,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let subject = &user.0.subject;
+    let can_assess = !subject.party_is_authority
+        && decide(
+            subject,
+            Action::Create,
+            &RecordMeta::plain(RecordKind::RiskAssessment, subject.party_id, false),
+        )
+        .is_ok();
+    let assessments = state
+        .services
+        .assessments(
+            &user.actor(),
+            &AssessmentFilter {
+                scenario_id: Some(s.id),
+                ..Default::default()
+            },
+            sems_domain::page::PageRequest::new(Some(1), Some(50)),
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
     render(
-        StatusCode::OK,
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
         &ScenarioPage {
-            layout: Layout::new(format!("{} {}", s.code, s.title), &user, "/risk/scenarios")
-                .with_notice(notice(q.notice.as_deref())),
+            layout: Layout::new(format!("{} {}", s.code, s.title), user, "/risk/scenarios")
+                .with_notice(notice(notice_key))
+                .with_error(error),
             category: s.category.label(),
             owner,
             classification: state
@@ -228,6 +275,8 @@ async fn scenario(
                 .classification
                 .name(s.classification)
                 .to_string(),
+            can_assess,
+            assessments,
             s,
         },
     )
@@ -402,6 +451,262 @@ async fn set_threat_level(
         Err(e @ ServiceError::Validation(_)) => {
             levels_page(&state, &user, Some(crate::error::classify(&e).1), None).await
         }
+        Err(e) => service_error(e),
+    }
+}
+
+fn assessment_input(form: &FormData, scenario_id: i64) -> AssessmentInput {
+    AssessmentInput {
+        scenario_id,
+        site_id: form.id("site_id"),
+        likelihood: form.id("likelihood").unwrap_or(0),
+        likelihood_rationale: form.get("likelihood_rationale").into(),
+        consequence_human: form.id("consequence_human").unwrap_or(0),
+        consequence_economic: form.id("consequence_economic").unwrap_or(0),
+        consequence_political: form.id("consequence_political").unwrap_or(0),
+        consequence_rationale: form.get("consequence_rationale").into(),
+        vulnerability: form.id("vulnerability").unwrap_or(0),
+        vulnerability_rationale: form.get("vulnerability_rationale").into(),
+        evidence: form.get("evidence").lines().map(str::to_string).collect(),
+        classification: form.opt("classification"),
+        reason: form.get("reason").into(),
+        reassess: form.checked("reassess"),
+    }
+}
+
+async fn assess(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = assessment_input(&form, id);
+    match state
+        .services
+        .create_assessment(&user.actor(), user.0.subject.party_id, &input)
+        .await
+    {
+        Ok(a) => {
+            Redirect::to(&format!("/risk/assessments/{}?notice=created", a.id)).into_response()
+        }
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            let message = crate::error::classify(&e).1;
+            match state.services.scenario(&user.actor(), id).await {
+                Ok(s) => scenario_page(&state, &user, s, String::new(), None, Some(message)).await,
+                Err(e) => service_error(e),
+            }
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+pub struct RegisterRow {
+    pub id: i64,
+    pub party: String,
+    pub scope: String,
+    pub scenario: String,
+    pub scores: String,
+    pub inherent: String,
+    pub residual: String,
+    pub residual_level: String,
+    pub next_review: String,
+    pub review_required: bool,
+}
+
+fn level_label(level: &str) -> &'static str {
+    sems_domain::risk::RiskLevel::ALL
+        .iter()
+        .find(|l| l.as_str() == level)
+        .map(|l| l.label())
+        .unwrap_or("Unknown")
+}
+
+#[derive(Template)]
+#[template(path = "risk_register.html")]
+struct RegisterPage {
+    layout: Layout,
+    rows: Vec<RegisterRow>,
+    pager: Pager,
+    levels: Vec<Choice>,
+}
+
+async fn register(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let level = q.kind.clone().filter(|l| {
+        sems_domain::risk::RiskLevel::ALL
+            .iter()
+            .any(|x| x.as_str() == l)
+    });
+    let filter = AssessmentFilter {
+        residual_level: level,
+        ..Default::default()
+    };
+    let page = match state
+        .services
+        .assessments(&user.actor(), &filter, q.page_request())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let pager = Pager::new(
+        &page,
+        "/risk/register",
+        &[("kind", ListQuery::text(&q.kind))],
+    );
+    let rows = page
+        .items
+        .into_iter()
+        .map(|a| RegisterRow {
+            id: a.id,
+            party: a.party_name,
+            scope: a.site_name.unwrap_or_else(|| "Whole organisation".into()),
+            scenario: format!("{} {}", a.scenario_code, a.scenario_title),
+            scores: format!(
+                "L{} C{}/{}/{} V{}",
+                a.likelihood,
+                a.consequence_human,
+                a.consequence_economic,
+                a.consequence_political,
+                a.vulnerability
+            ),
+            inherent: format!("{} ({})", level_label(&a.inherent_level), a.inherent_score),
+            residual: format!("{} ({})", level_label(&a.residual_level), a.residual_score),
+            residual_level: a.residual_level,
+            next_review: a.next_review_on,
+            review_required: a.review_required,
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &RegisterPage {
+            layout: Layout::new("Risk register", &user, "/risk/scenarios"),
+            rows,
+            pager,
+            levels: Choice::list(
+                sems_domain::risk::RiskLevel::ALL
+                    .iter()
+                    .map(|l| (l.as_str(), l.label())),
+                &ListQuery::text(&q.kind),
+            ),
+        },
+    )
+}
+
+pub struct ChangeRow {
+    pub who: String,
+    pub when: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "risk_assessment.html")]
+struct AssessmentPage {
+    layout: Layout,
+    a: Assessment,
+    inherent: &'static str,
+    residual: &'static str,
+    current_version: i64,
+    can_edit: bool,
+    history: Vec<ChangeRow>,
+    evidence: String,
+}
+
+async fn assessment_view(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let actor = user.actor();
+    let (a, history) = match (
+        state.services.assessment(&actor, id).await,
+        state.services.assessment_history(&actor, id).await,
+    ) {
+        (Ok(a), Ok(h)) => (a, h),
+        (Err(e), _) | (_, Err(e)) => return service_error(e),
+    };
+    let current_version = state
+        .services
+        .risk_method(&actor, None)
+        .await
+        .map(|m| m.version)
+        .unwrap_or(a.method_version);
+    let mut meta = RecordMeta::plain(RecordKind::RiskAssessment, a.party_id, false);
+    meta.classification = a.classification;
+    let can_edit = decide(&user.0.subject, Action::Update, &meta).is_ok();
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &AssessmentPage {
+            layout: Layout::new(
+                format!("Assessment of {}", a.scenario_code),
+                user,
+                "/risk/scenarios",
+            )
+            .with_notice(notice(notice_key))
+            .with_error(error),
+            inherent: level_label(&a.inherent_level),
+            residual: level_label(&a.residual_level),
+            current_version,
+            can_edit,
+            history: history
+                .into_iter()
+                .map(|h: AssessmentChange| ChangeRow {
+                    who: h.changed_by_name.unwrap_or_else(|| "system".into()),
+                    when: when(h.changed_at_ms),
+                    reason: h.reason,
+                })
+                .collect(),
+            evidence: a.evidence.join("\n"),
+            a,
+        },
+    )
+}
+
+async fn assessment_page(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    assessment_view(&state, &user, id, q.notice.as_deref(), None).await
+}
+
+async fn update_assessment(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let current = match state.services.assessment(&user.actor(), id).await {
+        Ok(a) => a,
+        Err(e) => return service_error(e),
+    };
+    let mut input = assessment_input(&form, current.scenario_id);
+    input.site_id = current.site_id;
+    match state
+        .services
+        .update_assessment(&user.actor(), id, &input)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response(),
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => assessment_view(&state, &user, id, None, Some(crate::error::classify(&e).1)).await,
         Err(e) => service_error(e),
     }
 }

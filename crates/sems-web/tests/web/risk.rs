@@ -274,3 +274,158 @@ fn risk_pages() {
         .body
         .contains("No current intelligence"));
 }
+
+fn assessment_body(scenario_id: i64) -> serde_json::Value {
+    json!({
+        "scenario_id": scenario_id,
+        "likelihood": 4, "likelihood_rationale": "Recent attempts in the region",
+        "consequence_human": 5, "consequence_economic": 4, "consequence_political": 5,
+        "consequence_rationale": "Loss of an aircraft",
+        "vulnerability": 2, "vulnerability_rationale": "Screening tests pass",
+        "evidence": ["QC report 2026-14"]
+    })
+}
+
+#[test]
+fn assessments_through_the_api() {
+    for app in apps() {
+        let mut sm = app.signed_in("npt.security");
+        let npt = sm.api("GET", "/me", None).json()["person"]["party_id"]
+            .as_i64()
+            .unwrap();
+        let nat01 = sm.api("GET", "/risk/scenarios?q=NAT-01", None).json()["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let mut body = assessment_body(nat01);
+        body["likelihood"] = json!(0);
+        assert_eq!(
+            sm.api("POST", &format!("/parties/{npt}/assessments"), Some(body))
+                .status,
+            422
+        );
+        let mut body = assessment_body(nat01);
+        body["likelihood_rationale"] = json!("");
+        let missing = sm.api("POST", &format!("/parties/{npt}/assessments"), Some(body));
+        assert_eq!(missing.status, 422);
+        assert_eq!(missing.json()["errors"][0]["field"], "likelihood_rationale");
+        let made = sm.api(
+            "POST",
+            &format!("/parties/{npt}/assessments"),
+            Some(assessment_body(nat01)),
+        );
+        assert_eq!(made.status, 201, "{}", made.body);
+        let a = made.json();
+        assert_eq!(a["residual_level"], "medium");
+        assert_eq!(a["inherent_level"], "very_high");
+        let id = a["id"].as_i64().unwrap();
+
+        let no_reason = sm.api(
+            "PATCH",
+            &format!("/risk/assessments/{id}"),
+            Some(assessment_body(nat01)),
+        );
+        assert_eq!(no_reason.status, 422);
+        let mut change = assessment_body(nat01);
+        change["vulnerability"] = json!(4);
+        change["reason"] = json!("Covert test failures");
+        let changed = sm.api("PATCH", &format!("/risk/assessments/{id}"), Some(change));
+        assert_eq!(changed.json()["residual_level"], "high");
+        let history = sm
+            .api("GET", &format!("/risk/assessments/{id}/history"), None)
+            .json();
+        assert_eq!(history.as_array().unwrap().len(), 2);
+        assert_eq!(history[0]["reason"], "Covert test failures");
+
+        let register = sm
+            .api("GET", "/risk/assessments?residual_level=high", None)
+            .json();
+        assert_eq!(register["total"], 1);
+        assert_eq!(
+            sm.api("GET", "/risk/assessments?residual_level=extreme", None)
+                .status,
+            422
+        );
+        let mut sky = app.signed_in("sky.security");
+        assert_eq!(
+            sky.api("GET", &format!("/risk/assessments/{id}"), None)
+                .status,
+            404
+        );
+        assert_eq!(
+            sky.api(
+                "PATCH",
+                &format!("/risk/assessments/{id}"),
+                Some(assessment_body(nat01))
+            )
+            .status,
+            404
+        );
+        assert_eq!(sky.api("GET", "/risk/assessments", None).json()["total"], 0);
+        let mut inspector = app.signed_in("inspector");
+        assert_eq!(
+            inspector.api("GET", "/risk/assessments", None).json()["total"],
+            1
+        );
+    }
+}
+
+#[test]
+fn a_security_manager_assesses_a_scenario_in_the_ui() {
+    let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut c = app.client();
+    c.form(
+        "/sign-in",
+        &[
+            ("username", "npt.security"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ],
+        false,
+    );
+    c.csrf = c.api("GET", "/me", None).json()["csrf_token"]
+        .as_str()
+        .map(str::to_string);
+    let nat05 = app.sql_count("SELECT id FROM threat_scenarios WHERE code = 'NAT-05'");
+    let page = c.get(&format!("/risk/scenarios/{nat05}"));
+    assert!(page.body.contains("Assess this scenario"));
+    let fields = [
+        ("likelihood", "3"),
+        ("likelihood_rationale", "Fence intrusions reported nearby"),
+        ("consequence_human", "3"),
+        ("consequence_economic", "3"),
+        ("consequence_political", "4"),
+        (
+            "consequence_rationale",
+            "Operations suspended while the area is searched",
+        ),
+        ("vulnerability", "3"),
+        (
+            "vulnerability_rationale",
+            "Patrols but no detection on the south fence",
+        ),
+        ("evidence", "Patrol log 2026-11"),
+    ];
+    let missing: Vec<(&str, &str)> = fields
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "vulnerability_rationale")
+        .collect();
+    let refused = c.form(&format!("/risk/scenarios/{nat05}/assess"), &missing, true);
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("rationale"));
+    let made = c.form(&format!("/risk/scenarios/{nat05}/assess"), &fields, true);
+    assert_eq!(made.status, 303, "{}", made.body);
+    let shown = c.get(made.header("location").unwrap());
+    // Residual 3 × 4 × 3 = 36 (medium); inherent 3 × 4 × 5 = 60 (high).
+    assert!(
+        shown.body.contains("<p class=\"figure\">Medium</p>"),
+        "residual medium"
+    );
+    assert!(
+        shown.body.contains("<p class=\"figure\">High</p>"),
+        "inherent high"
+    );
+    assert!(shown.body.contains("Patrol log 2026-11"));
+    let register = c.get("/risk/register");
+    assert!(register.body.contains("NAT-05 Unauthorised access airside"));
+}
