@@ -568,6 +568,84 @@ async fn access_matrix_filter_agrees_with_decide() {
             &scenario_metas,
         )
         .await;
+
+        // Risk assessments of each organisation, at every marking.
+        let mut tx = store.write().await.unwrap();
+        let method = sems_domain::risk::RiskMethod::default_method();
+        sems_storage::risk::publish_method(tx.conn(), world.authority, &method, "", None)
+            .await
+            .unwrap();
+        let national = scenario_metas[0].0;
+        let mut assessment_metas = Vec::new();
+        for owner in [world.org_a, world.org_b] {
+            for classification in 0..4 {
+                // One scope per marking: the whole organisation, then each of its sites.
+                let sites_of_owner: Vec<i64> =
+                    sqlx::query("SELECT id FROM sites WHERE owner_party_id = $1 ORDER BY id")
+                        .bind(owner)
+                        .fetch_all(tx.conn())
+                        .await
+                        .unwrap()
+                        .iter()
+                        .map(|r| r.try_get::<i64, _>("id").unwrap())
+                        .collect();
+                let site = if classification == 0 {
+                    None
+                } else {
+                    sites_of_owner.get(classification as usize - 1).copied()
+                };
+                let scenario = if classification == 3 {
+                    // The third marking uses the organisation's own scenario.
+                    scenario_metas
+                        .iter()
+                        .find(|(_, m)| m.owner_party_id == owner)
+                        .map(|(id, _)| *id)
+                        .unwrap()
+                } else {
+                    national
+                };
+                let values = sems_storage::risk::AssessmentValues {
+                    method_version: 1,
+                    likelihood: 3,
+                    likelihood_rationale: "r".into(),
+                    consequence_human: 3,
+                    consequence_economic: 3,
+                    consequence_political: 3,
+                    consequence_rationale: "r".into(),
+                    vulnerability: 3,
+                    vulnerability_rationale: "r".into(),
+                    evidence: vec![],
+                    inherent_score: 45,
+                    inherent_level: "medium",
+                    residual_score: 27,
+                    residual_level: "medium",
+                    next_review_on: "2027-01-01".into(),
+                    classification,
+                };
+                let id = sems_storage::risk::insert_assessment(
+                    tx.conn(),
+                    owner,
+                    site,
+                    scenario,
+                    &values,
+                    None,
+                )
+                .await
+                .unwrap();
+                let mut m = RecordMeta::plain(RecordKind::RiskAssessment, owner, false);
+                m.classification = classification;
+                assessment_metas.push((id, m));
+            }
+        }
+        tx.commit().await.unwrap();
+        checked += check_matrix(
+            &store,
+            &world,
+            "risk_assessments ra",
+            &sems_storage::risk::ASSESSMENT_ACCESS,
+            &assessment_metas,
+        )
+        .await;
         eprintln!(
             "{:?}: {checked} (subject, action, record) cases agree",
             store.engine()
