@@ -410,6 +410,43 @@ impl RiskMethod {
     }
 }
 
+/// A 5×5 heat map: counts of assessments by likelihood (rows, index 0 = score 1) and
+/// consequence (columns), and the level of each cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeatMap {
+    pub counts: [[i64; 5]; 5],
+    pub levels: [[RiskLevel; 5]; 5],
+}
+
+impl HeatMap {
+    /// An empty map coloured by `method`: a cell's level is that of likelihood × consequence
+    /// with vulnerability at its highest (the inherent view of the cell).
+    pub fn new(method: &RiskMethod) -> Self {
+        let mut levels = [[RiskLevel::VeryLow; 5]; 5];
+        for (l, row) in levels.iter_mut().enumerate() {
+            for (c, cell) in row.iter_mut().enumerate() {
+                *cell = method.band(((l + 1) * (c + 1) * 5) as u32).level;
+            }
+        }
+        Self {
+            counts: [[0; 5]; 5],
+            levels,
+        }
+    }
+
+    pub fn add(&mut self, likelihood: Score, consequence: Score, count: i64) {
+        self.counts[usize::from(likelihood.get() - 1)][usize::from(consequence.get() - 1)] += count;
+    }
+}
+
+/// Where an assessment sits on the residual heat map: the likelihood that an attempt succeeds,
+/// likelihood × vulnerability brought back onto the 1–5 scale (rounded up), so that measures
+/// move a scenario down the map.
+pub fn residual_likelihood(likelihood: Score, vulnerability: Score) -> Score {
+    let product = u32::from(likelihood.get()) * u32::from(vulnerability.get());
+    Score(product.div_ceil(5).clamp(1, 5) as u8)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,6 +553,20 @@ mod tests {
         let mut m = RiskMethod::default_method();
         m.vulnerability.anchors[0].description = " ".into();
         assert!(m.validate().is_err());
+    }
+
+    #[test]
+    fn heat_map_cells() {
+        assert_eq!(residual_likelihood(s(5), s(5)).get(), 5);
+        assert_eq!(residual_likelihood(s(4), s(2)).get(), 2);
+        assert_eq!(residual_likelihood(s(1), s(1)).get(), 1);
+        assert_eq!(residual_likelihood(s(3), s(4)).get(), 3);
+        let mut map = HeatMap::new(&RiskMethod::default_method());
+        assert_eq!(map.levels[0][0], RiskLevel::VeryLow);
+        assert_eq!(map.levels[4][4], RiskLevel::VeryHigh);
+        assert_eq!(map.levels[1][2], RiskLevel::Medium); // 2 × 3 × 5 = 30
+        map.add(s(4), s(5), 2);
+        assert_eq!(map.counts[3][4], 2);
     }
 
     #[test]

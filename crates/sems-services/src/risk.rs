@@ -681,3 +681,64 @@ impl Services {
         Ok(risk::assessments(&mut conn, subject, filter, page).await?)
     }
 }
+
+/// The inherent and residual heat maps of the assessments one may read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HeatMaps {
+    pub inherent: sems_domain::risk::HeatMap,
+    pub residual: sems_domain::risk::HeatMap,
+    pub assessments: i64,
+}
+
+impl Services {
+    /// Draws the heat maps: each assessment is placed under the method version it was made
+    /// with; the cells are coloured by the current version.
+    pub async fn heat_maps(
+        &self,
+        actor: &Actor,
+        filter: &risk::AssessmentFilter,
+    ) -> Result<HeatMaps> {
+        use sems_domain::risk::{residual_likelihood, Consequence, HeatMap, Score};
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("maps need a person".into()))?;
+        let mut conn = self.store.read().await?;
+        let current = risk::current_method(&mut conn)
+            .await?
+            .ok_or(ServiceError::NotFound("risk method"))?;
+        let mut inherent = HeatMap::new(&current.method);
+        let mut residual = HeatMap::new(&current.method);
+        let mut methods = std::collections::HashMap::new();
+        let mut total = 0;
+        for p in risk::score_profile(&mut conn, subject, filter).await? {
+            let method = match methods.entry(p.method_version) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let m = risk::method(&mut conn, p.method_version)
+                        .await?
+                        .ok_or(ServiceError::NotFound("risk method"))?;
+                    e.insert(m.method)
+                }
+            };
+            let likelihood = Score::new("likelihood", p.likelihood)?;
+            let consequence = method.consequence(Consequence {
+                human: Score::new("consequence_human", p.consequence_human)?,
+                economic: Score::new("consequence_economic", p.consequence_economic)?,
+                political: Score::new("consequence_political", p.consequence_political)?,
+            });
+            let vulnerability = Score::new("vulnerability", p.vulnerability)?;
+            inherent.add(likelihood, consequence, p.count);
+            residual.add(
+                residual_likelihood(likelihood, vulnerability),
+                consequence,
+                p.count,
+            );
+            total += p.count;
+        }
+        Ok(HeatMaps {
+            inherent,
+            residual,
+            assessments: total,
+        })
+    }
+}

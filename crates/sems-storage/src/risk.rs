@@ -604,3 +604,53 @@ pub async fn assessments(
     )
     .await
 }
+
+/// Counts of the assessments `subject` may read, by method version and scores: enough to draw
+/// heat maps under each assessment's own method version without reading every row.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreProfile {
+    pub method_version: i64,
+    pub likelihood: i64,
+    pub consequence_human: i64,
+    pub consequence_economic: i64,
+    pub consequence_political: i64,
+    pub vulnerability: i64,
+    pub count: i64,
+}
+
+pub async fn score_profile(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &AssessmentFilter,
+) -> Result<Vec<ScoreProfile>> {
+    let mut cond = filter(subject, Action::Read, &ASSESSMENT_ACCESS);
+    if let Some(p) = f.party_id {
+        cond.push(" AND ra.owner_party_id = ").bind(p);
+    }
+    if let Some(s) = f.scenario_id {
+        cond.push(" AND ra.scenario_id = ").bind(s);
+    }
+    let mut sql = crate::sql::Sql::new(
+        "SELECT ra.method_version, ra.likelihood, ra.consequence_human, ra.consequence_economic,
+                ra.consequence_political, ra.vulnerability, COUNT(*) AS n
+         FROM risk_assessments ra WHERE ",
+    );
+    sql.append(&cond).push(
+        " GROUP BY ra.method_version, ra.likelihood, ra.consequence_human, ra.consequence_economic,
+                   ra.consequence_political, ra.vulnerability",
+    );
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ScoreProfile {
+                method_version: r.try_get("method_version")?,
+                likelihood: r.try_get("likelihood")?,
+                consequence_human: r.try_get("consequence_human")?,
+                consequence_economic: r.try_get("consequence_economic")?,
+                consequence_political: r.try_get("consequence_political")?,
+                vulnerability: r.try_get("vulnerability")?,
+                count: r.try_get("n")?,
+            })
+        })
+        .collect()
+}

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod charts;
 pub mod error;
 pub mod form;
 pub mod metrics;

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/parties/{id}/scenarios", post(create_scenario))
         .route("/parties/{id}/assessments", post(create_assessment))
         .route("/risk/assessments", get(assessments))
+        .route("/risk/heat-map", get(heat_map))
         .route(
             "/risk/assessments/{id}",
             get(assessment).patch(update_assessment),
@@ -271,5 +272,33 @@ async fn assessment_history(
 ) -> ApiResult<Json<Vec<AssessmentChange>>> {
     Ok(Json(
         state.services.assessment_history(&auth.actor(), id).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MapQuery {
+    party_id: Option<i64>,
+    scenario_id: Option<i64>,
+}
+
+async fn heat_map(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<MapQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<sems_services::risk::HeatMaps>> {
+    let Query(q) = q.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("bad query string: {}", e.body_text()),
+        )
+    })?;
+    let filter = AssessmentFilter {
+        party_id: q.party_id,
+        scenario_id: q.scenario_id,
+        ..Default::default()
+    };
+    Ok(Json(
+        state.services.heat_maps(&auth.actor(), &filter).await?,
     ))
 }

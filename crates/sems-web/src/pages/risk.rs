@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/risk/threat-levels", get(threat_levels))
         .route("/risk/threat-levels/{category}", post(set_threat_level))
         .route("/risk/register", get(register))
+        .route("/risk/heat-map", get(heat_map))
         .route("/risk/scenarios/{id}/assess", post(assess))
         .route(
             "/risk/assessments/{id}",
@@ -707,6 +708,42 @@ async fn update_assessment(
             | ServiceError::Conflict(_)
             | ServiceError::Forbidden(_)),
         ) => assessment_view(&state, &user, id, None, Some(crate::error::classify(&e).1)).await,
+        Err(e) => service_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "risk_heat_map.html")]
+struct HeatMapPage {
+    layout: Layout,
+    inherent: String,
+    residual: String,
+    assessments: i64,
+}
+
+async fn heat_map(State(state): State<AppState>, user: Signed) -> Response {
+    match state
+        .services
+        .heat_maps(&user.actor(), &AssessmentFilter::default())
+        .await
+    {
+        Ok(maps) => render(
+            StatusCode::OK,
+            &HeatMapPage {
+                layout: Layout::new("Risk heat map", &user, "/risk/scenarios"),
+                inherent: crate::charts::heat_map_svg(
+                    &maps.inherent,
+                    "Inherent risk: likelihood of attempt by consequence",
+                    "Likelihood of attempt",
+                ),
+                residual: crate::charts::heat_map_svg(
+                    &maps.residual,
+                    "Residual risk: likelihood of a successful attempt by consequence",
+                    "Likelihood of success",
+                ),
+                assessments: maps.assessments,
+            },
+        ),
         Err(e) => service_error(e),
     }
 }

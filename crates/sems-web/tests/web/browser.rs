@@ -54,3 +54,53 @@ fn staff_sign_in_on_a_phone_sized_screen() {
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("phone-home.png");
     browser.screenshot(&out);
 }
+
+#[test]
+fn a_security_manager_assesses_a_scenario_and_sees_it_on_the_heat_map() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(1280, 900) else {
+        return;
+    };
+    browser.goto(&format!("{}/sign-in", app.base));
+    browser.fill("#username", "npt.security");
+    browser.fill("#password", PASSWORD);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("main h1", "Welcome");
+    let nat01 = app.sql_count("SELECT id FROM threat_scenarios WHERE code = 'NAT-01'");
+    browser.goto(&format!("{}/risk/scenarios/{nat01}", app.base));
+    for (field, value) in [
+        ("likelihood", "4"),
+        ("consequence_human", "5"),
+        ("consequence_economic", "4"),
+        ("consequence_political", "5"),
+        ("vulnerability", "2"),
+    ] {
+        browser.script(&format!(
+            "document.getElementById('{field}').value = '{value}';"
+        ));
+    }
+    browser.fill(
+        "#likelihood_rationale",
+        "Attempts against hold baggage in the region",
+    );
+    browser.fill("#consequence_rationale", "Loss of an aircraft in flight");
+    browser.fill(
+        "#vulnerability_rationale",
+        "Standard 3 screening, tests pass",
+    );
+    browser.click("form[action$='/assess'] button[type=submit]");
+    assert_eq!(
+        browser.wait_for_text("main h1", "IED in hold baggage"),
+        "NAT-01 IED in hold baggage"
+    );
+    browser.goto(&format!("{}/risk/heat-map", app.base));
+    let count = browser.script(
+        "return document.querySelectorAll('svg.heat-map')[0].querySelector('g[data-likelihood=\"4\"][data-consequence=\"5\"]').getAttribute('data-count');",
+    );
+    assert_eq!(count, "1");
+    let residual = browser.script(
+        "return document.querySelectorAll('svg.heat-map')[1].querySelector('g[data-likelihood=\"2\"][data-consequence=\"5\"]').getAttribute('data-count');",
+    );
+    assert_eq!(residual, "1");
+    browser.screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("heat-map.png"));
+}

@@ -428,4 +428,14 @@ fn a_security_manager_assesses_a_scenario_in_the_ui() {
     assert!(shown.body.contains("Patrol log 2026-11"));
     let register = c.get("/risk/register");
     assert!(register.body.contains("NAT-05 Unauthorised access airside"));
+    // On the heat maps: inherent at likelihood 3 × consequence 4; residual at the likelihood of
+    // success ⌈3 × 3 / 5⌉ = 2.
+    let map = c.get("/risk/heat-map");
+    assert_eq!(map.status, 200);
+    let (inherent, residual) = map.body.split_once("<h2>Residual risk</h2>").unwrap();
+    assert!(inherent.contains("data-likelihood=\"3\" data-consequence=\"4\" data-count=\"1\""));
+    assert!(residual.contains("data-likelihood=\"2\" data-consequence=\"4\" data-count=\"1\""));
+    let json = c.api("GET", "/risk/heat-map", None).json();
+    assert_eq!(json["assessments"], 1);
+    assert_eq!(json["inherent"]["counts"][2][3], 1);
 }
