@@ -63,10 +63,18 @@ pub enum Action {
     Create,
     Update,
     Delete,
+    /// Accept a residual risk on the organisation's behalf.
+    Accept,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [Action::Read, Action::Create, Action::Update, Action::Delete];
+    pub const ALL: [Action; 5] = [
+        Action::Read,
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+        Action::Accept,
+    ];
 
     pub fn is_write(self) -> bool {
         self != Action::Read
@@ -229,6 +237,7 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::Site, R::Owner) => match action {
             Read => role != Administrator,
             Create | Update | Delete => org_leader || role == Director,
+            Accept => false,
         },
         (K::Site, R::Oversight | R::AssignedOversight) => action == Read && authority,
 
@@ -236,6 +245,7 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::Person, R::Owner) => match action {
             Read => org_reader || authority,
             Create | Update | Delete => org_leader || role == Director,
+            Accept => false,
         },
         (K::Person, R::Oversight | R::AssignedOversight) => {
             action == Read && matches!(role, Director | Inspector)
@@ -246,12 +256,14 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::Nomination, R::Owner) => match action {
             Read => role != Administrator,
             Create | Update | Delete => org_leader,
+            Accept => false,
         },
         (K::Nomination, R::Oversight | R::AssignedOversight) => action == Read && authority,
 
         (K::NeedToKnowGroup, R::Owner) => match action {
             Read => org_leader || role == Director || role == IntelligenceAnalyst,
             Create | Update | Delete => org_leader || role == Director,
+            Accept => false,
         },
 
         // The audit trail is read by the organisation's quality auditor and accountable
@@ -267,6 +279,7 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Read => org_reader || authority,
             Create | Update => org_leader || matches!(role, SecurityAnalyst | Director),
             Delete => matches!(role, SecurityManager | Director),
+            Accept => false,
         },
         (K::TestRecord, R::Oversight | R::AssignedOversight) => {
             action == Read && matches!(role, Director | Inspector)
@@ -279,6 +292,7 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Read => authority,
             Create => matches!(role, PolicyOfficer | Director),
             Update | Delete => false,
+            Accept => false,
         },
         (K::RiskMethod, R::Published) => action == Read && role != Administrator && role != Staff,
 
@@ -288,6 +302,7 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Read => authority,
             Create | Update => matches!(role, Director | IntelligenceAnalyst | PolicyOfficer),
             Delete => false,
+            Accept => false,
         },
         (K::ThreatLevel, R::Published) => action == Read && org_reader,
 
@@ -297,6 +312,7 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Read => org_reader,
             Create | Update => matches!(role, SecurityManager | SecurityAnalyst),
             Delete => role == SecurityManager,
+            Accept => role == AccountableExecutive,
         },
         (K::RiskAssessment, R::Oversight | R::AssignedOversight) => {
             action == Read && matches!(role, Director | Inspector)
@@ -313,6 +329,7 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
                     )
             }
             Delete => matches!(role, SecurityManager | Director | PolicyOfficer),
+            Accept => false,
         },
         (K::ThreatScenario, R::Oversight | R::AssignedOversight) => action == Read && authority,
         (K::ThreatScenario, R::Published) => action == Read && org_reader,

@@ -742,3 +742,120 @@ impl Services {
         })
     }
 }
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptanceInput {
+    /// The last day the acceptance holds (YYYY-MM-DD), at most three years ahead.
+    pub expires_on: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Services {
+    /// The accountable executive accepts an assessment's residual risk until a date. Only a
+    /// risk tolerable with review is accepted: an acceptable one needs no sign-off, an
+    /// intolerable one can only be mitigated.
+    pub async fn accept_risk(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &AcceptanceInput,
+    ) -> Result<risk::Acceptance> {
+        use sems_domain::risk::{RiskLevel, Tolerability};
+        let expires = sems_domain::util::parse_date("expires_on", &input.expires_on)?;
+        let today = sems_domain::util::today();
+        if expires <= today {
+            return Err(ValidationError::new("expires_on", "must be after today").into());
+        }
+        if expires > sems_domain::util::add_months(today, 36) {
+            return Err(ValidationError::new("expires_on", "must be within three years").into());
+        }
+        let note = bounded_text("note", &input.note, 0, 2000)?;
+        let mut tx = self.store.write().await?;
+        let a = risk::assessment(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("risk assessment"))?;
+        authorize(
+            actor,
+            Action::Accept,
+            &assessment_meta(&a),
+            "risk assessment",
+        )?;
+        let person = actor
+            .person_id()
+            .ok_or(ServiceError::Forbidden("only a person accepts risk".into()))?;
+        let method = risk::method(tx.conn(), a.method_version)
+            .await?
+            .ok_or(ServiceError::NotFound("risk method"))?;
+        let level = RiskLevel::ALL
+            .into_iter()
+            .find(|l| l.as_str() == a.residual_level)
+            .ok_or_else(|| ServiceError::Internal(format!("unknown level {}", a.residual_level)))?;
+        match method.method.band(a.residual_score as u32).tolerability {
+            Tolerability::Acceptable => {
+                return Err(ServiceError::Conflict(format!(
+                    "a {} residual risk is acceptable without a sign-off",
+                    level.label().to_lowercase()
+                )));
+            }
+            Tolerability::Intolerable => {
+                return Err(ServiceError::Conflict(format!(
+                    "a {} residual risk is intolerable: it cannot be accepted, only mitigated",
+                    level.label().to_lowercase()
+                )));
+            }
+            Tolerability::TolerableWithReview => {}
+        }
+        let acceptance_id = risk::insert_acceptance(
+            tx.conn(),
+            &a,
+            person,
+            &sems_domain::util::format_date(expires),
+            &note,
+        )
+        .await?;
+        let stored = risk::acceptances(tx.conn(), id)
+            .await?
+            .into_iter()
+            .find(|x| x.id == acceptance_id)
+            .ok_or(ServiceError::NotFound("acceptance"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            a.party_id,
+            "risk_assessment.accept",
+            "risk_assessment",
+            Some(id),
+            NONE,
+            Some(&stored),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// The acceptances of an assessment, newest first.
+    pub async fn acceptances(&self, actor: &Actor, id: i64) -> Result<Vec<risk::Acceptance>> {
+        self.assessment(actor, id).await?;
+        let mut conn = self.store.read().await?;
+        Ok(risk::acceptances(&mut conn, id).await?)
+    }
+}
+
+/// Whether the newest acceptance still covers the assessment as it stands: not expired, and
+/// made for the same residual score under the same method version.
+pub fn acceptance_in_force(
+    a: &risk::Assessment,
+    acceptances: &[risk::Acceptance],
+) -> Option<risk::Acceptance> {
+    let today = sems_domain::util::format_date(sems_domain::util::today());
+    acceptances
+        .first()
+        .filter(|x| {
+            x.expires_on >= today
+                && x.residual_score == a.residual_score
+                && x.method_version == a.method_version
+        })
+        .cloned()
+}

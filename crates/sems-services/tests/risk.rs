@@ -460,3 +460,102 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         );
     }
 }
+
+#[tokio::test]
+async fn only_the_accountable_executive_accepts_and_never_an_intolerable_risk() {
+    use sems_services::risk::AcceptanceInput;
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let find = |code: &'static str| {
+            let s = &s;
+            let sm = &sm;
+            async move {
+                s.scenarios(
+                    sm,
+                    &ScenarioFilter {
+                        search: Some(code.into()),
+                        ..Default::default()
+                    },
+                    Default::default(),
+                )
+                .await
+                .unwrap()
+                .items[0]
+                    .id
+            }
+        };
+        let medium = s
+            .create_assessment(&sm, npt, &hold_baggage(find("NAT-01").await))
+            .await
+            .unwrap();
+        assert_eq!(medium.residual_level, "medium");
+        let mut worst = hold_baggage(find("NAT-02").await);
+        worst.likelihood = 5;
+        worst.vulnerability = 5;
+        let intolerable = s.create_assessment(&sm, npt, &worst).await.unwrap();
+        assert_eq!(intolerable.residual_level, "very_high");
+        let mut best = hold_baggage(find("NAT-03").await);
+        best.likelihood = 1;
+        best.vulnerability = 1;
+        let acceptable = s.create_assessment(&sm, npt, &best).await.unwrap();
+
+        let in_a_year = sems_domain::util::format_date(sems_domain::util::add_months(
+            sems_domain::util::today(),
+            12,
+        ));
+        let input = AcceptanceInput {
+            expires_on: in_a_year.clone(),
+            note: "Until the new screening equipment is installed".into(),
+        };
+        assert!(matches!(
+            s.accept_risk(&sm, medium.id, &input).await,
+            Err(ServiceError::Forbidden(_))
+        ));
+        let exec = actor(&s, "npt.executive").await;
+        let sky_exec = actor(&s, "sky.executive").await;
+        assert!(matches!(
+            s.accept_risk(&sky_exec, medium.id, &input).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.accept_risk(&exec, intolerable.id, &input).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.accept_risk(&exec, acceptable.id, &input).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let past = AcceptanceInput {
+            expires_on: "2020-01-01".into(),
+            note: String::new(),
+        };
+        assert!(matches!(
+            s.accept_risk(&exec, medium.id, &past).await,
+            Err(ServiceError::Validation(_))
+        ));
+        let far = AcceptanceInput {
+            expires_on: "2099-01-01".into(),
+            note: String::new(),
+        };
+        assert!(matches!(
+            s.accept_risk(&exec, medium.id, &far).await,
+            Err(ServiceError::Validation(_))
+        ));
+        assert!(
+            s.acceptances(&exec, medium.id).await.unwrap().is_empty(),
+            "nothing recorded by refusals"
+        );
+
+        let accepted = s.accept_risk(&exec, medium.id, &input).await.unwrap();
+        assert_eq!(accepted.expires_on, in_a_year);
+        let list = s.acceptances(&sm, medium.id).await.unwrap();
+        assert!(sems_services::risk::acceptance_in_force(&medium, &list).is_some());
+        // A changed assessment is no longer covered by the old acceptance.
+        let mut change = hold_baggage(medium.scenario_id);
+        change.vulnerability = 3;
+        change.reason = "Screening equipment failures".into();
+        let changed = s.update_assessment(&sm, medium.id, &change).await.unwrap();
+        assert!(sems_services::risk::acceptance_in_force(&changed, &list).is_none());
+    }
+}

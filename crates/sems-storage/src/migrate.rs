@@ -30,6 +30,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_risk_assessments.sql"),
         postgres: include_str!("../migrations/postgres/0003_risk_assessments.sql"),
     },
+    Migration {
+        version: 4,
+        name: "risk acceptance",
+        sqlite: include_str!("../migrations/sqlite/0004_risk_acceptance.sql"),
+        postgres: include_str!("../migrations/postgres/0004_risk_acceptance.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -654,3 +654,72 @@ pub async fn score_profile(
         })
         .collect()
 }
+
+/// A recorded acceptance of an assessment's residual risk by the accountable executive.
+#[derive(Debug, Clone, Serialize)]
+pub struct Acceptance {
+    pub id: i64,
+    pub assessment_id: i64,
+    pub accepted_by: i64,
+    pub accepted_by_name: String,
+    pub accepted_at_ms: i64,
+    pub expires_on: String,
+    pub method_version: i64,
+    pub residual_score: i64,
+    pub residual_level: String,
+    pub note: String,
+}
+
+pub async fn insert_acceptance(
+    conn: &mut Conn,
+    a: &Assessment,
+    accepted_by: i64,
+    expires_on: &str,
+    note: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO risk_acceptances (assessment_id, accepted_by, accepted_at_ms, expires_on, method_version,
+             residual_score, residual_level, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(a.id)
+    .bind(accepted_by)
+    .bind(now_ms())
+    .bind(expires_on)
+    .bind(a.method_version)
+    .bind(a.residual_score)
+    .bind(a.residual_level.as_str())
+    .bind(note)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// The acceptances of an assessment, newest first.
+pub async fn acceptances(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Acceptance>> {
+    let rows = sqlx::query(
+        "SELECT ac.id, ac.assessment_id, ac.accepted_by, pe.display_name AS accepted_by_name, ac.accepted_at_ms,
+                ac.expires_on, ac.method_version, ac.residual_score, ac.residual_level, ac.note
+         FROM risk_acceptances ac JOIN people pe ON pe.id = ac.accepted_by
+         WHERE ac.assessment_id = $1 ORDER BY ac.id DESC",
+    )
+    .bind(assessment_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Acceptance {
+                id: r.try_get("id")?,
+                assessment_id: r.try_get("assessment_id")?,
+                accepted_by: r.try_get("accepted_by")?,
+                accepted_by_name: r.try_get("accepted_by_name")?,
+                accepted_at_ms: r.try_get("accepted_at_ms")?,
+                expires_on: r.try_get("expires_on")?,
+                method_version: r.try_get("method_version")?,
+                residual_score: r.try_get("residual_score")?,
+                residual_level: r.try_get("residual_level")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect()
+}

@@ -11,10 +11,10 @@ use axum::{Json, Router};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::risk::RiskMethod;
 use sems_domain::scenario::ScenarioCategory;
-use sems_services::risk::{AssessmentInput, ScenarioInput};
+use sems_services::risk::{AcceptanceInput, AssessmentInput, ScenarioInput};
 use sems_storage::risk::{
-    Assessment, AssessmentChange, AssessmentFilter, MethodVersion, ScenarioFilter, ThreatLevel,
-    ThreatScenario,
+    Acceptance, Assessment, AssessmentChange, AssessmentFilter, MethodVersion, ScenarioFilter,
+    ThreatLevel, ThreatScenario,
 };
 use serde::Deserialize;
 
@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
             get(assessment).patch(update_assessment),
         )
         .route("/risk/assessments/{id}/history", get(assessment_history))
+        .route(
+            "/risk/assessments/{id}/acceptances",
+            get(acceptances).post(accept),
+        )
 }
 
 #[derive(Deserialize)]
@@ -300,5 +304,25 @@ async fn heat_map(
     };
     Ok(Json(
         state.services.heat_maps(&auth.actor(), &filter).await?,
+    ))
+}
+
+async fn acceptances(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<Acceptance>>> {
+    Ok(Json(state.services.acceptances(&auth.actor(), id).await?))
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<AcceptanceInput>,
+) -> ApiResult<(StatusCode, Json<Acceptance>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.accept_risk(&auth.actor(), id, &body).await?),
     ))
 }

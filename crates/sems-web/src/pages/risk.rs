@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
             "/risk/assessments/{id}",
             get(assessment_page).post(update_assessment),
         )
+        .route("/risk/assessments/{id}/accept", post(accept))
 }
 
 pub struct ScenarioRow {
@@ -618,6 +619,10 @@ struct AssessmentPage {
     can_edit: bool,
     history: Vec<ChangeRow>,
     evidence: String,
+    tolerability: &'static str,
+    acceptance: Option<String>,
+    can_accept: bool,
+    default_expiry: String,
 }
 
 async fn assessment_view(
@@ -644,6 +649,35 @@ async fn assessment_view(
     let mut meta = RecordMeta::plain(RecordKind::RiskAssessment, a.party_id, false);
     meta.classification = a.classification;
     let can_edit = decide(&user.0.subject, Action::Update, &meta).is_ok();
+    let can_accept = decide(&user.0.subject, Action::Accept, &meta).is_ok();
+    let acceptances = state
+        .services
+        .acceptances(&actor, id)
+        .await
+        .unwrap_or_default();
+    let acceptance = sems_services::risk::acceptance_in_force(&a, &acceptances).map(|x| {
+        format!(
+            "Accepted by {} on {} until {}{}",
+            x.accepted_by_name,
+            when(x.accepted_at_ms),
+            x.expires_on,
+            if x.note.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", x.note)
+            }
+        )
+    });
+    let tolerability = state
+        .services
+        .risk_method(&actor, Some(a.method_version))
+        .await
+        .map(|m| m.method.band(a.residual_score as u32).tolerability.label())
+        .unwrap_or("");
+    let default_expiry = sems_domain::util::format_date(sems_domain::util::add_months(
+        sems_domain::util::today(),
+        12,
+    ));
     render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -671,6 +705,10 @@ async fn assessment_view(
                 })
                 .collect(),
             evidence: a.evidence.join("\n"),
+            tolerability,
+            acceptance,
+            can_accept,
+            default_expiry,
             a,
         },
     )
@@ -744,6 +782,25 @@ async fn heat_map(State(state): State<AppState>, user: Signed) -> Response {
                 assessments: maps.assessments,
             },
         ),
+        Err(e) => service_error(e),
+    }
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = sems_services::risk::AcceptanceInput {
+        expires_on: form.get("expires_on").into(),
+        note: form.get("note").into(),
+    };
+    match state.services.accept_risk(&user.actor(), id, &input).await {
+        Ok(_) => Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
+            assessment_view(&state, &user, id, None, Some(crate::error::classify(&e).1)).await
+        }
         Err(e) => service_error(e),
     }
 }

@@ -438,4 +438,51 @@ fn a_security_manager_assesses_a_scenario_in_the_ui() {
     let json = c.api("GET", "/risk/heat-map", None).json();
     assert_eq!(json["assessments"], 1);
     assert_eq!(json["inherent"]["counts"][2][3], 1);
+
+    // The accountable executive accepts the medium residual risk; the security manager cannot.
+    let assessment = made
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let refused = c.form(
+        &format!("{assessment}/accept"),
+        &[("expires_on", "2027-06-30")],
+        true,
+    );
+    assert_eq!(refused.status, 403);
+    let mut exec = app.client();
+    exec.form(
+        "/sign-in",
+        &[
+            ("username", "npt.executive"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ],
+        false,
+    );
+    exec.csrf = exec.api("GET", "/me", None).json()["csrf_token"]
+        .as_str()
+        .map(str::to_string);
+    let page = exec.get(&assessment);
+    assert!(page.body.contains("Accept this residual risk"));
+    let expiry = sems_domain::util::format_date(sems_domain::util::add_months(
+        sems_domain::util::today(),
+        6,
+    ));
+    let accepted = exec.form(
+        &format!("{assessment}/accept"),
+        &[
+            ("expires_on", &expiry),
+            ("note", "Patrols doubled meanwhile"),
+        ],
+        true,
+    );
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    assert!(exec
+        .get(&assessment)
+        .body
+        .contains("Accepted by Nora Executive"));
 }
