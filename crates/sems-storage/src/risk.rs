@@ -571,6 +571,8 @@ pub struct AssessmentFilter {
     pub scenario_id: Option<i64>,
     pub residual_level: Option<String>,
     pub review_required: Option<bool>,
+    /// Only assessments whose review is due on or before this day, or marked review required.
+    pub review_due_by: Option<String>,
 }
 
 /// The risk register: the assessments `subject` may read, highest residual risk first.
@@ -592,6 +594,11 @@ pub async fn assessments(
     }
     if let Some(r) = f.review_required {
         cond.push(" AND ra.review_required = ").bind(i64::from(r));
+    }
+    if let Some(day) = &f.review_due_by {
+        cond.push(" AND (ra.next_review_on <= ")
+            .bind(day.clone())
+            .push(" OR ra.review_required = 1)");
     }
     fetch_page(
         conn,

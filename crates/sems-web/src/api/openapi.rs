@@ -84,7 +84,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("put", "/risk/threat-levels/{category}", "Risk", "Set the national threat level of a category (1-5) with a rationale", Some("ThreatLevelInput"), 204, None, false),
     op("get", "/risk/scenarios", "Risk", "Threat scenarios one may read: the national library and one's own (filters: q, category, party_id)", None, 200, Some("ThreatScenario"), true),
     op("get", "/risk/scenarios/{id}", "Risk", "One threat scenario", None, 200, Some("ThreatScenario"), false),
-    op("get", "/risk/assessments", "Risk", "The risk register: assessments one may read, highest residual risk first (filters: party_id, scenario_id, residual_level, review_required)", None, 200, Some("RiskAssessment"), true),
+    op("get", "/risk/assessments", "Risk", "The risk register: assessments one may read, highest residual risk first (filters: party_id, scenario_id, residual_level, review_required, review_due_by)", None, 200, Some("RiskAssessment"), true),
     op("post", "/parties/{id}/assessments", "Risk", "Assess a scenario for an organisation (or a site) under the current method; every score needs a rationale", Some("AssessmentInput"), 201, Some("RiskAssessment"), false),
     op("get", "/risk/assessments/{id}", "Risk", "One risk assessment", None, 200, Some("RiskAssessment"), false),
     op("patch", "/risk/assessments/{id}", "Risk", "Change an assessment with a reason; `reassess` moves one made under an earlier method version to the current one", Some("AssessmentInput"), 200, Some("RiskAssessment"), false),

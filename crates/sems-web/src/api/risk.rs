@@ -192,6 +192,7 @@ struct RegisterQuery {
     scenario_id: Option<i64>,
     residual_level: Option<String>,
     review_required: Option<bool>,
+    review_due_by: Option<String>,
 }
 
 async fn assessments(
@@ -216,11 +217,16 @@ async fn assessments(
             ));
         }
     }
+    if let Some(day) = q.review_due_by.as_deref() {
+        sems_domain::util::parse_date("review_due_by", day)
+            .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))?;
+    }
     let filter = AssessmentFilter {
         party_id: q.party_id,
         scenario_id: q.scenario_id,
         residual_level: q.residual_level,
         review_required: q.review_required,
+        review_due_by: q.review_due_by,
     };
     Ok(Json(
         state

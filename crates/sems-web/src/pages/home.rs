@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{granted_relations, Action, RecordKind};
+use sems_domain::access::{decide, granted_relations, Action, RecordKind, RecordMeta};
 use sems_domain::page::PageRequest;
 use sems_domain::role::Role;
 use sems_storage::nominations::NominationFilter;
@@ -59,6 +59,14 @@ struct HomePage {
     organisations: Option<i64>,
     overseen: Vec<(i64, String)>,
     audit: Option<Vec<AuditLine>>,
+    reviews_due: Option<Vec<ReviewLine>>,
+}
+
+pub struct ReviewLine {
+    pub id: i64,
+    pub scenario: String,
+    pub due: String,
+    pub required: bool,
 }
 
 async fn home(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
@@ -190,6 +198,34 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
     } else {
         None
     };
+    // Reviews due: for those who score assessments (their organisation's security manager
+    // and analysts), overdue or marked "review required".
+    let own_assessment =
+        RecordMeta::plain(RecordKind::RiskAssessment, s.party_id, s.party_is_authority);
+    let reviews_due = if !s.party_is_authority && decide(s, Action::Update, &own_assessment).is_ok()
+    {
+        let filter = sems_storage::risk::AssessmentFilter {
+            party_id: Some(s.party_id),
+            review_due_by: Some(sems_domain::util::date_of(sems_storage::now_ms())),
+            ..Default::default()
+        };
+        let page = svc
+            .assessments(&actor, &filter, PageRequest::new(Some(1), Some(20)))
+            .await?;
+        Some(
+            page.items
+                .into_iter()
+                .map(|a| ReviewLine {
+                    id: a.id,
+                    scenario: format!("{} {}", a.scenario_code, a.scenario_title),
+                    due: a.next_review_on,
+                    required: a.review_required,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let unread = notes.iter().filter(|n| n.unread).count() as i64;
     let mut layout = Layout::new("Home", user, "/");
     layout.unread = unread;
@@ -215,6 +251,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
         organisations,
         overseen,
         audit,
+        reviews_due,
     })
 }
 

@@ -486,3 +486,63 @@ fn a_security_manager_assesses_a_scenario_in_the_ui() {
         .body
         .contains("Accepted by Nora Executive"));
 }
+
+#[test]
+fn overdue_reviews_appear_on_the_home_page_of_those_who_own_them() {
+    let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut sm = app.signed_in("npt.security");
+    let npt = sm.api("GET", "/me", None).json()["person"]["party_id"]
+        .as_i64()
+        .unwrap();
+    let nat01 = sm.api("GET", "/risk/scenarios?q=NAT-01", None).json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let id = sm
+        .api(
+            "POST",
+            &format!("/parties/{npt}/assessments"),
+            Some(assessment_body(nat01)),
+        )
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let mut c = app.client();
+    c.form(
+        "/sign-in",
+        &[
+            ("username", "npt.security"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ],
+        false,
+    );
+    assert!(c.get("/").body.contains("No assessment is due for review"));
+    app.sql(&format!(
+        "UPDATE risk_assessments SET next_review_on = '2020-01-01' WHERE id = {id}"
+    ));
+    let home = c.get("/");
+    assert!(
+        home.body.contains("NAT-01 IED in hold baggage") && home.body.contains("due 2020-01-01")
+    );
+    let due = sm
+        .api("GET", "/risk/assessments?review_due_by=2026-01-01", None)
+        .json();
+    assert_eq!(due["total"], 1);
+    assert_eq!(
+        sm.api("GET", "/risk/assessments?review_due_by=soon", None)
+            .status,
+        422
+    );
+    // Staff do not own risk assessments: no review list.
+    let mut staff = app.client();
+    staff.form(
+        "/sign-in",
+        &[
+            ("username", "npt.staff"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ],
+        false,
+    );
+    assert!(!staff.get("/").body.contains("Risk reviews due"));
+}
