@@ -8,6 +8,7 @@ pub mod api;
 pub mod assets;
 pub mod charts;
 pub mod error;
+pub mod export;
 pub mod form;
 pub mod metrics;
 pub mod middleware;

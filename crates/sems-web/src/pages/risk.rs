@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/risk/threat-levels/{category}", post(set_threat_level))
         .route("/risk/register", get(register))
         .route("/risk/heat-map", get(heat_map))
+        .route("/risk/register.csv", get(register_csv))
         .route("/risk/scenarios/{id}/assess", post(assess))
         .route(
             "/risk/assessments/{id}",
@@ -803,4 +804,79 @@ async fn accept(
         }
         Err(e) => service_error(e),
     }
+}
+
+/// The whole register the person may read, as CSV (read page by page from the database).
+async fn register_csv(State(state): State<AppState>, user: Signed) -> Response {
+    let mut rows = Vec::new();
+    for n in 1..=1000 {
+        let page = match state
+            .services
+            .assessments(
+                &user.actor(),
+                &AssessmentFilter::default(),
+                sems_domain::page::PageRequest::new(Some(n), Some(sems_domain::page::MAX_PER_PAGE)),
+            )
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => return service_error(e),
+        };
+        let more = page.has_next();
+        rows.extend(page.items.into_iter().map(|a| {
+            vec![
+                a.party_name,
+                a.site_name.unwrap_or_default(),
+                a.scenario_code,
+                a.scenario_title,
+                a.method_version.to_string(),
+                a.likelihood.to_string(),
+                a.consequence_human.to_string(),
+                a.consequence_economic.to_string(),
+                a.consequence_political.to_string(),
+                a.vulnerability.to_string(),
+                a.inherent_score.to_string(),
+                a.inherent_level,
+                a.residual_score.to_string(),
+                a.residual_level,
+                a.next_review_on,
+                a.review_required.to_string(),
+            ]
+        }));
+        if !more {
+            break;
+        }
+    }
+    let body = crate::export::csv(
+        &[
+            "organisation",
+            "site",
+            "scenario_code",
+            "scenario",
+            "method_version",
+            "likelihood",
+            "consequence_human",
+            "consequence_economic",
+            "consequence_political",
+            "vulnerability",
+            "inherent_score",
+            "inherent_level",
+            "residual_score",
+            "residual_level",
+            "next_review_on",
+            "review_required",
+        ],
+        rows,
+    );
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"risk-register.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }

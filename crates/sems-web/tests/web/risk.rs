@@ -533,6 +533,17 @@ fn overdue_reviews_appear_on_the_home_page_of_those_who_own_them() {
             .status,
         422
     );
+    let csv = c.get("/risk/register.csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let mut lines = csv.body.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("organisation,site,scenario_code"));
+    assert!(lines.next().unwrap().starts_with(
+        "Northport International Airport,,NAT-01,IED in hold baggage,1,4,5,4,5,2,100,very_high,40,medium,2020-01-01,false"
+    ));
     // Staff do not own risk assessments: no review list.
     let mut staff = app.client();
     staff.form(
