@@ -1,5 +1,6 @@
 //! `sems`: one binary for the web UI, the JSON API, background jobs and administration.
 
+mod bench;
 mod config;
 
 use anyhow::{bail, Context};
@@ -51,7 +52,31 @@ enum Command {
         people_per_org: u32,
         #[arg(long, default_value_t = 10)]
         years: u32,
+        /// National scenarios each organisation assesses (0: no risk records).
+        #[arg(long, default_value_t = 40)]
+        scenarios: u32,
         #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Benchmarks on a generated national data set (use a release build and a fresh data
+    /// directory; the data set is generated on the first run).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// The risk register, the heat maps and the national picture.
+    Risk {
+        #[arg(long, default_value_t = 200)]
+        organisations: u32,
+        #[arg(long, default_value_t = 40)]
+        scenarios: u32,
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        #[arg(long, default_value_t = 4242)]
         seed: u64,
     },
 }
@@ -252,6 +277,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             organisations,
             people_per_org,
             years,
+            scenarios,
             seed,
         } => {
             let services = open(&config).await?;
@@ -261,16 +287,51 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     organisations,
                     people_per_org,
                     years,
+                    scenarios,
                     seed,
                 })
                 .await?;
             let seconds = started.elapsed().as_secs_f64();
+            let r = s.risk;
+            let rows = s.organisations
+                + s.sites
+                + s.people * 2
+                + s.nominations
+                + r.scenarios
+                + r.assessments
+                + r.history
+                + r.evidence
+                + r.actions
+                + r.acceptances
+                + r.implementations;
             println!(
-                "Generated {} organisations, {} sites, {} people, {} nominations in {:.1} s ({:.0} rows/s) on {}.",
-                s.organisations, s.sites, s.people, s.nominations, seconds,
-                (s.organisations + s.sites + s.people * 2 + s.nominations) as f64 / seconds.max(0.001),
+                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances) in {:.1} s ({:.0} rows/s) on {}.",
+                s.organisations, s.sites, s.people, s.nominations, r.assessments, r.history,
+                r.evidence, r.actions, r.acceptances, seconds,
+                rows as f64 / seconds.max(0.001),
                 services.store.engine().as_str()
             );
+        }
+        Command::Bench(BenchCommand::Risk {
+            organisations,
+            scenarios,
+            years,
+            runs,
+            seed,
+        }) => {
+            let services = open(&config).await?;
+            bench::risk(
+                &services,
+                sems_services::generate::GenerateParams {
+                    organisations,
+                    people_per_org: 10,
+                    years,
+                    scenarios,
+                    seed,
+                },
+                runs.max(1),
+            )
+            .await?;
         }
     }
     Ok(ExitCode::SUCCESS)

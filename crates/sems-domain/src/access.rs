@@ -32,6 +32,12 @@ pub enum RecordKind {
     /// A threat scenario: of the national library (published by the authority) or an
     /// organisation's own.
     ThreatScenario,
+    /// A security measure: a baseline measure of the authority (published to every party) or
+    /// an organisation's own, and an organisation's implementation of either.
+    SecurityMeasure,
+    /// Objective data on a scenario at an organisation: a security test result or an
+    /// occurrence.
+    RiskEvidence,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -50,6 +56,8 @@ impl RecordKind {
             RecordKind::ThreatScenario => "threat_scenario",
             RecordKind::ThreatLevel => "threat_level",
             RecordKind::RiskAssessment => "risk_assessment",
+            RecordKind::SecurityMeasure => "security_measure",
+            RecordKind::RiskEvidence => "risk_evidence",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -333,6 +341,39 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         },
         (K::ThreatScenario, R::Oversight | R::AssignedOversight) => action == Read && authority,
         (K::ThreatScenario, R::Published) => action == Read && org_reader,
+
+        // Security measures: the authority's policy officers and director write the baseline;
+        // organisations keep their own and their implementation of every measure. Dropping a
+        // baseline measure needs the authority's approval: the Accept action of its director,
+        // or of an inspector assigned to the organisation.
+        (K::SecurityMeasure, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update => {
+                org_leader || matches!(role, SecurityAnalyst | PolicyOfficer | Director)
+            }
+            Delete => matches!(role, SecurityManager | PolicyOfficer | Director),
+            Accept => false,
+        },
+        (K::SecurityMeasure, R::Oversight) => {
+            (action == Read && authority) || (action == Accept && role == Director)
+        }
+        (K::SecurityMeasure, R::AssignedOversight) => {
+            (action == Read && authority) || (action == Accept && role == Inspector)
+        }
+        (K::SecurityMeasure, R::Published) => action == Read && org_reader,
+
+        // Objective data: the organisation's security manager, analysts and quality auditor
+        // record test results and occurrences; inspectors and the director record the
+        // authority's own tests of the organisations they oversee.
+        (K::RiskEvidence, R::Owner) => match action {
+            Read => org_reader,
+            Create => matches!(role, SecurityManager | SecurityAnalyst | QualityAuditor),
+            Update | Delete | Accept => false,
+        },
+        (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
+        (K::RiskEvidence, R::AssignedOversight) => {
+            matches!(action, Read | Create) && role == Inspector
+        }
 
         _ => false,
     }

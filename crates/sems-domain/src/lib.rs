@@ -7,7 +7,9 @@
 pub mod access;
 pub mod audit;
 pub mod classification;
+pub mod csv;
 pub mod error;
+pub mod measure;
 pub mod nomination;
 pub mod page;
 pub mod party;

@@ -70,7 +70,16 @@ pub fn date_of(ms: i64) -> String {
 
 /// The same day `months` later (the last day of the month when that day does not exist).
 pub fn add_months(date: Date, months: u32) -> Date {
-    let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months as i32;
+    shift_months(date, months as i32)
+}
+
+/// The same day `months` earlier (the last day of the month when that day does not exist).
+pub fn sub_months(date: Date, months: u32) -> Date {
+    shift_months(date, -(months as i32))
+}
+
+fn shift_months(date: Date, months: i32) -> Date {
+    let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months;
     let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
     let month = time::Month::try_from(month0 as u8 + 1).unwrap_or(time::Month::December);
     let last = month.length(year);
@@ -140,6 +149,8 @@ mod tests {
         assert_eq!(format_date(add_months(d("2026-11-15"), 3)), "2027-02-15");
         assert_eq!(format_date(add_months(d("2024-02-29"), 12)), "2025-02-28");
         assert_eq!(format_date(add_months(d("2026-05-01"), 36)), "2029-05-01");
+        assert_eq!(format_date(sub_months(d("2026-03-31"), 1)), "2026-02-28");
+        assert_eq!(format_date(sub_months(d("2026-01-15"), 24)), "2024-01-15");
     }
 
     #[test]

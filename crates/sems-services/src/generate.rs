@@ -14,6 +14,9 @@ pub struct GenerateParams {
     pub organisations: u32,
     pub people_per_org: u32,
     pub years: u32,
+    /// National scenarios every organisation assesses (the shipped library, then generated
+    /// ones); 0 generates no risk records.
+    pub scenarios: u32,
     pub seed: u64,
 }
 
@@ -23,6 +26,7 @@ impl Default for GenerateParams {
             organisations: 200,
             people_per_org: 50,
             years: 10,
+            scenarios: 40,
             seed: 42,
         }
     }
@@ -34,6 +38,7 @@ pub struct GenerateSummary {
     pub sites: u64,
     pub people: u64,
     pub nominations: u64,
+    pub risk: crate::risk::generate::RiskSummary,
 }
 
 /// SplitMix64: small, fast, and the same sequence on every machine for a seed.
@@ -112,16 +117,18 @@ impl Services {
             || p.people_per_org > 10_000
             || p.years == 0
             || p.years > 50
+            || p.scenarios > 1000
         {
             return Err(sems_domain::ValidationError::new(
                 "parameters",
-                "organisations 1–100000, people per organisation 5–10000, years 1–50",
+                "organisations 1–100000, people per organisation 5–10000, years 1–50, scenarios 0–1000",
             )
             .into());
         }
         let authority = self
             .ensure_authority("Civil Aviation Security Authority", "CASA")
             .await?;
+        self.ensure_risk_defaults().await?;
         let prefix = format!("G{}-", p.seed);
         {
             let mut conn = self.store.read().await?;
@@ -159,6 +166,7 @@ impl Services {
             "INSERT INTO nominations (owner_party_id, position, person_id, starts_on, ends_on, note, created_by, created_at_ms) VALUES",
         ]);
         let first_party = party_id;
+        let mut orgs = Vec::new();
         for i in 1..=p.organisations {
             let kind = *rng.pick(&PartyKind::ORGANISATION_KINDS);
             let place = rng.pick(&PLACES);
@@ -256,6 +264,13 @@ impl Services {
                 person_id += 1;
             }
             // Nomination history: earlier holders (accounts now closed) and the current one.
+            if let [(_, executive), (_, security_manager)] = holders[..] {
+                orgs.push(crate::risk::generate::GeneratedOrg {
+                    party_id,
+                    executive,
+                    security_manager,
+                });
+            }
             for (role, current) in holders {
                 let position = if role == Role::AccountableExecutive {
                     "accountable_executive"
@@ -330,11 +345,17 @@ impl Services {
             party_id += 1;
         }
         rows.flush(conn).await?;
+        let risk = if p.scenarios > 0 {
+            self.generate_risk(conn, &p, authority.id, &orgs).await?
+        } else {
+            Default::default()
+        };
         let summary = GenerateSummary {
             organisations: rows.written(PARTIES),
             sites: rows.written(SITES),
             people: rows.written(PEOPLE),
             nominations: rows.written(NOMINATIONS),
+            risk,
         };
         record_change(
             conn,
@@ -347,13 +368,24 @@ impl Services {
             Some(&serde_json::json!({
                 "seed": p.seed, "organisations": summary.organisations, "sites": summary.sites,
                 "people": summary.people, "nominations": summary.nominations,
+                "assessments": summary.risk.assessments, "assessment_history": summary.risk.history,
                 "first_party_id": first_party,
             })),
         )
         .await?;
         tx.commit().await?;
         // Ids were given explicitly; PostgreSQL's identity sequences must move past them.
-        bulk::reset_sequences(&self.store, &["parties", "sites", "people"]).await?;
+        bulk::reset_sequences(
+            &self.store,
+            &[
+                "parties",
+                "sites",
+                "people",
+                "threat_scenarios",
+                "risk_assessments",
+            ],
+        )
+        .await?;
         Ok(summary)
     }
 }

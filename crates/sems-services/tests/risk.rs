@@ -284,6 +284,9 @@ fn hold_baggage(scenario_id: i64) -> sems_services::risk::AssessmentInput {
         consequence_rationale: "Loss of an aircraft in flight".into(),
         vulnerability: 2,
         vulnerability_rationale: "Standard 3 hold baggage screening; tests pass".into(),
+        likelihood_override_reason:
+            "Recent attempts in the region justify more than the national level".into(),
+        vulnerability_override_reason: String::new(),
         evidence: vec!["QC report 2026-14".into()],
         classification: None,
         reason: String::new(),
@@ -557,5 +560,587 @@ async fn only_the_accountable_executive_accepts_and_never_an_intolerable_risk() 
         change.reason = "Screening equipment failures".into();
         let changed = s.update_assessment(&sm, medium.id, &change).await.unwrap();
         assert!(sems_services::risk::acceptance_in_force(&changed, &list).is_none());
+    }
+}
+
+async fn scenario_id(s: &Services, who: &Actor, code: &str) -> i64 {
+    s.scenarios(
+        who,
+        &ScenarioFilter {
+            search: Some(code.into()),
+            ..Default::default()
+        },
+        Default::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id
+}
+
+async fn measure_id(s: &Services, who: &Actor, code: &str) -> i64 {
+    s.measures(
+        who,
+        &sems_storage::risk::measures::MeasureFilter {
+            search: Some(code.into()),
+            ..Default::default()
+        },
+        Default::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id
+}
+
+fn implementation(status: &str) -> sems_services::risk::measures::ImplementationInput {
+    sems_services::risk::measures::ImplementationInput {
+        responsible_person_id: None,
+        status: status.into(),
+        cost_one_off: 120_000,
+        cost_annual: 30_000,
+        note: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn baseline_measures_are_mandatory_and_only_the_authority_exempts() {
+    use sems_domain::measure::{Exemption, MeasureStatus};
+    use sems_services::risk::measures::MeasureInput;
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let register = s.measure_register(&sm, npt).await.unwrap();
+        assert_eq!(register.iter().filter(|l| l.measure.baseline).count(), 12);
+        assert!(register.iter().all(|l| l.implementation.is_none()));
+        let bl01 = measure_id(&s, &sm, "BL-01").await;
+
+        let done = s
+            .set_implementation(&sm, npt, bl01, &implementation("implemented"))
+            .await
+            .unwrap();
+        assert_eq!(done.status, MeasureStatus::Implemented);
+        assert_eq!(done.cost_annual, 30_000);
+
+        // Bad input and refusals change nothing.
+        assert!(matches!(
+            s.set_implementation(&sm, npt, bl01, &implementation("not_applicable"))
+                .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.remove_measure(&sm, npt, bl01).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.set_implementation(&sm, npt, bl01, &implementation("gone"))
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let mut negative = implementation("implemented");
+        negative.cost_one_off = -5;
+        assert!(matches!(
+            s.set_implementation(&sm, npt, bl01, &negative).await,
+            Err(ServiceError::Validation(_))
+        ));
+        let staff = actor(&s, "npt.staff").await;
+        assert!(s
+            .set_implementation(&staff, npt, bl01, &implementation("suspended"))
+            .await
+            .is_err());
+        let sky = actor(&s, "sky.security").await;
+        assert!(s
+            .set_implementation(&sky, npt, bl01, &implementation("suspended"))
+            .await
+            .is_err());
+        let line = s
+            .measure_register(&sm, npt)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.measure.id == bl01)
+            .unwrap();
+        assert_eq!(
+            line.implementation.unwrap().status,
+            MeasureStatus::Implemented
+        );
+
+        // An own measure: linked to scenarios the organisation may use, and removable.
+        let nat05 = scenario_id(&s, &sm, "NAT-05").await;
+        let own = s
+            .create_measure(
+                &sm,
+                npt,
+                &MeasureInput {
+                    code: "npt-m1".into(),
+                    title: "Dog patrols of the fence line".into(),
+                    description: "Night patrols with a dog team along the north fence".into(),
+                    scenario_ids: vec![nat05],
+                },
+            )
+            .await
+            .unwrap();
+        assert!(!own.baseline);
+        assert_eq!(own.code, "NPT-M1");
+        assert!(matches!(
+            s.create_measure(
+                &sm,
+                npt,
+                &MeasureInput {
+                    code: "npt-m2".into(),
+                    title: "Unlinked".into(),
+                    description: "A measure that mitigates nothing".into(),
+                    scenario_ids: vec![],
+                },
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        assert!(matches!(
+            s.create_measure(
+                &sm,
+                npt,
+                &MeasureInput {
+                    code: "npt-m3".into(),
+                    title: "Linked to nothing real".into(),
+                    description: "A measure linked to a scenario that does not exist".into(),
+                    scenario_ids: vec![999_999],
+                },
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        s.remove_measure(&sm, npt, own.id).await.unwrap();
+        assert!(matches!(
+            s.measure(&sm, own.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+
+        // An exemption: asked by the organisation, decided by the authority only.
+        let bl12 = measure_id(&s, &sm, "BL-12").await;
+        assert!(matches!(
+            s.request_exemption(&sm, npt, bl12, "no").await,
+            Err(ServiceError::Validation(_))
+        ));
+        let asked = s
+            .request_exemption(
+                &sm,
+                npt,
+                bl12,
+                "No landside public area: cargo-only airfield",
+            )
+            .await
+            .unwrap();
+        assert_eq!(asked.exemption, Exemption::Requested);
+        let director = actor(&s, "director").await;
+        assert!(s
+            .pending_exemptions(&director)
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.measure_id == bl12 && p.party_id == npt));
+        let exec = actor(&s, "npt.executive").await;
+        assert!(s
+            .decide_exemption(&exec, npt, bl12, true, "fine")
+            .await
+            .is_err());
+        assert!(s
+            .decide_exemption(&actor(&s, "policy").await, npt, bl12, true, "fine")
+            .await
+            .is_err());
+        assert!(matches!(
+            s.decide_exemption(&director, npt, bl12, true, "").await,
+            Err(ServiceError::Validation(_))
+        ));
+        let approved = s
+            .decide_exemption(
+                &director,
+                npt,
+                bl12,
+                true,
+                "Confirmed at the last inspection",
+            )
+            .await
+            .unwrap();
+        assert_eq!(approved.exemption, Exemption::Approved);
+        assert_eq!(approved.status, MeasureStatus::NotApplicable);
+        assert!(matches!(
+            s.decide_exemption(&director, npt, bl12, false, "again")
+                .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        // With the approval recorded, not applicable is the organisation's to keep.
+        s.set_implementation(&sm, npt, bl12, &implementation("not_applicable"))
+            .await
+            .unwrap();
+        let trail = s
+            .audit_entries(
+                &director,
+                &sems_storage::audit::AuditFilter {
+                    action_prefix: Some("security_measure.exemption_approve".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(trail.total, 1);
+    }
+}
+
+#[tokio::test]
+async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
+    use sems_services::risk::evidence::EvidenceInput;
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let nat05 = scenario_id(&s, &sm, "NAT-05").await;
+        let none = s.score_proposals(&sm, npt, nat05).await.unwrap();
+        assert_eq!(none.likelihood.unwrap().score.get(), 3, "national level 3");
+        assert!(none.vulnerability.is_none(), "no data, no proposal");
+
+        let test = |passed: bool, day: &str| EvidenceInput {
+            scenario_id: nat05,
+            kind: "test".into(),
+            passed: Some(passed),
+            occurred_on: day.into(),
+            summary: "Covert fence intrusion test".into(),
+            source_ref: "T-1".into(),
+        };
+        let today = sems_domain::util::format_date(sems_domain::util::today());
+        for _ in 0..9 {
+            s.record_evidence(&sm, npt, &test(true, &today), "manual")
+                .await
+                .unwrap();
+        }
+        s.record_evidence(&sm, npt, &test(false, &today), "manual")
+            .await
+            .unwrap();
+        // Bad evidence is refused.
+        assert!(matches!(
+            s.record_evidence(&sm, npt, &test(true, "2999-01-01"), "manual")
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let mut undecided = test(true, &today);
+        undecided.passed = None;
+        assert!(matches!(
+            s.record_evidence(&sm, npt, &undecided, "manual").await,
+            Err(ServiceError::Validation(_))
+        ));
+        assert!(s
+            .record_evidence(
+                &actor(&s, "npt.staff").await,
+                npt,
+                &test(true, &today),
+                "manual"
+            )
+            .await
+            .is_err());
+        let p = s.score_proposals(&sm, npt, nat05).await.unwrap();
+        assert_eq!((p.data.tests_passed, p.data.tests_failed), (9, 1));
+        assert_eq!(p.vulnerability.unwrap().score.get(), 2, "90% passed");
+
+        let mut input = hold_baggage(nat05);
+        input.likelihood = 3;
+        input.vulnerability = 2;
+        input.likelihood_override_reason = String::new();
+        let a = s.create_assessment(&sm, npt, &input).await.unwrap();
+        assert_eq!(a.likelihood_proposed, Some(3));
+        assert_eq!(a.vulnerability_proposed, Some(2));
+        assert!(a.likelihood_override_reason.is_empty());
+
+        // Departing from a proposal needs a reason, which stays visible.
+        let mut change = input.clone();
+        change.vulnerability = 4;
+        change.reason = "Fence damaged by the storm".into();
+        let refused = s.update_assessment(&sm, a.id, &change).await;
+        match refused {
+            Err(ServiceError::Validation(e)) => {
+                assert!(e.to_string().contains("propose 2"), "{e}")
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+        assert_eq!(s.assessment(&sm, a.id).await.unwrap().vulnerability, 2);
+        change.vulnerability_override_reason = "Storm damage not yet seen by any test".into();
+        let changed = s.update_assessment(&sm, a.id, &change).await.unwrap();
+        assert_eq!(changed.vulnerability, 4);
+        assert_eq!(
+            changed.vulnerability_override_reason,
+            "Storm damage not yet seen by any test"
+        );
+        assert!(!changed.review_required);
+
+        // A failed test marks the assessment "review required", saying why.
+        let recorded = s
+            .record_evidence(&sm, npt, &test(false, &today), "oversight")
+            .await
+            .unwrap();
+        assert_eq!(recorded.marked_for_review, vec![a.id]);
+        let marked = s.assessment(&sm, a.id).await.unwrap();
+        assert!(marked.review_required);
+        assert!(
+            marked.review_reason.contains("Failed test"),
+            "{}",
+            marked.review_reason
+        );
+
+        // Reassessing clears the mark; a change of national threat level sets it again.
+        change.reason = "Reviewed after the failed test".into();
+        assert!(
+            !s.update_assessment(&sm, a.id, &change)
+                .await
+                .unwrap()
+                .review_required
+        );
+        let intel = actor(&s, "intel").await;
+        s.set_threat_level(&intel, "unauthorised_access", 3, "unchanged")
+            .await
+            .unwrap();
+        assert!(
+            !s.assessment(&sm, a.id).await.unwrap().review_required,
+            "the same level changes nothing"
+        );
+        s.set_threat_level(&intel, "unauthorised_access", 4, "New intelligence")
+            .await
+            .unwrap();
+        let marked = s.assessment(&sm, a.id).await.unwrap();
+        assert!(marked.review_required);
+        assert!(
+            marked.review_reason.contains("from 3 to 4"),
+            "{}",
+            marked.review_reason
+        );
+        assert_eq!(
+            s.score_proposals(&sm, npt, nat05)
+                .await
+                .unwrap()
+                .likelihood
+                .unwrap()
+                .score
+                .get(),
+            4
+        );
+        let evidence = s.evidence(&sm, npt, nat05).await.unwrap();
+        assert_eq!(evidence.len(), 11);
+        assert!(s
+            .evidence(&actor(&s, "sky.security").await, npt, nat05)
+            .await
+            .is_err());
+    }
+}
+
+#[tokio::test]
+async fn mitigation_actions_are_flagged_when_overdue_and_project_the_residual_risk() {
+    use sems_services::risk::actions::ActionInput;
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let nat02 = scenario_id(&s, &sm, "NAT-02").await;
+        let mut input = hold_baggage(nat02);
+        input.vulnerability = 4;
+        let a = s.create_assessment(&sm, npt, &input).await.unwrap();
+        let yesterday =
+            sems_domain::util::format_date(sems_domain::util::today() - time::Duration::days(1));
+        let action = |due: &str, reduction: i64, status: Option<&str>| ActionInput {
+            title: "Second body scanner at the checkpoint".into(),
+            responsible_person_id: sm.person_id(),
+            due_on: due.into(),
+            status: status.map(str::to_string),
+            cost_one_off: 250_000,
+            cost_annual: 20_000,
+            effect_on: "vulnerability".into(),
+            expected_reduction: reduction,
+        };
+        let late = s
+            .create_action(&sm, a.id, &action(&yesterday, 2, None))
+            .await
+            .unwrap();
+        assert!(late.overdue);
+        assert!(matches!(
+            s.create_action(&sm, a.id, &action(&yesterday, 5, None))
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        assert!(matches!(
+            s.create_action(&sm, a.id, &action("soon", 1, None)).await,
+            Err(ServiceError::Validation(_))
+        ));
+        let sky = actor(&s, "sky.security").await;
+        assert!(matches!(
+            s.create_action(&sky, a.id, &action(&yesterday, 1, None))
+                .await,
+            Err(ServiceError::NotFound(_))
+        ));
+        let (list, projection) = s.actions(&sm, a.id).await.unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(projection.vulnerability, 2);
+        assert!(projection.residual.score < a.residual_score as u32);
+        let overdue = s.overdue_actions(&sm).await.unwrap();
+        assert!(overdue.iter().any(|o| o.action.id == late.action.id));
+
+        // Done: no longer overdue, and no longer counted in the projection (the assessment
+        // itself is re-scored when the work is in place).
+        let done = s
+            .update_action(&sm, late.action.id, &action(&yesterday, 2, Some("done")))
+            .await
+            .unwrap();
+        assert!(!done.overdue);
+        let (_, projection) = s.actions(&sm, a.id).await.unwrap();
+        assert_eq!(projection.vulnerability, 4);
+        assert!(s
+            .overdue_actions(&sm)
+            .await
+            .unwrap()
+            .iter()
+            .all(|o| o.action.id != late.action.id));
+    }
+}
+
+#[tokio::test]
+async fn the_national_picture_is_for_the_authority_and_counts_every_organisation() {
+    for s in services().await {
+        let director = actor(&s, "director").await;
+        let before = s.national_picture(&director).await.unwrap();
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let nat01 = scenario_id(&s, &sm, "NAT-01").await;
+        let a = s
+            .create_assessment(&sm, npt, &hold_baggage(nat01))
+            .await
+            .unwrap();
+        let after = s.national_picture(&director).await.unwrap();
+        assert_eq!(after.assessments, before.assessments + 1);
+        let row = after.rows.iter().find(|r| r.scenario_id == nat01).unwrap();
+        let level = RiskLevel::ALL
+            .iter()
+            .find(|l| l.as_str() == a.residual_level)
+            .unwrap();
+        assert!(row.by_level[level.index()] >= 1);
+        let inspector = actor(&s, "inspector").await;
+        assert!(s.national_picture(&inspector).await.is_ok());
+        for who in ["npt.security", "npt.executive", "policy", "admin"] {
+            assert!(
+                matches!(
+                    s.national_picture(&actor(&s, who).await).await,
+                    Err(ServiceError::NotFound(_))
+                ),
+                "{who}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn csv_import_reports_every_bad_row_and_imports_all_or_nothing() {
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let header = "code,category,title,target,means,perpetrator,description\n";
+        let bad = format!(
+            "{header}NPT-S1,explosives,Parcel bomb at the mail centre,Mail centre,IED in a parcel,external,A parcel bomb delivered to the airport mail centre\n\
+             NPT-S2,weather,Storm,Everything,Wind,external,Not a security scenario at all\n\
+             NPT-S1,explosives,Duplicate,Mail centre,IED,external,The same code a second time in the file\n\
+             NPT-S3,hijack,Hijack,Aircraft,Weapons,alien,Nobody knows this kind of perpetrator\n"
+        );
+        let report = s.import_scenarios(&sm, npt, &bad, false).await.unwrap();
+        assert!(!report.imported);
+        let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4, 5], "{:?}", report.errors);
+        assert!(report.errors[0].message.contains("category"));
+        assert!(report.errors[1].message.contains("more than once"));
+        let own = ScenarioFilter {
+            party_id: Some(npt),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.scenarios(&sm, &own, Default::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+
+        let good = format!(
+            "{header}NPT-S1,explosives,Parcel bomb at the mail centre,Mail centre,IED in a parcel,external,A parcel bomb delivered to the airport mail centre\n\
+             \"NPT-S2\",unauthorised_access,\"Tailgating at gate 4, staff door\",Staff door,Following a badge holder,insider,\"A staff member lets a \"\"friend\"\" through\"\n"
+        );
+        let dry = s.import_scenarios(&sm, npt, &good, true).await.unwrap();
+        assert!(dry.errors.is_empty() && !dry.imported);
+        assert_eq!(dry.codes, vec!["NPT-S1", "NPT-S2"]);
+        assert_eq!(
+            s.scenarios(&sm, &own, Default::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        let done = s.import_scenarios(&sm, npt, &good, false).await.unwrap();
+        assert!(done.imported);
+        let stored = s.scenarios(&sm, &own, Default::default()).await.unwrap();
+        assert_eq!(stored.total, 2);
+        assert!(stored
+            .items
+            .iter()
+            .any(|x| x.title == "Tailgating at gate 4, staff door"));
+        let again = s.import_scenarios(&sm, npt, &good, false).await.unwrap();
+        assert_eq!(again.errors.len(), 2, "codes exist now");
+
+        let missing = s
+            .import_scenarios(&sm, npt, "code,title\nX,Y\n", true)
+            .await
+            .unwrap();
+        assert_eq!(missing.errors[0].line, 1);
+        assert!(missing.errors[0].message.contains("category"));
+
+        let measures = "code,title,description,scenarios\n\
+             NPT-M1,Mail centre X-ray,All parcels to the mail centre are X-rayed,NPT-S1;NAT-09\n\
+             NPT-M2,Nonsense,Links a scenario nobody has,NAT-99\n";
+        let report = s.import_measures(&sm, npt, measures, false).await.unwrap();
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(report.errors[0].line, 3);
+        assert!(!report.imported);
+        let ok = "code,title,description,scenarios\n\
+             NPT-M1,Mail centre X-ray,All parcels to the mail centre are X-rayed,NPT-S1; nat-09\n";
+        let report = s.import_measures(&sm, npt, ok, false).await.unwrap();
+        assert!(report.imported, "{:?}", report.errors);
+        let m = measure_id(&s, &sm, "NPT-M1").await;
+        assert_eq!(s.measure(&sm, m).await.unwrap().scenario_ids.len(), 2);
+
+        let staff = actor(&s, "npt.staff").await;
+        assert!(s.import_scenarios(&staff, npt, &good, true).await.is_err());
+        let sky = actor(&s, "sky.security").await;
+        assert!(s.import_measures(&sky, npt, ok, true).await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn the_demo_tells_a_risk_story_for_the_regulated_agent() {
+    for s in services().await {
+        let sm = actor(&s, "swc.security").await;
+        let swc = sm.party_id().unwrap();
+        let register = s
+            .assessments(
+                &sm,
+                &sems_storage::risk::AssessmentFilter::default(),
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(register.total, 3);
+        assert!(register.items.iter().any(|a| a.review_required));
+        assert!(register
+            .items
+            .iter()
+            .any(|a| !a.likelihood_override_reason.is_empty()));
+        assert!(!s.overdue_actions(&sm).await.unwrap().is_empty());
+        let measures = s.measure_register(&sm, swc).await.unwrap();
+        assert!(
+            measures
+                .iter()
+                .filter(|l| l.implementation.is_some())
+                .count()
+                >= 4
+        );
     }
 }

@@ -36,6 +36,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_risk_acceptance.sql"),
         postgres: include_str!("../migrations/postgres/0004_risk_acceptance.sql"),
     },
+    Migration {
+        version: 5,
+        name: "risk measures, evidence and actions",
+        sqlite: include_str!("../migrations/sqlite/0005_risk_measures.sql"),
+        postgres: include_str!("../migrations/postgres/0005_risk_measures.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

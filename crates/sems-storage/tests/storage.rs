@@ -614,6 +614,10 @@ async fn access_matrix_filter_agrees_with_decide() {
                     consequence_rationale: "r".into(),
                     vulnerability: 3,
                     vulnerability_rationale: "r".into(),
+                    likelihood_proposed: Some(3),
+                    likelihood_override_reason: String::new(),
+                    vulnerability_proposed: None,
+                    vulnerability_override_reason: String::new(),
                     evidence: vec![],
                     inherent_score: 45,
                     inherent_level: "medium",
@@ -644,6 +648,47 @@ async fn access_matrix_filter_agrees_with_decide() {
             "risk_assessments ra",
             &sems_storage::risk::ASSESSMENT_ACCESS,
             &assessment_metas,
+        )
+        .await;
+
+        // Security measures: the authority's baseline (published) and each organisation's
+        // own, at every marking.
+        let mut tx = store.write().await.unwrap();
+        let mut measure_metas = Vec::new();
+        for (owner, baseline) in [
+            (world.authority, true),
+            (world.org_a, false),
+            (world.org_b, false),
+        ] {
+            for classification in 0..4 {
+                let code = format!("M-{owner}-{classification}");
+                let id = sems_storage::risk::measures::insert_measure(
+                    tx.conn(),
+                    &sems_storage::risk::measures::NewMeasure {
+                        party_id: owner,
+                        code: &code,
+                        title: "A measure",
+                        description: "A measure for the access matrix",
+                        baseline,
+                        published: baseline,
+                        classification,
+                    },
+                )
+                .await
+                .unwrap();
+                let mut m = RecordMeta::plain(RecordKind::SecurityMeasure, owner, baseline);
+                m.published = baseline;
+                m.classification = classification;
+                measure_metas.push((id, m));
+            }
+        }
+        tx.commit().await.unwrap();
+        checked += check_matrix(
+            &store,
+            &world,
+            "security_measures sm",
+            &sems_storage::risk::measures::MEASURE_ACCESS,
+            &measure_metas,
         )
         .await;
         eprintln!(

@@ -21,6 +21,17 @@
       }
     });
   });
+  // A CSV file chosen for import is read into the text area it fills (no upload format needed).
+  document.querySelectorAll("input[type=file][data-fills]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var target = document.getElementById(input.getAttribute("data-fills"));
+      var file = input.files && input.files[0];
+      if (!target || !file) { return; }
+      var reader = new FileReader();
+      reader.onload = function () { target.value = String(reader.result); };
+      reader.readAsText(file);
+    });
+  });
   // Filters submit themselves when a select changes.
   document.querySelectorAll("form.filters select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod pages;
 pub mod qr;
 pub mod session;
+pub mod xlsx;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;

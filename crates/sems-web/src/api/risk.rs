@@ -1,4 +1,6 @@
-//! `/api/v1/risk/…`: the risk method, national threat levels and threat scenarios.
+//! `/api/v1/risk/…` and the risk routes under `/api/v1/parties/{id}/…`: the risk method,
+//! national threat levels, scenarios, assessments, measures, objective data, actions, the
+//! national picture and imports.
 
 use super::ApiJson;
 use crate::error::ApiError;
@@ -11,10 +13,19 @@ use axum::{Json, Router};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::risk::RiskMethod;
 use sems_domain::scenario::ScenarioCategory;
+use sems_services::risk::actions::{ActionInput, ActionView, Projection};
+use sems_services::risk::evidence::{EvidenceInput, EvidenceRecorded, ScoreProposals};
+use sems_services::risk::import::ImportReport;
+use sems_services::risk::measures::{
+    ImplementationInput, MeasureInput, MeasureLine, PendingExemption,
+};
+use sems_services::risk::national::NationalPicture;
 use sems_services::risk::{AcceptanceInput, AssessmentInput, ScenarioInput};
+use sems_storage::risk::evidence::Evidence;
+use sems_storage::risk::measures::{Implementation, MeasureFilter, SecurityMeasure};
 use sems_storage::risk::{
-    Acceptance, Assessment, AssessmentChange, AssessmentFilter, MethodVersion, ScenarioFilter,
-    ThreatLevel, ThreatScenario,
+    Acceptance, Assessment, AssessmentChange, AssessmentFilter, MethodVersion, RegisterSort,
+    ScenarioFilter, ThreatLevel, ThreatScenario,
 };
 use serde::Deserialize;
 
@@ -41,6 +52,40 @@ pub fn router() -> Router<AppState> {
             "/risk/assessments/{id}/acceptances",
             get(acceptances).post(accept),
         )
+        .route("/risk/measures", get(measures))
+        .route("/risk/measures/{id}", get(measure))
+        .route("/parties/{id}/measures", post(create_measure))
+        .route("/parties/{id}/measures/import", post(import_measures))
+        .route("/parties/{id}/scenarios/import", post(import_scenarios))
+        .route("/parties/{id}/measure-register", get(measure_register))
+        .route(
+            "/parties/{id}/measures/{measure_id}",
+            put(set_implementation).delete(remove_measure),
+        )
+        .route(
+            "/parties/{id}/measures/{measure_id}/exemption",
+            post(request_exemption),
+        )
+        .route(
+            "/parties/{id}/measures/{measure_id}/exemption/decision",
+            post(decide_exemption),
+        )
+        .route("/risk/exemptions", get(pending_exemptions))
+        .route(
+            "/parties/{id}/scenarios/{scenario_id}/proposals",
+            get(proposals),
+        )
+        .route(
+            "/parties/{id}/scenarios/{scenario_id}/evidence",
+            get(evidence),
+        )
+        .route("/parties/{id}/evidence", post(record_evidence))
+        .route(
+            "/risk/assessments/{id}/actions",
+            get(actions).post(create_action),
+        )
+        .route("/risk/actions/{id}", put(update_action))
+        .route("/risk/national", get(national))
 }
 
 #[derive(Deserialize)]
@@ -193,6 +238,8 @@ struct RegisterQuery {
     residual_level: Option<String>,
     review_required: Option<bool>,
     review_due_by: Option<String>,
+    /// residual (default), inherent, review, organisation, scenario or updated.
+    sort: Option<String>,
 }
 
 async fn assessments(
@@ -221,12 +268,22 @@ async fn assessments(
         sems_domain::util::parse_date("review_due_by", day)
             .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))?;
     }
+    let sort = match q.sort.as_deref() {
+        None | Some("") => RegisterSort::default(),
+        Some(s) => RegisterSort::parse(s).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "sort: must be residual, inherent, review, organisation, scenario or updated",
+            )
+        })?,
+    };
     let filter = AssessmentFilter {
         party_id: q.party_id,
         scenario_id: q.scenario_id,
         residual_level: q.residual_level,
         review_required: q.review_required,
         review_due_by: q.review_due_by,
+        sort,
     };
     Ok(Json(
         state
@@ -330,5 +387,314 @@ async fn accept(
     Ok((
         StatusCode::CREATED,
         Json(state.services.accept_risk(&auth.actor(), id, &body).await?),
+    ))
+}
+
+fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        format!("bad query string: {}", e.body_text()),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasureQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    party_id: Option<i64>,
+    scenario_id: Option<i64>,
+    baseline: Option<bool>,
+    q: Option<String>,
+}
+
+async fn measures(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<MeasureQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<SecurityMeasure>>> {
+    let Query(q) = q.map_err(bad_query)?;
+    let filter = MeasureFilter {
+        party_id: q.party_id,
+        scenario_id: q.scenario_id,
+        baseline: q.baseline,
+        search: q.q,
+    };
+    Ok(Json(
+        state
+            .services
+            .measures(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+async fn measure(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<SecurityMeasure>> {
+    Ok(Json(state.services.measure(&auth.actor(), id).await?))
+}
+
+async fn create_measure(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    ApiJson(body): ApiJson<MeasureInput>,
+) -> ApiResult<(StatusCode, Json<SecurityMeasure>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .create_measure(&auth.actor(), party_id, &body)
+                .await?,
+        ),
+    ))
+}
+
+async fn measure_register(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+) -> ApiResult<Json<Vec<MeasureLine>>> {
+    Ok(Json(
+        state
+            .services
+            .measure_register(&auth.actor(), party_id)
+            .await?,
+    ))
+}
+
+async fn set_implementation(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((party_id, measure_id)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<ImplementationInput>,
+) -> ApiResult<Json<Implementation>> {
+    Ok(Json(
+        state
+            .services
+            .set_implementation(&auth.actor(), party_id, measure_id, &body)
+            .await?,
+    ))
+}
+
+async fn remove_measure(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((party_id, measure_id)): Path<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .remove_measure(&auth.actor(), party_id, measure_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExemptionRequest {
+    reason: String,
+}
+
+async fn request_exemption(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((party_id, measure_id)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<ExemptionRequest>,
+) -> ApiResult<Json<Implementation>> {
+    Ok(Json(
+        state
+            .services
+            .request_exemption(&auth.actor(), party_id, measure_id, &body.reason)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExemptionDecision {
+    approve: bool,
+    note: String,
+}
+
+async fn decide_exemption(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((party_id, measure_id)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<ExemptionDecision>,
+) -> ApiResult<Json<Implementation>> {
+    Ok(Json(
+        state
+            .services
+            .decide_exemption(
+                &auth.actor(),
+                party_id,
+                measure_id,
+                body.approve,
+                &body.note,
+            )
+            .await?,
+    ))
+}
+
+async fn pending_exemptions(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<Vec<PendingExemption>>> {
+    Ok(Json(
+        state.services.pending_exemptions(&auth.actor()).await?,
+    ))
+}
+
+async fn proposals(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((party_id, scenario_id)): Path<(i64, i64)>,
+) -> ApiResult<Json<ScoreProposals>> {
+    Ok(Json(
+        state
+            .services
+            .score_proposals(&auth.actor(), party_id, scenario_id)
+            .await?,
+    ))
+}
+
+async fn evidence(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((party_id, scenario_id)): Path<(i64, i64)>,
+) -> ApiResult<Json<Vec<Evidence>>> {
+    Ok(Json(
+        state
+            .services
+            .evidence(&auth.actor(), party_id, scenario_id)
+            .await?,
+    ))
+}
+
+async fn record_evidence(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    ApiJson(body): ApiJson<EvidenceInput>,
+) -> ApiResult<(StatusCode, Json<EvidenceRecorded>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .record_evidence(&auth.actor(), party_id, &body, "api")
+                .await?,
+        ),
+    ))
+}
+
+#[derive(serde::Serialize)]
+struct ActionList {
+    actions: Vec<ActionView>,
+    projection: Projection,
+}
+
+async fn actions(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ActionList>> {
+    let (actions, projection) = state.services.actions(&auth.actor(), id).await?;
+    Ok(Json(ActionList {
+        actions,
+        projection,
+    }))
+}
+
+async fn create_action(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ActionInput>,
+) -> ApiResult<(StatusCode, Json<ActionView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .create_action(&auth.actor(), id, &body)
+                .await?,
+        ),
+    ))
+}
+
+async fn update_action(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ActionInput>,
+) -> ApiResult<Json<ActionView>> {
+    Ok(Json(
+        state
+            .services
+            .update_action(&auth.actor(), id, &body)
+            .await?,
+    ))
+}
+
+async fn national(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<NationalPicture>> {
+    Ok(Json(state.services.national_picture(&auth.actor()).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// The answer to an import: 200 for a clean dry run, 201 when stored, 422 (with the report
+/// of every bad row) when anything is wrong, in which case nothing was stored.
+fn import_reply(report: ImportReport) -> (StatusCode, Json<ImportReport>) {
+    let status = if !report.errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if report.imported {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    (status, Json(report))
+}
+
+async fn import_scenarios(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    body: String,
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+    let Query(q) = q.map_err(bad_query)?;
+    Ok(import_reply(
+        state
+            .services
+            .import_scenarios(&auth.actor(), party_id, &body, q.dry_run)
+            .await?,
+    ))
+}
+
+async fn import_measures(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    body: String,
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+    let Query(q) = q.map_err(bad_query)?;
+    Ok(import_reply(
+        state
+            .services
+            .import_measures(&auth.actor(), party_id, &body, q.dry_run)
+            .await?,
     ))
 }

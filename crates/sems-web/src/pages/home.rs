@@ -60,6 +60,10 @@ struct HomePage {
     overseen: Vec<(i64, String)>,
     audit: Option<Vec<AuditLine>>,
     reviews_due: Option<Vec<ReviewLine>>,
+    /// Overdue mitigation actions of one's organisation (for those who read its risk).
+    overdue_actions: Vec<OverdueLine>,
+    /// Exemption requests from baseline measures awaiting one's decision (the authority).
+    exemptions: Vec<ExemptionLine>,
 }
 
 pub struct ReviewLine {
@@ -226,6 +230,27 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
     } else {
         None
     };
+    let overdue_actions = svc
+        .overdue_actions(&actor)
+        .await?
+        .into_iter()
+        .map(|v| OverdueLine {
+            assessment_id: v.action.assessment_id,
+            title: v.action.title,
+            due: v.action.due_on,
+            owner: v.action.responsible_name.unwrap_or_default(),
+        })
+        .collect();
+    let exemptions = svc
+        .pending_exemptions(&actor)
+        .await?
+        .into_iter()
+        .map(|p| ExemptionLine {
+            party_id: p.party_id,
+            measure_id: p.measure_id,
+            text: format!("{}: {}", p.party_name, p.measure_name),
+        })
+        .collect();
     let unread = notes.iter().filter(|n| n.unread).count() as i64;
     let mut layout = Layout::new("Home", user, "/");
     layout.unread = unread;
@@ -252,7 +277,22 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
         overseen,
         audit,
         reviews_due,
+        overdue_actions,
+        exemptions,
     })
+}
+
+pub struct OverdueLine {
+    pub assessment_id: i64,
+    pub title: String,
+    pub due: String,
+    pub owner: String,
+}
+
+pub struct ExemptionLine {
+    pub party_id: i64,
+    pub measure_id: i64,
+    pub text: String,
 }
 
 async fn mark_read(State(state): State<AppState>, user: Signed) -> Response {

@@ -202,6 +202,11 @@ pub fn notice(key: Option<&str>) -> Option<String> {
         "member-added" => "The person was added to the group.",
         "member-removed" => "The person was removed from the group.",
         "read" => "Notifications marked as read.",
+        "recorded" => "Recorded. A failed test or an occurrence marks the assessments of the scenario for review.",
+        "removed" => "Removed.",
+        "requested" => "The exemption request was sent to the authority.",
+        "decided" => "The decision was recorded.",
+        "imported" => "Imported.",
         _ => return None,
     };
     Some(text.to_string())

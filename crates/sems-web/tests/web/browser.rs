@@ -68,6 +68,16 @@ fn a_security_manager_assesses_a_scenario_and_sees_it_on_the_heat_map() {
     browser.wait_for_text("main h1", "Welcome");
     let nat01 = app.sql_count("SELECT id FROM threat_scenarios WHERE code = 'NAT-01'");
     browser.goto(&format!("{}/risk/scenarios/{nat01}", app.base));
+    // The likelihood proposed from the national threat level is preselected; departing from
+    // it needs a reason.
+    assert_eq!(
+        browser.script("return document.getElementById('likelihood').value;"),
+        "3"
+    );
+    browser.fill(
+        "#likelihood_override_reason",
+        "Recent attempts in the region justify more than the national level",
+    );
     for (field, value) in [
         ("likelihood", "4"),
         ("consequence_human", "5"),

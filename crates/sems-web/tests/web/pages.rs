@@ -221,6 +221,7 @@ fn people_list_is_paginated_and_filtered_in_the_database() {
                     organisations: 3,
                     people_per_org: 60,
                     years: 2,
+                    scenarios: 0,
                     seed: 7,
                 }),
         )

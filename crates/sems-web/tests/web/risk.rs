@@ -279,6 +279,7 @@ fn assessment_body(scenario_id: i64) -> serde_json::Value {
     json!({
         "scenario_id": scenario_id,
         "likelihood": 4, "likelihood_rationale": "Recent attempts in the region",
+        "likelihood_override_reason": "Recent attempts justify more than the national level",
         "consequence_human": 5, "consequence_economic": 4, "consequence_political": 5,
         "consequence_rationale": "Loss of an aircraft",
         "vulnerability": 2, "vulnerability_rationale": "Screening tests pass",
@@ -362,8 +363,15 @@ fn assessments_through_the_api() {
         );
         assert_eq!(sky.api("GET", "/risk/assessments", None).json()["total"], 0);
         let mut inspector = app.signed_in("inspector");
+        // The inspector sees this one besides the demo's regulated agent's three.
         assert_eq!(
             inspector.api("GET", "/risk/assessments", None).json()["total"],
+            app.sql_count("SELECT COUNT(*) FROM risk_assessments")
+        );
+        assert_eq!(
+            inspector
+                .api("GET", &format!("/risk/assessments?party_id={npt}"), None)
+                .json()["total"],
             1
         );
     }
@@ -542,7 +550,7 @@ fn overdue_reviews_appear_on_the_home_page_of_those_who_own_them() {
         .unwrap()
         .starts_with("organisation,site,scenario_code"));
     assert!(lines.next().unwrap().starts_with(
-        "Northport International Airport,,NAT-01,IED in hold baggage,1,4,5,4,5,2,100,very_high,40,medium,2020-01-01,false"
+        "Northport International Airport,,NAT-01,IED in hold baggage,1,4,3,5,4,5,2,,100,very_high,40,medium,2020-01-01,false"
     ));
     // Staff do not own risk assessments: no review list.
     let mut staff = app.client();
@@ -556,4 +564,320 @@ fn overdue_reviews_appear_on_the_home_page_of_those_who_own_them() {
         false,
     );
     assert!(!staff.get("/").body.contains("Risk reviews due"));
+}
+
+fn party_id(app: &super::support::App, code: &str) -> i64 {
+    app.sql_count(&format!("SELECT id FROM parties WHERE code = '{code}'"))
+}
+
+#[test]
+fn measures_evidence_actions_national_picture_and_imports_through_the_api() {
+    for app in apps() {
+        let npt = party_id(&app, "NPT");
+        let mut sm = app.signed_in("npt.security");
+        let register = sm.api("GET", &format!("/parties/{npt}/measure-register"), None);
+        assert_eq!(register.status, 200, "{}", register.body);
+        let lines = register.json();
+        assert_eq!(lines.as_array().unwrap().len(), 12);
+        let bl01 = app.sql_count("SELECT id FROM security_measures WHERE code = 'BL-01'");
+        let path = format!("/parties/{npt}/measures/{bl01}");
+        let body =
+            |status: &str| json!({ "status": status, "cost_one_off": 1000, "cost_annual": 200 });
+        assert_eq!(sm.api("PUT", &path, Some(body("implemented"))).status, 200);
+        let refused = sm.api("PUT", &path, Some(body("not_applicable")));
+        assert_eq!(refused.status, 409, "{}", refused.body);
+        assert!(refused.body.contains("exemption"));
+        assert_eq!(sm.api("DELETE", &path, None).status, 409);
+        let asked = sm.api(
+            "POST",
+            &format!("{path}/exemption"),
+            Some(json!({ "reason": "Hold baggage is screened by the carrier's own contractor" })),
+        );
+        assert_eq!(asked.status, 200, "{}", asked.body);
+        assert_eq!(
+            sm.api(
+                "POST",
+                &format!("{path}/exemption/decision"),
+                Some(json!({ "approve": true, "note": "self-approval" }))
+            )
+            .status,
+            403
+        );
+        let mut director = app.signed_in("director");
+        assert_eq!(
+            director.api("GET", "/risk/exemptions", None).json()[0]["measure_id"],
+            bl01
+        );
+        let decided = director.api(
+            "POST",
+            &format!("{path}/exemption/decision"),
+            Some(json!({ "approve": false, "note": "The operator stays responsible" })),
+        );
+        assert_eq!(decided.status, 200, "{}", decided.body);
+        assert_eq!(decided.json()["exemption"], "refused");
+
+        // Objective data, proposals, actions.
+        let nat01 = app.sql_count("SELECT id FROM threat_scenarios WHERE code = 'NAT-01'");
+        let today = sems_domain::util::format_date(sems_domain::util::today());
+        let test = json!({ "scenario_id": nat01, "kind": "test", "passed": true,
+            "occurred_on": today, "summary": "Test piece detected in a hold bag" });
+        assert_eq!(
+            sm.api("POST", &format!("/parties/{npt}/evidence"), Some(test))
+                .status,
+            201
+        );
+        let proposals = sm
+            .api(
+                "GET",
+                &format!("/parties/{npt}/scenarios/{nat01}/proposals"),
+                None,
+            )
+            .json();
+        assert_eq!(proposals["vulnerability"]["score"], 1);
+        assert_eq!(proposals["likelihood"]["score"], 3);
+        let made = sm.api(
+            "POST",
+            &format!("/parties/{npt}/assessments"),
+            Some(assessment_body(nat01)),
+        );
+        assert_eq!(
+            made.status, 422,
+            "vulnerability 2 departs from the proposed 1"
+        );
+        assert_eq!(
+            made.json()["errors"][0]["field"],
+            "vulnerability_override_reason"
+        );
+        let mut body = assessment_body(nat01);
+        body["vulnerability_override_reason"] = json!("One test is not enough to trust");
+        let made = sm.api("POST", &format!("/parties/{npt}/assessments"), Some(body));
+        assert_eq!(made.status, 201, "{}", made.body);
+        let id = made.json()["id"].as_i64().unwrap();
+        let action = json!({ "title": "Upgrade to standard 3 screening", "due_on": "2027-03-01",
+            "effect_on": "vulnerability", "expected_reduction": 1, "cost_one_off": 900000 });
+        let added = sm.api(
+            "POST",
+            &format!("/risk/assessments/{id}/actions"),
+            Some(action.clone()),
+        );
+        assert_eq!(added.status, 201, "{}", added.body);
+        let action_id = added.json()["id"].as_i64().unwrap();
+        let listed = sm
+            .api("GET", &format!("/risk/assessments/{id}/actions"), None)
+            .json();
+        assert_eq!(listed["projection"]["vulnerability"], 1);
+        let mut done = action.clone();
+        done["status"] = json!("done");
+        assert_eq!(
+            sm.api("PUT", &format!("/risk/actions/{action_id}"), Some(done))
+                .status,
+            200
+        );
+        let mut sky = app.signed_in("sky.security");
+        assert_eq!(
+            sky.api("GET", &format!("/risk/assessments/{id}/actions"), None)
+                .status,
+            404
+        );
+        assert_eq!(
+            sky.api("PUT", &format!("/risk/actions/{action_id}"), Some(action))
+                .status,
+            404
+        );
+
+        // The national picture and the register's order.
+        let national = director.api("GET", "/risk/national", None);
+        assert_eq!(national.status, 200);
+        assert_eq!(
+            national.json()["assessments"],
+            app.sql_count("SELECT COUNT(*) FROM risk_assessments")
+        );
+        assert_eq!(sm.api("GET", "/risk/national", None).status, 404);
+        assert_eq!(
+            director
+                .api("GET", "/risk/assessments?sort=sideways", None)
+                .status,
+            422
+        );
+        let by_scenario = director
+            .api("GET", "/risk/assessments?sort=scenario&per_page=200", None)
+            .json();
+        let codes: Vec<String> = by_scenario["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["scenario_code"].as_str().unwrap().to_string())
+            .collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+
+        // Imports: a dry run, every bad row, all or nothing.
+        let csv = "code,category,title,target,means,perpetrator,description\n\
+                   NPT-X1,cyber,Ransomware on baggage sorting,Baggage system,Ransomware,external,Ransomware stops the baggage sorting system\n\
+                   NPT-X2,cyber,,Baggage system,Ransomware,external,A row without a title\n";
+        let bad = sm.api_raw(
+            "POST",
+            &format!("/parties/{npt}/scenarios/import?dry_run=true"),
+            "text/csv",
+            csv.as_bytes(),
+        );
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        assert_eq!(bad.json()["errors"][0]["line"], 3);
+        let good: String = csv.lines().take(2).collect::<Vec<_>>().join("\n");
+        let dry = sm.api_raw(
+            "POST",
+            &format!("/parties/{npt}/scenarios/import?dry_run=true"),
+            "text/csv",
+            good.as_bytes(),
+        );
+        assert_eq!(dry.status, 200, "{}", dry.body);
+        assert_eq!(
+            app.sql_count("SELECT COUNT(*) FROM threat_scenarios WHERE code = 'NPT-X1'"),
+            0
+        );
+        let done = sm.api_raw(
+            "POST",
+            &format!("/parties/{npt}/scenarios/import"),
+            "text/csv",
+            good.as_bytes(),
+        );
+        assert_eq!(done.status, 201, "{}", done.body);
+        assert_eq!(
+            app.sql_count("SELECT COUNT(*) FROM threat_scenarios WHERE code = 'NPT-X1'"),
+            1
+        );
+    }
+}
+
+#[test]
+fn the_scenario_page_tells_the_chain_and_the_risk_pages_serve_each_role() {
+    let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
+    let swc = party_id(&app, "SWC");
+    let nat14 = app.sql_count("SELECT id FROM threat_scenarios WHERE code = 'NAT-14'");
+    let mut sm = app.signed_in("swc.security");
+    let chain = sm.get(&format!("/risk/scenarios/{nat14}"));
+    assert_eq!(chain.status, 200);
+    for part in [
+        "1. Threat",
+        "2. Measures",
+        "BL-08",
+        "3. Tests and occurrences",
+        "Tamper-evident seal check missed",
+        "Review required",
+        "Projected residual risk",
+        "Record a test result or an occurrence",
+    ] {
+        assert!(chain.body.contains(part), "{part} missing");
+    }
+    // The authority picks the organisation; another organisation sees only the threat.
+    let mut director = app.signed_in("director");
+    let overview = director.get(&format!("/risk/scenarios/{nat14}"));
+    assert!(overview.body.contains("Show the chain"));
+    let theirs = director.get(&format!("/risk/scenarios/{nat14}?party={swc}"));
+    assert!(theirs.body.contains("Tamper-evident seal check missed"));
+    let mut npt = app.signed_in("npt.security");
+    let own = npt.get(&format!("/risk/scenarios/{nat14}?party={swc}"));
+    assert_eq!(own.status, 200);
+    assert!(
+        !own.body.contains("Tamper-evident"),
+        "the party parameter is the authority's"
+    );
+
+    // Recording a failed test from the chain page marks the assessment for review.
+    let nat09 = app.sql_count("SELECT id FROM threat_scenarios WHERE code = 'NAT-09'");
+    let before = app.sql_count(&format!(
+        "SELECT review_required FROM risk_assessments WHERE owner_party_id = {swc} AND scenario_id = {nat09}"
+    ));
+    assert_eq!(before, 0);
+    let swc_text = swc.to_string();
+    let today = sems_domain::util::format_date(sems_domain::util::today());
+    let recorded = sm.form(
+        &format!("/risk/scenarios/{nat09}/evidence"),
+        &[
+            ("party_id", swc_text.as_str()),
+            ("kind", "test"),
+            ("outcome", "failed"),
+            ("occurred_on", today.as_str()),
+            ("summary", "Test piece missed in a consignment"),
+        ],
+        true,
+    );
+    assert_eq!(recorded.status, 303, "{}", recorded.body);
+    assert_eq!(
+        app.sql_count(&format!(
+            "SELECT review_required FROM risk_assessments WHERE owner_party_id = {swc} AND scenario_id = {nat09}"
+        )),
+        1
+    );
+
+    // Measures: the register, a baseline measure that cannot be dropped from the page.
+    let measures = sm.get("/risk/measures");
+    assert!(measures.body.contains("BL-07"));
+    assert!(measures.body.contains("Baseline"));
+    let bl07 = app.sql_count("SELECT id FROM security_measures WHERE code = 'BL-07'");
+    let page = sm.get(&format!("/risk/measures/{bl07}"));
+    assert!(page.body.contains("Ask the authority for an exemption"));
+    assert!(!page.body.contains("Remove this measure"));
+    let refused = sm.form(
+        &format!("/risk/measures/{bl07}/implementation"),
+        &[
+            ("party_id", swc_text.as_str()),
+            ("status", "not_applicable"),
+            ("cost_one_off", "0"),
+            ("cost_annual", "0"),
+        ],
+        true,
+    );
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("exemption the authority approves"));
+
+    // The home page flags the overdue action.
+    let home = sm.get("/");
+    assert!(home.body.contains("Overdue mitigation actions"));
+
+    // The national picture: the authority only.
+    let national = director.get("/risk/national");
+    assert_eq!(national.status, 200);
+    assert!(national.body.contains("NAT-09"));
+    assert_eq!(sm.get("/risk/national").status, 404);
+
+    // Register: sorted, filtered, exported as XLSX.
+    let register = sm.get("/risk/register?sort=review&review=required");
+    assert!(register.body.contains("NAT-14"));
+    assert!(
+        !register.body.contains("NAT-03 "),
+        "only those marked for review"
+    );
+    let xlsx = sm.get("/risk/register.xlsx?sort=scenario");
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(
+        xlsx.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(xlsx.body.starts_with("PK"));
+    assert!(xlsx.body.contains("xl/worksheets/sheet1.xml"));
+    assert!(xlsx.body.contains("NAT-09"));
+
+    // Import: a dry run shows what would be imported and imports nothing.
+    let form = sm.get("/risk/import");
+    assert!(form.body.contains("Dry run"));
+    let csv = "code,title,description,scenarios\nSWC-M1,Sniffer dogs,Dogs search export consignments,NAT-09\n";
+    let dry = sm.form(
+        "/risk/import",
+        &[("kind", "measures"), ("csv", csv), ("dry_run", "on")],
+        true,
+    );
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    assert!(dry.body.contains("Dry run: all 1 rows are good"));
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM security_measures WHERE code = 'SWC-M1'"),
+        0
+    );
+    let done = sm.form("/risk/import", &[("kind", "measures"), ("csv", csv)], true);
+    assert!(done.body.contains("Imported 1 of 1 rows"), "{}", done.body);
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM security_measures WHERE code = 'SWC-M1'"),
+        1
+    );
 }

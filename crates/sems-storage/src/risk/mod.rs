@@ -1,8 +1,13 @@
-//! Threat and risk management: risk method versions, national threat levels, threat scenarios.
+//! Threat and risk management: risk method versions, national threat levels, threat scenarios,
+//! assessments and acceptances; measures, objective data and actions in the submodules.
+
+pub mod actions;
+pub mod evidence;
+pub mod measures;
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::parties::decode_error;
-use crate::sql::{fetch_page, like_pattern};
+use crate::sql::{fetch_page, like_pattern, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
@@ -332,12 +337,20 @@ pub struct Assessment {
     pub consequence_rationale: String,
     pub vulnerability: i64,
     pub vulnerability_rationale: String,
+    /// The score proposed from objective data when the assessment was made, if any.
+    pub likelihood_proposed: Option<i64>,
+    /// Why the assessor departed from the proposal (empty when they followed it).
+    pub likelihood_override_reason: String,
+    pub vulnerability_proposed: Option<i64>,
+    pub vulnerability_override_reason: String,
     pub evidence: Vec<String>,
     pub inherent_score: i64,
     pub inherent_level: String,
     pub residual_score: i64,
     pub residual_level: String,
     pub review_required: bool,
+    /// What marked the assessment "review required".
+    pub review_reason: String,
     pub next_review_on: String,
     pub classification: i64,
     pub need_to_know: bool,
@@ -356,6 +369,10 @@ pub struct AssessmentValues {
     pub consequence_rationale: String,
     pub vulnerability: i64,
     pub vulnerability_rationale: String,
+    pub likelihood_proposed: Option<i64>,
+    pub likelihood_override_reason: String,
+    pub vulnerability_proposed: Option<i64>,
+    pub vulnerability_override_reason: String,
     pub evidence: Vec<String>,
     pub inherent_score: i64,
     pub inherent_level: &'static str,
@@ -370,7 +387,8 @@ const ASSESSMENT_COLUMNS: &str = "ra.id, ra.owner_party_id, pa.name AS party_nam
      ra.likelihood_rationale, ra.consequence_human, ra.consequence_economic, ra.consequence_political, \
      ra.consequence_rationale, ra.vulnerability, ra.vulnerability_rationale, ra.evidence, ra.inherent_score, \
      ra.inherent_level, ra.residual_score, ra.residual_level, ra.review_required, ra.next_review_on, \
-     ra.classification, ra.need_to_know, ra.updated_at_ms";
+     ra.classification, ra.need_to_know, ra.updated_at_ms, ra.likelihood_proposed, ra.likelihood_override_reason, \
+     ra.vulnerability_proposed, ra.vulnerability_override_reason, ra.review_reason";
 const ASSESSMENT_FROM: &str = "risk_assessments ra JOIN parties pa ON pa.id = ra.owner_party_id \
      JOIN threat_scenarios ts ON ts.id = ra.scenario_id LEFT JOIN sites si ON si.id = ra.site_id";
 
@@ -394,6 +412,10 @@ fn assessment_from_row(row: &AnyRow) -> Result<Assessment> {
         consequence_rationale: row.try_get("consequence_rationale")?,
         vulnerability: row.try_get("vulnerability")?,
         vulnerability_rationale: row.try_get("vulnerability_rationale")?,
+        likelihood_proposed: row.try_get("likelihood_proposed")?,
+        likelihood_override_reason: row.try_get("likelihood_override_reason")?,
+        vulnerability_proposed: row.try_get("vulnerability_proposed")?,
+        vulnerability_override_reason: row.try_get("vulnerability_override_reason")?,
         evidence: evidence
             .lines()
             .filter(|l| !l.is_empty())
@@ -404,6 +426,7 @@ fn assessment_from_row(row: &AnyRow) -> Result<Assessment> {
         residual_score: row.try_get("residual_score")?,
         residual_level: row.try_get("residual_level")?,
         review_required: row.try_get::<i64, _>("review_required")? != 0,
+        review_reason: row.try_get("review_reason")?,
         next_review_on: row.try_get("next_review_on")?,
         classification: row.try_get("classification")?,
         need_to_know: row.try_get::<i64, _>("need_to_know")? != 0,
@@ -425,9 +448,10 @@ pub async fn insert_assessment(
              likelihood_rationale, consequence_human, consequence_economic, consequence_political,
              consequence_rationale, vulnerability, vulnerability_rationale, evidence, inherent_score,
              inherent_level, residual_score, residual_level, review_required, next_review_on,
-             classification, need_to_know, created_by, created_at_ms, updated_by, updated_at_ms)
+             classification, need_to_know, created_by, created_at_ms, updated_by, updated_at_ms,
+             likelihood_proposed, likelihood_override_reason, vulnerability_proposed, vulnerability_override_reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, $18, $19, 0,
-                 $20, $21, $20, $21) RETURNING id",
+                 $20, $21, $20, $21, $22, $23, $24, $25) RETURNING id",
     )
     .bind(party_id)
     .bind(site_id)
@@ -450,6 +474,10 @@ pub async fn insert_assessment(
     .bind(v.classification)
     .bind(by)
     .bind(now)
+    .bind(v.likelihood_proposed)
+    .bind(v.likelihood_override_reason.as_str())
+    .bind(v.vulnerability_proposed)
+    .bind(v.vulnerability_override_reason.as_str())
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -467,8 +495,9 @@ pub async fn update_assessment(
              consequence_human = $4, consequence_economic = $5, consequence_political = $6,
              consequence_rationale = $7, vulnerability = $8, vulnerability_rationale = $9, evidence = $10,
              inherent_score = $11, inherent_level = $12, residual_score = $13, residual_level = $14,
-             review_required = 0, next_review_on = $15, classification = $16, updated_by = $17,
-             updated_at_ms = $18
+             review_required = 0, review_reason = '', next_review_on = $15, classification = $16,
+             updated_by = $17, updated_at_ms = $18, likelihood_proposed = $20, likelihood_override_reason = $21,
+             vulnerability_proposed = $22, vulnerability_override_reason = $23
          WHERE id = $19",
     )
     .bind(v.method_version)
@@ -490,9 +519,63 @@ pub async fn update_assessment(
     .bind(by)
     .bind(now_ms())
     .bind(id)
+    .bind(v.likelihood_proposed)
+    .bind(v.likelihood_override_reason.as_str())
+    .bind(v.vulnerability_proposed)
+    .bind(v.vulnerability_override_reason.as_str())
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Which assessments a change marks "review required".
+pub enum ReviewScope {
+    /// Every assessment of a scenario in this category (a change of national threat level).
+    Category(ScenarioCategory),
+    /// One organisation's assessments of one scenario (a failed test, an occurrence).
+    PartyScenario { party_id: i64, scenario_id: i64 },
+}
+
+/// Marks the assessments in `scope` "review required", saying why; returns their ids.
+pub async fn mark_review_required(
+    conn: &mut Conn,
+    scope: &ReviewScope,
+    reason: &str,
+) -> Result<Vec<i64>> {
+    let mut sql = Sql::new("UPDATE risk_assessments SET review_required = 1, review_reason = ");
+    sql.bind(reason).push(" WHERE ");
+    match scope {
+        ReviewScope::Category(c) => {
+            sql.push("scenario_id IN (SELECT id FROM threat_scenarios WHERE category = ")
+                .bind(c.as_str())
+                .push(")");
+        }
+        ReviewScope::PartyScenario {
+            party_id,
+            scenario_id,
+        } => {
+            sql.push("owner_party_id = ")
+                .bind(*party_id)
+                .push(" AND scenario_id = ")
+                .bind(*scenario_id);
+        }
+    }
+    sql.push(" RETURNING id");
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<i64, _>("id")?))
+        .collect()
+}
+
+/// How many assessments an organisation has made.
+pub async fn assessment_count(conn: &mut Conn, party_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) AS n FROM risk_assessments WHERE owner_party_id = $1")
+            .bind(party_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("n")?,
+    )
 }
 
 pub async fn assessment(conn: &mut Conn, id: i64) -> Result<Option<Assessment>> {
@@ -573,6 +656,76 @@ pub struct AssessmentFilter {
     pub review_required: Option<bool>,
     /// Only assessments whose review is due on or before this day, or marked review required.
     pub review_due_by: Option<String>,
+    pub sort: RegisterSort,
+}
+
+/// The orders the register offers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RegisterSort {
+    /// Highest residual risk first (the default).
+    #[default]
+    Residual,
+    /// Highest inherent risk first.
+    Inherent,
+    /// Soonest review first.
+    ReviewDate,
+    /// By organisation name.
+    Organisation,
+    /// By scenario code.
+    Scenario,
+    /// Most recently changed first.
+    Updated,
+}
+
+impl RegisterSort {
+    pub const ALL: [RegisterSort; 6] = [
+        RegisterSort::Residual,
+        RegisterSort::Inherent,
+        RegisterSort::ReviewDate,
+        RegisterSort::Organisation,
+        RegisterSort::Scenario,
+        RegisterSort::Updated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegisterSort::Residual => "residual",
+            RegisterSort::Inherent => "inherent",
+            RegisterSort::ReviewDate => "review",
+            RegisterSort::Organisation => "organisation",
+            RegisterSort::Scenario => "scenario",
+            RegisterSort::Updated => "updated",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RegisterSort::Residual => "Highest residual risk",
+            RegisterSort::Inherent => "Highest inherent risk",
+            RegisterSort::ReviewDate => "Review due soonest",
+            RegisterSort::Organisation => "Organisation",
+            RegisterSort::Scenario => "Scenario",
+            RegisterSort::Updated => "Recently changed",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == input.trim())
+    }
+
+    /// The ORDER BY clause: always ending in the id, so pages never overlap.
+    fn order_by(self) -> &'static str {
+        match self {
+            RegisterSort::Residual => "ra.residual_score DESC, pa.name, ts.code, ra.id",
+            RegisterSort::Inherent => "ra.inherent_score DESC, pa.name, ts.code, ra.id",
+            RegisterSort::ReviewDate => {
+                "ra.review_required DESC, ra.next_review_on, pa.name, ra.id"
+            }
+            RegisterSort::Organisation => "pa.name, ts.code, ra.id",
+            RegisterSort::Scenario => "ts.code, pa.name, ra.id",
+            RegisterSort::Updated => "ra.updated_at_ms DESC, ra.id DESC",
+        }
+    }
 }
 
 /// The risk register: the assessments `subject` may read, highest residual risk first.
@@ -605,7 +758,7 @@ pub async fn assessments(
         "risk_assessments ra",
         &format!("SELECT {ASSESSMENT_COLUMNS} FROM {ASSESSMENT_FROM}"),
         &cond,
-        "ra.residual_score DESC, pa.name, ts.code, ra.id",
+        f.sort.order_by(),
         page,
         assessment_from_row,
     )
@@ -637,7 +790,7 @@ pub async fn score_profile(
     if let Some(s) = f.scenario_id {
         cond.push(" AND ra.scenario_id = ").bind(s);
     }
-    let mut sql = crate::sql::Sql::new(
+    let mut sql = Sql::new(
         "SELECT ra.method_version, ra.likelihood, ra.consequence_human, ra.consequence_economic,
                 ra.consequence_political, ra.vulnerability, COUNT(*) AS n
          FROM risk_assessments ra WHERE ",
@@ -726,6 +879,44 @@ pub async fn acceptances(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Acce
                 residual_score: r.try_get("residual_score")?,
                 residual_level: r.try_get("residual_level")?,
                 note: r.try_get("note")?,
+            })
+        })
+        .collect()
+}
+
+/// One cell of the national picture: how many assessments of a scenario, across every
+/// organisation, stand at a residual level.
+#[derive(Debug, Clone, Serialize)]
+pub struct NationalCount {
+    pub scenario_id: i64,
+    pub scenario_code: String,
+    pub scenario_title: String,
+    pub residual_level: String,
+    pub assessments: i64,
+    pub organisations: i64,
+}
+
+/// Counts per scenario and residual level over every organisation's assessments. Only counts
+/// leave this function: who is behind them is for the access-filtered register to say.
+pub async fn national_picture(conn: &mut Conn) -> Result<Vec<NationalCount>> {
+    let rows = sqlx::query(
+        "SELECT ra.scenario_id, ts.code, ts.title, ra.residual_level, COUNT(*) AS n,
+                COUNT(DISTINCT ra.owner_party_id) AS orgs
+         FROM risk_assessments ra JOIN threat_scenarios ts ON ts.id = ra.scenario_id
+         GROUP BY ra.scenario_id, ts.code, ts.title, ra.residual_level
+         ORDER BY ts.code, ra.scenario_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(NationalCount {
+                scenario_id: r.try_get("scenario_id")?,
+                scenario_code: r.try_get("code")?,
+                scenario_title: r.try_get("title")?,
+                residual_level: r.try_get("residual_level")?,
+                assessments: r.try_get("n")?,
+                organisations: r.try_get("orgs")?,
             })
         })
         .collect()

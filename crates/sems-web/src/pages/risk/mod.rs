@@ -16,25 +16,83 @@ use sems_domain::scenario::ScenarioCategory;
 use sems_services::risk::{AssessmentInput, ScenarioInput};
 use sems_services::ServiceError;
 use sems_storage::risk::{
-    Assessment, AssessmentChange, AssessmentFilter, ScenarioFilter, ThreatScenario,
+    Assessment, AssessmentChange, AssessmentFilter, RegisterSort, ScenarioFilter,
 };
+
+mod chain;
+
+/// The organisation a risk page is about: one's own; for the authority's people, the one they
+/// chose (0: none chosen).
+fn chosen_party(user: &Signed, party: Option<i64>) -> i64 {
+    let subject = &user.0.subject;
+    if subject.party_is_authority {
+        party.unwrap_or(0)
+    } else {
+        subject.party_id
+    }
+}
+
+/// The organisations the authority's people may choose from (none for an organisation's).
+async fn organisation_choices(state: &AppState, user: &Signed, selected: i64) -> Vec<Choice> {
+    if !user.0.subject.party_is_authority {
+        return Vec::new();
+    }
+    Choice::list(
+        crate::pages::visible_parties(state, user)
+            .await
+            .into_iter()
+            .filter(|p| !p.kind.is_authority())
+            .map(|p| (p.id, p.name)),
+        &selected.to_string(),
+    )
+}
+mod import;
+mod measures;
+mod national;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/risk/scenarios", get(scenarios).post(create_scenario))
-        .route("/risk/scenarios/{id}", get(scenario))
+        .route("/risk/scenarios/{id}", get(chain::scenario))
+        .route(
+            "/risk/scenarios/{id}/evidence",
+            post(chain::record_evidence),
+        )
+        .route(
+            "/risk/measures",
+            get(measures::measures).post(measures::create_measure),
+        )
+        .route("/risk/measures/{id}", get(measures::measure))
+        .route(
+            "/risk/measures/{id}/implementation",
+            post(measures::set_implementation),
+        )
+        .route(
+            "/risk/measures/{id}/exemption",
+            post(measures::request_exemption),
+        )
+        .route(
+            "/risk/measures/{id}/decision",
+            post(measures::decide_exemption),
+        )
+        .route("/risk/measures/{id}/remove", post(measures::remove_measure))
+        .route("/risk/national", get(national::national))
+        .route("/risk/import", get(import::form).post(import::import))
         .route("/risk/method", get(method))
         .route("/risk/threat-levels", get(threat_levels))
         .route("/risk/threat-levels/{category}", post(set_threat_level))
         .route("/risk/register", get(register))
         .route("/risk/heat-map", get(heat_map))
         .route("/risk/register.csv", get(register_csv))
+        .route("/risk/register.xlsx", get(register_xlsx))
         .route("/risk/scenarios/{id}/assess", post(assess))
         .route(
             "/risk/assessments/{id}",
             get(assessment_page).post(update_assessment),
         )
         .route("/risk/assessments/{id}/accept", post(accept))
+        .route("/risk/assessments/{id}/actions", post(create_action))
+        .route("/risk/actions/{id}", post(update_action))
 }
 
 pub struct ScenarioRow {
@@ -59,6 +117,8 @@ struct ScenariosPage {
     form_categories: Vec<Choice>,
     levels: Vec<Choice>,
     input: ScenarioInput,
+    /// Whether to link the national picture (those who oversee every organisation).
+    national: bool,
 }
 
 fn category_choices(current: &str) -> Vec<Choice> {
@@ -160,6 +220,16 @@ async fn scenarios_page(
             form_categories: category_choices(&input.category),
             levels,
             input,
+            national: {
+                let subject = &user.0.subject;
+                subject.party_is_authority
+                    && decide(
+                        subject,
+                        Action::Read,
+                        &RecordMeta::plain(RecordKind::RiskAssessment, 0, false),
+                    )
+                    .is_ok()
+            },
         },
     )
 }
@@ -199,90 +269,6 @@ async fn create_scenario(State(state): State<AppState>, user: Signed, form: Form
         }
         Err(e) => service_error(e),
     }
-}
-
-#[derive(Template)]
-#[template(path = "risk_scenario.html")]
-struct ScenarioPage {
-    layout: Layout,
-    s: ThreatScenario,
-    category: &'static str,
-    owner: String,
-    classification: String,
-    can_assess: bool,
-    assessments: Vec<Assessment>,
-}
-
-async fn scenario(
-    State(state): State<AppState>,
-    user: Signed,
-    Path(id): Path<i64>,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    let s = match state.services.scenario(&user.actor(), id).await {
-        Ok(s) => s,
-        Err(e) => return service_error(e),
-    };
-    let owner = state
-        .services
-        .party(&user.actor(), s.party_id)
-        .await
-        .map(|p| p.name)
-        .unwrap_or_else(|_| "the authority".into());
-    scenario_page(&state, &user, s, owner, q.notice.as_deref(), None).await
-}
-
-async fn scenario_page(
-    state: &AppState,
-    user: &Signed,
-    s: ThreatScenario,
-    owner: String,
-    notice_key: Option<&str>,
-    error: Option<String>,
-) -> Response {
-    let subject = &user.0.subject;
-    let can_assess = !subject.party_is_authority
-        && decide(
-            subject,
-            Action::Create,
-            &RecordMeta::plain(RecordKind::RiskAssessment, subject.party_id, false),
-        )
-        .is_ok();
-    let assessments = state
-        .services
-        .assessments(
-            &user.actor(),
-            &AssessmentFilter {
-                scenario_id: Some(s.id),
-                ..Default::default()
-            },
-            sems_domain::page::PageRequest::new(Some(1), Some(50)),
-        )
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
-    render(
-        if error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        &ScenarioPage {
-            layout: Layout::new(format!("{} {}", s.code, s.title), user, "/risk/scenarios")
-                .with_notice(notice(notice_key))
-                .with_error(error),
-            category: s.category.label(),
-            owner,
-            classification: state
-                .services
-                .classification
-                .name(s.classification)
-                .to_string(),
-            can_assess,
-            assessments,
-            s,
-        },
-    )
 }
 
 pub struct BandRow {
@@ -470,6 +456,8 @@ fn assessment_input(form: &FormData, scenario_id: i64) -> AssessmentInput {
         consequence_rationale: form.get("consequence_rationale").into(),
         vulnerability: form.id("vulnerability").unwrap_or(0),
         vulnerability_rationale: form.get("vulnerability_rationale").into(),
+        likelihood_override_reason: form.get("likelihood_override_reason").into(),
+        vulnerability_override_reason: form.get("vulnerability_override_reason").into(),
         evidence: form.get("evidence").lines().map(str::to_string).collect(),
         classification: form.opt("classification"),
         reason: form.get("reason").into(),
@@ -498,10 +486,7 @@ async fn assess(
             | ServiceError::Forbidden(_)),
         ) => {
             let message = crate::error::classify(&e).1;
-            match state.services.scenario(&user.actor(), id).await {
-                Ok(s) => scenario_page(&state, &user, s, String::new(), None, Some(message)).await,
-                Err(e) => service_error(e),
-            }
+            chain::scenario_page(&state, &user, id, None, None, Some(message)).await
         }
         Err(e) => service_error(e),
     }
@@ -528,6 +513,50 @@ fn level_label(level: &str) -> &'static str {
         .unwrap_or("Unknown")
 }
 
+/// The register's filters and order, shared by the page and its exports.
+#[derive(Debug, Default, serde::Deserialize)]
+struct RegisterParams {
+    page: Option<u32>,
+    /// A residual level.
+    kind: Option<String>,
+    sort: Option<String>,
+    party: Option<String>,
+    scenario: Option<String>,
+    review: Option<String>,
+}
+
+impl RegisterParams {
+    fn filter(&self) -> AssessmentFilter {
+        AssessmentFilter {
+            residual_level: self.kind.clone().filter(|l| {
+                sems_domain::risk::RiskLevel::ALL
+                    .iter()
+                    .any(|x| x.as_str() == l)
+            }),
+            party_id: ListQuery::id(&self.party),
+            scenario_id: ListQuery::id(&self.scenario),
+            review_required: (self.review.as_deref() == Some("required")).then_some(true),
+            sort: self
+                .sort
+                .as_deref()
+                .and_then(RegisterSort::parse)
+                .unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    /// The query string that reproduces these filters (for the pager and the exports).
+    fn query(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("kind", ListQuery::text(&self.kind)),
+            ("sort", ListQuery::text(&self.sort)),
+            ("party", ListQuery::text(&self.party)),
+            ("scenario", ListQuery::text(&self.scenario)),
+            ("review", ListQuery::text(&self.review)),
+        ]
+    }
+}
+
 #[derive(Template)]
 #[template(path = "risk_register.html")]
 struct RegisterPage {
@@ -535,35 +564,39 @@ struct RegisterPage {
     rows: Vec<RegisterRow>,
     pager: Pager,
     levels: Vec<Choice>,
+    sorts: Vec<Choice>,
+    parties: Vec<Choice>,
+    review_required: bool,
+    scenario: String,
+    export_query: String,
 }
 
 async fn register(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<RegisterParams>,
 ) -> Response {
-    let level = q.kind.clone().filter(|l| {
-        sems_domain::risk::RiskLevel::ALL
-            .iter()
-            .any(|x| x.as_str() == l)
-    });
-    let filter = AssessmentFilter {
-        residual_level: level,
-        ..Default::default()
-    };
+    let filter = q.filter();
     let page = match state
         .services
-        .assessments(&user.actor(), &filter, q.page_request())
+        .assessments(
+            &user.actor(),
+            &filter,
+            sems_domain::page::PageRequest::new(q.page, None),
+        )
         .await
     {
         Ok(p) => p,
         Err(e) => return service_error(e),
     };
-    let pager = Pager::new(
-        &page,
-        "/risk/register",
-        &[("kind", ListQuery::text(&q.kind))],
-    );
+    let query = q.query();
+    let pager = Pager::new(&page, "/risk/register", &query);
+    let export_query = query
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::session::percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
     let rows = page
         .items
         .into_iter()
@@ -587,6 +620,14 @@ async fn register(
             review_required: a.review_required,
         })
         .collect();
+    let parties = Choice::list(
+        crate::pages::visible_parties(&state, &user)
+            .await
+            .into_iter()
+            .filter(|p| !p.kind.is_authority())
+            .map(|p| (p.id, p.name)),
+        &ListQuery::text(&q.party),
+    );
     render(
         StatusCode::OK,
         &RegisterPage {
@@ -599,6 +640,14 @@ async fn register(
                     .map(|l| (l.as_str(), l.label())),
                 &ListQuery::text(&q.kind),
             ),
+            sorts: Choice::list(
+                RegisterSort::ALL.iter().map(|s| (s.as_str(), s.label())),
+                filter.sort.as_str(),
+            ),
+            parties,
+            review_required: filter.review_required == Some(true),
+            scenario: ListQuery::text(&q.scenario),
+            export_query,
         },
     )
 }
@@ -624,6 +673,31 @@ struct AssessmentPage {
     acceptance: Option<String>,
     can_accept: bool,
     default_expiry: String,
+    likelihood_proposal: String,
+    vulnerability_proposal: String,
+    actions: Vec<ActionRow>,
+    projected: String,
+    people: Vec<Choice>,
+    statuses: Vec<Choice>,
+    effects: Vec<Choice>,
+}
+
+pub struct ActionRow {
+    pub id: i64,
+    pub title: String,
+    pub responsible: String,
+    pub responsible_id: String,
+    pub due_on: String,
+    pub status: &'static str,
+    pub status_value: &'static str,
+    pub overdue: bool,
+    pub effect: &'static str,
+    pub effect_value: &'static str,
+    pub reduction: i64,
+    pub cost_one_off: i64,
+    pub cost_annual: i64,
+    /// The statuses it may move to, with its own selected.
+    pub next: Vec<Choice>,
 }
 
 async fn assessment_view(
@@ -679,6 +753,77 @@ async fn assessment_view(
         sems_domain::util::today(),
         12,
     ));
+    let describe = |p: Option<sems_domain::measure::Proposal>| {
+        p.map(|p| format!("{} — {}", p.score.get(), p.basis))
+            .unwrap_or_default()
+    };
+    let (likelihood_proposal, vulnerability_proposal) = match state
+        .services
+        .score_proposals(&actor, a.party_id, a.scenario_id)
+        .await
+    {
+        Ok(p) => (describe(p.likelihood), describe(p.vulnerability)),
+        Err(_) => (String::new(), String::new()),
+    };
+    let status_choices = |current: &str| {
+        Choice::list(
+            sems_domain::measure::ActionStatus::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label())),
+            current,
+        )
+    };
+    let (actions, projected) = match state.services.actions(&actor, id).await {
+        Ok((list, p)) => (
+            list.into_iter()
+                .map(|v| ActionRow {
+                    id: v.action.id,
+                    title: v.action.title,
+                    responsible: v.action.responsible_name.unwrap_or_default(),
+                    responsible_id: v
+                        .action
+                        .responsible_person_id
+                        .map(|i| i.to_string())
+                        .unwrap_or_default(),
+                    due_on: v.action.due_on,
+                    status: v.action.status.label(),
+                    status_value: v.action.status.as_str(),
+                    overdue: v.overdue,
+                    effect: v.action.effect_on.label(),
+                    effect_value: v.action.effect_on.as_str(),
+                    reduction: v.action.expected_reduction,
+                    cost_one_off: v.action.cost_one_off,
+                    cost_annual: v.action.cost_annual,
+                    next: status_choices(v.action.status.as_str()),
+                })
+                .collect(),
+            format!(
+                "{} ({}) — likelihood {}, vulnerability {}",
+                p.residual.level.label(),
+                p.residual.score,
+                p.likelihood,
+                p.vulnerability
+            ),
+        ),
+        Err(_) => (Vec::new(), String::new()),
+    };
+    let people = if can_edit {
+        state
+            .services
+            .people(
+                &actor,
+                &sems_storage::people::PeopleFilter {
+                    party_id: Some(a.party_id),
+                    ..Default::default()
+                },
+                sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
+            )
+            .await
+            .map(|p| Choice::list(p.items.into_iter().map(|x| (x.id, x.display_name)), ""))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -710,6 +855,18 @@ async fn assessment_view(
             acceptance,
             can_accept,
             default_expiry,
+            likelihood_proposal,
+            vulnerability_proposal,
+            actions,
+            projected,
+            people,
+            statuses: status_choices("planned"),
+            effects: Choice::list(
+                sems_domain::measure::Effect::ALL
+                    .iter()
+                    .map(|e| (e.as_str(), e.label())),
+                "vulnerability",
+            ),
             a,
         },
     )
@@ -807,76 +964,203 @@ async fn accept(
 }
 
 /// The whole register the person may read, as CSV (read page by page from the database).
-async fn register_csv(State(state): State<AppState>, user: Signed) -> Response {
+const REGISTER_COLUMNS: [&str; 21] = [
+    "organisation",
+    "site",
+    "scenario_code",
+    "scenario",
+    "method_version",
+    "likelihood",
+    "likelihood_proposed",
+    "consequence_human",
+    "consequence_economic",
+    "consequence_political",
+    "vulnerability",
+    "vulnerability_proposed",
+    "inherent_score",
+    "inherent_level",
+    "residual_score",
+    "residual_level",
+    "next_review_on",
+    "review_required",
+    "likelihood_override_reason",
+    "vulnerability_override_reason",
+    "review_reason",
+];
+
+/// Every assessment of the register under `filter` (at most 200,000: the export's cap).
+async fn register_rows(
+    state: &AppState,
+    user: &Signed,
+    filter: &AssessmentFilter,
+) -> Result<Vec<Assessment>, ServiceError> {
     let mut rows = Vec::new();
     for n in 1..=1000 {
-        let page = match state
+        let page = state
             .services
             .assessments(
                 &user.actor(),
-                &AssessmentFilter::default(),
+                filter,
                 sems_domain::page::PageRequest::new(Some(n), Some(sems_domain::page::MAX_PER_PAGE)),
             )
-            .await
-        {
-            Ok(p) => p,
-            Err(e) => return service_error(e),
-        };
+            .await?;
         let more = page.has_next();
-        rows.extend(page.items.into_iter().map(|a| {
-            vec![
-                a.party_name,
-                a.site_name.unwrap_or_default(),
-                a.scenario_code,
-                a.scenario_title,
-                a.method_version.to_string(),
-                a.likelihood.to_string(),
-                a.consequence_human.to_string(),
-                a.consequence_economic.to_string(),
-                a.consequence_political.to_string(),
-                a.vulnerability.to_string(),
-                a.inherent_score.to_string(),
-                a.inherent_level,
-                a.residual_score.to_string(),
-                a.residual_level,
-                a.next_review_on,
-                a.review_required.to_string(),
-            ]
-        }));
+        rows.extend(page.items);
         if !more {
             break;
         }
     }
-    let body = crate::export::csv(
-        &[
-            "organisation",
-            "site",
-            "scenario_code",
-            "scenario",
-            "method_version",
-            "likelihood",
-            "consequence_human",
-            "consequence_economic",
-            "consequence_political",
-            "vulnerability",
-            "inherent_score",
-            "inherent_level",
-            "residual_score",
-            "residual_level",
-            "next_review_on",
-            "review_required",
-        ],
-        rows,
-    );
+    Ok(rows)
+}
+
+/// One register row as export cells: numbers stay numbers.
+fn register_cells(a: Assessment) -> Vec<crate::xlsx::Cell> {
+    use crate::xlsx::Cell;
+    let optional = |v: Option<i64>| v.map_or(Cell::Text(String::new()), Cell::from);
+    vec![
+        a.party_name.into(),
+        a.site_name.unwrap_or_default().into(),
+        a.scenario_code.into(),
+        a.scenario_title.into(),
+        a.method_version.into(),
+        a.likelihood.into(),
+        optional(a.likelihood_proposed),
+        a.consequence_human.into(),
+        a.consequence_economic.into(),
+        a.consequence_political.into(),
+        a.vulnerability.into(),
+        optional(a.vulnerability_proposed),
+        a.inherent_score.into(),
+        a.inherent_level.into(),
+        a.residual_score.into(),
+        a.residual_level.into(),
+        a.next_review_on.into(),
+        a.review_required.to_string().into(),
+        a.likelihood_override_reason.into(),
+        a.vulnerability_override_reason.into(),
+        a.review_reason.into(),
+    ]
+}
+
+fn attachment(content_type: &'static str, filename: &'static str, body: Vec<u8>) -> Response {
     (
         [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"risk-register.csv\"",
-            ),
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CONTENT_DISPOSITION, filename),
         ],
         body,
     )
         .into_response()
+}
+
+async fn register_csv(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<RegisterParams>,
+) -> Response {
+    let rows = match register_rows(&state, &user, &q.filter()).await {
+        Ok(r) => r,
+        Err(e) => return service_error(e),
+    };
+    let body = crate::export::csv(
+        &REGISTER_COLUMNS,
+        rows.into_iter().map(|a| {
+            register_cells(a)
+                .into_iter()
+                .map(|c| match c {
+                    crate::xlsx::Cell::Text(t) => t,
+                    crate::xlsx::Cell::Number(n) => n.to_string(),
+                })
+                .collect()
+        }),
+    );
+    attachment(
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"risk-register.csv\"",
+        body.into_bytes(),
+    )
+}
+
+async fn register_xlsx(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<RegisterParams>,
+) -> Response {
+    let rows = match register_rows(&state, &user, &q.filter()).await {
+        Ok(r) => r,
+        Err(e) => return service_error(e),
+    };
+    let cells: Vec<Vec<crate::xlsx::Cell>> = rows.into_iter().map(register_cells).collect();
+    attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "attachment; filename=\"risk-register.xlsx\"",
+        crate::xlsx::workbook("Risk register", &REGISTER_COLUMNS, &cells),
+    )
+}
+
+fn action_input(form: &FormData) -> sems_services::risk::actions::ActionInput {
+    sems_services::risk::actions::ActionInput {
+        title: form.get("title").into(),
+        responsible_person_id: form.id("responsible_person_id"),
+        due_on: form.get("due_on").into(),
+        status: form.opt("status"),
+        cost_one_off: form.id("cost_one_off").unwrap_or(0),
+        cost_annual: form.id("cost_annual").unwrap_or(0),
+        effect_on: form.get("effect_on").into(),
+        expected_reduction: form.id("expected_reduction").unwrap_or(0),
+    }
+}
+
+/// Shows a refused action form again on its assessment page, with the reason.
+async fn action_refused(
+    state: &AppState,
+    user: &Signed,
+    assessment_id: i64,
+    e: ServiceError,
+) -> Response {
+    match e {
+        ServiceError::Validation(_) | ServiceError::Conflict(_) | ServiceError::Forbidden(_) => {
+            let message = crate::error::classify(&e).1;
+            assessment_view(state, user, assessment_id, None, Some(message)).await
+        }
+        e => service_error(e),
+    }
+}
+
+async fn create_action(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    match state
+        .services
+        .create_action(&user.actor(), id, &action_input(&form))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/risk/assessments/{id}?notice=created#actions-h"))
+            .into_response(),
+        Err(e) => action_refused(&state, &user, id, e).await,
+    }
+}
+
+async fn update_action(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let assessment_id = form.id("assessment_id").unwrap_or(0);
+    match state
+        .services
+        .update_action(&user.actor(), id, &action_input(&form))
+        .await
+    {
+        Ok(v) => Redirect::to(&format!(
+            "/risk/assessments/{}?notice=saved#actions-h",
+            v.action.assessment_id
+        ))
+        .into_response(),
+        Err(e) => action_refused(&state, &user, assessment_id, e).await,
+    }
 }

@@ -1,5 +1,13 @@
 //! Threat and risk management: the risk method (versions published by the authority), national
-//! threat levels, and the threat scenario library.
+//! threat levels, the threat scenario library, assessments and acceptance. Measures, objective
+//! data, mitigation actions, the national picture and imports are in the submodules.
+
+pub mod actions;
+pub mod evidence;
+pub mod generate;
+pub mod import;
+pub mod measures;
+pub mod national;
 
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
@@ -45,6 +53,18 @@ pub struct ScenarioInput {
     /// A level name of the classification scheme (default: the lowest).
     #[serde(default)]
     pub classification: Option<String>,
+}
+
+/// A scenario input that passed validation.
+pub(crate) struct ValidScenario {
+    pub code: String,
+    pub category: ScenarioCategory,
+    pub title: String,
+    pub target: String,
+    pub means: String,
+    pub perpetrator: Perpetrator,
+    pub description: String,
+    pub classification: i64,
 }
 
 async fn authority_id(conn: &mut Conn) -> Result<i64> {
@@ -144,6 +164,31 @@ impl Services {
                 stored.as_ref(),
             )
             .await?;
+        }
+        for m in sems_domain::measure::DEFAULT_BASELINE {
+            if sems_storage::risk::measures::measure_by_code(tx.conn(), authority, m.code)
+                .await?
+                .is_some()
+            {
+                continue;
+            }
+            let mut scenario_ids = Vec::new();
+            for code in m.scenarios {
+                if let Some(s) = risk::scenario_by_code(tx.conn(), authority, code).await? {
+                    scenario_ids.push(s.id);
+                }
+            }
+            let valid = measures::ValidMeasure {
+                code: m.code.to_string(),
+                title: m.title.to_string(),
+                description: m.description.to_string(),
+                scenario_ids,
+            };
+            let party = parties::get(tx.conn(), authority)
+                .await?
+                .ok_or(ServiceError::NotFound("party"))?;
+            self.insert_measure(tx.conn(), &actor, &party, &valid)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -257,6 +302,22 @@ impl Services {
             after.as_ref(),
         )
         .await?;
+        let previous = before.as_ref().map(|b| b.level);
+        if previous != Some(level) {
+            let reason = format!(
+                "National threat level for {} changed from {} to {level}",
+                category.label(),
+                previous.map_or("none".to_string(), |p| p.to_string())
+            );
+            evidence::mark_for_review(
+                tx.conn(),
+                actor,
+                authority,
+                &risk::ReviewScope::Category(category),
+                &reason,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -273,62 +334,64 @@ impl Services {
         Ok(risk::threat_levels(&mut conn).await?)
     }
 
-    /// Adds a scenario: to the national library when the party is the authority (published
-    /// to every party), else to the organisation's own scenarios.
-    pub async fn create_scenario(
-        &self,
+    /// Checks a scenario input against the rules.
+    pub(crate) fn validate_scenario(&self, input: &ScenarioInput) -> Result<ValidScenario> {
+        Ok(ValidScenario {
+            code: bounded_text("code", &input.code, 2, 20)?.to_uppercase(),
+            category: ScenarioCategory::parse(&input.category)?,
+            title: bounded_text("title", &input.title, 3, 200)?,
+            target: bounded_text("target", &input.target, 2, 300)?,
+            means: bounded_text("means", &input.means, 2, 300)?,
+            perpetrator: Perpetrator::parse(&input.perpetrator)?,
+            description: bounded_text("description", &input.description, 10, 5000)?,
+            classification: match input
+                .classification
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+            {
+                Some(c) => self.classification.parse(c)?,
+                None => 0,
+            },
+        })
+    }
+
+    /// Stores a validated scenario for `party` with its audit entry, inside the caller's
+    /// transaction, after checking the actor may create it there.
+    pub(crate) async fn insert_valid_scenario(
+        conn: &mut Conn,
         actor: &Actor,
-        party_id: i64,
-        input: &ScenarioInput,
+        party: &parties::Party,
+        v: &ValidScenario,
     ) -> Result<ThreatScenario> {
-        let code = bounded_text("code", &input.code, 2, 20)?.to_uppercase();
-        let category = ScenarioCategory::parse(&input.category)?;
-        let title = bounded_text("title", &input.title, 3, 200)?;
-        let target = bounded_text("target", &input.target, 2, 300)?;
-        let means = bounded_text("means", &input.means, 2, 300)?;
-        let perpetrator = Perpetrator::parse(&input.perpetrator)?;
-        let description = bounded_text("description", &input.description, 10, 5000)?;
-        let classification = match input
-            .classification
-            .as_deref()
-            .filter(|c| !c.trim().is_empty())
-        {
-            Some(c) => self.classification.parse(c)?,
-            None => 0,
-        };
-        let mut tx = self.store.write().await?;
-        let party = parties::get(tx.conn(), party_id)
-            .await?
-            .ok_or(ServiceError::NotFound("party"))?;
         let mut meta = RecordMeta::plain(
             RecordKind::ThreatScenario,
             party.id,
             party.kind.is_authority(),
         );
-        meta.classification = classification;
+        meta.classification = v.classification;
         authorize(actor, Action::Create, &meta, "party")?;
         let id = risk::insert_scenario(
-            tx.conn(),
+            conn,
             &NewScenario {
                 party_id: party.id,
-                code: &code,
-                category,
-                title: &title,
-                target: &target,
-                means: &means,
-                perpetrator,
-                description: &description,
+                code: &v.code,
+                category: v.category,
+                title: &v.title,
+                target: &v.target,
+                means: &v.means,
+                perpetrator: v.perpetrator,
+                description: &v.description,
                 published: party.kind.is_authority(),
-                classification,
+                classification: v.classification,
             },
         )
         .await
         .map_err(|e| ServiceError::conflict_on_unique(e, "a scenario with this code exists"))?;
-        let stored = risk::scenario(tx.conn(), id)
+        let stored = risk::scenario(conn, id)
             .await?
             .ok_or(ServiceError::NotFound("threat scenario"))?;
         record_change(
-            tx.conn(),
+            conn,
             actor,
             party.id,
             "threat_scenario.create",
@@ -338,6 +401,23 @@ impl Services {
             Some(&stored),
         )
         .await?;
+        Ok(stored)
+    }
+
+    /// Adds a scenario: to the national library when the party is the authority (published
+    /// to every party), else to the organisation's own scenarios.
+    pub async fn create_scenario(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        input: &ScenarioInput,
+    ) -> Result<ThreatScenario> {
+        let valid = self.validate_scenario(input)?;
+        let mut tx = self.store.write().await?;
+        let party = parties::get(tx.conn(), party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        let stored = Self::insert_valid_scenario(tx.conn(), actor, &party, &valid).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -403,6 +483,12 @@ pub struct AssessmentInput {
     pub consequence_rationale: String,
     pub vulnerability: i64,
     pub vulnerability_rationale: String,
+    /// Required when the likelihood departs from the one proposed from objective data.
+    #[serde(default)]
+    pub likelihood_override_reason: String,
+    /// Required when the vulnerability departs from the one proposed from objective data.
+    #[serde(default)]
+    pub vulnerability_override_reason: String,
     #[serde(default)]
     pub evidence: Vec<String>,
     /// A level name of the classification scheme (default: the lowest).
@@ -416,11 +502,36 @@ pub struct AssessmentInput {
     pub reassess: bool,
 }
 
-fn assessment_meta(a: &risk::Assessment) -> RecordMeta {
+pub(crate) fn assessment_meta(a: &risk::Assessment) -> RecordMeta {
     let mut m = RecordMeta::plain(RecordKind::RiskAssessment, a.party_id, false);
     m.classification = a.classification;
     m.need_to_know = a.need_to_know;
     m
+}
+
+/// An assessor may depart from a score proposed from objective data only with a recorded
+/// reason; following the proposal (or having none) needs none, and keeps none.
+fn override_reason(
+    field: &'static str,
+    proposal: Option<&sems_domain::measure::Proposal>,
+    chosen: sems_domain::risk::Score,
+    reason: &str,
+) -> Result<String> {
+    match proposal {
+        Some(p) if p.score != chosen => bounded_text(field, reason, 3, 2000).map_err(|_| {
+            ValidationError::new(
+                field,
+                format!(
+                    "the data propose {} ({}); say why you score {} instead",
+                    p.score.get(),
+                    p.basis,
+                    chosen.get()
+                ),
+            )
+            .into()
+        }),
+        _ => Ok(String::new()),
+    }
 }
 
 fn rationale(field: &'static str, text: &str) -> Result<String> {
@@ -439,6 +550,7 @@ impl Services {
         &self,
         input: &AssessmentInput,
         method: &MethodVersion,
+        proposals: &evidence::ScoreProposals,
     ) -> Result<risk::AssessmentValues> {
         use sems_domain::risk::{Consequence, Score};
         let likelihood = Score::new("likelihood", input.likelihood)?;
@@ -470,7 +582,23 @@ impl Services {
             .method
             .residual(likelihood, consequence, vulnerability);
         let months = method.method.review_months(residual.level);
+        let likelihood_override_reason = override_reason(
+            "likelihood_override_reason",
+            proposals.likelihood.as_ref(),
+            likelihood,
+            &input.likelihood_override_reason,
+        )?;
+        let vulnerability_override_reason = override_reason(
+            "vulnerability_override_reason",
+            proposals.vulnerability.as_ref(),
+            vulnerability,
+            &input.vulnerability_override_reason,
+        )?;
         Ok(risk::AssessmentValues {
+            likelihood_proposed: proposals.likelihood.as_ref().map(|p| i64::from(p.score)),
+            likelihood_override_reason,
+            vulnerability_proposed: proposals.vulnerability.as_ref().map(|p| i64::from(p.score)),
+            vulnerability_override_reason,
             method_version: method.version,
             likelihood: i64::from(likelihood),
             likelihood_rationale: rationale("likelihood_rationale", &input.likelihood_rationale)?,
@@ -551,7 +679,10 @@ impl Services {
         let method = risk::current_method(tx.conn())
             .await?
             .ok_or(ServiceError::NotFound("risk method"))?;
-        let values = self.score(input, &method)?;
+        let proposals = evidence::proposals_from(
+            evidence::objective_data(tx.conn(), party.id, &scenario).await?,
+        );
+        let values = self.score(input, &method, &proposals)?;
         let id = risk::insert_assessment(tx.conn(), party.id, input.site_id, scenario.id, &values, actor.person_id())
             .await
             .map_err(|e| ServiceError::conflict_on_unique(e, "this scenario is already assessed for this organisation and site; change that assessment"))?;
@@ -619,7 +750,13 @@ impl Services {
                 before.method_version, current.version
             )));
         }
-        let values = self.score(input, &current)?;
+        let scenario = risk::scenario(tx.conn(), before.scenario_id)
+            .await?
+            .ok_or(ServiceError::NotFound("threat scenario"))?;
+        let proposals = evidence::proposals_from(
+            evidence::objective_data(tx.conn(), before.party_id, &scenario).await?,
+        );
+        let values = self.score(input, &current, &proposals)?;
         risk::update_assessment(tx.conn(), id, &values, actor.person_id()).await?;
         let after = risk::assessment(tx.conn(), id)
             .await?

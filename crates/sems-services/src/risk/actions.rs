@@ -1,0 +1,280 @@
+//! Mitigation actions on an assessment, and the residual risk projected once the open ones
+//! have their expected effect.
+
+use super::assessment_meta;
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::measure::{projected_score, ActionStatus, Effect};
+use sems_domain::risk::{Consequence, Risk, RiskMethod, Score};
+use sems_domain::util::{bounded_text, format_date, parse_date, today};
+use sems_domain::ValidationError;
+use sems_storage::people;
+use sems_storage::risk::actions::{self, ActionValues, MitigationAction};
+use sems_storage::risk::{self, Assessment};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    pub title: String,
+    #[serde(default)]
+    pub responsible_person_id: Option<i64>,
+    /// YYYY-MM-DD.
+    pub due_on: String,
+    /// planned, in_progress, done or cancelled (default planned).
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub cost_one_off: i64,
+    #[serde(default)]
+    pub cost_annual: i64,
+    /// likelihood or vulnerability.
+    pub effect_on: String,
+    /// By how many points the score is expected to fall (1–4).
+    pub expected_reduction: i64,
+}
+
+/// An action with whether it is overdue today.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    #[serde(flatten)]
+    pub action: MitigationAction,
+    pub overdue: bool,
+}
+
+/// The residual risk once every open action has its expected effect.
+#[derive(Debug, Clone, Serialize)]
+pub struct Projection {
+    pub likelihood: i64,
+    pub vulnerability: i64,
+    pub residual: Risk,
+}
+
+/// Projects an assessment's residual risk under `method` (the version it was made with),
+/// lowering each score by the expected reductions of the open actions.
+pub fn project(
+    a: &Assessment,
+    actions: &[MitigationAction],
+    method: &RiskMethod,
+) -> Result<Projection, ValidationError> {
+    let reduction = |effect: Effect| -> i64 {
+        actions
+            .iter()
+            .filter(|x| x.status.is_open() && x.effect_on == effect)
+            .map(|x| x.expected_reduction)
+            .sum()
+    };
+    let likelihood = projected_score(
+        Score::new("likelihood", a.likelihood)?,
+        reduction(Effect::Likelihood),
+    );
+    let vulnerability = projected_score(
+        Score::new("vulnerability", a.vulnerability)?,
+        reduction(Effect::Vulnerability),
+    );
+    let consequence = Consequence {
+        human: Score::new("consequence_human", a.consequence_human)?,
+        economic: Score::new("consequence_economic", a.consequence_economic)?,
+        political: Score::new("consequence_political", a.consequence_political)?,
+    };
+    Ok(Projection {
+        likelihood: i64::from(likelihood),
+        vulnerability: i64::from(vulnerability),
+        residual: method.residual(likelihood, consequence, vulnerability),
+    })
+}
+
+fn view(action: MitigationAction) -> ActionView {
+    let overdue =
+        sems_domain::measure::is_overdue(action.status, &action.due_on, &format_date(today()));
+    ActionView { action, overdue }
+}
+
+struct ValidAction {
+    title: String,
+    due_on: String,
+    status: ActionStatus,
+    effect_on: Effect,
+}
+
+impl ValidAction {
+    fn values<'a>(&'a self, input: &ActionInput) -> ActionValues<'a> {
+        ActionValues {
+            title: &self.title,
+            responsible_person_id: input.responsible_person_id,
+            due_on: &self.due_on,
+            status: self.status,
+            cost_one_off: input.cost_one_off,
+            cost_annual: input.cost_annual,
+            effect_on: self.effect_on,
+            expected_reduction: input.expected_reduction,
+        }
+    }
+}
+
+fn validate(input: &ActionInput) -> Result<ValidAction> {
+    if !(1..=4).contains(&input.expected_reduction) {
+        return Err(ValidationError::new(
+            "expected_reduction",
+            "must be a whole number of points from 1 to 4",
+        )
+        .into());
+    }
+    for (field, value) in [
+        ("cost_one_off", input.cost_one_off),
+        ("cost_annual", input.cost_annual),
+    ] {
+        if !(0..=1_000_000_000_000).contains(&value) {
+            return Err(ValidationError::new(
+                field,
+                "must be a whole amount from 0 to 1,000,000,000,000",
+            )
+            .into());
+        }
+    }
+    Ok(ValidAction {
+        title: bounded_text("title", &input.title, 3, 300)?,
+        due_on: format_date(parse_date("due_on", &input.due_on)?),
+        status: match input.status.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(s) => ActionStatus::parse(s)?,
+            None => ActionStatus::Planned,
+        },
+        effect_on: Effect::parse(&input.effect_on)?,
+    })
+}
+
+impl Services {
+    async fn check_responsible(
+        conn: &mut sems_storage::Conn,
+        party_id: i64,
+        person: Option<i64>,
+    ) -> Result<()> {
+        if let Some(person) = person {
+            let found = people::get(conn, person).await?;
+            if found.is_none_or(|p| p.party_id != party_id) {
+                return Err(ValidationError::new(
+                    "responsible_person_id",
+                    "choose a person of this organisation",
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a mitigation action to an assessment.
+    pub async fn create_action(
+        &self,
+        actor: &Actor,
+        assessment_id: i64,
+        input: &ActionInput,
+    ) -> Result<ActionView> {
+        let v = validate(input)?;
+        let mut tx = self.store.write().await?;
+        let a = risk::assessment(tx.conn(), assessment_id)
+            .await?
+            .ok_or(ServiceError::NotFound("risk assessment"))?;
+        authorize(
+            actor,
+            Action::Update,
+            &assessment_meta(&a),
+            "risk assessment",
+        )?;
+        Self::check_responsible(tx.conn(), a.party_id, input.responsible_person_id).await?;
+        let id = actions::insert_action(
+            tx.conn(),
+            a.id,
+            a.party_id,
+            &v.values(input),
+            actor.person_id(),
+        )
+        .await?;
+        let stored = actions::action(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("mitigation action"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            a.party_id,
+            "risk_action.create",
+            "risk_action",
+            Some(id),
+            NONE,
+            Some(&stored),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view(stored))
+    }
+
+    /// Changes a mitigation action (its status as work goes on, its date, its effect).
+    pub async fn update_action(
+        &self,
+        actor: &Actor,
+        action_id: i64,
+        input: &ActionInput,
+    ) -> Result<ActionView> {
+        let v = validate(input)?;
+        let mut tx = self.store.write().await?;
+        let before = actions::action(tx.conn(), action_id)
+            .await?
+            .ok_or(ServiceError::NotFound("mitigation action"))?;
+        let a = risk::assessment(tx.conn(), before.assessment_id)
+            .await?
+            .ok_or(ServiceError::NotFound("mitigation action"))?;
+        authorize(
+            actor,
+            Action::Update,
+            &assessment_meta(&a),
+            "mitigation action",
+        )?;
+        Self::check_responsible(tx.conn(), a.party_id, input.responsible_person_id).await?;
+        actions::update_action(tx.conn(), action_id, &v.values(input), actor.person_id()).await?;
+        let after = actions::action(tx.conn(), action_id)
+            .await?
+            .ok_or(ServiceError::NotFound("mitigation action"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            a.party_id,
+            "risk_action.update",
+            "risk_action",
+            Some(action_id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view(after))
+    }
+
+    /// The actions of an assessment with the projected residual risk after the open ones.
+    pub async fn actions(
+        &self,
+        actor: &Actor,
+        assessment_id: i64,
+    ) -> Result<(Vec<ActionView>, Projection)> {
+        let a = self.assessment(actor, assessment_id).await?;
+        let mut conn = self.store.read().await?;
+        let list = actions::actions(&mut conn, a.id).await?;
+        let method = risk::method(&mut conn, a.method_version)
+            .await?
+            .ok_or(ServiceError::NotFound("risk method"))?;
+        let projection = project(&a, &list, &method.method)?;
+        Ok((list.into_iter().map(view).collect(), projection))
+    }
+
+    /// The overdue actions of the actor's organisation, for their home page.
+    pub async fn overdue_actions(&self, actor: &Actor) -> Result<Vec<ActionView>> {
+        let Some(party_id) = actor.party_id() else {
+            return Ok(Vec::new());
+        };
+        let meta = RecordMeta::plain(RecordKind::RiskAssessment, party_id, false);
+        if authorize(actor, Action::Read, &meta, "risk assessment").is_err() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.store.read().await?;
+        let list = actions::overdue_actions(&mut conn, party_id, &format_date(today()), 50).await?;
+        Ok(list.into_iter().map(view).collect())
+    }
+}

@@ -1,0 +1,252 @@
+//! Objective data first: test results and occurrences on a scenario at an organisation, the
+//! score proposals drawn from them and from the national threat level, and the "review
+//! required" mark they put on the affected assessments.
+//!
+//! This is the interface the oversight and reporting modules feed: they call
+//! [`Services::record_evidence`] with their own `source`, inside the rules of the access
+//! rule and the audit trail like any other write.
+
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::measure::{
+    propose_likelihood, propose_vulnerability, EvidenceKind, ObjectiveData, Proposal,
+    OCCURRENCE_WINDOW_MONTHS, TEST_WINDOW_MONTHS,
+};
+use sems_domain::util::{bounded_text, format_date, parse_date, sub_months, today};
+use sems_domain::ValidationError;
+use sems_storage::risk::evidence::{self, Evidence, NewEvidence};
+use sems_storage::risk::{self, ReviewScope};
+use sems_storage::{parties, Conn};
+use serde::{Deserialize, Serialize};
+
+/// What the system proposes for an organisation's assessment of a scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreProposals {
+    pub data: ObjectiveData,
+    pub likelihood: Option<Proposal>,
+    pub vulnerability: Option<Proposal>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceInput {
+    pub scenario_id: i64,
+    /// `test` or `occurrence`.
+    pub kind: String,
+    /// For a test: whether it passed.
+    #[serde(default)]
+    pub passed: Option<bool>,
+    /// The day of the test or occurrence (YYYY-MM-DD).
+    pub occurred_on: String,
+    pub summary: String,
+    /// A reference in the source (a test or report number).
+    #[serde(default)]
+    pub source_ref: String,
+}
+
+/// What recording a piece of evidence did.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRecorded {
+    pub evidence_id: i64,
+    /// The assessments now marked "review required".
+    pub marked_for_review: Vec<i64>,
+}
+
+/// The objective data of one scenario at one organisation, over the proposal windows.
+pub(super) async fn objective_data(
+    conn: &mut Conn,
+    party_id: i64,
+    scenario: &risk::ThreatScenario,
+) -> Result<ObjectiveData> {
+    let now = today();
+    let (passed, failed, occurrences) = evidence::counts(
+        conn,
+        party_id,
+        scenario.id,
+        &format_date(sub_months(now, TEST_WINDOW_MONTHS)),
+        &format_date(sub_months(now, OCCURRENCE_WINDOW_MONTHS)),
+    )
+    .await?;
+    let threat_level = risk::threat_levels(conn)
+        .await?
+        .into_iter()
+        .find(|l| l.category == scenario.category)
+        .map(|l| l.level);
+    Ok(ObjectiveData {
+        threat_level,
+        tests_passed: passed,
+        tests_failed: failed,
+        occurrences,
+    })
+}
+
+pub(super) fn proposals_from(data: ObjectiveData) -> ScoreProposals {
+    ScoreProposals {
+        likelihood: propose_likelihood(&data),
+        vulnerability: propose_vulnerability(&data),
+        data,
+    }
+}
+
+fn evidence_meta(party_id: i64) -> RecordMeta {
+    RecordMeta::plain(RecordKind::RiskEvidence, party_id, false)
+}
+
+impl Services {
+    /// The scores the system proposes for an organisation's assessment of a scenario.
+    pub async fn score_proposals(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        scenario_id: i64,
+    ) -> Result<ScoreProposals> {
+        let mut conn = self.store.read().await?;
+        authorize(
+            actor,
+            Action::Read,
+            &RecordMeta::plain(RecordKind::RiskAssessment, party_id, false),
+            "party",
+        )?;
+        let scenario = risk::scenario(&mut conn, scenario_id)
+            .await?
+            .ok_or(ServiceError::NotFound("threat scenario"))?;
+        Ok(proposals_from(
+            objective_data(&mut conn, party_id, &scenario).await?,
+        ))
+    }
+
+    /// Records a test result or an occurrence on a scenario at an organisation. A failed
+    /// test or an occurrence marks that organisation's assessments of the scenario "review
+    /// required". `source` names the module that recorded it ("manual" from the risk pages).
+    pub async fn record_evidence(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        input: &EvidenceInput,
+        source: &str,
+    ) -> Result<EvidenceRecorded> {
+        let kind = EvidenceKind::parse(&input.kind)?;
+        let passed = match (kind, input.passed) {
+            (EvidenceKind::Test, None) => {
+                return Err(ValidationError::new("passed", "say whether the test passed").into())
+            }
+            (EvidenceKind::Test, p) => p,
+            (EvidenceKind::Occurrence, _) => None,
+        };
+        let day = parse_date("occurred_on", &input.occurred_on)?;
+        if day > today() {
+            return Err(ValidationError::new("occurred_on", "cannot be in the future").into());
+        }
+        let summary = bounded_text("summary", &input.summary, 3, 2000)?;
+        let source_ref = bounded_text("source_ref", &input.source_ref, 0, 200)?;
+        let mut tx = self.store.write().await?;
+        let party = parties::get(tx.conn(), party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        if party.kind.is_authority() {
+            return Err(
+                ValidationError::new("party_id", "evidence is about an organisation").into(),
+            );
+        }
+        authorize(actor, Action::Create, &evidence_meta(party.id), "party")?;
+        let scenario = risk::scenario(tx.conn(), input.scenario_id)
+            .await?
+            .filter(|s| s.published || s.party_id == party.id)
+            .ok_or_else(|| {
+                ValidationError::new("scenario_id", "no such scenario for this organisation")
+            })?;
+        let occurred_on = format_date(day);
+        let id = evidence::insert_evidence(
+            tx.conn(),
+            &NewEvidence {
+                party_id: party.id,
+                scenario_id: scenario.id,
+                kind,
+                passed,
+                occurred_on: &occurred_on,
+                summary: &summary,
+                source,
+                source_ref: &source_ref,
+            },
+            actor.person_id(),
+        )
+        .await?;
+        let detail = serde_json::json!({
+            "scenario": scenario.code, "kind": kind.as_str(), "passed": passed,
+            "occurred_on": occurred_on, "summary": summary, "source": source, "source_ref": source_ref,
+        });
+        record_change(
+            tx.conn(),
+            actor,
+            party.id,
+            "risk_evidence.create",
+            "risk_evidence",
+            Some(id),
+            NONE,
+            Some(&detail),
+        )
+        .await?;
+        let marked = if passed == Some(true) {
+            Vec::new()
+        } else {
+            let reason = match kind {
+                EvidenceKind::Test => format!("Failed test on {occurred_on}: {summary}"),
+                EvidenceKind::Occurrence => format!("Occurrence on {occurred_on}: {summary}"),
+            };
+            mark_for_review(
+                tx.conn(),
+                actor,
+                party.id,
+                &ReviewScope::PartyScenario {
+                    party_id: party.id,
+                    scenario_id: scenario.id,
+                },
+                &reason,
+            )
+            .await?
+        };
+        tx.commit().await?;
+        Ok(EvidenceRecorded {
+            evidence_id: id,
+            marked_for_review: marked,
+        })
+    }
+
+    /// The newest evidence on a scenario at an organisation.
+    pub async fn evidence(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        scenario_id: i64,
+    ) -> Result<Vec<Evidence>> {
+        let mut conn = self.store.read().await?;
+        authorize(actor, Action::Read, &evidence_meta(party_id), "party")?;
+        Ok(evidence::evidence(&mut conn, party_id, scenario_id, 100).await?)
+    }
+}
+
+/// Marks the assessments in `scope` "review required" and records it in the audit trail.
+pub(super) async fn mark_for_review(
+    conn: &mut Conn,
+    actor: &Actor,
+    audit_party_id: i64,
+    scope: &ReviewScope,
+    reason: &str,
+) -> Result<Vec<i64>> {
+    let marked = risk::mark_review_required(conn, scope, reason).await?;
+    if !marked.is_empty() {
+        let detail = serde_json::json!({ "assessments": marked, "reason": reason });
+        record_change(
+            conn,
+            actor,
+            audit_party_id,
+            "risk_assessment.review_required",
+            "risk_assessment",
+            None,
+            NONE,
+            Some(&detail),
+        )
+        .await?;
+    }
+    Ok(marked)
+}

@@ -1,0 +1,598 @@
+//! Security measures: the authority's baseline and organisations' own, each organisation's
+//! implementation of them, and exemptions from a baseline measure that only the authority
+//! approves.
+
+use super::authority_id;
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::measure::{Exemption, MeasureStatus};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::util::bounded_text;
+use sems_domain::ValidationError;
+use sems_storage::risk::measures::{
+    self, Implementation, ImplementationValues, MeasureFilter, NewMeasure, SecurityMeasure,
+};
+use sems_storage::{parties, people, Conn};
+use serde::{Deserialize, Serialize};
+
+/// The access facts of a measure of the catalogue.
+fn measure_meta(m: &SecurityMeasure, owner_is_authority: bool) -> RecordMeta {
+    let mut meta = RecordMeta::plain(RecordKind::SecurityMeasure, m.party_id, owner_is_authority);
+    meta.published = m.published;
+    meta.classification = m.classification;
+    meta.need_to_know = m.need_to_know;
+    meta
+}
+
+/// The access facts of an organisation's implementation records.
+fn implementation_meta(party_id: i64) -> RecordMeta {
+    RecordMeta::plain(RecordKind::SecurityMeasure, party_id, false)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureInput {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    /// The scenarios the measure mitigates.
+    #[serde(default)]
+    pub scenario_ids: Vec<i64>,
+}
+
+/// A measure input checked against the rules, ready to store.
+pub(super) struct ValidMeasure {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub scenario_ids: Vec<i64>,
+}
+
+pub(super) fn validate_measure(input: &MeasureInput) -> Result<ValidMeasure, ValidationError> {
+    let mut scenario_ids = input.scenario_ids.clone();
+    scenario_ids.sort_unstable();
+    scenario_ids.dedup();
+    if scenario_ids.is_empty() {
+        return Err(ValidationError::new(
+            "scenario_ids",
+            "link the measure to at least one scenario it mitigates",
+        ));
+    }
+    if scenario_ids.len() > 100 {
+        return Err(ValidationError::new(
+            "scenario_ids",
+            "link at most 100 scenarios",
+        ));
+    }
+    Ok(ValidMeasure {
+        code: bounded_text("code", &input.code, 2, 20)?.to_uppercase(),
+        title: bounded_text("title", &input.title, 3, 200)?,
+        description: bounded_text("description", &input.description, 10, 5000)?,
+        scenario_ids,
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImplementationInput {
+    #[serde(default)]
+    pub responsible_person_id: Option<i64>,
+    pub status: String,
+    #[serde(default)]
+    pub cost_one_off: i64,
+    #[serde(default)]
+    pub cost_annual: i64,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A line of an organisation's measure register: a measure that applies and what the
+/// organisation recorded about it (nothing yet for a baseline measure it has not recorded).
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureLine {
+    pub measure: SecurityMeasure,
+    pub implementation: Option<Implementation>,
+}
+
+/// An exemption request waiting for the authority.
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingExemption {
+    pub party_id: i64,
+    pub party_name: String,
+    pub measure_id: i64,
+    pub measure_name: String,
+    pub reason: String,
+    pub requested_at_ms: i64,
+}
+
+/// Costs are whole units of the deployment's currency; a ceiling catches typing slips.
+fn cost(field: &'static str, value: i64) -> Result<i64, ValidationError> {
+    if (0..=1_000_000_000_000).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ValidationError::new(
+            field,
+            "must be a whole amount from 0 to 1,000,000,000,000",
+        ))
+    }
+}
+
+impl Services {
+    /// Checks that every scenario exists, may be read by the actor and can be linked by the
+    /// measure's owner: a national one, or one of the owner's own.
+    async fn check_linked_scenarios(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        owner_party_id: i64,
+        scenario_ids: &[i64],
+    ) -> Result<()> {
+        for id in scenario_ids {
+            let refused =
+                || ValidationError::new("scenario_ids", format!("no scenario {id} to link"));
+            let scenario = sems_storage::risk::scenario(conn, *id)
+                .await?
+                .ok_or_else(refused)?;
+            let owner_is_authority = parties::get(conn, scenario.party_id)
+                .await?
+                .is_some_and(|p| p.kind.is_authority());
+            let readable = authorize(
+                actor,
+                Action::Read,
+                &super::scenario_meta(&scenario, owner_is_authority),
+                "threat scenario",
+            )
+            .is_ok();
+            if !readable || !(scenario.published || scenario.party_id == owner_party_id) {
+                return Err(refused().into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores a validated measure for `party` with its audit entry, inside the caller's
+    /// transaction. The authority's measures are the baseline, published to everyone; an
+    /// organisation's own measure starts as planned in its register.
+    pub(super) async fn insert_measure(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        party: &parties::Party,
+        m: &ValidMeasure,
+    ) -> Result<SecurityMeasure> {
+        let baseline = party.kind.is_authority();
+        let id = measures::insert_measure(
+            conn,
+            &NewMeasure {
+                party_id: party.id,
+                code: &m.code,
+                title: &m.title,
+                description: &m.description,
+                baseline,
+                published: baseline,
+                classification: 0,
+            },
+        )
+        .await
+        .map_err(|e| ServiceError::conflict_on_unique(e, "a measure with this code exists"))?;
+        measures::set_measure_scenarios(conn, id, &m.scenario_ids).await?;
+        if !baseline {
+            measures::upsert_implementation(
+                conn,
+                party.id,
+                id,
+                &ImplementationValues {
+                    responsible_person_id: None,
+                    status: MeasureStatus::Planned,
+                    cost_one_off: 0,
+                    cost_annual: 0,
+                    note: "",
+                },
+                actor.person_id(),
+            )
+            .await?;
+        }
+        let stored = measures::measure(conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("security measure"))?;
+        record_change(
+            conn,
+            actor,
+            party.id,
+            "security_measure.create",
+            "security_measure",
+            Some(id),
+            NONE,
+            Some(&stored),
+        )
+        .await?;
+        Ok(stored)
+    }
+
+    /// Adds a measure: a baseline measure when the party is the authority, else one of the
+    /// organisation's own.
+    pub async fn create_measure(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        input: &MeasureInput,
+    ) -> Result<SecurityMeasure> {
+        let valid = validate_measure(input)?;
+        let mut tx = self.store.write().await?;
+        let party = parties::get(tx.conn(), party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(
+                RecordKind::SecurityMeasure,
+                party.id,
+                party.kind.is_authority(),
+            ),
+            "party",
+        )?;
+        self.check_linked_scenarios(tx.conn(), actor, party.id, &valid.scenario_ids)
+            .await?;
+        let stored = self
+            .insert_measure(tx.conn(), actor, &party, &valid)
+            .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    pub async fn measure(&self, actor: &Actor, id: i64) -> Result<SecurityMeasure> {
+        let mut conn = self.store.read().await?;
+        let m = measures::measure(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("security measure"))?;
+        let owner_is_authority = parties::get(&mut conn, m.party_id)
+            .await?
+            .is_some_and(|p| p.kind.is_authority());
+        authorize(
+            actor,
+            Action::Read,
+            &measure_meta(&m, owner_is_authority),
+            "security measure",
+        )?;
+        Ok(m)
+    }
+
+    /// The measures of the catalogue the actor may read.
+    pub async fn measures(
+        &self,
+        actor: &Actor,
+        filter: &MeasureFilter,
+        page: PageRequest,
+    ) -> Result<Page<SecurityMeasure>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let mut conn = self.store.read().await?;
+        Ok(measures::measures(&mut conn, subject, filter, page).await?)
+    }
+
+    /// An organisation's measure register: every baseline measure and its own, with what it
+    /// recorded about each.
+    pub async fn measure_register(&self, actor: &Actor, party_id: i64) -> Result<Vec<MeasureLine>> {
+        let mut conn = self.store.read().await?;
+        let party = parties::get(&mut conn, party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        if party.kind.is_authority() {
+            return Err(ValidationError::new(
+                "party_id",
+                "measures are implemented by organisations",
+            )
+            .into());
+        }
+        authorize(actor, Action::Read, &implementation_meta(party.id), "party")?;
+        let catalogue = measures::catalogue_for(&mut conn, party.id).await?;
+        let mut recorded = measures::implementations(&mut conn, party.id).await?;
+        Ok(catalogue
+            .into_iter()
+            .map(|measure| {
+                let implementation = recorded
+                    .iter()
+                    .position(|i| i.measure_id == measure.id)
+                    .map(|at| recorded.swap_remove(at));
+                MeasureLine {
+                    measure,
+                    implementation,
+                }
+            })
+            .collect())
+    }
+
+    /// Loads a measure that applies to `party_id` (a baseline one or the party's own).
+    async fn applicable_measure(
+        conn: &mut Conn,
+        party_id: i64,
+        measure_id: i64,
+    ) -> Result<SecurityMeasure> {
+        measures::measure(conn, measure_id)
+            .await?
+            .filter(|m| m.baseline || m.party_id == party_id)
+            .ok_or(ServiceError::NotFound("security measure"))
+    }
+
+    /// Records an organisation's implementation of a measure: responsible person, status,
+    /// costs. Not applicable on a baseline measure comes only from an approved exemption.
+    pub async fn set_implementation(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        measure_id: i64,
+        input: &ImplementationInput,
+    ) -> Result<Implementation> {
+        let status = MeasureStatus::parse(&input.status)?;
+        let cost_one_off = cost("cost_one_off", input.cost_one_off)?;
+        let cost_annual = cost("cost_annual", input.cost_annual)?;
+        let note = bounded_text("note", &input.note, 0, 2000)?;
+        let mut tx = self.store.write().await?;
+        authorize(
+            actor,
+            Action::Update,
+            &implementation_meta(party_id),
+            "security measure",
+        )?;
+        let measure = Self::applicable_measure(tx.conn(), party_id, measure_id).await?;
+        let before = measures::implementation(tx.conn(), party_id, measure_id).await?;
+        let exempted = before
+            .as_ref()
+            .is_some_and(|i| i.exemption == Exemption::Approved);
+        if !status.settable(measure.baseline) && !exempted {
+            return Err(ServiceError::Conflict(
+                "a baseline measure is mandatory: it can be marked not applicable only through an exemption the authority approves".into(),
+            ));
+        }
+        if let Some(person) = input.responsible_person_id {
+            let found = people::get(tx.conn(), person).await?;
+            if found.is_none_or(|p| p.party_id != party_id) {
+                return Err(ValidationError::new(
+                    "responsible_person_id",
+                    "choose a person of this organisation",
+                )
+                .into());
+            }
+        }
+        measures::upsert_implementation(
+            tx.conn(),
+            party_id,
+            measure_id,
+            &ImplementationValues {
+                responsible_person_id: input.responsible_person_id,
+                status,
+                cost_one_off,
+                cost_annual,
+                note: &note,
+            },
+            actor.person_id(),
+        )
+        .await?;
+        let after = measures::implementation(tx.conn(), party_id, measure_id)
+            .await?
+            .ok_or(ServiceError::NotFound("security measure"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            party_id,
+            "security_measure.implementation",
+            "security_measure",
+            Some(measure_id),
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Removes one of an organisation's own measures. A baseline measure is never removed by
+    /// an organisation: it asks the authority for an exemption instead.
+    pub async fn remove_measure(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        measure_id: i64,
+    ) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let measure = Self::applicable_measure(tx.conn(), party_id, measure_id).await?;
+        authorize(
+            actor,
+            Action::Delete,
+            &implementation_meta(party_id),
+            "security measure",
+        )?;
+        if measure.baseline {
+            return Err(ServiceError::Conflict(
+                "a baseline measure cannot be removed: request an exemption from the authority instead".into(),
+            ));
+        }
+        measures::delete_measure(tx.conn(), measure_id).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            party_id,
+            "security_measure.delete",
+            "security_measure",
+            Some(measure_id),
+            Some(&measure),
+            NONE,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An organisation asks the authority not to apply a baseline measure, saying why.
+    pub async fn request_exemption(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        measure_id: i64,
+        reason: &str,
+    ) -> Result<Implementation> {
+        let reason = bounded_text("reason", reason, 10, 2000).map_err(|_| {
+            ValidationError::new("reason", "explain the request in 10 to 2000 characters")
+        })?;
+        let mut tx = self.store.write().await?;
+        authorize(
+            actor,
+            Action::Update,
+            &implementation_meta(party_id),
+            "security measure",
+        )?;
+        let measure = Self::applicable_measure(tx.conn(), party_id, measure_id).await?;
+        if !measure.baseline {
+            return Err(ValidationError::new(
+                "measure_id",
+                "only a baseline measure needs an exemption; remove an own measure instead",
+            )
+            .into());
+        }
+        let mut before = measures::implementation(tx.conn(), party_id, measure_id).await?;
+        if before.is_none() {
+            measures::upsert_implementation(
+                tx.conn(),
+                party_id,
+                measure_id,
+                &ImplementationValues {
+                    responsible_person_id: None,
+                    status: MeasureStatus::Planned,
+                    cost_one_off: 0,
+                    cost_annual: 0,
+                    note: "",
+                },
+                actor.person_id(),
+            )
+            .await?;
+            before = measures::implementation(tx.conn(), party_id, measure_id).await?;
+        }
+        let before = before.ok_or(ServiceError::NotFound("security measure"))?;
+        if matches!(before.exemption, Exemption::Requested | Exemption::Approved) {
+            return Err(ServiceError::Conflict(format!(
+                "an exemption from this measure is already {}",
+                before.exemption.as_str()
+            )));
+        }
+        measures::request_exemption(tx.conn(), before.id, &reason, actor.person_id()).await?;
+        let after = measures::implementation(tx.conn(), party_id, measure_id)
+            .await?
+            .ok_or(ServiceError::NotFound("security measure"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            party_id,
+            "security_measure.exemption_request",
+            "security_measure",
+            Some(measure_id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        let party_name = parties::get(tx.conn(), party_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let authority = authority_id(tx.conn()).await?;
+        let recipients = people::ids_with_roles(
+            tx.conn(),
+            authority,
+            &[
+                sems_domain::role::Role::Director,
+                sems_domain::role::Role::Inspector,
+            ],
+        )
+        .await?;
+        sems_storage::notifications::insert(
+            tx.conn(),
+            &recipients,
+            &format!(
+                "{party_name} asks for an exemption from baseline measure {} {}",
+                measure.code, measure.title
+            ),
+            &format!("/risk/measures?party={party_id}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The authority approves or refuses a requested exemption, with a recorded note. An
+    /// approval makes the measure not applicable for that organisation.
+    pub async fn decide_exemption(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        measure_id: i64,
+        approve: bool,
+        note: &str,
+    ) -> Result<Implementation> {
+        let note = bounded_text("note", note, 3, 2000).map_err(|_| {
+            ValidationError::new(
+                "note",
+                "record the grounds of the decision (3 to 2000 characters)",
+            )
+        })?;
+        let mut tx = self.store.write().await?;
+        let before = measures::implementation(tx.conn(), party_id, measure_id)
+            .await?
+            .ok_or(ServiceError::NotFound("security measure"))?;
+        authorize(
+            actor,
+            Action::Accept,
+            &implementation_meta(party_id),
+            "security measure",
+        )?;
+        if before.exemption != Exemption::Requested {
+            return Err(ServiceError::Conflict(
+                "there is no pending exemption request on this measure".into(),
+            ));
+        }
+        measures::decide_exemption(tx.conn(), before.id, approve, &note, actor.person_id()).await?;
+        let after = measures::implementation(tx.conn(), party_id, measure_id)
+            .await?
+            .ok_or(ServiceError::NotFound("security measure"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            party_id,
+            if approve {
+                "security_measure.exemption_approve"
+            } else {
+                "security_measure.exemption_refuse"
+            },
+            "security_measure",
+            Some(measure_id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The exemption requests the actor may decide, oldest first.
+    pub async fn pending_exemptions(&self, actor: &Actor) -> Result<Vec<PendingExemption>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let mut conn = self.store.read().await?;
+        Ok(measures::pending_exemptions(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|(i, _, _)| {
+                decide(subject, Action::Accept, &implementation_meta(i.party_id)).is_ok()
+            })
+            .map(|(i, party_name, measure_name)| PendingExemption {
+                party_id: i.party_id,
+                party_name,
+                measure_id: i.measure_id,
+                measure_name,
+                reason: i.exemption_reason,
+                requested_at_ms: i.updated_at_ms,
+            })
+            .collect())
+    }
+}
