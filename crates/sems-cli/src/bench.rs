@@ -50,9 +50,49 @@ async fn actor(services: &Services, username: &str) -> anyhow::Result<Actor> {
     Ok(Actor::Person(subject))
 }
 
+const DEMO_PASSWORD: &str = "bench-demo-passphrase-2026";
+
+/// A GET over a fresh connection with the session cookie, read to the end: what a browser's
+/// page load costs the server, template rendering included.
+async fn get_page(addr: std::net::SocketAddr, path: &str, cookie: &str) -> anyhow::Result<usize> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {}={cookie}\r\nConnection: close\r\n\r\n",
+        sems_web::session::COOKIE
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    anyhow::ensure!(
+        response.starts_with(b"HTTP/1.1 200"),
+        "GET {path} answered {}",
+        String::from_utf8_lossy(&response[..response.len().min(40)])
+    );
+    Ok(response.len())
+}
+
+/// Times `runs` loads of a page.
+async fn time_page(
+    runs: u32,
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookie: &str,
+) -> anyhow::Result<Vec<Duration>> {
+    get_page(addr, path, cookie).await?;
+    let mut out = Vec::with_capacity(runs as usize);
+    for _ in 0..runs {
+        let started = Instant::now();
+        get_page(addr, path, cookie).await?;
+        out.push(started.elapsed());
+    }
+    out.sort();
+    Ok(out)
+}
+
 pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> anyhow::Result<()> {
     services
-        .load_demo("bench-demo-passphrase-2026")
+        .load_demo(DEMO_PASSWORD)
         .await
         .context("loading the demo accounts")?;
     let started = Instant::now();
@@ -118,5 +158,24 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
         "national picture, authority",
         &time(runs, || services.national_picture(&director)).await?,
     );
+
+    // The same views as pages, through HTTP on a local port.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let state = sems_web::AppState::new(services.clone(), sems_web::WebConfig::default());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(sems_web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let session = services.sign_in("director", DEMO_PASSWORD).await?;
+    for (name, path) in [
+        ("page /risk/register (authority)", "/risk/register"),
+        ("page /risk/heat-map (authority)", "/risk/heat-map"),
+        ("page /risk/national (authority)", "/risk/national"),
+    ] {
+        report(name, &time_page(runs, addr, path, &session.token).await?);
+    }
+    let _ = stop.send(());
+    server.await??;
     Ok(())
 }

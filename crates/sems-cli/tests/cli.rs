@@ -349,3 +349,41 @@ fn generate_is_deterministic_and_refuses_a_second_run() {
     let figures = |s: &str| s.split(" in ").next().unwrap_or("").to_string();
     assert_eq!(figures(&out), figures(&out2), "same seed, same data set");
 }
+
+#[test]
+fn bench_risk_generates_once_and_reports_every_view() {
+    let t = Target {
+        dir: sems_testkit::temp_dir("sems-cli"),
+        url: None,
+    };
+    let args = [
+        "bench",
+        "risk",
+        "--organisations",
+        "3",
+        "--scenarios",
+        "20",
+        "--years",
+        "2",
+        "--runs",
+        "2",
+    ];
+    let out = t.ok(&args, None);
+    assert!(
+        out.contains("Generated 3 organisations × 20 scenarios: 60 assessments"),
+        "{out}"
+    );
+    for view in [
+        "register, authority, page 1",
+        "register, one organisation's security manager",
+        "heat maps, authority",
+        "national picture, authority",
+    ] {
+        assert!(out.contains(view), "{view} missing: {out}");
+    }
+    let again = t.ok(&args, None);
+    assert!(
+        again.contains("Using the data set generated earlier"),
+        "{again}"
+    );
+}

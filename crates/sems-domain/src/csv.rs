@@ -7,13 +7,16 @@ use std::sync::Arc;
 /// any real catalogue of scenarios or measures.
 pub const MAX_ROWS: usize = 10_000;
 
-/// One record of a CSV document, with the line it starts on (1-based).
+/// One record of a CSV document, with the line it starts on (1-based) for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvRecord {
+    /// The line the record starts on; a quoted line break makes a record span lines.
     pub line: usize,
+    /// The fields, unquoted and not trimmed.
     pub fields: Vec<String>,
 }
 
+/// Why a document could not be read, and on which line (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvError {
     pub line: usize,
@@ -35,26 +38,33 @@ fn error(line: usize, message: impl Into<String>) -> CsvError {
     }
 }
 
-/// Parses a whole document. A leading BOM is skipped; lines end in CRLF or LF; quoted fields
-/// may hold commas, doubled quotes and line breaks; blank lines are skipped.
+/// Parses a whole document. A leading UTF-8 BOM is skipped; lines end in CRLF, LF or CR;
+/// quoted fields may hold commas, doubled quotes and line breaks; blank lines are skipped.
+///
+/// Errors: an unclosed quote (reported on the line it opens), text after the closing quote
+/// of a field, and a quote inside an unquoted field. The last is accepted by some readers,
+/// but RFC 4180 forbids it and it usually means a field was quoted wrongly, which is better
+/// reported than guessed at.
 pub fn parse(text: &str) -> Result<Vec<CsvRecord>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Vec::new();
     let mut chars = text.chars().peekable();
     let mut line = 1;
+    let mut record_line = 1;
     let mut fields: Vec<String> = Vec::new();
     let mut field = String::new();
-    let mut record_line = 1;
-    // Whether the current record has any content (so blank lines are skipped).
+    // Whether the current record has any content: a line with none is blank and skipped.
     let mut started = false;
-    let mut quoted_field = false;
+    // Whether the current field was quoted: its closing quote ends it, so any further
+    // character before the separator is an error.
+    let mut quoted = false;
     loop {
         let Some(c) = chars.next() else {
             if started {
-                fields.push(std::mem::take(&mut field));
+                fields.push(field);
                 records.push(CsvRecord {
                     line: record_line,
-                    fields: std::mem::take(&mut fields),
+                    fields,
                 });
             }
             return Ok(records);
@@ -63,37 +73,52 @@ pub fn parse(text: &str) -> Result<Vec<CsvRecord>, CsvError> {
             record_line = line;
         }
         match c {
-            '"' if field.is_empty() && !quoted_field => {
+            '"' if field.is_empty() && !quoted => {
                 started = true;
-                quoted_field = true;
+                quoted = true;
                 let opened = line;
                 loop {
                     match chars.next() {
                         None => return Err(error(opened, "a quoted field is never closed")),
-                        Some('"') => {
-                            if chars.peek() == Some(&'"') {
-                                chars.next();
-                                field.push('"');
-                            } else {
-                                break;
-                            }
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
                         }
+                        Some('"') => break,
                         Some('\n') => {
                             line += 1;
                             field.push('\n');
                         }
+                        Some('\r') => {
+                            // A CR counts as a line end only when no LF follows, as outside
+                            // quotes, so CRLF files count their lines once.
+                            if chars.peek() != Some(&'\n') {
+                                line += 1;
+                            }
+                            field.push('\r');
+                        }
                         Some(other) => field.push(other),
                     }
                 }
-                match chars.peek() {
-                    None | Some(',') | Some('\n') | Some('\r') => {}
-                    Some(_) => return Err(error(line, "text after the closing quote of a field")),
+                if !matches!(chars.peek(), None | Some(',' | '\n' | '\r')) {
+                    return Err(error(
+                        line,
+                        "text after the closing quote of a field (a quote inside a field \
+                         is written twice)",
+                    ));
                 }
+            }
+            '"' => {
+                return Err(error(
+                    line,
+                    "a quote inside an unquoted field (enclose the field in quotes and \
+                     write the quote twice)",
+                ))
             }
             ',' => {
                 started = true;
                 fields.push(std::mem::take(&mut field));
-                quoted_field = false;
+                quoted = false;
             }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => {
@@ -105,10 +130,9 @@ pub fn parse(text: &str) -> Result<Vec<CsvRecord>, CsvError> {
                     });
                 }
                 started = false;
-                quoted_field = false;
+                quoted = false;
                 line += 1;
             }
-            '"' => return Err(error(line, "a quote inside an unquoted field")),
             other => {
                 started = true;
                 field.push(other);
@@ -120,20 +144,26 @@ pub fn parse(text: &str) -> Result<Vec<CsvRecord>, CsvError> {
 /// A CSV document read against its header row.
 #[derive(Debug, Clone)]
 pub struct CsvTable {
-    pub header: Arc<Vec<String>>,
+    /// The column names: trimmed and lower-cased.
+    pub header: Vec<String>,
+    /// The data rows, without blank ones.
     pub rows: Vec<CsvRow>,
 }
 
 /// A data row; `get` reads a column by its header name.
 #[derive(Debug, Clone)]
 pub struct CsvRow {
+    /// The line the row starts on (1-based).
     pub line: usize,
+    /// As many fields as the header has columns.
     fields: Vec<String>,
+    /// Shared by all rows of a table; `Arc` keeps rows `Send + Sync` for async callers.
     header: Arc<Vec<String>>,
 }
 
 impl CsvRow {
-    /// The trimmed value of column `name` ("" when the file has no such column).
+    /// The trimmed value of column `name` (a lower-case header name), or "" when the file
+    /// has no such column.
     pub fn get(&self, name: &str) -> &str {
         self.header
             .iter()
@@ -143,8 +173,14 @@ impl CsvRow {
     }
 }
 
-/// Reads a document whose first record is the header (names trimmed and lower-cased);
-/// `required` columns must be there. Short rows are padded; long rows are an error.
+/// Reads a document whose first record is the header; names are trimmed and lower-cased so
+/// "Code " matches "code". The `required` columns (lower-case) must be there and no name
+/// may appear twice; both are reported on line 1. Columns with an empty name, such as the
+/// trailing ones a spreadsheet adds, may repeat and are ignored.
+///
+/// Short rows are padded with "", rows with more fields than the header are an error, and
+/// rows whose fields are all blank (",,," from a spreadsheet's empty rows) are skipped.
+/// More than [`MAX_ROWS`] data rows is an error.
 pub fn table(text: &str, required: &[&str]) -> Result<CsvTable, CsvError> {
     let mut records = parse(text)?.into_iter();
     let first = records
@@ -156,8 +192,11 @@ pub fn table(text: &str, required: &[&str]) -> Result<CsvTable, CsvError> {
         .map(|h| h.trim().to_lowercase())
         .collect();
     for (i, name) in header.iter().enumerate() {
-        if header[..i].contains(name) {
-            return Err(error(first.line, format!("column {name} appears twice")));
+        if !name.is_empty() && header[..i].contains(name) {
+            return Err(error(
+                first.line,
+                format!("column \"{name}\" appears twice"),
+            ));
         }
     }
     let missing: Vec<&str> = required
@@ -171,9 +210,12 @@ pub fn table(text: &str, required: &[&str]) -> Result<CsvTable, CsvError> {
             format!("missing column(s): {}", missing.join(", ")),
         ));
     }
-    let header = Arc::new(header);
+    let shared = Arc::new(header.clone());
     let mut rows = Vec::new();
     for record in records {
+        if record.fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
         if rows.len() == MAX_ROWS {
             return Err(error(
                 record.line,
@@ -195,7 +237,7 @@ pub fn table(text: &str, required: &[&str]) -> Result<CsvTable, CsvError> {
         rows.push(CsvRow {
             line: record.line,
             fields,
-            header: Arc::clone(&header),
+            header: Arc::clone(&shared),
         });
     }
     Ok(CsvTable { header, rows })
@@ -205,7 +247,7 @@ pub fn table(text: &str, required: &[&str]) -> Result<CsvTable, CsvError> {
 mod tests {
     use super::*;
 
-    fn fields(text: &str) -> Vec<(usize, Vec<String>)> {
+    fn records(text: &str) -> Vec<(usize, Vec<String>)> {
         parse(text)
             .unwrap()
             .into_iter()
@@ -213,69 +255,121 @@ mod tests {
             .collect()
     }
 
+    fn rec(line: usize, fields: &[&str]) -> (usize, Vec<String>) {
+        (line, fields.iter().map(ToString::to_string).collect())
+    }
+
     #[test]
-    fn quoted_fields_commas_quotes_and_line_breaks() {
-        let got = fields("a,\"b, c\",\"say \"\"hi\"\"\"\r\n\"two\nlines\",x,\n\nlast,,end");
+    fn quoted_commas_and_doubled_quotes() {
         assert_eq!(
-            got,
-            vec![
-                (1, vec!["a".into(), "b, c".into(), "say \"hi\"".into()]),
-                (2, vec!["two\nlines".into(), "x".into(), "".into()]),
-                (5, vec!["last".into(), "".into(), "end".into()]),
+            records("a,\"b, c\",\"say \"\"hi\"\"\",\"\",\"\"\"\"\n"),
+            [rec(1, &["a", "b, c", "say \"hi\"", "", "\""])]
+        );
+    }
+
+    #[test]
+    fn line_breaks_in_quotes_keep_later_line_numbers_right() {
+        assert_eq!(
+            records("h1,h2\n\"two\nlines\",x\n\"three\r\nline\r\nfield\",y\r\nlast,z"),
+            [
+                rec(1, &["h1", "h2"]),
+                rec(2, &["two\nlines", "x"]),
+                rec(4, &["three\r\nline\r\nfield", "y"]),
+                rec(7, &["last", "z"]),
             ]
         );
     }
 
     #[test]
-    fn bom_and_trailing_newline() {
+    fn bom_crlf_blank_lines_and_empty_fields() {
         assert_eq!(
-            fields("\u{feff}code,title\n"),
-            vec![(1, vec!["code".into(), "title".into()])]
+            records("\u{feff}code,title\r\n\r\n\nX1,,\r\n,\r\n\r\n"),
+            [
+                rec(1, &["code", "title"]),
+                rec(4, &["X1", "", ""]),
+                rec(5, &["", ""]),
+            ]
         );
+        assert_eq!(records("a\rb"), [rec(1, &["a"]), rec(2, &["b"])]);
+        assert!(records("").is_empty());
+        assert!(records("\u{feff}\n\r\n").is_empty());
     }
 
     #[test]
-    fn malformed_quotes_name_their_line() {
-        let e = parse("a,b\n\"open,\nstill open").unwrap_err();
+    fn an_unclosed_quote_names_the_line_it_opens() {
+        let e = parse("a,b\n\"open,\nstill open\nand more").unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.message.contains("never closed"));
+        assert!(e.message.contains("never closed"), "{e}");
+        assert!(e.to_string().starts_with("line 2: "), "{e}");
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_an_error() {
         let e = parse("a\n\"x\"y,z").unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.to_string().starts_with("line 2:"), "{e}");
-        assert!(parse("ab\"c").is_err());
+        assert!(e.message.contains("after the closing quote"), "{e}");
+        let e = parse("a\n\"multi\nline\" ,z").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse("ab\"c").unwrap_err();
+        assert!(e.message.contains("unquoted"), "{e}");
     }
 
     #[test]
-    fn table_checks_the_header_and_pads_short_rows() {
+    fn the_header_is_normalised_and_short_rows_padded() {
         let t = table(
-            " Code , TITLE,extra\nX1,First\nX2,Second,more",
+            " Code , TITLE,Extra\nX1,First\nX2, Second ,more\n,,\n",
             &["code", "title"],
         )
         .unwrap();
-        assert_eq!(t.header.as_slice(), ["code", "title", "extra"]);
+        assert_eq!(t.header, ["code", "title", "extra"]);
+        assert_eq!(t.rows.len(), 2, "the all-blank row is skipped");
+        assert_eq!(t.rows[0].line, 2);
         assert_eq!(t.rows[0].get("code"), "X1");
         assert_eq!(t.rows[0].get("extra"), "");
         assert_eq!(t.rows[1].line, 3);
+        assert_eq!(t.rows[1].get("title"), "Second");
         assert_eq!(t.rows[1].get("extra"), "more");
         assert_eq!(t.rows[1].get("absent"), "");
+    }
 
-        let e = table("code\nX1", &["code", "title"]).unwrap_err();
+    #[test]
+    fn missing_and_duplicate_columns_are_refused_on_line_one() {
+        let e = table("code\nX1", &["code", "title", "means"]).unwrap_err();
         assert_eq!(e.line, 1);
-        assert!(e.message.contains("title"), "{e}");
-        let e = table("code,Code\nX", &["code"]).unwrap_err();
-        assert!(e.message.contains("twice"), "{e}");
-        let e = table("code\nX,Y", &["code"]).unwrap_err();
-        assert_eq!(e.line, 2);
-        assert!(table("", &["code"]).is_err());
+        assert!(e.message.contains("title, means"), "{e}");
+        let e = table("code, CODE \nX,Y", &["code"]).unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("\"code\" appears twice"), "{e}");
+        assert!(table("code,,\nX,,", &["code"]).is_ok(), "unnamed columns");
+        let e = table("", &["code"]).unwrap_err();
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn a_row_with_too_many_fields_names_its_line() {
+        let e = table("code,title\nX,Y\n\"a\nb\",c,d", &["code"]).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("3 fields where the header has 2"), "{e}");
     }
 
     #[test]
     fn too_many_rows_are_refused() {
         let mut text = String::from("code\n");
-        for i in 0..=MAX_ROWS {
+        for i in 0..MAX_ROWS {
             text.push_str(&format!("C{i}\n"));
         }
+        assert_eq!(table(&text, &["code"]).unwrap().rows.len(), MAX_ROWS);
+        text.push_str("one more\n");
         let e = table(&text, &["code"]).unwrap_err();
-        assert!(e.message.contains("more than"), "{e}");
+        assert_eq!(e.line, MAX_ROWS + 2);
+        assert!(e.message.contains("more than 10000 rows"), "{e}");
+    }
+
+    #[test]
+    fn rows_can_cross_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<CsvRow>();
+        send_sync::<CsvTable>();
+        send_sync::<CsvError>();
     }
 }

@@ -386,6 +386,7 @@ impl Services {
             ],
         )
         .await?;
+        bulk::analyze(&self.store).await?;
         Ok(summary)
     }
 }

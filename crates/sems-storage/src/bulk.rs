@@ -117,3 +117,11 @@ pub async fn reset_sequences(store: &Store, tables: &[&'static str]) -> Result<(
     }
     Ok(())
 }
+
+/// After a bulk load, refreshes the planner's statistics so the first queries do not run on
+/// plans made for empty tables (PostgreSQL's autovacuum would get there, minutes later).
+pub async fn analyze(store: &Store) -> Result<()> {
+    let mut conn = store.read().await?;
+    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    Ok(())
+}

@@ -144,6 +144,7 @@ impl Services {
                 let changes = 1 + rng.below(u64::from(p.years).max(1));
                 let mut at = created;
                 let mut before: Option<String> = None;
+                let mut history = Vec::new();
                 let mut last = None;
                 for change in 0..changes {
                     let likelihood = score(&mut rng, 1, 5);
@@ -164,23 +165,20 @@ impl Services {
                         "residual_level": residual.level.as_str(),
                     })
                     .to_string();
-                    rows.row(
-                        conn,
-                        HISTORY,
-                        vec![
-                            assessment_id.into(),
-                            org.security_manager.into(),
-                            at.into(),
-                            if change == 0 {
-                                "First assessment".into()
-                            } else {
-                                "Periodic review".into()
-                            },
-                            before.clone().into(),
-                            after.clone().into(),
-                        ],
-                    )
-                    .await?;
+                    // Kept until the assessment row is queued: a flush must never write a
+                    // change before the assessment it belongs to.
+                    history.push(vec![
+                        assessment_id.into(),
+                        org.security_manager.into(),
+                        at.into(),
+                        if change == 0 {
+                            "First assessment".into()
+                        } else {
+                            "Periodic review".into()
+                        },
+                        before.clone().into(),
+                        after.clone().into(),
+                    ]);
                     before = Some(after);
                     last = Some((likelihood, c, vulnerability, inherent, residual));
                     let step = (now - at) / (changes - change) as i64;
@@ -233,6 +231,9 @@ impl Services {
                     ],
                 )
                 .await?;
+                for change in history {
+                    rows.row(conn, HISTORY, change).await?;
+                }
                 for _ in 0..rng.below(4) {
                     let when = now - rng.below(span_ms as u64) as i64;
                     rows.row(
