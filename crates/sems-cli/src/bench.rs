@@ -179,3 +179,123 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
     server.await??;
     Ok(())
 }
+
+/// One filing through the public API, over a fresh connection.
+async fn post_filing(addr: std::net::SocketAddr, body: &str) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let request = format!(
+        "POST /api/v1/public/reports/NPT HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    anyhow::ensure!(
+        response.starts_with(b"HTTP/1.1 201"),
+        "filing answered {}",
+        String::from_utf8_lossy(&response[..response.len().min(200)])
+    );
+    Ok(())
+}
+
+/// `sems bench reports`: sustained anonymous filings per second through the HTTP API (with
+/// `clients` concurrent clients, the public rate limits off), next to the raw insert rate of
+/// the same rows into the same database, one transaction each.
+pub async fn reports(services: &Services, filings: u32, clients: u32) -> anyhow::Result<()> {
+    services
+        .load_demo(DEMO_PASSWORD)
+        .await
+        .context("loading the demo data")?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let web = sems_web::WebConfig {
+        public_rate_limits: false,
+        ..Default::default()
+    };
+    let state = sems_web::AppState::new(services.clone(), web);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(sems_web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let day = sems_domain::util::format_date(sems_domain::util::today());
+    let body = |i: u32| {
+        serde_json::json!({
+            "category": "suspicious", "occurred_at": day, "mode": "anonymous",
+            "location": "Terminal 1, gate 12",
+            "what_happened": format!("Benchmark filing {i}: an unattended bag near gate 12 was reported and checked."),
+        })
+        .to_string()
+    };
+    // Warm up, then measure.
+    post_filing(addr, &body(0)).await?;
+    let started = Instant::now();
+    let per_client = filings.div_ceil(clients);
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let bodies: Vec<String> = (0..per_client)
+            .map(|i| body(c * per_client + i + 1))
+            .collect();
+        tasks.push(tokio::spawn(async move {
+            for b in bodies {
+                post_filing(addr, &b).await?;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let api_seconds = started.elapsed().as_secs_f64();
+    let sent = per_client * clients;
+    let api_rate = f64::from(sent) / api_seconds;
+    let _ = stop.send(());
+    server.await??;
+
+    // The same rows, inserted directly, one transaction each.
+    let party = sems_storage::parties::by_code(&mut *services.store.read().await?, "NPT")
+        .await?
+        .context("the demo airport is missing")?;
+    let text = "Benchmark filing: an unattended bag near gate 12 was reported and checked.";
+    let started = Instant::now();
+    for i in 0..sent {
+        let mut tx = services.store.write().await?;
+        sems_storage::reports::insert_report(
+            tx.conn(),
+            &sems_storage::reports::NewReport {
+                party_id: party.id,
+                site_id: None,
+                category_code: "suspicious",
+                occurred_at: &day,
+                location: "Terminal 1, gate 12",
+                what_happened: text,
+                reporter_thinks_mandatory: false,
+                mode: sems_domain::report::ReportMode::Anonymous,
+                reporter_person_id: None,
+                reporter_identity_sealed: None,
+                receipt_hash: &format!("bench-raw-{}-{i}", std::process::id()),
+                forward_due_at_ms: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    let raw_seconds = started.elapsed().as_secs_f64();
+    let raw_rate = f64::from(sent) / raw_seconds;
+    println!(
+        "{} filings through the HTTP API with {clients} clients on {}: {:.0} filings/s ({:.2} s)",
+        sent,
+        services.store.engine().as_str(),
+        api_rate,
+        api_seconds
+    );
+    println!(
+        "the same rows inserted directly, one transaction each: {:.0} rows/s ({:.2} s)",
+        raw_rate, raw_seconds
+    );
+    println!(
+        "ratio API / raw insert: {:.2} (the API also checks, hashes the receipt, writes the audit entry and notifies handlers)",
+        api_rate / raw_rate
+    );
+    Ok(())
+}

@@ -70,6 +70,15 @@ pub struct FileConfig {
     pub lockout_window_minutes: Option<i64>,
     pub lockout_minutes: Option<i64>,
     pub max_body_bytes: Option<usize>,
+    /// The file holding the key that seals confidential reporters' identities (default:
+    /// `identity.key` in the data directory; `SEMS_IDENTITY_KEY` overrides both).
+    pub identity_key_file: Option<PathBuf>,
+    /// Hours from filing to triage of a security report.
+    pub report_triage_hours: Option<i64>,
+    /// Days from triage to closure.
+    pub report_closure_days: Option<i64>,
+    /// Hours from filing within which a mandatory report reaches the authority.
+    pub report_forward_hours: Option<i64>,
 }
 
 /// The resolved configuration.
@@ -84,6 +93,8 @@ pub struct Config {
     pub secure_cookies: bool,
     pub services: sems_services::ServiceConfig,
     pub max_body_bytes: usize,
+    pub identity_key_file: Option<PathBuf>,
+    pub report_targets: sems_domain::report::ReportTargets,
 }
 
 impl Config {
@@ -128,6 +139,12 @@ impl Config {
             ("lockout_threshold", services.lockout_threshold),
             ("lockout_window_minutes", services.lockout_window_minutes),
             ("lockout_minutes", services.lockout_minutes),
+            ("report_triage_hours", file.report_triage_hours.unwrap_or(1)),
+            ("report_closure_days", file.report_closure_days.unwrap_or(1)),
+            (
+                "report_forward_hours",
+                file.report_forward_hours.unwrap_or(1),
+            ),
         ] {
             if v < 1 {
                 bail!("{name} must be at least 1 (got {v})");
@@ -170,6 +187,15 @@ impl Config {
                 .unwrap_or(false),
             services,
             max_body_bytes: file.max_body_bytes.unwrap_or(1024 * 1024),
+            identity_key_file: file.identity_key_file.clone(),
+            report_targets: {
+                let d = sems_domain::report::ReportTargets::default();
+                sems_domain::report::ReportTargets {
+                    triage_hours: file.report_triage_hours.unwrap_or(d.triage_hours),
+                    closure_days: file.report_closure_days.unwrap_or(d.closure_days),
+                    forward_hours: file.report_forward_hours.unwrap_or(d.forward_hours),
+                }
+            },
         };
         if config.max_connections == 0 {
             bail!("max_connections must be at least 1");

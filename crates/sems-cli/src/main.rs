@@ -79,6 +79,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 4242)]
         seed: u64,
     },
+    /// Sustained filings per second through the HTTP API, against the raw insert rate.
+    Reports {
+        #[arg(long, default_value_t = 2000)]
+        filings: u32,
+        #[arg(long, default_value_t = 8)]
+        clients: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -161,6 +168,17 @@ async fn open(config: &Config) -> anyhow::Result<Services> {
         .with_context(|| format!("cannot open the database ({})", location.describe()))?;
     let mut services = Services::new(store, config.services.clone());
     services.load_settings().await?;
+    // The identity key comes from the environment only, never a flag or the TOML file, so
+    // it cannot end up in a shell history or a configuration repository.
+    let key = std::env::var("SEMS_IDENTITY_KEY").ok();
+    let mut reporting = sems_services::reports::sealing::ReportingConfig::load(
+        &config.data_dir,
+        key.as_deref(),
+        config.identity_key_file.as_deref(),
+    )
+    .context("cannot load the identity key")?;
+    reporting.targets = config.report_targets;
+    services.reporting = Some(reporting);
     Ok(services)
 }
 
@@ -172,6 +190,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 .ensure_authority("Civil Aviation Security Authority", "CASA")
                 .await?;
             services.ensure_risk_defaults().await?;
+            services.ensure_reporting_defaults().await?;
             serve(services, &config).await?;
         }
         Command::Demo(_) => {
@@ -333,6 +352,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             )
             .await?;
         }
+        Command::Bench(BenchCommand::Reports { filings, clients }) => {
+            let services = open(&config).await?;
+            bench::reports(&services, filings.max(1), clients.clamp(1, 64)).await?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -363,6 +386,7 @@ async fn serve(services: Services, config: &Config) -> anyhow::Result<()> {
         trust_proxy: config.trust_proxy,
         always_secure_cookies: config.secure_cookies,
         max_body_bytes: config.max_body_bytes,
+        public_rate_limits: true,
     };
     tracing::info!(
         listen = %config.listen,

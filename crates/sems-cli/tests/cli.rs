@@ -233,7 +233,11 @@ fn unknown_database_urls_are_refused() {
 }
 
 fn wait_for(url: &str) -> bool {
-    for _ in 0..100 {
+    wait_for_secs(url, 10)
+}
+
+fn wait_for_secs(url: &str, seconds: u64) -> bool {
+    for _ in 0..seconds * 10 {
         if ureq::get(url).call().is_ok() {
             return true;
         }
@@ -386,4 +390,153 @@ fn bench_risk_generates_once_and_reports_every_view() {
         again.contains("Using the data set generated earlier"),
         "{again}"
     );
+}
+
+/// Reads every file under `dir` (the database, its WAL, keys, attachments).
+fn all_bytes(dir: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(all_bytes(&p));
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                out.extend(bytes);
+            }
+        }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn an_anonymous_filing_leaves_no_trace_and_a_confidential_name_is_sealed() {
+    let dir = sems_testkit::temp_dir("sems-cli");
+    let logs_dir = sems_testkit::temp_dir("sems-cli-logs");
+    let (out_path, err_path) = (logs_dir.join("stdout"), logs_dir.join("stderr"));
+    let port = sems_testkit::free_port();
+    // Debug logging, and the proxy header trusted: if anything logged or kept a client
+    // address or user agent, it would be these.
+    let child = Command::new(SEMS)
+        .args([
+            "demo",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--trust-proxy",
+            "true",
+        ])
+        .env("SEMS_DATA_DIR", &dir)
+        .env("SEMS_DEMO_PASSWORD", "cli demo passphrase")
+        .env("SEMS_LOG", "debug")
+        // To files, not pipes: nobody reads a pipe while the server runs, and a full one
+        // would stall it.
+        .stdout(Stdio::from(std::fs::File::create(&out_path).unwrap()))
+        .stderr(Stdio::from(std::fs::File::create(&err_path).unwrap()))
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    // Debug logging of a debug build loading the demo takes a while.
+    assert!(
+        wait_for_secs(&format!("{base}/healthz"), 60),
+        "demo did not start"
+    );
+    let agent_canary = "CanaryBrowser/7.31 (uniquely-identifying-agent)";
+    let ip_canary = "198.51.100.173";
+    let today = std::process::Command::new("date")
+        .arg("+%Y-%m-%d")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap();
+    let anonymous = ureq::post(&format!("{base}/api/v1/public/reports/NPT"))
+        .set("User-Agent", agent_canary)
+        .set("X-Forwarded-For", ip_canary)
+        .send_json(serde_json::json!({
+            "category": "suspicious", "occurred_at": today, "mode": "anonymous",
+            "what_happened": "Somebody watched the staff entrance for a long time.",
+        }))
+        .unwrap();
+    assert_eq!(anonymous.status(), 201);
+    let receipt = anonymous.into_json::<serde_json::Value>().unwrap()["receipt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let name_canary = "Zebedee Quillfeather-Ostrowski";
+    let confidential = ureq::post(&format!("{base}/api/v1/public/reports/NPT"))
+        .set("User-Agent", agent_canary)
+        .set("X-Forwarded-For", ip_canary)
+        .send_json(serde_json::json!({
+            "category": "insider", "occurred_at": today, "mode": "confidential",
+            "what_happened": "A colleague shares his badge with visitors at gate 4.",
+            "reporter_contact": format!("{name_canary}, night shift"),
+        }))
+        .unwrap();
+    assert_eq!(confidential.status(), 201);
+    // Follow-up with the receipt, also anonymous.
+    let followed = ureq::post(&format!("{base}/api/v1/public/receipt"))
+        .set("User-Agent", agent_canary)
+        .set("X-Forwarded-For", ip_canary)
+        .send_json(serde_json::json!({ "receipt": receipt }))
+        .unwrap();
+    assert_eq!(followed.status(), 200);
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut child = child;
+    assert!(child.wait().unwrap().success());
+    let logs = [
+        std::fs::read(&out_path).unwrap(),
+        std::fs::read(&err_path).unwrap(),
+    ]
+    .concat();
+    assert!(!logs.is_empty(), "debug logging ran");
+    let files = all_bytes(&dir);
+    assert!(files.len() > 100_000, "the database is there");
+    for (what, canary) in [
+        ("user agent", agent_canary),
+        ("forwarded address", ip_canary),
+    ] {
+        assert!(!contains(&logs, canary), "the {what} is in the logs");
+        assert!(
+            !contains(&files, canary),
+            "the {what} is in the data directory"
+        );
+    }
+    assert!(
+        !contains(&files, &receipt),
+        "the receipt is stored only as a hash"
+    );
+    assert!(
+        !contains(&files, name_canary),
+        "the confidential name is sealed"
+    );
+    assert!(
+        !contains(&files, "Quillfeather"),
+        "no part of it in plain text"
+    );
+    assert!(!contains(&logs, name_canary));
+}
+
+#[test]
+fn bench_reports_files_through_the_api_and_compares_with_raw_inserts() {
+    let t = Target {
+        dir: sems_testkit::temp_dir("sems-cli"),
+        url: None,
+    };
+    let out = t.ok(
+        &["bench", "reports", "--filings", "20", "--clients", "2"],
+        None,
+    );
+    assert!(
+        out.contains("20 filings through the HTTP API with 2 clients"),
+        "{out}"
+    );
+    assert!(out.contains("ratio API / raw insert"), "{out}");
+    assert!(t.ok(&["audit", "verify"], None).starts_with("OK"));
 }

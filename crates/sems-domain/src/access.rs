@@ -38,6 +38,11 @@ pub enum RecordKind {
     /// Objective data on a scenario at an organisation: a security test result or an
     /// occurrence.
     RiskEvidence,
+    /// A confidential security report, as filed with the organisation.
+    SecurityReport,
+    /// The de-identified version of a report forwarded to the authority (same row, other
+    /// columns: the authority never reads the report itself).
+    Occurrence,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -58,6 +63,8 @@ impl RecordKind {
             RecordKind::RiskAssessment => "risk_assessment",
             RecordKind::SecurityMeasure => "security_measure",
             RecordKind::RiskEvidence => "risk_evidence",
+            RecordKind::SecurityReport => "security_report",
+            RecordKind::Occurrence => "occurrence",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -369,6 +376,27 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Read => org_reader,
             Create => matches!(role, SecurityManager | SecurityAnalyst | QualityAuditor),
             Update | Delete | Accept => false,
+        },
+        // Security reports stay with the organisation's report handlers and security manager;
+        // the identity custodian reads them to decide disclosure requests, and alone approves
+        // one (Accept). Anyone of the organisation files one (Create).
+        (K::SecurityReport, R::Owner) => match action {
+            Read => matches!(role, ReportHandler | SecurityManager | IdentityCustodian),
+            Create => role != Administrator,
+            Update => matches!(role, ReportHandler | SecurityManager),
+            Delete => false,
+            Accept => role == IdentityCustodian,
+        },
+        // What the organisation forwarded, de-identified: read by the authority; its director
+        // and inspectors ask follow-up questions (Update).
+        (K::Occurrence, R::Owner) => match action {
+            Read | Update => matches!(role, ReportHandler | SecurityManager),
+            Create | Delete | Accept => false,
+        },
+        (K::Occurrence, R::Oversight | R::AssignedOversight) => match action {
+            Read => authority,
+            Update => matches!(role, Director | Inspector),
+            Create | Delete | Accept => false,
         },
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {

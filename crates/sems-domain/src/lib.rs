@@ -15,11 +15,13 @@ pub mod page;
 pub mod party;
 pub mod password;
 pub mod person;
+pub mod report;
 pub mod risk;
 pub mod role;
 pub mod scenario;
 pub mod site;
 pub mod totp;
 pub mod util;
+pub mod vocabulary;
 
 pub use error::ValidationError;

@@ -14,6 +14,10 @@ pub enum Role {
     TrainingOfficer,
     Staff,
     Viewer,
+    /// Receives, triages and follows up the organisation's security reports.
+    ReportHandler,
+    /// Decides whether a confidential reporter's identity may be disclosed to a handler.
+    IdentityCustodian,
     // Authority roles.
     Director,
     Inspector,
@@ -33,7 +37,7 @@ pub enum RoleSide {
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 14] = [
         Role::AccountableExecutive,
         Role::SecurityManager,
         Role::SecurityAnalyst,
@@ -41,6 +45,8 @@ impl Role {
         Role::TrainingOfficer,
         Role::Staff,
         Role::Viewer,
+        Role::ReportHandler,
+        Role::IdentityCustodian,
         Role::Director,
         Role::Inspector,
         Role::PolicyOfficer,
@@ -57,6 +63,8 @@ impl Role {
             Role::TrainingOfficer => "training_officer",
             Role::Staff => "staff",
             Role::Viewer => "viewer",
+            Role::ReportHandler => "report_handler",
+            Role::IdentityCustodian => "identity_custodian",
             Role::Director => "director",
             Role::Inspector => "inspector",
             Role::PolicyOfficer => "policy_officer",
@@ -74,6 +82,8 @@ impl Role {
             Role::TrainingOfficer => "Training officer",
             Role::Staff => "Staff",
             Role::Viewer => "Viewer",
+            Role::ReportHandler => "Report handler",
+            Role::IdentityCustodian => "Identity custodian",
             Role::Director => "Director",
             Role::Inspector => "Inspector",
             Role::PolicyOfficer => "Policy officer",

@@ -102,6 +102,43 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Decodes hexadecimal (either case); `None` for anything else.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Decodes standard base64 (padding optional, whitespace ignored); `None` for anything else.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut bits: u32 = 0;
+    let mut held = 0;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        held += 6;
+        if held >= 8 {
+            held -= 8;
+            out.push((bits >> held) as u8);
+        }
+    }
+    Some(out)
+}
+
 /// SHA-256 of `input` as lowercase hex: how sems stores secrets it only needs to recognise
 /// (session ids, API tokens, receipt codes), never the secrets themselves.
 pub fn sha256_hex(input: &[u8]) -> String {
@@ -158,6 +195,19 @@ mod tests {
         assert_eq!(date_of(0), "1970-01-01");
         assert_eq!(date_of(1_767_225_600_000), "2026-01-01");
         assert_eq!(date_of(i64::MAX), "1970-01-01");
+    }
+
+    #[test]
+    fn hex_and_base64_decode() {
+        assert_eq!(unhex("00ffA0"), Some(vec![0, 255, 160]));
+        assert_eq!(unhex("0g"), None);
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(
+            base64_decode("aGVsbG8gd29ybGQ=").as_deref(),
+            Some(&b"hello world"[..])
+        );
+        assert_eq!(base64_decode("aGk").as_deref(), Some(&b"hi"[..]));
+        assert_eq!(base64_decode("a$b"), None);
     }
 
     #[test]

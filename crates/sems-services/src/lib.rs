@@ -12,6 +12,7 @@ pub mod nominations;
 pub mod notifications;
 pub mod parties;
 pub mod people;
+pub mod reports;
 pub mod risk;
 pub mod secrets;
 pub mod sites;
@@ -59,6 +60,9 @@ pub struct Services {
     pub store: Store,
     pub config: ServiceConfig,
     pub classification: ClassificationScheme,
+    /// The key that seals confidential reporters' identities and where attachments live.
+    /// `new` gives an ephemeral one; a deployment sets its own (`ReportingConfig::load`).
+    pub reporting: Option<reports::sealing::ReportingConfig>,
 }
 
 impl Services {
@@ -67,6 +71,7 @@ impl Services {
             store,
             config,
             classification: ClassificationScheme::default(),
+            reporting: reports::sealing::ReportingConfig::ephemeral().ok(),
         }
     }
 

@@ -2,33 +2,17 @@
 
 use sems_domain::risk::{RiskLevel, RiskMethod};
 use sems_services::risk::ScenarioInput;
-use sems_services::{Actor, ServiceConfig, ServiceError, Services};
+use sems_services::{Actor, ServiceError, Services};
 use sems_storage::risk::ScenarioFilter;
-use sems_storage::{people, DatabaseLocation, Store};
+
+mod common;
 
 async fn services() -> Vec<Services> {
-    let mut out = Vec::new();
-    let dir = sems_testkit::temp_dir("sems-risk");
-    let mut locations = vec![DatabaseLocation::SqliteFile(dir.join("sems.db"))];
-    if let Some(pg) = sems_testkit::postgres() {
-        locations.push(DatabaseLocation::parse(Some(&pg.create_database()), &dir).unwrap());
-    }
-    for location in locations {
-        let store = Store::open(&location, 4).await.unwrap();
-        let s = Services::new(store, ServiceConfig::default());
-        s.load_demo("risk test passphrase").await.unwrap();
-        out.push(s);
-    }
-    out
+    common::services("sems-risk").await
 }
 
 async fn actor(s: &Services, username: &str) -> Actor {
-    let mut conn = s.store.read().await.unwrap();
-    let p = people::by_username(&mut conn, username)
-        .await
-        .unwrap()
-        .unwrap();
-    Actor::Person(people::subject(&mut conn, p.id).await.unwrap().unwrap())
+    common::actor(s, username).await
 }
 
 fn count(page: &sems_domain::page::Page<sems_storage::risk::ThreatScenario>) -> i64 {

@@ -17,6 +17,7 @@ pub mod nominations;
 pub mod notifications;
 pub mod parties;
 pub mod people;
+pub mod reports;
 pub mod risk;
 pub mod sessions;
 pub mod sites;

@@ -42,6 +42,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_risk_measures.sql"),
         postgres: include_str!("../migrations/postgres/0005_risk_measures.sql"),
     },
+    Migration {
+        version: 6,
+        name: "confidential reporting",
+        sqlite: include_str!("../migrations/sqlite/0006_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0006_reports.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

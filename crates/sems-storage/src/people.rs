@@ -389,3 +389,15 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
         .await?
         .try_get("n")?)
 }
+
+/// The display names of an organisation's people, active or not (the directory that
+/// de-identification suggestions look for).
+pub async fn display_names(conn: &mut Conn, party_id: i64) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT display_name FROM people WHERE owner_party_id = $1")
+        .bind(party_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("display_name")?))
+        .collect()
+}

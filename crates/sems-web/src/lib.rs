@@ -10,6 +10,7 @@ pub mod charts;
 pub mod error;
 pub mod export;
 pub mod form;
+pub mod limits;
 pub mod metrics;
 pub mod middleware;
 pub mod pages;
@@ -29,8 +30,11 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Mark cookies `Secure` on every response (sems is reached over HTTPS only).
     pub always_secure_cookies: bool,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted, in bytes (uploads of report attachments excepted).
     pub max_body_bytes: usize,
+    /// Rate limits on the public reporting form and receipt look-ups (only a benchmark turns
+    /// them off).
+    pub public_rate_limits: bool,
 }
 
 impl Default for WebConfig {
@@ -39,6 +43,7 @@ impl Default for WebConfig {
             trust_proxy: false,
             always_secure_cookies: false,
             max_body_bytes: 1024 * 1024,
+            public_rate_limits: true,
         }
     }
 }
@@ -49,12 +54,14 @@ pub struct AppState {
     pub services: Services,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<metrics::Metrics>,
+    pub limits: Arc<limits::RateLimits>,
 }
 
 impl AppState {
     pub fn new(services: Services, config: WebConfig) -> Self {
         Self {
             services,
+            limits: Arc::new(limits::RateLimits::new(config.public_rate_limits)),
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
         }

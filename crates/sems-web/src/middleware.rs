@@ -49,7 +49,12 @@ pub async fn session_and_csrf(State(state): State<AppState>, req: Request, next:
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if announced.is_some_and(|n| n > state.config.max_body_bytes) {
+    let limit = if is_upload(req.uri().path()) {
+        UPLOAD_LIMIT
+    } else {
+        state.config.max_body_bytes
+    };
+    if announced.is_some_and(|n| n > limit) {
         return refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "the request body is too large",
@@ -89,11 +94,18 @@ pub async fn session_and_csrf(State(state): State<AppState>, req: Request, next:
             let given = match headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
                 Some(h) => Some(h.to_string()),
                 None => {
-                    let is_form = headers
+                    let content_type = headers
                         .get(header::CONTENT_TYPE)
                         .and_then(|v| v.to_str().ok())
-                        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-                    if is_form {
+                        .unwrap_or("");
+                    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+                    if content_type.starts_with("multipart/form-data") {
+                        // An upload's body is not buffered here: its form carries the token
+                        // in the query string of its action instead.
+                        req.uri()
+                            .query()
+                            .and_then(|q| form_field(q.as_bytes(), CSRF_FIELD))
+                    } else if is_form {
                         let (parts, body) = req.into_parts();
                         let bytes =
                             match axum::body::to_bytes(body, state.config.max_body_bytes).await {
@@ -188,4 +200,17 @@ pub async fn security_headers_and_metrics(
         started.elapsed(),
     );
     response
+}
+
+/// The largest upload: a report with its attachments, base64-encoded in the JSON API.
+pub const UPLOAD_LIMIT: usize =
+    sems_domain::report::MAX_ATTACHMENTS * sems_domain::report::MAX_ATTACHMENT_BYTES / 3 * 4
+        + 256 * 1024;
+
+/// The paths that receive report attachments.
+pub fn is_upload(path: &str) -> bool {
+    path.starts_with("/report/")
+        || path == "/reports/new"
+        || path.starts_with("/api/v1/public/reports/")
+        || (path.starts_with("/api/v1/parties/") && path.ends_with("/reports"))
 }

@@ -5,6 +5,7 @@ mod web {
     pub mod api;
     pub mod browser;
     pub mod pages;
+    pub mod reports;
     pub mod risk;
     pub mod support;
 }

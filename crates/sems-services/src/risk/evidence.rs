@@ -155,61 +155,23 @@ impl Services {
             .ok_or_else(|| {
                 ValidationError::new("scenario_id", "no such scenario for this organisation")
             })?;
-        let occurred_on = format_date(day);
-        let id = evidence::insert_evidence(
+        let recorded = store_evidence(
             tx.conn(),
-            &NewEvidence {
-                party_id: party.id,
-                scenario_id: scenario.id,
+            actor,
+            party.id,
+            &scenario,
+            &NewFact {
                 kind,
                 passed,
-                occurred_on: &occurred_on,
+                occurred_on: &format_date(day),
                 summary: &summary,
                 source,
                 source_ref: &source_ref,
             },
-            actor.person_id(),
         )
         .await?;
-        let detail = serde_json::json!({
-            "scenario": scenario.code, "kind": kind.as_str(), "passed": passed,
-            "occurred_on": occurred_on, "summary": summary, "source": source, "source_ref": source_ref,
-        });
-        record_change(
-            tx.conn(),
-            actor,
-            party.id,
-            "risk_evidence.create",
-            "risk_evidence",
-            Some(id),
-            NONE,
-            Some(&detail),
-        )
-        .await?;
-        let marked = if passed == Some(true) {
-            Vec::new()
-        } else {
-            let reason = match kind {
-                EvidenceKind::Test => format!("Failed test on {occurred_on}: {summary}"),
-                EvidenceKind::Occurrence => format!("Occurrence on {occurred_on}: {summary}"),
-            };
-            mark_for_review(
-                tx.conn(),
-                actor,
-                party.id,
-                &ReviewScope::PartyScenario {
-                    party_id: party.id,
-                    scenario_id: scenario.id,
-                },
-                &reason,
-            )
-            .await?
-        };
         tx.commit().await?;
-        Ok(EvidenceRecorded {
-            evidence_id: id,
-            marked_for_review: marked,
-        })
+        Ok(recorded)
     }
 
     /// The newest evidence on a scenario at an organisation.
@@ -223,6 +185,89 @@ impl Services {
         authorize(actor, Action::Read, &evidence_meta(party_id), "party")?;
         Ok(evidence::evidence(&mut conn, party_id, scenario_id, 100).await?)
     }
+}
+
+/// A test result or occurrence checked and ready to store.
+pub(crate) struct NewFact<'a> {
+    pub kind: EvidenceKind,
+    pub passed: Option<bool>,
+    pub occurred_on: &'a str,
+    pub summary: &'a str,
+    pub source: &'a str,
+    pub source_ref: &'a str,
+}
+
+/// Stores a piece of evidence in the caller's transaction, with its audit entry, and marks
+/// the organisation's assessments of the scenario for review when it is bad news. Other
+/// modules (reporting, oversight) call this inside their own writes.
+pub(crate) async fn store_evidence(
+    conn: &mut Conn,
+    actor: &Actor,
+    party_id: i64,
+    scenario: &risk::ThreatScenario,
+    fact: &NewFact<'_>,
+) -> Result<EvidenceRecorded> {
+    let NewFact {
+        kind,
+        passed,
+        occurred_on,
+        summary,
+        source,
+        source_ref,
+    } = *fact;
+    let id = evidence::insert_evidence(
+        conn,
+        &NewEvidence {
+            party_id,
+            scenario_id: scenario.id,
+            kind,
+            passed,
+            occurred_on,
+            summary,
+            source,
+            source_ref,
+        },
+        actor.person_id(),
+    )
+    .await?;
+    let detail = serde_json::json!({
+        "scenario": scenario.code, "kind": kind.as_str(), "passed": passed,
+        "occurred_on": occurred_on, "summary": summary, "source": source, "source_ref": source_ref,
+    });
+    record_change(
+        conn,
+        actor,
+        party_id,
+        "risk_evidence.create",
+        "risk_evidence",
+        Some(id),
+        NONE,
+        Some(&detail),
+    )
+    .await?;
+    let marked = if passed == Some(true) {
+        Vec::new()
+    } else {
+        let reason = match kind {
+            EvidenceKind::Test => format!("Failed test on {occurred_on}: {summary}"),
+            EvidenceKind::Occurrence => format!("Occurrence on {occurred_on}: {summary}"),
+        };
+        mark_for_review(
+            conn,
+            actor,
+            party_id,
+            &ReviewScope::PartyScenario {
+                party_id,
+                scenario_id: scenario.id,
+            },
+            &reason,
+        )
+        .await?
+    };
+    Ok(EvidenceRecorded {
+        evidence_id: id,
+        marked_for_review: marked,
+    })
 }
 
 /// Marks the assessments in `scope` "review required" and records it in the audit trail.

@@ -2,6 +2,7 @@
 //! Lists are paginated (`page`, `per_page`); errors are `application/problem+json`.
 
 pub mod openapi;
+mod reports;
 mod risk;
 mod routes;
 
@@ -14,7 +15,9 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 
 pub fn router() -> Router<AppState> {
-    routes::router().merge(risk::router())
+    routes::router()
+        .merge(risk::router())
+        .merge(reports::router())
 }
 
 /// A JSON body whose every rejection (wrong content type, malformed or oversized JSON,

@@ -7,6 +7,7 @@ pub mod home;
 pub mod organisations;
 pub mod people;
 pub mod profile;
+pub mod reports;
 pub mod risk;
 pub mod sign_in;
 pub mod sites;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(profile::router())
         .merge(risk::router())
+        .merge(reports::router())
         .fallback(not_found)
 }
 
@@ -101,6 +103,21 @@ impl Layout {
             "/risk/scenarios",
             "Threats and risk",
             can_read(RecordKind::ThreatScenario),
+        );
+        add(
+            "/reports",
+            "Security reports",
+            can_read(RecordKind::SecurityReport),
+        );
+        add(
+            "/reports/new",
+            "File a report",
+            !s.party_is_authority && !s.has_role(sems_domain::role::Role::Administrator),
+        );
+        add(
+            "/occurrences",
+            "National occurrences",
+            s.party_is_authority && can_read(RecordKind::Occurrence),
         );
         add("/audit", "Audit trail", can_read(RecordKind::AuditEntry));
         add("/profile", "Profile", true);
@@ -207,6 +224,8 @@ pub fn notice(key: Option<&str>) -> Option<String> {
         "requested" => "The exemption request was sent to the authority.",
         "decided" => "The decision was recorded.",
         "imported" => "Imported.",
+        "sent" => "Sent.",
+        "forwarded" => "Forwarded to the authority.",
         _ => return None,
     };
     Some(text.to_string())

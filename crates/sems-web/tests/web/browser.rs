@@ -116,3 +116,34 @@ fn a_security_manager_assesses_a_scenario_and_sees_it_on_the_heat_map() {
     assert_eq!(residual, "1");
     browser.screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("heat-map.png"));
 }
+
+#[test]
+fn an_anonymous_report_filed_on_a_phone_and_followed_with_its_receipt() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(390, 844) else {
+        return;
+    };
+    browser.goto(&format!("{}/report/NPT", app.base));
+    browser.wait_for_text("main h1", "Report a security concern");
+    browser.click("input[name=mode][value=anonymous]");
+    browser.script("document.getElementById('category').value = 'prohibited_item';");
+    browser.fill(
+        "#what_happened",
+        "A knife was left in the tray area at lane 2 and nobody noticed.",
+    );
+    // Nothing is wider than the phone.
+    let wide = browser.script("return document.documentElement.scrollWidth <= window.innerWidth;");
+    assert_eq!(wide, true);
+    browser.click("form[enctype] button[type=submit]");
+    browser.wait_for_text("main h1", "Report received");
+    let receipt = browser.text("#receipt-code");
+    assert_eq!(receipt.replace('-', "").len(), 32, "{receipt}");
+    browser.goto(&format!("{}/receipt", app.base));
+    browser.fill("#receipt", &receipt);
+    browser.click("form[action='/receipt'] button[type=submit]");
+    assert_eq!(browser.wait_for_text("#status-h", "Status"), "Status: New");
+    browser.fill("#body", "It was a red folding knife.");
+    browser.click("form[action='/receipt/reply'] button[type=submit]");
+    browser.wait_for_text("[role=status], .notice", "Your answer was sent");
+    assert!(browser.text("main").contains("It was a red folding knife."));
+}

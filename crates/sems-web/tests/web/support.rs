@@ -230,6 +230,22 @@ impl Client {
         self.finish(result)
     }
 
+    /// Sends raw bytes to a page path (an upload form), with extra headers.
+    pub fn post_raw(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
+        let mut r = self.request("POST", path).set("Content-Type", content_type);
+        for (k, v) in headers {
+            r = r.set(k, v);
+        }
+        let result = r.send_bytes(body);
+        self.finish(result)
+    }
+
     pub fn sign_in(&mut self, username: &str, password: &str) -> Reply {
         let reply = self.api(
             "POST",

@@ -1,0 +1,531 @@
+//! Confidential security reporting: how a report is filed (identified, confidential or
+//! anonymous), where it stands, the just-culture decision at closure, the default taxonomy,
+//! attachment rules, receipt codes, time targets, and de-identification suggestions.
+
+use crate::vocabulary::vocabulary;
+use crate::ValidationError;
+
+vocabulary!(
+    /// How much of the reporter is kept.
+    ReportMode, "mode", {
+        Identified => "identified", "Identified: my name is on the report";
+        Confidential => "confidential", "Confidential: my name is kept sealed, for the report handlers only";
+        Anonymous => "anonymous", "Anonymous: no name, no address, no trace";
+    }
+);
+
+vocabulary!(
+    /// Where a report stands.
+    ReportStatus, "status", {
+        New => "new", "New";
+        Triaged => "triaged", "Triaged";
+        UnderInvestigation => "under_investigation", "Under investigation";
+        Closed => "closed", "Closed";
+    }
+);
+
+vocabulary!(
+    /// How serious the handler judges the report.
+    Severity, "severity", {
+        Low => "low", "Low";
+        Medium => "medium", "Medium";
+        High => "high", "High";
+        Critical => "critical", "Critical";
+    }
+);
+
+vocabulary!(
+    /// The just-culture decision recorded at closure.
+    JustCulture, "just_culture", {
+        NoBlame => "no_blame", "No blame";
+        TrainingNeed => "training_need", "Training need";
+        ProcedureChange => "procedure_change", "Procedure change";
+        Referred => "referred", "Referred as wilful or grossly negligent";
+    }
+);
+
+vocabulary!(
+    /// Who wrote a message on a report.
+    MessageSide, "side", {
+        Handler => "handler", "Report handler";
+        Reporter => "reporter", "Reporter";
+        Authority => "authority", "Authority";
+        Organisation => "organisation", "Organisation";
+    }
+);
+
+vocabulary!(
+    /// Where a request to disclose a confidential reporter's identity stands.
+    DisclosureDecision, "decision", {
+        Pending => "pending", "Awaiting the identity custodian";
+        Approved => "approved", "Approved";
+        Refused => "refused", "Refused";
+    }
+);
+
+impl ReportStatus {
+    /// The statuses a report may move to from this one: forward along the workflow, or
+    /// straight to closed from triage.
+    pub fn may_move_to(self, next: ReportStatus) -> bool {
+        use ReportStatus::*;
+        matches!(
+            (self, next),
+            (New, Triaged)
+                | (Triaged, UnderInvestigation)
+                | (Triaged, Closed)
+                | (UnderInvestigation, Closed)
+        )
+    }
+}
+
+/// The authority's default taxonomy of report categories (code, label).
+pub const DEFAULT_TAXONOMY: &[(&str, &str)] = &[
+    ("access_control", "Access control"),
+    ("screening", "Screening of passengers and cabin baggage"),
+    ("hold_baggage", "Hold baggage"),
+    ("cargo_mail", "Cargo and mail"),
+    ("inflight_supplies", "In-flight and airport supplies"),
+    ("aircraft_protection", "Aircraft protection"),
+    ("landside", "Landside"),
+    ("perimeter", "Perimeter"),
+    ("disruptive_person", "Disruptive person"),
+    ("suspicious", "Suspicious behaviour or item"),
+    ("prohibited_item", "Prohibited item found"),
+    ("threat", "Threat (genuine or hoax)"),
+    ("equipment_failure", "Security equipment failure"),
+    ("procedural_failure", "Procedural failure"),
+    ("cyber", "Cyber"),
+    ("insider", "Insider"),
+    ("unlawful_interference", "Act of unlawful interference"),
+];
+
+/// Attachments: at most this many per report…
+pub const MAX_ATTACHMENTS: usize = 3;
+/// …of at most this size each.
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The content type of an attachment, decided from its bytes, never from what the sender
+/// claims: JPEG, PNG, PDF or plain UTF-8 text. Anything else is refused.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if !bytes.is_empty() && std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0) {
+        Some("text/plain")
+    } else {
+        None
+    }
+}
+
+/// Checks one attachment; returns its content type.
+pub fn check_attachment(filename: &str, bytes: &[u8]) -> Result<&'static str, ValidationError> {
+    if bytes.is_empty() {
+        return Err(ValidationError::new(
+            "attachments",
+            format!("{filename} is empty"),
+        ));
+    }
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(ValidationError::new(
+            "attachments",
+            format!(
+                "{filename} is larger than {} MB",
+                MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    sniff(bytes).ok_or_else(|| {
+        ValidationError::new(
+            "attachments",
+            format!(
+                "{filename}: only photos (JPEG, PNG), PDF documents and plain text are accepted"
+            ),
+        )
+    })
+}
+
+/// A file name safe to show and to offer for download: no path, no control characters.
+pub fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud or typed on a phone is
+/// hard to get wrong.
+const RECEIPT_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A receipt code from 20 random bytes (160 bits), in groups of five: shown once to the
+/// reporter, stored only as a hash.
+pub fn receipt_code(random: &[u8; 20]) -> String {
+    let mut bits: u64 = 0;
+    let mut held = 0;
+    let mut out = String::with_capacity(40);
+    for byte in random {
+        bits = (bits << 8) | u64::from(*byte);
+        held += 8;
+        while held >= 5 {
+            held -= 5;
+            let index = ((bits >> held) & 31) as usize;
+            if !out.is_empty() && out.replace('-', "").len() % 5 == 0 {
+                out.push('-');
+            }
+            out.push(char::from(RECEIPT_ALPHABET[index]));
+        }
+    }
+    out
+}
+
+/// The canonical form of a receipt as typed: upper case, without separators, with the
+/// letters people confuse mapped as Crockford says (O → 0, I and L → 1).
+pub fn normalize_receipt(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+/// Time targets of the workflow, configurable per deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportTargets {
+    /// From filing to triage.
+    pub triage_hours: i64,
+    /// From triage to closure.
+    pub closure_days: i64,
+    /// From filing to forwarding a mandatory report to the authority.
+    pub forward_hours: i64,
+}
+
+impl Default for ReportTargets {
+    fn default() -> Self {
+        Self {
+            triage_hours: 24,
+            closure_days: 30,
+            forward_hours: 72,
+        }
+    }
+}
+
+/// One piece of a text that probably identifies somebody.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redaction {
+    /// Byte range in the text.
+    pub start: usize,
+    pub end: usize,
+    pub kind: &'static str,
+    pub text: String,
+}
+
+fn token_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                spans.push((s, i));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, text.len()));
+    }
+    spans
+}
+
+/// Trims punctuation around a token, keeping the byte range exact.
+fn trim_span(text: &str, (mut s, mut e): (usize, usize)) -> (usize, usize) {
+    let punct = |c: char| {
+        matches!(
+            c,
+            ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '"' | '\'' | '[' | ']'
+        )
+    };
+    while s < e {
+        let Some(c) = text[s..e].chars().next() else {
+            break;
+        };
+        if punct(c) && c != '+' {
+            s += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    while s < e {
+        let Some(c) = text[s..e].chars().next_back() else {
+            break;
+        };
+        if punct(c) {
+            e -= c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    (s, e)
+}
+
+/// Suggests what to remove before a report leaves the organisation: e-mail addresses, phone
+/// numbers, badge and staff numbers, and the names of people in the directory. The handler
+/// decides; suggestions never replace reading the text.
+pub fn suggest_redactions(text: &str, names: &[String]) -> Vec<Redaction> {
+    let mut found: Vec<Redaction> = Vec::new();
+    let spans = token_spans(text);
+    let words: Vec<(usize, usize)> = spans.iter().map(|s| trim_span(text, *s)).collect();
+    let mut i = 0;
+    while i < words.len() {
+        let (s, e) = words[i];
+        let word = &text[s..e];
+        let digits = word.chars().filter(char::is_ascii_digit).count();
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if word.contains('@') && word.rsplit('@').next().is_some_and(|d| d.contains('.')) {
+            found.push(Redaction {
+                start: s,
+                end: e,
+                kind: "e-mail address",
+                text: word.into(),
+            });
+        } else if letters == 0
+            && digits > 0
+            && word
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+-()/.".contains(c))
+        {
+            // A phone number may be written in groups: join the following numeric tokens.
+            let mut end = e;
+            let mut total = digits;
+            let mut j = i + 1;
+            while j < words.len() {
+                let (ns, ne) = words[j];
+                let next = &text[ns..ne];
+                if !next.is_empty()
+                    && next
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || "+-()/.".contains(c))
+                    && text[end..ns].trim().is_empty()
+                {
+                    total += next.chars().filter(char::is_ascii_digit).count();
+                    end = ne;
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let previous = i
+                .checked_sub(1)
+                .map(|p| text[words[p].0..words[p].1].to_lowercase())
+                .unwrap_or_default();
+            let badge_word = [
+                "badge", "staff", "id", "employee", "pass", "no", "number", "card",
+            ]
+            .iter()
+            .any(|w| previous.trim_end_matches(['.', ':', '#']) == *w);
+            if total >= 7 {
+                found.push(Redaction {
+                    start: s,
+                    end,
+                    kind: "phone number",
+                    text: text[s..end].into(),
+                });
+                i = j;
+                continue;
+            } else if total >= 3 && badge_word {
+                found.push(Redaction {
+                    start: s,
+                    end: e,
+                    kind: "badge or staff number",
+                    text: word.into(),
+                });
+            }
+        } else if letters > 0
+            && digits >= 3
+            && word
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '/')
+        {
+            found.push(Redaction {
+                start: s,
+                end: e,
+                kind: "badge or staff number",
+                text: word.into(),
+            });
+        }
+        i += 1;
+    }
+    // Names from the directory: the full name, and the surname on its own.
+    for name in names {
+        let full = name.trim();
+        if full.len() < 3 {
+            continue;
+        }
+        let mut needles = vec![full.to_string()];
+        if let Some(surname) = full
+            .split_whitespace()
+            .last()
+            .filter(|s| s.chars().count() >= 4)
+        {
+            if surname != full {
+                needles.push(surname.to_string());
+            }
+        }
+        for (k, needle) in needles.into_iter().enumerate() {
+            // The full name matches in any case; a surname alone only as written (a
+            // capitalised word), so "Staff" the surname does not catch "staff".
+            let (lower_text, lower_needle) = if k == 0 {
+                (text.to_lowercase(), needle.to_lowercase())
+            } else {
+                (text.to_string(), needle.clone())
+            };
+            // Lower-casing can change byte lengths outside ASCII; only use it when it did not.
+            if lower_text.len() != text.len() {
+                continue;
+            }
+            let mut from = 0;
+            while let Some(at) = lower_text[from..].find(&lower_needle) {
+                let s = from + at;
+                let e = s + lower_needle.len();
+                let before = text[..s].chars().next_back();
+                let after = text[e..].chars().next();
+                let bounded = before.is_none_or(|c| !c.is_alphanumeric())
+                    && after.is_none_or(|c| !c.is_alphanumeric());
+                let inside = found.iter().any(|r| r.start <= s && e <= r.end);
+                if bounded && !inside {
+                    found.push(Redaction {
+                        start: s,
+                        end: e,
+                        kind: "name",
+                        text: text[s..e].into(),
+                    });
+                }
+                from = e;
+            }
+        }
+    }
+    found.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    // Drop suggestions inside an earlier, longer one.
+    let mut kept: Vec<Redaction> = Vec::new();
+    for r in found {
+        if kept.last().is_none_or(|k| r.start >= k.end) {
+            kept.push(r);
+        }
+    }
+    kept
+}
+
+/// The text with every suggestion replaced by its kind in brackets.
+pub fn apply_redactions(text: &str, redactions: &[Redaction]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in redactions {
+        if r.start < at || r.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push('[');
+        out.push_str(r.kind);
+        out.push(']');
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workflow_moves_forward_only() {
+        use ReportStatus::*;
+        assert!(New.may_move_to(Triaged));
+        assert!(Triaged.may_move_to(Closed));
+        assert!(!New.may_move_to(Closed));
+        assert!(!Closed.may_move_to(New));
+        assert!(!UnderInvestigation.may_move_to(Triaged));
+    }
+
+    #[test]
+    fn attachments_are_judged_by_their_bytes() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2]), Some("image/jpeg"));
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff(b"plain words"), Some("text/plain"));
+        assert_eq!(sniff(b"MZ\x90\x00\x03"), None, "a Windows executable");
+        assert_eq!(sniff(&[0xC3, 0x28]), None, "not UTF-8");
+        assert!(check_attachment("a.txt", b"").is_err());
+        assert!(check_attachment("big.txt", &vec![b'a'; MAX_ATTACHMENT_BYTES + 1]).is_err());
+        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
+        assert_eq!(clean_filename("C:\\photos\\gate<4>.jpg"), "gate4.jpg");
+        assert_eq!(clean_filename("..."), "attachment");
+    }
+
+    #[test]
+    fn receipts_are_long_grouped_and_forgiving_to_type() {
+        let code = receipt_code(&[7u8; 20]);
+        assert_eq!(code.replace('-', "").len(), 32, "160 bits in base 32");
+        assert_eq!(code.matches('-').count(), 6);
+        assert!(code
+            .chars()
+            .all(|c| c == '-' || RECEIPT_ALPHABET.contains(&(c as u8))));
+        assert_ne!(receipt_code(&[8u8; 20]), code);
+        assert_eq!(
+            normalize_receipt(&code.to_lowercase()),
+            code.replace('-', "")
+        );
+        assert_eq!(normalize_receipt(" ab-O1 il "), "AB0111");
+    }
+
+    #[test]
+    fn identifying_details_are_suggested_for_removal() {
+        let names = vec!["Maria Novak".to_string(), "Tom Berg".to_string()];
+        let text = "Maria Novak (badge 4471, AB12345) saw it; call +44 20 7946 0018 or mail m.novak@npt.example. Novak left. Tom was there; Bergen is a city.";
+        let found = suggest_redactions(text, &names);
+        let kinds: Vec<(&str, &str)> = found.iter().map(|r| (r.kind, r.text.as_str())).collect();
+        assert!(kinds.contains(&("name", "Maria Novak")), "{kinds:?}");
+        assert!(
+            kinds.contains(&("badge or staff number", "4471")),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("badge or staff number", "AB12345")),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("phone number", "+44 20 7946 0018")),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("e-mail address", "m.novak@npt.example")),
+            "{kinds:?}"
+        );
+        assert!(kinds.contains(&("name", "Novak")), "{kinds:?}");
+        assert!(
+            !kinds.iter().any(|(_, t)| t.contains("Bergen")),
+            "{kinds:?}"
+        );
+        let clean = apply_redactions(text, &found);
+        assert!(!clean.contains("Novak"), "{clean}");
+        assert!(!clean.contains("7946"), "{clean}");
+        assert!(
+            clean.starts_with("[name] (badge [badge or staff number]"),
+            "{clean}"
+        );
+        assert!(clean.contains("Bergen is a city"), "{clean}");
+    }
+}

@@ -1,0 +1,270 @@
+//! De-identification and forwarding: before anything leaves the organisation a handler writes
+//! a de-identified version (helped by suggestions); mandatory reports go to the authority
+//! within the deadline. The authority reads only that version, in its national occurrence
+//! list, and may ask the organisation follow-up questions.
+
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::report::{
+    apply_redactions, suggest_redactions, MessageSide, Redaction, ReportStatus,
+};
+use sems_domain::role::Role;
+use sems_domain::util::bounded_text;
+use sems_domain::ValidationError;
+use sems_storage::reports::{self, Message, Occurrence, OccurrenceFilter};
+use sems_storage::{notifications, parties, people};
+use serde::Serialize;
+
+/// Suggestions for a report's text, and the text with all of them applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestions {
+    pub redactions: Vec<SuggestedRedaction>,
+    pub suggested_text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestedRedaction {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+fn occurrence_meta(party_id: i64) -> RecordMeta {
+    RecordMeta::plain(RecordKind::Occurrence, party_id, false)
+}
+
+impl Services {
+    /// Names of the organisation's people (its directory) for the suggestions.
+    async fn directory_names(&self, party_id: i64) -> Result<Vec<String>> {
+        let mut conn = self.store.read().await?;
+        Ok(people::display_names(&mut conn, party_id).await?)
+    }
+
+    /// What probably identifies somebody in a text, for a report of `report_id`'s party.
+    pub async fn suggest_for(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        text: &str,
+    ) -> Result<Vec<Redaction>> {
+        let report = {
+            let mut conn = self.store.read().await?;
+            Self::readable_report(&mut conn, actor, report_id).await?
+        };
+        let mut names = self.directory_names(report.party_id).await?;
+        if let Some(n) = report.reporter_name {
+            names.push(n);
+        }
+        Ok(suggest_redactions(text, &names))
+    }
+
+    /// Suggestions on the report's own text.
+    pub async fn deidentification_suggestions(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+    ) -> Result<Suggestions> {
+        let text = {
+            let mut conn = self.store.read().await?;
+            let r = Self::readable_report(&mut conn, actor, report_id).await?;
+            if r.location.is_empty() {
+                r.what_happened
+            } else {
+                format!("{}\n\nWhere: {}", r.what_happened, r.location)
+            }
+        };
+        let found = self.suggest_for(actor, report_id, &text).await?;
+        Ok(Suggestions {
+            suggested_text: apply_redactions(&text, &found),
+            redactions: found
+                .into_iter()
+                .map(|r| SuggestedRedaction {
+                    kind: r.kind,
+                    text: r.text,
+                })
+                .collect(),
+        })
+    }
+
+    /// Saves the de-identified version the handler wrote; returns what still looks
+    /// identifying in it (the handler decides).
+    pub async fn set_deidentified(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        text: &str,
+    ) -> Result<Vec<Redaction>> {
+        let text = bounded_text("deidentified_text", text, 10, 10_000)?;
+        let remaining = self.suggest_for(actor, report_id, &text).await?;
+        let mut tx = self.store.write().await?;
+        let r = Self::report_for_update(tx.conn(), actor, report_id).await?;
+        if r.forwarded_at_ms.is_some() {
+            return Err(ServiceError::Conflict(
+                "this report was forwarded already; its de-identified version is what the authority received".into(),
+            ));
+        }
+        reports::set_deidentified(tx.conn(), report_id, &text).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            r.party_id,
+            "security_report.deidentify",
+            "security_report",
+            Some(report_id),
+            NONE,
+            Some(&serde_json::json!({ "report_id": report_id, "deidentified_text": text })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(remaining)
+    }
+
+    /// Forwards the de-identified version to the authority.
+    pub async fn forward_report(&self, actor: &Actor, report_id: i64) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let r = Self::report_for_update(tx.conn(), actor, report_id).await?;
+        if r.status == ReportStatus::New {
+            return Err(ServiceError::Conflict(
+                "triage the report first: the authority receives triaged reports".into(),
+            ));
+        }
+        if r.deidentified_text.trim().is_empty() {
+            return Err(ValidationError::new(
+                "deidentified_text",
+                "write the de-identified version first: nothing leaves the organisation with names in it",
+            )
+            .into());
+        }
+        if r.forwarded_at_ms.is_some() {
+            return Err(ServiceError::Conflict("already forwarded".into()));
+        }
+        reports::mark_forwarded(tx.conn(), report_id).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            r.party_id,
+            "security_report.forward",
+            "security_report",
+            Some(report_id),
+            NONE,
+            Some(&serde_json::json!({ "report_id": report_id })),
+        )
+        .await?;
+        if let Some(authority) = parties::authority(tx.conn()).await? {
+            let told = people::ids_with_roles(
+                tx.conn(),
+                authority.id,
+                &[Role::Director, Role::Inspector, Role::IntelligenceAnalyst],
+            )
+            .await?;
+            notifications::insert(
+                tx.conn(),
+                &told,
+                &format!("{} forwarded a security occurrence", r.party_name),
+                &format!("/occurrences/{report_id}"),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The national occurrence list.
+    pub async fn occurrences(
+        &self,
+        actor: &Actor,
+        filter: &OccurrenceFilter,
+        page: PageRequest,
+    ) -> Result<Page<Occurrence>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let mut conn = self.store.read().await?;
+        Ok(reports::occurrences(&mut conn, subject, filter, page).await?)
+    }
+
+    /// One forwarded occurrence with the authority's questions and the organisation's answers.
+    pub async fn occurrence(&self, actor: &Actor, id: i64) -> Result<(Occurrence, Vec<Message>)> {
+        let mut conn = self.store.read().await?;
+        let o = reports::occurrence(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("occurrence"))?;
+        authorize(
+            actor,
+            Action::Read,
+            &occurrence_meta(o.party_id),
+            "occurrence",
+        )?;
+        let messages = reports::messages(
+            &mut conn,
+            id,
+            &[MessageSide::Authority, MessageSide::Organisation],
+        )
+        .await?;
+        Ok((o, messages))
+    }
+
+    /// The authority asks a follow-up question on a forwarded occurrence, or the organisation
+    /// answers it (the side follows from who writes).
+    pub async fn occurrence_message(&self, actor: &Actor, id: i64, body: &str) -> Result<()> {
+        let body = bounded_text("body", body, 1, 5000)?;
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("only a person writes".into()))?;
+        let mut tx = self.store.write().await?;
+        let o = reports::occurrence(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("occurrence"))?;
+        authorize(
+            actor,
+            Action::Update,
+            &occurrence_meta(o.party_id),
+            "occurrence",
+        )?;
+        let side = if subject.party_is_authority {
+            MessageSide::Authority
+        } else {
+            MessageSide::Organisation
+        };
+        reports::insert_message(tx.conn(), id, side, actor.person_id(), &body).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            o.party_id,
+            "occurrence.message",
+            "security_report",
+            Some(id),
+            NONE,
+            Some(&serde_json::json!({ "report_id": id, "side": side.as_str() })),
+        )
+        .await?;
+        let recipients = if side == MessageSide::Authority {
+            people::ids_with_roles(
+                tx.conn(),
+                o.party_id,
+                &[Role::ReportHandler, Role::SecurityManager],
+            )
+            .await?
+        } else {
+            let authority = parties::authority(tx.conn())
+                .await?
+                .map(|a| a.id)
+                .unwrap_or(0);
+            people::ids_with_roles(tx.conn(), authority, &[Role::Director, Role::Inspector]).await?
+        };
+        let link = if side == MessageSide::Authority {
+            format!("/reports/{id}")
+        } else {
+            format!("/occurrences/{id}")
+        };
+        notifications::insert(
+            tx.conn(),
+            &recipients,
+            "A question or answer on a forwarded occurrence",
+            &link,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

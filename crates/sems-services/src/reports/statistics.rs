@@ -1,0 +1,134 @@
+//! Reporting statistics: reports per category and month, the reporting rate per 100 staff,
+//! the share of each mode, and the median times to triage and to close. An organisation's
+//! for its security management; the national ones (forwarded occurrences) for the authority.
+
+use crate::{Actor, Result, ServiceError, Services};
+use sems_domain::report::ReportMode;
+use sems_domain::role::Role;
+use sems_storage::{now_ms, reports};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryMonth {
+    pub category: String,
+    pub month: String,
+    pub reports: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportStatistics {
+    /// Over the last twelve months.
+    pub reports: i64,
+    pub by_category_month: Vec<CategoryMonth>,
+    pub identified: i64,
+    pub confidential: i64,
+    pub anonymous: i64,
+    /// Reports in twelve months per 100 active staff.
+    pub rate_per_100_staff: Option<f64>,
+    pub staff: i64,
+    pub median_hours_to_triage: Option<f64>,
+    pub median_days_to_close: Option<f64>,
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
+/// Roles that see their organisation's reporting statistics (counts, never content).
+const ORGANISATION_READERS: [Role; 5] = [
+    Role::AccountableExecutive,
+    Role::SecurityManager,
+    Role::SecurityAnalyst,
+    Role::QualityAuditor,
+    Role::ReportHandler,
+];
+const AUTHORITY_READERS: [Role; 4] = [
+    Role::Director,
+    Role::Inspector,
+    Role::PolicyOfficer,
+    Role::IntelligenceAnalyst,
+];
+
+impl Services {
+    /// The statistics of the actor's organisation, or the national ones for the authority.
+    pub async fn report_statistics(&self, actor: &Actor) -> Result<ReportStatistics> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("statistics need a person".into()))?;
+        let scope = if subject.party_is_authority {
+            if !AUTHORITY_READERS.iter().any(|r| subject.has_role(*r)) {
+                return Err(ServiceError::NotFound("statistics"));
+            }
+            None
+        } else {
+            if !ORGANISATION_READERS.iter().any(|r| subject.has_role(*r)) {
+                return Err(ServiceError::NotFound("statistics"));
+            }
+            Some(subject.party_id)
+        };
+        let since = now_ms() - 365 * 86_400_000;
+        let mut conn = self.store.read().await?;
+        let facts = reports::report_facts(&mut conn, scope, since).await?;
+        let staff = reports::staff_count(&mut conn, scope).await?;
+        let mut grid: BTreeMap<(String, String), i64> = BTreeMap::new();
+        let (mut identified, mut confidential, mut anonymous) = (0, 0, 0);
+        let mut triage = Vec::new();
+        let mut close = Vec::new();
+        for f in &facts {
+            *grid
+                .entry((f.month.clone(), f.category_label.clone()))
+                .or_default() += 1;
+            match f.mode {
+                ReportMode::Identified => identified += 1,
+                ReportMode::Confidential => confidential += 1,
+                ReportMode::Anonymous => anonymous += 1,
+            }
+            if let Some(t) = f.triaged_at_ms {
+                triage.push((t - f.filed_at_ms) as f64 / 3_600_000.0);
+            }
+            if let Some(c) = f.closed_at_ms {
+                close.push((c - f.filed_at_ms) as f64 / 86_400_000.0);
+            }
+        }
+        let total = facts.len() as i64;
+        Ok(ReportStatistics {
+            reports: total,
+            by_category_month: grid
+                .into_iter()
+                .rev()
+                .map(|((month, category), reports)| CategoryMonth {
+                    category,
+                    month,
+                    reports,
+                })
+                .collect(),
+            identified,
+            confidential,
+            anonymous,
+            rate_per_100_staff: (staff > 0).then(|| total as f64 * 100.0 / staff as f64),
+            staff,
+            median_hours_to_triage: median(triage),
+            median_days_to_close: median(close),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn medians() {
+        assert_eq!(super::median(vec![]), None);
+        assert_eq!(super::median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(super::median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+}

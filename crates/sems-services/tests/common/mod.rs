@@ -1,0 +1,32 @@
+//! What every service test starts from: the demo data set on SQLite and, when its binaries
+//! are installed, on a throwaway PostgreSQL; and a demo person as an actor.
+
+use sems_services::{Actor, ServiceConfig, Services};
+use sems_storage::{people, DatabaseLocation, Store};
+
+/// Services over the demo data set, one per engine.
+pub async fn services(name: &str) -> Vec<Services> {
+    let mut out = Vec::new();
+    let dir = sems_testkit::temp_dir(name);
+    let mut locations = vec![DatabaseLocation::SqliteFile(dir.join("sems.db"))];
+    if let Some(pg) = sems_testkit::postgres() {
+        locations.push(DatabaseLocation::parse(Some(&pg.create_database()), &dir).unwrap());
+    }
+    for location in locations {
+        let store = Store::open(&location, 4).await.unwrap();
+        let s = Services::new(store, ServiceConfig::default());
+        s.load_demo("service test passphrase").await.unwrap();
+        out.push(s);
+    }
+    out
+}
+
+/// The demo person `username`, as an actor.
+pub async fn actor(s: &Services, username: &str) -> Actor {
+    let mut conn = s.store.read().await.unwrap();
+    let p = people::by_username(&mut conn, username)
+        .await
+        .unwrap()
+        .unwrap();
+    Actor::Person(people::subject(&mut conn, p.id).await.unwrap().unwrap())
+}

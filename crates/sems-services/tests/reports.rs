@@ -1,0 +1,662 @@
+//! Confidential security reporting, on SQLite and PostgreSQL: filing in each mode, the
+//! receipt, who sees what, identity disclosure, triage feeding the risk module,
+//! de-identification and forwarding, closure, statistics.
+
+use sems_domain::report::ReportStatus;
+use sems_services::reports::{
+    CloseInput, CorrectiveActionInput, NewAttachment, ReportInput, TriageInput,
+};
+use sems_services::{Actor, ServiceError, Services};
+
+mod common;
+
+async fn services() -> Vec<Services> {
+    common::services("sems-reports").await
+}
+
+async fn actor(s: &Services, username: &str) -> Actor {
+    common::actor(s, username).await
+}
+
+fn today() -> String {
+    sems_domain::util::format_date(sems_domain::util::today())
+}
+
+fn report(mode: &str) -> ReportInput {
+    ReportInput {
+        category: "access_control".into(),
+        occurred_at: format!("{}T07:30", today()),
+        location: "Staff door 4".into(),
+        what_happened: "The staff door was propped open with a fire extinguisher.".into(),
+        mode: mode.into(),
+        ..Default::default()
+    }
+}
+
+const PUBLIC: Actor = Actor::System("public reporting");
+
+async fn count(s: &Services) -> i64 {
+    let director = actor(s, "npt.handler").await;
+    s.reports(&director, &Default::default(), Default::default())
+        .await
+        .unwrap()
+        .total
+}
+
+#[tokio::test]
+async fn filing_in_each_mode_and_following_with_the_receipt() {
+    for s in services().await {
+        let npt = actor(&s, "npt.staff").await.party_id().unwrap();
+        let before = count(&s).await;
+
+        // Bad input and abuse: a clear error, nothing stored.
+        let mut bad = report("anonymous");
+        bad.reporter_contact = "my name".into();
+        let attempts: Vec<(ReportInput, Vec<NewAttachment>)> = vec![
+            (bad, vec![]),
+            (report("confidential"), vec![]),
+            (report("identified"), vec![]),
+            (
+                ReportInput {
+                    what_happened: "short".into(),
+                    ..report("anonymous")
+                },
+                vec![],
+            ),
+            (
+                ReportInput {
+                    what_happened: "x".repeat(10_001),
+                    ..report("anonymous")
+                },
+                vec![],
+            ),
+            (
+                ReportInput {
+                    category: "weather".into(),
+                    ..report("anonymous")
+                },
+                vec![],
+            ),
+            (
+                ReportInput {
+                    occurred_at: "2999-01-01".into(),
+                    ..report("anonymous")
+                },
+                vec![],
+            ),
+            (
+                ReportInput {
+                    occurred_at: "yesterday".into(),
+                    ..report("anonymous")
+                },
+                vec![],
+            ),
+            (
+                ReportInput {
+                    mode: "loud".into(),
+                    ..report("anonymous")
+                },
+                vec![],
+            ),
+            (
+                report("anonymous"),
+                vec![NewAttachment {
+                    filename: "run.exe".into(),
+                    bytes: b"MZ\x90\x00\x03\x00".to_vec(),
+                }],
+            ),
+            (
+                report("anonymous"),
+                vec![NewAttachment {
+                    filename: "huge.txt".into(),
+                    bytes: vec![b'a'; sems_domain::report::MAX_ATTACHMENT_BYTES + 1],
+                }],
+            ),
+            (
+                report("anonymous"),
+                (0..4)
+                    .map(|i| NewAttachment {
+                        filename: format!("{i}.txt"),
+                        bytes: b"note".to_vec(),
+                    })
+                    .collect(),
+            ),
+        ];
+        for (input, files) in attempts {
+            let refused = s.file_report(&PUBLIC, npt, &input, files).await;
+            assert!(
+                matches!(refused, Err(ServiceError::Validation(_))),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(count(&s).await, before, "nothing stored by refusals");
+
+        // Anonymous, through the public link, with a photo.
+        let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], b"pretend jpeg"].concat();
+        let filed = s
+            .file_report(
+                &PUBLIC,
+                npt,
+                &report("anonymous"),
+                vec![NewAttachment {
+                    filename: "../door.jpg".into(),
+                    bytes: photo.clone(),
+                }],
+            )
+            .await
+            .unwrap();
+        assert_eq!(filed.receipt.replace('-', "").len(), 32);
+        let view = s.receipt_view(&filed.receipt.to_lowercase()).await.unwrap();
+        assert_eq!(view.status, ReportStatus::New);
+        assert!(matches!(
+            s.receipt_view("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GG")
+                .await,
+            Err(ServiceError::NotFound(_))
+        ));
+        let handler = actor(&s, "npt.handler").await;
+        let v = s.report_view(&handler, filed.report_id).await.unwrap();
+        assert_eq!(v.attachments.len(), 1);
+        assert_eq!(v.attachments[0].filename, "door.jpg");
+        assert_eq!(v.attachments[0].content_type, "image/jpeg");
+        let (_, bytes) = s
+            .attachment(&handler, filed.report_id, v.attachments[0].id)
+            .await
+            .unwrap();
+        assert_eq!(bytes, photo);
+        assert!(v.report.reporter_name.is_none());
+
+        // Two-way follow-up with the receipt.
+        s.message_reporter(&handler, filed.report_id, "Which door exactly?")
+            .await
+            .unwrap();
+        s.reply_with_receipt(&filed.receipt, "Door 4, next to the lifts")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.reply_with_receipt(&filed.receipt, "").await,
+            Err(ServiceError::Validation(_))
+        ));
+        let view = s.receipt_view(&filed.receipt).await.unwrap();
+        assert_eq!(view.messages.len(), 2);
+        assert!(view.messages[1].from_reporter);
+
+        // Confidential, signed in: the name is sealed and the audit trail does not name them.
+        let staff = actor(&s, "npt.staff").await;
+        let sealed = s
+            .file_report(&staff, npt, &report("confidential"), vec![])
+            .await
+            .unwrap();
+        let v = s.report_view(&handler, sealed.report_id).await.unwrap();
+        assert!(v.report.reporter_name.is_none() && v.report.reporter_person_id.is_none());
+        let trail = s
+            .audit_entries(
+                &actor(&s, "npt.auditor").await,
+                &sems_storage::audit::AuditFilter {
+                    action_prefix: Some("security_report.file".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        let staff_id = staff.person_id();
+        assert!(trail
+            .items
+            .iter()
+            .filter(|e| e.record_id == Some(sealed.report_id))
+            .all(|e| e.actor_person_id.is_none() && e.actor_person_id != staff_id));
+
+        // Identified: the name is on it.
+        let named = s
+            .file_report(&staff, npt, &report("identified"), vec![])
+            .await
+            .unwrap();
+        let v = s.report_view(&handler, named.report_id).await.unwrap();
+        assert_eq!(v.report.reporter_person_id, staff_id);
+        assert_eq!(count(&s).await, before + 3);
+    }
+}
+
+#[tokio::test]
+async fn each_role_sees_what_it_should() {
+    for s in services().await {
+        let staff = actor(&s, "npt.staff").await;
+        let npt = staff.party_id().unwrap();
+        let filed = s
+            .file_report(&staff, npt, &report("anonymous"), vec![])
+            .await
+            .unwrap();
+        for who in ["npt.handler", "npt.security", "npt.custodian"] {
+            assert!(
+                s.report_view(&actor(&s, who).await, filed.report_id)
+                    .await
+                    .is_ok(),
+                "{who} reads"
+            );
+        }
+        for who in [
+            "npt.staff",
+            "npt.analyst",
+            "npt.executive",
+            "sky.security",
+            "director",
+            "inspector",
+            "admin",
+        ] {
+            assert!(
+                matches!(
+                    s.report_view(&actor(&s, who).await, filed.report_id).await,
+                    Err(ServiceError::NotFound(_))
+                ),
+                "{who} does not read"
+            );
+        }
+        // The handler of another organisation finds nothing, and cannot triage by id.
+        let sky = actor(&s, "sky.security").await;
+        assert!(s
+            .triage_report(
+                &sky,
+                filed.report_id,
+                &TriageInput {
+                    category: "access_control".into(),
+                    severity: "low".into(),
+                    ..Default::default()
+                }
+            )
+            .await
+            .is_err());
+        // Statistics: counts for the analyst, not for staff.
+        let stats = s
+            .report_statistics(&actor(&s, "npt.analyst").await)
+            .await
+            .unwrap();
+        assert!(stats.reports >= 1 && stats.staff > 0);
+        assert!(stats.rate_per_100_staff.is_some());
+        assert!(matches!(
+            s.report_statistics(&staff).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        // The authority sees occurrences only once forwarded, de-identified.
+        let director = actor(&s, "director").await;
+        let national = s
+            .occurrences(&director, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(national.items.iter().all(|o| o.id != filed.report_id));
+    }
+}
+
+#[tokio::test]
+async fn disclosing_a_confidential_identity_is_an_approved_act() {
+    for s in services().await {
+        let staff = actor(&s, "npt.staff").await;
+        let npt = staff.party_id().unwrap();
+        let mut input = report("confidential");
+        input.reporter_contact = "mobile 07700 900456".into();
+        let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
+        let handler = actor(&s, "npt.handler").await;
+        let custodian = actor(&s, "npt.custodian").await;
+        assert!(matches!(
+            s.disclose_identity(&handler, filed.report_id).await,
+            Err(ServiceError::Forbidden(_))
+        ));
+        assert!(matches!(
+            s.request_identity(&handler, filed.report_id, "why").await,
+            Err(ServiceError::Validation(_))
+        ));
+        let request = s
+            .request_identity(
+                &handler,
+                filed.report_id,
+                "The door was damaged: we need a witness statement",
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.request_identity(
+                &handler,
+                filed.report_id,
+                "The door was damaged: asking twice"
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(s
+            .pending_identity_requests(&custodian)
+            .await
+            .unwrap()
+            .iter()
+            .any(|(id, _, _)| *id == request));
+        // Only the custodian decides.
+        assert!(s
+            .decide_identity(&handler, filed.report_id, request, true, "fine by me")
+            .await
+            .is_err());
+        assert!(s
+            .decide_identity(
+                &actor(&s, "npt.security").await,
+                filed.report_id,
+                request,
+                true,
+                "ok"
+            )
+            .await
+            .is_err());
+        s.decide_identity(
+            &custodian,
+            filed.report_id,
+            request,
+            true,
+            "Needed for the investigation",
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            s.decide_identity(&custodian, filed.report_id, request, false, "again")
+                .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let identity = s
+            .disclose_identity(&handler, filed.report_id)
+            .await
+            .unwrap();
+        assert!(
+            identity.contains("npt.staff") && identity.contains("07700 900456"),
+            "{identity}"
+        );
+        // The reporter sees that it happened.
+        let view = s.receipt_view(&filed.receipt).await.unwrap();
+        assert!(view
+            .disclosures
+            .iter()
+            .any(|d| d.contains("allowed a report handler")));
+        assert!(view
+            .messages
+            .iter()
+            .any(|m| m.body.contains("was disclosed")));
+        // The trail records each step, never the identity.
+        let trail = s
+            .audit_entries(
+                &actor(&s, "npt.auditor").await,
+                &sems_storage::audit::AuditFilter {
+                    action_prefix: Some("security_report.identity".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(trail.total, 3, "request, approval, disclosure");
+        assert!(trail
+            .items
+            .iter()
+            .all(|e| !e.after.as_deref().unwrap_or("").contains("07700")));
+        // Another handler, not approved, still cannot open it; an anonymous report has none.
+        let anonymous = s
+            .file_report(&staff, npt, &report("anonymous"), vec![])
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.request_identity(
+                &handler,
+                anonymous.report_id,
+                "There is nothing to ask for here"
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_version() {
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let nat05 = s
+            .scenarios(
+                &sm,
+                &sems_storage::risk::ScenarioFilter {
+                    search: Some("NAT-05".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let assessment = s
+            .create_assessment(
+                &sm,
+                npt,
+                &sems_services::risk::AssessmentInput {
+                    scenario_id: nat05,
+                    likelihood: 3,
+                    likelihood_rationale: "National level".into(),
+                    consequence_human: 3,
+                    consequence_economic: 3,
+                    consequence_political: 3,
+                    consequence_rationale: "Search of the area".into(),
+                    vulnerability: 3,
+                    vulnerability_rationale: "Patrols".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let staff = actor(&s, "npt.staff").await;
+        let mut input = report("identified");
+        input.what_happened =
+            "Hana Handler saw Tom Berg (badge AB77123) let a visitor through; call 07700 900789."
+                .into();
+        input.reporter_thinks_mandatory = true;
+        let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
+        let handler = actor(&s, "npt.handler").await;
+        assert!(matches!(
+            s.forward_report(&handler, filed.report_id).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.close_report(
+                &handler,
+                filed.report_id,
+                &CloseInput {
+                    outcome: "Done".into(),
+                    just_culture: "no_blame".into(),
+                    ..Default::default()
+                }
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let triaged = s
+            .triage_report(
+                &handler,
+                filed.report_id,
+                &TriageInput {
+                    category: "access_control".into(),
+                    severity: "high".into(),
+                    mandatory: true,
+                    scenario_ids: vec![nat05],
+                    note: "Tailgating".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(triaged.status, ReportStatus::Triaged);
+        assert!(triaged.forward_due_at_ms.is_some());
+        let marked = s.assessment(&sm, assessment.id).await.unwrap();
+        assert!(marked.review_required);
+        assert!(
+            marked.review_reason.contains("Occurrence"),
+            "{}",
+            marked.review_reason
+        );
+        let evidence = s.evidence(&sm, npt, nat05).await.unwrap();
+        assert!(evidence.iter().any(|e| e.source == "reporting"));
+        assert!(matches!(
+            s.triage_report(
+                &handler,
+                filed.report_id,
+                &TriageInput {
+                    category: "access_control".into(),
+                    severity: "low".into(),
+                    ..Default::default()
+                }
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // De-identification: suggestions find the names, badge and phone number.
+        let suggestions = s
+            .deidentification_suggestions(&handler, filed.report_id)
+            .await
+            .unwrap();
+        let found: Vec<&str> = suggestions
+            .redactions
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect();
+        for expected in ["Hana Handler", "AB77123", "07700 900789"] {
+            assert!(found.contains(&expected), "{expected} in {found:?}");
+        }
+        assert!(!suggestions.suggested_text.contains("Hana"));
+        assert!(matches!(
+            s.forward_report(&handler, filed.report_id).await,
+            Err(ServiceError::Validation(_))
+        ));
+        // Tom Berg is not in the directory: the handler reads and removes him too, and is
+        // told what still looks identifying before saving.
+        let remaining = s
+            .set_deidentified(&handler, filed.report_id, &suggestions.suggested_text)
+            .await
+            .unwrap();
+        assert!(remaining.is_empty(), "{remaining:?}");
+        let edited = suggestions
+            .suggested_text
+            .replace("Tom Berg", "a colleague");
+        s.set_deidentified(&handler, filed.report_id, &edited)
+            .await
+            .unwrap();
+        s.forward_report(&handler, filed.report_id).await.unwrap();
+        assert!(matches!(
+            s.forward_report(&handler, filed.report_id).await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // The authority's list holds the de-identified text only; it asks, the airport answers.
+        let inspector = actor(&s, "inspector").await;
+        let list = s
+            .occurrences(
+                &inspector,
+                &sems_storage::reports::OccurrenceFilter {
+                    search: Some("visitor".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        let o = list.items.iter().find(|o| o.id == filed.report_id).unwrap();
+        assert!(
+            !o.text.contains("Berg") && !o.text.contains("AB77123"),
+            "{}",
+            o.text
+        );
+        s.occurrence_message(
+            &inspector,
+            filed.report_id,
+            "Was the visitor escorted later?",
+        )
+        .await
+        .unwrap();
+        s.occurrence_message(&handler, filed.report_id, "Yes, by the duty manager.")
+            .await
+            .unwrap();
+        let (_, messages) = s.occurrence(&inspector, filed.report_id).await.unwrap();
+        assert_eq!(messages.len(), 2);
+        assert!(s
+            .occurrence_message(&actor(&s, "policy").await, filed.report_id, "Me too")
+            .await
+            .is_err());
+        assert!(matches!(
+            s.occurrence(&actor(&s, "sky.security").await, filed.report_id)
+                .await,
+            Err(ServiceError::NotFound(_))
+        ));
+
+        // Closure with the just-culture decision and corrective actions.
+        s.start_investigation(&handler, filed.report_id)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.close_report(
+                &handler,
+                filed.report_id,
+                &CloseInput {
+                    outcome: "Done".into(),
+                    just_culture: "shrug".into(),
+                    ..Default::default()
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let closed = s
+            .close_report(
+                &handler,
+                filed.report_id,
+                &CloseInput {
+                    outcome: "Door alarm fitted; briefing given".into(),
+                    lessons: "Tailgating is easy at door 4".into(),
+                    just_culture: "training_need".into(),
+                    corrective_actions: vec![CorrectiveActionInput {
+                        title: "Fit a door alarm".into(),
+                        due_on: today(),
+                        responsible_person_id: None,
+                    }],
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(closed.status, ReportStatus::Closed);
+        let view = s.receipt_view(&filed.receipt).await.unwrap();
+        assert_eq!(view.outcome, "Door alarm fitted; briefing given");
+        let stats = s.report_statistics(&handler).await.unwrap();
+        assert!(stats.median_days_to_close.is_some());
+        assert!(stats.median_hours_to_triage.is_some());
+        let national = s
+            .report_statistics(&actor(&s, "director").await)
+            .await
+            .unwrap();
+        assert!(national.reports >= 1);
+    }
+}
+
+#[tokio::test]
+async fn late_steps_are_flagged_against_the_targets() {
+    for mut s in services().await {
+        if let Some(r) = s.reporting.as_mut() {
+            r.targets = sems_domain::report::ReportTargets {
+                triage_hours: 0,
+                closure_days: 0,
+                forward_hours: 0,
+            };
+        }
+        let staff = actor(&s, "npt.staff").await;
+        let npt = staff.party_id().unwrap();
+        let mut input = report("anonymous");
+        input.reporter_thinks_mandatory = true;
+        let filed = s.file_report(&PUBLIC, npt, &input, vec![]).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let v = s
+            .report_view(&actor(&s, "npt.handler").await, filed.report_id)
+            .await
+            .unwrap();
+        assert!(v.overdue.triage);
+        assert!(v.overdue.forwarding);
+        assert!(!v.overdue.closure, "not triaged yet");
+    }
+}

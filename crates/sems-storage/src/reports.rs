@@ -1,0 +1,900 @@
+//! Confidential security reports: the taxonomy, reports, attachments' metadata (the files
+//! live outside the database), messages with the reporter, identity disclosure requests,
+//! corrective actions, the authority's occurrence list, and the counts statistics need.
+
+use crate::access_filter::{filter, AccessColumns};
+use crate::parties::decode_error;
+use crate::sql::{fetch_page, like_pattern, Sql};
+use crate::{now_ms, Conn, Result};
+use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::report::{
+    DisclosureDecision, JustCulture, MessageSide, ReportMode, ReportStatus, Severity,
+};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub const REPORT_ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::SecurityReport,
+    id: "sr.id",
+    owner_party: "sr.owner_party_id",
+    classification: Some("sr.classification"),
+    need_to_know: Some("sr.need_to_know"),
+    person: None,
+    published: None,
+};
+
+/// The same rows as the authority reads them: only once forwarded, and only through the
+/// de-identified columns `occurrences` selects.
+pub const OCCURRENCE_ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::Occurrence,
+    ..REPORT_ACCESS
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    pub code: String,
+    pub label: String,
+}
+
+pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
+    let rows = sqlx::query(
+        "SELECT code, label FROM report_categories WHERE active = 1 ORDER BY position, label",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Category {
+                code: r.try_get("code")?,
+                label: r.try_get("label")?,
+            })
+        })
+        .collect()
+}
+
+/// Adds a category of the taxonomy unless its code exists; returns whether it was added.
+pub async fn ensure_category(
+    conn: &mut Conn,
+    code: &str,
+    label: &str,
+    position: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO report_categories (code, label, active, position) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(code)
+    .bind(label)
+    .bind(position)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub struct NewReport<'a> {
+    pub party_id: i64,
+    pub site_id: Option<i64>,
+    pub category_code: &'a str,
+    pub occurred_at: &'a str,
+    pub location: &'a str,
+    pub what_happened: &'a str,
+    pub reporter_thinks_mandatory: bool,
+    pub mode: ReportMode,
+    pub reporter_person_id: Option<i64>,
+    pub reporter_identity_sealed: Option<String>,
+    pub receipt_hash: &'a str,
+    pub forward_due_at_ms: Option<i64>,
+}
+
+pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO security_reports (owner_party_id, site_id, category_code, occurred_at, location,
+             what_happened, reporter_thinks_mandatory, mode, reporter_person_id, reporter_identity_sealed,
+             receipt_hash, status, filed_at_ms, forward_due_at_ms, classification, need_to_know, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, 0, 0, $12) RETURNING id",
+    )
+    .bind(r.party_id)
+    .bind(r.site_id)
+    .bind(r.category_code)
+    .bind(r.occurred_at)
+    .bind(r.location)
+    .bind(r.what_happened)
+    .bind(i64::from(r.reporter_thinks_mandatory))
+    .bind(r.mode.as_str())
+    .bind(r.reporter_person_id)
+    .bind(r.reporter_identity_sealed.clone())
+    .bind(r.receipt_hash)
+    .bind(now)
+    .bind(r.forward_due_at_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// A report as its handlers see it (never the sealed identity: see `sealed_identity`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub id: i64,
+    pub party_id: i64,
+    pub party_name: String,
+    pub site_id: Option<i64>,
+    pub site_name: Option<String>,
+    pub category_code: String,
+    pub category_label: String,
+    pub occurred_at: String,
+    pub location: String,
+    pub what_happened: String,
+    pub reporter_thinks_mandatory: bool,
+    pub mode: ReportMode,
+    /// Only for an identified report.
+    pub reporter_person_id: Option<i64>,
+    pub reporter_name: Option<String>,
+    pub status: ReportStatus,
+    pub severity: Option<Severity>,
+    pub mandatory: Option<bool>,
+    pub triage_note: String,
+    pub outcome: String,
+    pub lessons: String,
+    pub just_culture: Option<JustCulture>,
+    pub deidentified_text: String,
+    pub filed_at_ms: i64,
+    pub triaged_at_ms: Option<i64>,
+    pub investigation_at_ms: Option<i64>,
+    pub closed_at_ms: Option<i64>,
+    pub forward_due_at_ms: Option<i64>,
+    pub forwarded_at_ms: Option<i64>,
+    pub classification: i64,
+    pub need_to_know: bool,
+    pub scenario_ids: Vec<i64>,
+    pub updated_at_ms: i64,
+}
+
+const REPORT_SELECT: &str = "SELECT sr.id, sr.owner_party_id, pa.name AS party_name, sr.site_id, si.name AS site_name,
+        sr.category_code, rc.label AS category_label, sr.occurred_at, sr.location, sr.what_happened,
+        sr.reporter_thinks_mandatory, sr.mode, sr.reporter_person_id, pe.display_name AS reporter_name, sr.status,
+        sr.severity, sr.mandatory, sr.triage_note, sr.outcome, sr.lessons, sr.just_culture, sr.deidentified_text,
+        sr.filed_at_ms, sr.triaged_at_ms, sr.investigation_at_ms, sr.closed_at_ms, sr.forward_due_at_ms,
+        sr.forwarded_at_ms, sr.classification, sr.need_to_know, sr.updated_at_ms
+     FROM security_reports sr JOIN parties pa ON pa.id = sr.owner_party_id
+     JOIN report_categories rc ON rc.code = sr.category_code
+     LEFT JOIN sites si ON si.id = sr.site_id
+     LEFT JOIN people pe ON pe.id = sr.reporter_person_id";
+const REPORT_FROM: &str = "security_reports sr JOIN parties pa ON pa.id = sr.owner_party_id
+     JOIN report_categories rc ON rc.code = sr.category_code
+     LEFT JOIN sites si ON si.id = sr.site_id
+     LEFT JOIN people pe ON pe.id = sr.reporter_person_id";
+
+fn parse_opt<T>(
+    value: Option<String>,
+    parse: impl Fn(&str) -> std::result::Result<T, sems_domain::ValidationError>,
+) -> Result<Option<T>> {
+    Ok(value
+        .map(|v| parse(&v).map_err(|e| decode_error(e.to_string())))
+        .transpose()?)
+}
+
+fn report_from_row(r: &AnyRow) -> Result<Report> {
+    let mode: String = r.try_get("mode")?;
+    let status: String = r.try_get("status")?;
+    Ok(Report {
+        id: r.try_get("id")?,
+        party_id: r.try_get("owner_party_id")?,
+        party_name: r.try_get("party_name")?,
+        site_id: r.try_get("site_id")?,
+        site_name: r.try_get("site_name")?,
+        category_code: r.try_get("category_code")?,
+        category_label: r.try_get("category_label")?,
+        occurred_at: r.try_get("occurred_at")?,
+        location: r.try_get("location")?,
+        what_happened: r.try_get("what_happened")?,
+        reporter_thinks_mandatory: r.try_get::<i64, _>("reporter_thinks_mandatory")? != 0,
+        mode: ReportMode::parse(&mode).map_err(|e| decode_error(e.to_string()))?,
+        reporter_person_id: r.try_get("reporter_person_id")?,
+        reporter_name: r.try_get("reporter_name")?,
+        status: ReportStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
+        severity: parse_opt(r.try_get("severity")?, Severity::parse)?,
+        mandatory: r.try_get::<Option<i64>, _>("mandatory")?.map(|m| m != 0),
+        triage_note: r.try_get("triage_note")?,
+        outcome: r.try_get("outcome")?,
+        lessons: r.try_get("lessons")?,
+        just_culture: parse_opt(r.try_get("just_culture")?, JustCulture::parse)?,
+        deidentified_text: r.try_get("deidentified_text")?,
+        filed_at_ms: r.try_get("filed_at_ms")?,
+        triaged_at_ms: r.try_get("triaged_at_ms")?,
+        investigation_at_ms: r.try_get("investigation_at_ms")?,
+        closed_at_ms: r.try_get("closed_at_ms")?,
+        forward_due_at_ms: r.try_get("forward_due_at_ms")?,
+        forwarded_at_ms: r.try_get("forwarded_at_ms")?,
+        classification: r.try_get("classification")?,
+        need_to_know: r.try_get::<i64, _>("need_to_know")? != 0,
+        scenario_ids: Vec::new(),
+        updated_at_ms: r.try_get("updated_at_ms")?,
+    })
+}
+
+async fn with_scenarios(conn: &mut Conn, mut report: Report) -> Result<Report> {
+    let rows = sqlx::query(
+        "SELECT scenario_id FROM report_scenarios WHERE report_id = $1 ORDER BY scenario_id",
+    )
+    .bind(report.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    report.scenario_ids = rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>("scenario_id"))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(report)
+}
+
+pub async fn report(conn: &mut Conn, id: i64) -> Result<Option<Report>> {
+    let row = sqlx::query(&format!("{REPORT_SELECT} WHERE sr.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row.as_ref().map(report_from_row).transpose()? {
+        Some(r) => Ok(Some(with_scenarios(conn, r).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn report_by_receipt(conn: &mut Conn, receipt_hash: &str) -> Result<Option<Report>> {
+    let row = sqlx::query(&format!("{REPORT_SELECT} WHERE sr.receipt_hash = $1"))
+        .bind(receipt_hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row.as_ref().map(report_from_row).transpose()? {
+        Some(r) => Ok(Some(with_scenarios(conn, r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The sealed (encrypted) identity of a confidential reporter.
+pub async fn sealed_identity(conn: &mut Conn, id: i64) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT reporter_identity_sealed FROM security_reports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get("reporter_identity_sealed")?,
+        None => None,
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub party_id: Option<i64>,
+    pub status: Option<ReportStatus>,
+    pub category: Option<String>,
+    pub mode: Option<ReportMode>,
+    /// Words searched in the text, location and notes.
+    pub search: Option<String>,
+}
+
+fn search_condition(cond: &mut Sql, search: &str, columns: &[&str]) {
+    // Every word must appear somewhere, in any order.
+    for word in search.split_whitespace().take(8) {
+        let pattern = like_pattern(word);
+        cond.push(" AND (");
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                cond.push(" OR ");
+            }
+            cond.push(&format!("LOWER({c}) LIKE "))
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        cond.push(")");
+    }
+}
+
+/// The reports `subject` may read, newest first.
+pub async fn reports(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &ReportFilter,
+    page: PageRequest,
+) -> Result<Page<Report>> {
+    let mut cond = filter(subject, Action::Read, &REPORT_ACCESS);
+    if let Some(p) = f.party_id {
+        cond.push(" AND sr.owner_party_id = ").bind(p);
+    }
+    if let Some(s) = f.status {
+        cond.push(" AND sr.status = ").bind(s.as_str());
+    }
+    if let Some(c) = &f.category {
+        cond.push(" AND sr.category_code = ").bind(c.clone());
+    }
+    if let Some(m) = f.mode {
+        cond.push(" AND sr.mode = ").bind(m.as_str());
+    }
+    if let Some(search) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        search_condition(
+            &mut cond,
+            search,
+            &[
+                "sr.what_happened",
+                "sr.location",
+                "sr.triage_note",
+                "sr.outcome",
+                "sr.lessons",
+                "rc.label",
+            ],
+        );
+    }
+    fetch_page(
+        conn,
+        REPORT_FROM,
+        REPORT_SELECT,
+        &cond,
+        "sr.filed_at_ms DESC, sr.id DESC",
+        page,
+        report_from_row,
+    )
+    .await
+}
+
+pub struct Triage<'a> {
+    pub category_code: &'a str,
+    pub severity: Severity,
+    pub mandatory: bool,
+    pub note: &'a str,
+    pub forward_due_at_ms: Option<i64>,
+}
+
+pub async fn triage(conn: &mut Conn, id: i64, t: &Triage<'_>, scenario_ids: &[i64]) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE security_reports SET status = 'triaged', category_code = $1, severity = $2, mandatory = $3,
+             triage_note = $4, forward_due_at_ms = $5, triaged_at_ms = $6, updated_at_ms = $6
+         WHERE id = $7",
+    )
+    .bind(t.category_code)
+    .bind(t.severity.as_str())
+    .bind(i64::from(t.mandatory))
+    .bind(t.note)
+    .bind(t.forward_due_at_ms)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM report_scenarios WHERE report_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for s in scenario_ids {
+        sqlx::query("INSERT INTO report_scenarios (report_id, scenario_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(*s)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn start_investigation(conn: &mut Conn, id: i64) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE security_reports SET status = 'under_investigation', investigation_at_ms = $1,
+             updated_at_ms = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn close(
+    conn: &mut Conn,
+    id: i64,
+    outcome: &str,
+    lessons: &str,
+    just_culture: JustCulture,
+) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE security_reports SET status = 'closed', outcome = $1, lessons = $2, just_culture = $3,
+             closed_at_ms = $4, updated_at_ms = $4 WHERE id = $5",
+    )
+    .bind(outcome)
+    .bind(lessons)
+    .bind(just_culture.as_str())
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_deidentified(conn: &mut Conn, id: i64, text: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE security_reports SET deidentified_text = $1, updated_at_ms = $2 WHERE id = $3",
+    )
+    .bind(text)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_forwarded(conn: &mut Conn, id: i64) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE security_reports SET forwarded_at_ms = $1, updated_at_ms = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A forwarded report as the authority reads it: de-identified, nothing else.
+#[derive(Debug, Clone, Serialize)]
+pub struct Occurrence {
+    pub id: i64,
+    pub party_id: i64,
+    pub party_name: String,
+    pub site_name: Option<String>,
+    pub category_code: String,
+    pub category_label: String,
+    pub occurred_at: String,
+    pub severity: Option<Severity>,
+    pub mandatory: Option<bool>,
+    pub status: ReportStatus,
+    pub text: String,
+    pub forwarded_at_ms: i64,
+}
+
+const OCCURRENCE_SELECT: &str = "SELECT sr.id, sr.owner_party_id, pa.name AS party_name, si.name AS site_name,
+        sr.category_code, rc.label AS category_label, sr.occurred_at, sr.severity, sr.mandatory, sr.status,
+        sr.deidentified_text, sr.forwarded_at_ms
+     FROM security_reports sr JOIN parties pa ON pa.id = sr.owner_party_id
+     JOIN report_categories rc ON rc.code = sr.category_code
+     LEFT JOIN sites si ON si.id = sr.site_id";
+const OCCURRENCE_FROM: &str = "security_reports sr JOIN parties pa ON pa.id = sr.owner_party_id
+     JOIN report_categories rc ON rc.code = sr.category_code
+     LEFT JOIN sites si ON si.id = sr.site_id";
+
+fn occurrence_from_row(r: &AnyRow) -> Result<Occurrence> {
+    let status: String = r.try_get("status")?;
+    Ok(Occurrence {
+        id: r.try_get("id")?,
+        party_id: r.try_get("owner_party_id")?,
+        party_name: r.try_get("party_name")?,
+        site_name: r.try_get("site_name")?,
+        category_code: r.try_get("category_code")?,
+        category_label: r.try_get("category_label")?,
+        occurred_at: r.try_get("occurred_at")?,
+        severity: parse_opt(r.try_get("severity")?, Severity::parse)?,
+        mandatory: r.try_get::<Option<i64>, _>("mandatory")?.map(|m| m != 0),
+        status: ReportStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
+        text: r.try_get("deidentified_text")?,
+        forwarded_at_ms: r.try_get::<Option<i64>, _>("forwarded_at_ms")?.unwrap_or(0),
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OccurrenceFilter {
+    pub party_id: Option<i64>,
+    pub category: Option<String>,
+    pub search: Option<String>,
+    /// Occurred on or after this day (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Occurred on or before this day.
+    pub until: Option<String>,
+}
+
+/// The national occurrence list: forwarded reports `subject` may read, newest first.
+pub async fn occurrences(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &OccurrenceFilter,
+    page: PageRequest,
+) -> Result<Page<Occurrence>> {
+    let mut cond = filter(subject, Action::Read, &OCCURRENCE_ACCESS);
+    cond.push(" AND sr.forwarded_at_ms IS NOT NULL");
+    if let Some(p) = f.party_id {
+        cond.push(" AND sr.owner_party_id = ").bind(p);
+    }
+    if let Some(c) = &f.category {
+        cond.push(" AND sr.category_code = ").bind(c.clone());
+    }
+    if let Some(from) = &f.from {
+        cond.push(" AND sr.occurred_at >= ").bind(from.clone());
+    }
+    if let Some(until) = &f.until {
+        // occurred_at is "YYYY-MM-DDTHH:MM": everything on that day sorts below its end.
+        cond.push(" AND sr.occurred_at <= ")
+            .bind(format!("{until}T99"));
+    }
+    if let Some(search) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        search_condition(
+            &mut cond,
+            search,
+            &["sr.deidentified_text", "rc.label", "pa.name"],
+        );
+    }
+    fetch_page(
+        conn,
+        OCCURRENCE_FROM,
+        OCCURRENCE_SELECT,
+        &cond,
+        "sr.forwarded_at_ms DESC, sr.id DESC",
+        page,
+        occurrence_from_row,
+    )
+    .await
+}
+
+pub async fn occurrence(conn: &mut Conn, id: i64) -> Result<Option<Occurrence>> {
+    let row = sqlx::query(&format!(
+        "{OCCURRENCE_SELECT} WHERE sr.id = $1 AND sr.forwarded_at_ms IS NOT NULL"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(occurrence_from_row).transpose()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub report_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+pub async fn insert_attachment(
+    conn: &mut Conn,
+    report_id: i64,
+    filename: &str,
+    content_type: &str,
+    size_bytes: i64,
+    sha256: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO report_attachments (report_id, filename, content_type, size_bytes, sha256, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(filename)
+    .bind(content_type)
+    .bind(size_bytes)
+    .bind(sha256)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn attachments(conn: &mut Conn, report_id: i64) -> Result<Vec<Attachment>> {
+    let rows = sqlx::query(
+        "SELECT id, report_id, filename, content_type, size_bytes, sha256 FROM report_attachments
+         WHERE report_id = $1 ORDER BY id",
+    )
+    .bind(report_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Attachment {
+                id: r.try_get("id")?,
+                report_id: r.try_get("report_id")?,
+                filename: r.try_get("filename")?,
+                content_type: r.try_get("content_type")?,
+                size_bytes: r.try_get("size_bytes")?,
+                sha256: r.try_get("sha256")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub side: MessageSide,
+    /// Never shown to the reporter; absent for the reporter's own messages.
+    pub author_name: Option<String>,
+    pub body: String,
+    pub created_at_ms: i64,
+}
+
+pub async fn insert_message(
+    conn: &mut Conn,
+    report_id: i64,
+    side: MessageSide,
+    author_person_id: Option<i64>,
+    body: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO report_messages (report_id, side, author_person_id, body, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(side.as_str())
+    .bind(author_person_id)
+    .bind(body)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// The messages of a report on the given sides, oldest first.
+pub async fn messages(
+    conn: &mut Conn,
+    report_id: i64,
+    sides: &[MessageSide],
+) -> Result<Vec<Message>> {
+    let mut sql = Sql::new(
+        "SELECT m.id, m.side, pe.display_name AS author_name, m.body, m.created_at_ms
+         FROM report_messages m LEFT JOIN people pe ON pe.id = m.author_person_id
+         WHERE m.report_id = ",
+    );
+    sql.bind(report_id).push(" AND m.side IN (");
+    for (i, s) in sides.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(s.as_str());
+    }
+    sql.push(") ORDER BY m.id");
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            let side: String = r.try_get("side")?;
+            Ok(Message {
+                id: r.try_get("id")?,
+                side: MessageSide::parse(&side).map_err(|e| decode_error(e.to_string()))?,
+                author_name: r.try_get("author_name")?,
+                body: r.try_get("body")?,
+                created_at_ms: r.try_get("created_at_ms")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityRequest {
+    pub id: i64,
+    pub report_id: i64,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    pub reason: String,
+    pub requested_at_ms: i64,
+    pub decision: DisclosureDecision,
+    pub decided_by_name: Option<String>,
+    pub decision_note: String,
+    pub decided_at_ms: Option<i64>,
+}
+
+pub async fn insert_identity_request(
+    conn: &mut Conn,
+    report_id: i64,
+    requested_by: i64,
+    reason: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO identity_requests (report_id, requested_by, reason, requested_at_ms, decision)
+         VALUES ($1, $2, $3, $4, 'pending') RETURNING id",
+    )
+    .bind(report_id)
+    .bind(requested_by)
+    .bind(reason)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn decide_identity_request(
+    conn: &mut Conn,
+    id: i64,
+    approved: bool,
+    decided_by: i64,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE identity_requests SET decision = $1, decided_by = $2, decision_note = $3, decided_at_ms = $4
+         WHERE id = $5",
+    )
+    .bind(if approved { "approved" } else { "refused" })
+    .bind(decided_by)
+    .bind(note)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The disclosure requests of a report, newest first.
+pub async fn identity_requests(conn: &mut Conn, report_id: i64) -> Result<Vec<IdentityRequest>> {
+    let rows = sqlx::query(
+        "SELECT ir.id, ir.report_id, ir.requested_by, rq.display_name AS requested_by_name, ir.reason,
+                ir.requested_at_ms, ir.decision, dc.display_name AS decided_by_name, ir.decision_note,
+                ir.decided_at_ms
+         FROM identity_requests ir JOIN people rq ON rq.id = ir.requested_by
+         LEFT JOIN people dc ON dc.id = ir.decided_by
+         WHERE ir.report_id = $1 ORDER BY ir.id DESC",
+    )
+    .bind(report_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let decision: String = r.try_get("decision")?;
+            Ok(IdentityRequest {
+                id: r.try_get("id")?,
+                report_id: r.try_get("report_id")?,
+                requested_by: r.try_get("requested_by")?,
+                requested_by_name: r.try_get("requested_by_name")?,
+                reason: r.try_get("reason")?,
+                requested_at_ms: r.try_get("requested_at_ms")?,
+                decision: DisclosureDecision::parse(&decision)
+                    .map_err(|e| decode_error(e.to_string()))?,
+                decided_by_name: r.try_get("decided_by_name")?,
+                decision_note: r.try_get("decision_note")?,
+                decided_at_ms: r.try_get("decided_at_ms")?,
+            })
+        })
+        .collect()
+}
+
+/// Pending disclosure requests on an organisation's reports, oldest first.
+pub async fn pending_identity_requests(
+    conn: &mut Conn,
+    party_id: i64,
+) -> Result<Vec<(i64, i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT ir.id, ir.report_id, ir.reason FROM identity_requests ir
+         JOIN security_reports sr ON sr.id = ir.report_id
+         WHERE sr.owner_party_id = $1 AND ir.decision = 'pending' ORDER BY ir.id",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("report_id")?,
+                r.try_get("reason")?,
+            ))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportAction {
+    pub id: i64,
+    pub title: String,
+    pub responsible_name: Option<String>,
+    pub due_on: String,
+    pub status: String,
+}
+
+pub async fn insert_report_action(
+    conn: &mut Conn,
+    report_id: i64,
+    title: &str,
+    responsible_person_id: Option<i64>,
+    due_on: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO report_actions (report_id, title, responsible_person_id, due_on, status, created_at_ms)
+         VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(title)
+    .bind(responsible_person_id)
+    .bind(due_on)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn report_actions(conn: &mut Conn, report_id: i64) -> Result<Vec<ReportAction>> {
+    let rows = sqlx::query(
+        "SELECT ra.id, ra.title, pe.display_name AS responsible_name, ra.due_on, ra.status
+         FROM report_actions ra LEFT JOIN people pe ON pe.id = ra.responsible_person_id
+         WHERE ra.report_id = $1 ORDER BY ra.id",
+    )
+    .bind(report_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ReportAction {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                responsible_name: r.try_get("responsible_name")?,
+                due_on: r.try_get("due_on")?,
+                status: r.try_get("status")?,
+            })
+        })
+        .collect()
+}
+
+/// The facts statistics are computed from: one row per report of the scope.
+#[derive(Debug, Clone)]
+pub struct ReportFacts {
+    pub category_label: String,
+    pub month: String,
+    pub mode: ReportMode,
+    pub filed_at_ms: i64,
+    pub triaged_at_ms: Option<i64>,
+    pub closed_at_ms: Option<i64>,
+}
+
+/// Facts of an organisation's reports (`party_id`), or of every forwarded report (`None`),
+/// filed since `since_ms`.
+pub async fn report_facts(
+    conn: &mut Conn,
+    party_id: Option<i64>,
+    since_ms: i64,
+) -> Result<Vec<ReportFacts>> {
+    let mut sql = Sql::new(
+        "SELECT rc.label, sr.occurred_at, sr.mode, sr.filed_at_ms, sr.triaged_at_ms, sr.closed_at_ms
+         FROM security_reports sr JOIN report_categories rc ON rc.code = sr.category_code
+         WHERE sr.filed_at_ms >= ",
+    );
+    sql.bind(since_ms);
+    match party_id {
+        Some(p) => {
+            sql.push(" AND sr.owner_party_id = ").bind(p);
+        }
+        None => {
+            sql.push(" AND sr.forwarded_at_ms IS NOT NULL");
+        }
+    }
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            let occurred: String = r.try_get("occurred_at")?;
+            let mode: String = r.try_get("mode")?;
+            Ok(ReportFacts {
+                category_label: r.try_get("label")?,
+                month: occurred.chars().take(7).collect(),
+                mode: ReportMode::parse(&mode).map_err(|e| decode_error(e.to_string()))?,
+                filed_at_ms: r.try_get("filed_at_ms")?,
+                triaged_at_ms: r.try_get("triaged_at_ms")?,
+                closed_at_ms: r.try_get("closed_at_ms")?,
+            })
+        })
+        .collect()
+}
+
+/// Active people of an organisation (`None`: of every organisation), the base of the
+/// reporting rate.
+pub async fn staff_count(conn: &mut Conn, party_id: Option<i64>) -> Result<i64> {
+    let mut sql = Sql::new(
+        "SELECT COUNT(*) AS n FROM people pe JOIN parties pa ON pa.id = pe.owner_party_id
+         WHERE pe.active = 1 AND pa.kind <> 'authority'",
+    );
+    if let Some(p) = party_id {
+        sql.push(" AND pe.owner_party_id = ").bind(p);
+    }
+    Ok(sql.query().fetch_one(&mut *conn).await?.try_get("n")?)
+}
+
+/// An organisation's active sites (id, name), for the filing form's "where".
+pub async fn site_names(conn: &mut Conn, party_id: i64) -> Result<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT id, name FROM sites WHERE owner_party_id = $1 AND active = 1 ORDER BY name",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
+}

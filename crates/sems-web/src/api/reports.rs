@@ -1,0 +1,545 @@
+//! `/api/v1` for confidential reporting: public filing and receipt follow-up (rate-limited,
+//! no account), the handlers' workflow, identity disclosure, de-identification and
+//! forwarding, the authority's occurrence list, statistics.
+
+use super::ApiJson;
+use crate::error::ApiError;
+use crate::limits::Limit;
+use crate::session::ApiAuth;
+use crate::AppState;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::report::{ReportMode, ReportStatus};
+use sems_services::reports::forwarding::Suggestions;
+use sems_services::reports::statistics::ReportStatistics;
+use sems_services::reports::{
+    CloseInput, Filed, NewAttachment, ReceiptView, ReportInput, ReportView, TriageInput,
+};
+use sems_services::Actor;
+use sems_storage::reports::{
+    Category, Message, Occurrence, OccurrenceFilter, Report, ReportFilter,
+};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn router() -> Router<AppState> {
+    let upload = DefaultBodyLimit::max(crate::middleware::UPLOAD_LIMIT);
+    Router::new()
+        .route("/report-categories", get(categories))
+        .route("/public/reports/{code}", post(public_file).layer(upload))
+        .route("/public/receipt", post(receipt))
+        .route("/public/receipt/messages", post(receipt_reply))
+        .route("/parties/{id}/reports", post(file).layer(upload))
+        .route("/reports", get(list))
+        .route("/reports/statistics", get(statistics))
+        .route("/reports/{id}", get(one))
+        .route("/reports/{id}/triage", post(triage))
+        .route("/reports/{id}/investigation", post(investigate))
+        .route("/reports/{id}/closure", post(close))
+        .route("/reports/{id}/messages", post(message))
+        .route("/reports/{id}/suggestions", get(suggestions))
+        .route("/reports/{id}/deidentified", put(deidentify))
+        .route("/reports/{id}/forward", post(forward))
+        .route("/reports/{id}/identity-requests", post(request_identity))
+        .route(
+            "/reports/{id}/identity-requests/{request_id}/decision",
+            post(decide_identity),
+        )
+        .route("/reports/{id}/identity", post(disclose_identity))
+        .route("/occurrences", get(occurrences))
+        .route("/occurrences/{id}", get(occurrence))
+        .route("/occurrences/{id}/messages", post(occurrence_message))
+}
+
+fn too_many(wait: std::time::Duration) -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many attempts from here; try again later",
+    );
+    e.retry_after = Some(wait.as_secs().max(1) as i64);
+    e
+}
+
+fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        format!("bad query string: {}", e.body_text()),
+    )
+}
+
+async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<Category>>> {
+    Ok(Json(state.services.report_categories().await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttachmentBody {
+    filename: String,
+    /// The file, base64-encoded.
+    content_base64: String,
+}
+
+/// A report as the API files it: the form's fields and base64 attachments.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileBody {
+    #[serde(default)]
+    site_id: Option<i64>,
+    category: String,
+    occurred_at: String,
+    #[serde(default)]
+    location: String,
+    what_happened: String,
+    #[serde(default)]
+    reporter_thinks_mandatory: bool,
+    mode: String,
+    #[serde(default)]
+    reporter_contact: String,
+    #[serde(default)]
+    attachments: Vec<AttachmentBody>,
+}
+
+fn split(body: FileBody) -> ApiResult<(ReportInput, Vec<NewAttachment>)> {
+    let files = body
+        .attachments
+        .into_iter()
+        .map(|a| {
+            sems_domain::util::base64_decode(&a.content_base64)
+                .map(|bytes| NewAttachment {
+                    filename: a.filename,
+                    bytes,
+                })
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "attachments: content_base64 is not base64",
+                    )
+                })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok((
+        ReportInput {
+            site_id: body.site_id,
+            category: body.category,
+            occurred_at: body.occurred_at,
+            location: body.location,
+            what_happened: body.what_happened,
+            reporter_thinks_mandatory: body.reporter_thinks_mandatory,
+            mode: body.mode,
+            reporter_contact: body.reporter_contact,
+        },
+        files,
+    ))
+}
+
+async fn public_file(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<FileBody>,
+) -> ApiResult<(StatusCode, Json<Filed>)> {
+    let target = state.services.filing_target(&code).await?;
+    let client = state.limits.client(peer.ip());
+    state
+        .limits
+        .hit(Limit::FilingPerClient, &client)
+        .and_then(|()| {
+            state
+                .limits
+                .hit(Limit::FilingPerOrganisation, &target.party_code)
+        })
+        .map_err(too_many)?;
+    let (input, files) = split(body)?;
+    let filed = state
+        .services
+        .file_report(
+            &Actor::System("public reporting"),
+            target.party_id,
+            &input,
+            files,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(filed)))
+}
+
+async fn file(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    ApiJson(body): ApiJson<FileBody>,
+) -> ApiResult<(StatusCode, Json<Filed>)> {
+    let (input, files) = split(body)?;
+    let filed = state
+        .services
+        .file_report(&auth.actor(), party_id, &input, files)
+        .await?;
+    Ok((StatusCode::CREATED, Json(filed)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptBody {
+    receipt: String,
+}
+
+/// A receipt look-up; a wrong receipt counts against the caller's allowance.
+async fn checked_receipt(
+    state: &AppState,
+    peer: SocketAddr,
+    receipt: &str,
+) -> ApiResult<ReceiptView> {
+    let client = state.limits.client(peer.ip());
+    if let Some(wait) = state
+        .limits
+        .spent(Limit::WrongReceiptPerClient, &client)
+        .or_else(|| state.limits.spent(Limit::WrongReceiptOverall, "all"))
+    {
+        return Err(too_many(wait));
+    }
+    match state.services.receipt_view(receipt).await {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            if matches!(e, sems_services::ServiceError::NotFound(_)) {
+                let _ = state.limits.hit(Limit::WrongReceiptPerClient, &client);
+                let _ = state.limits.hit(Limit::WrongReceiptOverall, "all");
+            }
+            Err(e.into())
+        }
+    }
+}
+
+async fn receipt(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<ReceiptBody>,
+) -> ApiResult<Json<ReceiptView>> {
+    Ok(Json(checked_receipt(&state, peer, &body.receipt).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptReply {
+    receipt: String,
+    body: String,
+}
+
+async fn receipt_reply(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<ReceiptReply>,
+) -> ApiResult<StatusCode> {
+    checked_receipt(&state, peer, &body.receipt).await?;
+    state
+        .services
+        .reply_with_receipt(&body.receipt, &body.body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    q: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    mode: Option<String>,
+    party_id: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<Report>>> {
+    let Query(q) = q.map_err(bad_query)?;
+    let status = q
+        .status
+        .as_deref()
+        .map(ReportStatus::parse)
+        .transpose()
+        .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))?;
+    let mode = q
+        .mode
+        .as_deref()
+        .map(ReportMode::parse)
+        .transpose()
+        .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))?;
+    let filter = ReportFilter {
+        party_id: q.party_id,
+        status,
+        category: q.category,
+        mode,
+        search: q.q,
+    };
+    Ok(Json(
+        state
+            .services
+            .reports(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ReportView>> {
+    Ok(Json(state.services.report_view(&auth.actor(), id).await?))
+}
+
+async fn triage(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<TriageInput>,
+) -> ApiResult<Json<Report>> {
+    Ok(Json(
+        state
+            .services
+            .triage_report(&auth.actor(), id, &body)
+            .await?,
+    ))
+}
+
+async fn investigate(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Report>> {
+    Ok(Json(
+        state
+            .services
+            .start_investigation(&auth.actor(), id)
+            .await?,
+    ))
+}
+
+async fn close(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CloseInput>,
+) -> ApiResult<Json<Report>> {
+    Ok(Json(
+        state
+            .services
+            .close_report(&auth.actor(), id, &body)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Body {
+    body: String,
+}
+
+async fn message(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Body>,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .message_reporter(&auth.actor(), id, &b.body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn suggestions(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Suggestions>> {
+    Ok(Json(
+        state
+            .services
+            .deidentification_suggestions(&auth.actor(), id)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Deidentified {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Remaining {
+    /// What still looks identifying in the saved text (the handler decides).
+    remaining: Vec<String>,
+}
+
+async fn deidentify(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Deidentified>,
+) -> ApiResult<Json<Remaining>> {
+    let left = state
+        .services
+        .set_deidentified(&auth.actor(), id, &b.text)
+        .await?;
+    Ok(Json(Remaining {
+        remaining: left
+            .into_iter()
+            .map(|r| format!("{}: {}", r.kind, r.text))
+            .collect(),
+    }))
+}
+
+async fn forward(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.services.forward_report(&auth.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdentityRequestBody {
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: i64,
+}
+
+async fn request_identity(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<IdentityRequestBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = state
+        .services
+        .request_identity(&auth.actor(), id, &b.reason)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Decision {
+    approve: bool,
+    note: String,
+}
+
+async fn decide_identity(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((id, request_id)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<Decision>,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .decide_identity(&auth.actor(), id, request_id, b.approve, &b.note)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+struct Identity {
+    identity: String,
+}
+
+async fn disclose_identity(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Identity>> {
+    Ok(Json(Identity {
+        identity: state.services.disclose_identity(&auth.actor(), id).await?,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OccurrenceQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    q: Option<String>,
+    category: Option<String>,
+    party_id: Option<i64>,
+    from: Option<String>,
+    until: Option<String>,
+}
+
+async fn occurrences(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<OccurrenceQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<Occurrence>>> {
+    let Query(q) = q.map_err(bad_query)?;
+    let day = |field: &'static str, v: Option<String>| -> ApiResult<Option<String>> {
+        v.map(|d| {
+            sems_domain::util::parse_date(field, &d)
+                .map(sems_domain::util::format_date)
+                .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))
+        })
+        .transpose()
+    };
+    let filter = OccurrenceFilter {
+        party_id: q.party_id,
+        category: q.category,
+        search: q.q,
+        from: day("from", q.from)?,
+        until: day("until", q.until)?,
+    };
+    Ok(Json(
+        state
+            .services
+            .occurrences(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+#[derive(Serialize)]
+struct OccurrenceView {
+    occurrence: Occurrence,
+    messages: Vec<Message>,
+}
+
+async fn occurrence(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<OccurrenceView>> {
+    let (occurrence, messages) = state.services.occurrence(&auth.actor(), id).await?;
+    Ok(Json(OccurrenceView {
+        occurrence,
+        messages,
+    }))
+}
+
+async fn occurrence_message(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Body>,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .occurrence_message(&auth.actor(), id, &b.body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn statistics(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<ReportStatistics>> {
+    Ok(Json(state.services.report_statistics(&auth.actor()).await?))
+}

@@ -1,0 +1,653 @@
+//! Security report pages: the handlers' list and the report page with its workflow
+//! (triage, investigation, closure), the conversation with the reporter, identity disclosure,
+//! de-identification and forwarding; statistics; the authority's national occurrence list.
+
+mod occurrences;
+pub mod public;
+
+use crate::form::FormData;
+use crate::pages::{notice, render, service_error, when, Choice, Layout, Pager};
+use crate::session::Signed;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
+use sems_services::reports::{CloseInput, CorrectiveActionInput, ReportView, TriageInput};
+use sems_services::ServiceError;
+use sems_storage::reports::ReportFilter;
+
+pub fn router() -> Router<AppState> {
+    let upload = DefaultBodyLimit::max(crate::middleware::UPLOAD_LIMIT);
+    Router::new()
+        .route(
+            "/report/{code}",
+            get(public::public_form)
+                .post(public::public_file)
+                .layer(upload),
+        )
+        .route(
+            "/receipt",
+            get(public::receipt_form).post(public::receipt_lookup),
+        )
+        .route("/receipt/reply", post(public::receipt_reply))
+        .route(
+            "/reports/new",
+            get(public::signed_form)
+                .post(public::signed_file)
+                .layer(upload),
+        )
+        .route("/reports", get(list))
+        .route("/reports/statistics", get(statistics))
+        .route("/reports/{id}", get(page))
+        .route("/reports/{id}/triage", post(triage))
+        .route("/reports/{id}/investigate", post(investigate))
+        .route("/reports/{id}/close", post(close))
+        .route("/reports/{id}/message", post(message))
+        .route("/reports/{id}/deidentify", post(deidentify))
+        .route("/reports/{id}/forward", post(forward))
+        .route("/reports/{id}/identity-request", post(request_identity))
+        .route("/reports/{id}/identity-decision", post(decide_identity))
+        .route("/reports/{id}/identity", post(disclose_identity))
+        .route("/reports/{id}/answer", post(answer_authority))
+        .route("/reports/{id}/attachments/{attachment}", get(attachment))
+        .merge(occurrences::router())
+}
+
+pub struct ReportRow {
+    pub id: i64,
+    pub filed: String,
+    pub category: String,
+    pub status: &'static str,
+    pub mode: &'static str,
+    pub severity: &'static str,
+    pub excerpt: String,
+    pub late: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<ReportRow>,
+    pager: Pager,
+    q: String,
+    statuses: Vec<Choice>,
+    categories: Vec<Choice>,
+    modes: Vec<Choice>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ListParams {
+    page: Option<u32>,
+    q: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    mode: Option<String>,
+}
+
+fn excerpt(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if text.chars().count() > chars {
+        out.push('…');
+    }
+    out
+}
+
+fn late(o: sems_services::reports::Overdue) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if o.triage {
+        out.push("Triage overdue");
+    }
+    if o.closure {
+        out.push("Closure overdue");
+    }
+    if o.forwarding {
+        out.push("Forwarding overdue");
+    }
+    out
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<ListParams>,
+) -> Response {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let filter = ReportFilter {
+        party_id: None,
+        status: q
+            .status
+            .as_deref()
+            .and_then(|s| ReportStatus::parse(s).ok()),
+        category: q.category.clone().filter(|c| !c.is_empty()),
+        mode: q.mode.as_deref().and_then(|m| ReportMode::parse(m).ok()),
+        search: q.q.clone(),
+    };
+    let page = match state
+        .services
+        .reports(
+            &user.actor(),
+            &filter,
+            sems_domain::page::PageRequest::new(q.page, None),
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let pager = Pager::new(
+        &page,
+        "/reports",
+        &[
+            ("q", text(&q.q)),
+            ("status", text(&q.status)),
+            ("category", text(&q.category)),
+            ("mode", text(&q.mode)),
+        ],
+    );
+    let categories = state.services.report_categories().await.unwrap_or_default();
+    let rows = page
+        .items
+        .into_iter()
+        .map(|r| ReportRow {
+            late: late(state.services.overdue(&r)),
+            id: r.id,
+            filed: when(r.filed_at_ms),
+            category: r.category_label,
+            status: r.status.label(),
+            mode: match r.mode {
+                ReportMode::Identified => "Identified",
+                ReportMode::Confidential => "Confidential",
+                ReportMode::Anonymous => "Anonymous",
+            },
+            severity: r.severity.map_or("", |s| s.label()),
+            excerpt: excerpt(&r.what_happened, 120),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("Security reports", &user, "/reports"),
+            rows,
+            pager,
+            q: text(&q.q),
+            statuses: Choice::list(
+                ReportStatus::ALL.iter().map(|s| (s.as_str(), s.label())),
+                &text(&q.status),
+            ),
+            categories: Choice::list(
+                categories
+                    .iter()
+                    .map(|c| (c.code.as_str(), c.label.as_str())),
+                &text(&q.category),
+            ),
+            modes: Choice::list(
+                ReportMode::ALL.iter().map(|m| (m.as_str(), m.as_str())),
+                &text(&q.mode),
+            ),
+        },
+    )
+}
+
+pub struct MessageRow {
+    pub who: String,
+    pub when: String,
+    pub body: String,
+}
+
+pub struct RequestRow {
+    pub id: i64,
+    pub who: String,
+    pub reason: String,
+    pub when: String,
+    pub decision: &'static str,
+    pub pending: bool,
+    pub mine_approved: bool,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    v: ReportView,
+    filed: String,
+    late: Vec<&'static str>,
+    forward_due: String,
+    to_reporter: Vec<MessageRow>,
+    with_authority: Vec<MessageRow>,
+    requests: Vec<RequestRow>,
+    can_update: bool,
+    can_decide: bool,
+    is_confidential: bool,
+    categories: Vec<Choice>,
+    severities: Vec<Choice>,
+    decisions: Vec<Choice>,
+    scenarios: Vec<Choice>,
+    suggestions: Vec<(String, String)>,
+    suggested_text: String,
+    identity: Option<String>,
+    may_investigate: bool,
+    may_close: bool,
+    is_new: bool,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<crate::pages::ListQuery>,
+) -> Response {
+    report_page(&state, &user, id, q.notice.as_deref(), None, None).await
+}
+
+async fn report_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    notice_key: Option<&str>,
+    error: Option<String>,
+    identity: Option<String>,
+) -> Response {
+    let actor = user.actor();
+    let v = match state.services.report_view(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return service_error(e),
+    };
+    let subject = &user.0.subject;
+    let mut meta = RecordMeta::plain(RecordKind::SecurityReport, v.report.party_id, false);
+    meta.classification = v.report.classification;
+    let can_update = decide(subject, Action::Update, &meta).is_ok();
+    let can_decide = decide(subject, Action::Accept, &meta).is_ok();
+    let who = |m: &sems_storage::reports::Message| -> String {
+        match m.side {
+            sems_domain::report::MessageSide::Reporter => "Reporter".into(),
+            side => match &m.author_name {
+                Some(n) => format!("{n} ({})", side.label()),
+                None => side.label().to_string(),
+            },
+        }
+    };
+    let split = |authority: bool| -> Vec<MessageRow> {
+        v.messages
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.side,
+                    sems_domain::report::MessageSide::Authority
+                        | sems_domain::report::MessageSide::Organisation
+                ) == authority
+            })
+            .map(|m| MessageRow {
+                who: who(m),
+                when: when(m.created_at_ms),
+                body: m.body.clone(),
+            })
+            .collect()
+    };
+    let to_reporter = split(false);
+    let with_authority = split(true);
+    let requests = v
+        .identity_requests
+        .iter()
+        .map(|r| RequestRow {
+            id: r.id,
+            who: r.requested_by_name.clone(),
+            reason: r.reason.clone(),
+            when: when(r.requested_at_ms),
+            decision: r.decision.label(),
+            pending: r.decision == sems_domain::report::DisclosureDecision::Pending,
+            mine_approved: r.decision == sems_domain::report::DisclosureDecision::Approved
+                && r.requested_by == subject.person_id,
+            note: r.decision_note.clone(),
+        })
+        .collect();
+    let categories = state.services.report_categories().await.unwrap_or_default();
+    let scenarios = state
+        .services
+        .scenarios(
+            &actor,
+            &Default::default(),
+            sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| Choice {
+            selected: v.report.scenario_ids.contains(&s.id),
+            value: s.id.to_string(),
+            label: format!("{} {}", s.code, s.title),
+        })
+        .collect();
+    let (suggestions, suggested_text) = if can_update && v.report.forwarded_at_ms.is_none() {
+        match state
+            .services
+            .deidentification_suggestions(&actor, id)
+            .await
+        {
+            Ok(s) => (
+                s.redactions
+                    .into_iter()
+                    .map(|r| (r.kind.to_string(), r.text))
+                    .collect(),
+                s.suggested_text,
+            ),
+            Err(_) => (Vec::new(), String::new()),
+        }
+    } else {
+        (Vec::new(), String::new())
+    };
+    let forward_due = match (v.report.forward_due_at_ms, v.report.forwarded_at_ms) {
+        (_, Some(at)) => format!("Forwarded to the authority on {}", when(at)),
+        (Some(due), None) if v.report.mandatory != Some(false) => {
+            let left_h = (due - sems_storage::now_ms()) / 3_600_000;
+            if left_h < 0 {
+                format!(
+                    "Forwarding to the authority was due on {} ({} hours ago)",
+                    when(due),
+                    -left_h
+                )
+            } else {
+                format!(
+                    "To be forwarded to the authority by {} ({left_h} hours left)",
+                    when(due)
+                )
+            }
+        }
+        _ => String::new(),
+    };
+    let status = v.report.status;
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ReportPage {
+            layout: Layout::new(format!("Security report {id}"), user, "/reports")
+                .with_notice(notice(notice_key))
+                .with_error(error),
+            filed: when(v.report.filed_at_ms),
+            late: late(v.overdue),
+            forward_due,
+            to_reporter,
+            with_authority,
+            requests,
+            can_update,
+            can_decide,
+            is_confidential: v.report.mode == ReportMode::Confidential,
+            categories: Choice::list(
+                categories
+                    .iter()
+                    .map(|c| (c.code.as_str(), c.label.as_str())),
+                &v.report.category_code,
+            ),
+            severities: Choice::list(
+                Severity::ALL.iter().map(|s| (s.as_str(), s.label())),
+                v.report.severity.map_or("", |s| s.as_str()),
+            ),
+            decisions: Choice::list(JustCulture::ALL.iter().map(|j| (j.as_str(), j.label())), ""),
+            scenarios,
+            suggestions,
+            suggested_text,
+            identity,
+            may_investigate: status.may_move_to(ReportStatus::UnderInvestigation),
+            may_close: status.may_move_to(ReportStatus::Closed),
+            is_new: status == ReportStatus::New,
+            v,
+        },
+    )
+}
+
+/// Runs a workflow write and answers with a redirect, or the page with the reason.
+async fn after(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    result: Result<(), ServiceError>,
+    notice_key: &str,
+) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&format!("/reports/{id}?notice={notice_key}")).into_response(),
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            let (status, message) = crate::error::classify(&e);
+            let mut page = report_page(state, user, id, None, Some(message), None).await;
+            if page.status() == StatusCode::UNPROCESSABLE_ENTITY {
+                *page.status_mut() = status;
+            }
+            page
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+async fn triage(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = TriageInput {
+        category: form.get("category").into(),
+        severity: form.get("severity").into(),
+        mandatory: form.get("mandatory") == "yes",
+        scenario_ids: form
+            .all("scenario_ids")
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect(),
+        note: form.get("note").into(),
+    };
+    if !matches!(form.get("mandatory"), "yes" | "no") {
+        let e = ServiceError::from(sems_domain::ValidationError::new(
+            "mandatory",
+            "decide whether the report must go to the authority",
+        ));
+        return after(&state, &user, id, Err(e), "").await;
+    }
+    let result = state
+        .services
+        .triage_report(&user.actor(), id, &input)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn investigate(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
+    let result = state
+        .services
+        .start_investigation(&user.actor(), id)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn close(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let actions = form
+        .get("corrective_actions")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| CorrectiveActionInput {
+            title: l.trim().to_string(),
+            due_on: form.get("actions_due_on").to_string(),
+            responsible_person_id: None,
+        })
+        .collect();
+    let input = CloseInput {
+        outcome: form.get("outcome").into(),
+        lessons: form.get("lessons").into(),
+        just_culture: form.get("just_culture").into(),
+        corrective_actions: actions,
+    };
+    let result = state
+        .services
+        .close_report(&user.actor(), id, &input)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn message(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .message_reporter(&user.actor(), id, form.get("body"))
+        .await;
+    after(&state, &user, id, result, "sent").await
+}
+
+async fn deidentify(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .set_deidentified(&user.actor(), id, form.get("deidentified_text"))
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn forward(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
+    let result = state.services.forward_report(&user.actor(), id).await;
+    after(&state, &user, id, result, "forwarded").await
+}
+
+async fn request_identity(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .request_identity(&user.actor(), id, form.get("reason"))
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "requested").await
+}
+
+async fn decide_identity(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .decide_identity(
+            &user.actor(),
+            id,
+            form.id("request_id").unwrap_or(0),
+            form.get("decision") == "approve",
+            form.get("note"),
+        )
+        .await;
+    after(&state, &user, id, result, "decided").await
+}
+
+/// Shows the sealed identity once, on the response to the request that opened it (never
+/// in a link, never cached).
+async fn disclose_identity(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.services.disclose_identity(&user.actor(), id).await {
+        Ok(identity) => report_page(&state, &user, id, None, None, Some(identity)).await,
+        Err(e) => after(&state, &user, id, Err(e), "").await,
+    }
+}
+
+async fn answer_authority(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .occurrence_message(&user.actor(), id, form.get("body"))
+        .await;
+    after(&state, &user, id, result, "sent").await
+}
+
+async fn attachment(
+    State(state): State<AppState>,
+    user: Signed,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> Response {
+    match state
+        .services
+        .attachment(&user.actor(), id, attachment)
+        .await
+    {
+        Ok((a, bytes)) => {
+            let disposition = format!(
+                "attachment; filename=\"{}\"",
+                a.filename.replace(['"', '\\'], "_")
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, a.content_type),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report_statistics.html")]
+struct StatisticsPage {
+    layout: Layout,
+    s: sems_services::reports::statistics::ReportStatistics,
+    national: bool,
+    rate: String,
+    triage: String,
+    closure: String,
+}
+
+async fn statistics(State(state): State<AppState>, user: Signed) -> Response {
+    let s = match state.services.report_statistics(&user.actor()).await {
+        Ok(s) => s,
+        Err(e) => return service_error(e),
+    };
+    let fmt =
+        |v: Option<f64>, unit: &str| v.map_or("—".to_string(), |v| format!("{v:.1} {unit}"));
+    render(
+        StatusCode::OK,
+        &StatisticsPage {
+            layout: Layout::new("Reporting statistics", &user, "/reports"),
+            national: user.0.subject.party_is_authority,
+            rate: fmt(s.rate_per_100_staff, "per 100 staff"),
+            triage: fmt(s.median_hours_to_triage, "hours"),
+            closure: fmt(s.median_days_to_close, "days"),
+            s,
+        },
+    )
+}

@@ -1,0 +1,482 @@
+//! Confidential reporting over HTTP: the public form and API without an account, receipts,
+//! limits (429 with Retry-After), uploads, the handlers' pages and the authority's list.
+
+use super::support::{apps, spawn};
+use serde_json::json;
+
+fn today() -> String {
+    sems_domain::util::format_date(sems_domain::util::today())
+}
+
+/// A multipart body with text fields and files.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----semsTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (filename, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn anonymous(text: &str) -> serde_json::Value {
+    json!({ "category": "suspicious", "occurred_at": today(), "mode": "anonymous", "what_happened": text })
+}
+
+#[test]
+fn the_public_form_files_with_attachments_and_the_receipt_follows_up() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut c = app.client();
+    let form = c.get("/report/NPT");
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("What your report is used for"));
+    assert!(
+        !form.body.contains("value=\"identified\""),
+        "no identified mode without an account"
+    );
+    assert_eq!(c.get("/report/NOSUCH").status, 404);
+    assert_eq!(
+        c.get("/report/CASA").status,
+        404,
+        "the authority has no public link"
+    );
+
+    let before = app.sql_count("SELECT COUNT(*) FROM security_reports");
+    let photo = [
+        &[0x89u8, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..],
+        b"pixels",
+    ]
+    .concat();
+    let (ct, body) = multipart(
+        &[
+            ("mode", "anonymous"),
+            ("category", "perimeter"),
+            ("occurred_on", &today()),
+            ("occurred_time", "05:10"),
+            ("location", "North fence"),
+            (
+                "what_happened",
+                "A hole in the fence <script>alert(1)</script> near the fuel farm.",
+            ),
+        ],
+        &[("fence.png", &photo)],
+    );
+    let filed = c.post_raw("/report/NPT", &ct, &[], &body);
+    assert_eq!(filed.status, 200, "{}", filed.body);
+    assert!(filed.body.contains("Your receipt"));
+    let start = filed.body.find("id=\"receipt-code\">").unwrap() + "id=\"receipt-code\">".len();
+    let receipt: String = filed.body[start..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    assert_eq!(receipt.replace('-', "").len(), 32);
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM security_reports"),
+        before + 1
+    );
+    assert_eq!(app.sql_count("SELECT COUNT(*) FROM report_attachments"), 1);
+
+    // A wrong-type attachment: a clear error, nothing stored.
+    let (ct, body) = multipart(
+        &[
+            ("mode", "anonymous"),
+            ("category", "perimeter"),
+            ("occurred_on", &today()),
+            ("what_happened", "Another hole in the fence here."),
+        ],
+        &[("tool.exe", b"MZ\x90\x00binary")],
+    );
+    let refused = c.post_raw("/report/NPT", &ct, &[], &body);
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("only photos"), "{}", refused.body);
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM security_reports"),
+        before + 1
+    );
+
+    // Follow-up with the receipt: the page and the API.
+    let shown = c.form("/receipt", &[("receipt", &receipt.to_lowercase())], false);
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.contains("Status: New"));
+    assert!(
+        shown.body.contains("&lt;script&gt;"),
+        "text is shown escaped"
+    );
+    assert!(!shown.body.contains("<script>alert"));
+    let replied = c.form(
+        "/receipt/reply",
+        &[("receipt", &receipt), ("body", "It is next to gate N2")],
+        false,
+    );
+    assert!(replied.body.contains("Your answer was sent"));
+    let view = c.api(
+        "POST",
+        "/public/receipt",
+        Some(json!({ "receipt": receipt })),
+    );
+    assert_eq!(view.status, 200);
+    assert_eq!(view.json()["messages"][0]["body"], "It is next to gate N2");
+
+    // The handler opens it with its attachment; script stays text.
+    let mut handler = app.signed_in("npt.handler");
+    let id = app.sql_count("SELECT MAX(id) FROM security_reports");
+    let page = handler.get(&format!("/reports/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.body.contains("fence.png"));
+    let attachment = app.sql_count("SELECT MAX(id) FROM report_attachments");
+    let file = handler.get(&format!("/reports/{id}/attachments/{attachment}"));
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), Some("image/png"));
+    assert!(file
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(
+        app.signed_in("npt.staff")
+            .get(&format!("/reports/{id}"))
+            .status,
+        404
+    );
+}
+
+#[test]
+fn guessing_receipts_and_flooding_the_public_link_are_answered_with_429() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut c = app.client();
+    for _ in 0..10 {
+        let wrong = c.api(
+            "POST",
+            "/public/receipt",
+            Some(json!({ "receipt": "ABCDE-FGHJK-MNPQR-STVWX-YZ012-34567-89" })),
+        );
+        assert_eq!(wrong.status, 404);
+    }
+    let blocked = c.api(
+        "POST",
+        "/public/receipt",
+        Some(json!({ "receipt": "ABCDE-FGHJK-MNPQR-STVWX-YZ012-34567-89" })),
+    );
+    assert_eq!(blocked.status, 429);
+    assert!(
+        blocked
+            .header("retry-after")
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(
+        c.form(
+            "/receipt",
+            &[("receipt", "whatever-it-is-123456789012")],
+            false
+        )
+        .status,
+        429
+    );
+
+    // Bad filings through the API: nothing stored.
+    let before = app.sql_count("SELECT COUNT(*) FROM security_reports");
+    let mut empty = anonymous("");
+    assert_eq!(
+        c.api("POST", "/public/reports/NPT", Some(empty.clone()))
+            .status,
+        422
+    );
+    empty["what_happened"] = json!("x".repeat(10_001));
+    assert_eq!(
+        c.api("POST", "/public/reports/NPT", Some(empty)).status,
+        422
+    );
+    let mut big = anonymous("A very large photo of the fence");
+    let huge = "A".repeat((sems_domain::report::MAX_ATTACHMENT_BYTES + 10) / 3 * 4);
+    big["attachments"] = json!([{ "filename": "big.txt", "content_base64": huge }]);
+    assert_eq!(c.api("POST", "/public/reports/NPT", Some(big)).status, 422);
+    // An enormous body is refused from its announced length, before it is read.
+    {
+        use std::io::{Read, Write};
+        let addr = app.base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "POST /api/v1/public/reports/NPT HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            sems_web::middleware::UPLOAD_LIMIT + 10
+        )
+        .unwrap();
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head).unwrap();
+        assert_eq!(&head, b"HTTP/1.1 413");
+    }
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM security_reports"),
+        before
+    );
+    // Flooding: ten attempts from one client in ten minutes (the three refused above count
+    // too), then 429.
+    for i in 0..7 {
+        let ok = c.api(
+            "POST",
+            "/public/reports/NPT",
+            Some(anonymous(&format!(
+                "Flood test number {i} of the public link"
+            ))),
+        );
+        assert_eq!(ok.status, 201, "{}", ok.body);
+    }
+    let flood = c.api(
+        "POST",
+        "/public/reports/NPT",
+        Some(anonymous("One filing too many from here")),
+    );
+    assert_eq!(flood.status, 429);
+    assert!(flood.header("retry-after").is_some());
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM security_reports"),
+        before + 7
+    );
+}
+
+#[test]
+fn reports_through_the_api_from_filing_to_the_authority() {
+    for app in apps() {
+        let npt = app.sql_count("SELECT id FROM parties WHERE code = 'NPT'");
+        let mut staff = app.signed_in("npt.staff");
+        let filed = staff.api(
+            "POST",
+            &format!("/parties/{npt}/reports"),
+            Some(json!({ "category": "insider", "occurred_at": today(), "mode": "confidential",
+                "what_happened": "Badge AB99881 was lent to a visitor at door 2.",
+                "reporter_contact": "ext. 4411",
+                "attachments": [{ "filename": "note.txt", "content_base64": "c2VlbiBhdCAwNzowMA==" }] })),
+        );
+        assert_eq!(filed.status, 201, "{}", filed.body);
+        let id = filed.json()["report_id"].as_i64().unwrap();
+        let mut handler = app.signed_in("npt.handler");
+        let list = handler
+            .api("GET", "/reports?q=visitor%20badge", None)
+            .json();
+        assert!(
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["id"] == id),
+            "search finds it"
+        );
+        assert_eq!(handler.api("GET", "/reports?status=lost", None).status, 422);
+        assert_eq!(
+            staff.api("GET", &format!("/reports/{id}"), None).status,
+            404
+        );
+        let view = handler.api("GET", &format!("/reports/{id}"), None).json();
+        assert_eq!(view["attachments"][0]["content_type"], "text/plain");
+        assert!(view["report"]["reporter_name"].is_null());
+        let triaged = handler.api(
+            "POST",
+            &format!("/reports/{id}/triage"),
+            Some(json!({ "category": "insider", "severity": "high", "mandatory": true })),
+        );
+        assert_eq!(triaged.status, 200, "{}", triaged.body);
+        let suggestions = handler
+            .api("GET", &format!("/reports/{id}/suggestions"), None)
+            .json();
+        assert!(suggestions["suggested_text"]
+            .as_str()
+            .unwrap()
+            .contains("[badge or staff number]"));
+        assert_eq!(
+            handler
+                .api("POST", &format!("/reports/{id}/forward"), None)
+                .status,
+            422
+        );
+        let saved = handler.api(
+            "PUT",
+            &format!("/reports/{id}/deidentified"),
+            Some(json!({ "text": suggestions["suggested_text"] })),
+        );
+        assert_eq!(saved.status, 200);
+        assert_eq!(
+            handler
+                .api("POST", &format!("/reports/{id}/forward"), None)
+                .status,
+            204
+        );
+        // Identity: asked, decided by the custodian, opened by the handler.
+        let asked = handler.api(
+            "POST",
+            &format!("/reports/{id}/identity-requests"),
+            Some(json!({ "reason": "We must interview the witness in person" })),
+        );
+        assert_eq!(asked.status, 201);
+        let request = asked.json()["id"].as_i64().unwrap();
+        assert_eq!(
+            handler
+                .api("POST", &format!("/reports/{id}/identity"), None)
+                .status,
+            403
+        );
+        let mut custodian = app.signed_in("npt.custodian");
+        assert_eq!(
+            custodian
+                .api(
+                    "POST",
+                    &format!("/reports/{id}/identity-requests/{request}/decision"),
+                    Some(json!({ "approve": true, "note": "Interview needed" }))
+                )
+                .status,
+            204
+        );
+        let opened = handler.api("POST", &format!("/reports/{id}/identity"), None);
+        assert_eq!(opened.status, 200);
+        assert!(opened.json()["identity"]
+            .as_str()
+            .unwrap()
+            .contains("npt.staff"));
+        // The authority: the de-identified version only, questions both ways.
+        let mut director = app.signed_in("director");
+        let list = director.api("GET", "/occurrences", None).json();
+        let o = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap()
+            .clone();
+        assert!(!o["text"].as_str().unwrap().contains("AB99881"));
+        assert!(o.get("what_happened").is_none());
+        assert_eq!(
+            director
+                .api(
+                    "POST",
+                    &format!("/occurrences/{id}/messages"),
+                    Some(json!({ "body": "Was the visitor found?" }))
+                )
+                .status,
+            204
+        );
+        assert_eq!(
+            handler
+                .api(
+                    "POST",
+                    &format!("/occurrences/{id}/messages"),
+                    Some(json!({ "body": "Yes, at gate 2." }))
+                )
+                .status,
+            204
+        );
+        let one = director
+            .api("GET", &format!("/occurrences/{id}"), None)
+            .json();
+        assert_eq!(one["messages"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            app.signed_in("sky.security")
+                .api("GET", &format!("/occurrences/{id}"), None)
+                .status,
+            404
+        );
+        assert_eq!(
+            director
+                .api("GET", "/occurrences?from=yesterday", None)
+                .status,
+            422
+        );
+        let stats = director.api("GET", "/reports/statistics", None);
+        assert_eq!(stats.status, 200);
+        assert!(stats.json()["reports"].as_i64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn handlers_and_the_authority_work_in_the_pages() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut handler = app.signed_in("npt.handler");
+    let list = handler.get("/reports");
+    assert_eq!(list.status, 200);
+    assert!(
+        list.body.contains("photographed the staff entrance"),
+        "the demo's anonymous report"
+    );
+    let id = app.sql_count("SELECT MIN(id) FROM security_reports WHERE mode = 'anonymous'");
+    let page = handler.get(&format!("/reports/{id}"));
+    assert!(page.body.contains("Triage"));
+    let triaged = handler.form(
+        &format!("/reports/{id}/triage"),
+        &[
+            ("category", "suspicious"),
+            ("severity", "medium"),
+            ("mandatory", "yes"),
+            ("note", "Police informed"),
+        ],
+        true,
+    );
+    assert_eq!(triaged.status, 303, "{}", triaged.body);
+    let page = handler.get(&format!("/reports/{id}"));
+    assert!(page.body.contains("To be forwarded to the authority by"));
+    let saved = handler.form(
+        &format!("/reports/{id}/deidentify"),
+        &[(
+            "deidentified_text",
+            "A man photographed the staff entrance and the fence and left when approached.",
+        )],
+        true,
+    );
+    assert_eq!(saved.status, 303);
+    assert_eq!(
+        handler
+            .form(&format!("/reports/{id}/forward"), &[], true)
+            .status,
+        303
+    );
+    let mut director = app.signed_in("director");
+    let national = director.get("/occurrences?q=photographed");
+    assert!(national.body.contains("photographed the staff entrance"));
+    let csv = director.get("/occurrences.csv");
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        csv.body.lines().count() >= 3,
+        "the demo's forwarded one and this one"
+    );
+    let asked = director.form(
+        &format!("/occurrences/{id}/ask"),
+        &[("body", "Any vehicle seen?")],
+        true,
+    );
+    assert_eq!(asked.status, 303);
+    assert!(handler
+        .get(&format!("/reports/{id}"))
+        .body
+        .contains("Any vehicle seen?"));
+    // Another organisation's people find none of it.
+    let theirs = app.signed_in("sky.security").get("/occurrences");
+    assert!(!theirs.body.contains("photographed"));
+    let stats = handler.get("/reports/statistics");
+    assert_eq!(stats.status, 200);
+    assert!(stats.body.contains("per 100 staff"));
+    // The navigation shows reporting to those it concerns.
+    assert!(app
+        .signed_in("npt.staff")
+        .get("/")
+        .body
+        .contains("File a report"));
+    assert!(!app
+        .signed_in("npt.staff")
+        .get("/")
+        .body
+        .contains("href=\"/reports\""));
+    assert!(director.get("/").body.contains("National occurrences"));
+}
