@@ -191,6 +191,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 .await?;
             services.ensure_risk_defaults().await?;
             services.ensure_reporting_defaults().await?;
+            services.ensure_oversight_defaults().await?;
             serve(services, &config).await?;
         }
         Command::Demo(_) => {

@@ -43,6 +43,9 @@ pub enum RecordKind {
     /// The de-identified version of a report forwarded to the authority (same row, other
     /// columns: the authority never reads the report itself).
     Occurrence,
+    /// A requirement of a catalogue: the authority's national programme (published to every
+    /// party) or an organisation's internal requirements.
+    Requirement,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -65,6 +68,7 @@ impl RecordKind {
             RecordKind::RiskEvidence => "risk_evidence",
             RecordKind::SecurityReport => "security_report",
             RecordKind::Occurrence => "occurrence",
+            RecordKind::Requirement => "requirement",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -398,6 +402,21 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Update => matches!(role, Director | Inspector),
             Create | Delete | Accept => false,
         },
+        // Requirements: the authority's policy officers and director keep the national
+        // programme; an organisation's security manager and quality auditor keep its internal
+        // requirements. Everyone who assesses or audits reads them.
+        (K::Requirement, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update | Delete => {
+                matches!(
+                    role,
+                    PolicyOfficer | Director | SecurityManager | QualityAuditor
+                )
+            }
+            Accept => false,
+        },
+        (K::Requirement, R::Oversight | R::AssignedOversight) => action == Read && authority,
+        (K::Requirement, R::Published) => action == Read && (org_reader || authority),
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector

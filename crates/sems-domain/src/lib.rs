@@ -11,6 +11,7 @@ pub mod csv;
 pub mod error;
 pub mod measure;
 pub mod nomination;
+pub mod oversight;
 pub mod page;
 pub mod party;
 pub mod password;

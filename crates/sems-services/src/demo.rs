@@ -218,6 +218,7 @@ impl Services {
             .await?;
         self.ensure_risk_defaults().await?;
         self.ensure_reporting_defaults().await?;
+        self.ensure_oversight_defaults().await?;
         let mut conn = self.store.read().await?;
         let mut party_ids = vec![(AUTHORITY_CODE, authority.id)];
         for org in &ORGS {

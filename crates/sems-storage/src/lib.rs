@@ -15,6 +15,7 @@ pub mod groups;
 pub mod migrate;
 pub mod nominations;
 pub mod notifications;
+pub mod oversight;
 pub mod parties;
 pub mod people;
 pub mod reports;

@@ -48,6 +48,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_reports.sql"),
         postgres: include_str!("../migrations/postgres/0006_reports.sql"),
     },
+    Migration {
+        version: 7,
+        name: "requirements",
+        sqlite: include_str!("../migrations/sqlite/0007_requirements.sql"),
+        postgres: include_str!("../migrations/postgres/0007_requirements.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

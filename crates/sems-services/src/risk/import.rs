@@ -4,33 +4,14 @@
 
 use super::measures::{validate_measure, MeasureInput, ValidMeasure};
 use super::{ScenarioInput, ValidScenario};
+pub use crate::import::ImportReport;
+use crate::import::{duplicate, file_error, report, RowError};
 use crate::{authorize, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::csv;
 use sems_storage::risk::measures as measure_store;
 use sems_storage::{parties, risk, Conn};
-use serde::Serialize;
 use std::collections::HashSet;
-
-/// A bad row: its line in the file and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowError {
-    pub line: usize,
-    pub message: String,
-}
-
-/// What an import did, or would do on a dry run.
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportReport {
-    pub dry_run: bool,
-    /// Data rows read.
-    pub rows: usize,
-    /// The codes stored (or that would be, on a dry run without errors).
-    pub codes: Vec<String>,
-    pub errors: Vec<RowError>,
-    /// Whether anything was stored.
-    pub imported: bool,
-}
 
 pub const SCENARIO_COLUMNS: [&str; 7] = [
     "code",
@@ -42,40 +23,6 @@ pub const SCENARIO_COLUMNS: [&str; 7] = [
     "description",
 ];
 pub const MEASURE_COLUMNS: [&str; 4] = ["code", "title", "description", "scenarios"];
-
-fn file_error(e: csv::CsvError) -> ImportReport {
-    ImportReport {
-        dry_run: true,
-        rows: 0,
-        codes: Vec::new(),
-        errors: vec![RowError {
-            line: e.line,
-            message: e.message,
-        }],
-        imported: false,
-    }
-}
-
-fn report(dry_run: bool, rows: usize, codes: Vec<String>, errors: Vec<RowError>) -> ImportReport {
-    let imported = !dry_run && errors.is_empty();
-    ImportReport {
-        dry_run,
-        rows,
-        codes: if errors.is_empty() { codes } else { Vec::new() },
-        errors,
-        imported,
-    }
-}
-
-/// Notes a code seen twice in the file.
-fn duplicate(seen: &mut HashSet<String>, code: &str, line: usize, errors: &mut Vec<RowError>) {
-    if !seen.insert(code.to_string()) {
-        errors.push(RowError {
-            line,
-            message: format!("code {code} appears more than once in the file"),
-        });
-    }
-}
 
 impl Services {
     /// Loads the party and checks the actor may create `kind` records for it.

@@ -2,6 +2,7 @@
 //! Lists are paginated (`page`, `per_page`); errors are `application/problem+json`.
 
 pub mod openapi;
+mod oversight;
 mod reports;
 mod risk;
 mod routes;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
     routes::router()
         .merge(risk::router())
         .merge(reports::router())
+        .merge(oversight::router())
 }
 
 /// A JSON body whose every rejection (wrong content type, malformed or oversized JSON,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod groups;
 pub mod home;
 pub mod organisations;
+pub mod oversight;
 pub mod people;
 pub mod profile;
 pub mod reports;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(profile::router())
         .merge(risk::router())
         .merge(reports::router())
+        .merge(oversight::router())
         .fallback(not_found)
 }
 
@@ -118,6 +120,11 @@ impl Layout {
             "/occurrences",
             "National occurrences",
             s.party_is_authority && can_read(RecordKind::Occurrence),
+        );
+        add(
+            "/oversight/requirements",
+            "Oversight",
+            can_read(RecordKind::Requirement),
         );
         add("/audit", "Audit trail", can_read(RecordKind::AuditEntry));
         add("/profile", "Profile", true);

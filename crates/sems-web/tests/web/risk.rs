@@ -881,3 +881,75 @@ fn the_scenario_page_tells_the_chain_and_the_risk_pages_serve_each_role() {
         1
     );
 }
+
+#[test]
+fn requirements_catalogues_in_the_pages_and_the_api() {
+    let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
+    let authority = party_id(&app, "CASA");
+    let npt = party_id(&app, "NPT");
+    let mut inspector = app.signed_in("inspector");
+    let page = inspector.get("/oversight/requirements");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("NASP-04.01"));
+    assert!(page.body.contains("Screening of hold baggage"));
+    assert!(
+        !page.body.contains("Import a whole catalogue"),
+        "inspectors do not edit it"
+    );
+    let mut policy = app.signed_in("policy");
+    let edit = policy.get("/oversight/requirements");
+    assert!(edit.body.contains("Import a whole catalogue"));
+    let authority_text = authority.to_string();
+    let dry = policy.form(
+        "/oversight/requirements/import",
+        &[
+            ("party_id", authority_text.as_str()),
+            ("csv", "code,parent,level,title,text\nP,,programme,Programme,\nP-1,Q,chapter,Bad parent,\n"),
+            ("dry_run", "on"),
+        ],
+        true,
+    );
+    assert_eq!(dry.status, 422);
+    assert!(dry.body.contains("Line 3"));
+    let mut sm = app.signed_in("npt.security");
+    let added = sm.api(
+        "POST",
+        &format!("/parties/{npt}/requirements"),
+        Some(json!({ "code": "NPT-QC", "level": "programme", "title": "Our quality programme" })),
+    );
+    assert_eq!(added.status, 201, "{}", added.body);
+    let catalogue = sm
+        .api("GET", &format!("/parties/{npt}/requirements"), None)
+        .json();
+    assert_eq!(catalogue["nodes"][0]["code"], "NPT-QC");
+    let national = sm
+        .api(
+            "GET",
+            &format!("/parties/{authority}/requirements?q=cargo"),
+            None,
+        )
+        .json();
+    assert!(national["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["code"] == "NASP-05"));
+    let refused = sm.api(
+        "POST",
+        &format!("/parties/{authority}/requirements"),
+        Some(json!({ "code": "X", "level": "programme", "title": "Not ours" })),
+    );
+    assert_eq!(refused.status, 403);
+    let imported = policy.api_raw(
+        "POST",
+        &format!("/parties/{authority}/requirements/import?note=second"),
+        "text/csv",
+        b"code,parent,level,title,text\nP,,programme,Programme,\nP-1,P,chapter,Chapter,\nP-1.1,P-1,requirement,Requirement,Text\n",
+    );
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    assert_eq!(
+        sm.api("GET", &format!("/parties/{authority}/requirements"), None)
+            .json()["version"],
+        2
+    );
+}

@@ -1,0 +1,217 @@
+//! Oversight and quality control: the hierarchical requirements catalogue (programme →
+//! chapter → requirement), the compliance scale of a checklist, and effective
+//! implementation (EI).
+
+use crate::vocabulary::vocabulary;
+use crate::ValidationError;
+
+vocabulary!(
+    /// Where a node sits in the catalogue.
+    RequirementLevel, "level", {
+        Programme => "programme", "Programme";
+        Chapter => "chapter", "Chapter";
+        Requirement => "requirement", "Requirement";
+    }
+);
+
+vocabulary!(
+    /// How a checklist item is assessed.
+    Compliance, "answer", {
+        Compliant => "compliant", "Compliant";
+        CompliantWithObservations => "compliant_with_observations", "Compliant with observations";
+        NotCompliant => "not_compliant", "Not compliant";
+        NotCompliantSerious => "not_compliant_serious", "Not compliant – serious";
+        NotApplicable => "not_applicable", "Not applicable";
+        NotConfirmed => "not_confirmed", "Not confirmed";
+    }
+);
+
+impl RequirementLevel {
+    /// The level a node's parent must have (none for a programme).
+    pub fn parent_level(self) -> Option<RequirementLevel> {
+        match self {
+            RequirementLevel::Programme => None,
+            RequirementLevel::Chapter => Some(RequirementLevel::Programme),
+            RequirementLevel::Requirement => Some(RequirementLevel::Chapter),
+        }
+    }
+}
+
+impl Compliance {
+    /// Counts towards the denominator of EI.
+    pub fn is_applicable(self) -> bool {
+        !matches!(self, Compliance::NotApplicable | Compliance::NotConfirmed)
+    }
+
+    /// Counts towards the numerator of EI.
+    pub fn is_compliant(self) -> bool {
+        matches!(
+            self,
+            Compliance::Compliant | Compliance::CompliantWithObservations
+        )
+    }
+}
+
+/// Effective implementation: compliant items (with or without observations) over applicable
+/// items (neither "not applicable" nor "not confirmed"), in percent; `None` when nothing
+/// applicable was assessed.
+pub fn effective_implementation(answers: impl IntoIterator<Item = Compliance>) -> Option<f64> {
+    let (mut compliant, mut applicable) = (0u64, 0u64);
+    for a in answers {
+        if a.is_applicable() {
+            applicable += 1;
+            if a.is_compliant() {
+                compliant += 1;
+            }
+        }
+    }
+    (applicable > 0).then(|| compliant as f64 * 100.0 / applicable as f64)
+}
+
+/// A node of the catalogue sems ships.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogueNode {
+    pub code: &'static str,
+    pub parent: Option<&'static str>,
+    pub level: RequirementLevel,
+    pub title: &'static str,
+    pub text: &'static str,
+}
+
+const fn node(
+    code: &'static str,
+    parent: Option<&'static str>,
+    level: RequirementLevel,
+    title: &'static str,
+    text: &'static str,
+) -> CatalogueNode {
+    CatalogueNode {
+        code,
+        parent,
+        level,
+        title,
+        text,
+    }
+}
+
+use RequirementLevel::{Chapter as C, Programme as P, Requirement as R};
+
+/// The default national programme, in our own words: ten chapters following the usual areas of
+/// a national aviation-security programme, each with its requirements.
+pub const DEFAULT_CATALOGUE: &[CatalogueNode] = &[
+    node("NASP", None, P, "National aviation security programme", "The requirements every operator under the programme meets, as the authority publishes them."),
+    node("NASP-01", Some("NASP"), C, "Airport security", "Organisation and protection of the airport."),
+    node("NASP-01.01", Some("NASP-01"), R, "Airport security programme", "The airport operator keeps a written security programme, approved by the authority and kept up to date."),
+    node("NASP-01.02", Some("NASP-01"), R, "Security-restricted area boundaries", "The boundary between landside and the security-restricted area is defined, marked and protected."),
+    node("NASP-01.03", Some("NASP-01"), R, "Patrols and surveillance", "Landside and airside areas are patrolled and watched at a frequency set from the risk assessment."),
+    node("NASP-01.04", Some("NASP-01"), R, "Perimeter protection", "The perimeter is fenced where needed, inspected regularly and intrusions are detected and answered."),
+    node("NASP-02", Some("NASP"), C, "Access control", "Who may enter security-restricted areas, and how it is checked."),
+    node("NASP-02.01", Some("NASP-02"), R, "Identification cards", "Airport identification cards are issued only after a background check and a legitimate need, and are withdrawn when the need ends."),
+    node("NASP-02.02", Some("NASP-02"), R, "Control at access points", "Every access point to a security-restricted area is controlled or locked, and each person's card is verified."),
+    node("NASP-02.03", Some("NASP-02"), R, "Vehicle access", "Vehicles entering security-restricted areas carry a valid pass and are checked."),
+    node("NASP-02.04", Some("NASP-02"), R, "Escort of visitors", "Persons without a card are escorted at all times by a card holder."),
+    node("NASP-03", Some("NASP"), C, "Screening of persons and cabin baggage", "Screening at the security checkpoint."),
+    node("NASP-03.01", Some("NASP-03"), R, "Screening of departing passengers", "Every departing passenger is screened with approved methods before entering the security-restricted area."),
+    node("NASP-03.02", Some("NASP-03"), R, "Screening of cabin baggage", "Cabin baggage is screened; alarms are resolved before the baggage is released."),
+    node("NASP-03.03", Some("NASP-03"), R, "Screening of staff and items carried", "Staff entering security-restricted areas, and the items they carry, are screened."),
+    node("NASP-03.04", Some("NASP-03"), R, "Prohibited items list", "The list of prohibited items is displayed to passengers and applied at screening."),
+    node("NASP-04", Some("NASP"), C, "Hold baggage", "Protection and screening of hold baggage."),
+    node("NASP-04.01", Some("NASP-04"), R, "Screening of hold baggage", "All hold baggage is screened with approved equipment before loading."),
+    node("NASP-04.02", Some("NASP-04"), R, "Protection of screened hold baggage", "Screened hold baggage is protected from unauthorised interference until loaded."),
+    node("NASP-04.03", Some("NASP-04"), R, "Baggage reconciliation", "Hold baggage travels only with a passenger on board, unless it was screened as unaccompanied."),
+    node("NASP-05", Some("NASP"), C, "Cargo and mail", "Security controls of the supply chain of cargo and mail."),
+    node("NASP-05.01", Some("NASP-05"), R, "Security controls on cargo", "Cargo is screened or comes from a secure supply chain before it is loaded."),
+    node("NASP-05.02", Some("NASP-05"), R, "Regulated agents and known consignors", "Regulated agents and known consignors are approved and apply their programmes."),
+    node("NASP-05.03", Some("NASP-05"), R, "Protection of secured consignments", "Secured consignments are protected from unauthorised interference until loaded."),
+    node("NASP-06", Some("NASP"), C, "In-flight and airport supplies", "Security controls of supplies."),
+    node("NASP-06.01", Some("NASP-06"), R, "Known and regulated suppliers", "Supplies come from a known or regulated supplier, or are screened."),
+    node("NASP-06.02", Some("NASP-06"), R, "Tamper evidence", "Supplies are protected by tamper-evident means and checked on delivery."),
+    node("NASP-07", Some("NASP"), C, "Aircraft security", "Protection and searches of aircraft."),
+    node("NASP-07.01", Some("NASP-07"), R, "Aircraft security search or check", "Aircraft are searched or checked before departure as the programme requires."),
+    node("NASP-07.02", Some("NASP-07"), R, "Protection of aircraft", "Unattended aircraft are protected against unauthorised access."),
+    node("NASP-07.03", Some("NASP-07"), R, "Flight deck protection", "The flight deck door procedures are applied in flight."),
+    node("NASP-08", Some("NASP"), C, "Recruitment and training of staff", "People who apply security controls."),
+    node("NASP-08.01", Some("NASP-08"), R, "Background checks", "Staff with security duties or unescorted access pass a background check before starting and at set intervals."),
+    node("NASP-08.02", Some("NASP-08"), R, "Initial and recurrent training", "Staff are trained for their security duties before starting, and recurrently."),
+    node("NASP-08.03", Some("NASP-08"), R, "Certification of screeners", "Screeners are certified and their image-interpretation skills are tested regularly."),
+    node("NASP-09", Some("NASP"), C, "Security equipment", "Equipment used for security controls."),
+    node("NASP-09.01", Some("NASP-09"), R, "Approved equipment", "Only equipment meeting the approved standards is used for screening."),
+    node("NASP-09.02", Some("NASP-09"), R, "Routine testing of equipment", "Screening equipment is tested routinely and every failure is recorded and fixed."),
+    node("NASP-10", Some("NASP"), C, "Quality control", "How operators check themselves."),
+    node("NASP-10.01", Some("NASP-10"), R, "Internal quality control programme", "Each operator runs a quality control programme with audits, inspections and tests of its own controls."),
+    node("NASP-10.02", Some("NASP-10"), R, "Corrective actions", "Deficiencies found are corrected within deadlines set by their seriousness."),
+    node("NASP-10.03", Some("NASP-10"), R, "Security reporting", "Operators run a confidential security reporting system and act on its reports."),
+];
+
+/// Checks a code of the catalogue: letters, digits, dots and dashes.
+pub fn check_code(code: &str) -> Result<String, ValidationError> {
+    let code = code.trim();
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(ValidationError::new(
+            "code",
+            "a code of 1 to 40 letters, digits, dots or dashes",
+        ));
+    }
+    Ok(code.to_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Compliance::*;
+
+    #[test]
+    fn ei_counts_compliant_over_applicable() {
+        assert_eq!(effective_implementation([]), None);
+        assert_eq!(
+            effective_implementation([NotApplicable, NotConfirmed]),
+            None
+        );
+        assert_eq!(effective_implementation([Compliant]), Some(100.0));
+        assert_eq!(
+            effective_implementation([
+                Compliant,
+                CompliantWithObservations,
+                NotCompliant,
+                NotCompliantSerious
+            ]),
+            Some(50.0)
+        );
+        assert_eq!(
+            effective_implementation([Compliant, NotApplicable, NotConfirmed, NotCompliant]),
+            Some(50.0),
+            "not applicable and not confirmed leave the denominator"
+        );
+        let third = effective_implementation([Compliant, NotCompliant, NotCompliant]).unwrap();
+        assert!((third - 100.0 / 3.0).abs() < 1e-9);
+        assert!(Compliance::parse("mostly").is_err());
+    }
+
+    #[test]
+    fn the_shipped_catalogue_is_a_proper_tree() {
+        let codes: Vec<&str> = DEFAULT_CATALOGUE.iter().map(|n| n.code).collect();
+        for (i, n) in DEFAULT_CATALOGUE.iter().enumerate() {
+            assert!(!codes[..i].contains(&n.code), "{} twice", n.code);
+            assert_eq!(check_code(n.code).unwrap(), n.code);
+            match (n.parent, n.level.parent_level()) {
+                (None, None) => {}
+                (Some(p), Some(level)) => {
+                    let parent = DEFAULT_CATALOGUE.iter().find(|x| x.code == p).unwrap();
+                    assert_eq!(parent.level, level, "{}", n.code);
+                }
+                _ => panic!("{} has the wrong kind of parent", n.code),
+            }
+        }
+        let chapters = DEFAULT_CATALOGUE
+            .iter()
+            .filter(|n| n.level == RequirementLevel::Chapter)
+            .count();
+        assert_eq!(chapters, 10);
+        assert!(check_code("bad code").is_err());
+    }
+}

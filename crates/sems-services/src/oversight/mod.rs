@@ -1,0 +1,3 @@
+//! Oversight and quality control.
+
+pub mod requirements;

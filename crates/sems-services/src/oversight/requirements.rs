@@ -1,0 +1,386 @@
+//! Requirements catalogues: the authority's national programme (a default one shipped,
+//! new versions published by import) and organisations' internal requirements. A version is
+//! never edited: adding or importing publishes the next one, and activities keep the version
+//! they were planned against.
+
+use crate::import::{duplicate, file_error, report, ImportReport, RowError};
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::oversight::{check_code, RequirementLevel, DEFAULT_CATALOGUE};
+use sems_domain::util::bounded_text;
+use sems_domain::{csv, ValidationError};
+use sems_storage::oversight::requirements::{
+    self as store, CatalogueVersion, NewRequirement, Requirement,
+};
+use sems_storage::{parties, Conn};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+pub const REQUIREMENT_COLUMNS: [&str; 5] = ["code", "parent", "level", "title", "text"];
+
+fn meta(party: &parties::Party) -> RecordMeta {
+    let mut m = RecordMeta::plain(RecordKind::Requirement, party.id, party.kind.is_authority());
+    m.published = party.kind.is_authority();
+    m
+}
+
+/// A node with its depth, for showing the tree.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogueNodeView {
+    #[serde(flatten)]
+    pub requirement: Requirement,
+    pub depth: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogueView {
+    pub party_id: i64,
+    pub party_name: String,
+    /// The version shown (none when the party has no catalogue yet).
+    pub version: Option<i64>,
+    pub versions: Vec<CatalogueVersion>,
+    pub nodes: Vec<CatalogueNodeView>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementInput {
+    pub code: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    pub level: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// Checks one node against the rules and the nodes before it (`known`: code → level).
+fn check_node(
+    input: &RequirementInput,
+    known: &[(String, RequirementLevel)],
+) -> Result<NewRequirement, ValidationError> {
+    let code = check_code(&input.code)?;
+    let level = RequirementLevel::parse(&input.level)?;
+    let parent = input
+        .parent
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.to_uppercase());
+    match (level.parent_level(), &parent) {
+        (None, None) => {}
+        (None, Some(_)) => return Err(ValidationError::new("parent", "a programme has no parent")),
+        (Some(wanted), None) => {
+            return Err(ValidationError::new(
+                "parent",
+                format!(
+                    "a {} needs its {} as parent",
+                    level.as_str(),
+                    wanted.as_str()
+                ),
+            ))
+        }
+        (Some(wanted), Some(p)) => match known.iter().find(|(c, _)| c == p) {
+            Some((_, l)) if *l == wanted => {}
+            Some(_) => {
+                return Err(ValidationError::new(
+                    "parent",
+                    format!("{p} is not a {}", wanted.as_str()),
+                ))
+            }
+            None => {
+                return Err(ValidationError::new(
+                    "parent",
+                    format!("no {} {p} before this line", wanted.as_str()),
+                ))
+            }
+        },
+    }
+    Ok(NewRequirement {
+        code,
+        parent_code: parent,
+        level,
+        title: bounded_text("title", &input.title, 2, 300)?,
+        text: bounded_text("text", &input.text, 0, 5000)?,
+    })
+}
+
+impl Services {
+    /// Publishes the default national programme as version 1 when the authority has none.
+    pub async fn ensure_oversight_defaults(&self) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let Some(authority) = parties::authority(tx.conn()).await? else {
+            return Ok(());
+        };
+        if store::current_version(tx.conn(), authority.id)
+            .await?
+            .is_none()
+        {
+            let nodes: Vec<NewRequirement> = DEFAULT_CATALOGUE
+                .iter()
+                .map(|n| NewRequirement {
+                    code: n.code.to_string(),
+                    parent_code: n.parent.map(str::to_string),
+                    level: n.level,
+                    title: n.title.to_string(),
+                    text: n.text.to_string(),
+                })
+                .collect();
+            let version = store::publish_version(
+                tx.conn(),
+                authority.id,
+                true,
+                "Default programme shipped with sems",
+                None,
+                &nodes,
+            )
+            .await?;
+            record_change(
+                tx.conn(),
+                &Actor::System("set-up"),
+                authority.id,
+                "requirements.publish",
+                "requirement_catalogue",
+                Some(version),
+                NONE,
+                Some(&serde_json::json!({ "version": version, "requirements": nodes.len() })),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn catalogue_party(
+        conn: &mut Conn,
+        actor: &Actor,
+        party_id: i64,
+        action: Action,
+    ) -> Result<parties::Party> {
+        let party = parties::get(conn, party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        // Whoever may read a catalogue is told plainly that they may not change it.
+        authorize(actor, Action::Read, &meta(&party), "requirements")?;
+        if action != Action::Read {
+            authorize(actor, action, &meta(&party), "requirements").map_err(|e| match e {
+                ServiceError::NotFound(_) => ServiceError::Forbidden(
+                    "your roles do not allow changing this catalogue".into(),
+                ),
+                other => other,
+            })?;
+        }
+        Ok(party)
+    }
+
+    /// A party's catalogue: the given version, or the newest.
+    pub async fn requirement_catalogue(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        version: Option<i64>,
+        search: Option<&str>,
+    ) -> Result<CatalogueView> {
+        let subject = actor.subject().ok_or(ServiceError::Forbidden(
+            "catalogues are read by a person".into(),
+        ))?;
+        let mut conn = self.store.read().await?;
+        let party = Self::catalogue_party(&mut conn, actor, party_id, Action::Read).await?;
+        let versions = store::versions(&mut conn, party.id).await?;
+        let version = match version {
+            Some(v) if versions.iter().any(|x| x.version == v) => Some(v),
+            Some(_) => return Err(ServiceError::NotFound("catalogue version")),
+            None => versions.first().map(|v| v.version),
+        };
+        let nodes = match version {
+            Some(v) => store::catalogue(&mut conn, subject, party.id, v, search).await?,
+            None => Vec::new(),
+        };
+        let nodes = nodes
+            .into_iter()
+            .map(|r| CatalogueNodeView {
+                depth: match r.level {
+                    RequirementLevel::Programme => 0,
+                    RequirementLevel::Chapter => 1,
+                    RequirementLevel::Requirement => 2,
+                },
+                requirement: r,
+            })
+            .collect();
+        Ok(CatalogueView {
+            party_id: party.id,
+            party_name: party.name,
+            version,
+            versions,
+            nodes,
+        })
+    }
+
+    /// Adds one requirement (an organisation's internal one, or a node of the programme):
+    /// publishes the next version with it.
+    pub async fn add_requirement(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        input: &RequirementInput,
+        note: &str,
+    ) -> Result<i64> {
+        let note = bounded_text("note", note, 0, 2000)?;
+        let mut tx = self.store.write().await?;
+        let party = Self::catalogue_party(tx.conn(), actor, party_id, Action::Create).await?;
+        let current = match store::current_version(tx.conn(), party.id).await? {
+            Some(v) => store::nodes(tx.conn(), party.id, v).await?,
+            None => Vec::new(),
+        };
+        let known: Vec<(String, RequirementLevel)> =
+            current.iter().map(|n| (n.code.clone(), n.level)).collect();
+        let node = check_node(input, &known)?;
+        if known.iter().any(|(c, _)| *c == node.code) {
+            return Err(ServiceError::Conflict(format!(
+                "{} is in the catalogue already",
+                node.code
+            )));
+        }
+        let mut nodes: Vec<NewRequirement> = current
+            .into_iter()
+            .map(|n| NewRequirement {
+                code: n.code,
+                parent_code: n.parent_code,
+                level: n.level,
+                title: n.title,
+                text: n.text,
+            })
+            .collect();
+        // Keep the new node with its parent's subtree: after the parent's last descendant.
+        let at = match &node.parent_code {
+            Some(p) => {
+                let parent_of: std::collections::HashMap<String, Option<String>> = nodes
+                    .iter()
+                    .map(|n| (n.code.clone(), n.parent_code.clone()))
+                    .collect();
+                let descends = |code: &str| {
+                    let mut cur = parent_of.get(code).cloned().flatten();
+                    while let Some(c) = cur {
+                        if &c == p {
+                            return true;
+                        }
+                        cur = parent_of.get(&c).cloned().flatten();
+                    }
+                    false
+                };
+                let mut at = nodes
+                    .iter()
+                    .position(|n| &n.code == p)
+                    .map_or(nodes.len(), |i| i + 1);
+                while at < nodes.len() && descends(&nodes[at].code) {
+                    at += 1;
+                }
+                at
+            }
+            None => nodes.len(),
+        };
+        let code = node.code.clone();
+        nodes.insert(at.min(nodes.len()), node);
+        let version = store::publish_version(
+            tx.conn(),
+            party.id,
+            party.kind.is_authority(),
+            &if note.is_empty() {
+                format!("Added {code}")
+            } else {
+                note
+            },
+            actor.person_id(),
+            &nodes,
+        )
+        .await?;
+        record_change(
+            tx.conn(),
+            actor,
+            party.id,
+            "requirements.add",
+            "requirement_catalogue",
+            Some(version),
+            NONE,
+            Some(&serde_json::json!({ "version": version, "added": code })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Imports a whole catalogue from CSV (`code, parent, level, title, text`, parents before
+    /// children) as the party's next version. A dry run reports every bad row; nothing is
+    /// published while any row is bad.
+    pub async fn import_requirements(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        text: &str,
+        dry_run: bool,
+        note: &str,
+    ) -> Result<ImportReport> {
+        let note = bounded_text("note", note, 0, 2000)?;
+        let table = match csv::table(text, &REQUIREMENT_COLUMNS) {
+            Ok(t) => t,
+            Err(e) => return Ok(file_error(e)),
+        };
+        let mut tx = self.store.write().await?;
+        let party = Self::catalogue_party(tx.conn(), actor, party_id, Action::Create).await?;
+        let mut known: Vec<(String, RequirementLevel)> = Vec::new();
+        let mut nodes = Vec::new();
+        let mut errors = Vec::new();
+        let mut seen = HashSet::new();
+        for row in &table.rows {
+            let input = RequirementInput {
+                code: row.get("code").to_string(),
+                parent: Some(row.get("parent").to_string()),
+                level: row.get("level").to_string(),
+                title: row.get("title").to_string(),
+                text: row.get("text").to_string(),
+            };
+            match check_node(&input, &known) {
+                Ok(n) => {
+                    duplicate(&mut seen, &n.code, row.line, &mut errors);
+                    known.push((n.code.clone(), n.level));
+                    nodes.push(n);
+                }
+                Err(e) => errors.push(RowError {
+                    line: row.line,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        if nodes.is_empty() && errors.is_empty() {
+            errors.push(RowError {
+                line: 1,
+                message: "the file has no requirement".into(),
+            });
+        }
+        let codes: Vec<String> = nodes.iter().map(|n| n.code.clone()).collect();
+        if dry_run || !errors.is_empty() {
+            return Ok(report(dry_run, table.rows.len(), codes, errors));
+        }
+        let version = store::publish_version(
+            tx.conn(),
+            party.id,
+            party.kind.is_authority(),
+            &note,
+            actor.person_id(),
+            &nodes,
+        )
+        .await?;
+        record_change(
+            tx.conn(),
+            actor,
+            party.id,
+            "requirements.publish",
+            "requirement_catalogue",
+            Some(version),
+            NONE,
+            Some(&serde_json::json!({ "version": version, "requirements": nodes.len(), "note": note })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(report(false, table.rows.len(), codes, errors))
+    }
+}
