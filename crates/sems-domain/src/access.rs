@@ -46,6 +46,11 @@ pub enum RecordKind {
     /// A requirement of a catalogue: the authority's national programme (published to every
     /// party) or an organisation's internal requirements.
     Requirement,
+    /// An audit, inspection, test, trial or survey, owned by the party that performs it and
+    /// distributed to the party it oversees (a covert test only once released).
+    OversightActivity,
+    /// A finding of an activity, owned by the overseen organisation that must correct it.
+    Finding,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -69,6 +74,8 @@ impl RecordKind {
             RecordKind::SecurityReport => "security_report",
             RecordKind::Occurrence => "occurrence",
             RecordKind::Requirement => "requirement",
+            RecordKind::OversightActivity => "oversight_activity",
+            RecordKind::Finding => "finding",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -417,6 +424,39 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         },
         (K::Requirement, R::Oversight | R::AssignedOversight) => action == Read && authority,
         (K::Requirement, R::Published) => action == Read && (org_reader || authority),
+        // Oversight activities: planned and run by the authority's inspectors and director, or
+        // by an organisation's security manager and quality auditor of itself; the overseen
+        // organisation reads what was distributed to it; the authority reads organisations'
+        // self-evaluations.
+        (K::OversightActivity, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update => {
+                matches!(
+                    role,
+                    Inspector | Director | SecurityManager | QualityAuditor
+                )
+            }
+            Delete | Accept => false,
+        },
+        (K::OversightActivity, R::Recipient) => action == Read && org_reader,
+        (K::OversightActivity, R::Oversight | R::AssignedOversight) => {
+            action == Read && matches!(role, Director | Inspector)
+        }
+        // Findings belong to the organisation that corrects them: its leaders and quality
+        // auditor answer with corrective action plans (Update); the overseer raises them
+        // (Create) and accepts, returns, verifies and closes (Accept). Services also check
+        // that only the party that raised a finding decides on it.
+        (K::Finding, R::Owner) => match action {
+            Read => org_reader,
+            Create | Accept => matches!(role, SecurityManager | QualityAuditor),
+            Update => org_leader || role == QualityAuditor,
+            Delete => false,
+        },
+        (K::Finding, R::Oversight | R::AssignedOversight) => match action {
+            Read => authority,
+            Create | Accept => matches!(role, Director | Inspector),
+            Update | Delete => false,
+        },
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector

@@ -26,6 +26,76 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What kind of oversight activity.
+    ActivityKind, "kind", {
+        AuditFull => "audit_full", "Audit (full)";
+        AuditPartial => "audit_partial", "Audit (partial)";
+        Inspection => "inspection", "Inspection";
+        TestOvert => "test_overt", "Test (overt)";
+        TestCovert => "test_covert", "Test (covert)";
+        Trial => "trial", "Trial";
+        Survey => "survey", "Survey";
+    }
+);
+
+vocabulary!(
+    /// Where an activity stands.
+    ActivityStatus, "status", {
+        Planned => "planned", "Planned";
+        InProgress => "in_progress", "In progress";
+        Completed => "completed", "Completed";
+    }
+);
+
+vocabulary!(
+    /// How serious a finding is.
+    FindingLevel, "level", {
+        Level1 => "level_1", "Level 1: immediate risk";
+        Level2 => "level_2", "Level 2: significant";
+        Observation => "observation", "Observation";
+    }
+);
+
+vocabulary!(
+    /// Where a finding and its corrective action plan stand.
+    FindingStatus, "status", {
+        Open => "open", "Open: corrective action plan awaited";
+        CapSubmitted => "cap_submitted", "Plan submitted";
+        CapReturned => "cap_returned", "Plan returned with comments";
+        CapAccepted => "cap_accepted", "Plan accepted: being carried out";
+        Completed => "completed", "Completed: awaiting verification";
+        Closed => "closed", "Closed";
+    }
+);
+
+impl ActivityKind {
+    pub fn is_test(self) -> bool {
+        matches!(self, ActivityKind::TestOvert | ActivityKind::TestCovert)
+    }
+}
+
+impl FindingLevel {
+    /// Days the overseen organisation has to submit its corrective action plan.
+    pub fn cap_days(self) -> i64 {
+        match self {
+            FindingLevel::Level1 => 7,
+            FindingLevel::Level2 => 30,
+            FindingLevel::Observation => 90,
+        }
+    }
+}
+
+impl FindingStatus {
+    /// Whether the overseen organisation acts next (else the overseer, or nobody).
+    pub fn awaits_organisation(self) -> bool {
+        matches!(
+            self,
+            FindingStatus::Open | FindingStatus::CapReturned | FindingStatus::CapAccepted
+        )
+    }
+}
+
 impl RequirementLevel {
     /// The level a node's parent must have (none for a programme).
     pub fn parent_level(self) -> Option<RequirementLevel> {
@@ -190,6 +260,15 @@ mod tests {
         let third = effective_implementation([Compliant, NotCompliant, NotCompliant]).unwrap();
         assert!((third - 100.0 / 3.0).abs() < 1e-9);
         assert!(Compliance::parse("mostly").is_err());
+    }
+
+    #[test]
+    fn finding_deadlines_follow_the_level() {
+        assert!(FindingLevel::Level1.cap_days() < FindingLevel::Level2.cap_days());
+        assert!(FindingLevel::Level2.cap_days() < FindingLevel::Observation.cap_days());
+        assert!(FindingStatus::CapReturned.awaits_organisation());
+        assert!(!FindingStatus::CapSubmitted.awaits_organisation());
+        assert!(ActivityKind::TestCovert.is_test() && !ActivityKind::Inspection.is_test());
     }
 
     #[test]

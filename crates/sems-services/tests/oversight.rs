@@ -209,3 +209,355 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
             .is_err());
     }
 }
+
+use sems_domain::oversight::FindingStatus;
+use sems_services::oversight::activities::{AnswerInput, PlanInput};
+use sems_services::oversight::findings::{CapInput, RaiseInput};
+
+fn in_a_month() -> String {
+    sems_domain::util::format_date(sems_domain::util::today() + time::Duration::days(30))
+}
+
+fn answer(item: i64, answer: &str) -> AnswerInput {
+    AnswerInput {
+        item_id: item,
+        answer: answer.into(),
+        notes: "Seen on site".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
+    for s in common::services("sems-oversight-flow").await {
+        let inspector = common::actor(&s, "inspector").await;
+        let director = common::actor(&s, "director").await;
+        let sm = common::actor(&s, "npt.security").await;
+        let auditor = common::actor(&s, "npt.auditor").await;
+        let staff = common::actor(&s, "npt.staff").await;
+        let sky = common::actor(&s, "sky.security").await;
+        let npt = sm.party_id().unwrap();
+
+        // The authority plans an inspection of the airport's access control.
+        let plan = PlanInput {
+            overseen_party_id: npt,
+            kind: "inspection".into(),
+            title: "Access control inspection".into(),
+            planned_on: in_a_month(),
+            announced: true,
+            team: vec![],
+            scope: vec!["NASP-02".into()],
+        };
+        assert!(
+            s.plan_activity(
+                &sm,
+                &PlanInput {
+                    overseen_party_id: sky.party_id().unwrap(),
+                    ..plan.clone()
+                }
+            )
+            .await
+            .is_err(),
+            "an organisation does not inspect another"
+        );
+        assert!(matches!(
+            s.plan_activity(
+                &inspector,
+                &PlanInput {
+                    scope: vec!["NASP-99".into()],
+                    ..plan.clone()
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let activity = s.plan_activity(&inspector, &plan).await.unwrap();
+        let view = s.activity(&inspector, activity.id).await.unwrap();
+        assert_eq!(view.items.len(), 4, "the four access-control requirements");
+        // The airport sees it announced; another organisation does not.
+        assert!(s.activity(&sm, activity.id).await.is_ok());
+        assert!(matches!(
+            s.activity(&sky, activity.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+
+        // Inspecting: answers on the scale, nothing else; only the team records them.
+        let items: Vec<i64> = view.items.iter().map(|i| i.id).collect();
+        assert!(matches!(
+            s.answer_checklist(&inspector, activity.id, &[answer(items[0], "mostly")])
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        assert!(
+            s.answer_checklist(&director, activity.id, &[answer(items[0], "compliant")])
+                .await
+                .is_err(),
+            "the director is not on the team"
+        );
+        assert!(s
+            .answer_checklist(&sm, activity.id, &[answer(items[0], "compliant")])
+            .await
+            .is_err());
+        s.answer_checklist(
+            &inspector,
+            activity.id,
+            &[
+                answer(items[0], "compliant"),
+                answer(items[1], "not_compliant_serious"),
+                answer(items[2], "compliant_with_observations"),
+            ],
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            s.complete_activity(&inspector, activity.id).await,
+            Err(ServiceError::Validation(_))
+        ));
+        s.answer_checklist(
+            &inspector,
+            activity.id,
+            &[answer(items[3], "not_applicable")],
+        )
+        .await
+        .unwrap();
+        let view = s.activity(&inspector, activity.id).await.unwrap();
+        let ei = view.effective_implementation.unwrap();
+        assert!((ei - 200.0 / 3.0).abs() < 1e-9, "{ei}");
+
+        // A finding from the serious non-compliance.
+        assert!(matches!(
+            s.raise_finding(
+                &inspector,
+                activity.id,
+                &RaiseInput {
+                    item_id: items[0],
+                    level: "level_1".into(),
+                    description: "Compliant items raise nothing".into()
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let finding = s
+            .raise_finding(
+                &inspector,
+                activity.id,
+                &RaiseInput {
+                    item_id: items[1],
+                    level: "level_1".into(),
+                    description: "Staff door 4 is left open at night".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(finding.status, FindingStatus::Open);
+        s.complete_activity(&inspector, activity.id).await.unwrap();
+        assert!(matches!(
+            s.answer_checklist(
+                &inspector,
+                activity.id,
+                &[answer(items[0], "not_compliant")]
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // Who sees the finding.
+        for who in [&sm, &auditor, &inspector, &director] {
+            assert!(s.finding(who, finding.id).await.is_ok());
+        }
+        assert!(matches!(
+            s.finding(&sky, finding.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+
+        // The plan: by the airport only; a level 1 needs compensatory measures.
+        let cap = CapInput {
+            root_cause: "The door closer is broken".into(),
+            actions: "Repair the closer; add an alarm".into(),
+            owner_person_id: sm.person_id(),
+            due_on: in_a_month(),
+            compensatory_measures: String::new(),
+        };
+        assert!(matches!(
+            s.submit_cap(&sm, finding.id, &cap).await,
+            Err(ServiceError::Validation(_))
+        ));
+        let cap = CapInput {
+            compensatory_measures: "A guard at the door every night".into(),
+            ..cap
+        };
+        assert!(
+            s.submit_cap(&inspector, finding.id, &cap).await.is_err(),
+            "not by the overseer"
+        );
+        assert!(
+            s.submit_cap(&sky, finding.id, &cap).await.is_err(),
+            "not by another organisation"
+        );
+        assert!(
+            s.submit_cap(&staff, finding.id, &cap).await.is_err(),
+            "not by staff"
+        );
+        s.submit_cap(&sm, finding.id, &cap).await.unwrap();
+
+        // Returned, resubmitted, accepted: only by the overseer.
+        assert!(
+            s.review_cap(&auditor, finding.id, true, "").await.is_err(),
+            "the airport cannot accept its own plan"
+        );
+        assert!(matches!(
+            s.review_cap(&inspector, finding.id, false, "").await,
+            Err(ServiceError::Validation(_))
+        ));
+        let returned = s
+            .review_cap(&inspector, finding.id, false, "Give a date for the alarm")
+            .await
+            .unwrap();
+        assert_eq!(returned.status, FindingStatus::CapReturned);
+        s.submit_cap(
+            &sm,
+            finding.id,
+            &CapInput {
+                actions: "Repair the closer by Friday; alarm within 3 weeks".into(),
+                ..cap.clone()
+            },
+        )
+        .await
+        .unwrap();
+        let accepted = s.review_cap(&director, finding.id, true, "").await.unwrap();
+        assert_eq!(accepted.status, FindingStatus::CapAccepted);
+        assert!(matches!(
+            s.review_cap(&inspector, finding.id, true, "").await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // Completed with evidence, verified and closed.
+        assert!(
+            s.verify_finding(&inspector, finding.id, true, "")
+                .await
+                .is_err(),
+            "not completed yet"
+        );
+        s.complete_finding(&sm, finding.id, "Work order 2207 closed; alarm tested")
+            .await
+            .unwrap();
+        assert!(s.verify_finding(&sm, finding.id, true, "").await.is_err());
+        let closed = s
+            .verify_finding(&inspector, finding.id, true, "Seen repaired")
+            .await
+            .unwrap();
+        assert_eq!(closed.status, FindingStatus::Closed);
+        let history = s.finding(&sm, finding.id).await.unwrap().history;
+        let steps: Vec<FindingStatus> = history.iter().map(|h| h.status).collect();
+        assert_eq!(
+            steps,
+            vec![
+                FindingStatus::Open,
+                FindingStatus::CapSubmitted,
+                FindingStatus::CapReturned,
+                FindingStatus::CapSubmitted,
+                FindingStatus::CapAccepted,
+                FindingStatus::Completed,
+                FindingStatus::Closed
+            ]
+        );
+
+        // EI: the authority sees the airport's; the airport itself; another organisation none.
+        let national = s.effective_implementation(&inspector, None).await.unwrap();
+        assert!((national.overall.unwrap() - 200.0 / 3.0).abs() < 1e-9);
+        assert_eq!(national.by_area[0].key, "NASP-02");
+        let own = s.effective_implementation(&sm, None).await.unwrap();
+        assert_eq!(own.items, 4);
+        assert_eq!(
+            s.effective_implementation(&sky, None).await.unwrap().items,
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn covert_tests_stay_secret_until_released() {
+    for s in common::services("sems-oversight-covert").await {
+        let inspector = common::actor(&s, "inspector").await;
+        let director = common::actor(&s, "director").await;
+        let policy = common::actor(&s, "policy").await;
+        let sm = common::actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let test = s
+            .plan_activity(
+                &inspector,
+                &PlanInput {
+                    overseen_party_id: npt,
+                    kind: "test_covert".into(),
+                    title: "Test article through screening".into(),
+                    planned_on: in_a_month(),
+                    announced: true,
+                    team: vec![],
+                    scope: vec!["NASP-03.01".into()],
+                },
+            )
+            .await
+            .unwrap();
+        assert!(test.covert && !test.announced && test.need_to_know);
+        assert!(s.activity(&inspector, test.id).await.is_ok());
+        assert!(
+            s.activity(&director, test.id).await.is_ok(),
+            "the testing party's director"
+        );
+        for who in [&policy, &sm] {
+            assert!(matches!(
+                s.activity(who, test.id).await,
+                Err(ServiceError::NotFound(_))
+            ));
+        }
+        let listed = s
+            .activities(&sm, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(listed.items.iter().all(|a| a.id != test.id));
+        let item = s.activity(&inspector, test.id).await.unwrap().items[0].id;
+        // A test records pass or fail and the method.
+        assert!(matches!(
+            s.answer_checklist(&inspector, test.id, &[answer(item, "not_compliant")])
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        s.answer_checklist(
+            &inspector,
+            test.id,
+            &[AnswerInput {
+                test_passed: Some(false),
+                test_method: "Test piece in a laptop bag".into(),
+                ..answer(item, "not_compliant")
+            }],
+        )
+        .await
+        .unwrap();
+        let finding = s
+            .raise_finding(
+                &inspector,
+                test.id,
+                &RaiseInput {
+                    item_id: item,
+                    level: "level_2".into(),
+                    description: "The test piece was not detected".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.finding(&sm, finding.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        assert!(
+            s.release_activity(&inspector, test.id).await.is_err(),
+            "complete first"
+        );
+        s.complete_activity(&inspector, test.id).await.unwrap();
+        assert!(s.release_activity(&policy, test.id).await.is_err());
+        s.release_activity(&inspector, test.id).await.unwrap();
+        assert!(s.activity(&sm, test.id).await.is_ok());
+        assert!(s.finding(&sm, finding.id).await.is_ok());
+    }
+}

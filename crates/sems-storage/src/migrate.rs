@@ -54,6 +54,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_requirements.sql"),
         postgres: include_str!("../migrations/postgres/0007_requirements.sql"),
     },
+    Migration {
+        version: 8,
+        name: "oversight activities and findings",
+        sqlite: include_str!("../migrations/sqlite/0008_oversight.sql"),
+        postgres: include_str!("../migrations/postgres/0008_oversight.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -1,3 +1,6 @@
 //! Oversight and quality control.
 
+pub mod activities;
+pub mod ei;
+pub mod findings;
 pub mod requirements;

@@ -1,3 +1,5 @@
 //! Oversight and quality control storage.
 
+pub mod activities;
+pub mod findings;
 pub mod requirements;

@@ -1,0 +1,465 @@
+//! Oversight activities: planning (scope, team, covert or not), the checklist drawn from the
+//! requirements in scope, answering it on site, completion, and the release of a covert test.
+
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, RequirementLevel};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::role::Role;
+use sems_domain::util::{bounded_text, format_date, parse_date, today};
+use sems_domain::ValidationError;
+use sems_storage::groups::{self, Recipient};
+use sems_storage::oversight::activities::{self as store, Activity, ActivityFilter, ChecklistItem};
+use sems_storage::oversight::findings::{self, Finding};
+use sems_storage::oversight::requirements;
+use sems_storage::{parties, people, Conn};
+use serde::{Deserialize, Serialize};
+
+/// The classification a covert test gets: the second level of the scheme (RESTRICTED by
+/// default).
+const COVERT_CLASSIFICATION: i64 = 1;
+
+pub(crate) async fn activity_meta(conn: &mut Conn, a: &Activity) -> Result<RecordMeta> {
+    let mut m = RecordMeta::plain(
+        RecordKind::OversightActivity,
+        a.party_id,
+        parties::get(conn, a.party_id)
+            .await?
+            .is_some_and(|p| p.kind.is_authority()),
+    );
+    m.classification = a.classification;
+    m.need_to_know = a.need_to_know;
+    m.distribution = groups::distribution_of(conn, RecordKind::OversightActivity, a.id).await?;
+    Ok(m)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInput {
+    pub overseen_party_id: i64,
+    pub kind: String,
+    pub title: String,
+    /// YYYY-MM-DD.
+    pub planned_on: String,
+    #[serde(default = "yes")]
+    pub announced: bool,
+    /// People of the performing party on the team (the planner is always on it).
+    #[serde(default)]
+    pub team: Vec<i64>,
+    /// Chapter or requirement codes of the national programme in scope; empty: all of it.
+    #[serde(default)]
+    pub scope: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    pub item_id: i64,
+    /// A word of the compliance scale.
+    pub answer: String,
+    #[serde(default)]
+    pub notes: String,
+    /// For a test: whether it passed.
+    #[serde(default)]
+    pub test_passed: Option<bool>,
+    #[serde(default)]
+    pub test_method: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityView {
+    pub activity: Activity,
+    pub team: Vec<(i64, String)>,
+    pub items: Vec<ChecklistItem>,
+    pub findings: Vec<Finding>,
+    pub answered: usize,
+    /// EI of the answered items, in percent.
+    pub effective_implementation: Option<f64>,
+}
+
+impl Services {
+    /// Plans an activity by the actor's party: of an organisation (the authority) or of itself
+    /// (an organisation). The checklist is drawn at once from the requirements in scope.
+    pub async fn plan_activity(&self, actor: &Actor, input: &PlanInput) -> Result<Activity> {
+        let kind = ActivityKind::parse(&input.kind)?;
+        let title = bounded_text("title", &input.title, 3, 300)?;
+        let planned_on = format_date(parse_date("planned_on", &input.planned_on)?);
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden(
+                "activities are planned by a person".into(),
+            ))?
+            .clone();
+        let mut tx = self.store.write().await?;
+        let performer = parties::get(tx.conn(), subject.party_id)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(
+                RecordKind::OversightActivity,
+                performer.id,
+                performer.kind.is_authority(),
+            ),
+            "party",
+        )?;
+        let overseen = parties::get(tx.conn(), input.overseen_party_id)
+            .await?
+            .filter(|p| !p.kind.is_authority())
+            .ok_or_else(|| ValidationError::new("overseen_party_id", "choose an organisation"))?;
+        if !performer.kind.is_authority() && overseen.id != performer.id {
+            return Err(ValidationError::new(
+                "overseen_party_id",
+                "an organisation evaluates itself; the authority oversees organisations",
+            )
+            .into());
+        }
+        let authority = parties::authority(tx.conn())
+            .await?
+            .ok_or_else(|| ServiceError::Internal("the authority party is missing".into()))?;
+        let version = requirements::current_version(tx.conn(), authority.id)
+            .await?
+            .ok_or(ServiceError::NotFound("national programme"))?;
+        let nodes = requirements::nodes(tx.conn(), authority.id, version).await?;
+        let scope: Vec<String> = input
+            .scope
+            .iter()
+            .map(|c| c.trim().to_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect();
+        for code in &scope {
+            if !nodes.iter().any(|n| &n.code == code) {
+                return Err(
+                    ValidationError::new("scope", format!("no {code} in the programme")).into(),
+                );
+            }
+        }
+        // Each requirement in scope, with its chapter as the area.
+        let chapter_of = |n: &requirements::Requirement| n.parent_code.clone().unwrap_or_default();
+        let in_scope: Vec<&requirements::Requirement> = nodes
+            .iter()
+            .filter(|n| n.level == RequirementLevel::Requirement)
+            .filter(|n| {
+                scope.is_empty() || scope.contains(&n.code) || scope.contains(&chapter_of(n))
+            })
+            .collect();
+        if in_scope.is_empty() {
+            return Err(ValidationError::new("scope", "the scope holds no requirement").into());
+        }
+        let covert = kind == ActivityKind::TestCovert;
+        let id = store::insert(
+            tx.conn(),
+            &store::NewActivity {
+                party_id: performer.id,
+                overseen_party_id: overseen.id,
+                kind,
+                title: &title,
+                catalogue_party_id: authority.id,
+                catalogue_version: version,
+                announced: input.announced && !covert,
+                covert,
+                planned_on: &planned_on,
+                classification: if covert { COVERT_CLASSIFICATION } else { 0 },
+            },
+            actor.person_id(),
+        )
+        .await?;
+        let mut team: Vec<i64> = input.team.clone();
+        team.push(subject.person_id);
+        team.sort_unstable();
+        team.dedup();
+        for person in &team {
+            let p = people::get(tx.conn(), *person).await?;
+            if p.is_none_or(|p| p.party_id != performer.id) {
+                return Err(
+                    ValidationError::new("team", "the team is of the performing party").into(),
+                );
+            }
+            store::add_team_member(tx.conn(), id, *person).await?;
+        }
+        if covert {
+            // Need-to-know: the team and the performing party's director (or accountable
+            // executive), until released.
+            let heads = people::ids_with_roles(
+                tx.conn(),
+                performer.id,
+                &[Role::Director, Role::AccountableExecutive],
+            )
+            .await?;
+            let mut named = team.clone();
+            named.extend(heads);
+            named.sort_unstable();
+            named.dedup();
+            for person in named {
+                groups::distribute(
+                    tx.conn(),
+                    RecordKind::OversightActivity,
+                    id,
+                    Recipient::Person(person),
+                )
+                .await?;
+            }
+        } else if overseen.id != performer.id {
+            groups::distribute(
+                tx.conn(),
+                RecordKind::OversightActivity,
+                id,
+                Recipient::Party(overseen.id),
+            )
+            .await?;
+        }
+        for (i, n) in in_scope.iter().enumerate() {
+            store::add_item(tx.conn(), id, i as i64, &n.code, &n.title, &chapter_of(n)).await?;
+        }
+        let stored = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("activity"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            performer.id,
+            "oversight_activity.plan",
+            "oversight_activity",
+            Some(id),
+            NONE,
+            Some(&serde_json::json!({
+                "kind": kind.as_str(), "overseen_party_id": overseen.id, "planned_on": planned_on,
+                "covert": covert, "items": in_scope.len(), "team": team,
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    pub(crate) async fn readable_activity(
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Activity> {
+        let a = store::get(conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("activity"))?;
+        let meta = activity_meta(conn, &a).await?;
+        authorize(actor, Action::Read, &meta, "activity")?;
+        Ok(a)
+    }
+
+    pub async fn activity(&self, actor: &Actor, id: i64) -> Result<ActivityView> {
+        let mut conn = self.store.read().await?;
+        let activity = Self::readable_activity(&mut conn, actor, id).await?;
+        let items = store::items(&mut conn, id).await?;
+        let answered = items.iter().filter(|i| i.answer.is_some()).count();
+        let ei =
+            sems_domain::oversight::effective_implementation(items.iter().filter_map(|i| i.answer));
+        Ok(ActivityView {
+            team: store::team(&mut conn, id).await?,
+            findings: findings::for_activity(&mut conn, id).await?,
+            effective_implementation: ei,
+            answered,
+            items,
+            activity,
+        })
+    }
+
+    pub async fn activities(
+        &self,
+        actor: &Actor,
+        filter: &ActivityFilter,
+        page: PageRequest,
+    ) -> Result<Page<Activity>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let mut conn = self.store.read().await?;
+        Ok(store::list(&mut conn, subject, filter, page).await?)
+    }
+
+    /// Loads an activity its team works on: readable, writable, not completed, and the actor
+    /// on its team.
+    pub(crate) async fn activity_for_team(
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Activity> {
+        let a = Self::readable_activity(conn, actor, id).await?;
+        let meta = activity_meta(conn, &a).await?;
+        authorize(actor, Action::Update, &meta, "activity")?;
+        let on_team = store::team(conn, id)
+            .await?
+            .iter()
+            .any(|(p, _)| Some(*p) == actor.person_id());
+        if !on_team {
+            return Err(ServiceError::Forbidden(
+                "only the activity's team records its results".into(),
+            ));
+        }
+        if a.status == ActivityStatus::Completed {
+            return Err(ServiceError::Conflict(
+                "the activity is completed; its results are final".into(),
+            ));
+        }
+        Ok(a)
+    }
+
+    /// Records answers on the checklist (several at once: a tablet sends what was entered).
+    /// Every answer is checked before any is stored.
+    pub async fn answer_checklist(
+        &self,
+        actor: &Actor,
+        id: i64,
+        answers: &[AnswerInput],
+    ) -> Result<usize> {
+        let mut checked = Vec::new();
+        for a in answers {
+            let answer = Compliance::parse(&a.answer)?;
+            checked.push((
+                a.item_id,
+                answer,
+                bounded_text("notes", &a.notes, 0, 5000)?,
+                a.test_passed,
+                bounded_text("test_method", &a.test_method, 0, 300)?,
+            ));
+        }
+        let mut tx = self.store.write().await?;
+        let activity = Self::activity_for_team(tx.conn(), actor, id).await?;
+        for (item, answer, notes, passed, method) in &checked {
+            if activity.kind.is_test() && passed.is_none() && answer.is_applicable() {
+                return Err(ValidationError::new(
+                    "test_passed",
+                    "a test records whether it passed",
+                )
+                .into());
+            }
+            let found = store::answer(
+                tx.conn(),
+                id,
+                *item,
+                &store::Answer {
+                    answer: *answer,
+                    notes,
+                    test_passed: *passed,
+                    test_method: method,
+                },
+                actor.person_id(),
+            )
+            .await?;
+            if !found {
+                return Err(ValidationError::new(
+                    "item_id",
+                    format!("item {item} is not on this checklist"),
+                )
+                .into());
+            }
+        }
+        if activity.status == ActivityStatus::Planned && !checked.is_empty() {
+            store::set_status(
+                tx.conn(),
+                id,
+                ActivityStatus::InProgress,
+                &format_date(today()),
+            )
+            .await?;
+        }
+        record_change(
+            tx.conn(),
+            actor,
+            activity.party_id,
+            "oversight_activity.answer",
+            "oversight_activity",
+            Some(id),
+            NONE,
+            Some(&serde_json::json!({
+                "answers": checked.iter().map(|(i, a, _, p, _)| serde_json::json!({"item": i, "answer": a.as_str(), "passed": p})).collect::<Vec<_>>()
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(checked.len())
+    }
+
+    /// Completes an activity once every item is answered.
+    pub async fn complete_activity(&self, actor: &Actor, id: i64) -> Result<Activity> {
+        let mut tx = self.store.write().await?;
+        let activity = Self::activity_for_team(tx.conn(), actor, id).await?;
+        let open = store::items(tx.conn(), id)
+            .await?
+            .iter()
+            .filter(|i| i.answer.is_none())
+            .count();
+        if open > 0 {
+            return Err(ValidationError::new(
+                "checklist",
+                format!("{open} item(s) are not answered yet (use “not confirmed” for what could not be checked)"),
+            )
+            .into());
+        }
+        store::set_status(
+            tx.conn(),
+            id,
+            ActivityStatus::Completed,
+            &format_date(today()),
+        )
+        .await?;
+        record_change(
+            tx.conn(),
+            actor,
+            activity.party_id,
+            "oversight_activity.complete",
+            "oversight_activity",
+            Some(id),
+            NONE,
+            Some(&serde_json::json!({ "activity": id })),
+        )
+        .await?;
+        let after = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("activity"))?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Releases a covert test to the tested organisation (its results and findings).
+    pub async fn release_activity(&self, actor: &Actor, id: i64) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let a = Self::readable_activity(tx.conn(), actor, id).await?;
+        let meta = activity_meta(tx.conn(), &a).await?;
+        authorize(actor, Action::Update, &meta, "activity")?;
+        if !a.covert || a.released {
+            return Err(ServiceError::Conflict(
+                "only an unreleased covert test is released".into(),
+            ));
+        }
+        if a.status != ActivityStatus::Completed {
+            return Err(ServiceError::Conflict(
+                "complete the test before releasing it".into(),
+            ));
+        }
+        store::release(tx.conn(), id).await?;
+        groups::distribute(
+            tx.conn(),
+            RecordKind::OversightActivity,
+            id,
+            Recipient::Party(a.overseen_party_id),
+        )
+        .await?;
+        record_change(
+            tx.conn(),
+            actor,
+            a.party_id,
+            "oversight_activity.release",
+            "oversight_activity",
+            Some(id),
+            NONE,
+            Some(&serde_json::json!({ "activity": id })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

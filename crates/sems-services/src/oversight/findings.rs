@@ -1,0 +1,485 @@
+//! Findings and corrective action plans across the authority–organisation boundary: the
+//! overseer raises a finding from a non-compliant item; the overseen organisation submits a
+//! plan; the overseer accepts it or returns it; the organisation records completion; the
+//! overseer verifies and closes, or sends it back.
+
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::oversight::{Compliance, FindingLevel, FindingStatus};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::role::Role;
+use sems_domain::util::{bounded_text, format_date, parse_date, today};
+use sems_domain::ValidationError;
+use sems_storage::groups::{self, Recipient};
+use sems_storage::oversight::activities as activity_store;
+use sems_storage::oversight::findings::{self as store, Finding, FindingFilter, FindingStep};
+use sems_storage::{notifications, people, Conn};
+use serde::{Deserialize, Serialize};
+
+async fn finding_meta(conn: &mut Conn, f: &Finding) -> Result<RecordMeta> {
+    let mut m = RecordMeta::plain(RecordKind::Finding, f.party_id, false);
+    m.classification = f.classification;
+    m.need_to_know = f.need_to_know;
+    m.distribution = groups::distribution_of(conn, RecordKind::Finding, f.id).await?;
+    Ok(m)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RaiseInput {
+    pub item_id: i64,
+    pub level: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapInput {
+    pub root_cause: String,
+    pub actions: String,
+    #[serde(default)]
+    pub owner_person_id: Option<i64>,
+    pub due_on: String,
+    /// Required for a level 1 finding: what protects until the fix is in place.
+    #[serde(default)]
+    pub compensatory_measures: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub finding: Finding,
+    pub history: Vec<FindingStep>,
+    pub overdue: bool,
+}
+
+/// Whether a finding waits on the organisation past its date.
+pub fn is_overdue(f: &Finding) -> bool {
+    let due = f.cap_due_on.as_deref().unwrap_or(&f.due_on);
+    f.status.awaits_organisation() && due < format_date(today()).as_str()
+}
+
+impl Services {
+    /// Raises a finding from a non-compliant item of an activity the actor's team runs.
+    pub async fn raise_finding(
+        &self,
+        actor: &Actor,
+        activity_id: i64,
+        input: &RaiseInput,
+    ) -> Result<Finding> {
+        let level = FindingLevel::parse(&input.level)?;
+        let description = bounded_text("description", &input.description, 10, 5000)?;
+        let mut tx = self.store.write().await?;
+        let activity = Self::readable_activity(tx.conn(), actor, activity_id).await?;
+        let on_team = activity_store::team(tx.conn(), activity_id)
+            .await?
+            .iter()
+            .any(|(p, _)| Some(*p) == actor.person_id());
+        if !on_team {
+            return Err(ServiceError::Forbidden(
+                "only the activity's team raises its findings".into(),
+            ));
+        }
+        authorize(
+            actor,
+            Action::Create,
+            &RecordMeta::plain(RecordKind::Finding, activity.overseen_party_id, false),
+            "organisation",
+        )?;
+        let item = activity_store::items(tx.conn(), activity_id)
+            .await?
+            .into_iter()
+            .find(|i| i.id == input.item_id)
+            .ok_or_else(|| ValidationError::new("item_id", "no such item on this checklist"))?;
+        if !matches!(
+            item.answer,
+            Some(Compliance::NotCompliant | Compliance::NotCompliantSerious)
+        ) {
+            return Err(ValidationError::new(
+                "item_id",
+                "a finding comes from an item answered not compliant",
+            )
+            .into());
+        }
+        let due = format_date(today() + time::Duration::days(level.cap_days()));
+        let secret = activity.covert && !activity.released;
+        let id = store::insert(
+            tx.conn(),
+            &store::NewFinding {
+                party_id: activity.overseen_party_id,
+                raised_by_party_id: activity.party_id,
+                activity_id,
+                item_id: Some(item.id),
+                requirement_code: &item.requirement_code,
+                level,
+                description: &description,
+                due_on: &due,
+                classification: activity.classification,
+                need_to_know: secret,
+            },
+        )
+        .await?;
+        if secret {
+            for (person, _) in activity_store::team(tx.conn(), activity_id).await? {
+                groups::distribute(
+                    tx.conn(),
+                    RecordKind::Finding,
+                    id,
+                    Recipient::Person(person),
+                )
+                .await?;
+            }
+        }
+        store::record_history(
+            tx.conn(),
+            id,
+            FindingStatus::Open,
+            actor.person_id(),
+            &description,
+        )
+        .await?;
+        let stored = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("finding"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            activity.overseen_party_id,
+            "finding.raise",
+            "finding",
+            Some(id),
+            NONE,
+            Some(&stored),
+        )
+        .await?;
+        if !secret {
+            let told = people::ids_with_roles(
+                tx.conn(),
+                activity.overseen_party_id,
+                &[
+                    Role::SecurityManager,
+                    Role::AccountableExecutive,
+                    Role::QualityAuditor,
+                ],
+            )
+            .await?;
+            notifications::insert(
+                tx.conn(),
+                &told,
+                &format!("A {} finding was raised", level.label()),
+                &format!("/oversight/findings/{id}"),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn readable_finding(
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(Finding, RecordMeta)> {
+        let f = store::get(conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("finding"))?;
+        let meta = finding_meta(conn, &f).await?;
+        authorize(actor, Action::Read, &meta, "finding")?;
+        Ok((f, meta))
+    }
+
+    pub async fn finding(&self, actor: &Actor, id: i64) -> Result<FindingView> {
+        let mut conn = self.store.read().await?;
+        let (finding, _) = Self::readable_finding(&mut conn, actor, id).await?;
+        Ok(FindingView {
+            history: store::history(&mut conn, id).await?,
+            overdue: is_overdue(&finding),
+            finding,
+        })
+    }
+
+    pub async fn findings(
+        &self,
+        actor: &Actor,
+        filter: &FindingFilter,
+        page: PageRequest,
+    ) -> Result<Page<Finding>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let mut conn = self.store.read().await?;
+        Ok(store::list(&mut conn, subject, filter, page).await?)
+    }
+
+    /// Moves a finding on after checks, records the step and tells the other side.
+    #[allow(clippy::too_many_arguments)]
+    async fn step(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        f: &Finding,
+        to: FindingStatus,
+        note: &str,
+        action: &str,
+        tell_overseer: bool,
+    ) -> Result<()> {
+        store::record_history(conn, f.id, to, actor.person_id(), note).await?;
+        let after = store::get(conn, f.id)
+            .await?
+            .ok_or(ServiceError::NotFound("finding"))?;
+        record_change(
+            conn,
+            actor,
+            f.party_id,
+            action,
+            "finding",
+            Some(f.id),
+            Some(f),
+            Some(&after),
+        )
+        .await?;
+        let (party, roles): (i64, &[Role]) = if tell_overseer {
+            (
+                f.raised_by_party_id,
+                &[
+                    Role::Director,
+                    Role::Inspector,
+                    Role::QualityAuditor,
+                    Role::SecurityManager,
+                ],
+            )
+        } else {
+            (
+                f.party_id,
+                &[
+                    Role::SecurityManager,
+                    Role::AccountableExecutive,
+                    Role::QualityAuditor,
+                ],
+            )
+        };
+        let told = people::ids_with_roles(conn, party, roles).await?;
+        notifications::insert(
+            conn,
+            &told,
+            &format!("Finding {}: {}", f.id, to.label()),
+            &format!("/oversight/findings/{}", f.id),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The overseen organisation submits (or resubmits) its corrective action plan.
+    pub async fn submit_cap(&self, actor: &Actor, id: i64, input: &CapInput) -> Result<Finding> {
+        let root_cause = bounded_text("root_cause", &input.root_cause, 3, 5000)?;
+        let actions = bounded_text("actions", &input.actions, 3, 5000)?;
+        let compensatory = bounded_text(
+            "compensatory_measures",
+            &input.compensatory_measures,
+            0,
+            5000,
+        )?;
+        let due = format_date(parse_date("due_on", &input.due_on)?);
+        let mut tx = self.store.write().await?;
+        let (f, meta) = Self::readable_finding(tx.conn(), actor, id).await?;
+        authorize(actor, Action::Update, &meta, "finding")?;
+        if actor.party_id() != Some(f.party_id) {
+            return Err(ServiceError::Forbidden(
+                "the overseen organisation submits the plan".into(),
+            ));
+        }
+        if !matches!(f.status, FindingStatus::Open | FindingStatus::CapReturned) {
+            return Err(ServiceError::Conflict(format!(
+                "the finding is {}",
+                f.status.label().to_lowercase()
+            )));
+        }
+        if f.level == FindingLevel::Level1 && compensatory.chars().count() < 3 {
+            return Err(ValidationError::new(
+                "compensatory_measures",
+                "a level 1 finding needs compensatory measures until it is fixed",
+            )
+            .into());
+        }
+        if let Some(p) = input.owner_person_id {
+            if people::get(tx.conn(), p)
+                .await?
+                .is_none_or(|x| x.party_id != f.party_id)
+            {
+                return Err(ValidationError::new(
+                    "owner_person_id",
+                    "choose a person of this organisation",
+                )
+                .into());
+            }
+        }
+        store::submit_cap(
+            tx.conn(),
+            id,
+            &store::Cap {
+                root_cause: &root_cause,
+                actions: &actions,
+                owner_person_id: input.owner_person_id,
+                due_on: &due,
+                compensatory: &compensatory,
+            },
+        )
+        .await?;
+        self.step(
+            tx.conn(),
+            actor,
+            &f,
+            FindingStatus::CapSubmitted,
+            &actions,
+            "finding.cap_submit",
+            true,
+        )
+        .await?;
+        let after = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("finding"))?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Loads a finding for a decision of the overseer: only the party that raised it decides.
+    async fn finding_for_overseer(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Finding> {
+        let (f, meta) = Self::readable_finding(conn, actor, id).await?;
+        authorize(actor, Action::Accept, &meta, "finding")?;
+        if actor.party_id() != Some(f.raised_by_party_id) {
+            return Err(ServiceError::Forbidden(
+                "only the overseer who raised the finding decides on it".into(),
+            ));
+        }
+        Ok(f)
+    }
+
+    /// The overseer accepts the plan, or returns it with comments.
+    pub async fn review_cap(
+        &self,
+        actor: &Actor,
+        id: i64,
+        accept: bool,
+        comment: &str,
+    ) -> Result<Finding> {
+        let comment = bounded_text("comment", comment, if accept { 0 } else { 3 }, 5000)?;
+        let mut tx = self.store.write().await?;
+        let f = Self::finding_for_overseer(tx.conn(), actor, id).await?;
+        if f.status != FindingStatus::CapSubmitted {
+            return Err(ServiceError::Conflict("no submitted plan to review".into()));
+        }
+        let to = if accept {
+            FindingStatus::CapAccepted
+        } else {
+            FindingStatus::CapReturned
+        };
+        store::set_status(tx.conn(), id, to, Some(&comment), None).await?;
+        self.step(
+            tx.conn(),
+            actor,
+            &f,
+            to,
+            &comment,
+            if accept {
+                "finding.cap_accept"
+            } else {
+                "finding.cap_return"
+            },
+            false,
+        )
+        .await?;
+        let after = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("finding"))?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The organisation records that the plan is carried out, with evidence.
+    pub async fn complete_finding(
+        &self,
+        actor: &Actor,
+        id: i64,
+        evidence: &str,
+    ) -> Result<Finding> {
+        let evidence = bounded_text("evidence", evidence, 3, 5000)?;
+        let mut tx = self.store.write().await?;
+        let (f, meta) = Self::readable_finding(tx.conn(), actor, id).await?;
+        authorize(actor, Action::Update, &meta, "finding")?;
+        if actor.party_id() != Some(f.party_id) {
+            return Err(ServiceError::Forbidden(
+                "the overseen organisation records completion".into(),
+            ));
+        }
+        if f.status != FindingStatus::CapAccepted {
+            return Err(ServiceError::Conflict(
+                "only an accepted plan is completed".into(),
+            ));
+        }
+        store::set_status(
+            tx.conn(),
+            id,
+            FindingStatus::Completed,
+            None,
+            Some(&evidence),
+        )
+        .await?;
+        self.step(
+            tx.conn(),
+            actor,
+            &f,
+            FindingStatus::Completed,
+            &evidence,
+            "finding.complete",
+            true,
+        )
+        .await?;
+        let after = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("finding"))?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The overseer verifies: closes the finding, or sends it back to the organisation.
+    pub async fn verify_finding(
+        &self,
+        actor: &Actor,
+        id: i64,
+        close: bool,
+        comment: &str,
+    ) -> Result<Finding> {
+        let comment = bounded_text("comment", comment, if close { 0 } else { 3 }, 5000)?;
+        let mut tx = self.store.write().await?;
+        let f = Self::finding_for_overseer(tx.conn(), actor, id).await?;
+        if f.status != FindingStatus::Completed {
+            return Err(ServiceError::Conflict(
+                "only a completed finding is verified".into(),
+            ));
+        }
+        let to = if close {
+            FindingStatus::Closed
+        } else {
+            FindingStatus::CapAccepted
+        };
+        store::set_status(tx.conn(), id, to, Some(&comment), None).await?;
+        self.step(
+            tx.conn(),
+            actor,
+            &f,
+            to,
+            &comment,
+            if close {
+                "finding.close"
+            } else {
+                "finding.reopen"
+            },
+            false,
+        )
+        .await?;
+        let after = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("finding"))?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

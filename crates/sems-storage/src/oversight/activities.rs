@@ -1,0 +1,368 @@
+//! Oversight activities, their teams and checklists.
+
+use crate::access_filter::{filter, AccessColumns};
+use crate::parties::decode_error;
+use crate::sql::{fetch_page, Sql};
+use crate::{now_ms, Conn, Result};
+use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance};
+use sems_domain::page::{Page, PageRequest};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub const ACTIVITY_ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::OversightActivity,
+    id: "oa.id",
+    owner_party: "oa.owner_party_id",
+    classification: Some("oa.classification"),
+    need_to_know: Some("oa.need_to_know"),
+    person: None,
+    published: None,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Activity {
+    pub id: i64,
+    /// The party that performs it.
+    pub party_id: i64,
+    pub party_name: String,
+    pub overseen_party_id: i64,
+    pub overseen_party_name: String,
+    pub kind: ActivityKind,
+    pub title: String,
+    pub catalogue_party_id: i64,
+    pub catalogue_version: i64,
+    pub announced: bool,
+    pub covert: bool,
+    pub released: bool,
+    pub status: ActivityStatus,
+    pub planned_on: String,
+    pub started_on: Option<String>,
+    pub completed_on: Option<String>,
+    pub classification: i64,
+    pub need_to_know: bool,
+    pub updated_at_ms: i64,
+}
+
+const SELECT: &str = "SELECT oa.id, oa.owner_party_id, pa.name AS party_name, oa.overseen_party_id,
+        ov.name AS overseen_name, oa.kind, oa.title, oa.catalogue_party_id, oa.catalogue_version, oa.announced,
+        oa.covert, oa.released, oa.status, oa.planned_on, oa.started_on, oa.completed_on, oa.classification,
+        oa.need_to_know, oa.updated_at_ms
+     FROM oversight_activities oa JOIN parties pa ON pa.id = oa.owner_party_id
+     JOIN parties ov ON ov.id = oa.overseen_party_id";
+const FROM: &str = "oversight_activities oa JOIN parties pa ON pa.id = oa.owner_party_id
+     JOIN parties ov ON ov.id = oa.overseen_party_id";
+
+fn from_row(r: &AnyRow) -> Result<Activity> {
+    let kind: String = r.try_get("kind")?;
+    let status: String = r.try_get("status")?;
+    let flag = |name: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(name)? != 0) };
+    Ok(Activity {
+        id: r.try_get("id")?,
+        party_id: r.try_get("owner_party_id")?,
+        party_name: r.try_get("party_name")?,
+        overseen_party_id: r.try_get("overseen_party_id")?,
+        overseen_party_name: r.try_get("overseen_name")?,
+        kind: ActivityKind::parse(&kind).map_err(|e| decode_error(e.to_string()))?,
+        title: r.try_get("title")?,
+        catalogue_party_id: r.try_get("catalogue_party_id")?,
+        catalogue_version: r.try_get("catalogue_version")?,
+        announced: flag("announced")?,
+        covert: flag("covert")?,
+        released: flag("released")?,
+        status: ActivityStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
+        planned_on: r.try_get("planned_on")?,
+        started_on: r.try_get("started_on")?,
+        completed_on: r.try_get("completed_on")?,
+        classification: r.try_get("classification")?,
+        need_to_know: flag("need_to_know")?,
+        updated_at_ms: r.try_get("updated_at_ms")?,
+    })
+}
+
+pub struct NewActivity<'a> {
+    pub party_id: i64,
+    pub overseen_party_id: i64,
+    pub kind: ActivityKind,
+    pub title: &'a str,
+    pub catalogue_party_id: i64,
+    pub catalogue_version: i64,
+    pub announced: bool,
+    pub covert: bool,
+    pub planned_on: &'a str,
+    pub classification: i64,
+}
+
+pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO oversight_activities (owner_party_id, overseen_party_id, kind, title, catalogue_party_id,
+             catalogue_version, announced, covert, released, status, planned_on, classification, need_to_know,
+             created_by, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'planned', $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(a.party_id)
+    .bind(a.overseen_party_id)
+    .bind(a.kind.as_str())
+    .bind(a.title)
+    .bind(a.catalogue_party_id)
+    .bind(a.catalogue_version)
+    .bind(i64::from(a.announced))
+    .bind(i64::from(a.covert))
+    .bind(a.planned_on)
+    .bind(a.classification)
+    .bind(i64::from(a.covert))
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn add_team_member(conn: &mut Conn, activity_id: i64, person_id: i64) -> Result<()> {
+    sqlx::query("INSERT INTO activity_team (activity_id, person_id) VALUES ($1, $2)")
+        .bind(activity_id)
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The team: (person id, display name).
+pub async fn team(conn: &mut Conn, activity_id: i64) -> Result<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT t.person_id, pe.display_name FROM activity_team t JOIN people pe ON pe.id = t.person_id
+         WHERE t.activity_id = $1 ORDER BY pe.display_name",
+    )
+    .bind(activity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("person_id")?, r.try_get("display_name")?)))
+        .collect()
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Activity>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE oa.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn set_status(conn: &mut Conn, id: i64, status: ActivityStatus, day: &str) -> Result<()> {
+    let column = match status {
+        ActivityStatus::InProgress => "started_on",
+        ActivityStatus::Completed => "completed_on",
+        ActivityStatus::Planned => "planned_on",
+    };
+    sqlx::query(&format!(
+        "UPDATE oversight_activities SET status = $1, {column} = $2, updated_at_ms = $3 WHERE id = $4"
+    ))
+    .bind(status.as_str())
+    .bind(day)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A released covert test: no longer need-to-know.
+pub async fn release(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE oversight_activities SET released = 1, need_to_know = 0, updated_at_ms = $1 WHERE id = $2",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE findings SET need_to_know = 0, updated_at_ms = $1 WHERE activity_id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub overseen_party_id: Option<i64>,
+    pub status: Option<ActivityStatus>,
+    pub year: Option<i64>,
+}
+
+pub async fn list(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &ActivityFilter,
+    page: PageRequest,
+) -> Result<Page<Activity>> {
+    let mut cond = filter(subject, Action::Read, &ACTIVITY_ACCESS);
+    if let Some(p) = f.overseen_party_id {
+        cond.push(" AND oa.overseen_party_id = ").bind(p);
+    }
+    if let Some(s) = f.status {
+        cond.push(" AND oa.status = ").bind(s.as_str());
+    }
+    if let Some(y) = f.year {
+        cond.push(" AND oa.planned_on LIKE ").bind(format!("{y}-%"));
+    }
+    fetch_page(
+        conn,
+        FROM,
+        SELECT,
+        &cond,
+        "oa.planned_on DESC, oa.id DESC",
+        page,
+        from_row,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistItem {
+    pub id: i64,
+    pub requirement_code: String,
+    pub requirement_title: String,
+    pub area_code: String,
+    pub answer: Option<Compliance>,
+    pub notes: String,
+    pub test_passed: Option<bool>,
+    pub test_method: String,
+    pub answered_by_name: Option<String>,
+    pub answered_at_ms: Option<i64>,
+}
+
+pub async fn add_item(
+    conn: &mut Conn,
+    activity_id: i64,
+    position: i64,
+    code: &str,
+    title: &str,
+    area: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO checklist_items (activity_id, position, requirement_code, requirement_title, area_code)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(activity_id)
+    .bind(position)
+    .bind(code)
+    .bind(title)
+    .bind(area)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn items(conn: &mut Conn, activity_id: i64) -> Result<Vec<ChecklistItem>> {
+    let rows = sqlx::query(
+        "SELECT ci.id, ci.requirement_code, ci.requirement_title, ci.area_code, ci.answer, ci.notes, ci.test_passed,
+                ci.test_method, pe.display_name AS by_name, ci.answered_at_ms
+         FROM checklist_items ci LEFT JOIN people pe ON pe.id = ci.answered_by
+         WHERE ci.activity_id = $1 ORDER BY ci.position, ci.id",
+    )
+    .bind(activity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let answer: Option<String> = r.try_get("answer")?;
+            Ok(ChecklistItem {
+                id: r.try_get("id")?,
+                requirement_code: r.try_get("requirement_code")?,
+                requirement_title: r.try_get("requirement_title")?,
+                area_code: r.try_get("area_code")?,
+                answer: answer
+                    .map(|a| Compliance::parse(&a).map_err(|e| decode_error(e.to_string())))
+                    .transpose()?,
+                notes: r.try_get("notes")?,
+                test_passed: r.try_get::<Option<i64>, _>("test_passed")?.map(|p| p != 0),
+                test_method: r.try_get("test_method")?,
+                answered_by_name: r.try_get("by_name")?,
+                answered_at_ms: r.try_get("answered_at_ms")?,
+            })
+        })
+        .collect()
+}
+
+pub struct Answer<'a> {
+    pub answer: Compliance,
+    pub notes: &'a str,
+    pub test_passed: Option<bool>,
+    pub test_method: &'a str,
+}
+
+/// Records an answer on an item of the activity; false when the item is not on it.
+pub async fn answer(
+    conn: &mut Conn,
+    activity_id: i64,
+    item_id: i64,
+    a: &Answer<'_>,
+    by: Option<i64>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE checklist_items SET answer = $1, notes = $2, test_passed = $3, test_method = $4, answered_by = $5,
+             answered_at_ms = $6
+         WHERE id = $7 AND activity_id = $8",
+    )
+    .bind(a.answer.as_str())
+    .bind(a.notes)
+    .bind(a.test_passed.map(i64::from))
+    .bind(a.test_method)
+    .bind(by)
+    .bind(now_ms())
+    .bind(item_id)
+    .bind(activity_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Answer counts of completed, visible activities for EI: (overseen party, party name,
+/// area, year, answer, count).
+#[derive(Debug, Clone)]
+pub struct AnswerCount {
+    pub party_id: i64,
+    pub party_name: String,
+    pub area_code: String,
+    pub year: String,
+    pub answer: String,
+    pub count: i64,
+}
+
+pub async fn answer_counts(
+    conn: &mut Conn,
+    subject: &Subject,
+    overseen_party_id: Option<i64>,
+) -> Result<Vec<AnswerCount>> {
+    let mut sql = Sql::new(
+        "SELECT oa.overseen_party_id, ov.name AS party_name, ci.area_code, SUBSTR(oa.completed_on, 1, 4) AS year,
+                ci.answer, COUNT(*) AS n
+         FROM checklist_items ci JOIN oversight_activities oa ON oa.id = ci.activity_id
+         JOIN parties pa ON pa.id = oa.owner_party_id JOIN parties ov ON ov.id = oa.overseen_party_id
+         WHERE oa.status = 'completed' AND ci.answer IS NOT NULL AND ",
+    );
+    sql.append(&filter(subject, Action::Read, &ACTIVITY_ACCESS));
+    if let Some(p) = overseen_party_id {
+        sql.push(" AND oa.overseen_party_id = ").bind(p);
+    }
+    sql.push(
+        " GROUP BY oa.overseen_party_id, ov.name, ci.area_code, SUBSTR(oa.completed_on, 1, 4), ci.answer",
+    );
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AnswerCount {
+                party_id: r.try_get("overseen_party_id")?,
+                party_name: r.try_get("party_name")?,
+                area_code: r.try_get("area_code")?,
+                year: r.try_get("year")?,
+                answer: r.try_get("answer")?,
+                count: r.try_get("n")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,285 @@
+//! Findings and their corrective action plans.
+
+use crate::access_filter::{filter, AccessColumns};
+use crate::parties::decode_error;
+use crate::sql::fetch_page;
+use crate::{now_ms, Conn, Result};
+use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::oversight::{FindingLevel, FindingStatus};
+use sems_domain::page::{Page, PageRequest};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub const FINDING_ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::Finding,
+    id: "fi.id",
+    owner_party: "fi.owner_party_id",
+    classification: Some("fi.classification"),
+    need_to_know: Some("fi.need_to_know"),
+    person: None,
+    published: None,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub id: i64,
+    /// The overseen organisation, which corrects it.
+    pub party_id: i64,
+    pub party_name: String,
+    pub raised_by_party_id: i64,
+    pub activity_id: i64,
+    pub activity_title: String,
+    pub item_id: Option<i64>,
+    pub requirement_code: String,
+    pub level: FindingLevel,
+    pub description: String,
+    pub status: FindingStatus,
+    pub due_on: String,
+    pub root_cause: String,
+    pub cap_actions: String,
+    pub cap_owner_person_id: Option<i64>,
+    pub cap_owner_name: Option<String>,
+    pub cap_due_on: Option<String>,
+    pub compensatory_measures: String,
+    pub overseer_comment: String,
+    pub completion_evidence: String,
+    pub classification: i64,
+    pub need_to_know: bool,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+const SELECT: &str = "SELECT fi.id, fi.owner_party_id, pa.name AS party_name, fi.raised_by_party_id, fi.activity_id,
+        oa.title AS activity_title, fi.item_id, fi.requirement_code, fi.level, fi.description, fi.status, fi.due_on,
+        fi.root_cause, fi.cap_actions, fi.cap_owner_person_id, pe.display_name AS cap_owner_name, fi.cap_due_on,
+        fi.compensatory_measures, fi.overseer_comment, fi.completion_evidence, fi.classification, fi.need_to_know,
+        fi.created_at_ms, fi.updated_at_ms
+     FROM findings fi JOIN parties pa ON pa.id = fi.owner_party_id
+     JOIN oversight_activities oa ON oa.id = fi.activity_id
+     LEFT JOIN people pe ON pe.id = fi.cap_owner_person_id";
+const FROM: &str = "findings fi JOIN parties pa ON pa.id = fi.owner_party_id
+     JOIN oversight_activities oa ON oa.id = fi.activity_id
+     LEFT JOIN people pe ON pe.id = fi.cap_owner_person_id";
+
+fn from_row(r: &AnyRow) -> Result<Finding> {
+    let level: String = r.try_get("level")?;
+    let status: String = r.try_get("status")?;
+    Ok(Finding {
+        id: r.try_get("id")?,
+        party_id: r.try_get("owner_party_id")?,
+        party_name: r.try_get("party_name")?,
+        raised_by_party_id: r.try_get("raised_by_party_id")?,
+        activity_id: r.try_get("activity_id")?,
+        activity_title: r.try_get("activity_title")?,
+        item_id: r.try_get("item_id")?,
+        requirement_code: r.try_get("requirement_code")?,
+        level: FindingLevel::parse(&level).map_err(|e| decode_error(e.to_string()))?,
+        description: r.try_get("description")?,
+        status: FindingStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
+        due_on: r.try_get("due_on")?,
+        root_cause: r.try_get("root_cause")?,
+        cap_actions: r.try_get("cap_actions")?,
+        cap_owner_person_id: r.try_get("cap_owner_person_id")?,
+        cap_owner_name: r.try_get("cap_owner_name")?,
+        cap_due_on: r.try_get("cap_due_on")?,
+        compensatory_measures: r.try_get("compensatory_measures")?,
+        overseer_comment: r.try_get("overseer_comment")?,
+        completion_evidence: r.try_get("completion_evidence")?,
+        classification: r.try_get("classification")?,
+        need_to_know: r.try_get::<i64, _>("need_to_know")? != 0,
+        created_at_ms: r.try_get("created_at_ms")?,
+        updated_at_ms: r.try_get("updated_at_ms")?,
+    })
+}
+
+pub struct NewFinding<'a> {
+    pub party_id: i64,
+    pub raised_by_party_id: i64,
+    pub activity_id: i64,
+    pub item_id: Option<i64>,
+    pub requirement_code: &'a str,
+    pub level: FindingLevel,
+    pub description: &'a str,
+    pub due_on: &'a str,
+    pub classification: i64,
+    pub need_to_know: bool,
+}
+
+pub async fn insert(conn: &mut Conn, f: &NewFinding<'_>) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO findings (owner_party_id, raised_by_party_id, activity_id, item_id, requirement_code, level,
+             description, status, due_on, classification, need_to_know, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(f.party_id)
+    .bind(f.raised_by_party_id)
+    .bind(f.activity_id)
+    .bind(f.item_id)
+    .bind(f.requirement_code)
+    .bind(f.level.as_str())
+    .bind(f.description)
+    .bind(f.due_on)
+    .bind(f.classification)
+    .bind(i64::from(f.need_to_know))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Finding>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE fi.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn for_activity(conn: &mut Conn, activity_id: i64) -> Result<Vec<Finding>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE fi.activity_id = $1 ORDER BY fi.id"
+    ))
+    .bind(activity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub struct Cap<'a> {
+    pub root_cause: &'a str,
+    pub actions: &'a str,
+    pub owner_person_id: Option<i64>,
+    pub due_on: &'a str,
+    pub compensatory: &'a str,
+}
+
+pub async fn submit_cap(conn: &mut Conn, id: i64, cap: &Cap<'_>) -> Result<()> {
+    sqlx::query(
+        "UPDATE findings SET status = 'cap_submitted', root_cause = $1, cap_actions = $2, cap_owner_person_id = $3,
+             cap_due_on = $4, compensatory_measures = $5, updated_at_ms = $6 WHERE id = $7",
+    )
+    .bind(cap.root_cause)
+    .bind(cap.actions)
+    .bind(cap.owner_person_id)
+    .bind(cap.due_on)
+    .bind(cap.compensatory)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves a finding on, with the overseer's comment or the completion evidence.
+pub async fn set_status(
+    conn: &mut Conn,
+    id: i64,
+    status: FindingStatus,
+    overseer_comment: Option<&str>,
+    evidence: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE findings SET status = $1, overseer_comment = COALESCE($2, overseer_comment),
+             completion_evidence = COALESCE($3, completion_evidence), updated_at_ms = $4 WHERE id = $5",
+    )
+    .bind(status.as_str())
+    .bind(overseer_comment.map(str::to_string))
+    .bind(evidence.map(str::to_string))
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_history(
+    conn: &mut Conn,
+    finding_id: i64,
+    status: FindingStatus,
+    by: Option<i64>,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO finding_history (finding_id, status, by_person_id, note, at_ms) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(finding_id)
+    .bind(status.as_str())
+    .bind(by)
+    .bind(note)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingStep {
+    pub status: FindingStatus,
+    pub by_name: Option<String>,
+    pub note: String,
+    pub at_ms: i64,
+}
+
+pub async fn history(conn: &mut Conn, finding_id: i64) -> Result<Vec<FindingStep>> {
+    let rows = sqlx::query(
+        "SELECT h.status, pe.display_name AS by_name, h.note, h.at_ms FROM finding_history h
+         LEFT JOIN people pe ON pe.id = h.by_person_id WHERE h.finding_id = $1 ORDER BY h.id",
+    )
+    .bind(finding_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let status: String = r.try_get("status")?;
+            Ok(FindingStep {
+                status: FindingStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
+                by_name: r.try_get("by_name")?,
+                note: r.try_get("note")?,
+                at_ms: r.try_get("at_ms")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    pub party_id: Option<i64>,
+    pub status: Option<FindingStatus>,
+    pub level: Option<FindingLevel>,
+    /// Only those past their due date and still awaiting the organisation.
+    pub overdue_on: Option<String>,
+}
+
+pub async fn list(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &FindingFilter,
+    page: PageRequest,
+) -> Result<Page<Finding>> {
+    let mut cond = filter(subject, Action::Read, &FINDING_ACCESS);
+    if let Some(p) = f.party_id {
+        cond.push(" AND fi.owner_party_id = ").bind(p);
+    }
+    if let Some(s) = f.status {
+        cond.push(" AND fi.status = ").bind(s.as_str());
+    }
+    if let Some(l) = f.level {
+        cond.push(" AND fi.level = ").bind(l.as_str());
+    }
+    if let Some(day) = &f.overdue_on {
+        cond.push(" AND fi.status IN ('open', 'cap_returned', 'cap_accepted') AND COALESCE(fi.cap_due_on, fi.due_on) < ")
+            .bind(day.clone());
+    }
+    fetch_page(
+        conn,
+        FROM,
+        SELECT,
+        &cond,
+        "CASE fi.level WHEN 'level_1' THEN 0 WHEN 'level_2' THEN 1 ELSE 2 END, fi.due_on, fi.id",
+        page,
+        from_row,
+    )
+    .await
+}
