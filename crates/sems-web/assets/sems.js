@@ -32,6 +32,32 @@
       reader.readAsText(file);
     });
   });
+  // A long form (an on-site checklist) is kept in this browser as it is filled in, so an
+  // expired session or a lost connection loses nothing; it is forgotten once saved.
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    var key = "sems-autosave-" + form.getAttribute("data-autosave");
+    var saved = document.querySelector(".notice");
+    if (saved && /Saved/.test(saved.textContent)) { window.localStorage.removeItem(key); }
+    var stored = window.localStorage.getItem(key);
+    if (stored) {
+      try {
+        var values = JSON.parse(stored);
+        Object.keys(values).forEach(function (name) {
+          var field = form.elements.namedItem(name);
+          if (field && field.value !== values[name]) { field.value = values[name]; }
+        });
+        var note = form.querySelector(".autosave-note");
+        if (note) { note.hidden = false; }
+      } catch (e) { window.localStorage.removeItem(key); }
+    }
+    form.addEventListener("input", function () {
+      var values = {};
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.name && el.name !== "csrf_token" && el.type !== "hidden") { values[el.name] = el.value; }
+      });
+      window.localStorage.setItem(key, JSON.stringify(values));
+    });
+  });
   // Filters submit themselves when a select changes.
   document.querySelectorAll("form.filters select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

@@ -4,6 +4,7 @@
 mod web {
     pub mod api;
     pub mod browser;
+    pub mod oversight;
     pub mod pages;
     pub mod reports;
     pub mod risk;

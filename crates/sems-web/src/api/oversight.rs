@@ -8,8 +8,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use sems_domain::oversight::{ActivityStatus, FindingLevel, FindingStatus};
+use sems_domain::page::{Page, PageRequest};
 use sems_services::import::ImportReport;
+use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput};
+use sems_services::oversight::ei::EiReport;
+use sems_services::oversight::findings::{CapInput, FindingView, RaiseInput};
 use sems_services::oversight::requirements::{CatalogueView, RequirementInput};
+use sems_storage::oversight::activities::{Activity, ActivityFilter};
+use sems_storage::oversight::findings::{Finding, FindingFilter};
 use serde::{Deserialize, Serialize};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -18,6 +25,19 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/parties/{id}/requirements", get(catalogue).post(add))
         .route("/parties/{id}/requirements/import", post(import))
+        .route("/oversight/activities", get(activities).post(plan))
+        .route("/oversight/activities/{id}", get(activity))
+        .route("/oversight/activities/{id}/answers", post(answers))
+        .route("/oversight/activities/{id}/complete", post(complete))
+        .route("/oversight/activities/{id}/release", post(release))
+        .route("/oversight/activities/{id}/findings", post(raise))
+        .route("/oversight/findings", get(findings))
+        .route("/oversight/findings/{id}", get(finding))
+        .route("/oversight/findings/{id}/cap", post(cap))
+        .route("/oversight/findings/{id}/review", post(review))
+        .route("/oversight/findings/{id}/completion", post(completion))
+        .route("/oversight/findings/{id}/verification", post(verification))
+        .route("/oversight/ei", get(ei))
 }
 
 fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
@@ -117,4 +137,263 @@ async fn import(
         StatusCode::OK
     };
     Ok((status, Json(report)))
+}
+
+fn invalid(e: sems_domain::ValidationError) -> ApiError {
+    ApiError::from(sems_services::ServiceError::from(e))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActivityQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    overseen_party_id: Option<i64>,
+    status: Option<String>,
+    year: Option<i64>,
+}
+
+async fn activities(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<ActivityQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<Activity>>> {
+    let Query(q) = q.map_err(bad_query)?;
+    let filter = ActivityFilter {
+        overseen_party_id: q.overseen_party_id,
+        status: q
+            .status
+            .as_deref()
+            .map(ActivityStatus::parse)
+            .transpose()
+            .map_err(invalid)?,
+        year: q.year,
+    };
+    Ok(Json(
+        state
+            .services
+            .activities(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+async fn plan(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<PlanInput>,
+) -> ApiResult<(StatusCode, Json<Activity>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.plan_activity(&auth.actor(), &body).await?),
+    ))
+}
+
+async fn activity(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ActivityView>> {
+    Ok(Json(state.services.activity(&auth.actor(), id).await?))
+}
+
+#[derive(Serialize)]
+struct Saved {
+    saved: usize,
+}
+
+async fn answers(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Vec<AnswerInput>>,
+) -> ApiResult<Json<Saved>> {
+    Ok(Json(Saved {
+        saved: state
+            .services
+            .answer_checklist(&auth.actor(), id, &body)
+            .await?,
+    }))
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Activity>> {
+    Ok(Json(
+        state.services.complete_activity(&auth.actor(), id).await?,
+    ))
+}
+
+async fn release(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.services.release_activity(&auth.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn raise(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<RaiseInput>,
+) -> ApiResult<(StatusCode, Json<Finding>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .services
+                .raise_finding(&auth.actor(), id, &body)
+                .await?,
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FindingQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    party_id: Option<i64>,
+    status: Option<String>,
+    level: Option<String>,
+    #[serde(default)]
+    overdue: bool,
+}
+
+async fn findings(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<FindingQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<Finding>>> {
+    let Query(q) = q.map_err(bad_query)?;
+    let filter = FindingFilter {
+        party_id: q.party_id,
+        status: q
+            .status
+            .as_deref()
+            .map(FindingStatus::parse)
+            .transpose()
+            .map_err(invalid)?,
+        level: q
+            .level
+            .as_deref()
+            .map(FindingLevel::parse)
+            .transpose()
+            .map_err(invalid)?,
+        overdue_on: q
+            .overdue
+            .then(|| sems_domain::util::format_date(sems_domain::util::today())),
+    };
+    Ok(Json(
+        state
+            .services
+            .findings(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+async fn finding(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<FindingView>> {
+    Ok(Json(state.services.finding(&auth.actor(), id).await?))
+}
+
+async fn cap(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CapInput>,
+) -> ApiResult<Json<Finding>> {
+    Ok(Json(
+        state.services.submit_cap(&auth.actor(), id, &body).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Decision {
+    accept: bool,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn review(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Decision>,
+) -> ApiResult<Json<Finding>> {
+    Ok(Json(
+        state
+            .services
+            .review_cap(&auth.actor(), id, b.accept, &b.comment)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Evidence {
+    evidence: String,
+}
+
+async fn completion(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Evidence>,
+) -> ApiResult<Json<Finding>> {
+    Ok(Json(
+        state
+            .services
+            .complete_finding(&auth.actor(), id, &b.evidence)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Verification {
+    close: bool,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn verification(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Verification>,
+) -> ApiResult<Json<Finding>> {
+    Ok(Json(
+        state
+            .services
+            .verify_finding(&auth.actor(), id, b.close, &b.comment)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EiQuery {
+    party_id: Option<i64>,
+}
+
+async fn ei(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: Result<Query<EiQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<EiReport>> {
+    let Query(q) = q.map_err(bad_query)?;
+    Ok(Json(
+        state
+            .services
+            .effective_implementation(&auth.actor(), q.party_id)
+            .await?,
+    ))
 }

@@ -121,11 +121,15 @@ impl Layout {
             "National occurrences",
             s.party_is_authority && can_read(RecordKind::Occurrence),
         );
-        add(
-            "/oversight/requirements",
-            "Oversight",
-            can_read(RecordKind::Requirement),
-        );
+        if can_read(RecordKind::OversightActivity) {
+            add("/oversight/activities", "Oversight", true);
+        } else {
+            add(
+                "/oversight/requirements",
+                "Oversight",
+                can_read(RecordKind::Requirement),
+            );
+        }
         add("/audit", "Audit trail", can_read(RecordKind::AuditEntry));
         add("/profile", "Profile", true);
         Self {

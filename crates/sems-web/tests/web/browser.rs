@@ -147,3 +147,77 @@ fn an_anonymous_report_filed_on_a_phone_and_followed_with_its_receipt() {
     browser.wait_for_text("[role=status], .notice", "Your answer was sent");
     assert!(browser.text("main").contains("It was a red folding knife."));
 }
+
+#[test]
+fn an_inspector_completes_a_checklist_on_a_tablet() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(768, 1024) else {
+        return;
+    };
+    let npt = app.sql_count("SELECT id FROM parties WHERE code = 'NPT'");
+    let inspector = app.sql_count("SELECT id FROM people WHERE username = 'inspector'");
+    let services = app.services.clone();
+    let activity = app
+        .block(async move {
+            let mut conn = services.store.read().await.unwrap();
+            let subject = sems_storage::people::subject(&mut conn, inspector)
+                .await
+                .unwrap()
+                .unwrap();
+            drop(conn);
+            services
+                .plan_activity(
+                    &sems_services::Actor::Person(subject),
+                    &sems_services::oversight::activities::PlanInput {
+                        overseen_party_id: npt,
+                        kind: "inspection".into(),
+                        title: "Screening inspection".into(),
+                        planned_on: sems_domain::util::format_date(sems_domain::util::today()),
+                        announced: true,
+                        team: vec![],
+                        scope: vec!["NASP-09".into()],
+                    },
+                )
+                .await
+        })
+        .unwrap();
+    browser.goto(&format!("{}/sign-in", app.base));
+    browser.fill("#username", "inspector");
+    browser.fill("#password", PASSWORD);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("main h1", "Welcome");
+    browser.goto(&format!(
+        "{}/oversight/activities/{}",
+        app.base, activity.id
+    ));
+    browser.wait_for_text("main h1", "Screening inspection");
+    let items: Vec<i64> = (0..2)
+        .map(|i| {
+            app.sql_count(&format!(
+                "SELECT id FROM checklist_items WHERE activity_id = {} ORDER BY position LIMIT 1 OFFSET {i}",
+                activity.id
+            ))
+        })
+        .collect();
+    browser.script(&format!(
+        "document.getElementById('answer_{}').value = 'compliant';",
+        items[0]
+    ));
+    browser.script(&format!(
+        "document.getElementById('answer_{}').value = 'compliant_with_observations';",
+        items[1]
+    ));
+    browser.fill(
+        &format!("#notes_{}", items[1]),
+        "Log book kept, two days missing",
+    );
+    // Nothing is wider than the tablet.
+    let fits = browser.script("return document.documentElement.scrollWidth <= window.innerWidth;");
+    assert_eq!(fits, true);
+    browser.click("form.checklist button[type=submit]");
+    browser.wait_for_text("[role=status]", "Saved");
+    browser.click("form[action$='/complete'] button[type=submit]");
+    browser.wait_for_text("[role=status]", "Saved");
+    assert!(browser.text("main").contains("Completed"));
+    assert!(browser.text("main").contains("100.0 %"));
+}

@@ -1,5 +1,9 @@
-//! Oversight and quality control pages.
+//! Oversight and quality control pages: requirements, activities with their checklists,
+//! findings and corrective action plans, effective implementation.
 
+mod activities;
+mod ei;
+mod findings;
 mod requirements;
 
 use crate::AppState;
@@ -7,4 +11,7 @@ use axum::Router;
 
 pub fn router() -> Router<AppState> {
     requirements::router()
+        .merge(activities::router())
+        .merge(findings::router())
+        .merge(ei::router())
 }

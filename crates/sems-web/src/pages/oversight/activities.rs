@@ -1,0 +1,367 @@
+//! Oversight activities: the programme (plan, list) and an activity's page with its
+//! checklist, made for a tablet on site: one form for every item, saved together, and kept
+//! in the browser until the server has it (a session that expires loses nothing).
+
+use crate::form::FormData;
+use crate::pages::{notice, render, service_error, Choice, Layout, Pager};
+use crate::session::Signed;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::oversight::{ActivityKind, Compliance, FindingLevel};
+use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput};
+use sems_services::oversight::findings::RaiseInput;
+use sems_services::ServiceError;
+use sems_storage::oversight::activities::{Activity, ActivityFilter};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/oversight/activities", get(list).post(plan))
+        .route("/oversight/activities/{id}", get(page).post(save))
+        .route("/oversight/activities/{id}/complete", post(complete))
+        .route("/oversight/activities/{id}/release", post(release))
+        .route("/oversight/activities/{id}/findings", post(raise))
+}
+
+#[derive(Template)]
+#[template(path = "activities.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Activity>,
+    pager: Pager,
+    can_plan: bool,
+    organisations: Vec<Choice>,
+    kinds: Vec<Choice>,
+    chapters: Vec<Choice>,
+    today: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Params {
+    page: Option<u32>,
+    notice: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &Signed,
+    page_no: Option<u32>,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let actor = user.actor();
+    let subject = &user.0.subject;
+    let page = match state
+        .services
+        .activities(
+            &actor,
+            &ActivityFilter::default(),
+            sems_domain::page::PageRequest::new(page_no, None),
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let can_plan = decide(
+        subject,
+        Action::Create,
+        &RecordMeta::plain(
+            RecordKind::OversightActivity,
+            subject.party_id,
+            subject.party_is_authority,
+        ),
+    )
+    .is_ok();
+    let organisations = if subject.party_is_authority {
+        Choice::list(
+            crate::pages::visible_parties(state, user)
+                .await
+                .into_iter()
+                .filter(|p| !p.kind.is_authority())
+                .map(|p| (p.id, p.name)),
+            "",
+        )
+    } else {
+        Choice::list([(subject.party_id, user.0.person.party_name.clone())], "")
+    };
+    let chapters = match state.services.authority().await {
+        Ok(Some(a)) => state
+            .services
+            .requirement_catalogue(&actor, a.id, None, None)
+            .await
+            .map(|c| {
+                c.nodes
+                    .into_iter()
+                    .filter(|n| n.depth == 1)
+                    .map(|n| Choice {
+                        value: n.requirement.code.clone(),
+                        label: format!("{} {}", n.requirement.code, n.requirement.title),
+                        selected: false,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ListPage {
+            layout: Layout::new("Oversight activities", user, "/oversight/requirements")
+                .with_notice(notice(notice_key))
+                .with_error(error),
+            pager: Pager::new(&page, "/oversight/activities", &[]),
+            rows: page.items,
+            can_plan,
+            organisations,
+            kinds: Choice::list(
+                ActivityKind::ALL.iter().map(|k| (k.as_str(), k.label())),
+                "inspection",
+            ),
+            chapters,
+            today: sems_domain::util::format_date(sems_domain::util::today()),
+        },
+    )
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+    list_page(&state, &user, p.page, p.notice.as_deref(), None).await
+}
+
+async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let input = PlanInput {
+        overseen_party_id: form.id("overseen_party_id").unwrap_or(0),
+        kind: form.get("kind").into(),
+        title: form.get("title").into(),
+        planned_on: form.get("planned_on").into(),
+        announced: form.get("announced") != "no",
+        team: Vec::new(),
+        scope: form.all("scope"),
+    };
+    match state.services.plan_activity(&user.actor(), &input).await {
+        Ok(a) => {
+            Redirect::to(&format!("/oversight/activities/{}?notice=created", a.id)).into_response()
+        }
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
+            list_page(
+                &state,
+                &user,
+                None,
+                None,
+                Some(crate::error::classify(&e).1),
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+pub struct ItemRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub answers: Vec<Choice>,
+    pub notes: String,
+    pub passed: String,
+    pub method: String,
+    pub non_compliant: bool,
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityPage {
+    layout: Layout,
+    v: ActivityView,
+    rows: Vec<ItemRow>,
+    is_test: bool,
+    can_record: bool,
+    can_release: bool,
+    completed: bool,
+    ei: String,
+    levels: Vec<Choice>,
+    team: String,
+}
+
+async fn activity_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let v = match state.services.activity(&user.actor(), id).await {
+        Ok(v) => v,
+        Err(e) => return service_error(e),
+    };
+    let me = user.0.subject.person_id;
+    let on_team = v.team.iter().any(|(p, _)| *p == me);
+    let completed = v.activity.status == sems_domain::oversight::ActivityStatus::Completed;
+    let rows = v
+        .items
+        .iter()
+        .map(|i| ItemRow {
+            id: i.id,
+            code: i.requirement_code.clone(),
+            title: i.requirement_title.clone(),
+            answers: Choice::list(
+                Compliance::ALL.iter().map(|c| (c.as_str(), c.label())),
+                i.answer.map_or("", |a| a.as_str()),
+            ),
+            notes: i.notes.clone(),
+            passed: match i.test_passed {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            method: i.test_method.clone(),
+            non_compliant: matches!(
+                i.answer,
+                Some(Compliance::NotCompliant | Compliance::NotCompliantSerious)
+            ),
+        })
+        .collect();
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ActivityPage {
+            layout: Layout::new(v.activity.title.clone(), user, "/oversight/requirements")
+                .with_notice(notice(notice_key))
+                .with_error(error),
+            rows,
+            is_test: v.activity.kind.is_test(),
+            can_record: on_team && !completed,
+            can_release: on_team && completed && v.activity.covert && !v.activity.released,
+            completed,
+            ei: v
+                .effective_implementation
+                .map_or("—".into(), |e| format!("{e:.1} %")),
+            levels: Choice::list(
+                FindingLevel::ALL.iter().map(|l| (l.as_str(), l.label())),
+                "level_2",
+            ),
+            team: v
+                .team
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            v,
+        },
+    )
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(p): Query<Params>,
+) -> Response {
+    activity_page(&state, &user, id, p.notice.as_deref(), None).await
+}
+
+async fn after(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    result: Result<(), ServiceError>,
+    notice_key: &str,
+) -> Response {
+    match result {
+        Ok(()) => {
+            Redirect::to(&format!("/oversight/activities/{id}?notice={notice_key}")).into_response()
+        }
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            let (status, message) = crate::error::classify(&e);
+            let mut r = activity_page(state, user, id, None, Some(message)).await;
+            *r.status_mut() = status;
+            r
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+/// Saves every answered row of the checklist form at once.
+async fn save(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let answers: Vec<AnswerInput> = form
+        .all("item")
+        .iter()
+        .filter_map(|item| {
+            let answer = form.get(&format!("answer_{item}")).to_string();
+            (!answer.is_empty()).then(|| AnswerInput {
+                item_id: item.parse().unwrap_or(0),
+                answer,
+                notes: form.get(&format!("notes_{item}")).into(),
+                test_passed: match form.get(&format!("passed_{item}")) {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                test_method: form.get(&format!("method_{item}")).into(),
+            })
+        })
+        .collect();
+    let result = state
+        .services
+        .answer_checklist(&user.actor(), id, &answers)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn complete(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
+    let result = state
+        .services
+        .complete_activity(&user.actor(), id)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn release(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
+    let result = state.services.release_activity(&user.actor(), id).await;
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn raise(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = RaiseInput {
+        item_id: form.id("item_id").unwrap_or(0),
+        level: form.get("level").into(),
+        description: form.get("description").into(),
+    };
+    match state
+        .services
+        .raise_finding(&user.actor(), id, &input)
+        .await
+    {
+        Ok(f) => {
+            Redirect::to(&format!("/oversight/findings/{}?notice=created", f.id)).into_response()
+        }
+        Err(e) => after(&state, &user, id, Err(e), "").await,
+    }
+}

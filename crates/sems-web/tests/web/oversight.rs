@@ -1,0 +1,299 @@
+//! Oversight over HTTP: requirements, activities and their checklists, findings and plans
+//! across the boundary, EI; the pages and the API.
+
+use super::support::{apps, spawn};
+use serde_json::json;
+
+fn party(app: &super::support::App, code: &str) -> i64 {
+    app.sql_count(&format!("SELECT id FROM parties WHERE code = '{code}'"))
+}
+
+fn in_a_week() -> String {
+    sems_domain::util::format_date(sems_domain::util::today() + time::Duration::days(7))
+}
+
+#[test]
+fn the_cross_boundary_flow_through_the_api() {
+    for app in apps() {
+        let npt = party(&app, "NPT");
+        let mut inspector = app.signed_in("inspector");
+        let planned = inspector.api(
+            "POST",
+            "/oversight/activities",
+            Some(
+                json!({ "overseen_party_id": npt, "kind": "audit_partial", "title": "Cargo audit",
+                "planned_on": in_a_week(), "scope": ["NASP-05"] }),
+            ),
+        );
+        assert_eq!(planned.status, 201, "{}", planned.body);
+        let id = planned.json()["id"].as_i64().unwrap();
+        let view = inspector
+            .api("GET", &format!("/oversight/activities/{id}"), None)
+            .json();
+        let items: Vec<i64> = view["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(items.len(), 3);
+        let bad = inspector.api(
+            "POST",
+            &format!("/oversight/activities/{id}/answers"),
+            Some(json!([{ "item_id": items[0], "answer": "sort of" }])),
+        );
+        assert_eq!(bad.status, 422);
+        let answers: Vec<serde_json::Value> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| json!({ "item_id": item, "answer": if i == 0 { "not_compliant" } else { "compliant" } }))
+            .collect();
+        assert_eq!(
+            inspector
+                .api(
+                    "POST",
+                    &format!("/oversight/activities/{id}/answers"),
+                    Some(json!(answers))
+                )
+                .status,
+            200
+        );
+        assert_eq!(
+            inspector
+                .api(
+                    "POST",
+                    &format!("/oversight/activities/{id}/complete"),
+                    None
+                )
+                .status,
+            200
+        );
+        let raised = inspector.api(
+            "POST",
+            &format!("/oversight/activities/{id}/findings"),
+            Some(json!({ "item_id": items[0], "level": "level_2", "description": "Screening records are incomplete" })),
+        );
+        assert_eq!(raised.status, 201, "{}", raised.body);
+        let finding = raised.json()["id"].as_i64().unwrap();
+        let mut sm = app.signed_in("npt.security");
+        let mut sky = app.signed_in("sky.security");
+        assert_eq!(
+            sky.api("GET", &format!("/oversight/findings/{finding}"), None)
+                .status,
+            404
+        );
+        let cap = json!({ "root_cause": "No register at the cargo gate", "actions": "Introduce a register", "due_on": in_a_week() });
+        assert_eq!(
+            sky.api(
+                "POST",
+                &format!("/oversight/findings/{finding}/cap"),
+                Some(cap.clone())
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            inspector
+                .api(
+                    "POST",
+                    &format!("/oversight/findings/{finding}/cap"),
+                    Some(cap.clone())
+                )
+                .status,
+            403
+        );
+        assert_eq!(
+            sm.api(
+                "POST",
+                &format!("/oversight/findings/{finding}/cap"),
+                Some(cap.clone())
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            sm.api(
+                "POST",
+                &format!("/oversight/findings/{finding}/review"),
+                Some(json!({ "accept": true }))
+            )
+            .status,
+            403,
+            "the organisation cannot accept its own plan"
+        );
+        let returned = inspector.api(
+            "POST",
+            &format!("/oversight/findings/{finding}/review"),
+            Some(json!({ "accept": false, "comment": "Name the owner of the register" })),
+        );
+        assert_eq!(returned.json()["status"], "cap_returned");
+        assert_eq!(
+            sm.api(
+                "POST",
+                &format!("/oversight/findings/{finding}/cap"),
+                Some(cap)
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            inspector
+                .api(
+                    "POST",
+                    &format!("/oversight/findings/{finding}/review"),
+                    Some(json!({ "accept": true }))
+                )
+                .json()["status"],
+            "cap_accepted"
+        );
+        assert_eq!(
+            sm.api(
+                "POST",
+                &format!("/oversight/findings/{finding}/completion"),
+                Some(json!({ "evidence": "Register in use since Monday" }))
+            )
+            .status,
+            200
+        );
+        let closed = inspector.api(
+            "POST",
+            &format!("/oversight/findings/{finding}/verification"),
+            Some(json!({ "close": true, "comment": "Seen" })),
+        );
+        assert_eq!(closed.json()["status"], "closed");
+        let ei = inspector.api("GET", "/oversight/ei", None).json();
+        assert!((ei["overall"].as_f64().unwrap() - 200.0 / 3.0).abs() < 1e-6);
+        assert_eq!(sky.api("GET", "/oversight/ei", None).json()["items"], 0);
+        let list = sm
+            .api("GET", "/oversight/findings?status=closed", None)
+            .json();
+        assert_eq!(list["total"], 1);
+        assert_eq!(
+            sm.api("GET", "/oversight/findings?level=grave", None)
+                .status,
+            422
+        );
+    }
+}
+
+#[test]
+fn findings_and_plans_in_the_pages() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let npt = party(&app, "NPT").to_string();
+    let mut inspector = app.signed_in("inspector");
+    let list = inspector.get("/oversight/activities");
+    assert!(list.body.contains("Plan an activity"));
+    let planned = inspector.form(
+        "/oversight/activities",
+        &[
+            ("overseen_party_id", npt.as_str()),
+            ("kind", "inspection"),
+            ("title", "Perimeter inspection"),
+            ("planned_on", &in_a_week()),
+            ("announced", "yes"),
+            ("scope", "NASP-01"),
+        ],
+        true,
+    );
+    assert_eq!(planned.status, 303, "{}", planned.body);
+    let location = planned.header("location").unwrap().to_string();
+    let id: i64 = location
+        .trim_start_matches("/oversight/activities/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let page = inspector.get(&format!("/oversight/activities/{id}"));
+    assert!(page.body.contains("NASP-01.04"));
+    assert!(page.body.contains("data-autosave"));
+    let items: Vec<i64> = (0..4)
+        .map(|i| {
+            app.sql_count(&format!(
+                "SELECT id FROM checklist_items WHERE activity_id = {id} ORDER BY position LIMIT 1 OFFSET {i}"
+            ))
+        })
+        .collect();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        fields.push(("item".into(), item.to_string()));
+        fields.push((
+            format!("answer_{item}"),
+            if i == 3 {
+                "not_compliant".into()
+            } else {
+                "compliant".into()
+            },
+        ));
+        fields.push((format!("notes_{item}"), format!("Checked item {i}")));
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = inspector.form(&format!("/oversight/activities/{id}"), &pairs, true);
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = inspector.get(&format!("/oversight/activities/{id}"));
+    assert!(page.body.contains("75.0 %"), "EI of the answered items");
+    assert!(page.body.contains("Raise a finding on NASP-01.04"));
+    let item = items[3].to_string();
+    let raised = inspector.form(
+        &format!("/oversight/activities/{id}/findings"),
+        &[
+            ("item_id", item.as_str()),
+            ("level", "level_1"),
+            ("description", "A hole in the north fence"),
+        ],
+        true,
+    );
+    assert_eq!(raised.status, 303, "{}", raised.body);
+    let finding = app.sql_count("SELECT MAX(id) FROM findings");
+    let mut sm = app.signed_in("npt.security");
+    let page = sm.get(&format!("/oversight/findings/{finding}"));
+    assert!(page.body.contains("Submit the corrective action plan"));
+    let refused = sm.form(
+        &format!("/oversight/findings/{finding}/cap"),
+        &[
+            ("root_cause", "Storm damage"),
+            ("actions", "Repair"),
+            ("due_on", &in_a_week()),
+        ],
+        true,
+    );
+    assert_eq!(refused.status, 422, "a level 1 needs compensatory measures");
+    let submitted = sm.form(
+        &format!("/oversight/findings/{finding}/cap"),
+        &[
+            ("root_cause", "Storm damage"),
+            ("actions", "Repair the fence"),
+            ("due_on", &in_a_week()),
+            ("compensatory_measures", "A patrol every hour"),
+        ],
+        true,
+    );
+    assert_eq!(submitted.status, 303);
+    assert!(!sm
+        .get(&format!("/oversight/findings/{finding}"))
+        .body
+        .contains("Review the plan"));
+    assert!(inspector
+        .get(&format!("/oversight/findings/{finding}"))
+        .body
+        .contains("Review the plan"));
+    let findings = sm.get("/oversight/findings");
+    assert!(findings.body.contains("A hole in the north fence"));
+    let csv = sm.get("/oversight/findings.csv");
+    assert!(csv.body.contains("NASP-01.04"));
+    let completed = inspector.form(&format!("/oversight/activities/{id}/complete"), &[], true);
+    assert_eq!(completed.status, 303);
+    let ei = inspector.get("/oversight/ei");
+    assert_eq!(ei.status, 200);
+    assert!(ei.body.contains("75.0 %"));
+    assert!(ei.body.contains("<svg class=\"ei-bars\""));
+    assert!(
+        app.signed_in("sky.security")
+            .get(&format!("/oversight/activities/{id}"))
+            .status
+            == 404
+    );
+}
