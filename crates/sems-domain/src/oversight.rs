@@ -213,6 +213,26 @@ pub const DEFAULT_CATALOGUE: &[CatalogueNode] = &[
     node("NASP-10.03", Some("NASP-10"), R, "Security reporting", "Operators run a confidential security reporting system and act on its reports."),
 ];
 
+/// Which baseline security measure (of the risk module) a requirement of the shipped
+/// programme puts in place: a test of the requirement is a test of the measure, and feeds the
+/// residual-vulnerability data of the scenarios the measure mitigates.
+pub const REQUIREMENT_MEASURES: &[(&str, &str)] = &[
+    ("NASP-01.03", "BL-06"),
+    ("NASP-01.04", "BL-05"),
+    ("NASP-02.01", "BL-04"),
+    ("NASP-02.02", "BL-04"),
+    ("NASP-02.03", "BL-04"),
+    ("NASP-03.01", "BL-02"),
+    ("NASP-03.02", "BL-02"),
+    ("NASP-03.03", "BL-03"),
+    ("NASP-04.01", "BL-01"),
+    ("NASP-04.02", "BL-01"),
+    ("NASP-05.01", "BL-07"),
+    ("NASP-05.03", "BL-07"),
+    ("NASP-06.01", "BL-08"),
+    ("NASP-06.02", "BL-08"),
+];
+
 /// Checks a code of the catalogue: letters, digits, dots and dashes.
 pub fn check_code(code: &str) -> Result<String, ValidationError> {
     let code = code.trim();
@@ -292,5 +312,14 @@ mod tests {
             .count();
         assert_eq!(chapters, 10);
         assert!(check_code("bad code").is_err());
+        for (requirement, measure) in REQUIREMENT_MEASURES {
+            assert!(codes.contains(requirement), "{requirement}");
+            assert!(
+                crate::measure::DEFAULT_BASELINE
+                    .iter()
+                    .any(|m| m.code == *measure),
+                "{measure}"
+            );
+        }
     }
 }

@@ -556,8 +556,34 @@ async fn covert_tests_stay_secret_until_released() {
         );
         s.complete_activity(&inspector, test.id).await.unwrap();
         assert!(s.release_activity(&policy, test.id).await.is_err());
+        // Nothing reached the airport's risk data before the release.
+        let nat02 = s
+            .scenarios(
+                &sm,
+                &sems_storage::risk::ScenarioFilter {
+                    search: Some("NAT-02".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        assert!(s.evidence(&sm, npt, nat02).await.unwrap().is_empty());
         s.release_activity(&inspector, test.id).await.unwrap();
         assert!(s.activity(&sm, test.id).await.is_ok());
         assert!(s.finding(&sm, finding.id).await.is_ok());
+        // The failed test of NASP-03.01 (baseline measure BL-02) is now a test of NAT-02.
+        let evidence = s.evidence(&sm, npt, nat02).await.unwrap();
+        assert_eq!(evidence.len(), 1);
+        assert_eq!(evidence[0].source, "oversight");
+        assert_eq!(evidence[0].passed, Some(false));
+        let proposals = s.score_proposals(&sm, npt, nat02).await.unwrap();
+        assert_eq!(
+            proposals.vulnerability.unwrap().score.get(),
+            5,
+            "0 of 1 tests passed"
+        );
     }
 }

@@ -406,6 +406,12 @@ impl Services {
             &format_date(today()),
         )
         .await?;
+        if !activity.covert {
+            let done = store::get(tx.conn(), id)
+                .await?
+                .ok_or(ServiceError::NotFound("activity"))?;
+            feed_risk(tx.conn(), actor, &done).await?;
+        }
         record_change(
             tx.conn(),
             actor,
@@ -441,6 +447,7 @@ impl Services {
             ));
         }
         store::release(tx.conn(), id).await?;
+        feed_risk(tx.conn(), actor, &a).await?;
         groups::distribute(
             tx.conn(),
             RecordKind::OversightActivity,
@@ -462,4 +469,79 @@ impl Services {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Feeds the risk module from an activity whose results the overseen organisation may now
+/// see (an overt one at completion, a covert test at release): each test result of a
+/// requirement tied to a baseline measure becomes a test of the scenarios that measure
+/// mitigates, and each finding marks the organisation's assessments of them for review.
+pub(crate) async fn feed_risk(conn: &mut Conn, actor: &Actor, a: &Activity) -> Result<()> {
+    use crate::risk::evidence::{store_evidence, NewFact};
+    use sems_domain::measure::EvidenceKind;
+    let Some(authority) = parties::authority(conn).await? else {
+        return Ok(());
+    };
+    let day = a
+        .completed_on
+        .clone()
+        .unwrap_or_else(|| format_date(today()));
+    let findings = findings::for_activity(conn, a.id).await?;
+    for item in store::items(conn, a.id).await? {
+        let Some((_, measure_code)) = sems_domain::oversight::REQUIREMENT_MEASURES
+            .iter()
+            .find(|(r, _)| *r == item.requirement_code)
+        else {
+            continue;
+        };
+        let Some(measure) =
+            sems_storage::risk::measures::measure_by_code(conn, authority.id, measure_code).await?
+        else {
+            continue;
+        };
+        let finding = findings.iter().find(|f| f.item_id == Some(item.id));
+        for scenario_id in &measure.scenario_ids {
+            let Some(scenario) = sems_storage::risk::scenario(conn, *scenario_id).await? else {
+                continue;
+            };
+            let source_ref = format!("activity {}", a.id);
+            if let Some(passed) = item.test_passed {
+                let summary = format!(
+                    "{}: {} ({})",
+                    item.requirement_code, item.requirement_title, item.test_method
+                );
+                store_evidence(
+                    conn,
+                    actor,
+                    a.overseen_party_id,
+                    &scenario,
+                    &NewFact {
+                        kind: EvidenceKind::Test,
+                        passed: Some(passed),
+                        occurred_on: &day,
+                        summary: &summary,
+                        source: "oversight",
+                        source_ref: &source_ref,
+                    },
+                )
+                .await?;
+            } else if let Some(f) = finding {
+                let reason = format!(
+                    "Finding {} on {}: {}",
+                    f.id, f.requirement_code, f.description
+                );
+                crate::risk::evidence::mark_for_review(
+                    conn,
+                    actor,
+                    a.overseen_party_id,
+                    &sems_storage::risk::ReviewScope::PartyScenario {
+                        party_id: a.overseen_party_id,
+                        scenario_id: scenario.id,
+                    },
+                    &reason,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }

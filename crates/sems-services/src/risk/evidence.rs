@@ -271,7 +271,7 @@ pub(crate) async fn store_evidence(
 }
 
 /// Marks the assessments in `scope` "review required" and records it in the audit trail.
-pub(super) async fn mark_for_review(
+pub(crate) async fn mark_for_review(
     conn: &mut Conn,
     actor: &Actor,
     audit_party_id: i64,
