@@ -362,6 +362,36 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             Err(ServiceError::Conflict(_))
         ));
 
+        // The report: issued once completed, never changed; a correction is the next version.
+        assert!(s
+            .issue_activity_report(&director, activity.id, "Not on the team of this one")
+            .await
+            .is_err());
+        let v1 = s
+            .issue_activity_report(
+                &inspector,
+                activity.id,
+                "Access control is sound except staff door 4",
+            )
+            .await
+            .unwrap();
+        assert_eq!(v1, 1);
+        let first = s.activity_reports(&sm, activity.id).await.unwrap();
+        assert_eq!(first[0].content.items.len(), 4);
+        assert_eq!(first[0].content.findings.len(), 1);
+        let v2 = s
+            .issue_activity_report(&inspector, activity.id, "Correction: the door is number 4B")
+            .await
+            .unwrap();
+        assert_eq!(v2, 2);
+        let both = s.activity_reports(&sm, activity.id).await.unwrap();
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[1].summary, first[0].summary, "version 1 is unchanged");
+        assert!(matches!(
+            s.activity_reports(&sky, activity.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+
         // Who sees the finding.
         for who in [&sm, &auditor, &inspector, &director] {
             assert!(s.finding(who, finding.id).await.is_ok());

@@ -60,6 +60,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_oversight.sql"),
         postgres: include_str!("../migrations/postgres/0008_oversight.sql"),
     },
+    Migration {
+        version: 9,
+        name: "activity reports",
+        sqlite: include_str!("../migrations/sqlite/0009_activity_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0009_activity_reports.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

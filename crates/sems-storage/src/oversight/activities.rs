@@ -366,3 +366,68 @@ pub async fn answer_counts(
         })
         .collect()
 }
+
+/// An issued activity report: a snapshot, never updated.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedReport {
+    pub activity_id: i64,
+    pub version: i64,
+    pub summary: String,
+    pub content_json: String,
+    pub issued_by_name: Option<String>,
+    pub issued_at_ms: i64,
+}
+
+/// Issues the next version of an activity's report; returns its version.
+pub async fn issue_report(
+    conn: &mut Conn,
+    activity_id: i64,
+    summary: &str,
+    content_json: &str,
+    by: Option<i64>,
+) -> Result<i64> {
+    let version: i64 = sqlx::query(
+        "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM activity_reports WHERE activity_id = $1",
+    )
+    .bind(activity_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("v")?;
+    sqlx::query(
+        "INSERT INTO activity_reports (activity_id, version, summary, content_json, issued_by, issued_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(activity_id)
+    .bind(version)
+    .bind(summary)
+    .bind(content_json)
+    .bind(by)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(version)
+}
+
+/// The issued reports of an activity, newest first.
+pub async fn issued_reports(conn: &mut Conn, activity_id: i64) -> Result<Vec<IssuedReport>> {
+    let rows = sqlx::query(
+        "SELECT r.activity_id, r.version, r.summary, r.content_json, pe.display_name AS by_name, r.issued_at_ms
+         FROM activity_reports r LEFT JOIN people pe ON pe.id = r.issued_by
+         WHERE r.activity_id = $1 ORDER BY r.version DESC",
+    )
+    .bind(activity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(IssuedReport {
+                activity_id: r.try_get("activity_id")?,
+                version: r.try_get("version")?,
+                summary: r.try_get("summary")?,
+                content_json: r.try_get("content_json")?,
+                issued_by_name: r.try_get("by_name")?,
+                issued_at_ms: r.try_get("issued_at_ms")?,
+            })
+        })
+        .collect()
+}

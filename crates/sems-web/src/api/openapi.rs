@@ -140,6 +140,8 @@ pub const OPERATIONS: &[Operation] = &[
     op("post", "/oversight/activities/{id}/complete", "Oversight", "Complete an activity whose every item is answered", None, 200, Some("Activity"), false),
     op("post", "/oversight/activities/{id}/release", "Oversight", "Release a completed covert test to the tested organisation", None, 204, None, false),
     op("post", "/oversight/activities/{id}/findings", "Oversight", "Raise a finding from a non-compliant item", Some("RaiseInput"), 201, Some("Finding"), false),
+    op("post", "/oversight/activities/{id}/reports", "Oversight", "Issue the activity's report: the next version (a correction never changes an issued one)", Some("IssueReport"), 201, Some("Published"), false),
+    op("get", "/oversight/activities/{id}/reports", "Oversight", "The issued reports of an activity, newest first", None, 200, Some("IssuedReports"), false),
     op("get", "/oversight/findings", "Oversight", "Findings one may read, level 1 first (filters: party_id, status, level, overdue)", None, 200, Some("Finding"), true),
     op("get", "/oversight/findings/{id}", "Oversight", "A finding with its history and overdue flag", None, 200, Some("FindingView"), false),
     op("post", "/oversight/findings/{id}/cap", "Oversight", "The overseen organisation submits or resubmits its corrective action plan", Some("CapInput"), 200, Some("Finding"), false),
@@ -268,6 +270,8 @@ fn schemas() -> Value {
         "CompletionInput": obj(&["evidence"], json!({ "evidence": s("string") })),
         "VerificationInput": obj(&["close"], json!({ "close": s("boolean"), "comment": s("string") })),
         "EiReport": { "type": "object", "properties": { "overall": nullable("number"), "items": s("integer"), "by_organisation": { "type": "array" }, "by_area": { "type": "array" }, "by_year": { "type": "array" } } },
+        "IssueReport": obj(&["summary"], json!({ "summary": s("string") })),
+        "IssuedReports": { "type": "array", "items": { "type": "object", "properties": { "version": s("integer"), "summary": s("string"), "issued_by": s("string"), "issued_at_ms": s("integer"), "content": { "type": "object" } } } },
         "AcceptanceInput": obj(&["expires_on"], json!({ "expires_on": { "type": "string", "format": "date" }, "note": s("string") })),
         "AuditEntry": { "type": "object", "properties": { "seq": s("integer"), "at_ms": s("integer"), "actor_person_id": nullable("integer"), "actor_name": nullable("string"), "actor_party_id": nullable("integer"), "owner_party_id": s("integer"), "owner_party_name": s("string"), "action": s("string"), "record_kind": s("string"), "record_id": nullable("integer"), "before": { "type": ["string", "null"], "description": "JSON of the record before the change" }, "after": { "type": ["string", "null"], "description": "JSON of the record after the change" }, "hash": s("string") } },
     })

@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/oversight/activities/{id}/complete", post(complete))
         .route("/oversight/activities/{id}/release", post(release))
         .route("/oversight/activities/{id}/findings", post(raise))
+        .route(
+            "/oversight/activities/{id}/reports",
+            get(issued_reports).post(issue_report),
+        )
         .route("/oversight/findings", get(findings))
         .route("/oversight/findings/{id}", get(finding))
         .route("/oversight/findings/{id}/cap", post(cap))
@@ -395,5 +399,34 @@ async fn ei(
             .services
             .effective_implementation(&auth.actor(), q.party_id)
             .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssueBody {
+    summary: String,
+}
+
+async fn issue_report(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<IssueBody>,
+) -> ApiResult<(StatusCode, Json<Published>)> {
+    let version = state
+        .services
+        .issue_activity_report(&auth.actor(), id, &b.summary)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Published { version })))
+}
+
+async fn issued_reports(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<sems_services::oversight::activities::IssuedReportView>>> {
+    Ok(Json(
+        state.services.activity_reports(&auth.actor(), id).await?,
     ))
 }

@@ -286,6 +286,20 @@ fn findings_and_plans_in_the_pages() {
     assert!(csv.body.contains("NASP-01.04"));
     let completed = inspector.form(&format!("/oversight/activities/{id}/complete"), &[], true);
     assert_eq!(completed.status, 303);
+    let issued = inspector.form(
+        &format!("/oversight/activities/{id}/report"),
+        &[("summary", "The perimeter needs repair at the north fence")],
+        true,
+    );
+    assert_eq!(issued.status, 303, "{}", issued.body);
+    let printable = inspector.get(issued.header("location").unwrap());
+    assert!(printable.body.contains("Report version 1"));
+    assert!(printable.body.contains("A hole in the north fence"));
+    assert!(
+        sm.get(&format!("/oversight/activities/{id}/reports/1"))
+            .status
+            == 200
+    );
     let ei = inspector.get("/oversight/ei");
     assert_eq!(ei.status, 200);
     assert!(ei.body.contains("75.0 %"));

@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/oversight/activities/{id}/complete", post(complete))
         .route("/oversight/activities/{id}/release", post(release))
         .route("/oversight/activities/{id}/findings", post(raise))
+        .route("/oversight/activities/{id}/report", post(issue))
+        .route("/oversight/activities/{id}/reports/{version}", get(report))
 }
 
 #[derive(Template)]
@@ -189,6 +191,8 @@ struct ActivityPage {
     ei: String,
     levels: Vec<Choice>,
     team: String,
+    issued: Vec<(i64, String)>,
+    can_issue: bool,
 }
 
 async fn activity_page(
@@ -205,6 +209,24 @@ async fn activity_page(
     let me = user.0.subject.person_id;
     let on_team = v.team.iter().any(|(p, _)| *p == me);
     let completed = v.activity.status == sems_domain::oversight::ActivityStatus::Completed;
+    let issued = state
+        .services
+        .activity_reports(&user.actor(), id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            (
+                r.version,
+                format!(
+                    "Version {} issued {} by {}",
+                    r.version,
+                    crate::pages::when(r.issued_at_ms),
+                    r.issued_by
+                ),
+            )
+        })
+        .collect();
     let rows = v
         .items
         .iter()
@@ -257,6 +279,8 @@ async fn activity_page(
                 .map(|(_, n)| n.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
+            issued,
+            can_issue: on_team && completed,
             v,
         },
     )
@@ -364,4 +388,62 @@ async fn raise(
         }
         Err(e) => after(&state, &user, id, Err(e), "").await,
     }
+}
+
+async fn issue(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .issue_activity_report(&user.actor(), id, form.get("summary"))
+        .await;
+    match result {
+        Ok(v) => Redirect::to(&format!("/oversight/activities/{id}/reports/{v}")).into_response(),
+        Err(e) => after(&state, &user, id, Err(e), "").await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "activity_report.html")]
+struct ReportPage {
+    layout: Layout,
+    r: sems_services::oversight::activities::IssuedReportView,
+    activity_id: i64,
+    issued: String,
+    ei: String,
+}
+
+/// An issued report, made to be printed.
+async fn report(
+    State(state): State<AppState>,
+    user: Signed,
+    Path((id, version)): Path<(i64, i64)>,
+) -> Response {
+    let reports = match state.services.activity_reports(&user.actor(), id).await {
+        Ok(r) => r,
+        Err(e) => return service_error(e),
+    };
+    let Some(r) = reports.into_iter().find(|r| r.version == version) else {
+        return service_error(ServiceError::NotFound("report"));
+    };
+    render(
+        StatusCode::OK,
+        &ReportPage {
+            layout: Layout::new(
+                format!("Report: {} (version {version})", r.content.title),
+                &user,
+                "/oversight/requirements",
+            ),
+            issued: crate::pages::when(r.issued_at_ms),
+            ei: r
+                .content
+                .effective_implementation
+                .map_or("—".into(), |e| format!("{e:.1} %")),
+            activity_id: id,
+            r,
+        },
+    )
 }
