@@ -299,3 +299,90 @@ pub async fn reports(services: &Services, filings: u32, clients: u32) -> anyhow:
     );
     Ok(())
 }
+
+/// `sems bench oversight`: the EI dashboard and the findings list, as service calls and as
+/// pages, on a generated data set (by default 200 organisations × 10 years × 30 activities
+/// over the whole programme: about two million checklist items).
+pub async fn oversight(
+    services: &Services,
+    params: GenerateParams,
+    runs: u32,
+) -> anyhow::Result<()> {
+    services
+        .load_demo(DEMO_PASSWORD)
+        .await
+        .context("loading the demo accounts")?;
+    let started = Instant::now();
+    match services.generate(params).await {
+        Ok(s) => println!(
+            "Generated {} organisations × {} years: {} activities, {} checklist items, {} findings in {:.1} s.",
+            s.organisations,
+            params.years,
+            s.oversight.activities,
+            s.oversight.items,
+            s.oversight.findings,
+            started.elapsed().as_secs_f64()
+        ),
+        Err(sems_services::ServiceError::Conflict(_)) => {
+            println!("Using the data set generated earlier with seed {}.", params.seed)
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let inspector = actor(services, "inspector").await?;
+    let org = sems_storage::parties::by_code(
+        &mut *services.store.read().await?,
+        &format!("G{}-1", params.seed),
+    )
+    .await?
+    .context("the first generated organisation is missing")?;
+    let page = || PageRequest::new(Some(1), Some(50));
+    println!(
+        "{} runs each on {}:",
+        runs,
+        services.store.engine().as_str()
+    );
+    report(
+        "EI dashboard, authority (every organisation)",
+        &time(runs, || services.effective_implementation(&inspector, None)).await?,
+    );
+    report(
+        "EI, one organisation",
+        &time(runs, || {
+            services.effective_implementation(&inspector, Some(org.id))
+        })
+        .await?,
+    );
+    let all = sems_storage::oversight::findings::FindingFilter::default();
+    report(
+        "findings list, authority, page 1",
+        &time(runs, || services.findings(&inspector, &all, page())).await?,
+    );
+    let overdue = sems_storage::oversight::findings::FindingFilter {
+        overdue_on: Some(sems_domain::util::format_date(sems_domain::util::today())),
+        ..Default::default()
+    };
+    report(
+        "findings list, authority, overdue only",
+        &time(runs, || services.findings(&inspector, &overdue, page())).await?,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let state = sems_web::AppState::new(services.clone(), sems_web::WebConfig::default());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(sems_web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let session = services.sign_in("inspector", DEMO_PASSWORD).await?;
+    for (name, path) in [
+        ("page /oversight/ei (authority)", "/oversight/ei"),
+        (
+            "page /oversight/findings (authority)",
+            "/oversight/findings",
+        ),
+    ] {
+        report(name, &time_page(runs, addr, path, &session.token).await?);
+    }
+    let _ = stop.send(());
+    server.await??;
+    Ok(())
+}

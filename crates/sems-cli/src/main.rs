@@ -55,6 +55,9 @@ enum Command {
         /// National scenarios each organisation assesses (0: no risk records).
         #[arg(long, default_value_t = 40)]
         scenarios: u32,
+        /// Oversight activities per organisation and year, over the whole programme.
+        #[arg(long, default_value_t = 0)]
+        activities_per_year: i64,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -77,6 +80,19 @@ enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         runs: u32,
         #[arg(long, default_value_t = 4242)]
+        seed: u64,
+    },
+    /// The EI dashboard and the findings list on a generated national data set.
+    Oversight {
+        #[arg(long, default_value_t = 200)]
+        organisations: u32,
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        #[arg(long, default_value_t = 30)]
+        activities_per_year: i64,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        #[arg(long, default_value_t = 4343)]
         seed: u64,
     },
     /// Sustained filings per second through the HTTP API, against the raw insert rate.
@@ -298,6 +314,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             people_per_org,
             years,
             scenarios,
+            activities_per_year,
             seed,
         } => {
             let services = open(&config).await?;
@@ -308,6 +325,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     people_per_org,
                     years,
                     scenarios,
+                    activities_per_year,
                     seed,
                 })
                 .await?;
@@ -323,11 +341,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 + r.evidence
                 + r.actions
                 + r.acceptances
-                + r.implementations;
+                + r.implementations
+                + s.oversight.activities
+                + s.oversight.items
+                + s.oversight.findings;
             println!(
-                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances) in {:.1} s ({:.0} rows/s) on {}.",
+                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings) in {:.1} s ({:.0} rows/s) on {}.",
                 s.organisations, s.sites, s.people, s.nominations, r.assessments, r.history,
-                r.evidence, r.actions, r.acceptances, seconds,
+                r.evidence, r.actions, r.acceptances, s.oversight.activities, s.oversight.items,
+                s.oversight.findings, seconds,
                 rows as f64 / seconds.max(0.001),
                 services.store.engine().as_str()
             );
@@ -347,6 +369,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     people_per_org: 10,
                     years,
                     scenarios,
+                    activities_per_year: 0,
+                    seed,
+                },
+                runs.max(1),
+            )
+            .await?;
+        }
+        Command::Bench(BenchCommand::Oversight {
+            organisations,
+            years,
+            activities_per_year,
+            runs,
+            seed,
+        }) => {
+            let services = open(&config).await?;
+            bench::oversight(
+                &services,
+                sems_services::generate::GenerateParams {
+                    organisations,
+                    people_per_org: 10,
+                    years,
+                    scenarios: 0,
+                    activities_per_year,
                     seed,
                 },
                 runs.max(1),

@@ -540,3 +540,38 @@ fn bench_reports_files_through_the_api_and_compares_with_raw_inserts() {
     assert!(out.contains("ratio API / raw insert"), "{out}");
     assert!(t.ok(&["audit", "verify"], None).starts_with("OK"));
 }
+
+#[test]
+fn bench_oversight_generates_activities_and_reports_every_view() {
+    let t = Target {
+        dir: sems_testkit::temp_dir("sems-cli"),
+        url: None,
+    };
+    let out = t.ok(
+        &[
+            "bench",
+            "oversight",
+            "--organisations",
+            "2",
+            "--years",
+            "2",
+            "--activities-per-year",
+            "3",
+            "--runs",
+            "2",
+        ],
+        None,
+    );
+    assert!(
+        out.contains("Generated 2 organisations × 2 years: 12 activities"),
+        "{out}"
+    );
+    for view in [
+        "EI dashboard, authority",
+        "findings list, authority, page 1",
+        "page /oversight/ei",
+    ] {
+        assert!(out.contains(view), "{view} missing: {out}");
+    }
+    assert!(t.ok(&["audit", "verify"], None).starts_with("OK"));
+}

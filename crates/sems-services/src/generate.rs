@@ -17,6 +17,9 @@ pub struct GenerateParams {
     /// National scenarios every organisation assesses (the shipped library, then generated
     /// ones); 0 generates no risk records.
     pub scenarios: u32,
+    /// Oversight activities per organisation and year, each over the whole programme;
+    /// 0 generates none.
+    pub activities_per_year: i64,
     pub seed: u64,
 }
 
@@ -27,6 +30,7 @@ impl Default for GenerateParams {
             people_per_org: 50,
             years: 10,
             scenarios: 40,
+            activities_per_year: 0,
             seed: 42,
         }
     }
@@ -39,6 +43,7 @@ pub struct GenerateSummary {
     pub people: u64,
     pub nominations: u64,
     pub risk: crate::risk::generate::RiskSummary,
+    pub oversight: crate::oversight::generate::OversightSummary,
 }
 
 /// SplitMix64: small, fast, and the same sequence on every machine for a seed.
@@ -118,10 +123,11 @@ impl Services {
             || p.years == 0
             || p.years > 50
             || p.scenarios > 1000
+            || !(0..=100).contains(&p.activities_per_year)
         {
             return Err(sems_domain::ValidationError::new(
                 "parameters",
-                "organisations 1–100000, people per organisation 5–10000, years 1–50, scenarios 0–1000",
+                "organisations 1–100000, people per organisation 5–10000, years 1–50, scenarios 0–1000, activities per year 0–100",
             )
             .into());
         }
@@ -129,6 +135,7 @@ impl Services {
             .ensure_authority("Civil Aviation Security Authority", "CASA")
             .await?;
         self.ensure_risk_defaults().await?;
+        self.ensure_oversight_defaults().await?;
         let prefix = format!("G{}-", p.seed);
         {
             let mut conn = self.store.read().await?;
@@ -350,7 +357,20 @@ impl Services {
         } else {
             Default::default()
         };
+        let oversight = if p.activities_per_year > 0 {
+            let inspector =
+                sems_storage::people::ids_with_roles(conn, authority.id, &[Role::Inspector])
+                    .await?
+                    .first()
+                    .copied();
+            let org_ids: Vec<i64> = orgs.iter().map(|o| o.party_id).collect();
+            self.generate_oversight(conn, &p, authority.id, inspector, &org_ids)
+                .await?
+        } else {
+            Default::default()
+        };
         let summary = GenerateSummary {
+            oversight,
             organisations: rows.written(PARTIES),
             sites: rows.written(SITES),
             people: rows.written(PEOPLE),
@@ -383,6 +403,8 @@ impl Services {
                 "people",
                 "threat_scenarios",
                 "risk_assessments",
+                "oversight_activities",
+                "checklist_items",
             ],
         )
         .await?;

@@ -66,6 +66,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_activity_reports.sql"),
         postgres: include_str!("../migrations/postgres/0009_activity_reports.sql"),
     },
+    Migration {
+        version: 10,
+        name: "activity results",
+        sqlite: include_str!("../migrations/sqlite/0010_activity_results.sql"),
+        postgres: include_str!("../migrations/postgres/0010_activity_results.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

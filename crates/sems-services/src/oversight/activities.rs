@@ -406,6 +406,7 @@ impl Services {
             &format_date(today()),
         )
         .await?;
+        store::store_results(tx.conn(), id).await?;
         if !activity.covert {
             let done = store::get(tx.conn(), id)
                 .await?

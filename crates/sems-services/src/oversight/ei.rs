@@ -4,7 +4,6 @@
 //! organisation itself.
 
 use crate::{Actor, Result, ServiceError, Services};
-use sems_domain::oversight::Compliance;
 use sems_storage::oversight::activities as store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -17,14 +16,10 @@ pub struct EiCell {
 }
 
 impl EiCell {
-    fn add(&mut self, answer: Compliance, n: i64) {
-        self.items += n;
-        if answer.is_applicable() {
-            self.applicable += n;
-            if answer.is_compliant() {
-                self.compliant += n;
-            }
-        }
+    fn add(&mut self, s: &store::ResultSum) {
+        self.items += s.items;
+        self.applicable += s.applicable;
+        self.compliant += s.compliant;
     }
 
     /// EI in percent; none without applicable items.
@@ -72,31 +67,28 @@ impl Services {
             .subject()
             .ok_or(ServiceError::Forbidden("EI is read by a person".into()))?;
         let mut conn = self.store.read().await?;
-        let counts = store::answer_counts(&mut conn, subject, party_id).await?;
+        let sums = store::result_sums(&mut conn, subject, party_id).await?;
         let mut overall = EiCell::default();
         let mut by_org: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         let mut by_area: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         let mut by_year: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
-        for c in counts {
-            let Ok(answer) = Compliance::parse(&c.answer) else {
-                continue;
-            };
-            overall.add(answer, c.count);
+        for c in &sums {
+            overall.add(c);
             by_org
                 .entry(format!("{:010}", c.party_id))
                 .or_insert_with(|| (c.party_name.clone(), EiCell::default()))
                 .1
-                .add(answer, c.count);
+                .add(c);
             by_area
                 .entry(c.area_code.clone())
                 .or_insert_with(|| (c.area_code.clone(), EiCell::default()))
                 .1
-                .add(answer, c.count);
+                .add(c);
             by_year
                 .entry(c.year.clone())
                 .or_insert_with(|| (c.year.clone(), EiCell::default()))
                 .1
-                .add(answer, c.count);
+                .add(c);
         }
         Ok(EiReport {
             overall: overall.percent(),

@@ -3,4 +3,5 @@
 pub mod activities;
 pub mod ei;
 pub mod findings;
+pub mod generate;
 pub mod requirements;

@@ -321,47 +321,82 @@ pub async fn answer(
     Ok(done.rows_affected() > 0)
 }
 
-/// Answer counts of completed, visible activities for EI: (overseen party, party name,
-/// area, year, answer, count).
+/// Writes the per-area results of a completed activity from its checklist.
+pub async fn store_results(conn: &mut Conn, activity_id: i64) -> Result<()> {
+    let mut per_area: std::collections::BTreeMap<String, (i64, i64, i64)> = Default::default();
+    for item in items(conn, activity_id).await? {
+        let e = per_area.entry(item.area_code.clone()).or_default();
+        e.2 += 1;
+        if let Some(a) = item.answer {
+            if a.is_applicable() {
+                e.1 += 1;
+                if a.is_compliant() {
+                    e.0 += 1;
+                }
+            }
+        }
+    }
+    sqlx::query("DELETE FROM activity_results WHERE activity_id = $1")
+        .bind(activity_id)
+        .execute(&mut *conn)
+        .await?;
+    for (area, (compliant, applicable, n)) in per_area {
+        sqlx::query(
+            "INSERT INTO activity_results (activity_id, area_code, compliant, applicable, items)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(activity_id)
+        .bind(area)
+        .bind(compliant)
+        .bind(applicable)
+        .bind(n)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// EI sums of completed activities `subject` may read, by overseen party, area and year.
 #[derive(Debug, Clone)]
-pub struct AnswerCount {
+pub struct ResultSum {
     pub party_id: i64,
     pub party_name: String,
     pub area_code: String,
     pub year: String,
-    pub answer: String,
-    pub count: i64,
+    pub compliant: i64,
+    pub applicable: i64,
+    pub items: i64,
 }
 
-pub async fn answer_counts(
+pub async fn result_sums(
     conn: &mut Conn,
     subject: &Subject,
     overseen_party_id: Option<i64>,
-) -> Result<Vec<AnswerCount>> {
+) -> Result<Vec<ResultSum>> {
     let mut sql = Sql::new(
-        "SELECT oa.overseen_party_id, ov.name AS party_name, ci.area_code, SUBSTR(oa.completed_on, 1, 4) AS year,
-                ci.answer, COUNT(*) AS n
-         FROM checklist_items ci JOIN oversight_activities oa ON oa.id = ci.activity_id
-         JOIN parties pa ON pa.id = oa.owner_party_id JOIN parties ov ON ov.id = oa.overseen_party_id
-         WHERE oa.status = 'completed' AND ci.answer IS NOT NULL AND ",
+        "SELECT oa.overseen_party_id, ov.name AS party_name, r.area_code, SUBSTR(oa.completed_on, 1, 4) AS year,
+                CAST(SUM(r.compliant) AS BIGINT) AS compliant, CAST(SUM(r.applicable) AS BIGINT) AS applicable,
+                CAST(SUM(r.items) AS BIGINT) AS items
+         FROM activity_results r JOIN oversight_activities oa ON oa.id = r.activity_id
+         JOIN parties ov ON ov.id = oa.overseen_party_id
+         WHERE oa.status = 'completed' AND ",
     );
     sql.append(&filter(subject, Action::Read, &ACTIVITY_ACCESS));
     if let Some(p) = overseen_party_id {
         sql.push(" AND oa.overseen_party_id = ").bind(p);
     }
-    sql.push(
-        " GROUP BY oa.overseen_party_id, ov.name, ci.area_code, SUBSTR(oa.completed_on, 1, 4), ci.answer",
-    );
+    sql.push(" GROUP BY oa.overseen_party_id, ov.name, r.area_code, SUBSTR(oa.completed_on, 1, 4)");
     let rows = sql.query().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
-            Ok(AnswerCount {
+            Ok(ResultSum {
                 party_id: r.try_get("overseen_party_id")?,
                 party_name: r.try_get("party_name")?,
                 area_code: r.try_get("area_code")?,
                 year: r.try_get("year")?,
-                answer: r.try_get("answer")?,
-                count: r.try_get("n")?,
+                compliant: r.try_get("compliant")?,
+                applicable: r.try_get("applicable")?,
+                items: r.try_get("items")?,
             })
         })
         .collect()

@@ -277,7 +277,8 @@ pub async fn list(
         FROM,
         SELECT,
         &cond,
-        "CASE fi.level WHEN 'level_1' THEN 0 WHEN 'level_2' THEN 1 ELSE 2 END, fi.due_on, fi.id",
+        // level_1 < level_2 < observation: the words sort by seriousness, and an index serves it.
+        "fi.level, fi.due_on, fi.id",
         page,
         from_row,
     )
