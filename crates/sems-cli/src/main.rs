@@ -460,6 +460,11 @@ fn spawn_background_jobs(services: Services) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
             }
+            match services.escalate_overdue_findings().await {
+                Ok(n) if n > 0 => tracing::info!(findings = n, "escalated overdue findings"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not escalate overdue findings"),
+            }
         }
     });
 }

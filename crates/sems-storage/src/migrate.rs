@@ -72,6 +72,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_activity_results.sql"),
         postgres: include_str!("../migrations/postgres/0010_activity_results.sql"),
     },
+    Migration {
+        version: 11,
+        name: "finding escalation",
+        sqlite: include_str!("../migrations/sqlite/0011_finding_escalation.sql"),
+        postgres: include_str!("../migrations/postgres/0011_finding_escalation.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

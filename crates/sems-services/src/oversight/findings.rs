@@ -483,3 +483,53 @@ impl Services {
         Ok(after)
     }
 }
+
+impl Services {
+    /// Escalates every finding overdue on its organisation, once: the organisation's
+    /// accountable executive and the overseer (the authority's director and inspectors, or
+    /// the organisation's own security manager for a self-evaluation) are notified. Run by
+    /// the server's housekeeping; returns how many were escalated.
+    pub async fn escalate_overdue_findings(&self) -> Result<usize> {
+        let today = format_date(today());
+        let mut tx = self.store.write().await?;
+        let overdue = store::overdue_unescalated(tx.conn(), &today, 500).await?;
+        for (id, party, raiser, code, level) in &overdue {
+            let mut told =
+                people::ids_with_roles(tx.conn(), *party, &[Role::AccountableExecutive]).await?;
+            told.extend(
+                people::ids_with_roles(
+                    tx.conn(),
+                    *raiser,
+                    &[Role::Director, Role::Inspector, Role::SecurityManager],
+                )
+                .await?,
+            );
+            told.sort_unstable();
+            told.dedup();
+            notifications::insert(
+                tx.conn(),
+                &told,
+                &format!(
+                    "Overdue: the {} finding on {code} awaits its organisation",
+                    level.replace('_', " ")
+                ),
+                &format!("/oversight/findings/{id}"),
+            )
+            .await?;
+            store::mark_escalated(tx.conn(), *id, &today).await?;
+            record_change(
+                tx.conn(),
+                &Actor::System("housekeeping"),
+                *party,
+                "finding.escalate",
+                "finding",
+                Some(*id),
+                NONE,
+                Some(&serde_json::json!({ "finding": id, "notified": told.len() })),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(overdue.len())
+    }
+}

@@ -284,3 +284,43 @@ pub async fn list(
     )
     .await
 }
+
+/// Findings waiting on their organisation past their date and not escalated yet:
+/// (id, overseen party, raising party, requirement, level).
+pub async fn overdue_unescalated(
+    conn: &mut Conn,
+    today: &str,
+    limit: i64,
+) -> Result<Vec<(i64, i64, i64, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT id, owner_party_id, raised_by_party_id, requirement_code, level FROM findings
+         WHERE escalated_on IS NULL AND need_to_know = 0
+           AND status IN ('open', 'cap_returned', 'cap_accepted')
+           AND COALESCE(cap_due_on, due_on) < $1
+         ORDER BY id LIMIT $2",
+    )
+    .bind(today)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("owner_party_id")?,
+                r.try_get("raised_by_party_id")?,
+                r.try_get("requirement_code")?,
+                r.try_get("level")?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn mark_escalated(conn: &mut Conn, id: i64, today: &str) -> Result<()> {
+    sqlx::query("UPDATE findings SET escalated_on = $1 WHERE id = $2")
+        .bind(today)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

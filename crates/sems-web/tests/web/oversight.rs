@@ -300,6 +300,35 @@ fn findings_and_plans_in_the_pages() {
             .status
             == 200
     );
+    // Overdue plans escalate once to the accountable executive and to the overseer.
+    app.sql(&format!(
+        "UPDATE findings SET due_on = '2020-01-01', cap_due_on = NULL, status = 'open' WHERE id = {finding}"
+    ));
+    assert_eq!(
+        app.block(app.services.escalate_overdue_findings()).unwrap(),
+        1
+    );
+    assert_eq!(
+        app.block(app.services.escalate_overdue_findings()).unwrap(),
+        0,
+        "once"
+    );
+    let executive = app.signed_in("npt.executive").get("/");
+    assert!(
+        executive
+            .body
+            .contains("Overdue: the level 1 finding on NASP-01.04"),
+        "{}",
+        executive.body
+    );
+    assert!(inspector
+        .get("/")
+        .body
+        .contains("Overdue: the level 1 finding"));
+    assert!(sm
+        .get("/oversight/findings?overdue=yes")
+        .body
+        .contains("A hole in the north fence"));
     let ei = inspector.get("/oversight/ei");
     assert_eq!(ei.status, 200);
     assert!(ei.body.contains("75.0 %"));

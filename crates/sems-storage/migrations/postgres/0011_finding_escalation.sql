@@ -1,0 +1,3 @@
+-- Oversight, part 5 (PostgreSQL): when an overdue finding was escalated to the organisation's
+-- accountable executive and to the overseer (once per finding).
+ALTER TABLE findings ADD COLUMN escalated_on TEXT;
