@@ -79,6 +79,10 @@ pub struct FileConfig {
     pub report_closure_days: Option<i64>,
     /// Hours from filing within which a mandatory report reaches the authority.
     pub report_forward_hours: Option<i64>,
+    /// A full audit of every organisation at least this often (months).
+    pub full_audit_interval_months: Option<u32>,
+    /// The usual time between inspections (months), shortened where results or risk call for it.
+    pub inspection_interval_months: Option<u32>,
 }
 
 /// The resolved configuration.
@@ -132,6 +136,14 @@ impl Config {
                 defaults.lockout_minutes,
             ),
             totp_issuer: defaults.totp_issuer,
+            oversight_intervals: sems_domain::oversight::OversightIntervals {
+                full_audit_months: file
+                    .full_audit_interval_months
+                    .unwrap_or(defaults.oversight_intervals.full_audit_months),
+                inspection_months: file
+                    .inspection_interval_months
+                    .unwrap_or(defaults.oversight_intervals.inspection_months),
+            },
         };
         for (name, v) in [
             ("session_idle_minutes", services.session_idle_minutes),

@@ -4,6 +4,7 @@
 
 use crate::vocabulary::vocabulary;
 use crate::ValidationError;
+use serde::Serialize;
 
 vocabulary!(
     /// Where a node sits in the catalogue.
@@ -233,6 +234,101 @@ pub const REQUIREMENT_MEASURES: &[(&str, &str)] = &[
     ("NASP-06.02", "BL-08"),
 ];
 
+/// How often organisations must be overseen at least, and at most how long between
+/// inspections when all goes well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OversightIntervals {
+    /// A full audit at least this often.
+    pub full_audit_months: u32,
+    /// The usual time between inspections.
+    pub inspection_months: u32,
+}
+
+impl Default for OversightIntervals {
+    fn default() -> Self {
+        Self {
+            full_audit_months: 48,
+            inspection_months: 12,
+        }
+    }
+}
+
+/// An activity proposed for an organisation, with why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProposedActivity {
+    pub kind: ActivityKind,
+    /// YYYY-MM-DD.
+    pub due_on: String,
+    pub overdue: bool,
+    pub basis: String,
+}
+
+/// What the next activities should be, from the organisation's last results and risk: more
+/// often where effective implementation is low or residual risk high, never less often than
+/// the minimum intervals.
+pub fn propose_next(
+    last_full_audit: Option<time::Date>,
+    last_activity: Option<time::Date>,
+    ei: Option<f64>,
+    highest_residual: Option<crate::risk::RiskLevel>,
+    today: time::Date,
+    intervals: OversightIntervals,
+) -> Vec<ProposedActivity> {
+    use crate::risk::RiskLevel;
+    use crate::util::add_months;
+    let mut out = Vec::new();
+    let (audit_due, audit_basis) = match last_full_audit {
+        Some(d) => (
+            add_months(d, intervals.full_audit_months),
+            format!(
+                "last full audit {d}; at least every {} months",
+                intervals.full_audit_months
+            ),
+        ),
+        None => (today, "no full audit on record".to_string()),
+    };
+    out.push(ProposedActivity {
+        kind: ActivityKind::AuditFull,
+        due_on: crate::util::format_date(audit_due.max(today)),
+        overdue: audit_due < today,
+        basis: audit_basis,
+    });
+    let mut months = intervals.inspection_months;
+    let mut why = vec![format!("every {months} months by default")];
+    match ei {
+        Some(e) if e < 75.0 => {
+            months = (months / 2).max(1);
+            why.push(format!("EI {e:.1} % is below 75 %"));
+        }
+        Some(e) if e >= 90.0 => {
+            months = (months * 2).min(intervals.full_audit_months);
+            why.push(format!("EI {e:.1} % is 90 % or more"));
+        }
+        Some(e) => why.push(format!("EI {e:.1} %")),
+        None => why.push("no EI yet".into()),
+    }
+    if let Some(level) =
+        highest_residual.filter(|l| matches!(l, RiskLevel::High | RiskLevel::VeryHigh))
+    {
+        months = (months / 2).max(1);
+        why.push(format!(
+            "highest residual risk {}",
+            level.label().to_lowercase()
+        ));
+    }
+    let inspection_due = match last_activity {
+        Some(d) => add_months(d, months),
+        None => today,
+    };
+    out.push(ProposedActivity {
+        kind: ActivityKind::Inspection,
+        due_on: crate::util::format_date(inspection_due.max(today)),
+        overdue: inspection_due < today,
+        basis: format!("every {months} months: {}", why.join("; ")),
+    });
+    out
+}
+
 /// Checks a code of the catalogue: letters, digits, dots and dashes.
 pub fn check_code(code: &str) -> Result<String, ValidationError> {
     let code = code.trim();
@@ -280,6 +376,52 @@ mod tests {
         let third = effective_implementation([Compliant, NotCompliant, NotCompliant]).unwrap();
         assert!((third - 100.0 / 3.0).abs() < 1e-9);
         assert!(Compliance::parse("mostly").is_err());
+    }
+
+    #[test]
+    fn the_next_activities_follow_results_and_risk() {
+        use crate::risk::RiskLevel;
+        let d = |s: &str| crate::util::parse_date("d", s).unwrap();
+        let today = d("2026-11-29");
+        let i = OversightIntervals::default();
+        let never = propose_next(None, None, None, None, today, i);
+        assert_eq!(never[0].due_on, "2026-11-29");
+        assert_eq!(never[1].due_on, "2026-11-29");
+        let good = propose_next(
+            Some(d("2025-01-10")),
+            Some(d("2026-06-01")),
+            Some(95.0),
+            None,
+            today,
+            i,
+        );
+        assert_eq!(
+            good[0].due_on, "2029-01-10",
+            "four years after the last full audit"
+        );
+        assert_eq!(good[1].due_on, "2028-06-01", "24 months when EI is high");
+        let poor = propose_next(
+            Some(d("2025-01-10")),
+            Some(d("2026-06-01")),
+            Some(60.0),
+            None,
+            today,
+            i,
+        );
+        assert_eq!(poor[1].due_on, "2026-12-01", "6 months when EI is low");
+        let risky = propose_next(
+            Some(d("2025-01-10")),
+            Some(d("2026-06-01")),
+            Some(60.0),
+            Some(RiskLevel::VeryHigh),
+            today,
+            i,
+        );
+        assert_eq!(risky[1].due_on, "2026-11-29", "3 months: due already");
+        assert!(risky[1].overdue);
+        assert!(risky[1].basis.contains("very high"), "{}", risky[1].basis);
+        let old = propose_next(Some(d("2020-01-01")), None, None, None, today, i);
+        assert!(old[0].overdue);
     }
 
     #[test]

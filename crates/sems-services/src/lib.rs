@@ -41,6 +41,8 @@ pub struct ServiceConfig {
     pub lockout_minutes: i64,
     /// Shown by authenticator apps next to the account.
     pub totp_issuer: String,
+    /// Minimum oversight intervals, from which next activities are proposed.
+    pub oversight_intervals: sems_domain::oversight::OversightIntervals,
 }
 
 impl Default for ServiceConfig {
@@ -52,6 +54,7 @@ impl Default for ServiceConfig {
             lockout_window_minutes: 15,
             lockout_minutes: 15,
             totp_issuer: "sems".into(),
+            oversight_intervals: Default::default(),
         }
     }
 }

@@ -503,6 +503,25 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             s.effective_implementation(&sky, None).await.unwrap().items,
             0
         );
+
+        // The next activities, from these results: an inspection in six months (EI below
+        // 75 %), a full audit now (none on record).
+        let next = s.proposed_activities(&inspector, npt).await.unwrap();
+        assert_eq!(
+            next[0].kind,
+            sems_domain::oversight::ActivityKind::AuditFull
+        );
+        assert!(next[0].basis.contains("no full audit"));
+        let in_six_months = sems_domain::util::format_date(sems_domain::util::add_months(
+            sems_domain::util::today(),
+            6,
+        ));
+        assert_eq!(next[1].due_on, in_six_months);
+        assert!(next[1].basis.contains("below 75 %"), "{}", next[1].basis);
+        assert!(matches!(
+            s.proposed_activities(&sky, npt).await,
+            Err(ServiceError::NotFound(_))
+        ));
     }
 }
 

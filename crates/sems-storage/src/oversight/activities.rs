@@ -466,3 +466,19 @@ pub async fn issued_reports(conn: &mut Conn, activity_id: i64) -> Result<Vec<Iss
         })
         .collect()
 }
+
+/// The day the last completed activity of an organisation (of a kind, when given) ended.
+pub async fn last_completed(
+    conn: &mut Conn,
+    overseen_party_id: i64,
+    kind: Option<ActivityKind>,
+) -> Result<Option<String>> {
+    let mut sql = Sql::new(
+        "SELECT MAX(completed_on) AS d FROM oversight_activities WHERE status = 'completed' AND overseen_party_id = ",
+    );
+    sql.bind(overseen_party_id);
+    if let Some(k) = kind {
+        sql.push(" AND kind = ").bind(k.as_str());
+    }
+    Ok(sql.query().fetch_one(&mut *conn).await?.try_get("d")?)
+}

@@ -921,3 +921,18 @@ pub async fn national_picture(conn: &mut Conn) -> Result<Vec<NationalCount>> {
         })
         .collect()
 }
+
+/// The highest residual level among an organisation's assessments.
+pub async fn highest_residual_level(conn: &mut Conn, party_id: i64) -> Result<Option<String>> {
+    let row = sqlx::query(
+        "SELECT residual_level FROM risk_assessments WHERE owner_party_id = $1
+         ORDER BY residual_score DESC, id LIMIT 1",
+    )
+    .bind(party_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get("residual_level")?),
+        None => None,
+    })
+}

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/oversight/findings/{id}/completion", post(completion))
         .route("/oversight/findings/{id}/verification", post(verification))
         .route("/oversight/ei", get(ei))
+        .route("/oversight/proposals/{id}", get(proposals))
 }
 
 fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
@@ -428,5 +429,18 @@ async fn issued_reports(
 ) -> ApiResult<Json<Vec<sems_services::oversight::activities::IssuedReportView>>> {
     Ok(Json(
         state.services.activity_reports(&auth.actor(), id).await?,
+    ))
+}
+
+async fn proposals(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+) -> ApiResult<Json<Vec<sems_domain::oversight::ProposedActivity>>> {
+    Ok(Json(
+        state
+            .services
+            .proposed_activities(&auth.actor(), party_id)
+            .await?,
     ))
 }

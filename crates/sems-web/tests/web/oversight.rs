@@ -183,6 +183,22 @@ fn findings_and_plans_in_the_pages() {
     let mut inspector = app.signed_in("inspector");
     let list = inspector.get("/oversight/activities");
     assert!(list.body.contains("Plan an activity"));
+    let proposed = inspector.get(&format!("/oversight/activities?party={npt}"));
+    assert!(
+        proposed.body.contains("no full audit on record"),
+        "{}",
+        proposed.body
+    );
+    let api = inspector
+        .api("GET", &format!("/oversight/proposals/{npt}"), None)
+        .json();
+    assert_eq!(api[0]["kind"], "audit_full");
+    assert_eq!(
+        app.signed_in("sky.security")
+            .api("GET", &format!("/oversight/proposals/{npt}"), None)
+            .status,
+        404
+    );
     let planned = inspector.form(
         "/oversight/activities",
         &[

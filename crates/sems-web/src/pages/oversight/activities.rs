@@ -41,11 +41,16 @@ struct ListPage {
     kinds: Vec<Choice>,
     chapters: Vec<Choice>,
     today: String,
+    /// The organisation whose next activities are proposed, and the proposals.
+    proposal_party: String,
+    proposals: Vec<sems_domain::oversight::ProposedActivity>,
+    people: Vec<Choice>,
 }
 
 #[derive(serde::Deserialize, Default)]
 struct Params {
     page: Option<u32>,
+    party: Option<String>,
     notice: Option<String>,
 }
 
@@ -53,11 +58,49 @@ async fn list_page(
     state: &AppState,
     user: &Signed,
     page_no: Option<u32>,
+    party: Option<i64>,
     notice_key: Option<&str>,
     error: Option<String>,
 ) -> Response {
     let actor = user.actor();
     let subject = &user.0.subject;
+    // Proposals: for one's own organisation, or the one the authority chose.
+    let proposal_party = if subject.party_is_authority {
+        party
+    } else {
+        Some(subject.party_id)
+    };
+    let proposals = match proposal_party {
+        Some(p) => state
+            .services
+            .proposed_activities(&actor, p)
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let people = state
+        .services
+        .people(
+            &actor,
+            &sems_storage::people::PeopleFilter {
+                party_id: Some(subject.party_id),
+                ..Default::default()
+            },
+            sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
+        )
+        .await
+        .map(|p| {
+            p.items
+                .into_iter()
+                .filter(|x| x.id != subject.person_id)
+                .map(|x| Choice {
+                    value: x.id.to_string(),
+                    label: x.display_name,
+                    selected: false,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let page = match state
         .services
         .activities(
@@ -131,12 +174,16 @@ async fn list_page(
             ),
             chapters,
             today: sems_domain::util::format_date(sems_domain::util::today()),
+            proposal_party: proposal_party.map(|p| p.to_string()).unwrap_or_default(),
+            proposals,
+            people,
         },
     )
 }
 
 async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
-    list_page(&state, &user, p.page, p.notice.as_deref(), None).await
+    let party = p.party.as_deref().and_then(|x| x.trim().parse().ok());
+    list_page(&state, &user, p.page, party, p.notice.as_deref(), None).await
 }
 
 async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
@@ -146,7 +193,11 @@ async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Re
         title: form.get("title").into(),
         planned_on: form.get("planned_on").into(),
         announced: form.get("announced") != "no",
-        team: Vec::new(),
+        team: form
+            .all("team")
+            .iter()
+            .filter_map(|t| t.parse().ok())
+            .collect(),
         scope: form.all("scope"),
     };
     match state.services.plan_activity(&user.actor(), &input).await {
@@ -157,6 +208,7 @@ async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Re
             list_page(
                 &state,
                 &user,
+                None,
                 None,
                 None,
                 Some(crate::error::classify(&e).1),
