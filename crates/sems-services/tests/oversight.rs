@@ -464,7 +464,7 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
 
         // Completed with evidence, verified and closed.
         assert!(
-            s.verify_finding(&inspector, finding.id, true, "")
+            s.verify_finding(&inspector, finding.id, true, "", None)
                 .await
                 .is_err(),
             "not completed yet"
@@ -472,9 +472,12 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
         s.complete_finding(&sm, finding.id, "Work order 2207 closed; alarm tested")
             .await
             .unwrap();
-        assert!(s.verify_finding(&sm, finding.id, true, "").await.is_err());
+        assert!(s
+            .verify_finding(&sm, finding.id, true, "", None)
+            .await
+            .is_err());
         let closed = s
-            .verify_finding(&inspector, finding.id, true, "Seen repaired")
+            .verify_finding(&inspector, finding.id, true, "Seen repaired", None)
             .await
             .unwrap();
         assert_eq!(closed.status, FindingStatus::Closed);

@@ -440,15 +440,28 @@ impl Services {
         Ok(after)
     }
 
-    /// The overseer verifies: closes the finding, or sends it back to the organisation.
+    /// The overseer verifies: closes the finding, or sends it back to the organisation —
+    /// then, when `follow_up_on` is given, with a follow-up inspection of its requirement
+    /// planned on that day.
     pub async fn verify_finding(
         &self,
         actor: &Actor,
         id: i64,
         close: bool,
         comment: &str,
+        follow_up_on: Option<&str>,
     ) -> Result<Finding> {
         let comment = bounded_text("comment", comment, if close { 0 } else { 3 }, 5000)?;
+        if close && follow_up_on.is_some() {
+            return Err(ValidationError::new(
+                "follow_up_on",
+                "a closed finding needs no follow-up inspection",
+            )
+            .into());
+        }
+        let follow_up = follow_up_on
+            .map(|d| parse_date("follow_up_on", d).map(format_date))
+            .transpose()?;
         let mut tx = self.store.write().await?;
         let f = Self::finding_for_overseer(tx.conn(), actor, id).await?;
         if f.status != FindingStatus::Completed {
@@ -480,6 +493,21 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("finding"))?;
         tx.commit().await?;
+        if let Some(day) = follow_up {
+            self.plan_activity(
+                actor,
+                &crate::oversight::activities::PlanInput {
+                    overseen_party_id: f.party_id,
+                    kind: "inspection".into(),
+                    title: format!("Follow-up of finding {} ({})", f.id, f.requirement_code),
+                    planned_on: day,
+                    announced: true,
+                    team: Vec::new(),
+                    scope: vec![f.requirement_code.clone()],
+                },
+            )
+            .await?;
+        }
         Ok(after)
     }
 }

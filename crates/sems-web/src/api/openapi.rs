@@ -269,7 +269,7 @@ fn schemas() -> Value {
         "CapInput": obj(&["root_cause", "actions", "due_on"], json!({ "root_cause": s("string"), "actions": s("string"), "owner_person_id": nullable("integer"), "due_on": { "type": "string", "format": "date" }, "compensatory_measures": s("string") })),
         "CapDecision": obj(&["accept"], json!({ "accept": s("boolean"), "comment": s("string") })),
         "CompletionInput": obj(&["evidence"], json!({ "evidence": s("string") })),
-        "VerificationInput": obj(&["close"], json!({ "close": s("boolean"), "comment": s("string") })),
+        "VerificationInput": obj(&["close"], json!({ "close": s("boolean"), "comment": s("string"), "follow_up_on": { "type": ["string", "null"], "format": "date", "description": "when sending back: plan a follow-up inspection of the requirement on this day" } })),
         "EiReport": { "type": "object", "properties": { "overall": nullable("number"), "items": s("integer"), "by_organisation": { "type": "array" }, "by_area": { "type": "array" }, "by_year": { "type": "array" } } },
         "IssueReport": obj(&["summary"], json!({ "summary": s("string") })),
         "IssuedReports": { "type": "array", "items": { "type": "object", "properties": { "version": s("integer"), "summary": s("string"), "issued_by": s("string"), "issued_at_ms": s("integer"), "content": { "type": "object" } } } },

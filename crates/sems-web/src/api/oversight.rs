@@ -367,6 +367,9 @@ struct Verification {
     close: bool,
     #[serde(default)]
     comment: String,
+    /// When sending back: plan a follow-up inspection on this day.
+    #[serde(default)]
+    follow_up_on: Option<String>,
 }
 
 async fn verification(
@@ -378,7 +381,13 @@ async fn verification(
     Ok(Json(
         state
             .services
-            .verify_finding(&auth.actor(), id, b.close, &b.comment)
+            .verify_finding(
+                &auth.actor(),
+                id,
+                b.close,
+                &b.comment,
+                b.follow_up_on.as_deref(),
+            )
             .await?,
     ))
 }

@@ -155,6 +155,31 @@ fn the_cross_boundary_flow_through_the_api() {
             .status,
             200
         );
+        // Sent back once, with a follow-up inspection of the requirement planned.
+        let back = inspector.api(
+            "POST",
+            &format!("/oversight/findings/{finding}/verification"),
+            Some(json!({ "close": false, "comment": "The register is not kept at night", "follow_up_on": in_a_week() })),
+        );
+        assert_eq!(back.json()["status"], "cap_accepted", "{}", back.body);
+        let planned = inspector.api("GET", "/oversight/activities", None).json();
+        assert!(planned["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("Follow-up of finding {finding}"))));
+        assert_eq!(
+            sm.api(
+                "POST",
+                &format!("/oversight/findings/{finding}/completion"),
+                Some(json!({ "evidence": "Night shift keeps it too" }))
+            )
+            .status,
+            200
+        );
         let closed = inspector.api(
             "POST",
             &format!("/oversight/findings/{finding}/verification"),

@@ -350,6 +350,7 @@ async fn verification(
             id,
             form.get("decision") == "close",
             form.get("comment"),
+            form.opt("follow_up_on").as_deref(),
         )
         .await;
     after(&state, &user, id, result).await
