@@ -78,6 +78,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_finding_escalation.sql"),
         postgres: include_str!("../migrations/postgres/0011_finding_escalation.sql"),
     },
+    Migration {
+        version: 12,
+        name: "checklist evidence",
+        sqlite: include_str!("../migrations/sqlite/0012_item_evidence.sql"),
+        postgres: include_str!("../migrations/postgres/0012_item_evidence.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -213,4 +213,7 @@ pub fn is_upload(path: &str) -> bool {
         || path == "/reports/new"
         || path.starts_with("/api/v1/public/reports/")
         || (path.starts_with("/api/v1/parties/") && path.ends_with("/reports"))
+        || ((path.starts_with("/oversight/activities/")
+            || path.starts_with("/api/v1/oversight/activities/"))
+            && path.ends_with("/evidence"))
 }

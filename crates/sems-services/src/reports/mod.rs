@@ -810,12 +810,12 @@ async fn by_receipt(conn: &mut Conn, receipt: &str) -> Result<Report> {
         .ok_or(ServiceError::NotFound("receipt"))
 }
 
-fn file_path(dir: &std::path::Path, sha256: &str) -> std::path::PathBuf {
+pub(crate) fn file_path(dir: &std::path::Path, sha256: &str) -> std::path::PathBuf {
     dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
 }
 
 /// Writes an attachment under its checksum (once: the same file twice is stored once).
-fn store_file(dir: &std::path::Path, sha256: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) fn store_file(dir: &std::path::Path, sha256: &str, bytes: &[u8]) -> Result<()> {
     let path = file_path(dir, sha256);
     if path.exists() {
         return Ok(());

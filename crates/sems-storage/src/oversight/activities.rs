@@ -482,3 +482,62 @@ pub async fn last_completed(
     }
     Ok(sql.query().fetch_one(&mut *conn).await?.try_get("d")?)
 }
+
+/// A file attached to a checklist item as evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemEvidence {
+    pub id: i64,
+    pub item_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+pub async fn insert_evidence(
+    conn: &mut Conn,
+    activity_id: i64,
+    item_id: i64,
+    file: (&str, &str, i64, &str),
+    by: Option<i64>,
+) -> Result<i64> {
+    let (filename, content_type, size, sha256) = file;
+    let row = sqlx::query(
+        "INSERT INTO item_evidence (activity_id, item_id, filename, content_type, size_bytes, sha256, created_by,
+             created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(activity_id)
+    .bind(item_id)
+    .bind(filename)
+    .bind(content_type)
+    .bind(size)
+    .bind(sha256)
+    .bind(by)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn evidence(conn: &mut Conn, activity_id: i64) -> Result<Vec<ItemEvidence>> {
+    let rows = sqlx::query(
+        "SELECT id, item_id, filename, content_type, size_bytes, sha256 FROM item_evidence
+         WHERE activity_id = $1 ORDER BY item_id, id",
+    )
+    .bind(activity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ItemEvidence {
+                id: r.try_get("id")?,
+                item_id: r.try_get("item_id")?,
+                filename: r.try_get("filename")?,
+                content_type: r.try_get("content_type")?,
+                size_bytes: r.try_get("size_bytes")?,
+                sha256: r.try_get("sha256")?,
+            })
+        })
+        .collect()
+}

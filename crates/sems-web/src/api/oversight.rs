@@ -43,6 +43,12 @@ pub fn router() -> Router<AppState> {
         .route("/oversight/findings/{id}/verification", post(verification))
         .route("/oversight/ei", get(ei))
         .route("/oversight/proposals/{id}", get(proposals))
+        .route(
+            "/oversight/activities/{id}/items/{item_id}/evidence",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(
+                crate::middleware::UPLOAD_LIMIT,
+            )),
+        )
 }
 
 fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
@@ -452,4 +458,41 @@ async fn proposals(
             .proposed_activities(&auth.actor(), party_id)
             .await?,
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileBody {
+    filename: String,
+    content_base64: String,
+}
+
+async fn attach(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path((id, item)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<FileBody>,
+) -> ApiResult<(
+    StatusCode,
+    Json<sems_storage::oversight::activities::ItemEvidence>,
+)> {
+    let bytes = sems_domain::util::base64_decode(&b.content_base64).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "content_base64 is not base64",
+        )
+    })?;
+    let stored = state
+        .services
+        .attach_item_evidence(
+            &auth.actor(),
+            id,
+            item,
+            sems_services::reports::NewAttachment {
+                filename: b.filename,
+                bytes,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(stored)))
 }

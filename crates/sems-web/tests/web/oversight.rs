@@ -277,6 +277,38 @@ fn findings_and_plans_in_the_pages() {
     let page = inspector.get(&format!("/oversight/activities/{id}"));
     assert!(page.body.contains("75.0 %"), "EI of the answered items");
     assert!(page.body.contains("Raise a finding on NASP-01.04"));
+    // Evidence on an item: a photo is kept, a program refused.
+    let boundary = "----semsEvidenceBoundary";
+    let body = |name: &str, bytes: &[u8]| {
+        let mut b = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        b
+    };
+    let csrf = inspector.csrf.clone().unwrap();
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let photo = [&[0xFFu8, 0xD8, 0xFF, 0xE0][..], b"fence photo"].concat();
+    let upload = format!("/oversight/activities/{id}/items/{}/evidence?csrf_token={csrf}", items[3]);
+    let kept = inspector.post_raw(&upload, &ct, &[], &body("fence.jpg", &photo));
+    assert_eq!(kept.status, 303, "{}", kept.body);
+    let refused = inspector.post_raw(&upload, &ct, &[], &body("tool.exe", b"MZ\x90\x00binary"));
+    assert_eq!(refused.status, 422);
+    assert_eq!(app.sql_count("SELECT COUNT(*) FROM item_evidence"), 1);
+    let evidence = app.sql_count("SELECT MAX(id) FROM item_evidence");
+    let file = app
+        .signed_in("npt.security")
+        .get(&format!("/oversight/activities/{id}/evidence/{evidence}"));
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), Some("image/jpeg"));
+    assert_eq!(
+        app.signed_in("sky.security")
+            .get(&format!("/oversight/activities/{id}/evidence/{evidence}"))
+            .status,
+        404
+    );
     let item = items[3].to_string();
     let raised = inspector.form(
         &format!("/oversight/activities/{id}/findings"),

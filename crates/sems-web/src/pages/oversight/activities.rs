@@ -27,6 +27,16 @@ pub fn router() -> Router<AppState> {
         .route("/oversight/activities/{id}/release", post(release))
         .route("/oversight/activities/{id}/findings", post(raise))
         .route("/oversight/activities/{id}/report", post(issue))
+        .route(
+            "/oversight/activities/{id}/items/{item}/evidence",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(
+                crate::middleware::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/oversight/activities/{id}/evidence/{evidence}",
+            get(evidence_file),
+        )
         .route("/oversight/activities/{id}/reports/{version}", get(report))
 }
 
@@ -221,6 +231,8 @@ async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Re
 
 pub struct ItemRow {
     pub id: i64,
+    /// Evidence files: (id, name).
+    pub files: Vec<(i64, String)>,
     pub code: String,
     pub title: String,
     pub answers: Vec<Choice>,
@@ -245,6 +257,8 @@ struct ActivityPage {
     team: String,
     issued: Vec<(i64, String)>,
     can_issue: bool,
+    /// The CSRF token in the query of upload forms (their bodies are not buffered).
+    upload_query: String,
 }
 
 async fn activity_page(
@@ -283,6 +297,12 @@ async fn activity_page(
         .items
         .iter()
         .map(|i| ItemRow {
+            files: v
+                .evidence
+                .iter()
+                .filter(|e| e.item_id == i.id)
+                .map(|e| (e.id, e.filename.clone()))
+                .collect(),
             id: i.id,
             code: i.requirement_code.clone(),
             title: i.requirement_title.clone(),
@@ -333,6 +353,7 @@ async fn activity_page(
                 .join(", "),
             issued,
             can_issue: on_team && completed,
+            upload_query: format!("csrf_token={}", user.0.csrf_token),
             v,
         },
     )
@@ -498,4 +519,70 @@ async fn report(
             r,
         },
     )
+}
+
+/// Attaches a photo or document to a checklist item.
+async fn attach(
+    State(state): State<AppState>,
+    user: Signed,
+    Path((id, item)): Path<(i64, i64)>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let filename = field.file_name().unwrap_or("").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => {
+                        file = Some(sems_services::reports::NewAttachment {
+                            filename,
+                            bytes: bytes.to_vec(),
+                        })
+                    }
+                    Err(_) => break,
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    let Some(file) = file.filter(|f| !f.bytes.is_empty()) else {
+        let e = ServiceError::from(sems_domain::ValidationError::new("file", "choose a file"));
+        return after(&state, &user, id, Err(e), "").await;
+    };
+    let result = state
+        .services
+        .attach_item_evidence(&user.actor(), id, item, file)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn evidence_file(
+    State(state): State<AppState>,
+    user: Signed,
+    Path((id, evidence)): Path<(i64, i64)>,
+) -> Response {
+    match state
+        .services
+        .item_evidence_file(&user.actor(), id, evidence)
+        .await
+    {
+        Ok((e, bytes)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, e.content_type),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{}\"",
+                        e.filename.replace(['"', '\\'], "_")
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => service_error(e),
+    }
 }
