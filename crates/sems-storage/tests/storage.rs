@@ -445,6 +445,40 @@ async fn access_matrix_filter_agrees_with_decide() {
             published: Some("t.published"),
         };
         let mut checked = check_matrix(&store, &world, "test_records t", &cols, &records).await;
+        // The same rows as records of every later module's kinds: the grants of each kind,
+        // through every relation, marking, need-to-know and distribution.
+        for kind in [
+            RecordKind::SecurityMeasure,
+            RecordKind::RiskEvidence,
+            RecordKind::SecurityReport,
+            RecordKind::Occurrence,
+            RecordKind::Requirement,
+            RecordKind::OversightActivity,
+            RecordKind::Finding,
+        ] {
+            exec(
+                &store,
+                &format!(
+                    "INSERT INTO distributions (record_kind, record_id, party_id, group_id, person_id, created_at_ms)
+                     SELECT '{}', record_id, party_id, group_id, person_id, created_at_ms FROM distributions
+                     WHERE record_kind = 'test_record'",
+                    kind.as_str()
+                ),
+            )
+            .await;
+            let as_kind: Vec<(i64, RecordMeta)> = records
+                .iter()
+                .map(|(id, m)| (*id, RecordMeta { kind, ..m.clone() }))
+                .collect();
+            checked += check_matrix(
+                &store,
+                &world,
+                "test_records t",
+                &AccessColumns { kind, ..cols },
+                &as_kind,
+            )
+            .await;
+        }
 
         // Distribution as stored agrees with the one the matrix assumed.
         let mut conn = store.read().await.unwrap();

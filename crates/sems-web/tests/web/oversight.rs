@@ -291,7 +291,10 @@ fn findings_and_plans_in_the_pages() {
     let csrf = inspector.csrf.clone().unwrap();
     let ct = format!("multipart/form-data; boundary={boundary}");
     let photo = [&[0xFFu8, 0xD8, 0xFF, 0xE0][..], b"fence photo"].concat();
-    let upload = format!("/oversight/activities/{id}/items/{}/evidence?csrf_token={csrf}", items[3]);
+    let upload = format!(
+        "/oversight/activities/{id}/items/{}/evidence?csrf_token={csrf}",
+        items[3]
+    );
     let kept = inspector.post_raw(&upload, &ct, &[], &body("fence.jpg", &photo));
     assert_eq!(kept.status, 303, "{}", kept.body);
     let refused = inspector.post_raw(&upload, &ct, &[], &body("tool.exe", b"MZ\x90\x00binary"));
