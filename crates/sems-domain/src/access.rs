@@ -452,6 +452,13 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Update => org_leader || role == QualityAuditor,
             Delete => false,
         },
+        // A finding an organisation raised on its contractor is distributed to it: its
+        // security manager and quality auditor read and decide on the contractor's plan.
+        (K::Finding, R::Recipient) => match action {
+            Read => org_reader || authority,
+            Create | Accept => matches!(role, SecurityManager | QualityAuditor),
+            Update | Delete => false,
+        },
         (K::Finding, R::Oversight | R::AssignedOversight) => match action {
             Read => authority,
             Create | Accept => matches!(role, Director | Inspector),

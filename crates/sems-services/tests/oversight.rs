@@ -639,3 +639,94 @@ async fn covert_tests_stay_secret_until_released() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_organisation_oversees_its_contractors() {
+    for s in common::services("sems-oversight-contractors").await {
+        let sm = common::actor(&s, "npt.security").await;
+        let auditor = common::actor(&s, "npt.auditor").await;
+        let swc_sm = common::actor(&s, "swc.security").await;
+        let sky = common::actor(&s, "sky.security").await;
+        let inspector = common::actor(&s, "inspector").await;
+        let swc = swc_sm.party_id().unwrap();
+        let plan = PlanInput {
+            overseen_party_id: swc,
+            kind: "audit_partial".into(),
+            title: "Cargo screening at our handler".into(),
+            planned_on: in_a_month(),
+            announced: true,
+            team: vec![auditor.person_id().unwrap()],
+            scope: vec!["NASP-05".into()],
+        };
+        assert!(
+            matches!(
+                s.plan_activity(&sm, &plan).await,
+                Err(ServiceError::Validation(_))
+            ),
+            "not a contractor yet"
+        );
+        assert!(s
+            .add_contractor(&common::actor(&s, "npt.staff").await, swc)
+            .await
+            .is_err());
+        s.add_contractor(&sm, swc).await.unwrap();
+        assert!(matches!(
+            s.add_contractor(&sm, swc).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert_eq!(s.contractors(&sm).await.unwrap().len(), 1);
+        let activity = s.plan_activity(&sm, &plan).await.unwrap();
+        assert!(
+            s.activity(&swc_sm, activity.id).await.is_ok(),
+            "the contractor sees it"
+        );
+        assert!(matches!(
+            s.activity(&sky, activity.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        let items = s.activity(&sm, activity.id).await.unwrap().items;
+        s.answer_checklist(&sm, activity.id, &[answer(items[0].id, "not_compliant")])
+            .await
+            .unwrap();
+        let finding = s
+            .raise_finding(
+                &sm,
+                activity.id,
+                &RaiseInput {
+                    item_id: items[0].id,
+                    level: "level_2".into(),
+                    description: "Consignments left unattended".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(finding.party_id, swc);
+        let cap = CapInput {
+            root_cause: "No guard at night".into(),
+            actions: "A guard at night".into(),
+            owner_person_id: None,
+            due_on: in_a_month(),
+            compensatory_measures: String::new(),
+        };
+        assert!(
+            s.submit_cap(&sm, finding.id, &cap).await.is_err(),
+            "the client does not answer for its contractor"
+        );
+        s.submit_cap(&swc_sm, finding.id, &cap).await.unwrap();
+        assert!(
+            s.review_cap(&swc_sm, finding.id, true, "").await.is_err(),
+            "not its own plan"
+        );
+        assert!(
+            s.review_cap(&inspector, finding.id, true, "")
+                .await
+                .is_err(),
+            "not the authority's finding"
+        );
+        let accepted = s
+            .review_cap(&auditor, finding.id, true, "Fine")
+            .await
+            .unwrap();
+        assert_eq!(accepted.status, FindingStatus::CapAccepted);
+    }
+}

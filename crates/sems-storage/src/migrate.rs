@@ -84,6 +84,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_item_evidence.sql"),
         postgres: include_str!("../migrations/postgres/0012_item_evidence.sql"),
     },
+    Migration {
+        version: 13,
+        name: "contractors",
+        sqlite: include_str!("../migrations/sqlite/0013_contractors.sql"),
+        postgres: include_str!("../migrations/postgres/0013_contractors.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -13,7 +13,7 @@ use sems_domain::ValidationError;
 use sems_storage::groups::{self, Recipient};
 use sems_storage::oversight::activities as activity_store;
 use sems_storage::oversight::findings::{self as store, Finding, FindingFilter, FindingStep};
-use sems_storage::{notifications, people, Conn};
+use sems_storage::{notifications, parties, people, Conn};
 use serde::{Deserialize, Serialize};
 
 async fn finding_meta(conn: &mut Conn, f: &Finding) -> Result<RecordMeta> {
@@ -79,12 +79,17 @@ impl Services {
                 "only the activity's team raises its findings".into(),
             ));
         }
-        authorize(
-            actor,
-            Action::Create,
-            &RecordMeta::plain(RecordKind::Finding, activity.overseen_party_id, false),
-            "organisation",
-        )?;
+        // The finding will belong to the overseen organisation; one raised by an organisation
+        // on its contractor is distributed to that organisation, which is how it may raise it.
+        let on_contractor = activity.party_id != activity.overseen_party_id
+            && parties::get(tx.conn(), activity.party_id)
+                .await?
+                .is_some_and(|p| !p.kind.is_authority());
+        let mut meta = RecordMeta::plain(RecordKind::Finding, activity.overseen_party_id, false);
+        if on_contractor {
+            meta.distribution.parties.push(activity.party_id);
+        }
+        authorize(actor, Action::Create, &meta, "organisation")?;
         let item = activity_store::items(tx.conn(), activity_id)
             .await?
             .into_iter()
@@ -128,6 +133,16 @@ impl Services {
                 )
                 .await?;
             }
+        }
+        // An organisation's finding on its contractor: the organisation decides on the plan.
+        if on_contractor {
+            groups::distribute(
+                tx.conn(),
+                RecordKind::Finding,
+                id,
+                Recipient::Party(activity.party_id),
+            )
+            .await?;
         }
         store::record_history(
             tx.conn(),

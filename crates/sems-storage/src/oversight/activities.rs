@@ -541,3 +541,36 @@ pub async fn evidence(conn: &mut Conn, activity_id: i64) -> Result<Vec<ItemEvide
         })
         .collect()
 }
+
+pub async fn add_contractor(
+    conn: &mut Conn,
+    client: i64,
+    contractor: i64,
+    by: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO party_contractors (client_party_id, contractor_party_id, added_by, added_at_ms)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(client)
+    .bind(contractor)
+    .bind(by)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// An organisation's contractors: (id, name).
+pub async fn contractors(conn: &mut Conn, client: i64) -> Result<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT pa.id, pa.name FROM party_contractors c JOIN parties pa ON pa.id = c.contractor_party_id
+         WHERE c.client_party_id = $1 ORDER BY pa.name",
+    )
+    .bind(client)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
+}

@@ -149,6 +149,8 @@ pub const OPERATIONS: &[Operation] = &[
     op("post", "/oversight/findings/{id}/completion", "Oversight", "The organisation records completion with evidence", Some("CompletionInput"), 200, Some("Finding"), false),
     op("post", "/oversight/findings/{id}/verification", "Oversight", "The overseer verifies: closes, or sends it back", Some("VerificationInput"), 200, Some("Finding"), false),
     op("post", "/oversight/activities/{id}/items/{item_id}/evidence", "Oversight", "Attach a photo or document (base64; JPEG, PNG, PDF or text, 5 MB) to a checklist item: the team, while the activity runs", Some("EvidenceFile"), 201, Some("ItemEvidence"), false),
+    op("get", "/oversight/contractors", "Oversight", "The contractors one's organisation oversees", None, 200, Some("Contractors"), false),
+    op("post", "/oversight/contractors", "Oversight", "Name a contractor one's organisation oversees (who plans its activities)", Some("NewContractor"), 204, None, false),
     op("get", "/oversight/proposals/{id}", "Oversight", "The next activities proposed for an organisation (party id) from its last results and risk, within the minimum intervals", None, 200, Some("Proposals"), false),
     op("get", "/oversight/ei", "Oversight", "Effective implementation by organisation, area and year over completed activities one may read (party_id to narrow)", None, 200, Some("EiReport"), false),
     op("get", "/risk/assessments/{id}/history", "Risk", "Every change of an assessment: who, when, why, old and new", None, 200, Some("AssessmentHistory"), false),
@@ -277,6 +279,8 @@ fn schemas() -> Value {
         "Proposals": { "type": "array", "items": { "type": "object", "properties": { "kind": s("string"), "due_on": { "type": "string", "format": "date" }, "overdue": s("boolean"), "basis": s("string") } } },
         "EvidenceFile": obj(&["filename", "content_base64"], json!({ "filename": s("string"), "content_base64": s("string") })),
         "ItemEvidence": { "type": "object", "properties": { "id": s("integer"), "item_id": s("integer"), "filename": s("string"), "content_type": s("string"), "size_bytes": s("integer"), "sha256": s("string") } },
+        "Contractors": { "type": "array", "items": { "type": "object", "properties": { "party_id": s("integer"), "name": s("string") } } },
+        "NewContractor": obj(&["party_id"], json!({ "party_id": s("integer") })),
         "AcceptanceInput": obj(&["expires_on"], json!({ "expires_on": { "type": "string", "format": "date" }, "note": s("string") })),
         "AuditEntry": { "type": "object", "properties": { "seq": s("integer"), "at_ms": s("integer"), "actor_person_id": nullable("integer"), "actor_name": nullable("string"), "actor_party_id": nullable("integer"), "owner_party_id": s("integer"), "owner_party_name": s("string"), "action": s("string"), "record_kind": s("string"), "record_id": nullable("integer"), "before": { "type": ["string", "null"], "description": "JSON of the record before the change" }, "after": { "type": ["string", "null"], "description": "JSON of the record after the change" }, "hash": s("string") } },
     })

@@ -44,6 +44,10 @@ pub fn router() -> Router<AppState> {
         .route("/oversight/ei", get(ei))
         .route("/oversight/proposals/{id}", get(proposals))
         .route(
+            "/oversight/contractors",
+            get(contractors).post(add_contractor),
+        )
+        .route(
             "/oversight/activities/{id}/items/{item_id}/evidence",
             post(attach).layer(axum::extract::DefaultBodyLimit::max(
                 crate::middleware::UPLOAD_LIMIT,
@@ -495,4 +499,43 @@ async fn attach(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+#[derive(Serialize)]
+struct Contractor {
+    party_id: i64,
+    name: String,
+}
+
+async fn contractors(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<Vec<Contractor>>> {
+    Ok(Json(
+        state
+            .services
+            .contractors(&auth.actor())
+            .await?
+            .into_iter()
+            .map(|(party_id, name)| Contractor { party_id, name })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewContractor {
+    party_id: i64,
+}
+
+async fn add_contractor(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(b): ApiJson<NewContractor>,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .add_contractor(&auth.actor(), b.party_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -416,3 +416,35 @@ fn findings_and_plans_in_the_pages() {
             == 404
     );
 }
+
+#[test]
+fn an_organisation_names_a_contractor_and_plans_its_audit() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut sm = app.signed_in("npt.security");
+    let page = sm.get("/oversight/activities");
+    assert!(page.body.contains("Name a contractor you oversee"));
+    assert_eq!(
+        sm.form("/oversight/contractors", &[("code", "NOPE")], true)
+            .status,
+        422
+    );
+    assert_eq!(
+        sm.form("/oversight/contractors", &[("code", "SWC")], true)
+            .status,
+        303
+    );
+    let listed = sm.api("GET", "/oversight/contractors", None).json();
+    assert_eq!(listed[0]["name"], "Swift Cargo Handling");
+    let swc = party(&app, "SWC");
+    let planned = sm.api(
+        "POST",
+        "/oversight/activities",
+        Some(json!({ "overseen_party_id": swc, "kind": "inspection", "title": "Handler inspection", "planned_on": in_a_week(), "scope": ["NASP-05"] })),
+    );
+    assert_eq!(planned.status, 201, "{}", planned.body);
+    assert!(!app
+        .signed_in("inspector")
+        .get("/oversight/activities")
+        .body
+        .contains("Name a contractor"));
+}

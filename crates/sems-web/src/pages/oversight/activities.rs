@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/oversight/activities", get(list).post(plan))
         .route("/oversight/activities/{id}", get(page).post(save))
+        .route("/oversight/contractors", post(add_contractor))
         .route("/oversight/activities/{id}/complete", post(complete))
         .route("/oversight/activities/{id}/release", post(release))
         .route("/oversight/activities/{id}/findings", post(raise))
@@ -55,6 +56,8 @@ struct ListPage {
     proposal_party: String,
     proposals: Vec<sems_domain::oversight::ProposedActivity>,
     people: Vec<Choice>,
+    /// Organisations name the contractors they oversee.
+    is_organisation: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -143,7 +146,9 @@ async fn list_page(
             "",
         )
     } else {
-        Choice::list([(subject.party_id, user.0.person.party_name.clone())], "")
+        let mut own = vec![(subject.party_id, user.0.person.party_name.clone())];
+        own.extend(state.services.contractors(&actor).await.unwrap_or_default());
+        Choice::list(own, "")
     };
     let chapters = match state.services.authority().await {
         Ok(Some(a)) => state
@@ -187,6 +192,7 @@ async fn list_page(
             proposal_party: proposal_party.map(|p| p.to_string()).unwrap_or_default(),
             proposals,
             people,
+            is_organisation: !subject.party_is_authority,
         },
     )
 }
@@ -583,6 +589,41 @@ async fn evidence_file(
             bytes,
         )
             .into_response(),
+        Err(e) => service_error(e),
+    }
+}
+
+/// Names a contractor by its party code (the code of its public reporting link).
+async fn add_contractor(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let result = match state.services.filing_target(form.get("code")).await {
+        Ok(t) => {
+            state
+                .services
+                .add_contractor(&user.actor(), t.party_id)
+                .await
+        }
+        Err(_) => Err(ServiceError::from(sems_domain::ValidationError::new(
+            "code",
+            "no organisation has this code",
+        ))),
+    };
+    match result {
+        Ok(()) => Redirect::to("/oversight/activities?notice=saved").into_response(),
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            list_page(
+                &state,
+                &user,
+                None,
+                None,
+                None,
+                Some(crate::error::classify(&e).1),
+            )
+            .await
+        }
         Err(e) => service_error(e),
     }
 }
