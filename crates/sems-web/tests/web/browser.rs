@@ -211,11 +211,43 @@ fn an_inspector_completes_a_checklist_on_a_tablet() {
         &format!("#notes_{}", items[1]),
         "Log book kept, two days missing",
     );
+    // Typed but not saved: a reload (as after a session expired and the person signed in
+    // again) brings it back from the browser.
+    browser.goto(&format!(
+        "{}/oversight/activities/{}",
+        app.base, activity.id
+    ));
+    browser.wait_for_text("main h1", "Screening inspection");
+    let restored = browser.script(&format!(
+        "return document.getElementById('notes_{}').value;",
+        items[1]
+    ));
+    assert_eq!(restored, "Log book kept, two days missing");
+    assert_eq!(
+        browser.script("return document.querySelector('.autosave-note').hidden;"),
+        false
+    );
+    browser.script(&format!(
+        "document.getElementById('answer_{}').value = 'compliant';",
+        items[0]
+    ));
+    browser.script(&format!(
+        "document.getElementById('answer_{}').value = 'compliant_with_observations';",
+        items[1]
+    ));
     // Nothing is wider than the tablet.
     let fits = browser.script("return document.documentElement.scrollWidth <= window.innerWidth;");
     assert_eq!(fits, true);
     browser.click("form.checklist button[type=submit]");
     browser.wait_for_text("[role=status]", "Saved");
+    // Once saved, the browser forgets its copy.
+    assert_eq!(
+        browser.script(&format!(
+            "return window.localStorage.getItem('sems-autosave-activity-{}');",
+            activity.id
+        )),
+        serde_json::Value::Null
+    );
     browser.click("form[action$='/complete'] button[type=submit]");
     browser.wait_for_text("[role=status]", "Saved");
     assert!(browser.text("main").contains("Completed"));
