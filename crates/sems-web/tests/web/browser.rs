@@ -240,16 +240,23 @@ fn an_inspector_completes_a_checklist_on_a_tablet() {
     assert_eq!(fits, true);
     browser.click("form.checklist button[type=submit]");
     browser.wait_for_text("[role=status]", "Saved");
-    // Once saved, the browser forgets its copy.
-    assert_eq!(
-        browser.script(&format!(
-            "return window.localStorage.getItem('sems-autosave-activity-{}');",
-            activity.id
-        )),
-        serde_json::Value::Null
+    // Once saved, the browser forgets its copy (when the saved page's script has run).
+    let key = format!(
+        "return window.localStorage.getItem('sems-autosave-activity-{}');",
+        activity.id
     );
+    let mut forgotten = false;
+    for _ in 0..50 {
+        if browser.script(&key) == serde_json::Value::Null {
+            forgotten = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(forgotten, "the saved checklist is still in the browser");
     browser.click("form[action$='/complete'] button[type=submit]");
-    browser.wait_for_text("[role=status]", "Saved");
+    // The saved page already says "Saved": wait for the completed one.
+    browser.wait_for_text("main", "Completed");
     assert!(browser.text("main").contains("Completed"));
     assert!(browser.text("main").contains("100.0 %"));
 }
