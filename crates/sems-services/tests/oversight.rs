@@ -497,13 +497,19 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
         );
 
         // EI: the authority sees the airport's; the airport itself; another organisation none.
-        let national = s.effective_implementation(&inspector, None).await.unwrap();
+        let national = s
+            .effective_implementation(&inspector, Some(npt))
+            .await
+            .unwrap();
         assert!((national.overall.unwrap() - 200.0 / 3.0).abs() < 1e-9);
         assert_eq!(national.by_area[0].key, "NASP-02");
         let own = s.effective_implementation(&sm, None).await.unwrap();
         assert_eq!(own.items, 4);
         assert_eq!(
-            s.effective_implementation(&sky, None).await.unwrap().items,
+            s.effective_implementation(&sky, Some(npt))
+                .await
+                .unwrap()
+                .items,
             0
         );
 
@@ -728,5 +734,31 @@ async fn an_organisation_oversees_its_contractors() {
             .await
             .unwrap();
         assert_eq!(accepted.status, FindingStatus::CapAccepted);
+    }
+}
+
+#[tokio::test]
+async fn the_demo_shows_the_air_carrier_under_oversight() {
+    for s in common::services("sems-oversight-demo").await {
+        let sky = common::actor(&s, "sky.security").await;
+        let activities = s
+            .activities(&sky, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(activities.total, 2);
+        let findings = s
+            .findings(&sky, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(findings.total, 1);
+        assert_eq!(findings.items[0].status, FindingStatus::Open);
+        let ei = s.effective_implementation(&sky, None).await.unwrap();
+        assert!(ei.overall.is_some());
+        let done = activities
+            .items
+            .iter()
+            .find(|a| a.completed_on.is_some())
+            .unwrap();
+        assert_eq!(s.activity_reports(&sky, done.id).await.unwrap().len(), 1);
     }
 }

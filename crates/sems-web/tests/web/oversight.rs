@@ -186,9 +186,15 @@ fn the_cross_boundary_flow_through_the_api() {
             Some(json!({ "close": true, "comment": "Seen" })),
         );
         assert_eq!(closed.json()["status"], "closed");
-        let ei = inspector.api("GET", "/oversight/ei", None).json();
+        let ei = inspector
+            .api("GET", &format!("/oversight/ei?party_id={npt}"), None)
+            .json();
         assert!((ei["overall"].as_f64().unwrap() - 200.0 / 3.0).abs() < 1e-6);
-        assert_eq!(sky.api("GET", "/oversight/ei", None).json()["items"], 0);
+        assert_eq!(
+            sky.api("GET", &format!("/oversight/ei?party_id={npt}"), None)
+                .json()["items"],
+            0
+        );
         let list = sm
             .api("GET", "/oversight/findings?status=closed", None)
             .json();
