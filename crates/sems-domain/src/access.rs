@@ -51,6 +51,13 @@ pub enum RecordKind {
     OversightActivity,
     /// A finding of an activity, owned by the overseen organisation that must correct it.
     Finding,
+    /// The appointment of a person to a protected duty of an organisation (today the identity
+    /// custodian): made and ended by the accountable executive or the administrator, never
+    /// by the security manager, whose reports the custodian's decisions protect.
+    Appointment,
+    /// An entry of the security log (sign-in, sign-out, lockout, two-factor, password and
+    /// token events): read by the deployment administrator and by the person it is about.
+    SecurityEvent,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -76,6 +83,8 @@ impl RecordKind {
             RecordKind::Requirement => "requirement",
             RecordKind::OversightActivity => "oversight_activity",
             RecordKind::Finding => "finding",
+            RecordKind::Appointment => "appointment",
+            RecordKind::SecurityEvent => "security_event",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -112,7 +121,7 @@ impl Action {
 pub enum Relation {
     /// Their party owns the record.
     Owner,
-    /// The record is their own person record.
+    /// The record is their own person record, or is about them (their security log).
     OwnPerson,
     /// They belong to the authority and the record belongs to an organisation.
     Oversight,
@@ -177,7 +186,8 @@ pub struct RecordMeta {
     pub owner_party_id: i64,
     /// Whether the owning party is the authority (oversight only reaches organisations).
     pub owner_is_authority: bool,
-    /// For person records: the person's id (their own record is theirs to read).
+    /// The person the record is about (a person record, a security event): their own is
+    /// theirs to read where the table grants it.
     pub person_id: Option<i64>,
     pub classification: i64,
     pub need_to_know: bool,
@@ -255,7 +265,24 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::Party | K::Site | K::Person | K::NeedToKnowGroup, R::Deployment) => {
             role == Administrator
         }
+        // The administrator sees every security event and appoints identity custodians where
+        // an organisation has no accountable executive to do it.
+        (K::SecurityEvent, R::Deployment) => action == Read && role == Administrator,
+        (K::Appointment, R::Deployment) => {
+            matches!(action, Read | Create | Update) && role == Administrator
+        }
         (_, R::Deployment) => false,
+
+        // Everyone reads their own security log; nobody writes it through the access rule.
+        (K::SecurityEvent, R::OwnPerson) => action == Read,
+
+        // Every member of an organisation may know who its identity custodian is; only the
+        // accountable executive appoints or ends the appointment (Create, Update).
+        (K::Appointment, R::Owner) => match action {
+            Read => role != Administrator,
+            Create | Update => role == AccountableExecutive,
+            Delete | Accept => false,
+        },
 
         (K::Party, R::Owner) => action == Read && role != Administrator,
         (K::Party, R::Oversight | R::AssignedOversight) => action == Read && authority,
@@ -279,10 +306,12 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
 
         // Every member of an organisation may know who its nominated persons are; the
         // authority sees every organisation's nominations.
+        // Accept: nominating or ending the accountable executive, which the accountable
+        // executive does (a handover), not the security manager.
         (K::Nomination, R::Owner) => match action {
             Read => role != Administrator,
             Create | Update | Delete => org_leader,
-            Accept => false,
+            Accept => role == AccountableExecutive,
         },
         (K::Nomination, R::Oversight | R::AssignedOversight) => action == Read && authority,
 
@@ -479,7 +508,7 @@ pub fn relations(subject: &Subject, record: &RecordMeta) -> Vec<Relation> {
     if record.owner_party_id == subject.party_id {
         out.push(Relation::Owner);
     }
-    if record.kind == RecordKind::Person && record.person_id == Some(subject.person_id) {
+    if record.person_id == Some(subject.person_id) {
         out.push(Relation::OwnPerson);
     }
     if subject.party_is_authority && !record.owner_is_authority {
@@ -665,6 +694,47 @@ mod tests {
             decide(&policy, Action::Update, &method).is_err(),
             "a published version is never edited"
         );
+    }
+
+    #[test]
+    fn only_the_accountable_executive_or_the_administrator_appoints_the_custodian() {
+        let appointment = record(RecordKind::Appointment, AIRPORT);
+        let ae = subject(AIRPORT, &[Role::AccountableExecutive]);
+        let sm = subject(AIRPORT, &[Role::SecurityManager]);
+        let staff = subject(AIRPORT, &[Role::Staff]);
+        let admin = subject(AUTHORITY, &[Role::Administrator]);
+        for action in [Action::Create, Action::Update] {
+            assert!(decide(&ae, action, &appointment).is_ok());
+            assert!(decide(&admin, action, &appointment).is_ok());
+            assert!(decide(&sm, action, &appointment).is_err());
+            assert!(decide(&staff, action, &appointment).is_err());
+        }
+        assert!(decide(&staff, Action::Read, &appointment).is_ok());
+        let other_ae = subject(CARRIER, &[Role::AccountableExecutive]);
+        assert!(decide(&other_ae, Action::Create, &appointment).is_err());
+        // The accountable executive's own nomination is theirs to hand over.
+        let nomination = record(RecordKind::Nomination, AIRPORT);
+        assert!(decide(&ae, Action::Accept, &nomination).is_ok());
+        assert!(decide(&sm, Action::Accept, &nomination).is_err());
+        assert!(decide(&sm, Action::Create, &nomination).is_ok());
+    }
+
+    #[test]
+    fn the_security_log_is_the_administrators_and_each_persons_own() {
+        let mut event = record(RecordKind::SecurityEvent, AIRPORT);
+        let staff = subject(AIRPORT, &[Role::Staff]);
+        let mut auditor = subject(AIRPORT, &[Role::QualityAuditor]);
+        auditor.person_id = 999;
+        let director = subject(AUTHORITY, &[Role::Director]);
+        let admin = subject(AUTHORITY, &[Role::Administrator]);
+        assert!(decide(&staff, Action::Read, &event).is_err());
+        event.person_id = Some(staff.person_id);
+        assert!(decide(&staff, Action::Read, &event).is_ok());
+        assert!(decide(&staff, Action::Update, &event).is_err());
+        assert!(decide(&auditor, Action::Read, &event).is_err());
+        assert!(decide(&director, Action::Read, &event).is_err());
+        assert!(decide(&admin, Action::Read, &event).is_ok());
+        assert!(decide(&admin, Action::Delete, &event).is_err());
     }
 
     #[test]

@@ -4,6 +4,33 @@
 use crate::util::hex;
 use sha2::{Digest, Sha256};
 
+crate::vocabulary::vocabulary!(
+    /// To whom an entry is served. Every entry is chained in the one trail, so `sems audit
+    /// verify` checks them all; the channel decides who reads it and how.
+    ///
+    /// - `trail`: the organisation's audit trail, read through the access rule.
+    /// - `security`: sign-in, sign-out, lockout, two-factor, password and token events. They
+    ///   place a person at a time, so they never enter an organisation's trail: the security
+    ///   log is read by the deployment administrator, and by each person for their own events.
+    /// - `protected_source`: a filing that protects its source (a confidential or anonymous
+    ///   report) and every event that follows from it. Served only as counts per day, without
+    ///   a time, sequence, hash, record or actor, so that nothing served can place it among
+    ///   other people's entries.
+    AuditChannel, "channel", {
+        Trail => "trail", "Audit trail";
+        Security => "security", "Security log";
+        ProtectedSource => "protected_source", "Confidential reporting";
+    }
+);
+
+/// A day in milliseconds: the finest time served for a protected-source entry.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// The start (UTC) of the day of `at_ms`: what is served of a protected-source time.
+pub fn day_start(at_ms: i64) -> i64 {
+    at_ms.div_euclid(DAY_MS) * DAY_MS
+}
+
 /// The hash the first entry chains to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -157,6 +184,23 @@ impl ChainVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_protected_time_is_served_as_its_day() {
+        let t = 1_764_711_793_000; // 2025-12-02 21:43:13 UTC
+        assert_eq!(day_start(t), 1_764_633_600_000);
+        assert_eq!(day_start(day_start(t)), day_start(t));
+        assert_eq!(day_start(t + DAY_MS), day_start(t) + DAY_MS);
+        assert_eq!(crate::util::date_of(day_start(t)), crate::util::date_of(t));
+        assert_eq!(day_start(-1), -DAY_MS, "before 1970 rounds down too");
+    }
+
+    #[test]
+    fn channels_round_trip() {
+        for c in AuditChannel::ALL {
+            assert_eq!(AuditChannel::parse(c.as_str()).unwrap(), *c);
+        }
+    }
 
     fn chain(n: i64) -> Vec<AuditEntry> {
         let mut prev = GENESIS_HASH.to_string();

@@ -14,6 +14,22 @@ vocabulary!(
     }
 );
 
+impl ReportMode {
+    /// Whether the report protects its source: a confidential or anonymous filing, whose
+    /// events are served only as counts per day (`audit::AuditChannel::ProtectedSource`).
+    pub fn protects_source(self) -> bool {
+        self != ReportMode::Identified
+    }
+}
+
+/// Whether a reader of a report sees its times to the second. The report handlers work to
+/// time targets and see them; everyone else who reads a report that protects its source
+/// (the security manager, the identity custodian) sees the day only, so that no time they
+/// are served can be set beside another event of a person.
+pub fn sees_exact_times(roles: &[crate::role::Role], mode: ReportMode) -> bool {
+    !mode.protects_source() || roles.contains(&crate::role::Role::ReportHandler)
+}
+
 vocabulary!(
     /// Where a report stands.
     ReportStatus, "status", {
@@ -450,6 +466,23 @@ pub fn apply_redactions(text: &str, redactions: &[Redaction]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_handlers_see_the_exact_times_of_a_protected_report() {
+        use crate::role::Role;
+        assert!(ReportMode::Confidential.protects_source());
+        assert!(ReportMode::Anonymous.protects_source());
+        assert!(!ReportMode::Identified.protects_source());
+        for mode in [ReportMode::Confidential, ReportMode::Anonymous] {
+            assert!(sees_exact_times(&[Role::ReportHandler], mode));
+            assert!(!sees_exact_times(&[Role::SecurityManager], mode));
+            assert!(!sees_exact_times(&[Role::IdentityCustodian], mode));
+        }
+        assert!(sees_exact_times(
+            &[Role::SecurityManager],
+            ReportMode::Identified
+        ));
+    }
 
     #[test]
     fn the_workflow_moves_forward_only() {

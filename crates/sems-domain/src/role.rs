@@ -128,6 +128,32 @@ impl Role {
     }
 }
 
+/// Duties one person never holds together. The report handler works with confidential
+/// reports; the identity custodian decides whether a handler may learn who filed one. Held
+/// by one person, the check would be no check at all.
+pub const SEPARATED_DUTIES: [(Role, Role); 1] = [(Role::ReportHandler, Role::IdentityCustodian)];
+
+/// Roles given only by an appointment, which the accountable executive (or the deployment
+/// administrator) makes and ends, recorded and notified.
+pub const APPOINTED_ROLES: [Role; 1] = [Role::IdentityCustodian];
+
+/// Refuses a set of roles that joins separated duties.
+pub fn check_separated(roles: &[Role]) -> Result<(), ValidationError> {
+    for (a, b) in SEPARATED_DUTIES {
+        if roles.contains(&a) && roles.contains(&b) {
+            return Err(ValidationError::new(
+                "roles",
+                format!(
+                    "one person cannot be both {} and {}: the duties are kept apart to protect confidential reporters",
+                    a.label().to_lowercase(),
+                    b.label().to_lowercase()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The non-empty, de-duplicated set of roles a person holds, checked against their party.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleSet(Vec<Role>);
@@ -164,6 +190,7 @@ impl RoleSet {
         if roles.is_empty() {
             return Err(ValidationError::new("roles", "choose at least one role"));
         }
+        check_separated(&roles)?;
         roles.sort();
         Ok(Self(roles))
     }
@@ -193,6 +220,15 @@ mod tests {
         assert!(RoleSet::parse(["administrator"], false).is_ok());
         assert!(RoleSet::parse([""], false).is_err());
         assert!(RoleSet::parse(["pilot"], false).is_err());
+    }
+
+    #[test]
+    fn handler_and_custodian_are_never_one_person() {
+        let err = RoleSet::parse(["report_handler", "identity_custodian"], false).unwrap_err();
+        assert_eq!(err.field, "roles");
+        assert!(err.message.contains("kept apart"), "{}", err.message);
+        assert!(RoleSet::parse(["report_handler", "staff"], false).is_ok());
+        assert!(RoleSet::parse(["identity_custodian", "staff"], false).is_ok());
     }
 
     #[test]

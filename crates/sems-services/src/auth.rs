@@ -1,7 +1,7 @@
 //! Sign-in, sessions, two-factor sign-in, passwords and API tokens.
 
 use crate::secrets::{hash_password, random_bytes, random_token, verify_password};
-use crate::{record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{record_security_event, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::Subject;
 use sems_domain::password::NewPassword;
 use sems_domain::totp;
@@ -126,26 +126,22 @@ impl Services {
             sessions::save_throttle(tx.conn(), &key, t).await?;
             let detail =
                 json!({ "username": key, "known": person.is_some(), "failures": t.failures });
-            record_change(
+            record_security_event(
                 tx.conn(),
                 &actor,
                 owner,
-                "sign_in.failed",
-                "person",
                 person.as_ref().map(|p| p.id),
-                NONE,
+                "sign_in.failed",
                 Some(&detail),
             )
             .await?;
             if locks {
-                record_change(
+                record_security_event(
                     tx.conn(),
                     &actor,
                     owner,
-                    "sign_in.locked",
-                    "person",
                     person.as_ref().map(|p| p.id),
-                    NONE,
+                    "sign_in.locked",
                     Some(
                         &json!({ "username": key, "locked_minutes": self.config.lockout_minutes }),
                     ),
@@ -168,14 +164,12 @@ impl Services {
         let session = self
             .open_session(tx.conn(), person.id, creds.totp_enabled)
             .await?;
-        record_change(
+        record_security_event(
             tx.conn(),
             &as_actor(&person),
             person.party_id,
-            "sign_in.succeeded",
-            "person",
             Some(person.id),
-            NONE,
+            "sign_in.succeeded",
             Some(&json!({ "username": key, "two_factor_due": creds.totp_enabled })),
         )
         .await?;
@@ -282,14 +276,12 @@ impl Services {
         let step =
             totp::verify(&secret, code, now_ms() / 1000).filter(|s| *s > creds.totp_last_step);
         let Some(step) = step else {
-            record_change(
+            record_security_event(
                 tx.conn(),
                 &Actor::System("sign-in"),
                 person.party_id,
-                "sign_in.two_factor_failed",
-                "person",
                 Some(person.id),
-                NONE,
+                "sign_in.two_factor_failed",
                 NONE,
             )
             .await?;
@@ -301,14 +293,12 @@ impl Services {
         people::set_totp_last_step(tx.conn(), person.id, step).await?;
         sessions::delete(tx.conn(), &hash).await?;
         let session = self.open_session(tx.conn(), person.id, false).await?;
-        record_change(
+        record_security_event(
             tx.conn(),
             &as_actor(&person),
             person.party_id,
-            "sign_in.two_factor_succeeded",
-            "person",
             Some(person.id),
-            NONE,
+            "sign_in.two_factor_succeeded",
             NONE,
         )
         .await?;
@@ -325,17 +315,8 @@ impl Services {
             let person = people::get(tx.conn(), row.person_id).await?;
             if let Some(p) = person {
                 let actor = as_actor(&p);
-                record_change(
-                    tx.conn(),
-                    &actor,
-                    p.party_id,
-                    "sign_out",
-                    "person",
-                    Some(p.id),
-                    NONE,
-                    NONE,
-                )
-                .await?;
+                record_security_event(tx.conn(), &actor, p.party_id, Some(p.id), "sign_out", NONE)
+                    .await?;
             }
         }
         tx.commit().await?;
@@ -366,14 +347,12 @@ impl Services {
         people::set_password_hash(tx.conn(), ctx.person.id, &hash).await?;
         sessions::delete_for_person(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
         let actor = Actor::Person(ctx.subject.clone());
-        record_change(
+        record_security_event(
             tx.conn(),
             &actor,
             ctx.person.party_id,
-            "person.password_changed",
-            "person",
             Some(ctx.person.id),
-            NONE,
+            "person.password_changed",
             NONE,
         )
         .await?;
@@ -395,14 +374,12 @@ impl Services {
         people::set_password_hash(tx.conn(), person.id, &hash).await?;
         sessions::delete_for_person(tx.conn(), person.id, None).await?;
         sessions::clear_throttle(tx.conn(), &person.username).await?;
-        record_change(
+        record_security_event(
             tx.conn(),
             &Actor::System("sems user reset-password"),
             person.party_id,
-            "person.password_reset",
-            "person",
             Some(person.id),
-            NONE,
+            "person.password_reset",
             NONE,
         )
         .await?;
@@ -421,14 +398,12 @@ impl Services {
         let secret = totp::base32_encode(&random_bytes(20)?);
         let mut tx = self.store.write().await?;
         people::set_totp(tx.conn(), ctx.person.id, Some(&secret), false).await?;
-        record_change(
+        record_security_event(
             tx.conn(),
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
-            "person.two_factor_setup_started",
-            "person",
             Some(ctx.person.id),
-            NONE,
+            "person.two_factor_setup_started",
             NONE,
         )
         .await?;
@@ -476,14 +451,12 @@ impl Services {
         };
         people::set_totp(tx.conn(), ctx.person.id, Some(&secret), true).await?;
         people::set_totp_last_step(tx.conn(), ctx.person.id, step).await?;
-        record_change(
+        record_security_event(
             tx.conn(),
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
-            "person.two_factor_enabled",
-            "person",
             Some(ctx.person.id),
-            NONE,
+            "person.two_factor_enabled",
             NONE,
         )
         .await?;
@@ -506,14 +479,12 @@ impl Services {
         }
         let mut tx = self.store.write().await?;
         people::set_totp(tx.conn(), ctx.person.id, None, false).await?;
-        record_change(
+        record_security_event(
             tx.conn(),
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
-            "person.two_factor_disabled",
-            "person",
             Some(ctx.person.id),
-            NONE,
+            "person.two_factor_disabled",
             NONE,
         )
         .await?;
@@ -557,14 +528,12 @@ impl Services {
         let record = tokens::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("API token"))?;
-        record_change(
+        record_security_event(
             tx.conn(),
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
+            Some(ctx.person.id),
             "api_token.create",
-            "api_token",
-            Some(id),
-            NONE,
             Some(&record),
         )
         .await?;
@@ -591,14 +560,12 @@ impl Services {
         }
         tokens::revoke(tx.conn(), id, now_ms()).await?;
         let after = tokens::get(tx.conn(), id).await?;
-        record_change(
+        record_security_event(
             tx.conn(),
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
+            Some(ctx.person.id),
             "api_token.revoke",
-            "api_token",
-            Some(id),
-            Some(&token),
             after.as_ref(),
         )
         .await?;

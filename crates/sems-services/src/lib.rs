@@ -2,6 +2,7 @@
 //! (through the domain's parsing types), changes, and records the change in the audit trail,
 //! all in one transaction. The web layer and the CLI call these and nothing below them.
 
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod demo;
@@ -21,6 +22,7 @@ pub mod sites;
 
 pub use error::ServiceError;
 use sems_domain::access::{decide, Action, Denial, RecordKind, RecordMeta, Subject};
+use sems_domain::audit::AuditChannel;
 use sems_domain::classification::ClassificationScheme;
 use sems_storage::audit::NewEntry;
 use sems_storage::{Conn, Store};
@@ -176,10 +178,39 @@ pub fn authorize(
     }
 }
 
-/// Appends the audit entry of a change, in the change's transaction.
+/// Appends the audit entry of a change to the organisation's trail, in the change's
+/// transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_change<B: Serialize, A: Serialize>(
     conn: &mut Conn,
+    actor: &Actor,
+    owner_party_id: i64,
+    action: &str,
+    record_kind: &str,
+    record_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<i64> {
+    record_change_in(
+        conn,
+        AuditChannel::Trail,
+        actor,
+        owner_party_id,
+        action,
+        record_kind,
+        record_id,
+        before,
+        after,
+    )
+    .await
+}
+
+/// Appends the audit entry of a change to `channel`: `ProtectedSource` for a filing that
+/// protects its source and what follows from it (served only as counts per day).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_change_in<B: Serialize, A: Serialize>(
+    conn: &mut Conn,
+    channel: AuditChannel,
     actor: &Actor,
     owner_party_id: i64,
     action: &str,
@@ -196,6 +227,8 @@ pub async fn record_change<B: Serialize, A: Serialize>(
     Ok(sems_storage::audit::append(
         conn,
         &NewEntry {
+            channel,
+            subject_person_id: None,
             actor_person_id: actor.person_id(),
             actor_party_id: actor.party_id(),
             owner_party_id,
@@ -209,5 +242,59 @@ pub async fn record_change<B: Serialize, A: Serialize>(
     .await?)
 }
 
+/// Appends an event of the security log: it places `person` (or, for an unknown user name,
+/// nobody) at a time, so it is served only to the administrator and to that person, never in
+/// an organisation's trail.
+pub async fn record_security_event<A: Serialize>(
+    conn: &mut Conn,
+    actor: &Actor,
+    owner_party_id: i64,
+    person_id: Option<i64>,
+    action: &str,
+    detail: Option<&A>,
+) -> Result<i64> {
+    let after = match detail {
+        Some(d) => Some(serde_json::to_string(d)?),
+        None => None,
+    };
+    Ok(sems_storage::audit::append(
+        conn,
+        &NewEntry {
+            channel: AuditChannel::Security,
+            subject_person_id: person_id,
+            actor_person_id: actor.person_id(),
+            actor_party_id: actor.party_id(),
+            owner_party_id,
+            action: action.to_string(),
+            record_kind: "person".to_string(),
+            record_id: person_id,
+            before: None,
+            after,
+        },
+    )
+    .await?)
+}
+
 /// No value, for audit entries without a before or after.
 pub const NONE: Option<&()> = None;
+
+/// Checks that a person named on a record (an owner, a team member) belongs to `party_id`;
+/// `field` and `message` say which and how in the refusal.
+pub(crate) async fn check_person_of_party(
+    conn: &mut Conn,
+    party_id: i64,
+    person_id: Option<i64>,
+    field: &'static str,
+    message: &'static str,
+) -> Result<()> {
+    if let Some(person) = person_id {
+        let found = sems_storage::people::get(conn, person).await?;
+        if found.is_none_or(|p| p.party_id != party_id) {
+            return Err(sems_domain::ValidationError::new(field, message).into());
+        }
+    }
+    Ok(())
+}
+
+/// The message of a person check who must be of the organisation.
+pub(crate) const OF_THIS_ORGANISATION: &str = "choose a person of this organisation";

@@ -25,6 +25,26 @@ pub struct NominationInput {
     pub note: String,
 }
 
+/// Nominating or ending the accountable executive is the accountable executive's own
+/// handover (the Accept action on nominations), not the security manager's.
+fn hands_over(actor: &Actor, party_id: i64, position: NominatedPosition) -> Result<()> {
+    if position != NominatedPosition::AccountableExecutive {
+        return Ok(());
+    }
+    authorize(
+        actor,
+        Action::Accept,
+        &RecordMeta::plain(RecordKind::Nomination, party_id, false),
+        "nomination",
+    )
+    .map_err(|_| {
+        ServiceError::Forbidden(
+            "only the accountable executive nominates a successor or ends their own nomination"
+                .into(),
+        )
+    })
+}
+
 /// The authority roles told about a change of nomination.
 const TOLD: [Role; 3] = [Role::Director, Role::Inspector, Role::PolicyOfficer];
 
@@ -53,6 +73,7 @@ impl Services {
             &RecordMeta::plain(RecordKind::Nomination, party.id, false),
             "party",
         )?;
+        hands_over(actor, party.id, position)?;
         let person = people::get(tx.conn(), input.person_id)
             .await?
             .filter(|p| p.party_id == party.id)
@@ -164,6 +185,7 @@ impl Services {
             &RecordMeta::plain(RecordKind::Nomination, before.party_id, false),
             "nomination",
         )?;
+        hands_over(actor, before.party_id, before.position)?;
         let starts = parse_date("starts_on", &before.starts_on)?;
         if end < starts {
             return Err(ValidationError::new(

@@ -1,5 +1,6 @@
 //! People: accounts, roles, clearance, oversight assignments.
 
+use crate::appointments::{appoint_in, end_in, is_appointed};
 use crate::secrets::hash_password;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
@@ -9,7 +10,7 @@ use sems_domain::person::{DisplayName, Email, Username};
 use sems_domain::role::{Role, RoleSet};
 use sems_domain::ValidationError;
 use sems_storage::people::{self, PeopleFilter, Person};
-use sems_storage::{parties, sessions};
+use sems_storage::{nominations, parties, sessions};
 use serde::Deserialize;
 
 pub fn meta(p: &Person) -> RecordMeta {
@@ -125,6 +126,9 @@ impl Services {
         let person = people::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("person"))?;
+        for role in roles.roles().iter().filter(|r| is_appointed(**r)) {
+            appoint_in(tx.conn(), actor, &person, *role, "given with the account").await?;
+        }
         record_change(
             tx.conn(),
             actor,
@@ -197,6 +201,45 @@ impl Services {
                 0
             };
             self.check_grants(actor, &RoleSet::from_stored(added), raised_clearance)?;
+        }
+        let removed: Vec<Role> = before
+            .roles
+            .iter()
+            .copied()
+            .filter(|r| !roles.roles().contains(r))
+            .collect();
+        // A nominated accountable executive or security manager leaves the post only through
+        // the nomination: a successor nominated, or the nomination ended.
+        let today = sems_domain::util::format_date(sems_domain::util::today());
+        for position in sems_domain::nomination::NominatedPosition::ALL {
+            let held = nominations::open_on(tx.conn(), before.party_id, position, &today)
+                .await?
+                .into_iter()
+                .any(|n| n.person_id == id);
+            if held && (!active || removed.contains(&position.required_role())) {
+                return Err(ServiceError::Conflict(format!(
+                    "{} is the nominated {}: nominate a successor or end the nomination first; then the role or the account can be changed",
+                    before.display_name,
+                    position.label().to_lowercase()
+                )));
+            }
+        }
+        for role in roles.roles() {
+            if is_appointed(*role) && !before.roles.contains(role) {
+                appoint_in(tx.conn(), actor, &before, *role, "").await?;
+            }
+        }
+        for role in &removed {
+            if is_appointed(*role) {
+                end_in(tx.conn(), actor, &before, *role).await?;
+            }
+        }
+        if !active && before.active {
+            for role in before.roles.iter().filter(|r| is_appointed(**r)) {
+                if !removed.contains(role) {
+                    end_in(tx.conn(), actor, &before, *role).await?;
+                }
+            }
         }
         people::update(tx.conn(), id, &display_name, &email, clearance, active).await?;
         people::set_roles(tx.conn(), id, roles.roles()).await?;

@@ -374,10 +374,27 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
             .messages
             .iter()
             .any(|m| m.body.contains("was disclosed")));
-        // The trail records each step, never the identity.
+        // The chain records each step, never the identity; the trail's readers are served
+        // them only as counts of the day.
+        let mut conn = s.store.read().await.unwrap();
+        let rows = sqlx::query(
+            "SELECT after_json, channel FROM audit_entries WHERE action LIKE 'security_report.identity%'",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        drop(conn);
+        assert_eq!(rows.len(), 3, "request, approval, disclosure");
+        for r in &rows {
+            let after: Option<String> = sqlx::Row::try_get(r, "after_json").unwrap();
+            let channel: String = sqlx::Row::try_get(r, "channel").unwrap();
+            assert!(!after.unwrap_or_default().contains("07700"));
+            assert_eq!(channel, "protected_source");
+        }
+        let auditor = actor(&s, "npt.auditor").await;
         let trail = s
             .audit_entries(
-                &actor(&s, "npt.auditor").await,
+                &auditor,
                 &sems_storage::audit::AuditFilter {
                     action_prefix: Some("security_report.identity".into()),
                     ..Default::default()
@@ -386,11 +403,24 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
             )
             .await
             .unwrap();
-        assert_eq!(trail.total, 3, "request, approval, disclosure");
-        assert!(trail
-            .items
-            .iter()
-            .all(|e| !e.after.as_deref().unwrap_or("").contains("07700")));
+        assert_eq!(trail.total, 0, "not in the trail as entries");
+        let days = s
+            .protected_reporting_days(&auditor, None, Default::default())
+            .await
+            .unwrap();
+        for action in [
+            "security_report.identity_request",
+            "security_report.identity_approve",
+            "security_report.identity_disclosed",
+        ] {
+            assert!(
+                days.items
+                    .iter()
+                    .any(|d| d.action == action && d.count >= 1),
+                "{action}: {:?}",
+                days.items
+            );
+        }
         // Another handler, not approved, still cannot open it; an anonymous report has none.
         let anonymous = s
             .file_report(&staff, npt, &report("anonymous"), vec![])

@@ -4,7 +4,7 @@ use crate::access_filter::{filter, AccessColumns};
 use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result, Store};
 use sems_domain::access::{Action, RecordKind, Subject};
-use sems_domain::audit::{entry_hash, AuditEntry, ChainBreak, ChainVerifier};
+use sems_domain::audit::{entry_hash, AuditChannel, AuditEntry, ChainBreak, ChainVerifier, DAY_MS};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
 use sqlx::Row;
@@ -19,9 +19,25 @@ pub const ACCESS: AccessColumns = AccessColumns {
     published: None,
 };
 
+/// The security log: the entries of the `security` channel, each about one person.
+pub const SECURITY_ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::SecurityEvent,
+    id: "a.seq",
+    owner_party: "a.owner_party_id",
+    classification: None,
+    need_to_know: None,
+    person: Some("a.subject_person_id"),
+    published: None,
+};
+
 /// What a service records about one change.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
+    /// To whom the entry is served (not part of the hash: it decides the reader, the hash
+    /// covers the content).
+    pub channel: AuditChannel,
+    /// For a security event: the person it is about.
+    pub subject_person_id: Option<i64>,
     pub actor_person_id: Option<i64>,
     pub actor_party_id: Option<i64>,
     pub owner_party_id: i64,
@@ -57,8 +73,8 @@ pub async fn append(conn: &mut Conn, e: &NewEntry) -> Result<i64> {
     );
     sqlx::query(
         "INSERT INTO audit_entries (seq, at_ms, actor_person_id, actor_party_id, owner_party_id, action,
-             record_kind, record_id, before_json, after_json, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             record_kind, record_id, before_json, after_json, prev_hash, hash, channel, subject_person_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(seq)
     .bind(at_ms)
@@ -72,6 +88,8 @@ pub async fn append(conn: &mut Conn, e: &NewEntry) -> Result<i64> {
     .bind(e.after.clone())
     .bind(prev_hash.as_str())
     .bind(hash.as_str())
+    .bind(e.channel.as_str())
+    .bind(e.subject_person_id)
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
@@ -109,8 +127,78 @@ pub struct AuditFilter {
     pub actor_person_id: Option<i64>,
     pub from_ms: Option<i64>,
     pub until_ms: Option<i64>,
+    /// The security log only: the person the events are about.
+    pub subject_person_id: Option<i64>,
 }
 
+/// What is served of protected-source entries: how many of each action, per day and
+/// organisation. No time finer than the day, no sequence, hash, record, actor or content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProtectedDay {
+    /// The day, `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub owner_party_id: i64,
+    pub owner_party_name: String,
+    pub action: String,
+    pub count: i64,
+}
+
+/// The protected-source entries `subject` may read (the trail's readers), as counts per day,
+/// organisation and action, newest day first.
+pub async fn protected_days(
+    conn: &mut Conn,
+    subject: &Subject,
+    party_id: Option<i64>,
+    page: PageRequest,
+) -> Result<Page<ProtectedDay>> {
+    let mut cond = filter(subject, Action::Read, &ACCESS);
+    cond.push(" AND a.channel = ")
+        .bind(AuditChannel::ProtectedSource.as_str());
+    if let Some(p) = party_id {
+        cond.push(" AND a.owner_party_id = ").bind(p);
+    }
+    let grouped = format!(" GROUP BY a.at_ms / {DAY_MS}, a.owner_party_id, a.action");
+    let mut count = crate::sql::Sql::new(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM audit_entries a WHERE ",
+    );
+    count.append(&cond).push(&grouped).push(") g");
+    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
+    let mut rows = crate::sql::Sql::new(&format!(
+        "SELECT a.at_ms / {DAY_MS} AS day_index, a.owner_party_id, MAX(pa.name) AS owner_party_name,
+                a.action, COUNT(*) AS n
+         FROM audit_entries a LEFT JOIN parties pa ON pa.id = a.owner_party_id WHERE "
+    ));
+    rows.append(&cond)
+        .push(&grouped)
+        .push(" ORDER BY day_index DESC, a.owner_party_id, a.action LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let fetched = rows.query().fetch_all(&mut *conn).await?;
+    let items = fetched
+        .iter()
+        .map(|r| {
+            let day: i64 = r.try_get("day_index")?;
+            Ok(ProtectedDay {
+                day: sems_domain::util::date_of(day * DAY_MS),
+                owner_party_id: r.try_get("owner_party_id")?,
+                owner_party_name: r
+                    .try_get::<Option<String>, _>("owner_party_name")?
+                    .unwrap_or_default(),
+                action: r.try_get("action")?,
+                count: r.try_get("n")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
+}
+
+/// The organisation's trail: the `trail` channel, through the access rule.
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,
@@ -118,6 +206,34 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<AuditView>> {
     let mut cond = filter(subject, Action::Read, &ACCESS);
+    cond.push(" AND a.channel = ")
+        .bind(AuditChannel::Trail.as_str());
+    entries(conn, cond, f, page).await
+}
+
+/// The security log: the `security` channel, read by the administrator (every entry) and by
+/// each person (the entries about them).
+pub async fn security_log(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &AuditFilter,
+    page: PageRequest,
+) -> Result<Page<AuditView>> {
+    let mut cond = filter(subject, Action::Read, &SECURITY_ACCESS);
+    cond.push(" AND a.channel = ")
+        .bind(AuditChannel::Security.as_str());
+    if let Some(person) = f.subject_person_id {
+        cond.push(" AND a.subject_person_id = ").bind(person);
+    }
+    entries(conn, cond, f, page).await
+}
+
+async fn entries(
+    conn: &mut Conn,
+    mut cond: crate::sql::Sql,
+    f: &AuditFilter,
+    page: PageRequest,
+) -> Result<Page<AuditView>> {
     if let Some(p) = f.party_id {
         cond.push(" AND a.owner_party_id = ").bind(p);
     }

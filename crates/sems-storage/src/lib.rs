@@ -8,6 +8,7 @@
 //! them in one transaction, together with the audit-trail append.
 
 pub mod access_filter;
+pub mod appointments;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
@@ -193,7 +194,10 @@ impl Store {
             }
             DatabaseLocation::Postgres(url) => url.clone(),
         };
-        let options = AnyConnectOptions::from_str(&url)?;
+        // No statement logs at any level: the order and timing of statements (a session read,
+        // then a report insert) would place people beside confidential filings in the logs.
+        let options =
+            sqlx::ConnectOptions::disable_statement_logging(AnyConnectOptions::from_str(&url)?);
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))

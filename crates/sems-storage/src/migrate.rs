@@ -90,6 +90,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_contractors.sql"),
         postgres: include_str!("../migrations/postgres/0013_contractors.sql"),
     },
+    Migration {
+        version: 14,
+        name: "privacy of reporters and separated duties",
+        sqlite: include_str!("../migrations/sqlite/0014_privacy.sql"),
+        postgres: include_str!("../migrations/postgres/0014_privacy.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

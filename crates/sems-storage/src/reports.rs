@@ -4,7 +4,7 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::parties::decode_error;
-use crate::sql::{fetch_page, like_pattern, Sql};
+use crate::sql::{all_words_like, fetch_page, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
@@ -150,6 +150,28 @@ pub struct Report {
     pub need_to_know: bool,
     pub scenario_ids: Vec<i64>,
     pub updated_at_ms: i64,
+    /// Set when the times are served to the day only (`report::sees_exact_times`): every
+    /// `_at_ms` is then the start of its day, and pages show the date alone.
+    pub times_to_the_day: bool,
+}
+
+impl Report {
+    /// Rounds every time of the report down to its day.
+    pub fn to_the_day(&mut self) {
+        use sems_domain::audit::day_start;
+        self.times_to_the_day = true;
+        self.filed_at_ms = day_start(self.filed_at_ms);
+        self.updated_at_ms = day_start(self.updated_at_ms);
+        for t in [
+            &mut self.triaged_at_ms,
+            &mut self.investigation_at_ms,
+            &mut self.closed_at_ms,
+            &mut self.forward_due_at_ms,
+            &mut self.forwarded_at_ms,
+        ] {
+            *t = t.map(day_start);
+        }
+    }
 }
 
 const REPORT_SELECT: &str = "SELECT sr.id, sr.owner_party_id, pa.name AS party_name, sr.site_id, si.name AS site_name,
@@ -212,6 +234,7 @@ fn report_from_row(r: &AnyRow) -> Result<Report> {
         need_to_know: r.try_get::<i64, _>("need_to_know")? != 0,
         scenario_ids: Vec::new(),
         updated_at_ms: r.try_get("updated_at_ms")?,
+        times_to_the_day: false,
     })
 }
 
@@ -236,6 +259,23 @@ pub async fn report(conn: &mut Conn, id: i64) -> Result<Option<Report>> {
         .await?;
     match row.as_ref().map(report_from_row).transpose()? {
         Some(r) => Ok(Some(with_scenarios(conn, r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// How a report was filed (whether it protects its source).
+pub async fn mode_of(conn: &mut Conn, id: i64) -> Result<Option<ReportMode>> {
+    let row = sqlx::query("SELECT mode FROM security_reports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(r) => {
+            let mode: String = r.try_get("mode")?;
+            Ok(Some(
+                ReportMode::parse(&mode).map_err(|e| decode_error(e.to_string()))?,
+            ))
+        }
         None => Ok(None),
     }
 }
@@ -273,23 +313,6 @@ pub struct ReportFilter {
     pub search: Option<String>,
 }
 
-fn search_condition(cond: &mut Sql, search: &str, columns: &[&str]) {
-    // Every word must appear somewhere, in any order.
-    for word in search.split_whitespace().take(8) {
-        let pattern = like_pattern(word);
-        cond.push(" AND (");
-        for (i, c) in columns.iter().enumerate() {
-            if i > 0 {
-                cond.push(" OR ");
-            }
-            cond.push(&format!("LOWER({c}) LIKE "))
-                .bind(pattern.clone())
-                .push(" ESCAPE '\\'");
-        }
-        cond.push(")");
-    }
-}
-
 /// The reports `subject` may read, newest first.
 pub async fn reports(
     conn: &mut Conn,
@@ -311,7 +334,7 @@ pub async fn reports(
         cond.push(" AND sr.mode = ").bind(m.as_str());
     }
     if let Some(search) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        search_condition(
+        all_words_like(
             &mut cond,
             search,
             &[
@@ -513,7 +536,7 @@ pub async fn occurrences(
             .bind(format!("{until}T99"));
     }
     if let Some(search) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        search_condition(
+        all_words_like(
             &mut cond,
             search,
             &["sr.deidentified_text", "rc.label", "pa.name"],

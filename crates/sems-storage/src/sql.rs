@@ -129,6 +129,24 @@ pub fn like_escape(text: &str) -> String {
     out
 }
 
+/// Appends a word search: every word (at most eight) must appear, in any order, in one of
+/// `columns` (compared lower-case, so the columns are searched as `LOWER(column)`).
+pub fn all_words_like(cond: &mut Sql, search: &str, columns: &[&str]) {
+    for word in search.split_whitespace().take(8) {
+        let pattern = like_pattern(word);
+        cond.push(" AND (");
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                cond.push(" OR ");
+            }
+            cond.push(&format!("LOWER({c}) LIKE "))
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        cond.push(")");
+    }
+}
+
 /// Runs a list: counts the rows of `from` matching `cond`, then fetches one page of
 /// `select … WHERE cond ORDER BY order_by`, mapping each row with `map`. Every list of sems
 /// goes through here, so counting and paging work alike everywhere.

@@ -1,6 +1,7 @@
 //! The shared storage test suite: every test runs on SQLite and on PostgreSQL.
 
 use sems_domain::access::{decide, Action, Distribution, RecordKind, RecordMeta, Subject};
+use sems_domain::audit::AuditChannel;
 use sems_domain::nomination::NominatedPosition;
 use sems_domain::party::PartyKind;
 use sems_domain::role::Role;
@@ -68,6 +69,8 @@ async fn unique_codes_and_one_authority() {
 
 fn entry(n: i64) -> NewEntry {
     NewEntry {
+        channel: AuditChannel::Trail,
+        subject_person_id: None,
         actor_person_id: Some(1),
         actor_party_id: Some(1),
         owner_party_id: 1,
@@ -290,6 +293,57 @@ async fn build_world(store: &Store) -> World {
         .await
         .unwrap();
     }
+    // Security events about every fifth person (and one about an unknown user name), and a
+    // protected-source entry per organisation.
+    for (i, id) in ids.iter().enumerate() {
+        if i % 5 != 0 {
+            continue;
+        }
+        let owner = people::get(c, *id).await.unwrap().unwrap().party_id;
+        audit::append(
+            c,
+            &NewEntry {
+                channel: AuditChannel::Security,
+                subject_person_id: Some(*id),
+                owner_party_id: owner,
+                action: "sign_in.succeeded".into(),
+                record_kind: "person".into(),
+                record_id: Some(*id),
+                ..entry(0)
+            },
+        )
+        .await
+        .unwrap();
+    }
+    audit::append(
+        c,
+        &NewEntry {
+            channel: AuditChannel::Security,
+            owner_party_id: authority,
+            action: "sign_in.failed".into(),
+            record_kind: "person".into(),
+            record_id: None,
+            ..entry(0)
+        },
+    )
+    .await
+    .unwrap();
+    for owner in [org_a, org_b] {
+        audit::append(
+            c,
+            &NewEntry {
+                channel: AuditChannel::ProtectedSource,
+                owner_party_id: owner,
+                action: "security_report.file".into(),
+                record_kind: "security_report".into(),
+                actor_person_id: None,
+                actor_party_id: None,
+                ..entry(1)
+            },
+        )
+        .await
+        .unwrap();
+    }
     tx.commit().await.unwrap();
     let mut subjects = Vec::new();
     let mut conn = store.read().await.unwrap();
@@ -448,6 +502,7 @@ async fn access_matrix_filter_agrees_with_decide() {
         // The same rows as records of every later module's kinds: the grants of each kind,
         // through every relation, marking, need-to-know and distribution.
         for kind in [
+            RecordKind::Appointment,
             RecordKind::SecurityMeasure,
             RecordKind::RiskEvidence,
             RecordKind::SecurityReport,
@@ -552,6 +607,32 @@ async fn access_matrix_filter_agrees_with_decide() {
             "audit_entries a",
             &audit::ACCESS,
             &audit_metas,
+        )
+        .await;
+        // The security log: each event is about one person (or nobody, for an unknown name).
+        let mut conn = store.read().await.unwrap();
+        let security_metas: Vec<(i64, RecordMeta)> = sqlx::query(
+            "SELECT seq AS id, owner_party_id AS owner, subject_person_id FROM audit_entries",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id").unwrap();
+            let owner: i64 = r.try_get("owner").unwrap();
+            let mut m = RecordMeta::plain(RecordKind::SecurityEvent, owner, is_auth(owner));
+            m.person_id = r.try_get("subject_person_id").unwrap();
+            (id, m)
+        })
+        .collect();
+        drop(conn);
+        checked += check_matrix(
+            &store,
+            &world,
+            "audit_entries a",
+            &audit::SECURITY_ACCESS,
+            &security_metas,
         )
         .await;
         checked += check_matrix(
@@ -759,5 +840,67 @@ async fn access_matrix_filter_agrees_with_decide() {
             "the authority sees every organisation's nominations"
         );
         assert!(noms.items.iter().any(|n| n.party_id == world.org_a));
+    }
+}
+
+#[tokio::test]
+async fn the_trail_serves_no_security_event_and_protected_sources_only_as_days() {
+    for store in stores().await {
+        let world = build_world(&store).await;
+        let find = |party: i64, role: Role| {
+            world
+                .subjects
+                .iter()
+                .find(|s| s.party_id == party && s.roles == vec![role])
+                .unwrap()
+                .clone()
+        };
+        let director = find(world.authority, Role::Director);
+        let auditor_a = find(world.org_a, Role::QualityAuditor);
+        let mut conn = store.read().await.unwrap();
+        for reader in [&director, &auditor_a] {
+            let trail = audit::list(&mut conn, reader, &Default::default(), Default::default())
+                .await
+                .unwrap();
+            assert!(!trail.items.is_empty());
+            assert!(
+                trail.items.iter().all(|e| e.action == "site.create"),
+                "{:?}: only trail entries are served: {:?}",
+                store.engine(),
+                trail.items
+            );
+        }
+        let days = audit::protected_days(&mut conn, &director, None, Default::default())
+            .await
+            .unwrap();
+        assert_eq!(days.total, 2, "one line per organisation and day");
+        let today = sems_domain::util::date_of(sems_storage::now_ms());
+        for d in &days.items {
+            assert_eq!(d.day, today);
+            assert_eq!(d.action, "security_report.file");
+            assert_eq!(d.count, 1);
+        }
+        let own = audit::protected_days(&mut conn, &auditor_a, None, Default::default())
+            .await
+            .unwrap();
+        assert_eq!(own.items.len(), 1);
+        assert_eq!(own.items[0].owner_party_id, world.org_a);
+        // The security log: the administrator reads every event, a person their own.
+        let admin = everything(world.authority);
+        let all = audit::security_log(&mut conn, &admin, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(all.total as usize, world.subjects.len().div_ceil(5) + 1);
+        let first = &world.subjects[0];
+        let mine = audit::security_log(&mut conn, first, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(mine.total, 1);
+        assert_eq!(mine.items[0].record_id, Some(first.person_id));
+        let other = &world.subjects[1];
+        let none = audit::security_log(&mut conn, other, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(none.total, 0);
     }
 }

@@ -12,6 +12,20 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// Whether a route belongs to security reporting: filing, receipts, reports, identity
+/// disclosure. Their requests are not counted at all, so that no counter's change can be set
+/// beside another event of a person (docs/privacy.md).
+pub fn is_reporting_route(route: &str) -> bool {
+    let route = route.strip_prefix("/api/v1").unwrap_or(route);
+    route == "/reports"
+        || route.starts_with("/reports/")
+        || route.starts_with("/report/")
+        || route == "/receipt"
+        || route.starts_with("/receipt/")
+        || route.starts_with("/public/")
+        || route == "/parties/{id}/reports"
+}
+
 /// Upper bounds of the latency histogram, in seconds.
 const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
@@ -38,6 +52,9 @@ impl Metrics {
     }
 
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        if is_reporting_route(route) {
+            return;
+        }
         let Ok(mut routes) = self.routes.lock() else {
             return;
         };
@@ -167,5 +184,33 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
                 axum::Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reporting_routes_are_never_counted() {
+        let m = Metrics::default();
+        for route in [
+            "/report/{code}",
+            "/reports/new",
+            "/reports/{id}/identity",
+            "/receipt",
+            "/receipt/reply",
+            "/api/v1/public/reports/{code}",
+            "/api/v1/public/receipt",
+            "/api/v1/parties/{id}/reports",
+            "/api/v1/reports/{id}/identity",
+        ] {
+            m.record("POST", route, 201, Duration::from_millis(3));
+        }
+        m.record("GET", "/sign-in", 200, Duration::from_millis(3));
+        let out = m.render((1, 1), 8);
+        assert!(!out.contains("report"), "{out}");
+        assert!(!out.contains("receipt"), "{out}");
+        assert!(out.contains("/sign-in"));
     }
 }

@@ -6,6 +6,7 @@ mod web {
     pub mod browser;
     pub mod oversight;
     pub mod pages;
+    pub mod privacy;
     pub mod reports;
     pub mod risk;
     pub mod support;

@@ -182,12 +182,14 @@ impl Services {
         team.sort_unstable();
         team.dedup();
         for person in &team {
-            let p = people::get(tx.conn(), *person).await?;
-            if p.is_none_or(|p| p.party_id != performer.id) {
-                return Err(
-                    ValidationError::new("team", "the team is of the performing party").into(),
-                );
-            }
+            crate::check_person_of_party(
+                tx.conn(),
+                performer.id,
+                Some(*person),
+                "team",
+                "the team is of the performing party",
+            )
+            .await?;
             store::add_team_member(tx.conn(), id, *person).await?;
         }
         if covert {

@@ -315,18 +315,14 @@ impl Services {
             )
             .into());
         }
-        if let Some(p) = input.owner_person_id {
-            if people::get(tx.conn(), p)
-                .await?
-                .is_none_or(|x| x.party_id != f.party_id)
-            {
-                return Err(ValidationError::new(
-                    "owner_person_id",
-                    "choose a person of this organisation",
-                )
-                .into());
-            }
-        }
+        crate::check_person_of_party(
+            tx.conn(),
+            f.party_id,
+            input.owner_person_id,
+            "owner_person_id",
+            crate::OF_THIS_ORGANISATION,
+        )
+        .await?;
         store::submit_cap(
             tx.conn(),
             id,

@@ -3,7 +3,8 @@
 //! within the deadline. The authority reads only that version, in its national occurrence
 //! list, and may ask the organisation follow-up questions.
 
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use super::record_report_event;
+use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{
@@ -104,8 +105,9 @@ impl Services {
             ));
         }
         reports::set_deidentified(tx.conn(), report_id, &text).await?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            report_id,
             actor,
             r.party_id,
             "security_report.deidentify",
@@ -139,8 +141,9 @@ impl Services {
             return Err(ServiceError::Conflict("already forwarded".into()));
         }
         reports::mark_forwarded(tx.conn(), report_id).await?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            report_id,
             actor,
             r.party_id,
             "security_report.forward",
@@ -180,13 +183,18 @@ impl Services {
             .subject()
             .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
         let mut conn = self.store.read().await?;
-        Ok(reports::occurrences(&mut conn, subject, filter, page).await?)
+        let mut page = reports::occurrences(&mut conn, subject, filter, page).await?;
+        // The authority works by the day; the forwarding time is the handlers'.
+        for o in &mut page.items {
+            o.forwarded_at_ms = sems_domain::audit::day_start(o.forwarded_at_ms);
+        }
+        Ok(page)
     }
 
     /// One forwarded occurrence with the authority's questions and the organisation's answers.
     pub async fn occurrence(&self, actor: &Actor, id: i64) -> Result<(Occurrence, Vec<Message>)> {
         let mut conn = self.store.read().await?;
-        let o = reports::occurrence(&mut conn, id)
+        let mut o = reports::occurrence(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound("occurrence"))?;
         authorize(
@@ -195,6 +203,7 @@ impl Services {
             &occurrence_meta(o.party_id),
             "occurrence",
         )?;
+        o.forwarded_at_ms = sems_domain::audit::day_start(o.forwarded_at_ms);
         let messages = reports::messages(
             &mut conn,
             id,
@@ -227,8 +236,9 @@ impl Services {
             MessageSide::Organisation
         };
         reports::insert_message(tx.conn(), id, side, actor.person_id(), &body).await?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            id,
             actor,
             o.party_id,
             "occurrence.message",

@@ -3,8 +3,9 @@
 //! that handler open the sealed identity. Each step is in the audit trail — never the
 //! identity itself — and the reporter sees it with their receipt.
 
+use super::record_report_event;
 use super::report_meta;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::Action;
 use sems_domain::report::{DisclosureDecision, MessageSide, ReportMode};
 use sems_domain::role::Role;
@@ -46,8 +47,9 @@ impl Services {
             ));
         }
         let id = reports::insert_identity_request(tx.conn(), report_id, person, &reason).await?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            report_id,
             actor,
             report.party_id,
             "security_report.identity_request",
@@ -114,8 +116,9 @@ impl Services {
             .person_id()
             .ok_or(ServiceError::Forbidden("only a person decides".into()))?;
         reports::decide_identity_request(tx.conn(), request_id, approve, decider, &note).await?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            report_id,
             actor,
             report.party_id,
             if approve {
@@ -166,8 +169,9 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("sealed identity"))?;
         let identity = self.reporting()?.open(&sealed)?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            report_id,
             actor,
             report.party_id,
             "security_report.identity_disclosed",
@@ -197,7 +201,17 @@ impl Services {
         let Some(subject) = actor.subject() else {
             return Ok(Vec::new());
         };
-        if !subject.has_role(Role::IdentityCustodian) {
+        // Whoever the access rule lets decide on the organisation's reports.
+        let decides = sems_domain::access::decide(
+            subject,
+            Action::Accept,
+            &sems_domain::access::RecordMeta::plain(
+                sems_domain::access::RecordKind::SecurityReport,
+                subject.party_id,
+                subject.party_is_authority,
+            ),
+        );
+        if decides.is_err() {
             return Ok(Vec::new());
         }
         let mut conn = self.store.read().await?;

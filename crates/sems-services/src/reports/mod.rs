@@ -11,11 +11,12 @@ pub mod statistics;
 use crate::risk::evidence::{store_evidence, NewFact};
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::audit::{day_start, AuditChannel};
 use sems_domain::measure::EvidenceKind;
 use sems_domain::report::{
-    check_attachment, clean_filename, normalize_receipt, receipt_code, DisclosureDecision,
-    JustCulture, MessageSide, ReportMode, ReportStatus, Severity, DEFAULT_TAXONOMY,
-    MAX_ATTACHMENTS,
+    check_attachment, clean_filename, normalize_receipt, receipt_code, sees_exact_times,
+    DisclosureDecision, JustCulture, MessageSide, ReportMode, ReportStatus, Severity,
+    DEFAULT_TAXONOMY, MAX_ATTACHMENTS,
 };
 use sems_domain::role::Role;
 use sems_domain::util::{bounded_text, format_date, parse_date, sha256_hex, today};
@@ -319,14 +320,7 @@ impl Services {
                 (None, None)
             }
         };
-        let category = input.category.trim();
-        if !reports::categories(tx.conn())
-            .await?
-            .iter()
-            .any(|c| c.code == category)
-        {
-            return Err(ValidationError::new("category", "choose a category of the list").into());
-        }
+        let category = known_category(tx.conn(), &input.category).await?;
         if let Some(site) = input.site_id {
             let found = sems_storage::sites::get(tx.conn(), site).await?;
             if found.is_none_or(|s| s.party_id != party.id) {
@@ -377,8 +371,9 @@ impl Services {
             "report_id": id, "mode": mode.as_str(), "category": category,
             "attachments": files.len(),
         });
-        record_change(
+        record_report_event(
             tx.conn(),
+            id,
             &audit_actor,
             party.id,
             "security_report.file",
@@ -467,8 +462,9 @@ impl Services {
         let mut tx = self.store.write().await?;
         let report = by_receipt(tx.conn(), receipt).await?;
         reports::insert_message(tx.conn(), report.id, MessageSide::Reporter, None, &body).await?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            report.id,
             &REPORTER,
             report.party_id,
             "security_report.reporter_reply",
@@ -502,7 +498,13 @@ impl Services {
             .subject()
             .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
         let mut conn = self.store.read().await?;
-        Ok(reports::reports(&mut conn, subject, filter, page).await?)
+        let mut page = reports::reports(&mut conn, subject, filter, page).await?;
+        for r in &mut page.items {
+            if !sees_exact_times(&subject.roles, r.mode) {
+                r.to_the_day();
+            }
+        }
+        Ok(page)
     }
 
     pub(crate) async fn readable_report(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Report> {
@@ -535,13 +537,30 @@ impl Services {
     /// A report with its attachments, messages, disclosure requests and actions.
     pub async fn report_view(&self, actor: &Actor, id: i64) -> Result<ReportView> {
         let mut conn = self.store.read().await?;
-        let report = Self::readable_report(&mut conn, actor, id).await?;
+        let mut report = Self::readable_report(&mut conn, actor, id).await?;
+        let mut messages = reports::messages(&mut conn, id, MessageSide::ALL).await?;
+        let mut identity_requests = reports::identity_requests(&mut conn, id).await?;
+        let overdue = self.overdue(&report);
+        // Readers other than the handlers see a protected report's times to the day only.
+        let exact = actor
+            .subject()
+            .is_none_or(|s| sees_exact_times(&s.roles, report.mode));
+        if !exact {
+            report.to_the_day();
+            for m in &mut messages {
+                m.created_at_ms = day_start(m.created_at_ms);
+            }
+            for r in &mut identity_requests {
+                r.requested_at_ms = day_start(r.requested_at_ms);
+                r.decided_at_ms = r.decided_at_ms.map(day_start);
+            }
+        }
         Ok(ReportView {
             attachments: reports::attachments(&mut conn, id).await?,
-            messages: reports::messages(&mut conn, id, MessageSide::ALL).await?,
-            identity_requests: reports::identity_requests(&mut conn, id).await?,
+            messages,
+            identity_requests,
             actions: reports::report_actions(&mut conn, id).await?,
-            overdue: self.overdue(&report),
+            overdue,
             report,
         })
     }
@@ -604,14 +623,7 @@ impl Services {
                 before.status.label().to_lowercase()
             )));
         }
-        let category = input.category.trim();
-        if !reports::categories(tx.conn())
-            .await?
-            .iter()
-            .any(|c| c.code == category)
-        {
-            return Err(ValidationError::new("category", "choose a category of the list").into());
-        }
+        let category = known_category(tx.conn(), &input.category).await?;
         let mut scenarios = Vec::new();
         for sid in &scenario_ids {
             let s = risk::scenario(tx.conn(), *sid)
@@ -661,8 +673,9 @@ impl Services {
         let after = reports::report(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("security report"))?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            id,
             actor,
             before.party_id,
             "security_report.triage",
@@ -688,8 +701,9 @@ impl Services {
         let after = reports::report(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("security report"))?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            id,
             actor,
             before.party_id,
             "security_report.investigate",
@@ -728,16 +742,14 @@ impl Services {
             )));
         }
         for (_, _, person) in &actions {
-            if let Some(p) = person {
-                let found = people::get(tx.conn(), *p).await?;
-                if found.is_none_or(|x| x.party_id != before.party_id) {
-                    return Err(ValidationError::new(
-                        "responsible_person_id",
-                        "choose a person of this organisation",
-                    )
-                    .into());
-                }
-            }
+            crate::check_person_of_party(
+                tx.conn(),
+                before.party_id,
+                *person,
+                "responsible_person_id",
+                crate::OF_THIS_ORGANISATION,
+            )
+            .await?;
         }
         reports::close(tx.conn(), id, &outcome, &lessons, decision).await?;
         for (title, due, person) in &actions {
@@ -746,8 +758,9 @@ impl Services {
         let after = reports::report(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("security report"))?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            id,
             actor,
             before.party_id,
             "security_report.close",
@@ -774,8 +787,9 @@ impl Services {
             &body,
         )
         .await?;
-        record_change(
+        record_report_event(
             tx.conn(),
+            id,
             actor,
             r.party_id,
             "security_report.message",
@@ -798,6 +812,57 @@ fn workflow_facts(r: &Report) -> serde_json::Value {
         "scenario_ids": r.scenario_ids, "just_culture": r.just_culture.map(|j| j.as_str()),
         "forwarded_at_ms": r.forwarded_at_ms,
     })
+}
+
+/// Records an event of a report in its audit channel: the protected-source channel when
+/// the report is confidential or anonymous (served only as counts per day), so that nothing
+/// served places the filing or what follows from it among other people's entries.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
+    conn: &mut Conn,
+    report_id: i64,
+    actor: &Actor,
+    owner_party_id: i64,
+    action: &str,
+    record_kind: &str,
+    record_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<i64> {
+    let protected = reports::mode_of(conn, report_id)
+        .await?
+        .is_some_and(ReportMode::protects_source);
+    let channel = if protected {
+        AuditChannel::ProtectedSource
+    } else {
+        AuditChannel::Trail
+    };
+    crate::record_change_in(
+        conn,
+        channel,
+        actor,
+        owner_party_id,
+        action,
+        record_kind,
+        record_id,
+        before,
+        after,
+    )
+    .await
+}
+
+/// A category code of the taxonomy, or a refusal.
+async fn known_category<'a>(conn: &mut Conn, code: &'a str) -> Result<&'a str> {
+    let code = code.trim();
+    if reports::categories(conn)
+        .await?
+        .iter()
+        .any(|c| c.code == code)
+    {
+        Ok(code)
+    } else {
+        Err(ValidationError::new("category", "choose a category of the list").into())
+    }
 }
 
 async fn by_receipt(conn: &mut Conn, receipt: &str) -> Result<Report> {

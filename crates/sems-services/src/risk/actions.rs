@@ -8,7 +8,6 @@ use sems_domain::measure::{projected_score, ActionStatus, Effect};
 use sems_domain::risk::{Consequence, Risk, RiskMethod, Score};
 use sems_domain::util::{bounded_text, format_date, parse_date, today};
 use sems_domain::ValidationError;
-use sems_storage::people;
 use sems_storage::risk::actions::{self, ActionValues, MitigationAction};
 use sems_storage::risk::{self, Assessment};
 use serde::{Deserialize, Serialize};
@@ -120,18 +119,8 @@ fn validate(input: &ActionInput) -> Result<ValidAction> {
         )
         .into());
     }
-    for (field, value) in [
-        ("cost_one_off", input.cost_one_off),
-        ("cost_annual", input.cost_annual),
-    ] {
-        if !(0..=1_000_000_000_000).contains(&value) {
-            return Err(ValidationError::new(
-                field,
-                "must be a whole amount from 0 to 1,000,000,000,000",
-            )
-            .into());
-        }
-    }
+    super::measures::cost("cost_one_off", input.cost_one_off)?;
+    super::measures::cost("cost_annual", input.cost_annual)?;
     Ok(ValidAction {
         title: bounded_text("title", &input.title, 3, 300)?,
         due_on: format_date(parse_date("due_on", &input.due_on)?),
@@ -144,24 +133,6 @@ fn validate(input: &ActionInput) -> Result<ValidAction> {
 }
 
 impl Services {
-    async fn check_responsible(
-        conn: &mut sems_storage::Conn,
-        party_id: i64,
-        person: Option<i64>,
-    ) -> Result<()> {
-        if let Some(person) = person {
-            let found = people::get(conn, person).await?;
-            if found.is_none_or(|p| p.party_id != party_id) {
-                return Err(ValidationError::new(
-                    "responsible_person_id",
-                    "choose a person of this organisation",
-                )
-                .into());
-            }
-        }
-        Ok(())
-    }
-
     /// Adds a mitigation action to an assessment.
     pub async fn create_action(
         &self,
@@ -180,7 +151,14 @@ impl Services {
             &assessment_meta(&a),
             "risk assessment",
         )?;
-        Self::check_responsible(tx.conn(), a.party_id, input.responsible_person_id).await?;
+        crate::check_person_of_party(
+            tx.conn(),
+            a.party_id,
+            input.responsible_person_id,
+            "responsible_person_id",
+            crate::OF_THIS_ORGANISATION,
+        )
+        .await?;
         let id = actions::insert_action(
             tx.conn(),
             a.id,
@@ -228,7 +206,14 @@ impl Services {
             &assessment_meta(&a),
             "mitigation action",
         )?;
-        Self::check_responsible(tx.conn(), a.party_id, input.responsible_person_id).await?;
+        crate::check_person_of_party(
+            tx.conn(),
+            a.party_id,
+            input.responsible_person_id,
+            "responsible_person_id",
+            crate::OF_THIS_ORGANISATION,
+        )
+        .await?;
         actions::update_action(tx.conn(), action_id, &v.values(input), actor.person_id()).await?;
         let after = actions::action(tx.conn(), action_id)
             .await?

@@ -106,7 +106,7 @@ pub struct PendingExemption {
 }
 
 /// Costs are whole units of the deployment's currency; a ceiling catches typing slips.
-fn cost(field: &'static str, value: i64) -> Result<i64, ValidationError> {
+pub(crate) fn cost(field: &'static str, value: i64) -> Result<i64, ValidationError> {
     if (0..=1_000_000_000_000).contains(&value) {
         Ok(value)
     } else {
@@ -346,16 +346,14 @@ impl Services {
                 "a baseline measure is mandatory: it can be marked not applicable only through an exemption the authority approves".into(),
             ));
         }
-        if let Some(person) = input.responsible_person_id {
-            let found = people::get(tx.conn(), person).await?;
-            if found.is_none_or(|p| p.party_id != party_id) {
-                return Err(ValidationError::new(
-                    "responsible_person_id",
-                    "choose a person of this organisation",
-                )
-                .into());
-            }
-        }
+        crate::check_person_of_party(
+            tx.conn(),
+            party_id,
+            input.responsible_person_id,
+            "responsible_person_id",
+            crate::OF_THIS_ORGANISATION,
+        )
+        .await?;
         measures::upsert_implementation(
             tx.conn(),
             party_id,

@@ -3,7 +3,7 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::parties::decode_error;
-use crate::sql::{like_pattern, Sql};
+use crate::sql::{all_words_like, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::RequirementLevel;
@@ -167,16 +167,11 @@ pub async fn catalogue(
         .bind(owner)
         .push(" AND rq.version = ")
         .bind(version);
-    for word in search.unwrap_or("").split_whitespace().take(8) {
-        let p = like_pattern(word);
-        sql.push(" AND (LOWER(rq.code) LIKE ")
-            .bind(p.clone())
-            .push(" ESCAPE '\\' OR LOWER(rq.title) LIKE ")
-            .bind(p.clone())
-            .push(" ESCAPE '\\' OR LOWER(rq.text) LIKE ")
-            .bind(p)
-            .push(" ESCAPE '\\')");
-    }
+    all_words_like(
+        &mut sql,
+        search.unwrap_or(""),
+        &["rq.code", "rq.title", "rq.text"],
+    );
     sql.push(" ORDER BY rq.position, rq.id");
     let rows = sql.query().fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()

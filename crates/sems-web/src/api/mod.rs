@@ -3,6 +3,7 @@
 
 pub mod openapi;
 mod oversight;
+mod privacy;
 mod reports;
 mod risk;
 mod routes;
@@ -20,6 +21,38 @@ pub fn router() -> Router<AppState> {
         .merge(risk::router())
         .merge(reports::router())
         .merge(oversight::router())
+        .merge(privacy::router())
+}
+
+/// A malformed query string of the API, as a problem document.
+pub(crate) fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::BAD_REQUEST,
+        format!("bad query string: {}", e.body_text()),
+    )
+}
+
+/// A file sent in JSON: its name and its bytes in base64.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileBody {
+    pub filename: String,
+    pub content_base64: String,
+}
+
+impl FileBody {
+    pub(crate) fn decode(self) -> Result<sems_services::reports::NewAttachment, ApiError> {
+        let bytes = sems_domain::util::base64_decode(&self.content_base64).ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "attachments: content_base64 is not base64",
+            )
+        })?;
+        Ok(sems_services::reports::NewAttachment {
+            filename: self.filename,
+            bytes,
+        })
+    }
 }
 
 /// A JSON body whose every rejection (wrong content type, malformed or oversized JSON,

@@ -55,13 +55,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        format!("bad query string: {}", e.body_text()),
-    )
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogueQuery {
@@ -75,7 +68,7 @@ async fn catalogue(
     Path(party_id): Path<i64>,
     q: Result<Query<CatalogueQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<CatalogueView>> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     Ok(Json(
         state
             .services
@@ -139,7 +132,7 @@ async fn import(
     q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     let report = state
         .services
         .import_requirements(&auth.actor(), party_id, &body, q.dry_run, &q.note)
@@ -173,7 +166,7 @@ async fn activities(
     auth: ApiAuth,
     q: Result<Query<ActivityQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<Activity>>> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     let filter = ActivityFilter {
         overseen_party_id: q.overseen_party_id,
         status: q
@@ -283,7 +276,7 @@ async fn findings(
     auth: ApiAuth,
     q: Result<Query<FindingQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<Finding>>> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     let filter = FindingFilter {
         party_id: q.party_id,
         status: q
@@ -413,7 +406,7 @@ async fn ei(
     auth: ApiAuth,
     q: Result<Query<EiQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<EiReport>> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     Ok(Json(
         state
             .services
@@ -464,39 +457,18 @@ async fn proposals(
     ))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileBody {
-    filename: String,
-    content_base64: String,
-}
-
 async fn attach(
     State(state): State<AppState>,
     auth: ApiAuth,
     Path((id, item)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<FileBody>,
+    ApiJson(b): ApiJson<super::FileBody>,
 ) -> ApiResult<(
     StatusCode,
     Json<sems_storage::oversight::activities::ItemEvidence>,
 )> {
-    let bytes = sems_domain::util::base64_decode(&b.content_base64).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "content_base64 is not base64",
-        )
-    })?;
     let stored = state
         .services
-        .attach_item_evidence(
-            &auth.actor(),
-            id,
-            item,
-            sems_services::reports::NewAttachment {
-                filename: b.filename,
-                bytes,
-            },
-        )
+        .attach_item_evidence(&auth.actor(), id, item, b.decode()?)
         .await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }

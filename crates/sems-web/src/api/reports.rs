@@ -65,29 +65,14 @@ fn too_many(wait: std::time::Duration) -> ApiError {
     e
 }
 
-fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        format!("bad query string: {}", e.body_text()),
-    )
-}
-
 async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<Category>>> {
     Ok(Json(state.services.report_categories().await?))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AttachmentBody {
-    filename: String,
-    /// The file, base64-encoded.
-    content_base64: String,
 }
 
 /// A report as the API files it: the form's fields and base64 attachments.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileBody {
+struct ReportBody {
     #[serde(default)]
     site_id: Option<i64>,
     category: String,
@@ -101,26 +86,14 @@ struct FileBody {
     #[serde(default)]
     reporter_contact: String,
     #[serde(default)]
-    attachments: Vec<AttachmentBody>,
+    attachments: Vec<super::FileBody>,
 }
 
-fn split(body: FileBody) -> ApiResult<(ReportInput, Vec<NewAttachment>)> {
+fn split(body: ReportBody) -> ApiResult<(ReportInput, Vec<NewAttachment>)> {
     let files = body
         .attachments
         .into_iter()
-        .map(|a| {
-            sems_domain::util::base64_decode(&a.content_base64)
-                .map(|bytes| NewAttachment {
-                    filename: a.filename,
-                    bytes,
-                })
-                .ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "attachments: content_base64 is not base64",
-                    )
-                })
-        })
+        .map(super::FileBody::decode)
         .collect::<ApiResult<Vec<_>>>()?;
     Ok((
         ReportInput {
@@ -141,7 +114,7 @@ async fn public_file(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
-    ApiJson(body): ApiJson<FileBody>,
+    ApiJson(body): ApiJson<ReportBody>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
     let target = state.services.filing_target(&code).await?;
     let client = state.limits.client(peer.ip());
@@ -171,7 +144,7 @@ async fn file(
     State(state): State<AppState>,
     auth: ApiAuth,
     Path(party_id): Path<i64>,
-    ApiJson(body): ApiJson<FileBody>,
+    ApiJson(body): ApiJson<ReportBody>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
     let (input, files) = split(body)?;
     let filed = state
@@ -258,7 +231,7 @@ async fn list(
     auth: ApiAuth,
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<Report>>> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     let status = q
         .status
         .as_deref()
@@ -482,7 +455,7 @@ async fn occurrences(
     auth: ApiAuth,
     q: Result<Query<OccurrenceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<Occurrence>>> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     let day = |field: &'static str, v: Option<String>| -> ApiResult<Option<String>> {
         v.map(|d| {
             sems_domain::util::parse_date(field, &d)

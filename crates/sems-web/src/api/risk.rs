@@ -177,12 +177,7 @@ async fn scenarios(
     auth: ApiAuth,
     q: Result<Query<ScenarioQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<ThreatScenario>>> {
-    let Query(q) = q.map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("bad query string: {}", e.body_text()),
-        )
-    })?;
+    let Query(q) = q.map_err(super::bad_query)?;
     let category = match q.category.as_deref() {
         Some(c) => Some(
             ScenarioCategory::parse(c)
@@ -247,12 +242,7 @@ async fn assessments(
     auth: ApiAuth,
     q: Result<Query<RegisterQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<Assessment>>> {
-    let Query(q) = q.map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("bad query string: {}", e.body_text()),
-        )
-    })?;
+    let Query(q) = q.map_err(super::bad_query)?;
     if let Some(level) = q.residual_level.as_deref() {
         if !sems_domain::risk::RiskLevel::ALL
             .iter()
@@ -354,12 +344,7 @@ async fn heat_map(
     auth: ApiAuth,
     q: Result<Query<MapQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<sems_services::risk::HeatMaps>> {
-    let Query(q) = q.map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("bad query string: {}", e.body_text()),
-        )
-    })?;
+    let Query(q) = q.map_err(super::bad_query)?;
     let filter = AssessmentFilter {
         party_id: q.party_id,
         scenario_id: q.scenario_id,
@@ -390,13 +375,6 @@ async fn accept(
     ))
 }
 
-fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        format!("bad query string: {}", e.body_text()),
-    )
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MeasureQuery {
@@ -413,7 +391,7 @@ async fn measures(
     auth: ApiAuth,
     q: Result<Query<MeasureQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<SecurityMeasure>>> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     let filter = MeasureFilter {
         party_id: q.party_id,
         scenario_id: q.scenario_id,
@@ -674,7 +652,7 @@ async fn import_scenarios(
     q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     Ok(import_reply(
         state
             .services
@@ -690,7 +668,7 @@ async fn import_measures(
     q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    let Query(q) = q.map_err(bad_query)?;
+    let Query(q) = q.map_err(super::bad_query)?;
     Ok(import_reply(
         state
             .services

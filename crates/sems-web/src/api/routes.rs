@@ -100,12 +100,7 @@ fn bad(field: &'static str, message: &str) -> ApiError {
 fn list_query(
     q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<ListParams> {
-    q.map(|Query(p)| p).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("bad query string: {}", e.body_text()),
-        )
-    })
+    q.map(|Query(p)| p).map_err(super::bad_query)
 }
 
 // --- Session ---
@@ -743,6 +738,7 @@ async fn audit(
         actor_person_id: q.actor_id,
         from_ms: q.from_ms,
         until_ms: q.until_ms,
+        subject_person_id: None,
     };
     Ok(Json(
         state

@@ -182,9 +182,14 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
     }
     let audit = if can(RecordKind::AuditEntry) {
         let page = svc
+            // One's own party's changes: the authority's home shows the authority's work,
+            // not the organisations' internal events (read in their trails where allowed).
             .audit_entries(
                 &actor,
-                &Default::default(),
+                &sems_storage::audit::AuditFilter {
+                    party_id: Some(s.party_id),
+                    ..Default::default()
+                },
                 PageRequest::new(Some(1), Some(5)),
             )
             .await?;

@@ -131,6 +131,11 @@ impl Layout {
             );
         }
         add("/audit", "Audit trail", can_read(RecordKind::AuditEntry));
+        add(
+            "/security-log",
+            "Security log",
+            s.has_role(sems_domain::role::Role::Administrator),
+        );
         add("/profile", "Profile", true);
         Self {
             title: title.into(),
@@ -227,6 +232,8 @@ pub fn notice(key: Option<&str>) -> Option<String> {
         "revoked" => "The token was revoked.",
         "nominated" => "The nomination was recorded and the authority was notified.",
         "ended" => "The nomination was ended and the authority was notified.",
+        "appointed" => "The identity custodian was appointed; those concerned were told.",
+        "appointment_ended" => "The appointment was ended; those concerned were told.",
         "member-added" => "The person was added to the group.",
         "member-removed" => "The person was removed from the group.",
         "read" => "Notifications marked as read.",
@@ -359,4 +366,14 @@ impl Choice {
 /// A date and time for people.
 pub fn when(ms: i64) -> String {
     sems_domain::util::format_timestamp(ms)
+}
+
+/// A time as the reader is allowed it: the date alone when the service served it to the day
+/// (a confidential report's times for readers other than its handlers).
+pub fn when_to(ms: i64, to_the_day: bool) -> String {
+    if to_the_day {
+        sems_domain::util::date_of(ms)
+    } else {
+        when(ms)
+    }
 }

@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/organisations/{id}", get(show).post(update))
         .route("/organisations/{id}/nominations", post(nominate))
         .route("/nominations/{id}/end", post(end_nomination))
+        .route("/organisations/{id}/appointments", post(appoint))
+        .route("/appointments/{id}/end", post(end_appointment))
 }
 
 #[derive(Template)]
@@ -190,6 +192,19 @@ struct ShowPage {
     positions: Vec<(&'static str, &'static str)>,
     candidates: Vec<Candidate>,
     today: String,
+    /// Appointments to protected duties (the identity custodian), those in force first.
+    appointments: Vec<AppointmentLine>,
+    can_appoint: bool,
+    custodian_candidates: Vec<Candidate>,
+}
+
+pub struct AppointmentLine {
+    pub id: i64,
+    pub person: String,
+    pub since: String,
+    pub by: String,
+    pub ended: Option<String>,
+    pub note: String,
 }
 
 fn today() -> String {
@@ -237,6 +252,62 @@ async fn show_page(
         (Ok(s), Ok(n)) => (s, n),
         (Err(e), _) | (_, Err(e)) => return service_error(e),
     };
+    let appointments = if party.kind.is_authority() {
+        Vec::new()
+    } else {
+        match svc
+            .appointments(&actor, id, PageRequest::new(Some(1), Some(50)))
+            .await
+        {
+            Ok(p) => p
+                .items
+                .into_iter()
+                .map(|a| AppointmentLine {
+                    id: a.id,
+                    person: a.person_name,
+                    since: sems_domain::util::date_of(a.starts_at_ms),
+                    by: a
+                        .appointed_by_name
+                        .unwrap_or_else(|| "the administrator".into()),
+                    ended: a.ended_at_ms.map(sems_domain::util::date_of),
+                    note: a.note,
+                })
+                .collect(),
+            Err(e) => return service_error(e),
+        }
+    };
+    let can_appoint =
+        !party.kind.is_authority() && sems_services::Services::may_appoint(&actor, party.id);
+    let mut custodian_candidates = Vec::new();
+    if can_appoint {
+        if let Ok(people) = svc
+            .people(
+                &actor,
+                &PeopleFilter {
+                    party_id: Some(id),
+                    ..Default::default()
+                },
+                PageRequest::new(Some(1), Some(200)),
+            )
+            .await
+        {
+            custodian_candidates = people
+                .items
+                .into_iter()
+                .filter(|p| {
+                    p.active
+                        && !p.roles.contains(&sems_domain::role::Role::ReportHandler)
+                        && !p
+                            .roles
+                            .contains(&sems_domain::role::Role::IdentityCustodian)
+                })
+                .map(|p| Candidate {
+                    id: p.id,
+                    name: p.display_name,
+                })
+                .collect();
+        }
+    }
     let day = today();
     let (current, history): (Vec<_>, Vec<_>) = noms.items.into_iter().partition(|n| {
         n.starts_on <= day && n.ends_on.as_deref().is_none_or(|e| e >= day.as_str())
@@ -302,6 +373,9 @@ async fn show_page(
             candidates,
             today: day,
             party,
+            appointments,
+            can_appoint,
+            custodian_candidates,
         },
     )
 }
@@ -374,6 +448,63 @@ async fn end_nomination(
         Ok(n) => {
             Redirect::to(&format!("/organisations/{}?notice=ended", n.party_id)).into_response()
         }
+        Err(
+            e @ (sems_services::ServiceError::Validation(_)
+            | sems_services::ServiceError::Conflict(_)),
+        ) => {
+            let party = form.id("party_id").unwrap_or(0);
+            show_page(
+                &state,
+                &user,
+                party,
+                Some(crate::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+async fn appoint(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let person = form.id("person_id").unwrap_or(0);
+    match state
+        .services
+        .appoint(
+            &user.actor(),
+            person,
+            sems_domain::role::Role::IdentityCustodian,
+            form.get("note"),
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/organisations/{id}?notice=appointed")).into_response(),
+        Err(
+            e @ (sems_services::ServiceError::Validation(_)
+            | sems_services::ServiceError::Conflict(_)
+            | sems_services::ServiceError::Forbidden(_)),
+        ) => show_page(&state, &user, id, Some(crate::error::classify(&e).1), None).await,
+        Err(e) => service_error(e),
+    }
+}
+
+async fn end_appointment(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    match state.services.end_appointment(&user.actor(), id).await {
+        Ok(a) => Redirect::to(&format!(
+            "/organisations/{}?notice=appointment_ended",
+            a.party_id
+        ))
+        .into_response(),
         Err(
             e @ (sems_services::ServiceError::Validation(_)
             | sems_services::ServiceError::Conflict(_)),

@@ -46,6 +46,8 @@ struct ProfilePage {
     pending_qr: Option<String>,
     tokens: Vec<TokenView>,
     new_token: Option<String>,
+    /// One's recent security events (sign-ins and the like), newest first.
+    sign_ins: Vec<super::audit::EntryView>,
 }
 
 async fn page(
@@ -62,6 +64,21 @@ async fn page(
     ) {
         (Ok(p), Ok(t)) => (p, t),
         (Err(e), _) | (_, Err(e)) => return service_error(e),
+    };
+    let own = sems_storage::audit::AuditFilter {
+        subject_person_id: Some(user.0.person.id),
+        ..Default::default()
+    };
+    let sign_ins = match svc
+        .security_log(
+            &user.actor(),
+            &own,
+            sems_domain::page::PageRequest::new(Some(1), Some(10)),
+        )
+        .await
+    {
+        Ok(p) => p.items.into_iter().map(super::audit::entry_view).collect(),
+        Err(e) => return service_error(e),
     };
     let p = &user.0.person;
     render(
@@ -104,6 +121,7 @@ async fn page(
                 })
                 .collect(),
             new_token,
+            sign_ins,
         },
     )
 }

@@ -6,7 +6,7 @@ mod occurrences;
 pub mod public;
 
 use crate::form::FormData;
-use crate::pages::{notice, render, service_error, when, Choice, Layout, Pager};
+use crate::pages::{notice, render, service_error, when, when_to, Choice, Layout, Pager};
 use crate::session::Signed;
 use crate::AppState;
 use askama::Template;
@@ -157,7 +157,7 @@ async fn list(
         .map(|r| ReportRow {
             late: late(state.services.overdue(&r)),
             id: r.id,
-            filed: when(r.filed_at_ms),
+            filed: when_to(r.filed_at_ms, r.times_to_the_day),
             category: r.category_label,
             status: r.status.label(),
             mode: match r.mode {
@@ -273,6 +273,7 @@ async fn report_page(
             },
         }
     };
+    let day = v.report.times_to_the_day;
     let split = |authority: bool| -> Vec<MessageRow> {
         v.messages
             .iter()
@@ -285,7 +286,7 @@ async fn report_page(
             })
             .map(|m| MessageRow {
                 who: who(m),
-                when: when(m.created_at_ms),
+                when: when_to(m.created_at_ms, day),
                 body: m.body.clone(),
             })
             .collect()
@@ -299,7 +300,7 @@ async fn report_page(
             id: r.id,
             who: r.requested_by_name.clone(),
             reason: r.reason.clone(),
-            when: when(r.requested_at_ms),
+            when: when_to(r.requested_at_ms, day),
             decision: r.decision.label(),
             pending: r.decision == sems_domain::report::DisclosureDecision::Pending,
             mine_approved: r.decision == sems_domain::report::DisclosureDecision::Approved
@@ -344,7 +345,10 @@ async fn report_page(
         (Vec::new(), String::new())
     };
     let forward_due = match (v.report.forward_due_at_ms, v.report.forwarded_at_ms) {
-        (_, Some(at)) => format!("Forwarded to the authority on {}", when(at)),
+        (_, Some(at)) => format!("Forwarded to the authority on {}", when_to(at, day)),
+        (Some(due), None) if day && v.report.mandatory != Some(false) => {
+            format!("To be forwarded to the authority by {}", when_to(due, day))
+        }
         (Some(due), None) if v.report.mandatory != Some(false) => {
             let left_h = (due - sems_storage::now_ms()) / 3_600_000;
             if left_h < 0 {
@@ -373,7 +377,7 @@ async fn report_page(
             layout: Layout::new(format!("Security report {id}"), user, "/reports")
                 .with_notice(notice(notice_key))
                 .with_error(error),
-            filed: when(v.report.filed_at_ms),
+            filed: when_to(v.report.filed_at_ms, day),
             late: late(v.overdue),
             forward_due,
             to_reporter,

@@ -243,7 +243,7 @@ async fn occurrence_page(
             layout: Layout::new(format!("Occurrence {id}"), user, "/occurrences")
                 .with_notice(notice(notice_key))
                 .with_error(error),
-            forwarded: when(o.forwarded_at_ms),
+            forwarded: sems_domain::util::date_of(o.forwarded_at_ms),
             exchanges: messages
                 .into_iter()
                 .map(|m| Exchange {

@@ -1,0 +1,278 @@
+//! Appointments to protected duties: the identity custodian, who alone decides whether a
+//! report handler may learn who filed a confidential report. The accountable executive (or
+//! the deployment administrator) appoints and ends; never the security manager, whose
+//! organisation's reports the custodian protects. Each appointment is recorded in the trail,
+//! given as the person's role in the same transaction, and notified like a nomination.
+
+use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::role::{check_separated, Role, APPOINTED_ROLES};
+use sems_domain::util::bounded_text;
+use sems_domain::ValidationError;
+use sems_storage::appointments::{self, Appointment};
+use sems_storage::{notifications, parties, people, Conn};
+
+fn meta(party_id: i64) -> RecordMeta {
+    RecordMeta::plain(RecordKind::Appointment, party_id, false)
+}
+
+impl Services {
+    /// Appoints a person of the organisation to `duty` (a role of `APPOINTED_ROLES`).
+    pub async fn appoint(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        duty: Role,
+        note: &str,
+    ) -> Result<Appointment> {
+        let note = bounded_text("note", note, 0, 1000)?;
+        let mut tx = self.store.write().await?;
+        let person = people::get(tx.conn(), person_id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        authorize(actor, Action::Read, &crate::people::meta(&person), "person")?;
+        if !person.active {
+            return Err(
+                ValidationError::new("person_id", "this person's account is deactivated").into(),
+            );
+        }
+        let mut roles = person.roles.clone();
+        if roles.contains(&duty) {
+            return Err(ServiceError::Conflict(format!(
+                "{} is already {}",
+                person.display_name,
+                duty.label().to_lowercase()
+            )));
+        }
+        roles.push(duty);
+        roles.sort();
+        check_separated(&roles)?;
+        let id = appoint_in(tx.conn(), actor, &person, duty, &note).await?;
+        people::set_roles(tx.conn(), person.id, &roles).await?;
+        let after = people::get(tx.conn(), person.id).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            person.party_id,
+            "person.update",
+            "person",
+            Some(person.id),
+            Some(&person),
+            after.as_ref(),
+        )
+        .await?;
+        let appointment = appointments::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("appointment"))?;
+        tx.commit().await?;
+        Ok(appointment)
+    }
+
+    /// Ends an appointment in force: the person loses the duty's role.
+    pub async fn end_appointment(&self, actor: &Actor, id: i64) -> Result<Appointment> {
+        let mut tx = self.store.write().await?;
+        let found = appointments::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("appointment"))?;
+        authorize(actor, Action::Read, &meta(found.party_id), "appointment")?;
+        if found.ended_at_ms.is_some() {
+            return Err(ServiceError::Conflict(
+                "this appointment has already ended".into(),
+            ));
+        }
+        let person = people::get(tx.conn(), found.person_id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        end_in(tx.conn(), actor, &person, found.duty).await?;
+        let roles: Vec<Role> = person
+            .roles
+            .iter()
+            .copied()
+            .filter(|r| *r != found.duty)
+            .collect();
+        if roles.is_empty() {
+            return Err(ValidationError::new(
+                "roles",
+                format!(
+                    "{} holds no other role; give them one before ending the appointment",
+                    person.display_name
+                ),
+            )
+            .into());
+        }
+        people::set_roles(tx.conn(), person.id, &roles).await?;
+        let after = people::get(tx.conn(), person.id).await?;
+        record_change(
+            tx.conn(),
+            actor,
+            person.party_id,
+            "person.update",
+            "person",
+            Some(person.id),
+            Some(&person),
+            after.as_ref(),
+        )
+        .await?;
+        let ended = appointments::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("appointment"))?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// An organisation's appointments, those in force first.
+    pub async fn appointments(
+        &self,
+        actor: &Actor,
+        party_id: i64,
+        page: PageRequest,
+    ) -> Result<Page<Appointment>> {
+        let subject = actor
+            .subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let mut conn = self.store.read().await?;
+        Ok(appointments::list(&mut conn, subject, party_id, page).await?)
+    }
+
+    /// Whether the actor may appoint to (and end) the organisation's protected duties: what
+    /// pages offer the forms on.
+    pub fn may_appoint(actor: &Actor, party_id: i64) -> bool {
+        authorize(actor, Action::Create, &meta(party_id), "appointment").is_ok()
+    }
+}
+
+/// Records the appointment of `person` to `duty` (authorised and notified). The caller gives
+/// the role in the same transaction.
+pub(crate) async fn appoint_in(
+    conn: &mut Conn,
+    actor: &Actor,
+    person: &people::Person,
+    duty: Role,
+    note: &str,
+) -> Result<i64> {
+    authorize(
+        actor,
+        Action::Create,
+        &meta(person.party_id),
+        "organisation",
+    )
+    .map_err(|_| refusal(duty))?;
+    let id = appointments::insert(
+        conn,
+        person.party_id,
+        duty,
+        person.id,
+        actor.person_id(),
+        note,
+    )
+    .await?;
+    let appointment = appointments::get(conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound("appointment"))?;
+    record_change(
+        conn,
+        actor,
+        person.party_id,
+        "appointment.create",
+        "appointment",
+        Some(id),
+        crate::NONE,
+        Some(&appointment),
+    )
+    .await?;
+    tell(
+        conn,
+        person.party_id,
+        person.id,
+        &format!(
+            "{} was appointed {}",
+            person.display_name,
+            duty.label().to_lowercase()
+        ),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Ends the appointment of `person` to `duty` in force (authorised and notified). The caller
+/// takes the role away in the same transaction.
+pub(crate) async fn end_in(
+    conn: &mut Conn,
+    actor: &Actor,
+    person: &people::Person,
+    duty: Role,
+) -> Result<()> {
+    authorize(
+        actor,
+        Action::Update,
+        &meta(person.party_id),
+        "organisation",
+    )
+    .map_err(|_| refusal(duty))?;
+    let Some(current) = appointments::current_of(conn, person.id, duty).await? else {
+        // A role given before appointments were recorded and never migrated: nothing to end.
+        return Ok(());
+    };
+    appointments::end(conn, current.id, actor.person_id()).await?;
+    let after = appointments::get(conn, current.id).await?;
+    record_change(
+        conn,
+        actor,
+        person.party_id,
+        "appointment.end",
+        "appointment",
+        Some(current.id),
+        Some(&current),
+        after.as_ref(),
+    )
+    .await?;
+    tell(
+        conn,
+        person.party_id,
+        person.id,
+        &format!(
+            "The appointment of {} as {} ended",
+            person.display_name,
+            duty.label().to_lowercase()
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+fn refusal(duty: Role) -> ServiceError {
+    ServiceError::Forbidden(format!(
+        "only the accountable executive or the deployment administrator appoints or removes the {}",
+        duty.label().to_lowercase()
+    ))
+}
+
+/// Those who must know who holds a protected duty: the person, the organisation's
+/// accountable executive, security manager and report handlers.
+async fn tell(conn: &mut Conn, party_id: i64, person_id: i64, message: &str) -> Result<()> {
+    let mut recipients = people::ids_with_roles(
+        conn,
+        party_id,
+        &[
+            Role::AccountableExecutive,
+            Role::SecurityManager,
+            Role::ReportHandler,
+        ],
+    )
+    .await?;
+    recipients.push(person_id);
+    recipients.sort_unstable();
+    recipients.dedup();
+    let party = parties::get(conn, party_id).await?;
+    let link = party
+        .map(|p| format!("/organisations/{}", p.id))
+        .unwrap_or_else(|| "/".into());
+    notifications::insert(conn, &recipients, message, &link).await?;
+    Ok(())
+}
+
+/// Whether `role` is given only by appointment.
+pub fn is_appointed(role: Role) -> bool {
+    APPOINTED_ROLES.contains(&role)
+}

@@ -1,0 +1,301 @@
+//! The duties that protect reporters and accountability stay apart, on SQLite and
+//! PostgreSQL: one person is never both report handler and identity custodian; only the
+//! accountable executive (or the administrator) appoints and removes the custodian, recorded
+//! and notified; the nominated accountable executive and security manager leave their posts
+//! only through the nomination.
+
+use sems_domain::role::Role;
+use sems_services::nominations::NominationInput;
+use sems_services::people::{NewPersonInput, PersonUpdateInput};
+use sems_services::{Actor, ServiceError, Services};
+use sems_storage::people;
+
+mod common;
+
+async fn services() -> Vec<Services> {
+    common::services("sems-duties").await
+}
+
+async fn actor(s: &Services, username: &str) -> Actor {
+    common::actor(s, username).await
+}
+
+async fn person(s: &Services, username: &str) -> people::Person {
+    let mut conn = s.store.read().await.unwrap();
+    people::by_username(&mut conn, username)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn roles(list: &[&str]) -> PersonUpdateInput {
+    PersonUpdateInput {
+        roles: Some(list.iter().map(|r| r.to_string()).collect()),
+        ..Default::default()
+    }
+}
+
+async fn audit_count(s: &Services, action: &str) -> i64 {
+    let mut conn = s.store.read().await.unwrap();
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM audit_entries WHERE action = $1")
+        .bind(action)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::Row::try_get(&row, "n").unwrap()
+}
+
+#[tokio::test]
+async fn handler_and_custodian_are_never_one_person() {
+    for s in services().await {
+        let executive = actor(&s, "npt.executive").await;
+        let handler = person(&s, "npt.handler").await;
+        // Through an edit of the roles, even by the accountable executive.
+        let err = s
+            .update_person(
+                &executive,
+                handler.id,
+                &roles(&["report_handler", "identity_custodian"]),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ServiceError::Validation(v) if v.field == "roles" && v.message.contains("kept apart")),
+            "{err:?}"
+        );
+        // Through an appointment.
+        let err = s
+            .appoint(&executive, handler.id, Role::IdentityCustodian, "")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Validation(_)), "{err:?}");
+        // The custodian cannot be made a handler either.
+        let custodian = person(&s, "npt.custodian").await;
+        let err = s
+            .update_person(
+                &executive,
+                custodian.id,
+                &roles(&["identity_custodian", "report_handler"]),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Validation(_)), "{err:?}");
+        let after = person(&s, "npt.handler").await;
+        assert_eq!(after.roles, handler.roles, "nothing changed");
+    }
+}
+
+#[tokio::test]
+async fn only_the_accountable_executive_or_the_administrator_appoints_the_custodian() {
+    for s in services().await {
+        let security = actor(&s, "npt.security").await;
+        let executive = actor(&s, "npt.executive").await;
+        let admin = actor(&s, "admin").await;
+        let staff = person(&s, "npt.staff").await;
+        let npt = staff.party_id;
+        let created_before = audit_count(&s, "appointment.create").await;
+
+        // The security manager: neither by an edit, nor by an appointment, nor by creating an
+        // account with the role.
+        let err = s
+            .update_person(
+                &security,
+                staff.id,
+                &roles(&["staff", "identity_custodian"]),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ServiceError::Forbidden(m) if m.contains("accountable executive")),
+            "{err:?}"
+        );
+        let err = s
+            .appoint(&security, staff.id, Role::IdentityCustodian, "")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+        let err = s
+            .create_person(
+                &security,
+                &NewPersonInput {
+                    party_id: npt,
+                    username: "npt.custodian2".into(),
+                    display_name: "Second Custodian".into(),
+                    password: "a long enough passphrase 2026".into(),
+                    roles: vec!["identity_custodian".into()],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+        let mut conn = s.store.read().await.unwrap();
+        assert!(people::by_username(&mut conn, "npt.custodian2")
+            .await
+            .unwrap()
+            .is_none());
+        drop(conn);
+        assert_eq!(audit_count(&s, "appointment.create").await, created_before);
+        assert!(!person(&s, "npt.staff")
+            .await
+            .roles
+            .contains(&Role::IdentityCustodian));
+
+        // The accountable executive appoints: recorded, the role given, those concerned told.
+        let appointment = s
+            .appoint(
+                &executive,
+                staff.id,
+                Role::IdentityCustodian,
+                "deputy custodian",
+            )
+            .await
+            .unwrap();
+        assert_eq!(appointment.person_id, staff.id);
+        assert!(person(&s, "npt.staff")
+            .await
+            .roles
+            .contains(&Role::IdentityCustodian));
+        assert_eq!(
+            audit_count(&s, "appointment.create").await,
+            created_before + 1
+        );
+        let sm = person(&s, "npt.security").await;
+        let told = s.notifications(sm.id, 5).await.unwrap();
+        assert!(
+            told.iter()
+                .any(|n| n.message.contains("appointed identity custodian")),
+            "{told:?}"
+        );
+        let list = s
+            .appointments(&security, npt, Default::default())
+            .await
+            .unwrap();
+        assert!(list.items.iter().any(|a| a.id == appointment.id));
+
+        // The security manager cannot end it; removing the role by an edit is refused too.
+        let err = s
+            .end_appointment(&security, appointment.id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+        let err = s
+            .update_person(&security, staff.id, &roles(&["staff"]))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+
+        // The accountable executive ends it; the administrator appoints again.
+        let ended = s.end_appointment(&executive, appointment.id).await.unwrap();
+        assert!(ended.ended_at_ms.is_some());
+        assert!(!person(&s, "npt.staff")
+            .await
+            .roles
+            .contains(&Role::IdentityCustodian));
+        let err = s
+            .end_appointment(&executive, appointment.id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Conflict(_)), "{err:?}");
+        s.appoint(&admin, staff.id, Role::IdentityCustodian, "")
+            .await
+            .unwrap();
+        assert_eq!(
+            audit_count(&s, "appointment.create").await,
+            created_before + 2
+        );
+    }
+}
+
+#[tokio::test]
+async fn nominated_persons_leave_their_posts_only_through_the_nomination() {
+    for s in services().await {
+        let security = actor(&s, "npt.security").await;
+        let executive = actor(&s, "npt.executive").await;
+        let ae = person(&s, "npt.executive").await;
+        let sm = person(&s, "npt.security").await;
+
+        // The security manager removes the accountable executive's role, or deactivates them.
+        let err = s
+            .update_person(&security, ae.id, &roles(&["staff"]))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ServiceError::Conflict(m) if m.contains("nominated accountable executive")),
+            "{err:?}"
+        );
+        let err = s
+            .update_person(
+                &security,
+                ae.id,
+                &PersonUpdateInput {
+                    active: Some(false),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Conflict(_)), "{err:?}");
+        // Nor may the accountable executive drop the nominated security manager's role.
+        let err = s
+            .update_person(&executive, sm.id, &roles(&["staff"]))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ServiceError::Conflict(m) if m.contains("nominated security manager")),
+            "{err:?}"
+        );
+        let after = person(&s, "npt.executive").await;
+        assert!(after.active && after.roles == ae.roles, "nothing changed");
+
+        // The security manager can neither replace nor end the accountable executive's
+        // nomination: that is the accountable executive's handover.
+        let today = sems_domain::util::format_date(sems_domain::util::today());
+        let err = s
+            .nominate(
+                &security,
+                ae.party_id,
+                &NominationInput {
+                    position: "accountable_executive".into(),
+                    person_id: ae.id,
+                    starts_on: today.clone(),
+                    ends_on: None,
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+        let mut conn = s.store.read().await.unwrap();
+        let open = sems_storage::nominations::open_on(
+            &mut conn,
+            ae.party_id,
+            sems_domain::nomination::NominatedPosition::AccountableExecutive,
+            &today,
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let nomination = open.iter().find(|n| n.person_id == ae.id).unwrap();
+        let err = s
+            .end_nomination(&security, nomination.id, &today)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+
+        // Once the accountable executive ends their nomination, the account can change.
+        s.end_nomination(&executive, nomination.id, "2026-01-01")
+            .await
+            .unwrap();
+        s.update_person(
+            &security,
+            ae.id,
+            &PersonUpdateInput {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+}

@@ -1,0 +1,153 @@
+//! `/api/v1` for what protects people: confidential reporting as the trail's readers see it
+//! (counts per day), the security log, and appointments to protected duties.
+
+use super::ApiJson;
+use crate::error::ApiError;
+use crate::session::ApiAuth;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::role::Role;
+use sems_storage::appointments::Appointment;
+use sems_storage::audit::{AuditFilter, AuditView, ProtectedDay};
+use serde::Deserialize;
+
+type ApiResult<T> = Result<T, ApiError>;
+type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/audit/protected-reporting", get(protected_reporting))
+        .route("/security-log", get(security_log))
+        .route("/parties/{id}/appointments", get(appointments))
+        .route("/people/{id}/appointments", post(appoint))
+        .route("/appointments/{id}/end", post(end_appointment))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartyPage {
+    party_id: Option<i64>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+async fn protected_reporting(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: QueryResult<PartyPage>,
+) -> ApiResult<Json<Page<ProtectedDay>>> {
+    let Query(q) = q.map_err(super::bad_query)?;
+    Ok(Json(
+        state
+            .services
+            .protected_reporting_days(
+                &auth.actor(),
+                q.party_id,
+                PageRequest::new(q.page, q.per_page),
+            )
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogQuery {
+    person_id: Option<i64>,
+    action: Option<String>,
+    from_ms: Option<i64>,
+    until_ms: Option<i64>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+async fn security_log(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: QueryResult<LogQuery>,
+) -> ApiResult<Json<Page<AuditView>>> {
+    let Query(q) = q.map_err(super::bad_query)?;
+    let filter = AuditFilter {
+        subject_person_id: q.person_id,
+        action_prefix: q.action,
+        from_ms: q.from_ms,
+        until_ms: q.until_ms,
+        ..Default::default()
+    };
+    Ok(Json(
+        state
+            .services
+            .security_log(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Paging {
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+async fn appointments(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(party_id): Path<i64>,
+    q: QueryResult<Paging>,
+) -> ApiResult<Json<Page<Appointment>>> {
+    let Query(q) = q.map_err(super::bad_query)?;
+    Ok(Json(
+        state
+            .services
+            .appointments(
+                &auth.actor(),
+                party_id,
+                PageRequest::new(q.page, q.per_page),
+            )
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppointBody {
+    duty: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn appoint(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(person_id): Path<i64>,
+    ApiJson(body): ApiJson<AppointBody>,
+) -> ApiResult<(StatusCode, Json<Appointment>)> {
+    let duty = Role::parse(&body.duty).map_err(sems_services::ServiceError::from)?;
+    if !sems_services::appointments::is_appointed(duty) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "duty: {} is given as a role of the account, not by appointment",
+                duty.label()
+            ),
+        ));
+    }
+    let appointment = state
+        .services
+        .appoint(&auth.actor(), person_id, duty, &body.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(appointment)))
+}
+
+async fn end_appointment(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Appointment>> {
+    Ok(Json(
+        state.services.end_appointment(&auth.actor(), id).await?,
+    ))
+}

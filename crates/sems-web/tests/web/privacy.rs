@@ -1,0 +1,214 @@
+//! A confidential reporter cannot be re-identified from anything sems serves, on SQLite and
+//! PostgreSQL: a staff member signs in and files a confidential and an anonymous report from
+//! the same session; then every demo account fetches every trail, page, list, notification,
+//! metric and log it can see, and nothing ties the filings to the person.
+
+use super::support::{apps, App};
+use serde_json::{json, Value};
+
+fn today() -> String {
+    sems_domain::util::format_date(sems_domain::util::today())
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Every item of every page of an API list.
+fn all_items(c: &mut super::support::Client, path: &str) -> Option<Vec<Value>> {
+    let mut out = Vec::new();
+    let sep = if path.contains('?') { '&' } else { '?' };
+    for page in 1..=50 {
+        let reply = c.api("GET", &format!("{path}{sep}per_page=100&page={page}"), None);
+        if reply.status != 200 {
+            return None;
+        }
+        let body = reply.json();
+        let items = body["items"].as_array().cloned().unwrap_or_default();
+        let done = items.len() < 100;
+        out.extend(items);
+        if done {
+            break;
+        }
+    }
+    Some(out)
+}
+
+fn file(app: &App, staff: &mut super::support::Client, mode: &str, text: &str) -> i64 {
+    let npt = app.sql_count("SELECT id FROM parties WHERE code = 'NPT'");
+    let mut body = json!({ "category": "insider", "occurred_at": today(), "mode": mode,
+        "what_happened": text });
+    if mode == "confidential" {
+        body["reporter_contact"] = json!("ext. 4411");
+    }
+    let filed = staff.api("POST", &format!("/parties/{npt}/reports"), Some(body));
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    filed.json()["report_id"].as_i64().unwrap()
+}
+
+#[test]
+fn nothing_served_ties_a_confidential_or_anonymous_filing_to_its_reporter() {
+    for app in apps() {
+        let staff_id = app.sql_count("SELECT id FROM people WHERE username = 'npt.staff'");
+        let staff_name = "Stan Staff";
+        // The reporter signs in, does something visible, and files twice from one session.
+        let mut staff = app.signed_in("npt.staff");
+        assert_eq!(staff.get("/profile").status, 200);
+        let confidential = file(
+            &app,
+            &mut staff,
+            "confidential",
+            "Badge AB99881 was lent to a visitor at door 2.",
+        );
+        let anonymous = file(
+            &app,
+            &mut staff,
+            "anonymous",
+            "The airside gate 7 was left unlocked overnight.",
+        );
+        let ids = [confidential, anonymous];
+        // The handler works on one: these follow-on events are protected too.
+        let mut handler = app.signed_in("npt.handler");
+        let reply = handler.api(
+            "POST",
+            &format!("/reports/{confidential}/messages"),
+            Some(json!({ "body": "Which door exactly?" })),
+        );
+        assert!(reply.status < 300, "{}", reply.body);
+
+        // The reporter's own security log has the sign-in; nobody else's does.
+        let own = all_items(&mut staff, "/security-log").unwrap();
+        assert!(own.iter().any(|e| e["action"] == "sign_in.succeeded"));
+        assert!(own.iter().all(|e| e["record_id"] == staff_id));
+
+        for account in sems_services::demo::ACCOUNTS {
+            let who = account.username;
+            let mut c = app.signed_in(who);
+            let me = c.api("GET", "/me", None).json();
+            let my_id = me["id"].as_i64().or(me["person"]["id"].as_i64());
+
+            // 1. The trail as served: no security event, no protected filing or what follows,
+            //    nothing of the reporter on the day.
+            if let Some(trail) = all_items(&mut c, "/audit") {
+                for e in &trail {
+                    let action = e["action"].as_str().unwrap_or_default();
+                    assert!(
+                        !action.starts_with("sign_in") && action != "sign_out",
+                        "{:?}: {who} reads a security event in the trail: {e}",
+                        app.engine
+                    );
+                    assert!(
+                        !(e["record_kind"] == "security_report"
+                            && ids.iter().any(|id| e["record_id"] == *id)),
+                        "{:?}: {who} reads a protected filing's entry: {e}",
+                        app.engine
+                    );
+                    assert!(
+                        !action.starts_with("security_report.") && action != "occurrence.message"
+                            || !e.to_string().contains(&confidential.to_string())
+                                && !e.to_string().contains(&anonymous.to_string()),
+                        "{:?}: {who}: {e}",
+                        app.engine
+                    );
+                    assert_ne!(
+                        e["actor_person_id"], staff_id,
+                        "{:?}: {who} sees the reporter act in the trail: {e}",
+                        app.engine
+                    );
+                    assert_ne!(e["record_id"], staff_id, "{:?}: {who}: {e}", app.engine);
+                }
+            }
+            if let Some(days) = all_items(&mut c, "/audit/protected-reporting") {
+                for d in &days {
+                    let keys: Vec<&str> =
+                        d.as_object().unwrap().keys().map(String::as_str).collect();
+                    assert_eq!(
+                        keys,
+                        [
+                            "action",
+                            "count",
+                            "day",
+                            "owner_party_id",
+                            "owner_party_name"
+                        ],
+                        "{who}: only counts per day: {d}"
+                    );
+                }
+                if matches!(who, "director" | "npt.executive" | "npt.auditor") {
+                    assert!(
+                        days.iter().any(|d| d["action"] == "security_report.file"
+                            && d["day"] == today()
+                            && d["count"].as_i64().unwrap_or(0) >= 2),
+                        "{who} sees today's filings as a count: {days:?}"
+                    );
+                }
+            }
+            // 2. The security log: only one's own events, unless the administrator.
+            let log = all_items(&mut c, "/security-log").unwrap();
+            if who != "admin" {
+                assert!(
+                    log.iter().all(|e| e["record_id"].as_i64() == my_id),
+                    "{who} reads someone else's security events"
+                );
+            }
+            // 3. Reports as served: only the handlers see a protected report's exact times.
+            for id in ids {
+                let reply = c.api("GET", &format!("/reports/{id}"), None);
+                if reply.status != 200 {
+                    assert_eq!(reply.status, 404, "{who}: {}", reply.body);
+                    continue;
+                }
+                let v = reply.json();
+                assert!(v["report"]["reporter_name"].is_null());
+                assert!(!reply.body.contains(staff_name), "{who}: {}", reply.body);
+                if who != "npt.handler" {
+                    assert_eq!(v["report"]["times_to_the_day"], true, "{who}");
+                    let filed = v["report"]["filed_at_ms"].as_i64().unwrap();
+                    assert_eq!(filed % DAY_MS, 0, "{who} sees the filing time");
+                    for m in v["messages"].as_array().unwrap() {
+                        assert_eq!(m["created_at_ms"].as_i64().unwrap() % DAY_MS, 0, "{who}");
+                    }
+                }
+            }
+            if let Some(list) = all_items(&mut c, "/reports") {
+                for r in list.iter().filter(|r| ids.iter().any(|id| r["id"] == *id)) {
+                    if who != "npt.handler" {
+                        assert_eq!(r["filed_at_ms"].as_i64().unwrap() % DAY_MS, 0, "{who}");
+                    }
+                }
+            }
+            // 4. Notifications: none names the reporter.
+            let notes = c.api("GET", "/me/notifications", None);
+            assert!(!notes.body.contains(staff_name), "{who}: {}", notes.body);
+            // 5. Pages: the trail, its protected view, the home page.
+            for page in [
+                "/",
+                "/audit",
+                "/audit/confidential-reporting",
+                "/security-log",
+            ] {
+                let reply = c.get(page);
+                if who != "admin" && who != "npt.staff" {
+                    assert!(
+                        !reply.body.contains(staff_name),
+                        "{:?}: {who} sees the reporter's name on {page}",
+                        app.engine
+                    );
+                }
+                for id in ids {
+                    assert!(
+                        !reply.body.contains(&format!("security_report {id}")),
+                        "{who} sees the protected report on {page}"
+                    );
+                }
+            }
+        }
+        // 6. Metrics: reporting routes are not counted at all.
+        let metrics = app.client().get("/metrics");
+        assert!(!metrics.body.contains("report"), "{}", metrics.body);
+        // The chain still holds every entry.
+        let verified = app.block(app.services.verify_audit_trail()).unwrap();
+        assert!(
+            matches!(verified, sems_storage::audit::Verification::Intact { .. }),
+            "{verified:?}"
+        );
+    }
+}
