@@ -483,6 +483,40 @@ fn an_anonymous_filing_leaves_no_trace_and_a_confidential_name_is_sealed() {
         .send_json(serde_json::json!({ "receipt": receipt }))
         .unwrap();
     assert_eq!(followed.status(), 200);
+    // A staff member signs in and files a confidential report from that session.
+    let signed = ureq::post(&format!("{base}/api/v1/session"))
+        .send_json(
+            serde_json::json!({ "username": "npt.staff", "password": "cli demo passphrase" }),
+        )
+        .unwrap();
+    let cookie = signed
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_string();
+    let csrf = signed.into_json::<serde_json::Value>().unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let me = ureq::get(&format!("{base}/api/v1/me"))
+        .set("Cookie", &cookie)
+        .call()
+        .unwrap()
+        .into_json::<serde_json::Value>()
+        .unwrap();
+    let party = me["party_id"]
+        .as_i64()
+        .or(me["person"]["party_id"].as_i64())
+        .unwrap();
+    let filed = ureq::post(&format!("{base}/api/v1/parties/{party}/reports"))
+        .set("Cookie", &cookie)
+        .set("X-CSRF-Token", &csrf)
+        .send_json(serde_json::json!({
+            "category": "insider", "occurred_at": today, "mode": "confidential",
+            "what_happened": "A contractor photographed the screening lanes.",
+        }))
+        .unwrap();
+    assert_eq!(filed.status(), 201);
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -521,6 +555,20 @@ fn an_anonymous_filing_leaves_no_trace_and_a_confidential_name_is_sealed() {
         "no part of it in plain text"
     );
     assert!(!contains(&logs, name_canary));
+    // Nothing in the logs at any level places the signed-in reporter beside the filing: no
+    // user name, no name, no statement.
+    // (The demo prints its accounts once, before serving; that table is not a log line.)
+    for word in ["INSERT INTO", "security_reports"] {
+        assert!(!contains(&logs, word), "the logs mention {word}");
+    }
+    for line in String::from_utf8_lossy(&logs).lines() {
+        if line.contains("npt.staff") || line.contains("Stan Staff") {
+            assert!(
+                line.starts_with("  npt.staff"),
+                "a log line names the reporter: {line}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -49,18 +49,30 @@ fn sign_in_refusals_and_lockout_are_clear_and_recorded() {
         assert_eq!(c.sign_in("npt.analyst", PASSWORD).status, 429);
         assert!(c.cookie.is_none());
 
-        let mut director = app.signed_in("director");
-        let trail = director
-            .api("GET", "/audit?action=sign_in.locked", None)
+        // Recorded in the security log (the administrator's), never in the trail.
+        let mut admin = app.signed_in("admin");
+        let log = admin
+            .api("GET", "/security-log?action=sign_in.locked", None)
             .json();
         assert!(
-            trail["total"].as_i64().unwrap() >= 1,
-            "lockout recorded: {trail}"
+            log["total"].as_i64().unwrap() >= 1,
+            "lockout recorded: {log}"
         );
-        let failed = director
-            .api("GET", "/audit?action=sign_in.failed", None)
+        let failed = admin
+            .api("GET", "/security-log?action=sign_in.failed", None)
             .json();
         assert!(failed["total"].as_i64().unwrap() >= 6);
+        let mut director = app.signed_in("director");
+        let trail = director.api("GET", "/audit?action=sign_in", None).json();
+        assert_eq!(trail["total"], 0, "not in the trail: {trail}");
+        // The locked-out person reads their own events.
+        let mut analyst = app.signed_in("npt.security");
+        let own = analyst.api("GET", "/security-log", None).json();
+        assert!(own["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["action"] != "sign_in.locked"));
     }
 }
 
