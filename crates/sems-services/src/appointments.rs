@@ -49,19 +49,7 @@ impl Services {
         roles.sort();
         check_separated(&roles)?;
         let id = appoint_in(tx.conn(), actor, &person, duty, &note).await?;
-        people::set_roles(tx.conn(), person.id, &roles).await?;
-        let after = people::get(tx.conn(), person.id).await?;
-        record_change(
-            tx.conn(),
-            actor,
-            person.party_id,
-            "person.update",
-            "person",
-            Some(person.id),
-            Some(&person),
-            after.as_ref(),
-        )
-        .await?;
+        set_roles(tx.conn(), actor, &person, &roles).await?;
         let appointment = appointments::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("appointment"))?;
@@ -101,19 +89,7 @@ impl Services {
             )
             .into());
         }
-        people::set_roles(tx.conn(), person.id, &roles).await?;
-        let after = people::get(tx.conn(), person.id).await?;
-        record_change(
-            tx.conn(),
-            actor,
-            person.party_id,
-            "person.update",
-            "person",
-            Some(person.id),
-            Some(&person),
-            after.as_ref(),
-        )
-        .await?;
+        set_roles(tx.conn(), actor, &person, &roles).await?;
         let ended = appointments::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("appointment"))?;
@@ -236,6 +212,29 @@ pub(crate) async fn end_in(
             person.display_name,
             duty.label().to_lowercase()
         ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Gives `person` the roles `roles`, recorded as a change of the person.
+async fn set_roles(
+    conn: &mut Conn,
+    actor: &Actor,
+    person: &people::Person,
+    roles: &[Role],
+) -> Result<()> {
+    people::set_roles(conn, person.id, roles).await?;
+    let after = people::get(conn, person.id).await?;
+    record_change(
+        conn,
+        actor,
+        person.party_id,
+        "person.update",
+        "person",
+        Some(person.id),
+        Some(person),
+        after.as_ref(),
     )
     .await?;
     Ok(())
