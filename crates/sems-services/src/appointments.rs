@@ -32,6 +32,13 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("person"))?;
         authorize(actor, Action::Read, &crate::people::meta(&person), "person")?;
+        authorize(
+            actor,
+            Action::Create,
+            &meta(person.party_id),
+            "organisation",
+        )
+        .map_err(|_| refusal(duty))?;
         if !person.active {
             return Err(
                 ValidationError::new("person_id", "this person's account is deactivated").into(),
@@ -64,6 +71,8 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("appointment"))?;
         authorize(actor, Action::Read, &meta(found.party_id), "appointment")?;
+        authorize(actor, Action::Update, &meta(found.party_id), "appointment")
+            .map_err(|_| refusal(found.duty))?;
         if found.ended_at_ms.is_some() {
             return Err(ServiceError::Conflict(
                 "this appointment has already ended".into(),

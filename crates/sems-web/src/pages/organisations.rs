@@ -486,8 +486,7 @@ async fn appoint(
         Ok(_) => Redirect::to(&format!("/organisations/{id}?notice=appointed")).into_response(),
         Err(
             e @ (sems_services::ServiceError::Validation(_)
-            | sems_services::ServiceError::Conflict(_)
-            | sems_services::ServiceError::Forbidden(_)),
+            | sems_services::ServiceError::Conflict(_)),
         ) => show_page(&state, &user, id, Some(crate::error::classify(&e).1), None).await,
         Err(e) => service_error(e),
     }

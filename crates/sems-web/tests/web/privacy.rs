@@ -234,3 +234,57 @@ fn nothing_served_ties_a_confidential_or_anonymous_filing_to_its_reporter() {
         );
     }
 }
+
+#[test]
+fn the_accountable_executive_appoints_the_custodian_on_the_organisation_page() {
+    for app in apps() {
+        let npt = app.sql_count("SELECT id FROM parties WHERE code = 'NPT'");
+        let staff = app.sql_count("SELECT id FROM people WHERE username = 'npt.staff'");
+        let page = format!("/organisations/{npt}");
+        // The security manager sees who the custodian is, but no form to change it.
+        let mut security = app.signed_in("npt.security");
+        let seen = security.get(&page);
+        assert_eq!(seen.status, 200);
+        assert!(seen.body.contains("Identity custodian") && seen.body.contains("Cyril Custodian"));
+        assert!(!seen.body.contains("Appoint an identity custodian"));
+        let staff_id = staff.to_string();
+        let refused = security.form(
+            &format!("/organisations/{npt}/appointments"),
+            &[("person_id", staff_id.as_str()), ("note", "")],
+            true,
+        );
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        // The accountable executive appoints; report handlers are not offered.
+        let mut executive = app.signed_in("npt.executive");
+        let form = executive.get(&page);
+        assert!(form.body.contains("Appoint an identity custodian"));
+        let handler = app.sql_count("SELECT id FROM people WHERE username = 'npt.handler'");
+        assert!(!form.body.contains(&format!("<option value=\"{handler}\">")));
+        let done = executive.form(
+            &format!("/organisations/{npt}/appointments"),
+            &[("person_id", staff_id.as_str()), ("note", "deputy")],
+            true,
+        );
+        assert_eq!(done.status, 303, "{}", done.body);
+        let after = executive.get(&page);
+        assert!(after.body.contains("Stan Staff") && after.body.contains("in force"));
+        assert_eq!(
+            app.sql_count(&format!(
+                "SELECT COUNT(*) FROM person_roles WHERE person_id = {staff} AND role = 'identity_custodian'"
+            )),
+            1
+        );
+        // Through the API: the security manager is refused, with the reason.
+        let api = security.api(
+            "POST",
+            &format!("/people/{staff}/appointments"),
+            Some(json!({ "duty": "identity_custodian" })),
+        );
+        assert_eq!(api.status, 403, "{}", api.body);
+        assert!(api.body.contains("accountable executive"), "{}", api.body);
+        let list = security
+            .api("GET", &format!("/parties/{npt}/appointments"), None)
+            .json();
+        assert!(list["total"].as_i64().unwrap() >= 2);
+    }
+}
