@@ -130,14 +130,22 @@ pub fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-/// A `next` target after sign-in: only a local path, never another site.
+/// A `next` target after sign-in: only a local path, never another site. Browsers drop tabs
+/// and newlines from a URL (`/\t/host` becomes `//host`, another site), and a control
+/// character cannot go into a `Location` header at all, so any control or whitespace
+/// character refuses the target, as does an authority part (`//`) or a backslash.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    if local {
         next
     } else {
         "/"
     }
 }
+
 
 /// The `Set-Cookie` value for a session.
 pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> String {
@@ -162,6 +170,27 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn only_a_local_path_without_control_characters_is_followed() {
+        for ok in ["/", "/people", "/reports/4?notice=x", "/a/b%20c"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example/",
+            "/\n/x",
+            "/\r\nSet-Cookie: x",
+            "/ /evil.example",
+            "/\u{0}",
+            "https://evil.example/",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
     }
 
     #[test]

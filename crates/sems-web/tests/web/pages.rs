@@ -280,3 +280,22 @@ fn two_factor_setup_shows_a_scannable_code_and_turns_on() {
         .body
         .contains("Each sign-in asks for a code"));
 }
+
+#[test]
+fn sign_in_never_redirects_through_control_characters() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    for next in ["/\t/other-host/", "/\n/x", "/\r\nSet-Cookie: a=b"] {
+        let mut c = app.client();
+        let r = c.form(
+            "/sign-in",
+            &[
+                ("username", "npt.staff"),
+                ("password", PASSWORD),
+                ("next", next),
+            ],
+            false,
+        );
+        assert_eq!(r.status, 303, "{next:?}: {}", r.body);
+        assert_eq!(r.header("location"), Some("/"), "{next:?}");
+    }
+}
