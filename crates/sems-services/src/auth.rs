@@ -107,23 +107,7 @@ impl Services {
             .await?;
         let actor = Actor::System("sign-in");
         if !ok || !active {
-            let window = self.config.lockout_window_minutes * 60_000;
-            let current = sessions::throttle(tx.conn(), &key).await?;
-            let mut t = if now - current.first_failure_ms > window {
-                Throttle {
-                    failures: 0,
-                    first_failure_ms: now,
-                    locked_until_ms: 0,
-                }
-            } else {
-                current
-            };
-            t.failures += 1;
-            let locks = t.failures >= self.config.lockout_threshold;
-            if locks {
-                t.locked_until_ms = now + self.config.lockout_minutes * 60_000;
-            }
-            sessions::save_throttle(tx.conn(), &key, t).await?;
+            let (t, locks) = self.count_failure(tx.conn(), &key, now).await?;
             let detail =
                 json!({ "username": key, "known": person.is_some(), "failures": t.failures });
             record_security_event(
@@ -160,7 +144,11 @@ impl Services {
         let (Some(person), Some(creds)) = (person, creds) else {
             return Err(refused());
         };
-        sessions::clear_throttle(tx.conn(), &key).await?;
+        // With two-factor on, the count of failures is cleared only once the code is right:
+        // signing in again with the password must not reset the count of wrong codes.
+        if !creds.totp_enabled {
+            sessions::clear_throttle(tx.conn(), &key).await?;
+        }
         let session = self
             .open_session(tx.conn(), person.id, creds.totp_enabled)
             .await?;
@@ -175,6 +163,35 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(session)
+    }
+
+    /// Counts one failed attempt (a wrong password or a wrong second-factor code) against a
+    /// user name within the window; the threshold locks the name for a while. Returns the
+    /// count and whether this attempt locked it.
+    async fn count_failure(
+        &self,
+        conn: &mut sems_storage::Conn,
+        key: &str,
+        now: i64,
+    ) -> Result<(Throttle, bool)> {
+        let window = self.config.lockout_window_minutes * 60_000;
+        let current = sessions::throttle(conn, key).await?;
+        let mut t = if now - current.first_failure_ms > window {
+            Throttle {
+                failures: 0,
+                first_failure_ms: now,
+                locked_until_ms: 0,
+            }
+        } else {
+            current
+        };
+        t.failures += 1;
+        let locks = t.failures >= self.config.lockout_threshold;
+        if locks {
+            t.locked_until_ms = now + self.config.lockout_minutes * 60_000;
+        }
+        sessions::save_throttle(conn, key, t).await?;
+        Ok((t, locks))
     }
 
     async fn open_session(
@@ -268,6 +285,18 @@ impl Services {
         let (Some(creds), Some(person)) = (creds, person) else {
             return Err(ServiceError::Unauthenticated("sign in again".into()));
         };
+        // Wrong codes count against the account as wrong passwords do: at the threshold the
+        // pending session ends and the name is locked, so codes cannot be tried at will.
+        let key = person.username.to_lowercase();
+        let now = now_ms();
+        let throttle = sessions::throttle(tx.conn(), &key).await?;
+        if throttle.locked_until_ms > now {
+            sessions::delete(tx.conn(), &hash).await?;
+            tx.commit().await?;
+            return Err(ServiceError::Locked {
+                retry_after_seconds: (throttle.locked_until_ms - now + 999) / 1000,
+            });
+        }
         let secret = creds
             .totp_secret
             .as_deref()
@@ -276,20 +305,41 @@ impl Services {
         let step =
             totp::verify(&secret, code, now_ms() / 1000).filter(|s| *s > creds.totp_last_step);
         let Some(step) = step else {
+            let (t, locks) = self.count_failure(tx.conn(), &key, now).await?;
             record_security_event(
                 tx.conn(),
                 &Actor::System("sign-in"),
                 person.party_id,
                 Some(person.id),
                 "sign_in.two_factor_failed",
-                NONE,
+                Some(&json!({ "failures": t.failures })),
             )
             .await?;
+            if locks {
+                sessions::delete(tx.conn(), &hash).await?;
+                record_security_event(
+                    tx.conn(),
+                    &Actor::System("sign-in"),
+                    person.party_id,
+                    Some(person.id),
+                    "sign_in.locked",
+                    Some(&json!({ "username": key, "locked_minutes": self.config.lockout_minutes, "by": "two-factor codes" })),
+                )
+                .await?;
+            }
             tx.commit().await?;
-            return Err(ServiceError::Unauthenticated(
-                "that code is not valid; enter the current code from your authenticator app".into(),
-            ));
+            return Err(if locks {
+                ServiceError::Locked {
+                    retry_after_seconds: self.config.lockout_minutes * 60,
+                }
+            } else {
+                ServiceError::Unauthenticated(
+                    "that code is not valid; enter the current code from your authenticator app"
+                        .into(),
+                )
+            });
         };
+        sessions::clear_throttle(tx.conn(), &key).await?;
         people::set_totp_last_step(tx.conn(), person.id, step).await?;
         sessions::delete(tx.conn(), &hash).await?;
         let session = self.open_session(tx.conn(), person.id, false).await?;

@@ -146,7 +146,6 @@ pub fn safe_next(next: &str) -> &str {
     }
 }
 
-
 /// The `Set-Cookie` value for a session.
 pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> String {
     format!(

@@ -550,6 +550,59 @@ fn api_tokens_carry_at_most_the_owners_rights() {
 }
 
 #[test]
+fn wrong_second_factor_codes_end_the_pending_session_and_lock_the_account() {
+    for app in apps() {
+        let mut c = app.signed_in("npt.viewer");
+        let setup = c.api("POST", "/me/two-factor", None).json();
+        let secret = sems_domain::totp::base32_decode(setup["secret"].as_str().unwrap()).unwrap();
+        let now = sems_storage::now_ms() / 1000;
+        let on = c.api(
+            "POST",
+            "/me/two-factor/enable",
+            Some(json!({"code": sems_domain::totp::code_at(&secret, now)})),
+        );
+        assert_eq!(on.status, 204);
+        c.api("DELETE", "/session", None);
+        let right = sems_domain::totp::code_at(&secret, now + 30);
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        // Four wrong codes, then the password again: the count is not reset.
+        let mut a = app.client();
+        assert_eq!(
+            a.sign_in("npt.viewer", PASSWORD).json()["two_factor_required"],
+            true
+        );
+        for _ in 0..4 {
+            let r = a.api("POST", "/session/two-factor", Some(json!({"code": wrong})));
+            assert_eq!(r.status, 401, "{}", r.body);
+        }
+        let mut b = app.client();
+        assert_eq!(b.sign_in("npt.viewer", PASSWORD).status, 200);
+        // The fifth wrong code locks the account and ends the pending session.
+        let fifth = b.api("POST", "/session/two-factor", Some(json!({"code": wrong})));
+        assert_eq!(fifth.status, 429, "{}", fifth.body);
+        let after = b.api("POST", "/session/two-factor", Some(json!({"code": right})));
+        assert_ne!(
+            after.status, 200,
+            "the right code no longer works: {}",
+            after.body
+        );
+        assert_eq!(b.sign_in("npt.viewer", PASSWORD).status, 429, "locked");
+        let mut admin = app.signed_in("admin");
+        let log = admin
+            .api("GET", "/security-log?action=sign_in.locked", None)
+            .json();
+        assert!(log["items"].as_array().unwrap().iter().any(|e| e["after"]
+            .as_str()
+            .unwrap_or("")
+            .contains("two-factor codes")));
+    }
+}
+
+#[test]
 fn two_factor_sign_in() {
     for app in apps() {
         let mut c = app.signed_in("npt.training");
