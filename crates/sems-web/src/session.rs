@@ -48,12 +48,17 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
+    let value = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
         .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .trim_start();
+    // The scheme is case-insensitive (RFC 9110, 11.1).
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// A signed-in person on a page; anyone else is sent to the sign-in page.
@@ -189,6 +194,22 @@ mod tests {
             "",
         ] {
             assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for (value, token) in [
+            ("Bearer sems_abc", Some("sems_abc")),
+            ("bearer sems_abc", Some("sems_abc")),
+            ("BEARER  sems_abc ", Some("sems_abc")),
+            ("Basic dXNlcjpwYXNz", None),
+            ("Bearer ", None),
+            ("Bearersems_abc", None),
+        ] {
+            let mut h = HeaderMap::new();
+            h.insert("authorization", value.parse().unwrap());
+            assert_eq!(bearer(&h), token, "{value:?}");
         }
     }
 
