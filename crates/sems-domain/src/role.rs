@@ -119,6 +119,11 @@ impl Role {
         }
     }
 
+    /// Whether the role is given only by appointment (`APPOINTED_ROLES`).
+    pub fn is_appointed(self) -> bool {
+        APPOINTED_ROLES.contains(&self)
+    }
+
     /// The roles a person of this party may be given, in display order.
     pub fn for_party(party_is_authority: bool) -> Vec<Role> {
         Self::ALL

@@ -7,11 +7,11 @@
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
-use sems_domain::role::{check_separated, Role, APPOINTED_ROLES};
+use sems_domain::role::{check_separated, Role};
 use sems_domain::util::bounded_text;
 use sems_domain::ValidationError;
 use sems_storage::appointments::{self, Appointment};
-use sems_storage::{notifications, parties, people, Conn};
+use sems_storage::{notifications, people, Conn};
 
 fn meta(party_id: i64) -> RecordMeta {
     RecordMeta::plain(RecordKind::Appointment, party_id, false)
@@ -113,9 +113,7 @@ impl Services {
         party_id: i64,
         page: PageRequest,
     ) -> Result<Page<Appointment>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(appointments::list(&mut conn, subject, party_id, page).await?)
     }
@@ -272,15 +270,12 @@ async fn tell(conn: &mut Conn, party_id: i64, person_id: i64, message: &str) -> 
     recipients.push(person_id);
     recipients.sort_unstable();
     recipients.dedup();
-    let party = parties::get(conn, party_id).await?;
-    let link = party
-        .map(|p| format!("/organisations/{}", p.id))
-        .unwrap_or_else(|| "/".into());
-    notifications::insert(conn, &recipients, message, &link).await?;
+    notifications::insert(
+        conn,
+        &recipients,
+        message,
+        &format!("/organisations/{party_id}"),
+    )
+    .await?;
     Ok(())
-}
-
-/// Whether `role` is given only by appointment.
-pub fn is_appointed(role: Role) -> bool {
-    APPOINTED_ROLES.contains(&role)
 }

@@ -1,7 +1,7 @@
 //! Browsing and verifying the audit trail, the security log, and what is served of
 //! protected-source entries (docs/privacy.md says which reader sees what, and why).
 
-use crate::{Actor, Result, ServiceError, Services};
+use crate::{Actor, Result, Services};
 use sems_domain::page::{Page, PageRequest};
 use sems_storage::audit::{self, AuditFilter, AuditView, ProtectedDay, Verification};
 
@@ -15,9 +15,7 @@ impl Services {
         filter: &AuditFilter,
         page: PageRequest,
     ) -> Result<Page<AuditView>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(audit::list(&mut conn, subject, filter, page).await?)
     }
@@ -30,9 +28,7 @@ impl Services {
         party_id: Option<i64>,
         page: PageRequest,
     ) -> Result<Page<ProtectedDay>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(audit::protected_days(&mut conn, subject, party_id, page).await?)
     }
@@ -45,9 +41,7 @@ impl Services {
         filter: &AuditFilter,
         page: PageRequest,
     ) -> Result<Page<AuditView>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(audit::security_log(&mut conn, subject, filter, page).await?)
     }

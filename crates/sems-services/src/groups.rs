@@ -91,9 +91,7 @@ impl Services {
     }
 
     pub async fn groups(&self, actor: &Actor, page: PageRequest) -> Result<Page<NeedToKnowGroup>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(groups::list(&mut conn, subject, page).await?)
     }

@@ -136,6 +136,12 @@ impl Actor {
             Actor::System(_) => None,
         }
     }
+
+    /// The person a list is filtered for: lists go through the access rule, so they need one.
+    pub fn lister(&self) -> Result<&Subject> {
+        self.subject()
+            .ok_or(ServiceError::Forbidden("lists need a person".into()))
+    }
 }
 
 /// Applies the access rule. A refused read answers "not found", so that ids of other

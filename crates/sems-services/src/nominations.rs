@@ -249,9 +249,7 @@ impl Services {
         filter: &NominationFilter,
         page: PageRequest,
     ) -> Result<Page<Nomination>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(nominations::list(&mut conn, subject, filter, page).await?)
     }

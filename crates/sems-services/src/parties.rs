@@ -154,9 +154,7 @@ impl Services {
         filter: &PartyFilter,
         page: PageRequest,
     ) -> Result<Page<Party>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(parties::list(&mut conn, subject, filter, page).await?)
     }

@@ -1,6 +1,6 @@
 //! People: accounts, roles, clearance, oversight assignments.
 
-use crate::appointments::{appoint_in, end_in, is_appointed};
+use crate::appointments::{appoint_in, end_in};
 use crate::secrets::hash_password;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
@@ -126,7 +126,7 @@ impl Services {
         let person = people::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("person"))?;
-        for role in roles.roles().iter().filter(|r| is_appointed(**r)) {
+        for role in roles.roles().iter().filter(|r| r.is_appointed()) {
             appoint_in(tx.conn(), actor, &person, *role, "given with the account").await?;
         }
         record_change(
@@ -211,12 +211,18 @@ impl Services {
         // A nominated accountable executive or security manager leaves the post only through
         // the nomination: a successor nominated, or the nomination ended.
         let today = sems_domain::util::format_date(sems_domain::util::today());
+        let leaves = |position: sems_domain::nomination::NominatedPosition| {
+            !active || removed.contains(&position.required_role())
+        };
         for position in sems_domain::nomination::NominatedPosition::ALL {
+            if !leaves(position) {
+                continue;
+            }
             let held = nominations::open_on(tx.conn(), before.party_id, position, &today)
                 .await?
                 .into_iter()
                 .any(|n| n.person_id == id);
-            if held && (!active || removed.contains(&position.required_role())) {
+            if held {
                 return Err(ServiceError::Conflict(format!(
                     "{} is the nominated {}: nominate a successor or end the nomination first; then the role or the account can be changed",
                     before.display_name,
@@ -225,17 +231,17 @@ impl Services {
             }
         }
         for role in roles.roles() {
-            if is_appointed(*role) && !before.roles.contains(role) {
+            if role.is_appointed() && !before.roles.contains(role) {
                 appoint_in(tx.conn(), actor, &before, *role, "").await?;
             }
         }
         for role in &removed {
-            if is_appointed(*role) {
+            if role.is_appointed() {
                 end_in(tx.conn(), actor, &before, *role).await?;
             }
         }
         if !active && before.active {
-            for role in before.roles.iter().filter(|r| is_appointed(**r)) {
+            for role in before.roles.iter().filter(|r| r.is_appointed()) {
                 if !removed.contains(role) {
                     end_in(tx.conn(), actor, &before, *role).await?;
                 }
@@ -277,9 +283,7 @@ impl Services {
         filter: &PeopleFilter,
         page: PageRequest,
     ) -> Result<Page<Person>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(people::list(&mut conn, subject, filter, page).await?)
     }

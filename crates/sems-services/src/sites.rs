@@ -136,9 +136,7 @@ impl Services {
         filter: &SiteFilter,
         page: PageRequest,
     ) -> Result<Page<Site>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(sites::list(&mut conn, subject, filter, page).await?)
     }

@@ -284,9 +284,7 @@ impl Services {
         filter: &ActivityFilter,
         page: PageRequest,
     ) -> Result<Page<Activity>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(store::list(&mut conn, subject, filter, page).await?)
     }

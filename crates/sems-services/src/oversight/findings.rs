@@ -218,9 +218,7 @@ impl Services {
         filter: &FindingFilter,
         page: PageRequest,
     ) -> Result<Page<Finding>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(store::list(&mut conn, subject, filter, page).await?)
     }

@@ -107,7 +107,7 @@ impl Services {
         reports::set_deidentified(tx.conn(), report_id, &text).await?;
         record_report_event(
             tx.conn(),
-            report_id,
+            r.mode,
             actor,
             r.party_id,
             "security_report.deidentify",
@@ -143,7 +143,7 @@ impl Services {
         reports::mark_forwarded(tx.conn(), report_id).await?;
         record_report_event(
             tx.conn(),
-            report_id,
+            r.mode,
             actor,
             r.party_id,
             "security_report.forward",
@@ -179,9 +179,7 @@ impl Services {
         filter: &OccurrenceFilter,
         page: PageRequest,
     ) -> Result<Page<Occurrence>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         let mut page = reports::occurrences(&mut conn, subject, filter, page).await?;
         // The authority works by the day; the forwarding time is the handlers'.
@@ -236,9 +234,12 @@ impl Services {
             MessageSide::Organisation
         };
         reports::insert_message(tx.conn(), id, side, actor.person_id(), &body).await?;
+        let mode = reports::mode_of(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("occurrence"))?;
         record_report_event(
             tx.conn(),
-            id,
+            mode,
             actor,
             o.party_id,
             "occurrence.message",

@@ -49,7 +49,7 @@ impl Services {
         let id = reports::insert_identity_request(tx.conn(), report_id, person, &reason).await?;
         record_report_event(
             tx.conn(),
-            report_id,
+            report.mode,
             actor,
             report.party_id,
             "security_report.identity_request",
@@ -118,7 +118,7 @@ impl Services {
         reports::decide_identity_request(tx.conn(), request_id, approve, decider, &note).await?;
         record_report_event(
             tx.conn(),
-            report_id,
+            report.mode,
             actor,
             report.party_id,
             if approve {
@@ -171,7 +171,7 @@ impl Services {
         let identity = self.reporting()?.open(&sealed)?;
         record_report_event(
             tx.conn(),
-            report_id,
+            report.mode,
             actor,
             report.party_id,
             "security_report.identity_disclosed",

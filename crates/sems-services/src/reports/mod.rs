@@ -373,7 +373,7 @@ impl Services {
         });
         record_report_event(
             tx.conn(),
-            id,
+            mode,
             &audit_actor,
             party.id,
             "security_report.file",
@@ -464,7 +464,7 @@ impl Services {
         reports::insert_message(tx.conn(), report.id, MessageSide::Reporter, None, &body).await?;
         record_report_event(
             tx.conn(),
-            report.id,
+            report.mode,
             &REPORTER,
             report.party_id,
             "security_report.reporter_reply",
@@ -494,9 +494,7 @@ impl Services {
         filter: &reports::ReportFilter,
         page: sems_domain::page::PageRequest,
     ) -> Result<sems_domain::page::Page<Report>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         let mut page = reports::reports(&mut conn, subject, filter, page).await?;
         for r in &mut page.items {
@@ -675,7 +673,7 @@ impl Services {
             .ok_or(ServiceError::NotFound("security report"))?;
         record_report_event(
             tx.conn(),
-            id,
+            before.mode,
             actor,
             before.party_id,
             "security_report.triage",
@@ -703,7 +701,7 @@ impl Services {
             .ok_or(ServiceError::NotFound("security report"))?;
         record_report_event(
             tx.conn(),
-            id,
+            before.mode,
             actor,
             before.party_id,
             "security_report.investigate",
@@ -760,7 +758,7 @@ impl Services {
             .ok_or(ServiceError::NotFound("security report"))?;
         record_report_event(
             tx.conn(),
-            id,
+            before.mode,
             actor,
             before.party_id,
             "security_report.close",
@@ -789,7 +787,7 @@ impl Services {
         .await?;
         record_report_event(
             tx.conn(),
-            id,
+            r.mode,
             actor,
             r.party_id,
             "security_report.message",
@@ -820,7 +818,7 @@ fn workflow_facts(r: &Report) -> serde_json::Value {
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
     conn: &mut Conn,
-    report_id: i64,
+    mode: ReportMode,
     actor: &Actor,
     owner_party_id: i64,
     action: &str,
@@ -829,10 +827,7 @@ pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<i64> {
-    let protected = reports::mode_of(conn, report_id)
-        .await?
-        .is_some_and(ReportMode::protects_source);
-    let channel = if protected {
+    let channel = if mode.protects_source() {
         AuditChannel::ProtectedSource
     } else {
         AuditChannel::Trail

@@ -265,9 +265,7 @@ impl Services {
         filter: &MeasureFilter,
         page: PageRequest,
     ) -> Result<Page<SecurityMeasure>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(measures::measures(&mut conn, subject, filter, page).await?)
     }
@@ -573,9 +571,7 @@ impl Services {
 
     /// The exemption requests the actor may decide, oldest first.
     pub async fn pending_exemptions(&self, actor: &Actor) -> Result<Vec<PendingExemption>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(measures::pending_exemptions(&mut conn)
             .await?

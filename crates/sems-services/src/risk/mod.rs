@@ -445,9 +445,7 @@ impl Services {
         filter: &ScenarioFilter,
         page: PageRequest,
     ) -> Result<Page<ThreatScenario>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(risk::scenarios(&mut conn, subject, filter, page).await?)
     }
@@ -811,9 +809,7 @@ impl Services {
         filter: &risk::AssessmentFilter,
         page: PageRequest,
     ) -> Result<Page<risk::Assessment>> {
-        let subject = actor
-            .subject()
-            .ok_or(ServiceError::Forbidden("lists need a person".into()))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(risk::assessments(&mut conn, subject, filter, page).await?)
     }

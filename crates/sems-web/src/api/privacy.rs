@@ -126,7 +126,7 @@ async fn appoint(
     ApiJson(body): ApiJson<AppointBody>,
 ) -> ApiResult<(StatusCode, Json<Appointment>)> {
     let duty = Role::parse(&body.duty).map_err(sems_services::ServiceError::from)?;
-    if !sems_services::appointments::is_appointed(duty) {
+    if !duty.is_appointed() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(

@@ -167,6 +167,8 @@ struct SecurityLogPage {
     items: Vec<EntryView>,
     pager: Pager,
     everyone: bool,
+    action: String,
+    actor: String,
 }
 
 /// The security log: every event for the administrator, one's own for everyone else.
@@ -208,6 +210,8 @@ async fn security_log(
             items,
             pager,
             everyone,
+            action: ListQuery::text(&q.action),
+            actor: ListQuery::text(&q.actor),
         },
     )
 }
