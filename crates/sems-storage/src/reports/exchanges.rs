@@ -1,0 +1,292 @@
+//! What goes with a report: attachments' metadata, messages with the reporter and the
+//! authority, identity disclosure requests, corrective actions.
+
+use crate::parties::decode_error;
+use crate::sql::Sql;
+use crate::{now_ms, Conn, Result};
+use sems_domain::report::{DisclosureDecision, MessageSide};
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub report_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+pub async fn insert_attachment(
+    conn: &mut Conn,
+    report_id: i64,
+    filename: &str,
+    content_type: &str,
+    size_bytes: i64,
+    sha256: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO report_attachments (report_id, filename, content_type, size_bytes, sha256, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(filename)
+    .bind(content_type)
+    .bind(size_bytes)
+    .bind(sha256)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn attachments(conn: &mut Conn, report_id: i64) -> Result<Vec<Attachment>> {
+    let rows = sqlx::query(
+        "SELECT id, report_id, filename, content_type, size_bytes, sha256 FROM report_attachments
+         WHERE report_id = $1 ORDER BY id",
+    )
+    .bind(report_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Attachment {
+                id: r.try_get("id")?,
+                report_id: r.try_get("report_id")?,
+                filename: r.try_get("filename")?,
+                content_type: r.try_get("content_type")?,
+                size_bytes: r.try_get("size_bytes")?,
+                sha256: r.try_get("sha256")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub side: MessageSide,
+    /// Never shown to the reporter; absent for the reporter's own messages.
+    pub author_name: Option<String>,
+    pub body: String,
+    pub created_at_ms: i64,
+}
+
+pub async fn insert_message(
+    conn: &mut Conn,
+    report_id: i64,
+    side: MessageSide,
+    author_person_id: Option<i64>,
+    body: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO report_messages (report_id, side, author_person_id, body, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(side.as_str())
+    .bind(author_person_id)
+    .bind(body)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// The messages of a report on the given sides, oldest first.
+pub async fn messages(
+    conn: &mut Conn,
+    report_id: i64,
+    sides: &[MessageSide],
+) -> Result<Vec<Message>> {
+    let mut sql = Sql::new(
+        "SELECT m.id, m.side, pe.display_name AS author_name, m.body, m.created_at_ms
+         FROM report_messages m LEFT JOIN people pe ON pe.id = m.author_person_id
+         WHERE m.report_id = ",
+    );
+    sql.bind(report_id).push(" AND m.side IN (");
+    for (i, s) in sides.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(s.as_str());
+    }
+    sql.push(") ORDER BY m.id");
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            let side: String = r.try_get("side")?;
+            Ok(Message {
+                id: r.try_get("id")?,
+                side: MessageSide::parse(&side).map_err(|e| decode_error(e.to_string()))?,
+                author_name: r.try_get("author_name")?,
+                body: r.try_get("body")?,
+                created_at_ms: r.try_get("created_at_ms")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityRequest {
+    pub id: i64,
+    pub report_id: i64,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    pub reason: String,
+    pub requested_at_ms: i64,
+    pub decision: DisclosureDecision,
+    pub decided_by_name: Option<String>,
+    pub decision_note: String,
+    pub decided_at_ms: Option<i64>,
+}
+
+pub async fn insert_identity_request(
+    conn: &mut Conn,
+    report_id: i64,
+    requested_by: i64,
+    reason: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO identity_requests (report_id, requested_by, reason, requested_at_ms, decision)
+         VALUES ($1, $2, $3, $4, 'pending') RETURNING id",
+    )
+    .bind(report_id)
+    .bind(requested_by)
+    .bind(reason)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn decide_identity_request(
+    conn: &mut Conn,
+    id: i64,
+    approved: bool,
+    decided_by: i64,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE identity_requests SET decision = $1, decided_by = $2, decision_note = $3, decided_at_ms = $4
+         WHERE id = $5",
+    )
+    .bind(if approved { "approved" } else { "refused" })
+    .bind(decided_by)
+    .bind(note)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The disclosure requests of a report, newest first.
+pub async fn identity_requests(conn: &mut Conn, report_id: i64) -> Result<Vec<IdentityRequest>> {
+    let rows = sqlx::query(
+        "SELECT ir.id, ir.report_id, ir.requested_by, rq.display_name AS requested_by_name, ir.reason,
+                ir.requested_at_ms, ir.decision, dc.display_name AS decided_by_name, ir.decision_note,
+                ir.decided_at_ms
+         FROM identity_requests ir JOIN people rq ON rq.id = ir.requested_by
+         LEFT JOIN people dc ON dc.id = ir.decided_by
+         WHERE ir.report_id = $1 ORDER BY ir.id DESC",
+    )
+    .bind(report_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let decision: String = r.try_get("decision")?;
+            Ok(IdentityRequest {
+                id: r.try_get("id")?,
+                report_id: r.try_get("report_id")?,
+                requested_by: r.try_get("requested_by")?,
+                requested_by_name: r.try_get("requested_by_name")?,
+                reason: r.try_get("reason")?,
+                requested_at_ms: r.try_get("requested_at_ms")?,
+                decision: DisclosureDecision::parse(&decision)
+                    .map_err(|e| decode_error(e.to_string()))?,
+                decided_by_name: r.try_get("decided_by_name")?,
+                decision_note: r.try_get("decision_note")?,
+                decided_at_ms: r.try_get("decided_at_ms")?,
+            })
+        })
+        .collect()
+}
+
+/// Pending disclosure requests on an organisation's reports, oldest first.
+pub async fn pending_identity_requests(
+    conn: &mut Conn,
+    party_id: i64,
+) -> Result<Vec<(i64, i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT ir.id, ir.report_id, ir.reason FROM identity_requests ir
+         JOIN security_reports sr ON sr.id = ir.report_id
+         WHERE sr.owner_party_id = $1 AND ir.decision = 'pending' ORDER BY ir.id",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("report_id")?,
+                r.try_get("reason")?,
+            ))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportAction {
+    pub id: i64,
+    pub title: String,
+    pub responsible_name: Option<String>,
+    pub due_on: String,
+    pub status: String,
+}
+
+pub async fn insert_report_action(
+    conn: &mut Conn,
+    report_id: i64,
+    title: &str,
+    responsible_person_id: Option<i64>,
+    due_on: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO report_actions (report_id, title, responsible_person_id, due_on, status, created_at_ms)
+         VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(title)
+    .bind(responsible_person_id)
+    .bind(due_on)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn report_actions(conn: &mut Conn, report_id: i64) -> Result<Vec<ReportAction>> {
+    let rows = sqlx::query(
+        "SELECT ra.id, ra.title, pe.display_name AS responsible_name, ra.due_on, ra.status
+         FROM report_actions ra LEFT JOIN people pe ON pe.id = ra.responsible_person_id
+         WHERE ra.report_id = $1 ORDER BY ra.id",
+    )
+    .bind(report_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ReportAction {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                responsible_name: r.try_get("responsible_name")?,
+                due_on: r.try_get("due_on")?,
+                status: r.try_get("status")?,
+            })
+        })
+        .collect()
+}
