@@ -570,6 +570,42 @@ pub fn decide(subject: &Subject, action: Action, record: &RecordMeta) -> Result<
     Ok(())
 }
 
+/// What a reader may do with one record, as the access rule decides it. Services put it in
+/// the views they return, computed from the same meta `authorize` uses (with distribution
+/// and need-to-know), so pages and the API offer exactly what a request would be allowed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Allowed {
+    pub read: bool,
+    pub create: bool,
+    pub update: bool,
+    pub delete: bool,
+    pub accept: bool,
+}
+
+impl Allowed {
+    pub fn of(subject: &Subject, record: &RecordMeta) -> Self {
+        let may = |action| decide(subject, action, record).is_ok();
+        Self {
+            read: may(Action::Read),
+            create: may(Action::Create),
+            update: may(Action::Update),
+            delete: may(Action::Delete),
+            accept: may(Action::Accept),
+        }
+    }
+
+    /// Everything: the operator at the command line.
+    pub fn all() -> Self {
+        Self {
+            read: true,
+            create: true,
+            update: true,
+            delete: true,
+            accept: true,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -735,6 +771,26 @@ mod tests {
         assert!(decide(&director, Action::Read, &event).is_err());
         assert!(decide(&admin, Action::Read, &event).is_ok());
         assert!(decide(&admin, Action::Delete, &event).is_err());
+    }
+
+    #[test]
+    fn allowed_is_decide_for_every_action() {
+        let sm = subject(AIRPORT, &[Role::SecurityManager]);
+        let site = record(RecordKind::Site, AIRPORT);
+        let a = Allowed::of(&sm, &site);
+        for (action, flag) in [
+            (Action::Read, a.read),
+            (Action::Create, a.create),
+            (Action::Update, a.update),
+            (Action::Delete, a.delete),
+            (Action::Accept, a.accept),
+        ] {
+            assert_eq!(decide(&sm, action, &site).is_ok(), flag, "{action:?}");
+        }
+        assert_eq!(
+            Allowed::of(&sm, &record(RecordKind::Site, CARRIER)),
+            Allowed::default()
+        );
     }
 
     #[test]

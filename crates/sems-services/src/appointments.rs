@@ -117,12 +117,6 @@ impl Services {
         let mut conn = self.store.read().await?;
         Ok(appointments::list(&mut conn, subject, party_id, page).await?)
     }
-
-    /// Whether the actor may appoint to (and end) the organisation's protected duties: what
-    /// pages offer the forms on.
-    pub fn may_appoint(actor: &Actor, party_id: i64) -> bool {
-        authorize(actor, Action::Create, &meta(party_id), "appointment").is_ok()
-    }
 }
 
 /// Records the appointment of `person` to `duty` (authorised and notified). The caller gives

@@ -16,6 +16,14 @@ pub struct GroupInput {
     pub description: String,
 }
 
+/// A group with its members (id, name) and what the reader may do with it.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    pub group: NeedToKnowGroup,
+    pub members: Vec<(i64, String)>,
+    pub allowed: sems_domain::access::Allowed,
+}
+
 async fn meta(conn: &mut sems_storage::Conn, g: &NeedToKnowGroup) -> Result<RecordMeta> {
     let owner = parties::get(conn, g.party_id)
         .await?
@@ -71,23 +79,19 @@ impl Services {
         Ok(group)
     }
 
-    pub async fn group(
-        &self,
-        actor: &Actor,
-        id: i64,
-    ) -> Result<(NeedToKnowGroup, Vec<(i64, String)>)> {
+    pub async fn group(&self, actor: &Actor, id: i64) -> Result<GroupView> {
         let mut conn = self.store.read().await?;
         let group = groups::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound("group"))?;
-        authorize(
-            actor,
-            Action::Read,
-            &meta(&mut conn, &group).await?,
-            "group",
-        )?;
+        let meta = meta(&mut conn, &group).await?;
+        authorize(actor, Action::Read, &meta, "group")?;
         let members = groups::members(&mut conn, id).await?;
-        Ok((group, members))
+        Ok(GroupView {
+            allowed: crate::allowed(actor, &meta),
+            group,
+            members,
+        })
     }
 
     pub async fn groups(&self, actor: &Actor, page: PageRequest) -> Result<Page<NeedToKnowGroup>> {

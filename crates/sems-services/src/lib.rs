@@ -21,7 +21,7 @@ pub mod secrets;
 pub mod sites;
 
 pub use error::ServiceError;
-use sems_domain::access::{decide, Action, Denial, RecordKind, RecordMeta, Subject};
+use sems_domain::access::{decide, Action, Allowed, Denial, RecordKind, RecordMeta, Subject};
 use sems_domain::audit::AuditChannel;
 use sems_domain::classification::ClassificationScheme;
 use sems_storage::audit::NewEntry;
@@ -93,19 +93,46 @@ impl Services {
     }
 }
 
-impl Services {
-    /// The access-rule view of a plain record of `kind` owned by `party_id`, for pages that
-    /// show an action only to those who may take it.
-    pub async fn record_meta(
-        &self,
-        kind: sems_domain::access::RecordKind,
-        party_id: i64,
-    ) -> Result<RecordMeta> {
-        let mut conn = self.store.read().await?;
-        let party = sems_storage::parties::get(&mut conn, party_id)
-            .await?
-            .ok_or(ServiceError::NotFound("party"))?;
-        Ok(RecordMeta::plain(kind, party.id, party.kind.is_authority()))
+/// A record as served to one reader, with what they may do with it (for records whose view
+/// is the record itself: a person, a site).
+#[derive(Debug, Clone, Serialize)]
+pub struct Viewed<T> {
+    #[serde(flatten)]
+    pub record: T,
+    pub allowed: Allowed,
+}
+
+/// What the actor may do with a new, unmarked record of `kind` in `party` (add a site to an
+/// organisation, nominate, create a scenario; `Party` itself for the party's own record): for
+/// pages that offer a form only to those who may use it.
+pub fn allowed_new(
+    actor: &Actor,
+    kind: RecordKind,
+    party: &sems_storage::parties::Party,
+) -> Allowed {
+    allowed(
+        actor,
+        &RecordMeta::plain(kind, party.id, party.kind.is_authority()),
+    )
+}
+
+/// As `allowed_new`, in the actor's own party.
+pub fn allowed_in_own_party(actor: &Actor, kind: RecordKind) -> Allowed {
+    match actor {
+        Actor::Person(s) => Allowed::of(
+            s,
+            &RecordMeta::plain(kind, s.party_id, s.party_is_authority),
+        ),
+        Actor::System(_) => Allowed::all(),
+    }
+}
+
+/// What `actor` may do with `record`: `Allowed` from the one access rule (everything for the
+/// operator at the command line). Views carry it to pages and the API.
+pub fn allowed(actor: &Actor, record: &RecordMeta) -> Allowed {
+    match actor {
+        Actor::Person(subject) => Allowed::of(subject, record),
+        Actor::System(_) => Allowed::all(),
     }
 }
 

@@ -21,6 +21,16 @@ pub struct PartyInput {
     pub active: Option<bool>,
 }
 
+/// A party not yet registered (id 0): who may register one is asked of this.
+fn new_party_meta() -> RecordMeta {
+    RecordMeta::plain(RecordKind::Party, 0, false)
+}
+
+/// Whether the actor may register organisations (the deployment administrator).
+pub fn may_register_parties(actor: &Actor) -> bool {
+    crate::allowed(actor, &new_party_meta()).create
+}
+
 impl Services {
     /// Creates the authority party (once, at set-up).
     pub async fn ensure_authority(&self, name: &str, code: &str) -> Result<Party> {
@@ -60,12 +70,7 @@ impl Services {
         let kind = PartyKind::parse_organisation(&input.kind)?;
         let name = PartyName::parse(&input.name)?;
         let code = PartyCode::parse(&input.code)?;
-        authorize(
-            actor,
-            Action::Create,
-            &RecordMeta::plain(RecordKind::Party, 0, false),
-            "party",
-        )?;
+        authorize(actor, Action::Create, &new_party_meta(), "party")?;
         let mut tx = self.store.write().await?;
         let id = parties::insert(tx.conn(), kind, name.as_str(), code.as_str())
             .await

@@ -269,12 +269,21 @@ impl Services {
     }
 
     pub async fn person(&self, actor: &Actor, id: i64) -> Result<Person> {
+        Ok(self.person_view(actor, id).await?.record)
+    }
+
+    /// A person with what the reader may do with their record.
+    pub async fn person_view(&self, actor: &Actor, id: i64) -> Result<crate::Viewed<Person>> {
         let mut conn = self.store.read().await?;
         let person = people::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound("person"))?;
-        authorize(actor, Action::Read, &meta(&person), "person")?;
-        Ok(person)
+        let meta = meta(&person);
+        authorize(actor, Action::Read, &meta, "person")?;
+        Ok(crate::Viewed {
+            allowed: crate::allowed(actor, &meta),
+            record: person,
+        })
     }
 
     pub async fn people(

@@ -114,6 +114,11 @@ impl Services {
     }
 
     pub async fn site(&self, actor: &Actor, id: i64) -> Result<Site> {
+        Ok(self.site_view(actor, id).await?.record)
+    }
+
+    /// A site with what the reader may do with it.
+    pub async fn site_view(&self, actor: &Actor, id: i64) -> Result<crate::Viewed<Site>> {
         let mut conn = self.store.read().await?;
         let site = sites::get(&mut conn, id)
             .await?
@@ -121,13 +126,12 @@ impl Services {
         let owner = parties::get(&mut conn, site.party_id)
             .await?
             .ok_or(ServiceError::NotFound("party"))?;
-        authorize(
-            actor,
-            Action::Read,
-            &meta(&site, owner.kind.is_authority()),
-            "site",
-        )?;
-        Ok(site)
+        let meta = meta(&site, owner.kind.is_authority());
+        authorize(actor, Action::Read, &meta, "site")?;
+        Ok(crate::Viewed {
+            allowed: crate::allowed(actor, &meta),
+            record: site,
+        })
     }
 
     pub async fn sites(

@@ -719,6 +719,17 @@ async fn an_organisation_oversees_its_contractors() {
             "the client does not answer for its contractor"
         );
         s.submit_cap(&swc_sm, finding.id, &cap).await.unwrap();
+        // The views offer exactly what the writes allow: the contractor plans, the client
+        // that raised the finding decides (reached through the finding's distribution).
+        let as_client = s.finding(&auditor, finding.id).await.unwrap().actions;
+        assert!(as_client.decide && !as_client.plan, "{as_client:?}");
+        let as_contractor = s.finding(&swc_sm, finding.id).await.unwrap().actions;
+        assert!(
+            as_contractor.plan && !as_contractor.decide,
+            "{as_contractor:?}"
+        );
+        let as_inspector = s.finding(&inspector, finding.id).await.unwrap().actions;
+        assert!(!as_inspector.plan && !as_inspector.decide);
         assert!(
             s.review_cap(&swc_sm, finding.id, true, "").await.is_err(),
             "not its own plan"

@@ -605,8 +605,12 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
         s.occurrence_message(&handler, filed.report_id, "Yes, by the duty manager.")
             .await
             .unwrap();
-        let (_, messages) = s.occurrence(&inspector, filed.report_id).await.unwrap();
-        assert_eq!(messages.len(), 2);
+        let seen = s.occurrence(&inspector, filed.report_id).await.unwrap();
+        assert_eq!(seen.messages.len(), 2);
+        assert!(
+            seen.allowed.update,
+            "the inspector asks follow-up questions"
+        );
         assert!(s
             .occurrence_message(&actor(&s, "policy").await, filed.report_id, "Me too")
             .await

@@ -50,6 +50,37 @@ pub struct FindingView {
     pub finding: Finding,
     pub history: Vec<FindingStep>,
     pub overdue: bool,
+    /// What the reader may do with it, by the same checks the writes make.
+    pub actions: FindingActions,
+}
+
+/// The steps of a finding a reader may take: the overseen organisation plans and completes
+/// (`plan`); the party that raised it reviews and verifies (`decide`).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct FindingActions {
+    pub plan: bool,
+    pub decide: bool,
+}
+
+/// The overseen organisation answers its finding: the access rule's Update, as the owner.
+/// `refusal` says which step was refused to someone else.
+fn may_plan(actor: &Actor, f: &Finding, meta: &RecordMeta, refusal: &str) -> Result<()> {
+    authorize(actor, Action::Update, meta, "finding")?;
+    if actor.party_id() != Some(f.party_id) {
+        return Err(ServiceError::Forbidden(refusal.into()));
+    }
+    Ok(())
+}
+
+/// The party that raised a finding decides on it: the access rule's Accept, as its raiser.
+fn may_decide(actor: &Actor, f: &Finding, meta: &RecordMeta) -> Result<()> {
+    authorize(actor, Action::Accept, meta, "finding")?;
+    if actor.party_id() != Some(f.raised_by_party_id) {
+        return Err(ServiceError::Forbidden(
+            "only the overseer who raised the finding decides on it".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a finding waits on the organisation past its date.
@@ -204,10 +235,14 @@ impl Services {
 
     pub async fn finding(&self, actor: &Actor, id: i64) -> Result<FindingView> {
         let mut conn = self.store.read().await?;
-        let (finding, _) = Self::readable_finding(&mut conn, actor, id).await?;
+        let (finding, meta) = Self::readable_finding(&mut conn, actor, id).await?;
         Ok(FindingView {
             history: store::history(&mut conn, id).await?,
             overdue: is_overdue(&finding),
+            actions: FindingActions {
+                plan: may_plan(actor, &finding, &meta, "").is_ok(),
+                decide: may_decide(actor, &finding, &meta).is_ok(),
+            },
             finding,
         })
     }
@@ -294,12 +329,12 @@ impl Services {
         let due = format_date(parse_date("due_on", &input.due_on)?);
         let mut tx = self.store.write().await?;
         let (f, meta) = Self::readable_finding(tx.conn(), actor, id).await?;
-        authorize(actor, Action::Update, &meta, "finding")?;
-        if actor.party_id() != Some(f.party_id) {
-            return Err(ServiceError::Forbidden(
-                "the overseen organisation submits the plan".into(),
-            ));
-        }
+        may_plan(
+            actor,
+            &f,
+            &meta,
+            "the overseen organisation submits the plan",
+        )?;
         if !matches!(f.status, FindingStatus::Open | FindingStatus::CapReturned) {
             return Err(ServiceError::Conflict(format!(
                 "the finding is {}",
@@ -353,12 +388,7 @@ impl Services {
     /// Loads a finding for a decision of the overseer: only the party that raised it decides.
     async fn finding_for_overseer(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Finding> {
         let (f, meta) = Self::readable_finding(conn, actor, id).await?;
-        authorize(actor, Action::Accept, &meta, "finding")?;
-        if actor.party_id() != Some(f.raised_by_party_id) {
-            return Err(ServiceError::Forbidden(
-                "only the overseer who raised the finding decides on it".into(),
-            ));
-        }
+        may_decide(actor, &f, &meta)?;
         Ok(f)
     }
 
@@ -413,12 +443,12 @@ impl Services {
         let evidence = bounded_text("evidence", evidence, 3, 5000)?;
         let mut tx = self.store.write().await?;
         let (f, meta) = Self::readable_finding(tx.conn(), actor, id).await?;
-        authorize(actor, Action::Update, &meta, "finding")?;
-        if actor.party_id() != Some(f.party_id) {
-            return Err(ServiceError::Forbidden(
-                "the overseen organisation records completion".into(),
-            ));
-        }
+        may_plan(
+            actor,
+            &f,
+            &meta,
+            "the overseen organisation records completion",
+        )?;
         if f.status != FindingStatus::CapAccepted {
             return Err(ServiceError::Conflict(
                 "only an accepted plan is completed".into(),

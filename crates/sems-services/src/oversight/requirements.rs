@@ -40,6 +40,8 @@ pub struct CatalogueView {
     pub version: Option<i64>,
     pub versions: Vec<CatalogueVersion>,
     pub nodes: Vec<CatalogueNodeView>,
+    /// What the reader may do with the catalogue (`create`: add requirements, import).
+    pub allowed: sems_domain::access::Allowed,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -207,6 +209,7 @@ impl Services {
             })
             .collect();
         Ok(CatalogueView {
+            allowed: crate::allowed(actor, &meta(&party)),
             party_id: party.id,
             party_name: party.name,
             version,

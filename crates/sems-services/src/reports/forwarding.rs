@@ -30,6 +30,15 @@ pub struct SuggestedRedaction {
     pub text: String,
 }
 
+/// A forwarded occurrence with the authority's questions and the organisation's answers, and
+/// what the reader may do (`update`: ask or answer).
+#[derive(Debug, Clone, Serialize)]
+pub struct OccurrenceView {
+    pub occurrence: Occurrence,
+    pub messages: Vec<Message>,
+    pub allowed: sems_domain::access::Allowed,
+}
+
 fn occurrence_meta(party_id: i64) -> RecordMeta {
     RecordMeta::plain(RecordKind::Occurrence, party_id, false)
 }
@@ -190,17 +199,13 @@ impl Services {
     }
 
     /// One forwarded occurrence with the authority's questions and the organisation's answers.
-    pub async fn occurrence(&self, actor: &Actor, id: i64) -> Result<(Occurrence, Vec<Message>)> {
+    pub async fn occurrence(&self, actor: &Actor, id: i64) -> Result<OccurrenceView> {
         let mut conn = self.store.read().await?;
         let mut o = reports::occurrence(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound("occurrence"))?;
-        authorize(
-            actor,
-            Action::Read,
-            &occurrence_meta(o.party_id),
-            "occurrence",
-        )?;
+        let meta = occurrence_meta(o.party_id);
+        authorize(actor, Action::Read, &meta, "occurrence")?;
         o.forwarded_at_ms = sems_domain::audit::day_start(o.forwarded_at_ms);
         let messages = reports::messages(
             &mut conn,
@@ -208,7 +213,11 @@ impl Services {
             &[MessageSide::Authority, MessageSide::Organisation],
         )
         .await?;
-        Ok((o, messages))
+        Ok(OccurrenceView {
+            allowed: crate::allowed(actor, &meta),
+            occurrence: o,
+            messages,
+        })
     }
 
     /// The authority asks a follow-up question on a forwarded occurrence, or the organisation

@@ -52,6 +52,8 @@ pub struct ReportView {
     pub identity_requests: Vec<reports::IdentityRequest>,
     pub actions: Vec<ReportAction>,
     pub overdue: Overdue,
+    /// What the reader may do: `update` (handle), `accept` (decide a disclosure request).
+    pub allowed: sems_domain::access::Allowed,
 }
 
 impl Services {
@@ -142,6 +144,7 @@ impl Services {
     pub async fn report_view(&self, actor: &Actor, id: i64) -> Result<ReportView> {
         let mut conn = self.store.read().await?;
         let mut report = Self::readable_report(&mut conn, actor, id).await?;
+        let allowed = crate::allowed(actor, &report_meta(&report));
         let mut messages = reports::messages(&mut conn, id, MessageSide::ALL).await?;
         let mut identity_requests = reports::identity_requests(&mut conn, id).await?;
         let overdue = self.overdue(&report);
@@ -165,6 +168,7 @@ impl Services {
             identity_requests,
             actions: reports::report_actions(&mut conn, id).await?,
             overdue,
+            allowed,
             report,
         })
     }

@@ -331,12 +331,26 @@ impl Services {
     }
 
     pub async fn assessment(&self, actor: &Actor, id: i64) -> Result<risk::Assessment> {
+        Ok(self.assessment_view(actor, id).await?.record)
+    }
+
+    /// An assessment with what the reader may do (`update`: re-score; `accept`: accept the
+    /// residual risk).
+    pub async fn assessment_view(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<crate::Viewed<risk::Assessment>> {
         let mut conn = self.store.read().await?;
         let a = risk::assessment(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound("risk assessment"))?;
-        authorize(actor, Action::Read, &assessment_meta(&a), "risk assessment")?;
-        Ok(a)
+        let meta = assessment_meta(&a);
+        authorize(actor, Action::Read, &meta, "risk assessment")?;
+        Ok(crate::Viewed {
+            allowed: crate::allowed(actor, &meta),
+            record: a,
+        })
     }
 
     pub async fn assessment_history(

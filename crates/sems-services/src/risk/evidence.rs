@@ -92,6 +92,12 @@ fn evidence_meta(party_id: i64) -> RecordMeta {
     RecordMeta::plain(RecordKind::RiskEvidence, party_id, false)
 }
 
+/// What the actor may do with an organisation's objective data (`create`: record a test
+/// result or an occurrence), as `record_evidence` checks it.
+pub fn evidence_allowed(actor: &Actor, party_id: i64) -> sems_domain::access::Allowed {
+    crate::allowed(actor, &evidence_meta(party_id))
+}
+
 impl Services {
     /// The scores the system proposes for an organisation's assessment of a scenario.
     pub async fn score_proposals(

@@ -29,6 +29,13 @@ fn implementation_meta(party_id: i64) -> RecordMeta {
     RecordMeta::plain(RecordKind::SecurityMeasure, party_id, false)
 }
 
+/// What the actor may do with an organisation's measures (`update`: record the
+/// implementation; `accept`: decide an exemption; `delete`: remove an own measure), as the
+/// writes check it.
+pub fn implementation_allowed(actor: &Actor, party_id: i64) -> sems_domain::access::Allowed {
+    crate::allowed(actor, &implementation_meta(party_id))
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureInput {

@@ -325,15 +325,22 @@ impl Services {
     }
 
     pub async fn threat_levels(&self, actor: &Actor) -> Result<Vec<ThreatLevel>> {
+        Ok(self.threat_levels_view(actor).await?.record)
+    }
+
+    /// The national threat levels with what the reader may do (`update`: set a level).
+    pub async fn threat_levels_view(
+        &self,
+        actor: &Actor,
+    ) -> Result<crate::Viewed<Vec<ThreatLevel>>> {
         let mut conn = self.store.read().await?;
         let authority = authority_id(&mut conn).await?;
-        authorize(
-            actor,
-            Action::Read,
-            &published(RecordKind::ThreatLevel, authority),
-            "threat levels",
-        )?;
-        Ok(risk::threat_levels(&mut conn).await?)
+        let meta = published(RecordKind::ThreatLevel, authority);
+        authorize(actor, Action::Read, &meta, "threat levels")?;
+        Ok(crate::Viewed {
+            allowed: crate::allowed(actor, &meta),
+            record: risk::threat_levels(&mut conn).await?,
+        })
     }
 
     /// Checks a scenario input against the rules.

@@ -19,9 +19,7 @@ use sems_services::reports::{
     CloseInput, Filed, NewAttachment, ReceiptView, ReportInput, ReportView, TriageInput,
 };
 use sems_services::Actor;
-use sems_storage::reports::{
-    Category, Message, Occurrence, OccurrenceFilter, Report, ReportFilter,
-};
+use sems_storage::reports::{Category, Occurrence, OccurrenceFilter, Report, ReportFilter};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
@@ -479,22 +477,12 @@ async fn occurrences(
     ))
 }
 
-#[derive(Serialize)]
-struct OccurrenceView {
-    occurrence: Occurrence,
-    messages: Vec<Message>,
-}
-
 async fn occurrence(
     State(state): State<AppState>,
     auth: ApiAuth,
     Path(id): Path<i64>,
-) -> ApiResult<Json<OccurrenceView>> {
-    let (occurrence, messages) = state.services.occurrence(&auth.actor(), id).await?;
-    Ok(Json(OccurrenceView {
-        occurrence,
-        messages,
-    }))
+) -> ApiResult<Json<sems_services::reports::forwarding::OccurrenceView>> {
+    Ok(Json(state.services.occurrence(&auth.actor(), id).await?))
 }
 
 async fn occurrence_message(

@@ -690,8 +690,10 @@ async fn group(
     auth: ApiAuth,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let (group, members) = state.services.group(&auth.actor(), id).await?;
-    let members: Vec<_> = members
+    let view = state.services.group(&auth.actor(), id).await?;
+    let group = view.group;
+    let members: Vec<_> = view
+        .members
         .into_iter()
         .map(|(id, name)| json!({ "person_id": id, "display_name": name }))
         .collect();

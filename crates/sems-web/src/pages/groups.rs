@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::access::RecordKind;
 
 use sems_services::groups::GroupInput;
 use sems_services::ServiceError;
@@ -37,17 +37,7 @@ struct ListPage {
 }
 
 fn can_create(user: &Signed) -> bool {
-    let s = &user.0.subject;
-    decide(
-        s,
-        Action::Create,
-        &RecordMeta::plain(
-            RecordKind::NeedToKnowGroup,
-            s.party_id,
-            s.party_is_authority,
-        ),
-    )
-    .is_ok()
+    sems_services::allowed_in_own_party(&user.actor(), RecordKind::NeedToKnowGroup).create
 }
 
 async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
@@ -121,15 +111,8 @@ async fn show_page(
     notice_key: Option<&str>,
 ) -> Response {
     match state.services.group(&user.actor(), id).await {
-        Ok((group, members)) => {
-            let can_edit = match state
-                .services
-                .record_meta(RecordKind::NeedToKnowGroup, group.party_id)
-                .await
-            {
-                Ok(meta) => decide(&user.0.subject, Action::Update, &meta).is_ok(),
-                Err(e) => return service_error(e),
-            };
+        Ok(view) => {
+            let (group, members, can_edit) = (view.group, view.members, view.allowed.update);
             render(
                 if error.is_some() {
                     StatusCode::UNPROCESSABLE_ENTITY

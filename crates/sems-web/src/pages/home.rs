@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, granted_relations, Action, RecordKind, RecordMeta};
+use sems_domain::access::{granted_relations, Action, RecordKind};
 use sems_domain::page::PageRequest;
 use sems_domain::role::Role;
 use sems_storage::nominations::NominationFilter;
@@ -209,10 +209,8 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
     };
     // Reviews due: for those who score assessments (their organisation's security manager
     // and analysts), overdue or marked "review required".
-    let own_assessment =
-        RecordMeta::plain(RecordKind::RiskAssessment, s.party_id, s.party_is_authority);
-    let reviews_due = if !s.party_is_authority && decide(s, Action::Update, &own_assessment).is_ok()
-    {
+    let scores = sems_services::allowed_in_own_party(&actor, RecordKind::RiskAssessment).update;
+    let reviews_due = if !s.party_is_authority && scores {
         let filter = sems_storage::risk::AssessmentFilter {
             party_id: Some(s.party_id),
             review_due_by: Some(sems_domain::util::date_of(sems_storage::now_ms())),

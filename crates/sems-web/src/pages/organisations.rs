@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::access::RecordKind;
 use sems_domain::nomination::NominatedPosition;
 use sems_domain::page::PageRequest;
 use sems_domain::party::PartyKind;
@@ -60,12 +60,7 @@ fn organisation_kinds(current: &str) -> Vec<Choice> {
 }
 
 fn can_create_party(user: &Signed) -> bool {
-    decide(
-        &user.0.subject,
-        Action::Create,
-        &RecordMeta::plain(RecordKind::Party, 0, false),
-    )
-    .is_ok()
+    sems_services::parties::may_register_parties(&user.actor())
 }
 
 async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
@@ -224,10 +219,8 @@ async fn show_page(
         Ok(p) => p,
         Err(e) => return service_error(e),
     };
-    let meta = |kind| RecordMeta::plain(kind, party.id, party.kind.is_authority());
-    let s = &user.0.subject;
-    let can_nominate = !party.kind.is_authority()
-        && decide(s, Action::Create, &meta(RecordKind::Nomination)).is_ok();
+    let may = |kind| sems_services::allowed_new(&actor, kind, &party);
+    let can_nominate = !party.kind.is_authority() && may(RecordKind::Nomination).create;
     let sites = svc
         .sites(
             &actor,
@@ -276,8 +269,7 @@ async fn show_page(
             Err(e) => return service_error(e),
         }
     };
-    let can_appoint =
-        !party.kind.is_authority() && sems_services::Services::may_appoint(&actor, party.id);
+    let can_appoint = !party.kind.is_authority() && may(RecordKind::Appointment).create;
     let mut custodian_candidates = Vec::new();
     if can_appoint {
         if let Ok(people) = svc
@@ -358,9 +350,8 @@ async fn show_page(
             layout: Layout::new(party.name.clone(), user, "/organisations")
                 .with_error(error)
                 .with_notice(notice(notice_key)),
-            can_edit: decide(s, Action::Update, &meta(RecordKind::Party)).is_ok(),
-            can_add_site: decide(s, Action::Create, &meta(RecordKind::Site)).is_ok()
-                && !party.kind.is_authority(),
+            can_edit: may(RecordKind::Party).update,
+            can_add_site: may(RecordKind::Site).create && !party.kind.is_authority(),
             sites_total: sites.total,
             sites: sites.items,
             current,

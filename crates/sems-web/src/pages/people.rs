@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::access::RecordKind;
 use sems_domain::role::Role;
 use sems_services::people::{NewPersonInput, PersonUpdateInput};
 use sems_services::ServiceError;
@@ -64,12 +64,7 @@ struct ListPage {
 }
 
 fn can_create_in(user: &Signed, party: &Party) -> bool {
-    decide(
-        &user.0.subject,
-        Action::Create,
-        &RecordMeta::plain(RecordKind::Person, party.id, party.kind.is_authority()),
-    )
-    .is_ok()
+    sems_services::allowed_new(&user.actor(), RecordKind::Person, party).create
 }
 
 async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
@@ -296,17 +291,10 @@ async fn show_page(
     notice_key: Option<&str>,
 ) -> Response {
     let actor = user.actor();
-    let person = match state.services.person(&actor, id).await {
-        Ok(p) => p,
+    let (person, can_edit) = match state.services.person_view(&actor, id).await {
+        Ok(v) => (v.record, v.allowed.update),
         Err(e) => return service_error(e),
     };
-    let mut meta = RecordMeta::plain(
-        RecordKind::Person,
-        person.party_id,
-        person.party_is_authority,
-    );
-    meta.person_id = Some(person.id);
-    let can_edit = decide(&user.0.subject, Action::Update, &meta).is_ok();
     let is_inspector = person.roles.contains(&Role::Inspector);
     let mut oversight = Vec::new();
     if is_inspector && can_edit {

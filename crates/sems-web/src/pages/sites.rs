@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::access::RecordKind;
 use sems_services::sites::SiteInput;
 use sems_services::ServiceError;
 use sems_storage::parties::Party;
@@ -42,12 +42,7 @@ async fn creatable_parties(state: &AppState, user: &Signed) -> Vec<Party> {
         .into_iter()
         .filter(|p| {
             !p.kind.is_authority()
-                && decide(
-                    &user.0.subject,
-                    Action::Create,
-                    &RecordMeta::plain(RecordKind::Site, p.id, false),
-                )
-                .is_ok()
+                && sems_services::allowed_new(&user.actor(), RecordKind::Site, p).create
         })
         .collect()
 }
@@ -184,16 +179,10 @@ async fn show_page(
     error: Option<String>,
     notice_key: Option<&str>,
 ) -> Response {
-    let site = match state.services.site(&user.actor(), id).await {
-        Ok(s) => s,
+    let (site, can_edit) = match state.services.site_view(&user.actor(), id).await {
+        Ok(v) => (v.record, v.allowed.update),
         Err(e) => return service_error(e),
     };
-    let can_edit = decide(
-        &user.0.subject,
-        Action::Update,
-        &RecordMeta::plain(RecordKind::Site, site.party_id, false),
-    )
-    .is_ok();
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

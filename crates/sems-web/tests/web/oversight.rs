@@ -454,3 +454,103 @@ fn an_organisation_names_a_contractor_and_plans_its_audit() {
         .body
         .contains("Name a contractor"));
 }
+
+/// The demo person `username`, as an actor of the services.
+fn actor(app: &super::support::App, username: &str) -> sems_services::Actor {
+    let store = app.services.store.clone();
+    let username = username.to_string();
+    app.block(async move {
+        let mut conn = store.read().await.unwrap();
+        let p = sems_storage::people::by_username(&mut conn, &username)
+            .await
+            .unwrap()
+            .unwrap();
+        sems_services::Actor::Person(
+            sems_storage::people::subject(&mut conn, p.id)
+                .await
+                .unwrap()
+                .unwrap(),
+        )
+    })
+}
+
+#[test]
+fn a_client_that_raised_a_finding_on_its_contractor_sees_the_review_form() {
+    use sems_services::oversight::activities::{AnswerInput, PlanInput};
+    use sems_services::oversight::findings::{CapInput, RaiseInput};
+    for app in apps() {
+        let sm = actor(&app, "npt.security");
+        let auditor = actor(&app, "npt.auditor");
+        let contractor = actor(&app, "swc.security");
+        let swc = contractor.party_id().unwrap();
+        let s = app.services.clone();
+        let due =
+            sems_domain::util::format_date(sems_domain::util::today() + time::Duration::days(30));
+        let finding = app.block(async {
+            s.add_contractor(&sm, swc).await.unwrap();
+            let activity = s
+                .plan_activity(
+                    &sm,
+                    &PlanInput {
+                        overseen_party_id: swc,
+                        kind: "audit_partial".into(),
+                        title: "Cargo screening at our handler".into(),
+                        planned_on: due.clone(),
+                        announced: true,
+                        team: vec![auditor.person_id().unwrap()],
+                        scope: vec!["NASP-05".into()],
+                    },
+                )
+                .await
+                .unwrap();
+            let item = s.activity(&sm, activity.id).await.unwrap().items[0].id;
+            s.answer_checklist(
+                &sm,
+                activity.id,
+                &[AnswerInput {
+                    item_id: item,
+                    answer: "not_compliant".into(),
+                    ..Default::default()
+                }],
+            )
+            .await
+            .unwrap();
+            let f = s
+                .raise_finding(
+                    &sm,
+                    activity.id,
+                    &RaiseInput {
+                        item_id: item,
+                        level: "level_2".into(),
+                        description: "Consignments left unattended".into(),
+                    },
+                )
+                .await
+                .unwrap();
+            s.submit_cap(
+                &contractor,
+                f.id,
+                &CapInput {
+                    root_cause: "No guard at night".into(),
+                    actions: "A guard at night".into(),
+                    owner_person_id: None,
+                    due_on: due.clone(),
+                    compensatory_measures: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+            f
+        });
+        let page = format!("/oversight/findings/{}", finding.id);
+        let as_client = app.signed_in("npt.auditor").get(&page);
+        assert_eq!(as_client.status, 200);
+        assert!(
+            as_client.body.contains("Return with comments"),
+            "{:?}: the client that raised it reviews the plan",
+            app.engine
+        );
+        let as_contractor = app.signed_in("swc.security").get(&page);
+        assert!(!as_contractor.body.contains("Return with comments"));
+    }
+}

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::access::RecordKind;
 use sems_domain::oversight::{ActivityKind, Compliance, FindingLevel};
 use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput};
 use sems_services::oversight::findings::RaiseInput;
@@ -126,16 +126,8 @@ async fn list_page(
         Ok(p) => p,
         Err(e) => return service_error(e),
     };
-    let can_plan = decide(
-        subject,
-        Action::Create,
-        &RecordMeta::plain(
-            RecordKind::OversightActivity,
-            subject.party_id,
-            subject.party_is_authority,
-        ),
-    )
-    .is_ok();
+    let can_plan =
+        sems_services::allowed_in_own_party(&actor, RecordKind::OversightActivity).create;
     let organisations = if subject.party_is_authority {
         Choice::list(
             crate::pages::visible_parties(state, user)

@@ -10,7 +10,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
 use sems_domain::oversight::{FindingLevel, FindingStatus};
 use sems_services::oversight::findings::{is_overdue, CapInput, FindingView};
 use sems_services::ServiceError;
@@ -212,13 +211,8 @@ async fn finding_page(
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
-    let subject = &user.0.subject;
-    let mut meta = RecordMeta::plain(RecordKind::Finding, v.finding.party_id, false);
-    meta.classification = v.finding.classification;
-    let can_plan =
-        subject.party_id == v.finding.party_id && decide(subject, Action::Update, &meta).is_ok();
-    let can_decide = subject.party_id == v.finding.raised_by_party_id
-        && decide(subject, Action::Accept, &meta).is_ok();
+    let can_plan = v.actions.plan;
+    let can_decide = v.actions.decide;
     let status = v.finding.status;
     render(
         if error.is_some() {

@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
 use sems_domain::oversight::RequirementLevel;
 use sems_services::import::ImportReport;
 use sems_services::oversight::requirements::{
@@ -91,12 +90,7 @@ async fn show(
         Ok(c) => c,
         Err(e) => return service_error(e),
     };
-    let can_edit = decide(
-        &user.0.subject,
-        Action::Create,
-        &RecordMeta::plain(RecordKind::Requirement, party, party == authority),
-    )
-    .is_ok();
+    let can_edit = c.allowed.create;
     let shown = c.version.unwrap_or(0);
     let published = c
         .versions

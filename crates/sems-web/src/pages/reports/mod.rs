@@ -15,7 +15,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
 use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
 use sems_services::reports::{CloseInput, CorrectiveActionInput, ReportView, TriageInput};
 use sems_services::ServiceError;
@@ -260,10 +259,8 @@ async fn report_page(
         Err(e) => return service_error(e),
     };
     let subject = &user.0.subject;
-    let mut meta = RecordMeta::plain(RecordKind::SecurityReport, v.report.party_id, false);
-    meta.classification = v.report.classification;
-    let can_update = decide(subject, Action::Update, &meta).is_ok();
-    let can_decide = decide(subject, Action::Accept, &meta).is_ok();
+    let can_update = v.allowed.update;
+    let can_decide = v.allowed.accept;
     let who = |m: &sems_storage::reports::Message| -> String {
         match m.side {
             sems_domain::report::MessageSide::Reporter => "Reporter".into(),

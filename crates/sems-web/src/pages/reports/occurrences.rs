@@ -221,18 +221,12 @@ async fn occurrence_page(
     notice_key: Option<&str>,
     error: Option<String>,
 ) -> Response {
-    let (o, messages) = match state.services.occurrence(&user.actor(), id).await {
-        Ok(x) => x,
+    let (o, messages, allowed) = match state.services.occurrence(&user.actor(), id).await {
+        Ok(v) => (v.occurrence, v.messages, v.allowed),
         Err(e) => return service_error(e),
     };
-    let meta = sems_domain::access::RecordMeta::plain(
-        sems_domain::access::RecordKind::Occurrence,
-        o.party_id,
-        false,
-    );
-    let can_ask = user.0.subject.party_is_authority
-        && sems_domain::access::decide(&user.0.subject, sems_domain::access::Action::Update, &meta)
-            .is_ok();
+    // The authority asks; the organisation answers from its report's page.
+    let can_ask = user.0.subject.party_is_authority && allowed.update;
     render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY

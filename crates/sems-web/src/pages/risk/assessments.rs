@@ -10,7 +10,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
 use sems_services::risk::AssessmentInput;
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentChange};
@@ -118,11 +117,11 @@ async fn assessment_view(
     error: Option<String>,
 ) -> Response {
     let actor = user.actor();
-    let (a, history) = match (
-        state.services.assessment(&actor, id).await,
+    let (a, allowed, history) = match (
+        state.services.assessment_view(&actor, id).await,
         state.services.assessment_history(&actor, id).await,
     ) {
-        (Ok(a), Ok(h)) => (a, h),
+        (Ok(v), Ok(h)) => (v.record, v.allowed, h),
         (Err(e), _) | (_, Err(e)) => return service_error(e),
     };
     let current_version = state
@@ -131,10 +130,8 @@ async fn assessment_view(
         .await
         .map(|m| m.version)
         .unwrap_or(a.method_version);
-    let mut meta = RecordMeta::plain(RecordKind::RiskAssessment, a.party_id, false);
-    meta.classification = a.classification;
-    let can_edit = decide(&user.0.subject, Action::Update, &meta).is_ok();
-    let can_accept = decide(&user.0.subject, Action::Accept, &meta).is_ok();
+    let can_edit = allowed.update;
+    let can_accept = allowed.accept;
     let acceptances = state
         .services
         .acceptances(&actor, id)

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::access::RecordKind;
 use sems_domain::measure::MeasureStatus;
 use sems_services::risk::evidence::EvidenceInput;
 use sems_services::ServiceError;
@@ -235,19 +235,9 @@ pub async fn scenario_page(
     }
     let own_party = !subject.party_is_authority;
     let can_assess = own_party
-        && decide(
-            subject,
-            Action::Create,
-            &RecordMeta::plain(RecordKind::RiskAssessment, subject.party_id, false),
-        )
-        .is_ok();
+        && sems_services::allowed_in_own_party(&user.actor(), RecordKind::RiskAssessment).create;
     let can_record = party_id != 0
-        && decide(
-            subject,
-            Action::Create,
-            &RecordMeta::plain(RecordKind::RiskEvidence, party_id, false),
-        )
-        .is_ok();
+        && sems_services::risk::evidence::evidence_allowed(&user.actor(), party_id).create;
     render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::access::RecordKind;
 use sems_domain::measure::{Exemption, MeasureStatus};
 use sems_services::risk::measures::{ImplementationInput, MeasureInput};
 use sems_services::ServiceError;
@@ -196,16 +196,8 @@ async fn measures_page(
         })
         .collect();
     let parties = super::organisation_choices(state, user, party_id).await;
-    let can_create = decide(
-        subject,
-        Action::Create,
-        &RecordMeta::plain(
-            RecordKind::SecurityMeasure,
-            subject.party_id,
-            subject.party_is_authority,
-        ),
-    )
-    .is_ok();
+    let can_create =
+        sems_services::allowed_in_own_party(&user.actor(), RecordKind::SecurityMeasure).create;
     let scenarios = if can_create {
         scenario_choices(&all_scenarios(state, user).await, &[])
     } else {
@@ -316,7 +308,7 @@ async fn measure_page(
     error: Option<String>,
 ) -> Response {
     let actor = user.actor();
-    let subject = &user.0.subject;
+    let _subject = &user.0.subject;
     let m = match state.services.measure(&actor, id).await {
         Ok(m) => m,
         Err(e) => return service_error(e),
@@ -370,10 +362,10 @@ async fn measure_page(
             .await
             .map(|p| p.name)
             .unwrap_or_default();
-        let meta = RecordMeta::plain(RecordKind::SecurityMeasure, party_id, false);
-        page.can_edit = decide(subject, Action::Update, &meta).is_ok();
-        page.can_decide = decide(subject, Action::Accept, &meta).is_ok();
-        page.can_remove = !page.m.baseline && decide(subject, Action::Delete, &meta).is_ok();
+        let allowed = sems_services::risk::measures::implementation_allowed(&actor, party_id);
+        page.can_edit = allowed.update;
+        page.can_decide = allowed.accept;
+        page.can_remove = !page.m.baseline && allowed.delete;
         let current = line.implementation.as_ref().map(|i| i.status);
         if let Some(i) = line.implementation {
             page.has_implementation = true;

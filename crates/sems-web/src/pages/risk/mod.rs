@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
+use sems_domain::access::RecordKind;
 use sems_domain::risk::{RiskMethod, Scale};
 use sems_domain::scenario::ScenarioCategory;
 use sems_services::risk::ScenarioInput;
@@ -143,13 +143,7 @@ fn category_choices(current: &str) -> Vec<Choice> {
 }
 
 fn can_create(user: &Signed) -> bool {
-    let s = &user.0.subject;
-    decide(
-        s,
-        Action::Create,
-        &RecordMeta::plain(RecordKind::ThreatScenario, s.party_id, s.party_is_authority),
-    )
-    .is_ok()
+    sems_services::allowed_in_own_party(&user.actor(), RecordKind::ThreatScenario).create
 }
 
 async fn scenarios_page(
@@ -232,16 +226,7 @@ async fn scenarios_page(
             form_categories: category_choices(&input.category),
             levels,
             input,
-            national: {
-                let subject = &user.0.subject;
-                subject.party_is_authority
-                    && decide(
-                        subject,
-                        Action::Read,
-                        &RecordMeta::plain(RecordKind::RiskAssessment, 0, false),
-                    )
-                    .is_ok()
-            },
+            national: sems_services::Services::sees_national_picture(&user.actor()),
         },
     )
 }
@@ -391,17 +376,9 @@ async fn levels_page(
     error: Option<String>,
     notice_key: Option<&str>,
 ) -> Response {
-    let levels = match state.services.threat_levels(&user.actor()).await {
-        Ok(l) => l,
+    let (levels, can_set) = match state.services.threat_levels_view(&user.actor()).await {
+        Ok(v) => (v.record, v.allowed.update),
         Err(e) => return service_error(e),
-    };
-    let can_set = match state.services.authority().await {
-        Ok(Some(a)) => {
-            let mut meta = RecordMeta::plain(RecordKind::ThreatLevel, a.id, true);
-            meta.published = true;
-            decide(&user.0.subject, Action::Update, &meta).is_ok()
-        }
-        _ => false,
     };
     render(
         if error.is_some() {
