@@ -51,6 +51,9 @@ pub struct ServeArgs {
     /// Minutes a user name stays locked.
     #[arg(long, env = "SEMS_LOCKOUT_MINUTES")]
     pub lockout_minutes: Option<i64>,
+    /// The bearer token a metrics scraper sends for `/metrics` (none: `/metrics` answers 401).
+    #[arg(long, env = "SEMS_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// The TOML file: every key optional.
@@ -70,6 +73,8 @@ pub struct FileConfig {
     pub lockout_window_minutes: Option<i64>,
     pub lockout_minutes: Option<i64>,
     pub max_body_bytes: Option<usize>,
+    /// The bearer token of the metrics scraper (`SEMS_METRICS_TOKEN` overrides it).
+    pub metrics_token: Option<String>,
     /// The file holding the key that seals confidential reporters' identities (default:
     /// `identity.key` in the data directory; `SEMS_IDENTITY_KEY` overrides both).
     pub identity_key_file: Option<PathBuf>,
@@ -79,6 +84,8 @@ pub struct FileConfig {
     pub report_closure_days: Option<i64>,
     /// Hours from filing within which a mandatory report reaches the authority.
     pub report_forward_hours: Option<i64>,
+    /// Hours within which an approved disclosure opens the identity, once.
+    pub disclosure_hours: Option<i64>,
     /// A full audit of every organisation at least this often (months).
     pub full_audit_interval_months: Option<u32>,
     /// The usual time between inspections (months), shortened where results or risk call for it.
@@ -97,6 +104,7 @@ pub struct Config {
     pub secure_cookies: bool,
     pub services: sems_services::ServiceConfig,
     pub max_body_bytes: usize,
+    pub metrics_token: Option<String>,
     pub identity_key_file: Option<PathBuf>,
     pub report_targets: sems_domain::report::ReportTargets,
 }
@@ -199,6 +207,11 @@ impl Config {
                 .unwrap_or(false),
             services,
             max_body_bytes: file.max_body_bytes.unwrap_or(1024 * 1024),
+            metrics_token: s
+                .as_ref()
+                .and_then(|s| s.metrics_token.clone())
+                .or(file.metrics_token.clone())
+                .filter(|t| !t.trim().is_empty()),
             identity_key_file: file.identity_key_file.clone(),
             report_targets: {
                 let d = sems_domain::report::ReportTargets::default();
@@ -206,6 +219,7 @@ impl Config {
                     triage_hours: file.report_triage_hours.unwrap_or(d.triage_hours),
                     closure_days: file.report_closure_days.unwrap_or(d.closure_days),
                     forward_hours: file.report_forward_hours.unwrap_or(d.forward_hours),
+                    disclosure_hours: file.disclosure_hours.unwrap_or(d.disclosure_hours),
                 }
             },
         };
@@ -276,6 +290,7 @@ mod tests {
             session_absolute_hours: None,
             lockout_threshold: None,
             lockout_minutes: None,
+            metrics_token: None,
         };
         let c = Config::load(&args, Some(&serve)).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/flag"));

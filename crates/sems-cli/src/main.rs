@@ -433,6 +433,7 @@ async fn serve(services: Services, config: &Config) -> anyhow::Result<()> {
         always_secure_cookies: config.secure_cookies,
         max_body_bytes: config.max_body_bytes,
         public_rate_limits: true,
+        metrics_token: config.metrics_token.clone(),
     };
     tracing::info!(
         listen = %config.listen,

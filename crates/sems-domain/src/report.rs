@@ -227,6 +227,24 @@ pub struct ReportTargets {
     pub closure_days: i64,
     /// From filing to forwarding a mandatory report to the authority.
     pub forward_hours: i64,
+    /// How long an approved disclosure may be used (once) to open the identity.
+    pub disclosure_hours: i64,
+}
+
+/// Whether an approved disclosure may open the identity now: once, and before it lapses.
+/// The refusal says which.
+pub fn disclosure_usable(
+    used_at_ms: Option<i64>,
+    valid_until_ms: Option<i64>,
+    now_ms: i64,
+) -> Result<(), &'static str> {
+    if used_at_ms.is_some() {
+        return Err("this approval was used already: an approval opens the identity once; ask the identity custodian again");
+    }
+    match valid_until_ms {
+        Some(until) if now_ms <= until => Ok(()),
+        _ => Err("this approval has lapsed: ask the identity custodian again"),
+    }
 }
 
 impl Default for ReportTargets {
@@ -235,6 +253,7 @@ impl Default for ReportTargets {
             triage_hours: 24,
             closure_days: 30,
             forward_hours: 72,
+            disclosure_hours: 24,
         }
     }
 }
@@ -466,6 +485,21 @@ pub fn apply_redactions(text: &str, redactions: &[Redaction]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_approval_opens_the_identity_once_before_it_lapses() {
+        assert_eq!(disclosure_usable(None, Some(100), 100), Ok(()));
+        assert!(disclosure_usable(None, Some(100), 101)
+            .unwrap_err()
+            .contains("lapsed"));
+        assert!(disclosure_usable(Some(50), Some(100), 60)
+            .unwrap_err()
+            .contains("once"));
+        assert!(
+            disclosure_usable(None, None, 0).is_err(),
+            "no validity, no use"
+        );
+    }
 
     #[test]
     fn only_handlers_see_the_exact_times_of_a_protected_report() {

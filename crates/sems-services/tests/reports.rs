@@ -364,6 +364,43 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
             identity.contains("npt.staff") && identity.contains("07700 900456"),
             "{identity}"
         );
+        // An approval opens the identity once.
+        assert!(
+            matches!(
+                s.disclose_identity(&handler, filed.report_id).await,
+                Err(ServiceError::Forbidden(m)) if m.contains("once")
+            ),
+            "a second use is refused"
+        );
+        // Asked again and approved, but not used in time: lapsed.
+        let again = s
+            .request_identity(&handler, filed.report_id, "The first look was not enough")
+            .await
+            .unwrap();
+        s.decide_identity(&custodian, filed.report_id, again, true, "Once more")
+            .await
+            .unwrap();
+        let v = s.report_view(&handler, filed.report_id).await.unwrap();
+        let approval = v.identity_requests.iter().find(|r| r.id == again).unwrap();
+        let left = approval.valid_until_ms.unwrap() - sems_storage::now_ms();
+        assert!(
+            (23 * 3_600_000..=24 * 3_600_000).contains(&left),
+            "valid for the default 24 hours: {left}"
+        );
+        let mut conn = s.store.write().await.unwrap();
+        sqlx::query("UPDATE identity_requests SET valid_until_ms = 1 WHERE id = $1")
+            .bind(again)
+            .execute(conn.conn())
+            .await
+            .unwrap();
+        conn.commit().await.unwrap();
+        assert!(
+            matches!(
+                s.disclose_identity(&handler, filed.report_id).await,
+                Err(ServiceError::Forbidden(m)) if m.contains("lapsed")
+            ),
+            "a lapsed approval is refused"
+        );
         // The reporter sees that it happened.
         let view = s.receipt_view(&filed.receipt).await.unwrap();
         assert!(view
@@ -384,7 +421,11 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
         .await
         .unwrap();
         drop(conn);
-        assert_eq!(rows.len(), 3, "request, approval, disclosure");
+        assert_eq!(
+            rows.len(),
+            5,
+            "request, approval, disclosure; a second request and approval"
+        );
         for r in &rows {
             let after: Option<String> = sqlx::Row::try_get(r, "after_json").unwrap();
             let channel: String = sqlx::Row::try_get(r, "channel").unwrap();
@@ -677,6 +718,7 @@ async fn late_steps_are_flagged_against_the_targets() {
                 triage_hours: 0,
                 closure_days: 0,
                 forward_hours: 0,
+                disclosure_hours: 24,
             };
         }
         let staff = actor(&s, "npt.staff").await;

@@ -96,6 +96,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_privacy.sql"),
         postgres: include_str!("../migrations/postgres/0014_privacy.sql"),
     },
+    Migration {
+        version: 15,
+        name: "disclosure once",
+        sqlite: include_str!("../migrations/sqlite/0015_disclosure_once.sql"),
+        postgres: include_str!("../migrations/postgres/0015_disclosure_once.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -35,6 +35,9 @@ pub struct WebConfig {
     /// Rate limits on the public reporting form and receipt look-ups (only a benchmark turns
     /// them off).
     pub public_rate_limits: bool,
+    /// The bearer token a metrics scraper sends to read `/metrics`; without one, `/metrics`
+    /// is served to nobody.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -44,6 +47,7 @@ impl Default for WebConfig {
             always_secure_cookies: false,
             max_body_bytes: 1024 * 1024,
             public_rate_limits: true,
+            metrics_token: None,
         }
     }
 }

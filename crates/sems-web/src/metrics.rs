@@ -3,7 +3,7 @@
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::collections::BTreeMap;
@@ -157,7 +157,28 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(healthz))
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// `/metrics` for the scraper holding the configured token (`SEMS_METRICS_TOKEN`): per-route
+/// counters are operational detail, not for anyone who asks.
+async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let given = crate::session::bearer(&headers);
+    let allowed = match (&state.config.metrics_token, given) {
+        (Some(expected), Some(given)) => {
+            sems_domain::util::constant_time_eq(expected.as_bytes(), given.as_bytes())
+        }
+        _ => false,
+    };
+    if !allowed {
+        let mut refused = crate::error::ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "/metrics needs the metrics token (SEMS_METRICS_TOKEN) as a bearer token",
+        )
+        .into_response();
+        refused.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
+        return refused;
+    }
     let pool = state.services.store.pool_state();
     let max = state.services.store.pool().options().get_max_connections();
     (
@@ -167,6 +188,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.render(pool, max),
     )
+        .into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

@@ -61,7 +61,9 @@ pub async fn session_and_csrf(State(state): State<AppState>, req: Request, next:
             api,
         );
     }
-    let auth = if let Some(token) = bearer(&headers) {
+    // `/metrics` checks its own token (the scraper's, not a person's API token).
+    let scraper = req.uri().path() == "/metrics";
+    let auth = if let Some(token) = bearer(&headers).filter(|_| !scraper) {
         match state.services.resolve_api_token(token).await {
             Ok(ctx) => Auth::Token(Box::new(ctx)),
             Err(e) => return ApiError::from(e).into_response(),

@@ -7,7 +7,7 @@ use super::record_report_event;
 use super::report_meta;
 use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::Action;
-use sems_domain::report::{DisclosureDecision, MessageSide, ReportMode};
+use sems_domain::report::{disclosure_usable, DisclosureDecision, MessageSide, ReportMode};
 use sems_domain::role::Role;
 use sems_domain::util::bounded_text;
 use sems_domain::ValidationError;
@@ -37,10 +37,21 @@ impl Services {
                 "only a confidential report has a sealed identity".into(),
             ));
         }
+        // Still open: a pending request, or an approval not yet used and not lapsed.
+        let now = sems_storage::now_ms();
         let open = reports::identity_requests(tx.conn(), report_id)
             .await?
             .into_iter()
-            .any(|r| r.requested_by == person && r.decision != DisclosureDecision::Refused);
+            .any(|r| {
+                r.requested_by == person
+                    && match r.decision {
+                        DisclosureDecision::Pending => true,
+                        DisclosureDecision::Approved => {
+                            disclosure_usable(r.used_at_ms, r.valid_until_ms, now).is_ok()
+                        }
+                        DisclosureDecision::Refused => false,
+                    }
+            });
         if open {
             return Err(ServiceError::Conflict(
                 "you already asked for this identity".into(),
@@ -115,7 +126,17 @@ impl Services {
         let decider = actor
             .person_id()
             .ok_or(ServiceError::Forbidden("only a person decides".into()))?;
-        reports::decide_identity_request(tx.conn(), request_id, approve, decider, &note).await?;
+        let hours = self.reporting()?.targets.disclosure_hours;
+        let valid_until = approve.then(|| sems_storage::now_ms() + hours * 3_600_000);
+        reports::decide_identity_request(
+            tx.conn(),
+            request_id,
+            approve,
+            decider,
+            &note,
+            valid_until,
+        )
+        .await?;
         record_report_event(
             tx.conn(),
             report.mode,
@@ -155,16 +176,29 @@ impl Services {
             .ok_or(ServiceError::Forbidden("only a person".into()))?;
         let mut tx = self.store.write().await?;
         let report = Self::report_for_update(tx.conn(), actor, report_id).await?;
-        let approved = reports::identity_requests(tx.conn(), report_id)
+        let approvals: Vec<_> = reports::identity_requests(tx.conn(), report_id)
             .await?
             .into_iter()
-            .any(|r| r.requested_by == person && r.decision == DisclosureDecision::Approved);
-        if !approved {
+            .filter(|r| r.requested_by == person && r.decision == DisclosureDecision::Approved)
+            .collect();
+        if approvals.is_empty() {
             return Err(ServiceError::Forbidden(
                 "the identity is disclosed only after the identity custodian approves your request"
                     .into(),
             ));
         }
+        let now = sems_storage::now_ms();
+        // The newest approval that can still be used; otherwise say why the newest cannot.
+        let usable = approvals
+            .iter()
+            .find(|r| disclosure_usable(r.used_at_ms, r.valid_until_ms, now).is_ok());
+        let Some(approval) = usable else {
+            let why = disclosure_usable(approvals[0].used_at_ms, approvals[0].valid_until_ms, now)
+                .err()
+                .unwrap_or("ask the identity custodian again");
+            return Err(ServiceError::Forbidden(why.into()));
+        };
+        reports::use_identity_request(tx.conn(), approval.id).await?;
         let sealed = reports::sealed_identity(tx.conn(), report_id)
             .await?
             .ok_or(ServiceError::NotFound("sealed identity"))?;

@@ -140,6 +140,9 @@ pub struct IdentityRequest {
     pub decided_by_name: Option<String>,
     pub decision_note: String,
     pub decided_at_ms: Option<i64>,
+    /// An approval opens the identity once, until then.
+    pub valid_until_ms: Option<i64>,
+    pub used_at_ms: Option<i64>,
 }
 
 pub async fn insert_identity_request(
@@ -161,24 +164,38 @@ pub async fn insert_identity_request(
     Ok(row.try_get("id")?)
 }
 
+/// Records the custodian's decision; an approval is usable until `valid_until_ms`.
 pub async fn decide_identity_request(
     conn: &mut Conn,
     id: i64,
     approved: bool,
     decided_by: i64,
     note: &str,
+    valid_until_ms: Option<i64>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE identity_requests SET decision = $1, decided_by = $2, decision_note = $3, decided_at_ms = $4
-         WHERE id = $5",
+        "UPDATE identity_requests SET decision = $1, decided_by = $2, decision_note = $3, decided_at_ms = $4,
+             valid_until_ms = $5
+         WHERE id = $6",
     )
     .bind(if approved { "approved" } else { "refused" })
     .bind(decided_by)
     .bind(note)
     .bind(now_ms())
+    .bind(valid_until_ms)
     .bind(id)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Marks an approval used: it opened the identity once.
+pub async fn use_identity_request(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query("UPDATE identity_requests SET used_at_ms = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -187,7 +204,7 @@ pub async fn identity_requests(conn: &mut Conn, report_id: i64) -> Result<Vec<Id
     let rows = sqlx::query(
         "SELECT ir.id, ir.report_id, ir.requested_by, rq.display_name AS requested_by_name, ir.reason,
                 ir.requested_at_ms, ir.decision, dc.display_name AS decided_by_name, ir.decision_note,
-                ir.decided_at_ms
+                ir.decided_at_ms, ir.valid_until_ms, ir.used_at_ms
          FROM identity_requests ir JOIN people rq ON rq.id = ir.requested_by
          LEFT JOIN people dc ON dc.id = ir.decided_by
          WHERE ir.report_id = $1 ORDER BY ir.id DESC",
@@ -210,6 +227,8 @@ pub async fn identity_requests(conn: &mut Conn, report_id: i64) -> Result<Vec<Id
                 decided_by_name: r.try_get("decided_by_name")?,
                 decision_note: r.try_get("decision_note")?,
                 decided_at_ms: r.try_get("decided_at_ms")?,
+                valid_until_ms: r.try_get("valid_until_ms")?,
+                used_at_ms: r.try_get("used_at_ms")?,
             })
         })
         .collect()

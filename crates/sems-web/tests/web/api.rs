@@ -748,7 +748,17 @@ fn health_and_metrics() {
     assert_eq!(health.status, 200);
     assert_eq!(health.json()["database"], "ok");
     c.get("/sign-in");
-    let metrics = c.get("/metrics");
+    // Not public: 401 without the metrics token, and with a wrong one.
+    let refused = c.get("/metrics");
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert_eq!(refused.header("www-authenticate"), Some("Bearer"));
+    assert!(!refused.body.contains("sems_http_requests_total"));
+    let mut wrong = app.client();
+    wrong.bearer = Some("sems_not_the_metrics_token".into());
+    assert_eq!(wrong.get("/metrics").status, 401);
+    let mut scraper = app.client();
+    scraper.bearer = Some(super::support::METRICS_TOKEN.into());
+    let metrics = scraper.get("/metrics");
     assert_eq!(metrics.status, 200);
     assert!(
         metrics.body.contains(

@@ -216,7 +216,9 @@ fn nothing_served_ties_a_confidential_or_anonymous_filing_to_its_reporter() {
             }
         }
         // 6. Metrics: reporting routes are not counted at all.
-        let metrics = app.client().get("/metrics");
+        let mut scraper = app.client();
+        scraper.bearer = Some(super::support::METRICS_TOKEN.into());
+        let metrics = scraper.get("/metrics");
         assert!(metrics.body.contains("route=\"/api/v1/audit\""));
         for route in [
             "route=\"/api/v1/parties/{id}/reports\"",

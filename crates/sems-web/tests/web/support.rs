@@ -4,6 +4,8 @@ use serde_json::Value;
 use std::sync::mpsc;
 
 pub const PASSWORD: &str = "test-passphrase-2026";
+/// The bearer token the test apps serve `/metrics` to.
+pub const METRICS_TOKEN: &str = "test-metrics-token-2026";
 
 /// A running sems with the demo data loaded.
 pub struct App {
@@ -88,7 +90,11 @@ pub fn spawn(engine: Engine, config: ServiceConfig) -> App {
             services.load_demo(PASSWORD).await.unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
-            let state = sems_web::AppState::new(services.clone(), sems_web::WebConfig::default());
+            let web = sems_web::WebConfig {
+                metrics_token: Some(METRICS_TOKEN.into()),
+                ..Default::default()
+            };
+            let state = sems_web::AppState::new(services.clone(), web);
             tx.send((addr, services)).unwrap();
             sems_web::serve(listener, state, std::future::pending())
                 .await

@@ -207,6 +207,8 @@ pub struct RequestRow {
     pub decision: &'static str,
     pub pending: bool,
     pub mine_approved: bool,
+    /// For an approval: until when it opens the identity, or that it was used or lapsed.
+    pub validity: String,
     pub note: String,
 }
 
@@ -215,6 +217,8 @@ pub struct RequestRow {
 struct ReportPage {
     layout: Layout,
     v: ReportView,
+    /// How long an approved disclosure stays usable.
+    disclosure_hours: i64,
     filed: String,
     late: Vec<&'static str>,
     forward_due: String,
@@ -290,6 +294,16 @@ async fn report_page(
     };
     let to_reporter = split(false);
     let with_authority = split(true);
+    let now = sems_storage::now_ms();
+    let usable = |r: &sems_storage::reports::IdentityRequest| {
+        sems_domain::report::disclosure_usable(r.used_at_ms, r.valid_until_ms, now).is_ok()
+    };
+    let disclosure_hours = state
+        .services
+        .reporting
+        .as_ref()
+        .map(|c| c.targets.disclosure_hours)
+        .unwrap_or_default();
     let requests = v
         .identity_requests
         .iter()
@@ -301,7 +315,21 @@ async fn report_page(
             decision: r.decision.label(),
             pending: r.decision == sems_domain::report::DisclosureDecision::Pending,
             mine_approved: r.decision == sems_domain::report::DisclosureDecision::Approved
-                && r.requested_by == subject.person_id,
+                && r.requested_by == subject.person_id
+                && usable(r),
+            validity: match (r.decision, r.used_at_ms, r.valid_until_ms) {
+                (sems_domain::report::DisclosureDecision::Approved, Some(used), _) => {
+                    format!("used on {}", when_to(used, day))
+                }
+                (sems_domain::report::DisclosureDecision::Approved, None, Some(until)) => {
+                    if usable(r) {
+                        format!("opens the identity once, until {}", when(until))
+                    } else {
+                        format!("lapsed on {}", when(until))
+                    }
+                }
+                _ => String::new(),
+            },
             note: r.decision_note.clone(),
         })
         .collect();
@@ -374,6 +402,7 @@ async fn report_page(
             layout: Layout::new(format!("Security report {id}"), user, "/reports")
                 .with_notice(notice(notice_key))
                 .with_error(error),
+            disclosure_hours,
             filed: when_to(v.report.filed_at_ms, day),
             late: late(v.overdue),
             forward_due,
