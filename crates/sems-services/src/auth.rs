@@ -395,7 +395,7 @@ impl Services {
         let hash = hash_password(new.expose().to_string()).await?;
         let mut tx = self.store.write().await?;
         people::set_password_hash(tx.conn(), ctx.person.id, &hash).await?;
-        sessions::delete_for_person(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
+        let revoked = end_credentials(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
         let actor = Actor::Person(ctx.subject.clone());
         record_security_event(
             tx.conn(),
@@ -403,7 +403,7 @@ impl Services {
             ctx.person.party_id,
             Some(ctx.person.id),
             "person.password_changed",
-            NONE,
+            Some(&json!({ "api_tokens_revoked": revoked })),
         )
         .await?;
         tx.commit().await?;
@@ -422,7 +422,7 @@ impl Services {
         let hash = hash_password(new.expose().to_string()).await?;
         let mut tx = self.store.write().await?;
         people::set_password_hash(tx.conn(), person.id, &hash).await?;
-        sessions::delete_for_person(tx.conn(), person.id, None).await?;
+        let revoked = end_credentials(tx.conn(), person.id, None).await?;
         sessions::clear_throttle(tx.conn(), &person.username).await?;
         record_security_event(
             tx.conn(),
@@ -430,7 +430,7 @@ impl Services {
             person.party_id,
             Some(person.id),
             "person.password_reset",
-            NONE,
+            Some(&json!({ "api_tokens_revoked": revoked })),
         )
         .await?;
         tx.commit().await?;
@@ -482,7 +482,13 @@ impl Services {
     }
 
     /// Confirms two-factor setup with a code from the app.
-    pub async fn enable_two_factor(&self, ctx: &SessionContext, code: &str) -> Result<()> {
+    pub async fn enable_two_factor(
+        &self,
+        ctx: &SessionContext,
+        code: &str,
+        password: &str,
+    ) -> Result<()> {
+        self.check_own_password(ctx, password).await?;
         let mut tx = self.store.write().await?;
         let creds = people::credentials(tx.conn(), ctx.person.id)
             .await?
@@ -501,13 +507,14 @@ impl Services {
         };
         people::set_totp(tx.conn(), ctx.person.id, Some(&secret), true).await?;
         people::set_totp_last_step(tx.conn(), ctx.person.id, step).await?;
+        let revoked = end_credentials(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
         record_security_event(
             tx.conn(),
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
             Some(ctx.person.id),
             "person.two_factor_enabled",
-            NONE,
+            Some(&json!({ "api_tokens_revoked": revoked })),
         )
         .await?;
         tx.commit().await?;
@@ -516,26 +523,17 @@ impl Services {
 
     /// Turns two-factor sign-in off; asks for the password again.
     pub async fn disable_two_factor(&self, ctx: &SessionContext, password: &str) -> Result<()> {
-        let mut conn = self.store.read().await?;
-        let creds = people::credentials(&mut conn, ctx.person.id)
-            .await?
-            .ok_or(ServiceError::NotFound("person"))?;
-        drop(conn);
-        if !verify_password(password.to_string(), Some(creds.password_hash)).await? {
-            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
-                "password",
-                "is not your current password",
-            )));
-        }
+        self.check_own_password(ctx, password).await?;
         let mut tx = self.store.write().await?;
         people::set_totp(tx.conn(), ctx.person.id, None, false).await?;
+        let revoked = end_credentials(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
         record_security_event(
             tx.conn(),
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
             Some(ctx.person.id),
             "person.two_factor_disabled",
-            NONE,
+            Some(&json!({ "api_tokens_revoked": revoked })),
         )
         .await?;
         tx.commit().await?;
@@ -549,8 +547,10 @@ impl Services {
         name: &str,
         read_only: bool,
         expires_in_days: Option<i64>,
+        password: &str,
     ) -> Result<(String, ApiToken)> {
         let name = bounded_text("name", name, 1, 100)?;
+        self.check_own_password(ctx, password).await?;
         if let Some(days) = expires_in_days {
             if !(1..=3650).contains(&days) {
                 return Err(sems_domain::ValidationError::new(
@@ -656,6 +656,37 @@ impl Services {
             csrf_token: String::new(),
             session_hash: String::new(),
         })
+    }
+}
+
+/// Ends a person's other credentials when one changes: their sessions (but `keep`, the one
+/// making the change) and every API token in force. Returns how many tokens were revoked.
+async fn end_credentials(
+    conn: &mut sems_storage::Conn,
+    person_id: i64,
+    keep: Option<&str>,
+) -> Result<u64> {
+    sessions::delete_for_person(conn, person_id, keep).await?;
+    Ok(tokens::revoke_all_for_person(conn, person_id, now_ms()).await?)
+}
+
+impl Services {
+    /// Asks for the signed-in person's password again before a change of their credentials.
+    async fn check_own_password(&self, ctx: &SessionContext, password: &str) -> Result<()> {
+        let mut conn = self.store.read().await?;
+        let creds = people::credentials(&mut conn, ctx.person.id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        drop(conn);
+        if password.is_empty()
+            || !verify_password(password.to_string(), Some(creds.password_hash)).await?
+        {
+            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
+                "password",
+                "is not your current password",
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -99,6 +99,18 @@ pub async fn touch(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {
     Ok(())
 }
 
+/// Revokes every token of a person still in force; returns how many.
+pub async fn revoke_all_for_person(conn: &mut Conn, person_id: i64, now_ms: i64) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at_ms = $1 WHERE person_id = $2 AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(person_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 pub async fn revoke(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {
     sqlx::query("UPDATE api_tokens SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL")
         .bind(now_ms)

@@ -251,15 +251,23 @@ async fn begin_two_factor(
     Ok(Json(json!({ "secret": secret, "otpauth_uri": uri })))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnableTwoFactor {
+    code: String,
+    /// The current password, asked again for a change of credentials.
+    password: String,
+}
+
 async fn enable_two_factor(
     State(state): State<AppState>,
     auth: ApiAuth,
-    ApiJson(body): ApiJson<Code>,
+    ApiJson(body): ApiJson<EnableTwoFactor>,
 ) -> ApiResult<StatusCode> {
     session_only(&auth)?;
     state
         .services
-        .enable_two_factor(&auth.0, &body.code)
+        .enable_two_factor(&auth.0, &body.code, &body.password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -297,6 +305,8 @@ struct NewToken {
     #[serde(default)]
     read_only: bool,
     expires_in_days: Option<i64>,
+    /// The current password, asked again before a new credential is issued.
+    password: String,
 }
 
 async fn create_token(
@@ -307,7 +317,13 @@ async fn create_token(
     session_only(&auth)?;
     let (token, record) = state
         .services
-        .create_api_token(&auth.0, &body.name, body.read_only, body.expires_in_days)
+        .create_api_token(
+            &auth.0,
+            &body.name,
+            body.read_only,
+            body.expires_in_days,
+            &body.password,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

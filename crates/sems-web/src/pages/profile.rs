@@ -181,7 +181,7 @@ async fn enable_two_factor(
 ) -> Response {
     match state
         .services
-        .enable_two_factor(&user.0, form.get("code"))
+        .enable_two_factor(&user.0, form.get("code"), form.get("password"))
         .await
     {
         Ok(()) => Redirect::to("/profile?notice=two-factor-on").into_response(),
@@ -221,7 +221,13 @@ async fn create_token(State(state): State<AppState>, user: Signed, form: FormDat
     };
     match state
         .services
-        .create_api_token(&user.0, form.get("name"), form.checked("read_only"), days)
+        .create_api_token(
+            &user.0,
+            form.get("name"),
+            form.checked("read_only"),
+            days,
+            form.get("password"),
+        )
         .await
     {
         // The token is shown in this response only: it is not stored and cannot be shown again.

@@ -473,14 +473,14 @@ fn api_tokens_carry_at_most_the_owners_rights() {
             .api(
                 "POST",
                 "/me/tokens",
-                Some(json!({"name": "reporting", "read_only": true})),
+                Some(json!({"name": "reporting", "read_only": true, "password": PASSWORD})),
             )
             .json();
         let rw = sm
             .api(
                 "POST",
                 "/me/tokens",
-                Some(json!({"name": "sync", "read_only": false, "expires_in_days": 30})),
+                Some(json!({"name": "sync", "read_only": false, "expires_in_days": 30, "password": PASSWORD})),
             )
             .json();
         let ro_token = ro["token"].as_str().unwrap().to_string();
@@ -559,7 +559,7 @@ fn wrong_second_factor_codes_end_the_pending_session_and_lock_the_account() {
         let on = c.api(
             "POST",
             "/me/two-factor/enable",
-            Some(json!({"code": sems_domain::totp::code_at(&secret, now)})),
+            Some(json!({"code": sems_domain::totp::code_at(&secret, now), "password": PASSWORD})),
         );
         assert_eq!(on.status, 204);
         c.api("DELETE", "/session", None);
@@ -603,6 +603,69 @@ fn wrong_second_factor_codes_end_the_pending_session_and_lock_the_account() {
 }
 
 #[test]
+fn credentials_die_together_and_need_the_password_again() {
+    for app in apps() {
+        let mut c = app.signed_in("npt.analyst");
+        // A token needs the current password.
+        for body in [
+            json!({"name": "sync"}),
+            json!({"name": "sync", "password": "not my password"}),
+        ] {
+            let refused = c.api("POST", "/me/tokens", Some(body));
+            assert!(
+                refused.status == 422 || refused.status == 400,
+                "{}",
+                refused.body
+            );
+        }
+        assert_eq!(
+            app.sql_count("SELECT COUNT(*) FROM api_tokens"),
+            0,
+            "nothing issued"
+        );
+        let token = c
+            .api(
+                "POST",
+                "/me/tokens",
+                Some(json!({"name": "sync", "password": PASSWORD})),
+            )
+            .json()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut machine = app.client();
+        machine.bearer = Some(token);
+        assert_eq!(machine.api("GET", "/me", None).status, 200);
+        // A password change revokes it.
+        let changed = c.api(
+            "POST",
+            "/me/password",
+            Some(
+                json!({"current_password": PASSWORD, "new_password": "a brand new passphrase 77"}),
+            ),
+        );
+        assert_eq!(changed.status, 204, "{}", changed.body);
+        assert_eq!(
+            machine.api("GET", "/me", None).status,
+            401,
+            "the token died with the old password"
+        );
+        // Turning two-factor on needs the password too.
+        c.api("POST", "/me/two-factor", None);
+        let refused = c.api(
+            "POST",
+            "/me/two-factor/enable",
+            Some(json!({"code": "000000", "password": PASSWORD})),
+        );
+        assert_eq!(
+            refused.status, 422,
+            "the old password is not the current one"
+        );
+        assert!(refused.body.contains("password"), "{}", refused.body);
+    }
+}
+
+#[test]
 fn two_factor_sign_in() {
     for app in apps() {
         let mut c = app.signed_in("npt.training");
@@ -617,7 +680,7 @@ fn two_factor_sign_in() {
             c.api(
                 "POST",
                 "/me/two-factor/enable",
-                Some(json!({"code": "000000"}))
+                Some(json!({"code": "000000", "password": PASSWORD}))
             )
             .status,
             422
@@ -626,7 +689,9 @@ fn two_factor_sign_in() {
             c.api(
                 "POST",
                 "/me/two-factor/enable",
-                Some(json!({"code": sems_domain::totp::code_at(&secret, now)}))
+                Some(
+                    json!({"code": sems_domain::totp::code_at(&secret, now), "password": PASSWORD})
+                )
             )
             .status,
             204

@@ -197,7 +197,11 @@ fn navigation_and_pages_follow_the_roles() {
         // Profile: a token is shown once.
         let token = sm.form(
             "/profile/tokens",
-            &[("name", "laptop"), ("read_only", "on")],
+            &[
+                ("name", "laptop"),
+                ("read_only", "on"),
+                ("password", PASSWORD),
+            ],
             true,
         );
         assert_eq!(token.status, 200);
@@ -270,10 +274,18 @@ fn two_factor_setup_shows_a_scannable_code_and_turns_on() {
         .trim()
         .to_string();
     let secret = sems_domain::totp::base32_decode(&secret_b32).unwrap();
-    let wrong = c.form("/profile/two-factor/enable", &[("code", "000000")], true);
+    let wrong = c.form(
+        "/profile/two-factor/enable",
+        &[("code", "000000"), ("password", PASSWORD)],
+        true,
+    );
     assert_eq!(wrong.status, 422);
     let code = sems_domain::totp::code_at(&secret, sems_storage::now_ms() / 1000);
-    let ok = c.form("/profile/two-factor/enable", &[("code", &code)], true);
+    let ok = c.form(
+        "/profile/two-factor/enable",
+        &[("code", &code), ("password", PASSWORD)],
+        true,
+    );
     assert_eq!(ok.status, 303);
     assert!(c
         .get("/profile")
