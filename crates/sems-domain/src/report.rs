@@ -138,6 +138,12 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 
 /// Checks one attachment; returns its content type.
 pub fn check_attachment(filename: &str, bytes: &[u8]) -> Result<&'static str, ValidationError> {
+    if filename.chars().any(crate::util::is_invisible_format) {
+        return Err(ValidationError::new(
+            "attachments",
+            "a file name must not contain invisible formatting characters (such as right-to-left overrides); rename the file",
+        ));
+    }
     if bytes.is_empty() {
         return Err(ValidationError::new(
             "attachments",

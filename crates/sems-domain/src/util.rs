@@ -34,13 +34,45 @@ pub fn bounded_text(
             "must not contain control characters",
         ));
     }
+    if value.chars().any(is_invisible_format) {
+        return Err(ValidationError::new(
+            field,
+            "must not contain invisible formatting characters (such as right-to-left overrides)",
+        ));
+    }
     Ok(value.to_string())
 }
 
+/// Invisible characters that change how text is shown (bidirectional overrides and isolates,
+/// zero-width characters, the byte-order mark): they can make `invoice<U+202E>fdp.exe` read
+/// as a PDF, or two names look alike.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// The earliest date sems accepts: anything before is a typing slip.
+pub const EARLIEST_YEAR: i32 = 1900;
+
 /// Parses an ISO date (`YYYY-MM-DD`).
 pub fn parse_date(field: &'static str, input: &str) -> Result<Date, ValidationError> {
-    Date::parse(input.trim(), format_description!("[year]-[month]-[day]"))
-        .map_err(|_| ValidationError::new(field, "must be a date written YYYY-MM-DD"))
+    let date = Date::parse(input.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| ValidationError::new(field, "must be a date written YYYY-MM-DD"))?;
+    if date.year() < EARLIEST_YEAR {
+        return Err(ValidationError::new(
+            field,
+            format!("must be in {EARLIEST_YEAR} or later"),
+        ));
+    }
+    Ok(date)
 }
 
 pub fn format_date(date: Date) -> String {
@@ -157,6 +189,26 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_formatting_is_refused_and_old_dates_too() {
+        for bad in [
+            "Anna\u{202E}gnahc",
+            "zero\u{200B}width",
+            "\u{FEFF}bom",
+            "iso\u{2066}late",
+        ] {
+            let err = bounded_text("name", bad, 1, 100).unwrap_err();
+            assert!(err.message.contains("invisible"), "{bad:?}");
+        }
+        assert!(bounded_text("name", "Zoë Ørsted-Łukasz", 1, 100).is_ok());
+        assert!(parse_date("d", "1899-12-31")
+            .unwrap_err()
+            .message
+            .contains("1900"));
+        assert!(parse_date("d", "0001-01-01").is_err());
+        assert!(parse_date("d", "1900-01-01").is_ok());
+    }
 
     #[test]
     fn bounded_text_trims_and_limits() {

@@ -35,9 +35,54 @@ pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Stri
     out
 }
 
+/// A `Content-Disposition` for a download (RFC 6266): an ASCII `filename` for old clients and
+/// `filename*` in UTF-8 (RFC 5987), so a name in any script keeps its extension.
+pub fn content_disposition(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in filename.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn downloads_keep_their_name_and_extension_in_any_script() {
+        assert_eq!(
+            content_disposition("report.pdf"),
+            "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"
+        );
+        let d = content_disposition("Überprüfung \"Tor 4\".jpg");
+        assert!(
+            d.starts_with("attachment; filename=\"_berpr_fung _Tor 4_.jpg\""),
+            "{d}"
+        );
+        assert!(
+            d.ends_with("filename*=UTF-8''%C3%9Cberpr%C3%BCfung%20%22Tor%204%22.jpg"),
+            "{d}"
+        );
+        assert!(
+            axum::http::HeaderValue::from_str(&d).is_ok(),
+            "a valid header"
+        );
+    }
 
     #[test]
     fn fields_are_quoted_and_formulas_defused() {

@@ -167,10 +167,18 @@ pub async fn security_headers_and_metrics(
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
+    let secure = is_secure(&state, req.headers());
     state.metrics.in_flight(1);
     let mut response = next.run(req).await;
     state.metrics.in_flight(-1);
     let h = response.headers_mut();
+    if secure {
+        // Reached over HTTPS: browsers keep to HTTPS for a year.
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),

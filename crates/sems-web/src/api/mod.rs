@@ -55,6 +55,27 @@ impl FileBody {
     }
 }
 
+/// Path parameters whose rejection (an id that is not a number) answers with a problem
+/// document, like every other refusal of the API.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rejection) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("bad path: {}", rejection.body_text()),
+            )),
+        }
+    }
+}
+
 /// A JSON body whose every rejection (wrong content type, malformed or oversized JSON,
 /// unknown or missing fields) answers with a problem document.
 pub struct ApiJson<T>(pub T);

@@ -4,7 +4,7 @@ use super::ApiJson;
 use crate::error::ApiError;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -65,7 +65,7 @@ struct CatalogueQuery {
 async fn catalogue(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     q: Result<Query<CatalogueQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<CatalogueView>> {
     let Query(q) = q.map_err(super::bad_query)?;
@@ -99,7 +99,7 @@ struct Published {
 async fn add(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<AddBody>,
 ) -> ApiResult<(StatusCode, Json<Published>)> {
     let input = RequirementInput {
@@ -128,7 +128,7 @@ struct ImportQuery {
 async fn import(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
@@ -199,7 +199,7 @@ async fn plan(
 async fn activity(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<ActivityView>> {
     Ok(Json(state.services.activity(&auth.actor(), id).await?))
 }
@@ -212,7 +212,7 @@ struct Saved {
 async fn answers(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<Vec<AnswerInput>>,
 ) -> ApiResult<Json<Saved>> {
     Ok(Json(Saved {
@@ -226,7 +226,7 @@ async fn answers(
 async fn complete(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Activity>> {
     Ok(Json(
         state.services.complete_activity(&auth.actor(), id).await?,
@@ -236,7 +236,7 @@ async fn complete(
 async fn release(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     state.services.release_activity(&auth.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -245,7 +245,7 @@ async fn release(
 async fn raise(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<RaiseInput>,
 ) -> ApiResult<(StatusCode, Json<Finding>)> {
     Ok((
@@ -306,7 +306,7 @@ async fn findings(
 async fn finding(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<FindingView>> {
     Ok(Json(state.services.finding(&auth.actor(), id).await?))
 }
@@ -314,7 +314,7 @@ async fn finding(
 async fn cap(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<CapInput>,
 ) -> ApiResult<Json<Finding>> {
     Ok(Json(
@@ -333,7 +333,7 @@ struct Decision {
 async fn review(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<Decision>,
 ) -> ApiResult<Json<Finding>> {
     Ok(Json(
@@ -353,7 +353,7 @@ struct Evidence {
 async fn completion(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<Evidence>,
 ) -> ApiResult<Json<Finding>> {
     Ok(Json(
@@ -378,7 +378,7 @@ struct Verification {
 async fn verification(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<Verification>,
 ) -> ApiResult<Json<Finding>> {
     Ok(Json(
@@ -424,7 +424,7 @@ struct IssueBody {
 async fn issue_report(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<IssueBody>,
 ) -> ApiResult<(StatusCode, Json<Published>)> {
     let version = state
@@ -437,7 +437,7 @@ async fn issue_report(
 async fn issued_reports(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Vec<sems_services::oversight::activities::IssuedReportView>>> {
     Ok(Json(
         state.services.activity_reports(&auth.actor(), id).await?,
@@ -447,7 +447,7 @@ async fn issued_reports(
 async fn proposals(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Vec<sems_domain::oversight::ProposedActivity>>> {
     Ok(Json(
         state
@@ -460,7 +460,7 @@ async fn proposals(
 async fn attach(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((id, item)): Path<(i64, i64)>,
+    super::ApiPath((id, item)): super::ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<super::FileBody>,
 ) -> ApiResult<(
     StatusCode,

@@ -5,7 +5,7 @@ use super::ApiJson;
 use crate::error::ApiError;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -95,7 +95,7 @@ struct Paging {
 async fn appointments(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     q: QueryResult<Paging>,
 ) -> ApiResult<Json<Page<Appointment>>> {
     let Query(q) = q.map_err(super::bad_query)?;
@@ -122,7 +122,7 @@ struct AppointBody {
 async fn appoint(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(person_id): Path<i64>,
+    super::ApiPath(person_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<AppointBody>,
 ) -> ApiResult<(StatusCode, Json<Appointment>)> {
     let duty = Role::parse(&body.duty).map_err(sems_services::ServiceError::from)?;
@@ -145,7 +145,7 @@ async fn appoint(
 async fn end_appointment(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Appointment>> {
     Ok(Json(
         state.services.end_appointment(&auth.actor(), id).await?,

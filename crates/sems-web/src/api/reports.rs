@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::limits::Limit;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -111,7 +111,7 @@ fn split(body: ReportBody) -> ApiResult<(ReportInput, Vec<NewAttachment>)> {
 async fn public_file(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(code): Path<String>,
+    super::ApiPath(code): super::ApiPath<String>,
     ApiJson(body): ApiJson<ReportBody>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
     let target = state.services.filing_target(&code).await?;
@@ -141,7 +141,7 @@ async fn public_file(
 async fn file(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<ReportBody>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
     let (input, files) = split(body)?;
@@ -260,7 +260,7 @@ async fn list(
 async fn one(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<ReportView>> {
     Ok(Json(state.services.report_view(&auth.actor(), id).await?))
 }
@@ -268,7 +268,7 @@ async fn one(
 async fn triage(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<TriageInput>,
 ) -> ApiResult<Json<Report>> {
     Ok(Json(
@@ -282,7 +282,7 @@ async fn triage(
 async fn investigate(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Report>> {
     Ok(Json(
         state
@@ -295,7 +295,7 @@ async fn investigate(
 async fn close(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<CloseInput>,
 ) -> ApiResult<Json<Report>> {
     Ok(Json(
@@ -315,7 +315,7 @@ struct Body {
 async fn message(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<Body>,
 ) -> ApiResult<StatusCode> {
     state
@@ -328,7 +328,7 @@ async fn message(
 async fn suggestions(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Suggestions>> {
     Ok(Json(
         state
@@ -353,7 +353,7 @@ struct Remaining {
 async fn deidentify(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<Deidentified>,
 ) -> ApiResult<Json<Remaining>> {
     let left = state
@@ -371,7 +371,7 @@ async fn deidentify(
 async fn forward(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     state.services.forward_report(&auth.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -391,7 +391,7 @@ struct Created {
 async fn request_identity(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<IdentityRequestBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let id = state
@@ -411,7 +411,7 @@ struct Decision {
 async fn decide_identity(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((id, request_id)): Path<(i64, i64)>,
+    super::ApiPath((id, request_id)): super::ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<Decision>,
 ) -> ApiResult<StatusCode> {
     state
@@ -429,7 +429,7 @@ struct Identity {
 async fn disclose_identity(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Identity>> {
     Ok(Json(Identity {
         identity: state.services.disclose_identity(&auth.actor(), id).await?,
@@ -480,7 +480,7 @@ async fn occurrences(
 async fn occurrence(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<sems_services::reports::forwarding::OccurrenceView>> {
     Ok(Json(state.services.occurrence(&auth.actor(), id).await?))
 }
@@ -488,7 +488,7 @@ async fn occurrence(
 async fn occurrence_message(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(b): ApiJson<Body>,
 ) -> ApiResult<StatusCode> {
     state

@@ -6,7 +6,7 @@ use super::ApiJson;
 use crate::error::ApiError;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -152,7 +152,7 @@ struct LevelInput {
 async fn set_threat_level(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(category): Path<String>,
+    super::ApiPath(category): super::ApiPath<String>,
     ApiJson(body): ApiJson<LevelInput>,
 ) -> ApiResult<StatusCode> {
     state
@@ -201,7 +201,7 @@ async fn scenarios(
 async fn scenario(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<ThreatScenario>> {
     Ok(Json(state.services.scenario(&auth.actor(), id).await?))
 }
@@ -209,7 +209,7 @@ async fn scenario(
 async fn create_scenario(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<ScenarioInput>,
 ) -> ApiResult<(StatusCode, Json<ThreatScenario>)> {
     Ok((
@@ -286,7 +286,7 @@ async fn assessments(
 async fn create_assessment(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<AssessmentInput>,
 ) -> ApiResult<(StatusCode, Json<Assessment>)> {
     Ok((
@@ -303,7 +303,7 @@ async fn create_assessment(
 async fn assessment(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Assessment>> {
     Ok(Json(state.services.assessment(&auth.actor(), id).await?))
 }
@@ -311,7 +311,7 @@ async fn assessment(
 async fn update_assessment(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<AssessmentInput>,
 ) -> ApiResult<Json<Assessment>> {
     Ok(Json(
@@ -325,7 +325,7 @@ async fn update_assessment(
 async fn assessment_history(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Vec<AssessmentChange>>> {
     Ok(Json(
         state.services.assessment_history(&auth.actor(), id).await?,
@@ -358,7 +358,7 @@ async fn heat_map(
 async fn acceptances(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Acceptance>>> {
     Ok(Json(state.services.acceptances(&auth.actor(), id).await?))
 }
@@ -366,7 +366,7 @@ async fn acceptances(
 async fn accept(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<AcceptanceInput>,
 ) -> ApiResult<(StatusCode, Json<Acceptance>)> {
     Ok((
@@ -409,7 +409,7 @@ async fn measures(
 async fn measure(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<SecurityMeasure>> {
     Ok(Json(state.services.measure(&auth.actor(), id).await?))
 }
@@ -417,7 +417,7 @@ async fn measure(
 async fn create_measure(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<MeasureInput>,
 ) -> ApiResult<(StatusCode, Json<SecurityMeasure>)> {
     Ok((
@@ -434,7 +434,7 @@ async fn create_measure(
 async fn measure_register(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
 ) -> ApiResult<Json<Vec<MeasureLine>>> {
     Ok(Json(
         state
@@ -447,7 +447,7 @@ async fn measure_register(
 async fn set_implementation(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((party_id, measure_id)): Path<(i64, i64)>,
+    super::ApiPath((party_id, measure_id)): super::ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<ImplementationInput>,
 ) -> ApiResult<Json<Implementation>> {
     Ok(Json(
@@ -461,7 +461,7 @@ async fn set_implementation(
 async fn remove_measure(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((party_id, measure_id)): Path<(i64, i64)>,
+    super::ApiPath((party_id, measure_id)): super::ApiPath<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
     state
         .services
@@ -479,7 +479,7 @@ struct ExemptionRequest {
 async fn request_exemption(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((party_id, measure_id)): Path<(i64, i64)>,
+    super::ApiPath((party_id, measure_id)): super::ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<ExemptionRequest>,
 ) -> ApiResult<Json<Implementation>> {
     Ok(Json(
@@ -500,7 +500,7 @@ struct ExemptionDecision {
 async fn decide_exemption(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((party_id, measure_id)): Path<(i64, i64)>,
+    super::ApiPath((party_id, measure_id)): super::ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<ExemptionDecision>,
 ) -> ApiResult<Json<Implementation>> {
     Ok(Json(
@@ -529,7 +529,7 @@ async fn pending_exemptions(
 async fn proposals(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((party_id, scenario_id)): Path<(i64, i64)>,
+    super::ApiPath((party_id, scenario_id)): super::ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<ScoreProposals>> {
     Ok(Json(
         state
@@ -542,7 +542,7 @@ async fn proposals(
 async fn evidence(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((party_id, scenario_id)): Path<(i64, i64)>,
+    super::ApiPath((party_id, scenario_id)): super::ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<Vec<Evidence>>> {
     Ok(Json(
         state
@@ -555,7 +555,7 @@ async fn evidence(
 async fn record_evidence(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<EvidenceInput>,
 ) -> ApiResult<(StatusCode, Json<EvidenceRecorded>)> {
     Ok((
@@ -578,7 +578,7 @@ struct ActionList {
 async fn actions(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<ActionList>> {
     let (actions, projection) = state.services.actions(&auth.actor(), id).await?;
     Ok(Json(ActionList {
@@ -590,7 +590,7 @@ async fn actions(
 async fn create_action(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<ActionInput>,
 ) -> ApiResult<(StatusCode, Json<ActionView>)> {
     Ok((
@@ -607,7 +607,7 @@ async fn create_action(
 async fn update_action(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<ActionInput>,
 ) -> ApiResult<Json<ActionView>> {
     Ok(Json(
@@ -648,7 +648,7 @@ fn import_reply(report: ImportReport) -> (StatusCode, Json<ImportReport>) {
 async fn import_scenarios(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
@@ -664,7 +664,7 @@ async fn import_scenarios(
 async fn import_measures(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {

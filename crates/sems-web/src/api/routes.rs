@@ -3,7 +3,7 @@ use crate::error::ApiError;
 use crate::middleware::is_secure;
 use crate::session::{clear_cookie, cookie, session_cookie, ApiAuth, Auth, COOKIE};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -334,7 +334,7 @@ async fn create_token(
 async fn revoke_token(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     if auth.0.subject.read_only {
         return Err(ApiError::new(
@@ -418,7 +418,7 @@ async fn create_party(
 async fn party(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<sems_storage::parties::Party>> {
     Ok(Json(state.services.party(&auth.actor(), id).await?))
 }
@@ -434,7 +434,7 @@ struct PartyPatch {
 async fn update_party(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<PartyPatch>,
 ) -> ApiResult<Json<sems_storage::parties::Party>> {
     let current = state.services.party(&auth.actor(), id).await?;
@@ -492,7 +492,7 @@ async fn create_person(
 async fn person(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<sems_storage::people::Person>> {
     Ok(Json(state.services.person(&auth.actor(), id).await?))
 }
@@ -500,7 +500,7 @@ async fn person(
 async fn update_person(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<PersonUpdateInput>,
 ) -> ApiResult<Json<sems_storage::people::Person>> {
     Ok(Json(
@@ -514,7 +514,7 @@ async fn update_person(
 async fn oversight(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<serde_json::Value>> {
     Ok(Json(
         json!({ "party_ids": state.services.oversight_of(&auth.actor(), id).await? }),
@@ -530,7 +530,7 @@ struct Oversight {
 async fn set_oversight(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<Oversight>,
 ) -> ApiResult<Json<serde_json::Value>> {
     Ok(Json(
@@ -562,7 +562,7 @@ async fn sites(
 async fn create_site(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<SiteInput>,
 ) -> ApiResult<(StatusCode, Json<sems_storage::sites::Site>)> {
     Ok((
@@ -579,7 +579,7 @@ async fn create_site(
 async fn site(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<sems_storage::sites::Site>> {
     Ok(Json(state.services.site(&auth.actor(), id).await?))
 }
@@ -595,7 +595,7 @@ struct SitePatch {
 async fn update_site(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<SitePatch>,
 ) -> ApiResult<Json<sems_storage::sites::Site>> {
     let current = state.services.site(&auth.actor(), id).await?;
@@ -639,7 +639,7 @@ async fn nominations(
 async fn nominate(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<NominationInput>,
 ) -> ApiResult<(StatusCode, Json<sems_storage::nominations::Nomination>)> {
     Ok((
@@ -662,7 +662,7 @@ struct EndNomination {
 async fn end_nomination(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<EndNomination>,
 ) -> ApiResult<Json<sems_storage::nominations::Nomination>> {
     Ok(Json(
@@ -687,7 +687,7 @@ async fn groups(
 async fn create_group(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(party_id): Path<i64>,
+    super::ApiPath(party_id): super::ApiPath<i64>,
     ApiJson(body): ApiJson<GroupInput>,
 ) -> ApiResult<(StatusCode, Json<sems_storage::groups::NeedToKnowGroup>)> {
     Ok((
@@ -704,7 +704,7 @@ async fn create_group(
 async fn group(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let view = state.services.group(&auth.actor(), id).await?;
     let group = view.group;
@@ -719,7 +719,7 @@ async fn group(
 async fn add_member(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((id, person_id)): Path<(i64, i64)>,
+    super::ApiPath((id, person_id)): super::ApiPath<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
     state
         .services
@@ -731,7 +731,7 @@ async fn add_member(
 async fn remove_member(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Path((id, person_id)): Path<(i64, i64)>,
+    super::ApiPath((id, person_id)): super::ApiPath<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
     state
         .services

@@ -908,3 +908,81 @@ fn role_grants_are_bounded() {
     );
     let _ = npt;
 }
+
+#[test]
+fn small_refusals_are_problem_documents_and_https_is_kept() {
+    let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut c = app.signed_in("npt.security");
+    // A path parameter that is not a number: a problem document, not plain text.
+    let bad = c.api("GET", "/people/not-a-number", None);
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        bad.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.json()["detail"].as_str().unwrap().contains("path"));
+    // The Bearer scheme in any case.
+    let token = c
+        .api(
+            "POST",
+            "/me/tokens",
+            Some(json!({"name": "case", "password": PASSWORD})),
+        )
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = ureq::get(&format!("{}/api/v1/me", app.base))
+        .set("Authorization", &format!("bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // A name with a right-to-left override, and a date before 1900, are refused.
+    let npt = c.api("GET", "/me", None).json()["person"]["party_id"]
+        .as_i64()
+        .unwrap();
+    let site = c.api(
+        "POST",
+        &format!("/parties/{npt}/sites"),
+        Some(json!({"name": "Gate \u{202E}4"})),
+    );
+    assert_eq!(site.status, 422, "{}", site.body);
+    assert!(site.body.contains("invisible"), "{}", site.body);
+    let filed = c.api(
+        "POST",
+        &format!("/parties/{npt}/reports"),
+        Some(
+            json!({ "category": "insider", "occurred_at": "1899-12-31", "mode": "anonymous",
+            "what_happened": "Something happened long ago at the gate." }),
+        ),
+    );
+    assert_eq!(filed.status, 422, "{}", filed.body);
+    let disguised = c.api(
+        "POST",
+        &format!("/parties/{npt}/reports"),
+        Some(json!({ "category": "insider", "occurred_at": sems_domain::util::format_date(sems_domain::util::today()), "mode": "anonymous",
+            "what_happened": "A photo of the door left open at night.",
+            "attachments": [{ "filename": "photo\u{202E}gpj.exe", "content_base64": "aGVsbG8=" }] })),
+    );
+    assert_eq!(disguised.status, 422, "{}", disguised.body);
+    assert!(disguised.body.contains("invisible"), "{}", disguised.body);
+    // No HSTS over plain HTTP; HSTS when sems is reached over HTTPS.
+    assert!(c
+        .get("/sign-in")
+        .header("strict-transport-security")
+        .is_none());
+    let https = super::support::spawn_with(
+        sems_storage::Engine::Sqlite,
+        Default::default(),
+        sems_web::WebConfig {
+            always_secure_cookies: true,
+            ..Default::default()
+        },
+    );
+    let page = https.client().get("/sign-in");
+    assert!(page
+        .header("strict-transport-security")
+        .is_some_and(|v| v.contains("max-age=")));
+}

@@ -63,6 +63,18 @@ pub fn apps() -> Vec<App> {
 }
 
 pub fn spawn(engine: Engine, config: ServiceConfig) -> App {
+    spawn_with(
+        engine,
+        config,
+        sems_web::WebConfig {
+            metrics_token: Some(METRICS_TOKEN.into()),
+            ..Default::default()
+        },
+    )
+}
+
+/// As `spawn`, with the web layer's settings.
+pub fn spawn_with(engine: Engine, config: ServiceConfig, web: sems_web::WebConfig) -> App {
     let runtime = std::sync::Arc::new(
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -90,10 +102,6 @@ pub fn spawn(engine: Engine, config: ServiceConfig) -> App {
             services.load_demo(PASSWORD).await.unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
-            let web = sems_web::WebConfig {
-                metrics_token: Some(METRICS_TOKEN.into()),
-                ..Default::default()
-            };
             let state = sems_web::AppState::new(services.clone(), web);
             tx.send((addr, services)).unwrap();
             sems_web::serve(listener, state, std::future::pending())

@@ -572,10 +572,7 @@ async fn evidence_file(
                 (axum::http::header::CONTENT_TYPE, e.content_type),
                 (
                     axum::http::header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}\"",
-                        e.filename.replace(['"', '\\'], "_")
-                    ),
+                    crate::export::content_disposition(&e.filename),
                 ),
             ],
             bytes,

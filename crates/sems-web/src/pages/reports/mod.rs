@@ -634,10 +634,7 @@ async fn attachment(
         .await
     {
         Ok((a, bytes)) => {
-            let disposition = format!(
-                "attachment; filename=\"{}\"",
-                a.filename.replace(['"', '\\'], "_")
-            );
+            let disposition = crate::export::content_disposition(&a.filename);
             (
                 [
                     (header::CONTENT_TYPE, a.content_type),
