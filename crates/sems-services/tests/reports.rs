@@ -736,3 +736,64 @@ async fn late_steps_are_flagged_against_the_targets() {
         assert!(!v.overdue.closure, "not triaged yet");
     }
 }
+
+#[tokio::test]
+async fn a_sealed_identity_moved_onto_another_report_does_not_open() {
+    for s in services().await {
+        let staff = actor(&s, "npt.staff").await;
+        let npt = staff.party_id().unwrap();
+        let handler = actor(&s, "npt.handler").await;
+        let custodian = actor(&s, "npt.custodian").await;
+        let mut mine = report("confidential");
+        mine.reporter_contact = "ext. 4411".into();
+        let first = s.file_report(&staff, npt, &mine, vec![]).await.unwrap();
+        let mut other = report("confidential");
+        other.reporter_contact = "a different reporter, ext. 9".into();
+        let second = s.file_report(&PUBLIC, npt, &other, vec![]).await.unwrap();
+        // Someone with the database copies the first report's sealed identity onto the second.
+        let mut tx = s.store.write().await.unwrap();
+        let copied: String = sqlx::Row::try_get(
+            &sqlx::query("SELECT reporter_identity_sealed FROM security_reports WHERE id = $1")
+                .bind(first.report_id)
+                .fetch_one(tx.conn())
+                .await
+                .unwrap(),
+            0,
+        )
+        .unwrap();
+        assert!(copied.starts_with("v2:"), "bound to its report");
+        sqlx::query("UPDATE security_reports SET reporter_identity_sealed = $1 WHERE id = $2")
+            .bind(&copied)
+            .bind(second.report_id)
+            .execute(tx.conn())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let request = s
+            .request_identity(&handler, second.report_id, "Needed for the investigation")
+            .await
+            .unwrap();
+        s.decide_identity(&custodian, second.report_id, request, true, "Approved")
+            .await
+            .unwrap();
+        assert!(
+            s.disclose_identity(&handler, second.report_id)
+                .await
+                .is_err(),
+            "a moved sealed identity fails to open"
+        );
+        // On its own report it opens.
+        let request = s
+            .request_identity(&handler, first.report_id, "Needed for the investigation")
+            .await
+            .unwrap();
+        s.decide_identity(&custodian, first.report_id, request, true, "Approved")
+            .await
+            .unwrap();
+        let identity = s
+            .disclose_identity(&handler, first.report_id)
+            .await
+            .unwrap();
+        assert!(identity.contains("4411"), "{identity}");
+    }
+}

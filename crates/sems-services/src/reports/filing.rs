@@ -176,7 +176,7 @@ impl Services {
             }
             Actor::System(_) => None,
         };
-        let (reporter_person_id, sealed) = match mode {
+        let (reporter_person_id, to_seal) = match mode {
             ReportMode::Identified => {
                 let p = person.as_ref().ok_or_else(|| {
                     ValidationError::new(
@@ -198,7 +198,8 @@ impl Services {
                         .into())
                     }
                 };
-                (None, Some(reporting.seal(identity.trim())?))
+                // Sealed once the report has its id, to which the sealed value is bound.
+                (None, Some(identity.trim().to_string()))
             }
             ReportMode::Anonymous => {
                 if !contact.is_empty() {
@@ -242,7 +243,7 @@ impl Services {
                 reporter_thinks_mandatory: input.reporter_thinks_mandatory,
                 mode,
                 reporter_person_id,
-                reporter_identity_sealed: sealed,
+                reporter_identity_sealed: None,
                 receipt_hash: &sha256_hex(normalize_receipt(&receipt).as_bytes()),
                 forward_due_at_ms: input
                     .reporter_thinks_mandatory
@@ -250,6 +251,10 @@ impl Services {
             },
         )
         .await?;
+        if let Some(identity) = &to_seal {
+            let bound = reporting.seal(identity, &super::sealing::identity_binding(id))?;
+            reports::set_sealed_identity(tx.conn(), id, &bound).await?;
+        }
         for (name, kind, sum, bytes) in &files {
             reports::insert_attachment(tx.conn(), id, name, kind, bytes.len() as i64, sum).await?;
         }

@@ -202,7 +202,9 @@ impl Services {
         let sealed = reports::sealed_identity(tx.conn(), report_id)
             .await?
             .ok_or(ServiceError::NotFound("sealed identity"))?;
-        let identity = self.reporting()?.open(&sealed)?;
+        let identity = self
+            .reporting()?
+            .open(&sealed, &super::sealing::identity_binding(report_id))?;
         record_report_event(
             tx.conn(),
             report.mode,

@@ -4,7 +4,7 @@
 //! reveals no one.
 
 use crate::{Result, ServiceError};
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,16 @@ impl std::fmt::Debug for ReportingConfig {
 }
 
 const KEY_FILE: &str = "identity.key";
-const PREFIX: &str = "v1:";
+/// Sealed without a binding (before sealed values were bound to their record): still opened.
+const PREFIX_UNBOUND: &str = "v1:";
+/// Sealed with the record and field it belongs to as associated data: a value copied onto
+/// another report, or into another field, fails to open.
+const PREFIX: &str = "v2:";
+
+/// What a sealed reporter's identity is bound to: its report and field.
+pub fn identity_binding(report_id: i64) -> String {
+    format!("security_report/{report_id}/reporter_identity")
+}
 
 impl ReportingConfig {
     /// A configuration with a fresh random key and a temporary attachments directory: for
@@ -66,10 +75,17 @@ impl ReportingConfig {
                 } else {
                     let bytes = crate::secrets::random_bytes(32)?;
                     write_private(&path, &sems_domain::util::hex(&bytes))?;
-                    tracing::warn!(
-                        path = %path.display(),
-                        "created the key that seals confidential reporters' identities: back it up apart from the database"
-                    );
+                    if path.starts_with(data_dir) {
+                        tracing::warn!(
+                            path = %path.display(),
+                            "created the key that seals confidential reporters' identities inside the data directory: every copy of the data directory now carries it; move it elsewhere (identity_key_file) or give it in SEMS_IDENTITY_KEY, and back it up apart from the database"
+                        );
+                    } else {
+                        tracing::warn!(
+                            path = %path.display(),
+                            "created the key that seals confidential reporters' identities: back it up apart from the database"
+                        );
+                    }
                     let mut key = [0u8; 32];
                     key.copy_from_slice(&bytes);
                     key
@@ -83,31 +99,53 @@ impl ReportingConfig {
         })
     }
 
-    /// Seals `plain` into text fit for the database.
-    pub fn seal(&self, plain: &str) -> Result<String> {
+    /// Seals `plain` into text fit for the database, bound to `binding` (the record and
+    /// field it belongs to, `identity_binding`).
+    pub fn seal(&self, plain: &str, binding: &str) -> Result<String> {
         let cipher = ChaCha20Poly1305::new_from_slice(&self.key)
             .map_err(|_| ServiceError::Internal("bad identity key".into()))?;
         let nonce_bytes = crate::secrets::random_bytes(12)?;
         let sealed = cipher
-            .encrypt(Nonce::from_slice(&nonce_bytes), plain.as_bytes())
+            .encrypt(
+                Nonce::from_slice(&nonce_bytes),
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad: binding.as_bytes(),
+                },
+            )
             .map_err(|_| ServiceError::Internal("sealing failed".into()))?;
         let mut all = nonce_bytes;
         all.extend_from_slice(&sealed);
         Ok(format!("{PREFIX}{}", sems_domain::util::hex(&all)))
     }
 
-    /// Opens a sealed value; fails on any change to it (the cipher authenticates).
-    pub fn open(&self, sealed: &str) -> Result<String> {
-        let broken =
-            || ServiceError::Internal("a sealed identity cannot be opened with this key".into());
-        let bytes = sealed
-            .strip_prefix(PREFIX)
-            .and_then(sems_domain::util::unhex)
+    /// Opens a sealed value bound to `binding`; fails on any change to it, and when it was
+    /// sealed for another record or field (the cipher authenticates both).
+    pub fn open(&self, sealed: &str, binding: &str) -> Result<String> {
+        let broken = || {
+            ServiceError::Internal(
+                "a sealed identity cannot be opened with this key for this report".into(),
+            )
+        };
+        let (aad, hex) = match sealed.strip_prefix(PREFIX) {
+            Some(hex) => (binding.as_bytes(), hex),
+            None => (
+                &[][..],
+                sealed.strip_prefix(PREFIX_UNBOUND).ok_or_else(broken)?,
+            ),
+        };
+        let bytes = sems_domain::util::unhex(hex)
             .filter(|b| b.len() > 12)
             .ok_or_else(broken)?;
         let cipher = ChaCha20Poly1305::new_from_slice(&self.key).map_err(|_| broken())?;
         let plain = cipher
-            .decrypt(Nonce::from_slice(&bytes[..12]), &bytes[12..])
+            .decrypt(
+                Nonce::from_slice(&bytes[..12]),
+                Payload {
+                    msg: &bytes[12..],
+                    aad,
+                },
+            )
             .map_err(|_| broken())?;
         String::from_utf8(plain).map_err(|_| broken())
     }
@@ -153,22 +191,25 @@ mod tests {
     #[test]
     fn sealed_values_open_with_the_key_only_and_reveal_nothing() {
         let config = ReportingConfig::ephemeral().unwrap();
-        let sealed = config.seal("Maria Novak, +44 20 7946 0018").unwrap();
+        let four = identity_binding(4);
+        let sealed = config.seal("Maria Novak, +44 20 7946 0018", &four).unwrap();
         assert!(!sealed.contains("Novak"));
         assert_ne!(
             sealed,
-            config.seal("Maria Novak, +44 20 7946 0018").unwrap(),
+            config.seal("Maria Novak, +44 20 7946 0018", &four).unwrap(),
             "fresh nonce"
         );
         assert_eq!(
-            config.open(&sealed).unwrap(),
+            config.open(&sealed, &four).unwrap(),
             "Maria Novak, +44 20 7946 0018"
         );
         let other = ReportingConfig::ephemeral().unwrap();
-        assert!(other.open(&sealed).is_err());
+        assert!(other.open(&sealed, &four).is_err());
         let mut tampered = sealed.clone();
         tampered.replace_range(sealed.len() - 2.., "00");
-        assert!(config.open(&tampered).is_err());
+        assert!(config.open(&tampered, &four).is_err());
+        // Moved onto another report, it does not open.
+        assert!(config.open(&sealed, &identity_binding(5)).is_err());
     }
 
     #[test]
@@ -176,9 +217,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("sems-key-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let first = ReportingConfig::load(&dir, None, None).unwrap();
-        let sealed = first.seal("x").unwrap();
+        let sealed = first.seal("x", "b").unwrap();
         let again = ReportingConfig::load(&dir, None, None).unwrap();
-        assert_eq!(again.open(&sealed).unwrap(), "x");
+        assert_eq!(again.open(&sealed, "b").unwrap(), "x");
         assert!(ReportingConfig::load(&dir, Some("short"), None).is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -295,6 +295,16 @@ pub async fn report_by_receipt(conn: &mut Conn, receipt_hash: &str) -> Result<Op
 }
 
 /// The sealed (encrypted) identity of a confidential reporter.
+/// Stores the sealed identity of a report (sealed once the report has its id).
+pub async fn set_sealed_identity(conn: &mut Conn, id: i64, sealed: &str) -> Result<()> {
+    sqlx::query("UPDATE security_reports SET reporter_identity_sealed = $1 WHERE id = $2")
+        .bind(sealed)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn sealed_identity(conn: &mut Conn, id: i64) -> Result<Option<String>> {
     let row = sqlx::query("SELECT reporter_identity_sealed FROM security_reports WHERE id = $1")
         .bind(id)
