@@ -3,6 +3,7 @@
 //! de-identification and forwarding, closure, statistics.
 
 use sems_domain::report::ReportStatus;
+use sems_services::reports::forwarding::KeptItem;
 use sems_services::reports::{
     CloseInput, CorrectiveActionInput, NewAttachment, ReportInput, TriageInput,
 };
@@ -286,6 +287,70 @@ async fn each_role_sees_what_it_should() {
     }
 }
 
+async fn app_forwarded(s: &Services, id: i64) -> i64 {
+    let mut conn = s.store.read().await.unwrap();
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM security_reports WHERE id = $1 AND forwarded_at_ms IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    sqlx::Row::try_get(&row, "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_kept_identifier_is_forwarded_only_with_its_reason_recorded() {
+    for s in services().await {
+        let staff = actor(&s, "npt.staff").await;
+        let npt = staff.party_id().unwrap();
+        let handler = actor(&s, "npt.handler").await;
+        let mut input = report("identified");
+        input.what_happened = "Badge AB77123 was found on the apron near stand 12.".into();
+        let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
+        s.triage_report(
+            &handler,
+            filed.report_id,
+            &TriageInput {
+                category: "access_control".into(),
+                severity: "low".into(),
+                mandatory: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        s.set_deidentified(&handler, filed.report_id, &input.what_happened)
+            .await
+            .unwrap();
+        let kept = [KeptItem {
+            text: "AB77123".into(),
+            reason: "the authority revokes the lost badge".into(),
+        }];
+        s.forward_report(&handler, filed.report_id, &kept)
+            .await
+            .unwrap();
+        assert_eq!(app_forwarded(&s, filed.report_id).await, 1);
+        let mut conn = s.store.read().await.unwrap();
+        let row = sqlx::query(
+            "SELECT after_json FROM audit_entries WHERE action = 'security_report.forward' AND record_id = $1",
+        )
+        .bind(filed.report_id)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        let after: String = sqlx::Row::try_get(&row, "after_json").unwrap();
+        assert!(
+            after.contains("the authority revokes the lost badge") && after.contains("badge"),
+            "{after}"
+        );
+        assert!(
+            !after.contains("AB77123"),
+            "the item itself is not copied into the trail"
+        );
+    }
+}
+
 #[tokio::test]
 async fn disclosing_a_confidential_identity_is_an_approved_act() {
     for s in services().await {
@@ -525,7 +590,7 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
         let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
         let handler = actor(&s, "npt.handler").await;
         assert!(matches!(
-            s.forward_report(&handler, filed.report_id).await,
+            s.forward_report(&handler, filed.report_id, &[]).await,
             Err(ServiceError::Conflict(_))
         ));
         assert!(matches!(
@@ -595,7 +660,7 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
         }
         assert!(!suggestions.suggested_text.contains("Hana"));
         assert!(matches!(
-            s.forward_report(&handler, filed.report_id).await,
+            s.forward_report(&handler, filed.report_id, &[]).await,
             Err(ServiceError::Validation(_))
         ));
         // Tom Berg is not in the directory: the handler reads and removes him too, and is
@@ -608,12 +673,38 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
         let edited = suggestions
             .suggested_text
             .replace("Tom Berg", "a colleague");
+        // A badge number left in: refused unless the handler confirms why it stays.
+        s.set_deidentified(
+            &handler,
+            filed.report_id,
+            &format!("{edited} The badge was AB77123."),
+        )
+        .await
+        .unwrap();
+        let refused = s.forward_report(&handler, filed.report_id, &[]).await;
+        assert!(
+            matches!(&refused, Err(ServiceError::Validation(v)) if v.message.contains("AB77123")),
+            "{refused:?}"
+        );
+        let no_reason = [KeptItem {
+            text: "AB77123".into(),
+            reason: " ".into(),
+        }];
+        assert!(s
+            .forward_report(&handler, filed.report_id, &no_reason)
+            .await
+            .is_err());
+        let forwarded = app_forwarded(&s, filed.report_id).await;
+        assert_eq!(forwarded, 0, "nothing forwarded yet");
+        // Removed again, it goes without a confirmation.
         s.set_deidentified(&handler, filed.report_id, &edited)
             .await
             .unwrap();
-        s.forward_report(&handler, filed.report_id).await.unwrap();
+        s.forward_report(&handler, filed.report_id, &[])
+            .await
+            .unwrap();
         assert!(matches!(
-            s.forward_report(&handler, filed.report_id).await,
+            s.forward_report(&handler, filed.report_id, &[]).await,
             Err(ServiceError::Conflict(_))
         ));
 

@@ -123,7 +123,8 @@ impl Services {
             "A folding knife was found in a cabin bag after the X-ray image was cleared at the central checkpoint; a screener recalled the bag.",
         )
         .await?;
-        self.forward_report(&handler, identified.report_id).await?;
+        self.forward_report(&handler, identified.report_id, &[])
+            .await?;
         Ok(3)
     }
 }

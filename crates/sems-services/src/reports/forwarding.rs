@@ -30,6 +30,14 @@ pub struct SuggestedRedaction {
     pub text: String,
 }
 
+/// An item the de-identified text still shows, kept on purpose: the handler says why.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeptItem {
+    pub text: String,
+    pub reason: String,
+}
+
 /// A forwarded occurrence with the authority's questions and the organisation's answers, and
 /// what the reader may do (`update`: ask or answer).
 #[derive(Debug, Clone, Serialize)]
@@ -130,8 +138,63 @@ impl Services {
         Ok(remaining)
     }
 
-    /// Forwards the de-identified version to the authority.
-    pub async fn forward_report(&self, actor: &Actor, report_id: i64) -> Result<()> {
+    /// What the saved de-identified version still shows that probably identifies somebody:
+    /// each must be removed, or kept with a reason, before forwarding.
+    pub async fn remaining_identifiers(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+    ) -> Result<Vec<SuggestedRedaction>> {
+        let text = {
+            let mut conn = self.store.read().await?;
+            Self::readable_report(&mut conn, actor, report_id)
+                .await?
+                .deidentified_text
+        };
+        Ok(self
+            .suggest_for(actor, report_id, &text)
+            .await?
+            .into_iter()
+            .map(|r| SuggestedRedaction {
+                kind: r.kind,
+                text: r.text,
+            })
+            .collect())
+    }
+
+    /// Forwards the de-identified version to the authority. Whatever it still shows that
+    /// probably identifies somebody must be in `kept`, each with why it stays; the kinds and
+    /// reasons are recorded with the forwarding.
+    pub async fn forward_report(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        kept: &[KeptItem],
+    ) -> Result<()> {
+        let remaining = self.remaining_identifiers(actor, report_id).await?;
+        let mut confirmed = Vec::new();
+        let mut unconfirmed = Vec::new();
+        for item in &remaining {
+            let reason = kept
+                .iter()
+                .find(|k| k.text.trim() == item.text.trim())
+                .map(|k| k.reason.trim())
+                .filter(|r| r.chars().count() >= 3);
+            match reason {
+                Some(r) => confirmed.push(serde_json::json!({ "kind": item.kind, "reason": bounded_text("reason", r, 3, 500)? })),
+                None => unconfirmed.push(format!("{} \"{}\"", item.kind, item.text)),
+            }
+        }
+        if !unconfirmed.is_empty() {
+            return Err(ValidationError::new(
+                "kept",
+                format!(
+                    "the de-identified version still shows {}: remove each, or confirm why it stays",
+                    unconfirmed.join(", ")
+                ),
+            )
+            .into());
+        }
         let mut tx = self.store.write().await?;
         let r = Self::report_for_update(tx.conn(), actor, report_id).await?;
         if r.status == ReportStatus::New {
@@ -159,7 +222,7 @@ impl Services {
             "security_report",
             Some(report_id),
             NONE,
-            Some(&serde_json::json!({ "report_id": report_id })),
+            Some(&serde_json::json!({ "report_id": report_id, "kept": confirmed })),
         )
         .await?;
         if let Some(authority) = parties::authority(tx.conn()).await? {

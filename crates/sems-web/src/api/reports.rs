@@ -368,12 +368,37 @@ async fn deidentify(
     }))
 }
 
+/// What the de-identified text still shows, kept on purpose, each with why.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ForwardBody {
+    #[serde(default)]
+    kept: Vec<sems_services::reports::forwarding::KeptItem>,
+}
+
 async fn forward(
     State(state): State<AppState>,
     auth: ApiAuth,
     super::ApiPath(id): super::ApiPath<i64>,
+    body: axum::body::Bytes,
 ) -> ApiResult<StatusCode> {
-    state.services.forward_report(&auth.actor(), id).await?;
+    // The body is optional: nothing to confirm when nothing identifying remains.
+    let kept = if body.iter().all(u8::is_ascii_whitespace) {
+        Vec::new()
+    } else {
+        serde_json::from_slice::<ForwardBody>(&body)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("the JSON does not fit: {e}"),
+                )
+            })?
+            .kept
+    };
+    state
+        .services
+        .forward_report(&auth.actor(), id, &kept)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

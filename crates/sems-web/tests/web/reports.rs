@@ -480,3 +480,58 @@ fn handlers_and_the_authority_work_in_the_pages() {
         .contains("href=\"/reports\""));
     assert!(director.get("/").body.contains("National occurrences"));
 }
+
+#[test]
+fn forwarding_with_an_identifier_left_in_asks_why_it_stays() {
+    for app in apps() {
+        let npt = app.sql_count("SELECT id FROM parties WHERE code = 'NPT'");
+        let mut staff = app.signed_in("npt.staff");
+        let filed = staff.api(
+            "POST",
+            &format!("/parties/{npt}/reports"),
+            Some(
+                json!({ "category": "insider", "occurred_at": today(), "mode": "confidential",
+                "reporter_contact": "ext. 4411",
+                "what_happened": "Badge AB99881 was found on the apron near stand 12." }),
+            ),
+        );
+        let id = filed.json()["report_id"].as_i64().unwrap();
+        let mut handler = app.signed_in("npt.handler");
+        handler.api(
+            "POST",
+            &format!("/reports/{id}/triage"),
+            Some(json!({ "category": "insider", "severity": "low", "mandatory": true })),
+        );
+        handler.api(
+            "PUT",
+            &format!("/reports/{id}/deidentified"),
+            Some(json!({ "text": "Badge AB99881 was found on the apron near stand 12." })),
+        );
+        let page = handler.get(&format!("/reports/{id}"));
+        assert!(page.body.contains("stays because"), "the form asks why");
+        let refused = handler.api("POST", &format!("/reports/{id}/forward"), None);
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("AB99881"), "{}", refused.body);
+        let without = handler.form(
+            &format!("/reports/{id}/forward"),
+            &[("kept_text", "AB99881"), ("kept_reason", "")],
+            true,
+        );
+        assert_ne!(without.status, 303, "no reason, no forwarding");
+        let done = handler.form(
+            &format!("/reports/{id}/forward"),
+            &[
+                ("kept_text", "AB99881"),
+                ("kept_reason", "the authority revokes the badge"),
+            ],
+            true,
+        );
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(
+            app.sql_count(&format!(
+                "SELECT COUNT(*) FROM security_reports WHERE id = {id} AND forwarded_at_ms IS NOT NULL"
+            )),
+            1
+        );
+    }
+}

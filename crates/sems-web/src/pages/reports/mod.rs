@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
+use sems_services::reports::forwarding::KeptItem;
 use sems_services::reports::{CloseInput, CorrectiveActionInput, ReportView, TriageInput};
 use sems_services::ServiceError;
 use sems_storage::reports::ReportFilter;
@@ -233,6 +234,8 @@ struct ReportPage {
     decisions: Vec<Choice>,
     scenarios: Vec<Choice>,
     suggestions: Vec<(String, String)>,
+    /// What the saved de-identified version still shows (kind, text): each kept needs a reason.
+    remaining: Vec<(String, String)>,
     suggested_text: String,
     identity: Option<String>,
     may_investigate: bool,
@@ -351,6 +354,24 @@ async fn report_page(
             label: format!("{} {}", s.code, s.title),
         })
         .collect();
+    let remaining = if can_update
+        && v.report.forwarded_at_ms.is_none()
+        && !v.report.deidentified_text.is_empty()
+    {
+        state
+            .services
+            .remaining_identifiers(&actor, id)
+            .await
+            .map(|items| {
+                items
+                    .into_iter()
+                    .map(|r| (r.kind.to_string(), r.text))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let (suggestions, suggested_text) = if can_update && v.report.forwarded_at_ms.is_none() {
         match state
             .services
@@ -425,6 +446,7 @@ async fn report_page(
             decisions: Choice::list(JustCulture::ALL.iter().map(|j| (j.as_str(), j.label())), ""),
             scenarios,
             suggestions,
+            remaining,
             suggested_text,
             identity,
             may_investigate: status.may_move_to(ReportStatus::UnderInvestigation),
@@ -559,8 +581,23 @@ async fn deidentify(
     after(&state, &user, id, result, "saved").await
 }
 
-async fn forward(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
-    let result = state.services.forward_report(&user.actor(), id).await;
+async fn forward(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    // Each remaining item comes as a pair: its text and why it stays.
+    let kept: Vec<KeptItem> = form
+        .all("kept_text")
+        .into_iter()
+        .zip(form.all("kept_reason"))
+        .map(|(text, reason)| KeptItem { text, reason })
+        .collect();
+    let result = state
+        .services
+        .forward_report(&user.actor(), id, &kept)
+        .await;
     after(&state, &user, id, result, "forwarded").await
 }
 
