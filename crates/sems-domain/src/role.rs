@@ -144,6 +144,14 @@ pub const APPOINTED_ROLES: [Role; 1] = [Role::IdentityCustodian];
 
 /// Refuses a set of roles that joins separated duties.
 pub fn check_separated(roles: &[Role]) -> Result<(), ValidationError> {
+    // Administering accounts gives no access to security content: the administrator holds
+    // no other role.
+    if roles.contains(&Role::Administrator) && roles.len() > 1 {
+        return Err(ValidationError::new(
+            "roles",
+            "the deployment administrator holds no other role: administering accounts gives no access to security content",
+        ));
+    }
     for (a, b) in SEPARATED_DUTIES {
         if roles.contains(&a) && roles.contains(&b) {
             return Err(ValidationError::new(

@@ -143,6 +143,35 @@ impl Services {
             Some(&detail),
         )
         .await?;
+        // The administrator manages groups of every party: those who own the group are told.
+        if actor
+            .subject()
+            .is_some_and(|s| s.has_role(sems_domain::role::Role::Administrator))
+        {
+            let owners = people::ids_with_roles(
+                tx.conn(),
+                group.party_id,
+                &[
+                    sems_domain::role::Role::AccountableExecutive,
+                    sems_domain::role::Role::SecurityManager,
+                    sems_domain::role::Role::Director,
+                ],
+            )
+            .await?;
+            sems_storage::notifications::insert(
+                tx.conn(),
+                &owners,
+                &format!(
+                    "The deployment administrator {} {} {} the need-to-know group {}",
+                    if add { "added" } else { "removed" },
+                    person.display_name,
+                    if add { "to" } else { "from" },
+                    group.name
+                ),
+                &format!("/groups/{group_id}"),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -299,3 +299,60 @@ async fn nominated_persons_leave_their_posts_only_through_the_nomination() {
         .unwrap();
     }
 }
+
+#[tokio::test]
+async fn nobody_escalates_themselves_and_the_administrator_holds_no_other_role() {
+    for s in services().await {
+        let admin = actor(&s, "admin").await;
+        let me = person(&s, "admin").await;
+        // The administrator cannot give themselves the director role or a clearance.
+        for change in [
+            roles(&["director"]),
+            PersonUpdateInput {
+                clearance: Some("SECRET".into()),
+                ..Default::default()
+            },
+        ] {
+            let err = s.update_person(&admin, me.id, &change).await.unwrap_err();
+            assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+        }
+        let after = person(&s, "admin").await;
+        assert_eq!(after.roles, me.roles);
+        assert_eq!(after.clearance, me.clearance);
+        // Nor make anyone an administrator who reads security content.
+        let policy = person(&s, "policy").await;
+        let err = s
+            .update_person(
+                &admin,
+                policy.id,
+                &roles(&["administrator", "policy_officer"]),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ServiceError::Validation(v) if v.message.contains("no other role")),
+            "{err:?}"
+        );
+        // A change of a group's members by the administrator is told to the group's owners.
+        let director = person(&s, "director").await;
+        let group = {
+            let mut conn = s.store.read().await.unwrap();
+            let row = sqlx::query("SELECT id FROM need_to_know_groups ORDER BY id LIMIT 1")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            sqlx::Row::try_get::<i64, _>(&row, "id").unwrap()
+        };
+        let staff = person(&s, "npt.staff").await;
+        s.change_group_member(&admin, group, staff.id, true)
+            .await
+            .unwrap();
+        let told = s.notifications(director.id, 5).await.unwrap();
+        assert!(
+            told.iter().any(|n| n
+                .message
+                .contains("deployment administrator added Stan Staff")),
+            "{told:?}"
+        );
+    }
+}
