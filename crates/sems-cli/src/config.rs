@@ -54,6 +54,10 @@ pub struct ServeArgs {
     /// The bearer token a metrics scraper sends for `/metrics` (none: `/metrics` answers 401).
     #[arg(long, env = "SEMS_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// The address people reach sems at, e.g. `https://sems.example.org`: forms and API
+    /// writes must come from exactly this origin.
+    #[arg(long, env = "SEMS_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The TOML file: every key optional.
@@ -75,6 +79,8 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     /// The bearer token of the metrics scraper (`SEMS_METRICS_TOKEN` overrides it).
     pub metrics_token: Option<String>,
+    /// The address people reach sems at (`SEMS_PUBLIC_URL`).
+    pub public_url: Option<String>,
     /// The file holding the key that seals confidential reporters' identities (default:
     /// `identity.key` in the data directory; `SEMS_IDENTITY_KEY` overrides both).
     pub identity_key_file: Option<PathBuf>,
@@ -105,6 +111,7 @@ pub struct Config {
     pub services: sems_services::ServiceConfig,
     pub max_body_bytes: usize,
     pub metrics_token: Option<String>,
+    pub public_url: Option<String>,
     pub identity_key_file: Option<PathBuf>,
     pub report_targets: sems_domain::report::ReportTargets,
 }
@@ -212,6 +219,11 @@ impl Config {
                 .and_then(|s| s.metrics_token.clone())
                 .or(file.metrics_token.clone())
                 .filter(|t| !t.trim().is_empty()),
+            public_url: s
+                .as_ref()
+                .and_then(|s| s.public_url.clone())
+                .or(file.public_url.clone())
+                .filter(|u| !u.trim().is_empty()),
             identity_key_file: file.identity_key_file.clone(),
             report_targets: {
                 let d = sems_domain::report::ReportTargets::default();
@@ -291,6 +303,7 @@ mod tests {
             lockout_threshold: None,
             lockout_minutes: None,
             metrics_token: None,
+            public_url: None,
         };
         let c = Config::load(&args, Some(&serve)).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/flag"));

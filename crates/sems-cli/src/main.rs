@@ -434,6 +434,7 @@ async fn serve(services: Services, config: &Config) -> anyhow::Result<()> {
         max_body_bytes: config.max_body_bytes,
         public_rate_limits: true,
         metrics_token: config.metrics_token.clone(),
+        public_url: config.public_url.clone(),
     };
     tracing::info!(
         listen = %config.listen,

@@ -38,6 +38,9 @@ pub struct WebConfig {
     /// The bearer token a metrics scraper sends to read `/metrics`; without one, `/metrics`
     /// is served to nobody.
     pub metrics_token: Option<String>,
+    /// The address people reach sems at (`https://sems.example.org`): state-changing requests
+    /// must come from exactly this origin. Without it, the `Host` header is compared.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -48,6 +51,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             public_rate_limits: true,
             metrics_token: None,
+            public_url: None,
         }
     }
 }

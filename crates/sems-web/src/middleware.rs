@@ -83,12 +83,7 @@ pub async fn session_and_csrf(State(state): State<AppState>, req: Request, next:
     let state_changing = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if state_changing {
         if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-            if origin != "null" && origin_host != host {
+            if !same_origin(state.config.public_url.as_deref(), &headers, origin) {
                 return refuse(StatusCode::FORBIDDEN, "cross-origin request refused", api);
             }
         }
@@ -140,6 +135,39 @@ pub async fn session_and_csrf(State(state): State<AppState>, req: Request, next:
     }
     req.extensions_mut().insert(auth);
     next.run(req).await
+}
+
+/// Whether a request's `Origin` is sems itself: scheme, host and port equal to the configured
+/// public URL; without one, the host and port equal to the `Host` header. `null` (a sandboxed
+/// frame, a local file, a redirect across sites) is never sems.
+pub fn same_origin(public_url: Option<&str>, headers: &HeaderMap, origin: &str) -> bool {
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    if origin == "null" || origin.is_empty() {
+        return false;
+    }
+    match public_url {
+        Some(url) => {
+            let url = url.trim().to_ascii_lowercase();
+            // The origin of the public URL: scheme://host[:port], without the path.
+            let origin_of_url = match url.split_once("://") {
+                Some((scheme, rest)) => {
+                    format!("{scheme}://{}", rest.split('/').next().unwrap_or(""))
+                }
+                None => return false,
+            };
+            origin == origin_of_url
+        }
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            origin
+                .split_once("://")
+                .is_some_and(|(_, h)| !host.is_empty() && h == host)
+        }
+    }
 }
 
 /// The raw value of a field of a URL-encoded form (CSRF tokens are hex: no decoding needed).
@@ -226,4 +254,38 @@ pub fn is_upload(path: &str) -> bool {
         || ((path.starts_with("/oversight/activities/")
             || path.starts_with("/api/v1/oversight/activities/"))
             && path.ends_with("/evidence"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+    use axum::http::HeaderMap;
+
+    #[test]
+    fn only_sems_itself_is_the_same_origin() {
+        let mut h = HeaderMap::new();
+        h.insert("host", "sems.example.org".parse().unwrap());
+        let public = Some("https://sems.example.org/");
+        assert!(same_origin(public, &h, "https://sems.example.org"));
+        assert!(same_origin(public, &h, "HTTPS://SEMS.example.org"));
+        for bad in [
+            "null",
+            "",
+            "http://sems.example.org",
+            "https://sems.example.org:8443",
+            "https://evil.example",
+            "https://sems.example.org.evil.example",
+        ] {
+            assert!(!same_origin(public, &h, bad), "{bad}");
+        }
+        // Without a public URL, the Host header (host and port) decides.
+        assert!(same_origin(None, &h, "http://sems.example.org"));
+        assert!(!same_origin(None, &h, "null"));
+        assert!(!same_origin(None, &h, "http://evil.example"));
+        assert!(!same_origin(
+            None,
+            &HeaderMap::new(),
+            "http://sems.example.org"
+        ));
+    }
 }

@@ -26,6 +26,48 @@ struct SignInPage {
     layout: Layout,
     next: String,
     username: String,
+    /// The pre-session CSRF token, also in the `sems_signin` cookie.
+    token: String,
+}
+
+/// The cookie of the sign-in form's pre-session token: `SameSite=Strict`, so a form posted
+/// from another site arrives without it and cannot sign a victim into someone's account.
+const SIGNIN_COOKIE: &str = "sems_signin";
+
+/// The sign-in page with a fresh pre-session token in the form and its cookie.
+fn sign_in_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: Option<String>,
+    next: String,
+    username: String,
+) -> Response {
+    let token = match sems_services::secrets::random_token(24) {
+        Ok(t) => t,
+        Err(e) => return service_error(e),
+    };
+    let cookie = format!(
+        "{SIGNIN_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        if is_secure(state, headers) {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
+    let mut response = render(
+        status,
+        &SignInPage {
+            layout: Layout::public("Sign in", None).with_error(error),
+            next,
+            username,
+            token,
+        },
+    );
+    if let Ok(v) = cookie.parse() {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
 }
 
 #[derive(serde::Deserialize)]
@@ -33,24 +75,39 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn sign_in_page(Extension(auth): Extension<Auth>, Query(q): Query<NextQuery>) -> Response {
+async fn sign_in_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     if matches!(auth, Auth::Session(_)) {
         return Redirect::to("/").into_response();
     }
     let next = safe_next(q.next.as_deref().unwrap_or("/")).to_string();
-    render(
-        StatusCode::OK,
-        &SignInPage {
-            layout: Layout::public("Sign in", None),
-            next,
-            username: String::new(),
-        },
-    )
+    sign_in_form(&state, &headers, StatusCode::OK, None, next, String::new())
 }
 
 async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormData) -> Response {
     let username = form.get("username").to_string();
     let next = safe_next(form.get("next")).to_string();
+    let expected = cookie(&headers, SIGNIN_COOKIE).unwrap_or("");
+    let given = form.get("csrf_token");
+    if expected.is_empty()
+        || !sems_domain::util::constant_time_eq(expected.as_bytes(), given.as_bytes())
+    {
+        return sign_in_form(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            Some(
+                "This sign-in form has expired or did not come from sems: sign in again here."
+                    .into(),
+            ),
+            next,
+            username,
+        );
+    }
     match state
         .services
         .sign_in(&username, form.get("password"))
@@ -71,14 +128,8 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormDa
         }
         Err(e) => {
             let (status, message) = crate::error::classify(&e);
-            let mut response = render(
-                status,
-                &SignInPage {
-                    layout: Layout::public("Sign in", None).with_error(Some(message)),
-                    next,
-                    username,
-                },
-            );
+            let mut response =
+                sign_in_form(&state, &headers, status, Some(message), next, username);
             if let ServiceError::Locked {
                 retry_after_seconds,
             } = e

@@ -311,3 +311,56 @@ fn sign_in_never_redirects_through_control_characters() {
         assert_eq!(r.header("location"), Some("/"), "{next:?}");
     }
 }
+
+#[test]
+fn sign_in_cannot_be_forged_from_another_site() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let body = format!(
+        "username=npt.staff&password={}&next=%2F",
+        PASSWORD.replace(' ', "+")
+    );
+    // Without the pre-session token (a form on another site cannot read it, and its post
+    // arrives without the SameSite cookie): refused, and no session.
+    let mut c = app.client();
+    let forged = c.post_raw(
+        "/sign-in",
+        "application/x-www-form-urlencoded",
+        &[],
+        body.as_bytes(),
+    );
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    assert!(c.cookie.is_none());
+    // With the token but from a foreign or a null origin: refused.
+    for origin in ["null", "http://evil.example"] {
+        let mut c = app.client();
+        let page = c.get("/sign-in");
+        let token = page
+            .body
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_string();
+        let signed = c.post_raw(
+            "/sign-in",
+            "application/x-www-form-urlencoded",
+            &[("Origin", origin)],
+            format!("{body}&csrf_token={token}").as_bytes(),
+        );
+        assert_eq!(signed.status, 403, "{origin}: {}", signed.body);
+        assert!(c.cookie.is_none(), "{origin}");
+    }
+    // The page's own form signs in.
+    let mut c = app.client();
+    let ok = c.form(
+        "/sign-in",
+        &[
+            ("username", "npt.staff"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ],
+        false,
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert!(c.cookie.is_some());
+}

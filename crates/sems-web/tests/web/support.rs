@@ -145,6 +145,8 @@ pub struct Client {
     pub cookie: Option<String>,
     pub csrf: Option<String>,
     pub bearer: Option<String>,
+    /// The sign-in form's pre-session cookie.
+    pub signin: Option<String>,
 }
 
 impl Client {
@@ -155,6 +157,7 @@ impl Client {
             cookie: None,
             csrf: None,
             bearer: None,
+            signin: None,
         }
     }
 
@@ -181,6 +184,10 @@ impl Client {
                 let value = v["sems_session=".len()..].split(';').next().unwrap_or("");
                 self.cookie = (!value.is_empty()).then(|| value.to_string());
             }
+            if k.eq_ignore_ascii_case("set-cookie") && v.starts_with("sems_signin=") {
+                let value = v["sems_signin=".len()..].split(';').next().unwrap_or("");
+                self.signin = (!value.is_empty()).then(|| value.to_string());
+            }
         }
         let body = response.into_string().unwrap_or_default();
         Reply {
@@ -194,8 +201,19 @@ impl Client {
         let mut r = self
             .agent
             .request(method, &format!("{}{}", self.base, path));
+        let mut cookies = Vec::new();
         if let Some(c) = &self.cookie {
-            r = r.set("Cookie", &format!("sems_session={c}"));
+            cookies.push(format!("sems_session={c}"));
+        }
+        if let Some(c) = self
+            .signin
+            .as_ref()
+            .filter(|_| path.starts_with("/sign-in"))
+        {
+            cookies.push(format!("sems_signin={c}"));
+        }
+        if !cookies.is_empty() {
+            r = r.set("Cookie", &cookies.join("; "));
         }
         if let Some(b) = &self.bearer {
             r = r.set("Authorization", &format!("Bearer {b}"));
@@ -209,8 +227,21 @@ impl Client {
     }
 
     /// Sends a form; adds the session's CSRF token unless `with_csrf` is false.
+    /// The sign-in form is fetched first, as a browser would, for its pre-session token.
     pub fn form(&mut self, path: &str, pairs: &[(&str, &str)], with_csrf: bool) -> Reply {
         let mut all: Vec<(&str, &str)> = pairs.to_vec();
+        let signin_token;
+        if path == "/sign-in" && !pairs.iter().any(|(k, _)| *k == "csrf_token") {
+            let page = self.get("/sign-in");
+            signin_token = page
+                .body
+                .split("name=\"csrf_token\" value=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_default()
+                .to_string();
+            all.push(("csrf_token", &signin_token));
+        }
         let csrf = self.csrf.clone().unwrap_or_default();
         if with_csrf {
             all.push(("csrf_token", &csrf));
