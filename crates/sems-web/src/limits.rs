@@ -3,6 +3,11 @@
 //! address, held in memory and never stored or logged — an anonymous reporter's address is
 //! not kept anywhere — with a key drawn at start, so the hashes mean nothing outside this
 //! process. Limits are per node; behind a load balancer each node counts its own.
+//!
+//! No allowance is shared by everybody: a shared bucket could be spent on purpose so that
+//! every genuine reporter is refused. A flood from many addresses is for the reverse proxy
+//! in front of sems. Wrong receipts slow the client that sends them (and every client
+//! trying the same receipt prefix); a valid receipt always opens its report, only later.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -14,22 +19,30 @@ use std::time::{Duration, Instant};
 pub enum Limit {
     /// Filings by one client.
     FilingPerClient,
-    /// Filings to one organisation from everybody: a flood stops here even from many
-    /// addresses.
-    FilingPerOrganisation,
-    /// Receipt look-ups that found nothing, by one client: guessing is slowed to nothing.
+    /// Receipt look-ups that found nothing, by one client.
     WrongReceiptPerClient,
-    /// Wrong receipts from everybody.
-    WrongReceiptOverall,
+    /// Wrong receipts starting with the same characters, from anyone: a guesser spread over
+    /// many addresses is slowed on the receipts it tries, not everyone.
+    WrongReceiptPerPrefix,
+}
+
+/// How long a slowed receipt look-up waits before it is answered.
+pub const RECEIPT_SLOWDOWN: Duration = Duration::from_secs(2);
+
+/// The part of a receipt its prefix limit is counted on.
+pub fn receipt_prefix(receipt: &str) -> String {
+    sems_domain::report::normalize_receipt(receipt)
+        .chars()
+        .take(5)
+        .collect()
 }
 
 impl Limit {
     fn allowance(self) -> (u32, Duration) {
         match self {
             Limit::FilingPerClient => (10, Duration::from_secs(600)),
-            Limit::FilingPerOrganisation => (120, Duration::from_secs(60)),
             Limit::WrongReceiptPerClient => (10, Duration::from_secs(600)),
-            Limit::WrongReceiptOverall => (600, Duration::from_secs(600)),
+            Limit::WrongReceiptPerPrefix => (20, Duration::from_secs(600)),
         }
     }
 }
@@ -57,9 +70,16 @@ impl RateLimits {
         }
     }
 
-    /// The in-memory name of a client.
+    /// The in-memory name of a client. An IPv6 client is known by its /64, the block one
+    /// subscriber holds: otherwise each of its addresses would be a new client.
     pub fn client(&self, ip: IpAddr) -> String {
-        let text = ip.to_string();
+        let text = match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        };
         let mut input = self.key.to_vec();
         input.extend_from_slice(text.as_bytes());
         sems_domain::util::sha256_hex(&input)[..32].to_string()
@@ -95,6 +115,27 @@ impl RateLimits {
         Ok(())
     }
 
+    /// Before a receipt look-up: a client that sent too many wrong receipts, or a prefix tried
+    /// too often, waits `RECEIPT_SLOWDOWN` first. Returns whether it was slowed.
+    pub async fn before_receipt(&self, client: &str, receipt: &str) -> bool {
+        let slowed = self.spent(Limit::WrongReceiptPerClient, client).is_some()
+            || self
+                .spent(Limit::WrongReceiptPerPrefix, &receipt_prefix(receipt))
+                .is_some();
+        if slowed {
+            tokio::time::sleep(RECEIPT_SLOWDOWN).await;
+        }
+        slowed
+    }
+
+    /// After a wrong receipt: counts it; `Some(retry_after)` when the client is now over its
+    /// allowance (the answer is then 429 rather than "not found").
+    pub fn wrong_receipt(&self, client: &str, receipt: &str) -> Option<Duration> {
+        let by_prefix = self.hit(Limit::WrongReceiptPerPrefix, &receipt_prefix(receipt));
+        let by_client = self.hit(Limit::WrongReceiptPerClient, client);
+        by_client.err().or(by_prefix.err())
+    }
+
     /// Whether `who` has spent the allowance of `limit`, without counting.
     pub fn spent(&self, limit: Limit, who: &str) -> Option<Duration> {
         if !self.enabled {
@@ -116,6 +157,46 @@ impl RateLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrong_receipts_slow_their_sender_and_their_prefix_not_everyone() {
+        let limits = RateLimits::new(true);
+        let a = limits.client("192.0.2.1".parse().unwrap());
+        let b = limits.client("192.0.2.2".parse().unwrap());
+        for i in 0..10 {
+            let receipt = format!("ZZZZ{i}-AAAAA-BBBBB");
+            assert!(limits.wrong_receipt(&a, &receipt).is_none(), "{i}");
+        }
+        assert!(
+            limits.wrong_receipt(&a, "YYYYY-AAAAA").is_some(),
+            "the sender is over"
+        );
+        assert!(
+            limits.spent(Limit::WrongReceiptPerClient, &b).is_none(),
+            "not everyone"
+        );
+        // One prefix tried from many addresses is slowed on that prefix only.
+        for n in 0..20 {
+            let c = limits.client(format!("198.51.100.{n}").parse().unwrap());
+            let _ = limits.wrong_receipt(&c, "QQQQQ-AAAAA");
+        }
+        assert!(limits
+            .spent(Limit::WrongReceiptPerPrefix, &receipt_prefix("QQQQQ-ZZZZZ"))
+            .is_some());
+        assert!(limits
+            .spent(Limit::WrongReceiptPerPrefix, &receipt_prefix("RRRRR-ZZZZZ"))
+            .is_none());
+    }
+
+    #[test]
+    fn ipv6_clients_are_known_by_their_64_block() {
+        let limits = RateLimits::new(true);
+        let a = limits.client("2001:db8:1:2::1".parse().unwrap());
+        let b = limits.client("2001:db8:1:2:ffff::9".parse().unwrap());
+        let c = limits.client("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b, "one subscriber's /64");
+        assert_ne!(a, c);
+    }
 
     #[test]
     fn allowances_are_counted_per_client_and_reported_with_a_wait() {

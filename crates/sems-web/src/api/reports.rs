@@ -119,11 +119,6 @@ async fn public_file(
     state
         .limits
         .hit(Limit::FilingPerClient, &client)
-        .and_then(|()| {
-            state
-                .limits
-                .hit(Limit::FilingPerOrganisation, &target.party_code)
-        })
         .map_err(too_many)?;
     let (input, files) = split(body)?;
     let filed = state
@@ -165,19 +160,14 @@ async fn checked_receipt(
     receipt: &str,
 ) -> ApiResult<ReceiptView> {
     let client = state.limits.client(peer.ip());
-    if let Some(wait) = state
-        .limits
-        .spent(Limit::WrongReceiptPerClient, &client)
-        .or_else(|| state.limits.spent(Limit::WrongReceiptOverall, "all"))
-    {
-        return Err(too_many(wait));
-    }
+    state.limits.before_receipt(&client, receipt).await;
     match state.services.receipt_view(receipt).await {
         Ok(v) => Ok(v),
         Err(e) => {
             if matches!(e, sems_services::ServiceError::NotFound(_)) {
-                let _ = state.limits.hit(Limit::WrongReceiptPerClient, &client);
-                let _ = state.limits.hit(Limit::WrongReceiptOverall, "all");
+                if let Some(wait) = state.limits.wrong_receipt(&client, receipt) {
+                    return Err(too_many(wait));
+                }
             }
             Err(e.into())
         }

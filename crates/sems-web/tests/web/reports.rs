@@ -171,6 +171,23 @@ fn guessing_receipts_and_flooding_the_public_link_are_answered_with_429() {
         Some(json!({ "receipt": "ABCDE-FGHJK-MNPQR-STVWX-YZ012-34567-89" })),
     );
     assert_eq!(blocked.status, 429);
+    // A valid receipt from the same address still opens its report (after a short wait).
+    let filed = c.api(
+        "POST",
+        "/public/reports/NPT",
+        Some(anonymous(
+            "The staff door was left open during the night shift.",
+        )),
+    );
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let valid = filed.json()["receipt"].as_str().unwrap().to_string();
+    let started = std::time::Instant::now();
+    let opened = c.api("POST", "/public/receipt", Some(json!({ "receipt": valid })));
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    assert!(
+        started.elapsed() >= sems_web::limits::RECEIPT_SLOWDOWN,
+        "the guessing client is slowed, not refused"
+    );
     assert!(
         blocked
             .header("retry-after")
@@ -226,8 +243,8 @@ fn guessing_receipts_and_flooding_the_public_link_are_answered_with_429() {
         before
     );
     // Flooding: ten attempts from one client in ten minutes (the three refused above count
-    // too), then 429.
-    for i in 0..7 {
+    // too, and the one filed for the receipt), then 429.
+    for i in 0..6 {
         let ok = c.api(
             "POST",
             "/public/reports/NPT",
@@ -246,7 +263,7 @@ fn guessing_receipts_and_flooding_the_public_link_are_answered_with_429() {
     assert!(flood.header("retry-after").is_some());
     assert_eq!(
         app.sql_count("SELECT COUNT(*) FROM security_reports"),
-        before + 7
+        before + 6
     );
 }
 

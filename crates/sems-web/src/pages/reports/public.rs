@@ -206,15 +206,7 @@ pub async fn public_file(
         Err(e) => return service_error(e),
     };
     let client = state.limits.client(peer.ip());
-    if let Err(wait) = state
-        .limits
-        .hit(Limit::FilingPerClient, &client)
-        .and_then(|()| {
-            state
-                .limits
-                .hit(Limit::FilingPerOrganisation, &target.party_code)
-        })
-    {
+    if let Err(wait) = state.limits.hit(Limit::FilingPerClient, &client) {
         return too_many(wait);
     }
     let csrf = auth.csrf_token().map(str::to_string);
@@ -360,13 +352,7 @@ async fn show_receipt(
     notice: Option<String>,
 ) -> Response {
     let client = state.limits.client(peer.ip());
-    if let Some(wait) = state
-        .limits
-        .spent(Limit::WrongReceiptPerClient, &client)
-        .or_else(|| state.limits.spent(Limit::WrongReceiptOverall, "all"))
-    {
-        return too_many(wait);
-    }
+    state.limits.before_receipt(&client, &receipt).await;
     let layout = Layout::public("Follow your report", auth.csrf_token().map(str::to_string));
     match state.services.receipt_view(&receipt).await {
         Ok(view) => render(
@@ -378,8 +364,9 @@ async fn show_receipt(
             },
         ),
         Err(ServiceError::NotFound(_)) => {
-            let _ = state.limits.hit(Limit::WrongReceiptPerClient, &client);
-            let _ = state.limits.hit(Limit::WrongReceiptOverall, "all");
+            if let Some(wait) = state.limits.wrong_receipt(&client, &receipt) {
+                return too_many(wait);
+            }
             render(
                 StatusCode::NOT_FOUND,
                 &ReceiptPage {
@@ -418,10 +405,7 @@ pub async fn receipt_reply(
     form: crate::form::FormData,
 ) -> Response {
     let receipt = form.get("receipt").trim().to_string();
-    let client = state.limits.client(peer.ip());
-    if let Some(wait) = state.limits.spent(Limit::WrongReceiptPerClient, &client) {
-        return too_many(wait);
-    }
+    // The page shown afterwards slows a client over its allowance and counts a wrong receipt.
     match state
         .services
         .reply_with_receipt(&receipt, form.get("body"))
