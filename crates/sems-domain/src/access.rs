@@ -64,6 +64,35 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// Every kind, for the filters that decide per kind (the audit trail's).
+    pub const ALL: [RecordKind; 20] = [
+        RecordKind::Party,
+        RecordKind::Site,
+        RecordKind::Person,
+        RecordKind::Nomination,
+        RecordKind::NeedToKnowGroup,
+        RecordKind::AuditEntry,
+        RecordKind::RiskMethod,
+        RecordKind::ThreatLevel,
+        RecordKind::RiskAssessment,
+        RecordKind::ThreatScenario,
+        RecordKind::SecurityMeasure,
+        RecordKind::RiskEvidence,
+        RecordKind::SecurityReport,
+        RecordKind::Occurrence,
+        RecordKind::Requirement,
+        RecordKind::OversightActivity,
+        RecordKind::Finding,
+        RecordKind::Appointment,
+        RecordKind::SecurityEvent,
+        RecordKind::TestRecord,
+    ];
+
+    /// The kind a stored name stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Party => "party",
@@ -570,6 +599,24 @@ pub fn decide(subject: &Subject, action: Action, record: &RecordMeta) -> Result<
     Ok(())
 }
 
+/// May `subject` read an audit entry about `record`? An entry copies the record it describes,
+/// so it is served only to a reader of the trail (of the record's owner) who may also read
+/// the record itself: its marking, need-to-know and distribution decide as for the record.
+/// An entry about no record (`AuditEntry` itself: a set-up, a generation) needs the first
+/// only.
+pub fn decide_audit_entry(subject: &Subject, record: &RecordMeta) -> Result<(), Denial> {
+    let entry = RecordMeta::plain(
+        RecordKind::AuditEntry,
+        record.owner_party_id,
+        record.owner_is_authority,
+    );
+    decide(subject, Action::Read, &entry)?;
+    if record.kind != RecordKind::AuditEntry {
+        decide(subject, Action::Read, record)?;
+    }
+    Ok(())
+}
+
 /// What a reader may do with one record, as the access rule decides it. Services put it in
 /// the views they return, computed from the same meta `authorize` uses (with distribution
 /// and need-to-know), so pages and the API offer exactly what a request would be allowed.
@@ -667,6 +714,42 @@ mod tests {
         assert!(decide(&inspector, Action::Read, &entry).is_ok());
         let director = subject(AUTHORITY, &[Role::Director]);
         assert!(decide(&director, Action::Read, &entry).is_ok());
+    }
+
+    #[test]
+    fn an_audit_entry_is_read_only_by_who_may_read_the_record_it_describes() {
+        let auditor = subject(AIRPORT, &[Role::QualityAuditor]);
+        let mut finding = record(RecordKind::Finding, AIRPORT);
+        assert!(decide_audit_entry(&auditor, &finding).is_ok());
+        // A covert test's finding, need-to-know to the test team until released.
+        finding.need_to_know = true;
+        assert_eq!(
+            decide_audit_entry(&auditor, &finding),
+            Err(Denial::NeedToKnow)
+        );
+        finding.need_to_know = false;
+        finding.classification = 2;
+        assert_eq!(
+            decide_audit_entry(&auditor, &finding),
+            Err(Denial::Clearance)
+        );
+        // The quality auditor reads the trail but not the reports it describes.
+        let report = record(RecordKind::SecurityReport, AIRPORT);
+        assert_eq!(
+            decide_audit_entry(&auditor, &report),
+            Err(Denial::NotPermitted)
+        );
+        // A report handler reads reports but not the trail.
+        let handler = subject(AIRPORT, &[Role::ReportHandler]);
+        assert!(decide(&handler, Action::Read, &report).is_ok());
+        assert!(decide_audit_entry(&handler, &report).is_err());
+        // An entry about no record: the trail's readers.
+        let setup = record(RecordKind::AuditEntry, AIRPORT);
+        assert!(decide_audit_entry(&auditor, &setup).is_ok());
+        assert!(decide_audit_entry(&handler, &setup).is_err());
+        assert!(RecordKind::ALL
+            .iter()
+            .all(|k| RecordKind::parse(k.as_str()) == Some(*k)));
     }
 
     #[test]

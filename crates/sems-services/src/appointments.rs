@@ -4,6 +4,7 @@
 //! organisation's reports the custodian protects. Each appointment is recorded in the trail,
 //! given as the person's role in the same transaction, and notified like a nomination.
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
@@ -150,7 +151,7 @@ pub(crate) async fn appoint_in(
     record_change(
         conn,
         actor,
-        person.party_id,
+        &About::plain(RecordKind::Appointment, person.party_id, Some(id)),
         "appointment.create",
         "appointment",
         Some(id),
@@ -196,7 +197,7 @@ pub(crate) async fn end_in(
     record_change(
         conn,
         actor,
-        person.party_id,
+        &About::plain(RecordKind::Appointment, person.party_id, Some(current.id)),
         "appointment.end",
         "appointment",
         Some(current.id),
@@ -230,7 +231,7 @@ async fn set_roles(
     record_change(
         conn,
         actor,
-        person.party_id,
+        &About::person(person.party_id, person.id),
         "person.update",
         "person",
         Some(person.id),

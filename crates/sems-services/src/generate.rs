@@ -3,6 +3,7 @@
 //! benchmark runs on it.
 
 use crate::secrets::hash_password;
+use crate::About;
 use crate::{record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::party::PartyKind;
 use sems_domain::role::Role;
@@ -380,7 +381,7 @@ impl Services {
         record_change(
             conn,
             &Actor::System("sems generate"),
-            authority.id,
+            &About::party_event(authority.id, true),
             "generate",
             "deployment",
             None,

@@ -1,5 +1,6 @@
 //! Need-to-know groups: named sets of people (of any party) to whom records are distributed.
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
@@ -67,7 +68,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party.id,
+            &About::plain(RecordKind::NeedToKnowGroup, party.id, Some(id)),
             "group.create",
             "need_to_know_group",
             Some(id),
@@ -135,7 +136,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            group.party_id,
+            &About::plain(RecordKind::NeedToKnowGroup, group.party_id, Some(group_id)),
             action,
             "need_to_know_group",
             Some(group_id),

@@ -24,7 +24,7 @@ pub use error::ServiceError;
 use sems_domain::access::{decide, Action, Allowed, Denial, RecordKind, RecordMeta, Subject};
 use sems_domain::audit::AuditChannel;
 use sems_domain::classification::ClassificationScheme;
-use sems_storage::audit::NewEntry;
+use sems_storage::audit::{EntryAccess, NewEntry};
 use sems_storage::{Conn, Store};
 use serde::Serialize;
 
@@ -211,13 +211,68 @@ pub fn authorize(
     }
 }
 
+/// The record an audit entry describes, as the access rule sees it: its owner and marking
+/// (the meta the change was authorised on) and the record whose distribution decides. The
+/// entry copies the record, so the trail serves it only to a reader of the trail who may
+/// also read that record (`sems_domain::access::decide_audit_entry`).
+#[derive(Debug, Clone)]
+pub struct About {
+    meta: RecordMeta,
+    id: Option<i64>,
+}
+
+impl About {
+    /// The record `meta` describes, identified by `id` for its distribution: the entry's own
+    /// record, or the one it belongs to (a mitigation action's assessment, an identity
+    /// request's report).
+    pub fn record(meta: &RecordMeta, id: Option<i64>) -> Self {
+        Self {
+            meta: meta.clone(),
+            id,
+        }
+    }
+
+    /// A record of `kind` that is never marked (the platform's records, an organisation's
+    /// implementation of a measure). The trail compares parties, not their kind, so the
+    /// owner's being the authority does not matter here.
+    pub fn plain(kind: RecordKind, owner_party_id: i64, id: Option<i64>) -> Self {
+        Self {
+            meta: RecordMeta::plain(kind, owner_party_id, false),
+            id,
+        }
+    }
+
+    /// A person's record: theirs to read where the table grants it.
+    pub fn person(owner_party_id: i64, person_id: i64) -> Self {
+        let mut meta = RecordMeta::plain(RecordKind::Person, owner_party_id, false);
+        meta.person_id = Some(person_id);
+        Self {
+            meta,
+            id: Some(person_id),
+        }
+    }
+
+    /// An event of a party about no record of its own (a set-up, a generation): served to
+    /// the party's trail readers.
+    pub fn party_event(owner_party_id: i64, owner_is_authority: bool) -> Self {
+        Self {
+            meta: RecordMeta::plain(RecordKind::AuditEntry, owner_party_id, owner_is_authority),
+            id: None,
+        }
+    }
+
+    fn access(&self) -> EntryAccess {
+        EntryAccess::of(&self.meta, self.id)
+    }
+}
+
 /// Appends the audit entry of a change to the organisation's trail, in the change's
 /// transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_change<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     actor: &Actor,
-    owner_party_id: i64,
+    about: &About,
     action: &str,
     record_kind: &str,
     record_id: Option<i64>,
@@ -228,7 +283,7 @@ pub async fn record_change<B: Serialize, A: Serialize>(
         conn,
         AuditChannel::Trail,
         actor,
-        owner_party_id,
+        about,
         action,
         record_kind,
         record_id,
@@ -245,7 +300,7 @@ pub async fn record_change_in<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     channel: AuditChannel,
     actor: &Actor,
-    owner_party_id: i64,
+    about: &About,
     action: &str,
     record_kind: &str,
     record_id: Option<i64>,
@@ -264,12 +319,13 @@ pub async fn record_change_in<B: Serialize, A: Serialize>(
             subject_person_id: None,
             actor_person_id: actor.person_id(),
             actor_party_id: actor.party_id(),
-            owner_party_id,
+            owner_party_id: about.meta.owner_party_id,
             action: action.to_string(),
             record_kind: record_kind.to_string(),
             record_id,
             before,
             after,
+            access: about.access(),
         },
     )
     .await?)
@@ -303,6 +359,14 @@ pub async fn record_security_event<A: Serialize>(
             record_id: person_id,
             before: None,
             after,
+            access: EntryAccess {
+                kind: RecordKind::SecurityEvent,
+                record_id: None,
+                person_id,
+                classification: 0,
+                need_to_know: false,
+                published: false,
+            },
         },
     )
     .await?)

@@ -1,6 +1,7 @@
 //! Nominations of the accountable executive and the security manager. A new nomination ends
 //! the one in force the day before it starts; the authority is notified of every change.
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::nomination::{NominatedPosition, NominationPeriod};
@@ -113,7 +114,7 @@ impl Services {
             record_change(
                 tx.conn(),
                 actor,
-                party.id,
+                &About::plain(RecordKind::Nomination, party.id, Some(n.id)),
                 "nomination.end",
                 "nomination",
                 Some(n.id),
@@ -143,7 +144,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party.id,
+            &About::plain(RecordKind::Nomination, party.id, Some(id)),
             "nomination.create",
             "nomination",
             Some(id),
@@ -210,7 +211,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            before.party_id,
+            &About::plain(RecordKind::Nomination, before.party_id, Some(id)),
             "nomination.end",
             "nomination",
             Some(id),

@@ -1,5 +1,6 @@
 //! Parties: registering organisations, reading them.
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
@@ -53,7 +54,7 @@ impl Services {
         record_change(
             tx.conn(),
             &Actor::System("set-up"),
-            id,
+            &About::plain(RecordKind::Party, id, Some(id)),
             "party.create",
             "party",
             Some(id),
@@ -83,7 +84,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            id,
+            &About::plain(RecordKind::Party, id, Some(id)),
             "party.create",
             "party",
             Some(id),
@@ -127,7 +128,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            id,
+            &About::plain(RecordKind::Party, id, Some(id)),
             "party.update",
             "party",
             Some(id),

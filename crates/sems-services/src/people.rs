@@ -2,6 +2,7 @@
 
 use crate::appointments::{appoint_in, end_in};
 use crate::secrets::hash_password;
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
@@ -132,7 +133,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party.id,
+            &About::person(party.id, id),
             "person.create",
             "person",
             Some(id),
@@ -254,7 +255,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            before.party_id,
+            &About::person(before.party_id, id),
             "person.update",
             "person",
             Some(id),
@@ -334,7 +335,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            inspector.party_id,
+            &About::person(inspector.party_id, inspector_id),
             "person.oversight_assigned",
             "person",
             Some(inspector_id),

@@ -1,5 +1,6 @@
 //! Sites of an organisation.
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
@@ -55,7 +56,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party.id,
+            &About::plain(RecordKind::Site, party.id, Some(id)),
             "site.create",
             "site",
             Some(id),
@@ -101,7 +102,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            before.party_id,
+            &About::plain(RecordKind::Site, before.party_id, Some(id)),
             "site.update",
             "site",
             Some(id),

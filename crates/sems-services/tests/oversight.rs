@@ -608,6 +608,36 @@ async fn covert_tests_stay_secret_until_released() {
             s.finding(&sm, finding.id).await,
             Err(ServiceError::NotFound(_))
         ));
+        // Nor through the trail: the tested organisation's readers of it find neither the
+        // test nor its finding before the release.
+        let auditor = common::actor(&s, "npt.auditor").await;
+        let executive = common::actor(&s, "npt.executive").await;
+        for reader in [&auditor, &executive] {
+            let trail = s
+                .audit_entries(reader, &Default::default(), Default::default())
+                .await
+                .unwrap();
+            assert!(
+                !trail.items.iter().any(|e| {
+                    (e.record_kind == "finding" && e.record_id == Some(finding.id))
+                        || (e.record_kind == "oversight_activity" && e.record_id == Some(test.id))
+                        || e.after.as_deref().unwrap_or("").contains("not detected")
+                }),
+                "{:?}",
+                trail.items
+            );
+        }
+        let authority_trail = s
+            .audit_entries(&director, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(
+            authority_trail
+                .items
+                .iter()
+                .any(|e| e.record_kind == "oversight_activity" && e.record_id == Some(test.id)),
+            "the testing party's director reads the test's entries"
+        );
         assert!(
             s.release_activity(&inspector, test.id).await.is_err(),
             "complete first"
@@ -615,23 +645,30 @@ async fn covert_tests_stay_secret_until_released() {
         s.complete_activity(&inspector, test.id).await.unwrap();
         assert!(s.release_activity(&policy, test.id).await.is_err());
         // Nothing reached the airport's risk data before the release.
-        let nat02 = s
-            .scenarios(
-                &sm,
-                &sems_storage::risk::ScenarioFilter {
-                    search: Some("NAT-02".into()),
+        let nat02 = common::scenario_id(&s, &sm, "NAT-02").await;
+        assert!(s.evidence(&sm, npt, nat02).await.unwrap().is_empty());
+        s.release_activity(&inspector, test.id).await.unwrap();
+        assert!(s.activity(&sm, test.id).await.is_ok());
+        assert!(s.finding(&sm, finding.id).await.is_ok());
+        // Released: the finding's entries are in the organisation's trail, in full.
+        let trail = s
+            .audit_entries(
+                &auditor,
+                &sems_storage::audit::AuditFilter {
+                    record_kind: Some("finding".into()),
+                    record_id: Some(finding.id),
                     ..Default::default()
                 },
                 Default::default(),
             )
             .await
-            .unwrap()
-            .items[0]
-            .id;
-        assert!(s.evidence(&sm, npt, nat02).await.unwrap().is_empty());
-        s.release_activity(&inspector, test.id).await.unwrap();
-        assert!(s.activity(&sm, test.id).await.is_ok());
-        assert!(s.finding(&sm, finding.id).await.is_ok());
+            .unwrap();
+        assert!(
+            trail.items.iter().any(|e| e.action == "finding.raise"
+                && e.after.as_deref().unwrap_or("").contains("not detected")),
+            "{:?}",
+            trail.items
+        );
         // The failed test of NASP-03.01 (baseline measure BL-02) is now a test of NAT-02.
         let evidence = s.evidence(&sm, npt, nat02).await.unwrap();
         assert_eq!(evidence.len(), 1);

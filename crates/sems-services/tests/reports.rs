@@ -549,19 +549,7 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
     for s in services().await {
         let sm = actor(&s, "npt.security").await;
         let npt = sm.party_id().unwrap();
-        let nat05 = s
-            .scenarios(
-                &sm,
-                &sems_storage::risk::ScenarioFilter {
-                    search: Some("NAT-05".into()),
-                    ..Default::default()
-                },
-                Default::default(),
-            )
-            .await
-            .unwrap()
-            .items[0]
-            .id;
+        let nat05 = common::scenario_id(&s, &sm, "NAT-05").await;
         let assessment = s
             .create_assessment(
                 &sm,
@@ -886,5 +874,44 @@ async fn a_sealed_identity_moved_onto_another_report_does_not_open() {
             .await
             .unwrap();
         assert!(identity.contains("4411"), "{identity}");
+    }
+}
+
+/// The trail serves an entry only to who may read its record: the organisation's readers of
+/// the trail (quality auditor, accountable executive) do not read reports, so they find no
+/// de-identified text or report event in it, even of an identified report.
+#[tokio::test]
+async fn the_trail_does_not_serve_report_contents_to_who_may_not_read_reports() {
+    for s in services().await {
+        let staff = actor(&s, "npt.staff").await;
+        let npt = staff.party_id().unwrap();
+        let handler = actor(&s, "npt.handler").await;
+        let filed = s
+            .file_report(&staff, npt, &report("identified"), vec![])
+            .await
+            .unwrap();
+        s.set_deidentified(
+            &handler,
+            filed.report_id,
+            "A staff door was found propped open.",
+        )
+        .await
+        .unwrap();
+        for who in ["npt.auditor", "npt.executive", "director"] {
+            let reader = actor(&s, who).await;
+            let trail = s
+                .audit_entries(&reader, &Default::default(), Default::default())
+                .await
+                .unwrap();
+            assert!(!trail.items.is_empty(), "{who} reads the trail");
+            // The authority reads what was forwarded to it (the occurrence), nothing else.
+            let served = |e: &sems_storage::audit::AuditView| {
+                !e.after.as_deref().unwrap_or("").contains("propped open")
+                    && (!e.action.starts_with("security_report.")
+                        || (who == "director" && e.action == "security_report.forward"))
+            };
+            let actions: Vec<&str> = trail.items.iter().map(|e| e.action.as_str()).collect();
+            assert!(trail.items.iter().all(served), "{who}: {actions:?}");
+        }
     }
 }

@@ -412,19 +412,7 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         assert_eq!(reassessed.residual_level, "high");
 
         // The register, highest residual risk first.
-        let nat02 = s
-            .scenarios(
-                &sm,
-                &ScenarioFilter {
-                    search: Some("NAT-02".into()),
-                    ..Default::default()
-                },
-                Default::default(),
-            )
-            .await
-            .unwrap()
-            .items[0]
-            .id;
+        let nat02 = common::scenario_id(&s, &sm, "NAT-02").await;
         let mut low = hold_baggage(nat02);
         low.vulnerability = 1;
         s.create_assessment(&sm, npt, &low).await.unwrap();
@@ -1126,5 +1114,35 @@ async fn the_demo_tells_a_risk_story_for_the_regulated_agent() {
                 .count()
                 >= 4
         );
+    }
+}
+
+/// A CONFIDENTIAL assessment's rationales reach no RESTRICTED reader of the trail.
+#[tokio::test]
+async fn the_trail_keeps_an_assessments_classification() {
+    for s in common::services("sems-risk-trail").await {
+        let sm = actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let nat01 = common::scenario_id(&s, &sm, "NAT-01").await;
+        let mut input = hold_baggage(nat01);
+        input.classification = Some("CONFIDENTIAL".into());
+        let a = s.create_assessment(&sm, npt, &input).await.unwrap();
+        let mentions = |items: &[sems_storage::audit::AuditView]| {
+            items
+                .iter()
+                .any(|e| e.record_kind == "risk_assessment" && e.record_id == Some(a.id))
+        };
+        let auditor = actor(&s, "npt.auditor").await; // RESTRICTED
+        let executive = actor(&s, "npt.executive").await; // CONFIDENTIAL
+        let restricted = s
+            .audit_entries(&auditor, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(!mentions(&restricted.items), "{:?}", restricted.items);
+        let confidential = s
+            .audit_entries(&executive, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(mentions(&confidential.items));
     }
 }

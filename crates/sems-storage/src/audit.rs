@@ -3,12 +3,15 @@
 use crate::access_filter::{filter, AccessColumns};
 use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result, Store};
-use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::access::{granted_relations, Action, RecordKind, RecordMeta, Subject};
 use sems_domain::audit::{entry_hash, AuditChannel, AuditEntry, ChainBreak, ChainVerifier, DAY_MS};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
 use sqlx::Row;
 
+/// Who reads the trail at all: its readers of the entry's owning party (quality auditor,
+/// accountable executive, the authority's director, assigned inspectors). [`trail_filter`]
+/// adds that they may read the record the entry describes.
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::AuditEntry,
     id: "a.seq",
@@ -30,6 +33,48 @@ pub const SECURITY_ACCESS: AccessColumns = AccessColumns {
     published: None,
 };
 
+/// The record an entry describes, as the access rule sees it: stored beside the entry (not
+/// hashed) so that the trail serves the entry only to who may read that record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryAccess {
+    /// The kind whose grants decide; `AuditEntry` for an entry about no record.
+    pub kind: RecordKind,
+    /// The record whose distribution decides (the entry's own record, or the one it belongs
+    /// to: a mitigation action's assessment, an identity request's report).
+    pub record_id: Option<i64>,
+    /// The person the record is about (a person record, a security event).
+    pub person_id: Option<i64>,
+    pub classification: i64,
+    pub need_to_know: bool,
+    pub published: bool,
+}
+
+impl EntryAccess {
+    /// The marking of `record` (identified by `record_id` for its distribution).
+    pub fn of(record: &RecordMeta, record_id: Option<i64>) -> Self {
+        Self {
+            kind: record.kind,
+            record_id,
+            person_id: record.person_id,
+            classification: record.classification,
+            need_to_know: record.need_to_know,
+            published: record.published,
+        }
+    }
+
+    /// An entry about no record of its own (a set-up, a generation): the trail's readers.
+    pub fn trail() -> Self {
+        Self {
+            kind: RecordKind::AuditEntry,
+            record_id: None,
+            person_id: None,
+            classification: 0,
+            need_to_know: false,
+            published: false,
+        }
+    }
+}
+
 /// What a service records about one change.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
@@ -46,6 +91,8 @@ pub struct NewEntry {
     pub record_id: Option<i64>,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The marking of the record described; not hashed, like the channel.
+    pub access: EntryAccess,
 }
 
 /// Appends an entry chained to the previous one. Must run in the transaction of the change it
@@ -73,8 +120,9 @@ pub async fn append(conn: &mut Conn, e: &NewEntry) -> Result<i64> {
     );
     sqlx::query(
         "INSERT INTO audit_entries (seq, at_ms, actor_person_id, actor_party_id, owner_party_id, action,
-             record_kind, record_id, before_json, after_json, prev_hash, hash, channel, subject_person_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             record_kind, record_id, before_json, after_json, prev_hash, hash, channel, subject_person_id,
+             access_kind, access_record_id, access_person_id, classification, need_to_know, published)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
     )
     .bind(seq)
     .bind(at_ms)
@@ -90,13 +138,83 @@ pub async fn append(conn: &mut Conn, e: &NewEntry) -> Result<i64> {
     .bind(hash.as_str())
     .bind(e.channel.as_str())
     .bind(e.subject_person_id)
+    .bind(e.access.kind.as_str())
+    .bind(e.access.record_id)
+    .bind(e.access.person_id)
+    .bind(e.access.classification)
+    .bind(i64::from(e.access.need_to_know))
+    .bind(i64::from(e.access.published))
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
         .bind(hash.as_str())
         .execute(&mut *conn)
         .await?;
+    // The earlier entries of the record follow its marking as it is now.
+    remark(conn, &e.access).await?;
     Ok(seq)
+}
+
+/// Gives every entry of `access`'s record its marking: called with each new entry, and by a
+/// change of marking that records no entry of the record itself (a covert test's findings,
+/// released with the test).
+pub async fn remark(conn: &mut Conn, access: &EntryAccess) -> Result<()> {
+    let Some(record_id) = access.record_id else {
+        return Ok(());
+    };
+    if access.kind == RecordKind::AuditEntry {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE audit_entries SET classification = $1, need_to_know = $2, published = $3
+         WHERE access_kind = $4 AND access_record_id = $5
+           AND (classification <> $6 OR need_to_know <> $7 OR published <> $8)",
+    )
+    .bind(access.classification)
+    .bind(i64::from(access.need_to_know))
+    .bind(i64::from(access.published))
+    .bind(access.kind.as_str())
+    .bind(record_id)
+    .bind(access.classification)
+    .bind(i64::from(access.need_to_know))
+    .bind(i64::from(access.published))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The condition for the trail entries `subject` may read: a reader of the trail of the
+/// entry's owner ([`ACCESS`]) who may also read the record the entry describes, by the same
+/// filter as that record's own list (its kind's grants, owner, classification, need-to-know
+/// and distribution). [`sems_domain::access::decide_audit_entry`] is the same rule for one
+/// entry; the storage access matrix checks they agree.
+pub fn trail_filter(subject: &Subject) -> crate::sql::Sql {
+    let mut cond = filter(subject, Action::Read, &ACCESS);
+    cond.push(" AND (a.access_kind = ")
+        .bind(RecordKind::AuditEntry.as_str());
+    for kind in RecordKind::ALL {
+        if kind == RecordKind::AuditEntry
+            || granted_relations(subject, kind, Action::Read).is_empty()
+        {
+            continue;
+        }
+        let cols = AccessColumns {
+            kind,
+            id: "a.access_record_id",
+            owner_party: "a.owner_party_id",
+            classification: Some("a.classification"),
+            need_to_know: Some("a.need_to_know"),
+            person: Some("a.access_person_id"),
+            published: Some("a.published"),
+        };
+        cond.push(" OR (a.access_kind = ")
+            .bind(kind.as_str())
+            .push(" AND ")
+            .append(&filter(subject, Action::Read, &cols))
+            .push(")");
+    }
+    cond.push(")");
+    cond
 }
 
 /// An entry as shown to people: the stored entry with the actor's and party's names.
@@ -205,7 +323,7 @@ pub async fn list(
     f: &AuditFilter,
     page: PageRequest,
 ) -> Result<Page<AuditView>> {
-    let mut cond = filter(subject, Action::Read, &ACCESS);
+    let mut cond = trail_filter(subject);
     cond.push(" AND a.channel = ")
         .bind(AuditChannel::Trail.as_str());
     entries(conn, cond, f, page).await

@@ -102,6 +102,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_disclosure_once.sql"),
         postgres: include_str!("../migrations/postgres/0015_disclosure_once.sql"),
     },
+    Migration {
+        version: 16,
+        name: "audit entries carry the marking of their record",
+        sqlite: include_str!("../migrations/sqlite/0016_audit_markings.sql"),
+        postgres: include_str!("../migrations/postgres/0016_audit_markings.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -1,12 +1,14 @@
 //! The shared storage test suite: every test runs on SQLite and on PostgreSQL.
 
-use sems_domain::access::{decide, Action, Distribution, RecordKind, RecordMeta, Subject};
+use sems_domain::access::{
+    decide, decide_audit_entry, Action, Distribution, RecordKind, RecordMeta, Subject,
+};
 use sems_domain::audit::AuditChannel;
 use sems_domain::nomination::NominatedPosition;
 use sems_domain::party::PartyKind;
 use sems_domain::role::Role;
 use sems_storage::access_filter::{filter, AccessColumns};
-use sems_storage::audit::{self, NewEntry, Verification};
+use sems_storage::audit::{self, EntryAccess, NewEntry, Verification};
 use sems_storage::groups::{self, Recipient};
 use sems_storage::sql::Sql;
 use sems_storage::{migrate, nominations, parties, people, sites, DatabaseLocation, Store};
@@ -79,6 +81,7 @@ fn entry(n: i64) -> NewEntry {
         record_id: Some(n),
         before: None,
         after: Some(format!("{{\"name\":\"Terminal {n}\"}}")),
+        access: EntryAccess::trail(),
     }
 }
 
@@ -902,5 +905,204 @@ async fn the_trail_serves_no_security_event_and_protected_sources_only_as_days()
             .await
             .unwrap();
         assert_eq!(none.total, 0);
+    }
+}
+
+/// The trail in the access matrix: an entry about a record of every kind, owner, marking,
+/// need-to-know, distribution and publication is listed exactly when `decide_audit_entry`
+/// allows it, for every subject, on both engines; and an entry follows its record's marking.
+#[tokio::test]
+async fn audit_trail_matrix_filter_agrees_with_decide() {
+    for store in stores().await {
+        let world = build_world(&store).await;
+        let is_auth = |p: i64| p == world.authority;
+        let someone_in_b = world
+            .subjects
+            .iter()
+            .find(|s| s.party_id == world.org_b)
+            .unwrap()
+            .person_id;
+        let mut records: Vec<(i64, RecordMeta)> = Vec::new();
+        // The entries build_world appended: about no record of their own.
+        let mut conn = store.read().await.unwrap();
+        for r in
+            sqlx::query("SELECT seq, owner_party_id FROM audit_entries WHERE channel = 'trail'")
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+        {
+            let owner: i64 = r.try_get("owner_party_id").unwrap();
+            records.push((
+                r.try_get("seq").unwrap(),
+                RecordMeta::plain(RecordKind::AuditEntry, owner, is_auth(owner)),
+            ));
+        }
+        drop(conn);
+        let mut tx = store.write().await.unwrap();
+        let mut record_id = 100_000;
+        for kind in RecordKind::ALL {
+            for owner in [world.authority, world.org_a, world.org_b] {
+                for classification in 0..4 {
+                    for ntk in [false, true] {
+                        for dist in 0..8 {
+                            record_id += 1;
+                            let published = dist >= 4;
+                            let dist = dist % 4;
+                            let mut meta = RecordMeta::plain(kind, owner, is_auth(owner));
+                            meta.classification = classification;
+                            meta.need_to_know = ntk;
+                            meta.published = published;
+                            if dist == 3
+                                && matches!(kind, RecordKind::Person | RecordKind::SecurityEvent)
+                            {
+                                meta.person_id = Some(someone_in_b);
+                            }
+                            let to = match dist {
+                                1 => Some(Recipient::Party(world.org_b)),
+                                2 => Some(Recipient::Group(world.group_a)),
+                                3 => Some(Recipient::Person(someone_in_b)),
+                                _ => None,
+                            };
+                            if let Some(to) = to {
+                                groups::distribute(tx.conn(), kind, record_id, to)
+                                    .await
+                                    .unwrap();
+                                match to {
+                                    Recipient::Party(p) => meta.distribution.parties.push(p),
+                                    Recipient::Group(g) => meta.distribution.groups.push(g),
+                                    Recipient::Person(p) => meta.distribution.persons.push(p),
+                                }
+                            }
+                            let seq = audit::append(
+                                tx.conn(),
+                                &NewEntry {
+                                    owner_party_id: owner,
+                                    record_kind: kind.as_str().into(),
+                                    record_id: Some(record_id),
+                                    access: EntryAccess::of(&meta, Some(record_id)),
+                                    ..entry(record_id)
+                                },
+                            )
+                            .await
+                            .unwrap();
+                            records.push((seq, meta));
+                        }
+                    }
+                }
+            }
+        }
+        tx.commit().await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let mut checked = 0;
+        for subject in &world.subjects {
+            let mut sql =
+                Sql::new("SELECT a.seq AS id FROM audit_entries a WHERE a.channel = 'trail' AND ");
+            sql.append(&audit::trail_filter(subject));
+            let listed: BTreeSet<i64> = sql
+                .query()
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get::<i64, _>("id").unwrap())
+                .collect();
+            let decided: BTreeSet<i64> = records
+                .iter()
+                .filter(|(_, meta)| decide_audit_entry(subject, meta).is_ok())
+                .map(|(seq, _)| *seq)
+                .collect();
+            assert_eq!(
+                listed,
+                decided,
+                "{:?}: trail filter and decide_audit_entry disagree for {subject:?}",
+                store.engine()
+            );
+            checked += records.len();
+        }
+        assert!(checked > 100_000, "{checked}");
+        drop(conn);
+
+        // A need-to-know finding's entries open with the finding (a covert test released),
+        // and a reclassified record's entries close with it.
+        let auditor_a = world
+            .subjects
+            .iter()
+            .find(|s| s.party_id == world.org_a && s.roles == vec![Role::QualityAuditor])
+            .unwrap()
+            .clone();
+        let mut secret = RecordMeta::plain(RecordKind::Finding, world.org_a, false);
+        secret.need_to_know = true;
+        let mut tx = store.write().await.unwrap();
+        let first = audit::append(
+            tx.conn(),
+            &NewEntry {
+                owner_party_id: world.org_a,
+                action: "finding.raise".into(),
+                record_kind: "finding".into(),
+                record_id: Some(1),
+                access: EntryAccess::of(&secret, Some(1)),
+                ..entry(1)
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let sees = |seq: i64| {
+            let store = &store;
+            let auditor = auditor_a.clone();
+            async move {
+                let mut conn = store.read().await.unwrap();
+                audit::list(
+                    &mut conn,
+                    &auditor,
+                    &audit::AuditFilter {
+                        record_kind: Some("finding".into()),
+                        ..Default::default()
+                    },
+                    Default::default(),
+                )
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .any(|e| e.seq == seq)
+            }
+        };
+        assert!(!sees(first).await, "{:?}", store.engine());
+        secret.need_to_know = false;
+        let mut tx = store.write().await.unwrap();
+        audit::remark(tx.conn(), &EntryAccess::of(&secret, Some(1)))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(sees(first).await, "{:?}", store.engine());
+        secret.classification = 3;
+        let mut tx = store.write().await.unwrap();
+        let second = audit::append(
+            tx.conn(),
+            &NewEntry {
+                owner_party_id: world.org_a,
+                action: "finding.update".into(),
+                record_kind: "finding".into(),
+                record_id: Some(1),
+                access: EntryAccess::of(&secret, Some(1)),
+                ..entry(1)
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            !sees(first).await && !sees(second).await,
+            "{:?}",
+            store.engine()
+        );
+        assert!(
+            matches!(
+                audit::verify(&store).await.unwrap(),
+                Verification::Intact { entries } if entries as usize > records.len() + 2
+            ),
+            "markings are not hashed: the chain stays intact"
+        );
     }
 }

@@ -11,6 +11,7 @@ use crate::parties::PartyInput;
 use crate::people::NewPersonInput;
 use crate::secrets::verify_password;
 use crate::sites::SiteInput;
+use crate::About;
 use crate::{record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_storage::{groups, nominations, parties, people, sites};
 
@@ -388,7 +389,7 @@ impl Services {
             record_change(
                 tx.conn(),
                 &actor,
-                authority.id,
+                &About::party_event(authority.id, true),
                 "demo.load",
                 "deployment",
                 None,

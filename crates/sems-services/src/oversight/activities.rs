@@ -1,6 +1,7 @@
 //! Oversight activities: planning (scope, team, covert or not), the checklist drawn from the
 //! requirements in scope, answering it on site, completion, and the release of a covert test.
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, RequirementLevel};
@@ -18,6 +19,15 @@ use serde::{Deserialize, Serialize};
 /// The classification a covert test gets: the second level of the scheme (RESTRICTED by
 /// default).
 const COVERT_CLASSIFICATION: i64 = 1;
+
+/// What the audit trail knows of an activity: owned by the performing party, need-to-know to
+/// its team while a covert test is unreleased.
+pub(crate) fn activity_about(a: &Activity) -> About {
+    let mut m = RecordMeta::plain(RecordKind::OversightActivity, a.party_id, false);
+    m.classification = a.classification;
+    m.need_to_know = a.need_to_know;
+    About::record(&m, Some(a.id))
+}
 
 pub(crate) async fn activity_meta(conn: &mut Conn, a: &Activity) -> Result<RecordMeta> {
     let mut m = RecordMeta::plain(
@@ -232,7 +242,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            performer.id,
+            &activity_about(&stored),
             "oversight_activity.plan",
             "oversight_activity",
             Some(id),
@@ -378,7 +388,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            activity.party_id,
+            &activity_about(&activity),
             "oversight_activity.answer",
             "oversight_activity",
             Some(id),
@@ -425,7 +435,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            activity.party_id,
+            &activity_about(&activity),
             "oversight_activity.complete",
             "oversight_activity",
             Some(id),
@@ -465,10 +475,24 @@ impl Services {
             Recipient::Party(a.overseen_party_id),
         )
         .await?;
+        // The trail's entries of the test and of its findings follow them out of need-to-know.
+        let released = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("activity"))?;
+        for f in findings::for_activity(tx.conn(), id).await? {
+            let mut m = RecordMeta::plain(RecordKind::Finding, f.party_id, false);
+            m.classification = f.classification;
+            m.need_to_know = f.need_to_know;
+            sems_storage::audit::remark(
+                tx.conn(),
+                &sems_storage::audit::EntryAccess::of(&m, Some(f.id)),
+            )
+            .await?;
+        }
         record_change(
             tx.conn(),
             actor,
-            a.party_id,
+            &activity_about(&released),
             "oversight_activity.release",
             "oversight_activity",
             Some(id),
@@ -666,7 +690,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            a.party_id,
+            &activity_about(&a),
             "oversight_activity.report_issue",
             "oversight_activity",
             Some(id),
@@ -779,7 +803,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            a.party_id,
+            &activity_about(&a),
             "oversight_activity.evidence",
             "oversight_activity",
             Some(a.id),
@@ -858,7 +882,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party.id,
+            &About::plain(RecordKind::Party, party.id, Some(contractor.id)),
             "contractor.add",
             "party",
             Some(contractor.id),

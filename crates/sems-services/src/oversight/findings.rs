@@ -3,6 +3,7 @@
 //! plan; the overseer accepts it or returns it; the organisation records completion; the
 //! overseer verifies and closes, or sends it back.
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::oversight::{Compliance, FindingLevel, FindingStatus};
@@ -15,6 +16,15 @@ use sems_storage::oversight::activities as activity_store;
 use sems_storage::oversight::findings::{self as store, Finding, FindingFilter, FindingStep};
 use sems_storage::{notifications, parties, people, Conn};
 use serde::{Deserialize, Serialize};
+
+/// What the audit trail knows of a finding: its organisation and marking (need-to-know to
+/// the test team while its covert test is unreleased).
+fn finding_about(f: &Finding) -> About {
+    let mut m = RecordMeta::plain(RecordKind::Finding, f.party_id, false);
+    m.classification = f.classification;
+    m.need_to_know = f.need_to_know;
+    About::record(&m, Some(f.id))
+}
 
 async fn finding_meta(conn: &mut Conn, f: &Finding) -> Result<RecordMeta> {
     let mut m = RecordMeta::plain(RecordKind::Finding, f.party_id, false);
@@ -189,7 +199,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            activity.overseen_party_id,
+            &finding_about(&stored),
             "finding.raise",
             "finding",
             Some(id),
@@ -277,7 +287,7 @@ impl Services {
         record_change(
             conn,
             actor,
-            f.party_id,
+            &finding_about(&after),
             action,
             "finding",
             Some(f.id),
@@ -584,10 +594,13 @@ impl Services {
             )
             .await?;
             store::mark_escalated(tx.conn(), *id, &today).await?;
+            let escalated = store::get(tx.conn(), *id)
+                .await?
+                .ok_or(ServiceError::NotFound("finding"))?;
             record_change(
                 tx.conn(),
                 &Actor::System("housekeeping"),
-                *party,
+                &finding_about(&escalated),
                 "finding.escalate",
                 "finding",
                 Some(*id),

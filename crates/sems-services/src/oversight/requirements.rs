@@ -4,7 +4,7 @@
 //! they were planned against.
 
 use crate::import::{duplicate, file_error, report, ImportReport, RowError};
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, About, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::oversight::{check_code, RequirementLevel, DEFAULT_CATALOGUE};
 use sems_domain::util::bounded_text;
@@ -139,7 +139,7 @@ impl Services {
             record_change(
                 tx.conn(),
                 &Actor::System("set-up"),
-                authority.id,
+                &About::record(&meta(&authority), None),
                 "requirements.publish",
                 "requirement_catalogue",
                 Some(version),
@@ -299,7 +299,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party.id,
+            &About::record(&meta(&party), None),
             "requirements.add",
             "requirement_catalogue",
             Some(version),
@@ -375,7 +375,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party.id,
+            &About::record(&meta(&party), None),
             "requirements.publish",
             "requirement_catalogue",
             Some(version),

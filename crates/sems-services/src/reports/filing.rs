@@ -1,6 +1,7 @@
 //! Filing a report (identified, confidential or anonymous; signed in or through an
 //! organisation's public link) and following it with the receipt, without an account.
 
+use crate::About;
 use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::report::{
@@ -271,7 +272,7 @@ impl Services {
             tx.conn(),
             mode,
             &audit_actor,
-            party.id,
+            &About::plain(RecordKind::SecurityReport, party.id, Some(id)),
             "security_report.file",
             "security_report",
             Some(id),
@@ -362,7 +363,7 @@ impl Services {
             tx.conn(),
             report.mode,
             &REPORTER,
-            report.party_id,
+            &super::report_about(&report),
             "security_report.reporter_reply",
             "security_report",
             Some(report.id),

@@ -4,6 +4,7 @@
 //! list, and may ask the organisation follow-up questions.
 
 use super::record_report_event;
+use crate::About;
 use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
@@ -126,7 +127,7 @@ impl Services {
             tx.conn(),
             r.mode,
             actor,
-            r.party_id,
+            &super::report_about(&r),
             "security_report.deidentify",
             "security_report",
             Some(report_id),
@@ -217,7 +218,7 @@ impl Services {
             tx.conn(),
             r.mode,
             actor,
-            r.party_id,
+            &About::record(&occurrence_meta(r.party_id), Some(report_id)),
             "security_report.forward",
             "security_report",
             Some(report_id),
@@ -313,7 +314,7 @@ impl Services {
             tx.conn(),
             mode,
             actor,
-            o.party_id,
+            &About::record(&occurrence_meta(o.party_id), Some(id)),
             "occurrence.message",
             "security_report",
             Some(id),

@@ -62,7 +62,7 @@ impl Services {
             tx.conn(),
             report.mode,
             actor,
-            report.party_id,
+            &super::report_about(&report),
             "security_report.identity_request",
             "identity_request",
             Some(id),
@@ -141,7 +141,7 @@ impl Services {
             tx.conn(),
             report.mode,
             actor,
-            report.party_id,
+            &super::report_about(&report),
             if approve {
                 "security_report.identity_approve"
             } else {
@@ -209,7 +209,7 @@ impl Services {
             tx.conn(),
             report.mode,
             actor,
-            report.party_id,
+            &super::report_about(&report),
             "security_report.identity_disclosed",
             "security_report",
             Some(report_id),

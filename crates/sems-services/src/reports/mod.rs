@@ -35,6 +35,11 @@ pub(crate) fn report_meta(r: &Report) -> RecordMeta {
     m
 }
 
+/// What the audit trail knows of a report: its organisation and marking.
+pub(crate) fn report_about(r: &Report) -> crate::About {
+    crate::About::record(&report_meta(r), Some(r.id))
+}
+
 /// Whether a step of the workflow is late.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Overdue {
@@ -77,7 +82,7 @@ impl Services {
             record_change(
                 tx.conn(),
                 &Actor::System("set-up"),
-                authority,
+                &crate::About::party_event(authority, true),
                 "report_category.create",
                 "report_category",
                 None,
@@ -208,7 +213,7 @@ pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     mode: ReportMode,
     actor: &Actor,
-    owner_party_id: i64,
+    about: &crate::About,
     action: &str,
     record_kind: &str,
     record_id: Option<i64>,
@@ -224,7 +229,7 @@ pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
         conn,
         channel,
         actor,
-        owner_party_id,
+        about,
         action,
         record_kind,
         record_id,

@@ -2,6 +2,7 @@
 //! have their expected effect.
 
 use super::assessment_meta;
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::measure::{projected_score, ActionStatus, Effect};
@@ -173,7 +174,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            a.party_id,
+            &About::record(&assessment_meta(&a), Some(a.id)),
             "risk_action.create",
             "risk_action",
             Some(id),
@@ -221,7 +222,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            a.party_id,
+            &About::record(&assessment_meta(&a), Some(a.id)),
             "risk_action.update",
             "risk_action",
             Some(action_id),

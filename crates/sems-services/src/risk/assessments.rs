@@ -4,6 +4,7 @@
 //! accountable executive.
 
 use super::{evidence, scenario_meta};
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
@@ -247,7 +248,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party.id,
+            &About::record(&assessment_meta(&stored), Some(id)),
             "risk_assessment.create",
             "risk_assessment",
             Some(id),
@@ -318,7 +319,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            before.party_id,
+            &About::record(&assessment_meta(&after), Some(id)),
             "risk_assessment.update",
             "risk_assessment",
             Some(id),
@@ -517,7 +518,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            a.party_id,
+            &About::record(&assessment_meta(&a), Some(id)),
             "risk_assessment.accept",
             "risk_assessment",
             Some(id),

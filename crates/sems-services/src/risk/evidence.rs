@@ -6,6 +6,7 @@
 //! [`Services::record_evidence`] with their own `source`, inside the rules of the access
 //! rule and the audit trail like any other write.
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::measure::{
@@ -243,7 +244,7 @@ pub(crate) async fn store_evidence(
     record_change(
         conn,
         actor,
-        party_id,
+        &About::plain(RecordKind::RiskEvidence, party_id, Some(id)),
         "risk_evidence.create",
         "risk_evidence",
         Some(id),
@@ -290,7 +291,7 @@ pub(crate) async fn mark_for_review(
         record_change(
             conn,
             actor,
-            audit_party_id,
+            &About::plain(RecordKind::RiskAssessment, audit_party_id, None),
             "risk_assessment.review_required",
             "risk_assessment",
             None,

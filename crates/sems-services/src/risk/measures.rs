@@ -3,6 +3,7 @@
 //! approves.
 
 use super::authority_id;
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
 use sems_domain::measure::{Exemption, MeasureStatus};
@@ -205,7 +206,7 @@ impl Services {
         record_change(
             conn,
             actor,
-            party.id,
+            &About::record(&measure_meta(&stored, false), Some(id)),
             "security_measure.create",
             "security_measure",
             Some(id),
@@ -379,7 +380,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party_id,
+            &About::record(&implementation_meta(party_id), None),
             "security_measure.implementation",
             "security_measure",
             Some(measure_id),
@@ -416,7 +417,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party_id,
+            &About::record(&measure_meta(&measure, false), Some(measure_id)),
             "security_measure.delete",
             "security_measure",
             Some(measure_id),
@@ -486,7 +487,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party_id,
+            &About::record(&implementation_meta(party_id), None),
             "security_measure.exemption_request",
             "security_measure",
             Some(measure_id),
@@ -560,7 +561,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            party_id,
+            &About::record(&implementation_meta(party_id), None),
             if approve {
                 "security_measure.exemption_approve"
             } else {

@@ -11,6 +11,7 @@ pub mod import;
 pub mod measures;
 pub mod national;
 
+use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
@@ -96,7 +97,7 @@ impl Services {
             record_change(
                 tx.conn(),
                 &actor,
-                authority,
+                &About::record(&published(RecordKind::RiskMethod, authority), Some(version)),
                 "risk_method.publish",
                 "risk_method",
                 Some(version),
@@ -121,7 +122,7 @@ impl Services {
                 record_change(
                     tx.conn(),
                     &actor,
-                    authority,
+                    &About::record(&published(RecordKind::ThreatLevel, authority), None),
                     "threat_level.set",
                     "threat_level",
                     None,
@@ -154,16 +155,18 @@ impl Services {
                 },
             )
             .await?;
-            let stored = risk::scenario(tx.conn(), id).await?;
+            let stored = risk::scenario(tx.conn(), id)
+                .await?
+                .ok_or(ServiceError::NotFound("threat scenario"))?;
             record_change(
                 tx.conn(),
                 &actor,
-                authority,
+                &About::record(&scenario_meta(&stored, true), Some(id)),
                 "threat_scenario.create",
                 "threat_scenario",
                 Some(id),
                 NONE,
-                stored.as_ref(),
+                Some(&stored),
             )
             .await?;
         }
@@ -219,7 +222,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            authority,
+            &About::record(&published(RecordKind::RiskMethod, authority), Some(version)),
             "risk_method.publish",
             "risk_method",
             Some(version),
@@ -296,7 +299,7 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            authority,
+            &About::record(&published(RecordKind::ThreatLevel, authority), None),
             "threat_level.set",
             "threat_level",
             None,
@@ -402,7 +405,7 @@ impl Services {
         record_change(
             conn,
             actor,
-            party.id,
+            &About::record(&scenario_meta(&stored, false), Some(id)),
             "threat_scenario.create",
             "threat_scenario",
             Some(id),
