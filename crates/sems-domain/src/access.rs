@@ -58,6 +58,9 @@ pub enum RecordKind {
     /// An entry of the security log (sign-in, sign-out, lockout, two-factor, password and
     /// token events): read by the deployment administrator and by the person it is about.
     SecurityEvent,
+    /// An authority role or a clearance above the lowest that was granted to a person and
+    /// waits for a director of the authority to confirm it (`role::HeldGrant`).
+    PendingGrant,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -65,7 +68,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 20] = [
+    pub const ALL: [RecordKind; 21] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -85,6 +88,7 @@ impl RecordKind {
         RecordKind::Finding,
         RecordKind::Appointment,
         RecordKind::SecurityEvent,
+        RecordKind::PendingGrant,
         RecordKind::TestRecord,
     ];
 
@@ -114,6 +118,7 @@ impl RecordKind {
             RecordKind::Finding => "finding",
             RecordKind::Appointment => "appointment",
             RecordKind::SecurityEvent => "security_event",
+            RecordKind::PendingGrant => "pending_grant",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -300,6 +305,9 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::Appointment, R::Deployment) => {
             matches!(action, Read | Create | Update) && role == Administrator
         }
+        // The administrator, who manages accounts, sees the grants waiting for confirmation
+        // and confirms none.
+        (K::PendingGrant, R::Deployment) => action == Read && role == Administrator,
         (_, R::Deployment) => false,
 
         // Everyone reads their own security log; nobody writes it through the access rule.
@@ -358,6 +366,17 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         }
         (K::AuditEntry, R::Oversight) => action == Read && role == Director,
         (K::AuditEntry, R::AssignedOversight) => action == Read && role == Inspector,
+
+        // A held grant is confirmed or refused (Accept) by a director of the authority: of an
+        // authority person through ownership, of an organisation's person through oversight.
+        // The organisation's leaders see what waits for their people. That the director is
+        // neither the one who asked nor the one who receives it is `role::is_second_person`.
+        (K::PendingGrant, R::Owner) => match action {
+            Read => org_leader || role == Director,
+            Accept => role == Director,
+            Create | Update | Delete => false,
+        },
+        (K::PendingGrant, R::Oversight) => matches!(action, Read | Accept) && role == Director,
 
         (K::TestRecord, R::Owner) => match action {
             Read => org_reader || authority,

@@ -142,6 +142,72 @@ pub const SEPARATED_DUTIES: [(Role, Role); 1] = [(Role::ReportHandler, Role::Ide
 /// administrator) makes and ends, recorded and notified.
 pub const APPOINTED_ROLES: [Role; 1] = [Role::IdentityCustodian];
 
+/// What of a grant waits for a second person. The authority's roles and any clearance above
+/// the lowest open the State's security content; so that nobody who manages accounts (the
+/// administrator, an organisation's security manager) can open it to someone, or to an
+/// accomplice, alone, they take effect only when a director of the authority other than the
+/// one who asked confirms them (maker and checker). The rest of a change applies at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HeldGrant {
+    /// The authority roles newly granted.
+    pub roles: Vec<Role>,
+    /// The clearance newly granted, when it is raised above the lowest.
+    pub clearance: Option<i64>,
+}
+
+impl HeldGrant {
+    /// What of a change from (`before_roles`, `before_clearance`) to (`roles`, `clearance`)
+    /// waits for confirmation. A lowered clearance or a removed role applies at once.
+    pub fn of(
+        before_roles: &[Role],
+        before_clearance: i64,
+        roles: &[Role],
+        clearance: i64,
+    ) -> Self {
+        Self {
+            roles: roles
+                .iter()
+                .copied()
+                .filter(|r| r.side() == RoleSide::Authority && !before_roles.contains(r))
+                .collect(),
+            clearance: (clearance > before_clearance && clearance > LOWEST_CLEARANCE)
+                .then_some(clearance),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roles.is_empty() && self.clearance.is_none()
+    }
+
+    /// The roles applied at once: the change without the held roles.
+    pub fn applied_roles(&self, roles: &[Role]) -> Vec<Role> {
+        roles
+            .iter()
+            .copied()
+            .filter(|r| !self.roles.contains(r))
+            .collect()
+    }
+
+    /// The clearance applied at once: the one before when the raise is held.
+    pub fn applied_clearance(&self, before_clearance: i64, clearance: i64) -> i64 {
+        if self.clearance.is_some() {
+            before_clearance
+        } else {
+            clearance
+        }
+    }
+}
+
+/// The lowest rank of the classification scheme: what anyone may be given without a second
+/// person.
+pub const LOWEST_CLEARANCE: i64 = 0;
+
+/// Whether `confirmer` is a second person for a grant `requested_by` asked for `person`:
+/// neither the one who asked nor the one who receives it.
+pub fn is_second_person(confirmer: i64, requested_by: i64, person: i64) -> bool {
+    confirmer != requested_by && confirmer != person
+}
+
 /// Refuses a set of roles that joins separated duties.
 pub fn check_separated(roles: &[Role]) -> Result<(), ValidationError> {
     // Administering accounts gives no access to security content: the administrator holds
@@ -224,6 +290,32 @@ impl RoleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authority_roles_and_raised_clearance_wait_for_a_second_person() {
+        let held = HeldGrant::of(
+            &[Role::PolicyOfficer],
+            0,
+            &[Role::PolicyOfficer, Role::Director],
+            3,
+        );
+        assert_eq!(held.roles, vec![Role::Director]);
+        assert_eq!(held.clearance, Some(3));
+        assert_eq!(
+            held.applied_roles(&[Role::PolicyOfficer, Role::Director]),
+            vec![Role::PolicyOfficer]
+        );
+        assert_eq!(held.applied_clearance(0, 3), 0);
+        // Organisation roles, a lowered clearance and the lowest one apply at once.
+        let none = HeldGrant::of(&[], 2, &[Role::SecurityAnalyst], 1);
+        assert!(none.is_empty());
+        assert_eq!(none.applied_clearance(2, 1), 1);
+        assert!(HeldGrant::of(&[], 0, &[Role::Staff], 0).is_empty());
+        assert_eq!(HeldGrant::of(&[], 0, &[Role::Staff], 1).clearance, Some(1));
+        assert!(is_second_person(1, 2, 3));
+        assert!(!is_second_person(2, 2, 3), "the one who asked");
+        assert!(!is_second_person(3, 2, 3), "the one who receives it");
+    }
 
     #[test]
     fn roles_must_fit_the_party() {

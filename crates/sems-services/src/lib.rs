@@ -8,6 +8,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod generate;
+pub mod grants;
 pub mod groups;
 pub mod import;
 pub mod nominations;

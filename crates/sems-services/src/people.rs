@@ -8,7 +8,7 @@ use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::password::NewPassword;
 use sems_domain::person::{DisplayName, Email, Username};
-use sems_domain::role::{Role, RoleSet};
+use sems_domain::role::{HeldGrant, Role, RoleSet};
 use sems_domain::ValidationError;
 use sems_storage::people::{self, PeopleFilter, Person};
 use sems_storage::{nominations, parties, sessions};
@@ -108,6 +108,13 @@ impl Services {
             party.kind.is_authority(),
         )?;
         self.check_grants(actor, &roles, clearance)?;
+        // Authority roles and a clearance above the lowest wait for a director's confirmation.
+        let held = match actor {
+            Actor::Person(_) => HeldGrant::of(&[], 0, roles.roles(), clearance),
+            Actor::System(_) => HeldGrant::default(),
+        };
+        let applied_roles = held.applied_roles(roles.roles());
+        let clearance = held.applied_clearance(0, clearance);
         let hash = hash_password(password.expose().to_string()).await?;
         let mut tx = self.store.write().await?;
         let id = people::insert(
@@ -119,7 +126,7 @@ impl Services {
                 email: &email,
                 password_hash: &hash,
                 clearance,
-                roles: roles.roles(),
+                roles: &applied_roles,
             },
         )
         .await
@@ -141,6 +148,9 @@ impl Services {
             Some(&person),
         )
         .await?;
+        if !held.is_empty() {
+            crate::grants::hold(tx.conn(), actor, &person, &held).await?;
+        }
         tx.commit().await?;
         Ok(person)
     }
@@ -201,6 +211,16 @@ impl Services {
             };
             self.check_grants(actor, &RoleSet::from_stored(added), raised_clearance)?;
         }
+        // Authority roles and a clearance raised above the lowest wait for a director's
+        // confirmation; the rest of the change applies now.
+        let held = match actor {
+            Actor::Person(_) => {
+                HeldGrant::of(&before.roles, before.clearance, roles.roles(), clearance)
+            }
+            Actor::System(_) => HeldGrant::default(),
+        };
+        let roles = RoleSet::from_stored(held.applied_roles(roles.roles()));
+        let clearance = held.applied_clearance(before.clearance, clearance);
         let removed: Vec<Role> = before
             .roles
             .iter()
@@ -263,6 +283,9 @@ impl Services {
             after.as_ref(),
         )
         .await?;
+        if !held.is_empty() {
+            crate::grants::hold(tx.conn(), actor, &before, &held).await?;
+        }
         tx.commit().await?;
         after.ok_or(ServiceError::NotFound("person"))
     }

@@ -356,3 +356,141 @@ async fn nobody_escalates_themselves_and_the_administrator_holds_no_other_role()
         );
     }
 }
+
+/// An authority role or a clearance above the lowest takes effect only when a director of the
+/// authority confirms it, never the one who asked nor the one who receives it; the rest of
+/// the change applies at once.
+#[tokio::test]
+async fn authority_roles_and_clearances_wait_for_a_second_person() {
+    for s in services().await {
+        let admin = actor(&s, "admin").await;
+        let director = actor(&s, "director").await;
+        let authority = director.party_id().unwrap();
+        let new_inspector = s
+            .create_person(
+                &admin,
+                &NewPersonInput {
+                    party_id: authority,
+                    username: "new.inspector".into(),
+                    display_name: "Nell Newcomer".into(),
+                    email: String::new(),
+                    password: "a long enough passphrase".into(),
+                    roles: vec!["inspector".into()],
+                    clearance: Some("SECRET".into()),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(new_inspector.roles.is_empty(), "{:?}", new_inspector.roles);
+        assert_eq!(new_inspector.clearance, 0);
+        let held = s
+            .pending_grant_for(&director, new_inspector.id)
+            .await
+            .unwrap()
+            .expect("held");
+        assert_eq!(held.grant.roles, vec![Role::Inspector]);
+        assert_eq!(held.clearance_name.as_deref(), Some("SECRET"));
+        assert!(held.may_decide);
+        // The administrator who asked sees it and cannot confirm it.
+        let mine = s.pending_grant_for(&admin, new_inspector.id).await.unwrap();
+        assert!(mine.is_some_and(|g| !g.may_decide));
+        let err = s
+            .decide_grant(&admin, held.grant.id, true, "")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+        assert_eq!(audit_count(&s, "person.grant_held").await, 1);
+        // The director confirms: the role and the clearance take effect.
+        s.decide_grant(&director, held.grant.id, true, "Vetted, starts Monday")
+            .await
+            .unwrap();
+        let confirmed = person(&s, "new.inspector").await;
+        assert_eq!(confirmed.roles, vec![Role::Inspector]);
+        assert_eq!(confirmed.clearance, 3);
+        let err = s
+            .decide_grant(&director, held.grant.id, true, "")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Conflict(_)),
+            "decided once: {err:?}"
+        );
+
+        // An organisation's security manager raising a clearance: the authority confirms.
+        let sm = actor(&s, "npt.security").await;
+        let analyst = person(&s, "npt.analyst").await;
+        let raised = s
+            .update_person(
+                &sm,
+                analyst.id,
+                &PersonUpdateInput {
+                    display_name: Some("Ana Analyst-Smith".into()),
+                    clearance: Some("CONFIDENTIAL".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            raised.display_name, "Ana Analyst-Smith",
+            "the rest applies now"
+        );
+        assert_eq!(raised.clearance, analyst.clearance, "the raise waits");
+        let waiting = s.pending_grant_for(&sm, analyst.id).await.unwrap().unwrap();
+        assert!(
+            !waiting.may_decide,
+            "the organisation sees it, the authority decides"
+        );
+        let listed = s
+            .pending_grants(&director, Default::default())
+            .await
+            .unwrap();
+        assert_eq!(listed.total, 1);
+        s.decide_grant(
+            &director,
+            waiting.grant.id,
+            false,
+            "Not needed for the post",
+        )
+        .await
+        .unwrap();
+        assert_eq!(person(&s, "npt.analyst").await.clearance, analyst.clearance);
+        assert_eq!(
+            s.pending_grants(&director, Default::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+
+        // A director's own grant waits for another director.
+        let policy = person(&s, "policy").await;
+        s.update_person(
+            &director,
+            policy.id,
+            &roles(&["policy_officer", "intelligence_analyst"]),
+        )
+        .await
+        .unwrap();
+        let own = s
+            .pending_grant_for(&director, policy.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!own.may_decide);
+        let err = s
+            .decide_grant(&director, own.grant.id, true, "")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+        assert_eq!(person(&s, "policy").await.roles, vec![Role::PolicyOfficer]);
+        // Nobody outside the authority's directors decides, nor reads another party's grants.
+        let sky = actor(&s, "sky.security").await;
+        assert!(s
+            .pending_grant_for(&sky, analyst.id)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(s.decide_grant(&sky, own.grant.id, true, "").await.is_err());
+    }
+}

@@ -18,6 +18,7 @@ pub mod nominations;
 pub mod notifications;
 pub mod oversight;
 pub mod parties;
+pub mod pending_grants;
 pub mod people;
 pub mod reports;
 pub mod risk;

@@ -108,6 +108,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_audit_markings.sql"),
         postgres: include_str!("../migrations/postgres/0016_audit_markings.sql"),
     },
+    Migration {
+        version: 17,
+        name: "grants confirmed by a second person",
+        sqlite: include_str!("../migrations/sqlite/0017_pending_grants.sql"),
+        postgres: include_str!("../migrations/postgres/0017_pending_grants.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -513,6 +513,7 @@ async fn access_matrix_filter_agrees_with_decide() {
             RecordKind::Requirement,
             RecordKind::OversightActivity,
             RecordKind::Finding,
+            RecordKind::PendingGrant,
         ] {
             exec(
                 &store,

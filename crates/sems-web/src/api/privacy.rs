@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
+use sems_services::grants::GrantView;
 use sems_storage::appointments::Appointment;
 use sems_storage::audit::{AuditFilter, AuditView, ProtectedDay};
 use serde::Deserialize;
@@ -25,6 +26,57 @@ pub fn router() -> Router<AppState> {
         .route("/parties/{id}/appointments", get(appointments))
         .route("/people/{id}/appointments", post(appoint))
         .route("/appointments/{id}/end", post(end_appointment))
+        .route("/grants", get(pending_grants))
+        .route("/grants/{id}", post(decide_grant))
+}
+
+/// Grants waiting for a director's confirmation (authority roles, clearances above the
+/// lowest), the oldest first.
+async fn pending_grants(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    q: QueryResult<Paging>,
+) -> ApiResult<Json<Page<GrantView>>> {
+    let Query(q) = q.map_err(super::bad_query)?;
+    Ok(Json(
+        state
+            .services
+            .pending_grants(&auth.actor(), PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantDecision {
+    /// `confirm` or `refuse`.
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide_grant(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    super::ApiPath(id): super::ApiPath<i64>,
+    ApiJson(body): ApiJson<GrantDecision>,
+) -> ApiResult<Json<GrantView>> {
+    let confirm = match body.decision.as_str() {
+        "confirm" => true,
+        "refuse" => false,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "decision: confirm or refuse",
+            ))
+        }
+    };
+    Ok(Json(
+        state
+            .services
+            .decide_grant(&auth.actor(), id, confirm, &body.note)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize)]

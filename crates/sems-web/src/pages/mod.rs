@@ -130,6 +130,11 @@ impl Layout {
                 can_read(RecordKind::Requirement),
             );
         }
+        add(
+            "/people/grants",
+            "Grants to confirm",
+            !granted_relations(s, RecordKind::PendingGrant, Action::Accept).is_empty(),
+        );
         add("/audit", "Audit trail", can_read(RecordKind::AuditEntry));
         add(
             "/security-log",
@@ -241,6 +246,7 @@ pub fn notice(key: Option<&str>) -> Option<String> {
         "removed" => "Removed.",
         "requested" => "The exemption request was sent to the authority.",
         "decided" => "The decision was recorded.",
+        "held" => "Saved. The authority role or clearance granted waits for a director of the authority to confirm it; until then the person does not have it.",
         "imported" => "Imported.",
         "sent" => "Sent.",
         "forwarded" => "Forwarded to the authority.",

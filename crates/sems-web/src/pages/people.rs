@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
 use sems_domain::role::Role;
+use sems_services::grants::GrantView;
 use sems_services::people::{NewPersonInput, PersonUpdateInput};
 use sems_services::ServiceError;
 use sems_storage::parties::Party;
@@ -23,6 +24,106 @@ pub fn router() -> Router<AppState> {
         .route("/people/new", get(new_form))
         .route("/people/{id}", get(show).post(update))
         .route("/people/{id}/oversight", post(oversight))
+        .route("/people/grants", get(grants))
+        .route("/people/grants/{id}", post(decide_grant))
+}
+
+/// A held grant as shown: what waits, for whom, asked by whom.
+pub struct GrantRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub person: String,
+    pub party: String,
+    pub roles: Vec<&'static str>,
+    pub clearance: Option<String>,
+    pub requested_by: String,
+    pub requested_at: String,
+    pub may_decide: bool,
+}
+
+fn grant_row(g: GrantView) -> GrantRow {
+    GrantRow {
+        id: g.grant.id,
+        person_id: g.grant.person_id,
+        person: g.grant.person_name,
+        party: g.grant.party_name,
+        roles: g.grant.roles.iter().map(|r| r.label()).collect(),
+        clearance: g.clearance_name,
+        requested_by: g.grant.requested_by_name,
+        requested_at: super::when(g.grant.requested_at_ms),
+        may_decide: g.may_decide,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "grants.html")]
+struct GrantsPage {
+    layout: Layout,
+    items: Vec<GrantRow>,
+    pager: Pager,
+}
+
+/// The grants waiting for a director's confirmation.
+async fn grants(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let page = match state
+        .services
+        .pending_grants(&user.actor(), q.page_request())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let pager = Pager::new(&page, "/people/grants", &[]);
+    render(
+        StatusCode::OK,
+        &GrantsPage {
+            layout: Layout::new("Grants awaiting confirmation", &user, "/people/grants")
+                .with_notice(notice(q.notice.as_deref())),
+            items: page.items.into_iter().map(grant_row).collect(),
+            pager,
+        },
+    )
+}
+
+/// Confirms or refuses a held grant; back to the list it was decided from.
+async fn decide_grant(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let confirm = match form.get("decision") {
+        "confirm" => true,
+        "refuse" => false,
+        _ => {
+            return service_error(ServiceError::Validation(sems_domain::ValidationError::new(
+                "decision",
+                "confirm or refuse",
+            )))
+        }
+    };
+    let back = if form.get("back") == "person" {
+        None
+    } else {
+        Some("/people/grants")
+    };
+    match state
+        .services
+        .decide_grant(&user.actor(), id, confirm, form.get("note"))
+        .await
+    {
+        Ok(g) => {
+            let to = back
+                .map(str::to_string)
+                .unwrap_or(format!("/people/{}", g.grant.person_id));
+            Redirect::to(&format!("{to}?notice=decided")).into_response()
+        }
+        Err(e) => service_error(e),
+    }
 }
 
 pub struct PersonRow {
@@ -231,7 +332,10 @@ async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> 
         clearance: form.opt("clearance"),
     };
     match state.services.create_person(&user.actor(), &input).await {
-        Ok(p) => Redirect::to(&format!("/people/{}?notice=created", p.id)).into_response(),
+        Ok(p) => {
+            let key = held_or(&state, &user, p.id, "created").await;
+            Redirect::to(&format!("/people/{}?notice={key}", p.id)).into_response()
+        }
         Err(
             e @ (ServiceError::Validation(_)
             | ServiceError::Conflict(_)
@@ -281,6 +385,8 @@ struct ShowPage {
     levels: Vec<Level>,
     is_inspector: bool,
     oversight: Vec<OversightChoice>,
+    /// What of a grant to this person waits for a director's confirmation.
+    grant: Option<GrantRow>,
 }
 
 async fn show_page(
@@ -314,6 +420,12 @@ async fn show_page(
             })
             .collect();
     }
+    let grant = state
+        .services
+        .pending_grant_for(&actor, id)
+        .await
+        .unwrap_or_default()
+        .map(grant_row);
     let checked: Vec<String> = person
         .roles
         .iter()
@@ -336,6 +448,7 @@ async fn show_page(
             levels: levels(state, person.clearance),
             is_inspector,
             oversight,
+            grant,
             person: row(state, person),
         },
     )
@@ -368,13 +481,24 @@ async fn update(
         .update_person(&user.actor(), id, &input)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/people/{id}?notice=saved")).into_response(),
+        Ok(_) => {
+            let key = held_or(&state, &user, id, "saved").await;
+            Redirect::to(&format!("/people/{id}?notice={key}")).into_response()
+        }
         Err(
             e @ (ServiceError::Validation(_)
             | ServiceError::Conflict(_)
             | ServiceError::Forbidden(_)),
         ) => show_page(&state, &user, id, Some(crate::error::classify(&e).1), None).await,
         Err(e) => service_error(e),
+    }
+}
+
+/// The notice after a change: `held` when part of it waits for a director's confirmation.
+async fn held_or(state: &AppState, user: &Signed, id: i64, done: &'static str) -> &'static str {
+    match state.services.pending_grant_for(&user.actor(), id).await {
+        Ok(Some(_)) => "held",
+        _ => done,
     }
 }
 

@@ -290,3 +290,78 @@ fn the_accountable_executive_appoints_the_custodian_on_the_organisation_page() {
         assert!(list["total"].as_i64().unwrap() >= 2);
     }
 }
+
+/// The administrator's grant of an authority role and a clearance waits for the director: on
+/// the person page, in the director's list, and through the API; the director's decision
+/// takes effect.
+#[test]
+fn an_authority_role_waits_for_the_directors_confirmation() {
+    for app in apps() {
+        let policy = app.sql_count("SELECT id FROM people WHERE username = 'policy'");
+        let mut admin = app.signed_in("admin");
+        let saved = admin.form(
+            &format!("/people/{policy}"),
+            &[
+                ("display_name", "Paula Policy"),
+                ("email", ""),
+                ("roles", "policy_officer"),
+                ("roles", "director"),
+                ("clearance", "3"),
+                ("active", "on"),
+            ],
+            true,
+        );
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let page = admin.get(&format!("/people/{policy}?notice=held"));
+        assert!(page.body.contains("Awaiting confirmation"), "{}", page.body);
+        assert!(page.body.contains("waits for a director"));
+        assert!(
+            !page.body.contains("value=\"confirm\""),
+            "the one who asked does not confirm"
+        );
+        assert_eq!(
+            app.sql_count(&format!(
+                "SELECT COUNT(*) FROM person_roles WHERE person_id = {policy} AND role = 'director'"
+            )),
+            0
+        );
+        // The director finds it in the list and confirms it through the API.
+        let mut director = app.signed_in("director");
+        let list = director.get("/people/grants");
+        assert_eq!(list.status, 200);
+        assert!(list.body.contains("Paula Policy") && list.body.contains("value=\"confirm\""));
+        let grants = director.api("GET", "/grants", None).json();
+        assert_eq!(grants["total"], 1);
+        let id = grants["items"][0]["id"].as_i64().unwrap();
+        assert_eq!(grants["items"][0]["clearance_name"], "SECRET");
+        let refused = admin.api(
+            "POST",
+            &format!("/grants/{id}"),
+            Some(json!({ "decision": "confirm" })),
+        );
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        let bad = director.api(
+            "POST",
+            &format!("/grants/{id}"),
+            Some(json!({ "decision": "maybe" })),
+        );
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        let done = director.api(
+            "POST",
+            &format!("/grants/{id}"),
+            Some(json!({ "decision": "confirm", "note": "Acting director during leave" })),
+        );
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert_eq!(done.json()["status"], "confirmed");
+        assert_eq!(
+            app.sql_count(&format!(
+                "SELECT COUNT(*) FROM person_roles WHERE person_id = {policy} AND role = 'director'"
+            )),
+            1
+        );
+        assert_eq!(
+            app.sql_count(&format!("SELECT clearance FROM people WHERE id = {policy}")),
+            3
+        );
+    }
+}
