@@ -92,6 +92,8 @@ pub struct FileConfig {
     pub report_forward_hours: Option<i64>,
     /// Hours within which an approved disclosure opens the identity, once.
     pub disclosure_hours: Option<i64>,
+    /// A forwarding that keeps identifiers waits for a second handler's confirmation.
+    pub forward_second_handler: Option<bool>,
     /// A full audit of every organisation at least this often (months).
     pub full_audit_interval_months: Option<u32>,
     /// The usual time between inspections (months), shortened where results or risk call for it.
@@ -114,6 +116,7 @@ pub struct Config {
     pub public_url: Option<String>,
     pub identity_key_file: Option<PathBuf>,
     pub report_targets: sems_domain::report::ReportTargets,
+    pub forward_second_handler: bool,
 }
 
 impl Config {
@@ -234,6 +237,7 @@ impl Config {
                     disclosure_hours: file.disclosure_hours.unwrap_or(d.disclosure_hours),
                 }
             },
+            forward_second_handler: file.forward_second_handler.unwrap_or(false),
         };
         if config.max_connections == 0 {
             bail!("max_connections must be at least 1");

@@ -194,6 +194,7 @@ async fn open(config: &Config) -> anyhow::Result<Services> {
     )
     .context("cannot load the identity key")?;
     reporting.targets = config.report_targets;
+    reporting.second_handler_for_kept = config.forward_second_handler;
     services.reporting = Some(reporting);
     Ok(services)
 }

@@ -237,6 +237,42 @@ pub struct ReportTargets {
     pub disclosure_hours: i64,
 }
 
+/// An item the de-identified text still shows, kept on purpose: the handler says why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeptItem {
+    pub text: String,
+    pub reason: String,
+}
+
+/// A forwarding that keeps identifiers, proposed by one handler, when the deployment asks a
+/// second handler to confirm what leaves with names in it. No time is kept: the proposal is
+/// shown to handlers and the security manager, who see a protected report's times to the day.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ForwardProposal {
+    pub by: i64,
+    pub by_name: String,
+    pub kept: Vec<KeptItem>,
+}
+
+impl ForwardProposal {
+    /// Whether `person` forwarding with `kept` confirms the proposal: another person, keeping
+    /// the same items (their reasons may be worded anew).
+    pub fn confirmed_by(&self, person: i64, kept: &[KeptItem]) -> Result<(), &'static str> {
+        if person == self.by {
+            return Err("a second report handler confirms what leaves with identifiers in it: another handler forwards it");
+        }
+        let mut proposed: Vec<&str> = self.kept.iter().map(|k| k.text.trim()).collect();
+        let mut confirming: Vec<&str> = kept.iter().map(|k| k.text.trim()).collect();
+        proposed.sort_unstable();
+        confirming.sort_unstable();
+        if proposed != confirming {
+            return Err("the items kept differ from those proposed: confirm the same items, or save the de-identified version again");
+        }
+        Ok(())
+    }
+}
+
 /// Whether an approved disclosure may open the identity now: once, and before it lapses.
 /// The refusal says which.
 pub fn disclosure_usable(
@@ -491,6 +527,27 @@ pub fn apply_redactions(text: &str, redactions: &[Redaction]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_handler_confirms_the_same_kept_items() {
+        let item = |text: &str| KeptItem {
+            text: text.into(),
+            reason: "the authority needs it".into(),
+        };
+        let proposal = ForwardProposal {
+            by: 7,
+            by_name: "Hana Handler".into(),
+            kept: vec![item("AB77123"), item("stand 12")],
+        };
+        assert!(
+            proposal.confirmed_by(7, &proposal.kept).is_err(),
+            "not the proposer"
+        );
+        assert!(proposal
+            .confirmed_by(8, &[item("stand 12"), item("AB77123")])
+            .is_ok());
+        assert!(proposal.confirmed_by(8, &[item("AB77123")]).is_err());
+    }
 
     #[test]
     fn an_approval_opens_the_identity_once_before_it_lapses() {

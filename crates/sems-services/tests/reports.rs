@@ -3,7 +3,7 @@
 //! de-identification and forwarding, closure, statistics.
 
 use sems_domain::report::ReportStatus;
-use sems_services::reports::forwarding::KeptItem;
+use sems_services::reports::forwarding::{Forwarding, KeptItem};
 use sems_services::reports::{
     CloseInput, CorrectiveActionInput, NewAttachment, ReportInput, TriageInput,
 };
@@ -299,30 +299,37 @@ async fn app_forwarded(s: &Services, id: i64) -> i64 {
     sqlx::Row::try_get(&row, "n").unwrap()
 }
 
+/// An identified report, triaged, whose de-identified version still shows a badge number.
+async fn badge_report_ready_to_forward(s: &Services) -> sems_services::reports::Filed {
+    let staff = actor(s, "npt.staff").await;
+    let npt = staff.party_id().unwrap();
+    let handler = actor(s, "npt.handler").await;
+    let mut input = report("identified");
+    input.what_happened = "Badge AB77123 was found on the apron near stand 12.".into();
+    let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
+    s.triage_report(
+        &handler,
+        filed.report_id,
+        &TriageInput {
+            category: "access_control".into(),
+            severity: "low".into(),
+            mandatory: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.set_deidentified(&handler, filed.report_id, &input.what_happened)
+        .await
+        .unwrap();
+    filed
+}
+
 #[tokio::test]
 async fn a_kept_identifier_is_forwarded_only_with_its_reason_recorded() {
     for s in services().await {
-        let staff = actor(&s, "npt.staff").await;
-        let npt = staff.party_id().unwrap();
         let handler = actor(&s, "npt.handler").await;
-        let mut input = report("identified");
-        input.what_happened = "Badge AB77123 was found on the apron near stand 12.".into();
-        let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
-        s.triage_report(
-            &handler,
-            filed.report_id,
-            &TriageInput {
-                category: "access_control".into(),
-                severity: "low".into(),
-                mandatory: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        s.set_deidentified(&handler, filed.report_id, &input.what_happened)
-            .await
-            .unwrap();
+        let filed = badge_report_ready_to_forward(&s).await;
         let kept = [KeptItem {
             text: "AB77123".into(),
             reason: "the authority revokes the lost badge".into(),
@@ -347,6 +354,91 @@ async fn a_kept_identifier_is_forwarded_only_with_its_reason_recorded() {
         assert!(
             !after.contains("AB77123"),
             "the item itself is not copied into the trail"
+        );
+    }
+}
+
+/// Where the deployment asks for it, what leaves with identifiers in it is confirmed by a
+/// second handler: the first handler's forwarding is a proposal, the same person cannot
+/// confirm it, and a second handler forwarding the same items sends it.
+#[tokio::test]
+async fn a_second_handler_confirms_what_is_forwarded_with_identifiers() {
+    for mut s in services().await {
+        if let Some(r) = s.reporting.as_mut() {
+            r.second_handler_for_kept = true;
+        }
+        let staff = actor(&s, "npt.staff").await;
+        let npt = staff.party_id().unwrap();
+        let handler = actor(&s, "npt.handler").await;
+        let security = actor(&s, "npt.security").await;
+        let filed = badge_report_ready_to_forward(&s).await;
+        let kept = [KeptItem {
+            text: "AB77123".into(),
+            reason: "the authority revokes the lost badge".into(),
+        }];
+        let first = s
+            .forward_report(&handler, filed.report_id, &kept)
+            .await
+            .unwrap();
+        assert_eq!(first, Forwarding::AwaitsSecondHandler);
+        assert_eq!(app_forwarded(&s, filed.report_id).await, 0);
+        let again = s
+            .forward_report(&handler, filed.report_id, &kept)
+            .await
+            .unwrap_err();
+        assert!(matches!(again, ServiceError::Conflict(_)), "{again:?}");
+        let proposal = s
+            .forward_proposal(&security, filed.report_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(proposal.kept, kept.to_vec());
+        // Confirming other items is refused; the same items forward it.
+        let other = s
+            .forward_report(&security, filed.report_id, &[])
+            .await
+            .unwrap_err();
+        assert!(matches!(other, ServiceError::Validation(_)), "{other:?}");
+        let done = s
+            .forward_report(&security, filed.report_id, &kept)
+            .await
+            .unwrap();
+        assert_eq!(done, Forwarding::Forwarded);
+        assert_eq!(app_forwarded(&s, filed.report_id).await, 1);
+        assert!(s
+            .forward_proposal(&security, filed.report_id)
+            .await
+            .unwrap()
+            .is_none());
+        // Nothing kept: one handler forwards, as before.
+        let plain = s
+            .file_report(&staff, npt, &report("identified"), vec![])
+            .await
+            .unwrap();
+        s.triage_report(
+            &handler,
+            plain.report_id,
+            &TriageInput {
+                category: "access_control".into(),
+                severity: "low".into(),
+                mandatory: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        s.set_deidentified(
+            &handler,
+            plain.report_id,
+            "A staff door was found propped open.",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.forward_report(&handler, plain.report_id, &[])
+                .await
+                .unwrap(),
+            Forwarding::Forwarded
         );
     }
 }

@@ -114,6 +114,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_pending_grants.sql"),
         postgres: include_str!("../migrations/postgres/0017_pending_grants.sql"),
     },
+    Migration {
+        version: 18,
+        name: "a second handler confirms kept identifiers",
+        sqlite: include_str!("../migrations/sqlite/0018_forward_second_handler.sql"),
+        postgres: include_str!("../migrations/postgres/0018_forward_second_handler.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -9,7 +9,7 @@ use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{
-    apply_redactions, suggest_redactions, MessageSide, Redaction, ReportStatus,
+    apply_redactions, suggest_redactions, ForwardProposal, MessageSide, Redaction, ReportStatus,
 };
 use sems_domain::role::Role;
 use sems_domain::util::bounded_text;
@@ -31,12 +31,17 @@ pub struct SuggestedRedaction {
     pub text: String,
 }
 
-/// An item the de-identified text still shows, kept on purpose: the handler says why.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeptItem {
-    pub text: String,
-    pub reason: String,
+pub use sems_domain::report::KeptItem;
+
+/// What a forwarding did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Forwarding {
+    /// The authority has it.
+    Forwarded,
+    /// It keeps identifiers and the deployment asks a second handler to confirm them: the
+    /// proposal is recorded and the other handlers told.
+    AwaitsSecondHandler,
 }
 
 /// A forwarded occurrence with the authority's questions and the organisation's answers, and
@@ -171,7 +176,7 @@ impl Services {
         actor: &Actor,
         report_id: i64,
         kept: &[KeptItem],
-    ) -> Result<()> {
+    ) -> Result<Forwarding> {
         let remaining = self.remaining_identifiers(actor, report_id).await?;
         let mut confirmed = Vec::new();
         let mut unconfirmed = Vec::new();
@@ -213,6 +218,76 @@ impl Services {
         if r.forwarded_at_ms.is_some() {
             return Err(ServiceError::Conflict("already forwarded".into()));
         }
+        // What leaves with identifiers in it may need a second handler (deployment setting).
+        let mut confirmed_by: Vec<i64> = Vec::new();
+        if !confirmed.is_empty() && self.reporting()?.second_handler_for_kept {
+            let me = actor.person_id().ok_or(ServiceError::Forbidden(
+                "a report handler forwards a report".into(),
+            ))?;
+            let kept_now: Vec<KeptItem> = remaining
+                .iter()
+                .filter_map(|item| kept.iter().find(|k| k.text.trim() == item.text.trim()))
+                .cloned()
+                .collect();
+            match reports::forward_proposal(tx.conn(), report_id).await? {
+                Some(p) if p.by != me => {
+                    p.confirmed_by(me, &kept_now)
+                        .map_err(|m| ValidationError::new("kept", m))?;
+                    confirmed_by.push(p.by);
+                }
+                Some(_) => {
+                    return Err(ServiceError::Conflict(
+                        "you proposed this forwarding: a second report handler confirms it".into(),
+                    ))
+                }
+                None => {
+                    let by_name = people::get(tx.conn(), me)
+                        .await?
+                        .map(|p| p.display_name)
+                        .unwrap_or_default();
+                    reports::set_forward_proposal(
+                        tx.conn(),
+                        report_id,
+                        &ForwardProposal {
+                            by: me,
+                            by_name,
+                            kept: kept_now,
+                        },
+                    )
+                    .await?;
+                    record_report_event(
+                        tx.conn(),
+                        r.mode,
+                        actor,
+                        &super::report_about(&r),
+                        "security_report.forward_proposed",
+                        "security_report",
+                        Some(report_id),
+                        NONE,
+                        Some(&serde_json::json!({ "report_id": report_id, "kept": confirmed })),
+                    )
+                    .await?;
+                    let handlers: Vec<i64> = people::ids_with_roles(
+                        tx.conn(),
+                        r.party_id,
+                        &[Role::ReportHandler, Role::SecurityManager],
+                    )
+                    .await?
+                    .into_iter()
+                    .filter(|p| *p != me)
+                    .collect();
+                    notifications::insert(
+                        tx.conn(),
+                        &handlers,
+                        "A forwarding that keeps identifiers awaits a second handler's confirmation",
+                        &format!("/reports/{report_id}"),
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(Forwarding::AwaitsSecondHandler);
+                }
+            }
+        }
         reports::mark_forwarded(tx.conn(), report_id).await?;
         record_report_event(
             tx.conn(),
@@ -223,7 +298,7 @@ impl Services {
             "security_report",
             Some(report_id),
             NONE,
-            Some(&serde_json::json!({ "report_id": report_id, "kept": confirmed })),
+            Some(&serde_json::json!({ "report_id": report_id, "kept": confirmed, "proposed_by": confirmed_by })),
         )
         .await?;
         if let Some(authority) = parties::authority(tx.conn()).await? {
@@ -242,7 +317,18 @@ impl Services {
             .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(Forwarding::Forwarded)
+    }
+
+    /// The forwarding a first handler proposed, waiting for a second one's confirmation.
+    pub async fn forward_proposal(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+    ) -> Result<Option<ForwardProposal>> {
+        let mut conn = self.store.read().await?;
+        Self::readable_report(&mut conn, actor, report_id).await?;
+        Ok(reports::forward_proposal(&mut conn, report_id).await?)
     }
 
     /// The national occurrence list.

@@ -14,6 +14,9 @@ pub struct ReportingConfig {
     key: [u8; 32],
     pub attachments_dir: PathBuf,
     pub targets: sems_domain::report::ReportTargets,
+    /// A forwarding that keeps identifiers needs a second handler's confirmation
+    /// (`forward_second_handler` in the configuration file; off by default).
+    pub second_handler_for_kept: bool,
 }
 
 impl std::fmt::Debug for ReportingConfig {
@@ -22,6 +25,7 @@ impl std::fmt::Debug for ReportingConfig {
         f.debug_struct("ReportingConfig")
             .field("attachments_dir", &self.attachments_dir)
             .field("targets", &self.targets)
+            .field("second_handler_for_kept", &self.second_handler_for_kept)
             .finish_non_exhaustive()
     }
 }
@@ -54,6 +58,7 @@ impl ReportingConfig {
             key,
             attachments_dir: dir,
             targets: Default::default(),
+            second_handler_for_kept: false,
         })
     }
 
@@ -96,6 +101,7 @@ impl ReportingConfig {
             key,
             attachments_dir: data_dir.join("attachments"),
             targets: Default::default(),
+            second_handler_for_kept: false,
         })
     }
 

@@ -8,7 +8,7 @@ use crate::sql::{all_words_like, fetch_page, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
-use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
+use sems_domain::report::{ForwardProposal, JustCulture, ReportMode, ReportStatus, Severity};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -447,7 +447,8 @@ pub async fn close(
 
 pub async fn set_deidentified(conn: &mut Conn, id: i64, text: &str) -> Result<()> {
     sqlx::query(
-        "UPDATE security_reports SET deidentified_text = $1, updated_at_ms = $2 WHERE id = $3",
+        "UPDATE security_reports SET deidentified_text = $1, forward_proposal = NULL, updated_at_ms = $2
+         WHERE id = $3",
     )
     .bind(text)
     .bind(now_ms())
@@ -460,12 +461,40 @@ pub async fn set_deidentified(conn: &mut Conn, id: i64, text: &str) -> Result<()
 pub async fn mark_forwarded(conn: &mut Conn, id: i64) -> Result<()> {
     let now = now_ms();
     sqlx::query(
-        "UPDATE security_reports SET forwarded_at_ms = $1, updated_at_ms = $1 WHERE id = $2",
+        "UPDATE security_reports SET forwarded_at_ms = $1, forward_proposal = NULL, updated_at_ms = $1
+         WHERE id = $2",
     )
     .bind(now)
     .bind(id)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// The forwarding a first handler proposed, waiting for a second one.
+pub async fn forward_proposal(conn: &mut Conn, id: i64) -> Result<Option<ForwardProposal>> {
+    let row = sqlx::query("SELECT forward_proposal FROM security_reports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let json: Option<String> = row.try_get("forward_proposal")?;
+    json.map(|j| {
+        serde_json::from_str(&j).map_err(|e| decode_error(format!("forward proposal: {e}")).into())
+    })
+    .transpose()
+}
+
+pub async fn set_forward_proposal(conn: &mut Conn, id: i64, p: &ForwardProposal) -> Result<()> {
+    let json = serde_json::to_string(p)
+        .map_err(|e| crate::StoreError::from(decode_error(format!("forward proposal: {e}"))))?;
+    sqlx::query("UPDATE security_reports SET forward_proposal = $1 WHERE id = $2")
+        .bind(json)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{ReportMode, ReportStatus};
-use sems_services::reports::forwarding::Suggestions;
+use sems_services::reports::forwarding::{Forwarding, Suggestions};
 use sems_services::reports::statistics::ReportStatistics;
 use sems_services::reports::{
     CloseInput, Filed, NewAttachment, ReceiptView, ReportInput, ReportView, TriageInput,
@@ -385,11 +385,17 @@ async fn forward(
             })?
             .kept
     };
-    state
-        .services
-        .forward_report(&auth.actor(), id, &kept)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    // 204 once the authority has it; 202 when a second handler must confirm the items kept.
+    Ok(
+        match state
+            .services
+            .forward_report(&auth.actor(), id, &kept)
+            .await?
+        {
+            Forwarding::Forwarded => StatusCode::NO_CONTENT,
+            Forwarding::AwaitsSecondHandler => StatusCode::ACCEPTED,
+        },
+    )
 }
 
 #[derive(Deserialize)]

@@ -250,6 +250,7 @@ pub fn notice(key: Option<&str>) -> Option<String> {
         "imported" => "Imported.",
         "sent" => "Sent.",
         "forwarded" => "Forwarded to the authority.",
+        "forward-proposed" => "Recorded. It keeps identifiers, so a second report handler confirms it before it goes to the authority; they were told.",
         _ => return None,
     };
     Some(text.to_string())

@@ -552,3 +552,77 @@ fn forwarding_with_an_identifier_left_in_asks_why_it_stays() {
         );
     }
 }
+
+/// With `forward_second_handler` set, the first handler's forwarding is a proposal the page
+/// shows to a second handler with the reasons filled in; their forwarding sends it.
+#[test]
+fn a_second_handler_confirms_a_forwarding_that_keeps_identifiers() {
+    for engine in super::support::engines() {
+        let app = super::support::spawn_tuned(
+            engine,
+            Default::default(),
+            sems_web::WebConfig::default(),
+            |s| {
+                if let Some(r) = s.reporting.as_mut() {
+                    r.second_handler_for_kept = true;
+                }
+            },
+        );
+        let npt = app.sql_count("SELECT id FROM parties WHERE code = 'NPT'");
+        let mut staff = app.signed_in("npt.staff");
+        let filed = staff.api(
+            "POST",
+            &format!("/parties/{npt}/reports"),
+            Some(
+                json!({ "category": "insider", "occurred_at": today(), "mode": "identified",
+                "what_happened": "Badge AB99881 was found on the apron near stand 12." }),
+            ),
+        );
+        let id = filed.json()["report_id"].as_i64().unwrap();
+        let mut handler = app.signed_in("npt.handler");
+        handler.api(
+            "POST",
+            &format!("/reports/{id}/triage"),
+            Some(json!({ "category": "insider", "severity": "low", "mandatory": true })),
+        );
+        handler.api(
+            "PUT",
+            &format!("/reports/{id}/deidentified"),
+            Some(json!({ "text": "Badge AB99881 was found on the apron near stand 12." })),
+        );
+        let proposed = handler.form(
+            &format!("/reports/{id}/forward"),
+            &[
+                ("kept_text", "AB99881"),
+                ("kept_reason", "the authority revokes the badge"),
+            ],
+            true,
+        );
+        assert_eq!(proposed.status, 303, "{}", proposed.body);
+        let mine = handler.get(&format!("/reports/{id}?notice=forward-proposed"));
+        assert!(
+            mine.body.contains("second report handler confirms"),
+            "{}",
+            mine.body
+        );
+        assert!(!mine.body.contains("Confirm and forward"));
+        let mut security = app.signed_in("npt.security");
+        let page = security.get(&format!("/reports/{id}"));
+        assert!(page.body.contains("Confirm and forward"), "{}", page.body);
+        assert!(page
+            .body
+            .contains("value=\"the authority revokes the badge\""));
+        let confirmed = security.api(
+            "POST",
+            &format!("/reports/{id}/forward"),
+            Some(json!({ "kept": [{ "text": "AB99881", "reason": "the authority revokes the badge" }] })),
+        );
+        assert_eq!(confirmed.status, 204, "{}", confirmed.body);
+        assert_eq!(
+            app.sql_count(&format!(
+                "SELECT COUNT(*) FROM security_reports WHERE id = {id} AND forwarded_at_ms IS NOT NULL"
+            )),
+            1
+        );
+    }
+}

@@ -55,9 +55,17 @@ impl App {
 /// Starts an app on each engine available: SQLite always, PostgreSQL when the throwaway
 /// cluster runs (required in CI).
 pub fn apps() -> Vec<App> {
-    let mut out = vec![spawn(Engine::Sqlite, ServiceConfig::default())];
+    engines()
+        .into_iter()
+        .map(|e| spawn(e, ServiceConfig::default()))
+        .collect()
+}
+
+/// The engines the suite runs on: SQLite, and PostgreSQL when its binaries are installed.
+pub fn engines() -> Vec<Engine> {
+    let mut out = vec![Engine::Sqlite];
     if sems_testkit::postgres().is_some() {
-        out.push(spawn(Engine::Postgres, ServiceConfig::default()));
+        out.push(Engine::Postgres);
     }
     out
 }
@@ -75,6 +83,16 @@ pub fn spawn(engine: Engine, config: ServiceConfig) -> App {
 
 /// As `spawn`, with the web layer's settings.
 pub fn spawn_with(engine: Engine, config: ServiceConfig, web: sems_web::WebConfig) -> App {
+    spawn_tuned(engine, config, web, |_| {})
+}
+
+/// As `spawn_with`, with the services' deployment settings changed before serving.
+pub fn spawn_tuned(
+    engine: Engine,
+    config: ServiceConfig,
+    web: sems_web::WebConfig,
+    tune: fn(&mut Services),
+) -> App {
     let runtime = std::sync::Arc::new(
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -100,6 +118,7 @@ pub fn spawn_with(engine: Engine, config: ServiceConfig, web: sems_web::WebConfi
             let mut services = Services::new(store, config);
             services.load_settings().await.unwrap();
             services.load_demo(PASSWORD).await.unwrap();
+            tune(&mut services);
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let state = sems_web::AppState::new(services.clone(), web);

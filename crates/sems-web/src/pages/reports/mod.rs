@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
-use sems_services::reports::forwarding::KeptItem;
+use sems_services::reports::forwarding::{Forwarding, KeptItem};
 use sems_services::reports::{CloseInput, CorrectiveActionInput, ReportView, TriageInput};
 use sems_services::ServiceError;
 use sems_storage::reports::ReportFilter;
@@ -235,7 +235,13 @@ struct ReportPage {
     scenarios: Vec<Choice>,
     suggestions: Vec<(String, String)>,
     /// What the saved de-identified version still shows (kind, text): each kept needs a reason.
-    remaining: Vec<(String, String)>,
+    /// What the saved version still shows: kind, text, and the reason a first handler gave
+    /// for keeping it when a forwarding waits for a second one.
+    remaining: Vec<(String, String, String)>,
+    /// A forwarding proposed by another handler, to confirm (their name), or by the reader,
+    /// waiting for a second handler.
+    proposed_by_other: Option<String>,
+    proposed_by_me: bool,
     suggested_text: String,
     identity: Option<String>,
     may_investigate: bool,
@@ -354,6 +360,15 @@ async fn report_page(
             label: format!("{} {}", s.code, s.title),
         })
         .collect();
+    let proposal = if can_update && v.report.forwarded_at_ms.is_none() {
+        state
+            .services
+            .forward_proposal(&actor, id)
+            .await
+            .unwrap_or_default()
+    } else {
+        None
+    };
     let remaining = if can_update
         && v.report.forwarded_at_ms.is_none()
         && !v.report.deidentified_text.is_empty()
@@ -365,13 +380,23 @@ async fn report_page(
             .map(|items| {
                 items
                     .into_iter()
-                    .map(|r| (r.kind.to_string(), r.text))
+                    .map(|r| {
+                        let reason = proposal
+                            .as_ref()
+                            .and_then(|p| p.kept.iter().find(|k| k.text.trim() == r.text.trim()))
+                            .map(|k| k.reason.clone())
+                            .unwrap_or_default();
+                        (r.kind.to_string(), r.text, reason)
+                    })
                     .collect()
             })
             .unwrap_or_default()
     } else {
         Vec::new()
     };
+    let me = user.0.subject.person_id;
+    let proposed_by_me = proposal.as_ref().is_some_and(|p| p.by == me);
+    let proposed_by_other = proposal.filter(|p| p.by != me).map(|p| p.by_name);
     let (suggestions, suggested_text) = if can_update && v.report.forwarded_at_ms.is_none() {
         match state
             .services
@@ -447,6 +472,8 @@ async fn report_page(
             scenarios,
             suggestions,
             remaining,
+            proposed_by_other,
+            proposed_by_me,
             suggested_text,
             identity,
             may_investigate: status.may_move_to(ReportStatus::UnderInvestigation),
@@ -594,11 +621,16 @@ async fn forward(
         .zip(form.all("kept_reason"))
         .map(|(text, reason)| KeptItem { text, reason })
         .collect();
-    let result = state
+    let (result, done) = match state
         .services
         .forward_report(&user.actor(), id, &kept)
-        .await;
-    after(&state, &user, id, result, "forwarded").await
+        .await
+    {
+        Ok(Forwarding::Forwarded) => (Ok(()), "forwarded"),
+        Ok(Forwarding::AwaitsSecondHandler) => (Ok(()), "forward-proposed"),
+        Err(e) => (Err(e), "forwarded"),
+    };
+    after(&state, &user, id, result, done).await
 }
 
 async fn request_identity(
