@@ -76,6 +76,17 @@ impl Services {
     }
 
     pub async fn create_person(&self, actor: &Actor, input: &NewPersonInput) -> Result<Person> {
+        self.create_person_hashed(actor, input, None).await
+    }
+
+    /// As `create_person`, with the password's hash already computed (`password_hash`) when
+    /// many accounts get the same password, as the demo's do: Argon2 is slow on purpose.
+    pub(crate) async fn create_person_hashed(
+        &self,
+        actor: &Actor,
+        input: &NewPersonInput,
+        password_hash: Option<&str>,
+    ) -> Result<Person> {
         let username = Username::parse(&input.username)?;
         let display_name = DisplayName::parse(&input.display_name)?;
         let email = if input.email.trim().is_empty() {
@@ -115,7 +126,10 @@ impl Services {
         };
         let applied_roles = held.applied_roles(roles.roles());
         let clearance = held.applied_clearance(0, clearance);
-        let hash = hash_password(password.expose().to_string()).await?;
+        let hash = match password_hash {
+            Some(h) => h.to_string(),
+            None => hash_password(password.expose().to_string()).await?,
+        };
         let mut tx = self.store.write().await?;
         let id = people::insert(
             tx.conn(),

@@ -284,19 +284,32 @@ impl Services {
                 .map(|(_, id)| *id)
                 .ok_or(ServiceError::NotFound("party"))
         };
+        // One Argon2 hash (and at most one verification) per load, not one per account: the
+        // demo accounts share their password, and each hash costs memory and a core.
+        let mut shared_hash: Option<String> = None;
+        let mut known_good: Option<String> = None;
         for account in ACCOUNTS {
             match people::by_username(&mut conn, account.username).await? {
                 Some(existing) => {
                     summary.already_there += 1;
                     let creds = people::credentials(&mut conn, existing.id).await?;
                     let current = creds.map(|c| c.password_hash);
-                    if !verify_password(password.to_string(), current).await? {
+                    if current.is_some() && current == known_good {
+                        continue;
+                    }
+                    if verify_password(password.to_string(), current.clone()).await? {
+                        known_good = current;
+                    } else {
                         self.reset_password(account.username, password).await?;
                     }
                 }
                 None => {
                     summary.created += 1;
-                    self.create_person(
+                    if shared_hash.is_none() {
+                        shared_hash =
+                            Some(crate::secrets::hash_password(password.to_string()).await?);
+                    }
+                    self.create_person_hashed(
                         &actor,
                         &NewPersonInput {
                             party_id: party_of(account.party_code)?,
@@ -307,6 +320,7 @@ impl Services {
                             roles: account.roles.iter().map(|r| r.to_string()).collect(),
                             clearance: Some(account.clearance.into()),
                         },
+                        shared_hash.as_deref(),
                     )
                     .await?;
                 }
