@@ -2,15 +2,15 @@
 //! manager (the seed: "accountability of senior management … a responsible person nominated").
 
 use crate::{util::parse_date, ValidationError};
-use serde::Serialize;
 use time::Date;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NominatedPosition {
     AccountableExecutive,
     SecurityManager,
 }
+
+crate::vocabulary::words_serde!(NominatedPosition);
 
 impl NominatedPosition {
     pub const ALL: [NominatedPosition; 2] = [

@@ -1,11 +1,9 @@
 //! Parties: the one State appropriate authority and the organisations it oversees.
 
 use crate::{util::bounded_text, ValidationError};
-use serde::{Deserialize, Serialize};
 
 /// What kind of party a record or a person belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PartyKind {
     /// The State's appropriate authority for aviation security: the regulator.
     Authority,
@@ -17,7 +15,20 @@ pub enum PartyKind {
     OtherOrganisation,
 }
 
+crate::vocabulary::words_serde!(PartyKind);
+
 impl PartyKind {
+    /// Every kind: the authority, then the organisations'.
+    pub const ALL: [PartyKind; 7] = [
+        PartyKind::Authority,
+        PartyKind::AirportOperator,
+        PartyKind::AirCarrier,
+        PartyKind::RegulatedAgent,
+        PartyKind::InFlightSupplies,
+        PartyKind::SecurityServiceProvider,
+        PartyKind::OtherOrganisation,
+    ];
+
     pub const ORGANISATION_KINDS: [PartyKind; 6] = [
         PartyKind::AirportOperator,
         PartyKind::AirCarrier,

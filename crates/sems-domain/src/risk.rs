@@ -52,8 +52,7 @@ impl From<Score> for i64 {
 }
 
 /// The five residual risk levels, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RiskLevel {
     VeryLow,
     Low,
@@ -62,7 +61,25 @@ pub enum RiskLevel {
     VeryHigh,
 }
 
+crate::vocabulary::words_serde!(RiskLevel);
+
 impl RiskLevel {
+    pub fn parse(input: &str) -> Result<Self, crate::ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|l| l.as_str() == input.trim())
+            .ok_or_else(|| {
+                crate::ValidationError::new(
+                    "level",
+                    format!(
+                        "must be one of {} (got '{}')",
+                        Self::ALL.map(|l| l.as_str()).join(", "),
+                        input.trim()
+                    ),
+                )
+            })
+    }
+
     pub const ALL: [RiskLevel; 5] = [
         RiskLevel::VeryLow,
         RiskLevel::Low,

@@ -1,10 +1,9 @@
 //! Roles a person holds within their party.
 
 use crate::ValidationError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     // Organisation roles.
     AccountableExecutive,
@@ -26,6 +25,8 @@ pub enum Role {
     // The deployment's administrator: manages parties and accounts, not security content.
     Administrator,
 }
+
+crate::vocabulary::words_serde!(Role);
 
 /// Which side of the authority–organisation boundary a role belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,17 +3,19 @@
 //! written here, in our own words; the authority and organisations add their own.
 
 use crate::ValidationError;
-use serde::{Deserialize, Serialize};
 
 /// Who carries out the attack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Perpetrator {
     External,
     Insider,
 }
 
+crate::vocabulary::words_serde!(Perpetrator);
+
 impl Perpetrator {
+    pub const ALL: [Perpetrator; 2] = [Perpetrator::External, Perpetrator::Insider];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Perpetrator::External => "external",
@@ -33,8 +35,7 @@ impl Perpetrator {
 }
 
 /// The categories of the national library, each with a national threat level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScenarioCategory {
     Explosives,
     ProhibitedItems,
@@ -47,6 +48,8 @@ pub enum ScenarioCategory {
     SupplyChain,
     Hoax,
 }
+
+crate::vocabulary::words_serde!(ScenarioCategory);
 
 impl ScenarioCategory {
     pub const ALL: [ScenarioCategory; 10] = [
