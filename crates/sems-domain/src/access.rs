@@ -58,6 +58,9 @@ pub enum RecordKind {
     /// An entry of the security log (sign-in, sign-out, lockout, two-factor, password and
     /// token events): read by the deployment administrator and by the person it is about.
     SecurityEvent,
+    /// An organisation's reporting statistics (or, owned by the authority, the national ones):
+    /// counts, never content.
+    ReportStatistics,
     /// An authority role or a clearance above the lowest that was granted to a person and
     /// waits for a director of the authority to confirm it (`role::HeldGrant`).
     PendingGrant,
@@ -68,7 +71,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 21] = [
+    pub const ALL: [RecordKind; 22] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -89,6 +92,7 @@ impl RecordKind {
         RecordKind::Appointment,
         RecordKind::SecurityEvent,
         RecordKind::PendingGrant,
+        RecordKind::ReportStatistics,
         RecordKind::TestRecord,
     ];
 
@@ -119,6 +123,7 @@ impl RecordKind {
             RecordKind::Appointment => "appointment",
             RecordKind::SecurityEvent => "security_event",
             RecordKind::PendingGrant => "pending_grant",
+            RecordKind::ReportStatistics => "report_statistics",
             RecordKind::TestRecord => "test_record",
         }
     }
@@ -168,10 +173,13 @@ pub enum Relation {
     /// The record is published to every party (the authority's national library, its risk
     /// method); the roles still decide who reads it.
     Published,
+    /// Their party raised the record: the overseer of a finding (the authority, or an
+    /// organisation of its contractor or of itself), who alone decides on its plan.
+    Raiser,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 7] = [
+    pub const ALL: [Relation; 8] = [
         Relation::Owner,
         Relation::OwnPerson,
         Relation::Oversight,
@@ -179,6 +187,7 @@ impl Relation {
         Relation::Recipient,
         Relation::Deployment,
         Relation::Published,
+        Relation::Raiser,
     ];
 }
 
@@ -228,6 +237,8 @@ pub struct RecordMeta {
     pub distribution: Distribution,
     /// Published to every party.
     pub published: bool,
+    /// The party that raised the record (a finding's overseer).
+    pub raised_by_party_id: Option<i64>,
 }
 
 impl RecordMeta {
@@ -242,6 +253,7 @@ impl RecordMeta {
             need_to_know: false,
             distribution: Distribution::default(),
             published: false,
+            raised_by_party_id: None,
         }
     }
 }
@@ -520,27 +532,49 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             action == Read && matches!(role, Director | Inspector)
         }
         // Findings belong to the organisation that corrects them: its leaders and quality
-        // auditor answer with corrective action plans (Update); the overseer raises them
-        // (Create) and accepts, returns, verifies and closes (Accept). Services also check
-        // that only the party that raised a finding decides on it.
+        // auditor answer with corrective action plans (Update). The overseer raises them
+        // (Create) and, as the party that raised them, alone accepts, returns, verifies and
+        // closes them (Accept, through `Raiser`): the authority, or an organisation of its
+        // contractor (to which the finding is distributed) or of itself.
         (K::Finding, R::Owner) => match action {
             Read => org_reader,
-            Create | Accept => matches!(role, SecurityManager | QualityAuditor),
+            Create => matches!(role, SecurityManager | QualityAuditor),
             Update => org_leader || role == QualityAuditor,
-            Delete => false,
+            Delete | Accept => false,
         },
-        // A finding an organisation raised on its contractor is distributed to it: its
-        // security manager and quality auditor read and decide on the contractor's plan.
         (K::Finding, R::Recipient) => match action {
             Read => org_reader || authority,
-            Create | Accept => matches!(role, SecurityManager | QualityAuditor),
-            Update | Delete => false,
+            Create => matches!(role, SecurityManager | QualityAuditor),
+            Update | Delete | Accept => false,
         },
         (K::Finding, R::Oversight | R::AssignedOversight) => match action {
             Read => authority,
-            Create | Accept => matches!(role, Director | Inspector),
-            Update | Delete => false,
+            Create => matches!(role, Director | Inspector),
+            Update | Delete | Accept => false,
         },
+        (K::Finding, R::Raiser) => match action {
+            Read => org_reader || authority,
+            Accept => matches!(
+                role,
+                SecurityManager | QualityAuditor | Director | Inspector
+            ),
+            Create | Update | Delete => false,
+        },
+        // Reporting statistics: counts per category and month, never content. The
+        // organisation's management, analysts, auditors and handlers read their own; the
+        // authority's roles read the national ones (owned by the authority).
+        (K::ReportStatistics, R::Owner) => {
+            action == Read
+                && (authority
+                    || matches!(
+                        role,
+                        AccountableExecutive
+                            | SecurityManager
+                            | SecurityAnalyst
+                            | QualityAuditor
+                            | ReportHandler
+                    ))
+        }
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector
@@ -575,6 +609,9 @@ pub fn relations(subject: &Subject, record: &RecordMeta) -> Vec<Relation> {
     }
     if record.published {
         out.push(Relation::Published);
+    }
+    if record.raised_by_party_id == Some(subject.party_id) {
+        out.push(Relation::Raiser);
     }
     out
 }
@@ -631,7 +668,13 @@ pub fn decide_audit_entry(subject: &Subject, record: &RecordMeta) -> Result<(), 
     );
     decide(subject, Action::Read, &entry)?;
     if record.kind != RecordKind::AuditEntry {
-        decide(subject, Action::Read, record)?;
+        // The trail's readers are the owner's (and its overseers): raising a record gives no
+        // reading of the owner's trail, so the entry keeps no raiser.
+        let record = RecordMeta {
+            raised_by_party_id: None,
+            ..record.clone()
+        };
+        decide(subject, Action::Read, &record)?;
     }
     Ok(())
 }

@@ -88,11 +88,30 @@ impl FindingLevel {
 }
 
 impl FindingStatus {
+    /// The statuses in which the overseen organisation acts next: its plan, its revised plan,
+    /// its completion. Bound into SQL from here (overdue lists, escalation).
+    pub const AWAITING_ORGANISATION: [FindingStatus; 3] = [
+        FindingStatus::Open,
+        FindingStatus::CapReturned,
+        FindingStatus::CapAccepted,
+    ];
+
     /// Whether the overseen organisation acts next (else the overseer, or nobody).
     pub fn awaits_organisation(self) -> bool {
+        Self::AWAITING_ORGANISATION.contains(&self)
+    }
+
+    /// The finding workflow: the organisation submits a plan (again after it was returned);
+    /// the overseer accepts or returns it; the organisation completes the accepted plan; the
+    /// overseer verifies and closes, or sends it back to be carried out.
+    pub fn may_move_to(self, next: FindingStatus) -> bool {
+        use FindingStatus::*;
         matches!(
-            self,
-            FindingStatus::Open | FindingStatus::CapReturned | FindingStatus::CapAccepted
+            (self, next),
+            (Open | CapReturned, CapSubmitted)
+                | (CapSubmitted, CapAccepted | CapReturned)
+                | (CapAccepted, Completed)
+                | (Completed, Closed | CapAccepted)
         )
     }
 }
@@ -349,6 +368,29 @@ pub fn check_code(code: &str) -> Result<String, ValidationError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_finding_workflow_moves_only_along_its_steps() {
+        use FindingStatus::*;
+        let allowed: Vec<(FindingStatus, FindingStatus)> = FindingStatus::ALL
+            .iter()
+            .flat_map(|a| FindingStatus::ALL.iter().map(move |b| (*a, *b)))
+            .filter(|(a, b)| a.may_move_to(*b))
+            .collect();
+        assert_eq!(
+            allowed,
+            vec![
+                (Open, CapSubmitted),
+                (CapSubmitted, CapReturned),
+                (CapSubmitted, CapAccepted),
+                (CapReturned, CapSubmitted),
+                (CapAccepted, Completed),
+                (Completed, CapAccepted),
+                (Completed, Closed),
+            ]
+        );
+        assert!(!Closed.awaits_organisation() && Open.awaits_organisation());
+    }
     use Compliance::*;
 
     #[test]

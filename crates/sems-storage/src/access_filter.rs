@@ -23,6 +23,8 @@ pub struct AccessColumns {
     pub person: Option<&'static str>,
     /// `None` for tables whose records are never published to every party.
     pub published: Option<&'static str>,
+    /// The column of the party that raised the record (a finding's overseer), if any.
+    pub raiser: Option<&'static str>,
 }
 
 /// A condition that is true for the rows `subject` may `action`.
@@ -82,6 +84,12 @@ pub fn filter(subject: &Subject, action: Action, cols: &AccessColumns) -> Sql {
             Relation::Published => match cols.published {
                 Some(col) => {
                     alt.push(col).push(" = 1");
+                }
+                None => continue,
+            },
+            Relation::Raiser => match cols.raiser {
+                Some(col) => {
+                    alt.push(col).push(" = ").bind(subject.party_id);
                 }
                 None => continue,
             },

@@ -20,6 +20,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     need_to_know: None,
     person: None,
     published: None,
+    raiser: None,
 };
 
 #[derive(Debug, Clone, Serialize)]

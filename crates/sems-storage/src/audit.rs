@@ -20,6 +20,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     need_to_know: None,
     person: None,
     published: None,
+    raiser: None,
 };
 
 /// The security log: the entries of the `security` channel, each about one person.
@@ -31,6 +32,7 @@ pub const SECURITY_ACCESS: AccessColumns = AccessColumns {
     need_to_know: None,
     person: Some("a.subject_person_id"),
     published: None,
+    raiser: None,
 };
 
 /// The record an entry describes, as the access rule sees it: stored beside the entry (not
@@ -206,6 +208,7 @@ pub fn trail_filter(subject: &Subject) -> crate::sql::Sql {
             need_to_know: Some("a.need_to_know"),
             person: Some("a.access_person_id"),
             published: Some("a.published"),
+            raiser: None,
         };
         cond.push(" OR (a.access_kind = ")
             .bind(kind.as_str())

@@ -21,6 +21,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     need_to_know: None,
     person: None,
     published: None,
+    raiser: None,
 };
 
 /// Where a grant stands.

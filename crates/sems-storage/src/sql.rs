@@ -67,6 +67,19 @@ impl Sql {
         self
     }
 
+    /// Appends `(v1, v2, …)` with each value bound: for `IN` over a set of words the domain
+    /// defines once (for example `FindingStatus::AWAITING_ORGANISATION`).
+    pub fn bind_list<T: Into<Arg> + Clone>(&mut self, values: &[T]) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(v.clone());
+        }
+        self.push(")")
+    }
+
     /// Appends another fragment, renumbering its parameters.
     pub fn append(&mut self, other: &Sql) -> &mut Self {
         let offset = self.args.len();

@@ -30,6 +30,7 @@ async fn finding_meta(conn: &mut Conn, f: &Finding) -> Result<RecordMeta> {
     let mut m = RecordMeta::plain(RecordKind::Finding, f.party_id, false);
     m.classification = f.classification;
     m.need_to_know = f.need_to_know;
+    m.raised_by_party_id = Some(f.raised_by_party_id);
     m.distribution = groups::distribution_of(conn, RecordKind::Finding, f.id).await?;
     Ok(m)
 }
@@ -74,23 +75,25 @@ pub struct FindingActions {
 
 /// The overseen organisation answers its finding: the access rule's Update, as the owner.
 /// `refusal` says which step was refused to someone else.
-fn may_plan(actor: &Actor, f: &Finding, meta: &RecordMeta, refusal: &str) -> Result<()> {
-    authorize(actor, Action::Update, meta, "finding")?;
-    if actor.party_id() != Some(f.party_id) {
-        return Err(ServiceError::Forbidden(refusal.into()));
-    }
-    Ok(())
+/// The organisation that must correct a finding answers with its plan: the access rule's
+/// Update, which only its owner holds.
+fn may_plan(actor: &Actor, meta: &RecordMeta, refusal: &str) -> Result<()> {
+    authorize(actor, Action::Update, meta, "finding").map_err(|e| in_words(e, refusal))
 }
 
-/// The party that raised a finding decides on it: the access rule's Accept, as its raiser.
-fn may_decide(actor: &Actor, f: &Finding, meta: &RecordMeta) -> Result<()> {
-    authorize(actor, Action::Accept, meta, "finding")?;
-    if actor.party_id() != Some(f.raised_by_party_id) {
-        return Err(ServiceError::Forbidden(
-            "only the overseer who raised the finding decides on it".into(),
-        ));
+/// The party that raised a finding decides on it: the access rule's Accept, which only the
+/// `Raiser` relation grants.
+fn may_decide(actor: &Actor, meta: &RecordMeta) -> Result<()> {
+    authorize(actor, Action::Accept, meta, "finding")
+        .map_err(|e| in_words(e, "only the overseer who raised the finding decides on it"))
+}
+
+/// A refusal of a visible finding, said in the words of the step refused.
+fn in_words(e: ServiceError, refusal: &str) -> ServiceError {
+    match e {
+        ServiceError::Forbidden(_) => ServiceError::Forbidden(refusal.into()),
+        other => other,
     }
-    Ok(())
 }
 
 /// Whether a finding waits on the organisation past its date.
@@ -250,8 +253,8 @@ impl Services {
             history: store::history(&mut conn, id).await?,
             overdue: is_overdue(&finding),
             actions: FindingActions {
-                plan: may_plan(actor, &finding, &meta, "").is_ok(),
-                decide: may_decide(actor, &finding, &meta).is_ok(),
+                plan: may_plan(actor, &meta, "").is_ok(),
+                decide: may_decide(actor, &meta).is_ok(),
             },
             finding,
         })
@@ -339,13 +342,8 @@ impl Services {
         let due = format_date(parse_date("due_on", &input.due_on)?);
         let mut tx = self.store.write().await?;
         let (f, meta) = Self::readable_finding(tx.conn(), actor, id).await?;
-        may_plan(
-            actor,
-            &f,
-            &meta,
-            "the overseen organisation submits the plan",
-        )?;
-        if !matches!(f.status, FindingStatus::Open | FindingStatus::CapReturned) {
+        may_plan(actor, &meta, "the overseen organisation submits the plan")?;
+        if !f.status.may_move_to(FindingStatus::CapSubmitted) {
             return Err(ServiceError::Conflict(format!(
                 "the finding is {}",
                 f.status.label().to_lowercase()
@@ -398,7 +396,7 @@ impl Services {
     /// Loads a finding for a decision of the overseer: only the party that raised it decides.
     async fn finding_for_overseer(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Finding> {
         let (f, meta) = Self::readable_finding(conn, actor, id).await?;
-        may_decide(actor, &f, &meta)?;
+        may_decide(actor, &meta)?;
         Ok(f)
     }
 
@@ -413,7 +411,7 @@ impl Services {
         let comment = bounded_text("comment", comment, if accept { 0 } else { 3 }, 5000)?;
         let mut tx = self.store.write().await?;
         let f = Self::finding_for_overseer(tx.conn(), actor, id).await?;
-        if f.status != FindingStatus::CapSubmitted {
+        if !f.status.may_move_to(FindingStatus::CapAccepted) {
             return Err(ServiceError::Conflict("no submitted plan to review".into()));
         }
         let to = if accept {
@@ -453,13 +451,8 @@ impl Services {
         let evidence = bounded_text("evidence", evidence, 3, 5000)?;
         let mut tx = self.store.write().await?;
         let (f, meta) = Self::readable_finding(tx.conn(), actor, id).await?;
-        may_plan(
-            actor,
-            &f,
-            &meta,
-            "the overseen organisation records completion",
-        )?;
-        if f.status != FindingStatus::CapAccepted {
+        may_plan(actor, &meta, "the overseen organisation records completion")?;
+        if !f.status.may_move_to(FindingStatus::Completed) {
             return Err(ServiceError::Conflict(
                 "only an accepted plan is completed".into(),
             ));
@@ -513,7 +506,7 @@ impl Services {
             .transpose()?;
         let mut tx = self.store.write().await?;
         let f = Self::finding_for_overseer(tx.conn(), actor, id).await?;
-        if f.status != FindingStatus::Completed {
+        if !f.status.may_move_to(FindingStatus::Closed) {
             return Err(ServiceError::Conflict(
                 "only a completed finding is verified".into(),
             ));

@@ -3,8 +3,8 @@
 //! for its security management; the national ones (forwarded occurrences) for the authority.
 
 use crate::{Actor, Result, ServiceError, Services};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::report::ReportMode;
-use sems_domain::role::Role;
 use sems_storage::{now_ms, reports};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -44,38 +44,25 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
-/// Roles that see their organisation's reporting statistics (counts, never content).
-const ORGANISATION_READERS: [Role; 5] = [
-    Role::AccountableExecutive,
-    Role::SecurityManager,
-    Role::SecurityAnalyst,
-    Role::QualityAuditor,
-    Role::ReportHandler,
-];
-const AUTHORITY_READERS: [Role; 4] = [
-    Role::Director,
-    Role::Inspector,
-    Role::PolicyOfficer,
-    Role::IntelligenceAnalyst,
-];
-
 impl Services {
     /// The statistics of the actor's organisation, or the national ones for the authority.
     pub async fn report_statistics(&self, actor: &Actor) -> Result<ReportStatistics> {
         let subject = actor
             .subject()
             .ok_or(ServiceError::Forbidden("statistics need a person".into()))?;
-        let scope = if subject.party_is_authority {
-            if !AUTHORITY_READERS.iter().any(|r| subject.has_role(*r)) {
-                return Err(ServiceError::NotFound("statistics"));
-            }
-            None
-        } else {
-            if !ORGANISATION_READERS.iter().any(|r| subject.has_role(*r)) {
-                return Err(ServiceError::NotFound("statistics"));
-            }
-            Some(subject.party_id)
-        };
+        // The organisation's own statistics, or the national ones for the authority: who
+        // reads them is the access rule's `ReportStatistics` kind.
+        crate::authorize(
+            actor,
+            Action::Read,
+            &RecordMeta::plain(
+                RecordKind::ReportStatistics,
+                subject.party_id,
+                subject.party_is_authority,
+            ),
+            "statistics",
+        )?;
+        let scope = (!subject.party_is_authority).then_some(subject.party_id);
         let since = now_ms() - 365 * 86_400_000;
         let mut conn = self.store.read().await?;
         let facts = reports::report_facts(&mut conn, scope, since).await?;

@@ -19,6 +19,7 @@ pub const ACTIVITY_ACCESS: AccessColumns = AccessColumns {
     need_to_know: Some("oa.need_to_know"),
     person: None,
     published: None,
+    raiser: None,
 };
 
 #[derive(Debug, Clone, Serialize)]

@@ -19,6 +19,7 @@ pub const FINDING_ACCESS: AccessColumns = AccessColumns {
     need_to_know: Some("fi.need_to_know"),
     person: None,
     published: None,
+    raiser: Some("fi.raised_by_party_id"),
 };
 
 #[derive(Debug, Clone, Serialize)]
@@ -269,7 +270,9 @@ pub async fn list(
         cond.push(" AND fi.level = ").bind(l.as_str());
     }
     if let Some(day) = &f.overdue_on {
-        cond.push(" AND fi.status IN ('open', 'cap_returned', 'cap_accepted') AND COALESCE(fi.cap_due_on, fi.due_on) < ")
+        cond.push(" AND fi.status IN ")
+            .bind_list(&awaiting_organisation())
+            .push(" AND COALESCE(fi.cap_due_on, fi.due_on) < ")
             .bind(day.clone());
     }
     fetch_page(
@@ -285,6 +288,14 @@ pub async fn list(
     .await
 }
 
+/// The words of the statuses in which the organisation acts next, as the domain defines them.
+fn awaiting_organisation() -> Vec<&'static str> {
+    FindingStatus::AWAITING_ORGANISATION
+        .iter()
+        .map(|s| s.as_str())
+        .collect()
+}
+
 /// Findings waiting on their organisation past their date and not escalated yet:
 /// (id, overseen party, raising party, requirement, level).
 pub async fn overdue_unescalated(
@@ -292,17 +303,16 @@ pub async fn overdue_unescalated(
     today: &str,
     limit: i64,
 ) -> Result<Vec<(i64, i64, i64, String, String)>> {
-    let rows = sqlx::query(
+    let mut sql = crate::sql::Sql::new(
         "SELECT id, owner_party_id, raised_by_party_id, requirement_code, level FROM findings
-         WHERE escalated_on IS NULL AND need_to_know = 0
-           AND status IN ('open', 'cap_returned', 'cap_accepted')
-           AND COALESCE(cap_due_on, due_on) < $1
-         ORDER BY id LIMIT $2",
-    )
-    .bind(today)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE escalated_on IS NULL AND need_to_know = 0 AND status IN ",
+    );
+    sql.bind_list(&awaiting_organisation())
+        .push(" AND COALESCE(cap_due_on, due_on) < ")
+        .bind(today)
+        .push(" ORDER BY id LIMIT ")
+        .bind(limit);
+    let rows = sql.query().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
             Ok((

@@ -19,6 +19,7 @@ pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
     need_to_know: Some("rq.need_to_know"),
     person: None,
     published: Some("rq.published"),
+    raiser: None,
 };
 
 #[derive(Debug, Clone, Serialize)]

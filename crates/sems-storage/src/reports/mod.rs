@@ -26,6 +26,7 @@ pub const REPORT_ACCESS: AccessColumns = AccessColumns {
     need_to_know: Some("sr.need_to_know"),
     person: None,
     published: None,
+    raiser: None,
 };
 
 /// The same rows as the authority reads them: only once forwarded, and only through the

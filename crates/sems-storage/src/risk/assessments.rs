@@ -20,6 +20,7 @@ pub const ASSESSMENT_ACCESS: AccessColumns = AccessColumns {
     need_to_know: Some("ra.need_to_know"),
     person: None,
     published: None,
+    raiser: None,
 };
 
 /// A risk assessment as stored, with the names a reader needs.

@@ -20,6 +20,7 @@ pub const MEASURE_ACCESS: AccessColumns = AccessColumns {
     need_to_know: Some("sm.need_to_know"),
     person: None,
     published: Some("sm.published"),
+    raiser: None,
 };
 
 /// A measure of the catalogue.

@@ -164,6 +164,7 @@ pub const SCENARIO_ACCESS: AccessColumns = AccessColumns {
     need_to_know: Some("ts.need_to_know"),
     person: None,
     published: Some("ts.published"),
+    raiser: None,
 };
 
 #[derive(Debug, Clone, Serialize)]
