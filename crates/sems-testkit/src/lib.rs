@@ -3,16 +3,22 @@
 //! - [`postgres`]: a throwaway PostgreSQL cluster started with `initdb`/`pg_ctl` in a temp
 //!   directory on a free port (as the `postgres` user when the tests run as root), removed when
 //!   the test process exits; [`PgCluster::create_database`] gives each test its own database.
+//! - [`DatabaseTemplate`]: a database prepared once per test process and copied for each test;
+//!   [`demo`]: the demo data set prepared so, with the identity key it was sealed with.
 //! - [`Browser`]: a minimal WebDriver client for Debian's headless Chromium and chromedriver.
 //!
 //! Both are skipped with a message when their programs are missing, unless
 //! `SEMS_REQUIRE_POSTGRES=1` / `SEMS_REQUIRE_BROWSER=1` (set by `.ci/run`) make them required.
 
 mod browser;
+mod demo;
 mod postgres;
+mod template;
 
 pub use browser::Browser;
+pub use demo::{demo, Demo, DEMO_PASSWORD};
 pub use postgres::{postgres, PgCluster};
+pub use template::{DatabaseTemplate, TemplateTarget};
 
 /// A free TCP port on the loopback interface.
 pub fn free_port() -> u16 {

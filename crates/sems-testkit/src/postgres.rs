@@ -151,17 +151,28 @@ impl PgCluster {
 
     /// Creates a fresh database and returns its URL.
     pub fn create_database(&self) -> String {
+        self.createdb(None)
+    }
+
+    /// Creates a database as a copy of `template` (a database of this cluster with no open
+    /// session) and returns its URL.
+    pub fn create_database_from(&self, template: &str) -> String {
+        self.createdb(Some(template))
+    }
+
+    fn createdb(&self, template: Option<&str>) -> String {
         let name = format!(
             "t_{}_{}",
             std::process::id(),
             self.counter.fetch_add(1, Ordering::SeqCst)
         );
-        let out = command(&self.bin_dir, "createdb", self.as_postgres_user)
-            .args(["-h", "127.0.0.1", "-U", "sems", "-p"])
-            .arg(self.port.to_string())
-            .arg(&name)
-            .output()
-            .expect("cannot run createdb");
+        let mut cmd = command(&self.bin_dir, "createdb", self.as_postgres_user);
+        cmd.args(["-h", "127.0.0.1", "-U", "sems", "-p"])
+            .arg(self.port.to_string());
+        if let Some(t) = template {
+            cmd.args(["--template", t]);
+        }
+        let out = cmd.arg(&name).output().expect("cannot run createdb");
         assert!(
             out.status.success(),
             "createdb failed: {}",

@@ -1,9 +1,9 @@
 use sems_services::{ServiceConfig, Services};
-use sems_storage::{DatabaseLocation, Engine, Store};
+use sems_storage::{Engine, Store};
 use serde_json::Value;
 use std::sync::mpsc;
 
-pub const PASSWORD: &str = "test-passphrase-2026";
+pub const PASSWORD: &str = sems_testkit::DEMO_PASSWORD;
 /// The bearer token the test apps serve `/metrics` to.
 pub const METRICS_TOKEN: &str = "test-metrics-token-2026";
 
@@ -100,24 +100,18 @@ pub fn spawn_tuned(
             .build()
             .unwrap(),
     );
-    let dir = sems_testkit::temp_dir("sems-web");
-    let location = match engine {
-        Engine::Sqlite => DatabaseLocation::SqliteFile(dir.join("sems.db")),
-        Engine::Postgres => {
-            let url = sems_testkit::postgres()
-                .expect("postgres")
-                .create_database();
-            DatabaseLocation::parse(Some(&url), &dir).unwrap()
-        }
-    };
+    // A copy of the demo data set, loaded once per process.
+    let demo = sems_testkit::demo();
+    let location = demo.copy(engine).expect("postgres");
+    let reporting = demo.reporting.clone();
     let (tx, rx) = mpsc::channel();
     let rt = runtime.clone();
     std::thread::spawn(move || {
         rt.block_on(async move {
             let store = Store::open(&location, 8).await.unwrap();
             let mut services = Services::new(store, config);
+            services.reporting = Some(reporting);
             services.load_settings().await.unwrap();
-            services.load_demo(PASSWORD).await.unwrap();
             tune(&mut services);
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();

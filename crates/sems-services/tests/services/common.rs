@@ -2,21 +2,16 @@
 //! are installed, on a throwaway PostgreSQL; and a demo person as an actor.
 
 use sems_services::{Actor, ServiceConfig, Services};
-use sems_storage::{people, DatabaseLocation, Store};
+use sems_storage::{people, Engine};
 
-/// Services over the demo data set, one per engine.
-pub async fn services(name: &str) -> Vec<Services> {
+/// Services over a copy of the demo data set (loaded once per process), one per engine.
+pub async fn services() -> Vec<Services> {
+    let demo = sems_testkit::demo();
     let mut out = Vec::new();
-    let dir = sems_testkit::temp_dir(name);
-    let mut locations = vec![DatabaseLocation::SqliteFile(dir.join("sems.db"))];
-    if let Some(pg) = sems_testkit::postgres() {
-        locations.push(DatabaseLocation::parse(Some(&pg.create_database()), &dir).unwrap());
-    }
-    for location in locations {
-        let store = Store::open(&location, 4).await.unwrap();
-        let s = Services::new(store, ServiceConfig::default());
-        s.load_demo("service test passphrase").await.unwrap();
-        out.push(s);
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        if let Some(s) = demo.services(engine, ServiceConfig::default()).await {
+            out.push(s);
+        }
     }
     out
 }

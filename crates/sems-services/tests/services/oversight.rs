@@ -1,6 +1,6 @@
 //! Oversight services on SQLite and PostgreSQL: the requirements catalogues.
 
-mod common;
+use crate::common;
 
 use sems_services::oversight::requirements::RequirementInput;
 use sems_services::ServiceError;
@@ -17,7 +17,7 @@ fn entry(code: &str, parent: Option<&str>, level: &str) -> RequirementInput {
 
 #[tokio::test]
 async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
-    for s in common::services("sems-oversight").await {
+    for s in common::services().await {
         s.ensure_oversight_defaults().await.unwrap();
         let policy = common::actor(&s, "policy").await;
         let authority = policy.party_id().unwrap();
@@ -229,7 +229,7 @@ fn answer(item: i64, answer: &str) -> AnswerInput {
 
 #[tokio::test]
 async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
-    for s in common::services("sems-oversight-flow").await {
+    for s in common::services().await {
         let inspector = common::actor(&s, "inspector").await;
         let director = common::actor(&s, "director").await;
         let sm = common::actor(&s, "npt.security").await;
@@ -536,7 +536,7 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
 
 #[tokio::test]
 async fn covert_tests_stay_secret_until_released() {
-    for s in common::services("sems-oversight-covert").await {
+    for s in common::services().await {
         let inspector = common::actor(&s, "inspector").await;
         let director = common::actor(&s, "director").await;
         let policy = common::actor(&s, "policy").await;
@@ -685,7 +685,7 @@ async fn covert_tests_stay_secret_until_released() {
 
 #[tokio::test]
 async fn an_organisation_oversees_its_contractors() {
-    for s in common::services("sems-oversight-contractors").await {
+    for s in common::services().await {
         let sm = common::actor(&s, "npt.security").await;
         let auditor = common::actor(&s, "npt.auditor").await;
         let swc_sm = common::actor(&s, "swc.security").await;
@@ -787,7 +787,7 @@ async fn an_organisation_oversees_its_contractors() {
 
 #[tokio::test]
 async fn the_demo_shows_the_air_carrier_under_oversight() {
-    for s in common::services("sems-oversight-demo").await {
+    for s in common::services().await {
         let sky = common::actor(&s, "sky.security").await;
         let activities = s
             .activities(&sky, &Default::default(), Default::default())

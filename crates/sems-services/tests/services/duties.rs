@@ -10,10 +10,10 @@ use sems_services::people::{NewPersonInput, PersonUpdateInput};
 use sems_services::{Actor, ServiceError, Services};
 use sems_storage::people;
 
-mod common;
+use crate::common;
 
 async fn services() -> Vec<Services> {
-    common::services("sems-duties").await
+    common::services().await
 }
 
 async fn actor(s: &Services, username: &str) -> Actor {

@@ -5,10 +5,10 @@ use sems_services::risk::ScenarioInput;
 use sems_services::{Actor, ServiceError, Services};
 use sems_storage::risk::ScenarioFilter;
 
-mod common;
+use crate::common;
 
 async fn services() -> Vec<Services> {
-    common::services("sems-risk").await
+    common::services().await
 }
 
 async fn actor(s: &Services, username: &str) -> Actor {
@@ -1120,7 +1120,7 @@ async fn the_demo_tells_a_risk_story_for_the_regulated_agent() {
 /// A CONFIDENTIAL assessment's rationales reach no RESTRICTED reader of the trail.
 #[tokio::test]
 async fn the_trail_keeps_an_assessments_classification() {
-    for s in common::services("sems-risk-trail").await {
+    for s in common::services().await {
         let sm = actor(&s, "npt.security").await;
         let npt = sm.party_id().unwrap();
         let nat01 = common::scenario_id(&s, &sm, "NAT-01").await;

@@ -9,10 +9,10 @@ use sems_services::reports::{
 };
 use sems_services::{Actor, ServiceError, Services};
 
-mod common;
+use crate::common;
 
 async fn services() -> Vec<Services> {
-    common::services("sems-reports").await
+    common::services().await
 }
 
 async fn actor(s: &Services, username: &str) -> Actor {

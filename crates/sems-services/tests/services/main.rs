@@ -1,0 +1,8 @@
+//! The services test suite, on SQLite and PostgreSQL, as one test binary: every test starts
+//! from a copy of the demo data set, loaded once per process (`common`).
+
+mod common;
+mod duties;
+mod oversight;
+mod reports;
+mod risk;
