@@ -52,18 +52,34 @@ vocabulary!(
     }
 );
 
+impl Exemption {
+    /// The exemption workflow: the organisation asks (again after a refusal); the authority
+    /// approves or refuses what was asked.
+    pub fn may_move_to(self, next: Exemption) -> bool {
+        use Exemption::*;
+        matches!(
+            (self, next),
+            (None | Refused, Requested) | (Requested, Approved | Refused)
+        )
+    }
+}
+
+impl ActionStatus {
+    /// The statuses of an action still to be carried out (overdue when past its date).
+    pub const OPEN: [ActionStatus; 2] = [ActionStatus::Planned, ActionStatus::InProgress];
+
+    /// Whether the action is still to be carried out (and counts towards the projected
+    /// residual risk).
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+}
+
 impl MeasureStatus {
     /// Whether an organisation may set this status itself on a measure. Not applicable on a
     /// baseline measure comes only from an exemption the authority approved.
     pub fn settable(self, baseline: bool) -> bool {
         !(baseline && self == MeasureStatus::NotApplicable)
-    }
-}
-
-impl ActionStatus {
-    /// Whether the action still counts towards the projected residual risk.
-    pub fn is_open(self) -> bool {
-        matches!(self, ActionStatus::Planned | ActionStatus::InProgress)
     }
 }
 
@@ -191,6 +207,15 @@ pub const DEFAULT_BASELINE: &[BaselineMeasure] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exemptions_are_asked_then_decided_and_actions_are_open_until_done() {
+        use Exemption::*;
+        assert!(None.may_move_to(Requested) && Refused.may_move_to(Requested));
+        assert!(Requested.may_move_to(Approved) && Requested.may_move_to(Refused));
+        assert!(!Approved.may_move_to(Requested) && !None.may_move_to(Approved));
+        assert!(ActionStatus::InProgress.is_open() && !ActionStatus::Done.is_open());
+    }
 
     fn data(passed: u32, failed: u32, occurrences: u32) -> ObjectiveData {
         ObjectiveData {

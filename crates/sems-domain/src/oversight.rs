@@ -70,6 +70,18 @@ vocabulary!(
     }
 );
 
+impl ActivityStatus {
+    /// The activity workflow: the first answer starts it, completion ends it (an activity
+    /// with nothing to answer may be completed as planned); a completed activity is final.
+    pub fn may_move_to(self, next: ActivityStatus) -> bool {
+        use ActivityStatus::*;
+        matches!(
+            (self, next),
+            (Planned, InProgress) | (Planned | InProgress, Completed)
+        )
+    }
+}
+
 impl ActivityKind {
     pub fn is_test(self) -> bool {
         matches!(self, ActivityKind::TestOvert | ActivityKind::TestCovert)
@@ -142,20 +154,52 @@ impl Compliance {
     }
 }
 
+/// The counts effective implementation is computed from: storage keeps them per activity and
+/// area (`activity_results`) and sums them; services add them up by organisation, area and
+/// year; [`EiTally::percent`] is the one place the percentage is computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct EiTally {
+    /// Compliant items, with or without observations.
+    pub compliant: i64,
+    /// Applicable items: neither "not applicable" nor "not confirmed".
+    pub applicable: i64,
+    /// Every item, answered or not.
+    pub items: i64,
+}
+
+impl EiTally {
+    /// Counts one item with its answer (none yet: counted, never applicable).
+    pub fn count(&mut self, answer: Option<Compliance>) {
+        self.items += 1;
+        if let Some(a) = answer.filter(|a| a.is_applicable()) {
+            self.applicable += 1;
+            if a.is_compliant() {
+                self.compliant += 1;
+            }
+        }
+    }
+
+    pub fn add(&mut self, other: &EiTally) {
+        self.compliant += other.compliant;
+        self.applicable += other.applicable;
+        self.items += other.items;
+    }
+
+    /// EI in percent; `None` when nothing applicable was assessed.
+    pub fn percent(&self) -> Option<f64> {
+        (self.applicable > 0).then(|| self.compliant as f64 * 100.0 / self.applicable as f64)
+    }
+}
+
 /// Effective implementation: compliant items (with or without observations) over applicable
 /// items (neither "not applicable" nor "not confirmed"), in percent; `None` when nothing
 /// applicable was assessed.
 pub fn effective_implementation(answers: impl IntoIterator<Item = Compliance>) -> Option<f64> {
-    let (mut compliant, mut applicable) = (0u64, 0u64);
+    let mut tally = EiTally::default();
     for a in answers {
-        if a.is_applicable() {
-            applicable += 1;
-            if a.is_compliant() {
-                compliant += 1;
-            }
-        }
+        tally.count(Some(a));
     }
-    (applicable > 0).then(|| compliant as f64 * 100.0 / applicable as f64)
+    tally.percent()
 }
 
 /// A node of the catalogue sems ships.
@@ -390,6 +434,31 @@ mod tests {
             ]
         );
         assert!(!Closed.awaits_organisation() && Open.awaits_organisation());
+    }
+
+    #[test]
+    fn an_activity_starts_with_its_first_answer_and_completion_is_final() {
+        use ActivityStatus::*;
+        assert!(Planned.may_move_to(InProgress) && InProgress.may_move_to(Completed));
+        assert!(!Completed.may_move_to(InProgress) && !Completed.may_move_to(Completed));
+        assert!(!InProgress.may_move_to(Planned));
+        let mut tally = EiTally::default();
+        for a in [
+            Some(Compliance::Compliant),
+            Some(Compliance::NotApplicable),
+            None,
+        ] {
+            tally.count(a);
+        }
+        assert_eq!(
+            tally,
+            EiTally {
+                compliant: 1,
+                applicable: 1,
+                items: 3
+            }
+        );
+        assert_eq!(tally.percent(), Some(100.0));
     }
     use Compliance::*;
 

@@ -318,7 +318,7 @@ impl Services {
                 "only the activity's team records its results".into(),
             ));
         }
-        if a.status == ActivityStatus::Completed {
+        if !a.status.may_move_to(ActivityStatus::Completed) {
             return Err(ServiceError::Conflict(
                 "the activity is completed; its results are final".into(),
             ));
@@ -376,7 +376,7 @@ impl Services {
                 .into());
             }
         }
-        if activity.status == ActivityStatus::Planned && !checked.is_empty() {
+        if activity.status.may_move_to(ActivityStatus::InProgress) && !checked.is_empty() {
             store::set_status(
                 tx.conn(),
                 id,
@@ -406,6 +406,11 @@ impl Services {
     pub async fn complete_activity(&self, actor: &Actor, id: i64) -> Result<Activity> {
         let mut tx = self.store.write().await?;
         let activity = Self::activity_for_team(tx.conn(), actor, id).await?;
+        if !activity.status.may_move_to(ActivityStatus::Completed) {
+            return Err(ServiceError::Conflict(
+                "the activity is completed already".into(),
+            ));
+        }
         let open = store::items(tx.conn(), id)
             .await?
             .iter()

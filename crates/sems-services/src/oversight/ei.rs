@@ -4,29 +4,13 @@
 //! organisation itself.
 
 use crate::{Actor, Result, ServiceError, Services};
+use sems_domain::oversight::EiTally;
 use sems_storage::oversight::activities as store;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct EiCell {
-    pub compliant: i64,
-    pub applicable: i64,
-    pub items: i64,
-}
-
-impl EiCell {
-    fn add(&mut self, s: &store::ResultSum) {
-        self.items += s.items;
-        self.applicable += s.applicable;
-        self.compliant += s.compliant;
-    }
-
-    /// EI in percent; none without applicable items.
-    pub fn percent(&self) -> Option<f64> {
-        (self.applicable > 0).then(|| self.compliant as f64 * 100.0 / self.applicable as f64)
-    }
-}
+/// The counts of a row: the domain's tally, the one place EI's percentage is computed.
+pub type EiCell = EiTally;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EiRow {
@@ -73,22 +57,22 @@ impl Services {
         let mut by_area: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         let mut by_year: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         for c in &sums {
-            overall.add(c);
+            overall.add(&c.tally);
             by_org
                 .entry(format!("{:010}", c.party_id))
                 .or_insert_with(|| (c.party_name.clone(), EiCell::default()))
                 .1
-                .add(c);
+                .add(&c.tally);
             by_area
                 .entry(c.area_code.clone())
                 .or_insert_with(|| (c.area_code.clone(), EiCell::default()))
                 .1
-                .add(c);
+                .add(&c.tally);
             by_year
                 .entry(c.year.clone())
                 .or_insert_with(|| (c.year.clone(), EiCell::default()))
                 .1
-                .add(c);
+                .add(&c.tally);
         }
         Ok(EiReport {
             overall: overall.percent(),

@@ -474,7 +474,7 @@ impl Services {
             before = measures::implementation(tx.conn(), party_id, measure_id).await?;
         }
         let before = before.ok_or(ServiceError::NotFound("security measure"))?;
-        if matches!(before.exemption, Exemption::Requested | Exemption::Approved) {
+        if !before.exemption.may_move_to(Exemption::Requested) {
             return Err(ServiceError::Conflict(format!(
                 "an exemption from this measure is already {}",
                 before.exemption.as_str()
@@ -549,7 +549,7 @@ impl Services {
             &implementation_meta(party_id),
             "security measure",
         )?;
-        if before.exemption != Exemption::Requested {
+        if !before.exemption.may_move_to(Exemption::Approved) {
             return Err(ServiceError::Conflict(
                 "there is no pending exemption request on this measure".into(),
             ));

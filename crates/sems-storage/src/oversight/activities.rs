@@ -5,7 +5,7 @@ use crate::parties::decode_error;
 use crate::sql::{fetch_page, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
-use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance};
+use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, EiTally};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -324,33 +324,27 @@ pub async fn answer(
 
 /// Writes the per-area results of a completed activity from its checklist.
 pub async fn store_results(conn: &mut Conn, activity_id: i64) -> Result<()> {
-    let mut per_area: std::collections::BTreeMap<String, (i64, i64, i64)> = Default::default();
+    let mut per_area: std::collections::BTreeMap<String, EiTally> = Default::default();
     for item in items(conn, activity_id).await? {
-        let e = per_area.entry(item.area_code.clone()).or_default();
-        e.2 += 1;
-        if let Some(a) = item.answer {
-            if a.is_applicable() {
-                e.1 += 1;
-                if a.is_compliant() {
-                    e.0 += 1;
-                }
-            }
-        }
+        per_area
+            .entry(item.area_code.clone())
+            .or_default()
+            .count(item.answer);
     }
     sqlx::query("DELETE FROM activity_results WHERE activity_id = $1")
         .bind(activity_id)
         .execute(&mut *conn)
         .await?;
-    for (area, (compliant, applicable, n)) in per_area {
+    for (area, tally) in per_area {
         sqlx::query(
             "INSERT INTO activity_results (activity_id, area_code, compliant, applicable, items)
              VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(activity_id)
         .bind(area)
-        .bind(compliant)
-        .bind(applicable)
-        .bind(n)
+        .bind(tally.compliant)
+        .bind(tally.applicable)
+        .bind(tally.items)
         .execute(&mut *conn)
         .await?;
     }
@@ -364,9 +358,7 @@ pub struct ResultSum {
     pub party_name: String,
     pub area_code: String,
     pub year: String,
-    pub compliant: i64,
-    pub applicable: i64,
-    pub items: i64,
+    pub tally: EiTally,
 }
 
 pub async fn result_sums(
@@ -380,8 +372,9 @@ pub async fn result_sums(
                 CAST(SUM(r.items) AS BIGINT) AS items
          FROM activity_results r JOIN oversight_activities oa ON oa.id = r.activity_id
          JOIN parties ov ON ov.id = oa.overseen_party_id
-         WHERE oa.status = 'completed' AND ",
+         WHERE oa.status = ",
     );
+    sql.bind(ActivityStatus::Completed.as_str()).push(" AND ");
     sql.append(&filter(subject, Action::Read, &ACTIVITY_ACCESS));
     if let Some(p) = overseen_party_id {
         sql.push(" AND oa.overseen_party_id = ").bind(p);
@@ -395,9 +388,11 @@ pub async fn result_sums(
                 party_name: r.try_get("party_name")?,
                 area_code: r.try_get("area_code")?,
                 year: r.try_get("year")?,
-                compliant: r.try_get("compliant")?,
-                applicable: r.try_get("applicable")?,
-                items: r.try_get("items")?,
+                tally: EiTally {
+                    compliant: r.try_get("compliant")?,
+                    applicable: r.try_get("applicable")?,
+                    items: r.try_get("items")?,
+                },
             })
         })
         .collect()
@@ -474,10 +469,11 @@ pub async fn last_completed(
     overseen_party_id: i64,
     kind: Option<ActivityKind>,
 ) -> Result<Option<String>> {
-    let mut sql = Sql::new(
-        "SELECT MAX(completed_on) AS d FROM oversight_activities WHERE status = 'completed' AND overseen_party_id = ",
-    );
-    sql.bind(overseen_party_id);
+    let mut sql =
+        Sql::new("SELECT MAX(completed_on) AS d FROM oversight_activities WHERE status = ");
+    sql.bind(ActivityStatus::Completed.as_str())
+        .push(" AND overseen_party_id = ")
+        .bind(overseen_party_id);
     if let Some(k) = kind {
         sql.push(" AND kind = ").bind(k.as_str());
     }

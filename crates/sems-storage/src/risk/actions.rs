@@ -146,15 +146,15 @@ pub async fn overdue_actions(
     today: &str,
     limit: i64,
 ) -> Result<Vec<MitigationAction>> {
-    let rows = sqlx::query(&format!(
-        "{ACTION_SELECT} WHERE ac.owner_party_id = $1 AND ac.status IN ('planned', 'in_progress')
-             AND ac.due_on < $2
-         ORDER BY ac.due_on, ac.id LIMIT $3"
-    ))
-    .bind(party_id)
-    .bind(today)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    let open: Vec<&str> = ActionStatus::OPEN.iter().map(|s| s.as_str()).collect();
+    let mut sql = crate::sql::Sql::new(&format!("{ACTION_SELECT} WHERE ac.owner_party_id = "));
+    sql.bind(party_id)
+        .push(" AND ac.status IN ")
+        .bind_list(&open)
+        .push(" AND ac.due_on < ")
+        .bind(today)
+        .push(" ORDER BY ac.due_on, ac.id LIMIT ")
+        .bind(limit);
+    let rows = sql.query().fetch_all(&mut *conn).await?;
     rows.iter().map(action_from_row).collect()
 }
