@@ -468,6 +468,11 @@ fn spawn_background_jobs(services: Services) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not escalate overdue findings"),
             }
+            match services.escalate_overdue_actions().await {
+                Ok(n) if n > 0 => tracing::info!(actions = n, "escalated overdue actions"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not escalate overdue actions"),
+            }
         }
     });
 }

@@ -5,6 +5,7 @@
 //! without a database.
 
 pub mod access;
+pub mod action;
 pub mod audit;
 pub mod classification;
 pub mod csv;

@@ -2,6 +2,7 @@
 //! measure, exemptions from a baseline measure, objective data (tests and occurrences), the
 //! score proposals drawn from it, and mitigation actions with their expected effect.
 
+pub use crate::action::{is_overdue, ActionStatus};
 use crate::risk::Score;
 use crate::vocabulary::vocabulary;
 use serde::Serialize;
@@ -35,16 +36,6 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// Where a mitigation action stands.
-    ActionStatus, "status", {
-        Planned => "planned", "Planned";
-        InProgress => "in_progress", "In progress";
-        Done => "done", "Done";
-        Cancelled => "cancelled", "Cancelled";
-    }
-);
-
-vocabulary!(
     /// Which score a mitigation action is expected to lower.
     Effect, "effect_on", {
         Likelihood => "likelihood", "Likelihood of attempt";
@@ -64,28 +55,12 @@ impl Exemption {
     }
 }
 
-impl ActionStatus {
-    /// The statuses of an action still to be carried out (overdue when past its date).
-    pub const OPEN: [ActionStatus; 2] = [ActionStatus::Planned, ActionStatus::InProgress];
-
-    /// Whether the action is still to be carried out (and counts towards the projected
-    /// residual risk).
-    pub fn is_open(self) -> bool {
-        Self::OPEN.contains(&self)
-    }
-}
-
 impl MeasureStatus {
     /// Whether an organisation may set this status itself on a measure. Not applicable on a
     /// baseline measure comes only from an exemption the authority approved.
     pub fn settable(self, baseline: bool) -> bool {
         !(baseline && self == MeasureStatus::NotApplicable)
     }
-}
-
-/// Whether an open action is overdue on `today` (both `YYYY-MM-DD`, which sort as dates).
-pub fn is_overdue(status: ActionStatus, due_on: &str, today: &str) -> bool {
-    status.is_open() && due_on < today
 }
 
 /// The objective data on one scenario at one organisation, counted over the windows the
@@ -214,7 +189,6 @@ mod tests {
         assert!(None.may_move_to(Requested) && Refused.may_move_to(Requested));
         assert!(Requested.may_move_to(Approved) && Requested.may_move_to(Refused));
         assert!(!Approved.may_move_to(Requested) && !None.may_move_to(Approved));
-        assert!(ActionStatus::InProgress.is_open() && !ActionStatus::Done.is_open());
     }
 
     fn data(passed: u32, failed: u32, occurrences: u32) -> ObjectiveData {

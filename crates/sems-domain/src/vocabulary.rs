@@ -69,7 +69,8 @@ macro_rules! with_every_vocabulary {
             crate::measure::MeasureStatus,
             crate::measure::Exemption,
             crate::measure::EvidenceKind,
-            crate::measure::ActionStatus,
+            crate::action::ActionStatus,
+            crate::action::Effectiveness,
             crate::measure::Effect,
             crate::report::ReportMode,
             crate::report::ReportStatus,
@@ -133,6 +134,7 @@ mod tests {
         assert_eq!(checked, listed, "the same vocabularies as `all`");
         // Every vocabulary written with the macro is in the list above.
         let sources = [
+            include_str!("action.rs"),
             include_str!("audit.rs"),
             include_str!("measure.rs"),
             include_str!("report.rs"),
@@ -142,7 +144,7 @@ mod tests {
             .iter()
             .map(|s| s.matches("vocabulary!(").count())
             .sum();
-        assert_eq!(declared, 18, "add the new vocabulary to the round trip");
+        assert_eq!(declared, 19, "add the new vocabulary to the round trip");
     }
 
     #[test]

@@ -404,6 +404,7 @@ impl Services {
                 "people",
                 "threat_scenarios",
                 "risk_assessments",
+                "actions",
                 "oversight_activities",
                 "checklist_items",
             ],

@@ -2,6 +2,7 @@
 //! (through the domain's parsing types), changes, and records the change in the audit trail,
 //! all in one transaction. The web layer and the CLI call these and nothing below them.
 
+pub mod actions;
 pub mod appointments;
 pub mod audit;
 pub mod auth;

@@ -141,3 +141,31 @@ fn distributed(subject: &Subject, cols: &AccessColumns, include_party: bool) -> 
     sql.push("))");
     sql
 }
+
+/// A condition for tables whose rows are read as another record (an audit entry as the record
+/// it describes, an action as its source): the row's kind is in `kind_column`, and for each
+/// kind the subject may `action` at all, `cols(kind)` says where the row keeps what the rule
+/// looks at. Kinds the subject may not `action` are left out of the SQL.
+pub fn filter_by_kind(
+    subject: &Subject,
+    action: Action,
+    kind_column: &str,
+    kinds: &[RecordKind],
+    cols: impl Fn(RecordKind) -> AccessColumns,
+) -> Sql {
+    let mut sql = Sql::new("(1 = 0");
+    for kind in kinds {
+        if granted_relations(subject, *kind, action).is_empty() {
+            continue;
+        }
+        sql.push(" OR (")
+            .push(kind_column)
+            .push(" = ")
+            .bind(kind.as_str())
+            .push(" AND ")
+            .append(&filter(subject, action, &cols(*kind)))
+            .push(")");
+    }
+    sql.push(")");
+    sql
+}

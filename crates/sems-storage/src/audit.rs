@@ -3,7 +3,7 @@
 use crate::access_filter::{filter, AccessColumns};
 use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result, Store};
-use sems_domain::access::{granted_relations, Action, RecordKind, RecordMeta, Subject};
+use sems_domain::access::{Action, RecordKind, RecordMeta, Subject};
 use sems_domain::audit::{entry_hash, AuditChannel, AuditEntry, ChainBreak, ChainVerifier, DAY_MS};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
@@ -193,14 +193,18 @@ pub async fn remark(conn: &mut Conn, access: &EntryAccess) -> Result<()> {
 pub fn trail_filter(subject: &Subject) -> crate::sql::Sql {
     let mut cond = filter(subject, Action::Read, &ACCESS);
     cond.push(" AND (a.access_kind = ")
-        .bind(RecordKind::AuditEntry.as_str());
-    for kind in RecordKind::ALL {
-        if kind == RecordKind::AuditEntry
-            || granted_relations(subject, kind, Action::Read).is_empty()
-        {
-            continue;
-        }
-        let cols = AccessColumns {
+        .bind(RecordKind::AuditEntry.as_str())
+        .push(" OR ");
+    let described: Vec<RecordKind> = RecordKind::ALL
+        .into_iter()
+        .filter(|k| *k != RecordKind::AuditEntry)
+        .collect();
+    cond.append(&crate::access_filter::filter_by_kind(
+        subject,
+        Action::Read,
+        "a.access_kind",
+        &described,
+        |kind| AccessColumns {
             kind,
             id: "a.access_record_id",
             owner_party: "a.owner_party_id",
@@ -209,13 +213,8 @@ pub fn trail_filter(subject: &Subject) -> crate::sql::Sql {
             person: Some("a.access_person_id"),
             published: Some("a.published"),
             raiser: None,
-        };
-        cond.push(" OR (a.access_kind = ")
-            .bind(kind.as_str())
-            .push(" AND ")
-            .append(&filter(subject, Action::Read, &cols))
-            .push(")");
-    }
+        },
+    ));
     cond.push(")");
     cond
 }

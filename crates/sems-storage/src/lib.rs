@@ -8,6 +8,7 @@
 //! them in one transaction, together with the audit-trail append.
 
 pub mod access_filter;
+pub mod actions;
 pub mod appointments;
 pub mod audit;
 pub mod backup;

@@ -120,6 +120,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_forward_second_handler.sql"),
         postgres: include_str!("../migrations/postgres/0018_forward_second_handler.sql"),
     },
+    Migration {
+        version: 19,
+        name: "one corrective-action register",
+        sqlite: include_str!("../migrations/sqlite/0019_action_register.sql"),
+        postgres: include_str!("../migrations/postgres/0019_action_register.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -59,6 +59,47 @@ pub fn content_disposition(filename: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
+/// Every item of a list, page by page at the largest page size, up to 1,000 pages (200,000
+/// rows: the exports' cap).
+pub async fn all_pages<T, F, Fut>(mut fetch: F) -> sems_services::Result<Vec<T>>
+where
+    F: FnMut(sems_domain::page::PageRequest) -> Fut,
+    Fut: std::future::Future<Output = sems_services::Result<sems_domain::page::Page<T>>>,
+{
+    let mut rows = Vec::new();
+    for n in 1..=1000 {
+        let page = fetch(sems_domain::page::PageRequest::new(
+            Some(n),
+            Some(sems_domain::page::MAX_PER_PAGE),
+        ))
+        .await?;
+        let more = page.has_next();
+        rows.extend(page.items);
+        if !more {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// A CSV download named `filename`.
+pub fn csv_download(
+    filename: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, content_disposition(filename)),
+        ],
+        csv(header, rows),
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! SQLite and on PostgreSQL, and talks to it over HTTP.
 
 mod web {
+    pub mod actions;
     pub mod api;
     pub mod browser;
     pub mod oversight;

@@ -212,8 +212,17 @@ impl Services {
             .await?;
         }
         reports::close(tx.conn(), id, &outcome, &lessons, decision).await?;
+        let source = crate::actions::report_source(&before);
         for (title, due, person) in &actions {
-            reports::insert_report_action(tx.conn(), id, title, *person, due).await?;
+            reports::insert_report_action(
+                tx.conn(),
+                &source,
+                title,
+                *person,
+                due,
+                actor.person_id(),
+            )
+            .await?;
         }
         let after = reports::report(tx.conn(), id)
             .await?

@@ -162,8 +162,7 @@ impl Services {
         .await?;
         let id = actions::insert_action(
             tx.conn(),
-            a.id,
-            a.party_id,
+            &crate::actions::assessment_source(&a),
             &v.values(input),
             actor.person_id(),
         )

@@ -316,6 +316,15 @@ impl Services {
             serde_json::to_string(&after)?,
         )
         .await?;
+        // The assessment's actions in the register follow its marking.
+        sems_storage::actions::remark(
+            tx.conn(),
+            RecordKind::RiskAssessment,
+            id,
+            after.classification,
+            after.need_to_know,
+        )
+        .await?;
         record_change(
             tx.conn(),
             actor,

@@ -4,6 +4,7 @@
 
 use crate::generate::{GenerateParams, Rng};
 use crate::{Result, ServiceError, Services};
+use sems_domain::access::RecordKind;
 use sems_domain::measure::DEFAULT_BASELINE;
 use sems_domain::risk::{Consequence, Score, Tolerability};
 use sems_domain::scenario::{ScenarioCategory, DEFAULT_LIBRARY};
@@ -66,15 +67,18 @@ impl Services {
         const ACTIONS: usize = 4;
         const ACCEPTANCES: usize = 5;
         const IMPLEMENTATIONS: usize = 6;
+        const ACTION_LINKS: usize = 7;
         let mut rows = BulkSet::new(&[
             "INSERT INTO threat_scenarios (id, owner_party_id, code, category, title, target, means, perpetrator, description, published, classification, need_to_know, active, created_at_ms, updated_at_ms) VALUES",
             "INSERT INTO risk_assessments (id, owner_party_id, site_id, scenario_id, method_version, likelihood, likelihood_rationale, consequence_human, consequence_economic, consequence_political, consequence_rationale, vulnerability, vulnerability_rationale, evidence, inherent_score, inherent_level, residual_score, residual_level, review_required, next_review_on, classification, need_to_know, created_by, created_at_ms, updated_by, updated_at_ms, likelihood_proposed, likelihood_override_reason, vulnerability_proposed, vulnerability_override_reason, review_reason) VALUES",
             "INSERT INTO risk_assessment_history (assessment_id, changed_by, changed_at_ms, reason, before_json, after_json) VALUES",
             "INSERT INTO risk_evidence (owner_party_id, scenario_id, kind, passed, occurred_on, summary, source, source_ref, classification, need_to_know, recorded_by, recorded_at_ms) VALUES",
-            "INSERT INTO risk_actions (assessment_id, owner_party_id, title, responsible_person_id, due_on, status, cost_one_off, cost_annual, effect_on, expected_reduction, created_by, created_at_ms, updated_by, updated_at_ms) VALUES",
+            "INSERT INTO actions (id, owner_party_id, source_kind, source_id, title, responsible_person_id, due_on, status, cost_one_off, cost_annual, classification, need_to_know, created_by, created_at_ms, updated_by, updated_at_ms) VALUES",
             "INSERT INTO risk_acceptances (assessment_id, accepted_by, accepted_at_ms, expires_on, method_version, residual_score, residual_level, note) VALUES",
             "INSERT INTO measure_implementations (owner_party_id, measure_id, responsible_person_id, status, cost_one_off, cost_annual, note, exemption, exemption_reason, exemption_decision_note, classification, need_to_know, updated_by, updated_at_ms) VALUES",
+            "INSERT INTO action_assessments (action_id, assessment_id, effect_on, expected_reduction) VALUES",
         ]);
+        let mut action_id = bulk::next_id(conn, "actions").await?;
         // National scenarios beyond the shipped library, up to the number asked for.
         let mut scenario_id = bulk::next_id(conn, "threat_scenarios").await?;
         let wanted = p.scenarios as usize;
@@ -263,16 +267,18 @@ impl Services {
                             conn,
                             ACTIONS,
                             vec![
-                                assessment_id.into(),
+                                action_id.into(),
                                 org.party_id.into(),
+                                RecordKind::RiskAssessment.as_str().into(),
+                                assessment_id.into(),
                                 format!("Generated mitigation action {}", k + 1).into(),
                                 org.security_manager.into(),
                                 date_of(due).into(),
                                 (*rng.pick(&["planned", "in_progress", "done"])).into(),
                                 (rng.below(100) as i64 * 1000).into(),
                                 (rng.below(50) as i64 * 1000).into(),
-                                (*rng.pick(&["likelihood", "vulnerability"])).into(),
-                                (1 + rng.below(2) as i64).into(),
+                                0i64.into(),
+                                0i64.into(),
                                 org.security_manager.into(),
                                 now.into(),
                                 org.security_manager.into(),
@@ -280,6 +286,18 @@ impl Services {
                             ],
                         )
                         .await?;
+                        rows.row(
+                            conn,
+                            ACTION_LINKS,
+                            vec![
+                                action_id.into(),
+                                assessment_id.into(),
+                                (*rng.pick(&["likelihood", "vulnerability"])).into(),
+                                (1 + rng.below(2) as i64).into(),
+                            ],
+                        )
+                        .await?;
+                        action_id += 1;
                     }
                 }
                 if residual.tolerability == Tolerability::TolerableWithReview && rng.below(2) == 0 {

@@ -1,6 +1,7 @@
 //! The services test suite, on SQLite and PostgreSQL, as one test binary: every test starts
 //! from a copy of the demo data set, loaded once per process (`common`).
 
+mod actions;
 mod common;
 mod duties;
 mod oversight;

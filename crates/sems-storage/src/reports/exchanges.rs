@@ -258,6 +258,8 @@ pub async fn pending_identity_requests(
         .collect()
 }
 
+/// A corrective action of a closed report, as the report shows it (the action itself is in
+/// the register).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportAction {
     pub id: i64,
@@ -267,45 +269,45 @@ pub struct ReportAction {
     pub status: String,
 }
 
+/// Opens a corrective action of a report in the register.
 pub async fn insert_report_action(
     conn: &mut Conn,
-    report_id: i64,
+    report: &crate::actions::Source,
     title: &str,
     responsible_person_id: Option<i64>,
     due_on: &str,
+    by: Option<i64>,
 ) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO report_actions (report_id, title, responsible_person_id, due_on, status, created_at_ms)
-         VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id",
+    crate::actions::insert(
+        conn,
+        report,
+        &crate::actions::ActionValues {
+            title,
+            responsible_person_id,
+            due_on,
+            status: sems_domain::action::ActionStatus::Planned,
+            cost_one_off: 0,
+            cost_annual: 0,
+        },
+        by,
     )
-    .bind(report_id)
-    .bind(title)
-    .bind(responsible_person_id)
-    .bind(due_on)
-    .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+    .await
 }
 
 pub async fn report_actions(conn: &mut Conn, report_id: i64) -> Result<Vec<ReportAction>> {
-    let rows = sqlx::query(
-        "SELECT ra.id, ra.title, pe.display_name AS responsible_name, ra.due_on, ra.status
-         FROM report_actions ra LEFT JOIN people pe ON pe.id = ra.responsible_person_id
-         WHERE ra.report_id = $1 ORDER BY ra.id",
+    Ok(crate::actions::of_source(
+        conn,
+        sems_domain::access::RecordKind::SecurityReport,
+        report_id,
     )
-    .bind(report_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ReportAction {
-                id: r.try_get("id")?,
-                title: r.try_get("title")?,
-                responsible_name: r.try_get("responsible_name")?,
-                due_on: r.try_get("due_on")?,
-                status: r.try_get("status")?,
-            })
-        })
-        .collect()
+    .await?
+    .into_iter()
+    .map(|a| ReportAction {
+        id: a.id,
+        title: a.title,
+        responsible_name: a.responsible_name,
+        due_on: a.due_on,
+        status: a.status.as_str().to_string(),
+    })
+    .collect())
 }

@@ -1,8 +1,9 @@
-//! Mitigation actions on a risk assessment: owner, due date, status, cost and the expected
-//! effect on one score.
+//! Mitigation actions on a risk assessment: actions of the one register (`crate::actions`)
+//! linked to the assessment with their expected effect on one score.
 
+use crate::actions as register;
 use crate::parties::decode_error;
-use crate::{now_ms, Conn, Result};
+use crate::{Conn, Result};
 use sems_domain::measure::{ActionStatus, Effect};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -36,10 +37,11 @@ pub struct ActionValues<'a> {
     pub expected_reduction: i64,
 }
 
-const ACTION_SELECT: &str = "SELECT ac.id, ac.assessment_id, ac.owner_party_id, ac.title, ac.responsible_person_id,
-        pe.display_name AS responsible_name, ac.due_on, ac.status, ac.cost_one_off, ac.cost_annual, ac.effect_on,
-        ac.expected_reduction, ac.updated_at_ms
-     FROM risk_actions ac LEFT JOIN people pe ON pe.id = ac.responsible_person_id";
+const ACTION_SELECT: &str = "SELECT ac.id, aa.assessment_id, ac.owner_party_id, ac.title, ac.responsible_person_id,
+        pe.display_name AS responsible_name, ac.due_on, ac.status, ac.cost_one_off, ac.cost_annual, aa.effect_on,
+        aa.expected_reduction, ac.updated_at_ms
+     FROM actions ac JOIN action_assessments aa ON aa.action_id = ac.id
+     LEFT JOIN people pe ON pe.id = ac.responsible_person_id";
 
 fn action_from_row(r: &AnyRow) -> Result<MitigationAction> {
     let status: String = r.try_get("status")?;
@@ -61,35 +63,39 @@ fn action_from_row(r: &AnyRow) -> Result<MitigationAction> {
     })
 }
 
+impl<'a> ActionValues<'a> {
+    fn register(&self) -> register::ActionValues<'a> {
+        register::ActionValues {
+            title: self.title,
+            responsible_person_id: self.responsible_person_id,
+            due_on: self.due_on,
+            status: self.status,
+            cost_one_off: self.cost_one_off,
+            cost_annual: self.cost_annual,
+        }
+    }
+}
+
+/// Opens a mitigation action of an assessment in the register, linked to the assessment with
+/// its expected effect.
 pub async fn insert_action(
     conn: &mut Conn,
-    assessment_id: i64,
-    party_id: i64,
+    assessment: &register::Source,
     v: &ActionValues<'_>,
     by: Option<i64>,
 ) -> Result<i64> {
-    let now = now_ms();
-    let row = sqlx::query(
-        "INSERT INTO risk_actions (assessment_id, owner_party_id, title, responsible_person_id, due_on, status,
-             cost_one_off, cost_annual, effect_on, expected_reduction, created_by, created_at_ms, updated_by,
-             updated_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12) RETURNING id",
+    let id = register::insert(conn, assessment, &v.register(), by).await?;
+    sqlx::query(
+        "INSERT INTO action_assessments (action_id, assessment_id, effect_on, expected_reduction)
+         VALUES ($1, $2, $3, $4)",
     )
-    .bind(assessment_id)
-    .bind(party_id)
-    .bind(v.title)
-    .bind(v.responsible_person_id)
-    .bind(v.due_on)
-    .bind(v.status.as_str())
-    .bind(v.cost_one_off)
-    .bind(v.cost_annual)
+    .bind(id)
+    .bind(assessment.id)
     .bind(v.effect_on.as_str())
     .bind(v.expected_reduction)
-    .bind(by)
-    .bind(now)
-    .fetch_one(&mut *conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(row.try_get("id")?)
+    Ok(id)
 }
 
 pub async fn update_action(
@@ -98,22 +104,12 @@ pub async fn update_action(
     v: &ActionValues<'_>,
     by: Option<i64>,
 ) -> Result<()> {
+    register::update(conn, id, &v.register(), by).await?;
     sqlx::query(
-        "UPDATE risk_actions SET title = $1, responsible_person_id = $2, due_on = $3, status = $4,
-             cost_one_off = $5, cost_annual = $6, effect_on = $7, expected_reduction = $8, updated_by = $9,
-             updated_at_ms = $10
-         WHERE id = $11",
+        "UPDATE action_assessments SET effect_on = $1, expected_reduction = $2 WHERE action_id = $3",
     )
-    .bind(v.title)
-    .bind(v.responsible_person_id)
-    .bind(v.due_on)
-    .bind(v.status.as_str())
-    .bind(v.cost_one_off)
-    .bind(v.cost_annual)
     .bind(v.effect_on.as_str())
     .bind(v.expected_reduction)
-    .bind(by)
-    .bind(now_ms())
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -128,10 +124,10 @@ pub async fn action(conn: &mut Conn, id: i64) -> Result<Option<MitigationAction>
     row.as_ref().map(action_from_row).transpose()
 }
 
-/// The actions of an assessment, by due date.
+/// The actions affecting an assessment, by due date.
 pub async fn actions(conn: &mut Conn, assessment_id: i64) -> Result<Vec<MitigationAction>> {
     let rows = sqlx::query(&format!(
-        "{ACTION_SELECT} WHERE ac.assessment_id = $1 ORDER BY ac.due_on, ac.id"
+        "{ACTION_SELECT} WHERE aa.assessment_id = $1 ORDER BY ac.due_on, ac.id"
     ))
     .bind(assessment_id)
     .fetch_all(&mut *conn)

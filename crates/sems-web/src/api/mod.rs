@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: everything the pages do, for machine clients and scripts.
 //! Lists are paginated (`page`, `per_page`); errors are `application/problem+json`.
 
+mod actions;
 pub mod openapi;
 mod oversight;
 mod privacy;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(oversight::router())
         .merge(privacy::router())
+        .merge(actions::router())
 }
 
 /// A malformed query string of the API, as a problem document.

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each handler parses the request, calls one service and renders a
 //! template; forms post back to the same path and redirect after success.
 
+pub mod actions;
 pub mod audit;
 pub mod groups;
 pub mod home;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(organisations::router())
         .merge(people::router())
+        .merge(actions::router())
         .merge(sites::router())
         .merge(groups::router())
         .merge(audit::router())
@@ -134,6 +136,11 @@ impl Layout {
             "/people/grants",
             "Grants to confirm",
             !granted_relations(s, RecordKind::PendingGrant, Action::Accept).is_empty(),
+        );
+        add(
+            "/actions",
+            "Corrective actions",
+            sems_domain::action::SOURCES.iter().any(|k| can_read(*k)),
         );
         add("/audit", "Audit trail", can_read(RecordKind::AuditEntry));
         add(

@@ -6,7 +6,7 @@ use crate::session::Signed;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -124,40 +124,14 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
 
 async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
     let filter = p.filter();
-    let mut rows = Vec::new();
-    for n in 1..=1000 {
-        let page = match state
-            .services
-            .findings(
-                &user.actor(),
-                &filter,
-                sems_domain::page::PageRequest::new(Some(n), Some(sems_domain::page::MAX_PER_PAGE)),
-            )
-            .await
-        {
-            Ok(page) => page,
-            Err(e) => return service_error(e),
-        };
-        let more = page.has_next();
-        rows.extend(page.items.into_iter().map(|f| {
-            vec![
-                f.id.to_string(),
-                f.party_name.clone(),
-                f.activity_title.clone(),
-                f.requirement_code.clone(),
-                f.level.as_str().to_string(),
-                f.status.as_str().to_string(),
-                f.due_on.clone(),
-                f.cap_due_on.clone().unwrap_or_default(),
-                is_overdue(&f).to_string(),
-                f.description,
-            ]
-        }));
-        if !more {
-            break;
-        }
-    }
-    let body = crate::export::csv(
+    let actor = user.actor();
+    let all = crate::export::all_pages(|page| state.services.findings(&actor, &filter, page)).await;
+    let findings = match all {
+        Ok(items) => items,
+        Err(e) => return service_error(e),
+    };
+    crate::export::csv_download(
+        "findings.csv",
         &[
             "id",
             "organisation",
@@ -170,19 +144,21 @@ async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Par
             "overdue",
             "description",
         ],
-        rows,
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"findings.csv\"",
-            ),
-        ],
-        body,
+        findings.into_iter().map(|f| {
+            vec![
+                f.id.to_string(),
+                f.party_name.clone(),
+                f.activity_title.clone(),
+                f.requirement_code.clone(),
+                f.level.as_str().to_string(),
+                f.status.as_str().to_string(),
+                f.due_on.clone(),
+                f.cap_due_on.clone().unwrap_or_default(),
+                is_overdue(&f).to_string(),
+                f.description,
+            ]
+        }),
     )
-        .into_response()
 }
 
 #[derive(Template)]

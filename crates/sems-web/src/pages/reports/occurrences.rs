@@ -7,7 +7,7 @@ use crate::session::Signed;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -126,22 +126,28 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
 /// The list as CSV, with the same filters (at most 200,000 rows).
 async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
     let filter = p.filter();
-    let mut rows = Vec::new();
-    for n in 1..=1000 {
-        let page = match state
-            .services
-            .occurrences(
-                &user.actor(),
-                &filter,
-                sems_domain::page::PageRequest::new(Some(n), Some(sems_domain::page::MAX_PER_PAGE)),
-            )
-            .await
-        {
-            Ok(page) => page,
-            Err(e) => return service_error(e),
-        };
-        let more = page.has_next();
-        rows.extend(page.items.into_iter().map(|o| {
+    let actor = user.actor();
+    let all =
+        crate::export::all_pages(|page| state.services.occurrences(&actor, &filter, page)).await;
+    let occurrences = match all {
+        Ok(items) => items,
+        Err(e) => return service_error(e),
+    };
+    crate::export::csv_download(
+        "occurrences.csv",
+        &[
+            "id",
+            "organisation",
+            "site",
+            "category",
+            "occurred_at",
+            "severity",
+            "mandatory",
+            "status",
+            "forwarded_on",
+            "deidentified_text",
+        ],
+        occurrences.into_iter().map(|o| {
             vec![
                 o.id.to_string(),
                 o.party_name,
@@ -156,37 +162,8 @@ async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Par
                 sems_domain::util::date_of(o.forwarded_at_ms),
                 o.text,
             ]
-        }));
-        if !more {
-            break;
-        }
-    }
-    let body = crate::export::csv(
-        &[
-            "id",
-            "organisation",
-            "site",
-            "category",
-            "occurred_at",
-            "severity",
-            "mandatory",
-            "status",
-            "forwarded_on",
-            "deidentified_text",
-        ],
-        rows,
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"occurrences.csv\"",
-            ),
-        ],
-        body,
+        }),
     )
-        .into_response()
 }
 
 pub struct Exchange {

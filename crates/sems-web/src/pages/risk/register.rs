@@ -231,23 +231,8 @@ async fn register_rows(
     user: &Signed,
     filter: &AssessmentFilter,
 ) -> Result<Vec<Assessment>, ServiceError> {
-    let mut rows = Vec::new();
-    for n in 1..=1000 {
-        let page = state
-            .services
-            .assessments(
-                &user.actor(),
-                filter,
-                sems_domain::page::PageRequest::new(Some(n), Some(sems_domain::page::MAX_PER_PAGE)),
-            )
-            .await?;
-        let more = page.has_next();
-        rows.extend(page.items);
-        if !more {
-            break;
-        }
-    }
-    Ok(rows)
+    let actor = user.actor();
+    crate::export::all_pages(|page| state.services.assessments(&actor, filter, page)).await
 }
 
 /// One register row as export cells: numbers stay numbers.

@@ -1,0 +1,307 @@
+//! The one corrective-action register: every module opens its actions here
+//! (`sems_storage::actions`), and the register lists, completes and checks every action a
+//! person may read, across modules. An action is read and managed as its source: who may
+//! read the source reads the action; who may update the source completes it and checks its
+//! effectiveness.
+
+use crate::{authorize, record_change, About, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::action::{is_overdue, may_check_effectiveness, Effectiveness};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::role::Role;
+use sems_domain::util::{bounded_text, format_date, today};
+use sems_storage::actions::{self as store, ActionFilter, ActionRecord, Source};
+use sems_storage::reports::Report;
+use sems_storage::{groups, notifications, people, Conn};
+use serde::{Deserialize, Serialize};
+
+/// What an action of a risk assessment inherits from it.
+pub fn assessment_source(a: &sems_storage::risk::Assessment) -> Source {
+    Source {
+        kind: RecordKind::RiskAssessment,
+        id: a.id,
+        party_id: a.party_id,
+        classification: a.classification,
+        need_to_know: a.need_to_know,
+    }
+}
+
+/// What a corrective action of a report inherits from it.
+pub fn report_source(r: &Report) -> Source {
+    Source {
+        kind: RecordKind::SecurityReport,
+        id: r.id,
+        party_id: r.party_id,
+        classification: r.classification,
+        need_to_know: r.need_to_know,
+    }
+}
+
+/// What the reader may do with an action.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ActionActions {
+    /// Record that it was done, with evidence.
+    pub complete: bool,
+    /// Record whether it was effective.
+    pub check: bool,
+}
+
+/// An action of the register as a reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    #[serde(flatten)]
+    pub action: ActionRecord,
+    pub overdue: bool,
+    /// What the source is, in words, and where it is shown.
+    pub source_label: &'static str,
+    pub source_link: String,
+    pub allowed: ActionActions,
+}
+
+/// What a source is, in words.
+pub fn source_label(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::RiskAssessment => "Risk assessment",
+        RecordKind::SecurityReport => "Security report",
+        RecordKind::Finding => "Finding",
+        _ => "Record",
+    }
+}
+
+fn source_link(kind: RecordKind, id: i64) -> String {
+    match kind {
+        RecordKind::RiskAssessment => format!("/risk/assessments/{id}"),
+        RecordKind::SecurityReport => format!("/reports/{id}"),
+        RecordKind::Finding => format!("/oversight/findings/{id}"),
+        _ => "/actions".to_string(),
+    }
+}
+
+/// The access facts of an action: those of its source record.
+async fn source_meta(conn: &mut Conn, a: &ActionRecord) -> Result<RecordMeta> {
+    let mut m = RecordMeta::plain(a.source_kind, a.party_id, false);
+    m.classification = a.classification;
+    m.need_to_know = a.need_to_know;
+    m.distribution = groups::distribution_of(conn, a.source_kind, a.source_id).await?;
+    Ok(m)
+}
+
+fn view(actor: &Actor, a: ActionRecord, meta: &RecordMeta) -> ActionView {
+    let update = crate::allowed(actor, meta).update;
+    ActionView {
+        overdue: is_overdue(a.status, &a.due_on, &format_date(today())),
+        source_label: source_label(a.source_kind),
+        source_link: source_link(a.source_kind, a.source_id),
+        allowed: ActionActions {
+            complete: update && a.status.is_open(),
+            check: update && may_check_effectiveness(a.status, a.effectiveness),
+        },
+        action: a,
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteInput {
+    /// What shows it was done (a document, a test, an observation).
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffectivenessInput {
+    pub effective: bool,
+    /// Why: required when it was not effective.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Services {
+    /// The register: every action the actor may read, across modules, the most urgent first.
+    pub async fn action_register(
+        &self,
+        actor: &Actor,
+        filter: &ActionFilter,
+        page: PageRequest,
+    ) -> Result<Page<ActionView>> {
+        let subject = actor.lister()?;
+        let mut conn = self.store.read().await?;
+        let found = store::list(&mut conn, subject, filter, page).await?;
+        let mut items = Vec::with_capacity(found.items.len());
+        for a in found.items {
+            let meta = source_meta(&mut conn, &a).await?;
+            items.push(view(actor, a, &meta));
+        }
+        Ok(Page {
+            items,
+            page: found.page,
+            per_page: found.per_page,
+            total: found.total,
+        })
+    }
+
+    /// One action, when the actor may read its source.
+    pub async fn register_action(&self, actor: &Actor, id: i64) -> Result<ActionView> {
+        let mut conn = self.store.read().await?;
+        let a = store::get(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("action"))?;
+        let meta = source_meta(&mut conn, &a).await?;
+        authorize(actor, Action::Read, &meta, "action")?;
+        Ok(view(actor, a, &meta))
+    }
+
+    async fn action_for_update(
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(ActionRecord, RecordMeta)> {
+        let a = store::get(conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound("action"))?;
+        let meta = source_meta(conn, &a).await?;
+        authorize(actor, Action::Read, &meta, "action")?;
+        authorize(actor, Action::Update, &meta, "action")?;
+        Ok((a, meta))
+    }
+
+    /// Records an open action done today, with what shows it.
+    pub async fn complete_action(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &CompleteInput,
+    ) -> Result<ActionView> {
+        let evidence = bounded_text("evidence", &input.evidence, 3, 5000)?;
+        let mut tx = self.store.write().await?;
+        let (before, meta) = Self::action_for_update(tx.conn(), actor, id).await?;
+        if !before.status.is_open() {
+            return Err(ServiceError::Conflict(format!(
+                "the action is {}",
+                before.status.label().to_lowercase()
+            )));
+        }
+        store::complete(
+            tx.conn(),
+            id,
+            &format_date(today()),
+            &evidence,
+            actor.person_id(),
+        )
+        .await?;
+        let after = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("action"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            &About::record(&meta, Some(before.source_id)),
+            "action.complete",
+            "action",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view(actor, after, &meta))
+    }
+
+    /// Records whether a completed action was effective (once); an ineffective one is told
+    /// to its responsible person, whose source needs a new action.
+    pub async fn check_action_effectiveness(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &EffectivenessInput,
+    ) -> Result<ActionView> {
+        let note = bounded_text(
+            "note",
+            &input.note,
+            if input.effective { 0 } else { 3 },
+            2000,
+        )?;
+        let mut tx = self.store.write().await?;
+        let (before, meta) = Self::action_for_update(tx.conn(), actor, id).await?;
+        if !may_check_effectiveness(before.status, before.effectiveness) {
+            return Err(ServiceError::Conflict(
+                "effectiveness is checked once, after the action is done".into(),
+            ));
+        }
+        let result = if input.effective {
+            Effectiveness::Effective
+        } else {
+            Effectiveness::NotEffective
+        };
+        store::check_effectiveness(tx.conn(), id, result, &note, actor.person_id()).await?;
+        let after = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("action"))?;
+        record_change(
+            tx.conn(),
+            actor,
+            &About::record(&meta, Some(before.source_id)),
+            "action.effectiveness",
+            "action",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        if let (Effectiveness::NotEffective, Some(person)) = (result, before.responsible_person_id)
+        {
+            notifications::insert(
+                tx.conn(),
+                &[person],
+                &format!("The action “{}” was found not effective", before.title),
+                &format!("/actions/{id}"),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(view(actor, after, &meta))
+    }
+
+    /// Tells the responsible person and the organisation's accountable executive and security
+    /// manager, once, of every open action past its date, in every module.
+    pub async fn escalate_overdue_actions(&self) -> Result<usize> {
+        let day = format_date(today());
+        let mut tx = self.store.write().await?;
+        let overdue = store::overdue_unescalated(tx.conn(), &day, 500).await?;
+        for a in &overdue {
+            // Those who read the source: a report's actions go to the security manager only
+            // (the accountable executive does not read reports).
+            let leaders: &[Role] = if a.source_kind == RecordKind::SecurityReport {
+                &[Role::SecurityManager]
+            } else {
+                &[Role::AccountableExecutive, Role::SecurityManager]
+            };
+            let mut told = people::ids_with_roles(tx.conn(), a.party_id, leaders).await?;
+            told.extend(a.responsible_person_id);
+            told.sort_unstable();
+            told.dedup();
+            notifications::insert(
+                tx.conn(),
+                &told,
+                &format!("Overdue action: “{}” was due on {}", a.title, a.due_on),
+                &format!("/actions/{}", a.id),
+            )
+            .await?;
+            store::mark_escalated(tx.conn(), a.id, &day).await?;
+            let meta = source_meta(tx.conn(), a).await?;
+            record_change(
+                tx.conn(),
+                &Actor::System("housekeeping"),
+                &About::record(&meta, Some(a.source_id)),
+                "action.escalate",
+                "action",
+                Some(a.id),
+                NONE,
+                Some(&serde_json::json!({ "action": a.id, "notified": told.len() })),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(overdue.len())
+    }
+}

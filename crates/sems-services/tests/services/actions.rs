@@ -1,0 +1,210 @@
+//! The corrective-action register across modules, on SQLite and PostgreSQL: risk mitigation
+//! and report corrective actions in one list through the access rule, completion with
+//! evidence, the effectiveness check, and escalation once.
+
+use crate::common;
+use sems_domain::access::RecordKind;
+use sems_domain::action::{ActionStatus, Effectiveness};
+use sems_services::actions::{CompleteInput, EffectivenessInput};
+use sems_services::reports::{CloseInput, CorrectiveActionInput, ReportInput, TriageInput};
+use sems_services::ServiceError;
+use sems_storage::actions::ActionFilter;
+
+fn today() -> String {
+    sems_domain::util::format_date(sems_domain::util::today())
+}
+
+#[tokio::test]
+async fn one_register_holds_every_modules_actions() {
+    for s in common::services().await {
+        // The cargo agent's mitigation actions, from the demo (one of them overdue).
+        let swc = common::actor(&s, "swc.security").await;
+        let register = s
+            .action_register(&swc, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(register.total >= 2, "{}", register.total);
+        assert!(register
+            .items
+            .iter()
+            .all(|v| v.action.source_kind == RecordKind::RiskAssessment));
+        let overdue = s
+            .action_register(
+                &swc,
+                &ActionFilter {
+                    overdue_on: Some(today()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(overdue.total, 1);
+        let late = &overdue.items[0];
+        assert!(late.overdue && late.allowed.complete && !late.allowed.check);
+        // Escalation tells, once, of what is past its date in every module.
+        assert!(s.escalate_overdue_actions().await.unwrap() >= 1);
+        assert_eq!(s.escalate_overdue_actions().await.unwrap(), 0, "once");
+        // Another organisation does not see them.
+        let npt = common::actor(&s, "npt.security").await;
+        assert!(matches!(
+            s.register_action(&npt, late.action.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+
+        // A report closed with a corrective action: in the register of who reads reports.
+        let staff = common::actor(&s, "npt.staff").await;
+        let handler = common::actor(&s, "npt.handler").await;
+        let filed = s
+            .file_report(
+                &staff,
+                npt.party_id().unwrap(),
+                &ReportInput {
+                    category: "access_control".into(),
+                    occurred_at: format!("{}T07:30", today()),
+                    location: "Staff door 4".into(),
+                    what_happened: "The staff door was propped open.".into(),
+                    mode: "identified".into(),
+                    ..Default::default()
+                },
+                vec![],
+            )
+            .await
+            .unwrap();
+        s.triage_report(
+            &handler,
+            filed.report_id,
+            &TriageInput {
+                category: "access_control".into(),
+                severity: "low".into(),
+                mandatory: false,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        s.close_report(
+            &handler,
+            filed.report_id,
+            &CloseInput {
+                outcome: "Door alarm to be fitted".into(),
+                just_culture: "training_need".into(),
+                corrective_actions: vec![CorrectiveActionInput {
+                    title: "Fit a door alarm at door 4".into(),
+                    due_on: today(),
+                    responsible_person_id: None,
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let from_reports = ActionFilter {
+            source_kind: Some(RecordKind::SecurityReport),
+            ..Default::default()
+        };
+        let seen = s
+            .action_register(&npt, &from_reports, Default::default())
+            .await
+            .unwrap();
+        assert!(seen
+            .items
+            .iter()
+            .any(|v| v.action.title == "Fit a door alarm at door 4"));
+        let auditor = common::actor(&s, "npt.auditor").await;
+        assert_eq!(
+            s.action_register(&auditor, &from_reports, Default::default())
+                .await
+                .unwrap()
+                .total,
+            0,
+            "the quality auditor does not read reports, nor their actions"
+        );
+
+        // Completion with evidence, then the effectiveness check, each once.
+        let id = late.action.id;
+        assert!(matches!(
+            s.complete_action(
+                &swc,
+                id,
+                &CompleteInput {
+                    evidence: " ".into()
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let done = s
+            .complete_action(
+                &swc,
+                id,
+                &CompleteInput {
+                    evidence: "Screening rota of 14 November, signed".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(done.action.status, ActionStatus::Done);
+        assert_eq!(done.action.completed_on.as_deref(), Some(today().as_str()));
+        assert!(done.allowed.check && !done.allowed.complete);
+        assert!(matches!(
+            s.complete_action(
+                &swc,
+                id,
+                &CompleteInput {
+                    evidence: "again".into()
+                }
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.check_action_effectiveness(
+                &swc,
+                id,
+                &EffectivenessInput {
+                    effective: false,
+                    note: String::new()
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let checked = s
+            .check_action_effectiveness(
+                &swc,
+                id,
+                &EffectivenessInput {
+                    effective: false,
+                    note: "Two staff still entered unscreened in the next test".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(checked.action.effectiveness, Effectiveness::NotEffective);
+        assert!(matches!(
+            s.check_action_effectiveness(
+                &swc,
+                id,
+                &EffectivenessInput {
+                    effective: true,
+                    note: String::new()
+                }
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        // A staff member of the organisation may not manage it.
+        let swc_staff = common::actor(&s, "swc.staff").await;
+        assert!(s
+            .complete_action(
+                &swc_staff,
+                id,
+                &CompleteInput {
+                    evidence: "xyz".into()
+                }
+            )
+            .await
+            .is_err());
+    }
+}
