@@ -37,6 +37,105 @@ pub fn report_source(r: &Report) -> Source {
     }
 }
 
+/// What a finding's accepted plan puts in the register.
+pub fn finding_source(f: &sems_storage::oversight::findings::Finding) -> Source {
+    Source {
+        kind: RecordKind::Finding,
+        id: f.id,
+        party_id: f.party_id,
+        classification: f.classification,
+        need_to_know: f.need_to_know,
+    }
+}
+
+/// A finding's accepted plan as an action of the register: its workflow stays the finding's
+/// (the organisation completes it, the overseer verifies it on the finding page), and the
+/// register follows.
+pub(crate) mod finding_plan {
+    use super::*;
+    use sems_storage::oversight::findings::Finding;
+
+    /// The plan was accepted: its action opens, owned and dated as the plan.
+    pub async fn accepted(conn: &mut Conn, actor: &Actor, f: &Finding) -> Result<()> {
+        let first_line = f.cap_actions.lines().next().unwrap_or("").trim();
+        let mut title = format!("{}: {first_line}", f.requirement_code);
+        if title.chars().count() > 300 {
+            title = title.chars().take(299).collect::<String>() + "…";
+        }
+        store::insert(
+            conn,
+            &finding_source(f),
+            &store::ActionValues {
+                title: &title,
+                responsible_person_id: f.cap_owner_person_id,
+                due_on: f.cap_due_on.as_deref().unwrap_or(&f.due_on),
+                status: sems_domain::action::ActionStatus::InProgress,
+                cost_one_off: 0,
+                cost_annual: 0,
+            },
+            actor.person_id(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The open action of the finding's plan, if any.
+    async fn open_of(conn: &mut Conn, f: &Finding) -> Result<Option<ActionRecord>> {
+        Ok(store::of_source(conn, RecordKind::Finding, f.id)
+            .await?
+            .into_iter()
+            .find(|a| a.status.is_open()))
+    }
+
+    /// The organisation recorded the plan carried out: its action is done with that evidence.
+    pub async fn completed(
+        conn: &mut Conn,
+        actor: &Actor,
+        f: &Finding,
+        evidence: &str,
+    ) -> Result<()> {
+        if let Some(a) = open_of(conn, f).await? {
+            store::complete(
+                conn,
+                a.id,
+                &format_date(today()),
+                evidence,
+                actor.person_id(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The overseer verified: closing says the action was effective; sending the finding back
+    /// says it was not, and the plan's work opens again as a new action.
+    pub async fn verified(
+        conn: &mut Conn,
+        actor: &Actor,
+        f: &Finding,
+        closed: bool,
+        comment: &str,
+    ) -> Result<()> {
+        let done = store::of_source(conn, RecordKind::Finding, f.id)
+            .await?
+            .into_iter()
+            .filter(|a| may_check_effectiveness(a.status, a.effectiveness))
+            .last();
+        if let Some(a) = done {
+            let result = if closed {
+                Effectiveness::Effective
+            } else {
+                Effectiveness::NotEffective
+            };
+            store::check_effectiveness(conn, a.id, result, comment, actor.person_id()).await?;
+        }
+        if !closed {
+            accepted(conn, actor, f).await?;
+        }
+        Ok(())
+    }
+}
+
 /// What the reader may do with an action.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct ActionActions {
@@ -87,7 +186,8 @@ async fn source_meta(conn: &mut Conn, a: &ActionRecord) -> Result<RecordMeta> {
 }
 
 fn view(actor: &Actor, a: ActionRecord, meta: &RecordMeta) -> ActionView {
-    let update = crate::allowed(actor, meta).update;
+    // A finding's plan is completed and verified on the finding: its workflow is the overseer's.
+    let update = crate::allowed(actor, meta).update && a.source_kind != RecordKind::Finding;
     ActionView {
         overdue: is_overdue(a.status, &a.due_on, &format_date(today())),
         source_label: source_label(a.source_kind),
@@ -162,6 +262,11 @@ impl Services {
         let meta = source_meta(conn, &a).await?;
         authorize(actor, Action::Read, &meta, "action")?;
         authorize(actor, Action::Update, &meta, "action")?;
+        if a.source_kind == RecordKind::Finding {
+            return Err(ServiceError::Conflict(
+                "a finding's plan is completed and verified on the finding".into(),
+            ));
+        }
         Ok((a, meta))
     }
 

@@ -437,6 +437,9 @@ impl Services {
         let after = store::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("finding"))?;
+        if accept {
+            crate::actions::finding_plan::accepted(tx.conn(), actor, &after).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }
@@ -478,6 +481,7 @@ impl Services {
         let after = store::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("finding"))?;
+        crate::actions::finding_plan::completed(tx.conn(), actor, &after, &evidence).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -534,6 +538,7 @@ impl Services {
         let after = store::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("finding"))?;
+        crate::actions::finding_plan::verified(tx.conn(), actor, &after, close, &comment).await?;
         tx.commit().await?;
         if let Some(day) = follow_up {
             self.plan_activity(

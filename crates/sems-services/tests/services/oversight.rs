@@ -457,6 +457,39 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
         .unwrap();
         let accepted = s.review_cap(&director, finding.id, true, "").await.unwrap();
         assert_eq!(accepted.status, FindingStatus::CapAccepted);
+        // The accepted plan is an action of the register, managed on the finding.
+        let plan_action = |s: &sems_services::Services, who: sems_services::Actor| {
+            let s = s.clone();
+            let id = finding.id;
+            async move {
+                s.action_register(
+                    &who,
+                    &sems_storage::actions::ActionFilter {
+                        source_kind: Some(sems_domain::access::RecordKind::Finding),
+                        ..Default::default()
+                    },
+                    Default::default(),
+                )
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .filter(|v| v.action.source_id == id)
+                .collect::<Vec<_>>()
+            }
+        };
+        let opened = plan_action(&s, sm.clone()).await;
+        assert_eq!(opened.len(), 1);
+        assert_eq!(
+            opened[0].action.status,
+            sems_domain::action::ActionStatus::InProgress
+        );
+        assert!(!opened[0].allowed.complete, "completed on the finding");
+        assert_eq!(
+            plan_action(&s, inspector.clone()).await.len(),
+            1,
+            "the overseer sees it"
+        );
         assert!(matches!(
             s.review_cap(&inspector, finding.id, true, "").await,
             Err(ServiceError::Conflict(_))
@@ -481,6 +514,19 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             .await
             .unwrap();
         assert_eq!(closed.status, FindingStatus::Closed);
+        let verified = plan_action(&s, sm.clone()).await;
+        assert_eq!(
+            verified[0].action.status,
+            sems_domain::action::ActionStatus::Done
+        );
+        assert_eq!(
+            verified[0].action.effectiveness,
+            sems_domain::action::Effectiveness::Effective
+        );
+        assert_eq!(
+            verified[0].action.completion_evidence,
+            "Work order 2207 closed; alarm tested"
+        );
         let history = s.finding(&sm, finding.id).await.unwrap().history;
         let steps: Vec<FindingStatus> = history.iter().map(|h| h.status).collect();
         assert_eq!(
