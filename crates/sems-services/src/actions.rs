@@ -120,7 +120,7 @@ pub(crate) mod finding_plan {
             .await?
             .into_iter()
             .filter(|a| may_check_effectiveness(a.status, a.effectiveness))
-            .last();
+            .next_back();
         if let Some(a) = done {
             let result = if closed {
                 Effectiveness::Effective
