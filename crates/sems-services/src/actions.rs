@@ -119,8 +119,7 @@ pub(crate) mod finding_plan {
         let done = store::of_source(conn, RecordKind::Finding, f.id)
             .await?
             .into_iter()
-            .filter(|a| may_check_effectiveness(a.status, a.effectiveness))
-            .next_back();
+            .rfind(|a| may_check_effectiveness(a.status, a.effectiveness));
         if let Some(a) = done {
             let result = if closed {
                 Effectiveness::Effective
