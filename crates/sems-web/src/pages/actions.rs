@@ -67,7 +67,7 @@ impl Params {
 }
 
 #[derive(Template)]
-#[template(path = "actions.html")]
+#[template(path = "actions/actions.html")]
 struct ListPage {
     layout: Layout,
     rows: Vec<ActionView>,
@@ -164,7 +164,7 @@ async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Par
 }
 
 #[derive(Template)]
-#[template(path = "action.html")]
+#[template(path = "actions/action.html")]
 struct ActionPage {
     layout: Layout,
     v: ActionView,

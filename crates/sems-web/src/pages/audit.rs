@@ -31,7 +31,7 @@ pub struct EntryView {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "platform/audit.html")]
 struct AuditPage {
     layout: Layout,
     items: Vec<EntryView>,
@@ -118,7 +118,7 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
 }
 
 #[derive(Template)]
-#[template(path = "audit_protected.html")]
+#[template(path = "platform/audit_protected.html")]
 struct ProtectedPage {
     layout: Layout,
     items: Vec<sems_storage::audit::ProtectedDay>,
@@ -161,7 +161,7 @@ async fn protected(
 }
 
 #[derive(Template)]
-#[template(path = "security_log.html")]
+#[template(path = "platform/security_log.html")]
 struct SecurityLogPage {
     layout: Layout,
     items: Vec<EntryView>,

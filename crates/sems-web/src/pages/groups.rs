@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "groups.html")]
+#[template(path = "platform/groups.html")]
 struct ListPage {
     layout: Layout,
     items: Vec<NeedToKnowGroup>,
@@ -95,7 +95,7 @@ async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> 
 }
 
 #[derive(Template)]
-#[template(path = "group.html")]
+#[template(path = "platform/group.html")]
 struct ShowPage {
     layout: Layout,
     group: NeedToKnowGroup,

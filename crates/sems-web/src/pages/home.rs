@@ -44,7 +44,7 @@ pub struct AuditLine {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "platform/home.html")]
 struct HomePage {
     layout: Layout,
     roles: String,

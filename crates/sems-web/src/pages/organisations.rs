@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "organisations.html")]
+#[template(path = "platform/organisations.html")]
 struct ListPage {
     layout: Layout,
     items: Vec<Party>,
@@ -105,7 +105,7 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
 }
 
 #[derive(Template)]
-#[template(path = "organisation_form.html")]
+#[template(path = "platform/organisation_form.html")]
 struct FormPage {
     layout: Layout,
     action: String,
@@ -173,7 +173,7 @@ pub struct Candidate {
 }
 
 #[derive(Template)]
-#[template(path = "organisation.html")]
+#[template(path = "platform/organisation.html")]
 struct ShowPage {
     layout: Layout,
     party: Party,

@@ -56,7 +56,7 @@ fn grant_row(g: GrantView) -> GrantRow {
 }
 
 #[derive(Template)]
-#[template(path = "grants.html")]
+#[template(path = "platform/grants.html")]
 struct GrantsPage {
     layout: Layout,
     items: Vec<GrantRow>,
@@ -151,7 +151,7 @@ fn row(state: &AppState, p: Person) -> PersonRow {
 }
 
 #[derive(Template)]
-#[template(path = "people.html")]
+#[template(path = "platform/people.html")]
 struct ListPage {
     layout: Layout,
     items: Vec<PersonRow>,
@@ -228,7 +228,7 @@ pub struct RoleChoice {
 }
 
 #[derive(Template)]
-#[template(path = "person_new.html")]
+#[template(path = "platform/person_new.html")]
 struct NewPage {
     layout: Layout,
     parties: Vec<Party>,
@@ -374,7 +374,7 @@ async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> 
 }
 
 #[derive(Template)]
-#[template(path = "person.html")]
+#[template(path = "platform/person.html")]
 struct ShowPage {
     layout: Layout,
     person: PersonRow,

@@ -35,7 +35,7 @@ pub struct TokenView {
 }
 
 #[derive(Template)]
-#[template(path = "profile.html")]
+#[template(path = "platform/profile.html")]
 struct ProfilePage {
     layout: Layout,
     username: String,

@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "sign_in.html")]
+#[template(path = "platform/sign_in.html")]
 struct SignInPage {
     layout: Layout,
     next: String,
@@ -144,7 +144,7 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormDa
 }
 
 #[derive(Template)]
-#[template(path = "two_factor.html")]
+#[template(path = "platform/two_factor.html")]
 struct TwoFactorPage {
     layout: Layout,
 }

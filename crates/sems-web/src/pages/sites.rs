@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "sites.html")]
+#[template(path = "platform/sites.html")]
 struct ListPage {
     layout: Layout,
     items: Vec<Site>,
@@ -93,7 +93,7 @@ async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQ
 }
 
 #[derive(Template)]
-#[template(path = "site_form.html")]
+#[template(path = "platform/site_form.html")]
 struct FormPage {
     layout: Layout,
     action: String,
@@ -211,7 +211,7 @@ async fn show_page(
 }
 
 #[derive(Template)]
-#[template(path = "site.html")]
+#[template(path = "platform/site.html")]
 struct SitePage {
     layout: Layout,
     site: Site,

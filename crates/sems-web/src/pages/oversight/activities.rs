@@ -42,7 +42,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "activities.html")]
+#[template(path = "oversight/activities.html")]
 struct ListPage {
     layout: Layout,
     rows: Vec<Activity>,
@@ -241,7 +241,7 @@ pub struct ItemRow {
 }
 
 #[derive(Template)]
-#[template(path = "activity.html")]
+#[template(path = "oversight/activity.html")]
 struct ActivityPage {
     layout: Layout,
     v: ActivityView,
@@ -478,7 +478,7 @@ async fn issue(
 }
 
 #[derive(Template)]
-#[template(path = "activity_report.html")]
+#[template(path = "oversight/activity_report.html")]
 struct ReportPage {
     layout: Layout,
     r: sems_services::oversight::activities::IssuedReportView,

@@ -16,7 +16,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "ei.html")]
+#[template(path = "oversight/ei.html")]
 struct Dashboard {
     layout: Layout,
     r: EiReport,

@@ -59,7 +59,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "findings.html")]
+#[template(path = "oversight/findings.html")]
 struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
@@ -162,7 +162,7 @@ async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Par
 }
 
 #[derive(Template)]
-#[template(path = "finding.html")]
+#[template(path = "oversight/finding.html")]
 struct FindingPage {
     layout: Layout,
     v: FindingView,

@@ -33,7 +33,7 @@ struct Params {
 }
 
 #[derive(Template)]
-#[template(path = "requirements.html")]
+#[template(path = "oversight/requirements.html")]
 struct Page {
     layout: Layout,
     c: CatalogueView,

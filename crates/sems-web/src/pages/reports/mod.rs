@@ -70,7 +70,7 @@ pub struct ReportRow {
 }
 
 #[derive(Template)]
-#[template(path = "reports.html")]
+#[template(path = "reporting/reports.html")]
 struct ListPage {
     layout: Layout,
     rows: Vec<ReportRow>,
@@ -214,7 +214,7 @@ pub struct RequestRow {
 }
 
 #[derive(Template)]
-#[template(path = "report.html")]
+#[template(path = "reporting/report.html")]
 struct ReportPage {
     layout: Layout,
     v: ReportView,
@@ -718,7 +718,7 @@ async fn attachment(
 }
 
 #[derive(Template)]
-#[template(path = "report_statistics.html")]
+#[template(path = "reporting/report_statistics.html")]
 struct StatisticsPage {
     layout: Layout,
     s: sems_services::reports::statistics::ReportStatistics,

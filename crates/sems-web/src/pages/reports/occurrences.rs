@@ -60,7 +60,7 @@ impl Params {
 }
 
 #[derive(Template)]
-#[template(path = "occurrences.html")]
+#[template(path = "reporting/occurrences.html")]
 struct ListPage {
     layout: Layout,
     rows: Vec<Occurrence>,
@@ -173,7 +173,7 @@ pub struct Exchange {
 }
 
 #[derive(Template)]
-#[template(path = "occurrence.html")]
+#[template(path = "reporting/occurrence.html")]
 struct OccurrencePage {
     layout: Layout,
     o: Occurrence,

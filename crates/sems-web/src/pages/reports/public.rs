@@ -18,7 +18,7 @@ use sems_services::{Actor, ServiceError};
 use std::net::SocketAddr;
 
 #[derive(Template)]
-#[template(path = "report_file.html")]
+#[template(path = "reporting/report_file.html")]
 struct FilePage {
     layout: Layout,
     target: FilingTarget,
@@ -34,7 +34,7 @@ struct FilePage {
 }
 
 #[derive(Template)]
-#[template(path = "report_filed.html")]
+#[template(path = "reporting/report_filed.html")]
 struct FiledPage {
     layout: Layout,
     receipt: String,
@@ -42,7 +42,7 @@ struct FiledPage {
 }
 
 #[derive(Template)]
-#[template(path = "report_receipt.html")]
+#[template(path = "reporting/report_receipt.html")]
 struct ReceiptPage {
     layout: Layout,
     receipt: String,

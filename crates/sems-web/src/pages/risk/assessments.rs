@@ -69,7 +69,7 @@ pub struct ChangeRow {
 }
 
 #[derive(Template)]
-#[template(path = "risk_assessment.html")]
+#[template(path = "risk/risk_assessment.html")]
 struct AssessmentPage {
     layout: Layout,
     a: Assessment,

@@ -58,7 +58,7 @@ pub struct ChainAssessment {
 }
 
 #[derive(Template)]
-#[template(path = "risk_scenario.html")]
+#[template(path = "risk/risk_scenario.html")]
 struct ChainPage {
     layout: Layout,
     s: ThreatScenario,

@@ -12,7 +12,7 @@ use axum::response::Response;
 use sems_services::risk::import::{ImportReport, MEASURE_COLUMNS, SCENARIO_COLUMNS};
 
 #[derive(Template)]
-#[template(path = "risk_import.html")]
+#[template(path = "risk/risk_import.html")]
 struct ImportPage {
     layout: Layout,
     kind: String,

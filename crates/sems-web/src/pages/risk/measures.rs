@@ -51,7 +51,7 @@ pub struct ExemptionRow {
 }
 
 #[derive(Template)]
-#[template(path = "risk_measures.html")]
+#[template(path = "risk/risk_measures.html")]
 struct MeasuresPage {
     layout: Layout,
     party_id: i64,
@@ -266,7 +266,7 @@ pub async fn create_measure(
 }
 
 #[derive(Template)]
-#[template(path = "risk_measure.html")]
+#[template(path = "risk/risk_measure.html")]
 struct MeasurePage {
     layout: Layout,
     m: sems_storage::risk::measures::SecurityMeasure,

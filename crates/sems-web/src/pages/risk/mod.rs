@@ -118,7 +118,7 @@ pub struct ScenarioRow {
 }
 
 #[derive(Template)]
-#[template(path = "risk_scenarios.html")]
+#[template(path = "risk/risk_scenarios.html")]
 struct ScenariosPage {
     layout: Layout,
     items: Vec<ScenarioRow>,
@@ -277,7 +277,7 @@ pub struct BandRow {
 }
 
 #[derive(Template)]
-#[template(path = "risk_method.html")]
+#[template(path = "risk/risk_method.html")]
 struct MethodPage {
     layout: Layout,
     version: i64,
@@ -363,7 +363,7 @@ pub struct LevelRow {
 }
 
 #[derive(Template)]
-#[template(path = "risk_threat_levels.html")]
+#[template(path = "risk/risk_threat_levels.html")]
 struct LevelsPage {
     layout: Layout,
     rows: Vec<LevelRow>,

@@ -27,7 +27,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "risk_national.html")]
+#[template(path = "risk/risk_national.html")]
 struct NationalPage {
     layout: Layout,
     levels: Vec<&'static str>,

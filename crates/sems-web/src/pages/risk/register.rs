@@ -70,7 +70,7 @@ impl RegisterParams {
 }
 
 #[derive(Template)]
-#[template(path = "risk_register.html")]
+#[template(path = "risk/risk_register.html")]
 struct RegisterPage {
     layout: Layout,
     rows: Vec<RegisterRow>,
@@ -165,7 +165,7 @@ pub(super) async fn register(
 }
 
 #[derive(Template)]
-#[template(path = "risk_heat_map.html")]
+#[template(path = "risk/risk_heat_map.html")]
 struct HeatMapPage {
     layout: Layout,
     inherent: String,
