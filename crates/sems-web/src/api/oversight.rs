@@ -438,7 +438,7 @@ async fn issued_reports(
     State(state): State<AppState>,
     auth: ApiAuth,
     super::ApiPath(id): super::ApiPath<i64>,
-) -> ApiResult<Json<Vec<sems_services::oversight::activities::IssuedReportView>>> {
+) -> ApiResult<Json<Vec<sems_services::oversight::activity_reports::IssuedReportView>>> {
     Ok(Json(
         state.services.activity_reports(&auth.actor(), id).await?,
     ))

@@ -481,7 +481,7 @@ async fn issue(
 #[template(path = "oversight/activity_report.html")]
 struct ReportPage {
     layout: Layout,
-    r: sems_services::oversight::activities::IssuedReportView,
+    r: sems_services::oversight::activity_reports::IssuedReportView,
     activity_id: i64,
     issued: String,
     ei: String,

@@ -1,0 +1,252 @@
+//! The access table and decision, case by case.
+
+use super::*;
+
+const AUTHORITY: i64 = 1;
+const AIRPORT: i64 = 2;
+const CARRIER: i64 = 3;
+
+fn subject(party: i64, roles: &[Role]) -> Subject {
+    Subject {
+        person_id: 100 + party,
+        party_id: party,
+        party_is_authority: party == AUTHORITY,
+        roles: roles.to_vec(),
+        clearance: 1,
+        groups: vec![],
+        oversees: vec![],
+        read_only: false,
+    }
+}
+
+fn record(kind: RecordKind, owner: i64) -> RecordMeta {
+    RecordMeta::plain(kind, owner, owner == AUTHORITY)
+}
+
+#[test]
+fn deny_by_default_without_roles() {
+    let s = subject(AIRPORT, &[]);
+    for action in Action::ALL {
+        assert_eq!(
+            decide(&s, action, &record(RecordKind::Site, AIRPORT)),
+            Err(Denial::NotPermitted)
+        );
+    }
+}
+
+#[test]
+fn another_organisation_is_out_of_reach() {
+    let sm = subject(AIRPORT, &[Role::SecurityManager]);
+    assert!(decide(&sm, Action::Read, &record(RecordKind::Site, AIRPORT)).is_ok());
+    assert!(decide(&sm, Action::Read, &record(RecordKind::Site, CARRIER)).is_err());
+    assert!(decide(&sm, Action::Read, &record(RecordKind::Nomination, CARRIER)).is_err());
+}
+
+#[test]
+fn authority_sees_every_nomination_but_cannot_change_it() {
+    let inspector = subject(AUTHORITY, &[Role::Inspector]);
+    let n = record(RecordKind::Nomination, CARRIER);
+    assert!(decide(&inspector, Action::Read, &n).is_ok());
+    assert!(decide(&inspector, Action::Update, &n).is_err());
+}
+
+#[test]
+fn inspector_reads_the_audit_trail_only_of_organisations_they_oversee() {
+    let mut inspector = subject(AUTHORITY, &[Role::Inspector]);
+    let entry = record(RecordKind::AuditEntry, AIRPORT);
+    assert!(decide(&inspector, Action::Read, &entry).is_err());
+    inspector.oversees = vec![AIRPORT];
+    assert!(decide(&inspector, Action::Read, &entry).is_ok());
+    let director = subject(AUTHORITY, &[Role::Director]);
+    assert!(decide(&director, Action::Read, &entry).is_ok());
+}
+
+#[test]
+fn an_audit_entry_is_read_only_by_who_may_read_the_record_it_describes() {
+    let auditor = subject(AIRPORT, &[Role::QualityAuditor]);
+    let mut finding = record(RecordKind::Finding, AIRPORT);
+    assert!(decide_audit_entry(&auditor, &finding).is_ok());
+    // A covert test's finding, need-to-know to the test team until released.
+    finding.need_to_know = true;
+    assert_eq!(
+        decide_audit_entry(&auditor, &finding),
+        Err(Denial::NeedToKnow)
+    );
+    finding.need_to_know = false;
+    finding.classification = 2;
+    assert_eq!(
+        decide_audit_entry(&auditor, &finding),
+        Err(Denial::Clearance)
+    );
+    // The quality auditor reads the trail but not the reports it describes.
+    let report = record(RecordKind::SecurityReport, AIRPORT);
+    assert_eq!(
+        decide_audit_entry(&auditor, &report),
+        Err(Denial::NotPermitted)
+    );
+    // A report handler reads reports but not the trail.
+    let handler = subject(AIRPORT, &[Role::ReportHandler]);
+    assert!(decide(&handler, Action::Read, &report).is_ok());
+    assert!(decide_audit_entry(&handler, &report).is_err());
+    // An entry about no record: the trail's readers.
+    let setup = record(RecordKind::AuditEntry, AIRPORT);
+    assert!(decide_audit_entry(&auditor, &setup).is_ok());
+    assert!(decide_audit_entry(&handler, &setup).is_err());
+    assert!(RecordKind::ALL
+        .iter()
+        .all(|k| RecordKind::parse(k.as_str()) == Some(*k)));
+}
+
+#[test]
+fn staff_cannot_browse_the_directory_but_sees_themselves() {
+    let staff = subject(AIRPORT, &[Role::Staff]);
+    let mut other = record(RecordKind::Person, AIRPORT);
+    other.person_id = Some(999);
+    assert!(decide(&staff, Action::Read, &other).is_err());
+    let mut me = record(RecordKind::Person, AIRPORT);
+    me.person_id = Some(staff.person_id);
+    assert!(decide(&staff, Action::Read, &me).is_ok());
+    assert!(decide(&staff, Action::Update, &me).is_err());
+}
+
+#[test]
+fn clearance_and_need_to_know_narrow_what_roles_allow() {
+    let mut analyst = subject(AIRPORT, &[Role::SecurityAnalyst]);
+    let mut r = record(RecordKind::TestRecord, AIRPORT);
+    r.classification = 2;
+    assert_eq!(decide(&analyst, Action::Read, &r), Err(Denial::Clearance));
+    analyst.clearance = 2;
+    assert!(decide(&analyst, Action::Read, &r).is_ok());
+    r.need_to_know = true;
+    assert_eq!(decide(&analyst, Action::Read, &r), Err(Denial::NeedToKnow));
+    r.distribution.groups = vec![7];
+    analyst.groups = vec![7];
+    assert!(decide(&analyst, Action::Read, &r).is_ok());
+}
+
+#[test]
+fn distribution_to_a_party_grants_reading_only() {
+    let viewer = subject(CARRIER, &[Role::Viewer]);
+    let mut r = record(RecordKind::TestRecord, AIRPORT);
+    assert!(decide(&viewer, Action::Read, &r).is_err());
+    r.distribution.parties = vec![CARRIER];
+    assert!(decide(&viewer, Action::Read, &r).is_ok());
+    assert!(decide(&viewer, Action::Update, &r).is_err());
+}
+
+#[test]
+fn published_records_are_read_by_every_party_but_changed_by_their_owner() {
+    let analyst = subject(CARRIER, &[Role::SecurityAnalyst]);
+    let mut scenario = record(RecordKind::ThreatScenario, AUTHORITY);
+    assert!(decide(&analyst, Action::Read, &scenario).is_err());
+    scenario.published = true;
+    assert!(decide(&analyst, Action::Read, &scenario).is_ok());
+    assert!(decide(&analyst, Action::Update, &scenario).is_err());
+    let staff = subject(CARRIER, &[Role::Staff]);
+    assert!(
+        decide(&staff, Action::Read, &scenario).is_err(),
+        "staff do not browse the threat library"
+    );
+    let policy = subject(AUTHORITY, &[Role::PolicyOfficer]);
+    assert!(decide(&policy, Action::Update, &scenario).is_ok());
+    let mut method = record(RecordKind::RiskMethod, AUTHORITY);
+    method.published = true;
+    assert!(decide(&analyst, Action::Read, &method).is_ok());
+    assert!(decide(&analyst, Action::Create, &method).is_err());
+    assert!(decide(&policy, Action::Create, &method).is_ok());
+    assert!(
+        decide(&policy, Action::Update, &method).is_err(),
+        "a published version is never edited"
+    );
+}
+
+#[test]
+fn only_the_accountable_executive_or_the_administrator_appoints_the_custodian() {
+    let appointment = record(RecordKind::Appointment, AIRPORT);
+    let ae = subject(AIRPORT, &[Role::AccountableExecutive]);
+    let sm = subject(AIRPORT, &[Role::SecurityManager]);
+    let staff = subject(AIRPORT, &[Role::Staff]);
+    let admin = subject(AUTHORITY, &[Role::Administrator]);
+    for action in [Action::Create, Action::Update] {
+        assert!(decide(&ae, action, &appointment).is_ok());
+        assert!(decide(&admin, action, &appointment).is_ok());
+        assert!(decide(&sm, action, &appointment).is_err());
+        assert!(decide(&staff, action, &appointment).is_err());
+    }
+    assert!(decide(&staff, Action::Read, &appointment).is_ok());
+    let other_ae = subject(CARRIER, &[Role::AccountableExecutive]);
+    assert!(decide(&other_ae, Action::Create, &appointment).is_err());
+    // The accountable executive's own nomination is theirs to hand over.
+    let nomination = record(RecordKind::Nomination, AIRPORT);
+    assert!(decide(&ae, Action::Accept, &nomination).is_ok());
+    assert!(decide(&sm, Action::Accept, &nomination).is_err());
+    assert!(decide(&sm, Action::Create, &nomination).is_ok());
+}
+
+#[test]
+fn the_security_log_is_the_administrators_and_each_persons_own() {
+    let mut event = record(RecordKind::SecurityEvent, AIRPORT);
+    let staff = subject(AIRPORT, &[Role::Staff]);
+    let mut auditor = subject(AIRPORT, &[Role::QualityAuditor]);
+    auditor.person_id = 999;
+    let director = subject(AUTHORITY, &[Role::Director]);
+    let admin = subject(AUTHORITY, &[Role::Administrator]);
+    assert!(decide(&staff, Action::Read, &event).is_err());
+    event.person_id = Some(staff.person_id);
+    assert!(decide(&staff, Action::Read, &event).is_ok());
+    assert!(decide(&staff, Action::Update, &event).is_err());
+    assert!(decide(&auditor, Action::Read, &event).is_err());
+    assert!(decide(&director, Action::Read, &event).is_err());
+    assert!(decide(&admin, Action::Read, &event).is_ok());
+    assert!(decide(&admin, Action::Delete, &event).is_err());
+}
+
+#[test]
+fn allowed_is_decide_for_every_action() {
+    let sm = subject(AIRPORT, &[Role::SecurityManager]);
+    let site = record(RecordKind::Site, AIRPORT);
+    let a = Allowed::of(&sm, &site);
+    for (action, flag) in [
+        (Action::Read, a.read),
+        (Action::Create, a.create),
+        (Action::Update, a.update),
+        (Action::Delete, a.delete),
+        (Action::Accept, a.accept),
+    ] {
+        assert_eq!(decide(&sm, action, &site).is_ok(), flag, "{action:?}");
+    }
+    assert_eq!(
+        Allowed::of(&sm, &record(RecordKind::Site, CARRIER)),
+        Allowed::default()
+    );
+}
+
+#[test]
+fn read_only_tokens_never_write() {
+    let mut sm = subject(AIRPORT, &[Role::SecurityManager]);
+    sm.read_only = true;
+    let site = record(RecordKind::Site, AIRPORT);
+    assert!(decide(&sm, Action::Read, &site).is_ok());
+    assert_eq!(
+        decide(&sm, Action::Update, &site),
+        Err(Denial::ReadOnlyToken)
+    );
+}
+
+#[test]
+fn administrator_manages_accounts_but_reads_no_security_content() {
+    let admin = subject(AUTHORITY, &[Role::Administrator]);
+    assert!(decide(&admin, Action::Create, &record(RecordKind::Person, CARRIER)).is_ok());
+    assert!(decide(
+        &admin,
+        Action::Read,
+        &record(RecordKind::TestRecord, CARRIER)
+    )
+    .is_err());
+    assert!(decide(
+        &admin,
+        Action::Read,
+        &record(RecordKind::AuditEntry, CARRIER)
+    )
+    .is_err());
+}
