@@ -233,12 +233,23 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
     } else {
         None
     };
+    // The organisation's overdue corrective actions of every module, from the register.
     let overdue_actions = svc
-        .overdue_actions(&actor)
+        .action_register(
+            &actor,
+            &sems_storage::actions::ActionFilter {
+                party_id: Some(s.party_id),
+                overdue_on: Some(sems_domain::util::format_date(sems_domain::util::today())),
+                ..Default::default()
+            },
+            sems_domain::page::PageRequest::new(Some(1), Some(20)),
+        )
         .await?
+        .items
         .into_iter()
         .map(|v| OverdueLine {
-            assessment_id: v.action.assessment_id,
+            id: v.action.id,
+            source: v.source_label,
             title: v.action.title,
             due: v.action.due_on,
             owner: v.action.responsible_name.unwrap_or_default(),
@@ -286,7 +297,8 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
 }
 
 pub struct OverdueLine {
-    pub assessment_id: i64,
+    pub id: i64,
+    pub source: &'static str,
     pub title: String,
     pub due: String,
     pub owner: String,

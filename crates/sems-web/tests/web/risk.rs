@@ -834,7 +834,7 @@ fn the_scenario_page_tells_the_chain_and_the_risk_pages_serve_each_role() {
 
     // The home page flags the overdue action.
     let home = sm.get("/");
-    assert!(home.body.contains("Overdue mitigation actions"));
+    assert!(home.body.contains("Overdue corrective actions"));
 
     // The national picture: the authority only.
     let national = director.get("/risk/national");
