@@ -5,7 +5,7 @@ use super::{ApiJson, ApiPath};
 use crate::error::ApiError;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sems_domain::access::RecordKind;
@@ -16,7 +16,6 @@ use sems_storage::actions::ActionFilter;
 use serde::Deserialize;
 
 type ApiResult<T> = Result<T, ApiError>;
-type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -52,9 +51,8 @@ fn refused(field: &str, message: String) -> ApiError {
 async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: QueryResult<ListQuery>,
+    super::ApiQuery(q): super::ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Page<ActionView>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let source_kind = match q.source.as_deref() {
         None | Some("") => None,
         Some(s) => Some(

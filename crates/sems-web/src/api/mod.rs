@@ -26,12 +26,27 @@ pub fn router() -> Router<AppState> {
         .merge(actions::router())
 }
 
-/// A malformed query string of the API, as a problem document.
-pub(crate) fn bad_query(e: axum::extract::rejection::QueryRejection) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::BAD_REQUEST,
-        format!("bad query string: {}", e.body_text()),
-    )
+/// A query string whose rejection (an unknown parameter, a value that does not parse)
+/// answers with a problem document, like every other refusal of the API.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("bad query string: {}", e.body_text()),
+            )),
+        }
+    }
 }
 
 /// A file sent in JSON: its name and its bytes in base64.

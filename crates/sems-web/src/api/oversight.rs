@@ -4,7 +4,7 @@ use super::ApiJson;
 use crate::error::ApiError;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -66,9 +66,8 @@ async fn catalogue(
     State(state): State<AppState>,
     auth: ApiAuth,
     super::ApiPath(party_id): super::ApiPath<i64>,
-    q: Result<Query<CatalogueQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<CatalogueQuery>,
 ) -> ApiResult<Json<CatalogueView>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     Ok(Json(
         state
             .services
@@ -129,10 +128,9 @@ async fn import(
     State(state): State<AppState>,
     auth: ApiAuth,
     super::ApiPath(party_id): super::ApiPath<i64>,
-    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ImportQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let report = state
         .services
         .import_requirements(&auth.actor(), party_id, &body, q.dry_run, &q.note)
@@ -164,9 +162,8 @@ struct ActivityQuery {
 async fn activities(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ActivityQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ActivityQuery>,
 ) -> ApiResult<Json<Page<Activity>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let filter = ActivityFilter {
         overseen_party_id: q.overseen_party_id,
         status: q
@@ -274,9 +271,8 @@ struct FindingQuery {
 async fn findings(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<FindingQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<FindingQuery>,
 ) -> ApiResult<Json<Page<Finding>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let filter = FindingFilter {
         party_id: q.party_id,
         status: q
@@ -404,9 +400,8 @@ struct EiQuery {
 async fn ei(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<EiQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<EiQuery>,
 ) -> ApiResult<Json<EiReport>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     Ok(Json(
         state
             .services

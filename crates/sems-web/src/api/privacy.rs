@@ -5,7 +5,7 @@ use super::ApiJson;
 use crate::error::ApiError;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -17,7 +17,6 @@ use sems_storage::audit::{AuditFilter, AuditView, ProtectedDay};
 use serde::Deserialize;
 
 type ApiResult<T> = Result<T, ApiError>;
-type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,9 +34,8 @@ pub fn router() -> Router<AppState> {
 async fn pending_grants(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: QueryResult<Paging>,
+    super::ApiQuery(q): super::ApiQuery<Paging>,
 ) -> ApiResult<Json<Page<GrantView>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     Ok(Json(
         state
             .services
@@ -90,9 +88,8 @@ struct PartyPage {
 async fn protected_reporting(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: QueryResult<PartyPage>,
+    super::ApiQuery(q): super::ApiQuery<PartyPage>,
 ) -> ApiResult<Json<Page<ProtectedDay>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     Ok(Json(
         state
             .services
@@ -119,9 +116,8 @@ struct LogQuery {
 async fn security_log(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: QueryResult<LogQuery>,
+    super::ApiQuery(q): super::ApiQuery<LogQuery>,
 ) -> ApiResult<Json<Page<AuditView>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let filter = AuditFilter {
         subject_person_id: q.person_id,
         action_prefix: q.action,
@@ -148,9 +144,8 @@ async fn appointments(
     State(state): State<AppState>,
     auth: ApiAuth,
     super::ApiPath(party_id): super::ApiPath<i64>,
-    q: QueryResult<Paging>,
+    super::ApiQuery(q): super::ApiQuery<Paging>,
 ) -> ApiResult<Json<Page<Appointment>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     Ok(Json(
         state
             .services

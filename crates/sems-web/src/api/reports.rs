@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::limits::Limit;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -217,9 +217,8 @@ struct ListQuery {
 async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Page<Report>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let status = q
         .status
         .as_deref()
@@ -472,9 +471,8 @@ struct OccurrenceQuery {
 async fn occurrences(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<OccurrenceQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<OccurrenceQuery>,
 ) -> ApiResult<Json<Page<Occurrence>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let day = |field: &'static str, v: Option<String>| -> ApiResult<Option<String>> {
         v.map(|d| {
             sems_domain::util::parse_date(field, &d)

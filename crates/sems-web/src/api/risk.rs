@@ -6,7 +6,7 @@ use super::ApiJson;
 use crate::error::ApiError;
 use crate::session::ApiAuth;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -97,7 +97,7 @@ struct VersionQuery {
 async fn method(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Query(q): Query<VersionQuery>,
+    super::ApiQuery(q): super::ApiQuery<VersionQuery>,
 ) -> ApiResult<Json<MethodVersion>> {
     Ok(Json(
         state.services.risk_method(&auth.actor(), q.version).await?,
@@ -175,9 +175,8 @@ struct ScenarioQuery {
 async fn scenarios(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ScenarioQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ScenarioQuery>,
 ) -> ApiResult<Json<Page<ThreatScenario>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let category = match q.category.as_deref() {
         Some(c) => Some(
             ScenarioCategory::parse(c)
@@ -240,9 +239,8 @@ struct RegisterQuery {
 async fn assessments(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<RegisterQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<RegisterQuery>,
 ) -> ApiResult<Json<Page<Assessment>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     if let Some(level) = q.residual_level.as_deref() {
         if !sems_domain::risk::RiskLevel::ALL
             .iter()
@@ -342,9 +340,8 @@ struct MapQuery {
 async fn heat_map(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<MapQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<MapQuery>,
 ) -> ApiResult<Json<sems_services::risk::HeatMaps>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let filter = AssessmentFilter {
         party_id: q.party_id,
         scenario_id: q.scenario_id,
@@ -389,9 +386,8 @@ struct MeasureQuery {
 async fn measures(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<MeasureQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<MeasureQuery>,
 ) -> ApiResult<Json<Page<SecurityMeasure>>> {
-    let Query(q) = q.map_err(super::bad_query)?;
     let filter = MeasureFilter {
         party_id: q.party_id,
         scenario_id: q.scenario_id,
@@ -649,10 +645,9 @@ async fn import_scenarios(
     State(state): State<AppState>,
     auth: ApiAuth,
     super::ApiPath(party_id): super::ApiPath<i64>,
-    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ImportQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    let Query(q) = q.map_err(super::bad_query)?;
     Ok(import_reply(
         state
             .services
@@ -665,10 +660,9 @@ async fn import_measures(
     State(state): State<AppState>,
     auth: ApiAuth,
     super::ApiPath(party_id): super::ApiPath<i64>,
-    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ImportQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    let Query(q) = q.map_err(super::bad_query)?;
     Ok(import_reply(
         state
             .services

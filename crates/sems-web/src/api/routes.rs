@@ -3,7 +3,7 @@ use crate::error::ApiError;
 use crate::middleware::is_secure;
 use crate::session::{clear_cookie, cookie, session_cookie, ApiAuth, Auth, COOKIE};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -95,12 +95,6 @@ fn bad(field: &'static str, message: &str) -> ApiError {
     );
     e.field = Some(field);
     e
-}
-
-fn list_query(
-    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<ListParams> {
-    q.map(|Query(p)| p).map_err(super::bad_query)
 }
 
 // --- Session ---
@@ -377,9 +371,8 @@ async fn read_notifications(
 async fn parties(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ListParams>,
 ) -> ApiResult<Json<Page<sems_storage::parties::Party>>> {
-    let q = list_query(q)?;
     let kind = match q.kind.as_deref() {
         Some(k) => Some(PartyKind::parse(k).map_err(|e| bad("kind", &e.message))?),
         None => None,
@@ -457,9 +450,8 @@ async fn update_party(
 async fn people(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ListParams>,
 ) -> ApiResult<Json<Page<sems_storage::people::Person>>> {
-    let q = list_query(q)?;
     let role = match q.role.as_deref() {
         Some(r) => Some(Role::parse(r).map_err(|e| bad("role", &e.message))?),
         None => None,
@@ -543,9 +535,8 @@ async fn set_oversight(
 async fn sites(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ListParams>,
 ) -> ApiResult<Json<Page<sems_storage::sites::Site>>> {
-    let q = list_query(q)?;
     let filter = SiteFilter {
         party_id: q.party_id,
         search: q.q.clone(),
@@ -617,9 +608,8 @@ async fn update_site(
 async fn nominations(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ListParams>,
 ) -> ApiResult<Json<Page<sems_storage::nominations::Nomination>>> {
-    let q = list_query(q)?;
     if let Some(day) = &q.current_on {
         sems_domain::util::parse_date("current_on", day)
             .map_err(|e| bad("current_on", &e.message))?;
@@ -678,9 +668,8 @@ async fn end_nomination(
 async fn groups(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ListParams>,
 ) -> ApiResult<Json<Page<sems_storage::groups::NeedToKnowGroup>>> {
-    let q = list_query(q)?;
     Ok(Json(state.services.groups(&auth.actor(), q.page()).await?))
 }
 
@@ -745,9 +734,8 @@ async fn remove_member(
 async fn audit(
     State(state): State<AppState>,
     auth: ApiAuth,
-    q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    super::ApiQuery(q): super::ApiQuery<ListParams>,
 ) -> ApiResult<Json<Page<sems_storage::audit::AuditView>>> {
-    let q = list_query(q)?;
     let filter = AuditFilter {
         party_id: q.party_id,
         record_kind: q.record_kind.clone(),

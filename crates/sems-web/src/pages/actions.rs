@@ -8,7 +8,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
@@ -226,25 +226,12 @@ async fn after(
     result: sems_services::Result<ActionView>,
     typed: (String, String),
 ) -> Response {
-    match result {
-        Ok(_) => Redirect::to(&format!("/actions/{id}?notice=saved")).into_response(),
-        Err(
-            e @ (sems_services::ServiceError::Validation(_)
-            | sems_services::ServiceError::Conflict(_)
-            | sems_services::ServiceError::Forbidden(_)),
-        ) => {
-            show(
-                state,
-                user,
-                id,
-                Some(crate::error::classify(&e).1),
-                None,
-                typed,
-            )
-            .await
-        }
-        Err(e) => service_error(e),
-    }
+    crate::pages::after_post(
+        result,
+        |_| format!("/actions/{id}?notice=saved"),
+        |message| show(state, user, id, Some(message), None, typed),
+    )
+    .await
 }
 
 async fn complete(

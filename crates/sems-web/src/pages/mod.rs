@@ -232,6 +232,37 @@ pub fn service_error(e: ServiceError) -> Response {
 
 /// Messages shown after a redirect, chosen from a fixed list so the query string cannot put
 /// arbitrary text on the page.
+/// The one policy after a form post: done, a redirect to `to`; a refusal the person can act
+/// on (invalid input, a conflict, a step they may not take on a record they see), the page
+/// again from `again` with the message, answered with the refusal's status; anything else,
+/// the error page.
+pub async fn after_post<T, Fut>(
+    result: Result<T, sems_services::ServiceError>,
+    to: impl FnOnce(T) -> String,
+    again: impl FnOnce(String) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Response>,
+{
+    use sems_services::ServiceError;
+    match result {
+        Ok(v) => axum::response::Redirect::to(&to(v)).into_response(),
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            let (status, message) = crate::error::classify(&e);
+            let mut page = again(message).await;
+            if page.status().is_success() || page.status() == StatusCode::UNPROCESSABLE_ENTITY {
+                *page.status_mut() = status;
+            }
+            page
+        }
+        Err(e) => service_error(e),
+    }
+}
+
 pub fn notice(key: Option<&str>) -> Option<String> {
     let text = match key? {
         "created" => "Created.",

@@ -373,22 +373,12 @@ async fn after(
     result: Result<(), ServiceError>,
     notice_key: &str,
 ) -> Response {
-    match result {
-        Ok(()) => {
-            Redirect::to(&format!("/oversight/activities/{id}?notice={notice_key}")).into_response()
-        }
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let (status, message) = crate::error::classify(&e);
-            let mut r = activity_page(state, user, id, None, Some(message)).await;
-            *r.status_mut() = status;
-            r
-        }
-        Err(e) => service_error(e),
-    }
+    crate::pages::after_post(
+        result,
+        |()| format!("/oversight/activities/{id}?notice={notice_key}"),
+        |message| activity_page(state, user, id, None, Some(message)),
+    )
+    .await
 }
 
 /// Saves every answered row of the checklist form at once.

@@ -7,7 +7,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::oversight::{FindingLevel, FindingStatus};
@@ -243,20 +243,12 @@ async fn after(
     id: i64,
     result: Result<Finding, ServiceError>,
 ) -> Response {
-    match result {
-        Ok(_) => Redirect::to(&format!("/oversight/findings/{id}?notice=saved")).into_response(),
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let (status, message) = crate::error::classify(&e);
-            let mut r = finding_page(state, user, id, None, Some(message)).await;
-            *r.status_mut() = status;
-            r
-        }
-        Err(e) => service_error(e),
-    }
+    crate::pages::after_post(
+        result,
+        |_| format!("/oversight/findings/{id}?notice=saved"),
+        |message| finding_page(state, user, id, None, Some(message)),
+    )
+    .await
 }
 
 async fn cap(

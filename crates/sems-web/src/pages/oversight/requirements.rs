@@ -189,22 +189,15 @@ async fn add(State(state): State<AppState>, user: Signed, form: FormData) -> Res
         title: form.get("title").into(),
         text: form.get("text").into(),
     };
-    match state
+    let result = state
         .services
         .add_requirement(&user.actor(), party, &input, form.get("note"))
-        .await
-    {
-        Ok(_) => Redirect::to(&format!(
-            "/oversight/requirements?party={party}&notice=saved"
-        ))
-        .into_response(),
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let (status, message) = crate::error::classify(&e);
-            let mut r = show(
+        .await;
+    crate::pages::after_post(
+        result,
+        |_| format!("/oversight/requirements?party={party}&notice=saved"),
+        |message| {
+            show(
                 &state,
                 &user,
                 Some(party),
@@ -215,12 +208,9 @@ async fn add(State(state): State<AppState>, user: Signed, form: FormData) -> Res
                 None,
                 String::new(),
             )
-            .await;
-            *r.status_mut() = status;
-            r
-        }
-        Err(e) => service_error(e),
-    }
+        },
+    )
+    .await
 }
 
 async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> Response {

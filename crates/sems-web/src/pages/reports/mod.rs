@@ -12,7 +12,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
@@ -492,22 +492,12 @@ async fn after(
     result: Result<(), ServiceError>,
     notice_key: &str,
 ) -> Response {
-    match result {
-        Ok(()) => Redirect::to(&format!("/reports/{id}?notice={notice_key}")).into_response(),
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let (status, message) = crate::error::classify(&e);
-            let mut page = report_page(state, user, id, None, Some(message), None).await;
-            if page.status() == StatusCode::UNPROCESSABLE_ENTITY {
-                *page.status_mut() = status;
-            }
-            page
-        }
-        Err(e) => service_error(e),
-    }
+    crate::pages::after_post(
+        result,
+        |()| format!("/reports/{id}?notice={notice_key}"),
+        |message| report_page(state, user, id, None, Some(message), None),
+    )
+    .await
 }
 
 async fn triage(

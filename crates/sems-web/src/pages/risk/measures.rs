@@ -444,25 +444,12 @@ async fn measure_write(
     result: Result<(), ServiceError>,
     notice_key: &str,
 ) -> Response {
-    match result {
-        Ok(()) => Redirect::to(&format!(
-            "/risk/measures/{id}?party={party}&notice={notice_key}"
-        ))
-        .into_response(),
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let (status, message) = crate::error::classify(&e);
-            let mut page = measure_page(state, user, id, Some(party), None, Some(message)).await;
-            if page.status() == StatusCode::UNPROCESSABLE_ENTITY {
-                *page.status_mut() = status;
-            }
-            page
-        }
-        Err(e) => service_error(e),
-    }
+    crate::pages::after_post(
+        result,
+        |()| format!("/risk/measures/{id}?party={party}&notice={notice_key}"),
+        |message| measure_page(state, user, id, Some(party), None, Some(message)),
+    )
+    .await
 }
 
 pub async fn set_implementation(
