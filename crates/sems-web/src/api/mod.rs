@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: everything the pages do, for machine clients and scripts.
 //! Lists are paginated (`page`, `per_page`); errors are `application/problem+json`.
 
+mod account;
 mod actions;
 pub mod openapi;
 mod oversight;
@@ -19,6 +20,7 @@ use serde::de::DeserializeOwned;
 
 pub fn router() -> Router<AppState> {
     routes::router()
+        .merge(account::router())
         .merge(risk::router())
         .merge(reports::router())
         .merge(oversight::router())
