@@ -225,18 +225,14 @@ impl Services {
     ) -> Result<Page<ActionView>> {
         let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
-        let found = store::list(&mut conn, subject, filter, page).await?;
-        let mut items = Vec::with_capacity(found.items.len());
-        for a in found.items {
+        let mut found = store::list(&mut conn, subject, filter, page).await?;
+        let records = std::mem::take(&mut found.items);
+        let mut items = Vec::with_capacity(records.len());
+        for a in records {
             let meta = source_meta(&mut conn, &a).await?;
             items.push(view(actor, a, &meta));
         }
-        Ok(Page {
-            items,
-            page: found.page,
-            per_page: found.per_page,
-            total: found.total,
-        })
+        Ok(found.with_items(items))
     }
 
     /// One action, when the actor may read its source.

@@ -118,19 +118,10 @@ impl Services {
         let mut conn = self.store.read().await?;
         let found = pending_grants::list_pending(&mut conn, subject, page).await?;
         let authority = parties::authority(&mut conn).await?.map(|a| a.id);
-        Ok(Page {
-            items: found
-                .items
-                .into_iter()
-                .map(|g| {
-                    let of_authority = Some(g.party_id) == authority;
-                    self.grant_view(actor, g, of_authority)
-                })
-                .collect(),
-            page: found.page,
-            per_page: found.per_page,
-            total: found.total,
-        })
+        Ok(found.map(|g| {
+            let of_authority = Some(g.party_id) == authority;
+            self.grant_view(actor, g, of_authority)
+        }))
     }
 
     /// The grant waiting for a person, when the actor may see it.

@@ -310,11 +310,13 @@ pub async fn protected_days(
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    // Days are few (one row per day, organisation and action): counted exactly.
     Ok(Page {
         items,
         page: page.page,
         per_page: page.per_page,
         total,
+        total_exact: true,
     })
 }
 

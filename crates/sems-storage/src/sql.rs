@@ -173,8 +173,15 @@ pub async fn fetch_page<T>(
     map: impl Fn(&sqlx::any::AnyRow) -> crate::Result<T>,
 ) -> crate::Result<sems_domain::page::Page<T>> {
     use sqlx::Row;
-    let mut count = Sql::new(&format!("SELECT COUNT(*) AS n FROM {from} WHERE "));
-    count.append(cond);
+    // Counted up to the cap: a bounded scan whatever the table's size.
+    let mut count = Sql::new(&format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {from} WHERE "
+    ));
+    count
+        .append(cond)
+        .push(" LIMIT ")
+        .bind(sems_domain::page::COUNT_CAP + 1)
+        .push(") counted");
     let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
     let mut rows = Sql::new(&format!("{select} WHERE "));
     rows.append(cond)
@@ -185,12 +192,11 @@ pub async fn fetch_page<T>(
         .push(" OFFSET ")
         .bind(page.offset());
     let fetched = rows.query().fetch_all(&mut *conn).await?;
-    Ok(sems_domain::page::Page {
-        items: fetched.iter().map(map).collect::<crate::Result<_>>()?,
-        page: page.page,
-        per_page: page.per_page,
+    Ok(sems_domain::page::Page::counted(
+        fetched.iter().map(map).collect::<crate::Result<_>>()?,
+        page,
         total,
-    })
+    ))
 }
 
 #[cfg(test)]

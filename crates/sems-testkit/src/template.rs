@@ -36,6 +36,12 @@ impl DatabaseTemplate {
         let dir = crate::temp_dir("sems-copy");
         let path = dir.join("sems.db");
         std::fs::copy(&self.sqlite, &path).expect("cannot copy the SQLite template");
+        // Whatever the write-ahead log still holds belongs to the copy too.
+        let wal = self.sqlite.with_extension("db-wal");
+        if wal.exists() {
+            std::fs::copy(&wal, path.with_extension("db-wal"))
+                .expect("cannot copy the template's WAL");
+        }
         path
     }
 

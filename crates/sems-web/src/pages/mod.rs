@@ -319,7 +319,11 @@ impl Pager {
         };
         let last = (first + page.items.len() as i64 - 1).max(0);
         Self {
-            summary: format!("{first}–{last} of {}", page.total),
+            summary: if page.total_exact {
+                format!("{first}–{last} of {}", page.total)
+            } else {
+                format!("{first}–{last} of more than {}", page.total)
+            },
             prev: page.has_prev().then(|| link(page.page - 1)),
             next: page.has_next().then(|| link(page.page + 1)),
         }
