@@ -1,79 +1,36 @@
-//! The HTTP layer of sems: server-rendered pages, the JSON API under `/api/v1`, the OpenAPI
-//! document, `/healthz` and `/metrics`. Thin by design: handlers parse the request, call one
-//! service, and render the answer. Every rule lives below, in services and the domain.
+//! The HTTP application of sems: assembles the web kit (`sems-web-kit`) and each module's pages
+//! and API (`sems-web-platform`, `sems-web-risk`, `sems-web-reporting`, `sems-web-oversight`)
+//! behind one middleware stack, with the OpenAPI document, `/healthz` and `/metrics`. Thin by
+//! design: handlers parse the request, call one service, and render the answer. Every rule
+//! lives below, in services and the domain. The HTTP test suite of every module lives here.
 
 #![recursion_limit = "512"]
 
-pub mod api;
-pub mod assets;
-pub mod charts;
-pub mod error;
-pub mod export;
-pub mod form;
-pub mod limits;
-pub mod metrics;
-pub mod middleware;
-pub mod pages;
-pub mod qr;
-pub mod session;
-pub mod xlsx;
+pub mod openapi;
 
 use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
 use axum::Router;
-use sems_services::Services;
-use std::sync::Arc;
+pub use sems_web_kit::{limits, middleware, session, AppState, WebConfig};
 
-/// How the web layer is set up (from the layered configuration).
-#[derive(Debug, Clone)]
-pub struct WebConfig {
-    /// Honour `X-Forwarded-Proto` and `X-Forwarded-For` from a reverse proxy.
-    pub trust_proxy: bool,
-    /// Mark cookies `Secure` on every response (sems is reached over HTTPS only).
-    pub always_secure_cookies: bool,
-    /// Largest request body accepted, in bytes (uploads of report attachments excepted).
-    pub max_body_bytes: usize,
-    /// Rate limits on the public reporting form and receipt look-ups (only a benchmark turns
-    /// them off).
-    pub public_rate_limits: bool,
-    /// The bearer token a metrics scraper sends to read `/metrics`; without one, `/metrics`
-    /// is served to nobody.
-    pub metrics_token: Option<String>,
-    /// The address people reach sems at (`https://sems.example.org`): state-changing requests
-    /// must come from exactly this origin. Without it, the `Host` header is compared.
-    pub public_url: Option<String>,
+/// Every module's pages, with the answer for paths none serves.
+fn pages() -> Router<AppState> {
+    Router::new()
+        .merge(sems_web_platform::pages::router())
+        .merge(sems_web_risk::pages::router())
+        .merge(sems_web_reporting::pages::router())
+        .merge(sems_web_oversight::pages::router())
+        .fallback(sems_web_kit::pages::not_found)
 }
 
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self {
-            trust_proxy: false,
-            always_secure_cookies: false,
-            max_body_bytes: 1024 * 1024,
-            public_rate_limits: true,
-            metrics_token: None,
-            public_url: None,
-        }
-    }
-}
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub services: Services,
-    pub config: Arc<WebConfig>,
-    pub metrics: Arc<metrics::Metrics>,
-    pub limits: Arc<limits::RateLimits>,
-}
-
-impl AppState {
-    pub fn new(services: Services, config: WebConfig) -> Self {
-        Self {
-            services,
-            limits: Arc::new(limits::RateLimits::new(config.public_rate_limits)),
-            config: Arc::new(config),
-            metrics: Arc::new(metrics::Metrics::default()),
-        }
-    }
+/// Every module's part of `/api/v1`, and the document that describes them.
+fn api() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .merge(sems_web_platform::api::router())
+        .merge(sems_web_risk::api::router())
+        .merge(sems_web_reporting::api::router())
+        .merge(sems_web_oversight::api::router())
 }
 
 /// The whole application: pages, API, assets, health and metrics, behind the middleware that
@@ -81,10 +38,10 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     Router::new()
-        .merge(pages::router())
-        .nest("/api/v1", api::router())
-        .merge(assets::router())
-        .merge(metrics::router())
+        .merge(pages())
+        .nest("/api/v1", api())
+        .merge(sems_web_kit::assets::router())
+        .merge(sems_web_kit::metrics::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::session_and_csrf,

@@ -787,7 +787,7 @@ fn openapi_lists_served_operations() {
     let mut c = app.client();
     let doc = c.api("GET", "/openapi.json", None).json();
     assert_eq!(doc["openapi"], "3.1.0");
-    for op in sems_web::api::openapi::OPERATIONS {
+    for op in sems_web::openapi::OPERATIONS {
         let path = op
             .path
             .split('/')

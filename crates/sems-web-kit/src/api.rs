@@ -1,0 +1,111 @@
+//! What every module's part of `/api/v1` shares: extractors whose every rejection answers with
+//! a problem document, and files sent in JSON. Lists are paginated (`page`, `per_page`);
+//! errors are `application/problem+json`.
+
+use crate::error::ApiError;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+/// A query string whose rejection (an unknown parameter, a value that does not parse)
+/// answers with a problem document, like every other refusal of the API.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("bad query string: {}", e.body_text()),
+            )),
+        }
+    }
+}
+
+/// A file sent in JSON: its name and its bytes in base64.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileBody {
+    pub filename: String,
+    pub content_base64: String,
+}
+
+impl FileBody {
+    pub fn decode(self) -> Result<sems_services::reports::NewAttachment, ApiError> {
+        let bytes = sems_domain::util::base64_decode(&self.content_base64).ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "attachments: content_base64 is not base64",
+            )
+        })?;
+        Ok(sems_services::reports::NewAttachment {
+            filename: self.filename,
+            bytes,
+        })
+    }
+}
+
+/// Path parameters whose rejection (an id that is not a number) answers with a problem
+/// document, like every other refusal of the API.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rejection) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("bad path: {}", rejection.body_text()),
+            )),
+        }
+    }
+}
+
+/// A JSON body whose every rejection (wrong content type, malformed or oversized JSON,
+/// unknown or missing fields) answers with a problem document.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::JsonDataError(e) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("the JSON does not fit: {}", e.body_text()),
+                ),
+                JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("malformed JSON: {}", e.body_text()),
+                ),
+                JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "send JSON with 'Content-Type: application/json'",
+                ),
+                JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "the request body is too large",
+                    )
+                }
+                other => ApiError::new(other.status(), other.body_text()),
+            }),
+        }
+    }
+}

@@ -1,0 +1,608 @@
+//! Oversight activities: the programme (plan, list) and an activity's page with its
+//! checklist, made for a tablet on site: one form for every item, saved together, and kept
+//! in the browser until the server has it (a session that expires loses nothing).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sems_domain::access::RecordKind;
+use sems_domain::oversight::{ActivityKind, Compliance, FindingLevel};
+use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput};
+use sems_services::oversight::findings::RaiseInput;
+use sems_services::ServiceError;
+use sems_storage::oversight::activities::{Activity, ActivityFilter};
+use sems_web_kit::form::FormData;
+use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, Pager};
+use sems_web_kit::session::Signed;
+use sems_web_kit::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/oversight/activities", get(list).post(plan))
+        .route("/oversight/activities/{id}", get(page).post(save))
+        .route("/oversight/contractors", post(add_contractor))
+        .route("/oversight/activities/{id}/complete", post(complete))
+        .route("/oversight/activities/{id}/release", post(release))
+        .route("/oversight/activities/{id}/findings", post(raise))
+        .route("/oversight/activities/{id}/report", post(issue))
+        .route(
+            "/oversight/activities/{id}/items/{item}/evidence",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(
+                sems_web_kit::middleware::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/oversight/activities/{id}/evidence/{evidence}",
+            get(evidence_file),
+        )
+        .route("/oversight/activities/{id}/reports/{version}", get(report))
+}
+
+#[derive(Template)]
+#[template(path = "oversight/activities.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Activity>,
+    pager: Pager,
+    can_plan: bool,
+    organisations: Vec<Choice>,
+    kinds: Vec<Choice>,
+    chapters: Vec<Choice>,
+    today: String,
+    /// The organisation whose next activities are proposed, and the proposals.
+    proposal_party: String,
+    proposals: Vec<sems_domain::oversight::ProposedActivity>,
+    people: Vec<Choice>,
+    /// Organisations name the contractors they oversee.
+    is_organisation: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Params {
+    page: Option<u32>,
+    party: Option<String>,
+    notice: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &Signed,
+    page_no: Option<u32>,
+    party: Option<i64>,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let actor = user.actor();
+    let subject = &user.0.subject;
+    // Proposals: for one's own organisation, or the one the authority chose.
+    let proposal_party = if subject.party_is_authority {
+        party
+    } else {
+        Some(subject.party_id)
+    };
+    let proposals = match proposal_party {
+        Some(p) => state
+            .services
+            .proposed_activities(&actor, p)
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let people = state
+        .services
+        .people(
+            &actor,
+            &sems_storage::people::PeopleFilter {
+                party_id: Some(subject.party_id),
+                ..Default::default()
+            },
+            sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
+        )
+        .await
+        .map(|p| {
+            p.items
+                .into_iter()
+                .filter(|x| x.id != subject.person_id)
+                .map(|x| Choice {
+                    value: x.id.to_string(),
+                    label: x.display_name,
+                    selected: false,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let page = match state
+        .services
+        .activities(
+            &actor,
+            &ActivityFilter::default(),
+            sems_domain::page::PageRequest::new(page_no, None),
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let can_plan =
+        sems_services::allowed_in_own_party(&actor, RecordKind::OversightActivity).create;
+    let organisations = if subject.party_is_authority {
+        Choice::list(
+            sems_web_kit::pages::visible_parties(state, user)
+                .await
+                .into_iter()
+                .filter(|p| !p.kind.is_authority())
+                .map(|p| (p.id, p.name)),
+            "",
+        )
+    } else {
+        let mut own = vec![(subject.party_id, user.0.person.party_name.clone())];
+        own.extend(state.services.contractors(&actor).await.unwrap_or_default());
+        Choice::list(own, "")
+    };
+    let chapters = match state.services.authority().await {
+        Ok(Some(a)) => state
+            .services
+            .requirement_catalogue(&actor, a.id, None, None)
+            .await
+            .map(|c| {
+                c.nodes
+                    .into_iter()
+                    .filter(|n| n.depth == 1)
+                    .map(|n| Choice {
+                        value: n.requirement.code.clone(),
+                        label: format!("{} {}", n.requirement.code, n.requirement.title),
+                        selected: false,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ListPage {
+            layout: Layout::new("Oversight activities", user, "/oversight/requirements")
+                .with_notice(notice(notice_key))
+                .with_error(error),
+            pager: Pager::new(&page, "/oversight/activities", &[]),
+            rows: page.items,
+            can_plan,
+            organisations,
+            kinds: Choice::list(
+                ActivityKind::ALL.iter().map(|k| (k.as_str(), k.label())),
+                "inspection",
+            ),
+            chapters,
+            today: sems_domain::util::format_date(sems_domain::util::today()),
+            proposal_party: proposal_party.map(|p| p.to_string()).unwrap_or_default(),
+            proposals,
+            people,
+            is_organisation: !subject.party_is_authority,
+        },
+    )
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+    let party = p.party.as_deref().and_then(|x| x.trim().parse().ok());
+    list_page(&state, &user, p.page, party, p.notice.as_deref(), None).await
+}
+
+async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let input = PlanInput {
+        overseen_party_id: form.id("overseen_party_id").unwrap_or(0),
+        kind: form.get("kind").into(),
+        title: form.get("title").into(),
+        planned_on: form.get("planned_on").into(),
+        announced: form.get("announced") != "no",
+        team: form
+            .all("team")
+            .iter()
+            .filter_map(|t| t.parse().ok())
+            .collect(),
+        scope: form.all("scope"),
+    };
+    match state.services.plan_activity(&user.actor(), &input).await {
+        Ok(a) => {
+            Redirect::to(&format!("/oversight/activities/{}?notice=created", a.id)).into_response()
+        }
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
+            list_page(
+                &state,
+                &user,
+                None,
+                None,
+                None,
+                Some(sems_web_kit::error::classify(&e).1),
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+pub struct ItemRow {
+    pub id: i64,
+    /// Evidence files: (id, name).
+    pub files: Vec<(i64, String)>,
+    pub code: String,
+    pub title: String,
+    pub answers: Vec<Choice>,
+    pub notes: String,
+    pub passed: String,
+    pub method: String,
+    pub non_compliant: bool,
+}
+
+#[derive(Template)]
+#[template(path = "oversight/activity.html")]
+struct ActivityPage {
+    layout: Layout,
+    v: ActivityView,
+    rows: Vec<ItemRow>,
+    is_test: bool,
+    can_record: bool,
+    can_release: bool,
+    completed: bool,
+    ei: String,
+    levels: Vec<Choice>,
+    team: String,
+    issued: Vec<(i64, String)>,
+    can_issue: bool,
+    /// The CSRF token in the query of upload forms (their bodies are not buffered).
+    upload_query: String,
+}
+
+async fn activity_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let v = match state.services.activity(&user.actor(), id).await {
+        Ok(v) => v,
+        Err(e) => return service_error(e),
+    };
+    let me = user.0.subject.person_id;
+    let on_team = v.team.iter().any(|(p, _)| *p == me);
+    let completed = v.activity.status == sems_domain::oversight::ActivityStatus::Completed;
+    let issued = state
+        .services
+        .activity_reports(&user.actor(), id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            (
+                r.version,
+                format!(
+                    "Version {} issued {} by {}",
+                    r.version,
+                    sems_web_kit::pages::when(r.issued_at_ms),
+                    r.issued_by
+                ),
+            )
+        })
+        .collect();
+    let rows = v
+        .items
+        .iter()
+        .map(|i| ItemRow {
+            files: v
+                .evidence
+                .iter()
+                .filter(|e| e.item_id == i.id)
+                .map(|e| (e.id, e.filename.clone()))
+                .collect(),
+            id: i.id,
+            code: i.requirement_code.clone(),
+            title: i.requirement_title.clone(),
+            answers: Choice::list(
+                Compliance::ALL.iter().map(|c| (c.as_str(), c.label())),
+                i.answer.map_or("", |a| a.as_str()),
+            ),
+            notes: i.notes.clone(),
+            passed: match i.test_passed {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            method: i.test_method.clone(),
+            non_compliant: matches!(
+                i.answer,
+                Some(Compliance::NotCompliant | Compliance::NotCompliantSerious)
+            ),
+        })
+        .collect();
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ActivityPage {
+            layout: Layout::new(v.activity.title.clone(), user, "/oversight/requirements")
+                .with_notice(notice(notice_key))
+                .with_error(error),
+            rows,
+            is_test: v.activity.kind.is_test(),
+            can_record: on_team && !completed,
+            can_release: on_team && completed && v.activity.covert && !v.activity.released,
+            completed,
+            ei: v
+                .effective_implementation
+                .map_or("—".into(), |e| format!("{e:.1} %")),
+            levels: Choice::list(
+                FindingLevel::ALL.iter().map(|l| (l.as_str(), l.label())),
+                "level_2",
+            ),
+            team: v
+                .team
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            issued,
+            can_issue: on_team && completed,
+            upload_query: format!("csrf_token={}", user.0.csrf_token),
+            v,
+        },
+    )
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(p): Query<Params>,
+) -> Response {
+    activity_page(&state, &user, id, p.notice.as_deref(), None).await
+}
+
+async fn after(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    result: Result<(), ServiceError>,
+    notice_key: &str,
+) -> Response {
+    sems_web_kit::pages::after_post(
+        result,
+        |()| format!("/oversight/activities/{id}?notice={notice_key}"),
+        |message| activity_page(state, user, id, None, Some(message)),
+    )
+    .await
+}
+
+/// Saves every answered row of the checklist form at once.
+async fn save(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let answers: Vec<AnswerInput> = form
+        .all("item")
+        .iter()
+        .filter_map(|item| {
+            let answer = form.get(&format!("answer_{item}")).to_string();
+            (!answer.is_empty()).then(|| AnswerInput {
+                item_id: item.parse().unwrap_or(0),
+                answer,
+                notes: form.get(&format!("notes_{item}")).into(),
+                test_passed: match form.get(&format!("passed_{item}")) {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                test_method: form.get(&format!("method_{item}")).into(),
+            })
+        })
+        .collect();
+    let result = state
+        .services
+        .answer_checklist(&user.actor(), id, &answers)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn complete(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
+    let result = state
+        .services
+        .complete_activity(&user.actor(), id)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn release(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
+    let result = state.services.release_activity(&user.actor(), id).await;
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn raise(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = RaiseInput {
+        item_id: form.id("item_id").unwrap_or(0),
+        level: form.get("level").into(),
+        description: form.get("description").into(),
+    };
+    match state
+        .services
+        .raise_finding(&user.actor(), id, &input)
+        .await
+    {
+        Ok(f) => {
+            Redirect::to(&format!("/oversight/findings/{}?notice=created", f.id)).into_response()
+        }
+        Err(e) => after(&state, &user, id, Err(e), "").await,
+    }
+}
+
+async fn issue(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .issue_activity_report(&user.actor(), id, form.get("summary"))
+        .await;
+    match result {
+        Ok(v) => Redirect::to(&format!("/oversight/activities/{id}/reports/{v}")).into_response(),
+        Err(e) => after(&state, &user, id, Err(e), "").await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "oversight/activity_report.html")]
+struct ReportPage {
+    layout: Layout,
+    r: sems_services::oversight::activity_reports::IssuedReportView,
+    activity_id: i64,
+    issued: String,
+    ei: String,
+}
+
+/// An issued report, made to be printed.
+async fn report(
+    State(state): State<AppState>,
+    user: Signed,
+    Path((id, version)): Path<(i64, i64)>,
+) -> Response {
+    let reports = match state.services.activity_reports(&user.actor(), id).await {
+        Ok(r) => r,
+        Err(e) => return service_error(e),
+    };
+    let Some(r) = reports.into_iter().find(|r| r.version == version) else {
+        return service_error(ServiceError::NotFound("report"));
+    };
+    render(
+        StatusCode::OK,
+        &ReportPage {
+            layout: Layout::new(
+                format!("Report: {} (version {version})", r.content.title),
+                &user,
+                "/oversight/requirements",
+            ),
+            issued: sems_web_kit::pages::when(r.issued_at_ms),
+            ei: r
+                .content
+                .effective_implementation
+                .map_or("—".into(), |e| format!("{e:.1} %")),
+            activity_id: id,
+            r,
+        },
+    )
+}
+
+/// Attaches a photo or document to a checklist item.
+async fn attach(
+    State(state): State<AppState>,
+    user: Signed,
+    Path((id, item)): Path<(i64, i64)>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let filename = field.file_name().unwrap_or("").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => {
+                        file = Some(sems_services::reports::NewAttachment {
+                            filename,
+                            bytes: bytes.to_vec(),
+                        })
+                    }
+                    Err(_) => break,
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    let Some(file) = file.filter(|f| !f.bytes.is_empty()) else {
+        let e = ServiceError::from(sems_domain::ValidationError::new("file", "choose a file"));
+        return after(&state, &user, id, Err(e), "").await;
+    };
+    let result = state
+        .services
+        .attach_item_evidence(&user.actor(), id, item, file)
+        .await
+        .map(|_| ());
+    after(&state, &user, id, result, "saved").await
+}
+
+async fn evidence_file(
+    State(state): State<AppState>,
+    user: Signed,
+    Path((id, evidence)): Path<(i64, i64)>,
+) -> Response {
+    match state
+        .services
+        .item_evidence_file(&user.actor(), id, evidence)
+        .await
+    {
+        Ok((e, bytes)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, e.content_type),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    sems_web_kit::export::content_disposition(&e.filename),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => service_error(e),
+    }
+}
+
+/// Names a contractor by its party code (the code of its public reporting link).
+async fn add_contractor(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let result = match state.services.filing_target(form.get("code")).await {
+        Ok(t) => {
+            state
+                .services
+                .add_contractor(&user.actor(), t.party_id)
+                .await
+        }
+        Err(_) => Err(ServiceError::from(sems_domain::ValidationError::new(
+            "code",
+            "no organisation has this code",
+        ))),
+    };
+    match result {
+        Ok(()) => Redirect::to("/oversight/activities?notice=saved").into_response(),
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            list_page(
+                &state,
+                &user,
+                None,
+                None,
+                None,
+                Some(sems_web_kit::error::classify(&e).1),
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}

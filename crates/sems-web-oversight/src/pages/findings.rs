@@ -1,0 +1,321 @@
+//! Findings and corrective action plans, as each side sees them, with the list's CSV export.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use sems_domain::oversight::{FindingLevel, FindingStatus};
+use sems_services::oversight::findings::{is_overdue, CapInput, FindingView};
+use sems_services::ServiceError;
+use sems_storage::oversight::findings::{Finding, FindingFilter};
+use sems_web_kit::form::FormData;
+use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, Pager};
+use sems_web_kit::session::Signed;
+use sems_web_kit::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/oversight/findings", get(list))
+        .route("/oversight/findings.csv", get(export))
+        .route("/oversight/findings/{id}", get(page))
+        .route("/oversight/findings/{id}/cap", post(cap))
+        .route("/oversight/findings/{id}/review", post(review))
+        .route("/oversight/findings/{id}/completion", post(completion))
+        .route("/oversight/findings/{id}/verification", post(verification))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Params {
+    page: Option<u32>,
+    status: Option<String>,
+    level: Option<String>,
+    overdue: Option<String>,
+    notice: Option<String>,
+}
+
+impl Params {
+    fn filter(&self) -> FindingFilter {
+        FindingFilter {
+            party_id: None,
+            status: self
+                .status
+                .as_deref()
+                .and_then(|s| FindingStatus::parse(s).ok()),
+            level: self
+                .level
+                .as_deref()
+                .and_then(|l| FindingLevel::parse(l).ok()),
+            overdue_on: (self.overdue.as_deref() == Some("yes"))
+                .then(|| sems_domain::util::format_date(sems_domain::util::today())),
+        }
+    }
+}
+
+pub struct Row {
+    pub f: Finding,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "oversight/findings.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    pager: Pager,
+    statuses: Vec<Choice>,
+    levels: Vec<Choice>,
+    overdue: bool,
+    export: String,
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+    let page = match state
+        .services
+        .findings(
+            &user.actor(),
+            &p.filter(),
+            sems_domain::page::PageRequest::new(p.page, None),
+        )
+        .await
+    {
+        Ok(page) => page,
+        Err(e) => return service_error(e),
+    };
+    let t = |v: &Option<String>| v.clone().unwrap_or_default();
+    let query = [
+        ("status", t(&p.status)),
+        ("level", t(&p.level)),
+        ("overdue", t(&p.overdue)),
+    ];
+    let export = query
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", sems_web_kit::session::percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("Findings", &user, "/oversight/requirements"),
+            pager: Pager::new(&page, "/oversight/findings", &query),
+            rows: page
+                .items
+                .into_iter()
+                .map(|f| Row {
+                    overdue: is_overdue(&f),
+                    f,
+                })
+                .collect(),
+            statuses: Choice::list(
+                FindingStatus::ALL.iter().map(|s| (s.as_str(), s.label())),
+                &t(&p.status),
+            ),
+            levels: Choice::list(
+                FindingLevel::ALL.iter().map(|l| (l.as_str(), l.label())),
+                &t(&p.level),
+            ),
+            overdue: p.overdue.as_deref() == Some("yes"),
+            export,
+        },
+    )
+}
+
+async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+    let filter = p.filter();
+    let actor = user.actor();
+    let all =
+        sems_web_kit::export::all_pages(|page| state.services.findings(&actor, &filter, page))
+            .await;
+    let findings = match all {
+        Ok(items) => items,
+        Err(e) => return service_error(e),
+    };
+    sems_web_kit::export::csv_download(
+        "findings.csv",
+        &[
+            "id",
+            "organisation",
+            "activity",
+            "requirement",
+            "level",
+            "status",
+            "plan_due_on",
+            "actions_due_on",
+            "overdue",
+            "description",
+        ],
+        findings.into_iter().map(|f| {
+            vec![
+                f.id.to_string(),
+                f.party_name.clone(),
+                f.activity_title.clone(),
+                f.requirement_code.clone(),
+                f.level.as_str().to_string(),
+                f.status.as_str().to_string(),
+                f.due_on.clone(),
+                f.cap_due_on.clone().unwrap_or_default(),
+                is_overdue(&f).to_string(),
+                f.description,
+            ]
+        }),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "oversight/finding.html")]
+struct FindingPage {
+    layout: Layout,
+    v: FindingView,
+    steps: Vec<(String, String, &'static str, String)>,
+    can_plan: bool,
+    can_decide: bool,
+    awaits_plan: bool,
+    awaits_review: bool,
+    awaits_completion: bool,
+    awaits_verification: bool,
+    default_due: String,
+}
+
+async fn finding_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let v = match state.services.finding(&user.actor(), id).await {
+        Ok(v) => v,
+        Err(e) => return service_error(e),
+    };
+    let can_plan = v.actions.plan;
+    let can_decide = v.actions.decide;
+    let status = v.finding.status;
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &FindingPage {
+            layout: Layout::new(format!("Finding {id}"), user, "/oversight/requirements")
+                .with_notice(notice(notice_key))
+                .with_error(error),
+            steps: v
+                .history
+                .iter()
+                .map(|h| {
+                    (
+                        when(h.at_ms),
+                        h.by_name.clone().unwrap_or_default(),
+                        h.status.label(),
+                        h.note.clone(),
+                    )
+                })
+                .collect(),
+            can_plan,
+            can_decide,
+            awaits_plan: matches!(status, FindingStatus::Open | FindingStatus::CapReturned),
+            awaits_review: status == FindingStatus::CapSubmitted,
+            awaits_completion: status == FindingStatus::CapAccepted,
+            awaits_verification: status == FindingStatus::Completed,
+            default_due: v
+                .finding
+                .cap_due_on
+                .clone()
+                .unwrap_or_else(|| v.finding.due_on.clone()),
+            v,
+        },
+    )
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(p): Query<Params>,
+) -> Response {
+    finding_page(&state, &user, id, p.notice.as_deref(), None).await
+}
+
+async fn after(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    result: Result<Finding, ServiceError>,
+) -> Response {
+    sems_web_kit::pages::after_post(
+        result,
+        |_| format!("/oversight/findings/{id}?notice=saved"),
+        |message| finding_page(state, user, id, None, Some(message)),
+    )
+    .await
+}
+
+async fn cap(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = CapInput {
+        root_cause: form.get("root_cause").into(),
+        actions: form.get("actions").into(),
+        owner_person_id: None,
+        due_on: form.get("due_on").into(),
+        compensatory_measures: form.get("compensatory_measures").into(),
+    };
+    let result = state.services.submit_cap(&user.actor(), id, &input).await;
+    after(&state, &user, id, result).await
+}
+
+async fn review(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .review_cap(
+            &user.actor(),
+            id,
+            form.get("decision") == "accept",
+            form.get("comment"),
+        )
+        .await;
+    after(&state, &user, id, result).await
+}
+
+async fn completion(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .complete_finding(&user.actor(), id, form.get("evidence"))
+        .await;
+    after(&state, &user, id, result).await
+}
+
+async fn verification(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let result = state
+        .services
+        .verify_finding(
+            &user.actor(),
+            id,
+            form.get("decision") == "close",
+            form.get("comment"),
+            form.opt("follow_up_on").as_deref(),
+        )
+        .await;
+    after(&state, &user, id, result).await
+}

@@ -1,0 +1,17 @@
+//! Oversight and quality control pages: requirements, activities with their checklists,
+//! findings and corrective action plans, effective implementation.
+
+mod activities;
+mod ei;
+mod findings;
+mod requirements;
+
+use axum::Router;
+use sems_web_kit::AppState;
+
+pub fn router() -> Router<AppState> {
+    requirements::router()
+        .merge(activities::router())
+        .merge(findings::router())
+        .merge(ei::router())
+}

@@ -1,0 +1,17 @@
+//! The platform's part of `/api/v1`: the directory, the signed-in person's account, what
+//! protects people, and the corrective-action register.
+
+mod account;
+mod actions;
+mod directory;
+mod privacy;
+
+use axum::Router;
+use sems_web_kit::AppState;
+
+pub fn router() -> Router<AppState> {
+    directory::router()
+        .merge(account::router())
+        .merge(privacy::router())
+        .merge(actions::router())
+}

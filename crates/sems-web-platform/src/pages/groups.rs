@@ -1,0 +1,193 @@
+//! Need-to-know groups.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sems_domain::access::RecordKind;
+use sems_web_kit::form::FormData;
+use sems_web_kit::pages::{notice, render, service_error, Layout, ListQuery, Pager};
+use sems_web_kit::session::Signed;
+use sems_web_kit::AppState;
+
+use sems_services::groups::GroupInput;
+use sems_services::ServiceError;
+use sems_storage::groups::NeedToKnowGroup;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/groups", get(list).post(create))
+        .route("/groups/{id}", get(show))
+        .route("/groups/{id}/members", post(add_member))
+        .route(
+            "/groups/{id}/members/{person_id}/remove",
+            post(remove_member),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "platform/groups.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<NeedToKnowGroup>,
+    pager: Pager,
+    can_create: bool,
+}
+
+fn can_create(user: &Signed) -> bool {
+    sems_services::allowed_in_own_party(&user.actor(), RecordKind::NeedToKnowGroup).create
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+    list_page(&state, &user, q, None).await
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &Signed,
+    q: ListQuery,
+    error: Option<String>,
+) -> Response {
+    match state.services.groups(&user.actor(), q.page_request()).await {
+        Ok(page) => render(
+            if error.is_some() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            },
+            &ListPage {
+                layout: Layout::new("Need-to-know groups", user, "/groups")
+                    .with_notice(notice(q.notice.as_deref()))
+                    .with_error(error),
+                pager: Pager::new(&page, "/groups", &[]),
+                items: page.items,
+                can_create: can_create(user),
+            },
+        ),
+        Err(e) => service_error(e),
+    }
+}
+
+async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let input = GroupInput {
+        name: form.get("name").into(),
+        description: form.get("description").into(),
+    };
+    match state
+        .services
+        .create_group(&user.actor(), user.0.subject.party_id, &input)
+        .await
+    {
+        Ok(g) => Redirect::to(&format!("/groups/{}?notice=created", g.id)).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
+            list_page(
+                &state,
+                &user,
+                ListQuery::default(),
+                Some(sems_web_kit::error::classify(&e).1),
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "platform/group.html")]
+struct ShowPage {
+    layout: Layout,
+    group: NeedToKnowGroup,
+    members: Vec<(i64, String)>,
+    can_edit: bool,
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    error: Option<String>,
+    notice_key: Option<&str>,
+) -> Response {
+    match state.services.group(&user.actor(), id).await {
+        Ok(view) => {
+            let (group, members, can_edit) = (view.group, view.members, view.allowed.update);
+            render(
+                if error.is_some() {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::OK
+                },
+                &ShowPage {
+                    layout: Layout::new(group.name.clone(), user, "/groups")
+                        .with_error(error)
+                        .with_notice(notice(notice_key)),
+                    group,
+                    members,
+                    can_edit,
+                },
+            )
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    show_page(&state, &user, id, None, q.notice.as_deref()).await
+}
+
+async fn add_member(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let username = form.get("username").trim().to_lowercase();
+    let person = match state.services.find_person_by_username(&username).await {
+        Ok(p) => p,
+        Err(e @ ServiceError::NotFound(_)) => {
+            return show_page(
+                &state,
+                &user,
+                id,
+                Some(format!(
+                    "{}: {}",
+                    username,
+                    sems_web_kit::error::classify(&e).1
+                )),
+                None,
+            )
+            .await
+        }
+        Err(e) => return service_error(e),
+    };
+    match state
+        .services
+        .change_group_member(&user.actor(), id, person, true)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/groups/{id}?notice=member-added")).into_response(),
+        Err(e) => service_error(e),
+    }
+}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    user: Signed,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> Response {
+    match state
+        .services
+        .change_group_member(&user.actor(), id, person_id, false)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/groups/{id}?notice=member-removed")).into_response(),
+        Err(e) => service_error(e),
+    }
+}

@@ -1,0 +1,541 @@
+//! Organisations (parties), their nominated persons and their sites.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sems_domain::access::RecordKind;
+use sems_domain::nomination::NominatedPosition;
+use sems_domain::page::PageRequest;
+use sems_domain::party::PartyKind;
+use sems_services::nominations::NominationInput;
+use sems_services::parties::PartyInput;
+use sems_storage::nominations::{Nomination, NominationFilter};
+use sems_storage::parties::{Party, PartyFilter};
+use sems_storage::people::PeopleFilter;
+use sems_storage::sites::{Site, SiteFilter};
+use sems_web_kit::form::FormData;
+use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, ListQuery, Pager};
+use sems_web_kit::session::Signed;
+use sems_web_kit::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/organisations", get(list).post(create))
+        .route("/organisations/new", get(new_form))
+        .route("/organisations/{id}", get(show).post(update))
+        .route("/organisations/{id}/nominations", post(nominate))
+        .route("/nominations/{id}/end", post(end_nomination))
+        .route("/organisations/{id}/appointments", post(appoint))
+        .route("/appointments/{id}/end", post(end_appointment))
+}
+
+#[derive(Template)]
+#[template(path = "platform/organisations.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<Party>,
+    pager: Pager,
+    q: String,
+    kinds: Vec<Choice>,
+    can_create: bool,
+}
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    std::iter::once(PartyKind::Authority)
+        .chain(PartyKind::ORGANISATION_KINDS)
+        .map(|k| (k.as_str(), k.label()))
+        .collect()
+}
+
+fn organisation_kinds(current: &str) -> Vec<Choice> {
+    Choice::list(
+        PartyKind::ORGANISATION_KINDS
+            .iter()
+            .map(|k| (k.as_str(), k.label())),
+        current,
+    )
+}
+
+fn can_create_party(user: &Signed) -> bool {
+    sems_services::parties::may_register_parties(&user.actor())
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+    let kind = q
+        .kind
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .and_then(|k| PartyKind::parse(k).ok());
+    let filter = PartyFilter {
+        search: q.q.clone(),
+        kind,
+    };
+    match state
+        .services
+        .parties(&user.actor(), &filter, q.page_request())
+        .await
+    {
+        Ok(page) => {
+            let pager = Pager::new(
+                &page,
+                "/organisations",
+                &[
+                    ("q", ListQuery::text(&q.q)),
+                    ("kind", ListQuery::text(&q.kind)),
+                ],
+            );
+            render(
+                StatusCode::OK,
+                &ListPage {
+                    layout: Layout::new("Organisations", &user, "/organisations")
+                        .with_notice(notice(q.notice.as_deref())),
+                    items: page.items,
+                    pager,
+                    q: ListQuery::text(&q.q),
+                    kinds: Choice::list(kinds(), &ListQuery::text(&q.kind)),
+                    can_create: can_create_party(&user),
+                },
+            )
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "platform/organisation_form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    name: String,
+    code: String,
+    kinds: Vec<Choice>,
+}
+
+async fn new_form(user: Signed) -> Response {
+    if !can_create_party(&user) {
+        return sems_web_kit::pages::error_page(
+            StatusCode::FORBIDDEN,
+            "Only the deployment administrator registers organisations.",
+        );
+    }
+    render(
+        StatusCode::OK,
+        &FormPage {
+            layout: Layout::new("Register an organisation", &user, "/organisations"),
+            action: "/organisations".into(),
+            name: String::new(),
+            code: String::new(),
+            kinds: organisation_kinds(""),
+        },
+    )
+}
+
+async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let input = PartyInput {
+        kind: form.get("kind").into(),
+        name: form.get("name").into(),
+        code: form.get("code").into(),
+        active: None,
+    };
+    match state
+        .services
+        .create_organisation(&user.actor(), &input)
+        .await
+    {
+        Ok(p) => Redirect::to(&format!("/organisations/{}?notice=created", p.id)).into_response(),
+        Err(
+            e @ (sems_services::ServiceError::Validation(_)
+            | sems_services::ServiceError::Conflict(_)),
+        ) => {
+            let (status, message) = sems_web_kit::error::classify(&e);
+            render(
+                status,
+                &FormPage {
+                    layout: Layout::new("Register an organisation", &user, "/organisations")
+                        .with_error(Some(message)),
+                    action: "/organisations".into(),
+                    kinds: organisation_kinds(&input.kind),
+                    name: input.name,
+                    code: input.code,
+                },
+            )
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "platform/organisation.html")]
+struct ShowPage {
+    layout: Layout,
+    party: Party,
+    sites: Vec<Site>,
+    sites_total: i64,
+    current: Vec<Nomination>,
+    history: Vec<Nomination>,
+    can_nominate: bool,
+    can_edit: bool,
+    can_add_site: bool,
+    positions: Vec<(&'static str, &'static str)>,
+    candidates: Vec<Candidate>,
+    today: String,
+    /// Appointments to protected duties (the identity custodian), those in force first.
+    appointments: Vec<AppointmentLine>,
+    can_appoint: bool,
+    custodian_candidates: Vec<Candidate>,
+}
+
+pub struct AppointmentLine {
+    pub id: i64,
+    pub person: String,
+    pub since: String,
+    pub by: String,
+    pub ended: Option<String>,
+    pub note: String,
+}
+
+fn today() -> String {
+    sems_domain::util::date_of(sems_storage::now_ms())
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    error: Option<String>,
+    notice_key: Option<&str>,
+) -> Response {
+    let actor = user.actor();
+    let svc = &state.services;
+    let party = match svc.party(&actor, id).await {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let may = |kind| sems_services::allowed_new(&actor, kind, &party);
+    let can_nominate = !party.kind.is_authority() && may(RecordKind::Nomination).create;
+    let sites = svc
+        .sites(
+            &actor,
+            &SiteFilter {
+                party_id: Some(id),
+                ..Default::default()
+            },
+            PageRequest::new(Some(1), Some(50)),
+        )
+        .await;
+    let noms = svc
+        .nominations(
+            &actor,
+            &NominationFilter {
+                party_id: Some(id),
+                current_on: None,
+            },
+            PageRequest::new(Some(1), Some(200)),
+        )
+        .await;
+    let (sites, noms) = match (sites, noms) {
+        (Ok(s), Ok(n)) => (s, n),
+        (Err(e), _) | (_, Err(e)) => return service_error(e),
+    };
+    let appointments = if party.kind.is_authority() {
+        Vec::new()
+    } else {
+        match svc
+            .appointments(&actor, id, PageRequest::new(Some(1), Some(50)))
+            .await
+        {
+            Ok(p) => p
+                .items
+                .into_iter()
+                .map(|a| AppointmentLine {
+                    id: a.id,
+                    person: a.person_name,
+                    since: sems_domain::util::date_of(a.starts_at_ms),
+                    by: a
+                        .appointed_by_name
+                        .unwrap_or_else(|| "the administrator".into()),
+                    ended: a.ended_at_ms.map(sems_domain::util::date_of),
+                    note: a.note,
+                })
+                .collect(),
+            Err(e) => return service_error(e),
+        }
+    };
+    let can_appoint = !party.kind.is_authority() && may(RecordKind::Appointment).create;
+    let mut custodian_candidates = Vec::new();
+    if can_appoint {
+        if let Ok(people) = svc
+            .people(
+                &actor,
+                &PeopleFilter {
+                    party_id: Some(id),
+                    ..Default::default()
+                },
+                PageRequest::new(Some(1), Some(200)),
+            )
+            .await
+        {
+            custodian_candidates = people
+                .items
+                .into_iter()
+                .filter(|p| {
+                    p.active
+                        && !p.roles.contains(&sems_domain::role::Role::ReportHandler)
+                        && !p
+                            .roles
+                            .contains(&sems_domain::role::Role::IdentityCustodian)
+                })
+                .map(|p| Candidate {
+                    id: p.id,
+                    name: p.display_name,
+                })
+                .collect();
+        }
+    }
+    let day = today();
+    let (current, history): (Vec<_>, Vec<_>) = noms.items.into_iter().partition(|n| {
+        n.starts_on <= day && n.ends_on.as_deref().is_none_or(|e| e >= day.as_str())
+    });
+    let mut candidates = Vec::new();
+    if can_nominate {
+        let people = svc
+            .people(
+                &actor,
+                &PeopleFilter {
+                    party_id: Some(id),
+                    ..Default::default()
+                },
+                PageRequest::new(Some(1), Some(200)),
+            )
+            .await;
+        if let Ok(people) = people {
+            candidates = people
+                .items
+                .into_iter()
+                .filter(|p| {
+                    NominatedPosition::ALL
+                        .iter()
+                        .any(|pos| p.roles.contains(&pos.required_role()))
+                })
+                .map(|p| Candidate {
+                    id: p.id,
+                    name: format!(
+                        "{} ({})",
+                        p.display_name,
+                        p.roles
+                            .iter()
+                            .map(|r| r.label())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                })
+                .collect();
+        }
+    }
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ShowPage {
+            layout: Layout::new(party.name.clone(), user, "/organisations")
+                .with_error(error)
+                .with_notice(notice(notice_key)),
+            can_edit: may(RecordKind::Party).update,
+            can_add_site: may(RecordKind::Site).create && !party.kind.is_authority(),
+            sites_total: sites.total,
+            sites: sites.items,
+            current,
+            history,
+            can_nominate,
+            positions: NominatedPosition::ALL
+                .iter()
+                .map(|p| (p.as_str(), p.label()))
+                .collect(),
+            candidates,
+            today: day,
+            party,
+            appointments,
+            can_appoint,
+            custodian_candidates,
+        },
+    )
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    show_page(&state, &user, id, None, q.notice.as_deref()).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = PartyInput {
+        kind: String::new(),
+        name: form.get("name").into(),
+        code: form.get("code").into(),
+        active: Some(form.checked("active")),
+    };
+    match state.services.update_party(&user.actor(), id, &input).await {
+        Ok(_) => Redirect::to(&format!("/organisations/{id}?notice=saved")).into_response(),
+        Err(
+            e @ (sems_services::ServiceError::Validation(_)
+            | sems_services::ServiceError::Conflict(_)),
+        ) => {
+            show_page(
+                &state,
+                &user,
+                id,
+                Some(sems_web_kit::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+async fn nominate(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = NominationInput {
+        position: form.get("position").into(),
+        person_id: form.id("person_id").unwrap_or(0),
+        starts_on: form.get("starts_on").into(),
+        ends_on: form.opt("ends_on"),
+        note: form.get("note").into(),
+    };
+    match state.services.nominate(&user.actor(), id, &input).await {
+        Ok(_) => Redirect::to(&format!("/organisations/{id}?notice=nominated")).into_response(),
+        Err(
+            e @ (sems_services::ServiceError::Validation(_)
+            | sems_services::ServiceError::Conflict(_)),
+        ) => {
+            show_page(
+                &state,
+                &user,
+                id,
+                Some(sems_web_kit::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+async fn end_nomination(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    match state
+        .services
+        .end_nomination(&user.actor(), id, form.get("ends_on"))
+        .await
+    {
+        Ok(n) => {
+            Redirect::to(&format!("/organisations/{}?notice=ended", n.party_id)).into_response()
+        }
+        Err(
+            e @ (sems_services::ServiceError::Validation(_)
+            | sems_services::ServiceError::Conflict(_)),
+        ) => {
+            let party = form.id("party_id").unwrap_or(0);
+            show_page(
+                &state,
+                &user,
+                party,
+                Some(sems_web_kit::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+async fn appoint(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let person = form.id("person_id").unwrap_or(0);
+    match state
+        .services
+        .appoint(
+            &user.actor(),
+            person,
+            sems_domain::role::Role::IdentityCustodian,
+            form.get("note"),
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/organisations/{id}?notice=appointed")).into_response(),
+        Err(
+            e @ (sems_services::ServiceError::Validation(_)
+            | sems_services::ServiceError::Conflict(_)),
+        ) => {
+            show_page(
+                &state,
+                &user,
+                id,
+                Some(sems_web_kit::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+async fn end_appointment(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    match state.services.end_appointment(&user.actor(), id).await {
+        Ok(a) => Redirect::to(&format!(
+            "/organisations/{}?notice=appointment_ended",
+            a.party_id
+        ))
+        .into_response(),
+        Err(
+            e @ (sems_services::ServiceError::Validation(_)
+            | sems_services::ServiceError::Conflict(_)),
+        ) => {
+            let party = form.id("party_id").unwrap_or(0);
+            show_page(
+                &state,
+                &user,
+                party,
+                Some(sems_web_kit::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}

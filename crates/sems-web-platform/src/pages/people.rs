@@ -1,0 +1,541 @@
+//! People: accounts, roles, clearances, oversight assignments.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sems_domain::access::RecordKind;
+use sems_domain::role::Role;
+use sems_services::grants::GrantView;
+use sems_services::people::{NewPersonInput, PersonUpdateInput};
+use sems_services::ServiceError;
+use sems_storage::parties::Party;
+use sems_storage::people::{PeopleFilter, Person};
+use sems_web_kit::form::FormData;
+use sems_web_kit::pages::{
+    notice, render, service_error, visible_parties, Choice, Layout, ListQuery, Pager,
+};
+use sems_web_kit::session::Signed;
+use sems_web_kit::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/people", get(list).post(create))
+        .route("/people/new", get(new_form))
+        .route("/people/{id}", get(show).post(update))
+        .route("/people/{id}/oversight", post(oversight))
+        .route("/people/grants", get(grants))
+        .route("/people/grants/{id}", post(decide_grant))
+}
+
+/// A held grant as shown: what waits, for whom, asked by whom.
+pub struct GrantRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub person: String,
+    pub party: String,
+    pub roles: Vec<&'static str>,
+    pub clearance: Option<String>,
+    pub requested_by: String,
+    pub requested_at: String,
+    pub may_decide: bool,
+}
+
+fn grant_row(g: GrantView) -> GrantRow {
+    GrantRow {
+        id: g.grant.id,
+        person_id: g.grant.person_id,
+        person: g.grant.person_name,
+        party: g.grant.party_name,
+        roles: g.grant.roles.iter().map(|r| r.label()).collect(),
+        clearance: g.clearance_name,
+        requested_by: g.grant.requested_by_name,
+        requested_at: sems_web_kit::pages::when(g.grant.requested_at_ms),
+        may_decide: g.may_decide,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "platform/grants.html")]
+struct GrantsPage {
+    layout: Layout,
+    items: Vec<GrantRow>,
+    pager: Pager,
+}
+
+/// The grants waiting for a director's confirmation.
+async fn grants(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let page = match state
+        .services
+        .pending_grants(&user.actor(), q.page_request())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let pager = Pager::new(&page, "/people/grants", &[]);
+    render(
+        StatusCode::OK,
+        &GrantsPage {
+            layout: Layout::new("Grants awaiting confirmation", &user, "/people/grants")
+                .with_notice(notice(q.notice.as_deref())),
+            items: page.items.into_iter().map(grant_row).collect(),
+            pager,
+        },
+    )
+}
+
+/// Confirms or refuses a held grant; back to the list it was decided from.
+async fn decide_grant(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let confirm = match form.get("decision") {
+        "confirm" => true,
+        "refuse" => false,
+        _ => {
+            return service_error(ServiceError::Validation(sems_domain::ValidationError::new(
+                "decision",
+                "confirm or refuse",
+            )))
+        }
+    };
+    let back = if form.get("back") == "person" {
+        None
+    } else {
+        Some("/people/grants")
+    };
+    match state
+        .services
+        .decide_grant(&user.actor(), id, confirm, form.get("note"))
+        .await
+    {
+        Ok(g) => {
+            let to = back
+                .map(str::to_string)
+                .unwrap_or(format!("/people/{}", g.grant.person_id));
+            Redirect::to(&format!("{to}?notice=decided")).into_response()
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub party: String,
+    pub roles: Vec<&'static str>,
+    pub clearance: String,
+    pub active: bool,
+    pub two_factor: bool,
+}
+
+fn row(state: &AppState, p: Person) -> PersonRow {
+    PersonRow {
+        id: p.id,
+        clearance: state.services.classification.name(p.clearance).to_string(),
+        roles: p.roles.iter().map(|r| r.label()).collect(),
+        name: p.display_name,
+        username: p.username,
+        party: p.party_name,
+        active: p.active,
+        two_factor: p.totp_enabled,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "platform/people.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<PersonRow>,
+    pager: Pager,
+    q: String,
+    party: String,
+    inactive: bool,
+    parties: Vec<Choice>,
+    roles: Vec<Choice>,
+    can_create: bool,
+}
+
+fn can_create_in(user: &Signed, party: &Party) -> bool {
+    sems_services::allowed_new(&user.actor(), RecordKind::Person, party).create
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+    let filter = PeopleFilter {
+        party_id: ListQuery::id(&q.party),
+        search: q.q.clone(),
+        role: q
+            .role
+            .as_deref()
+            .filter(|r| !r.is_empty())
+            .and_then(|r| Role::parse(r).ok()),
+        include_inactive: q.inactive.is_some(),
+    };
+    let page = match state
+        .services
+        .people(&user.actor(), &filter, q.page_request())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let parties = visible_parties(&state, &user).await;
+    let pager = Pager::new(
+        &page,
+        "/people",
+        &[
+            ("q", ListQuery::text(&q.q)),
+            ("party", ListQuery::text(&q.party)),
+            ("role", ListQuery::text(&q.role)),
+            ("inactive", ListQuery::text(&q.inactive)),
+        ],
+    );
+    render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("People", &user, "/people")
+                .with_notice(notice(q.notice.as_deref())),
+            can_create: parties.iter().any(|p| can_create_in(&user, p)),
+            items: page.items.into_iter().map(|p| row(&state, p)).collect(),
+            pager,
+            q: ListQuery::text(&q.q),
+            party: ListQuery::text(&q.party),
+            inactive: q.inactive.is_some(),
+            parties: Choice::list(
+                parties.iter().map(|p| (p.id, p.name.clone())),
+                &ListQuery::text(&q.party),
+            ),
+            roles: Choice::list(
+                Role::ALL.iter().map(|r| (r.as_str(), r.label())),
+                &ListQuery::text(&q.role),
+            ),
+        },
+    )
+}
+
+pub struct RoleChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "platform/person_new.html")]
+struct NewPage {
+    layout: Layout,
+    parties: Vec<Party>,
+    party_id: i64,
+    username: String,
+    display_name: String,
+    email: String,
+    roles: Vec<RoleChoice>,
+    levels: Vec<Level>,
+}
+
+fn role_choices(user: &Signed, authority: bool, checked: &[String]) -> Vec<RoleChoice> {
+    Role::for_party(authority)
+        .into_iter()
+        .filter(|r| *r != Role::Administrator || user.0.subject.has_role(Role::Administrator))
+        .map(|r| RoleChoice {
+            value: r.as_str(),
+            label: r.label(),
+            checked: checked.iter().any(|c| c == r.as_str()),
+        })
+        .collect()
+}
+
+pub struct Level {
+    pub rank: i64,
+    pub name: String,
+    pub selected: bool,
+}
+
+fn levels(state: &AppState, selected: i64) -> Vec<Level> {
+    state
+        .services
+        .classification
+        .levels()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Level {
+            rank: i as i64,
+            name: l.clone(),
+            selected: i as i64 == selected,
+        })
+        .collect()
+}
+
+pub struct OversightChoice {
+    pub id: i64,
+    pub name: String,
+    pub checked: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct NewQuery {
+    party: Option<i64>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    let parties: Vec<Party> = visible_parties(&state, &user)
+        .await
+        .into_iter()
+        .filter(|p| can_create_in(&user, p) && p.active)
+        .collect();
+    let Some(chosen) = q
+        .party
+        .and_then(|id| parties.iter().find(|p| p.id == id))
+        .or_else(|| parties.iter().find(|p| p.id == user.0.subject.party_id))
+        .or(parties.first())
+        .cloned()
+    else {
+        return sems_web_kit::pages::error_page(
+            StatusCode::FORBIDDEN,
+            "Your roles do not allow creating accounts.",
+        );
+    };
+    render(
+        StatusCode::OK,
+        &NewPage {
+            layout: Layout::new("Create an account", &user, "/people"),
+            roles: role_choices(&user, chosen.kind.is_authority(), &[]),
+            party_id: chosen.id,
+            parties,
+            username: String::new(),
+            display_name: String::new(),
+            email: String::new(),
+            levels: levels(&state, 0),
+        },
+    )
+}
+
+async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let input = NewPersonInput {
+        party_id: form.id("party_id").unwrap_or(0),
+        username: form.get("username").into(),
+        display_name: form.get("display_name").into(),
+        email: form.get("email").into(),
+        password: form.get("password").into(),
+        roles: form.all("roles"),
+        clearance: form.opt("clearance"),
+    };
+    match state.services.create_person(&user.actor(), &input).await {
+        Ok(p) => {
+            let key = held_or(&state, &user, p.id, "created").await;
+            Redirect::to(&format!("/people/{}?notice={key}", p.id)).into_response()
+        }
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            let parties: Vec<Party> = visible_parties(&state, &user)
+                .await
+                .into_iter()
+                .filter(|p| can_create_in(&user, p))
+                .collect();
+            let authority = parties
+                .iter()
+                .find(|p| p.id == input.party_id)
+                .is_some_and(|p| p.kind.is_authority());
+            let (status, message) = sems_web_kit::error::classify(&e);
+            render(
+                status,
+                &NewPage {
+                    layout: Layout::new("Create an account", &user, "/people")
+                        .with_error(Some(message)),
+                    roles: role_choices(&user, authority, &input.roles),
+                    party_id: input.party_id,
+                    parties,
+                    username: input.username,
+                    display_name: input.display_name,
+                    email: input.email,
+                    levels: levels(
+                        &state,
+                        input.clearance.and_then(|c| c.parse().ok()).unwrap_or(0),
+                    ),
+                },
+            )
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "platform/person.html")]
+struct ShowPage {
+    layout: Layout,
+    person: PersonRow,
+    display_name: String,
+    email: String,
+    can_edit: bool,
+    roles: Vec<RoleChoice>,
+    levels: Vec<Level>,
+    is_inspector: bool,
+    oversight: Vec<OversightChoice>,
+    /// What of a grant to this person waits for a director's confirmation.
+    grant: Option<GrantRow>,
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    error: Option<String>,
+    notice_key: Option<&str>,
+) -> Response {
+    let actor = user.actor();
+    let (person, can_edit) = match state.services.person_view(&actor, id).await {
+        Ok(v) => (v.record, v.allowed.update),
+        Err(e) => return service_error(e),
+    };
+    let is_inspector = person.roles.contains(&Role::Inspector);
+    let mut oversight = Vec::new();
+    if is_inspector && can_edit {
+        let assigned = state
+            .services
+            .oversight_of(&actor, id)
+            .await
+            .unwrap_or_default();
+        oversight = visible_parties(state, user)
+            .await
+            .into_iter()
+            .filter(|p| !p.kind.is_authority())
+            .map(|p| OversightChoice {
+                checked: assigned.contains(&p.id),
+                id: p.id,
+                name: p.name,
+            })
+            .collect();
+    }
+    let grant = state
+        .services
+        .pending_grant_for(&actor, id)
+        .await
+        .unwrap_or_default()
+        .map(grant_row);
+    let checked: Vec<String> = person
+        .roles
+        .iter()
+        .map(|r| r.as_str().to_string())
+        .collect();
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ShowPage {
+            layout: Layout::new(person.display_name.clone(), user, "/people")
+                .with_error(error)
+                .with_notice(notice(notice_key)),
+            roles: role_choices(user, person.party_is_authority, &checked),
+            display_name: person.display_name.clone(),
+            email: person.email.clone(),
+            can_edit,
+            levels: levels(state, person.clearance),
+            is_inspector,
+            oversight,
+            grant,
+            person: row(state, person),
+        },
+    )
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    show_page(&state, &user, id, None, q.notice.as_deref()).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = PersonUpdateInput {
+        display_name: Some(form.get("display_name").into()),
+        email: Some(form.get("email").into()),
+        roles: Some(form.all("roles")),
+        clearance: form.opt("clearance"),
+        active: Some(form.checked("active")),
+    };
+    match state
+        .services
+        .update_person(&user.actor(), id, &input)
+        .await
+    {
+        Ok(_) => {
+            let key = held_or(&state, &user, id, "saved").await;
+            Redirect::to(&format!("/people/{id}?notice={key}")).into_response()
+        }
+        Err(
+            e @ (ServiceError::Validation(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Forbidden(_)),
+        ) => {
+            show_page(
+                &state,
+                &user,
+                id,
+                Some(sems_web_kit::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+/// The notice after a change: `held` when part of it waits for a director's confirmation.
+async fn held_or(state: &AppState, user: &Signed, id: i64, done: &'static str) -> &'static str {
+    match state.services.pending_grant_for(&user.actor(), id).await {
+        Ok(Some(_)) => "held",
+        _ => done,
+    }
+}
+
+async fn oversight(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let ids: Vec<i64> = form
+        .all("party_ids")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    match state.services.set_oversight(&user.actor(), id, &ids).await {
+        Ok(_) => Redirect::to(&format!("/people/{id}?notice=saved")).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
+            show_page(
+                &state,
+                &user,
+                id,
+                Some(sems_web_kit::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}

@@ -1,0 +1,256 @@
+//! Sites of organisations.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use sems_domain::access::RecordKind;
+use sems_services::sites::SiteInput;
+use sems_services::ServiceError;
+use sems_storage::parties::Party;
+use sems_storage::sites::{Site, SiteFilter};
+use sems_web_kit::form::FormData;
+use sems_web_kit::pages::{
+    notice, render, service_error, visible_parties, Choice, Layout, ListQuery, Pager,
+};
+use sems_web_kit::session::Signed;
+use sems_web_kit::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sites", get(list).post(create))
+        .route("/sites/new", get(new_form))
+        .route("/sites/{id}", get(show).post(update))
+}
+
+#[derive(Template)]
+#[template(path = "platform/sites.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<Site>,
+    pager: Pager,
+    q: String,
+    party: String,
+    inactive: bool,
+    parties: Vec<Choice>,
+    can_create: bool,
+}
+
+async fn creatable_parties(state: &AppState, user: &Signed) -> Vec<Party> {
+    visible_parties(state, user)
+        .await
+        .into_iter()
+        .filter(|p| {
+            !p.kind.is_authority()
+                && sems_services::allowed_new(&user.actor(), RecordKind::Site, p).create
+        })
+        .collect()
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+    let filter = SiteFilter {
+        party_id: ListQuery::id(&q.party),
+        search: q.q.clone(),
+        include_inactive: q.inactive.is_some(),
+    };
+    let page = match state
+        .services
+        .sites(&user.actor(), &filter, q.page_request())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return service_error(e),
+    };
+    let parties = visible_parties(&state, &user).await;
+    let pager = Pager::new(
+        &page,
+        "/sites",
+        &[
+            ("q", ListQuery::text(&q.q)),
+            ("party", ListQuery::text(&q.party)),
+            ("inactive", ListQuery::text(&q.inactive)),
+        ],
+    );
+    render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("Sites", &user, "/sites").with_notice(notice(q.notice.as_deref())),
+            can_create: !creatable_parties(&state, &user).await.is_empty(),
+            items: page.items,
+            pager,
+            q: ListQuery::text(&q.q),
+            party: ListQuery::text(&q.party),
+            inactive: q.inactive.is_some(),
+            parties: Choice::list(
+                parties
+                    .iter()
+                    .filter(|p| !p.kind.is_authority())
+                    .map(|p| (p.id, p.name.clone())),
+                &ListQuery::text(&q.party),
+            ),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "platform/site_form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    parties: Vec<Party>,
+    party_id: i64,
+    name: String,
+    location: String,
+    active: bool,
+    editing: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct NewQuery {
+    party: Option<i64>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    let parties = creatable_parties(&state, &user).await;
+    if parties.is_empty() {
+        return sems_web_kit::pages::error_page(
+            StatusCode::FORBIDDEN,
+            "Your roles do not allow adding sites.",
+        );
+    }
+    let party_id = q
+        .party
+        .filter(|id| parties.iter().any(|p| p.id == *id))
+        .unwrap_or(parties[0].id);
+    render(
+        StatusCode::OK,
+        &FormPage {
+            layout: Layout::new("Add a site", &user, "/sites"),
+            action: "/sites".into(),
+            parties,
+            party_id,
+            name: String::new(),
+            location: String::new(),
+            active: true,
+            editing: false,
+        },
+    )
+}
+
+async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+    let party_id = form.id("party_id").unwrap_or(0);
+    let input = SiteInput {
+        name: form.get("name").into(),
+        location: form.get("location").into(),
+        active: None,
+    };
+    match state
+        .services
+        .create_site(&user.actor(), party_id, &input)
+        .await
+    {
+        Ok(s) => Redirect::to(&format!("/sites/{}?notice=created", s.id)).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => render(
+            sems_web_kit::error::classify(&e).0,
+            &FormPage {
+                layout: Layout::new("Add a site", &user, "/sites")
+                    .with_error(Some(sems_web_kit::error::classify(&e).1)),
+                action: "/sites".into(),
+                parties: creatable_parties(&state, &user).await,
+                party_id,
+                name: input.name,
+                location: input.location,
+                active: true,
+                editing: false,
+            },
+        ),
+        Err(e) => service_error(e),
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    error: Option<String>,
+    notice_key: Option<&str>,
+) -> Response {
+    let (site, can_edit) = match state.services.site_view(&user.actor(), id).await {
+        Ok(v) => (v.record, v.allowed.update),
+        Err(e) => return service_error(e),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let layout = Layout::new(site.name.clone(), user, "/sites")
+        .with_error(error)
+        .with_notice(notice(notice_key));
+    if can_edit {
+        render(
+            status,
+            &FormPage {
+                layout,
+                action: format!("/sites/{id}"),
+                parties: Vec::new(),
+                party_id: site.party_id,
+                name: site.name,
+                location: site.location,
+                active: site.active,
+                editing: true,
+            },
+        )
+    } else {
+        render(status, &SitePage { layout, site })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "platform/site.html")]
+struct SitePage {
+    layout: Layout,
+    site: Site,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    show_page(&state, &user, id, None, q.notice.as_deref()).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = SiteInput {
+        name: form.get("name").into(),
+        location: form.get("location").into(),
+        active: Some(form.checked("active")),
+    };
+    match state.services.update_site(&user.actor(), id, &input).await {
+        Ok(_) => Redirect::to(&format!("/sites/{id}?notice=saved")).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
+            show_page(
+                &state,
+                &user,
+                id,
+                Some(sems_web_kit::error::classify(&e).1),
+                None,
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}

@@ -1,0 +1,257 @@
+//! The authority's national occurrence list: what organisations forwarded, de-identified —
+//! filtered, searched, exported — and the follow-up questions it asks them.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sems_storage::reports::{Occurrence, OccurrenceFilter};
+use sems_web_kit::form::FormData;
+use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, Pager};
+use sems_web_kit::session::Signed;
+use sems_web_kit::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/occurrences", get(list))
+        .route("/occurrences.csv", get(export))
+        .route("/occurrences/{id}", get(page))
+        .route("/occurrences/{id}/ask", post(ask))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Params {
+    page: Option<u32>,
+    q: Option<String>,
+    category: Option<String>,
+    party: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+}
+
+impl Params {
+    fn filter(&self) -> OccurrenceFilter {
+        let day = |v: &Option<String>| {
+            v.as_deref()
+                .and_then(|d| sems_domain::util::parse_date("day", d).ok())
+                .map(sems_domain::util::format_date)
+        };
+        OccurrenceFilter {
+            party_id: self.party.as_deref().and_then(|p| p.trim().parse().ok()),
+            category: self.category.clone().filter(|c| !c.is_empty()),
+            search: self.q.clone(),
+            from: day(&self.from),
+            until: day(&self.until),
+        }
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let t = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            ("q", t(&self.q)),
+            ("category", t(&self.category)),
+            ("party", t(&self.party)),
+            ("from", t(&self.from)),
+            ("until", t(&self.until)),
+        ]
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reporting/occurrences.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Occurrence>,
+    pager: Pager,
+    q: String,
+    from: String,
+    until: String,
+    categories: Vec<Choice>,
+    parties: Vec<Choice>,
+    export: String,
+}
+
+async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+    let page = match state
+        .services
+        .occurrences(
+            &user.actor(),
+            &p.filter(),
+            sems_domain::page::PageRequest::new(p.page, None),
+        )
+        .await
+    {
+        Ok(page) => page,
+        Err(e) => return service_error(e),
+    };
+    let query = p.query();
+    let export = query
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", sems_web_kit::session::percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let categories = state.services.report_categories().await.unwrap_or_default();
+    let t = |v: &Option<String>| v.clone().unwrap_or_default();
+    render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("National occurrences", &user, "/occurrences"),
+            pager: Pager::new(&page, "/occurrences", &query),
+            rows: page.items,
+            q: t(&p.q),
+            from: t(&p.from),
+            until: t(&p.until),
+            categories: Choice::list(
+                categories
+                    .iter()
+                    .map(|c| (c.code.as_str(), c.label.as_str())),
+                &t(&p.category),
+            ),
+            parties: Choice::list(
+                sems_web_kit::pages::visible_parties(&state, &user)
+                    .await
+                    .into_iter()
+                    .filter(|x| !x.kind.is_authority())
+                    .map(|x| (x.id, x.name)),
+                &t(&p.party),
+            ),
+            export,
+        },
+    )
+}
+
+/// The list as CSV, with the same filters (at most 200,000 rows).
+async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+    let filter = p.filter();
+    let actor = user.actor();
+    let all =
+        sems_web_kit::export::all_pages(|page| state.services.occurrences(&actor, &filter, page))
+            .await;
+    let occurrences = match all {
+        Ok(items) => items,
+        Err(e) => return service_error(e),
+    };
+    sems_web_kit::export::csv_download(
+        "occurrences.csv",
+        &[
+            "id",
+            "organisation",
+            "site",
+            "category",
+            "occurred_at",
+            "severity",
+            "mandatory",
+            "status",
+            "forwarded_on",
+            "deidentified_text",
+        ],
+        occurrences.into_iter().map(|o| {
+            vec![
+                o.id.to_string(),
+                o.party_name,
+                o.site_name.unwrap_or_default(),
+                o.category_label,
+                o.occurred_at,
+                o.severity
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                o.mandatory.map(|m| m.to_string()).unwrap_or_default(),
+                o.status.as_str().to_string(),
+                sems_domain::util::date_of(o.forwarded_at_ms),
+                o.text,
+            ]
+        }),
+    )
+}
+
+pub struct Exchange {
+    pub who: String,
+    pub when: String,
+    pub body: String,
+}
+
+#[derive(Template)]
+#[template(path = "reporting/occurrence.html")]
+struct OccurrencePage {
+    layout: Layout,
+    o: Occurrence,
+    forwarded: String,
+    exchanges: Vec<Exchange>,
+    can_ask: bool,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<sems_web_kit::pages::ListQuery>,
+) -> Response {
+    occurrence_page(&state, &user, id, q.notice.as_deref(), None).await
+}
+
+async fn occurrence_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let (o, messages, allowed) = match state.services.occurrence(&user.actor(), id).await {
+        Ok(v) => (v.occurrence, v.messages, v.allowed),
+        Err(e) => return service_error(e),
+    };
+    // The authority asks; the organisation answers from its report's page.
+    let can_ask = user.0.subject.party_is_authority && allowed.update;
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &OccurrencePage {
+            layout: Layout::new(format!("Occurrence {id}"), user, "/occurrences")
+                .with_notice(notice(notice_key))
+                .with_error(error),
+            forwarded: sems_domain::util::date_of(o.forwarded_at_ms),
+            exchanges: messages
+                .into_iter()
+                .map(|m| Exchange {
+                    who: format!("{} ({})", m.author_name.unwrap_or_default(), m.side.label()),
+                    when: when(m.created_at_ms),
+                    body: m.body,
+                })
+                .collect(),
+            can_ask,
+            o,
+        },
+    )
+}
+
+async fn ask(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    match state
+        .services
+        .occurrence_message(&user.actor(), id, form.get("body"))
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/occurrences/{id}?notice=sent")).into_response(),
+        Err(e @ sems_services::ServiceError::Validation(_)) => {
+            occurrence_page(
+                &state,
+                &user,
+                id,
+                None,
+                Some(sems_web_kit::error::classify(&e).1),
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}

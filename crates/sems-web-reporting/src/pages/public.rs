@@ -1,0 +1,441 @@
+//! Filing a security report — through an organisation's public link by anyone, or signed in
+//! by its staff — and following it with the receipt, without an account. What an anonymous
+//! reporter sends is never tied to their address: the rate limits know clients only by a
+//! keyed hash held in memory.
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Multipart, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use axum::Extension;
+use sems_domain::report::{ReportMode, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+use sems_services::reports::{FilingTarget, NewAttachment, ReceiptView, ReportInput};
+use sems_services::{Actor, ServiceError};
+use sems_web_kit::limits::Limit;
+use sems_web_kit::pages::{render, service_error, Choice, Layout};
+use sems_web_kit::session::{Auth, Signed};
+use sems_web_kit::AppState;
+use std::net::SocketAddr;
+
+#[derive(Template)]
+#[template(path = "reporting/report_file.html")]
+struct FilePage {
+    layout: Layout,
+    target: FilingTarget,
+    action: String,
+    categories: Vec<Choice>,
+    sites: Vec<Choice>,
+    modes: Vec<Choice>,
+    input: ReportInput,
+    occurred_on: String,
+    occurred_time: String,
+    max_files: usize,
+    max_mb: usize,
+}
+
+#[derive(Template)]
+#[template(path = "reporting/report_filed.html")]
+struct FiledPage {
+    layout: Layout,
+    receipt: String,
+    party_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "reporting/report_receipt.html")]
+struct ReceiptPage {
+    layout: Layout,
+    receipt: String,
+    view: Option<ReceiptView>,
+}
+
+/// The answer when a limit is spent: 429 with the wait.
+pub fn too_many(retry: std::time::Duration) -> Response {
+    let seconds = retry.as_secs().max(1);
+    let mut r = sems_web_kit::pages::error_page(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!(
+            "Too many attempts from here. Please try again in {} minutes.",
+            seconds.div_ceil(60)
+        ),
+    );
+    if let Ok(v) = seconds.to_string().parse() {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+fn file_page(
+    layout: Layout,
+    target: FilingTarget,
+    action: String,
+    signed_in: bool,
+    input: ReportInput,
+) -> FilePage {
+    let (occurred_on, occurred_time) = match input.occurred_at.split_once('T') {
+        Some((d, t)) => (d.to_string(), t.to_string()),
+        None if input.occurred_at.is_empty() => (
+            sems_domain::util::format_date(sems_domain::util::today()),
+            String::new(),
+        ),
+        None => (input.occurred_at.clone(), String::new()),
+    };
+    let mode = if input.mode.is_empty() {
+        "confidential"
+    } else {
+        input.mode.as_str()
+    };
+    FilePage {
+        categories: Choice::list(
+            target
+                .categories
+                .iter()
+                .map(|c| (c.code.as_str(), c.label.as_str())),
+            &input.category,
+        ),
+        sites: Choice::list(
+            target.sites.iter().map(|(id, name)| (*id, name.as_str())),
+            &input.site_id.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+        modes: Choice::list(
+            ReportMode::ALL
+                .iter()
+                .filter(|m| signed_in || **m != ReportMode::Identified)
+                .map(|m| (m.as_str(), m.label())),
+            mode,
+        ),
+        layout,
+        target,
+        action,
+        input,
+        occurred_on,
+        occurred_time,
+        max_files: MAX_ATTACHMENTS,
+        max_mb: MAX_ATTACHMENT_BYTES / (1024 * 1024),
+    }
+}
+
+fn action_with_csrf(path: &str, auth: &Auth) -> String {
+    match auth.csrf_token() {
+        Some(t) => format!("{path}?csrf_token={t}"),
+        None => path.to_string(),
+    }
+}
+
+/// The public filing form of an organisation (its party code in the link).
+pub async fn public_form(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(code): Path<String>,
+) -> Response {
+    let target = match state.services.filing_target(&code).await {
+        Ok(t) => t,
+        Err(e) => return service_error(e),
+    };
+    let layout = Layout::public(
+        format!("Report a security concern to {}", target.party_name),
+        auth.csrf_token().map(str::to_string),
+    );
+    let action = action_with_csrf(&format!("/report/{}", target.party_code), &auth);
+    render(
+        StatusCode::OK,
+        &file_page(layout, target, action, false, ReportInput::default()),
+    )
+}
+
+/// Reads the filing form: its fields and up to the allowed number of files.
+async fn read_form(mut multipart: Multipart) -> Result<(ReportInput, Vec<NewAttachment>), String> {
+    let mut input = ReportInput::default();
+    let mut files = Vec::new();
+    let (mut day, mut time) = (String::new(), String::new());
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| format!("the form could not be read: {e}"))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "attachments" {
+            let filename = field.file_name().unwrap_or("").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| "an attachment could not be read (too large?)".to_string())?;
+            if !(filename.is_empty() && bytes.is_empty()) {
+                files.push(NewAttachment {
+                    filename,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            continue;
+        }
+        let value = field
+            .text()
+            .await
+            .map_err(|_| "the form could not be read".to_string())?;
+        match name.as_str() {
+            "category" => input.category = value,
+            "occurred_on" => day = value,
+            "occurred_time" => time = value,
+            "site_id" => input.site_id = value.trim().parse().ok(),
+            "location" => input.location = value,
+            "what_happened" => input.what_happened = value,
+            "reporter_thinks_mandatory" => input.reporter_thinks_mandatory = value == "on",
+            "mode" => input.mode = value,
+            "reporter_contact" => input.reporter_contact = value,
+            _ => {}
+        }
+    }
+    input.occurred_at = if time.trim().is_empty() {
+        day
+    } else {
+        format!("{}T{}", day.trim(), time.trim())
+    };
+    Ok((input, files))
+}
+
+/// Files a report through the public link.
+pub async fn public_file(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    let target = match state.services.filing_target(&code).await {
+        Ok(t) => t,
+        Err(e) => return service_error(e),
+    };
+    let client = state.limits.client(peer.ip());
+    if let Err(wait) = state.limits.hit(Limit::FilingPerClient, &client) {
+        return too_many(wait);
+    }
+    let csrf = auth.csrf_token().map(str::to_string);
+    let action = action_with_csrf(&format!("/report/{}", target.party_code), &auth);
+    let (input, files) = match read_form(multipart).await {
+        Ok(f) => f,
+        Err(message) => {
+            let layout =
+                Layout::public("Report a security concern", csrf).with_error(Some(message));
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &file_page(layout, target, action, false, ReportInput::default()),
+            );
+        }
+    };
+    match state
+        .services
+        .file_report(
+            &Actor::System("public reporting"),
+            target.party_id,
+            &input,
+            files,
+        )
+        .await
+    {
+        Ok(filed) => render(
+            StatusCode::OK,
+            &FiledPage {
+                layout: Layout::public("Report received", csrf),
+                receipt: filed.receipt,
+                party_name: target.party_name,
+            },
+        ),
+        Err(e @ ServiceError::Validation(_)) => {
+            let layout = Layout::public("Report a security concern", csrf)
+                .with_error(Some(sems_web_kit::error::classify(&e).1));
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &file_page(layout, target, action, false, input),
+            )
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+/// The filing form for a signed-in person's own organisation.
+pub async fn signed_form(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    user: Signed,
+) -> Response {
+    let target = match state
+        .services
+        .filing_target_for(user.0.person.party_id)
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return service_error(e),
+    };
+    let input = ReportInput {
+        mode: "confidential".into(),
+        ..Default::default()
+    };
+    render(
+        StatusCode::OK,
+        &file_page(
+            Layout::new("File a security report", &user, "/reports/new"),
+            target,
+            action_with_csrf("/reports/new", &auth),
+            true,
+            input,
+        ),
+    )
+}
+
+pub async fn signed_file(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    user: Signed,
+    multipart: Multipart,
+) -> Response {
+    let target = match state
+        .services
+        .filing_target_for(user.0.person.party_id)
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return service_error(e),
+    };
+    let action = action_with_csrf("/reports/new", &auth);
+    let (input, files) = match read_form(multipart).await {
+        Ok(f) => f,
+        Err(message) => {
+            let layout = Layout::new("File a security report", &user, "/reports/new")
+                .with_error(Some(message));
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &file_page(layout, target, action, true, ReportInput::default()),
+            );
+        }
+    };
+    match state
+        .services
+        .file_report(&user.actor(), target.party_id, &input, files)
+        .await
+    {
+        Ok(filed) => render(
+            StatusCode::OK,
+            &FiledPage {
+                layout: Layout::new("Report received", &user, "/reports/new"),
+                receipt: filed.receipt,
+                party_name: target.party_name,
+            },
+        ),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
+            let (status, message) = sems_web_kit::error::classify(&e);
+            let layout = Layout::new("File a security report", &user, "/reports/new")
+                .with_error(Some(message));
+            render(status, &file_page(layout, target, action, true, input))
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+/// The receipt look-up form.
+pub async fn receipt_form(Extension(auth): Extension<Auth>) -> Response {
+    render(
+        StatusCode::OK,
+        &ReceiptPage {
+            layout: Layout::public("Follow your report", auth.csrf_token().map(str::to_string)),
+            receipt: String::new(),
+            view: None,
+        },
+    )
+}
+
+/// Looks a receipt up (counting a wrong one against the limits), then shows the report.
+async fn show_receipt(
+    state: &AppState,
+    auth: &Auth,
+    peer: SocketAddr,
+    receipt: String,
+    notice: Option<String>,
+) -> Response {
+    let client = state.limits.client(peer.ip());
+    state.limits.before_receipt(&client, &receipt).await;
+    let layout = Layout::public("Follow your report", auth.csrf_token().map(str::to_string));
+    match state.services.receipt_view(&receipt).await {
+        Ok(view) => render(
+            StatusCode::OK,
+            &ReceiptPage {
+                layout: layout.with_notice(notice),
+                receipt,
+                view: Some(view),
+            },
+        ),
+        Err(ServiceError::NotFound(_)) => {
+            if let Some(wait) = state.limits.wrong_receipt(&client, &receipt) {
+                return too_many(wait);
+            }
+            render(
+                StatusCode::NOT_FOUND,
+                &ReceiptPage {
+                    layout: layout.with_error(Some(
+                        "No report has this receipt. Check the code you wrote down.".into(),
+                    )),
+                    receipt,
+                    view: None,
+                },
+            )
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+pub async fn receipt_lookup(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    form: sems_web_kit::form::FormData,
+) -> Response {
+    show_receipt(
+        &state,
+        &auth,
+        peer,
+        form.get("receipt").trim().to_string(),
+        None,
+    )
+    .await
+}
+
+pub async fn receipt_reply(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    form: sems_web_kit::form::FormData,
+) -> Response {
+    let receipt = form.get("receipt").trim().to_string();
+    // The page shown afterwards slows a client over its allowance and counts a wrong receipt.
+    match state
+        .services
+        .reply_with_receipt(&receipt, form.get("body"))
+        .await
+    {
+        Ok(()) => {
+            show_receipt(
+                &state,
+                &auth,
+                peer,
+                receipt,
+                Some("Your answer was sent.".into()),
+            )
+            .await
+        }
+        Err(ServiceError::NotFound(_)) => show_receipt(&state, &auth, peer, receipt, None).await,
+        Err(e @ ServiceError::Validation(_)) => {
+            let layout =
+                Layout::public("Follow your report", auth.csrf_token().map(str::to_string))
+                    .with_error(Some(sems_web_kit::error::classify(&e).1));
+            let view = state.services.receipt_view(&receipt).await.ok();
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ReceiptPage {
+                    layout,
+                    receipt,
+                    view,
+                },
+            )
+        }
+        Err(e) => service_error(e),
+    }
+}

@@ -1,0 +1,523 @@
+//! Security measure pages: an organisation's measure register (baseline and own, with
+//! status, owner and costs), a measure's page with its forms, exemptions from a baseline
+//! measure and the authority's decisions on them.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use sems_domain::access::RecordKind;
+use sems_domain::measure::{Exemption, MeasureStatus};
+use sems_services::risk::measures::{ImplementationInput, MeasureInput};
+use sems_services::ServiceError;
+use sems_web_kit::form::FormData;
+use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout};
+use sems_web_kit::session::Signed;
+use sems_web_kit::AppState;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PartyQuery {
+    party: Option<String>,
+    notice: Option<String>,
+}
+
+impl PartyQuery {
+    fn party(&self) -> Option<i64> {
+        self.party.as_deref().and_then(|p| p.trim().parse().ok())
+    }
+}
+
+pub struct MeasureRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub baseline: bool,
+    pub scenarios: usize,
+    pub status: String,
+    pub in_place: bool,
+    pub responsible: String,
+    pub cost_one_off: i64,
+    pub cost_annual: i64,
+    pub exemption: &'static str,
+}
+
+pub struct ExemptionRow {
+    pub party_id: i64,
+    pub party_name: String,
+    pub measure_id: i64,
+    pub measure_name: String,
+    pub reason: String,
+    pub requested: String,
+}
+
+#[derive(Template)]
+#[template(path = "risk/risk_measures.html")]
+struct MeasuresPage {
+    layout: Layout,
+    party_id: i64,
+    party_name: String,
+    parties: Vec<Choice>,
+    rows: Vec<MeasureRow>,
+    pending: Vec<ExemptionRow>,
+    can_create: bool,
+    creates_baseline: bool,
+    scenarios: Vec<Choice>,
+    total_one_off: i64,
+    total_annual: i64,
+}
+
+fn scenario_choices(
+    scenarios: &[sems_storage::risk::ThreatScenario],
+    chosen: &[i64],
+) -> Vec<Choice> {
+    scenarios
+        .iter()
+        .map(|s| Choice {
+            value: s.id.to_string(),
+            label: format!("{} {}", s.code, s.title),
+            selected: chosen.contains(&s.id),
+        })
+        .collect()
+}
+
+async fn all_scenarios(state: &AppState, user: &Signed) -> Vec<sems_storage::risk::ThreatScenario> {
+    state
+        .services
+        .scenarios(
+            &user.actor(),
+            &Default::default(),
+            sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default()
+}
+
+pub async fn measures(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(q): Query<PartyQuery>,
+) -> Response {
+    measures_page(&state, &user, q.party(), q.notice.as_deref(), None).await
+}
+
+async fn measures_page(
+    state: &AppState,
+    user: &Signed,
+    party: Option<i64>,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let actor = user.actor();
+    let subject = &user.0.subject;
+    let party_id = super::chosen_party(user, party);
+    let mut party_name = String::new();
+    let rows: Vec<MeasureRow> = if party_id != 0 {
+        let register = match state.services.measure_register(&actor, party_id).await {
+            Ok(r) => r,
+            Err(e) => return service_error(e),
+        };
+        party_name = state
+            .services
+            .party(&actor, party_id)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_default();
+        register
+            .into_iter()
+            .map(|l| {
+                let i = l.implementation.as_ref();
+                MeasureRow {
+                    id: l.measure.id,
+                    code: l.measure.code,
+                    title: l.measure.title,
+                    baseline: l.measure.baseline,
+                    scenarios: l.measure.scenario_ids.len(),
+                    status: i.map_or("Not recorded", |i| i.status.label()).to_string(),
+                    in_place: i.is_some_and(|i| i.status == MeasureStatus::Implemented),
+                    responsible: i
+                        .and_then(|i| i.responsible_name.clone())
+                        .unwrap_or_default(),
+                    cost_one_off: i.map_or(0, |i| i.cost_one_off),
+                    cost_annual: i.map_or(0, |i| i.cost_annual),
+                    exemption: match i.map(|i| i.exemption) {
+                        Some(Exemption::None) | None => "",
+                        Some(e) => e.label(),
+                    },
+                }
+            })
+            .collect()
+    } else {
+        let page = state
+            .services
+            .measures(
+                &actor,
+                &sems_storage::risk::measures::MeasureFilter {
+                    baseline: Some(true),
+                    ..Default::default()
+                },
+                sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
+            )
+            .await;
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => return service_error(e),
+        };
+        page.items
+            .into_iter()
+            .map(|m| MeasureRow {
+                id: m.id,
+                code: m.code,
+                title: m.title,
+                baseline: m.baseline,
+                scenarios: m.scenario_ids.len(),
+                status: String::new(),
+                in_place: false,
+                responsible: String::new(),
+                cost_one_off: 0,
+                cost_annual: 0,
+                exemption: "",
+            })
+            .collect()
+    };
+    let pending = state
+        .services
+        .pending_exemptions(&actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| ExemptionRow {
+            party_id: p.party_id,
+            party_name: p.party_name,
+            measure_id: p.measure_id,
+            measure_name: p.measure_name,
+            reason: p.reason,
+            requested: when(p.requested_at_ms),
+        })
+        .collect();
+    let parties = super::organisation_choices(state, user, party_id).await;
+    let can_create =
+        sems_services::allowed_in_own_party(&user.actor(), RecordKind::SecurityMeasure).create;
+    let scenarios = if can_create {
+        scenario_choices(&all_scenarios(state, user).await, &[])
+    } else {
+        Vec::new()
+    };
+    let total_one_off = rows.iter().map(|r| r.cost_one_off).sum();
+    let total_annual = rows.iter().map(|r| r.cost_annual).sum();
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &MeasuresPage {
+            layout: Layout::new("Security measures", user, "/risk/scenarios")
+                .with_notice(notice(notice_key))
+                .with_error(error),
+            party_id,
+            party_name,
+            parties,
+            rows,
+            pending,
+            can_create,
+            creates_baseline: subject.party_is_authority,
+            scenarios,
+            total_one_off,
+            total_annual,
+        },
+    )
+}
+
+pub async fn create_measure(
+    State(state): State<AppState>,
+    user: Signed,
+    form: FormData,
+) -> Response {
+    let input = MeasureInput {
+        code: form.get("code").into(),
+        title: form.get("title").into(),
+        description: form.get("description").into(),
+        scenario_ids: form
+            .all("scenario_ids")
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .collect(),
+    };
+    let party = user.0.subject.party_id;
+    match state
+        .services
+        .create_measure(&user.actor(), party, &input)
+        .await
+    {
+        Ok(m) => Redirect::to(&format!("/risk/measures/{}?notice=created", m.id)).into_response(),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
+            measures_page(
+                &state,
+                &user,
+                None,
+                None,
+                Some(sems_web_kit::error::classify(&e).1),
+            )
+            .await
+        }
+        Err(e) => service_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "risk/risk_measure.html")]
+struct MeasurePage {
+    layout: Layout,
+    m: sems_storage::risk::measures::SecurityMeasure,
+    scenarios: Vec<Choice>,
+    party_id: i64,
+    party_name: String,
+    has_implementation: bool,
+    status: String,
+    responsible: String,
+    cost_one_off: i64,
+    cost_annual: i64,
+    note: String,
+    exemption: &'static str,
+    exemption_value: &'static str,
+    exemption_reason: String,
+    exemption_decision: String,
+    statuses: Vec<Choice>,
+    people: Vec<Choice>,
+    can_edit: bool,
+    can_decide: bool,
+    can_remove: bool,
+}
+
+pub async fn measure(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<PartyQuery>,
+) -> Response {
+    measure_page(&state, &user, id, q.party(), q.notice.as_deref(), None).await
+}
+
+async fn measure_page(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    party: Option<i64>,
+    notice_key: Option<&str>,
+    error: Option<String>,
+) -> Response {
+    let actor = user.actor();
+    let _subject = &user.0.subject;
+    let m = match state.services.measure(&actor, id).await {
+        Ok(m) => m,
+        Err(e) => return service_error(e),
+    };
+    let linked: Vec<Choice> = all_scenarios(state, user)
+        .await
+        .into_iter()
+        .filter(|s| m.scenario_ids.contains(&s.id))
+        .map(|s| Choice {
+            value: s.id.to_string(),
+            label: format!("{} {}", s.code, s.title),
+            selected: true,
+        })
+        .collect();
+    let party_id = super::chosen_party(user, party);
+    let mut page = MeasurePage {
+        layout: Layout::new(format!("{} {}", m.code, m.title), user, "/risk/scenarios")
+            .with_notice(notice(notice_key))
+            .with_error(error.clone()),
+        scenarios: linked,
+        party_id,
+        party_name: String::new(),
+        has_implementation: false,
+        status: String::new(),
+        responsible: String::new(),
+        cost_one_off: 0,
+        cost_annual: 0,
+        note: String::new(),
+        exemption: "",
+        exemption_value: "none",
+        exemption_reason: String::new(),
+        exemption_decision: String::new(),
+        statuses: Vec::new(),
+        people: Vec::new(),
+        can_edit: false,
+        can_decide: false,
+        can_remove: false,
+        m,
+    };
+    if party_id != 0 {
+        let register = match state.services.measure_register(&actor, party_id).await {
+            Ok(r) => r,
+            Err(e) => return service_error(e),
+        };
+        let Some(line) = register.into_iter().find(|l| l.measure.id == id) else {
+            return service_error(ServiceError::NotFound("security measure"));
+        };
+        page.party_name = state
+            .services
+            .party(&actor, party_id)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let allowed = sems_services::risk::measures::implementation_allowed(&actor, party_id);
+        page.can_edit = allowed.update;
+        page.can_decide = allowed.accept;
+        page.can_remove = !page.m.baseline && allowed.delete;
+        let current = line.implementation.as_ref().map(|i| i.status);
+        if let Some(i) = line.implementation {
+            page.has_implementation = true;
+            page.status = i.status.label().to_string();
+            page.responsible = i.responsible_name.unwrap_or_default();
+            page.cost_one_off = i.cost_one_off;
+            page.cost_annual = i.cost_annual;
+            page.note = i.note;
+            page.exemption = i.exemption.label();
+            page.exemption_value = i.exemption.as_str();
+            page.exemption_reason = i.exemption_reason;
+            page.exemption_decision = match (i.exemption_decided_by_name, i.exemption_decided_at_ms)
+            {
+                (Some(by), Some(at)) => {
+                    format!("{} on {}: {}", by, when(at), i.exemption_decision_note)
+                }
+                _ => String::new(),
+            };
+        }
+        let baseline = page.m.baseline;
+        let exempted = page.exemption_value == "approved";
+        page.statuses = MeasureStatus::ALL
+            .iter()
+            .filter(|s| s.settable(baseline) || exempted)
+            .map(|s| Choice {
+                value: s.as_str().to_string(),
+                label: s.label().to_string(),
+                selected: Some(*s) == current,
+            })
+            .collect();
+        if page.can_edit {
+            page.people = state
+                .services
+                .people(
+                    &actor,
+                    &sems_storage::people::PeopleFilter {
+                        party_id: Some(party_id),
+                        ..Default::default()
+                    },
+                    sems_domain::page::PageRequest::new(
+                        Some(1),
+                        Some(sems_domain::page::MAX_PER_PAGE),
+                    ),
+                )
+                .await
+                .map(|p| {
+                    p.items
+                        .into_iter()
+                        .map(|x| Choice {
+                            selected: x.display_name == page.responsible,
+                            value: x.id.to_string(),
+                            label: x.display_name,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+    }
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &page,
+    )
+}
+
+/// Runs a write on a measure for a party and answers with a redirect or the page with the
+/// reason it was refused.
+async fn measure_write(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    party: i64,
+    result: Result<(), ServiceError>,
+    notice_key: &str,
+) -> Response {
+    sems_web_kit::pages::after_post(
+        result,
+        |()| format!("/risk/measures/{id}?party={party}&notice={notice_key}"),
+        |message| measure_page(state, user, id, Some(party), None, Some(message)),
+    )
+    .await
+}
+
+pub async fn set_implementation(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let party = form.id("party_id").unwrap_or(0);
+    let input = ImplementationInput {
+        responsible_person_id: form.id("responsible_person_id"),
+        status: form.get("status").into(),
+        cost_one_off: form.id("cost_one_off").unwrap_or(-1),
+        cost_annual: form.id("cost_annual").unwrap_or(-1),
+        note: form.get("note").into(),
+    };
+    let result = state
+        .services
+        .set_implementation(&user.actor(), party, id, &input)
+        .await
+        .map(|_| ());
+    measure_write(&state, &user, id, party, result, "saved").await
+}
+
+pub async fn request_exemption(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let party = form.id("party_id").unwrap_or(0);
+    let result = state
+        .services
+        .request_exemption(&user.actor(), party, id, form.get("reason"))
+        .await
+        .map(|_| ());
+    measure_write(&state, &user, id, party, result, "requested").await
+}
+
+pub async fn decide_exemption(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let party = form.id("party_id").unwrap_or(0);
+    let approve = form.get("decision") == "approve";
+    let result = state
+        .services
+        .decide_exemption(&user.actor(), party, id, approve, form.get("note"))
+        .await
+        .map(|_| ());
+    measure_write(&state, &user, id, party, result, "decided").await
+}
+
+pub async fn remove_measure(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let party = form.id("party_id").unwrap_or(0);
+    match state
+        .services
+        .remove_measure(&user.actor(), party, id)
+        .await
+    {
+        Ok(()) => Redirect::to("/risk/measures?notice=removed").into_response(),
+        Err(e) => measure_write(&state, &user, id, party, Err(e), "").await,
+    }
+}
