@@ -5,7 +5,7 @@
 //! effectiveness.
 
 use crate::{authorize, record_change, About, Actor, Result, ServiceError, Services, NONE};
-use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::access::{Action, Distribution, RecordKind, RecordMeta};
 use sems_domain::action::{is_overdue, may_check_effectiveness, Effectiveness};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
@@ -177,11 +177,18 @@ fn source_link(kind: RecordKind, id: i64) -> String {
 
 /// The access facts of an action: those of its source record.
 async fn source_meta(conn: &mut Conn, a: &ActionRecord) -> Result<RecordMeta> {
+    let distribution = groups::distribution_of(conn, a.source_kind, a.source_id).await?;
+    Ok(meta_with(a, distribution))
+}
+
+/// The meta of an action's source: its marking, copied on the action, and the source's
+/// distribution.
+fn meta_with(a: &ActionRecord, distribution: Distribution) -> RecordMeta {
     let mut m = RecordMeta::plain(a.source_kind, a.party_id, false);
     m.classification = a.classification;
     m.need_to_know = a.need_to_know;
-    m.distribution = groups::distribution_of(conn, a.source_kind, a.source_id).await?;
-    Ok(m)
+    m.distribution = distribution;
+    m
 }
 
 fn view(actor: &Actor, a: ActionRecord, meta: &RecordMeta) -> ActionView {
@@ -227,11 +234,23 @@ impl Services {
         let mut conn = self.store.read().await?;
         let mut found = store::list(&mut conn, subject, filter, page).await?;
         let records = std::mem::take(&mut found.items);
-        let mut items = Vec::with_capacity(records.len());
-        for a in records {
-            let meta = source_meta(&mut conn, &a).await?;
-            items.push(view(actor, a, &meta));
-        }
+        let sources: Vec<(RecordKind, i64)> = records
+            .iter()
+            .map(|a| (a.source_kind, a.source_id))
+            .collect();
+        let distributions = groups::distributions_of(&mut conn, &sources).await?;
+        let items = records
+            .into_iter()
+            .map(|a| {
+                // Several actions may share a source: each gets a copy.
+                let d = distributions
+                    .get(&(a.source_kind, a.source_id))
+                    .cloned()
+                    .unwrap_or_default();
+                let meta = meta_with(&a, d);
+                view(actor, a, &meta)
+            })
+            .collect();
         Ok(found.with_items(items))
     }
 

@@ -1,12 +1,13 @@
 //! Need-to-know groups and the distribution of records to parties, groups and people.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::sql::fetch_page;
+use crate::sql::{fetch_page, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, Distribution, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::HashMap;
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::NeedToKnowGroup,
@@ -148,30 +149,76 @@ pub async fn distribute(
     Ok(row.try_get("id")?)
 }
 
+/// One line of a record's distribution: to a party, a group or a person.
+#[derive(sqlx::FromRow)]
+struct DistributionRow {
+    record_kind: String,
+    record_id: i64,
+    party_id: Option<i64>,
+    group_id: Option<i64>,
+    person_id: Option<i64>,
+}
+
+impl DistributionRow {
+    fn add_to(&self, d: &mut Distribution) {
+        d.parties.extend(self.party_id);
+        d.groups.extend(self.group_id);
+        d.persons.extend(self.person_id);
+    }
+}
+
+const DISTRIBUTION_SELECT: &str =
+    "SELECT record_kind, record_id, party_id, group_id, person_id FROM distributions";
+
 /// The distribution of one record, for [`sems_domain::access::decide`].
 pub async fn distribution_of(
     conn: &mut Conn,
     kind: RecordKind,
     record_id: i64,
 ) -> Result<Distribution> {
-    let rows = sqlx::query(
-        "SELECT party_id, group_id, person_id FROM distributions WHERE record_kind = $1 AND record_id = $2",
-    )
+    let rows: Vec<DistributionRow> = sqlx::query_as(&format!(
+        "{DISTRIBUTION_SELECT} WHERE record_kind = $1 AND record_id = $2"
+    ))
     .bind(kind.as_str())
     .bind(record_id)
     .fetch_all(&mut *conn)
     .await?;
     let mut d = Distribution::default();
-    for row in rows {
-        if let Some(p) = row.try_get::<Option<i64>, _>("party_id")? {
-            d.parties.push(p);
-        }
-        if let Some(g) = row.try_get::<Option<i64>, _>("group_id")? {
-            d.groups.push(g);
-        }
-        if let Some(p) = row.try_get::<Option<i64>, _>("person_id")? {
-            d.persons.push(p);
-        }
+    for row in &rows {
+        row.add_to(&mut d);
     }
     Ok(d)
+}
+
+/// The distributions of several records in one query (a page of a list whose rows come from
+/// several kinds, such as the action register); a record distributed to nobody is absent.
+pub async fn distributions_of(
+    conn: &mut Conn,
+    records: &[(RecordKind, i64)],
+) -> Result<HashMap<(RecordKind, i64), Distribution>> {
+    let mut out: HashMap<(RecordKind, i64), Distribution> = HashMap::new();
+    if records.is_empty() {
+        return Ok(out);
+    }
+    let mut kinds: Vec<&str> = records.iter().map(|(k, _)| k.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut ids: Vec<i64> = records.iter().map(|(_, id)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut sql = Sql::new(&format!("{DISTRIBUTION_SELECT} WHERE record_kind IN "));
+    sql.bind_list(&kinds)
+        .push(" AND record_id IN ")
+        .bind_list(&ids);
+    let rows: Vec<DistributionRow> = sql.query_as().fetch_all(&mut *conn).await?;
+    for row in &rows {
+        // The two lists cross: keep only the pairs asked for.
+        let Some(kind) = RecordKind::parse(&row.record_kind) else {
+            continue;
+        };
+        if records.contains(&(kind, row.record_id)) {
+            row.add_to(out.entry((kind, row.record_id)).or_default());
+        }
+    }
+    Ok(out)
 }

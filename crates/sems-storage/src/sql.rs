@@ -125,6 +125,26 @@ impl Sql {
     }
 }
 
+impl Sql {
+    /// The sqlx query decoding each row into `T` (`#[derive(sqlx::FromRow)]`), every argument
+    /// bound.
+    pub fn query_as<T>(&self) -> sqlx::query::QueryAs<'_, Any, T, AnyArguments<'_>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as::<Any, T>(&self.text);
+        for arg in &self.args {
+            q = match arg {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_str()),
+                Arg::NullInt => q.bind(None::<i64>),
+                Arg::NullText => q.bind(None::<String>),
+            };
+        }
+        q
+    }
+}
+
 /// A `LIKE ... ESCAPE '\'` pattern that finds `term` anywhere, case-insensitively.
 pub fn like_pattern(term: &str) -> String {
     format!("%{}%", like_escape(&term.trim().to_lowercase()))

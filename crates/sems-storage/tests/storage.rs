@@ -556,6 +556,17 @@ async fn access_matrix_filter_agrees_with_decide() {
             .await
             .unwrap();
         assert_eq!(d.groups, vec![world.group_a]);
+        // Read for a page of records of several kinds at once, it is the same record by record.
+        let asked: Vec<(RecordKind, i64)> = [RecordKind::TestRecord, RecordKind::Finding]
+            .into_iter()
+            .flat_map(|k| records.iter().map(move |(id, _)| (k, *id)))
+            .collect();
+        let many = groups::distributions_of(&mut conn, &asked).await.unwrap();
+        for (kind, id) in &asked {
+            let one = groups::distribution_of(&mut conn, *kind, *id).await.unwrap();
+            assert_eq!(many.get(&(*kind, *id)).cloned().unwrap_or_default(), one);
+        }
+        assert!(many.len() > 1);
         drop(conn);
 
         // The platform's own records.

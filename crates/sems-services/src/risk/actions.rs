@@ -4,7 +4,7 @@
 use super::assessment_meta;
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
-use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::access::Action;
 use sems_domain::measure::{projected_score, ActionStatus, Effect};
 use sems_domain::risk::{Consequence, Risk, RiskMethod, Score};
 use sems_domain::util::{bounded_text, format_date, parse_date, today};
@@ -247,19 +247,5 @@ impl Services {
             .ok_or(ServiceError::NotFound("risk method"))?;
         let projection = project(&a, &list, &method.method)?;
         Ok((list.into_iter().map(view).collect(), projection))
-    }
-
-    /// The overdue actions of the actor's organisation, for their home page.
-    pub async fn overdue_actions(&self, actor: &Actor) -> Result<Vec<ActionView>> {
-        let Some(party_id) = actor.party_id() else {
-            return Ok(Vec::new());
-        };
-        let meta = RecordMeta::plain(RecordKind::RiskAssessment, party_id, false);
-        if authorize(actor, Action::Read, &meta, "risk assessment").is_err() {
-            return Ok(Vec::new());
-        }
-        let mut conn = self.store.read().await?;
-        let list = actions::overdue_actions(&mut conn, party_id, &format_date(today()), 50).await?;
-        Ok(list.into_iter().map(view).collect())
     }
 }

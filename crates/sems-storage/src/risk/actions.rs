@@ -134,23 +134,3 @@ pub async fn actions(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Mitigati
     .await?;
     rows.iter().map(action_from_row).collect()
 }
-
-/// The open actions of a party that are past their due date, oldest first.
-pub async fn overdue_actions(
-    conn: &mut Conn,
-    party_id: i64,
-    today: &str,
-    limit: i64,
-) -> Result<Vec<MitigationAction>> {
-    let open: Vec<&str> = ActionStatus::OPEN.iter().map(|s| s.as_str()).collect();
-    let mut sql = crate::sql::Sql::new(&format!("{ACTION_SELECT} WHERE ac.owner_party_id = "));
-    sql.bind(party_id)
-        .push(" AND ac.status IN ")
-        .bind_list(&open)
-        .push(" AND ac.due_on < ")
-        .bind(today)
-        .push(" ORDER BY ac.due_on, ac.id LIMIT ")
-        .bind(limit);
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter().map(action_from_row).collect()
-}
