@@ -358,7 +358,7 @@ pub async fn oversight(
         &time(runs, || services.findings(&inspector, &all, page())).await?,
     );
     let overdue = sems_storage::oversight::findings::FindingFilter {
-        overdue_on: Some(sems_domain::util::format_date(sems_domain::util::today())),
+        overdue_on: Some(sems_domain::util::today()),
         ..Default::default()
     };
     report(

@@ -214,6 +214,15 @@ impl Subject {
     }
 }
 
+impl TryFrom<String> for RecordKind {
+    type Error = crate::ValidationError;
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Self::parse(&name).ok_or_else(|| {
+            crate::ValidationError::new("record_kind", format!("no record kind is called '{name}'"))
+        })
+    }
+}
+
 /// To whom a record was explicitly distributed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Distribution {

@@ -37,8 +37,8 @@ impl ActionStatus {
     }
 }
 
-/// Whether an open action is overdue on `today` (both `YYYY-MM-DD`, which sort as dates).
-pub fn is_overdue(status: ActionStatus, due_on: &str, today: &str) -> bool {
+/// Whether an open action is overdue on `today`.
+pub fn is_overdue(status: ActionStatus, due_on: time::Date, today: time::Date) -> bool {
     status.is_open() && due_on < today
 }
 
@@ -58,21 +58,15 @@ pub fn may_check_effectiveness(status: ActionStatus, effectiveness: Effectivenes
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::date;
 
     #[test]
     fn open_actions_become_overdue_and_done_ones_are_checked_once() {
         assert!(ActionStatus::InProgress.is_open() && !ActionStatus::Done.is_open());
-        assert!(is_overdue(
-            ActionStatus::Planned,
-            "2026-01-01",
-            "2026-01-02"
-        ));
-        assert!(!is_overdue(ActionStatus::Done, "2026-01-01", "2026-01-02"));
-        assert!(!is_overdue(
-            ActionStatus::Planned,
-            "2026-01-02",
-            "2026-01-02"
-        ));
+        let (first, second) = (date!(2026 - 01 - 01), date!(2026 - 01 - 02));
+        assert!(is_overdue(ActionStatus::Planned, first, second));
+        assert!(!is_overdue(ActionStatus::Done, first, second));
+        assert!(!is_overdue(ActionStatus::Planned, second, second));
         assert!(may_check_effectiveness(
             ActionStatus::Done,
             Effectiveness::NotChecked

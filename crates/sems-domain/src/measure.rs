@@ -2,7 +2,7 @@
 //! measure, exemptions from a baseline measure, objective data (tests and occurrences), the
 //! score proposals drawn from it, and mitigation actions with their expected effect.
 
-pub use crate::action::{is_overdue, ActionStatus};
+pub use crate::action::ActionStatus;
 use crate::risk::Score;
 use crate::vocabulary::vocabulary;
 use serde::Serialize;
@@ -282,21 +282,10 @@ mod tests {
     }
 
     #[test]
-    fn projection_and_overdue() {
+    fn projection() {
         let four = Score::try_from(4).unwrap();
         assert_eq!(projected_score(four, 2).get(), 2);
         assert_eq!(projected_score(four, 9).get(), 1);
         assert_eq!(projected_score(four, -3).get(), 4);
-        assert!(is_overdue(
-            ActionStatus::Planned,
-            "2026-01-01",
-            "2026-01-02"
-        ));
-        assert!(!is_overdue(
-            ActionStatus::Planned,
-            "2026-01-02",
-            "2026-01-02"
-        ));
-        assert!(!is_overdue(ActionStatus::Done, "2026-01-01", "2026-01-02"));
     }
 }

@@ -350,3 +350,14 @@ mod tests {
         }
     }
 }
+
+crate::vocabulary::vocabulary!(
+    /// Where an authority role or clearance granted by an administrator stands: it waits for a
+    /// director of the authority to confirm it.
+    GrantStatus, "status", {
+        Pending => "pending", "Waiting for confirmation";
+        Confirmed => "confirmed", "Confirmed";
+        Refused => "refused", "Refused";
+        Replaced => "replaced", "Replaced by a newer grant";
+    }
+);

@@ -18,7 +18,26 @@ macro_rules! words_serde {
                 <$name>::parse(&word).map_err(|e| serde::de::Error::custom(e.message))
             }
         }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::ValidationError;
+            fn try_from(word: String) -> Result<Self, Self::Error> {
+                <$name>::parse(&word)
+            }
+        }
+
+        impl $crate::vocabulary::Vocabulary for $name {
+            fn parse_word(word: &str) -> Result<Self, $crate::ValidationError> {
+                <$name>::parse(word)
+            }
+        }
     };
+}
+
+/// A closed vocabulary stored as its word, whatever macro wrote it: what storage needs to read
+/// a nullable column of it back.
+pub trait Vocabulary: Sized {
+    fn parse_word(word: &str) -> Result<Self, crate::ValidationError>;
 }
 
 pub(crate) use words_serde;
@@ -88,6 +107,7 @@ macro_rules! with_every_vocabulary {
             crate::party::PartyKind,
             crate::risk::RiskLevel,
             crate::role::Role,
+            crate::role::GrantStatus,
             crate::scenario::Perpetrator,
             crate::scenario::ScenarioCategory,
         )

@@ -68,7 +68,7 @@ pub(crate) mod finding_plan {
             &store::ActionValues {
                 title: &title,
                 responsible_person_id: f.cap_owner_person_id,
-                due_on: f.cap_due_on.as_deref().unwrap_or(&f.due_on),
+                due_on: f.cap_due_on.unwrap_or(f.due_on),
                 status: sems_domain::action::ActionStatus::InProgress,
                 cost_one_off: 0,
                 cost_annual: 0,
@@ -195,7 +195,7 @@ fn view(actor: &Actor, a: ActionRecord, meta: &RecordMeta) -> ActionView {
     // A finding's plan is completed and verified on the finding: its workflow is the overseer's.
     let update = crate::allowed(actor, meta).update && a.source_kind != RecordKind::Finding;
     ActionView {
-        overdue: is_overdue(a.status, &a.due_on, &format_date(today())),
+        overdue: is_overdue(a.status, a.due_on, today()),
         source_label: source_label(a.source_kind),
         source_link: source_link(a.source_kind, a.source_id),
         allowed: ActionActions {
@@ -384,9 +384,9 @@ impl Services {
     /// Tells the responsible person and the organisation's accountable executive and security
     /// manager, once, of every open action past its date, in every module.
     pub async fn escalate_overdue_actions(&self) -> Result<usize> {
-        let day = format_date(today());
+        let day = today();
         let mut tx = self.store.write().await?;
-        let overdue = store::overdue_unescalated(tx.conn(), &day, 500).await?;
+        let overdue = store::overdue_unescalated(tx.conn(), day, 500).await?;
         for a in &overdue {
             // Those who read the source: a report's actions go to the security manager only
             // (the accountable executive does not read reports).
@@ -406,7 +406,7 @@ impl Services {
                 &format!("/actions/{}", a.id),
             )
             .await?;
-            store::mark_escalated(tx.conn(), a.id, &day).await?;
+            store::mark_escalated(tx.conn(), a.id, day).await?;
             let meta = source_meta(tx.conn(), a).await?;
             record_change(
                 tx.conn(),

@@ -17,11 +17,11 @@ pub struct GroupInput {
     pub description: String,
 }
 
-/// A group with its members (id, name) and what the reader may do with it.
+/// A group with its members and what the reader may do with it.
 #[derive(Debug, Clone)]
 pub struct GroupView {
     pub group: NeedToKnowGroup,
-    pub members: Vec<(i64, String)>,
+    pub members: Vec<sems_storage::Named>,
     pub allowed: sems_domain::access::Allowed,
 }
 

@@ -97,9 +97,9 @@ impl Services {
             )
             .into());
         }
-        let starts_on = format_date(period.from);
+        let starts_on = period.from;
         // End what is in force on the start day; a nomination starting later would overlap.
-        let open = nominations::open_on(tx.conn(), party.id, position, &starts_on).await?;
+        let open = nominations::open_on(tx.conn(), party.id, position, starts_on).await?;
         let mut previous = Vec::new();
         for n in open {
             if n.starts_on >= starts_on {
@@ -108,8 +108,8 @@ impl Services {
                     n.person_name, n.starts_on
                 )));
             }
-            let day_before = format_date(period.from - Duration::days(1));
-            nominations::set_end(tx.conn(), n.id, &day_before).await?;
+            let day_before = period.from - Duration::days(1);
+            nominations::set_end(tx.conn(), n.id, day_before).await?;
             let after = nominations::get(tx.conn(), n.id).await?;
             record_change(
                 tx.conn(),
@@ -124,15 +124,14 @@ impl Services {
             .await?;
             previous.push(n);
         }
-        let ends_on = period.until.map(format_date);
         let id = nominations::insert(
             tx.conn(),
             &NewNomination {
                 party_id: party.id,
                 position,
                 person_id: person.id,
-                starts_on: &starts_on,
-                ends_on: ends_on.as_deref(),
+                starts_on,
+                ends_on: period.until,
                 note: &note,
                 created_by: actor.person_id().unwrap_or(person.id),
             },
@@ -187,24 +186,19 @@ impl Services {
             "nomination",
         )?;
         hands_over(actor, before.party_id, before.position)?;
-        let starts = parse_date("starts_on", &before.starts_on)?;
-        if end < starts {
+        if end < before.starts_on {
             return Err(ValidationError::new(
                 "ends_on",
                 "must not be before the nomination starts",
             )
             .into());
         }
-        if before
-            .ends_on
-            .as_deref()
-            .is_some_and(|e| e < format_date(end).as_str())
-        {
+        if before.ends_on.is_some_and(|e| e < end) {
             return Err(ServiceError::Conflict(
                 "this nomination has already ended".into(),
             ));
         }
-        nominations::set_end(tx.conn(), id, &format_date(end)).await?;
+        nominations::set_end(tx.conn(), id, end).await?;
         let after = nominations::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("nomination"))?;

@@ -243,7 +243,7 @@ impl Services {
             .collect();
         // A nominated accountable executive or security manager leaves the post only through
         // the nomination: a successor nominated, or the nomination ended.
-        let today = sems_domain::util::format_date(sems_domain::util::today());
+        let today = sems_domain::util::today();
         let leaves = |position: sems_domain::nomination::NominatedPosition| {
             !active || removed.contains(&position.required_role())
         };
@@ -251,7 +251,7 @@ impl Services {
             if !leaves(position) {
                 continue;
             }
-            let held = nominations::open_on(tx.conn(), before.party_id, position, &today)
+            let held = nominations::open_on(tx.conn(), before.party_id, position, today)
                 .await?
                 .into_iter()
                 .any(|n| n.person_id == id);

@@ -3,15 +3,14 @@
 //! it affects.
 
 use crate::access_filter::{filter_by_kind, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::{Day, Flag, OptionalDay};
 use crate::sql::{fetch_page, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::action::{ActionStatus, Effectiveness, SOURCES};
 use sems_domain::page::{Page, PageRequest};
+use sems_domain::util::format_date;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// Where an action keeps what the access rule reads of its source.
 fn columns(kind: RecordKind) -> AccessColumns {
@@ -32,27 +31,35 @@ pub fn access(subject: &Subject, action: Action) -> Sql {
     filter_by_kind(subject, action, "ac.source_kind", &SOURCES, columns)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ActionRecord {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
     /// The record the action comes from.
+    #[sqlx(try_from = "String")]
     pub source_kind: RecordKind,
     pub source_id: i64,
     pub title: String,
     pub responsible_person_id: Option<i64>,
     pub responsible_name: Option<String>,
-    pub due_on: String,
+    #[sqlx(try_from = "Day")]
+    pub due_on: time::Date,
+    #[sqlx(try_from = "String")]
     pub status: ActionStatus,
     pub cost_one_off: i64,
     pub cost_annual: i64,
-    pub completed_on: Option<String>,
+    #[sqlx(try_from = "OptionalDay")]
+    pub completed_on: Option<time::Date>,
     pub completion_evidence: String,
+    #[sqlx(try_from = "String")]
     pub effectiveness: Effectiveness,
     pub effectiveness_note: String,
+    #[sqlx(rename = "checked_by_name")]
     pub effectiveness_checked_by_name: Option<String>,
     pub classification: i64,
+    #[sqlx(try_from = "Flag")]
     pub need_to_know: bool,
     pub updated_at_ms: i64,
 }
@@ -69,36 +76,6 @@ const FROM: &str = "actions ac JOIN parties pa ON pa.id = ac.owner_party_id
      LEFT JOIN people pe ON pe.id = ac.responsible_person_id
      LEFT JOIN people ck ON ck.id = ac.effectiveness_checked_by";
 
-pub(crate) fn from_row(r: &AnyRow) -> Result<ActionRecord> {
-    let kind: String = r.try_get("source_kind")?;
-    let status: String = r.try_get("status")?;
-    let effectiveness: String = r.try_get("effectiveness")?;
-    Ok(ActionRecord {
-        id: r.try_get("id")?,
-        party_id: r.try_get("owner_party_id")?,
-        party_name: r.try_get("party_name")?,
-        source_kind: RecordKind::parse(&kind)
-            .ok_or_else(|| decode_error(format!("unknown action source '{kind}'")))?,
-        source_id: r.try_get("source_id")?,
-        title: r.try_get("title")?,
-        responsible_person_id: r.try_get("responsible_person_id")?,
-        responsible_name: r.try_get("responsible_name")?,
-        due_on: r.try_get("due_on")?,
-        status: ActionStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
-        cost_one_off: r.try_get("cost_one_off")?,
-        cost_annual: r.try_get("cost_annual")?,
-        completed_on: r.try_get("completed_on")?,
-        completion_evidence: r.try_get("completion_evidence")?,
-        effectiveness: Effectiveness::parse(&effectiveness)
-            .map_err(|e| decode_error(e.to_string()))?,
-        effectiveness_note: r.try_get("effectiveness_note")?,
-        effectiveness_checked_by_name: r.try_get("checked_by_name")?,
-        classification: r.try_get("classification")?,
-        need_to_know: r.try_get::<i64, _>("need_to_know")? != 0,
-        updated_at_ms: r.try_get("updated_at_ms")?,
-    })
-}
-
 /// What the source gives a new action: its owner and marking.
 #[derive(Debug, Clone, Copy)]
 pub struct Source {
@@ -114,7 +91,7 @@ pub struct Source {
 pub struct ActionValues<'a> {
     pub title: &'a str,
     pub responsible_person_id: Option<i64>,
-    pub due_on: &'a str,
+    pub due_on: time::Date,
     pub status: ActionStatus,
     pub cost_one_off: i64,
     pub cost_annual: i64,
@@ -127,7 +104,7 @@ pub async fn insert(
     by: Option<i64>,
 ) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO actions (owner_party_id, source_kind, source_id, title, responsible_person_id, due_on,
              status, cost_one_off, cost_annual, classification, need_to_know, created_by, created_at_ms,
              updated_by, updated_at_ms)
@@ -138,7 +115,7 @@ pub async fn insert(
     .bind(source.id)
     .bind(v.title)
     .bind(v.responsible_person_id)
-    .bind(v.due_on)
+    .bind(format_date(v.due_on))
     .bind(v.status.as_str())
     .bind(v.cost_one_off)
     .bind(v.cost_annual)
@@ -149,8 +126,8 @@ pub async fn insert(
     .bind(by)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 pub async fn update(conn: &mut Conn, id: i64, v: &ActionValues<'_>, by: Option<i64>) -> Result<()> {
@@ -161,7 +138,7 @@ pub async fn update(conn: &mut Conn, id: i64, v: &ActionValues<'_>, by: Option<i
     )
     .bind(v.title)
     .bind(v.responsible_person_id)
-    .bind(v.due_on)
+    .bind(format_date(v.due_on))
     .bind(v.status.as_str())
     .bind(v.cost_one_off)
     .bind(v.cost_annual)
@@ -228,7 +205,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ActionRecord>> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// The actions of one source record, by due date.
@@ -244,7 +221,7 @@ pub async fn of_source(
     .bind(source_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// Gives the actions of a source its marking as it is now (a reclassified assessment).
@@ -276,7 +253,7 @@ pub struct ActionFilter {
     /// Open actions only.
     pub open: bool,
     /// Open actions past their date on this day.
-    pub overdue_on: Option<String>,
+    pub overdue_on: Option<time::Date>,
     pub responsible_person_id: Option<i64>,
     /// Completed actions whose effectiveness is still to be checked.
     pub to_check: bool,
@@ -306,8 +283,8 @@ pub async fn list(
     if f.open || f.overdue_on.is_some() {
         cond.push(" AND ac.status IN ").bind_list(&open_words());
     }
-    if let Some(day) = &f.overdue_on {
-        cond.push(" AND ac.due_on < ").bind(day.clone());
+    if let Some(day) = f.overdue_on {
+        cond.push(" AND ac.due_on < ").bind(day);
     }
     if let Some(p) = f.responsible_person_id {
         cond.push(" AND ac.responsible_person_id = ").bind(p);
@@ -318,22 +295,13 @@ pub async fn list(
             .push(" AND ac.effectiveness = ")
             .bind(Effectiveness::NotChecked.as_str());
     }
-    fetch_page(
-        conn,
-        FROM,
-        SELECT,
-        &cond,
-        "ac.due_on, ac.id",
-        page,
-        from_row,
-    )
-    .await
+    fetch_page(conn, FROM, SELECT, &cond, "ac.due_on, ac.id", page).await
 }
 
 /// Open actions past their date and not escalated yet, of every module (the job's work).
 pub async fn overdue_unescalated(
     conn: &mut Conn,
-    today: &str,
+    today: time::Date,
     limit: i64,
 ) -> Result<Vec<ActionRecord>> {
     let mut sql = Sql::new(&format!(
@@ -344,13 +312,12 @@ pub async fn overdue_unescalated(
         .bind(today)
         .push(" ORDER BY ac.due_on, ac.id LIMIT ")
         .bind(limit);
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
 
-pub async fn mark_escalated(conn: &mut Conn, id: i64, day: &str) -> Result<()> {
+pub async fn mark_escalated(conn: &mut Conn, id: i64, day: time::Date) -> Result<()> {
     sqlx::query("UPDATE actions SET escalated_on = $1 WHERE id = $2")
-        .bind(day)
+        .bind(format_date(day))
         .bind(id)
         .execute(&mut *conn)
         .await?;

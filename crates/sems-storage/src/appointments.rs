@@ -2,15 +2,12 @@
 //! appointment is never edited away: ending it keeps it in the history with who ended it.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
 use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Appointment,
@@ -23,11 +20,13 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Appointment {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     /// The role the appointment gives.
+    #[sqlx(try_from = "String")]
     pub duty: Role,
     pub person_id: i64,
     pub person_name: String,
@@ -46,22 +45,6 @@ const SELECT: &str = "SELECT ap.id, ap.owner_party_id, ap.duty, ap.person_id,
      LEFT JOIN people ab ON ab.id = ap.appointed_by
      LEFT JOIN people eb ON eb.id = ap.ended_by";
 
-fn from_row(row: &AnyRow) -> Result<Appointment> {
-    let duty: String = row.try_get("duty")?;
-    Ok(Appointment {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        duty: Role::parse(&duty).map_err(|e| decode_error(e.to_string()))?,
-        person_id: row.try_get("person_id")?,
-        person_name: row.try_get("person_name")?,
-        starts_at_ms: row.try_get("starts_at_ms")?,
-        ended_at_ms: row.try_get("ended_at_ms")?,
-        appointed_by_name: row.try_get("appointed_by_name")?,
-        ended_by_name: row.try_get("ended_by_name")?,
-        note: row.try_get("note")?,
-    })
-}
-
 pub async fn insert(
     conn: &mut Conn,
     party_id: i64,
@@ -70,7 +53,7 @@ pub async fn insert(
     appointed_by: Option<i64>,
     note: &str,
 ) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO appointments (owner_party_id, duty, person_id, starts_at_ms, appointed_by, note)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -81,8 +64,8 @@ pub async fn insert(
     .bind(appointed_by)
     .bind(note)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 pub async fn end(conn: &mut Conn, id: i64, ended_by: Option<i64>) -> Result<()> {
@@ -100,7 +83,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Appointment>> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// The appointment of `person_id` to `duty` in force, if any.
@@ -117,7 +100,7 @@ pub async fn current_of(
     .bind(duty.as_str())
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// An organisation's appointments `subject` may read, those in force first, then the newest.
@@ -136,7 +119,6 @@ pub async fn list(
         &cond,
         "CASE WHEN ap.ended_at_ms IS NULL THEN 0 ELSE 1 END, ap.starts_at_ms DESC, ap.id DESC",
         page,
-        from_row,
     )
     .await
 }

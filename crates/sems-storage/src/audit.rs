@@ -7,7 +7,6 @@ use sems_domain::access::{Action, RecordKind, RecordMeta, Subject};
 use sems_domain::audit::{entry_hash, AuditChannel, AuditEntry, ChainBreak, ChainVerifier, DAY_MS};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
-use sqlx::Row;
 
 /// Who reads the trail at all: its readers of the entry's owning party (quality auditor,
 /// accountable executive, the authority's director, assigned inspectors). [`trail_filter`]
@@ -97,15 +96,23 @@ pub struct NewEntry {
     pub access: EntryAccess,
 }
 
+/// The head of the chain: the last entry's sequence number and hash.
+#[derive(sqlx::FromRow)]
+struct Head {
+    seq: i64,
+    hash: String,
+}
+
 /// Appends an entry chained to the previous one. Must run in the transaction of the change it
 /// records: the update of `audit_head` locks the head row, so concurrent appends queue up and
 /// the chain never forks, on either engine.
 pub async fn append(conn: &mut Conn, e: &NewEntry) -> Result<i64> {
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    let Head {
+        seq,
+        hash: prev_hash,
+    } = sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
         .await?;
-    let seq: i64 = head.try_get("seq")?;
-    let prev_hash: String = head.try_get("hash")?;
     let at_ms = now_ms();
     let hash = entry_hash(
         &prev_hash,
@@ -220,7 +227,7 @@ pub fn trail_filter(subject: &Subject) -> crate::sql::Sql {
 }
 
 /// An entry as shown to people: the stored entry with the actor's and party's names.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AuditView {
     pub seq: i64,
     pub at_ms: i64,
@@ -232,7 +239,9 @@ pub struct AuditView {
     pub action: String,
     pub record_kind: String,
     pub record_id: Option<i64>,
+    #[sqlx(rename = "before_json")]
     pub before: Option<String>,
+    #[sqlx(rename = "after_json")]
     pub after: Option<String>,
     pub hash: String,
 }
@@ -249,6 +258,16 @@ pub struct AuditFilter {
     pub until_ms: Option<i64>,
     /// The security log only: the person the events are about.
     pub subject_person_id: Option<i64>,
+}
+
+/// A day's count as the database groups it; served as a [`ProtectedDay`].
+#[derive(sqlx::FromRow)]
+struct ProtectedDayRow {
+    day_index: i64,
+    owner_party_id: i64,
+    owner_party_name: String,
+    action: String,
+    n: i64,
 }
 
 /// What is served of protected-source entries: how many of each action, per day and
@@ -282,9 +301,10 @@ pub async fn protected_days(
         "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM audit_entries a WHERE ",
     );
     count.append(&cond).push(&grouped).push(") g");
-    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
+    let total: i64 = count.query_scalar().fetch_one(&mut *conn).await?;
     let mut rows = crate::sql::Sql::new(&format!(
-        "SELECT a.at_ms / {DAY_MS} AS day_index, a.owner_party_id, MAX(pa.name) AS owner_party_name,
+        "SELECT a.at_ms / {DAY_MS} AS day_index, a.owner_party_id,
+                COALESCE(MAX(pa.name), '') AS owner_party_name,
                 a.action, COUNT(*) AS n
          FROM audit_entries a LEFT JOIN parties pa ON pa.id = a.owner_party_id WHERE "
     ));
@@ -294,22 +314,17 @@ pub async fn protected_days(
         .bind(page.limit())
         .push(" OFFSET ")
         .bind(page.offset());
-    let fetched = rows.query().fetch_all(&mut *conn).await?;
+    let fetched: Vec<ProtectedDayRow> = rows.query_as().fetch_all(&mut *conn).await?;
     let items = fetched
-        .iter()
-        .map(|r| {
-            let day: i64 = r.try_get("day_index")?;
-            Ok(ProtectedDay {
-                day: sems_domain::util::date_of(day * DAY_MS),
-                owner_party_id: r.try_get("owner_party_id")?,
-                owner_party_name: r
-                    .try_get::<Option<String>, _>("owner_party_name")?
-                    .unwrap_or_default(),
-                action: r.try_get("action")?,
-                count: r.try_get("n")?,
-            })
+        .into_iter()
+        .map(|r| ProtectedDay {
+            day: sems_domain::util::date_of(r.day_index * DAY_MS),
+            owner_party_id: r.owner_party_id,
+            owner_party_name: r.owner_party_name,
+            action: r.action,
+            count: r.n,
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     // Days are few (one row per day, organisation and action): counted exactly.
     Ok(Page {
         items,
@@ -383,7 +398,8 @@ async fn entries(
         conn,
         "audit_entries a",
         "SELECT a.seq, a.at_ms, a.actor_person_id, pe.display_name AS actor_name, a.actor_party_id,
-                a.owner_party_id, pa.name AS owner_party_name, a.action, a.record_kind, a.record_id,
+                a.owner_party_id, COALESCE(pa.name, '') AS owner_party_name, a.action, a.record_kind,
+                a.record_id,
                 a.before_json, a.after_json, a.hash
          FROM audit_entries a
          LEFT JOIN people pe ON pe.id = a.actor_person_id
@@ -391,29 +407,44 @@ async fn entries(
         &cond,
         "a.seq DESC",
         page,
-        view_from_row,
     )
     .await
 }
 
-fn view_from_row(row: &sqlx::any::AnyRow) -> Result<AuditView> {
-    Ok(AuditView {
-        seq: row.try_get("seq")?,
-        at_ms: row.try_get("at_ms")?,
-        actor_person_id: row.try_get("actor_person_id")?,
-        actor_name: row.try_get("actor_name")?,
-        actor_party_id: row.try_get("actor_party_id")?,
-        owner_party_id: row.try_get("owner_party_id")?,
-        owner_party_name: row
-            .try_get::<Option<String>, _>("owner_party_name")?
-            .unwrap_or_default(),
-        action: row.try_get("action")?,
-        record_kind: row.try_get("record_kind")?,
-        record_id: row.try_get("record_id")?,
-        before: row.try_get("before_json")?,
-        after: row.try_get("after_json")?,
-        hash: row.try_get("hash")?,
-    })
+/// An entry as the chain hashes it (the domain's `AuditEntry`, which knows no database).
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    seq: i64,
+    at_ms: i64,
+    actor_person_id: Option<i64>,
+    actor_party_id: Option<i64>,
+    owner_party_id: i64,
+    action: String,
+    record_kind: String,
+    record_id: Option<i64>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<ChainRow> for AuditEntry {
+    fn from(r: ChainRow) -> Self {
+        AuditEntry {
+            seq: r.seq,
+            at_ms: r.at_ms,
+            actor_person_id: r.actor_person_id,
+            actor_party_id: r.actor_party_id,
+            owner_party_id: r.owner_party_id,
+            action: r.action,
+            record_kind: r.record_kind,
+            record_id: r.record_id,
+            before: r.before_json,
+            after: r.after_json,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
 }
 
 /// The outcome of verifying the whole trail.
@@ -430,7 +461,7 @@ pub async fn verify(store: &Store) -> Result<Verification> {
     let mut after: i64 = 0;
     const BATCH: i64 = 5_000;
     loop {
-        let rows = sqlx::query(
+        let rows: Vec<ChainRow> = sqlx::query_as(
             "SELECT seq, at_ms, actor_person_id, actor_party_id, owner_party_id, action, record_kind,
                     record_id, before_json, after_json, prev_hash, hash
              FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -442,33 +473,18 @@ pub async fn verify(store: &Store) -> Result<Verification> {
         if rows.is_empty() {
             break;
         }
-        for r in &rows {
-            let entry = AuditEntry {
-                seq: r.try_get("seq")?,
-                at_ms: r.try_get("at_ms")?,
-                actor_person_id: r.try_get("actor_person_id")?,
-                actor_party_id: r.try_get("actor_party_id")?,
-                owner_party_id: r.try_get("owner_party_id")?,
-                action: r.try_get("action")?,
-                record_kind: r.try_get("record_kind")?,
-                record_id: r.try_get("record_id")?,
-                before: r.try_get("before_json")?,
-                after: r.try_get("after_json")?,
-                prev_hash: r.try_get("prev_hash")?,
-                hash: r.try_get("hash")?,
-            };
+        for r in rows {
+            let entry = AuditEntry::from(r);
             if let Err(b) = verifier.check(&entry) {
                 return Ok(Verification::Broken(b));
             }
             after = entry.seq;
         }
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+    let head: Head = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(&mut *conn)
         .await?;
-    let head_seq: i64 = head.try_get("seq")?;
-    let head_hash: String = head.try_get("hash")?;
-    Ok(match verifier.finish(head_seq, &head_hash) {
+    Ok(match verifier.finish(head.seq, &head.hash) {
         Ok(()) => Verification::Intact {
             entries: verifier.verified,
         },

@@ -53,12 +53,9 @@ pub async fn restore(location: &DatabaseLocation, source: &Path) -> Result<()> {
             let check = DatabaseLocation::SqliteFile(source.to_path_buf());
             let candidate = Store::connect(&check, 1).await?;
             let mut conn = candidate.read().await?;
-            let ok: String = sqlx::Row::try_get(
-                &sqlx::query("PRAGMA integrity_check")
-                    .fetch_one(&mut *conn)
-                    .await?,
-                0,
-            )?;
+            let ok: String = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(&mut *conn)
+                .await?;
             let has_schema = sqlx::query("SELECT version FROM sems_migrations LIMIT 1")
                 .fetch_optional(&mut *conn)
                 .await

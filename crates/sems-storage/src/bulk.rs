@@ -2,7 +2,6 @@
 
 use crate::sql::{Arg, Sql};
 use crate::{Conn, Engine, Result, Store};
-use sqlx::Row;
 
 /// Rows per statement: well below PostgreSQL's 65535 bound parameters for wide rows.
 pub const BATCH: usize = 500;
@@ -95,10 +94,10 @@ impl BulkSet {
 
 /// The next free id of a table whose ids a bulk load assigns itself.
 pub async fn next_id(conn: &mut Conn, table: &'static str) -> Result<i64> {
-    let row = sqlx::query(&format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}"))
+    let max: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}"))
         .fetch_one(&mut *conn)
         .await?;
-    Ok(row.try_get::<i64, _>("m")? + 1)
+    Ok(max + 1)
 }
 
 /// After ids were given explicitly, moves PostgreSQL's identity sequences past them (SQLite

@@ -2,11 +2,10 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::sql::{fetch_page, Sql};
-use crate::{now_ms, Conn, Result};
+use crate::{now_ms, Conn, Named, Result};
 use sems_domain::access::{Action, Distribution, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
-use sqlx::Row;
 use std::collections::HashMap;
 
 pub const ACCESS: AccessColumns = AccessColumns {
@@ -20,9 +19,10 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct NeedToKnowGroup {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub name: String,
     pub description: String,
@@ -30,7 +30,7 @@ pub struct NeedToKnowGroup {
 }
 
 pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, description: &str) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO need_to_know_groups (owner_party_id, name, description, created_at_ms)
          VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -40,28 +40,18 @@ pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, description: &st
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.try_get("id")?)
+    Ok(id)
 }
 
 const SELECT: &str = "SELECT g.id, g.owner_party_id, g.name, g.description, \
      (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS members FROM need_to_know_groups g";
-
-fn from_row(row: &sqlx::any::AnyRow) -> Result<NeedToKnowGroup> {
-    Ok(NeedToKnowGroup {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        name: row.try_get("name")?,
-        description: row.try_get("description")?,
-        members: row.try_get("members")?,
-    })
-}
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<NeedToKnowGroup>> {
     let row = sqlx::query(&format!("{SELECT} WHERE g.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 pub async fn list(
@@ -77,22 +67,18 @@ pub async fn list(
         &cond,
         "g.name, g.id",
         page,
-        from_row,
     )
     .await
 }
 
-pub async fn members(conn: &mut Conn, group_id: i64) -> Result<Vec<(i64, String)>> {
-    let rows = sqlx::query(
-        "SELECT pe.id, pe.display_name FROM group_members m JOIN people pe ON pe.id = m.person_id
+pub async fn members(conn: &mut Conn, group_id: i64) -> Result<Vec<Named>> {
+    Ok(sqlx::query_as(
+        "SELECT pe.id, pe.display_name AS name FROM group_members m JOIN people pe ON pe.id = m.person_id
          WHERE m.group_id = $1 ORDER BY pe.display_name, pe.id",
     )
     .bind(group_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("display_name")?)))
-        .collect()
+    .await?)
 }
 
 pub async fn add_member(conn: &mut Conn, group_id: i64, person_id: i64) -> Result<()> {
@@ -134,7 +120,7 @@ pub async fn distribute(
         Recipient::Group(id) => (None, Some(id), None),
         Recipient::Person(id) => (None, None, Some(id)),
     };
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO distributions (record_kind, record_id, party_id, group_id, person_id, created_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -145,8 +131,8 @@ pub async fn distribute(
     .bind(person)
     .bind(now_ms())
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 /// One line of a record's distribution: to a party, a group or a person.

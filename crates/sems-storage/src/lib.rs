@@ -13,6 +13,7 @@ pub mod appointments;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod decode;
 pub mod groups;
 pub mod migrate;
 pub mod nominations;
@@ -38,6 +39,14 @@ use thiserror::Error;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use sqlx::Any;
+
+/// A record's id and name, for pickers and short lists (an organisation's sites and
+/// contractors, a group's members, an activity's team).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
 pub type Conn = AnyConnection;
 
 #[derive(Debug, Error)]

@@ -2,7 +2,6 @@
 //! Applied in order at start, each in its own transaction, recorded in `sems_migrations`.
 
 use crate::{now_ms, Engine, Result, Store, StoreError};
-use sqlx::Row;
 
 pub struct Migration {
     pub version: i64,
@@ -187,8 +186,9 @@ pub async fn run(store: &Store) -> Result<usize> {
 
 pub async fn current_version(store: &Store) -> Result<i64> {
     let mut conn = store.read().await?;
-    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM sems_migrations")
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(row.try_get::<i64, _>("v")?)
+    Ok(
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) AS v FROM sems_migrations")
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }

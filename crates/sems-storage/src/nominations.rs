@@ -2,15 +2,14 @@
 //! A nomination is never edited away: a new one ends the previous one, so the history stays.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::{Day, OptionalDay};
 use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::nomination::NominatedPosition;
 use sems_domain::page::{Page, PageRequest};
+use sems_domain::util::format_date;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Nomination,
@@ -23,16 +22,20 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Nomination {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
+    #[sqlx(try_from = "String")]
     pub position: NominatedPosition,
     pub person_id: i64,
     pub person_name: String,
-    pub starts_on: String,
-    pub ends_on: Option<String>,
+    #[sqlx(try_from = "Day")]
+    pub starts_on: time::Date,
+    #[sqlx(try_from = "OptionalDay")]
+    pub ends_on: Option<time::Date>,
     pub note: String,
     pub created_at_ms: i64,
 }
@@ -42,54 +45,38 @@ const COLUMNS: &str = "n.id, n.owner_party_id, pa.name AS party_name, n.position
 const FROM: &str = "FROM nominations n JOIN parties pa ON pa.id = n.owner_party_id \
      JOIN people pe ON pe.id = n.person_id";
 
-fn from_row(row: &AnyRow) -> Result<Nomination> {
-    let position: String = row.try_get("position")?;
-    Ok(Nomination {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        party_name: row.try_get("party_name")?,
-        position: NominatedPosition::parse(&position).map_err(|e| decode_error(e.to_string()))?,
-        person_id: row.try_get("person_id")?,
-        person_name: row.try_get("person_name")?,
-        starts_on: row.try_get("starts_on")?,
-        ends_on: row.try_get("ends_on")?,
-        note: row.try_get("note")?,
-        created_at_ms: row.try_get("created_at_ms")?,
-    })
-}
-
 pub struct NewNomination<'a> {
     pub party_id: i64,
     pub position: NominatedPosition,
     pub person_id: i64,
-    pub starts_on: &'a str,
-    pub ends_on: Option<&'a str>,
+    pub starts_on: time::Date,
+    pub ends_on: Option<time::Date>,
     pub note: &'a str,
     pub created_by: i64,
 }
 
 pub async fn insert(conn: &mut Conn, n: &NewNomination<'_>) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO nominations (owner_party_id, position, person_id, starts_on, ends_on, note, created_by, created_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(n.party_id)
     .bind(n.position.as_str())
     .bind(n.person_id)
-    .bind(n.starts_on)
-    .bind(n.ends_on.map(str::to_string))
+    .bind(format_date(n.starts_on))
+    .bind(n.ends_on.map(format_date))
     .bind(n.note)
     .bind(n.created_by)
     .bind(now_ms())
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 /// Sets the end date of a nomination.
-pub async fn set_end(conn: &mut Conn, id: i64, ends_on: &str) -> Result<()> {
+pub async fn set_end(conn: &mut Conn, id: i64, ends_on: time::Date) -> Result<()> {
     sqlx::query("UPDATE nominations SET ends_on = $1 WHERE id = $2")
-        .bind(ends_on)
+        .bind(format_date(ends_on))
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -101,7 +88,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Nomination>> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// The nominations of a party for a position that are open on `day` (YYYY-MM-DD) or later.
@@ -109,7 +96,7 @@ pub async fn open_on(
     conn: &mut Conn,
     party_id: i64,
     position: NominatedPosition,
-    day: &str,
+    day: time::Date,
 ) -> Result<Vec<Nomination>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} {FROM} WHERE n.owner_party_id = $1 AND n.position = $2
@@ -117,17 +104,17 @@ pub async fn open_on(
     ))
     .bind(party_id)
     .bind(position.as_str())
-    .bind(day)
+    .bind(format_date(day))
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct NominationFilter {
     pub party_id: Option<i64>,
     /// Only nominations in force on this day (YYYY-MM-DD).
-    pub current_on: Option<String>,
+    pub current_on: Option<time::Date>,
 }
 
 pub async fn list(
@@ -140,11 +127,11 @@ pub async fn list(
     if let Some(party) = f.party_id {
         cond.push(" AND n.owner_party_id = ").bind(party);
     }
-    if let Some(day) = &f.current_on {
+    if let Some(day) = f.current_on {
         cond.push(" AND n.starts_on <= ")
-            .bind(day.clone())
+            .bind(day)
             .push(" AND (n.ends_on IS NULL OR n.ends_on >= ")
-            .bind(day.clone())
+            .bind(day)
             .push(")");
     }
     fetch_page(
@@ -154,7 +141,6 @@ pub async fn list(
         &cond,
         "pa.name, n.position, n.starts_on DESC, n.id DESC",
         page,
-        from_row,
     )
     .await
 }

@@ -1,15 +1,17 @@
 //! Notifications shown on a person's home page.
 
+use crate::decode::Flag;
 use crate::{now_ms, Conn, Result};
 use serde::Serialize;
-use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Notification {
     pub id: i64,
     pub message: String,
     pub link: String,
     pub created_at_ms: i64,
+    #[sqlx(rename = "is_read")]
+    #[sqlx(try_from = "Flag")]
     pub read: bool,
 }
 
@@ -32,34 +34,25 @@ pub async fn insert(conn: &mut Conn, person_ids: &[i64], message: &str, link: &s
 /// The newest notifications of a person, unread first.
 pub async fn for_person(conn: &mut Conn, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
     let rows = sqlx::query(
-        "SELECT id, message, link, created_at_ms, read_at_ms FROM notifications WHERE person_id = $1
+        "SELECT id, message, link, created_at_ms,
+             CASE WHEN read_at_ms IS NULL THEN 0 ELSE 1 END AS is_read
+         FROM notifications WHERE person_id = $1
          ORDER BY (CASE WHEN read_at_ms IS NULL THEN 0 ELSE 1 END), created_at_ms DESC, id DESC LIMIT $2",
     )
     .bind(person_id)
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Notification {
-                id: r.try_get("id")?,
-                message: r.try_get("message")?,
-                link: r.try_get("link")?,
-                created_at_ms: r.try_get("created_at_ms")?,
-                read: r.try_get::<Option<i64>, _>("read_at_ms")?.is_some(),
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 pub async fn unread_count(conn: &mut Conn, person_id: i64) -> Result<i64> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1 AND read_at_ms IS NULL",
     )
     .bind(person_id)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get("n")?)
+    .await?)
 }
 
 /// Marks a person's notifications read; only their own.

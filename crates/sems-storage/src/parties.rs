@@ -1,14 +1,13 @@
 //! Parties: the authority and the organisations.
 
 use crate::access_filter::{filter, AccessColumns};
+use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::party::PartyKind;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Party,
@@ -21,37 +20,23 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Party {
     pub id: i64,
+    #[sqlx(try_from = "String")]
     pub kind: PartyKind,
     pub name: String,
     pub code: String,
+    #[sqlx(try_from = "Flag")]
     pub active: bool,
     pub created_at_ms: i64,
-}
-
-pub(crate) fn decode_error(message: String) -> sqlx::Error {
-    sqlx::Error::Decode(message.into())
-}
-
-fn from_row(row: &AnyRow) -> Result<Party> {
-    let kind: String = row.try_get("kind")?;
-    Ok(Party {
-        id: row.try_get("id")?,
-        kind: PartyKind::parse(&kind).map_err(|e| decode_error(e.to_string()))?,
-        name: row.try_get("name")?,
-        code: row.try_get("code")?,
-        active: row.try_get::<i64, _>("active")? != 0,
-        created_at_ms: row.try_get("created_at_ms")?,
-    })
 }
 
 const COLUMNS: &str = "p.id, p.kind, p.name, p.code, p.active, p.created_at_ms";
 
 pub async fn insert(conn: &mut Conn, kind: PartyKind, name: &str, code: &str) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id = sqlx::query_scalar(
         "INSERT INTO parties (kind, name, code, active, created_at_ms, updated_at_ms)
          VALUES ($1, $2, $3, 1, $4, $4) RETURNING id",
     )
@@ -61,7 +46,7 @@ pub async fn insert(conn: &mut Conn, kind: PartyKind, name: &str, code: &str) ->
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.try_get("id")?)
+    Ok(id)
 }
 
 pub async fn update(conn: &mut Conn, id: i64, name: &str, code: &str, active: bool) -> Result<()> {
@@ -79,30 +64,30 @@ pub async fn update(conn: &mut Conn, id: i64, name: &str, code: &str, active: bo
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Party>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM parties p WHERE p.id = $1"))
+    let party = sqlx::query_as(&format!("SELECT {COLUMNS} FROM parties p WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(party)
 }
 
 pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Party>> {
-    let row = sqlx::query(&format!(
+    let party = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM parties p WHERE p.code = $1"
     ))
     .bind(code)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(party)
 }
 
 pub async fn authority(conn: &mut Conn) -> Result<Option<Party>> {
-    let row = sqlx::query(&format!(
+    let party = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM parties p WHERE p.kind = 'authority'"
     ))
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(party)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -137,17 +122,15 @@ pub async fn list(
         &cond,
         "p.kind = 'authority' DESC, p.name, p.id",
         page,
-        from_row,
     )
     .await
 }
 
 /// The names of the classification levels, lowest first.
 pub async fn classification_levels(conn: &mut Conn) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT name FROM classification_levels ORDER BY rank")
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| r.try_get::<String, _>("name").map_err(Into::into))
-        .collect()
+    Ok(
+        sqlx::query_scalar("SELECT name FROM classification_levels ORDER BY rank")
+            .fetch_all(&mut *conn)
+            .await?,
+    )
 }

@@ -3,15 +3,13 @@
 //! never deleted; a newer one for the same person replaces the pending one.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::Words;
 use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::PendingGrant,
@@ -24,54 +22,26 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-/// Where a grant stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GrantStatus {
-    Pending,
-    Confirmed,
-    Refused,
-    /// Replaced by a newer grant for the same person before anyone decided.
-    Replaced,
-}
+pub use sems_domain::role::GrantStatus;
 
-impl GrantStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GrantStatus::Pending => "pending",
-            GrantStatus::Confirmed => "confirmed",
-            GrantStatus::Refused => "refused",
-            GrantStatus::Replaced => "replaced",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [
-            GrantStatus::Pending,
-            GrantStatus::Confirmed,
-            GrantStatus::Refused,
-            GrantStatus::Replaced,
-        ]
-        .into_iter()
-        .find(|g| g.as_str() == s)
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct PendingGrant {
     pub id: i64,
     /// The person's party.
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
     pub person_id: i64,
     pub person_name: String,
     /// The authority roles granted.
+    #[sqlx(try_from = "Words")]
     pub roles: Vec<Role>,
     /// The clearance granted (rank), when raised above the lowest.
     pub clearance: Option<i64>,
     pub requested_by: i64,
     pub requested_by_name: String,
     pub requested_at_ms: i64,
+    #[sqlx(try_from = "String")]
     pub status: GrantStatus,
     pub decided_by_name: Option<String>,
     pub decided_at_ms: Option<i64>,
@@ -87,32 +57,6 @@ const SELECT: &str = "SELECT pg.id, pg.owner_party_id, pa.name AS party_name, pg
      JOIN people pe ON pe.id = pg.person_id
      JOIN people rb ON rb.id = pg.requested_by
      LEFT JOIN people db ON db.id = pg.decided_by";
-
-fn from_row(row: &AnyRow) -> Result<PendingGrant> {
-    let roles: String = row.try_get("roles")?;
-    let status: String = row.try_get("status")?;
-    Ok(PendingGrant {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        party_name: row.try_get("party_name")?,
-        person_id: row.try_get("person_id")?,
-        person_name: row.try_get("person_name")?,
-        roles: roles
-            .split(',')
-            .filter(|r| !r.is_empty())
-            .map(|r| Role::parse(r).map_err(|e| decode_error(e.to_string())))
-            .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?,
-        clearance: row.try_get("clearance")?,
-        requested_by: row.try_get("requested_by")?,
-        requested_by_name: row.try_get("requested_by_name")?,
-        requested_at_ms: row.try_get("requested_at_ms")?,
-        status: GrantStatus::parse(&status)
-            .ok_or_else(|| decode_error(format!("unknown grant status '{status}'")))?,
-        decided_by_name: row.try_get("decided_by_name")?,
-        decided_at_ms: row.try_get("decided_at_ms")?,
-        note: row.try_get("note")?,
-    })
-}
 
 /// Records a grant waiting for confirmation, replacing the person's pending one.
 pub async fn insert(
@@ -133,7 +77,7 @@ pub async fn insert(
     .execute(&mut *conn)
     .await?;
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO pending_grants (owner_party_id, person_id, roles, clearance, requested_by, requested_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -144,8 +88,8 @@ pub async fn insert(
     .bind(requested_by)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 /// Confirms or refuses a pending grant; false when it was no longer pending.
@@ -175,7 +119,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<PendingGrant>> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// The grant waiting for `person_id`, if any.
@@ -186,7 +130,7 @@ pub async fn pending_for(conn: &mut Conn, person_id: i64) -> Result<Option<Pendi
     .bind(person_id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// The pending grants `subject` may read, the oldest first (they have waited longest).
@@ -198,14 +142,5 @@ pub async fn list_pending(
     let mut cond = filter(subject, Action::Read, &ACCESS);
     cond.push(" AND pg.status = ")
         .bind(GrantStatus::Pending.as_str());
-    fetch_page(
-        conn,
-        "pending_grants pg",
-        SELECT,
-        &cond,
-        "pg.id",
-        page,
-        from_row,
-    )
-    .await
+    fetch_page(conn, "pending_grants pg", SELECT, &cond, "pg.id", page).await
 }

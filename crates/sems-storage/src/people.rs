@@ -1,15 +1,13 @@
 //! People (accounts), their roles, and the subject the access rule decides for.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use std::collections::HashMap;
 
 pub const ACCESS: AccessColumns = AccessColumns {
@@ -23,52 +21,43 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Person {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
+    #[sqlx(try_from = "Flag")]
     pub party_is_authority: bool,
     pub username: String,
     pub display_name: String,
     pub email: String,
     pub clearance: i64,
+    #[sqlx(try_from = "Flag")]
     pub active: bool,
+    #[sqlx(try_from = "Flag")]
     pub totp_enabled: bool,
+    #[sqlx(skip)]
     pub roles: Vec<Role>,
     pub created_at_ms: i64,
 }
 
 /// What sign-in needs; never serialised.
-#[derive(Clone)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct Credentials {
+    #[sqlx(rename = "id")]
     pub person_id: i64,
     pub password_hash: String,
+    #[sqlx(try_from = "Flag")]
     pub active: bool,
     pub totp_secret: Option<String>,
+    #[sqlx(try_from = "Flag")]
     pub totp_enabled: bool,
     pub totp_last_step: i64,
 }
 
-const COLUMNS: &str = "pe.id, pe.owner_party_id, pa.name AS party_name, pa.kind AS party_kind, \
+const COLUMNS: &str = "pe.id, pe.owner_party_id, pa.name AS party_name, CASE WHEN pa.kind = 'authority' THEN 1 ELSE 0 END AS party_is_authority, \
      pe.username, pe.display_name, pe.email, pe.clearance, pe.active, pe.totp_enabled, pe.created_at_ms";
-
-fn from_row(row: &AnyRow) -> Result<Person> {
-    Ok(Person {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        party_name: row.try_get("party_name")?,
-        party_is_authority: row.try_get::<String, _>("party_kind")? == "authority",
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        email: row.try_get("email")?,
-        clearance: row.try_get("clearance")?,
-        active: row.try_get::<i64, _>("active")? != 0,
-        totp_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
-        roles: Vec::new(),
-        created_at_ms: row.try_get("created_at_ms")?,
-    })
-}
 
 pub struct NewPerson<'a> {
     pub party_id: i64,
@@ -82,7 +71,7 @@ pub struct NewPerson<'a> {
 
 pub async fn insert(conn: &mut Conn, p: &NewPerson<'_>) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO people (owner_party_id, username, display_name, email, password_hash, clearance,
                              active, totp_enabled, totp_last_step, created_at_ms, updated_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6, 1, 0, 0, $7, $7) RETURNING id",
@@ -96,9 +85,16 @@ pub async fn insert(conn: &mut Conn, p: &NewPerson<'_>) -> Result<i64> {
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    let id: i64 = row.try_get("id")?;
     set_roles(conn, id, p.roles).await?;
     Ok(id)
+}
+
+/// One of a person's roles.
+#[derive(sqlx::FromRow)]
+struct PersonRole {
+    person_id: i64,
+    #[sqlx(try_from = "String")]
+    role: Role,
 }
 
 pub async fn set_roles(conn: &mut Conn, person_id: i64, roles: &[Role]) -> Result<()> {
@@ -186,15 +182,10 @@ async fn load_roles(conn: &mut Conn, people: &mut [Person]) -> Result<()> {
         sql.bind(p.id);
     }
     sql.push(") ORDER BY person_id, role");
-    let rows = sql.query().fetch_all(&mut *conn).await?;
+    let rows: Vec<PersonRole> = sql.query_as().fetch_all(&mut *conn).await?;
     let mut by_person: HashMap<i64, Vec<Role>> = HashMap::new();
     for row in rows {
-        let role: String = row.try_get("role")?;
-        let role = Role::parse(&role).map_err(|e| decode_error(e.to_string()))?;
-        by_person
-            .entry(row.try_get("person_id")?)
-            .or_default()
-            .push(role);
+        by_person.entry(row.person_id).or_default().push(row.role);
     }
     for p in people.iter_mut() {
         let mut roles = by_person.remove(&p.id).unwrap_or_default();
@@ -205,45 +196,38 @@ async fn load_roles(conn: &mut Conn, people: &mut [Person]) -> Result<()> {
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Person>> {
-    let row = sqlx::query(&format!(
+    let person: Option<Person> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM people pe JOIN parties pa ON pa.id = pe.owner_party_id WHERE pe.id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let mut people = vec![from_row(&row)?];
+    let Some(person) = person else {
+        return Ok(None);
+    };
+    let mut people = vec![person];
     load_roles(conn, &mut people).await?;
     Ok(people.pop())
 }
 
 pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<Person>> {
-    let row = sqlx::query("SELECT id FROM people WHERE username = $1")
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE username = $1")
         .bind(username)
         .fetch_optional(&mut *conn)
         .await?;
-    match row {
-        Some(row) => get(conn, row.try_get("id")?).await,
+    match id {
+        Some(id) => get(conn, id).await,
         None => Ok(None),
     }
 }
 
 pub async fn credentials(conn: &mut Conn, person_id: i64) -> Result<Option<Credentials>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, password_hash, active, totp_secret, totp_enabled, totp_last_step FROM people WHERE id = $1",
     )
     .bind(person_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(Credentials {
-        person_id: row.try_get("id")?,
-        password_hash: row.try_get("password_hash")?,
-        active: row.try_get::<i64, _>("active")? != 0,
-        totp_secret: row.try_get("totp_secret")?,
-        totp_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
-        totp_last_step: row.try_get("totp_last_step")?,
-    }))
+    .await?)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -292,7 +276,6 @@ pub async fn list(
         &cond,
         "pa.name, pe.display_name, pe.id",
         page,
-        from_row,
     )
     .await?;
     load_roles(conn, &mut page.items).await?;
@@ -313,10 +296,7 @@ pub async fn ids_with_roles(conn: &mut Conn, party_id: i64, roles: &[Role]) -> R
         sql.bind(role.as_str());
     }
     sql.push(") ORDER BY pe.id");
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| r.try_get::<i64, _>("id").map_err(Into::into))
-        .collect()
+    Ok(sql.query_scalar().fetch_all(&mut *conn).await?)
 }
 
 /// The subject the access rule decides for: the person with their party, roles, clearance,
@@ -328,23 +308,13 @@ pub async fn subject(conn: &mut Conn, person_id: i64) -> Result<Option<Subject>>
     if !person.active {
         return Ok(None);
     }
-    let groups =
-        sqlx::query("SELECT group_id FROM group_members WHERE person_id = $1 ORDER BY group_id")
-            .bind(person_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>("group_id"))
-            .collect::<Result<Vec<_>, _>>()?;
-    let oversees = sqlx::query(
-        "SELECT party_id FROM oversight_assignments WHERE person_id = $1 ORDER BY party_id",
+    let groups = sqlx::query_scalar(
+        "SELECT group_id FROM group_members WHERE person_id = $1 ORDER BY group_id",
     )
     .bind(person_id)
     .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<i64, _>("party_id"))
-    .collect::<Result<Vec<_>, _>>()?;
+    .await?;
+    let oversees = oversight_of(conn, person_id).await?;
     Ok(Some(Subject {
         person_id,
         party_id: person.party_id,
@@ -373,32 +343,27 @@ pub async fn set_oversight(conn: &mut Conn, person_id: i64, party_ids: &[i64]) -
 }
 
 pub async fn oversight_of(conn: &mut Conn, person_id: i64) -> Result<Vec<i64>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT party_id FROM oversight_assignments WHERE person_id = $1 ORDER BY party_id",
     )
     .bind(person_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| r.try_get::<i64, _>("party_id").map_err(Into::into))
-        .collect()
+    .await?)
 }
 
 pub async fn count(conn: &mut Conn) -> Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM people")
+    Ok(sqlx::query_scalar("SELECT COUNT(*) AS n FROM people")
         .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?)
+        .await?)
 }
 
 /// The display names of an organisation's people, active or not (the directory that
 /// de-identification suggestions look for).
 pub async fn display_names(conn: &mut Conn, party_id: i64) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT display_name FROM people WHERE owner_party_id = $1")
-        .bind(party_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| Ok(r.try_get::<String, _>("display_name")?))
-        .collect()
+    Ok(
+        sqlx::query_scalar("SELECT display_name FROM people WHERE owner_party_id = $1")
+            .bind(party_id)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
 }

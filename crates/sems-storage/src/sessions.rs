@@ -1,12 +1,13 @@
 //! Server-side sessions (shared by every node through the database) and sign-in throttling.
 
+use crate::decode::Flag;
 use crate::{Conn, Result};
-use sqlx::Row;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
     pub person_id: i64,
     pub csrf_token: String,
+    #[sqlx(try_from = "Flag")]
     pub mfa_pending: bool,
     pub created_at_ms: i64,
     pub last_seen_ms: i64,
@@ -38,22 +39,13 @@ pub async fn insert(
 }
 
 pub async fn get(conn: &mut Conn, id_hash: &str) -> Result<Option<SessionRow>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT person_id, csrf_token, mfa_pending, created_at_ms, last_seen_ms, expires_at_ms
          FROM sessions WHERE id_hash = $1",
     )
     .bind(id_hash)
     .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(SessionRow {
-        person_id: row.try_get("person_id")?,
-        csrf_token: row.try_get("csrf_token")?,
-        mfa_pending: row.try_get::<i64, _>("mfa_pending")? != 0,
-        created_at_ms: row.try_get("created_at_ms")?,
-        last_seen_ms: row.try_get("last_seen_ms")?,
-        expires_at_ms: row.try_get("expires_at_ms")?,
-    }))
+    .await?)
 }
 
 pub async fn touch(conn: &mut Conn, id_hash: &str, now_ms: i64, expires_at_ms: i64) -> Result<()> {
@@ -101,7 +93,7 @@ pub async fn delete_expired(conn: &mut Conn, now_ms: i64) -> Result<u64> {
 }
 
 /// Failed sign-ins counted per user name (known or not), so guessing is throttled alike.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
 pub struct Throttle {
     pub failures: i64,
     pub first_failure_ms: i64,
@@ -109,20 +101,13 @@ pub struct Throttle {
 }
 
 pub async fn throttle(conn: &mut Conn, username: &str) -> Result<Throttle> {
-    let row = sqlx::query(
+    let found: Option<Throttle> = sqlx::query_as(
         "SELECT failures, first_failure_ms, locked_until_ms FROM sign_in_throttle WHERE username = $1",
     )
     .bind(username)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(match row {
-        Some(row) => Throttle {
-            failures: row.try_get("failures")?,
-            first_failure_ms: row.try_get("first_failure_ms")?,
-            locked_until_ms: row.try_get("locked_until_ms")?,
-        },
-        None => Throttle::default(),
-    })
+    Ok(found.unwrap_or_default())
 }
 
 pub async fn save_throttle(conn: &mut Conn, username: &str, t: Throttle) -> Result<()> {

@@ -1,13 +1,12 @@
 //! Sites of an organisation.
 
 use crate::access_filter::{filter, AccessColumns};
+use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Site,
@@ -20,13 +19,15 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Site {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
     pub name: String,
     pub location: String,
+    #[sqlx(try_from = "Flag")]
     pub active: bool,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
@@ -36,22 +37,9 @@ const COLUMNS: &str =
     "s.id, s.owner_party_id, pa.name AS party_name, s.name, s.location, s.active, \
      s.created_at_ms, s.updated_at_ms";
 
-fn from_row(row: &AnyRow) -> Result<Site> {
-    Ok(Site {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        party_name: row.try_get("party_name")?,
-        name: row.try_get("name")?,
-        location: row.try_get("location")?,
-        active: row.try_get::<i64, _>("active")? != 0,
-        created_at_ms: row.try_get("created_at_ms")?,
-        updated_at_ms: row.try_get("updated_at_ms")?,
-    })
-}
-
 pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, location: &str) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO sites (owner_party_id, name, location, active, created_at_ms, updated_at_ms)
          VALUES ($1, $2, $3, 1, $4, $4) RETURNING id",
     )
@@ -61,7 +49,7 @@ pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, location: &str) 
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.try_get("id")?)
+    Ok(id)
 }
 
 pub async fn update(
@@ -91,7 +79,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Site>> {
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -129,7 +117,6 @@ pub async fn list(
         &cond,
         "pa.name, s.name, s.id",
         page,
-        from_row,
     )
     .await
 }

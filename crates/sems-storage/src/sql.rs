@@ -28,6 +28,12 @@ impl From<String> for Arg {
         Arg::Text(v)
     }
 }
+impl From<time::Date> for Arg {
+    /// A day, stored as `YYYY-MM-DD` text.
+    fn from(v: time::Date) -> Self {
+        Arg::Text(sems_domain::util::format_date(v))
+    }
+}
 impl From<Option<i64>> for Arg {
     fn from(v: Option<i64>) -> Self {
         v.map(Arg::Int).unwrap_or(Arg::NullInt)
@@ -37,6 +43,23 @@ impl From<Option<String>> for Arg {
     fn from(v: Option<String>) -> Self {
         v.map(Arg::Text).unwrap_or(Arg::NullText)
     }
+}
+
+/// Binds every argument to a query, whichever of sqlx's query types it is (they share no
+/// trait for `bind`).
+macro_rules! bind_all {
+    ($q:ident, $args:expr) => {{
+        let mut q = $q;
+        for arg in &$args {
+            q = match arg {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_str()),
+                Arg::NullInt => q.bind(None::<i64>),
+                Arg::NullText => q.bind(None::<String>),
+            };
+        }
+        q
+    }};
 }
 
 #[derive(Debug, Clone, Default)]
@@ -112,36 +135,27 @@ impl Sql {
 
     /// The sqlx query with every argument bound.
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text);
-        for arg in &self.args {
-            q = match arg {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(v.as_str()),
-                Arg::NullInt => q.bind(None::<i64>),
-                Arg::NullText => q.bind(None::<String>),
-            };
-        }
-        q
+        let q = sqlx::query(&self.text);
+        bind_all!(q, self.args)
     }
-}
 
-impl Sql {
+    /// The sqlx query decoding the first column of each row into `T`, every argument bound.
+    pub fn query_scalar<T>(&self) -> sqlx::query::QueryScalar<'_, Any, T, AnyArguments<'_>>
+    where
+        (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let q = sqlx::query_scalar::<Any, T>(&self.text);
+        bind_all!(q, self.args)
+    }
+
     /// The sqlx query decoding each row into `T` (`#[derive(sqlx::FromRow)]`), every argument
     /// bound.
     pub fn query_as<T>(&self) -> sqlx::query::QueryAs<'_, Any, T, AnyArguments<'_>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
-        let mut q = sqlx::query_as::<Any, T>(&self.text);
-        for arg in &self.args {
-            q = match arg {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(v.as_str()),
-                Arg::NullInt => q.bind(None::<i64>),
-                Arg::NullText => q.bind(None::<String>),
-            };
-        }
-        q
+        let q = sqlx::query_as::<Any, T>(&self.text);
+        bind_all!(q, self.args)
     }
 }
 
@@ -190,9 +204,10 @@ pub async fn fetch_page<T>(
     cond: &Sql,
     order_by: &str,
     page: sems_domain::page::PageRequest,
-    map: impl Fn(&sqlx::any::AnyRow) -> crate::Result<T>,
-) -> crate::Result<sems_domain::page::Page<T>> {
-    use sqlx::Row;
+) -> crate::Result<sems_domain::page::Page<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     // Counted up to the cap: a bounded scan whatever the table's size.
     let mut count = Sql::new(&format!(
         "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {from} WHERE "
@@ -202,7 +217,7 @@ pub async fn fetch_page<T>(
         .push(" LIMIT ")
         .bind(sems_domain::page::COUNT_CAP + 1)
         .push(") counted");
-    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
+    let total: i64 = count.query_scalar().fetch_one(&mut *conn).await?;
     let mut rows = Sql::new(&format!("{select} WHERE "));
     rows.append(cond)
         .push(" ORDER BY ")
@@ -211,12 +226,8 @@ pub async fn fetch_page<T>(
         .bind(page.limit())
         .push(" OFFSET ")
         .bind(page.offset());
-    let fetched = rows.query().fetch_all(&mut *conn).await?;
-    Ok(sems_domain::page::Page::counted(
-        fetched.iter().map(map).collect::<crate::Result<_>>()?,
-        page,
-        total,
-    ))
+    let fetched: Vec<T> = rows.query_as().fetch_all(&mut *conn).await?;
+    Ok(sems_domain::page::Page::counted(fetched, page, total))
 }
 
 #[cfg(test)]

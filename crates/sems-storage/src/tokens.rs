@@ -1,16 +1,17 @@
 //! API tokens for machine clients. Only a hash of each token is stored.
 
+use crate::decode::Flag;
 use crate::{Conn, Result};
 use serde::Serialize;
-use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ApiToken {
     pub id: i64,
     pub person_id: i64,
     pub name: String,
     /// The first characters of the token, so a person can tell their tokens apart.
     pub prefix: String,
+    #[sqlx(try_from = "Flag")]
     pub read_only: bool,
     pub created_at_ms: i64,
     pub expires_at_ms: Option<i64>,
@@ -20,20 +21,6 @@ pub struct ApiToken {
 
 const COLUMNS: &str =
     "id, person_id, name, prefix, read_only, created_at_ms, expires_at_ms, last_used_ms, revoked_at_ms";
-
-fn from_row(row: &sqlx::any::AnyRow) -> Result<ApiToken> {
-    Ok(ApiToken {
-        id: row.try_get("id")?,
-        person_id: row.try_get("person_id")?,
-        name: row.try_get("name")?,
-        prefix: row.try_get("prefix")?,
-        read_only: row.try_get::<i64, _>("read_only")? != 0,
-        created_at_ms: row.try_get("created_at_ms")?,
-        expires_at_ms: row.try_get("expires_at_ms")?,
-        last_used_ms: row.try_get("last_used_ms")?,
-        revoked_at_ms: row.try_get("revoked_at_ms")?,
-    })
-}
 
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
@@ -46,7 +33,7 @@ pub async fn insert(
     now_ms: i64,
     expires_at_ms: Option<i64>,
 ) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_tokens (person_id, name, token_hash, prefix, read_only, created_at_ms, expires_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -58,8 +45,8 @@ pub async fn insert(
     .bind(now_ms)
     .bind(expires_at_ms)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<ApiToken>> {
@@ -69,7 +56,7 @@ pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<ApiToken>
     .bind(person_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ApiToken>> {
@@ -77,7 +64,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ApiToken>> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 pub async fn by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<ApiToken>> {
@@ -87,7 +74,7 @@ pub async fn by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<ApiToke
     .bind(token_hash)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 pub async fn touch(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {

@@ -276,7 +276,7 @@ async fn build_world(store: &Store) -> World {
                 party_id: party,
                 position: NominatedPosition::SecurityManager,
                 person_id: person,
-                starts_on: "2026-01-01",
+                starts_on: time::macros::date!(2026 - 01 - 01),
                 ends_on: None,
                 note: "",
                 created_by: person,
@@ -563,7 +563,9 @@ async fn access_matrix_filter_agrees_with_decide() {
             .collect();
         let many = groups::distributions_of(&mut conn, &asked).await.unwrap();
         for (kind, id) in &asked {
-            let one = groups::distribution_of(&mut conn, *kind, *id).await.unwrap();
+            let one = groups::distribution_of(&mut conn, *kind, *id)
+                .await
+                .unwrap();
             assert_eq!(many.get(&(*kind, *id)).cloned().unwrap_or_default(), one);
         }
         assert!(many.len() > 1);
@@ -1173,6 +1175,27 @@ async fn every_vocabulary_word_is_stored_and_read_back_unchanged() {
     }
 }
 
+/// A stored value the domain refuses (a word no vocabulary has, a malformed day) is an error
+/// naming the column, never a panic or a made-up value.
+#[tokio::test]
+async fn a_row_the_domain_refuses_is_a_decode_error() {
+    for store in stores().await {
+        let mut tx = store.write().await.unwrap();
+        let id = parties::insert(tx.conn(), PartyKind::AirportOperator, "Odd", "ODD")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        exec(
+            &store,
+            &format!("UPDATE parties SET kind = 'spaceport' WHERE id = {id}"),
+        )
+        .await;
+        let mut conn = store.read().await.unwrap();
+        let err = parties::get(&mut conn, id).await.unwrap_err().to_string();
+        assert!(err.contains("kind"), "{err} on {:?}", store.engine());
+    }
+}
+
 /// The action register in the access matrix: an action is read and managed as its source, for
 /// every source kind, owner, marking, need-to-know and distribution, on both engines.
 #[tokio::test]
@@ -1227,7 +1250,7 @@ async fn action_register_matrix_filter_agrees_with_decide() {
                                 &ActionValues {
                                     title: "Fix it",
                                     responsible_person_id: None,
-                                    due_on: "2027-01-01",
+                                    due_on: time::macros::date!(2027 - 01 - 01),
                                     status: sems_domain::action::ActionStatus::Planned,
                                     cost_one_off: 0,
                                     cost_annual: 0,

@@ -24,6 +24,12 @@ impl From<String> for Cell {
     }
 }
 
+impl From<time::Date> for Cell {
+    fn from(v: time::Date) -> Self {
+        Cell::Text(sems_domain::util::format_date(v))
+    }
+}
+
 impl From<&str> for Cell {
     fn from(v: &str) -> Self {
         Cell::Text(v.to_string())

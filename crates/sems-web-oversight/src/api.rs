@@ -287,9 +287,7 @@ async fn findings(
             .map(FindingLevel::parse)
             .transpose()
             .map_err(invalid)?,
-        overdue_on: q
-            .overdue
-            .then(|| sems_domain::util::format_date(sems_domain::util::today())),
+        overdue_on: q.overdue.then(sems_domain::util::today),
     };
     Ok(Json(
         state
@@ -484,7 +482,10 @@ async fn contractors(
             .contractors(&auth.actor())
             .await?
             .into_iter()
-            .map(|(party_id, name)| Contractor { party_id, name })
+            .map(|c| Contractor {
+                party_id: c.id,
+                name: c.name,
+            })
             .collect(),
     ))
 }

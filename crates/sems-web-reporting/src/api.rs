@@ -473,10 +473,9 @@ async fn occurrences(
     auth: ApiAuth,
     sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<OccurrenceQuery>,
 ) -> ApiResult<Json<Page<Occurrence>>> {
-    let day = |field: &'static str, v: Option<String>| -> ApiResult<Option<String>> {
+    let day = |field: &'static str, v: Option<String>| -> ApiResult<Option<time::Date>> {
         v.map(|d| {
             sems_domain::util::parse_date(field, &d)
-                .map(sems_domain::util::format_date)
                 .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))
         })
         .transpose()

@@ -349,9 +349,14 @@ impl Services {
                     continue;
                 };
                 let pos = sems_domain::nomination::NominatedPosition::parse(position)?;
-                if !nominations::open_on(&mut conn, party_id, pos, "2026-01-01")
-                    .await?
-                    .is_empty()
+                if !nominations::open_on(
+                    &mut conn,
+                    party_id,
+                    pos,
+                    time::macros::date!(2026 - 01 - 01),
+                )
+                .await?
+                .is_empty()
                 {
                     summary.already_there += 1;
                     continue;

@@ -85,7 +85,7 @@ pub struct ActivityView {
     pub activity: Activity,
     /// Files attached to the items as evidence.
     pub evidence: Vec<store::ItemEvidence>,
-    pub team: Vec<(i64, String)>,
+    pub team: Vec<sems_storage::Named>,
     pub items: Vec<ChecklistItem>,
     pub findings: Vec<Finding>,
     pub answered: usize,
@@ -99,7 +99,7 @@ impl Services {
     pub async fn plan_activity(&self, actor: &Actor, input: &PlanInput) -> Result<Activity> {
         let kind = ActivityKind::parse(&input.kind)?;
         let title = bounded_text("title", &input.title, 3, 300)?;
-        let planned_on = format_date(parse_date("planned_on", &input.planned_on)?);
+        let planned_on = parse_date("planned_on", &input.planned_on)?;
         let subject = actor
             .subject()
             .ok_or(ServiceError::Forbidden(
@@ -129,7 +129,7 @@ impl Services {
             && !store::contractors(tx.conn(), performer.id)
                 .await?
                 .iter()
-                .any(|(id, _)| *id == overseen.id)
+                .any(|c| c.id == overseen.id)
         {
             return Err(ValidationError::new(
                 "overseen_party_id",
@@ -181,7 +181,7 @@ impl Services {
                 catalogue_version: version,
                 announced: input.announced && !covert,
                 covert,
-                planned_on: &planned_on,
+                planned_on,
                 classification: if covert { COVERT_CLASSIFICATION } else { 0 },
             },
             actor.person_id(),
@@ -312,7 +312,7 @@ impl Services {
         let on_team = store::team(conn, id)
             .await?
             .iter()
-            .any(|(p, _)| Some(*p) == actor.person_id());
+            .any(|p| Some(p.id) == actor.person_id());
         if !on_team {
             return Err(ServiceError::Forbidden(
                 "only the activity's team records its results".into(),
@@ -520,10 +520,7 @@ pub(crate) async fn feed_risk(conn: &mut Conn, actor: &Actor, a: &Activity) -> R
     let Some(authority) = parties::authority(conn).await? else {
         return Ok(());
     };
-    let day = a
-        .completed_on
-        .clone()
-        .unwrap_or_else(|| format_date(today()));
+    let day = a.completed_on.unwrap_or_else(today);
     let findings = findings::for_activity(conn, a.id).await?;
     for item in store::items(conn, a.id).await? {
         let Some((_, measure_code)) = sems_domain::oversight::REQUIREMENT_MEASURES
@@ -556,7 +553,7 @@ pub(crate) async fn feed_risk(conn: &mut Conn, actor: &Actor, a: &Activity) -> R
                     &NewFact {
                         kind: EvidenceKind::Test,
                         passed: Some(passed),
-                        occurred_on: &day,
+                        occurred_on: day,
                         summary: &summary,
                         source: "oversight",
                         source_ref: &source_ref,

@@ -17,8 +17,8 @@ pub struct ReportContent {
     pub kind: String,
     pub overseen: String,
     pub performed_by: String,
-    pub planned_on: String,
-    pub completed_on: Option<String>,
+    pub planned_on: time::Date,
+    pub completed_on: Option<time::Date>,
     pub catalogue_version: i64,
     pub team: Vec<String>,
     pub items: Vec<ReportItem>,
@@ -67,7 +67,7 @@ impl Services {
         let meta = activity_meta(tx.conn(), &a).await?;
         authorize(actor, Action::Update, &meta, "activity")?;
         let team = store::team(tx.conn(), id).await?;
-        if !team.iter().any(|(p, _)| Some(*p) == actor.person_id()) {
+        if !team.iter().any(|p| Some(p.id) == actor.person_id()) {
             return Err(ServiceError::Forbidden(
                 "a member of the team issues the report".into(),
             ));
@@ -84,10 +84,10 @@ impl Services {
             kind: a.kind.label().to_string(),
             overseen: a.overseen_party_name.clone(),
             performed_by: a.party_name.clone(),
-            planned_on: a.planned_on.clone(),
-            completed_on: a.completed_on.clone(),
+            planned_on: a.planned_on,
+            completed_on: a.completed_on,
             catalogue_version: a.catalogue_version,
-            team: team.into_iter().map(|(_, n)| n).collect(),
+            team: team.into_iter().map(|p| p.name).collect(),
             effective_implementation: sems_domain::oversight::effective_implementation(
                 items.iter().filter_map(|i| i.answer),
             ),

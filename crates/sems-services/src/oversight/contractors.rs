@@ -53,8 +53,8 @@ impl Services {
         Ok(())
     }
 
-    /// The contractors of the actor's organisation: (id, name).
-    pub async fn contractors(&self, actor: &Actor) -> Result<Vec<(i64, String)>> {
+    /// The contractors of the actor's organisation.
+    pub async fn contractors(&self, actor: &Actor) -> Result<Vec<sems_storage::Named>> {
         let Some(party) = actor.party_id() else {
             return Ok(Vec::new());
         };

@@ -98,8 +98,8 @@ fn in_words(e: ServiceError, refusal: &str) -> ServiceError {
 
 /// Whether a finding waits on the organisation past its date.
 pub fn is_overdue(f: &Finding) -> bool {
-    let due = f.cap_due_on.as_deref().unwrap_or(&f.due_on);
-    f.status.awaits_organisation() && due < format_date(today()).as_str()
+    let due = f.cap_due_on.unwrap_or(f.due_on);
+    f.status.awaits_organisation() && due < today()
 }
 
 impl Services {
@@ -117,7 +117,7 @@ impl Services {
         let on_team = activity_store::team(tx.conn(), activity_id)
             .await?
             .iter()
-            .any(|(p, _)| Some(*p) == actor.person_id());
+            .any(|p| Some(p.id) == actor.person_id());
         if !on_team {
             return Err(ServiceError::Forbidden(
                 "only the activity's team raises its findings".into(),
@@ -149,7 +149,7 @@ impl Services {
             )
             .into());
         }
-        let due = format_date(today() + time::Duration::days(level.cap_days()));
+        let due = today() + time::Duration::days(level.cap_days());
         let secret = activity.covert && !activity.released;
         let id = store::insert(
             tx.conn(),
@@ -161,19 +161,19 @@ impl Services {
                 requirement_code: &item.requirement_code,
                 level,
                 description: &description,
-                due_on: &due,
+                due_on: due,
                 classification: activity.classification,
                 need_to_know: secret,
             },
         )
         .await?;
         if secret {
-            for (person, _) in activity_store::team(tx.conn(), activity_id).await? {
+            for person in activity_store::team(tx.conn(), activity_id).await? {
                 groups::distribute(
                     tx.conn(),
                     RecordKind::Finding,
                     id,
-                    Recipient::Person(person),
+                    Recipient::Person(person.id),
                 )
                 .await?;
             }
@@ -339,7 +339,7 @@ impl Services {
             0,
             5000,
         )?;
-        let due = format_date(parse_date("due_on", &input.due_on)?);
+        let due = parse_date("due_on", &input.due_on)?;
         let mut tx = self.store.write().await?;
         let (f, meta) = Self::readable_finding(tx.conn(), actor, id).await?;
         may_plan(actor, &meta, "the overseen organisation submits the plan")?;
@@ -371,7 +371,7 @@ impl Services {
                 root_cause: &root_cause,
                 actions: &actions,
                 owner_person_id: input.owner_person_id,
-                due_on: &due,
+                due_on: due,
                 compensatory: &compensatory,
             },
         )
@@ -565,10 +565,16 @@ impl Services {
     /// the organisation's own security manager for a self-evaluation) are notified. Run by
     /// the server's housekeeping; returns how many were escalated.
     pub async fn escalate_overdue_findings(&self) -> Result<usize> {
-        let today = format_date(today());
+        let today = today();
         let mut tx = self.store.write().await?;
-        let overdue = store::overdue_unescalated(tx.conn(), &today, 500).await?;
-        for (id, party, raiser, code, level) in &overdue {
+        let overdue = store::overdue_unescalated(tx.conn(), today, 500).await?;
+        for found in &overdue {
+            let (id, party, raiser, code) = (
+                &found.id,
+                &found.owner_party_id,
+                &found.raised_by_party_id,
+                &found.requirement_code,
+            );
             let mut told =
                 people::ids_with_roles(tx.conn(), *party, &[Role::AccountableExecutive]).await?;
             told.extend(
@@ -586,12 +592,12 @@ impl Services {
                 &told,
                 &format!(
                     "Overdue: the {} finding on {code} awaits its organisation",
-                    level.replace('_', " ")
+                    found.level.as_str().replace('_', " ")
                 ),
                 &format!("/oversight/findings/{id}"),
             )
             .await?;
-            store::mark_escalated(tx.conn(), *id, &today).await?;
+            store::mark_escalated(tx.conn(), *id, today).await?;
             let escalated = store::get(tx.conn(), *id)
                 .await?
                 .ok_or(ServiceError::NotFound("finding"))?;

@@ -401,7 +401,7 @@ pub struct FilingTarget {
     pub party_id: i64,
     pub party_code: String,
     pub party_name: String,
-    pub sites: Vec<(i64, String)>,
+    pub sites: Vec<sems_storage::Named>,
     pub categories: Vec<reports::Category>,
 }
 

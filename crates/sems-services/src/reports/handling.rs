@@ -6,7 +6,7 @@ use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::Action;
 use sems_domain::measure::EvidenceKind;
 use sems_domain::report::{JustCulture, MessageSide, ReportStatus, Severity};
-use sems_domain::util::{bounded_text, format_date, parse_date};
+use sems_domain::util::{bounded_text, parse_date};
 use sems_domain::ValidationError;
 use sems_storage::reports::{self, Report};
 use sems_storage::{risk, Conn};
@@ -110,7 +110,11 @@ impl Services {
             &scenario_ids,
         )
         .await?;
-        let occurred_on: String = before.occurred_at.chars().take(10).collect();
+        // The day part of the local time the reporter gave (validated when filed); the
+        // triage day if it cannot be read.
+        let day: String = before.occurred_at.chars().take(10).collect();
+        let occurred_on = sems_domain::util::parse_date("occurred_at", &day)
+            .unwrap_or_else(|_| sems_domain::util::today());
         let summary = format!("Security report {id}: {}", before.category_label);
         let source_ref = format!("report {id}");
         for s in &scenarios {
@@ -122,7 +126,7 @@ impl Services {
                 &NewFact {
                     kind: EvidenceKind::Occurrence,
                     passed: None,
-                    occurred_on: &occurred_on,
+                    occurred_on,
                     summary: &summary,
                     source: "reporting",
                     source_ref: &source_ref,
@@ -189,7 +193,7 @@ impl Services {
         for a in &input.corrective_actions {
             actions.push((
                 bounded_text("corrective_actions", &a.title, 3, 300)?,
-                format_date(parse_date("due_on", &a.due_on)?),
+                parse_date("due_on", &a.due_on)?,
                 a.responsible_person_id,
             ));
         }
@@ -219,7 +223,7 @@ impl Services {
                 &source,
                 title,
                 *person,
-                due,
+                *due,
                 actor.person_id(),
             )
             .await?;

@@ -233,7 +233,7 @@ impl Services {
     pub async fn pending_identity_requests(
         &self,
         actor: &Actor,
-    ) -> Result<Vec<(i64, i64, String)>> {
+    ) -> Result<Vec<reports::PendingDisclosure>> {
         let Some(subject) = actor.subject() else {
             return Ok(Vec::new());
         };

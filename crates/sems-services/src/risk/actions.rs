@@ -7,7 +7,7 @@ use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NON
 use sems_domain::access::Action;
 use sems_domain::measure::{projected_score, ActionStatus, Effect};
 use sems_domain::risk::{Consequence, Risk, RiskMethod, Score};
-use sems_domain::util::{bounded_text, format_date, parse_date, today};
+use sems_domain::util::{bounded_text, parse_date, today};
 use sems_domain::ValidationError;
 use sems_storage::risk::actions::{self, ActionValues, MitigationAction};
 use sems_storage::risk::{self, Assessment};
@@ -85,14 +85,13 @@ pub fn project(
 }
 
 fn view(action: MitigationAction) -> ActionView {
-    let overdue =
-        sems_domain::measure::is_overdue(action.status, &action.due_on, &format_date(today()));
+    let overdue = sems_domain::action::is_overdue(action.status, action.due_on, today());
     ActionView { action, overdue }
 }
 
 struct ValidAction {
     title: String,
-    due_on: String,
+    due_on: time::Date,
     status: ActionStatus,
     effect_on: Effect,
 }
@@ -102,7 +101,7 @@ impl ValidAction {
         ActionValues {
             title: &self.title,
             responsible_person_id: input.responsible_person_id,
-            due_on: &self.due_on,
+            due_on: self.due_on,
             status: self.status,
             cost_one_off: input.cost_one_off,
             cost_annual: input.cost_annual,
@@ -124,7 +123,7 @@ fn validate(input: &ActionInput) -> Result<ValidAction> {
     super::measures::cost("cost_annual", input.cost_annual)?;
     Ok(ValidAction {
         title: bounded_text("title", &input.title, 3, 300)?,
-        due_on: format_date(parse_date("due_on", &input.due_on)?),
+        due_on: parse_date("due_on", &input.due_on)?,
         status: match input.status.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(s) => ActionStatus::parse(s)?,
             None => ActionStatus::Planned,

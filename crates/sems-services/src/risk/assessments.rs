@@ -511,14 +511,7 @@ impl Services {
             }
             Tolerability::TolerableWithReview => {}
         }
-        let acceptance_id = risk::insert_acceptance(
-            tx.conn(),
-            &a,
-            person,
-            &sems_domain::util::format_date(expires),
-            &note,
-        )
-        .await?;
+        let acceptance_id = risk::insert_acceptance(tx.conn(), &a, person, expires, &note).await?;
         let stored = risk::acceptances(tx.conn(), id)
             .await?
             .into_iter()
@@ -553,7 +546,7 @@ pub fn acceptance_in_force(
     a: &risk::Assessment,
     acceptances: &[risk::Acceptance],
 ) -> Option<risk::Acceptance> {
-    let today = sems_domain::util::format_date(sems_domain::util::today());
+    let today = sems_domain::util::today();
     acceptances
         .first()
         .filter(|x| {

@@ -53,6 +53,11 @@ pub struct EvidenceRecorded {
     pub marked_for_review: Vec<i64>,
 }
 
+/// A count as the scores use it.
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// The objective data of one scenario at one organisation, over the proposal windows.
 pub(super) async fn objective_data(
     conn: &mut Conn,
@@ -60,7 +65,7 @@ pub(super) async fn objective_data(
     scenario: &risk::ThreatScenario,
 ) -> Result<ObjectiveData> {
     let now = today();
-    let (passed, failed, occurrences) = evidence::counts(
+    let counts = evidence::counts(
         conn,
         party_id,
         scenario.id,
@@ -75,9 +80,9 @@ pub(super) async fn objective_data(
         .map(|l| l.level);
     Ok(ObjectiveData {
         threat_level,
-        tests_passed: passed,
-        tests_failed: failed,
-        occurrences,
+        tests_passed: count(counts.passed),
+        tests_failed: count(counts.failed),
+        occurrences: count(counts.occurrences),
     })
 }
 
@@ -170,7 +175,7 @@ impl Services {
             &NewFact {
                 kind,
                 passed,
-                occurred_on: &format_date(day),
+                occurred_on: day,
                 summary: &summary,
                 source,
                 source_ref: &source_ref,
@@ -198,7 +203,7 @@ impl Services {
 pub(crate) struct NewFact<'a> {
     pub kind: EvidenceKind,
     pub passed: Option<bool>,
-    pub occurred_on: &'a str,
+    pub occurred_on: time::Date,
     pub summary: &'a str,
     pub source: &'a str,
     pub source_ref: &'a str,

@@ -584,16 +584,21 @@ impl Services {
         Ok(measures::pending_exemptions(&mut conn)
             .await?
             .into_iter()
-            .filter(|(i, _, _)| {
-                decide(subject, Action::Accept, &implementation_meta(i.party_id)).is_ok()
+            .filter(|r| {
+                decide(
+                    subject,
+                    Action::Accept,
+                    &implementation_meta(r.implementation.party_id),
+                )
+                .is_ok()
             })
-            .map(|(i, party_name, measure_name)| PendingExemption {
-                party_id: i.party_id,
-                party_name,
-                measure_id: i.measure_id,
-                measure_name,
-                reason: i.exemption_reason,
-                requested_at_ms: i.updated_at_ms,
+            .map(|r| PendingExemption {
+                party_id: r.implementation.party_id,
+                party_name: r.party_name,
+                measure_id: r.implementation.measure_id,
+                measure_name: r.measure_name,
+                reason: r.implementation.exemption_reason,
+                requested_at_ms: r.implementation.updated_at_ms,
             })
             .collect())
     }

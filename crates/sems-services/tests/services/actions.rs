@@ -32,7 +32,7 @@ async fn one_register_holds_every_modules_actions() {
             .action_register(
                 &swc,
                 &ActionFilter {
-                    overdue_on: Some(today()),
+                    overdue_on: Some(sems_domain::util::today()),
                     ..Default::default()
                 },
                 Default::default(),
@@ -145,7 +145,7 @@ async fn one_register_holds_every_modules_actions() {
             .await
             .unwrap();
         assert_eq!(done.action.status, ActionStatus::Done);
-        assert_eq!(done.action.completed_on.as_deref(), Some(today().as_str()));
+        assert_eq!(done.action.completed_on, Some(sems_domain::util::today()));
         assert!(done.allowed.check && !done.allowed.complete);
         assert!(matches!(
             s.complete_action(

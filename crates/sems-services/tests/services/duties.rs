@@ -271,7 +271,7 @@ async fn nominated_persons_leave_their_posts_only_through_the_nomination() {
             &mut conn,
             ae.party_id,
             sems_domain::nomination::NominatedPosition::AccountableExecutive,
-            &today,
+            sems_domain::util::today(),
         )
         .await
         .unwrap();

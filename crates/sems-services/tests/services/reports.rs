@@ -483,7 +483,7 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
             .await
             .unwrap()
             .iter()
-            .any(|(id, _, _)| *id == request));
+            .any(|r| r.id == request));
         // Only the custodian decides.
         assert!(s
             .decide_identity(&handler, filed.report_id, request, true, "fine by me")

@@ -340,10 +340,7 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
             (100, "very_high")
         );
         assert_eq!(a.method_version, 1);
-        let in_a_year = sems_domain::util::format_date(sems_domain::util::add_months(
-            sems_domain::util::today(),
-            12,
-        ));
+        let in_a_year = sems_domain::util::add_months(sems_domain::util::today(), 12);
         assert_eq!(a.next_review_on, in_a_year);
         assert!(matches!(
             s.create_assessment(&sm, npt, &hold_baggage(nat01)).await,
@@ -475,12 +472,9 @@ async fn only_the_accountable_executive_accepts_and_never_an_intolerable_risk() 
         best.vulnerability = 1;
         let acceptable = s.create_assessment(&sm, npt, &best).await.unwrap();
 
-        let in_a_year = sems_domain::util::format_date(sems_domain::util::add_months(
-            sems_domain::util::today(),
-            12,
-        ));
+        let in_a_year = sems_domain::util::add_months(sems_domain::util::today(), 12);
         let input = AcceptanceInput {
-            expires_on: in_a_year.clone(),
+            expires_on: sems_domain::util::format_date(in_a_year),
             note: "Until the new screening equipment is installed".into(),
         };
         assert!(matches!(
@@ -1145,7 +1139,7 @@ async fn the_trail_keeps_an_assessments_classification() {
 async fn overdue_ids(s: &Services, who: &Actor) -> Vec<i64> {
     let filter = sems_storage::actions::ActionFilter {
         party_id: who.party_id(),
-        overdue_on: Some(sems_domain::util::format_date(sems_domain::util::today())),
+        overdue_on: Some(sems_domain::util::today()),
         ..Default::default()
     };
     s.action_register(

@@ -1,15 +1,14 @@
 //! Oversight activities, their teams and checklists.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::{Day, Flag, OptionalDay, OptionalFlag, Word};
 use crate::sql::{fetch_page, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, EiTally};
 use sems_domain::page::{Page, PageRequest};
+use sems_domain::util::format_date;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const ACTIVITY_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::OversightActivity,
@@ -22,26 +21,37 @@ pub const ACTIVITY_ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Activity {
     pub id: i64,
     /// The party that performs it.
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
     pub overseen_party_id: i64,
+    #[sqlx(rename = "overseen_name")]
     pub overseen_party_name: String,
+    #[sqlx(try_from = "String")]
     pub kind: ActivityKind,
     pub title: String,
     pub catalogue_party_id: i64,
     pub catalogue_version: i64,
+    #[sqlx(try_from = "Flag")]
     pub announced: bool,
+    #[sqlx(try_from = "Flag")]
     pub covert: bool,
+    #[sqlx(try_from = "Flag")]
     pub released: bool,
+    #[sqlx(try_from = "String")]
     pub status: ActivityStatus,
-    pub planned_on: String,
-    pub started_on: Option<String>,
-    pub completed_on: Option<String>,
+    #[sqlx(try_from = "Day")]
+    pub planned_on: time::Date,
+    #[sqlx(try_from = "OptionalDay")]
+    pub started_on: Option<time::Date>,
+    #[sqlx(try_from = "OptionalDay")]
+    pub completed_on: Option<time::Date>,
     pub classification: i64,
+    #[sqlx(try_from = "Flag")]
     pub need_to_know: bool,
     pub updated_at_ms: i64,
 }
@@ -55,33 +65,6 @@ const SELECT: &str = "SELECT oa.id, oa.owner_party_id, pa.name AS party_name, oa
 const FROM: &str = "oversight_activities oa JOIN parties pa ON pa.id = oa.owner_party_id
      JOIN parties ov ON ov.id = oa.overseen_party_id";
 
-fn from_row(r: &AnyRow) -> Result<Activity> {
-    let kind: String = r.try_get("kind")?;
-    let status: String = r.try_get("status")?;
-    let flag = |name: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(name)? != 0) };
-    Ok(Activity {
-        id: r.try_get("id")?,
-        party_id: r.try_get("owner_party_id")?,
-        party_name: r.try_get("party_name")?,
-        overseen_party_id: r.try_get("overseen_party_id")?,
-        overseen_party_name: r.try_get("overseen_name")?,
-        kind: ActivityKind::parse(&kind).map_err(|e| decode_error(e.to_string()))?,
-        title: r.try_get("title")?,
-        catalogue_party_id: r.try_get("catalogue_party_id")?,
-        catalogue_version: r.try_get("catalogue_version")?,
-        announced: flag("announced")?,
-        covert: flag("covert")?,
-        released: flag("released")?,
-        status: ActivityStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
-        planned_on: r.try_get("planned_on")?,
-        started_on: r.try_get("started_on")?,
-        completed_on: r.try_get("completed_on")?,
-        classification: r.try_get("classification")?,
-        need_to_know: flag("need_to_know")?,
-        updated_at_ms: r.try_get("updated_at_ms")?,
-    })
-}
-
 pub struct NewActivity<'a> {
     pub party_id: i64,
     pub overseen_party_id: i64,
@@ -91,13 +74,13 @@ pub struct NewActivity<'a> {
     pub catalogue_version: i64,
     pub announced: bool,
     pub covert: bool,
-    pub planned_on: &'a str,
+    pub planned_on: time::Date,
     pub classification: i64,
 }
 
 pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO oversight_activities (owner_party_id, overseen_party_id, kind, title, catalogue_party_id,
              catalogue_version, announced, covert, released, status, planned_on, classification, need_to_know,
              created_by, created_at_ms, updated_at_ms)
@@ -111,14 +94,14 @@ pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Re
     .bind(a.catalogue_version)
     .bind(i64::from(a.announced))
     .bind(i64::from(a.covert))
-    .bind(a.planned_on)
+    .bind(format_date(a.planned_on))
     .bind(a.classification)
     .bind(i64::from(a.covert))
     .bind(by)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 pub async fn add_team_member(conn: &mut Conn, activity_id: i64, person_id: i64) -> Result<()> {
@@ -130,18 +113,15 @@ pub async fn add_team_member(conn: &mut Conn, activity_id: i64, person_id: i64) 
     Ok(())
 }
 
-/// The team: (person id, display name).
-pub async fn team(conn: &mut Conn, activity_id: i64) -> Result<Vec<(i64, String)>> {
-    let rows = sqlx::query(
-        "SELECT t.person_id, pe.display_name FROM activity_team t JOIN people pe ON pe.id = t.person_id
+/// The team: each person's id and display name.
+pub async fn team(conn: &mut Conn, activity_id: i64) -> Result<Vec<crate::Named>> {
+    Ok(sqlx::query_as(
+        "SELECT t.person_id AS id, pe.display_name AS name FROM activity_team t JOIN people pe ON pe.id = t.person_id
          WHERE t.activity_id = $1 ORDER BY pe.display_name",
     )
     .bind(activity_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("person_id")?, r.try_get("display_name")?)))
-        .collect()
+    .await?)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Activity>> {
@@ -149,7 +129,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Activity>> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 pub async fn set_status(conn: &mut Conn, id: i64, status: ActivityStatus, day: &str) -> Result<()> {
@@ -217,21 +197,23 @@ pub async fn list(
         &cond,
         "oa.planned_on DESC, oa.id DESC",
         page,
-        from_row,
     )
     .await
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ChecklistItem {
     pub id: i64,
     pub requirement_code: String,
     pub requirement_title: String,
     pub area_code: String,
+    #[sqlx(try_from = "Word")]
     pub answer: Option<Compliance>,
     pub notes: String,
+    #[sqlx(try_from = "OptionalFlag")]
     pub test_passed: Option<bool>,
     pub test_method: String,
+    #[sqlx(rename = "by_name")]
     pub answered_by_name: Option<String>,
     pub answered_at_ms: Option<i64>,
 }
@@ -268,25 +250,7 @@ pub async fn items(conn: &mut Conn, activity_id: i64) -> Result<Vec<ChecklistIte
     .bind(activity_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let answer: Option<String> = r.try_get("answer")?;
-            Ok(ChecklistItem {
-                id: r.try_get("id")?,
-                requirement_code: r.try_get("requirement_code")?,
-                requirement_title: r.try_get("requirement_title")?,
-                area_code: r.try_get("area_code")?,
-                answer: answer
-                    .map(|a| Compliance::parse(&a).map_err(|e| decode_error(e.to_string())))
-                    .transpose()?,
-                notes: r.try_get("notes")?,
-                test_passed: r.try_get::<Option<i64>, _>("test_passed")?.map(|p| p != 0),
-                test_method: r.try_get("test_method")?,
-                answered_by_name: r.try_get("by_name")?,
-                answered_at_ms: r.try_get("answered_at_ms")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 pub struct Answer<'a> {
@@ -361,6 +325,35 @@ pub struct ResultSum {
     pub tally: EiTally,
 }
 
+/// A sum as the database groups it; the tally is the domain's (`EiTally`), which knows no
+/// database.
+#[derive(sqlx::FromRow)]
+struct ResultSumRow {
+    overseen_party_id: i64,
+    party_name: String,
+    area_code: String,
+    year: String,
+    compliant: i64,
+    applicable: i64,
+    items: i64,
+}
+
+impl From<ResultSumRow> for ResultSum {
+    fn from(r: ResultSumRow) -> Self {
+        ResultSum {
+            party_id: r.overseen_party_id,
+            party_name: r.party_name,
+            area_code: r.area_code,
+            year: r.year,
+            tally: EiTally {
+                compliant: r.compliant,
+                applicable: r.applicable,
+                items: r.items,
+            },
+        }
+    }
+}
+
 pub async fn result_sums(
     conn: &mut Conn,
     subject: &Subject,
@@ -380,31 +373,18 @@ pub async fn result_sums(
         sql.push(" AND oa.overseen_party_id = ").bind(p);
     }
     sql.push(" GROUP BY oa.overseen_party_id, ov.name, r.area_code, SUBSTR(oa.completed_on, 1, 4)");
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ResultSum {
-                party_id: r.try_get("overseen_party_id")?,
-                party_name: r.try_get("party_name")?,
-                area_code: r.try_get("area_code")?,
-                year: r.try_get("year")?,
-                tally: EiTally {
-                    compliant: r.try_get("compliant")?,
-                    applicable: r.try_get("applicable")?,
-                    items: r.try_get("items")?,
-                },
-            })
-        })
-        .collect()
+    let rows: Vec<ResultSumRow> = sql.query_as().fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(ResultSum::from).collect())
 }
 
 /// An issued activity report: a snapshot, never updated.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct IssuedReport {
     pub activity_id: i64,
     pub version: i64,
     pub summary: String,
     pub content_json: String,
+    #[sqlx(rename = "by_name")]
     pub issued_by_name: Option<String>,
     pub issued_at_ms: i64,
 }
@@ -417,13 +397,12 @@ pub async fn issue_report(
     content_json: &str,
     by: Option<i64>,
 ) -> Result<i64> {
-    let version: i64 = sqlx::query(
+    let version: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM activity_reports WHERE activity_id = $1",
     )
     .bind(activity_id)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get("v")?;
+    .await?;
     sqlx::query(
         "INSERT INTO activity_reports (activity_id, version, summary, content_json, issued_by, issued_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -449,18 +428,7 @@ pub async fn issued_reports(conn: &mut Conn, activity_id: i64) -> Result<Vec<Iss
     .bind(activity_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(IssuedReport {
-                activity_id: r.try_get("activity_id")?,
-                version: r.try_get("version")?,
-                summary: r.try_get("summary")?,
-                content_json: r.try_get("content_json")?,
-                issued_by_name: r.try_get("by_name")?,
-                issued_at_ms: r.try_get("issued_at_ms")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// The day the last completed activity of an organisation (of a kind, when given) ended.
@@ -477,11 +445,11 @@ pub async fn last_completed(
     if let Some(k) = kind {
         sql.push(" AND kind = ").bind(k.as_str());
     }
-    Ok(sql.query().fetch_one(&mut *conn).await?.try_get("d")?)
+    Ok(sql.query_scalar().fetch_one(&mut *conn).await?)
 }
 
 /// A file attached to a checklist item as evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ItemEvidence {
     pub id: i64,
     pub item_id: i64,
@@ -499,7 +467,7 @@ pub async fn insert_evidence(
     by: Option<i64>,
 ) -> Result<i64> {
     let (filename, content_type, size, sha256) = file;
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO item_evidence (activity_id, item_id, filename, content_type, size_bytes, sha256, created_by,
              created_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -513,8 +481,8 @@ pub async fn insert_evidence(
     .bind(by)
     .bind(now_ms())
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 pub async fn evidence(conn: &mut Conn, activity_id: i64) -> Result<Vec<ItemEvidence>> {
@@ -525,18 +493,7 @@ pub async fn evidence(conn: &mut Conn, activity_id: i64) -> Result<Vec<ItemEvide
     .bind(activity_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ItemEvidence {
-                id: r.try_get("id")?,
-                item_id: r.try_get("item_id")?,
-                filename: r.try_get("filename")?,
-                content_type: r.try_get("content_type")?,
-                size_bytes: r.try_get("size_bytes")?,
-                sha256: r.try_get("sha256")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 pub async fn add_contractor(
@@ -558,16 +515,13 @@ pub async fn add_contractor(
     Ok(())
 }
 
-/// An organisation's contractors: (id, name).
-pub async fn contractors(conn: &mut Conn, client: i64) -> Result<Vec<(i64, String)>> {
-    let rows = sqlx::query(
+/// An organisation's contractors.
+pub async fn contractors(conn: &mut Conn, client: i64) -> Result<Vec<crate::Named>> {
+    Ok(sqlx::query_as(
         "SELECT pa.id, pa.name FROM party_contractors c JOIN parties pa ON pa.id = c.contractor_party_id
          WHERE c.client_party_id = $1 ORDER BY pa.name",
     )
     .bind(client)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-        .collect()
+    .await?)
 }

@@ -1,15 +1,14 @@
 //! Findings and their corrective action plans.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::{Day, Flag, OptionalDay};
 use crate::sql::fetch_page;
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::{FindingLevel, FindingStatus};
 use sems_domain::page::{Page, PageRequest};
+use sems_domain::util::format_date;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const FINDING_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Finding,
@@ -22,10 +21,11 @@ pub const FINDING_ACCESS: AccessColumns = AccessColumns {
     raiser: Some("fi.raised_by_party_id"),
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Finding {
     pub id: i64,
     /// The overseen organisation, which corrects it.
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
     pub raised_by_party_id: i64,
@@ -33,19 +33,24 @@ pub struct Finding {
     pub activity_title: String,
     pub item_id: Option<i64>,
     pub requirement_code: String,
+    #[sqlx(try_from = "String")]
     pub level: FindingLevel,
     pub description: String,
+    #[sqlx(try_from = "String")]
     pub status: FindingStatus,
-    pub due_on: String,
+    #[sqlx(try_from = "Day")]
+    pub due_on: time::Date,
     pub root_cause: String,
     pub cap_actions: String,
     pub cap_owner_person_id: Option<i64>,
     pub cap_owner_name: Option<String>,
-    pub cap_due_on: Option<String>,
+    #[sqlx(try_from = "OptionalDay")]
+    pub cap_due_on: Option<time::Date>,
     pub compensatory_measures: String,
     pub overseer_comment: String,
     pub completion_evidence: String,
     pub classification: i64,
+    #[sqlx(try_from = "Flag")]
     pub need_to_know: bool,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
@@ -63,37 +68,6 @@ const FROM: &str = "findings fi JOIN parties pa ON pa.id = fi.owner_party_id
      JOIN oversight_activities oa ON oa.id = fi.activity_id
      LEFT JOIN people pe ON pe.id = fi.cap_owner_person_id";
 
-fn from_row(r: &AnyRow) -> Result<Finding> {
-    let level: String = r.try_get("level")?;
-    let status: String = r.try_get("status")?;
-    Ok(Finding {
-        id: r.try_get("id")?,
-        party_id: r.try_get("owner_party_id")?,
-        party_name: r.try_get("party_name")?,
-        raised_by_party_id: r.try_get("raised_by_party_id")?,
-        activity_id: r.try_get("activity_id")?,
-        activity_title: r.try_get("activity_title")?,
-        item_id: r.try_get("item_id")?,
-        requirement_code: r.try_get("requirement_code")?,
-        level: FindingLevel::parse(&level).map_err(|e| decode_error(e.to_string()))?,
-        description: r.try_get("description")?,
-        status: FindingStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
-        due_on: r.try_get("due_on")?,
-        root_cause: r.try_get("root_cause")?,
-        cap_actions: r.try_get("cap_actions")?,
-        cap_owner_person_id: r.try_get("cap_owner_person_id")?,
-        cap_owner_name: r.try_get("cap_owner_name")?,
-        cap_due_on: r.try_get("cap_due_on")?,
-        compensatory_measures: r.try_get("compensatory_measures")?,
-        overseer_comment: r.try_get("overseer_comment")?,
-        completion_evidence: r.try_get("completion_evidence")?,
-        classification: r.try_get("classification")?,
-        need_to_know: r.try_get::<i64, _>("need_to_know")? != 0,
-        created_at_ms: r.try_get("created_at_ms")?,
-        updated_at_ms: r.try_get("updated_at_ms")?,
-    })
-}
-
 pub struct NewFinding<'a> {
     pub party_id: i64,
     pub raised_by_party_id: i64,
@@ -102,14 +76,14 @@ pub struct NewFinding<'a> {
     pub requirement_code: &'a str,
     pub level: FindingLevel,
     pub description: &'a str,
-    pub due_on: &'a str,
+    pub due_on: time::Date,
     pub classification: i64,
     pub need_to_know: bool,
 }
 
 pub async fn insert(conn: &mut Conn, f: &NewFinding<'_>) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO findings (owner_party_id, raised_by_party_id, activity_id, item_id, requirement_code, level,
              description, status, due_on, classification, need_to_know, created_at_ms, updated_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $11) RETURNING id",
@@ -121,13 +95,13 @@ pub async fn insert(conn: &mut Conn, f: &NewFinding<'_>) -> Result<i64> {
     .bind(f.requirement_code)
     .bind(f.level.as_str())
     .bind(f.description)
-    .bind(f.due_on)
+    .bind(format_date(f.due_on))
     .bind(f.classification)
     .bind(i64::from(f.need_to_know))
     .bind(now)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Finding>> {
@@ -135,7 +109,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Finding>> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 pub async fn for_activity(conn: &mut Conn, activity_id: i64) -> Result<Vec<Finding>> {
@@ -145,14 +119,14 @@ pub async fn for_activity(conn: &mut Conn, activity_id: i64) -> Result<Vec<Findi
     .bind(activity_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 pub struct Cap<'a> {
     pub root_cause: &'a str,
     pub actions: &'a str,
     pub owner_person_id: Option<i64>,
-    pub due_on: &'a str,
+    pub due_on: time::Date,
     pub compensatory: &'a str,
 }
 
@@ -164,7 +138,7 @@ pub async fn submit_cap(conn: &mut Conn, id: i64, cap: &Cap<'_>) -> Result<()> {
     .bind(cap.root_cause)
     .bind(cap.actions)
     .bind(cap.owner_person_id)
-    .bind(cap.due_on)
+    .bind(format_date(cap.due_on))
     .bind(cap.compensatory)
     .bind(now_ms())
     .bind(id)
@@ -215,8 +189,9 @@ pub async fn record_history(
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct FindingStep {
+    #[sqlx(try_from = "String")]
     pub status: FindingStatus,
     pub by_name: Option<String>,
     pub note: String,
@@ -231,17 +206,7 @@ pub async fn history(conn: &mut Conn, finding_id: i64) -> Result<Vec<FindingStep
     .bind(finding_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let status: String = r.try_get("status")?;
-            Ok(FindingStep {
-                status: FindingStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
-                by_name: r.try_get("by_name")?,
-                note: r.try_get("note")?,
-                at_ms: r.try_get("at_ms")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -250,7 +215,7 @@ pub struct FindingFilter {
     pub status: Option<FindingStatus>,
     pub level: Option<FindingLevel>,
     /// Only those past their due date and still awaiting the organisation.
-    pub overdue_on: Option<String>,
+    pub overdue_on: Option<time::Date>,
 }
 
 pub async fn list(
@@ -269,11 +234,11 @@ pub async fn list(
     if let Some(l) = f.level {
         cond.push(" AND fi.level = ").bind(l.as_str());
     }
-    if let Some(day) = &f.overdue_on {
+    if let Some(day) = f.overdue_on {
         cond.push(" AND fi.status IN ")
             .bind_list(&awaiting_organisation())
             .push(" AND COALESCE(fi.cap_due_on, fi.due_on) < ")
-            .bind(day.clone());
+            .bind(day);
     }
     fetch_page(
         conn,
@@ -283,7 +248,6 @@ pub async fn list(
         // level_1 < level_2 < observation: the words sort by seriousness, and an index serves it.
         "fi.level, fi.due_on, fi.id",
         page,
-        from_row,
     )
     .await
 }
@@ -296,13 +260,24 @@ fn awaiting_organisation() -> Vec<&'static str> {
         .collect()
 }
 
-/// Findings waiting on their organisation past their date and not escalated yet:
-/// (id, overseen party, raising party, requirement, level).
+/// A finding past its date that nobody was told about yet.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OverdueFinding {
+    pub id: i64,
+    /// The overseen organisation.
+    pub owner_party_id: i64,
+    pub raised_by_party_id: i64,
+    pub requirement_code: String,
+    #[sqlx(try_from = "String")]
+    pub level: FindingLevel,
+}
+
+/// Findings waiting on their organisation past their date and not escalated yet.
 pub async fn overdue_unescalated(
     conn: &mut Conn,
-    today: &str,
+    today: time::Date,
     limit: i64,
-) -> Result<Vec<(i64, i64, i64, String, String)>> {
+) -> Result<Vec<OverdueFinding>> {
     let mut sql = crate::sql::Sql::new(
         "SELECT id, owner_party_id, raised_by_party_id, requirement_code, level FROM findings
          WHERE escalated_on IS NULL AND need_to_know = 0 AND status IN ",
@@ -312,23 +287,12 @@ pub async fn overdue_unescalated(
         .bind(today)
         .push(" ORDER BY id LIMIT ")
         .bind(limit);
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("owner_party_id")?,
-                r.try_get("raised_by_party_id")?,
-                r.try_get("requirement_code")?,
-                r.try_get("level")?,
-            ))
-        })
-        .collect()
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
 
-pub async fn mark_escalated(conn: &mut Conn, id: i64, today: &str) -> Result<()> {
+pub async fn mark_escalated(conn: &mut Conn, id: i64, today: time::Date) -> Result<()> {
     sqlx::query("UPDATE findings SET escalated_on = $1 WHERE id = $2")
-        .bind(today)
+        .bind(format_date(today))
         .bind(id)
         .execute(&mut *conn)
         .await?;

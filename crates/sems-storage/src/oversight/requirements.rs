@@ -2,14 +2,12 @@
 //! requirement.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::Flag;
 use crate::sql::{all_words_like, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::RequirementLevel;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Requirement,
@@ -22,26 +20,30 @@ pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct CatalogueVersion {
     pub owner_party_id: i64,
     pub version: i64,
     pub note: String,
+    #[sqlx(rename = "by_name")]
     pub published_by_name: Option<String>,
     pub published_at_ms: i64,
+    #[sqlx(rename = "n")]
     pub requirements: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Requirement {
     pub id: i64,
     pub owner_party_id: i64,
     pub version: i64,
     pub code: String,
     pub parent_code: Option<String>,
+    #[sqlx(try_from = "String")]
     pub level: RequirementLevel,
     pub title: String,
     pub text: String,
+    #[sqlx(try_from = "Flag")]
     pub published: bool,
 }
 
@@ -59,30 +61,14 @@ const SELECT: &str =
     "SELECT rq.id, rq.owner_party_id, rq.version, rq.code, rq.parent_code, rq.level, rq.title,
         rq.text, rq.published FROM requirements rq";
 
-fn from_row(r: &AnyRow) -> Result<Requirement> {
-    let level: String = r.try_get("level")?;
-    Ok(Requirement {
-        id: r.try_get("id")?,
-        owner_party_id: r.try_get("owner_party_id")?,
-        version: r.try_get("version")?,
-        code: r.try_get("code")?,
-        parent_code: r.try_get("parent_code")?,
-        level: RequirementLevel::parse(&level).map_err(|e| decode_error(e.to_string()))?,
-        title: r.try_get("title")?,
-        text: r.try_get("text")?,
-        published: r.try_get::<i64, _>("published")? != 0,
-    })
-}
-
 /// The newest version of `owner`'s catalogue, if any.
 pub async fn current_version(conn: &mut Conn, owner: i64) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query("SELECT MAX(version) AS v FROM requirement_versions WHERE owner_party_id = $1")
-            .bind(owner)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("v")?,
+    Ok(sqlx::query_scalar(
+        "SELECT MAX(version) AS v FROM requirement_versions WHERE owner_party_id = $1",
     )
+    .bind(owner)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// Publishes `nodes` (in order) as the next version of `owner`'s catalogue.
@@ -139,18 +125,7 @@ pub async fn versions(conn: &mut Conn, owner: i64) -> Result<Vec<CatalogueVersio
     .bind(owner)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CatalogueVersion {
-                owner_party_id: r.try_get("owner_party_id")?,
-                version: r.try_get("version")?,
-                note: r.try_get("note")?,
-                published_by_name: r.try_get("by_name")?,
-                published_at_ms: r.try_get("published_at_ms")?,
-                requirements: r.try_get("n")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// One version of a catalogue as `subject` may read it, in catalogue order; `search` keeps
@@ -175,7 +150,7 @@ pub async fn catalogue(
     );
     sql.push(" ORDER BY rq.position, rq.id");
     let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// The nodes of one version, unfiltered (for a service that checked access already).
@@ -187,5 +162,5 @@ pub async fn nodes(conn: &mut Conn, owner: i64, version: i64) -> Result<Vec<Requ
     .bind(version)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }

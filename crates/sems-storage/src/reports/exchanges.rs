@@ -1,14 +1,12 @@
 //! What goes with a report: attachments' metadata, messages with the reporter and the
 //! authority, identity disclosure requests, corrective actions.
 
-use crate::parties::decode_error;
 use crate::sql::Sql;
 use crate::{now_ms, Conn, Result};
 use sems_domain::report::{DisclosureDecision, MessageSide};
 use serde::Serialize;
-use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Attachment {
     pub id: i64,
     pub report_id: i64,
@@ -26,7 +24,7 @@ pub async fn insert_attachment(
     size_bytes: i64,
     sha256: &str,
 ) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO report_attachments (report_id, filename, content_type, size_bytes, sha256, created_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -37,8 +35,8 @@ pub async fn insert_attachment(
     .bind(sha256)
     .bind(now_ms())
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 pub async fn attachments(conn: &mut Conn, report_id: i64) -> Result<Vec<Attachment>> {
@@ -49,23 +47,13 @@ pub async fn attachments(conn: &mut Conn, report_id: i64) -> Result<Vec<Attachme
     .bind(report_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Attachment {
-                id: r.try_get("id")?,
-                report_id: r.try_get("report_id")?,
-                filename: r.try_get("filename")?,
-                content_type: r.try_get("content_type")?,
-                size_bytes: r.try_get("size_bytes")?,
-                sha256: r.try_get("sha256")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Message {
     pub id: i64,
+    #[sqlx(try_from = "String")]
     pub side: MessageSide,
     /// Never shown to the reporter; absent for the reporter's own messages.
     pub author_name: Option<String>,
@@ -80,7 +68,7 @@ pub async fn insert_message(
     author_person_id: Option<i64>,
     body: &str,
 ) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO report_messages (report_id, side, author_person_id, body, created_at_ms)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -91,7 +79,7 @@ pub async fn insert_message(
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.try_get("id")?)
+    Ok(id)
 }
 
 /// The messages of a report on the given sides, oldest first.
@@ -114,21 +102,10 @@ pub async fn messages(
     }
     sql.push(") ORDER BY m.id");
     let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            let side: String = r.try_get("side")?;
-            Ok(Message {
-                id: r.try_get("id")?,
-                side: MessageSide::parse(&side).map_err(|e| decode_error(e.to_string()))?,
-                author_name: r.try_get("author_name")?,
-                body: r.try_get("body")?,
-                created_at_ms: r.try_get("created_at_ms")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct IdentityRequest {
     pub id: i64,
     pub report_id: i64,
@@ -136,6 +113,7 @@ pub struct IdentityRequest {
     pub requested_by_name: String,
     pub reason: String,
     pub requested_at_ms: i64,
+    #[sqlx(try_from = "String")]
     pub decision: DisclosureDecision,
     pub decided_by_name: Option<String>,
     pub decision_note: String,
@@ -151,7 +129,7 @@ pub async fn insert_identity_request(
     requested_by: i64,
     reason: &str,
 ) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO identity_requests (report_id, requested_by, reason, requested_at_ms, decision)
          VALUES ($1, $2, $3, $4, 'pending') RETURNING id",
     )
@@ -161,7 +139,7 @@ pub async fn insert_identity_request(
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.try_get("id")?)
+    Ok(id)
 }
 
 /// Records the custodian's decision; an approval is usable until `valid_until_ms`.
@@ -212,50 +190,30 @@ pub async fn identity_requests(conn: &mut Conn, report_id: i64) -> Result<Vec<Id
     .bind(report_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let decision: String = r.try_get("decision")?;
-            Ok(IdentityRequest {
-                id: r.try_get("id")?,
-                report_id: r.try_get("report_id")?,
-                requested_by: r.try_get("requested_by")?,
-                requested_by_name: r.try_get("requested_by_name")?,
-                reason: r.try_get("reason")?,
-                requested_at_ms: r.try_get("requested_at_ms")?,
-                decision: DisclosureDecision::parse(&decision)
-                    .map_err(|e| decode_error(e.to_string()))?,
-                decided_by_name: r.try_get("decided_by_name")?,
-                decision_note: r.try_get("decision_note")?,
-                decided_at_ms: r.try_get("decided_at_ms")?,
-                valid_until_ms: r.try_get("valid_until_ms")?,
-                used_at_ms: r.try_get("used_at_ms")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
+}
+
+/// A disclosure request waiting for the identity custodian.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingDisclosure {
+    pub id: i64,
+    pub report_id: i64,
+    pub reason: String,
 }
 
 /// Pending disclosure requests on an organisation's reports, oldest first.
 pub async fn pending_identity_requests(
     conn: &mut Conn,
     party_id: i64,
-) -> Result<Vec<(i64, i64, String)>> {
-    let rows = sqlx::query(
+) -> Result<Vec<PendingDisclosure>> {
+    Ok(sqlx::query_as(
         "SELECT ir.id, ir.report_id, ir.reason FROM identity_requests ir
          JOIN security_reports sr ON sr.id = ir.report_id
          WHERE sr.owner_party_id = $1 AND ir.decision = 'pending' ORDER BY ir.id",
     )
     .bind(party_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("report_id")?,
-                r.try_get("reason")?,
-            ))
-        })
-        .collect()
+    .await?)
 }
 
 /// A corrective action of a closed report, as the report shows it (the action itself is in
@@ -265,8 +223,8 @@ pub struct ReportAction {
     pub id: i64,
     pub title: String,
     pub responsible_name: Option<String>,
-    pub due_on: String,
-    pub status: String,
+    pub due_on: time::Date,
+    pub status: sems_domain::action::ActionStatus,
 }
 
 /// Opens a corrective action of a report in the register.
@@ -275,7 +233,7 @@ pub async fn insert_report_action(
     report: &crate::actions::Source,
     title: &str,
     responsible_person_id: Option<i64>,
-    due_on: &str,
+    due_on: time::Date,
     by: Option<i64>,
 ) -> Result<i64> {
     crate::actions::insert(
@@ -307,7 +265,7 @@ pub async fn report_actions(conn: &mut Conn, report_id: i64) -> Result<Vec<Repor
         title: a.title,
         responsible_name: a.responsible_name,
         due_on: a.due_on,
-        status: a.status.as_str().to_string(),
+        status: a.status,
     })
     .collect())
 }

@@ -3,15 +3,13 @@
 //! corrective actions, the authority's occurrence list, and the counts statistics need.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::{decode_error, Flag, OptionalFlag, Word};
 use crate::sql::{all_words_like, fetch_page, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{ForwardProposal, JustCulture, ReportMode, ReportStatus, Severity};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 mod exchanges;
 mod occurrences;
@@ -36,7 +34,7 @@ pub const OCCURRENCE_ACCESS: AccessColumns = AccessColumns {
     ..REPORT_ACCESS
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Category {
     pub code: String,
     pub label: String,
@@ -48,14 +46,7 @@ pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Category {
-                code: r.try_get("code")?,
-                label: r.try_get("label")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// Adds a category of the taxonomy unless its code exists; returns whether it was added.
@@ -94,7 +85,7 @@ pub struct NewReport<'a> {
 
 pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO security_reports (owner_party_id, site_id, category_code, occurred_at, location,
              what_happened, reporter_thinks_mandatory, mode, reporter_person_id, reporter_identity_sealed,
              receipt_hash, status, filed_at_ms, forward_due_at_ms, classification, need_to_know, updated_at_ms)
@@ -114,14 +105,15 @@ pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
     .bind(now)
     .bind(r.forward_due_at_ms)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 /// A report as its handlers see it (never the sealed identity: see `sealed_identity`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Report {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
     pub site_id: Option<i64>,
@@ -131,17 +123,23 @@ pub struct Report {
     pub occurred_at: String,
     pub location: String,
     pub what_happened: String,
+    #[sqlx(try_from = "Flag")]
     pub reporter_thinks_mandatory: bool,
+    #[sqlx(try_from = "String")]
     pub mode: ReportMode,
     /// Only for an identified report.
     pub reporter_person_id: Option<i64>,
     pub reporter_name: Option<String>,
+    #[sqlx(try_from = "String")]
     pub status: ReportStatus,
+    #[sqlx(try_from = "Word")]
     pub severity: Option<Severity>,
+    #[sqlx(try_from = "OptionalFlag")]
     pub mandatory: Option<bool>,
     pub triage_note: String,
     pub outcome: String,
     pub lessons: String,
+    #[sqlx(try_from = "Word")]
     pub just_culture: Option<JustCulture>,
     pub deidentified_text: String,
     pub filed_at_ms: i64,
@@ -151,11 +149,14 @@ pub struct Report {
     pub forward_due_at_ms: Option<i64>,
     pub forwarded_at_ms: Option<i64>,
     pub classification: i64,
+    #[sqlx(try_from = "Flag")]
     pub need_to_know: bool,
+    #[sqlx(skip)]
     pub scenario_ids: Vec<i64>,
     pub updated_at_ms: i64,
     /// Set when the times are served to the day only (`report::sees_exact_times`): every
     /// `_at_ms` is then the start of its day, and pages show the date alone.
+    #[sqlx(skip)]
     pub times_to_the_day: bool,
 }
 
@@ -193,66 +194,13 @@ const REPORT_FROM: &str = "security_reports sr JOIN parties pa ON pa.id = sr.own
      LEFT JOIN sites si ON si.id = sr.site_id
      LEFT JOIN people pe ON pe.id = sr.reporter_person_id";
 
-fn parse_opt<T>(
-    value: Option<String>,
-    parse: impl Fn(&str) -> std::result::Result<T, sems_domain::ValidationError>,
-) -> Result<Option<T>> {
-    Ok(value
-        .map(|v| parse(&v).map_err(|e| decode_error(e.to_string())))
-        .transpose()?)
-}
-
-fn report_from_row(r: &AnyRow) -> Result<Report> {
-    let mode: String = r.try_get("mode")?;
-    let status: String = r.try_get("status")?;
-    Ok(Report {
-        id: r.try_get("id")?,
-        party_id: r.try_get("owner_party_id")?,
-        party_name: r.try_get("party_name")?,
-        site_id: r.try_get("site_id")?,
-        site_name: r.try_get("site_name")?,
-        category_code: r.try_get("category_code")?,
-        category_label: r.try_get("category_label")?,
-        occurred_at: r.try_get("occurred_at")?,
-        location: r.try_get("location")?,
-        what_happened: r.try_get("what_happened")?,
-        reporter_thinks_mandatory: r.try_get::<i64, _>("reporter_thinks_mandatory")? != 0,
-        mode: ReportMode::parse(&mode).map_err(|e| decode_error(e.to_string()))?,
-        reporter_person_id: r.try_get("reporter_person_id")?,
-        reporter_name: r.try_get("reporter_name")?,
-        status: ReportStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
-        severity: parse_opt(r.try_get("severity")?, Severity::parse)?,
-        mandatory: r.try_get::<Option<i64>, _>("mandatory")?.map(|m| m != 0),
-        triage_note: r.try_get("triage_note")?,
-        outcome: r.try_get("outcome")?,
-        lessons: r.try_get("lessons")?,
-        just_culture: parse_opt(r.try_get("just_culture")?, JustCulture::parse)?,
-        deidentified_text: r.try_get("deidentified_text")?,
-        filed_at_ms: r.try_get("filed_at_ms")?,
-        triaged_at_ms: r.try_get("triaged_at_ms")?,
-        investigation_at_ms: r.try_get("investigation_at_ms")?,
-        closed_at_ms: r.try_get("closed_at_ms")?,
-        forward_due_at_ms: r.try_get("forward_due_at_ms")?,
-        forwarded_at_ms: r.try_get("forwarded_at_ms")?,
-        classification: r.try_get("classification")?,
-        need_to_know: r.try_get::<i64, _>("need_to_know")? != 0,
-        scenario_ids: Vec::new(),
-        updated_at_ms: r.try_get("updated_at_ms")?,
-        times_to_the_day: false,
-    })
-}
-
 async fn with_scenarios(conn: &mut Conn, mut report: Report) -> Result<Report> {
-    let rows = sqlx::query(
+    report.scenario_ids = sqlx::query_scalar(
         "SELECT scenario_id FROM report_scenarios WHERE report_id = $1 ORDER BY scenario_id",
     )
     .bind(report.id)
     .fetch_all(&mut *conn)
     .await?;
-    report.scenario_ids = rows
-        .iter()
-        .map(|r| r.try_get::<i64, _>("scenario_id"))
-        .collect::<std::result::Result<_, _>>()?;
     Ok(report)
 }
 
@@ -261,7 +209,7 @@ pub async fn report(conn: &mut Conn, id: i64) -> Result<Option<Report>> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    match row.as_ref().map(report_from_row).transpose()? {
+    match row.as_ref().map(crate::decode::row).transpose()? {
         Some(r) => Ok(Some(with_scenarios(conn, r).await?)),
         None => Ok(None),
     }
@@ -269,19 +217,13 @@ pub async fn report(conn: &mut Conn, id: i64) -> Result<Option<Report>> {
 
 /// How a report was filed (whether it protects its source).
 pub async fn mode_of(conn: &mut Conn, id: i64) -> Result<Option<ReportMode>> {
-    let row = sqlx::query("SELECT mode FROM security_reports WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match row {
-        Some(r) => {
-            let mode: String = r.try_get("mode")?;
-            Ok(Some(
-                ReportMode::parse(&mode).map_err(|e| decode_error(e.to_string()))?,
-            ))
-        }
-        None => Ok(None),
-    }
+    let mode: Option<String> =
+        sqlx::query_scalar("SELECT mode FROM security_reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    mode.map(|m| ReportMode::parse(&m).map_err(|e| decode_error(e.to_string()).into()))
+        .transpose()
 }
 
 pub async fn report_by_receipt(conn: &mut Conn, receipt_hash: &str) -> Result<Option<Report>> {
@@ -289,7 +231,7 @@ pub async fn report_by_receipt(conn: &mut Conn, receipt_hash: &str) -> Result<Op
         .bind(receipt_hash)
         .fetch_optional(&mut *conn)
         .await?;
-    match row.as_ref().map(report_from_row).transpose()? {
+    match row.as_ref().map(crate::decode::row).transpose()? {
         Some(r) => Ok(Some(with_scenarios(conn, r).await?)),
         None => Ok(None),
     }
@@ -307,14 +249,12 @@ pub async fn set_sealed_identity(conn: &mut Conn, id: i64, sealed: &str) -> Resu
 }
 
 pub async fn sealed_identity(conn: &mut Conn, id: i64) -> Result<Option<String>> {
-    let row = sqlx::query("SELECT reporter_identity_sealed FROM security_reports WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(match row {
-        Some(r) => r.try_get("reporter_identity_sealed")?,
-        None => None,
-    })
+    let sealed: Option<Option<String>> =
+        sqlx::query_scalar("SELECT reporter_identity_sealed FROM security_reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(sealed.flatten())
 }
 
 #[derive(Debug, Clone, Default)]
@@ -368,7 +308,6 @@ pub async fn reports(
         &cond,
         "sr.filed_at_ms DESC, sr.id DESC",
         page,
-        report_from_row,
     )
     .await
 }
@@ -474,18 +413,17 @@ pub async fn mark_forwarded(conn: &mut Conn, id: i64) -> Result<()> {
 
 /// The forwarding a first handler proposed, waiting for a second one.
 pub async fn forward_proposal(conn: &mut Conn, id: i64) -> Result<Option<ForwardProposal>> {
-    let row = sqlx::query("SELECT forward_proposal FROM security_reports WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let json: Option<String> = row.try_get("forward_proposal")?;
-    json.map(|j| {
-        serde_json::from_str(&j).map_err(|e| decode_error(format!("forward proposal: {e}")).into())
-    })
-    .transpose()
+    let json: Option<Option<String>> =
+        sqlx::query_scalar("SELECT forward_proposal FROM security_reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    json.flatten()
+        .map(|j| {
+            serde_json::from_str(&j)
+                .map_err(|e| decode_error(format!("forward proposal: {e}")).into())
+        })
+        .transpose()
 }
 
 pub async fn set_forward_proposal(conn: &mut Conn, id: i64, p: &ForwardProposal) -> Result<()> {
@@ -500,10 +438,12 @@ pub async fn set_forward_proposal(conn: &mut Conn, id: i64, p: &ForwardProposal)
 }
 
 /// The facts statistics are computed from: one row per report of the scope.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportFacts {
+    #[sqlx(rename = "label")]
     pub category_label: String,
     pub month: String,
+    #[sqlx(try_from = "String")]
     pub mode: ReportMode,
     pub filed_at_ms: i64,
     pub triaged_at_ms: Option<i64>,
@@ -518,7 +458,8 @@ pub async fn report_facts(
     since_ms: i64,
 ) -> Result<Vec<ReportFacts>> {
     let mut sql = Sql::new(
-        "SELECT rc.label, sr.occurred_at, sr.mode, sr.filed_at_ms, sr.triaged_at_ms, sr.closed_at_ms
+        "SELECT rc.label, SUBSTR(sr.occurred_at, 1, 7) AS month, sr.mode, sr.filed_at_ms, sr.triaged_at_ms,
+             sr.closed_at_ms
          FROM security_reports sr JOIN report_categories rc ON rc.code = sr.category_code
          WHERE sr.filed_at_ms >= ",
     );
@@ -532,20 +473,7 @@ pub async fn report_facts(
         }
     }
     let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            let occurred: String = r.try_get("occurred_at")?;
-            let mode: String = r.try_get("mode")?;
-            Ok(ReportFacts {
-                category_label: r.try_get("label")?,
-                month: occurred.chars().take(7).collect(),
-                mode: ReportMode::parse(&mode).map_err(|e| decode_error(e.to_string()))?,
-                filed_at_ms: r.try_get("filed_at_ms")?,
-                triaged_at_ms: r.try_get("triaged_at_ms")?,
-                closed_at_ms: r.try_get("closed_at_ms")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// Active people of an organisation (`None`: of every organisation), the base of the
@@ -558,18 +486,15 @@ pub async fn staff_count(conn: &mut Conn, party_id: Option<i64>) -> Result<i64> 
     if let Some(p) = party_id {
         sql.push(" AND pe.owner_party_id = ").bind(p);
     }
-    Ok(sql.query().fetch_one(&mut *conn).await?.try_get("n")?)
+    Ok(sql.query_scalar().fetch_one(&mut *conn).await?)
 }
 
 /// An organisation's active sites (id, name), for the filing form's "where".
-pub async fn site_names(conn: &mut Conn, party_id: i64) -> Result<Vec<(i64, String)>> {
-    let rows = sqlx::query(
+pub async fn site_names(conn: &mut Conn, party_id: i64) -> Result<Vec<crate::Named>> {
+    Ok(sqlx::query_as(
         "SELECT id, name FROM sites WHERE owner_party_id = $1 AND active = 1 ORDER BY name",
     )
     .bind(party_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-        .collect()
+    .await?)
 }

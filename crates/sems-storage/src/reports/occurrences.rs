@@ -1,37 +1,41 @@
 //! The authority's view of forwarded reports: de-identified occurrences.
 
-use super::{parse_opt, OCCURRENCE_ACCESS};
+use super::OCCURRENCE_ACCESS;
 use crate::access_filter::filter;
-use crate::parties::decode_error;
+use crate::decode::{OptionalFlag, Word};
 use crate::sql::{all_words_like, fetch_page};
 use crate::{Conn, Result};
 use sems_domain::access::{Action, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{ReportStatus, Severity};
+use sems_domain::util::format_date;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// A forwarded report as the authority reads it: de-identified, nothing else.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Occurrence {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
     pub site_name: Option<String>,
     pub category_code: String,
     pub category_label: String,
     pub occurred_at: String,
+    #[sqlx(try_from = "Word")]
     pub severity: Option<Severity>,
+    #[sqlx(try_from = "OptionalFlag")]
     pub mandatory: Option<bool>,
+    #[sqlx(try_from = "String")]
     pub status: ReportStatus,
+    #[sqlx(rename = "deidentified_text")]
     pub text: String,
     pub forwarded_at_ms: i64,
 }
 
 const OCCURRENCE_SELECT: &str = "SELECT sr.id, sr.owner_party_id, pa.name AS party_name, si.name AS site_name,
         sr.category_code, rc.label AS category_label, sr.occurred_at, sr.severity, sr.mandatory, sr.status,
-        sr.deidentified_text, sr.forwarded_at_ms
+        sr.deidentified_text, COALESCE(sr.forwarded_at_ms, 0) AS forwarded_at_ms
      FROM security_reports sr JOIN parties pa ON pa.id = sr.owner_party_id
      JOIN report_categories rc ON rc.code = sr.category_code
      LEFT JOIN sites si ON si.id = sr.site_id";
@@ -39,33 +43,15 @@ const OCCURRENCE_FROM: &str = "security_reports sr JOIN parties pa ON pa.id = sr
      JOIN report_categories rc ON rc.code = sr.category_code
      LEFT JOIN sites si ON si.id = sr.site_id";
 
-fn occurrence_from_row(r: &AnyRow) -> Result<Occurrence> {
-    let status: String = r.try_get("status")?;
-    Ok(Occurrence {
-        id: r.try_get("id")?,
-        party_id: r.try_get("owner_party_id")?,
-        party_name: r.try_get("party_name")?,
-        site_name: r.try_get("site_name")?,
-        category_code: r.try_get("category_code")?,
-        category_label: r.try_get("category_label")?,
-        occurred_at: r.try_get("occurred_at")?,
-        severity: parse_opt(r.try_get("severity")?, Severity::parse)?,
-        mandatory: r.try_get::<Option<i64>, _>("mandatory")?.map(|m| m != 0),
-        status: ReportStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
-        text: r.try_get("deidentified_text")?,
-        forwarded_at_ms: r.try_get::<Option<i64>, _>("forwarded_at_ms")?.unwrap_or(0),
-    })
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct OccurrenceFilter {
     pub party_id: Option<i64>,
     pub category: Option<String>,
     pub search: Option<String>,
-    /// Occurred on or after this day (YYYY-MM-DD).
-    pub from: Option<String>,
+    /// Occurred on or after this day.
+    pub from: Option<time::Date>,
     /// Occurred on or before this day.
-    pub until: Option<String>,
+    pub until: Option<time::Date>,
 }
 
 /// The national occurrence list: forwarded reports `subject` may read, newest first.
@@ -83,13 +69,13 @@ pub async fn occurrences(
     if let Some(c) = &f.category {
         cond.push(" AND sr.category_code = ").bind(c.clone());
     }
-    if let Some(from) = &f.from {
-        cond.push(" AND sr.occurred_at >= ").bind(from.clone());
+    if let Some(from) = f.from {
+        cond.push(" AND sr.occurred_at >= ").bind(from);
     }
     if let Some(until) = &f.until {
         // occurred_at is "YYYY-MM-DDTHH:MM": everything on that day sorts below its end.
         cond.push(" AND sr.occurred_at <= ")
-            .bind(format!("{until}T99"));
+            .bind(format!("{}T99", format_date(*until)));
     }
     if let Some(search) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
         all_words_like(
@@ -105,7 +91,6 @@ pub async fn occurrences(
         &cond,
         "sr.forwarded_at_ms DESC, sr.id DESC",
         page,
-        occurrence_from_row,
     )
     .await
 }
@@ -117,5 +102,5 @@ pub async fn occurrence(conn: &mut Conn, id: i64) -> Result<Option<Occurrence>> 
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(occurrence_from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }

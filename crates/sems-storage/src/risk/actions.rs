@@ -2,25 +2,27 @@
 //! linked to the assessment with their expected effect on one score.
 
 use crate::actions as register;
-use crate::parties::decode_error;
+use crate::decode::Day;
 use crate::{Conn, Result};
 use sems_domain::measure::{ActionStatus, Effect};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct MitigationAction {
     pub id: i64,
     pub assessment_id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub title: String,
     pub responsible_person_id: Option<i64>,
     pub responsible_name: Option<String>,
-    pub due_on: String,
+    #[sqlx(try_from = "Day")]
+    pub due_on: time::Date,
+    #[sqlx(try_from = "String")]
     pub status: ActionStatus,
     pub cost_one_off: i64,
     pub cost_annual: i64,
+    #[sqlx(try_from = "String")]
     pub effect_on: Effect,
     pub expected_reduction: i64,
     pub updated_at_ms: i64,
@@ -29,7 +31,7 @@ pub struct MitigationAction {
 pub struct ActionValues<'a> {
     pub title: &'a str,
     pub responsible_person_id: Option<i64>,
-    pub due_on: &'a str,
+    pub due_on: time::Date,
     pub status: ActionStatus,
     pub cost_one_off: i64,
     pub cost_annual: i64,
@@ -42,26 +44,6 @@ const ACTION_SELECT: &str = "SELECT ac.id, aa.assessment_id, ac.owner_party_id, 
         aa.expected_reduction, ac.updated_at_ms
      FROM actions ac JOIN action_assessments aa ON aa.action_id = ac.id
      LEFT JOIN people pe ON pe.id = ac.responsible_person_id";
-
-fn action_from_row(r: &AnyRow) -> Result<MitigationAction> {
-    let status: String = r.try_get("status")?;
-    let effect: String = r.try_get("effect_on")?;
-    Ok(MitigationAction {
-        id: r.try_get("id")?,
-        assessment_id: r.try_get("assessment_id")?,
-        party_id: r.try_get("owner_party_id")?,
-        title: r.try_get("title")?,
-        responsible_person_id: r.try_get("responsible_person_id")?,
-        responsible_name: r.try_get("responsible_name")?,
-        due_on: r.try_get("due_on")?,
-        status: ActionStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
-        cost_one_off: r.try_get("cost_one_off")?,
-        cost_annual: r.try_get("cost_annual")?,
-        effect_on: Effect::parse(&effect).map_err(|e| decode_error(e.to_string()))?,
-        expected_reduction: r.try_get("expected_reduction")?,
-        updated_at_ms: r.try_get("updated_at_ms")?,
-    })
-}
 
 impl<'a> ActionValues<'a> {
     fn register(&self) -> register::ActionValues<'a> {
@@ -121,7 +103,7 @@ pub async fn action(conn: &mut Conn, id: i64) -> Result<Option<MitigationAction>
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(action_from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// The actions affecting an assessment, by due date.
@@ -132,5 +114,5 @@ pub async fn actions(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Mitigati
     .bind(assessment_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(action_from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }

@@ -3,14 +3,14 @@
 //! national picture's counts.
 
 use crate::access_filter::{filter, AccessColumns};
+use crate::decode::{Day, Flag, Lines};
 use crate::sql::{fetch_page, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::scenario::ScenarioCategory;
+use sems_domain::util::format_date;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const ASSESSMENT_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::RiskAssessment,
@@ -24,9 +24,10 @@ pub const ASSESSMENT_ACCESS: AccessColumns = AccessColumns {
 };
 
 /// A risk assessment as stored, with the names a reader needs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Assessment {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub party_name: String,
     pub site_id: Option<i64>,
@@ -49,16 +50,20 @@ pub struct Assessment {
     pub likelihood_override_reason: String,
     pub vulnerability_proposed: Option<i64>,
     pub vulnerability_override_reason: String,
+    #[sqlx(try_from = "Lines")]
     pub evidence: Vec<String>,
     pub inherent_score: i64,
     pub inherent_level: String,
     pub residual_score: i64,
     pub residual_level: String,
+    #[sqlx(try_from = "Flag")]
     pub review_required: bool,
     /// What marked the assessment "review required".
     pub review_reason: String,
-    pub next_review_on: String,
+    #[sqlx(try_from = "Day")]
+    pub next_review_on: time::Date,
     pub classification: i64,
+    #[sqlx(try_from = "Flag")]
     pub need_to_know: bool,
     pub updated_at_ms: i64,
 }
@@ -98,48 +103,6 @@ const ASSESSMENT_COLUMNS: &str = "ra.id, ra.owner_party_id, pa.name AS party_nam
 const ASSESSMENT_FROM: &str = "risk_assessments ra JOIN parties pa ON pa.id = ra.owner_party_id \
      JOIN threat_scenarios ts ON ts.id = ra.scenario_id LEFT JOIN sites si ON si.id = ra.site_id";
 
-fn assessment_from_row(row: &AnyRow) -> Result<Assessment> {
-    let evidence: String = row.try_get("evidence")?;
-    Ok(Assessment {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        party_name: row.try_get("party_name")?,
-        site_id: row.try_get("site_id")?,
-        site_name: row.try_get("site_name")?,
-        scenario_id: row.try_get("scenario_id")?,
-        scenario_code: row.try_get("scenario_code")?,
-        scenario_title: row.try_get("scenario_title")?,
-        method_version: row.try_get("method_version")?,
-        likelihood: row.try_get("likelihood")?,
-        likelihood_rationale: row.try_get("likelihood_rationale")?,
-        consequence_human: row.try_get("consequence_human")?,
-        consequence_economic: row.try_get("consequence_economic")?,
-        consequence_political: row.try_get("consequence_political")?,
-        consequence_rationale: row.try_get("consequence_rationale")?,
-        vulnerability: row.try_get("vulnerability")?,
-        vulnerability_rationale: row.try_get("vulnerability_rationale")?,
-        likelihood_proposed: row.try_get("likelihood_proposed")?,
-        likelihood_override_reason: row.try_get("likelihood_override_reason")?,
-        vulnerability_proposed: row.try_get("vulnerability_proposed")?,
-        vulnerability_override_reason: row.try_get("vulnerability_override_reason")?,
-        evidence: evidence
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect(),
-        inherent_score: row.try_get("inherent_score")?,
-        inherent_level: row.try_get("inherent_level")?,
-        residual_score: row.try_get("residual_score")?,
-        residual_level: row.try_get("residual_level")?,
-        review_required: row.try_get::<i64, _>("review_required")? != 0,
-        review_reason: row.try_get("review_reason")?,
-        next_review_on: row.try_get("next_review_on")?,
-        classification: row.try_get("classification")?,
-        need_to_know: row.try_get::<i64, _>("need_to_know")? != 0,
-        updated_at_ms: row.try_get("updated_at_ms")?,
-    })
-}
-
 pub async fn insert_assessment(
     conn: &mut Conn,
     party_id: i64,
@@ -149,7 +112,7 @@ pub async fn insert_assessment(
     by: Option<i64>,
 ) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO risk_assessments (owner_party_id, site_id, scenario_id, method_version, likelihood,
              likelihood_rationale, consequence_human, consequence_economic, consequence_political,
              consequence_rationale, vulnerability, vulnerability_rationale, evidence, inherent_score,
@@ -185,8 +148,8 @@ pub async fn insert_assessment(
     .bind(v.vulnerability_proposed)
     .bind(v.vulnerability_override_reason.as_str())
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 /// Rewrites the scored content; a new assessment is no longer "review required".
@@ -267,20 +230,16 @@ pub async fn mark_review_required(
         }
     }
     sql.push(" RETURNING id");
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| Ok(r.try_get::<i64, _>("id")?))
-        .collect()
+    Ok(sql.query_scalar().fetch_all(&mut *conn).await?)
 }
 
 /// How many assessments an organisation has made.
 pub async fn assessment_count(conn: &mut Conn, party_id: i64) -> Result<i64> {
     Ok(
-        sqlx::query("SELECT COUNT(*) AS n FROM risk_assessments WHERE owner_party_id = $1")
+        sqlx::query_scalar("SELECT COUNT(*) AS n FROM risk_assessments WHERE owner_party_id = $1")
             .bind(party_id)
             .fetch_one(&mut *conn)
-            .await?
-            .try_get("n")?,
+            .await?,
     )
 }
 
@@ -291,17 +250,19 @@ pub async fn assessment(conn: &mut Conn, id: i64) -> Result<Option<Assessment>> 
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(assessment_from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// One change of an assessment: who, when, why, old → new.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AssessmentChange {
     pub changed_by: Option<i64>,
     pub changed_by_name: Option<String>,
     pub changed_at_ms: i64,
     pub reason: String,
+    #[sqlx(rename = "before_json")]
     pub before: Option<String>,
+    #[sqlx(rename = "after_json")]
     pub after: String,
 }
 
@@ -340,18 +301,7 @@ pub async fn assessment_history(
     .bind(assessment_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AssessmentChange {
-                changed_by: r.try_get("changed_by")?,
-                changed_by_name: r.try_get("changed_by_name")?,
-                changed_at_ms: r.try_get("changed_at_ms")?,
-                reason: r.try_get("reason")?,
-                before: r.try_get("before_json")?,
-                after: r.try_get("after_json")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -466,14 +416,13 @@ pub async fn assessments(
         &cond,
         f.sort.order_by(),
         page,
-        assessment_from_row,
     )
     .await
 }
 
 /// Counts of the assessments `subject` may read, by method version and scores: enough to draw
 /// heat maps under each assessment's own method version without reading every row.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct ScoreProfile {
     pub method_version: i64,
     pub likelihood: i64,
@@ -481,6 +430,7 @@ pub struct ScoreProfile {
     pub consequence_economic: i64,
     pub consequence_political: i64,
     pub vulnerability: i64,
+    #[sqlx(rename = "n")]
     pub count: i64,
 }
 
@@ -506,30 +456,19 @@ pub async fn score_profile(
                    ra.consequence_political, ra.vulnerability",
     );
     let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ScoreProfile {
-                method_version: r.try_get("method_version")?,
-                likelihood: r.try_get("likelihood")?,
-                consequence_human: r.try_get("consequence_human")?,
-                consequence_economic: r.try_get("consequence_economic")?,
-                consequence_political: r.try_get("consequence_political")?,
-                vulnerability: r.try_get("vulnerability")?,
-                count: r.try_get("n")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// A recorded acceptance of an assessment's residual risk by the accountable executive.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Acceptance {
     pub id: i64,
     pub assessment_id: i64,
     pub accepted_by: i64,
     pub accepted_by_name: String,
     pub accepted_at_ms: i64,
-    pub expires_on: String,
+    #[sqlx(try_from = "Day")]
+    pub expires_on: time::Date,
     pub method_version: i64,
     pub residual_score: i64,
     pub residual_level: String,
@@ -540,10 +479,10 @@ pub async fn insert_acceptance(
     conn: &mut Conn,
     a: &Assessment,
     accepted_by: i64,
-    expires_on: &str,
+    expires_on: time::Date,
     note: &str,
 ) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO risk_acceptances (assessment_id, accepted_by, accepted_at_ms, expires_on, method_version,
              residual_score, residual_level, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -551,14 +490,14 @@ pub async fn insert_acceptance(
     .bind(a.id)
     .bind(accepted_by)
     .bind(now_ms())
-    .bind(expires_on)
+    .bind(format_date(expires_on))
     .bind(a.method_version)
     .bind(a.residual_score)
     .bind(a.residual_level.as_str())
     .bind(note)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 /// The acceptances of an assessment, newest first.
@@ -572,33 +511,22 @@ pub async fn acceptances(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Acce
     .bind(assessment_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Acceptance {
-                id: r.try_get("id")?,
-                assessment_id: r.try_get("assessment_id")?,
-                accepted_by: r.try_get("accepted_by")?,
-                accepted_by_name: r.try_get("accepted_by_name")?,
-                accepted_at_ms: r.try_get("accepted_at_ms")?,
-                expires_on: r.try_get("expires_on")?,
-                method_version: r.try_get("method_version")?,
-                residual_score: r.try_get("residual_score")?,
-                residual_level: r.try_get("residual_level")?,
-                note: r.try_get("note")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// One cell of the national picture: how many assessments of a scenario, across every
 /// organisation, stand at a residual level.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct NationalCount {
     pub scenario_id: i64,
+    #[sqlx(rename = "code")]
     pub scenario_code: String,
+    #[sqlx(rename = "title")]
     pub scenario_title: String,
     pub residual_level: String,
+    #[sqlx(rename = "n")]
     pub assessments: i64,
+    #[sqlx(rename = "orgs")]
     pub organisations: i64,
 }
 
@@ -614,31 +542,16 @@ pub async fn national_picture(conn: &mut Conn) -> Result<Vec<NationalCount>> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(NationalCount {
-                scenario_id: r.try_get("scenario_id")?,
-                scenario_code: r.try_get("code")?,
-                scenario_title: r.try_get("title")?,
-                residual_level: r.try_get("residual_level")?,
-                assessments: r.try_get("n")?,
-                organisations: r.try_get("orgs")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// The highest residual level among an organisation's assessments.
 pub async fn highest_residual_level(conn: &mut Conn, party_id: i64) -> Result<Option<String>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT residual_level FROM risk_assessments WHERE owner_party_id = $1
          ORDER BY residual_score DESC, id LIMIT 1",
     )
     .bind(party_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    Ok(match row {
-        Some(r) => Some(r.try_get("residual_level")?),
-        None => None,
-    })
+    .await?)
 }

@@ -2,21 +2,25 @@
 //! The oversight and reporting modules write here through the risk service; the counts feed
 //! the score proposals.
 
-use crate::parties::decode_error;
+use crate::decode::{Day, OptionalFlag};
 use crate::{now_ms, Conn, Result};
 use sems_domain::measure::EvidenceKind;
+use sems_domain::util::format_date;
 use serde::Serialize;
-use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Evidence {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub scenario_id: i64,
+    #[sqlx(try_from = "String")]
     pub kind: EvidenceKind,
     /// For a test: whether it passed.
+    #[sqlx(try_from = "OptionalFlag")]
     pub passed: Option<bool>,
-    pub occurred_on: String,
+    #[sqlx(try_from = "Day")]
+    pub occurred_on: time::Date,
     pub summary: String,
     /// Which module or person recorded it (e.g. "manual", "oversight", "reporting").
     pub source: String,
@@ -30,14 +34,14 @@ pub struct NewEvidence<'a> {
     pub scenario_id: i64,
     pub kind: EvidenceKind,
     pub passed: Option<bool>,
-    pub occurred_on: &'a str,
+    pub occurred_on: time::Date,
     pub summary: &'a str,
     pub source: &'a str,
     pub source_ref: &'a str,
 }
 
 pub async fn insert_evidence(conn: &mut Conn, e: &NewEvidence<'_>, by: Option<i64>) -> Result<i64> {
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO risk_evidence (owner_party_id, scenario_id, kind, passed, occurred_on, summary, source,
              source_ref, classification, need_to_know, recorded_by, recorded_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9, $10) RETURNING id",
@@ -46,15 +50,15 @@ pub async fn insert_evidence(conn: &mut Conn, e: &NewEvidence<'_>, by: Option<i6
     .bind(e.scenario_id)
     .bind(e.kind.as_str())
     .bind(e.passed.map(i64::from))
-    .bind(e.occurred_on)
+    .bind(format_date(e.occurred_on))
     .bind(e.summary)
     .bind(e.source)
     .bind(e.source_ref)
     .bind(by)
     .bind(now_ms())
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 /// The newest evidence on a scenario at an organisation.
@@ -76,24 +80,15 @@ pub async fn evidence(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            Ok(Evidence {
-                id: r.try_get("id")?,
-                party_id: r.try_get("owner_party_id")?,
-                scenario_id: r.try_get("scenario_id")?,
-                kind: EvidenceKind::parse(&kind).map_err(|e| decode_error(e.to_string()))?,
-                passed: r.try_get::<Option<i64>, _>("passed")?.map(|p| p != 0),
-                occurred_on: r.try_get("occurred_on")?,
-                summary: r.try_get("summary")?,
-                source: r.try_get("source")?,
-                source_ref: r.try_get("source_ref")?,
-                recorded_by_name: r.try_get("recorded_by_name")?,
-                recorded_at_ms: r.try_get("recorded_at_ms")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
+}
+
+/// How many tests passed and failed, and how many occurrences were recorded, in a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct EvidenceCounts {
+    pub passed: i64,
+    pub failed: i64,
+    pub occurrences: i64,
 }
 
 /// Tests passed and failed since `tests_since`, and occurrences since `occurrences_since`.
@@ -103,8 +98,8 @@ pub async fn counts(
     scenario_id: i64,
     tests_since: &str,
     occurrences_since: &str,
-) -> Result<(u32, u32, u32)> {
-    let row = sqlx::query(
+) -> Result<EvidenceCounts> {
+    Ok(sqlx::query_as(
         "SELECT
              COALESCE(SUM(CASE WHEN kind = 'test' AND passed = 1 AND occurred_on >= $3 THEN 1 ELSE 0 END), 0) AS passed,
              COALESCE(SUM(CASE WHEN kind = 'test' AND passed = 0 AND occurred_on >= $3 THEN 1 ELSE 0 END), 0) AS failed,
@@ -116,10 +111,5 @@ pub async fn counts(
     .bind(tests_since)
     .bind(occurrences_since)
     .fetch_one(&mut *conn)
-    .await?;
-    let get = |name: &str| -> Result<u32> {
-        let v: i64 = row.try_get(name)?;
-        Ok(u32::try_from(v).unwrap_or(u32::MAX))
-    };
-    Ok((get("passed")?, get("failed")?, get("occurrences")?))
+    .await?)
 }

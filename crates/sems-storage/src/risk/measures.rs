@@ -2,15 +2,13 @@
 //! scenarios each mitigates, and each organisation's implementation of a measure.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::measure::{Exemption, MeasureStatus};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub const MEASURE_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::SecurityMeasure,
@@ -24,40 +22,30 @@ pub const MEASURE_ACCESS: AccessColumns = AccessColumns {
 };
 
 /// A measure of the catalogue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct SecurityMeasure {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub code: String,
     pub title: String,
     pub description: String,
     /// A baseline measure: an authority requirement, mandatory for every organisation.
+    #[sqlx(try_from = "Flag")]
     pub baseline: bool,
+    #[sqlx(try_from = "Flag")]
     pub published: bool,
     pub classification: i64,
+    #[sqlx(try_from = "Flag")]
     pub need_to_know: bool,
     /// The scenarios it mitigates.
+    #[sqlx(skip)]
     pub scenario_ids: Vec<i64>,
 }
 
 const MEASURE_COLUMNS: &str =
     "sm.id, sm.owner_party_id, sm.code, sm.title, sm.description, sm.baseline, \
      sm.published, sm.classification, sm.need_to_know";
-
-fn measure_from_row(row: &AnyRow) -> Result<SecurityMeasure> {
-    Ok(SecurityMeasure {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        code: row.try_get("code")?,
-        title: row.try_get("title")?,
-        description: row.try_get("description")?,
-        baseline: row.try_get::<i64, _>("baseline")? != 0,
-        published: row.try_get::<i64, _>("published")? != 0,
-        classification: row.try_get("classification")?,
-        need_to_know: row.try_get::<i64, _>("need_to_know")? != 0,
-        scenario_ids: Vec::new(),
-    })
-}
 
 /// Fills in the scenarios of each measure with one query.
 async fn with_scenarios(
@@ -76,11 +64,10 @@ async fn with_scenarios(
         sql.bind(m.id);
     }
     sql.push(") ORDER BY scenario_id");
-    for row in sql.query().fetch_all(&mut *conn).await? {
-        let measure: i64 = row.try_get("measure_id")?;
-        let scenario: i64 = row.try_get("scenario_id")?;
-        if let Some(m) = items.iter_mut().find(|m| m.id == measure) {
-            m.scenario_ids.push(scenario);
+    let links: Vec<MeasureScenario> = sql.query_as().fetch_all(&mut *conn).await?;
+    for link in links {
+        if let Some(m) = items.iter_mut().find(|m| m.id == link.measure_id) {
+            m.scenario_ids.push(link.scenario_id);
         }
     }
     Ok(items)
@@ -98,7 +85,7 @@ pub struct NewMeasure<'a> {
 
 pub async fn insert_measure(conn: &mut Conn, m: &NewMeasure<'_>) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO security_measures (owner_party_id, code, title, description, baseline, published,
              classification, need_to_know, created_at_ms, updated_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8) RETURNING id",
@@ -112,8 +99,8 @@ pub async fn insert_measure(conn: &mut Conn, m: &NewMeasure<'_>) -> Result<i64> 
     .bind(m.classification)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 /// Replaces the scenarios a measure mitigates.
@@ -143,7 +130,7 @@ pub async fn measure(conn: &mut Conn, id: i64) -> Result<Option<SecurityMeasure>
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(m) = row.as_ref().map(measure_from_row).transpose()? else {
+    let Some(m) = row.as_ref().map(crate::decode::row).transpose()? else {
         return Ok(None);
     };
     Ok(with_scenarios(conn, vec![m]).await?.pop())
@@ -161,7 +148,7 @@ pub async fn measure_by_code(
     .bind(code)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(m) = row.as_ref().map(measure_from_row).transpose()? else {
+    let Some(m) = row.as_ref().map(crate::decode::row).transpose()? else {
         return Ok(None);
     };
     Ok(with_scenarios(conn, vec![m]).await?.pop())
@@ -221,7 +208,6 @@ pub async fn measures(
         &cond,
         "sm.baseline DESC, sm.code, sm.id",
         page,
-        measure_from_row,
     )
     .await?;
     let items = with_scenarios(conn, page.items).await?;
@@ -229,19 +215,23 @@ pub async fn measures(
 }
 
 /// An organisation's implementation of a measure.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Implementation {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub measure_id: i64,
     pub responsible_person_id: Option<i64>,
     pub responsible_name: Option<String>,
+    #[sqlx(try_from = "String")]
     pub status: MeasureStatus,
     pub cost_one_off: i64,
     pub cost_annual: i64,
     pub note: String,
+    #[sqlx(try_from = "String")]
     pub exemption: Exemption,
     pub exemption_reason: String,
+    #[sqlx(rename = "decided_by_name")]
     pub exemption_decided_by_name: Option<String>,
     pub exemption_decided_at_ms: Option<i64>,
     pub exemption_decision_note: String,
@@ -256,28 +246,6 @@ const IMPLEMENTATION_SELECT: &str = "SELECT mi.id, mi.owner_party_id, mi.measure
      LEFT JOIN people rp ON rp.id = mi.responsible_person_id
      LEFT JOIN people dp ON dp.id = mi.exemption_decided_by";
 
-fn implementation_from_row(row: &AnyRow) -> Result<Implementation> {
-    let status: String = row.try_get("status")?;
-    let exemption: String = row.try_get("exemption")?;
-    Ok(Implementation {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        measure_id: row.try_get("measure_id")?,
-        responsible_person_id: row.try_get("responsible_person_id")?,
-        responsible_name: row.try_get("responsible_name")?,
-        status: MeasureStatus::parse(&status).map_err(|e| decode_error(e.to_string()))?,
-        cost_one_off: row.try_get("cost_one_off")?,
-        cost_annual: row.try_get("cost_annual")?,
-        note: row.try_get("note")?,
-        exemption: Exemption::parse(&exemption).map_err(|e| decode_error(e.to_string()))?,
-        exemption_reason: row.try_get("exemption_reason")?,
-        exemption_decided_by_name: row.try_get("decided_by_name")?,
-        exemption_decided_at_ms: row.try_get("exemption_decided_at_ms")?,
-        exemption_decision_note: row.try_get("exemption_decision_note")?,
-        updated_at_ms: row.try_get("updated_at_ms")?,
-    })
-}
-
 pub async fn implementation(
     conn: &mut Conn,
     party_id: i64,
@@ -290,7 +258,7 @@ pub async fn implementation(
     .bind(measure_id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(implementation_from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// Every implementation record of an organisation.
@@ -301,7 +269,7 @@ pub async fn implementations(conn: &mut Conn, party_id: i64) -> Result<Vec<Imple
     .bind(party_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(implementation_from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// What an organisation records about its implementation of a measure.
@@ -392,9 +360,25 @@ pub async fn decide_exemption(
     Ok(())
 }
 
+/// A scenario a measure protects against.
+#[derive(sqlx::FromRow)]
+struct MeasureScenario {
+    measure_id: i64,
+    scenario_id: i64,
+}
+
+/// An exemption request awaiting the authority: the implementation, whose it is and of what.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExemptionRequest {
+    #[sqlx(flatten)]
+    pub implementation: Implementation,
+    pub party_name: String,
+    pub measure_name: String,
+}
+
 /// The exemption requests awaiting the authority's decision, oldest first.
-pub async fn pending_exemptions(conn: &mut Conn) -> Result<Vec<(Implementation, String, String)>> {
-    let rows = sqlx::query(&format!(
+pub async fn pending_exemptions(conn: &mut Conn) -> Result<Vec<ExemptionRequest>> {
+    Ok(sqlx::query_as(&format!(
         "SELECT q.*, pa.name AS party_name, sm.code || ' ' || sm.title AS measure_name
          FROM ({IMPLEMENTATION_SELECT} WHERE mi.exemption = 'requested') q
          JOIN parties pa ON pa.id = q.owner_party_id
@@ -402,16 +386,7 @@ pub async fn pending_exemptions(conn: &mut Conn) -> Result<Vec<(Implementation, 
          ORDER BY q.updated_at_ms"
     ))
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                implementation_from_row(r)?,
-                r.try_get("party_name")?,
-                r.try_get("measure_name")?,
-            ))
-        })
-        .collect()
+    .await?)
 }
 
 /// The measures that apply to an organisation (every baseline measure and its own), for
@@ -427,7 +402,7 @@ pub async fn catalogue_for(conn: &mut Conn, party_id: i64) -> Result<Vec<Securit
     .await?;
     let items = rows
         .iter()
-        .map(measure_from_row)
+        .map(crate::decode::row)
         .collect::<Result<Vec<_>>>()?;
     with_scenarios(conn, items).await
 }

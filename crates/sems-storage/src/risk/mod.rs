@@ -8,7 +8,7 @@ pub mod evidence;
 pub mod measures;
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::parties::decode_error;
+use crate::decode::{decode_error, Document, Flag};
 use crate::sql::{fetch_page, like_pattern};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
@@ -16,29 +16,16 @@ use sems_domain::page::{Page, PageRequest};
 use sems_domain::risk::RiskMethod;
 use sems_domain::scenario::{Perpetrator, ScenarioCategory};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// A published version of the risk method.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct MethodVersion {
     pub version: i64,
     pub owner_party_id: i64,
+    #[sqlx(rename = "document", try_from = "Document")]
     pub method: RiskMethod,
     pub note: String,
     pub published_at_ms: i64,
-}
-
-fn method_from_row(row: &AnyRow) -> Result<MethodVersion> {
-    let document: String = row.try_get("document")?;
-    Ok(MethodVersion {
-        version: row.try_get("version")?,
-        owner_party_id: row.try_get("owner_party_id")?,
-        method: serde_json::from_str(&document)
-            .map_err(|e| decode_error(format!("risk method document: {e}")))?,
-        note: row.try_get("note")?,
-        published_at_ms: row.try_get("published_at_ms")?,
-    })
 }
 
 /// Publishes `method` as the next version; returns the version number.
@@ -49,10 +36,10 @@ pub async fn publish_method(
     note: &str,
     published_by: Option<i64>,
 ) -> Result<i64> {
-    let next: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) + 1 AS v FROM risk_methods")
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("v")?;
+    let next: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 AS v FROM risk_methods")
+            .fetch_one(&mut *conn)
+            .await?;
     let document = serde_json::to_string(method)
         .map_err(|e| decode_error(format!("risk method document: {e}")))?;
     sqlx::query(
@@ -79,7 +66,7 @@ pub async fn current_method(conn: &mut Conn) -> Result<Option<MethodVersion>> {
     ))
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(method_from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 pub async fn method(conn: &mut Conn, version: i64) -> Result<Option<MethodVersion>> {
@@ -89,7 +76,7 @@ pub async fn method(conn: &mut Conn, version: i64) -> Result<Option<MethodVersio
     .bind(version)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(method_from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 /// Every version, newest first (there are few).
@@ -99,12 +86,13 @@ pub async fn methods(conn: &mut Conn) -> Result<Vec<MethodVersion>> {
     ))
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(method_from_row).collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 /// The national threat level of a scenario category (1–5), which feeds likelihood proposals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ThreatLevel {
+    #[sqlx(try_from = "String")]
     pub category: ScenarioCategory,
     pub level: i64,
     pub rationale: String,
@@ -142,18 +130,7 @@ pub async fn threat_levels(conn: &mut Conn) -> Result<Vec<ThreatLevel>> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let category: String = r.try_get("category")?;
-            Ok(ThreatLevel {
-                category: ScenarioCategory::parse(&category)
-                    .map_err(|e| decode_error(e.to_string()))?,
-                level: r.try_get("level")?,
-                rationale: r.try_get("rationale")?,
-                set_at_ms: r.try_get("set_at_ms")?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::decode::row).collect()
 }
 
 pub const SCENARIO_ACCESS: AccessColumns = AccessColumns {
@@ -167,45 +144,31 @@ pub const SCENARIO_ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ThreatScenario {
     pub id: i64,
+    #[sqlx(rename = "owner_party_id")]
     pub party_id: i64,
     pub code: String,
+    #[sqlx(try_from = "String")]
     pub category: ScenarioCategory,
     pub title: String,
     pub target: String,
     pub means: String,
+    #[sqlx(try_from = "String")]
     pub perpetrator: Perpetrator,
     pub description: String,
+    #[sqlx(try_from = "Flag")]
     pub published: bool,
     pub classification: i64,
+    #[sqlx(try_from = "Flag")]
     pub need_to_know: bool,
+    #[sqlx(try_from = "Flag")]
     pub active: bool,
 }
 
 const SCENARIO_COLUMNS: &str = "ts.id, ts.owner_party_id, ts.code, ts.category, ts.title, ts.target, \
      ts.means, ts.perpetrator, ts.description, ts.published, ts.classification, ts.need_to_know, ts.active";
-
-fn scenario_from_row(row: &AnyRow) -> Result<ThreatScenario> {
-    let category: String = row.try_get("category")?;
-    let perpetrator: String = row.try_get("perpetrator")?;
-    Ok(ThreatScenario {
-        id: row.try_get("id")?,
-        party_id: row.try_get("owner_party_id")?,
-        code: row.try_get("code")?,
-        category: ScenarioCategory::parse(&category).map_err(|e| decode_error(e.to_string()))?,
-        title: row.try_get("title")?,
-        target: row.try_get("target")?,
-        means: row.try_get("means")?,
-        perpetrator: Perpetrator::parse(&perpetrator).map_err(|e| decode_error(e.to_string()))?,
-        description: row.try_get("description")?,
-        published: row.try_get::<i64, _>("published")? != 0,
-        classification: row.try_get("classification")?,
-        need_to_know: row.try_get::<i64, _>("need_to_know")? != 0,
-        active: row.try_get::<i64, _>("active")? != 0,
-    })
-}
 
 /// A scenario to store.
 pub struct NewScenario<'a> {
@@ -223,7 +186,7 @@ pub struct NewScenario<'a> {
 
 pub async fn insert_scenario(conn: &mut Conn, s: &NewScenario<'_>) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO threat_scenarios (owner_party_id, code, category, title, target, means, perpetrator,
              description, published, classification, need_to_know, active, created_at_ms, updated_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 1, $11, $11) RETURNING id",
@@ -240,8 +203,8 @@ pub async fn insert_scenario(conn: &mut Conn, s: &NewScenario<'_>) -> Result<i64
     .bind(s.classification)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+        .await?;
+    Ok(id)
 }
 
 pub async fn scenario(conn: &mut Conn, id: i64) -> Result<Option<ThreatScenario>> {
@@ -251,7 +214,7 @@ pub async fn scenario(conn: &mut Conn, id: i64) -> Result<Option<ThreatScenario>
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(scenario_from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 pub async fn scenario_by_code(
@@ -266,7 +229,7 @@ pub async fn scenario_by_code(
     .bind(code)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(scenario_from_row).transpose()
+    row.as_ref().map(crate::decode::row).transpose()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -305,7 +268,6 @@ pub async fn scenarios(
         &cond,
         "ts.published DESC, ts.code, ts.id",
         page,
-        scenario_from_row,
     )
     .await
 }

@@ -139,7 +139,15 @@ async fn list_page(
         )
     } else {
         let mut own = vec![(subject.party_id, user.0.person.party_name.clone())];
-        own.extend(state.services.contractors(&actor).await.unwrap_or_default());
+        own.extend(
+            state
+                .services
+                .contractors(&actor)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| (c.id, c.name)),
+        );
         Choice::list(own, "")
     };
     let chapters = match state.services.authority().await {
@@ -271,7 +279,7 @@ async fn activity_page(
         Err(e) => return service_error(e),
     };
     let me = user.0.subject.person_id;
-    let on_team = v.team.iter().any(|(p, _)| *p == me);
+    let on_team = v.team.iter().any(|p| p.id == me);
     let completed = v.activity.status == sems_domain::oversight::ActivityStatus::Completed;
     let issued = state
         .services
@@ -346,7 +354,7 @@ async fn activity_page(
             team: v
                 .team
                 .iter()
-                .map(|(_, n)| n.as_str())
+                .map(|p| p.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
             issued,

@@ -47,8 +47,7 @@ impl Params {
                 .level
                 .as_deref()
                 .and_then(|l| FindingLevel::parse(l).ok()),
-            overdue_on: (self.overdue.as_deref() == Some("yes"))
-                .then(|| sems_domain::util::format_date(sems_domain::util::today())),
+            overdue_on: (self.overdue.as_deref() == Some("yes")).then(sems_domain::util::today),
         }
     }
 }
@@ -154,8 +153,10 @@ async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Par
                 f.requirement_code.clone(),
                 f.level.as_str().to_string(),
                 f.status.as_str().to_string(),
-                f.due_on.clone(),
-                f.cap_due_on.clone().unwrap_or_default(),
+                sems_domain::util::format_date(f.due_on),
+                f.cap_due_on
+                    .map(sems_domain::util::format_date)
+                    .unwrap_or_default(),
                 is_overdue(&f).to_string(),
                 f.description,
             ]
@@ -175,7 +176,7 @@ struct FindingPage {
     awaits_review: bool,
     awaits_completion: bool,
     awaits_verification: bool,
-    default_due: String,
+    default_due: time::Date,
 }
 
 async fn finding_page(
@@ -220,11 +221,7 @@ async fn finding_page(
             awaits_review: status == FindingStatus::CapSubmitted,
             awaits_completion: status == FindingStatus::CapAccepted,
             awaits_verification: status == FindingStatus::Completed,
-            default_due: v
-                .finding
-                .cap_due_on
-                .clone()
-                .unwrap_or_else(|| v.finding.due_on.clone()),
+            default_due: v.finding.cap_due_on.unwrap_or(v.finding.due_on),
             v,
         },
     )

@@ -75,10 +75,7 @@ async fn list(
         source_kind,
         status,
         open: q.open.unwrap_or(false),
-        overdue_on: q
-            .overdue
-            .unwrap_or(false)
-            .then(|| sems_domain::util::format_date(sems_domain::util::today())),
+        overdue_on: q.overdue.unwrap_or(false).then(sems_domain::util::today),
         responsible_person_id: q.responsible_person_id,
         to_check: q.to_check.unwrap_or(false),
     };

@@ -328,13 +328,15 @@ async fn nominations(
     auth: ApiAuth,
     sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<ListParams>,
 ) -> ApiResult<Json<Page<sems_storage::nominations::Nomination>>> {
-    if let Some(day) = &q.current_on {
-        sems_domain::util::parse_date("current_on", day)
-            .map_err(|e| bad("current_on", &e.message))?;
-    }
+    let current_on = q
+        .current_on
+        .as_deref()
+        .map(|day| sems_domain::util::parse_date("current_on", day))
+        .transpose()
+        .map_err(|e| bad("current_on", &e.message))?;
     let filter = NominationFilter {
         party_id: q.party_id,
-        current_on: q.current_on.clone(),
+        current_on,
     };
     Ok(Json(
         state
@@ -418,7 +420,7 @@ async fn group(
     let members: Vec<_> = view
         .members
         .into_iter()
-        .map(|(id, name)| json!({ "person_id": id, "display_name": name }))
+        .map(|m| json!({ "person_id": m.id, "display_name": m.name }))
         .collect();
     Ok(Json(json!({ "group": group, "members": members })))
 }

@@ -48,8 +48,7 @@ impl Params {
                 .as_deref()
                 .and_then(RecordKind::parse)
                 .filter(|k| SOURCES.contains(k)),
-            overdue_on: (self.overdue.as_deref() == Some("yes"))
-                .then(|| sems_domain::util::format_date(sems_domain::util::today())),
+            overdue_on: (self.overdue.as_deref() == Some("yes")).then(sems_domain::util::today),
             to_check: self.check.as_deref() == Some("yes"),
             ..Default::default()
         }
@@ -154,10 +153,12 @@ async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Par
                 a.source_id.to_string(),
                 a.title,
                 a.responsible_name.unwrap_or_default(),
-                a.due_on,
+                sems_domain::util::format_date(a.due_on),
                 a.status.as_str().to_string(),
                 v.overdue.to_string(),
-                a.completed_on.unwrap_or_default(),
+                a.completed_on
+                    .map(sems_domain::util::format_date)
+                    .unwrap_or_default(),
                 a.effectiveness.as_str().to_string(),
             ]
         }),

@@ -99,7 +99,7 @@ async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> 
 struct ShowPage {
     layout: Layout,
     group: NeedToKnowGroup,
-    members: Vec<(i64, String)>,
+    members: Vec<sems_storage::Named>,
     can_edit: bool,
 }
 

@@ -33,7 +33,7 @@ pub struct NoteView {
 pub struct NominationLine {
     pub position: String,
     pub person: String,
-    pub since: String,
+    pub since: time::Date,
 }
 
 pub struct AuditLine {
@@ -69,7 +69,7 @@ struct HomePage {
 pub struct ReviewLine {
     pub id: i64,
     pub scenario: String,
-    pub due: String,
+    pub due: time::Date,
     pub required: bool,
 }
 
@@ -88,7 +88,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
     let svc = &state.services;
     let actor = user.actor();
     let can = |kind| !granted_relations(s, kind, Action::Read).is_empty();
-    let today = sems_domain::util::date_of(sems_storage::now_ms());
+    let today = sems_domain::util::today();
     let notes = svc
         .notifications(s.person_id, 10)
         .await?
@@ -239,7 +239,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
             &actor,
             &sems_storage::actions::ActionFilter {
                 party_id: Some(s.party_id),
-                overdue_on: Some(sems_domain::util::format_date(sems_domain::util::today())),
+                overdue_on: Some(today),
                 ..Default::default()
             },
             sems_domain::page::PageRequest::new(Some(1), Some(20)),
@@ -300,7 +300,7 @@ pub struct OverdueLine {
     pub id: i64,
     pub source: &'static str,
     pub title: String,
-    pub due: String,
+    pub due: time::Date,
     pub owner: String,
 }
 

@@ -186,7 +186,7 @@ struct ShowPage {
     can_add_site: bool,
     positions: Vec<(&'static str, &'static str)>,
     candidates: Vec<Candidate>,
-    today: String,
+    today: time::Date,
     /// Appointments to protected duties (the identity custodian), those in force first.
     appointments: Vec<AppointmentLine>,
     can_appoint: bool,
@@ -200,10 +200,6 @@ pub struct AppointmentLine {
     pub by: String,
     pub ended: Option<String>,
     pub note: String,
-}
-
-fn today() -> String {
-    sems_domain::util::date_of(sems_storage::now_ms())
 }
 
 async fn show_page(
@@ -300,10 +296,11 @@ async fn show_page(
                 .collect();
         }
     }
-    let day = today();
-    let (current, history): (Vec<_>, Vec<_>) = noms.items.into_iter().partition(|n| {
-        n.starts_on <= day && n.ends_on.as_deref().is_none_or(|e| e >= day.as_str())
-    });
+    let day = sems_domain::util::today();
+    let (current, history): (Vec<_>, Vec<_>) = noms
+        .items
+        .into_iter()
+        .partition(|n| n.starts_on <= day && n.ends_on.is_none_or(|e| e >= day));
     let mut candidates = Vec::new();
     if can_nominate {
         let people = svc

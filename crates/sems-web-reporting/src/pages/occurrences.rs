@@ -36,7 +36,6 @@ impl Params {
         let day = |v: &Option<String>| {
             v.as_deref()
                 .and_then(|d| sems_domain::util::parse_date("day", d).ok())
-                .map(sems_domain::util::format_date)
         };
         OccurrenceFilter {
             party_id: self.party.as_deref().and_then(|p| p.trim().parse().ok()),

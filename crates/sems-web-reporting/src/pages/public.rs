@@ -94,7 +94,7 @@ fn file_page(
             &input.category,
         ),
         sites: Choice::list(
-            target.sites.iter().map(|(id, name)| (*id, name.as_str())),
+            target.sites.iter().map(|s| (s.id, s.name.as_str())),
             &input.site_id.map(|s| s.to_string()).unwrap_or_default(),
         ),
         modes: Choice::list(

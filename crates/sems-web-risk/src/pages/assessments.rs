@@ -97,7 +97,7 @@ pub struct ActionRow {
     pub title: String,
     pub responsible: String,
     pub responsible_id: String,
-    pub due_on: String,
+    pub due_on: time::Date,
     pub status: &'static str,
     pub overdue: bool,
     pub effect: &'static str,

@@ -27,7 +27,7 @@ pub struct ChainMeasure {
 }
 
 pub struct EvidenceRow {
-    pub day: String,
+    pub day: time::Date,
     pub kind: &'static str,
     pub outcome: &'static str,
     pub failed: bool,
@@ -37,7 +37,7 @@ pub struct EvidenceRow {
 
 pub struct ChainAction {
     pub title: String,
-    pub due_on: String,
+    pub due_on: time::Date,
     pub status: &'static str,
     pub overdue: bool,
     pub effect: String,
@@ -48,7 +48,7 @@ pub struct ChainAssessment {
     pub scope: String,
     pub residual: String,
     pub inherent: String,
-    pub next_review: String,
+    pub next_review: time::Date,
     pub review_required: bool,
     pub review_reason: String,
     pub overrides: Vec<String>,
@@ -339,7 +339,7 @@ async fn chain_assessment(state: &AppState, user: &Signed, a: Assessment) -> Cha
             .unwrap_or_else(|| "Whole organisation".into()),
         residual: format!("{} ({})", level_label(&a.residual_level), a.residual_score),
         inherent: format!("{} ({})", level_label(&a.inherent_level), a.inherent_score),
-        next_review: a.next_review_on.clone(),
+        next_review: a.next_review_on,
         review_required: a.review_required,
         review_reason: a.review_reason.clone(),
         overrides,

@@ -21,7 +21,7 @@ pub struct RegisterRow {
     pub inherent: String,
     pub residual: String,
     pub residual_level: String,
-    pub next_review: String,
+    pub next_review: time::Date,
     pub review_required: bool,
 }
 
