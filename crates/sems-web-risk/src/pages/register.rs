@@ -313,9 +313,18 @@ pub(super) async fn register_xlsx(
         Err(e) => return service_error(e),
     };
     let cells: Vec<Vec<sems_web_kit::xlsx::Cell>> = rows.into_iter().map(register_cells).collect();
-    attachment(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "attachment; filename=\"risk-register.xlsx\"",
-        sems_web_kit::xlsx::workbook("Risk register", &REGISTER_COLUMNS, &cells),
-    )
+    match sems_web_kit::xlsx::workbook("Risk register", &REGISTER_COLUMNS, &cells) {
+        Ok(bytes) => attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "attachment; filename=\"risk-register.xlsx\"",
+            bytes,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "the register's XLSX could not be written");
+            sems_web_kit::pages::error_page(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "The spreadsheet could not be written. The CSV export holds the same rows.",
+            )
+        }
+    }
 }

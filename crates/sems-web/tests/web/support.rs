@@ -135,7 +135,9 @@ pub fn spawn_tuned(
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (invalid UTF-8 replaced); `bytes` holds it as sent.
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -202,11 +204,14 @@ impl Client {
                 self.signin = (!value.is_empty()).then(|| value.to_string());
             }
         }
-        let body = response.into_string().unwrap_or_default();
+        let mut bytes = Vec::new();
+        // A body cut short fails the test through what it lacks.
+        let _ = std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes);
         Reply {
             status,
             headers,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 
