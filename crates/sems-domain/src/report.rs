@@ -201,7 +201,7 @@ pub fn receipt_code(random: &[u8; 20]) -> String {
         while held >= 5 {
             held -= 5;
             let index = ((bits >> held) & 31) as usize;
-            if !out.is_empty() && out.replace('-', "").len() % 5 == 0 {
+            if !out.is_empty() && out.replace('-', "").len().is_multiple_of(5) {
                 out.push('-');
             }
             out.push(char::from(RECEIPT_ALPHABET[index]));
