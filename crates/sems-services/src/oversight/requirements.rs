@@ -3,18 +3,18 @@
 //! never edited: adding or importing publishes the next one, and activities keep the version
 //! they were planned against.
 
-use crate::import::{duplicate, file_error, report, ImportReport, RowError};
+use crate::import::{self, CsvImport, ImportReport};
 use crate::{authorize, record_change, About, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::csv::CsvRow;
 use sems_domain::oversight::{check_code, RequirementLevel, DEFAULT_CATALOGUE};
 use sems_domain::util::bounded_text;
-use sems_domain::{csv, ValidationError};
+use sems_domain::ValidationError;
 use sems_storage::oversight::requirements::{
     self as store, CatalogueVersion, NewRequirement, Requirement,
 };
 use sems_storage::{parties, Conn};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 pub const REQUIREMENT_COLUMNS: [&str; 5] = ["code", "parent", "level", "title", "text"];
 
@@ -323,67 +323,83 @@ impl Services {
         note: &str,
     ) -> Result<ImportReport> {
         let note = bounded_text("note", note, 0, 2000)?;
-        let table = match csv::table(text, &REQUIREMENT_COLUMNS) {
-            Ok(t) => t,
-            Err(e) => return Ok(file_error(e)),
-        };
         let mut tx = self.store.write().await?;
         let party = Self::catalogue_party(tx.conn(), actor, party_id, Action::Create).await?;
-        let mut known: Vec<(String, RequirementLevel)> = Vec::new();
-        let mut nodes = Vec::new();
-        let mut errors = Vec::new();
-        let mut seen = HashSet::new();
-        for row in &table.rows {
-            let input = RequirementInput {
-                code: row.get("code").to_string(),
-                parent: Some(row.get("parent").to_string()),
-                level: row.get("level").to_string(),
-                title: row.get("title").to_string(),
-                text: row.get("text").to_string(),
-            };
-            match check_node(&input, &known) {
-                Ok(n) => {
-                    duplicate(&mut seen, &n.code, row.line, &mut errors);
-                    known.push((n.code.clone(), n.level));
-                    nodes.push(n);
-                }
-                Err(e) => errors.push(RowError {
-                    line: row.line,
-                    message: e.to_string(),
-                }),
+        let import = RequirementImport {
+            actor,
+            party,
+            note,
+            known: Vec::new(),
+        };
+        import::run(tx, text, dry_run, import).await
+    }
+}
+
+/// A whole catalogue, published as the party's next version.
+struct RequirementImport<'a> {
+    actor: &'a Actor,
+    party: parties::Party,
+    note: String,
+    /// The rows above, code → level: parents come before their children.
+    known: Vec<(String, RequirementLevel)>,
+}
+
+impl CsvImport for RequirementImport<'_> {
+    type Row = NewRequirement;
+    const COLUMNS: &'static [&'static str] = &REQUIREMENT_COLUMNS;
+    const NOUN: &'static str = "requirement";
+
+    async fn check(
+        &mut self,
+        _: &mut Conn,
+        row: &CsvRow,
+    ) -> Result<std::result::Result<NewRequirement, Vec<String>>> {
+        let input = RequirementInput {
+            code: row.get("code").to_string(),
+            parent: Some(row.get("parent").to_string()),
+            level: row.get("level").to_string(),
+            title: row.get("title").to_string(),
+            text: row.get("text").to_string(),
+        };
+        Ok(match check_node(&input, &self.known) {
+            Ok(n) => {
+                self.known.push((n.code.clone(), n.level));
+                Ok(n)
             }
-        }
-        if nodes.is_empty() && errors.is_empty() {
-            errors.push(RowError {
-                line: 1,
-                message: "the file has no requirement".into(),
-            });
-        }
-        let codes: Vec<String> = nodes.iter().map(|n| n.code.clone()).collect();
-        if dry_run || !errors.is_empty() {
-            return Ok(report(dry_run, table.rows.len(), codes, errors));
-        }
+            Err(e) => Err(vec![e.to_string()]),
+        })
+    }
+
+    fn code(row: &NewRequirement) -> String {
+        row.code.clone()
+    }
+
+    /// A catalogue is published whole as a new version: no code is "already stored".
+    async fn exists(&mut self, _: &mut Conn, _: &NewRequirement) -> Result<bool> {
+        Ok(false)
+    }
+
+    async fn store(self, conn: &mut Conn, nodes: Vec<NewRequirement>) -> Result<()> {
         let version = store::publish_version(
-            tx.conn(),
-            party.id,
-            party.kind.is_authority(),
-            &note,
-            actor.person_id(),
+            conn,
+            self.party.id,
+            self.party.kind.is_authority(),
+            &self.note,
+            self.actor.person_id(),
             &nodes,
         )
         .await?;
         record_change(
-            tx.conn(),
-            actor,
-            &About::record(&meta(&party), None),
+            conn,
+            self.actor,
+            &About::record(&meta(&self.party), None),
             "requirements.publish",
             "requirement_catalogue",
             Some(version),
             NONE,
-            Some(&serde_json::json!({ "version": version, "requirements": nodes.len(), "note": note })),
+            Some(&serde_json::json!({ "version": version, "requirements": nodes.len(), "note": self.note })),
         )
         .await?;
-        tx.commit().await?;
-        Ok(report(false, table.rows.len(), codes, errors))
+        Ok(())
     }
 }

@@ -1,17 +1,15 @@
-//! CSV import of threat scenarios and security measures. Every row is checked first; a dry
-//! run reports every bad row; an import stores nothing unless every row is good, and then
-//! stores every row in one transaction.
+//! CSV import of threat scenarios and security measures, through the one import pipeline
+//! (`crate::import::run`).
 
 use super::measures::{validate_measure, MeasureInput, ValidMeasure};
 use super::{ScenarioInput, ValidScenario};
 pub use crate::import::ImportReport;
-use crate::import::{duplicate, file_error, report, RowError};
+use crate::import::{self, CsvImport};
 use crate::{authorize, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
-use sems_domain::csv;
+use sems_domain::csv::CsvRow;
 use sems_storage::risk::measures as measure_store;
 use sems_storage::{parties, risk, Conn};
-use std::collections::HashSet;
 
 pub const SCENARIO_COLUMNS: [&str; 7] = [
     "code",
@@ -52,56 +50,15 @@ impl Services {
         text: &str,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        let table = match csv::table(text, &SCENARIO_COLUMNS) {
-            Ok(t) => t,
-            Err(e) => return Ok(file_error(e)),
-        };
         let mut tx = self.store.write().await?;
         let party =
             Self::import_party(tx.conn(), actor, party_id, RecordKind::ThreatScenario).await?;
-        let mut valid: Vec<ValidScenario> = Vec::new();
-        let mut errors = Vec::new();
-        let mut seen = HashSet::new();
-        for row in &table.rows {
-            let input = ScenarioInput {
-                code: row.get("code").to_string(),
-                category: row.get("category").to_string(),
-                title: row.get("title").to_string(),
-                target: row.get("target").to_string(),
-                means: row.get("means").to_string(),
-                perpetrator: row.get("perpetrator").to_string(),
-                description: row.get("description").to_string(),
-                classification: Some(row.get("classification").to_string()),
-            };
-            match self.validate_scenario(&input) {
-                Ok(v) => {
-                    duplicate(&mut seen, &v.code, row.line, &mut errors);
-                    if risk::scenario_by_code(tx.conn(), party.id, &v.code)
-                        .await?
-                        .is_some()
-                    {
-                        errors.push(RowError {
-                            line: row.line,
-                            message: format!("a scenario with code {} exists", v.code),
-                        });
-                    }
-                    valid.push(v);
-                }
-                Err(e) => errors.push(RowError {
-                    line: row.line,
-                    message: e.to_string(),
-                }),
-            }
-        }
-        let codes: Vec<String> = valid.iter().map(|v| v.code.clone()).collect();
-        if dry_run || !errors.is_empty() {
-            return Ok(report(dry_run, table.rows.len(), codes, errors));
-        }
-        for v in &valid {
-            Self::insert_valid_scenario(tx.conn(), actor, &party, v).await?;
-        }
-        tx.commit().await?;
-        Ok(report(false, table.rows.len(), codes, errors))
+        let import = ScenarioImport {
+            services: self,
+            actor,
+            party,
+        };
+        import::run(tx, text, dry_run, import).await
     }
 
     /// Imports measures for a party (baseline measures when it is the authority). The
@@ -113,80 +70,138 @@ impl Services {
         text: &str,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        let table = match csv::table(text, &MEASURE_COLUMNS) {
-            Ok(t) => t,
-            Err(e) => return Ok(file_error(e)),
-        };
         let mut tx = self.store.write().await?;
         let party =
             Self::import_party(tx.conn(), actor, party_id, RecordKind::SecurityMeasure).await?;
         let authority = super::authority_id(tx.conn()).await?;
-        let mut valid: Vec<ValidMeasure> = Vec::new();
-        let mut errors = Vec::new();
-        let mut seen = HashSet::new();
-        for row in &table.rows {
-            let mut scenario_ids = Vec::new();
-            let mut row_ok = true;
-            for code in row
-                .get("scenarios")
-                .split(';')
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-            {
-                let code = code.to_uppercase();
-                let own = risk::scenario_by_code(tx.conn(), party.id, &code).await?;
-                let found = match own {
-                    Some(s) => Some(s),
-                    None => risk::scenario_by_code(tx.conn(), authority, &code).await?,
-                };
-                match found {
-                    Some(s) => scenario_ids.push(s.id),
-                    None => {
-                        row_ok = false;
-                        errors.push(RowError {
-                            line: row.line,
-                            message: format!("scenarios: no scenario with code {code}"),
-                        });
-                    }
-                }
-            }
-            if !row_ok {
-                continue;
-            }
-            let input = MeasureInput {
-                code: row.get("code").to_string(),
-                title: row.get("title").to_string(),
-                description: row.get("description").to_string(),
-                scenario_ids,
+        let import = MeasureImport {
+            services: self,
+            actor,
+            party,
+            authority,
+        };
+        import::run(tx, text, dry_run, import).await
+    }
+}
+
+/// Scenarios into a party's library.
+struct ScenarioImport<'a> {
+    services: &'a Services,
+    actor: &'a Actor,
+    party: parties::Party,
+}
+
+impl CsvImport for ScenarioImport<'_> {
+    type Row = ValidScenario;
+    const COLUMNS: &'static [&'static str] = &SCENARIO_COLUMNS;
+    const NOUN: &'static str = "scenario";
+
+    async fn check(
+        &mut self,
+        _: &mut Conn,
+        row: &CsvRow,
+    ) -> Result<std::result::Result<ValidScenario, Vec<String>>> {
+        let input = ScenarioInput {
+            code: row.get("code").to_string(),
+            category: row.get("category").to_string(),
+            title: row.get("title").to_string(),
+            target: row.get("target").to_string(),
+            means: row.get("means").to_string(),
+            perpetrator: row.get("perpetrator").to_string(),
+            description: row.get("description").to_string(),
+            classification: Some(row.get("classification").to_string()),
+        };
+        Ok(self
+            .services
+            .validate_scenario(&input)
+            .map_err(|e| vec![e.to_string()]))
+    }
+
+    fn code(row: &ValidScenario) -> String {
+        row.code.clone()
+    }
+
+    async fn exists(&mut self, conn: &mut Conn, row: &ValidScenario) -> Result<bool> {
+        Ok(risk::scenario_by_code(conn, self.party.id, &row.code)
+            .await?
+            .is_some())
+    }
+
+    async fn store(self, conn: &mut Conn, rows: Vec<ValidScenario>) -> Result<()> {
+        for v in &rows {
+            Services::insert_valid_scenario(conn, self.actor, &self.party, v).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Measures into a party's catalogue (the baseline for the authority).
+struct MeasureImport<'a> {
+    services: &'a Services,
+    actor: &'a Actor,
+    party: parties::Party,
+    authority: i64,
+}
+
+impl CsvImport for MeasureImport<'_> {
+    type Row = ValidMeasure;
+    const COLUMNS: &'static [&'static str] = &MEASURE_COLUMNS;
+    const NOUN: &'static str = "measure";
+
+    async fn check(
+        &mut self,
+        conn: &mut Conn,
+        row: &CsvRow,
+    ) -> Result<std::result::Result<ValidMeasure, Vec<String>>> {
+        let mut scenario_ids = Vec::new();
+        let mut unknown = Vec::new();
+        for code in row
+            .get("scenarios")
+            .split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            let code = code.to_uppercase();
+            let own = risk::scenario_by_code(conn, self.party.id, &code).await?;
+            let found = match own {
+                Some(s) => Some(s),
+                None => risk::scenario_by_code(conn, self.authority, &code).await?,
             };
-            match validate_measure(&input) {
-                Ok(v) => {
-                    duplicate(&mut seen, &v.code, row.line, &mut errors);
-                    if measure_store::measure_by_code(tx.conn(), party.id, &v.code)
-                        .await?
-                        .is_some()
-                    {
-                        errors.push(RowError {
-                            line: row.line,
-                            message: format!("a measure with code {} exists", v.code),
-                        });
-                    }
-                    valid.push(v);
-                }
-                Err(e) => errors.push(RowError {
-                    line: row.line,
-                    message: e.to_string(),
-                }),
+            match found {
+                Some(s) => scenario_ids.push(s.id),
+                None => unknown.push(format!("scenarios: no scenario with code {code}")),
             }
         }
-        let codes: Vec<String> = valid.iter().map(|v| v.code.clone()).collect();
-        if dry_run || !errors.is_empty() {
-            return Ok(report(dry_run, table.rows.len(), codes, errors));
+        if !unknown.is_empty() {
+            return Ok(Err(unknown));
         }
-        for v in &valid {
-            self.insert_measure(tx.conn(), actor, &party, v).await?;
+        let input = MeasureInput {
+            code: row.get("code").to_string(),
+            title: row.get("title").to_string(),
+            description: row.get("description").to_string(),
+            scenario_ids,
+        };
+        Ok(validate_measure(&input).map_err(|e| vec![e.to_string()]))
+    }
+
+    fn code(row: &ValidMeasure) -> String {
+        row.code.clone()
+    }
+
+    async fn exists(&mut self, conn: &mut Conn, row: &ValidMeasure) -> Result<bool> {
+        Ok(
+            measure_store::measure_by_code(conn, self.party.id, &row.code)
+                .await?
+                .is_some(),
+        )
+    }
+
+    async fn store(self, conn: &mut Conn, rows: Vec<ValidMeasure>) -> Result<()> {
+        for v in &rows {
+            self.services
+                .insert_measure(conn, self.actor, &self.party, v)
+                .await?;
         }
-        tx.commit().await?;
-        Ok(report(false, table.rows.len(), codes, errors))
+        Ok(())
     }
 }

@@ -1071,6 +1071,16 @@ async fn csv_import_reports_every_bad_row_and_imports_all_or_nothing() {
         assert!(s.import_scenarios(&staff, npt, &good, true).await.is_err());
         let sky = actor(&s, "sky.security").await;
         assert!(s.import_measures(&sky, npt, ok, true).await.is_err());
+        // Authorised before the file is read: a stranger's broken file is refused, not read.
+        assert!(s
+            .import_scenarios(&sky, npt, "code\n\"open", true)
+            .await
+            .is_err());
+
+        let empty = s.import_scenarios(&sm, npt, header, true).await.unwrap();
+        assert_eq!(empty.errors.len(), 1);
+        assert_eq!(empty.errors[0].line, 1);
+        assert!(empty.errors[0].message.contains("no scenario"));
     }
 }
 
