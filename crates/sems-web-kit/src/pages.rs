@@ -265,6 +265,15 @@ pub fn notice(key: Option<&str>) -> Option<String> {
     Some(text.to_string())
 }
 
+/// A query string of the filters that have a value, encoded (`form_urlencoded`).
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        out.append_pair(k, v);
+    }
+    out.finish()
+}
+
 /// Links to the previous and next pages of a list, keeping its filters.
 pub struct Pager {
     pub summary: String,
@@ -275,13 +284,9 @@ pub struct Pager {
 impl Pager {
     pub fn new<T>(page: &Page<T>, base: &str, query: &[(&str, String)]) -> Self {
         let link = |n: u32| {
-            let mut parts: Vec<String> = query
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}={}", crate::session::percent_encode(v)))
-                .collect();
-            parts.push(format!("page={n}"));
-            format!("{base}?{}", parts.join("&"))
+            let mut with_page = query.to_vec();
+            with_page.push(("page", n.to_string()));
+            format!("{base}?{}", query_string(&with_page))
         };
         let first = if page.total == 0 {
             0
@@ -395,5 +400,21 @@ pub fn when_to(ms: i64, to_the_day: bool) -> String {
         sems_domain::util::date_of(ms)
     } else {
         when(ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_keep_filters_with_a_value_encoded() {
+        let pairs = [
+            ("q", "a&b = c/d".to_string()),
+            ("kind", String::new()),
+            ("page", "2".to_string()),
+        ];
+        assert_eq!(query_string(&pairs), "q=a%26b+%3D+c%2Fd&page=2");
+        assert_eq!(query_string(&[]), "");
     }
 }

@@ -123,16 +123,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiAuth {
     }
 }
 
-/// Percent-encodes a path for a query parameter.
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// What a path keeps as it is in `?next=`: the unreserved characters and `/`, so the sign-in
+/// address still reads `/sign-in?next=/people`.
+const NEXT_PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Percent-encodes a path for the `next` parameter of the sign-in page.
+pub fn percent_encode(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, NEXT_PATH).to_string()
 }
 
 /// A `next` target after sign-in: only a local path, never another site. Browsers drop tabs
@@ -167,6 +169,16 @@ pub fn clear_cookie(secure: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_next_path_keeps_its_slashes_and_encodes_the_rest() {
+        assert_eq!(percent_encode("/people"), "/people");
+        assert_eq!(
+            percent_encode("/risk/register?sort=x&y"),
+            "/risk/register%3Fsort%3Dx%26y"
+        );
+        assert_eq!(percent_encode("/é"), "/%C3%A9");
+    }
 
     #[test]
     fn next_targets_stay_local() {

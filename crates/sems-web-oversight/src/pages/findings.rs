@@ -88,12 +88,7 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
         ("level", t(&p.level)),
         ("overdue", t(&p.overdue)),
     ];
-    let export = query
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", sems_web_kit::session::percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let export = sems_web_kit::pages::query_string(&query);
     render(
         StatusCode::OK,
         &ListPage {

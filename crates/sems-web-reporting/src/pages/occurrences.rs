@@ -86,12 +86,7 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
         Err(e) => return service_error(e),
     };
     let query = p.query();
-    let export = query
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", sems_web_kit::session::percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let export = sems_web_kit::pages::query_string(&query);
     let categories = state.services.report_categories().await.unwrap_or_default();
     let t = |v: &Option<String>| v.clone().unwrap_or_default();
     render(

@@ -103,12 +103,7 @@ pub(super) async fn register(
     };
     let query = q.query();
     let pager = Pager::new(&page, "/risk/register", &query);
-    let export_query = query
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", sems_web_kit::session::percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let export_query = sems_web_kit::pages::query_string(&query);
     let rows = page
         .items
         .into_iter()
