@@ -207,19 +207,12 @@ impl Browser {
     pub fn screenshot(&self, path: &std::path::Path) {
         if let Ok(v) = self.get("/screenshot") {
             if let Some(b64) = v.as_str() {
-                if let Some(bytes) = decode_base64(b64) {
+                if let Some(bytes) = sems_domain::util::base64_decode(b64) {
                     let _ = std::fs::write(path, bytes);
                 }
             }
         }
     }
-}
-
-fn decode_base64(input: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(input.trim())
-        .ok()
 }
 
 impl Drop for Browser {
