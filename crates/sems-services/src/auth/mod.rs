@@ -1,16 +1,19 @@
 //! Sign-in, sessions, two-factor sign-in, passwords and API tokens.
 
-use crate::secrets::{hash_password, random_bytes, random_token, verify_password};
+use crate::secrets::{hash_password, random_token, verify_password};
 use crate::{record_security_event, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::Subject;
 use sems_domain::password::NewPassword;
 use sems_domain::totp;
-use sems_domain::util::{bounded_text, sha256_hex};
+use sems_domain::util::sha256_hex;
 use sems_storage::people::Person;
 use sems_storage::sessions::{self, Throttle};
-use sems_storage::tokens::{self, ApiToken};
+use sems_storage::tokens::{self};
 use sems_storage::{now_ms, parties, people};
 use serde_json::json;
+
+mod api_tokens;
+mod two_factor;
 
 /// A signed-in request's context: who, and the session's CSRF token.
 #[derive(Debug, Clone)]
@@ -435,227 +438,6 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Starts two-factor setup: a new secret, pending until confirmed with a code.
-    /// Returns the secret in base32 and the `otpauth://` URI.
-    pub async fn begin_two_factor(&self, ctx: &SessionContext) -> Result<(String, String)> {
-        if ctx.person.totp_enabled {
-            return Err(ServiceError::Conflict(
-                "two-factor sign-in is already on".into(),
-            ));
-        }
-        let secret = totp::base32_encode(&random_bytes(20)?);
-        let mut tx = self.store.write().await?;
-        people::set_totp(tx.conn(), ctx.person.id, Some(&secret), false).await?;
-        record_security_event(
-            tx.conn(),
-            &Actor::Person(ctx.subject.clone()),
-            ctx.person.party_id,
-            Some(ctx.person.id),
-            "person.two_factor_setup_started",
-            NONE,
-        )
-        .await?;
-        tx.commit().await?;
-        let uri = totp::otpauth_uri(&self.config.totp_issuer, &ctx.person.username, &secret);
-        Ok((secret, uri))
-    }
-
-    /// The pending secret of a setup in progress, if any.
-    pub async fn pending_two_factor(
-        &self,
-        ctx: &SessionContext,
-    ) -> Result<Option<(String, String)>> {
-        let mut conn = self.store.read().await?;
-        let creds = people::credentials(&mut conn, ctx.person.id)
-            .await?
-            .ok_or(ServiceError::NotFound("person"))?;
-        Ok(match (creds.totp_enabled, creds.totp_secret) {
-            (false, Some(secret)) => {
-                let uri =
-                    totp::otpauth_uri(&self.config.totp_issuer, &ctx.person.username, &secret);
-                Some((secret, uri))
-            }
-            _ => None,
-        })
-    }
-
-    /// Confirms two-factor setup with a code from the app.
-    pub async fn enable_two_factor(
-        &self,
-        ctx: &SessionContext,
-        code: &str,
-        password: &str,
-    ) -> Result<()> {
-        self.check_own_password(ctx, password).await?;
-        let mut tx = self.store.write().await?;
-        let creds = people::credentials(tx.conn(), ctx.person.id)
-            .await?
-            .ok_or(ServiceError::NotFound("person"))?;
-        let Some(secret) = creds.totp_secret.filter(|_| !creds.totp_enabled) else {
-            return Err(ServiceError::Conflict(
-                "start the two-factor setup first".into(),
-            ));
-        };
-        let bytes = totp::base32_decode(&secret).unwrap_or_default();
-        let Some(step) = totp::verify(&bytes, code, now_ms() / 1000) else {
-            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
-                "code",
-                "is not the current code of your authenticator app",
-            )));
-        };
-        people::set_totp(tx.conn(), ctx.person.id, Some(&secret), true).await?;
-        people::set_totp_last_step(tx.conn(), ctx.person.id, step).await?;
-        let revoked = end_credentials(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
-        record_security_event(
-            tx.conn(),
-            &Actor::Person(ctx.subject.clone()),
-            ctx.person.party_id,
-            Some(ctx.person.id),
-            "person.two_factor_enabled",
-            Some(&json!({ "api_tokens_revoked": revoked })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Turns two-factor sign-in off; asks for the password again.
-    pub async fn disable_two_factor(&self, ctx: &SessionContext, password: &str) -> Result<()> {
-        self.check_own_password(ctx, password).await?;
-        let mut tx = self.store.write().await?;
-        people::set_totp(tx.conn(), ctx.person.id, None, false).await?;
-        let revoked = end_credentials(tx.conn(), ctx.person.id, Some(&ctx.session_hash)).await?;
-        record_security_event(
-            tx.conn(),
-            &Actor::Person(ctx.subject.clone()),
-            ctx.person.party_id,
-            Some(ctx.person.id),
-            "person.two_factor_disabled",
-            Some(&json!({ "api_tokens_revoked": revoked })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Issues an API token for the signed-in person. Returns the token (shown once) and its record.
-    pub async fn create_api_token(
-        &self,
-        ctx: &SessionContext,
-        name: &str,
-        read_only: bool,
-        expires_in_days: Option<i64>,
-        password: &str,
-    ) -> Result<(String, ApiToken)> {
-        let name = bounded_text("name", name, 1, 100)?;
-        self.check_own_password(ctx, password).await?;
-        if let Some(days) = expires_in_days {
-            if !(1..=3650).contains(&days) {
-                return Err(sems_domain::ValidationError::new(
-                    "expires_in_days",
-                    "must be between 1 and 3650",
-                )
-                .into());
-            }
-        }
-        let token = format!("sems_{}", random_token(24)?);
-        let now = now_ms();
-        let expires = expires_in_days.map(|d| now + d * 86_400_000);
-        let mut tx = self.store.write().await?;
-        let id = tokens::insert(
-            tx.conn(),
-            ctx.person.id,
-            &name,
-            &sha256_hex(token.as_bytes()),
-            &token[..12],
-            read_only,
-            now,
-            expires,
-        )
-        .await?;
-        let record = tokens::get(tx.conn(), id)
-            .await?
-            .ok_or(ServiceError::NotFound("API token"))?;
-        record_security_event(
-            tx.conn(),
-            &Actor::Person(ctx.subject.clone()),
-            ctx.person.party_id,
-            Some(ctx.person.id),
-            "api_token.create",
-            Some(&record),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((token, record))
-    }
-
-    pub async fn api_tokens(&self, ctx: &SessionContext) -> Result<Vec<ApiToken>> {
-        let mut conn = self.store.read().await?;
-        Ok(tokens::for_person(&mut conn, ctx.person.id).await?)
-    }
-
-    /// Revokes one of the signed-in person's own tokens.
-    pub async fn revoke_api_token(&self, ctx: &SessionContext, id: i64) -> Result<()> {
-        let mut tx = self.store.write().await?;
-        let token = tokens::get(tx.conn(), id)
-            .await?
-            .filter(|t| t.person_id == ctx.person.id)
-            .ok_or(ServiceError::NotFound("API token"))?;
-        if token.revoked_at_ms.is_some() {
-            return Err(ServiceError::Conflict(
-                "this token is already revoked".into(),
-            ));
-        }
-        tokens::revoke(tx.conn(), id, now_ms()).await?;
-        let after = tokens::get(tx.conn(), id).await?;
-        record_security_event(
-            tx.conn(),
-            &Actor::Person(ctx.subject.clone()),
-            ctx.person.party_id,
-            Some(ctx.person.id),
-            "api_token.revoke",
-            after.as_ref(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Resolves a bearer token to its owner's current rights (narrowed to reading for a
-    /// read-only token). Records the last use.
-    pub async fn resolve_api_token(&self, bearer: &str) -> Result<SessionContext> {
-        let refused =
-            || ServiceError::Unauthenticated("the API token is unknown, expired or revoked".into());
-        if !bearer.starts_with("sems_") || bearer.len() > 128 {
-            return Err(refused());
-        }
-        let hash = sha256_hex(bearer.as_bytes());
-        let now = now_ms();
-        let mut conn = self.store.read().await?;
-        let token = tokens::by_hash(&mut conn, &hash)
-            .await?
-            .ok_or_else(refused)?;
-        if token.revoked_at_ms.is_some() || token.expires_at_ms.is_some_and(|e| e < now) {
-            return Err(refused());
-        }
-        let mut subject = people::subject(&mut conn, token.person_id)
-            .await?
-            .ok_or_else(refused)?;
-        subject.read_only = token.read_only;
-        let person = people::get(&mut conn, token.person_id)
-            .await?
-            .ok_or_else(refused)?;
-        if token.last_used_ms.is_none_or(|t| now - t > 60_000) {
-            tokens::touch(&mut conn, token.id, now).await?;
-        }
-        Ok(SessionContext {
-            subject,
-            person,
-            csrf_token: String::new(),
-            session_hash: String::new(),
-        })
     }
 }
 
