@@ -101,7 +101,7 @@ impl RecordKind {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             RecordKind::Party => "party",
             RecordKind::Site => "site",

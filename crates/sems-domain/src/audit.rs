@@ -34,6 +34,54 @@ pub fn day_start(at_ms: i64) -> i64 {
 /// The hash the first entry chains to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// What the trail says a record is: a kind of the access rule, or one of the few records it
+/// does not decide on by themselves (the deployment, a catalogue version, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditRecord {
+    Kind(crate::access::RecordKind),
+    /// A corrective action of the register (read as its source record).
+    Action,
+    /// The deployment as a whole: the demo loaded, data generated.
+    Deployment,
+    /// A request to disclose a confidential reporter's identity.
+    IdentityRequest,
+    /// A category of the report taxonomy.
+    ReportCategory,
+    /// A version of a requirements catalogue.
+    RequirementCatalogue,
+    /// A mitigation action as a risk assessment records it.
+    RiskAction,
+}
+
+impl AuditRecord {
+    /// The word the trail stores.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuditRecord::Kind(k) => k.as_str(),
+            AuditRecord::Action => "action",
+            AuditRecord::Deployment => "deployment",
+            AuditRecord::IdentityRequest => "identity_request",
+            AuditRecord::ReportCategory => "report_category",
+            AuditRecord::RequirementCatalogue => "requirement_catalogue",
+            AuditRecord::RiskAction => "risk_action",
+        }
+    }
+}
+
+/// An action of the audit trail: the word stored (`site.create`) and what it is about. Each
+/// module of the services names its actions as constants (`trail.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditAction {
+    pub name: &'static str,
+    pub record: AuditRecord,
+}
+
+impl AuditAction {
+    pub const fn new(name: &'static str, record: AuditRecord) -> Self {
+        Self { name, record }
+    }
+}
+
 /// One entry of the trail, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {

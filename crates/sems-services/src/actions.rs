@@ -314,12 +314,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&meta, Some(before.source_id)),
-            "action.complete",
-            "action",
-            Some(id),
-            Some(&before),
-            Some(&after),
+            crate::Change {
+                about: &About::record(&meta, Some(before.source_id)),
+                action: crate::trail::ACTION_COMPLETE,
+                record_id: Some(id),
+                before: Some(&before),
+                after: Some(&after),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -359,12 +360,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&meta, Some(before.source_id)),
-            "action.effectiveness",
-            "action",
-            Some(id),
-            Some(&before),
-            Some(&after),
+            crate::Change {
+                about: &About::record(&meta, Some(before.source_id)),
+                action: crate::trail::ACTION_EFFECTIVENESS,
+                record_id: Some(id),
+                before: Some(&before),
+                after: Some(&after),
+            },
         )
         .await?;
         if let (Effectiveness::NotEffective, Some(person)) = (result, before.responsible_person_id)
@@ -411,12 +413,13 @@ impl Services {
             record_change(
                 tx.conn(),
                 &Actor::System("housekeeping"),
-                &About::record(&meta, Some(a.source_id)),
-                "action.escalate",
-                "action",
-                Some(a.id),
-                NONE,
-                Some(&serde_json::json!({ "action": a.id, "notified": told.len() })),
+                crate::Change {
+                    about: &About::record(&meta, Some(a.source_id)),
+                    action: crate::trail::ACTION_ESCALATE,
+                    record_id: Some(a.id),
+                    before: NONE,
+                    after: Some(&serde_json::json!({ "action": a.id, "notified": told.len() })),
+                },
             )
             .await?;
         }

@@ -151,12 +151,13 @@ pub(crate) async fn appoint_in(
     record_change(
         conn,
         actor,
-        &About::plain(RecordKind::Appointment, person.party_id, Some(id)),
-        "appointment.create",
-        "appointment",
-        Some(id),
-        crate::NONE,
-        Some(&appointment),
+        crate::Change {
+            about: &About::plain(RecordKind::Appointment, person.party_id, Some(id)),
+            action: crate::trail::APPOINTMENT_CREATE,
+            record_id: Some(id),
+            before: crate::NONE,
+            after: Some(&appointment),
+        },
     )
     .await?;
     tell(
@@ -197,12 +198,13 @@ pub(crate) async fn end_in(
     record_change(
         conn,
         actor,
-        &About::plain(RecordKind::Appointment, person.party_id, Some(current.id)),
-        "appointment.end",
-        "appointment",
-        Some(current.id),
-        Some(&current),
-        after.as_ref(),
+        crate::Change {
+            about: &About::plain(RecordKind::Appointment, person.party_id, Some(current.id)),
+            action: crate::trail::APPOINTMENT_END,
+            record_id: Some(current.id),
+            before: Some(&current),
+            after: after.as_ref(),
+        },
     )
     .await?;
     tell(
@@ -231,12 +233,13 @@ async fn set_roles(
     record_change(
         conn,
         actor,
-        &About::person(person.party_id, person.id),
-        "person.update",
-        "person",
-        Some(person.id),
-        Some(person),
-        after.as_ref(),
+        crate::Change {
+            about: &About::person(person.party_id, person.id),
+            action: crate::trail::PERSON_UPDATE,
+            record_id: Some(person.id),
+            before: Some(person),
+            after: after.as_ref(),
+        },
     )
     .await?;
     Ok(())

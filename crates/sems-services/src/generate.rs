@@ -378,21 +378,12 @@ impl Services {
             nominations: rows.written(NOMINATIONS),
             risk,
         };
-        record_change(
-            conn,
-            &Actor::System("sems generate"),
-            &About::party_event(authority.id, true),
-            "generate",
-            "deployment",
-            None,
-            NONE,
-            Some(&serde_json::json!({
+        record_change(conn, &Actor::System("sems generate"), crate::Change { about: &About::party_event(authority.id, true), action: crate::trail::GENERATE, record_id: None, before: NONE, after: Some(&serde_json::json!({
                 "seed": p.seed, "organisations": summary.organisations, "sites": summary.sites,
                 "people": summary.people, "nominations": summary.nominations,
                 "assessments": summary.risk.assessments, "assessment_history": summary.risk.history,
                 "first_party_id": first_party,
-            })),
-        )
+            })) })
         .await?;
         tx.commit().await?;
         // Ids were given explicitly; PostgreSQL's identity sequences must move past them.

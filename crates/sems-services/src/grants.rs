@@ -64,12 +64,13 @@ pub(crate) async fn hold(
     record_change(
         conn,
         actor,
-        &About::plain(RecordKind::PendingGrant, person.party_id, Some(id)),
-        "person.grant_held",
-        "pending_grant",
-        Some(id),
-        NONE,
-        Some(&grant),
+        crate::Change {
+            about: &About::plain(RecordKind::PendingGrant, person.party_id, Some(id)),
+            action: crate::trail::PERSON_GRANT_HELD,
+            record_id: Some(id),
+            before: NONE,
+            after: Some(&grant),
+        },
     )
     .await?;
     if let Some(authority) = parties::authority(conn).await? {
@@ -228,16 +229,17 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::PendingGrant, grant.party_id, Some(id)),
-            if confirm {
-                "person.grant_confirmed"
-            } else {
-                "person.grant_refused"
+            crate::Change {
+                about: &About::plain(RecordKind::PendingGrant, grant.party_id, Some(id)),
+                action: if confirm {
+                    crate::trail::PERSON_GRANT_CONFIRMED
+                } else {
+                    crate::trail::PERSON_GRANT_REFUSED
+                },
+                record_id: Some(id),
+                before: Some(&grant),
+                after: Some(&decided),
             },
-            "pending_grant",
-            Some(id),
-            Some(&grant),
-            Some(&decided),
         )
         .await?;
         if confirm {
@@ -245,12 +247,13 @@ impl Services {
             record_change(
                 tx.conn(),
                 actor,
-                &About::person(before.party_id, before.id),
-                "person.update",
-                "person",
-                Some(before.id),
-                Some(&before),
-                after.as_ref(),
+                crate::Change {
+                    about: &About::person(before.party_id, before.id),
+                    action: crate::trail::PERSON_UPDATE,
+                    record_id: Some(before.id),
+                    before: Some(&before),
+                    after: after.as_ref(),
+                },
             )
             .await?;
         }

@@ -68,12 +68,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::NeedToKnowGroup, party.id, Some(id)),
-            "group.create",
-            "need_to_know_group",
-            Some(id),
-            crate::NONE,
-            Some(&group),
+            crate::Change {
+                about: &About::plain(RecordKind::NeedToKnowGroup, party.id, Some(id)),
+                action: crate::trail::GROUP_CREATE,
+                record_id: Some(id),
+                before: crate::NONE,
+                after: Some(&group),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -128,20 +129,21 @@ impl Services {
             return Err(ServiceError::NotFound("group member"));
         }
         let action = if add {
-            "group.member_added"
+            crate::trail::GROUP_MEMBER_ADDED
         } else {
-            "group.member_removed"
+            crate::trail::GROUP_MEMBER_REMOVED
         };
         let detail = serde_json::json!({ "person_id": person.id, "person": person.display_name });
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::NeedToKnowGroup, group.party_id, Some(group_id)),
-            action,
-            "need_to_know_group",
-            Some(group_id),
-            crate::NONE,
-            Some(&detail),
+            crate::Change {
+                about: &About::plain(RecordKind::NeedToKnowGroup, group.party_id, Some(group_id)),
+                action,
+                record_id: Some(group_id),
+                before: crate::NONE,
+                after: Some(&detail),
+            },
         )
         .await?;
         // The administrator manages groups of every party: those who own the group are told.

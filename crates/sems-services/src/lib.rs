@@ -21,6 +21,7 @@ pub mod reports;
 pub mod risk;
 pub mod secrets;
 pub mod sites;
+pub mod trail;
 
 pub use error::ServiceError;
 use sems_domain::access::{decide, Action, Allowed, Denial, RecordKind, RecordMeta, Subject};
@@ -268,49 +269,36 @@ impl About {
     }
 }
 
+/// One change as the audit trail records it: what it is about (its marking and owner), the
+/// action, the record and its state before and after.
+pub struct Change<'a, B: Serialize, A: Serialize> {
+    pub about: &'a About,
+    pub action: sems_domain::audit::AuditAction,
+    pub record_id: Option<i64>,
+    pub before: Option<&'a B>,
+    pub after: Option<&'a A>,
+}
+
 /// Appends the audit entry of a change to the organisation's trail, in the change's
 /// transaction.
-#[allow(clippy::too_many_arguments)]
 pub async fn record_change<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     actor: &Actor,
-    about: &About,
-    action: &str,
-    record_kind: &str,
-    record_id: Option<i64>,
-    before: Option<&B>,
-    after: Option<&A>,
+    change: Change<'_, B, A>,
 ) -> Result<i64> {
-    record_change_in(
-        conn,
-        AuditChannel::Trail,
-        actor,
-        about,
-        action,
-        record_kind,
-        record_id,
-        before,
-        after,
-    )
-    .await
+    record_change_in(conn, AuditChannel::Trail, actor, change).await
 }
 
 /// Appends the audit entry of a change to `channel`: `ProtectedSource` for a filing that
 /// protects its source and what follows from it (served only as counts per day).
-#[allow(clippy::too_many_arguments)]
 pub async fn record_change_in<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     channel: AuditChannel,
     actor: &Actor,
-    about: &About,
-    action: &str,
-    record_kind: &str,
-    record_id: Option<i64>,
-    before: Option<&B>,
-    after: Option<&A>,
+    change: Change<'_, B, A>,
 ) -> Result<i64> {
-    let before = before.map(serde_json::to_string).transpose()?;
-    let mut after = after.map(serde_json::to_string).transpose()?;
+    let before = change.before.map(serde_json::to_string).transpose()?;
+    let mut after = change.after.map(serde_json::to_string).transpose()?;
     if let (Actor::System(what), None) = (actor, &after) {
         after = Some(serde_json::json!({ "by": what }).to_string());
     }
@@ -321,13 +309,13 @@ pub async fn record_change_in<B: Serialize, A: Serialize>(
             subject_person_id: None,
             actor_person_id: actor.person_id(),
             actor_party_id: actor.party_id(),
-            owner_party_id: about.meta.owner_party_id,
-            action: action.to_string(),
-            record_kind: record_kind.to_string(),
-            record_id,
+            owner_party_id: change.about.meta.owner_party_id,
+            action: change.action.name.to_string(),
+            record_kind: change.action.record.as_str().to_string(),
+            record_id: change.record_id,
             before,
             after,
-            access: about.access(),
+            access: change.about.access(),
         },
     )
     .await?)
@@ -341,7 +329,7 @@ pub async fn record_security_event<A: Serialize>(
     actor: &Actor,
     owner_party_id: i64,
     person_id: Option<i64>,
-    action: &str,
+    action: sems_domain::audit::AuditAction,
     detail: Option<&A>,
 ) -> Result<i64> {
     let after = match detail {
@@ -356,8 +344,8 @@ pub async fn record_security_event<A: Serialize>(
             actor_person_id: actor.person_id(),
             actor_party_id: actor.party_id(),
             owner_party_id,
-            action: action.to_string(),
-            record_kind: "person".to_string(),
+            action: action.name.to_string(),
+            record_kind: action.record.as_str().to_string(),
             record_id: person_id,
             before: None,
             after,

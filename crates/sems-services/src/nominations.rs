@@ -114,12 +114,13 @@ impl Services {
             record_change(
                 tx.conn(),
                 actor,
-                &About::plain(RecordKind::Nomination, party.id, Some(n.id)),
-                "nomination.end",
-                "nomination",
-                Some(n.id),
-                Some(&n),
-                after.as_ref(),
+                crate::Change {
+                    about: &About::plain(RecordKind::Nomination, party.id, Some(n.id)),
+                    action: crate::trail::NOMINATION_END,
+                    record_id: Some(n.id),
+                    before: Some(&n),
+                    after: after.as_ref(),
+                },
             )
             .await?;
             previous.push(n);
@@ -143,12 +144,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::Nomination, party.id, Some(id)),
-            "nomination.create",
-            "nomination",
-            Some(id),
-            crate::NONE,
-            Some(&nomination),
+            crate::Change {
+                about: &About::plain(RecordKind::Nomination, party.id, Some(id)),
+                action: crate::trail::NOMINATION_CREATE,
+                record_id: Some(id),
+                before: crate::NONE,
+                after: Some(&nomination),
+            },
         )
         .await?;
         let mut message = format!(
@@ -205,12 +207,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::Nomination, before.party_id, Some(id)),
-            "nomination.end",
-            "nomination",
-            Some(id),
-            Some(&before),
-            Some(&after),
+            crate::Change {
+                about: &About::plain(RecordKind::Nomination, before.party_id, Some(id)),
+                action: crate::trail::NOMINATION_END,
+                record_id: Some(id),
+                before: Some(&before),
+                after: Some(&after),
+            },
         )
         .await?;
         let message = format!(

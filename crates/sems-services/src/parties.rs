@@ -54,12 +54,13 @@ impl Services {
         record_change(
             tx.conn(),
             &Actor::System("set-up"),
-            &About::plain(RecordKind::Party, id, Some(id)),
-            "party.create",
-            "party",
-            Some(id),
-            crate::NONE,
-            Some(&party),
+            crate::Change {
+                about: &About::plain(RecordKind::Party, id, Some(id)),
+                action: crate::trail::PARTY_CREATE,
+                record_id: Some(id),
+                before: crate::NONE,
+                after: Some(&party),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -84,12 +85,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::Party, id, Some(id)),
-            "party.create",
-            "party",
-            Some(id),
-            crate::NONE,
-            Some(&party),
+            crate::Change {
+                about: &About::plain(RecordKind::Party, id, Some(id)),
+                action: crate::trail::PARTY_CREATE,
+                record_id: Some(id),
+                before: crate::NONE,
+                after: Some(&party),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -128,12 +130,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::Party, id, Some(id)),
-            "party.update",
-            "party",
-            Some(id),
-            Some(&before),
-            after.as_ref(),
+            crate::Change {
+                about: &About::plain(RecordKind::Party, id, Some(id)),
+                action: crate::trail::PARTY_UPDATE,
+                record_id: Some(id),
+                before: Some(&before),
+                after: after.as_ref(),
+            },
         )
         .await?;
         tx.commit().await?;

@@ -154,12 +154,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::person(party.id, id),
-            "person.create",
-            "person",
-            Some(id),
-            crate::NONE,
-            Some(&person),
+            crate::Change {
+                about: &About::person(party.id, id),
+                action: crate::trail::PERSON_CREATE,
+                record_id: Some(id),
+                before: crate::NONE,
+                after: Some(&person),
+            },
         )
         .await?;
         if !held.is_empty() {
@@ -289,12 +290,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::person(before.party_id, id),
-            "person.update",
-            "person",
-            Some(id),
-            Some(&before),
-            after.as_ref(),
+            crate::Change {
+                about: &About::person(before.party_id, id),
+                action: crate::trail::PERSON_UPDATE,
+                record_id: Some(id),
+                before: Some(&before),
+                after: after.as_ref(),
+            },
         )
         .await?;
         if !held.is_empty() {
@@ -372,12 +374,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::person(inspector.party_id, inspector_id),
-            "person.oversight_assigned",
-            "person",
-            Some(inspector_id),
-            Some(&before),
-            Some(&ids),
+            crate::Change {
+                about: &About::person(inspector.party_id, inspector_id),
+                action: crate::trail::PERSON_OVERSIGHT_ASSIGNED,
+                record_id: Some(inspector_id),
+                before: Some(&before),
+                after: Some(&ids),
+            },
         )
         .await?;
         tx.commit().await?;

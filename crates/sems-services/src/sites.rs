@@ -56,12 +56,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::Site, party.id, Some(id)),
-            "site.create",
-            "site",
-            Some(id),
-            crate::NONE,
-            Some(&site),
+            crate::Change {
+                about: &About::plain(RecordKind::Site, party.id, Some(id)),
+                action: crate::trail::SITE_CREATE,
+                record_id: Some(id),
+                before: crate::NONE,
+                after: Some(&site),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -102,12 +103,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::Site, before.party_id, Some(id)),
-            "site.update",
-            "site",
-            Some(id),
-            Some(&before),
-            after.as_ref(),
+            crate::Change {
+                about: &About::plain(RecordKind::Site, before.party_id, Some(id)),
+                action: crate::trail::SITE_UPDATE,
+                record_id: Some(id),
+                before: Some(&before),
+                after: after.as_ref(),
+            },
         )
         .await?;
         tx.commit().await?;

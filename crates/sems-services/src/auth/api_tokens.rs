@@ -52,7 +52,7 @@ impl Services {
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
             Some(ctx.person.id),
-            "api_token.create",
+            crate::trail::API_TOKEN_CREATE,
             Some(&record),
         )
         .await?;
@@ -84,7 +84,7 @@ impl Services {
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
             Some(ctx.person.id),
-            "api_token.revoke",
+            crate::trail::API_TOKEN_REVOKE,
             after.as_ref(),
         )
         .await?;

@@ -118,7 +118,7 @@ impl Services {
                 &actor,
                 owner,
                 person.as_ref().map(|p| p.id),
-                "sign_in.failed",
+                crate::trail::SIGN_IN_FAILED,
                 Some(&detail),
             )
             .await?;
@@ -128,7 +128,7 @@ impl Services {
                     &actor,
                     owner,
                     person.as_ref().map(|p| p.id),
-                    "sign_in.locked",
+                    crate::trail::SIGN_IN_LOCKED,
                     Some(
                         &json!({ "username": key, "locked_minutes": self.config.lockout_minutes }),
                     ),
@@ -160,7 +160,7 @@ impl Services {
             &as_actor(&person),
             person.party_id,
             Some(person.id),
-            "sign_in.succeeded",
+            crate::trail::SIGN_IN_SUCCEEDED,
             Some(&json!({ "username": key, "two_factor_due": creds.totp_enabled })),
         )
         .await?;
@@ -314,20 +314,13 @@ impl Services {
                 &Actor::System("sign-in"),
                 person.party_id,
                 Some(person.id),
-                "sign_in.two_factor_failed",
+                crate::trail::SIGN_IN_TWO_FACTOR_FAILED,
                 Some(&json!({ "failures": t.failures })),
             )
             .await?;
             if locks {
                 sessions::delete(tx.conn(), &hash).await?;
-                record_security_event(
-                    tx.conn(),
-                    &Actor::System("sign-in"),
-                    person.party_id,
-                    Some(person.id),
-                    "sign_in.locked",
-                    Some(&json!({ "username": key, "locked_minutes": self.config.lockout_minutes, "by": "two-factor codes" })),
-                )
+                record_security_event(tx.conn(), &Actor::System("sign-in"), person.party_id, Some(person.id), crate::trail::SIGN_IN_LOCKED, Some(&json!({ "username": key, "locked_minutes": self.config.lockout_minutes, "by": "two-factor codes" })))
                 .await?;
             }
             tx.commit().await?;
@@ -351,7 +344,7 @@ impl Services {
             &as_actor(&person),
             person.party_id,
             Some(person.id),
-            "sign_in.two_factor_succeeded",
+            crate::trail::SIGN_IN_TWO_FACTOR_SUCCEEDED,
             NONE,
         )
         .await?;
@@ -368,8 +361,15 @@ impl Services {
             let person = people::get(tx.conn(), row.person_id).await?;
             if let Some(p) = person {
                 let actor = as_actor(&p);
-                record_security_event(tx.conn(), &actor, p.party_id, Some(p.id), "sign_out", NONE)
-                    .await?;
+                record_security_event(
+                    tx.conn(),
+                    &actor,
+                    p.party_id,
+                    Some(p.id),
+                    crate::trail::SIGN_OUT,
+                    NONE,
+                )
+                .await?;
             }
         }
         tx.commit().await?;
@@ -405,7 +405,7 @@ impl Services {
             &actor,
             ctx.person.party_id,
             Some(ctx.person.id),
-            "person.password_changed",
+            crate::trail::PERSON_PASSWORD_CHANGED,
             Some(&json!({ "api_tokens_revoked": revoked })),
         )
         .await?;
@@ -432,7 +432,7 @@ impl Services {
             &Actor::System("sems user reset-password"),
             person.party_id,
             Some(person.id),
-            "person.password_reset",
+            crate::trail::PERSON_PASSWORD_RESET,
             Some(&json!({ "api_tokens_revoked": revoked })),
         )
         .await?;

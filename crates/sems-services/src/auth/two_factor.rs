@@ -25,7 +25,7 @@ impl Services {
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
             Some(ctx.person.id),
-            "person.two_factor_setup_started",
+            crate::trail::PERSON_TWO_FACTOR_SETUP_STARTED,
             NONE,
         )
         .await?;
@@ -85,7 +85,7 @@ impl Services {
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
             Some(ctx.person.id),
-            "person.two_factor_enabled",
+            crate::trail::PERSON_TWO_FACTOR_ENABLED,
             Some(&json!({ "api_tokens_revoked": revoked })),
         )
         .await?;
@@ -104,7 +104,7 @@ impl Services {
             &Actor::Person(ctx.subject.clone()),
             ctx.person.party_id,
             Some(ctx.person.id),
-            "person.two_factor_disabled",
+            crate::trail::PERSON_TWO_FACTOR_DISABLED,
             Some(&json!({ "api_tokens_revoked": revoked })),
         )
         .await?;

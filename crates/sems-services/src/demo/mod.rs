@@ -408,12 +408,13 @@ impl Services {
             record_change(
                 tx.conn(),
                 &actor,
-                &About::party_event(authority.id, true),
-                "demo.load",
-                "deployment",
-                None,
-                NONE,
-                Some(&detail),
+                crate::Change {
+                    about: &About::party_event(authority.id, true),
+                    action: crate::trail::DEMO_LOAD,
+                    record_id: None,
+                    before: NONE,
+                    after: Some(&detail),
+                },
             )
             .await?;
             tx.commit().await?;

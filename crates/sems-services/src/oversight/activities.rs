@@ -239,19 +239,10 @@ impl Services {
         let stored = store::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("activity"))?;
-        record_change(
-            tx.conn(),
-            actor,
-            &activity_about(&stored),
-            "oversight_activity.plan",
-            "oversight_activity",
-            Some(id),
-            NONE,
-            Some(&serde_json::json!({
+        record_change(tx.conn(), actor, crate::Change { about: &activity_about(&stored), action: crate::oversight::trail::OVERSIGHT_ACTIVITY_PLAN, record_id: Some(id), before: NONE, after: Some(&serde_json::json!({
                 "kind": kind.as_str(), "overseen_party_id": overseen.id, "planned_on": planned_on,
                 "covert": covert, "items": in_scope.len(), "team": team,
-            })),
-        )
+            })) })
         .await?;
         tx.commit().await?;
         Ok(stored)
@@ -385,18 +376,9 @@ impl Services {
             )
             .await?;
         }
-        record_change(
-            tx.conn(),
-            actor,
-            &activity_about(&activity),
-            "oversight_activity.answer",
-            "oversight_activity",
-            Some(id),
-            NONE,
-            Some(&serde_json::json!({
+        record_change(tx.conn(), actor, crate::Change { about: &activity_about(&activity), action: crate::oversight::trail::OVERSIGHT_ACTIVITY_ANSWER, record_id: Some(id), before: NONE, after: Some(&serde_json::json!({
                 "answers": checked.iter().map(|(i, a, _, p, _)| serde_json::json!({"item": i, "answer": a.as_str(), "passed": p})).collect::<Vec<_>>()
-            })),
-        )
+            })) })
         .await?;
         tx.commit().await?;
         Ok(checked.len())
@@ -440,12 +422,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &activity_about(&activity),
-            "oversight_activity.complete",
-            "oversight_activity",
-            Some(id),
-            NONE,
-            Some(&serde_json::json!({ "activity": id })),
+            crate::Change {
+                about: &activity_about(&activity),
+                action: crate::oversight::trail::OVERSIGHT_ACTIVITY_COMPLETE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "activity": id })),
+            },
         )
         .await?;
         let after = store::get(tx.conn(), id)
@@ -497,12 +480,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &activity_about(&released),
-            "oversight_activity.release",
-            "oversight_activity",
-            Some(id),
-            NONE,
-            Some(&serde_json::json!({ "activity": id })),
+            crate::Change {
+                about: &activity_about(&released),
+                action: crate::oversight::trail::OVERSIGHT_ACTIVITY_RELEASE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "activity": id })),
+            },
         )
         .await?;
         tx.commit().await?;

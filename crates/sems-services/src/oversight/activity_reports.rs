@@ -120,12 +120,15 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &activity_about(&a),
-            "oversight_activity.report_issue",
-            "oversight_activity",
-            Some(id),
-            NONE,
-            Some(&serde_json::json!({ "activity": id, "version": version, "summary": summary })),
+            crate::Change {
+                about: &activity_about(&a),
+                action: crate::oversight::trail::OVERSIGHT_ACTIVITY_REPORT_ISSUE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(
+                    &serde_json::json!({ "activity": id, "version": version, "summary": summary }),
+                ),
+            },
         )
         .await?;
         tx.commit().await?;

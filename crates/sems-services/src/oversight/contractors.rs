@@ -41,12 +41,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::plain(RecordKind::Party, party.id, Some(contractor.id)),
-            "contractor.add",
-            "party",
-            Some(contractor.id),
-            NONE,
-            Some(&serde_json::json!({ "contractor": contractor.name })),
+            crate::Change {
+                about: &About::plain(RecordKind::Party, party.id, Some(contractor.id)),
+                action: crate::oversight::trail::CONTRACTOR_ADD,
+                record_id: Some(contractor.id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "contractor": contractor.name })),
+            },
         )
         .await?;
         tx.commit().await?;

@@ -40,12 +40,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &activity_about(&a),
-            "oversight_activity.evidence",
-            "oversight_activity",
-            Some(a.id),
-            NONE,
-            Some(&serde_json::json!({ "item": item_id, "file": name, "sha256": sum })),
+            crate::Change {
+                about: &activity_about(&a),
+                action: crate::oversight::trail::OVERSIGHT_ACTIVITY_EVIDENCE,
+                record_id: Some(a.id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "item": item_id, "file": name, "sha256": sum })),
+            },
         )
         .await?;
         let stored = store::evidence(tx.conn(), a.id)

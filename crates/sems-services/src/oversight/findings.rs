@@ -3,9 +3,11 @@
 //! plan; the overseer accepts it or returns it; the organisation records completion; the
 //! overseer verifies and closes, or sends it back.
 
+use super::trail;
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
+use sems_domain::audit::AuditAction;
 use sems_domain::oversight::{Compliance, FindingLevel, FindingStatus};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
@@ -202,12 +204,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &finding_about(&stored),
-            "finding.raise",
-            "finding",
-            Some(id),
-            NONE,
-            Some(&stored),
+            crate::Change {
+                about: &finding_about(&stored),
+                action: crate::oversight::trail::FINDING_RAISE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&stored),
+            },
         )
         .await?;
         if !secret {
@@ -280,7 +283,7 @@ impl Services {
         f: &Finding,
         to: FindingStatus,
         note: &str,
-        action: &str,
+        action: AuditAction,
         tell_overseer: bool,
     ) -> Result<()> {
         store::record_history(conn, f.id, to, actor.person_id(), note).await?;
@@ -290,12 +293,13 @@ impl Services {
         record_change(
             conn,
             actor,
-            &finding_about(&after),
-            action,
-            "finding",
-            Some(f.id),
-            Some(f),
-            Some(&after),
+            crate::Change {
+                about: &finding_about(&after),
+                action,
+                record_id: Some(f.id),
+                before: Some(f),
+                after: Some(&after),
+            },
         )
         .await?;
         let (party, roles): (i64, &[Role]) = if tell_overseer {
@@ -382,7 +386,7 @@ impl Services {
             &f,
             FindingStatus::CapSubmitted,
             &actions,
-            "finding.cap_submit",
+            trail::FINDING_CAP_SUBMIT,
             true,
         )
         .await?;
@@ -427,9 +431,9 @@ impl Services {
             to,
             &comment,
             if accept {
-                "finding.cap_accept"
+                trail::FINDING_CAP_ACCEPT
             } else {
-                "finding.cap_return"
+                trail::FINDING_CAP_RETURN
             },
             false,
         )
@@ -474,7 +478,7 @@ impl Services {
             &f,
             FindingStatus::Completed,
             &evidence,
-            "finding.complete",
+            trail::FINDING_COMPLETE,
             true,
         )
         .await?;
@@ -528,9 +532,9 @@ impl Services {
             to,
             &comment,
             if close {
-                "finding.close"
+                trail::FINDING_CLOSE
             } else {
-                "finding.reopen"
+                trail::FINDING_REOPEN
             },
             false,
         )
@@ -604,12 +608,13 @@ impl Services {
             record_change(
                 tx.conn(),
                 &Actor::System("housekeeping"),
-                &finding_about(&escalated),
-                "finding.escalate",
-                "finding",
-                Some(*id),
-                NONE,
-                Some(&serde_json::json!({ "finding": id, "notified": told.len() })),
+                crate::Change {
+                    about: &finding_about(&escalated),
+                    action: crate::oversight::trail::FINDING_ESCALATE,
+                    record_id: Some(*id),
+                    before: NONE,
+                    after: Some(&serde_json::json!({ "finding": id, "notified": told.len() })),
+                },
             )
             .await?;
         }

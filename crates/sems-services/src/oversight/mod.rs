@@ -9,3 +9,4 @@ pub mod findings;
 pub mod generate;
 pub mod proposals;
 pub mod requirements;
+pub mod trail;

@@ -139,12 +139,15 @@ impl Services {
             record_change(
                 tx.conn(),
                 &Actor::System("set-up"),
-                &About::record(&meta(&authority), None),
-                "requirements.publish",
-                "requirement_catalogue",
-                Some(version),
-                NONE,
-                Some(&serde_json::json!({ "version": version, "requirements": nodes.len() })),
+                crate::Change {
+                    about: &About::record(&meta(&authority), None),
+                    action: crate::oversight::trail::REQUIREMENTS_PUBLISH,
+                    record_id: Some(version),
+                    before: NONE,
+                    after: Some(
+                        &serde_json::json!({ "version": version, "requirements": nodes.len() }),
+                    ),
+                },
             )
             .await?;
         }
@@ -299,12 +302,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&meta(&party), None),
-            "requirements.add",
-            "requirement_catalogue",
-            Some(version),
-            NONE,
-            Some(&serde_json::json!({ "version": version, "added": code })),
+            crate::Change {
+                about: &About::record(&meta(&party), None),
+                action: crate::oversight::trail::REQUIREMENTS_ADD,
+                record_id: Some(version),
+                before: NONE,
+                after: Some(&serde_json::json!({ "version": version, "added": code })),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -389,16 +393,7 @@ impl CsvImport for RequirementImport<'_> {
             &nodes,
         )
         .await?;
-        record_change(
-            conn,
-            self.actor,
-            &About::record(&meta(&self.party), None),
-            "requirements.publish",
-            "requirement_catalogue",
-            Some(version),
-            NONE,
-            Some(&serde_json::json!({ "version": version, "requirements": nodes.len(), "note": self.note })),
-        )
+        record_change(conn, self.actor, crate::Change { about: &About::record(&meta(&self.party), None), action: crate::oversight::trail::REQUIREMENTS_PUBLISH, record_id: Some(version), before: NONE, after: Some(&serde_json::json!({ "version": version, "requirements": nodes.len(), "note": self.note })) })
         .await?;
         Ok(())
     }

@@ -272,12 +272,13 @@ impl Services {
             tx.conn(),
             mode,
             &audit_actor,
-            &About::plain(RecordKind::SecurityReport, party.id, Some(id)),
-            "security_report.file",
-            "security_report",
-            Some(id),
-            NONE,
-            Some(&detail),
+            crate::Change {
+                about: &About::plain(RecordKind::SecurityReport, party.id, Some(id)),
+                action: crate::reports::trail::SECURITY_REPORT_FILE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&detail),
+            },
         )
         .await?;
         let handlers = people::ids_with_roles(tx.conn(), party.id, &[Role::ReportHandler]).await?;
@@ -363,12 +364,13 @@ impl Services {
             tx.conn(),
             report.mode,
             &REPORTER,
-            &super::report_about(&report),
-            "security_report.reporter_reply",
-            "security_report",
-            Some(report.id),
-            NONE,
-            Some(&serde_json::json!({ "report_id": report.id })),
+            crate::Change {
+                about: &super::report_about(&report),
+                action: crate::reports::trail::SECURITY_REPORT_REPORTER_REPLY,
+                record_id: Some(report.id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "report_id": report.id })),
+            },
         )
         .await?;
         let handlers =

@@ -132,12 +132,15 @@ impl Services {
             tx.conn(),
             r.mode,
             actor,
-            &super::report_about(&r),
-            "security_report.deidentify",
-            "security_report",
-            Some(report_id),
-            NONE,
-            Some(&serde_json::json!({ "report_id": report_id, "deidentified_text": text })),
+            crate::Change {
+                about: &super::report_about(&r),
+                action: crate::reports::trail::SECURITY_REPORT_DEIDENTIFY,
+                record_id: Some(report_id),
+                before: NONE,
+                after: Some(
+                    &serde_json::json!({ "report_id": report_id, "deidentified_text": text }),
+                ),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -259,12 +262,15 @@ impl Services {
                         tx.conn(),
                         r.mode,
                         actor,
-                        &super::report_about(&r),
-                        "security_report.forward_proposed",
-                        "security_report",
-                        Some(report_id),
-                        NONE,
-                        Some(&serde_json::json!({ "report_id": report_id, "kept": confirmed })),
+                        crate::Change {
+                            about: &super::report_about(&r),
+                            action: crate::reports::trail::SECURITY_REPORT_FORWARD_PROPOSED,
+                            record_id: Some(report_id),
+                            before: NONE,
+                            after: Some(
+                                &serde_json::json!({ "report_id": report_id, "kept": confirmed }),
+                            ),
+                        },
                     )
                     .await?;
                     let handlers: Vec<i64> = people::ids_with_roles(
@@ -289,17 +295,7 @@ impl Services {
             }
         }
         reports::mark_forwarded(tx.conn(), report_id).await?;
-        record_report_event(
-            tx.conn(),
-            r.mode,
-            actor,
-            &About::record(&occurrence_meta(r.party_id), Some(report_id)),
-            "security_report.forward",
-            "security_report",
-            Some(report_id),
-            NONE,
-            Some(&serde_json::json!({ "report_id": report_id, "kept": confirmed, "proposed_by": confirmed_by })),
-        )
+        record_report_event(tx.conn(), r.mode, actor, crate::Change { about: &About::record(&occurrence_meta(r.party_id), Some(report_id)), action: crate::reports::trail::SECURITY_REPORT_FORWARD, record_id: Some(report_id), before: NONE, after: Some(&serde_json::json!({ "report_id": report_id, "kept": confirmed, "proposed_by": confirmed_by })) })
         .await?;
         if let Some(authority) = parties::authority(tx.conn()).await? {
             let told = people::ids_with_roles(
@@ -400,12 +396,13 @@ impl Services {
             tx.conn(),
             mode,
             actor,
-            &About::record(&occurrence_meta(o.party_id), Some(id)),
-            "occurrence.message",
-            "security_report",
-            Some(id),
-            NONE,
-            Some(&serde_json::json!({ "report_id": id, "side": side.as_str() })),
+            crate::Change {
+                about: &About::record(&occurrence_meta(o.party_id), Some(id)),
+                action: crate::reports::trail::OCCURRENCE_MESSAGE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "report_id": id, "side": side.as_str() })),
+            },
         )
         .await?;
         let recipients = if side == MessageSide::Authority {

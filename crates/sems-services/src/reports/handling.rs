@@ -141,12 +141,13 @@ impl Services {
             tx.conn(),
             before.mode,
             actor,
-            &super::report_about(&after),
-            "security_report.triage",
-            "security_report",
-            Some(id),
-            Some(&workflow_facts(&before)),
-            Some(&workflow_facts(&after)),
+            crate::Change {
+                about: &super::report_about(&after),
+                action: crate::reports::trail::SECURITY_REPORT_TRIAGE,
+                record_id: Some(id),
+                before: Some(&workflow_facts(&before)),
+                after: Some(&workflow_facts(&after)),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -169,12 +170,13 @@ impl Services {
             tx.conn(),
             before.mode,
             actor,
-            &super::report_about(&after),
-            "security_report.investigate",
-            "security_report",
-            Some(id),
-            Some(&workflow_facts(&before)),
-            Some(&workflow_facts(&after)),
+            crate::Change {
+                about: &super::report_about(&after),
+                action: crate::reports::trail::SECURITY_REPORT_INVESTIGATE,
+                record_id: Some(id),
+                before: Some(&workflow_facts(&before)),
+                after: Some(&workflow_facts(&after)),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -235,12 +237,13 @@ impl Services {
             tx.conn(),
             before.mode,
             actor,
-            &super::report_about(&after),
-            "security_report.close",
-            "security_report",
-            Some(id),
-            Some(&workflow_facts(&before)),
-            Some(&workflow_facts(&after)),
+            crate::Change {
+                about: &super::report_about(&after),
+                action: crate::reports::trail::SECURITY_REPORT_CLOSE,
+                record_id: Some(id),
+                before: Some(&workflow_facts(&before)),
+                after: Some(&workflow_facts(&after)),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -264,12 +267,13 @@ impl Services {
             tx.conn(),
             r.mode,
             actor,
-            &super::report_about(&r),
-            "security_report.message",
-            "security_report",
-            Some(id),
-            NONE,
-            Some(&serde_json::json!({ "report_id": id, "side": "handler" })),
+            crate::Change {
+                about: &super::report_about(&r),
+                action: crate::reports::trail::SECURITY_REPORT_MESSAGE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "report_id": id, "side": "handler" })),
+            },
         )
         .await?;
         tx.commit().await?;

@@ -62,12 +62,13 @@ impl Services {
             tx.conn(),
             report.mode,
             actor,
-            &super::report_about(&report),
-            "security_report.identity_request",
-            "identity_request",
-            Some(id),
-            NONE,
-            Some(&serde_json::json!({ "report_id": report_id, "reason": reason })),
+            crate::Change {
+                about: &super::report_about(&report),
+                action: crate::reports::trail::SECURITY_REPORT_IDENTITY_REQUEST,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "report_id": report_id, "reason": reason })),
+            },
         )
         .await?;
         let custodians =
@@ -141,16 +142,17 @@ impl Services {
             tx.conn(),
             report.mode,
             actor,
-            &super::report_about(&report),
-            if approve {
-                "security_report.identity_approve"
-            } else {
-                "security_report.identity_refuse"
+            crate::Change {
+                about: &super::report_about(&report),
+                action: if approve {
+                    crate::reports::trail::SECURITY_REPORT_IDENTITY_APPROVE
+                } else {
+                    crate::reports::trail::SECURITY_REPORT_IDENTITY_REFUSE
+                },
+                record_id: Some(request_id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "report_id": report_id, "note": note })),
             },
-            "identity_request",
-            Some(request_id),
-            NONE,
-            Some(&serde_json::json!({ "report_id": report_id, "note": note })),
         )
         .await?;
         notifications::insert(
@@ -209,12 +211,13 @@ impl Services {
             tx.conn(),
             report.mode,
             actor,
-            &super::report_about(&report),
-            "security_report.identity_disclosed",
-            "security_report",
-            Some(report_id),
-            NONE,
-            Some(&serde_json::json!({ "report_id": report_id })),
+            crate::Change {
+                about: &super::report_about(&report),
+                action: crate::reports::trail::SECURITY_REPORT_IDENTITY_DISCLOSED,
+                record_id: Some(report_id),
+                before: NONE,
+                after: Some(&serde_json::json!({ "report_id": report_id })),
+            },
         )
         .await?;
         reports::insert_message(

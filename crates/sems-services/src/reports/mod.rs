@@ -9,6 +9,7 @@ mod handling;
 pub mod identity;
 pub mod sealing;
 pub mod statistics;
+pub mod trail;
 pub use filing::*;
 pub use handling::*;
 
@@ -82,12 +83,13 @@ impl Services {
             record_change(
                 tx.conn(),
                 &Actor::System("set-up"),
-                &crate::About::party_event(authority, true),
-                "report_category.create",
-                "report_category",
-                None,
-                NONE,
-                Some(&added),
+                crate::Change {
+                    about: &crate::About::party_event(authority, true),
+                    action: crate::reports::trail::REPORT_CATEGORY_CREATE,
+                    record_id: None,
+                    before: NONE,
+                    after: Some(&added),
+                },
             )
             .await?;
         }
@@ -208,35 +210,18 @@ impl Services {
 /// Records an event of a report in its audit channel: the protected-source channel when
 /// the report is confidential or anonymous (served only as counts per day), so that nothing
 /// served places the filing or what follows from it among other people's entries.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     mode: ReportMode,
     actor: &Actor,
-    about: &crate::About,
-    action: &str,
-    record_kind: &str,
-    record_id: Option<i64>,
-    before: Option<&B>,
-    after: Option<&A>,
+    change: crate::Change<'_, B, A>,
 ) -> Result<i64> {
     let channel = if mode.protects_source() {
         AuditChannel::ProtectedSource
     } else {
         AuditChannel::Trail
     };
-    crate::record_change_in(
-        conn,
-        channel,
-        actor,
-        about,
-        action,
-        record_kind,
-        record_id,
-        before,
-        after,
-    )
-    .await
+    crate::record_change_in(conn, channel, actor, change).await
 }
 
 /// A category code of the taxonomy, or a refusal.

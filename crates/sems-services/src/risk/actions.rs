@@ -172,12 +172,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&assessment_meta(&a), Some(a.id)),
-            "risk_action.create",
-            "risk_action",
-            Some(id),
-            NONE,
-            Some(&stored),
+            crate::Change {
+                about: &About::record(&assessment_meta(&a), Some(a.id)),
+                action: crate::risk::trail::RISK_ACTION_CREATE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&stored),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -220,12 +221,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&assessment_meta(&a), Some(a.id)),
-            "risk_action.update",
-            "risk_action",
-            Some(action_id),
-            Some(&before),
-            Some(&after),
+            crate::Change {
+                about: &About::record(&assessment_meta(&a), Some(a.id)),
+                action: crate::risk::trail::RISK_ACTION_UPDATE,
+                record_id: Some(action_id),
+                before: Some(&before),
+                after: Some(&after),
+            },
         )
         .await?;
         tx.commit().await?;

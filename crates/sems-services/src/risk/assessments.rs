@@ -248,12 +248,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&assessment_meta(&stored), Some(id)),
-            "risk_assessment.create",
-            "risk_assessment",
-            Some(id),
-            NONE,
-            Some(&stored),
+            crate::Change {
+                about: &About::record(&assessment_meta(&stored), Some(id)),
+                action: crate::risk::trail::RISK_ASSESSMENT_CREATE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&stored),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -328,12 +329,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&assessment_meta(&after), Some(id)),
-            "risk_assessment.update",
-            "risk_assessment",
-            Some(id),
-            Some(&before),
-            Some(&after),
+            crate::Change {
+                about: &About::record(&assessment_meta(&after), Some(id)),
+                action: crate::risk::trail::RISK_ASSESSMENT_UPDATE,
+                record_id: Some(id),
+                before: Some(&before),
+                after: Some(&after),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -520,12 +522,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&assessment_meta(&a), Some(id)),
-            "risk_assessment.accept",
-            "risk_assessment",
-            Some(id),
-            NONE,
-            Some(&stored),
+            crate::Change {
+                about: &About::record(&assessment_meta(&a), Some(id)),
+                action: crate::risk::trail::RISK_ASSESSMENT_ACCEPT,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&stored),
+            },
         )
         .await?;
         tx.commit().await?;

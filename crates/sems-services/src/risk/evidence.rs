@@ -249,12 +249,13 @@ pub(crate) async fn store_evidence(
     record_change(
         conn,
         actor,
-        &About::plain(RecordKind::RiskEvidence, party_id, Some(id)),
-        "risk_evidence.create",
-        "risk_evidence",
-        Some(id),
-        NONE,
-        Some(&detail),
+        crate::Change {
+            about: &About::plain(RecordKind::RiskEvidence, party_id, Some(id)),
+            action: crate::risk::trail::RISK_EVIDENCE_CREATE,
+            record_id: Some(id),
+            before: NONE,
+            after: Some(&detail),
+        },
     )
     .await?;
     let marked = if passed == Some(true) {
@@ -296,12 +297,13 @@ pub(crate) async fn mark_for_review(
         record_change(
             conn,
             actor,
-            &About::plain(RecordKind::RiskAssessment, audit_party_id, None),
-            "risk_assessment.review_required",
-            "risk_assessment",
-            None,
-            NONE,
-            Some(&detail),
+            crate::Change {
+                about: &About::plain(RecordKind::RiskAssessment, audit_party_id, None),
+                action: crate::risk::trail::RISK_ASSESSMENT_REVIEW_REQUIRED,
+                record_id: None,
+                before: NONE,
+                after: Some(&detail),
+            },
         )
         .await?;
     }

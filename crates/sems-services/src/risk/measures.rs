@@ -206,12 +206,13 @@ impl Services {
         record_change(
             conn,
             actor,
-            &About::record(&measure_meta(&stored, false), Some(id)),
-            "security_measure.create",
-            "security_measure",
-            Some(id),
-            NONE,
-            Some(&stored),
+            crate::Change {
+                about: &About::record(&measure_meta(&stored, false), Some(id)),
+                action: crate::risk::trail::SECURITY_MEASURE_CREATE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&stored),
+            },
         )
         .await?;
         Ok(stored)
@@ -380,12 +381,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&implementation_meta(party_id), None),
-            "security_measure.implementation",
-            "security_measure",
-            Some(measure_id),
-            before.as_ref(),
-            Some(&after),
+            crate::Change {
+                about: &About::record(&implementation_meta(party_id), None),
+                action: crate::risk::trail::SECURITY_MEASURE_IMPLEMENTATION,
+                record_id: Some(measure_id),
+                before: before.as_ref(),
+                after: Some(&after),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -417,12 +419,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&measure_meta(&measure, false), Some(measure_id)),
-            "security_measure.delete",
-            "security_measure",
-            Some(measure_id),
-            Some(&measure),
-            NONE,
+            crate::Change {
+                about: &About::record(&measure_meta(&measure, false), Some(measure_id)),
+                action: crate::risk::trail::SECURITY_MEASURE_DELETE,
+                record_id: Some(measure_id),
+                before: Some(&measure),
+                after: NONE,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -487,12 +490,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&implementation_meta(party_id), None),
-            "security_measure.exemption_request",
-            "security_measure",
-            Some(measure_id),
-            Some(&before),
-            Some(&after),
+            crate::Change {
+                about: &About::record(&implementation_meta(party_id), None),
+                action: crate::risk::trail::SECURITY_MEASURE_EXEMPTION_REQUEST,
+                record_id: Some(measure_id),
+                before: Some(&before),
+                after: Some(&after),
+            },
         )
         .await?;
         let party_name = parties::get(tx.conn(), party_id)
@@ -561,16 +565,17 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&implementation_meta(party_id), None),
-            if approve {
-                "security_measure.exemption_approve"
-            } else {
-                "security_measure.exemption_refuse"
+            crate::Change {
+                about: &About::record(&implementation_meta(party_id), None),
+                action: if approve {
+                    crate::risk::trail::SECURITY_MEASURE_EXEMPTION_APPROVE
+                } else {
+                    crate::risk::trail::SECURITY_MEASURE_EXEMPTION_REFUSE
+                },
+                record_id: Some(measure_id),
+                before: Some(&before),
+                after: Some(&after),
             },
-            "security_measure",
-            Some(measure_id),
-            Some(&before),
-            Some(&after),
         )
         .await?;
         tx.commit().await?;

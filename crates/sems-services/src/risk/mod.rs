@@ -10,6 +10,7 @@ pub mod generate;
 pub mod import;
 pub mod measures;
 pub mod national;
+pub mod trail;
 
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
@@ -97,12 +98,16 @@ impl Services {
             record_change(
                 tx.conn(),
                 &actor,
-                &About::record(&published(RecordKind::RiskMethod, authority), Some(version)),
-                "risk_method.publish",
-                "risk_method",
-                Some(version),
-                NONE,
-                Some(&method),
+                crate::Change {
+                    about: &About::record(
+                        &published(RecordKind::RiskMethod, authority),
+                        Some(version),
+                    ),
+                    action: crate::risk::trail::RISK_METHOD_PUBLISH,
+                    record_id: Some(version),
+                    before: NONE,
+                    after: Some(&method),
+                },
             )
             .await?;
         }
@@ -122,12 +127,13 @@ impl Services {
                 record_change(
                     tx.conn(),
                     &actor,
-                    &About::record(&published(RecordKind::ThreatLevel, authority), None),
-                    "threat_level.set",
-                    "threat_level",
-                    None,
-                    NONE,
-                    Some(&detail),
+                    crate::Change {
+                        about: &About::record(&published(RecordKind::ThreatLevel, authority), None),
+                        action: crate::risk::trail::THREAT_LEVEL_SET,
+                        record_id: None,
+                        before: NONE,
+                        after: Some(&detail),
+                    },
                 )
                 .await?;
             }
@@ -161,12 +167,13 @@ impl Services {
             record_change(
                 tx.conn(),
                 &actor,
-                &About::record(&scenario_meta(&stored, true), Some(id)),
-                "threat_scenario.create",
-                "threat_scenario",
-                Some(id),
-                NONE,
-                Some(&stored),
+                crate::Change {
+                    about: &About::record(&scenario_meta(&stored, true), Some(id)),
+                    action: crate::risk::trail::THREAT_SCENARIO_CREATE,
+                    record_id: Some(id),
+                    before: NONE,
+                    after: Some(&stored),
+                },
             )
             .await?;
         }
@@ -222,12 +229,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&published(RecordKind::RiskMethod, authority), Some(version)),
-            "risk_method.publish",
-            "risk_method",
-            Some(version),
-            NONE,
-            Some(method),
+            crate::Change {
+                about: &About::record(&published(RecordKind::RiskMethod, authority), Some(version)),
+                action: crate::risk::trail::RISK_METHOD_PUBLISH,
+                record_id: Some(version),
+                before: NONE,
+                after: Some(method),
+            },
         )
         .await?;
         let stored = risk::method(tx.conn(), version)
@@ -299,12 +307,13 @@ impl Services {
         record_change(
             tx.conn(),
             actor,
-            &About::record(&published(RecordKind::ThreatLevel, authority), None),
-            "threat_level.set",
-            "threat_level",
-            None,
-            before.as_ref(),
-            after.as_ref(),
+            crate::Change {
+                about: &About::record(&published(RecordKind::ThreatLevel, authority), None),
+                action: crate::risk::trail::THREAT_LEVEL_SET,
+                record_id: None,
+                before: before.as_ref(),
+                after: after.as_ref(),
+            },
         )
         .await?;
         let previous = before.as_ref().map(|b| b.level);
@@ -405,12 +414,13 @@ impl Services {
         record_change(
             conn,
             actor,
-            &About::record(&scenario_meta(&stored, false), Some(id)),
-            "threat_scenario.create",
-            "threat_scenario",
-            Some(id),
-            NONE,
-            Some(&stored),
+            crate::Change {
+                about: &About::record(&scenario_meta(&stored, false), Some(id)),
+                action: crate::risk::trail::THREAT_SCENARIO_CREATE,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&stored),
+            },
         )
         .await?;
         Ok(stored)
