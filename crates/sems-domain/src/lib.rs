@@ -26,4 +26,4 @@ pub mod totp;
 pub mod util;
 pub mod vocabulary;
 
-pub use error::ValidationError;
+pub use error::{Checks, ValidationError, ValidationErrors};

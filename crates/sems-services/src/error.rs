@@ -1,12 +1,13 @@
-use sems_domain::ValidationError;
+use sems_domain::{ValidationError, ValidationErrors};
 use sems_storage::StoreError;
 use thiserror::Error;
 
 /// Why a use case refused or failed. Each maps to one HTTP status and one clear message.
 #[derive(Debug, Error)]
 pub enum ServiceError {
+    /// Every refusal of the input at once (a form shows each next to its field).
     #[error("{0}")]
-    Validation(#[from] ValidationError),
+    Validation(#[from] ValidationErrors),
     #[error("{0}")]
     Unauthenticated(String),
     #[error("{0}")]
@@ -21,6 +22,12 @@ pub enum ServiceError {
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<ValidationError> for ServiceError {
+    fn from(e: ValidationError) -> Self {
+        ServiceError::Validation(e.into())
+    }
 }
 
 impl From<serde_json::Error> for ServiceError {

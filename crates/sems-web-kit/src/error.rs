@@ -31,7 +31,8 @@ pub fn classify(e: &ServiceError) -> (StatusCode, String) {
 pub struct ApiError {
     pub status: StatusCode,
     pub detail: String,
-    pub field: Option<&'static str>,
+    /// Every refused field with its message, for a client to show each beside its field.
+    pub errors: Vec<(&'static str, String)>,
     pub retry_after: Option<i64>,
 }
 
@@ -40,7 +41,7 @@ impl ApiError {
         Self {
             status,
             detail: detail.into(),
-            field: None,
+            errors: Vec::new(),
             retry_after: None,
         }
     }
@@ -49,9 +50,9 @@ impl ApiError {
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         let (status, detail) = classify(&e);
-        let field = match &e {
-            ServiceError::Validation(v) => Some(v.field),
-            _ => None,
+        let errors = match &e {
+            ServiceError::Validation(v) => v.iter().map(|e| (e.field, e.to_string())).collect(),
+            _ => Vec::new(),
         };
         let retry_after = match &e {
             ServiceError::Locked {
@@ -62,7 +63,7 @@ impl From<ServiceError> for ApiError {
         Self {
             status,
             detail,
-            field,
+            errors,
             retry_after,
         }
     }
@@ -76,8 +77,12 @@ impl IntoResponse for ApiError {
             "status": self.status.as_u16(),
             "detail": self.detail,
         });
-        if let Some(field) = self.field {
-            body["errors"] = json!([{ "field": field, "message": self.detail }]);
+        if !self.errors.is_empty() {
+            body["errors"] = self
+                .errors
+                .iter()
+                .map(|(field, message)| json!({ "field": field, "message": message }))
+                .collect();
         }
         let mut response = (self.status, body.to_string()).into_response();
         response.headers_mut().insert(

@@ -265,6 +265,51 @@ pub fn notice(key: Option<&str>) -> Option<String> {
     Some(text.to_string())
 }
 
+/// A form as the person left it when it was refused: every value they typed, and every
+/// refusal by field, so the page shows the form again as it was with each message next to
+/// its field. Empty for a form shown the first time.
+#[derive(Debug, Default)]
+pub struct FormState {
+    values: crate::form::FormData,
+    errors: Option<sems_domain::ValidationErrors>,
+}
+
+impl FormState {
+    /// The form `values` refused with `e` (a refusal that is not about fields keeps the
+    /// values and shows no field message).
+    pub fn refused(values: crate::form::FormData, e: &ServiceError) -> Self {
+        let errors = match e {
+            ServiceError::Validation(v) => Some(v.clone()),
+            _ => None,
+        };
+        Self { values, errors }
+    }
+
+    /// What the person typed in `name` ("" the first time).
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name)
+    }
+
+    /// What the person chose in `name`, or `default` the first time.
+    pub fn value_or(&self, name: &str, default: impl ToString) -> String {
+        if self.values.0.is_empty() {
+            default.to_string()
+        } else {
+            self.values.get(name).to_string()
+        }
+    }
+
+    /// The message of a refused `name`, or "".
+    pub fn error(&self, name: &str) -> &str {
+        self.errors.as_ref().and_then(|e| e.of(name)).unwrap_or("")
+    }
+
+    /// How many fields were refused.
+    pub fn refusals(&self) -> usize {
+        self.errors.as_ref().map_or(0, |e| e.iter().count())
+    }
+}
+
 /// A query string of the filters that have a value, encoded (`form_urlencoded`).
 pub fn query_string(pairs: &[(&str, String)]) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());

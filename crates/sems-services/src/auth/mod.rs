@@ -389,7 +389,7 @@ impl Services {
             .ok_or(ServiceError::NotFound("person"))?;
         drop(conn);
         if !verify_password(current.to_string(), Some(creds.password_hash)).await? {
-            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
+            return Err(ServiceError::from(sems_domain::ValidationError::new(
                 "current_password",
                 "is not your current password",
             )));
@@ -463,7 +463,7 @@ impl Services {
         if password.is_empty()
             || !verify_password(password.to_string(), Some(creds.password_hash)).await?
         {
-            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
+            return Err(ServiceError::from(sems_domain::ValidationError::new(
                 "password",
                 "is not your current password",
             )));

@@ -72,7 +72,7 @@ impl Services {
         };
         let bytes = totp::base32_decode(&secret).unwrap_or_default();
         let Some(step) = totp::verify(&bytes, code, now_ms() / 1000) else {
-            return Err(ServiceError::Validation(sems_domain::ValidationError::new(
+            return Err(ServiceError::from(sems_domain::ValidationError::new(
                 "code",
                 "is not the current code of your authenticator app",
             )));

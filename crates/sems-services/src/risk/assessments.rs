@@ -9,7 +9,7 @@ use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NON
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::bounded_text;
-use sems_domain::ValidationError;
+use sems_domain::{Checks, ValidationError};
 use sems_storage::parties;
 use sems_storage::risk::{self, MethodVersion};
 use serde::Deserialize;
@@ -62,7 +62,7 @@ fn override_reason(
     proposal: Option<&sems_domain::measure::Proposal>,
     chosen: sems_domain::risk::Score,
     reason: &str,
-) -> Result<String> {
+) -> Result<String, ValidationError> {
     match proposal {
         Some(p) if p.score != chosen => bounded_text(field, reason, 3, 2000).map_err(|_| {
             ValidationError::new(
@@ -74,72 +74,137 @@ fn override_reason(
                     chosen.get()
                 ),
             )
-            .into()
         }),
         _ => Ok(String::new()),
     }
 }
 
-fn rationale(field: &'static str, text: &str) -> Result<String> {
+fn rationale(field: &'static str, text: &str) -> Result<String, ValidationError> {
     bounded_text(field, text, 3, 5000).map_err(|_| {
         ValidationError::new(
             field,
             "a rationale of 3 to 5000 characters is required for every score",
         )
-        .into()
     })
 }
 
 impl Services {
-    /// Parses an input into the values to store, scored under `method`.
+    /// Parses an input into the values to store, scored under `method`. `checks` holds what
+    /// the caller refused already (a change's reason): every refusal is answered at once.
     fn score(
         &self,
         input: &AssessmentInput,
         method: &MethodVersion,
         proposals: &evidence::ScoreProposals,
+        mut checks: Checks,
     ) -> Result<risk::AssessmentValues> {
         use sems_domain::risk::{Consequence, Score};
-        let likelihood = Score::new("likelihood", input.likelihood)?;
-        let consequence = Consequence {
-            human: Score::new("consequence_human", input.consequence_human)?,
-            economic: Score::new("consequence_economic", input.consequence_economic)?,
-            political: Score::new("consequence_political", input.consequence_political)?,
+        let likelihood = checks.check(Score::new("likelihood", input.likelihood));
+        let human = checks.check(Score::new("consequence_human", input.consequence_human));
+        let economic = checks.check(Score::new(
+            "consequence_economic",
+            input.consequence_economic,
+        ));
+        let political = checks.check(Score::new(
+            "consequence_political",
+            input.consequence_political,
+        ));
+        let vulnerability = checks.check(Score::new("vulnerability", input.vulnerability));
+        let likelihood_rationale = checks.check(rationale(
+            "likelihood_rationale",
+            &input.likelihood_rationale,
+        ));
+        let consequence_rationale = checks.check(rationale(
+            "consequence_rationale",
+            &input.consequence_rationale,
+        ));
+        let vulnerability_rationale = checks.check(rationale(
+            "vulnerability_rationale",
+            &input.vulnerability_rationale,
+        ));
+        let likelihood_override_reason = likelihood.and_then(|l| {
+            checks.check(override_reason(
+                "likelihood_override_reason",
+                proposals.likelihood.as_ref(),
+                l,
+                &input.likelihood_override_reason,
+            ))
+        });
+        let vulnerability_override_reason = vulnerability.and_then(|v| {
+            checks.check(override_reason(
+                "vulnerability_override_reason",
+                proposals.vulnerability.as_ref(),
+                v,
+                &input.vulnerability_override_reason,
+            ))
+        });
+        let evidence = if input.evidence.len() > 20 {
+            checks.refuse(ValidationError::new(
+                "evidence",
+                "at most 20 evidence links",
+            ));
+            None
+        } else {
+            checks.check(
+                input
+                    .evidence
+                    .iter()
+                    .filter(|e| !e.trim().is_empty())
+                    .map(|e| bounded_text("evidence", e, 1, 500))
+                    .collect::<Result<Vec<_>, _>>(),
+            )
         };
-        let vulnerability = Score::new("vulnerability", input.vulnerability)?;
-        if input.evidence.len() > 20 {
-            return Err(ValidationError::new("evidence", "at most 20 evidence links").into());
-        }
-        let evidence = input
-            .evidence
-            .iter()
-            .filter(|e| !e.trim().is_empty())
-            .map(|e| bounded_text("evidence", e, 1, 500))
-            .collect::<Result<Vec<_>, _>>()?;
         let classification = match input
             .classification
             .as_deref()
             .filter(|c| !c.trim().is_empty())
         {
-            Some(c) => self.classification.parse(c)?,
-            None => 0,
+            Some(c) => checks.check(self.classification.parse(c)),
+            None => Some(0),
+        };
+        checks.finish()?;
+        let (
+            Some(likelihood),
+            Some(human),
+            Some(economic),
+            Some(political),
+            Some(vulnerability),
+            Some(likelihood_rationale),
+            Some(consequence_rationale),
+            Some(vulnerability_rationale),
+            Some(likelihood_override_reason),
+            Some(vulnerability_override_reason),
+            Some(evidence),
+            Some(classification),
+        ) = (
+            likelihood,
+            human,
+            economic,
+            political,
+            vulnerability,
+            likelihood_rationale,
+            consequence_rationale,
+            vulnerability_rationale,
+            likelihood_override_reason,
+            vulnerability_override_reason,
+            evidence,
+            classification,
+        )
+        else {
+            return Err(ServiceError::Internal(
+                "an assessment passed its checks without every value".into(),
+            ));
+        };
+        let consequence = Consequence {
+            human,
+            economic,
+            political,
         };
         let inherent = method.method.inherent(likelihood, consequence);
         let residual = method
             .method
             .residual(likelihood, consequence, vulnerability);
         let months = method.method.review_months(residual.level);
-        let likelihood_override_reason = override_reason(
-            "likelihood_override_reason",
-            proposals.likelihood.as_ref(),
-            likelihood,
-            &input.likelihood_override_reason,
-        )?;
-        let vulnerability_override_reason = override_reason(
-            "vulnerability_override_reason",
-            proposals.vulnerability.as_ref(),
-            vulnerability,
-            &input.vulnerability_override_reason,
-        )?;
         Ok(risk::AssessmentValues {
             likelihood_proposed: proposals.likelihood.as_ref().map(|p| i64::from(p.score)),
             likelihood_override_reason,
@@ -147,19 +212,13 @@ impl Services {
             vulnerability_override_reason,
             method_version: method.version,
             likelihood: i64::from(likelihood),
-            likelihood_rationale: rationale("likelihood_rationale", &input.likelihood_rationale)?,
+            likelihood_rationale,
             consequence_human: i64::from(consequence.human),
             consequence_economic: i64::from(consequence.economic),
             consequence_political: i64::from(consequence.political),
-            consequence_rationale: rationale(
-                "consequence_rationale",
-                &input.consequence_rationale,
-            )?,
+            consequence_rationale,
             vulnerability: i64::from(vulnerability),
-            vulnerability_rationale: rationale(
-                "vulnerability_rationale",
-                &input.vulnerability_rationale,
-            )?,
+            vulnerability_rationale,
             evidence,
             inherent_score: i64::from(inherent.score),
             inherent_level: inherent.level.as_str(),
@@ -228,7 +287,7 @@ impl Services {
         let proposals = evidence::proposals_from(
             evidence::objective_data(tx.conn(), party.id, &scenario).await?,
         );
-        let values = self.score(input, &method, &proposals)?;
+        let values = self.score(input, &method, &proposals, Checks::default())?;
         let id = risk::insert_assessment(tx.conn(), party.id, input.site_id, scenario.id, &values, actor.person_id())
             .await
             .map_err(|e| ServiceError::conflict_on_unique(e, "this scenario is already assessed for this organisation and site; change that assessment"))?;
@@ -279,12 +338,15 @@ impl Services {
             &assessment_meta(&before),
             "risk assessment",
         )?;
-        let reason = bounded_text("reason", &input.reason, 3, 2000).map_err(|_| {
-            ValidationError::new(
-                "reason",
-                "say why the assessment changes (3 to 2000 characters)",
-            )
-        })?;
+        let mut checks = Checks::default();
+        let reason = checks
+            .check(bounded_text("reason", &input.reason, 3, 2000).map_err(|_| {
+                ValidationError::new(
+                    "reason",
+                    "say why the assessment changes (3 to 2000 characters)",
+                )
+            }))
+            .unwrap_or_default();
         if input.scenario_id != before.scenario_id || input.site_id != before.site_id {
             return Err(ValidationError::new("scenario_id", "the scenario and site of an assessment cannot change; assess the other one separately").into());
         }
@@ -303,7 +365,7 @@ impl Services {
         let proposals = evidence::proposals_from(
             evidence::objective_data(tx.conn(), before.party_id, &scenario).await?,
         );
-        let values = self.score(input, &current, &proposals)?;
+        let values = self.score(input, &current, &proposals, checks)?;
         risk::update_assessment(tx.conn(), id, &values, actor.person_id()).await?;
         let after = risk::assessment(tx.conn(), id)
             .await?

@@ -60,7 +60,7 @@ async fn handler_and_custodian_are_never_one_person() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, ServiceError::Validation(v) if v.field == "roles" && v.message.contains("kept apart")),
+            matches!(&err, ServiceError::Validation(v) if v.first().field == "roles" && v.first().message.contains("kept apart")),
             "{err:?}"
         );
         // Through an appointment.
@@ -330,7 +330,7 @@ async fn nobody_escalates_themselves_and_the_administrator_holds_no_other_role()
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, ServiceError::Validation(v) if v.message.contains("no other role")),
+            matches!(&err, ServiceError::Validation(v) if v.first().message.contains("no other role")),
             "{err:?}"
         );
         // A change of a group's members by the administrator is told to the group's owners.

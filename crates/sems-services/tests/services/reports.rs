@@ -763,7 +763,7 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
         .unwrap();
         let refused = s.forward_report(&handler, filed.report_id, &[]).await;
         assert!(
-            matches!(&refused, Err(ServiceError::Validation(v)) if v.message.contains("AB77123")),
+            matches!(&refused, Err(ServiceError::Validation(v)) if v.first().message.contains("AB77123")),
             "{refused:?}"
         );
         let no_reason = [KeptItem {

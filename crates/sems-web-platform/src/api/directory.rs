@@ -76,12 +76,7 @@ impl ListParams {
 }
 
 fn bad(field: &'static str, message: &str) -> ApiError {
-    let mut e = ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        format!("{field}: {message}"),
-    );
-    e.field = Some(field);
-    e
+    sems_services::ServiceError::from(sems_domain::ValidationError::new(field, message)).into()
 }
 
 // --- Parties ---

@@ -102,7 +102,7 @@ async fn decide_grant(
         "confirm" => true,
         "refuse" => false,
         _ => {
-            return service_error(ServiceError::Validation(sems_domain::ValidationError::new(
+            return service_error(ServiceError::from(sems_domain::ValidationError::new(
                 "decision",
                 "confirm or refuse",
             )))

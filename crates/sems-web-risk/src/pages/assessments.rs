@@ -10,7 +10,9 @@ use sems_services::risk::AssessmentInput;
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentChange};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, ListQuery};
+use sems_web_kit::pages::{
+    notice, render, service_error, when, Choice, FormState, Layout, ListQuery,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -55,8 +57,18 @@ pub(super) async fn assess(
             | ServiceError::Conflict(_)
             | ServiceError::Forbidden(_)),
         ) => {
-            let message = sems_web_kit::error::classify(&e).1;
-            chain::scenario_page(&state, &user, id, None, None, Some(message)).await
+            let message = match &e {
+                ServiceError::Validation(_) => {
+                    "The assessment was not recorded: some answers need attention.".to_string()
+                }
+                other => sems_web_kit::error::classify(other).1,
+            };
+            let status = sems_web_kit::error::classify(&e).0;
+            let form = FormState::refused(form, &e);
+            let mut page =
+                chain::scenario_page(&state, &user, id, None, None, Some(message), form).await;
+            *page.status_mut() = status;
+            page
         }
         Err(e) => service_error(e),
     }
@@ -90,6 +102,8 @@ struct AssessmentPage {
     people: Vec<Choice>,
     statuses: Vec<Choice>,
     effects: Vec<Choice>,
+    /// The change form as the person left it, when it was refused.
+    form: FormState,
 }
 
 pub struct ActionRow {
@@ -115,6 +129,7 @@ async fn assessment_view(
     id: i64,
     notice_key: Option<&str>,
     error: Option<String>,
+    form: FormState,
 ) -> Response {
     let actor = user.actor();
     let (a, allowed, history) = match (
@@ -273,6 +288,7 @@ async fn assessment_view(
                     .map(|e| (e.as_str(), e.label())),
                 "vulnerability",
             ),
+            form,
             a,
         },
     )
@@ -284,7 +300,15 @@ pub(super) async fn assessment_page(
     Path(id): Path<i64>,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    assessment_view(&state, &user, id, q.notice.as_deref(), None).await
+    assessment_view(
+        &state,
+        &user,
+        id,
+        q.notice.as_deref(),
+        None,
+        FormState::default(),
+    )
+    .await
 }
 
 pub(super) async fn update_assessment(
@@ -310,14 +334,17 @@ pub(super) async fn update_assessment(
             | ServiceError::Conflict(_)
             | ServiceError::Forbidden(_)),
         ) => {
-            assessment_view(
-                &state,
-                &user,
-                id,
-                None,
-                Some(sems_web_kit::error::classify(&e).1),
-            )
-            .await
+            let (status, message) = match &e {
+                ServiceError::Validation(_) => (
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "The change was not saved: some answers need attention.".to_string(),
+                ),
+                other => sems_web_kit::error::classify(other),
+            };
+            let form = FormState::refused(form, &e);
+            let mut page = assessment_view(&state, &user, id, None, Some(message), form).await;
+            *page.status_mut() = status;
+            page
         }
         Err(e) => service_error(e),
     }
@@ -342,6 +369,7 @@ pub(super) async fn accept(
                 id,
                 None,
                 Some(sems_web_kit::error::classify(&e).1),
+                FormState::default(),
             )
             .await
         }
@@ -372,7 +400,15 @@ async fn action_refused(
     match e {
         ServiceError::Validation(_) | ServiceError::Conflict(_) | ServiceError::Forbidden(_) => {
             let message = sems_web_kit::error::classify(&e).1;
-            assessment_view(state, user, assessment_id, None, Some(message)).await
+            assessment_view(
+                state,
+                user,
+                assessment_id,
+                None,
+                Some(message),
+                FormState::default(),
+            )
+            .await
         }
         e => service_error(e),
     }

@@ -13,7 +13,7 @@ use sems_services::risk::evidence::EvidenceInput;
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentFilter, ThreatScenario};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout};
+use sems_web_kit::pages::{notice, render, service_error, when, Choice, FormState, Layout};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -85,6 +85,8 @@ struct ChainPage {
     vulnerability_preset: i64,
     vulnerability_basis: String,
     today: String,
+    /// The assessment form as the person left it, when it was refused.
+    form: FormState,
 }
 
 #[derive(serde::Deserialize)]
@@ -103,7 +105,16 @@ pub async fn scenario(
         .party
         .as_deref()
         .and_then(|p| p.trim().parse::<i64>().ok());
-    scenario_page(&state, &user, id, party, q.notice.as_deref(), None).await
+    scenario_page(
+        &state,
+        &user,
+        id,
+        party,
+        q.notice.as_deref(),
+        None,
+        FormState::default(),
+    )
+    .await
 }
 
 /// Renders the chain of scenario `id` for `party` (the viewer's own organisation by default).
@@ -114,6 +125,7 @@ pub async fn scenario_page(
     party: Option<i64>,
     notice_key: Option<&str>,
     error: Option<String>,
+    form: FormState,
 ) -> Response {
     let actor = user.actor();
     let subject = &user.0.subject;
@@ -272,6 +284,7 @@ pub async fn scenario_page(
             proposed_vulnerability,
             vulnerability_basis,
             today: sems_domain::util::format_date(sems_domain::util::today()),
+            form,
             s,
         },
     )
@@ -384,7 +397,16 @@ pub async fn record_evidence(
             | ServiceError::Forbidden(_)),
         ) => {
             let message = sems_web_kit::error::classify(&e).1;
-            scenario_page(&state, &user, id, Some(party), None, Some(message)).await
+            scenario_page(
+                &state,
+                &user,
+                id,
+                Some(party),
+                None,
+                Some(message),
+                FormState::default(),
+            )
+            .await
         }
         Err(e) => service_error(e),
     }

@@ -74,10 +74,6 @@ fn a_security_manager_assesses_a_scenario_and_sees_it_on_the_heat_map() {
         browser.script("return document.getElementById('likelihood').value;"),
         "3"
     );
-    browser.fill(
-        "#likelihood_override_reason",
-        "Recent attempts in the region justify more than the national level",
-    );
     for (field, value) in [
         ("likelihood", "4"),
         ("consequence_human", "5"),
@@ -97,6 +93,37 @@ fn a_security_manager_assesses_a_scenario_and_sees_it_on_the_heat_map() {
     browser.fill(
         "#vulnerability_rationale",
         "Standard 3 screening, tests pass",
+    );
+    // Sent without the reason for departing from the proposal: refused, and the form comes
+    // back with everything typed and the message next to the reason.
+    browser.click("form[action$='/assess'] button[type=submit]");
+    assert!(browser
+        .wait_for_text("#likelihood_override_reason-error", "the data propose 3")
+        .contains("say why you score 4"));
+    for (field, value) in [
+        ("likelihood", "4"),
+        ("consequence_human", "5"),
+        ("consequence_political", "5"),
+        ("vulnerability", "2"),
+        (
+            "likelihood_rationale",
+            "Attempts against hold baggage in the region",
+        ),
+        ("consequence_rationale", "Loss of an aircraft in flight"),
+        (
+            "vulnerability_rationale",
+            "Standard 3 screening, tests pass",
+        ),
+    ] {
+        assert_eq!(
+            browser.script(&format!("return document.getElementById('{field}').value;")),
+            value,
+            "{field} kept"
+        );
+    }
+    browser.fill(
+        "#likelihood_override_reason",
+        "Recent attempts in the region justify more than the national level",
     );
     browser.click("form[action$='/assess'] button[type=submit]");
     // The scenario page's title names the scenario too ("NAT-01 · …"): wait for the

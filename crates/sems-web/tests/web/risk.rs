@@ -421,6 +421,52 @@ fn a_security_manager_assesses_a_scenario_in_the_ui() {
     let refused = c.form(&format!("/risk/scenarios/{nat05}/assess"), &missing, true);
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("rationale"));
+    // Refused, the form comes back as it was typed, with the message next to its field.
+    assert!(refused
+        .body
+        .contains(">Fence intrusions reported nearby</textarea>"));
+    assert!(refused
+        .body
+        .contains(">Operations suspended while the area is searched</textarea>"));
+    assert!(refused.body.contains(">Patrol log 2026-11</textarea>"));
+    assert!(refused
+        .body
+        .contains(r#"<option value="4" selected>4</option>"#));
+    assert!(refused
+        .body
+        .contains(r#"id="vulnerability_rationale-error""#));
+    assert!(refused.body.contains("One answer needs attention"));
+    assert!(
+        !refused.body.contains("vulnerability_rationale:"),
+        "no internal field name"
+    );
+    // Every refusal at once: two rationales and a score missing give three messages.
+    let several: Vec<(&str, &str)> = fields
+        .iter()
+        .copied()
+        .filter(|(k, _)| {
+            !matches!(
+                *k,
+                "vulnerability_rationale" | "likelihood_rationale" | "consequence_human"
+            )
+        })
+        .collect();
+    let refused = c.form(&format!("/risk/scenarios/{nat05}/assess"), &several, true);
+    assert_eq!(refused.status, 422);
+    for field in [
+        "likelihood_rationale",
+        "vulnerability_rationale",
+        "consequence_human",
+    ] {
+        assert!(
+            refused.body.contains(&format!(r#"id="{field}-error""#)),
+            "{field}"
+        );
+    }
+    assert!(refused.body.contains("3 answers need attention"));
+    assert!(refused
+        .body
+        .contains(">Operations suspended while the area is searched</textarea>"));
     let made = c.form(&format!("/risk/scenarios/{nat05}/assess"), &fields, true);
     assert_eq!(made.status, 303, "{}", made.body);
     let shown = c.get(made.header("location").unwrap());
@@ -434,6 +480,32 @@ fn a_security_manager_assesses_a_scenario_in_the_ui() {
         "inherent high"
     );
     assert!(shown.body.contains("Patrol log 2026-11"));
+    // A change refused for its missing reason keeps what was typed, not the stored values.
+    let path = made
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut change: Vec<(&str, &str)> = fields.to_vec();
+    for f in change.iter_mut() {
+        if f.0 == "likelihood_rationale" {
+            f.1 = "A second intrusion this week";
+        }
+        if f.0 == "likelihood" {
+            f.1 = "5";
+        }
+    }
+    let refused = c.form(&path, &change, true);
+    assert_eq!(refused.status, 422);
+    assert!(refused
+        .body
+        .contains(">A second intrusion this week</textarea>"));
+    assert!(refused
+        .body
+        .contains(r#"<option value="5" selected>5</option>"#));
+    assert!(refused.body.contains(r#"id="reason-error""#));
     let register = c.get("/risk/register");
     assert!(register.body.contains("NAT-05 Unauthorised access airside"));
     // On the heat maps: inherent at likelihood 3 × consequence 4; residual at the likelihood of
