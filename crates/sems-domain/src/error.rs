@@ -33,6 +33,17 @@ impl ValidationErrors {
         self.0.iter()
     }
 
+    /// The same refusals with `from` called `to`: a form whose field is not the service's
+    /// (a date and a time typed apart, checked as one moment).
+    pub fn renamed(mut self, from: &str, to: &'static str) -> Self {
+        for e in &mut self.0 {
+            if e.field == from {
+                e.field = to;
+            }
+        }
+        self
+    }
+
     /// The message for `field`, if it was refused.
     pub fn of(&self, field: &str) -> Option<&str> {
         self.0

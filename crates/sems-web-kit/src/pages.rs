@@ -285,6 +285,23 @@ impl FormState {
         Self { values, errors }
     }
 
+    /// The refusals of `e` alone, for a form that keeps its values itself (a multipart form
+    /// read into the service's input); `renames` maps service fields to the form's.
+    pub fn errors_of(e: &ServiceError, renames: &[(&str, &'static str)]) -> Self {
+        let errors = match e {
+            ServiceError::Validation(v) => Some(
+                renames
+                    .iter()
+                    .fold(v.clone(), |v, (from, to)| v.renamed(from, to)),
+            ),
+            _ => None,
+        };
+        Self {
+            values: Default::default(),
+            errors,
+        }
+    }
+
     /// What the person typed in `name` ("" the first time).
     pub fn value(&self, name: &str) -> &str {
         self.values.get(name)

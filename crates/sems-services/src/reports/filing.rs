@@ -10,7 +10,7 @@ use sems_domain::report::{
 };
 use sems_domain::role::Role;
 use sems_domain::util::{bounded_text, format_date, parse_date, sha256_hex, today};
-use sems_domain::ValidationError;
+use sems_domain::{Checks, ValidationError};
 use sems_storage::reports::{self, NewReport, Report};
 use sems_storage::{notifications, now_ms, parties, people, Conn};
 use serde::{Deserialize, Serialize};
@@ -111,10 +111,51 @@ fn occurred_at(input: &str) -> Result<String, ValidationError> {
     Ok(format!("{}{time}", format_date(date)))
 }
 
+/// Who the reporter is for `mode`: the person's id for an identified report, the identity to
+/// seal for a confidential one (sealed once the report has its id, to which it is bound),
+/// nothing for an anonymous one.
+fn reporter_of(
+    mode: ReportMode,
+    person: Option<&sems_storage::people::Person>,
+    contact: &str,
+) -> Result<(Option<i64>, Option<String>), ValidationError> {
+    match mode {
+        ReportMode::Identified => {
+            let p = person.ok_or_else(|| {
+                ValidationError::new(
+                    "mode",
+                    "an identified report is filed signed in; choose confidential to leave your name",
+                )
+            })?;
+            Ok((Some(p.id), None))
+        }
+        ReportMode::Confidential => {
+            let identity = match person {
+                Some(p) => format!("{} ({}) {contact}", p.display_name, p.username),
+                None if contact.chars().count() >= 3 => contact.to_string(),
+                None => return Err(ValidationError::new(
+                    "reporter_contact",
+                    "give your name and a way to reach you; only the report handlers can see it",
+                )),
+            };
+            Ok((None, Some(identity.trim().to_string())))
+        }
+        ReportMode::Anonymous => {
+            if !contact.is_empty() {
+                return Err(ValidationError::new(
+                    "reporter_contact",
+                    "leave the contact empty for an anonymous report, or choose confidential",
+                ));
+            }
+            Ok((None, None))
+        }
+    }
+}
+
 /// The checked attachments: (clean name, content type, SHA-256, bytes).
 type CheckedAttachment = (String, &'static str, String, Vec<u8>);
 
-fn check_attachments(files: Vec<NewAttachment>) -> Result<Vec<CheckedAttachment>> {
+fn check_attachments(files: Vec<NewAttachment>) -> Result<Vec<CheckedAttachment>, ValidationError> {
     let files: Vec<NewAttachment> = files
         .into_iter()
         .filter(|f| !(f.bytes.is_empty() && f.filename.trim().is_empty()))
@@ -123,8 +164,7 @@ fn check_attachments(files: Vec<NewAttachment>) -> Result<Vec<CheckedAttachment>
         return Err(ValidationError::new(
             "attachments",
             format!("at most {MAX_ATTACHMENTS} attachments"),
-        )
-        .into());
+        ));
     }
     files
         .into_iter()
@@ -147,18 +187,31 @@ impl Services {
         input: &ReportInput,
         attachments: Vec<NewAttachment>,
     ) -> Result<Filed> {
-        let mode = ReportMode::parse(&input.mode)?;
-        let occurred = occurred_at(&input.occurred_at)?;
-        let what =
+        // Every answer is checked before any is refused, so the reporter sees every refusal
+        // at once.
+        let mut checks = Checks::default();
+        let mode = checks.check(ReportMode::parse(&input.mode));
+        let occurred = checks.check(occurred_at(&input.occurred_at));
+        let what = checks.check(
             bounded_text("what_happened", &input.what_happened, 10, 10_000).map_err(|_| {
                 ValidationError::new(
                     "what_happened",
                     "describe what happened in 10 to 10,000 characters",
                 )
-            })?;
-        let location = bounded_text("location", &input.location, 0, 300)?;
-        let contact = bounded_text("reporter_contact", &input.reporter_contact, 0, 500)?;
-        let files = check_attachments(attachments)?;
+            }),
+        );
+        let location = checks
+            .check(bounded_text("location", &input.location, 0, 300))
+            .unwrap_or_default();
+        let contact = checks
+            .check(bounded_text(
+                "reporter_contact",
+                &input.reporter_contact,
+                0,
+                500,
+            ))
+            .unwrap_or_default();
+        let files = checks.check(check_attachments(attachments));
         let reporting = self.reporting()?.clone();
         let mut tx = self.store.write().await?;
         let party = parties::get(tx.conn(), party_id)
@@ -177,51 +230,31 @@ impl Services {
             }
             Actor::System(_) => None,
         };
-        let (reporter_person_id, to_seal) = match mode {
-            ReportMode::Identified => {
-                let p = person.as_ref().ok_or_else(|| {
-                    ValidationError::new(
-                        "mode",
-                        "an identified report is filed signed in; choose confidential to leave your name",
-                    )
-                })?;
-                (Some(p.id), None)
-            }
-            ReportMode::Confidential => {
-                let identity = match &person {
-                    Some(p) => format!("{} ({}) {contact}", p.display_name, p.username),
-                    None if contact.chars().count() >= 3 => contact.clone(),
-                    None => {
-                        return Err(ValidationError::new(
-                            "reporter_contact",
-                            "give your name and a way to reach you; only the report handlers can see it",
-                        )
-                        .into())
-                    }
-                };
-                // Sealed once the report has its id, to which the sealed value is bound.
-                (None, Some(identity.trim().to_string()))
-            }
-            ReportMode::Anonymous => {
-                if !contact.is_empty() {
-                    return Err(ValidationError::new(
-                        "reporter_contact",
-                        "leave the contact empty for an anonymous report, or choose confidential",
-                    )
-                    .into());
-                }
-                (None, None)
-            }
-        };
-        let category = known_category(tx.conn(), &input.category).await?;
+        let reporter = mode.and_then(|m| checks.check(reporter_of(m, person.as_ref(), &contact)));
+        let category = checks.check(known_category(tx.conn(), &input.category).await?);
         if let Some(site) = input.site_id {
             let found = sems_storage::sites::get(tx.conn(), site).await?;
             if found.is_none_or(|s| s.party_id != party.id) {
-                return Err(
-                    ValidationError::new("site_id", "choose a site of this organisation").into(),
-                );
+                checks.refuse(ValidationError::new(
+                    "site_id",
+                    "choose a site of this organisation",
+                ));
             }
         }
+        checks.finish()?;
+        let (
+            Some(mode),
+            Some(occurred),
+            Some(what),
+            Some(files),
+            Some((reporter_person_id, to_seal)),
+            Some(category),
+        ) = (mode, occurred, what, files, reporter, category)
+        else {
+            return Err(ServiceError::Internal(
+                "a report passed its checks without every value".into(),
+            ));
+        };
         // Files first: content-addressed, so a failed transaction leaves at most an unused
         // file, never a row without its file.
         for (_, _, sum, bytes) in &files {

@@ -83,7 +83,7 @@ impl Services {
                 before.status.label().to_lowercase()
             )));
         }
-        let category = known_category(tx.conn(), &input.category).await?;
+        let category = known_category(tx.conn(), &input.category).await??;
         let mut scenarios = Vec::new();
         for sid in &scenario_ids {
             let s = risk::scenario(tx.conn(), *sid)

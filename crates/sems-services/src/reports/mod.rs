@@ -225,17 +225,25 @@ pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
 }
 
 /// A category code of the taxonomy, or a refusal.
-async fn known_category<'a>(conn: &mut Conn, code: &'a str) -> Result<&'a str> {
+async fn known_category<'a>(
+    conn: &mut Conn,
+    code: &'a str,
+) -> Result<std::result::Result<&'a str, ValidationError>> {
     let code = code.trim();
-    if reports::categories(conn)
-        .await?
-        .iter()
-        .any(|c| c.code == code)
-    {
-        Ok(code)
-    } else {
-        Err(ValidationError::new("category", "choose a category of the list").into())
-    }
+    Ok(
+        if reports::categories(conn)
+            .await?
+            .iter()
+            .any(|c| c.code == code)
+        {
+            Ok(code)
+        } else {
+            Err(ValidationError::new(
+                "category",
+                "choose a category of the list",
+            ))
+        },
+    )
 }
 
 pub(crate) fn file_path(dir: &std::path::Path, sha256: &str) -> std::path::PathBuf {

@@ -12,7 +12,7 @@ use sems_domain::report::{ReportMode, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 use sems_services::reports::{FilingTarget, NewAttachment, ReceiptView, ReportInput};
 use sems_services::{Actor, ServiceError};
 use sems_web_kit::limits::Limit;
-use sems_web_kit::pages::{render, service_error, Choice, Layout};
+use sems_web_kit::pages::{render, service_error, Choice, FormState, Layout};
 use sems_web_kit::session::{Auth, Signed};
 use sems_web_kit::AppState;
 use std::net::SocketAddr;
@@ -29,6 +29,8 @@ struct FilePage {
     input: ReportInput,
     occurred_on: String,
     occurred_time: String,
+    /// Every refusal of the filing, by field, shown next to it.
+    form: FormState,
     max_files: usize,
     max_mb: usize,
 }
@@ -71,6 +73,7 @@ fn file_page(
     action: String,
     signed_in: bool,
     input: ReportInput,
+    form: FormState,
 ) -> FilePage {
     let (occurred_on, occurred_time) = match input.occurred_at.split_once('T') {
         Some((d, t)) => (d.to_string(), t.to_string()),
@@ -110,9 +113,19 @@ fn file_page(
         input,
         occurred_on,
         occurred_time,
+        form,
         max_files: MAX_ATTACHMENTS,
         max_mb: MAX_ATTACHMENT_BYTES / (1024 * 1024),
     }
+}
+
+/// What a refused report says above the form; each refusal is beside its answer.
+const NOT_SENT: &str = "The report was not sent: some answers need attention. Everything you \
+     typed is kept; choose any files again.";
+
+/// The refusals of a filing, by the form's fields: the moment is typed as a day and a time.
+fn refused(e: &ServiceError) -> FormState {
+    FormState::errors_of(e, &[("occurred_at", "occurred_on")])
 }
 
 fn action_with_csrf(path: &str, auth: &Auth) -> String {
@@ -139,7 +152,14 @@ pub async fn public_form(
     let action = action_with_csrf(&format!("/report/{}", target.party_code), &auth);
     render(
         StatusCode::OK,
-        &file_page(layout, target, action, false, ReportInput::default()),
+        &file_page(
+            layout,
+            target,
+            action,
+            false,
+            ReportInput::default(),
+            FormState::default(),
+        ),
     )
 }
 
@@ -218,7 +238,14 @@ pub async fn public_file(
                 Layout::public("Report a security concern", csrf).with_error(Some(message));
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &file_page(layout, target, action, false, ReportInput::default()),
+                &file_page(
+                    layout,
+                    target,
+                    action,
+                    false,
+                    ReportInput::default(),
+                    FormState::default(),
+                ),
             );
         }
     };
@@ -241,11 +268,11 @@ pub async fn public_file(
             },
         ),
         Err(e @ ServiceError::Validation(_)) => {
-            let layout = Layout::public("Report a security concern", csrf)
-                .with_error(Some(sems_web_kit::error::classify(&e).1));
+            let layout =
+                Layout::public("Report a security concern", csrf).with_error(Some(NOT_SENT.into()));
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &file_page(layout, target, action, false, input),
+                &file_page(layout, target, action, false, input, refused(&e)),
             )
         }
         Err(e) => service_error(e),
@@ -278,6 +305,7 @@ pub async fn signed_form(
             action_with_csrf("/reports/new", &auth),
             true,
             input,
+            FormState::default(),
         ),
     )
 }
@@ -304,7 +332,14 @@ pub async fn signed_file(
                 .with_error(Some(message));
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &file_page(layout, target, action, true, ReportInput::default()),
+                &file_page(
+                    layout,
+                    target,
+                    action,
+                    true,
+                    ReportInput::default(),
+                    FormState::default(),
+                ),
             );
         }
     };
@@ -322,10 +357,16 @@ pub async fn signed_file(
             },
         ),
         Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
-            let (status, message) = sems_web_kit::error::classify(&e);
+            let (status, message) = match &e {
+                ServiceError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, NOT_SENT.into()),
+                other => sems_web_kit::error::classify(other),
+            };
             let layout = Layout::new("File a security report", &user, "/reports/new")
                 .with_error(Some(message));
-            render(status, &file_page(layout, target, action, true, input))
+            render(
+                status,
+                &file_page(layout, target, action, true, input, refused(&e)),
+            )
         }
         Err(e) => service_error(e),
     }

@@ -158,6 +158,26 @@ fn an_anonymous_report_filed_on_a_phone_and_followed_with_its_receipt() {
         "#what_happened",
         "A knife was left in the tray area at lane 2 and nobody noticed.",
     );
+    // A contact left in an anonymous report is refused: the form comes back as typed, the
+    // message beside the contact.
+    browser.fill("#reporter_contact", "lane 2 supervisor");
+    browser.click("form[enctype] button[type=submit]");
+    assert!(browser
+        .wait_for_text("#reporter_contact-error", "anonymous")
+        .contains("leave the contact empty"));
+    assert_eq!(
+        browser.script("return document.getElementById('what_happened').value;"),
+        "A knife was left in the tray area at lane 2 and nobody noticed."
+    );
+    assert_eq!(
+        browser.script("return document.getElementById('category').value;"),
+        "prohibited_item"
+    );
+    assert_eq!(
+        browser.script("return document.querySelector('input[name=mode]:checked').value;"),
+        "anonymous"
+    );
+    browser.script("document.getElementById('reporter_contact').value = '';");
     // Nothing is wider than the phone.
     let wide = browser.script("return document.documentElement.scrollWidth <= window.innerWidth;");
     assert_eq!(wide, true);

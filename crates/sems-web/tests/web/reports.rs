@@ -107,6 +107,43 @@ fn the_public_form_files_with_attachments_and_the_receipt_follows_up() {
         before + 1
     );
 
+    // Several answers refused at once: each message beside its answer, in the form's words,
+    // and everything typed kept.
+    let (ct, body) = multipart(
+        &[
+            ("mode", "anonymous"),
+            ("reporter_contact", "ops desk, ext 4411"),
+            ("category", "perimeter"),
+            ("occurred_on", "2099-01-01"),
+            ("occurred_time", "07:45"),
+            ("location", "south fence"),
+            ("what_happened", "Too short"),
+        ],
+        &[],
+    );
+    let refused = c.post_raw("/report/NPT", &ct, &[], &body);
+    assert_eq!(refused.status, 422);
+    for field in ["reporter_contact", "occurred_on", "what_happened"] {
+        assert!(
+            refused.body.contains(&format!(r#"id="{field}-error""#)),
+            "{field}"
+        );
+    }
+    assert!(refused.body.contains("3 answers need attention"));
+    assert!(refused.body.contains("cannot be in the future"));
+    assert!(
+        !refused.body.contains("occurred_at"),
+        "no internal field name"
+    );
+    assert!(refused.body.contains(r#"value="ops desk, ext 4411""#));
+    assert!(refused.body.contains(r#"value="south fence""#));
+    assert!(refused.body.contains(">Too short</textarea>"));
+    assert!(refused.body.contains(r#"value="2099-01-01""#));
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM security_reports"),
+        before + 1
+    );
+
     // Follow-up with the receipt: the page and the API.
     let shown = c.form("/receipt", &[("receipt", &receipt.to_lowercase())], false);
     assert_eq!(shown.status, 200);
