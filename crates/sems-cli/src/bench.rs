@@ -121,10 +121,11 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
         runs,
         services.store.engine().as_str()
     );
+    let risk = services.risk();
     let all = AssessmentFilter::default();
     report(
         "register, authority, page 1 (residual first)",
-        &time(runs, || services.assessments(&director, &all, page())).await?,
+        &time(runs, || risk.assessments(&director, &all, page())).await?,
     );
     let by_review = AssessmentFilter {
         sort: RegisterSort::ReviewDate,
@@ -132,7 +133,7 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
     };
     report(
         "register, authority, page 1 (review due first)",
-        &time(runs, || services.assessments(&director, &by_review, page())).await?,
+        &time(runs, || risk.assessments(&director, &by_review, page())).await?,
     );
     let high = AssessmentFilter {
         residual_level: Some("high".into()),
@@ -140,23 +141,23 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
     };
     report(
         "register, authority, high residual only",
-        &time(runs, || services.assessments(&director, &high, page())).await?,
+        &time(runs, || risk.assessments(&director, &high, page())).await?,
     );
     report(
         "register, one organisation's security manager",
-        &time(runs, || services.assessments(&manager, &all, page())).await?,
+        &time(runs, || risk.assessments(&manager, &all, page())).await?,
     );
     report(
         "heat maps, authority (every assessment)",
-        &time(runs, || services.heat_maps(&director, &all)).await?,
+        &time(runs, || risk.heat_maps(&director, &all)).await?,
     );
     report(
         "heat maps, one organisation",
-        &time(runs, || services.heat_maps(&manager, &all)).await?,
+        &time(runs, || risk.heat_maps(&manager, &all)).await?,
     );
     report(
         "national picture, authority",
-        &time(runs, || services.national_picture(&director)).await?,
+        &time(runs, || risk.national_picture(&director)).await?,
     );
 
     // The same views as pages, through HTTP on a local port.
@@ -341,21 +342,25 @@ pub async fn oversight(
         runs,
         services.store.engine().as_str()
     );
+    let oversight = services.oversight();
     report(
         "EI dashboard, authority (every organisation)",
-        &time(runs, || services.effective_implementation(&inspector, None)).await?,
+        &time(runs, || {
+            oversight.effective_implementation(&inspector, None)
+        })
+        .await?,
     );
     report(
         "EI, one organisation",
         &time(runs, || {
-            services.effective_implementation(&inspector, Some(org.id))
+            oversight.effective_implementation(&inspector, Some(org.id))
         })
         .await?,
     );
     let all = sems_storage::oversight::findings::FindingFilter::default();
     report(
         "findings list, authority, page 1",
-        &time(runs, || services.findings(&inspector, &all, page())).await?,
+        &time(runs, || oversight.findings(&inspector, &all, page())).await?,
     );
     let overdue = sems_storage::oversight::findings::FindingFilter {
         overdue_on: Some(sems_domain::util::today()),
@@ -363,7 +368,7 @@ pub async fn oversight(
     };
     report(
         "findings list, authority, overdue only",
-        &time(runs, || services.findings(&inspector, &overdue, page())).await?,
+        &time(runs, || oversight.findings(&inspector, &overdue, page())).await?,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

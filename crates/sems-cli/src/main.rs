@@ -206,9 +206,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             services
                 .ensure_authority("Civil Aviation Security Authority", "CASA")
                 .await?;
-            services.ensure_risk_defaults().await?;
-            services.ensure_reporting_defaults().await?;
-            services.ensure_oversight_defaults().await?;
+            services.risk().ensure_risk_defaults().await?;
+            services.reporting().ensure_reporting_defaults().await?;
+            services.oversight().ensure_oversight_defaults().await?;
             serve(services, &config).await?;
         }
         Command::Demo(_) => {
@@ -463,7 +463,7 @@ fn spawn_background_jobs(services: Services) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
             }
-            match services.escalate_overdue_findings().await {
+            match services.oversight().escalate_overdue_findings().await {
                 Ok(n) if n > 0 => tracing::info!(findings = n, "escalated overdue findings"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not escalate overdue findings"),

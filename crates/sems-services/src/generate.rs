@@ -135,8 +135,8 @@ impl Services {
         let authority = self
             .ensure_authority("Civil Aviation Security Authority", "CASA")
             .await?;
-        self.ensure_risk_defaults().await?;
-        self.ensure_oversight_defaults().await?;
+        self.risk().ensure_risk_defaults().await?;
+        self.oversight().ensure_oversight_defaults().await?;
         let prefix = format!("G{}-", p.seed);
         {
             let mut conn = self.store.read().await?;
@@ -354,7 +354,9 @@ impl Services {
         }
         rows.flush(conn).await?;
         let risk = if p.scenarios > 0 {
-            self.generate_risk(conn, &p, authority.id, &orgs).await?
+            self.risk()
+                .generate_risk(conn, &p, authority.id, &orgs)
+                .await?
         } else {
             Default::default()
         };
@@ -365,7 +367,8 @@ impl Services {
                     .first()
                     .copied();
             let org_ids: Vec<i64> = orgs.iter().map(|o| o.party_id).collect();
-            self.generate_oversight(conn, &p, authority.id, inspector, &org_ids)
+            self.oversight()
+                .generate_oversight(conn, &p, authority.id, inspector, &org_ids)
                 .await?
         } else {
             Default::default()

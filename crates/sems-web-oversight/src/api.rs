@@ -71,6 +71,7 @@ async fn catalogue(
     Ok(Json(
         state
             .services
+            .oversight()
             .requirement_catalogue(&auth.actor(), party_id, q.version, q.q.as_deref())
             .await?,
     ))
@@ -110,6 +111,7 @@ async fn add(
     };
     let version = state
         .services
+        .oversight()
         .add_requirement(&auth.actor(), party_id, &input, &b.note)
         .await?;
     Ok((StatusCode::CREATED, Json(Published { version })))
@@ -133,6 +135,7 @@ async fn import(
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     let report = state
         .services
+        .oversight()
         .import_requirements(&auth.actor(), party_id, &body, q.dry_run, &q.note)
         .await?;
     let status = if !report.errors.is_empty() {
@@ -177,6 +180,7 @@ async fn activities(
     Ok(Json(
         state
             .services
+            .oversight()
             .activities(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
@@ -189,7 +193,13 @@ async fn plan(
 ) -> ApiResult<(StatusCode, Json<Activity>)> {
     Ok((
         StatusCode::CREATED,
-        Json(state.services.plan_activity(&auth.actor(), &body).await?),
+        Json(
+            state
+                .services
+                .oversight()
+                .plan_activity(&auth.actor(), &body)
+                .await?,
+        ),
     ))
 }
 
@@ -198,7 +208,13 @@ async fn activity(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<ActivityView>> {
-    Ok(Json(state.services.activity(&auth.actor(), id).await?))
+    Ok(Json(
+        state
+            .services
+            .oversight()
+            .activity(&auth.actor(), id)
+            .await?,
+    ))
 }
 
 #[derive(Serialize)]
@@ -215,6 +231,7 @@ async fn answers(
     Ok(Json(Saved {
         saved: state
             .services
+            .oversight()
             .answer_checklist(&auth.actor(), id, &body)
             .await?,
     }))
@@ -226,7 +243,11 @@ async fn complete(
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<Activity>> {
     Ok(Json(
-        state.services.complete_activity(&auth.actor(), id).await?,
+        state
+            .services
+            .oversight()
+            .complete_activity(&auth.actor(), id)
+            .await?,
     ))
 }
 
@@ -235,7 +256,11 @@ async fn release(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.services.release_activity(&auth.actor(), id).await?;
+    state
+        .services
+        .oversight()
+        .release_activity(&auth.actor(), id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -250,6 +275,7 @@ async fn raise(
         Json(
             state
                 .services
+                .oversight()
                 .raise_finding(&auth.actor(), id, &body)
                 .await?,
         ),
@@ -292,6 +318,7 @@ async fn findings(
     Ok(Json(
         state
             .services
+            .oversight()
             .findings(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
@@ -302,7 +329,13 @@ async fn finding(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<FindingView>> {
-    Ok(Json(state.services.finding(&auth.actor(), id).await?))
+    Ok(Json(
+        state
+            .services
+            .oversight()
+            .finding(&auth.actor(), id)
+            .await?,
+    ))
 }
 
 async fn cap(
@@ -312,7 +345,11 @@ async fn cap(
     ApiJson(body): ApiJson<CapInput>,
 ) -> ApiResult<Json<Finding>> {
     Ok(Json(
-        state.services.submit_cap(&auth.actor(), id, &body).await?,
+        state
+            .services
+            .oversight()
+            .submit_cap(&auth.actor(), id, &body)
+            .await?,
     ))
 }
 
@@ -333,6 +370,7 @@ async fn review(
     Ok(Json(
         state
             .services
+            .oversight()
             .review_cap(&auth.actor(), id, b.accept, &b.comment)
             .await?,
     ))
@@ -353,6 +391,7 @@ async fn completion(
     Ok(Json(
         state
             .services
+            .oversight()
             .complete_finding(&auth.actor(), id, &b.evidence)
             .await?,
     ))
@@ -378,6 +417,7 @@ async fn verification(
     Ok(Json(
         state
             .services
+            .oversight()
             .verify_finding(
                 &auth.actor(),
                 id,
@@ -403,6 +443,7 @@ async fn ei(
     Ok(Json(
         state
             .services
+            .oversight()
             .effective_implementation(&auth.actor(), q.party_id)
             .await?,
     ))
@@ -422,6 +463,7 @@ async fn issue_report(
 ) -> ApiResult<(StatusCode, Json<Published>)> {
     let version = state
         .services
+        .oversight()
         .issue_activity_report(&auth.actor(), id, &b.summary)
         .await?;
     Ok((StatusCode::CREATED, Json(Published { version })))
@@ -433,7 +475,11 @@ async fn issued_reports(
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<Vec<sems_services::oversight::activity_reports::IssuedReportView>>> {
     Ok(Json(
-        state.services.activity_reports(&auth.actor(), id).await?,
+        state
+            .services
+            .oversight()
+            .activity_reports(&auth.actor(), id)
+            .await?,
     ))
 }
 
@@ -445,6 +491,7 @@ async fn proposals(
     Ok(Json(
         state
             .services
+            .oversight()
             .proposed_activities(&auth.actor(), party_id)
             .await?,
     ))
@@ -461,6 +508,7 @@ async fn attach(
 )> {
     let stored = state
         .services
+        .oversight()
         .attach_item_evidence(&auth.actor(), id, item, b.decode()?)
         .await?;
     Ok((StatusCode::CREATED, Json(stored)))
@@ -479,6 +527,7 @@ async fn contractors(
     Ok(Json(
         state
             .services
+            .oversight()
             .contractors(&auth.actor())
             .await?
             .into_iter()
@@ -503,6 +552,7 @@ async fn add_contractor(
 ) -> ApiResult<StatusCode> {
     state
         .services
+        .oversight()
         .add_contractor(&auth.actor(), b.party_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)

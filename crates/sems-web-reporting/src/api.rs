@@ -64,7 +64,7 @@ fn too_many(wait: std::time::Duration) -> ApiError {
 }
 
 async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<Category>>> {
-    Ok(Json(state.services.report_categories().await?))
+    Ok(Json(state.services.reporting().report_categories().await?))
 }
 
 /// A report as the API files it: the form's fields and base64 attachments.
@@ -114,7 +114,7 @@ async fn public_file(
     sems_web_kit::api::ApiPath(code): sems_web_kit::api::ApiPath<String>,
     ApiJson(body): ApiJson<ReportBody>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
-    let target = state.services.filing_target(&code).await?;
+    let target = state.services.reporting().filing_target(&code).await?;
     let client = state.limits.client(peer.ip());
     state
         .limits
@@ -123,6 +123,7 @@ async fn public_file(
     let (input, files) = split(body)?;
     let filed = state
         .services
+        .reporting()
         .file_report(
             &Actor::System("public reporting"),
             target.party_id,
@@ -142,6 +143,7 @@ async fn file(
     let (input, files) = split(body)?;
     let filed = state
         .services
+        .reporting()
         .file_report(&auth.actor(), party_id, &input, files)
         .await?;
     Ok((StatusCode::CREATED, Json(filed)))
@@ -161,7 +163,7 @@ async fn checked_receipt(
 ) -> ApiResult<ReceiptView> {
     let client = state.limits.client(peer.ip());
     state.limits.before_receipt(&client, receipt).await;
-    match state.services.receipt_view(receipt).await {
+    match state.services.reporting().receipt_view(receipt).await {
         Ok(v) => Ok(v),
         Err(e) => {
             if matches!(e, sems_services::ServiceError::NotFound(_)) {
@@ -197,6 +199,7 @@ async fn receipt_reply(
     checked_receipt(&state, peer, &body.receipt).await?;
     state
         .services
+        .reporting()
         .reply_with_receipt(&body.receipt, &body.body)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -241,6 +244,7 @@ async fn list(
     Ok(Json(
         state
             .services
+            .reporting()
             .reports(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
@@ -251,7 +255,13 @@ async fn one(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<ReportView>> {
-    Ok(Json(state.services.report_view(&auth.actor(), id).await?))
+    Ok(Json(
+        state
+            .services
+            .reporting()
+            .report_view(&auth.actor(), id)
+            .await?,
+    ))
 }
 
 async fn triage(
@@ -263,6 +273,7 @@ async fn triage(
     Ok(Json(
         state
             .services
+            .reporting()
             .triage_report(&auth.actor(), id, &body)
             .await?,
     ))
@@ -276,6 +287,7 @@ async fn investigate(
     Ok(Json(
         state
             .services
+            .reporting()
             .start_investigation(&auth.actor(), id)
             .await?,
     ))
@@ -290,6 +302,7 @@ async fn close(
     Ok(Json(
         state
             .services
+            .reporting()
             .close_report(&auth.actor(), id, &body)
             .await?,
     ))
@@ -309,6 +322,7 @@ async fn message(
 ) -> ApiResult<StatusCode> {
     state
         .services
+        .reporting()
         .message_reporter(&auth.actor(), id, &b.body)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -322,6 +336,7 @@ async fn suggestions(
     Ok(Json(
         state
             .services
+            .reporting()
             .deidentification_suggestions(&auth.actor(), id)
             .await?,
     ))
@@ -347,6 +362,7 @@ async fn deidentify(
 ) -> ApiResult<Json<Remaining>> {
     let left = state
         .services
+        .reporting()
         .set_deidentified(&auth.actor(), id, &b.text)
         .await?;
     Ok(Json(Remaining {
@@ -388,6 +404,7 @@ async fn forward(
     Ok(
         match state
             .services
+            .reporting()
             .forward_report(&auth.actor(), id, &kept)
             .await?
         {
@@ -416,6 +433,7 @@ async fn request_identity(
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let id = state
         .services
+        .reporting()
         .request_identity(&auth.actor(), id, &b.reason)
         .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -436,6 +454,7 @@ async fn decide_identity(
 ) -> ApiResult<StatusCode> {
     state
         .services
+        .reporting()
         .decide_identity(&auth.actor(), id, request_id, b.approve, &b.note)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -452,7 +471,11 @@ async fn disclose_identity(
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<Identity>> {
     Ok(Json(Identity {
-        identity: state.services.disclose_identity(&auth.actor(), id).await?,
+        identity: state
+            .services
+            .reporting()
+            .disclose_identity(&auth.actor(), id)
+            .await?,
     }))
 }
 
@@ -490,6 +513,7 @@ async fn occurrences(
     Ok(Json(
         state
             .services
+            .reporting()
             .occurrences(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
@@ -500,7 +524,13 @@ async fn occurrence(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<sems_services::reports::forwarding::OccurrenceView>> {
-    Ok(Json(state.services.occurrence(&auth.actor(), id).await?))
+    Ok(Json(
+        state
+            .services
+            .reporting()
+            .occurrence(&auth.actor(), id)
+            .await?,
+    ))
 }
 
 async fn occurrence_message(
@@ -511,6 +541,7 @@ async fn occurrence_message(
 ) -> ApiResult<StatusCode> {
     state
         .services
+        .reporting()
         .occurrence_message(&auth.actor(), id, &b.body)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -520,5 +551,11 @@ async fn statistics(
     State(state): State<AppState>,
     auth: ApiAuth,
 ) -> ApiResult<Json<ReportStatistics>> {
-    Ok(Json(state.services.report_statistics(&auth.actor()).await?))
+    Ok(Json(
+        state
+            .services
+            .reporting()
+            .report_statistics(&auth.actor())
+            .await?,
+    ))
 }

@@ -221,9 +221,9 @@ impl Services {
         let authority = self
             .ensure_authority(AUTHORITY_NAME, AUTHORITY_CODE)
             .await?;
-        self.ensure_risk_defaults().await?;
-        self.ensure_reporting_defaults().await?;
-        self.ensure_oversight_defaults().await?;
+        self.risk().ensure_risk_defaults().await?;
+        self.reporting().ensure_reporting_defaults().await?;
+        self.oversight().ensure_oversight_defaults().await?;
         let mut conn = self.store.read().await?;
         let mut party_ids = vec![(AUTHORITY_CODE, authority.id)];
         for org in &ORGS {

@@ -30,6 +30,7 @@ impl Services {
             sems_domain::util::format_date(sems_domain::util::today() + time::Duration::days(days))
         };
         let inspection = self
+            .oversight()
             .plan_activity(
                 &actor,
                 &PlanInput {
@@ -43,7 +44,11 @@ impl Services {
                 },
             )
             .await?;
-        let items = self.activity(&actor, inspection.id).await?.items;
+        let items = self
+            .oversight()
+            .activity(&actor, inspection.id)
+            .await?
+            .items;
         let answers: Vec<AnswerInput> = items
             .iter()
             .enumerate()
@@ -58,41 +63,46 @@ impl Services {
                 ..Default::default()
             })
             .collect();
-        self.answer_checklist(&actor, inspection.id, &answers)
+        self.oversight()
+            .answer_checklist(&actor, inspection.id, &answers)
             .await?;
         if let Some(item) = items.get(1) {
-            self.raise_finding(
-                &actor,
-                inspection.id,
-                &RaiseInput {
-                    item_id: item.id,
-                    level: "level_2".into(),
-                    description: "Unattended aircraft left open overnight at stands 12 and 14"
-                        .into(),
-                },
-            )
-            .await?;
+            self.oversight()
+                .raise_finding(
+                    &actor,
+                    inspection.id,
+                    &RaiseInput {
+                        item_id: item.id,
+                        level: "level_2".into(),
+                        description: "Unattended aircraft left open overnight at stands 12 and 14"
+                            .into(),
+                    },
+                )
+                .await?;
         }
-        self.complete_activity(&actor, inspection.id).await?;
-        self.issue_activity_report(
+        self.oversight()
+            .complete_activity(&actor, inspection.id)
+            .await?;
+        self.oversight().issue_activity_report(
             &actor,
             inspection.id,
             "Aircraft security is applied in flight; protection of unattended aircraft on the ground needs attention.",
         )
         .await?;
-        self.plan_activity(
-            &actor,
-            &PlanInput {
-                overseen_party_id: party_id,
-                kind: "audit_full".into(),
-                title: "Full audit of the security programme".into(),
-                planned_on: day(60),
-                announced: true,
-                team: Vec::new(),
-                scope: Vec::new(),
-            },
-        )
-        .await?;
+        self.oversight()
+            .plan_activity(
+                &actor,
+                &PlanInput {
+                    overseen_party_id: party_id,
+                    kind: "audit_full".into(),
+                    title: "Full audit of the security programme".into(),
+                    planned_on: day(60),
+                    announced: true,
+                    team: Vec::new(),
+                    scope: Vec::new(),
+                },
+            )
+            .await?;
         Ok(2)
     }
 }

@@ -39,7 +39,7 @@ impl Services {
         let staff = subject("npt.staff").await?;
         let handler = subject("npt.handler").await?;
         let security = subject("npt.security").await?;
-        self.file_report(
+        self.reporting().file_report(
             &Actor::System("public reporting"),
             party_id,
             &ReportInput {
@@ -54,7 +54,7 @@ impl Services {
         )
         .await?;
         let confidential = self
-            .file_report(
+            .reporting().file_report(
                 &staff,
                 party_id,
                 &ReportInput {
@@ -69,28 +69,31 @@ impl Services {
                 Vec::new(),
             )
             .await?;
-        self.triage_report(
-            &handler,
-            confidential.report_id,
-            &TriageInput {
-                category: "access_control".into(),
-                severity: "high".into(),
-                mandatory: false,
-                scenario_ids: insider.into_iter().collect(),
-                note: "Door closer to be repaired; check the access log".into(),
-            },
-        )
-        .await?;
-        self.start_investigation(&handler, confidential.report_id)
+        self.reporting()
+            .triage_report(
+                &handler,
+                confidential.report_id,
+                &TriageInput {
+                    category: "access_control".into(),
+                    severity: "high".into(),
+                    mandatory: false,
+                    scenario_ids: insider.into_iter().collect(),
+                    note: "Door closer to be repaired; check the access log".into(),
+                },
+            )
             .await?;
-        self.message_reporter(
-            &handler,
-            confidential.report_id,
-            "Thank you. Since when has the closer been broken?",
-        )
-        .await?;
+        self.reporting()
+            .start_investigation(&handler, confidential.report_id)
+            .await?;
+        self.reporting()
+            .message_reporter(
+                &handler,
+                confidential.report_id,
+                "Thank you. Since when has the closer been broken?",
+            )
+            .await?;
         let identified = self
-            .file_report(
+            .reporting().file_report(
                 &security,
                 party_id,
                 &ReportInput {
@@ -105,25 +108,27 @@ impl Services {
                 Vec::new(),
             )
             .await?;
-        self.triage_report(
-            &handler,
-            identified.report_id,
-            &TriageInput {
-                category: "prohibited_item".into(),
-                severity: "medium".into(),
-                mandatory: true,
-                scenario_ids: Vec::new(),
-                note: "Missed detection at screening".into(),
-            },
-        )
-        .await?;
-        self.set_deidentified(
+        self.reporting()
+            .triage_report(
+                &handler,
+                identified.report_id,
+                &TriageInput {
+                    category: "prohibited_item".into(),
+                    severity: "medium".into(),
+                    mandatory: true,
+                    scenario_ids: Vec::new(),
+                    note: "Missed detection at screening".into(),
+                },
+            )
+            .await?;
+        self.reporting().set_deidentified(
             &handler,
             identified.report_id,
             "A folding knife was found in a cabin bag after the X-ray image was cleared at the central checkpoint; a screener recalled the bag.",
         )
         .await?;
-        self.forward_report(&handler, identified.report_id, &[])
+        self.reporting()
+            .forward_report(&handler, identified.report_id, &[])
             .await?;
         Ok(3)
     }

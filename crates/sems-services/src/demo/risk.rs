@@ -51,19 +51,20 @@ impl Services {
             ("BL-08", "planned", 0, 0),
         ] {
             if let Some(id) = measure.get(code) {
-                self.set_implementation(
-                    actor,
-                    party_id,
-                    *id,
-                    &ImplementationInput {
-                        responsible_person_id: security_manager,
-                        status: status.into(),
-                        cost_one_off: one_off,
-                        cost_annual: annual,
-                        note: String::new(),
-                    },
-                )
-                .await?;
+                self.risk()
+                    .set_implementation(
+                        actor,
+                        party_id,
+                        *id,
+                        &ImplementationInput {
+                            responsible_person_id: security_manager,
+                            status: status.into(),
+                            cost_one_off: one_off,
+                            cost_annual: annual,
+                            note: String::new(),
+                        },
+                    )
+                    .await?;
                 created += 1;
             }
         }
@@ -87,20 +88,21 @@ impl Services {
                 "Authority inspection test of the screening of a consignment passed",
             ),
         ] {
-            self.record_evidence(
-                actor,
-                party_id,
-                &EvidenceInput {
-                    scenario_id: cargo,
-                    kind: "test".into(),
-                    passed: Some(passed),
-                    occurred_on: day(months_ago),
-                    summary: summary.into(),
-                    source_ref: format!("QC-{months_ago:02}"),
-                },
-                "demo",
-            )
-            .await?;
+            self.risk()
+                .record_evidence(
+                    actor,
+                    party_id,
+                    &EvidenceInput {
+                        scenario_id: cargo,
+                        kind: "test".into(),
+                        passed: Some(passed),
+                        occurred_on: day(months_ago),
+                        summary: summary.into(),
+                        source_ref: format!("QC-{months_ago:02}"),
+                    },
+                    "demo",
+                )
+                .await?;
             created += 1;
         }
         let base = |scenario_id, likelihood, vulnerability| AssessmentInput {
@@ -126,64 +128,71 @@ impl Services {
             reassess: false,
         };
         // Cargo: as the data propose (threat level 3; all three tests passed → 1).
-        self.create_assessment(actor, party_id, &base(cargo, 3, 1))
+        self.risk()
+            .create_assessment(actor, party_id, &base(cargo, 3, 1))
             .await?;
         // Insider: the assessor departs from the proposed likelihood, with a reason.
         let mut insider_input = base(insider, 4, 3);
         insider_input.likelihood_override_reason =
             "Two staff dismissed this year after vetting findings: we rate intent higher than the national level".into();
         let insider_assessment = self
+            .risk()
             .create_assessment(actor, party_id, &insider_input)
             .await?;
-        self.create_assessment(actor, party_id, &base(supplies, 3, 4))
+        self.risk()
+            .create_assessment(actor, party_id, &base(supplies, 3, 4))
             .await?;
         created += 3;
-        self.create_action(
-            actor,
-            insider_assessment.id,
-            &ActionInput {
-                title: "Random screening of staff at the warehouse entrance".into(),
-                responsible_person_id: security_manager,
-                due_on: day(1),
-                status: Some("in_progress".into()),
-                cost_one_off: 12_000,
-                cost_annual: 30_000,
-                effect_on: "vulnerability".into(),
-                expected_reduction: 1,
-            },
-        )
-        .await?;
-        self.create_action(
-            actor,
-            insider_assessment.id,
-            &ActionInput {
-                title: "Refresher insider-threat awareness training for all warehouse staff".into(),
-                responsible_person_id: security_manager,
-                due_on: format_date(add_months(today(), 2)),
-                status: None,
-                cost_one_off: 5_000,
-                cost_annual: 0,
-                effect_on: "likelihood".into(),
-                expected_reduction: 1,
-            },
-        )
-        .await?;
+        self.risk()
+            .create_action(
+                actor,
+                insider_assessment.id,
+                &ActionInput {
+                    title: "Random screening of staff at the warehouse entrance".into(),
+                    responsible_person_id: security_manager,
+                    due_on: day(1),
+                    status: Some("in_progress".into()),
+                    cost_one_off: 12_000,
+                    cost_annual: 30_000,
+                    effect_on: "vulnerability".into(),
+                    expected_reduction: 1,
+                },
+            )
+            .await?;
+        self.risk()
+            .create_action(
+                actor,
+                insider_assessment.id,
+                &ActionInput {
+                    title: "Refresher insider-threat awareness training for all warehouse staff"
+                        .into(),
+                    responsible_person_id: security_manager,
+                    due_on: format_date(add_months(today(), 2)),
+                    status: None,
+                    cost_one_off: 5_000,
+                    cost_annual: 0,
+                    effect_on: "likelihood".into(),
+                    expected_reduction: 1,
+                },
+            )
+            .await?;
         // A failed test of the supplies chain: the assessment is marked for review.
-        self.record_evidence(
-            actor,
-            party_id,
-            &EvidenceInput {
-                scenario_id: supplies,
-                kind: "test".into(),
-                passed: Some(false),
-                occurred_on: day(0),
-                summary: "Tamper-evident seal check missed on a delivery to the airside store"
-                    .into(),
-                source_ref: "QC-17".into(),
-            },
-            "demo",
-        )
-        .await?;
+        self.risk()
+            .record_evidence(
+                actor,
+                party_id,
+                &EvidenceInput {
+                    scenario_id: supplies,
+                    kind: "test".into(),
+                    passed: Some(false),
+                    occurred_on: day(0),
+                    summary: "Tamper-evident seal check missed on a delivery to the airside store"
+                        .into(),
+                    source_ref: "QC-17".into(),
+                },
+                "demo",
+            )
+            .await?;
         created += 3;
         Ok(created)
     }

@@ -1,8 +1,9 @@
 //! Oversight activities: planning (scope, team, covert or not), the checklist drawn from the
 //! requirements in scope, answering it on site, completion, and the release of a covert test.
 
+use super::OversightServices;
 use crate::About;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, RequirementLevel};
 use sems_domain::page::{Page, PageRequest};
@@ -93,7 +94,7 @@ pub struct ActivityView {
     pub effective_implementation: Option<f64>,
 }
 
-impl Services {
+impl OversightServices<'_> {
     /// Plans an activity by the actor's party: of an organisation (the authority) or of itself
     /// (an organisation). The checklist is drawn at once from the requirements in scope.
     pub async fn plan_activity(&self, actor: &Actor, input: &PlanInput) -> Result<Activity> {

@@ -2,7 +2,8 @@
 //! organisation.
 
 use super::activities::*;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use super::OversightServices;
+use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::Action;
 use sems_domain::oversight::ActivityStatus;
 use sems_domain::util::bounded_text;
@@ -52,7 +53,7 @@ pub struct IssuedReportView {
     pub content: ReportContent,
 }
 
-impl Services {
+impl OversightServices<'_> {
     /// Issues the activity's report (the next version: a correction never changes an
     /// issued one). The activity is completed; a member of its team issues.
     pub async fn issue_activity_report(

@@ -1,13 +1,14 @@
 //! An organisation's contractors, which it oversees itself.
 
+use super::OversightServices;
 use crate::About;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::ValidationError;
 use sems_storage::oversight::activities::{self as store};
 use sems_storage::parties;
 
-impl Services {
+impl OversightServices<'_> {
     /// Names a contractor the actor's organisation oversees (who may plan its activities may
     /// name them).
     pub async fn add_contractor(&self, actor: &Actor, contractor_party_id: i64) -> Result<()> {

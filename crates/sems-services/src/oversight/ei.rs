@@ -3,7 +3,8 @@
 //! access rule decides which activities count: the authority sees every organisation, an
 //! organisation itself.
 
-use crate::{Actor, Result, ServiceError, Services};
+use super::OversightServices;
+use crate::{Actor, Result, ServiceError};
 use sems_domain::oversight::EiTally;
 use sems_storage::oversight::activities as store;
 use serde::Serialize;
@@ -40,7 +41,7 @@ fn rows(map: BTreeMap<String, (String, EiCell)>) -> Vec<EiRow> {
         .collect()
 }
 
-impl Services {
+impl OversightServices<'_> {
     /// EI over what the actor may read, optionally of one organisation.
     pub async fn effective_implementation(
         &self,

@@ -1,11 +1,12 @@
 //! Evidence files attached to checklist items.
 
 use super::activities::*;
-use crate::{record_change, Actor, Result, ServiceError, Services, NONE};
+use super::OversightServices;
+use crate::{record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::ValidationError;
 use sems_storage::oversight::activities::{self as store};
 
-impl Services {
+impl OversightServices<'_> {
     /// Attaches a file (photo, document) to a checklist item as evidence: by the team, while
     /// the activity runs. The file is judged by its bytes and stored under its checksum.
     pub async fn attach_item_evidence(
@@ -18,7 +19,7 @@ impl Services {
         let name = sems_domain::report::clean_filename(&file.filename);
         let kind = sems_domain::report::check_attachment(&name, &file.bytes)?;
         let sum = sems_domain::util::sha256_hex(&file.bytes);
-        let dir = self.reporting()?.attachments_dir.clone();
+        let dir = self.reporting_config()?.attachments_dir.clone();
         let mut tx = self.store.write().await?;
         let a = Self::activity_for_team(tx.conn(), actor, activity_id).await?;
         if !store::items(tx.conn(), a.id)
@@ -73,7 +74,7 @@ impl Services {
             .into_iter()
             .find(|e| e.id == evidence_id)
             .ok_or(ServiceError::NotFound("evidence"))?;
-        let path = crate::reports::file_path(&self.reporting()?.attachments_dir, &e.sha256);
+        let path = crate::reports::file_path(&self.reporting_config()?.attachments_dir, &e.sha256);
         let bytes = std::fs::read(&path)
             .map_err(|err| ServiceError::Internal(format!("evidence {}: {err}", e.id)))?;
         if sems_domain::util::sha256_hex(&bytes) != e.sha256 {

@@ -4,8 +4,9 @@
 //! overseer verifies and closes, or sends it back.
 
 use super::trail;
+use super::OversightServices;
 use crate::About;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::audit::AuditAction;
 use sems_domain::oversight::{Compliance, FindingLevel, FindingStatus};
@@ -104,7 +105,7 @@ pub fn is_overdue(f: &Finding) -> bool {
     f.status.awaits_organisation() && due < today()
 }
 
-impl Services {
+impl OversightServices<'_> {
     /// Raises a finding from a non-compliant item of an activity the actor's team runs.
     pub async fn raise_finding(
         &self,
@@ -563,7 +564,7 @@ impl Services {
     }
 }
 
-impl Services {
+impl OversightServices<'_> {
     /// Escalates every finding overdue on its organisation, once: the organisation's
     /// accountable executive and the overseer (the authority's director and inspectors, or
     /// the organisation's own security manager for a self-evaluation) are notified. Run by

@@ -2,8 +2,9 @@
 //! activities by the authority over the whole programme, their answered checklists, and
 //! findings at every stage of their plans.
 
+use super::OversightServices;
 use crate::generate::{GenerateParams, Rng};
-use crate::{Result, ServiceError, Services};
+use crate::{Result, ServiceError};
 use sems_domain::oversight::{Compliance, FindingLevel, RequirementLevel};
 use sems_storage::bulk::{self, BulkSet};
 use sems_storage::oversight::requirements;
@@ -16,7 +17,7 @@ pub struct OversightSummary {
     pub findings: u64,
 }
 
-impl Services {
+impl OversightServices<'_> {
     /// `per_year` activities per organisation and year, each over the whole programme.
     pub(crate) async fn generate_oversight(
         &self,

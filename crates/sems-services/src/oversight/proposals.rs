@@ -1,13 +1,14 @@
 //! The next activities the oversight programme proposes for each organisation.
 
-use crate::{authorize, Actor, Result, ServiceError, Services};
+use super::OversightServices;
+use crate::{authorize, Actor, Result, ServiceError};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::oversight::ActivityKind;
 use sems_domain::util::{parse_date, today};
 use sems_storage::oversight::activities::{self as store};
 use sems_storage::parties;
 
-impl Services {
+impl OversightServices<'_> {
     /// The next activities proposed for an organisation from its last results and risk,
     /// within the deployment's minimum intervals.
     pub async fn proposed_activities(

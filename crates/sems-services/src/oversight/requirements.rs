@@ -3,8 +3,9 @@
 //! never edited: adding or importing publishes the next one, and activities keep the version
 //! they were planned against.
 
+use super::OversightServices;
 use crate::import::{self, CsvImport, ImportReport};
-use crate::{authorize, record_change, About, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, About, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::csv::CsvRow;
 use sems_domain::oversight::{check_code, RequirementLevel, DEFAULT_CATALOGUE};
@@ -106,7 +107,7 @@ fn check_node(
     })
 }
 
-impl Services {
+impl OversightServices<'_> {
     /// Publishes the default national programme as version 1 when the authority has none.
     pub async fn ensure_oversight_defaults(&self) -> Result<()> {
         let mut tx = self.store.write().await?;

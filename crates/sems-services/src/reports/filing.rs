@@ -1,8 +1,9 @@
 //! Filing a report (identified, confidential or anonymous; signed in or through an
 //! organisation's public link) and following it with the receipt, without an account.
 
+use super::ReportingServices;
 use crate::About;
-use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::report::{
     check_attachment, clean_filename, normalize_receipt, receipt_code, DisclosureDecision,
@@ -177,7 +178,7 @@ fn check_attachments(files: Vec<NewAttachment>) -> Result<Vec<CheckedAttachment>
         .collect()
 }
 
-impl Services {
+impl ReportingServices<'_> {
     /// Files a report with `party_id`. `actor` is the signed-in person, or `Actor::System`
     /// for the public link. Every check runs before anything is written.
     pub async fn file_report(
@@ -212,7 +213,7 @@ impl Services {
             ))
             .unwrap_or_default();
         let files = checks.check(check_attachments(attachments));
-        let reporting = self.reporting()?.clone();
+        let reporting = self.reporting_config()?.clone();
         let mut tx = self.store.write().await?;
         let party = parties::get(tx.conn(), party_id)
             .await?
@@ -440,7 +441,7 @@ pub struct FilingTarget {
     pub categories: Vec<reports::Category>,
 }
 
-impl Services {
+impl ReportingServices<'_> {
     /// The organisation behind a public reporting link (its party code), for anyone.
     pub async fn filing_target(&self, code: &str) -> Result<FilingTarget> {
         let mut conn = self.store.read().await?;

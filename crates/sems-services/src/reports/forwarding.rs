@@ -4,8 +4,9 @@
 //! list, and may ask the organisation follow-up questions.
 
 use super::record_report_event;
+use super::ReportingServices;
 use crate::About;
-use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{
@@ -57,7 +58,7 @@ fn occurrence_meta(party_id: i64) -> RecordMeta {
     RecordMeta::plain(RecordKind::Occurrence, party_id, false)
 }
 
-impl Services {
+impl ReportingServices<'_> {
     /// Names of the organisation's people (its directory) for the suggestions.
     async fn directory_names(&self, party_id: i64) -> Result<Vec<String>> {
         let mut conn = self.store.read().await?;
@@ -223,7 +224,7 @@ impl Services {
         }
         // What leaves with identifiers in it may need a second handler (deployment setting).
         let mut confirmed_by: Vec<i64> = Vec::new();
-        if !confirmed.is_empty() && self.reporting()?.second_handler_for_kept {
+        if !confirmed.is_empty() && self.reporting_config()?.second_handler_for_kept {
             let me = actor.person_id().ok_or(ServiceError::Forbidden(
                 "a report handler forwards a report".into(),
             ))?;

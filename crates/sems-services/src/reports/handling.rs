@@ -1,8 +1,9 @@
 //! The handlers' workflow: triage (feeding the risk module), investigation, closure with a
 //! just-culture decision and corrective actions, messages to the reporter.
 
+use super::ReportingServices;
 use crate::risk::evidence::{store_evidence, NewFact};
-use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, Actor, Result, ServiceError, NONE};
 use sems_domain::access::Action;
 use sems_domain::measure::EvidenceKind;
 use sems_domain::report::{JustCulture, MessageSide, ReportStatus, Severity};
@@ -46,7 +47,7 @@ pub struct CloseInput {
     pub corrective_actions: Vec<CorrectiveActionInput>,
 }
 
-impl Services {
+impl ReportingServices<'_> {
     /// Loads a report for a change by its handler.
     pub(super) async fn report_for_update(
         conn: &mut Conn,
@@ -74,7 +75,7 @@ impl Services {
         let mut scenario_ids = input.scenario_ids.clone();
         scenario_ids.sort_unstable();
         scenario_ids.dedup();
-        let forward_hours = self.reporting()?.targets.forward_hours;
+        let forward_hours = self.reporting_config()?.targets.forward_hours;
         let mut tx = self.store.write().await?;
         let before = Self::report_for_update(tx.conn(), actor, id).await?;
         if !before.status.may_move_to(ReportStatus::Triaged) {

@@ -5,7 +5,8 @@
 
 use super::record_report_event;
 use super::report_meta;
-use crate::{authorize, Actor, Result, ServiceError, Services, NONE};
+use super::ReportingServices;
+use crate::{authorize, Actor, Result, ServiceError, NONE};
 use sems_domain::access::Action;
 use sems_domain::report::{disclosure_usable, DisclosureDecision, MessageSide, ReportMode};
 use sems_domain::role::Role;
@@ -13,7 +14,7 @@ use sems_domain::util::bounded_text;
 use sems_domain::ValidationError;
 use sems_storage::{notifications, people, reports};
 
-impl Services {
+impl ReportingServices<'_> {
     /// A handler asks to know who filed a confidential report, saying why.
     pub async fn request_identity(
         &self,
@@ -127,7 +128,7 @@ impl Services {
         let decider = actor
             .person_id()
             .ok_or(ServiceError::Forbidden("only a person decides".into()))?;
-        let hours = self.reporting()?.targets.disclosure_hours;
+        let hours = self.reporting_config()?.targets.disclosure_hours;
         let valid_until = approve.then(|| sems_storage::now_ms() + hours * 3_600_000);
         reports::decide_identity_request(
             tx.conn(),
@@ -205,7 +206,7 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("sealed identity"))?;
         let identity = self
-            .reporting()?
+            .reporting_config()?
             .open(&sealed, &super::sealing::identity_binding(report_id))?;
         record_report_event(
             tx.conn(),

@@ -25,6 +25,25 @@ use sems_storage::reports::{self, Attachment, Message, Report, ReportAction};
 use sems_storage::{now_ms, parties, Conn};
 use serde::Serialize;
 
+/// The use cases of confidential security reporting, apart from the other modules': `services.reporting().file_report(…)`. Derefs to
+/// [`Services`] for what every module shares (the store, the configuration).
+#[derive(Clone, Copy)]
+pub struct ReportingServices<'a>(&'a Services);
+
+impl std::ops::Deref for ReportingServices<'_> {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        self.0
+    }
+}
+
+impl Services {
+    /// The use cases of confidential security reporting.
+    pub fn reporting(&self) -> ReportingServices<'_> {
+        ReportingServices(self)
+    }
+}
+
 /// The actor recorded in the audit trail for what a confidential or anonymous reporter does:
 /// never the person, so the trail cannot be used to unmask them.
 pub const REPORTER: Actor = Actor::System("confidential reporting");
@@ -63,12 +82,16 @@ pub struct ReportView {
 }
 
 impl Services {
-    pub(crate) fn reporting(&self) -> Result<&sealing::ReportingConfig> {
+    /// The configuration of confidential reporting (the key, the attachments' folder), which
+    /// oversight's evidence files use too.
+    pub(crate) fn reporting_config(&self) -> Result<&sealing::ReportingConfig> {
         self.reporting.as_ref().ok_or_else(|| {
             ServiceError::Internal("confidential reporting is not configured".into())
         })
     }
+}
 
+impl ReportingServices<'_> {
     /// Publishes the default taxonomy where its categories are missing. Runs at start.
     pub async fn ensure_reporting_defaults(&self) -> Result<()> {
         let mut tx = self.store.write().await?;
@@ -131,7 +154,7 @@ impl Services {
     /// Late steps of a report, against the deployment's targets.
     pub fn overdue(&self, r: &Report) -> Overdue {
         let now = now_ms();
-        let Ok(reporting) = self.reporting() else {
+        let Ok(reporting) = self.reporting_config() else {
             return Overdue::default();
         };
         let t = reporting.targets;
@@ -194,7 +217,7 @@ impl Services {
             .into_iter()
             .find(|a| a.id == attachment_id)
             .ok_or(ServiceError::NotFound("attachment"))?;
-        let path = file_path(&self.reporting()?.attachments_dir, &a.sha256);
+        let path = file_path(&self.reporting_config()?.attachments_dir, &a.sha256);
         let bytes = std::fs::read(&path)
             .map_err(|e| ServiceError::Internal(format!("attachment {}: {e}", a.id)))?;
         if sha256_hex(&bytes) != a.sha256 {

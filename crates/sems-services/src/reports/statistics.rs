@@ -2,7 +2,8 @@
 //! the share of each mode, and the median times to triage and to close. An organisation's
 //! for its security management; the national ones (forwarded occurrences) for the authority.
 
-use crate::{Actor, Result, ServiceError, Services};
+use super::ReportingServices;
+use crate::{Actor, Result, ServiceError};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::report::ReportMode;
 use sems_storage::{now_ms, reports};
@@ -44,7 +45,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
-impl Services {
+impl ReportingServices<'_> {
     /// The statistics of the actor's organisation, or the national ones for the authority.
     pub async fn report_statistics(&self, actor: &Actor) -> Result<ReportStatistics> {
         let subject = actor

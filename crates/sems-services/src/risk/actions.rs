@@ -2,8 +2,9 @@
 //! have their expected effect.
 
 use super::assessment_meta;
+use super::RiskServices;
 use crate::About;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::Action;
 use sems_domain::measure::{projected_score, ActionStatus, Effect};
 use sems_domain::risk::{Consequence, Risk, RiskMethod, Score};
@@ -132,7 +133,7 @@ fn validate(input: &ActionInput) -> Result<ValidAction> {
     })
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// Adds a mitigation action to an assessment.
     pub async fn create_action(
         &self,

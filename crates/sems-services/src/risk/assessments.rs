@@ -3,9 +3,10 @@
 //! re-assessed under a new version; heat maps; acceptance of residual risk by the
 //! accountable executive.
 
+use super::RiskServices;
 use super::{evidence, scenario_meta};
 use crate::About;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::bounded_text;
@@ -88,7 +89,7 @@ fn rationale(field: &'static str, text: &str) -> Result<String, ValidationError>
     })
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// Parses an input into the values to store, scored under `method`. `checks` holds what
     /// the caller refused already (a change's reason): every refusal is answered at once.
     fn score(
@@ -458,7 +459,7 @@ pub struct HeatMaps {
     pub assessments: i64,
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// Draws the heat maps: each assessment is placed under the method version it was made
     /// with; the cells are coloured by the current version.
     pub async fn heat_maps(
@@ -520,7 +521,7 @@ pub struct AcceptanceInput {
     pub note: String,
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// The accountable executive accepts an assessment's residual risk until a date. Only a
     /// risk tolerable with review is accepted: an acceptable one needs no sign-off, an
     /// intolerable one can only be mitigated.

@@ -6,8 +6,9 @@
 //! [`Services::record_evidence`] with their own `source`, inside the rules of the access
 //! rule and the audit trail like any other write.
 
+use super::RiskServices;
 use crate::About;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::measure::{
     propose_likelihood, propose_vulnerability, EvidenceKind, ObjectiveData, Proposal,
@@ -104,7 +105,7 @@ pub fn evidence_allowed(actor: &Actor, party_id: i64) -> sems_domain::access::Al
     crate::allowed(actor, &evidence_meta(party_id))
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// The scores the system proposes for an organisation's assessment of a scenario.
     pub async fn score_proposals(
         &self,

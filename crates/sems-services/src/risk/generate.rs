@@ -2,8 +2,9 @@
 //! and for every generated organisation an assessment of each with a history of changes,
 //! baseline measures recorded, test results, mitigation actions and acceptances.
 
+use super::RiskServices;
 use crate::generate::{GenerateParams, Rng};
-use crate::{Result, ServiceError, Services};
+use crate::{Result, ServiceError};
 use sems_domain::access::RecordKind;
 use sems_domain::measure::DEFAULT_BASELINE;
 use sems_domain::risk::{Consequence, Score, Tolerability};
@@ -34,7 +35,7 @@ fn score(rng: &mut Rng, low: u64, high: u64) -> i64 {
     (low + rng.below(high - low + 1)) as i64
 }
 
-impl Services {
+impl RiskServices<'_> {
     pub(crate) async fn generate_risk(
         &self,
         conn: &mut Conn,

@@ -2,6 +2,7 @@
 //! (`crate::import::run`).
 
 use super::measures::{validate_measure, MeasureInput, ValidMeasure};
+use super::RiskServices;
 use super::{ScenarioInput, ValidScenario};
 pub use crate::import::ImportReport;
 use crate::import::{self, CsvImport};
@@ -22,7 +23,7 @@ pub const SCENARIO_COLUMNS: [&str; 7] = [
 ];
 pub const MEASURE_COLUMNS: [&str; 4] = ["code", "title", "description", "scenarios"];
 
-impl Services {
+impl RiskServices<'_> {
     /// Loads the party and checks the actor may create `kind` records for it.
     async fn import_party(
         conn: &mut Conn,
@@ -113,6 +114,7 @@ impl CsvImport for ScenarioImport<'_> {
         };
         Ok(self
             .services
+            .risk()
             .validate_scenario(&input)
             .map_err(|e| vec![e.to_string()]))
     }
@@ -129,7 +131,8 @@ impl CsvImport for ScenarioImport<'_> {
 
     async fn store(self, conn: &mut Conn, rows: Vec<ValidScenario>) -> Result<()> {
         for v in &rows {
-            Services::insert_valid_scenario(conn, self.actor, &self.party, v).await?;
+            crate::risk::RiskServices::insert_valid_scenario(conn, self.actor, &self.party, v)
+                .await?;
         }
         Ok(())
     }
@@ -199,6 +202,7 @@ impl CsvImport for MeasureImport<'_> {
     async fn store(self, conn: &mut Conn, rows: Vec<ValidMeasure>) -> Result<()> {
         for v in &rows {
             self.services
+                .risk()
                 .insert_measure(conn, self.actor, &self.party, v)
                 .await?;
         }

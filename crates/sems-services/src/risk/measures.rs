@@ -3,8 +3,9 @@
 //! approves.
 
 use super::authority_id;
+use super::RiskServices;
 use crate::About;
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{decide, Action, RecordKind, RecordMeta};
 use sems_domain::measure::{Exemption, MeasureStatus};
 use sems_domain::page::{Page, PageRequest};
@@ -125,7 +126,7 @@ pub(crate) fn cost(field: &'static str, value: i64) -> Result<i64, ValidationErr
     }
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// Checks that every scenario exists, may be read by the actor and can be linked by the
     /// measure's owner: a national one, or one of the owner's own.
     async fn check_linked_scenarios(

@@ -26,6 +26,25 @@ use sems_storage::risk::{
 use sems_storage::{parties, Conn};
 use serde::Deserialize;
 
+/// The use cases of threat and risk management, apart from the other modules': `services.risk().create_assessment(…)`. Derefs to
+/// [`Services`] for what every module shares (the store, the configuration).
+#[derive(Clone, Copy)]
+pub struct RiskServices<'a>(&'a Services);
+
+impl std::ops::Deref for RiskServices<'_> {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        self.0
+    }
+}
+
+impl Services {
+    /// The use cases of threat and risk management.
+    pub fn risk(&self) -> RiskServices<'_> {
+        RiskServices(self)
+    }
+}
+
 /// The level every category starts at: a general threat without specific intelligence.
 const DEFAULT_THREAT_LEVEL: i64 = 3;
 
@@ -78,7 +97,7 @@ async fn authority_id(conn: &mut Conn) -> Result<i64> {
         .ok_or_else(|| ServiceError::Internal("the authority party is missing".into()))
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// Publishes the default method, threat levels and national library where none exist yet.
     /// Runs at start; doing it again changes nothing.
     pub async fn ensure_risk_defaults(&self) -> Result<()> {
@@ -473,7 +492,7 @@ impl Services {
     }
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// Every published version of the method, newest first.
     pub async fn risk_methods(&self, actor: &Actor) -> Result<Vec<MethodVersion>> {
         let mut conn = self.store.read().await?;

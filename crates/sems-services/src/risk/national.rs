@@ -1,7 +1,8 @@
 //! The authority's national picture: how every organisation's assessments of each scenario
 //! stand, as counts. Who is behind a count is for the access-filtered register to say.
 
-use crate::{Actor, Result, ServiceError, Services};
+use super::RiskServices;
+use crate::{Actor, Result, ServiceError};
 use sems_domain::access::{RecordKind, RecordMeta};
 use sems_domain::risk::RiskLevel;
 use sems_storage::risk;
@@ -29,7 +30,7 @@ pub struct NationalPicture {
     pub assessments: i64,
 }
 
-impl Services {
+impl RiskServices<'_> {
     /// The national picture is for those who oversee every organisation's assessments (the
     /// authority's director and inspectors): the question asked of the access rule is
     /// whether the actor may read an assessment of an organisation they are not part of.

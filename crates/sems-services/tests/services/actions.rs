@@ -56,6 +56,7 @@ async fn one_register_holds_every_modules_actions() {
         let staff = common::actor(&s, "npt.staff").await;
         let handler = common::actor(&s, "npt.handler").await;
         let filed = s
+            .reporting()
             .file_report(
                 &staff,
                 npt.party_id().unwrap(),
@@ -71,34 +72,36 @@ async fn one_register_holds_every_modules_actions() {
             )
             .await
             .unwrap();
-        s.triage_report(
-            &handler,
-            filed.report_id,
-            &TriageInput {
-                category: "access_control".into(),
-                severity: "low".into(),
-                mandatory: false,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        s.close_report(
-            &handler,
-            filed.report_id,
-            &CloseInput {
-                outcome: "Door alarm to be fitted".into(),
-                just_culture: "training_need".into(),
-                corrective_actions: vec![CorrectiveActionInput {
-                    title: "Fit a door alarm at door 4".into(),
-                    due_on: today(),
-                    responsible_person_id: None,
-                }],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        s.reporting()
+            .triage_report(
+                &handler,
+                filed.report_id,
+                &TriageInput {
+                    category: "access_control".into(),
+                    severity: "low".into(),
+                    mandatory: false,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        s.reporting()
+            .close_report(
+                &handler,
+                filed.report_id,
+                &CloseInput {
+                    outcome: "Door alarm to be fitted".into(),
+                    just_culture: "training_need".into(),
+                    corrective_actions: vec![CorrectiveActionInput {
+                        title: "Fit a door alarm at door 4".into(),
+                        due_on: today(),
+                        responsible_person_id: None,
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
         let from_reports = ActionFilter {
             source_kind: Some(RecordKind::SecurityReport),
             ..Default::default()

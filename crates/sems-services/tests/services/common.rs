@@ -29,16 +29,17 @@ pub async fn actor(s: &Services, username: &str) -> Actor {
 /// The id of the national scenario `code` (for example `NAT-01`), as `reader` finds it.
 #[allow(dead_code)] // not every test binary looks a scenario up
 pub async fn scenario_id(s: &Services, reader: &Actor, code: &str) -> i64 {
-    s.scenarios(
-        reader,
-        &sems_storage::risk::ScenarioFilter {
-            search: Some(code.into()),
-            ..Default::default()
-        },
-        Default::default(),
-    )
-    .await
-    .unwrap()
-    .items[0]
+    s.risk()
+        .scenarios(
+            reader,
+            &sems_storage::risk::ScenarioFilter {
+                search: Some(code.into()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap()
+        .items[0]
         .id
 }

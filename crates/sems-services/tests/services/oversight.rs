@@ -18,7 +18,7 @@ fn entry(code: &str, parent: Option<&str>, level: &str) -> RequirementInput {
 #[tokio::test]
 async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
     for s in common::services().await {
-        s.ensure_oversight_defaults().await.unwrap();
+        s.oversight().ensure_oversight_defaults().await.unwrap();
         let policy = common::actor(&s, "policy").await;
         let authority = policy.party_id().unwrap();
         let sm = common::actor(&s, "npt.security").await;
@@ -26,6 +26,7 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
 
         // The shipped programme, read by an organisation.
         let national = s
+            .oversight()
             .requirement_catalogue(&sm, authority, None, None)
             .await
             .unwrap();
@@ -36,6 +37,7 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
         );
         assert_eq!(national.nodes[0].depth, 0);
         let found = s
+            .oversight()
             .requirement_catalogue(&sm, authority, None, Some("hold baggage screened"))
             .await
             .unwrap();
@@ -44,12 +46,14 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
             .iter()
             .any(|n| n.requirement.code == "NASP-04.01"));
         assert!(s
+            .oversight()
             .requirement_catalogue(&common::actor(&s, "npt.staff").await, authority, None, None)
             .await
             .is_err());
 
         // The authority adds one requirement: the next version, the old one unchanged.
         let v2 = s
+            .oversight()
             .add_requirement(
                 &policy,
                 authority,
@@ -60,6 +64,7 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
             .unwrap();
         assert_eq!(v2, 2);
         let now = s
+            .oversight()
             .requirement_catalogue(&sm, authority, None, None)
             .await
             .unwrap();
@@ -72,18 +77,21 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
         assert_eq!(codes[at - 1], "NASP-03.04", "placed in its chapter");
         assert_eq!(codes[at + 1], "NASP-04");
         let old = s
+            .oversight()
             .requirement_catalogue(&sm, authority, Some(1), None)
             .await
             .unwrap();
         assert!(!old.nodes.iter().any(|n| n.requirement.code == "NASP-03.05"));
         assert!(matches!(
-            s.requirement_catalogue(&sm, authority, Some(99), None)
+            s.oversight()
+                .requirement_catalogue(&sm, authority, Some(99), None)
                 .await,
             Err(ServiceError::NotFound(_))
         ));
 
         // Bad input changes nothing.
         let before = s
+            .oversight()
             .requirement_catalogue(&policy, authority, None, None)
             .await
             .unwrap()
@@ -97,7 +105,10 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
             (entry("NASP-03.06", Some("NASP-03"), "rule"), false),
             (entry("NASP-03.05", Some("NASP-03"), "requirement"), true),
         ] {
-            let refused = s.add_requirement(&policy, authority, &bad, "").await;
+            let refused = s
+                .oversight()
+                .add_requirement(&policy, authority, &bad, "")
+                .await;
             if expect_conflict {
                 assert!(
                     matches!(refused, Err(ServiceError::Conflict(_))),
@@ -111,17 +122,19 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
             }
         }
         assert!(matches!(
-            s.add_requirement(
-                &sm,
-                authority,
-                &entry("X-1", Some("NASP-03"), "requirement"),
-                ""
-            )
-            .await,
+            s.oversight()
+                .add_requirement(
+                    &sm,
+                    authority,
+                    &entry("X-1", Some("NASP-03"), "requirement"),
+                    ""
+                )
+                .await,
             Err(ServiceError::Forbidden(_))
         ));
         assert_eq!(
-            s.requirement_catalogue(&policy, authority, None, None)
+            s.oversight()
+                .requirement_catalogue(&policy, authority, None, None)
                 .await
                 .unwrap()
                 .versions
@@ -130,33 +143,44 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
         );
 
         // An organisation keeps its internal requirements; others do not touch them.
-        s.add_requirement(&sm, npt, &entry("NPT-QC", None, "programme"), "")
+        s.oversight()
+            .add_requirement(&sm, npt, &entry("NPT-QC", None, "programme"), "")
             .await
             .unwrap();
-        s.add_requirement(&sm, npt, &entry("NPT-QC-1", Some("NPT-QC"), "chapter"), "")
+        s.oversight()
+            .add_requirement(&sm, npt, &entry("NPT-QC-1", Some("NPT-QC"), "chapter"), "")
             .await
             .unwrap();
-        s.add_requirement(
-            &sm,
-            npt,
-            &entry("NPT-QC-1.1", Some("NPT-QC-1"), "requirement"),
-            "",
-        )
-        .await
-        .unwrap();
-        let internal = s.requirement_catalogue(&sm, npt, None, None).await.unwrap();
+        s.oversight()
+            .add_requirement(
+                &sm,
+                npt,
+                &entry("NPT-QC-1.1", Some("NPT-QC-1"), "requirement"),
+                "",
+            )
+            .await
+            .unwrap();
+        let internal = s
+            .oversight()
+            .requirement_catalogue(&sm, npt, None, None)
+            .await
+            .unwrap();
         assert_eq!(internal.version, Some(3));
         assert_eq!(internal.nodes.len(), 3);
         let sky = common::actor(&s, "sky.security").await;
         assert!(matches!(
-            s.requirement_catalogue(&sky, npt, None, None).await,
+            s.oversight()
+                .requirement_catalogue(&sky, npt, None, None)
+                .await,
             Err(ServiceError::NotFound(_))
         ));
         assert!(s
+            .oversight()
             .add_requirement(&sky, npt, &entry("SKY-1", None, "programme"), "")
             .await
             .is_err());
         assert!(s
+            .oversight()
             .requirement_catalogue(&common::actor(&s, "inspector").await, npt, None, None)
             .await
             .is_ok());
@@ -169,6 +193,7 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
                    NEW-1.2,NEW-1,law,Wrong level,\n\
                    NEW-1,NEW,chapter,Twice,\n";
         let report = s
+            .oversight()
             .import_requirements(&policy, authority, bad, false, "v3")
             .await
             .unwrap();
@@ -180,23 +205,27 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
                     NEW-1,NEW,chapter,First chapter,\n\
                     NEW-1.1,NEW-1,requirement,First requirement,\"Written, with a comma\"\n";
         let dry = s
+            .oversight()
             .import_requirements(&policy, authority, good, true, "v3")
             .await
             .unwrap();
         assert!(dry.errors.is_empty() && !dry.imported);
         assert_eq!(
-            s.requirement_catalogue(&policy, authority, None, None)
+            s.oversight()
+                .requirement_catalogue(&policy, authority, None, None)
                 .await
                 .unwrap()
                 .version,
             Some(2)
         );
         let done = s
+            .oversight()
             .import_requirements(&policy, authority, good, false, "v3")
             .await
             .unwrap();
         assert!(done.imported);
         let v3 = s
+            .oversight()
             .requirement_catalogue(&sm, authority, None, None)
             .await
             .unwrap();
@@ -204,6 +233,7 @@ async fn catalogues_are_versioned_hierarchical_and_kept_by_their_owners() {
         assert_eq!(v3.nodes.len(), 3);
         assert_eq!(v3.nodes[2].requirement.text, "Written, with a comma");
         assert!(s
+            .oversight()
             .import_requirements(&sm, authority, good, false, "")
             .await
             .is_err());
@@ -249,96 +279,119 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             scope: vec!["NASP-02".into()],
         };
         assert!(
-            s.plan_activity(
-                &sm,
-                &PlanInput {
-                    overseen_party_id: sky.party_id().unwrap(),
-                    ..plan.clone()
-                }
-            )
-            .await
-            .is_err(),
+            s.oversight()
+                .plan_activity(
+                    &sm,
+                    &PlanInput {
+                        overseen_party_id: sky.party_id().unwrap(),
+                        ..plan.clone()
+                    }
+                )
+                .await
+                .is_err(),
             "an organisation does not inspect another"
         );
         assert!(matches!(
-            s.plan_activity(
-                &inspector,
-                &PlanInput {
-                    scope: vec!["NASP-99".into()],
-                    ..plan.clone()
-                }
-            )
-            .await,
+            s.oversight()
+                .plan_activity(
+                    &inspector,
+                    &PlanInput {
+                        scope: vec!["NASP-99".into()],
+                        ..plan.clone()
+                    }
+                )
+                .await,
             Err(ServiceError::Validation(_))
         ));
-        let activity = s.plan_activity(&inspector, &plan).await.unwrap();
-        let view = s.activity(&inspector, activity.id).await.unwrap();
+        let activity = s
+            .oversight()
+            .plan_activity(&inspector, &plan)
+            .await
+            .unwrap();
+        let view = s
+            .oversight()
+            .activity(&inspector, activity.id)
+            .await
+            .unwrap();
         assert_eq!(view.items.len(), 4, "the four access-control requirements");
         // The airport sees it announced; another organisation does not.
-        assert!(s.activity(&sm, activity.id).await.is_ok());
+        assert!(s.oversight().activity(&sm, activity.id).await.is_ok());
         assert!(matches!(
-            s.activity(&sky, activity.id).await,
+            s.oversight().activity(&sky, activity.id).await,
             Err(ServiceError::NotFound(_))
         ));
 
         // Inspecting: answers on the scale, nothing else; only the team records them.
         let items: Vec<i64> = view.items.iter().map(|i| i.id).collect();
         assert!(matches!(
-            s.answer_checklist(&inspector, activity.id, &[answer(items[0], "mostly")])
+            s.oversight()
+                .answer_checklist(&inspector, activity.id, &[answer(items[0], "mostly")])
                 .await,
             Err(ServiceError::Validation(_))
         ));
         assert!(
-            s.answer_checklist(&director, activity.id, &[answer(items[0], "compliant")])
+            s.oversight()
+                .answer_checklist(&director, activity.id, &[answer(items[0], "compliant")])
                 .await
                 .is_err(),
             "the director is not on the team"
         );
         assert!(s
+            .oversight()
             .answer_checklist(&sm, activity.id, &[answer(items[0], "compliant")])
             .await
             .is_err());
-        s.answer_checklist(
-            &inspector,
-            activity.id,
-            &[
-                answer(items[0], "compliant"),
-                answer(items[1], "not_compliant_serious"),
-                answer(items[2], "compliant_with_observations"),
-            ],
-        )
-        .await
-        .unwrap();
+        s.oversight()
+            .answer_checklist(
+                &inspector,
+                activity.id,
+                &[
+                    answer(items[0], "compliant"),
+                    answer(items[1], "not_compliant_serious"),
+                    answer(items[2], "compliant_with_observations"),
+                ],
+            )
+            .await
+            .unwrap();
         assert!(matches!(
-            s.complete_activity(&inspector, activity.id).await,
+            s.oversight()
+                .complete_activity(&inspector, activity.id)
+                .await,
             Err(ServiceError::Validation(_))
         ));
-        s.answer_checklist(
-            &inspector,
-            activity.id,
-            &[answer(items[3], "not_applicable")],
-        )
-        .await
-        .unwrap();
-        let view = s.activity(&inspector, activity.id).await.unwrap();
+        s.oversight()
+            .answer_checklist(
+                &inspector,
+                activity.id,
+                &[answer(items[3], "not_applicable")],
+            )
+            .await
+            .unwrap();
+        let view = s
+            .oversight()
+            .activity(&inspector, activity.id)
+            .await
+            .unwrap();
         let ei = view.effective_implementation.unwrap();
         assert!((ei - 200.0 / 3.0).abs() < 1e-9, "{ei}");
 
         // A finding from the serious non-compliance.
         assert!(matches!(
-            s.raise_finding(
-                &inspector,
-                activity.id,
-                &RaiseInput {
-                    item_id: items[0],
-                    level: "level_1".into(),
-                    description: "Compliant items raise nothing".into()
-                }
-            )
-            .await,
+            s.oversight()
+                .raise_finding(
+                    &inspector,
+                    activity.id,
+                    &RaiseInput {
+                        item_id: items[0],
+                        level: "level_1".into(),
+                        description: "Compliant items raise nothing".into()
+                    }
+                )
+                .await,
             Err(ServiceError::Validation(_))
         ));
         let finding = s
+            .oversight()
             .raise_finding(
                 &inspector,
                 activity.id,
@@ -351,23 +404,29 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             .await
             .unwrap();
         assert_eq!(finding.status, FindingStatus::Open);
-        s.complete_activity(&inspector, activity.id).await.unwrap();
+        s.oversight()
+            .complete_activity(&inspector, activity.id)
+            .await
+            .unwrap();
         assert!(matches!(
-            s.answer_checklist(
-                &inspector,
-                activity.id,
-                &[answer(items[0], "not_compliant")]
-            )
-            .await,
+            s.oversight()
+                .answer_checklist(
+                    &inspector,
+                    activity.id,
+                    &[answer(items[0], "not_compliant")]
+                )
+                .await,
             Err(ServiceError::Conflict(_))
         ));
 
         // The report: issued once completed, never changed; a correction is the next version.
         assert!(s
+            .oversight()
             .issue_activity_report(&director, activity.id, "Not on the team of this one")
             .await
             .is_err());
         let v1 = s
+            .oversight()
             .issue_activity_report(
                 &inspector,
                 activity.id,
@@ -376,28 +435,37 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             .await
             .unwrap();
         assert_eq!(v1, 1);
-        let first = s.activity_reports(&sm, activity.id).await.unwrap();
+        let first = s
+            .oversight()
+            .activity_reports(&sm, activity.id)
+            .await
+            .unwrap();
         assert_eq!(first[0].content.items.len(), 4);
         assert_eq!(first[0].content.findings.len(), 1);
         let v2 = s
+            .oversight()
             .issue_activity_report(&inspector, activity.id, "Correction: the door is number 4B")
             .await
             .unwrap();
         assert_eq!(v2, 2);
-        let both = s.activity_reports(&sm, activity.id).await.unwrap();
+        let both = s
+            .oversight()
+            .activity_reports(&sm, activity.id)
+            .await
+            .unwrap();
         assert_eq!(both.len(), 2);
         assert_eq!(both[1].summary, first[0].summary, "version 1 is unchanged");
         assert!(matches!(
-            s.activity_reports(&sky, activity.id).await,
+            s.oversight().activity_reports(&sky, activity.id).await,
             Err(ServiceError::NotFound(_))
         ));
 
         // Who sees the finding.
         for who in [&sm, &auditor, &inspector, &director] {
-            assert!(s.finding(who, finding.id).await.is_ok());
+            assert!(s.oversight().finding(who, finding.id).await.is_ok());
         }
         assert!(matches!(
-            s.finding(&sky, finding.id).await,
+            s.oversight().finding(&sky, finding.id).await,
             Err(ServiceError::NotFound(_))
         ));
 
@@ -410,7 +478,7 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             compensatory_measures: String::new(),
         };
         assert!(matches!(
-            s.submit_cap(&sm, finding.id, &cap).await,
+            s.oversight().submit_cap(&sm, finding.id, &cap).await,
             Err(ServiceError::Validation(_))
         ));
         let cap = CapInput {
@@ -418,44 +486,67 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             ..cap
         };
         assert!(
-            s.submit_cap(&inspector, finding.id, &cap).await.is_err(),
+            s.oversight()
+                .submit_cap(&inspector, finding.id, &cap)
+                .await
+                .is_err(),
             "not by the overseer"
         );
         assert!(
-            s.submit_cap(&sky, finding.id, &cap).await.is_err(),
+            s.oversight()
+                .submit_cap(&sky, finding.id, &cap)
+                .await
+                .is_err(),
             "not by another organisation"
         );
         assert!(
-            s.submit_cap(&staff, finding.id, &cap).await.is_err(),
+            s.oversight()
+                .submit_cap(&staff, finding.id, &cap)
+                .await
+                .is_err(),
             "not by staff"
         );
-        s.submit_cap(&sm, finding.id, &cap).await.unwrap();
+        s.oversight()
+            .submit_cap(&sm, finding.id, &cap)
+            .await
+            .unwrap();
 
         // Returned, resubmitted, accepted: only by the overseer.
         assert!(
-            s.review_cap(&auditor, finding.id, true, "").await.is_err(),
+            s.oversight()
+                .review_cap(&auditor, finding.id, true, "")
+                .await
+                .is_err(),
             "the airport cannot accept its own plan"
         );
         assert!(matches!(
-            s.review_cap(&inspector, finding.id, false, "").await,
+            s.oversight()
+                .review_cap(&inspector, finding.id, false, "")
+                .await,
             Err(ServiceError::Validation(_))
         ));
         let returned = s
+            .oversight()
             .review_cap(&inspector, finding.id, false, "Give a date for the alarm")
             .await
             .unwrap();
         assert_eq!(returned.status, FindingStatus::CapReturned);
-        s.submit_cap(
-            &sm,
-            finding.id,
-            &CapInput {
-                actions: "Repair the closer by Friday; alarm within 3 weeks".into(),
-                ..cap.clone()
-            },
-        )
-        .await
-        .unwrap();
-        let accepted = s.review_cap(&director, finding.id, true, "").await.unwrap();
+        s.oversight()
+            .submit_cap(
+                &sm,
+                finding.id,
+                &CapInput {
+                    actions: "Repair the closer by Friday; alarm within 3 weeks".into(),
+                    ..cap.clone()
+                },
+            )
+            .await
+            .unwrap();
+        let accepted = s
+            .oversight()
+            .review_cap(&director, finding.id, true, "")
+            .await
+            .unwrap();
         assert_eq!(accepted.status, FindingStatus::CapAccepted);
         // The accepted plan is an action of the register, managed on the finding.
         let plan_action = |s: &sems_services::Services, who: sems_services::Actor| {
@@ -491,25 +582,31 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             "the overseer sees it"
         );
         assert!(matches!(
-            s.review_cap(&inspector, finding.id, true, "").await,
+            s.oversight()
+                .review_cap(&inspector, finding.id, true, "")
+                .await,
             Err(ServiceError::Conflict(_))
         ));
 
         // Completed with evidence, verified and closed.
         assert!(
-            s.verify_finding(&inspector, finding.id, true, "", None)
+            s.oversight()
+                .verify_finding(&inspector, finding.id, true, "", None)
                 .await
                 .is_err(),
             "not completed yet"
         );
-        s.complete_finding(&sm, finding.id, "Work order 2207 closed; alarm tested")
+        s.oversight()
+            .complete_finding(&sm, finding.id, "Work order 2207 closed; alarm tested")
             .await
             .unwrap();
         assert!(s
+            .oversight()
             .verify_finding(&sm, finding.id, true, "", None)
             .await
             .is_err());
         let closed = s
+            .oversight()
             .verify_finding(&inspector, finding.id, true, "Seen repaired", None)
             .await
             .unwrap();
@@ -527,7 +624,12 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             verified[0].action.completion_evidence,
             "Work order 2207 closed; alarm tested"
         );
-        let history = s.finding(&sm, finding.id).await.unwrap().history;
+        let history = s
+            .oversight()
+            .finding(&sm, finding.id)
+            .await
+            .unwrap()
+            .history;
         let steps: Vec<FindingStatus> = history.iter().map(|h| h.status).collect();
         assert_eq!(
             steps,
@@ -544,15 +646,21 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
 
         // EI: the authority sees the airport's; the airport itself; another organisation none.
         let national = s
+            .oversight()
             .effective_implementation(&inspector, Some(npt))
             .await
             .unwrap();
         assert!((national.overall.unwrap() - 200.0 / 3.0).abs() < 1e-9);
         assert_eq!(national.by_area[0].key, "NASP-02");
-        let own = s.effective_implementation(&sm, None).await.unwrap();
+        let own = s
+            .oversight()
+            .effective_implementation(&sm, None)
+            .await
+            .unwrap();
         assert_eq!(own.items, 4);
         assert_eq!(
-            s.effective_implementation(&sky, Some(npt))
+            s.oversight()
+                .effective_implementation(&sky, Some(npt))
                 .await
                 .unwrap()
                 .items,
@@ -561,7 +669,11 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
 
         // The next activities, from these results: an inspection in six months (EI below
         // 75 %), a full audit now (none on record).
-        let next = s.proposed_activities(&inspector, npt).await.unwrap();
+        let next = s
+            .oversight()
+            .proposed_activities(&inspector, npt)
+            .await
+            .unwrap();
         assert_eq!(
             next[0].kind,
             sems_domain::oversight::ActivityKind::AuditFull
@@ -574,7 +686,7 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
         assert_eq!(next[1].due_on, in_six_months);
         assert!(next[1].basis.contains("below 75 %"), "{}", next[1].basis);
         assert!(matches!(
-            s.proposed_activities(&sky, npt).await,
+            s.oversight().proposed_activities(&sky, npt).await,
             Err(ServiceError::NotFound(_))
         ));
     }
@@ -589,6 +701,7 @@ async fn covert_tests_stay_secret_until_released() {
         let sm = common::actor(&s, "npt.security").await;
         let npt = sm.party_id().unwrap();
         let test = s
+            .oversight()
             .plan_activity(
                 &inspector,
                 &PlanInput {
@@ -604,41 +717,51 @@ async fn covert_tests_stay_secret_until_released() {
             .await
             .unwrap();
         assert!(test.covert && !test.announced && test.need_to_know);
-        assert!(s.activity(&inspector, test.id).await.is_ok());
+        assert!(s.oversight().activity(&inspector, test.id).await.is_ok());
         assert!(
-            s.activity(&director, test.id).await.is_ok(),
+            s.oversight().activity(&director, test.id).await.is_ok(),
             "the testing party's director"
         );
         for who in [&policy, &sm] {
             assert!(matches!(
-                s.activity(who, test.id).await,
+                s.oversight().activity(who, test.id).await,
                 Err(ServiceError::NotFound(_))
             ));
         }
         let listed = s
+            .oversight()
             .activities(&sm, &Default::default(), Default::default())
             .await
             .unwrap();
         assert!(listed.items.iter().all(|a| a.id != test.id));
-        let item = s.activity(&inspector, test.id).await.unwrap().items[0].id;
+        let item = s
+            .oversight()
+            .activity(&inspector, test.id)
+            .await
+            .unwrap()
+            .items[0]
+            .id;
         // A test records pass or fail and the method.
         assert!(matches!(
-            s.answer_checklist(&inspector, test.id, &[answer(item, "not_compliant")])
+            s.oversight()
+                .answer_checklist(&inspector, test.id, &[answer(item, "not_compliant")])
                 .await,
             Err(ServiceError::Validation(_))
         ));
-        s.answer_checklist(
-            &inspector,
-            test.id,
-            &[AnswerInput {
-                test_passed: Some(false),
-                test_method: "Test piece in a laptop bag".into(),
-                ..answer(item, "not_compliant")
-            }],
-        )
-        .await
-        .unwrap();
+        s.oversight()
+            .answer_checklist(
+                &inspector,
+                test.id,
+                &[AnswerInput {
+                    test_passed: Some(false),
+                    test_method: "Test piece in a laptop bag".into(),
+                    ..answer(item, "not_compliant")
+                }],
+            )
+            .await
+            .unwrap();
         let finding = s
+            .oversight()
             .raise_finding(
                 &inspector,
                 test.id,
@@ -651,7 +774,7 @@ async fn covert_tests_stay_secret_until_released() {
             .await
             .unwrap();
         assert!(matches!(
-            s.finding(&sm, finding.id).await,
+            s.oversight().finding(&sm, finding.id).await,
             Err(ServiceError::NotFound(_))
         ));
         // Nor through the trail: the tested organisation's readers of it find neither the
@@ -685,17 +808,30 @@ async fn covert_tests_stay_secret_until_released() {
             "the testing party's director reads the test's entries"
         );
         assert!(
-            s.release_activity(&inspector, test.id).await.is_err(),
+            s.oversight()
+                .release_activity(&inspector, test.id)
+                .await
+                .is_err(),
             "complete first"
         );
-        s.complete_activity(&inspector, test.id).await.unwrap();
-        assert!(s.release_activity(&policy, test.id).await.is_err());
+        s.oversight()
+            .complete_activity(&inspector, test.id)
+            .await
+            .unwrap();
+        assert!(s
+            .oversight()
+            .release_activity(&policy, test.id)
+            .await
+            .is_err());
         // Nothing reached the airport's risk data before the release.
         let nat02 = common::scenario_id(&s, &sm, "NAT-02").await;
-        assert!(s.evidence(&sm, npt, nat02).await.unwrap().is_empty());
-        s.release_activity(&inspector, test.id).await.unwrap();
-        assert!(s.activity(&sm, test.id).await.is_ok());
-        assert!(s.finding(&sm, finding.id).await.is_ok());
+        assert!(s.risk().evidence(&sm, npt, nat02).await.unwrap().is_empty());
+        s.oversight()
+            .release_activity(&inspector, test.id)
+            .await
+            .unwrap();
+        assert!(s.oversight().activity(&sm, test.id).await.is_ok());
+        assert!(s.oversight().finding(&sm, finding.id).await.is_ok());
         // Released: the finding's entries are in the organisation's trail, in full.
         let trail = s
             .audit_entries(
@@ -716,11 +852,11 @@ async fn covert_tests_stay_secret_until_released() {
             trail.items
         );
         // The failed test of NASP-03.01 (baseline measure BL-02) is now a test of NAT-02.
-        let evidence = s.evidence(&sm, npt, nat02).await.unwrap();
+        let evidence = s.risk().evidence(&sm, npt, nat02).await.unwrap();
         assert_eq!(evidence.len(), 1);
         assert_eq!(evidence[0].source, "oversight");
         assert_eq!(evidence[0].passed, Some(false));
-        let proposals = s.score_proposals(&sm, npt, nat02).await.unwrap();
+        let proposals = s.risk().score_proposals(&sm, npt, nat02).await.unwrap();
         assert_eq!(
             proposals.vulnerability.unwrap().score.get(),
             5,
@@ -749,35 +885,43 @@ async fn an_organisation_oversees_its_contractors() {
         };
         assert!(
             matches!(
-                s.plan_activity(&sm, &plan).await,
+                s.oversight().plan_activity(&sm, &plan).await,
                 Err(ServiceError::Validation(_))
             ),
             "not a contractor yet"
         );
         assert!(s
+            .oversight()
             .add_contractor(&common::actor(&s, "npt.staff").await, swc)
             .await
             .is_err());
-        s.add_contractor(&sm, swc).await.unwrap();
+        s.oversight().add_contractor(&sm, swc).await.unwrap();
         assert!(matches!(
-            s.add_contractor(&sm, swc).await,
+            s.oversight().add_contractor(&sm, swc).await,
             Err(ServiceError::Conflict(_))
         ));
-        assert_eq!(s.contractors(&sm).await.unwrap().len(), 1);
-        let activity = s.plan_activity(&sm, &plan).await.unwrap();
+        assert_eq!(s.oversight().contractors(&sm).await.unwrap().len(), 1);
+        let activity = s.oversight().plan_activity(&sm, &plan).await.unwrap();
         assert!(
-            s.activity(&swc_sm, activity.id).await.is_ok(),
+            s.oversight().activity(&swc_sm, activity.id).await.is_ok(),
             "the contractor sees it"
         );
         assert!(matches!(
-            s.activity(&sky, activity.id).await,
+            s.oversight().activity(&sky, activity.id).await,
             Err(ServiceError::NotFound(_))
         ));
-        let items = s.activity(&sm, activity.id).await.unwrap().items;
-        s.answer_checklist(&sm, activity.id, &[answer(items[0].id, "not_compliant")])
+        let items = s
+            .oversight()
+            .activity(&sm, activity.id)
+            .await
+            .unwrap()
+            .items;
+        s.oversight()
+            .answer_checklist(&sm, activity.id, &[answer(items[0].id, "not_compliant")])
             .await
             .unwrap();
         let finding = s
+            .oversight()
             .raise_finding(
                 &sm,
                 activity.id,
@@ -798,32 +942,58 @@ async fn an_organisation_oversees_its_contractors() {
             compensatory_measures: String::new(),
         };
         assert!(
-            s.submit_cap(&sm, finding.id, &cap).await.is_err(),
+            s.oversight()
+                .submit_cap(&sm, finding.id, &cap)
+                .await
+                .is_err(),
             "the client does not answer for its contractor"
         );
-        s.submit_cap(&swc_sm, finding.id, &cap).await.unwrap();
+        s.oversight()
+            .submit_cap(&swc_sm, finding.id, &cap)
+            .await
+            .unwrap();
         // The views offer exactly what the writes allow: the contractor plans, the client
         // that raised the finding decides (reached through the finding's distribution).
-        let as_client = s.finding(&auditor, finding.id).await.unwrap().actions;
+        let as_client = s
+            .oversight()
+            .finding(&auditor, finding.id)
+            .await
+            .unwrap()
+            .actions;
         assert!(as_client.decide && !as_client.plan, "{as_client:?}");
-        let as_contractor = s.finding(&swc_sm, finding.id).await.unwrap().actions;
+        let as_contractor = s
+            .oversight()
+            .finding(&swc_sm, finding.id)
+            .await
+            .unwrap()
+            .actions;
         assert!(
             as_contractor.plan && !as_contractor.decide,
             "{as_contractor:?}"
         );
-        let as_inspector = s.finding(&inspector, finding.id).await.unwrap().actions;
+        let as_inspector = s
+            .oversight()
+            .finding(&inspector, finding.id)
+            .await
+            .unwrap()
+            .actions;
         assert!(!as_inspector.plan && !as_inspector.decide);
         assert!(
-            s.review_cap(&swc_sm, finding.id, true, "").await.is_err(),
+            s.oversight()
+                .review_cap(&swc_sm, finding.id, true, "")
+                .await
+                .is_err(),
             "not its own plan"
         );
         assert!(
-            s.review_cap(&inspector, finding.id, true, "")
+            s.oversight()
+                .review_cap(&inspector, finding.id, true, "")
                 .await
                 .is_err(),
             "not the authority's finding"
         );
         let accepted = s
+            .oversight()
             .review_cap(&auditor, finding.id, true, "Fine")
             .await
             .unwrap();
@@ -836,23 +1006,36 @@ async fn the_demo_shows_the_air_carrier_under_oversight() {
     for s in common::services().await {
         let sky = common::actor(&s, "sky.security").await;
         let activities = s
+            .oversight()
             .activities(&sky, &Default::default(), Default::default())
             .await
             .unwrap();
         assert_eq!(activities.total, 2);
         let findings = s
+            .oversight()
             .findings(&sky, &Default::default(), Default::default())
             .await
             .unwrap();
         assert_eq!(findings.total, 1);
         assert_eq!(findings.items[0].status, FindingStatus::Open);
-        let ei = s.effective_implementation(&sky, None).await.unwrap();
+        let ei = s
+            .oversight()
+            .effective_implementation(&sky, None)
+            .await
+            .unwrap();
         assert!(ei.overall.is_some());
         let done = activities
             .items
             .iter()
             .find(|a| a.completed_on.is_some())
             .unwrap();
-        assert_eq!(s.activity_reports(&sky, done.id).await.unwrap().len(), 1);
+        assert_eq!(
+            s.oversight()
+                .activity_reports(&sky, done.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
     }
 }

@@ -38,7 +38,8 @@ const PUBLIC: Actor = Actor::System("public reporting");
 
 async fn count(s: &Services) -> i64 {
     let director = actor(s, "npt.handler").await;
-    s.reports(&director, &Default::default(), Default::default())
+    s.reporting()
+        .reports(&director, &Default::default(), Default::default())
         .await
         .unwrap()
         .total
@@ -124,7 +125,7 @@ async fn filing_in_each_mode_and_following_with_the_receipt() {
             ),
         ];
         for (input, files) in attempts {
-            let refused = s.file_report(&PUBLIC, npt, &input, files).await;
+            let refused = s.reporting().file_report(&PUBLIC, npt, &input, files).await;
             assert!(
                 matches!(refused, Err(ServiceError::Validation(_))),
                 "{refused:?}"
@@ -135,6 +136,7 @@ async fn filing_in_each_mode_and_following_with_the_receipt() {
         // Anonymous, through the public link, with a photo.
         let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], b"pretend jpeg"].concat();
         let filed = s
+            .reporting()
             .file_report(
                 &PUBLIC,
                 npt,
@@ -147,19 +149,29 @@ async fn filing_in_each_mode_and_following_with_the_receipt() {
             .await
             .unwrap();
         assert_eq!(filed.receipt.replace('-', "").len(), 32);
-        let view = s.receipt_view(&filed.receipt.to_lowercase()).await.unwrap();
+        let view = s
+            .reporting()
+            .receipt_view(&filed.receipt.to_lowercase())
+            .await
+            .unwrap();
         assert_eq!(view.status, ReportStatus::New);
         assert!(matches!(
-            s.receipt_view("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GG")
+            s.reporting()
+                .receipt_view("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GG")
                 .await,
             Err(ServiceError::NotFound(_))
         ));
         let handler = actor(&s, "npt.handler").await;
-        let v = s.report_view(&handler, filed.report_id).await.unwrap();
+        let v = s
+            .reporting()
+            .report_view(&handler, filed.report_id)
+            .await
+            .unwrap();
         assert_eq!(v.attachments.len(), 1);
         assert_eq!(v.attachments[0].filename, "door.jpg");
         assert_eq!(v.attachments[0].content_type, "image/jpeg");
         let (_, bytes) = s
+            .reporting()
             .attachment(&handler, filed.report_id, v.attachments[0].id)
             .await
             .unwrap();
@@ -167,27 +179,34 @@ async fn filing_in_each_mode_and_following_with_the_receipt() {
         assert!(v.report.reporter_name.is_none());
 
         // Two-way follow-up with the receipt.
-        s.message_reporter(&handler, filed.report_id, "Which door exactly?")
+        s.reporting()
+            .message_reporter(&handler, filed.report_id, "Which door exactly?")
             .await
             .unwrap();
-        s.reply_with_receipt(&filed.receipt, "Door 4, next to the lifts")
+        s.reporting()
+            .reply_with_receipt(&filed.receipt, "Door 4, next to the lifts")
             .await
             .unwrap();
         assert!(matches!(
-            s.reply_with_receipt(&filed.receipt, "").await,
+            s.reporting().reply_with_receipt(&filed.receipt, "").await,
             Err(ServiceError::Validation(_))
         ));
-        let view = s.receipt_view(&filed.receipt).await.unwrap();
+        let view = s.reporting().receipt_view(&filed.receipt).await.unwrap();
         assert_eq!(view.messages.len(), 2);
         assert!(view.messages[1].from_reporter);
 
         // Confidential, signed in: the name is sealed and the audit trail does not name them.
         let staff = actor(&s, "npt.staff").await;
         let sealed = s
+            .reporting()
             .file_report(&staff, npt, &report("confidential"), vec![])
             .await
             .unwrap();
-        let v = s.report_view(&handler, sealed.report_id).await.unwrap();
+        let v = s
+            .reporting()
+            .report_view(&handler, sealed.report_id)
+            .await
+            .unwrap();
         assert!(v.report.reporter_name.is_none() && v.report.reporter_person_id.is_none());
         let trail = s
             .audit_entries(
@@ -209,10 +228,15 @@ async fn filing_in_each_mode_and_following_with_the_receipt() {
 
         // Identified: the name is on it.
         let named = s
+            .reporting()
             .file_report(&staff, npt, &report("identified"), vec![])
             .await
             .unwrap();
-        let v = s.report_view(&handler, named.report_id).await.unwrap();
+        let v = s
+            .reporting()
+            .report_view(&handler, named.report_id)
+            .await
+            .unwrap();
         assert_eq!(v.report.reporter_person_id, staff_id);
         assert_eq!(count(&s).await, before + 3);
     }
@@ -224,12 +248,14 @@ async fn each_role_sees_what_it_should() {
         let staff = actor(&s, "npt.staff").await;
         let npt = staff.party_id().unwrap();
         let filed = s
+            .reporting()
             .file_report(&staff, npt, &report("anonymous"), vec![])
             .await
             .unwrap();
         for who in ["npt.handler", "npt.security", "npt.custodian"] {
             assert!(
-                s.report_view(&actor(&s, who).await, filed.report_id)
+                s.reporting()
+                    .report_view(&actor(&s, who).await, filed.report_id)
                     .await
                     .is_ok(),
                 "{who} reads"
@@ -246,7 +272,9 @@ async fn each_role_sees_what_it_should() {
         ] {
             assert!(
                 matches!(
-                    s.report_view(&actor(&s, who).await, filed.report_id).await,
+                    s.reporting()
+                        .report_view(&actor(&s, who).await, filed.report_id)
+                        .await,
                     Err(ServiceError::NotFound(_))
                 ),
                 "{who} does not read"
@@ -255,6 +283,7 @@ async fn each_role_sees_what_it_should() {
         // The handler of another organisation finds nothing, and cannot triage by id.
         let sky = actor(&s, "sky.security").await;
         assert!(s
+            .reporting()
             .triage_report(
                 &sky,
                 filed.report_id,
@@ -268,18 +297,20 @@ async fn each_role_sees_what_it_should() {
             .is_err());
         // Statistics: counts for the analyst, not for staff.
         let stats = s
+            .reporting()
             .report_statistics(&actor(&s, "npt.analyst").await)
             .await
             .unwrap();
         assert!(stats.reports >= 1 && stats.staff > 0);
         assert!(stats.rate_per_100_staff.is_some());
         assert!(matches!(
-            s.report_statistics(&staff).await,
+            s.reporting().report_statistics(&staff).await,
             Err(ServiceError::NotFound(_))
         ));
         // The authority sees occurrences only once forwarded, de-identified.
         let director = actor(&s, "director").await;
         let national = s
+            .reporting()
             .occurrences(&director, &Default::default(), Default::default())
             .await
             .unwrap();
@@ -306,20 +337,26 @@ async fn badge_report_ready_to_forward(s: &Services) -> sems_services::reports::
     let handler = actor(s, "npt.handler").await;
     let mut input = report("identified");
     input.what_happened = "Badge AB77123 was found on the apron near stand 12.".into();
-    let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
-    s.triage_report(
-        &handler,
-        filed.report_id,
-        &TriageInput {
-            category: "access_control".into(),
-            severity: "low".into(),
-            mandatory: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    s.set_deidentified(&handler, filed.report_id, &input.what_happened)
+    let filed = s
+        .reporting()
+        .file_report(&staff, npt, &input, vec![])
+        .await
+        .unwrap();
+    s.reporting()
+        .triage_report(
+            &handler,
+            filed.report_id,
+            &TriageInput {
+                category: "access_control".into(),
+                severity: "low".into(),
+                mandatory: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    s.reporting()
+        .set_deidentified(&handler, filed.report_id, &input.what_happened)
         .await
         .unwrap();
     filed
@@ -334,7 +371,8 @@ async fn a_kept_identifier_is_forwarded_only_with_its_reason_recorded() {
             text: "AB77123".into(),
             reason: "the authority revokes the lost badge".into(),
         }];
-        s.forward_report(&handler, filed.report_id, &kept)
+        s.reporting()
+            .forward_report(&handler, filed.report_id, &kept)
             .await
             .unwrap();
         assert_eq!(app_forwarded(&s, filed.report_id).await, 1);
@@ -377,17 +415,20 @@ async fn a_second_handler_confirms_what_is_forwarded_with_identifiers() {
             reason: "the authority revokes the lost badge".into(),
         }];
         let first = s
+            .reporting()
             .forward_report(&handler, filed.report_id, &kept)
             .await
             .unwrap();
         assert_eq!(first, Forwarding::AwaitsSecondHandler);
         assert_eq!(app_forwarded(&s, filed.report_id).await, 0);
         let again = s
+            .reporting()
             .forward_report(&handler, filed.report_id, &kept)
             .await
             .unwrap_err();
         assert!(matches!(again, ServiceError::Conflict(_)), "{again:?}");
         let proposal = s
+            .reporting()
             .forward_proposal(&security, filed.report_id)
             .await
             .unwrap()
@@ -395,47 +436,54 @@ async fn a_second_handler_confirms_what_is_forwarded_with_identifiers() {
         assert_eq!(proposal.kept, kept.to_vec());
         // Confirming other items is refused; the same items forward it.
         let other = s
+            .reporting()
             .forward_report(&security, filed.report_id, &[])
             .await
             .unwrap_err();
         assert!(matches!(other, ServiceError::Validation(_)), "{other:?}");
         let done = s
+            .reporting()
             .forward_report(&security, filed.report_id, &kept)
             .await
             .unwrap();
         assert_eq!(done, Forwarding::Forwarded);
         assert_eq!(app_forwarded(&s, filed.report_id).await, 1);
         assert!(s
+            .reporting()
             .forward_proposal(&security, filed.report_id)
             .await
             .unwrap()
             .is_none());
         // Nothing kept: one handler forwards, as before.
         let plain = s
+            .reporting()
             .file_report(&staff, npt, &report("identified"), vec![])
             .await
             .unwrap();
-        s.triage_report(
-            &handler,
-            plain.report_id,
-            &TriageInput {
-                category: "access_control".into(),
-                severity: "low".into(),
-                mandatory: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        s.set_deidentified(
-            &handler,
-            plain.report_id,
-            "A staff door was found propped open.",
-        )
-        .await
-        .unwrap();
+        s.reporting()
+            .triage_report(
+                &handler,
+                plain.report_id,
+                &TriageInput {
+                    category: "access_control".into(),
+                    severity: "low".into(),
+                    mandatory: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        s.reporting()
+            .set_deidentified(
+                &handler,
+                plain.report_id,
+                "A staff door was found propped open.",
+            )
+            .await
+            .unwrap();
         assert_eq!(
-            s.forward_report(&handler, plain.report_id, &[])
+            s.reporting()
+                .forward_report(&handler, plain.report_id, &[])
                 .await
                 .unwrap(),
             Forwarding::Forwarded
@@ -450,18 +498,27 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
         let npt = staff.party_id().unwrap();
         let mut input = report("confidential");
         input.reporter_contact = "mobile 07700 900456".into();
-        let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
+        let filed = s
+            .reporting()
+            .file_report(&staff, npt, &input, vec![])
+            .await
+            .unwrap();
         let handler = actor(&s, "npt.handler").await;
         let custodian = actor(&s, "npt.custodian").await;
         assert!(matches!(
-            s.disclose_identity(&handler, filed.report_id).await,
+            s.reporting()
+                .disclose_identity(&handler, filed.report_id)
+                .await,
             Err(ServiceError::Forbidden(_))
         ));
         assert!(matches!(
-            s.request_identity(&handler, filed.report_id, "why").await,
+            s.reporting()
+                .request_identity(&handler, filed.report_id, "why")
+                .await,
             Err(ServiceError::Validation(_))
         ));
         let request = s
+            .reporting()
             .request_identity(
                 &handler,
                 filed.report_id,
@@ -470,15 +527,17 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
             .await
             .unwrap();
         assert!(matches!(
-            s.request_identity(
-                &handler,
-                filed.report_id,
-                "The door was damaged: asking twice"
-            )
-            .await,
+            s.reporting()
+                .request_identity(
+                    &handler,
+                    filed.report_id,
+                    "The door was damaged: asking twice"
+                )
+                .await,
             Err(ServiceError::Conflict(_))
         ));
         assert!(s
+            .reporting()
             .pending_identity_requests(&custodian)
             .await
             .unwrap()
@@ -486,10 +545,12 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
             .any(|r| r.id == request));
         // Only the custodian decides.
         assert!(s
+            .reporting()
             .decide_identity(&handler, filed.report_id, request, true, "fine by me")
             .await
             .is_err());
         assert!(s
+            .reporting()
             .decide_identity(
                 &actor(&s, "npt.security").await,
                 filed.report_id,
@@ -499,21 +560,24 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
             )
             .await
             .is_err());
-        s.decide_identity(
-            &custodian,
-            filed.report_id,
-            request,
-            true,
-            "Needed for the investigation",
-        )
-        .await
-        .unwrap();
+        s.reporting()
+            .decide_identity(
+                &custodian,
+                filed.report_id,
+                request,
+                true,
+                "Needed for the investigation",
+            )
+            .await
+            .unwrap();
         assert!(matches!(
-            s.decide_identity(&custodian, filed.report_id, request, false, "again")
+            s.reporting()
+                .decide_identity(&custodian, filed.report_id, request, false, "again")
                 .await,
             Err(ServiceError::Conflict(_))
         ));
         let identity = s
+            .reporting()
             .disclose_identity(&handler, filed.report_id)
             .await
             .unwrap();
@@ -524,20 +588,26 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
         // An approval opens the identity once.
         assert!(
             matches!(
-                s.disclose_identity(&handler, filed.report_id).await,
+                s.reporting().disclose_identity(&handler, filed.report_id).await,
                 Err(ServiceError::Forbidden(m)) if m.contains("once")
             ),
             "a second use is refused"
         );
         // Asked again and approved, but not used in time: lapsed.
         let again = s
+            .reporting()
             .request_identity(&handler, filed.report_id, "The first look was not enough")
             .await
             .unwrap();
-        s.decide_identity(&custodian, filed.report_id, again, true, "Once more")
+        s.reporting()
+            .decide_identity(&custodian, filed.report_id, again, true, "Once more")
             .await
             .unwrap();
-        let v = s.report_view(&handler, filed.report_id).await.unwrap();
+        let v = s
+            .reporting()
+            .report_view(&handler, filed.report_id)
+            .await
+            .unwrap();
         let approval = v.identity_requests.iter().find(|r| r.id == again).unwrap();
         let left = approval.valid_until_ms.unwrap() - sems_storage::now_ms();
         assert!(
@@ -553,13 +623,13 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
         conn.commit().await.unwrap();
         assert!(
             matches!(
-                s.disclose_identity(&handler, filed.report_id).await,
+                s.reporting().disclose_identity(&handler, filed.report_id).await,
                 Err(ServiceError::Forbidden(m)) if m.contains("lapsed")
             ),
             "a lapsed approval is refused"
         );
         // The reporter sees that it happened.
-        let view = s.receipt_view(&filed.receipt).await.unwrap();
+        let view = s.reporting().receipt_view(&filed.receipt).await.unwrap();
         assert!(view
             .disclosures
             .iter()
@@ -621,16 +691,18 @@ async fn disclosing_a_confidential_identity_is_an_approved_act() {
         }
         // Another handler, not approved, still cannot open it; an anonymous report has none.
         let anonymous = s
+            .reporting()
             .file_report(&staff, npt, &report("anonymous"), vec![])
             .await
             .unwrap();
         assert!(matches!(
-            s.request_identity(
-                &handler,
-                anonymous.report_id,
-                "There is nothing to ask for here"
-            )
-            .await,
+            s.reporting()
+                .request_identity(
+                    &handler,
+                    anonymous.report_id,
+                    "There is nothing to ask for here"
+                )
+                .await,
             Err(ServiceError::Conflict(_))
         ));
     }
@@ -643,6 +715,7 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
         let npt = sm.party_id().unwrap();
         let nat05 = common::scenario_id(&s, &sm, "NAT-05").await;
         let assessment = s
+            .risk()
             .create_assessment(
                 &sm,
                 npt,
@@ -667,26 +740,34 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
             "Hana Handler saw Tom Berg (badge AB77123) let a visitor through; call 07700 900789."
                 .into();
         input.reporter_thinks_mandatory = true;
-        let filed = s.file_report(&staff, npt, &input, vec![]).await.unwrap();
+        let filed = s
+            .reporting()
+            .file_report(&staff, npt, &input, vec![])
+            .await
+            .unwrap();
         let handler = actor(&s, "npt.handler").await;
         assert!(matches!(
-            s.forward_report(&handler, filed.report_id, &[]).await,
+            s.reporting()
+                .forward_report(&handler, filed.report_id, &[])
+                .await,
             Err(ServiceError::Conflict(_))
         ));
         assert!(matches!(
-            s.close_report(
-                &handler,
-                filed.report_id,
-                &CloseInput {
-                    outcome: "Done".into(),
-                    just_culture: "no_blame".into(),
-                    ..Default::default()
-                }
-            )
-            .await,
+            s.reporting()
+                .close_report(
+                    &handler,
+                    filed.report_id,
+                    &CloseInput {
+                        outcome: "Done".into(),
+                        just_culture: "no_blame".into(),
+                        ..Default::default()
+                    }
+                )
+                .await,
             Err(ServiceError::Conflict(_))
         ));
         let triaged = s
+            .reporting()
             .triage_report(
                 &handler,
                 filed.report_id,
@@ -702,31 +783,33 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
             .unwrap();
         assert_eq!(triaged.status, ReportStatus::Triaged);
         assert!(triaged.forward_due_at_ms.is_some());
-        let marked = s.assessment(&sm, assessment.id).await.unwrap();
+        let marked = s.risk().assessment(&sm, assessment.id).await.unwrap();
         assert!(marked.review_required);
         assert!(
             marked.review_reason.contains("Occurrence"),
             "{}",
             marked.review_reason
         );
-        let evidence = s.evidence(&sm, npt, nat05).await.unwrap();
+        let evidence = s.risk().evidence(&sm, npt, nat05).await.unwrap();
         assert!(evidence.iter().any(|e| e.source == "reporting"));
         assert!(matches!(
-            s.triage_report(
-                &handler,
-                filed.report_id,
-                &TriageInput {
-                    category: "access_control".into(),
-                    severity: "low".into(),
-                    ..Default::default()
-                }
-            )
-            .await,
+            s.reporting()
+                .triage_report(
+                    &handler,
+                    filed.report_id,
+                    &TriageInput {
+                        category: "access_control".into(),
+                        severity: "low".into(),
+                        ..Default::default()
+                    }
+                )
+                .await,
             Err(ServiceError::Conflict(_))
         ));
 
         // De-identification: suggestions find the names, badge and phone number.
         let suggestions = s
+            .reporting()
             .deidentification_suggestions(&handler, filed.report_id)
             .await
             .unwrap();
@@ -740,12 +823,15 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
         }
         assert!(!suggestions.suggested_text.contains("Hana"));
         assert!(matches!(
-            s.forward_report(&handler, filed.report_id, &[]).await,
+            s.reporting()
+                .forward_report(&handler, filed.report_id, &[])
+                .await,
             Err(ServiceError::Validation(_))
         ));
         // Tom Berg is not in the directory: the handler reads and removes him too, and is
         // told what still looks identifying before saving.
         let remaining = s
+            .reporting()
             .set_deidentified(&handler, filed.report_id, &suggestions.suggested_text)
             .await
             .unwrap();
@@ -754,14 +840,18 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
             .suggested_text
             .replace("Tom Berg", "a colleague");
         // A badge number left in: refused unless the handler confirms why it stays.
-        s.set_deidentified(
-            &handler,
-            filed.report_id,
-            &format!("{edited} The badge was AB77123."),
-        )
-        .await
-        .unwrap();
-        let refused = s.forward_report(&handler, filed.report_id, &[]).await;
+        s.reporting()
+            .set_deidentified(
+                &handler,
+                filed.report_id,
+                &format!("{edited} The badge was AB77123."),
+            )
+            .await
+            .unwrap();
+        let refused = s
+            .reporting()
+            .forward_report(&handler, filed.report_id, &[])
+            .await;
         assert!(
             matches!(&refused, Err(ServiceError::Validation(v)) if v.first().message.contains("AB77123")),
             "{refused:?}"
@@ -771,26 +861,32 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
             reason: " ".into(),
         }];
         assert!(s
+            .reporting()
             .forward_report(&handler, filed.report_id, &no_reason)
             .await
             .is_err());
         let forwarded = app_forwarded(&s, filed.report_id).await;
         assert_eq!(forwarded, 0, "nothing forwarded yet");
         // Removed again, it goes without a confirmation.
-        s.set_deidentified(&handler, filed.report_id, &edited)
+        s.reporting()
+            .set_deidentified(&handler, filed.report_id, &edited)
             .await
             .unwrap();
-        s.forward_report(&handler, filed.report_id, &[])
+        s.reporting()
+            .forward_report(&handler, filed.report_id, &[])
             .await
             .unwrap();
         assert!(matches!(
-            s.forward_report(&handler, filed.report_id, &[]).await,
+            s.reporting()
+                .forward_report(&handler, filed.report_id, &[])
+                .await,
             Err(ServiceError::Conflict(_))
         ));
 
         // The authority's list holds the de-identified text only; it asks, the airport answers.
         let inspector = actor(&s, "inspector").await;
         let list = s
+            .reporting()
             .occurrences(
                 &inspector,
                 &sems_storage::reports::OccurrenceFilter {
@@ -807,50 +903,61 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
             "{}",
             o.text
         );
-        s.occurrence_message(
-            &inspector,
-            filed.report_id,
-            "Was the visitor escorted later?",
-        )
-        .await
-        .unwrap();
-        s.occurrence_message(&handler, filed.report_id, "Yes, by the duty manager.")
+        s.reporting()
+            .occurrence_message(
+                &inspector,
+                filed.report_id,
+                "Was the visitor escorted later?",
+            )
             .await
             .unwrap();
-        let seen = s.occurrence(&inspector, filed.report_id).await.unwrap();
+        s.reporting()
+            .occurrence_message(&handler, filed.report_id, "Yes, by the duty manager.")
+            .await
+            .unwrap();
+        let seen = s
+            .reporting()
+            .occurrence(&inspector, filed.report_id)
+            .await
+            .unwrap();
         assert_eq!(seen.messages.len(), 2);
         assert!(
             seen.allowed.update,
             "the inspector asks follow-up questions"
         );
         assert!(s
+            .reporting()
             .occurrence_message(&actor(&s, "policy").await, filed.report_id, "Me too")
             .await
             .is_err());
         assert!(matches!(
-            s.occurrence(&actor(&s, "sky.security").await, filed.report_id)
+            s.reporting()
+                .occurrence(&actor(&s, "sky.security").await, filed.report_id)
                 .await,
             Err(ServiceError::NotFound(_))
         ));
 
         // Closure with the just-culture decision and corrective actions.
-        s.start_investigation(&handler, filed.report_id)
+        s.reporting()
+            .start_investigation(&handler, filed.report_id)
             .await
             .unwrap();
         assert!(matches!(
-            s.close_report(
-                &handler,
-                filed.report_id,
-                &CloseInput {
-                    outcome: "Done".into(),
-                    just_culture: "shrug".into(),
-                    ..Default::default()
-                }
-            )
-            .await,
+            s.reporting()
+                .close_report(
+                    &handler,
+                    filed.report_id,
+                    &CloseInput {
+                        outcome: "Done".into(),
+                        just_culture: "shrug".into(),
+                        ..Default::default()
+                    }
+                )
+                .await,
             Err(ServiceError::Validation(_))
         ));
         let closed = s
+            .reporting()
             .close_report(
                 &handler,
                 filed.report_id,
@@ -868,12 +975,13 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
             .await
             .unwrap();
         assert_eq!(closed.status, ReportStatus::Closed);
-        let view = s.receipt_view(&filed.receipt).await.unwrap();
+        let view = s.reporting().receipt_view(&filed.receipt).await.unwrap();
         assert_eq!(view.outcome, "Door alarm fitted; briefing given");
-        let stats = s.report_statistics(&handler).await.unwrap();
+        let stats = s.reporting().report_statistics(&handler).await.unwrap();
         assert!(stats.median_days_to_close.is_some());
         assert!(stats.median_hours_to_triage.is_some());
         let national = s
+            .reporting()
             .report_statistics(&actor(&s, "director").await)
             .await
             .unwrap();
@@ -896,9 +1004,14 @@ async fn late_steps_are_flagged_against_the_targets() {
         let npt = staff.party_id().unwrap();
         let mut input = report("anonymous");
         input.reporter_thinks_mandatory = true;
-        let filed = s.file_report(&PUBLIC, npt, &input, vec![]).await.unwrap();
+        let filed = s
+            .reporting()
+            .file_report(&PUBLIC, npt, &input, vec![])
+            .await
+            .unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         let v = s
+            .reporting()
             .report_view(&actor(&s, "npt.handler").await, filed.report_id)
             .await
             .unwrap();
@@ -917,10 +1030,18 @@ async fn a_sealed_identity_moved_onto_another_report_does_not_open() {
         let custodian = actor(&s, "npt.custodian").await;
         let mut mine = report("confidential");
         mine.reporter_contact = "ext. 4411".into();
-        let first = s.file_report(&staff, npt, &mine, vec![]).await.unwrap();
+        let first = s
+            .reporting()
+            .file_report(&staff, npt, &mine, vec![])
+            .await
+            .unwrap();
         let mut other = report("confidential");
         other.reporter_contact = "a different reporter, ext. 9".into();
-        let second = s.file_report(&PUBLIC, npt, &other, vec![]).await.unwrap();
+        let second = s
+            .reporting()
+            .file_report(&PUBLIC, npt, &other, vec![])
+            .await
+            .unwrap();
         // Someone with the database copies the first report's sealed identity onto the second.
         let mut tx = s.store.write().await.unwrap();
         let copied: String = sqlx::Row::try_get(
@@ -941,27 +1062,33 @@ async fn a_sealed_identity_moved_onto_another_report_does_not_open() {
             .unwrap();
         tx.commit().await.unwrap();
         let request = s
+            .reporting()
             .request_identity(&handler, second.report_id, "Needed for the investigation")
             .await
             .unwrap();
-        s.decide_identity(&custodian, second.report_id, request, true, "Approved")
+        s.reporting()
+            .decide_identity(&custodian, second.report_id, request, true, "Approved")
             .await
             .unwrap();
         assert!(
-            s.disclose_identity(&handler, second.report_id)
+            s.reporting()
+                .disclose_identity(&handler, second.report_id)
                 .await
                 .is_err(),
             "a moved sealed identity fails to open"
         );
         // On its own report it opens.
         let request = s
+            .reporting()
             .request_identity(&handler, first.report_id, "Needed for the investigation")
             .await
             .unwrap();
-        s.decide_identity(&custodian, first.report_id, request, true, "Approved")
+        s.reporting()
+            .decide_identity(&custodian, first.report_id, request, true, "Approved")
             .await
             .unwrap();
         let identity = s
+            .reporting()
             .disclose_identity(&handler, first.report_id)
             .await
             .unwrap();
@@ -979,16 +1106,18 @@ async fn the_trail_does_not_serve_report_contents_to_who_may_not_read_reports() 
         let npt = staff.party_id().unwrap();
         let handler = actor(&s, "npt.handler").await;
         let filed = s
+            .reporting()
             .file_report(&staff, npt, &report("identified"), vec![])
             .await
             .unwrap();
-        s.set_deidentified(
-            &handler,
-            filed.report_id,
-            "A staff door was found propped open.",
-        )
-        .await
-        .unwrap();
+        s.reporting()
+            .set_deidentified(
+                &handler,
+                filed.report_id,
+                "A staff door was found propped open.",
+            )
+            .await
+            .unwrap();
         for who in ["npt.auditor", "npt.executive", "director"] {
             let reader = actor(&s, who).await;
             let trail = s

@@ -22,29 +22,31 @@ fn count(page: &sems_domain::page::Page<sems_storage::risk::ThreatScenario>) -> 
 #[tokio::test]
 async fn defaults_are_published_once() {
     for s in services().await {
-        s.ensure_risk_defaults().await.unwrap();
+        s.risk().ensure_risk_defaults().await.unwrap();
         let analyst = actor(&s, "npt.analyst").await;
-        let method = s.risk_method(&analyst, None).await.unwrap();
+        let method = s.risk().risk_method(&analyst, None).await.unwrap();
         assert_eq!(method.version, 1);
         assert_eq!(method.method, RiskMethod::default_method());
         let library = s
+            .risk()
             .scenarios(&analyst, &ScenarioFilter::default(), Default::default())
             .await
             .unwrap();
         assert_eq!(count(&library), 16, "{:?}", s.store.engine());
-        assert_eq!(s.threat_levels(&analyst).await.unwrap().len(), 10);
+        assert_eq!(s.risk().threat_levels(&analyst).await.unwrap().len(), 10);
         // Staff do not browse the threat library or the method.
         let staff = actor(&s, "npt.staff").await;
         assert_eq!(
             count(
-                &s.scenarios(&staff, &ScenarioFilter::default(), Default::default())
+                &s.risk()
+                    .scenarios(&staff, &ScenarioFilter::default(), Default::default())
                     .await
                     .unwrap()
             ),
             0
         );
         assert!(matches!(
-            s.risk_method(&staff, None).await,
+            s.risk().risk_method(&staff, None).await,
             Err(ServiceError::NotFound(_))
         ));
     }
@@ -58,28 +60,29 @@ async fn method_versions_are_published_by_the_authority_and_kept() {
         let mut new = RiskMethod::default_method();
         new.bands[1].up_to = 30;
         assert!(matches!(
-            s.publish_risk_method(&sm, &new, "mine").await,
+            s.risk().publish_risk_method(&sm, &new, "mine").await,
             Err(ServiceError::Forbidden(_) | ServiceError::NotFound(_))
         ));
         let mut bad = RiskMethod::default_method();
         bad.bands[4].up_to = 100;
         assert!(matches!(
-            s.publish_risk_method(&policy, &bad, "").await,
+            s.risk().publish_risk_method(&policy, &bad, "").await,
             Err(ServiceError::Validation(_))
         ));
         assert_eq!(
-            s.risk_method(&sm, None).await.unwrap().version,
+            s.risk().risk_method(&sm, None).await.unwrap().version,
             1,
             "nothing changed"
         );
         let v2 = s
+            .risk()
             .publish_risk_method(&policy, &new, "Wider low band")
             .await
             .unwrap();
         assert_eq!(v2.version, 2);
-        let current = s.risk_method(&sm, None).await.unwrap();
+        let current = s.risk().risk_method(&sm, None).await.unwrap();
         assert_eq!(current.version, 2);
-        let old = s.risk_method(&sm, Some(1)).await.unwrap();
+        let old = s.risk().risk_method(&sm, Some(1)).await.unwrap();
         assert_eq!(old.method.bands[1].up_to, 24, "version 1 is kept as it was");
         let score = sems_domain::risk::Score::new("x", 3).unwrap();
         let c = sems_domain::risk::Consequence {
@@ -114,11 +117,11 @@ async fn organisations_keep_their_own_scenarios() {
                 .into(),
             classification: Some("RESTRICTED".into()),
         };
-        let own = s.create_scenario(&sm, npt, &input).await.unwrap();
+        let own = s.risk().create_scenario(&sm, npt, &input).await.unwrap();
         assert_eq!(own.code, "NPT-01");
         assert!(!own.published);
         assert!(matches!(
-            s.create_scenario(&sm, npt, &input).await,
+            s.risk().create_scenario(&sm, npt, &input).await,
             Err(ServiceError::Conflict(_))
         ));
         let bad = ScenarioInput {
@@ -126,14 +129,15 @@ async fn organisations_keep_their_own_scenarios() {
             ..input.clone()
         };
         assert!(matches!(
-            s.create_scenario(&sm, npt, &bad).await,
+            s.risk().create_scenario(&sm, npt, &bad).await,
             Err(ServiceError::Validation(_))
         ));
 
         let analyst = actor(&s, "npt.analyst").await;
         assert_eq!(
             count(
-                &s.scenarios(&analyst, &ScenarioFilter::default(), Default::default())
+                &s.risk()
+                    .scenarios(&analyst, &ScenarioFilter::default(), Default::default())
                     .await
                     .unwrap()
             ),
@@ -142,24 +146,29 @@ async fn organisations_keep_their_own_scenarios() {
         let sky = actor(&s, "sky.security").await;
         assert_eq!(
             count(
-                &s.scenarios(&sky, &ScenarioFilter::default(), Default::default())
+                &s.risk()
+                    .scenarios(&sky, &ScenarioFilter::default(), Default::default())
                     .await
                     .unwrap()
             ),
             16
         );
         assert!(matches!(
-            s.scenario(&sky, own.id).await,
+            s.risk().scenario(&sky, own.id).await,
             Err(ServiceError::NotFound(_))
         ));
         // The authority oversees it; a viewer without RESTRICTED clearance does not see it.
         let inspector = actor(&s, "inspector").await;
-        assert_eq!(s.scenario(&inspector, own.id).await.unwrap().id, own.id);
+        assert_eq!(
+            s.risk().scenario(&inspector, own.id).await.unwrap().id,
+            own.id
+        );
         let viewer = actor(&s, "npt.viewer").await;
-        assert!(s.scenario(&viewer, own.id).await.is_err());
+        assert!(s.risk().scenario(&viewer, own.id).await.is_err());
         // Another organisation cannot add to the national library or to the airport's list.
         let authority = s.authority().await.unwrap().unwrap().id;
         assert!(s
+            .risk()
             .create_scenario(
                 &sky,
                 authority,
@@ -171,6 +180,7 @@ async fn organisations_keep_their_own_scenarios() {
             .await
             .is_err());
         assert!(s
+            .risk()
             .create_scenario(
                 &sky,
                 npt,
@@ -182,6 +192,7 @@ async fn organisations_keep_their_own_scenarios() {
             .await
             .is_err());
         let national = s
+            .risk()
             .create_scenario(
                 &actor(&s, "policy").await,
                 authority,
@@ -196,7 +207,8 @@ async fn organisations_keep_their_own_scenarios() {
         assert!(national.published);
         assert_eq!(
             count(
-                &s.scenarios(&sky, &ScenarioFilter::default(), Default::default())
+                &s.risk()
+                    .scenarios(&sky, &ScenarioFilter::default(), Default::default())
                     .await
                     .unwrap()
             ),
@@ -209,15 +221,17 @@ async fn organisations_keep_their_own_scenarios() {
 async fn national_threat_levels() {
     for s in services().await {
         let intel = actor(&s, "intel").await;
-        s.set_threat_level(
-            &intel,
-            "stand_off",
-            4,
-            "Drone sightings near airports rose this quarter",
-        )
-        .await
-        .unwrap();
+        s.risk()
+            .set_threat_level(
+                &intel,
+                "stand_off",
+                4,
+                "Drone sightings near airports rose this quarter",
+            )
+            .await
+            .unwrap();
         let levels = s
+            .risk()
             .threat_levels(&actor(&s, "npt.analyst").await)
             .await
             .unwrap();
@@ -230,19 +244,20 @@ async fn national_threat_levels() {
             4
         );
         assert!(matches!(
-            s.set_threat_level(&intel, "stand_off", 6, "x").await,
+            s.risk().set_threat_level(&intel, "stand_off", 6, "x").await,
             Err(ServiceError::Validation(_))
         ));
         assert!(matches!(
-            s.set_threat_level(&intel, "stand_off", 3, " ").await,
+            s.risk().set_threat_level(&intel, "stand_off", 3, " ").await,
             Err(ServiceError::Validation(_))
         ));
         let sm = actor(&s, "npt.security").await;
         assert!(s
+            .risk()
             .set_threat_level(&sm, "stand_off", 1, "lower please")
             .await
             .is_err());
-        let after = s.threat_levels(&intel).await.unwrap();
+        let after = s.risk().threat_levels(&intel).await.unwrap();
         assert_eq!(
             after
                 .iter()
@@ -284,6 +299,7 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         let sm = actor(&s, "npt.security").await;
         let npt = sm.party_id().unwrap();
         let library = s
+            .risk()
             .scenarios(
                 &sm,
                 &ScenarioFilter {
@@ -300,27 +316,31 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         let mut bad = hold_baggage(nat01);
         bad.likelihood = 6;
         assert!(matches!(
-            s.create_assessment(&sm, npt, &bad).await,
+            s.risk().create_assessment(&sm, npt, &bad).await,
             Err(ServiceError::Validation(_))
         ));
         let mut bad = hold_baggage(nat01);
         bad.vulnerability_rationale = " ".into();
         assert!(matches!(
-            s.create_assessment(&sm, npt, &bad).await,
+            s.risk().create_assessment(&sm, npt, &bad).await,
             Err(ServiceError::Validation(_))
         ));
         let staff = actor(&s, "npt.staff").await;
         assert!(s
+            .risk()
             .create_assessment(&staff, npt, &hold_baggage(nat01))
             .await
             .is_err());
         let sky = actor(&s, "sky.security").await;
         assert!(matches!(
-            s.create_assessment(&sky, npt, &hold_baggage(nat01)).await,
+            s.risk()
+                .create_assessment(&sky, npt, &hold_baggage(nat01))
+                .await,
             Err(ServiceError::NotFound(_))
         ));
         assert_eq!(
-            s.assessments(&sm, &Default::default(), Default::default())
+            s.risk()
+                .assessments(&sm, &Default::default(), Default::default())
                 .await
                 .unwrap()
                 .total,
@@ -328,6 +348,7 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         );
 
         let a = s
+            .risk()
             .create_assessment(&sm, npt, &hold_baggage(nat01))
             .await
             .unwrap();
@@ -343,45 +364,53 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         let in_a_year = sems_domain::util::add_months(sems_domain::util::today(), 12);
         assert_eq!(a.next_review_on, in_a_year);
         assert!(matches!(
-            s.create_assessment(&sm, npt, &hold_baggage(nat01)).await,
+            s.risk()
+                .create_assessment(&sm, npt, &hold_baggage(nat01))
+                .await,
             Err(ServiceError::Conflict(_))
         ));
 
         // Who sees it.
         assert!(matches!(
-            s.assessment(&sky, a.id).await,
+            s.risk().assessment(&sky, a.id).await,
             Err(ServiceError::NotFound(_))
         ));
         assert_eq!(
-            s.assessment(&actor(&s, "inspector").await, a.id)
+            s.risk()
+                .assessment(&actor(&s, "inspector").await, a.id)
                 .await
                 .unwrap()
                 .id,
             a.id
         );
         assert_eq!(
-            s.assessment(&actor(&s, "npt.executive").await, a.id)
+            s.risk()
+                .assessment(&actor(&s, "npt.executive").await, a.id)
                 .await
                 .unwrap()
                 .id,
             a.id
         );
-        assert!(s.assessment(&staff, a.id).await.is_err());
+        assert!(s.risk().assessment(&staff, a.id).await.is_err());
 
         // A change needs a reason, and is kept: who, when, why, old → new.
         let mut change = hold_baggage(nat01);
         change.vulnerability = 4;
         assert!(matches!(
-            s.update_assessment(&sm, a.id, &change).await,
+            s.risk().update_assessment(&sm, a.id, &change).await,
             Err(ServiceError::Validation(_))
         ));
         change.reason = "Two failed covert tests at Terminal 2".into();
-        let changed = s.update_assessment(&sm, a.id, &change).await.unwrap();
+        let changed = s
+            .risk()
+            .update_assessment(&sm, a.id, &change)
+            .await
+            .unwrap();
         assert_eq!(
             (changed.residual_score, changed.residual_level.as_str()),
             (80, "high")
         );
-        let history = s.assessment_history(&sm, a.id).await.unwrap();
+        let history = s.risk().assessment_history(&sm, a.id).await.unwrap();
         assert_eq!(history.len(), 2);
         assert_eq!(history[0].reason, "Two failed covert tests at Terminal 2");
         assert!(history[0]
@@ -394,17 +423,18 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         // A new method version: the old assessment is re-assessed, not edited under the old one.
         let mut v2 = RiskMethod::default_method();
         v2.bands[3].up_to = 90;
-        s.publish_risk_method(&actor(&s, "policy").await, &v2, "Wider high band")
+        s.risk()
+            .publish_risk_method(&actor(&s, "policy").await, &v2, "Wider high band")
             .await
             .unwrap();
         let mut again = change.clone();
         again.reason = "Minor wording".into();
         assert!(matches!(
-            s.update_assessment(&sm, a.id, &again).await,
+            s.risk().update_assessment(&sm, a.id, &again).await,
             Err(ServiceError::Conflict(_))
         ));
         again.reassess = true;
-        let reassessed = s.update_assessment(&sm, a.id, &again).await.unwrap();
+        let reassessed = s.risk().update_assessment(&sm, a.id, &again).await.unwrap();
         assert_eq!(reassessed.method_version, 2);
         assert_eq!(reassessed.residual_level, "high");
 
@@ -412,8 +442,9 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         let nat02 = common::scenario_id(&s, &sm, "NAT-02").await;
         let mut low = hold_baggage(nat02);
         low.vulnerability = 1;
-        s.create_assessment(&sm, npt, &low).await.unwrap();
+        s.risk().create_assessment(&sm, npt, &low).await.unwrap();
         let register = s
+            .risk()
             .assessments(
                 &actor(&s, "npt.analyst").await,
                 &Default::default(),
@@ -424,7 +455,8 @@ async fn assessments_are_scored_kept_in_history_and_bounded_by_the_access_rule()
         assert_eq!(register.total, 2);
         assert!(register.items[0].residual_score >= register.items[1].residual_score);
         assert_eq!(
-            s.assessments(&sky, &Default::default(), Default::default())
+            s.risk()
+                .assessments(&sky, &Default::default(), Default::default())
                 .await
                 .unwrap()
                 .total,
@@ -443,21 +475,23 @@ async fn only_the_accountable_executive_accepts_and_never_an_intolerable_risk() 
             let s = &s;
             let sm = &sm;
             async move {
-                s.scenarios(
-                    sm,
-                    &ScenarioFilter {
-                        search: Some(code.into()),
-                        ..Default::default()
-                    },
-                    Default::default(),
-                )
-                .await
-                .unwrap()
-                .items[0]
+                s.risk()
+                    .scenarios(
+                        sm,
+                        &ScenarioFilter {
+                            search: Some(code.into()),
+                            ..Default::default()
+                        },
+                        Default::default(),
+                    )
+                    .await
+                    .unwrap()
+                    .items[0]
                     .id
             }
         };
         let medium = s
+            .risk()
             .create_assessment(&sm, npt, &hold_baggage(find("NAT-01").await))
             .await
             .unwrap();
@@ -465,12 +499,12 @@ async fn only_the_accountable_executive_accepts_and_never_an_intolerable_risk() 
         let mut worst = hold_baggage(find("NAT-02").await);
         worst.likelihood = 5;
         worst.vulnerability = 5;
-        let intolerable = s.create_assessment(&sm, npt, &worst).await.unwrap();
+        let intolerable = s.risk().create_assessment(&sm, npt, &worst).await.unwrap();
         assert_eq!(intolerable.residual_level, "very_high");
         let mut best = hold_baggage(find("NAT-03").await);
         best.likelihood = 1;
         best.vulnerability = 1;
-        let acceptable = s.create_assessment(&sm, npt, &best).await.unwrap();
+        let acceptable = s.risk().create_assessment(&sm, npt, &best).await.unwrap();
 
         let in_a_year = sems_domain::util::add_months(sems_domain::util::today(), 12);
         let input = AcceptanceInput {
@@ -478,21 +512,21 @@ async fn only_the_accountable_executive_accepts_and_never_an_intolerable_risk() 
             note: "Until the new screening equipment is installed".into(),
         };
         assert!(matches!(
-            s.accept_risk(&sm, medium.id, &input).await,
+            s.risk().accept_risk(&sm, medium.id, &input).await,
             Err(ServiceError::Forbidden(_))
         ));
         let exec = actor(&s, "npt.executive").await;
         let sky_exec = actor(&s, "sky.executive").await;
         assert!(matches!(
-            s.accept_risk(&sky_exec, medium.id, &input).await,
+            s.risk().accept_risk(&sky_exec, medium.id, &input).await,
             Err(ServiceError::NotFound(_))
         ));
         assert!(matches!(
-            s.accept_risk(&exec, intolerable.id, &input).await,
+            s.risk().accept_risk(&exec, intolerable.id, &input).await,
             Err(ServiceError::Conflict(_))
         ));
         assert!(matches!(
-            s.accept_risk(&exec, acceptable.id, &input).await,
+            s.risk().accept_risk(&exec, acceptable.id, &input).await,
             Err(ServiceError::Conflict(_))
         ));
         let past = AcceptanceInput {
@@ -500,7 +534,7 @@ async fn only_the_accountable_executive_accepts_and_never_an_intolerable_risk() 
             note: String::new(),
         };
         assert!(matches!(
-            s.accept_risk(&exec, medium.id, &past).await,
+            s.risk().accept_risk(&exec, medium.id, &past).await,
             Err(ServiceError::Validation(_))
         ));
         let far = AcceptanceInput {
@@ -508,54 +542,68 @@ async fn only_the_accountable_executive_accepts_and_never_an_intolerable_risk() 
             note: String::new(),
         };
         assert!(matches!(
-            s.accept_risk(&exec, medium.id, &far).await,
+            s.risk().accept_risk(&exec, medium.id, &far).await,
             Err(ServiceError::Validation(_))
         ));
         assert!(
-            s.acceptances(&exec, medium.id).await.unwrap().is_empty(),
+            s.risk()
+                .acceptances(&exec, medium.id)
+                .await
+                .unwrap()
+                .is_empty(),
             "nothing recorded by refusals"
         );
 
-        let accepted = s.accept_risk(&exec, medium.id, &input).await.unwrap();
+        let accepted = s
+            .risk()
+            .accept_risk(&exec, medium.id, &input)
+            .await
+            .unwrap();
         assert_eq!(accepted.expires_on, in_a_year);
-        let list = s.acceptances(&sm, medium.id).await.unwrap();
+        let list = s.risk().acceptances(&sm, medium.id).await.unwrap();
         assert!(sems_services::risk::acceptance_in_force(&medium, &list).is_some());
         // A changed assessment is no longer covered by the old acceptance.
         let mut change = hold_baggage(medium.scenario_id);
         change.vulnerability = 3;
         change.reason = "Screening equipment failures".into();
-        let changed = s.update_assessment(&sm, medium.id, &change).await.unwrap();
+        let changed = s
+            .risk()
+            .update_assessment(&sm, medium.id, &change)
+            .await
+            .unwrap();
         assert!(sems_services::risk::acceptance_in_force(&changed, &list).is_none());
     }
 }
 
 async fn scenario_id(s: &Services, who: &Actor, code: &str) -> i64 {
-    s.scenarios(
-        who,
-        &ScenarioFilter {
-            search: Some(code.into()),
-            ..Default::default()
-        },
-        Default::default(),
-    )
-    .await
-    .unwrap()
-    .items[0]
+    s.risk()
+        .scenarios(
+            who,
+            &ScenarioFilter {
+                search: Some(code.into()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap()
+        .items[0]
         .id
 }
 
 async fn measure_id(s: &Services, who: &Actor, code: &str) -> i64 {
-    s.measures(
-        who,
-        &sems_storage::risk::measures::MeasureFilter {
-            search: Some(code.into()),
-            ..Default::default()
-        },
-        Default::default(),
-    )
-    .await
-    .unwrap()
-    .items[0]
+    s.risk()
+        .measures(
+            who,
+            &sems_storage::risk::measures::MeasureFilter {
+                search: Some(code.into()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap()
+        .items[0]
         .id
 }
 
@@ -576,12 +624,13 @@ async fn baseline_measures_are_mandatory_and_only_the_authority_exempts() {
     for s in services().await {
         let sm = actor(&s, "npt.security").await;
         let npt = sm.party_id().unwrap();
-        let register = s.measure_register(&sm, npt).await.unwrap();
+        let register = s.risk().measure_register(&sm, npt).await.unwrap();
         assert_eq!(register.iter().filter(|l| l.measure.baseline).count(), 12);
         assert!(register.iter().all(|l| l.implementation.is_none()));
         let bl01 = measure_id(&s, &sm, "BL-01").await;
 
         let done = s
+            .risk()
             .set_implementation(&sm, npt, bl01, &implementation("implemented"))
             .await
             .unwrap();
@@ -590,36 +639,41 @@ async fn baseline_measures_are_mandatory_and_only_the_authority_exempts() {
 
         // Bad input and refusals change nothing.
         assert!(matches!(
-            s.set_implementation(&sm, npt, bl01, &implementation("not_applicable"))
+            s.risk()
+                .set_implementation(&sm, npt, bl01, &implementation("not_applicable"))
                 .await,
             Err(ServiceError::Conflict(_))
         ));
         assert!(matches!(
-            s.remove_measure(&sm, npt, bl01).await,
+            s.risk().remove_measure(&sm, npt, bl01).await,
             Err(ServiceError::Conflict(_))
         ));
         assert!(matches!(
-            s.set_implementation(&sm, npt, bl01, &implementation("gone"))
+            s.risk()
+                .set_implementation(&sm, npt, bl01, &implementation("gone"))
                 .await,
             Err(ServiceError::Validation(_))
         ));
         let mut negative = implementation("implemented");
         negative.cost_one_off = -5;
         assert!(matches!(
-            s.set_implementation(&sm, npt, bl01, &negative).await,
+            s.risk().set_implementation(&sm, npt, bl01, &negative).await,
             Err(ServiceError::Validation(_))
         ));
         let staff = actor(&s, "npt.staff").await;
         assert!(s
+            .risk()
             .set_implementation(&staff, npt, bl01, &implementation("suspended"))
             .await
             .is_err());
         let sky = actor(&s, "sky.security").await;
         assert!(s
+            .risk()
             .set_implementation(&sky, npt, bl01, &implementation("suspended"))
             .await
             .is_err());
         let line = s
+            .risk()
             .measure_register(&sm, npt)
             .await
             .unwrap()
@@ -634,6 +688,7 @@ async fn baseline_measures_are_mandatory_and_only_the_authority_exempts() {
         // An own measure: linked to scenarios the organisation may use, and removable.
         let nat05 = scenario_id(&s, &sm, "NAT-05").await;
         let own = s
+            .risk()
             .create_measure(
                 &sm,
                 npt,
@@ -649,46 +704,49 @@ async fn baseline_measures_are_mandatory_and_only_the_authority_exempts() {
         assert!(!own.baseline);
         assert_eq!(own.code, "NPT-M1");
         assert!(matches!(
-            s.create_measure(
-                &sm,
-                npt,
-                &MeasureInput {
-                    code: "npt-m2".into(),
-                    title: "Unlinked".into(),
-                    description: "A measure that mitigates nothing".into(),
-                    scenario_ids: vec![],
-                },
-            )
-            .await,
+            s.risk()
+                .create_measure(
+                    &sm,
+                    npt,
+                    &MeasureInput {
+                        code: "npt-m2".into(),
+                        title: "Unlinked".into(),
+                        description: "A measure that mitigates nothing".into(),
+                        scenario_ids: vec![],
+                    },
+                )
+                .await,
             Err(ServiceError::Validation(_))
         ));
         assert!(matches!(
-            s.create_measure(
-                &sm,
-                npt,
-                &MeasureInput {
-                    code: "npt-m3".into(),
-                    title: "Linked to nothing real".into(),
-                    description: "A measure linked to a scenario that does not exist".into(),
-                    scenario_ids: vec![999_999],
-                },
-            )
-            .await,
+            s.risk()
+                .create_measure(
+                    &sm,
+                    npt,
+                    &MeasureInput {
+                        code: "npt-m3".into(),
+                        title: "Linked to nothing real".into(),
+                        description: "A measure linked to a scenario that does not exist".into(),
+                        scenario_ids: vec![999_999],
+                    },
+                )
+                .await,
             Err(ServiceError::Validation(_))
         ));
-        s.remove_measure(&sm, npt, own.id).await.unwrap();
+        s.risk().remove_measure(&sm, npt, own.id).await.unwrap();
         assert!(matches!(
-            s.measure(&sm, own.id).await,
+            s.risk().measure(&sm, own.id).await,
             Err(ServiceError::NotFound(_))
         ));
 
         // An exemption: asked by the organisation, decided by the authority only.
         let bl12 = measure_id(&s, &sm, "BL-12").await;
         assert!(matches!(
-            s.request_exemption(&sm, npt, bl12, "no").await,
+            s.risk().request_exemption(&sm, npt, bl12, "no").await,
             Err(ServiceError::Validation(_))
         ));
         let asked = s
+            .risk()
             .request_exemption(
                 &sm,
                 npt,
@@ -700,6 +758,7 @@ async fn baseline_measures_are_mandatory_and_only_the_authority_exempts() {
         assert_eq!(asked.exemption, Exemption::Requested);
         let director = actor(&s, "director").await;
         assert!(s
+            .risk()
             .pending_exemptions(&director)
             .await
             .unwrap()
@@ -707,18 +766,23 @@ async fn baseline_measures_are_mandatory_and_only_the_authority_exempts() {
             .any(|p| p.measure_id == bl12 && p.party_id == npt));
         let exec = actor(&s, "npt.executive").await;
         assert!(s
+            .risk()
             .decide_exemption(&exec, npt, bl12, true, "fine")
             .await
             .is_err());
         assert!(s
+            .risk()
             .decide_exemption(&actor(&s, "policy").await, npt, bl12, true, "fine")
             .await
             .is_err());
         assert!(matches!(
-            s.decide_exemption(&director, npt, bl12, true, "").await,
+            s.risk()
+                .decide_exemption(&director, npt, bl12, true, "")
+                .await,
             Err(ServiceError::Validation(_))
         ));
         let approved = s
+            .risk()
             .decide_exemption(
                 &director,
                 npt,
@@ -731,12 +795,14 @@ async fn baseline_measures_are_mandatory_and_only_the_authority_exempts() {
         assert_eq!(approved.exemption, Exemption::Approved);
         assert_eq!(approved.status, MeasureStatus::NotApplicable);
         assert!(matches!(
-            s.decide_exemption(&director, npt, bl12, false, "again")
+            s.risk()
+                .decide_exemption(&director, npt, bl12, false, "again")
                 .await,
             Err(ServiceError::Conflict(_))
         ));
         // With the approval recorded, not applicable is the organisation's to keep.
-        s.set_implementation(&sm, npt, bl12, &implementation("not_applicable"))
+        s.risk()
+            .set_implementation(&sm, npt, bl12, &implementation("not_applicable"))
             .await
             .unwrap();
         let trail = s
@@ -761,7 +827,7 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
         let sm = actor(&s, "npt.security").await;
         let npt = sm.party_id().unwrap();
         let nat05 = scenario_id(&s, &sm, "NAT-05").await;
-        let none = s.score_proposals(&sm, npt, nat05).await.unwrap();
+        let none = s.risk().score_proposals(&sm, npt, nat05).await.unwrap();
         assert_eq!(none.likelihood.unwrap().score.get(), 3, "national level 3");
         assert!(none.vulnerability.is_none(), "no data, no proposal");
 
@@ -775,26 +841,32 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
         };
         let today = sems_domain::util::format_date(sems_domain::util::today());
         for _ in 0..9 {
-            s.record_evidence(&sm, npt, &test(true, &today), "manual")
+            s.risk()
+                .record_evidence(&sm, npt, &test(true, &today), "manual")
                 .await
                 .unwrap();
         }
-        s.record_evidence(&sm, npt, &test(false, &today), "manual")
+        s.risk()
+            .record_evidence(&sm, npt, &test(false, &today), "manual")
             .await
             .unwrap();
         // Bad evidence is refused.
         assert!(matches!(
-            s.record_evidence(&sm, npt, &test(true, "2999-01-01"), "manual")
+            s.risk()
+                .record_evidence(&sm, npt, &test(true, "2999-01-01"), "manual")
                 .await,
             Err(ServiceError::Validation(_))
         ));
         let mut undecided = test(true, &today);
         undecided.passed = None;
         assert!(matches!(
-            s.record_evidence(&sm, npt, &undecided, "manual").await,
+            s.risk()
+                .record_evidence(&sm, npt, &undecided, "manual")
+                .await,
             Err(ServiceError::Validation(_))
         ));
         assert!(s
+            .risk()
             .record_evidence(
                 &actor(&s, "npt.staff").await,
                 npt,
@@ -803,7 +875,7 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
             )
             .await
             .is_err());
-        let p = s.score_proposals(&sm, npt, nat05).await.unwrap();
+        let p = s.risk().score_proposals(&sm, npt, nat05).await.unwrap();
         assert_eq!((p.data.tests_passed, p.data.tests_failed), (9, 1));
         assert_eq!(p.vulnerability.unwrap().score.get(), 2, "90% passed");
 
@@ -811,7 +883,7 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
         input.likelihood = 3;
         input.vulnerability = 2;
         input.likelihood_override_reason = String::new();
-        let a = s.create_assessment(&sm, npt, &input).await.unwrap();
+        let a = s.risk().create_assessment(&sm, npt, &input).await.unwrap();
         assert_eq!(a.likelihood_proposed, Some(3));
         assert_eq!(a.vulnerability_proposed, Some(2));
         assert!(a.likelihood_override_reason.is_empty());
@@ -820,16 +892,23 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
         let mut change = input.clone();
         change.vulnerability = 4;
         change.reason = "Fence damaged by the storm".into();
-        let refused = s.update_assessment(&sm, a.id, &change).await;
+        let refused = s.risk().update_assessment(&sm, a.id, &change).await;
         match refused {
             Err(ServiceError::Validation(e)) => {
                 assert!(e.to_string().contains("propose 2"), "{e}")
             }
             other => panic!("expected a validation error, got {other:?}"),
         }
-        assert_eq!(s.assessment(&sm, a.id).await.unwrap().vulnerability, 2);
+        assert_eq!(
+            s.risk().assessment(&sm, a.id).await.unwrap().vulnerability,
+            2
+        );
         change.vulnerability_override_reason = "Storm damage not yet seen by any test".into();
-        let changed = s.update_assessment(&sm, a.id, &change).await.unwrap();
+        let changed = s
+            .risk()
+            .update_assessment(&sm, a.id, &change)
+            .await
+            .unwrap();
         assert_eq!(changed.vulnerability, 4);
         assert_eq!(
             changed.vulnerability_override_reason,
@@ -839,11 +918,12 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
 
         // A failed test marks the assessment "review required", saying why.
         let recorded = s
+            .risk()
             .record_evidence(&sm, npt, &test(false, &today), "oversight")
             .await
             .unwrap();
         assert_eq!(recorded.marked_for_review, vec![a.id]);
-        let marked = s.assessment(&sm, a.id).await.unwrap();
+        let marked = s.risk().assessment(&sm, a.id).await.unwrap();
         assert!(marked.review_required);
         assert!(
             marked.review_reason.contains("Failed test"),
@@ -854,23 +934,30 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
         // Reassessing clears the mark; a change of national threat level sets it again.
         change.reason = "Reviewed after the failed test".into();
         assert!(
-            !s.update_assessment(&sm, a.id, &change)
+            !s.risk()
+                .update_assessment(&sm, a.id, &change)
                 .await
                 .unwrap()
                 .review_required
         );
         let intel = actor(&s, "intel").await;
-        s.set_threat_level(&intel, "unauthorised_access", 3, "unchanged")
+        s.risk()
+            .set_threat_level(&intel, "unauthorised_access", 3, "unchanged")
             .await
             .unwrap();
         assert!(
-            !s.assessment(&sm, a.id).await.unwrap().review_required,
+            !s.risk()
+                .assessment(&sm, a.id)
+                .await
+                .unwrap()
+                .review_required,
             "the same level changes nothing"
         );
-        s.set_threat_level(&intel, "unauthorised_access", 4, "New intelligence")
+        s.risk()
+            .set_threat_level(&intel, "unauthorised_access", 4, "New intelligence")
             .await
             .unwrap();
-        let marked = s.assessment(&sm, a.id).await.unwrap();
+        let marked = s.risk().assessment(&sm, a.id).await.unwrap();
         assert!(marked.review_required);
         assert!(
             marked.review_reason.contains("from 3 to 4"),
@@ -878,7 +965,8 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
             marked.review_reason
         );
         assert_eq!(
-            s.score_proposals(&sm, npt, nat05)
+            s.risk()
+                .score_proposals(&sm, npt, nat05)
                 .await
                 .unwrap()
                 .likelihood
@@ -887,9 +975,10 @@ async fn objective_data_proposes_scores_and_an_override_needs_a_reason() {
                 .get(),
             4
         );
-        let evidence = s.evidence(&sm, npt, nat05).await.unwrap();
+        let evidence = s.risk().evidence(&sm, npt, nat05).await.unwrap();
         assert_eq!(evidence.len(), 11);
         assert!(s
+            .risk()
             .evidence(&actor(&s, "sky.security").await, npt, nat05)
             .await
             .is_err());
@@ -905,7 +994,7 @@ async fn mitigation_actions_are_flagged_when_overdue_and_project_the_residual_ri
         let nat02 = scenario_id(&s, &sm, "NAT-02").await;
         let mut input = hold_baggage(nat02);
         input.vulnerability = 4;
-        let a = s.create_assessment(&sm, npt, &input).await.unwrap();
+        let a = s.risk().create_assessment(&sm, npt, &input).await.unwrap();
         let yesterday =
             sems_domain::util::format_date(sems_domain::util::today() - time::Duration::days(1));
         let action = |due: &str, reduction: i64, status: Option<&str>| ActionInput {
@@ -919,26 +1008,31 @@ async fn mitigation_actions_are_flagged_when_overdue_and_project_the_residual_ri
             expected_reduction: reduction,
         };
         let late = s
+            .risk()
             .create_action(&sm, a.id, &action(&yesterday, 2, None))
             .await
             .unwrap();
         assert!(late.overdue);
         assert!(matches!(
-            s.create_action(&sm, a.id, &action(&yesterday, 5, None))
+            s.risk()
+                .create_action(&sm, a.id, &action(&yesterday, 5, None))
                 .await,
             Err(ServiceError::Validation(_))
         ));
         assert!(matches!(
-            s.create_action(&sm, a.id, &action("soon", 1, None)).await,
+            s.risk()
+                .create_action(&sm, a.id, &action("soon", 1, None))
+                .await,
             Err(ServiceError::Validation(_))
         ));
         let sky = actor(&s, "sky.security").await;
         assert!(matches!(
-            s.create_action(&sky, a.id, &action(&yesterday, 1, None))
+            s.risk()
+                .create_action(&sky, a.id, &action(&yesterday, 1, None))
                 .await,
             Err(ServiceError::NotFound(_))
         ));
-        let (list, projection) = s.actions(&sm, a.id).await.unwrap();
+        let (list, projection) = s.risk().actions(&sm, a.id).await.unwrap();
         assert_eq!(list.len(), 1);
         assert_eq!(projection.vulnerability, 2);
         assert!(projection.residual.score < a.residual_score as u32);
@@ -947,11 +1041,12 @@ async fn mitigation_actions_are_flagged_when_overdue_and_project_the_residual_ri
         // Done: no longer overdue, and no longer counted in the projection (the assessment
         // itself is re-scored when the work is in place).
         let done = s
+            .risk()
             .update_action(&sm, late.action.id, &action(&yesterday, 2, Some("done")))
             .await
             .unwrap();
         assert!(!done.overdue);
-        let (_, projection) = s.actions(&sm, a.id).await.unwrap();
+        let (_, projection) = s.risk().actions(&sm, a.id).await.unwrap();
         assert_eq!(projection.vulnerability, 4);
         assert!(!overdue_ids(&s, &sm).await.contains(&late.action.id));
     }
@@ -961,15 +1056,16 @@ async fn mitigation_actions_are_flagged_when_overdue_and_project_the_residual_ri
 async fn the_national_picture_is_for_the_authority_and_counts_every_organisation() {
     for s in services().await {
         let director = actor(&s, "director").await;
-        let before = s.national_picture(&director).await.unwrap();
+        let before = s.risk().national_picture(&director).await.unwrap();
         let sm = actor(&s, "npt.security").await;
         let npt = sm.party_id().unwrap();
         let nat01 = scenario_id(&s, &sm, "NAT-01").await;
         let a = s
+            .risk()
             .create_assessment(&sm, npt, &hold_baggage(nat01))
             .await
             .unwrap();
-        let after = s.national_picture(&director).await.unwrap();
+        let after = s.risk().national_picture(&director).await.unwrap();
         assert_eq!(after.assessments, before.assessments + 1);
         let row = after.rows.iter().find(|r| r.scenario_id == nat01).unwrap();
         let level = RiskLevel::ALL
@@ -978,11 +1074,11 @@ async fn the_national_picture_is_for_the_authority_and_counts_every_organisation
             .unwrap();
         assert!(row.by_level[level.index()] >= 1);
         let inspector = actor(&s, "inspector").await;
-        assert!(s.national_picture(&inspector).await.is_ok());
+        assert!(s.risk().national_picture(&inspector).await.is_ok());
         for who in ["npt.security", "npt.executive", "policy", "admin"] {
             assert!(
                 matches!(
-                    s.national_picture(&actor(&s, who).await).await,
+                    s.risk().national_picture(&actor(&s, who).await).await,
                     Err(ServiceError::NotFound(_))
                 ),
                 "{who}"
@@ -1003,7 +1099,11 @@ async fn csv_import_reports_every_bad_row_and_imports_all_or_nothing() {
              NPT-S1,explosives,Duplicate,Mail centre,IED,external,The same code a second time in the file\n\
              NPT-S3,hijack,Hijack,Aircraft,Weapons,alien,Nobody knows this kind of perpetrator\n"
         );
-        let report = s.import_scenarios(&sm, npt, &bad, false).await.unwrap();
+        let report = s
+            .risk()
+            .import_scenarios(&sm, npt, &bad, false)
+            .await
+            .unwrap();
         assert!(!report.imported);
         let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5], "{:?}", report.errors);
@@ -1014,7 +1114,8 @@ async fn csv_import_reports_every_bad_row_and_imports_all_or_nothing() {
             ..Default::default()
         };
         assert_eq!(
-            s.scenarios(&sm, &own, Default::default())
+            s.risk()
+                .scenarios(&sm, &own, Default::default())
                 .await
                 .unwrap()
                 .total,
@@ -1025,28 +1126,46 @@ async fn csv_import_reports_every_bad_row_and_imports_all_or_nothing() {
             "{header}NPT-S1,explosives,Parcel bomb at the mail centre,Mail centre,IED in a parcel,external,A parcel bomb delivered to the airport mail centre\n\
              \"NPT-S2\",unauthorised_access,\"Tailgating at gate 4, staff door\",Staff door,Following a badge holder,insider,\"A staff member lets a \"\"friend\"\" through\"\n"
         );
-        let dry = s.import_scenarios(&sm, npt, &good, true).await.unwrap();
+        let dry = s
+            .risk()
+            .import_scenarios(&sm, npt, &good, true)
+            .await
+            .unwrap();
         assert!(dry.errors.is_empty() && !dry.imported);
         assert_eq!(dry.codes, vec!["NPT-S1", "NPT-S2"]);
         assert_eq!(
-            s.scenarios(&sm, &own, Default::default())
+            s.risk()
+                .scenarios(&sm, &own, Default::default())
                 .await
                 .unwrap()
                 .total,
             0
         );
-        let done = s.import_scenarios(&sm, npt, &good, false).await.unwrap();
+        let done = s
+            .risk()
+            .import_scenarios(&sm, npt, &good, false)
+            .await
+            .unwrap();
         assert!(done.imported);
-        let stored = s.scenarios(&sm, &own, Default::default()).await.unwrap();
+        let stored = s
+            .risk()
+            .scenarios(&sm, &own, Default::default())
+            .await
+            .unwrap();
         assert_eq!(stored.total, 2);
         assert!(stored
             .items
             .iter()
             .any(|x| x.title == "Tailgating at gate 4, staff door"));
-        let again = s.import_scenarios(&sm, npt, &good, false).await.unwrap();
+        let again = s
+            .risk()
+            .import_scenarios(&sm, npt, &good, false)
+            .await
+            .unwrap();
         assert_eq!(again.errors.len(), 2, "codes exist now");
 
         let missing = s
+            .risk()
             .import_scenarios(&sm, npt, "code,title\nX,Y\n", true)
             .await
             .unwrap();
@@ -1056,28 +1175,44 @@ async fn csv_import_reports_every_bad_row_and_imports_all_or_nothing() {
         let measures = "code,title,description,scenarios\n\
              NPT-M1,Mail centre X-ray,All parcels to the mail centre are X-rayed,NPT-S1;NAT-09\n\
              NPT-M2,Nonsense,Links a scenario nobody has,NAT-99\n";
-        let report = s.import_measures(&sm, npt, measures, false).await.unwrap();
+        let report = s
+            .risk()
+            .import_measures(&sm, npt, measures, false)
+            .await
+            .unwrap();
         assert_eq!(report.errors.len(), 1);
         assert_eq!(report.errors[0].line, 3);
         assert!(!report.imported);
         let ok = "code,title,description,scenarios\n\
              NPT-M1,Mail centre X-ray,All parcels to the mail centre are X-rayed,NPT-S1; nat-09\n";
-        let report = s.import_measures(&sm, npt, ok, false).await.unwrap();
+        let report = s.risk().import_measures(&sm, npt, ok, false).await.unwrap();
         assert!(report.imported, "{:?}", report.errors);
         let m = measure_id(&s, &sm, "NPT-M1").await;
-        assert_eq!(s.measure(&sm, m).await.unwrap().scenario_ids.len(), 2);
+        assert_eq!(
+            s.risk().measure(&sm, m).await.unwrap().scenario_ids.len(),
+            2
+        );
 
         let staff = actor(&s, "npt.staff").await;
-        assert!(s.import_scenarios(&staff, npt, &good, true).await.is_err());
+        assert!(s
+            .risk()
+            .import_scenarios(&staff, npt, &good, true)
+            .await
+            .is_err());
         let sky = actor(&s, "sky.security").await;
-        assert!(s.import_measures(&sky, npt, ok, true).await.is_err());
+        assert!(s.risk().import_measures(&sky, npt, ok, true).await.is_err());
         // Authorised before the file is read: a stranger's broken file is refused, not read.
         assert!(s
+            .risk()
             .import_scenarios(&sky, npt, "code\n\"open", true)
             .await
             .is_err());
 
-        let empty = s.import_scenarios(&sm, npt, header, true).await.unwrap();
+        let empty = s
+            .risk()
+            .import_scenarios(&sm, npt, header, true)
+            .await
+            .unwrap();
         assert_eq!(empty.errors.len(), 1);
         assert_eq!(empty.errors[0].line, 1);
         assert!(empty.errors[0].message.contains("no scenario"));
@@ -1090,6 +1225,7 @@ async fn the_demo_tells_a_risk_story_for_the_regulated_agent() {
         let sm = actor(&s, "swc.security").await;
         let swc = sm.party_id().unwrap();
         let register = s
+            .risk()
             .assessments(
                 &sm,
                 &sems_storage::risk::AssessmentFilter::default(),
@@ -1104,7 +1240,7 @@ async fn the_demo_tells_a_risk_story_for_the_regulated_agent() {
             .iter()
             .any(|a| !a.likelihood_override_reason.is_empty()));
         assert!(!overdue_ids(&s, &sm).await.is_empty());
-        let measures = s.measure_register(&sm, swc).await.unwrap();
+        let measures = s.risk().measure_register(&sm, swc).await.unwrap();
         assert!(
             measures
                 .iter()
@@ -1124,7 +1260,7 @@ async fn the_trail_keeps_an_assessments_classification() {
         let nat01 = common::scenario_id(&s, &sm, "NAT-01").await;
         let mut input = hold_baggage(nat01);
         input.classification = Some("CONFIDENTIAL".into());
-        let a = s.create_assessment(&sm, npt, &input).await.unwrap();
+        let a = s.risk().create_assessment(&sm, npt, &input).await.unwrap();
         let mentions = |items: &[sems_storage::audit::AuditView]| {
             items
                 .iter()

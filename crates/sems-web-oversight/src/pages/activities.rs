@@ -86,6 +86,7 @@ async fn list_page(
     let proposals = match proposal_party {
         Some(p) => state
             .services
+            .oversight()
             .proposed_activities(&actor, p)
             .await
             .unwrap_or_default(),
@@ -116,6 +117,7 @@ async fn list_page(
         .unwrap_or_default();
     let page = match state
         .services
+        .oversight()
         .activities(
             &actor,
             &ActivityFilter::default(),
@@ -142,6 +144,7 @@ async fn list_page(
         own.extend(
             state
                 .services
+                .oversight()
                 .contractors(&actor)
                 .await
                 .unwrap_or_default()
@@ -153,6 +156,7 @@ async fn list_page(
     let chapters = match state.services.authority().await {
         Ok(Some(a)) => state
             .services
+            .oversight()
             .requirement_catalogue(&actor, a.id, None, None)
             .await
             .map(|c| {
@@ -216,7 +220,12 @@ async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Re
             .collect(),
         scope: form.all("scope"),
     };
-    match state.services.plan_activity(&user.actor(), &input).await {
+    match state
+        .services
+        .oversight()
+        .plan_activity(&user.actor(), &input)
+        .await
+    {
         Ok(a) => {
             Redirect::to(&format!("/oversight/activities/{}?notice=created", a.id)).into_response()
         }
@@ -274,7 +283,7 @@ async fn activity_page(
     notice_key: Option<&str>,
     error: Option<String>,
 ) -> Response {
-    let v = match state.services.activity(&user.actor(), id).await {
+    let v = match state.services.oversight().activity(&user.actor(), id).await {
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
@@ -283,6 +292,7 @@ async fn activity_page(
     let completed = v.activity.status == sems_domain::oversight::ActivityStatus::Completed;
     let issued = state
         .services
+        .oversight()
         .activity_reports(&user.actor(), id)
         .await
         .unwrap_or_default()
@@ -416,6 +426,7 @@ async fn save(
         .collect();
     let result = state
         .services
+        .oversight()
         .answer_checklist(&user.actor(), id, &answers)
         .await
         .map(|_| ());
@@ -425,6 +436,7 @@ async fn save(
 async fn complete(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
     let result = state
         .services
+        .oversight()
         .complete_activity(&user.actor(), id)
         .await
         .map(|_| ());
@@ -432,7 +444,11 @@ async fn complete(State(state): State<AppState>, user: Signed, Path(id): Path<i6
 }
 
 async fn release(State(state): State<AppState>, user: Signed, Path(id): Path<i64>) -> Response {
-    let result = state.services.release_activity(&user.actor(), id).await;
+    let result = state
+        .services
+        .oversight()
+        .release_activity(&user.actor(), id)
+        .await;
     after(&state, &user, id, result, "saved").await
 }
 
@@ -449,6 +465,7 @@ async fn raise(
     };
     match state
         .services
+        .oversight()
         .raise_finding(&user.actor(), id, &input)
         .await
     {
@@ -467,6 +484,7 @@ async fn issue(
 ) -> Response {
     let result = state
         .services
+        .oversight()
         .issue_activity_report(&user.actor(), id, form.get("summary"))
         .await;
     match result {
@@ -491,7 +509,12 @@ async fn report(
     user: Signed,
     Path((id, version)): Path<(i64, i64)>,
 ) -> Response {
-    let reports = match state.services.activity_reports(&user.actor(), id).await {
+    let reports = match state
+        .services
+        .oversight()
+        .activity_reports(&user.actor(), id)
+        .await
+    {
         Ok(r) => r,
         Err(e) => return service_error(e),
     };
@@ -549,6 +572,7 @@ async fn attach(
     };
     let result = state
         .services
+        .oversight()
         .attach_item_evidence(&user.actor(), id, item, file)
         .await
         .map(|_| ());
@@ -562,6 +586,7 @@ async fn evidence_file(
 ) -> Response {
     match state
         .services
+        .oversight()
         .item_evidence_file(&user.actor(), id, evidence)
         .await
     {
@@ -582,10 +607,16 @@ async fn evidence_file(
 
 /// Names a contractor by its party code (the code of its public reporting link).
 async fn add_contractor(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
-    let result = match state.services.filing_target(form.get("code")).await {
+    let result = match state
+        .services
+        .reporting()
+        .filing_target(form.get("code"))
+        .await
+    {
         Ok(t) => {
             state
                 .services
+                .oversight()
                 .add_contractor(&user.actor(), t.party_id)
                 .await
         }

@@ -49,6 +49,7 @@ fn bars(rows: &[EiRow]) -> String {
 async fn dashboard(State(state): State<AppState>, user: Signed) -> Response {
     let r = match state
         .services
+        .oversight()
         .effective_implementation(&user.actor(), None)
         .await
     {

@@ -72,6 +72,7 @@ struct ListPage {
 async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
     let page = match state
         .services
+        .oversight()
         .findings(
             &user.actor(),
             &p.filter(),
@@ -119,9 +120,9 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
 async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
     let filter = p.filter();
     let actor = user.actor();
+    let oversight = state.services.oversight();
     let all =
-        sems_web_kit::export::all_pages(|page| state.services.findings(&actor, &filter, page))
-            .await;
+        sems_web_kit::export::all_pages(|page| oversight.findings(&actor, &filter, page)).await;
     let findings = match all {
         Ok(items) => items,
         Err(e) => return service_error(e),
@@ -181,7 +182,7 @@ async fn finding_page(
     notice_key: Option<&str>,
     error: Option<String>,
 ) -> Response {
-    let v = match state.services.finding(&user.actor(), id).await {
+    let v = match state.services.oversight().finding(&user.actor(), id).await {
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
@@ -258,7 +259,11 @@ async fn cap(
         due_on: form.get("due_on").into(),
         compensatory_measures: form.get("compensatory_measures").into(),
     };
-    let result = state.services.submit_cap(&user.actor(), id, &input).await;
+    let result = state
+        .services
+        .oversight()
+        .submit_cap(&user.actor(), id, &input)
+        .await;
     after(&state, &user, id, result).await
 }
 
@@ -270,6 +275,7 @@ async fn review(
 ) -> Response {
     let result = state
         .services
+        .oversight()
         .review_cap(
             &user.actor(),
             id,
@@ -288,6 +294,7 @@ async fn completion(
 ) -> Response {
     let result = state
         .services
+        .oversight()
         .complete_finding(&user.actor(), id, form.get("evidence"))
         .await;
     after(&state, &user, id, result).await
@@ -301,6 +308,7 @@ async fn verification(
 ) -> Response {
     let result = state
         .services
+        .oversight()
         .verify_finding(
             &user.actor(),
             id,

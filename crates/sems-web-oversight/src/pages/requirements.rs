@@ -84,6 +84,7 @@ async fn show(
     let party = party.unwrap_or(authority);
     let c = match state
         .services
+        .oversight()
         .requirement_catalogue(&user.actor(), party, version, Some(&q))
         .await
     {
@@ -191,6 +192,7 @@ async fn add(State(state): State<AppState>, user: Signed, form: FormData) -> Res
     };
     let result = state
         .services
+        .oversight()
         .add_requirement(&user.actor(), party, &input, form.get("note"))
         .await;
     sems_web_kit::pages::after_post(
@@ -218,6 +220,7 @@ async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> 
     let csv = form.get("csv").to_string();
     match state
         .services
+        .oversight()
         .import_requirements(
             &user.actor(),
             party,

@@ -217,6 +217,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
             ..Default::default()
         };
         let page = svc
+            .risk()
             .assessments(&actor, &filter, PageRequest::new(Some(1), Some(20)))
             .await?;
         Some(
@@ -256,6 +257,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
         })
         .collect();
     let exemptions = svc
+        .risk()
         .pending_exemptions(&actor)
         .await?
         .into_iter()

@@ -137,6 +137,7 @@ async fn list(
     };
     let page = match state
         .services
+        .reporting()
         .reports(
             &user.actor(),
             &filter,
@@ -157,12 +158,17 @@ async fn list(
             ("mode", text(&q.mode)),
         ],
     );
-    let categories = state.services.report_categories().await.unwrap_or_default();
+    let categories = state
+        .services
+        .reporting()
+        .report_categories()
+        .await
+        .unwrap_or_default();
     let rows = page
         .items
         .into_iter()
         .map(|r| ReportRow {
-            late: late(state.services.overdue(&r)),
+            late: late(state.services.reporting().overdue(&r)),
             id: r.id,
             filed: when_to(r.filed_at_ms, r.times_to_the_day),
             category: r.category_label,
@@ -274,7 +280,7 @@ async fn report_page(
     identity: Option<String>,
 ) -> Response {
     let actor = user.actor();
-    let v = match state.services.report_view(&actor, id).await {
+    let v = match state.services.reporting().report_view(&actor, id).await {
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
@@ -349,9 +355,15 @@ async fn report_page(
             note: r.decision_note.clone(),
         })
         .collect();
-    let categories = state.services.report_categories().await.unwrap_or_default();
+    let categories = state
+        .services
+        .reporting()
+        .report_categories()
+        .await
+        .unwrap_or_default();
     let scenarios = state
         .services
+        .risk()
         .scenarios(
             &actor,
             &Default::default(),
@@ -370,6 +382,7 @@ async fn report_page(
     let proposal = if can_update && v.report.forwarded_at_ms.is_none() {
         state
             .services
+            .reporting()
             .forward_proposal(&actor, id)
             .await
             .unwrap_or_default()
@@ -382,6 +395,7 @@ async fn report_page(
     {
         state
             .services
+            .reporting()
             .remaining_identifiers(&actor, id)
             .await
             .map(|items| {
@@ -407,6 +421,7 @@ async fn report_page(
     let (suggestions, suggested_text) = if can_update && v.report.forwarded_at_ms.is_none() {
         match state
             .services
+            .reporting()
             .deidentification_suggestions(&actor, id)
             .await
         {
@@ -503,7 +518,12 @@ struct StatisticsPage {
 }
 
 async fn statistics(State(state): State<AppState>, user: Signed) -> Response {
-    let s = match state.services.report_statistics(&user.actor()).await {
+    let s = match state
+        .services
+        .reporting()
+        .report_statistics(&user.actor())
+        .await
+    {
         Ok(s) => s,
         Err(e) => return service_error(e),
     };

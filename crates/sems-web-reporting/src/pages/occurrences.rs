@@ -75,6 +75,7 @@ struct ListPage {
 async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
     let page = match state
         .services
+        .reporting()
         .occurrences(
             &user.actor(),
             &p.filter(),
@@ -87,7 +88,12 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
     };
     let query = p.query();
     let export = sems_web_kit::pages::query_string(&query);
-    let categories = state.services.report_categories().await.unwrap_or_default();
+    let categories = state
+        .services
+        .reporting()
+        .report_categories()
+        .await
+        .unwrap_or_default();
     let t = |v: &Option<String>| v.clone().unwrap_or_default();
     render(
         StatusCode::OK,
@@ -121,9 +127,9 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
 async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
     let filter = p.filter();
     let actor = user.actor();
+    let reporting = state.services.reporting();
     let all =
-        sems_web_kit::export::all_pages(|page| state.services.occurrences(&actor, &filter, page))
-            .await;
+        sems_web_kit::export::all_pages(|page| reporting.occurrences(&actor, &filter, page)).await;
     let occurrences = match all {
         Ok(items) => items,
         Err(e) => return service_error(e),
@@ -193,7 +199,12 @@ async fn occurrence_page(
     notice_key: Option<&str>,
     error: Option<String>,
 ) -> Response {
-    let (o, messages, allowed) = match state.services.occurrence(&user.actor(), id).await {
+    let (o, messages, allowed) = match state
+        .services
+        .reporting()
+        .occurrence(&user.actor(), id)
+        .await
+    {
         Ok(v) => (v.occurrence, v.messages, v.allowed),
         Err(e) => return service_error(e),
     };
@@ -232,6 +243,7 @@ async fn ask(
 ) -> Response {
     match state
         .services
+        .reporting()
         .occurrence_message(&user.actor(), id, form.get("body"))
         .await
     {

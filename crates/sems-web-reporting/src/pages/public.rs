@@ -141,7 +141,7 @@ pub async fn public_form(
     Extension(auth): Extension<Auth>,
     Path(code): Path<String>,
 ) -> Response {
-    let target = match state.services.filing_target(&code).await {
+    let target = match state.services.reporting().filing_target(&code).await {
         Ok(t) => t,
         Err(e) => return service_error(e),
     };
@@ -221,7 +221,7 @@ pub async fn public_file(
     Path(code): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let target = match state.services.filing_target(&code).await {
+    let target = match state.services.reporting().filing_target(&code).await {
         Ok(t) => t,
         Err(e) => return service_error(e),
     };
@@ -251,6 +251,7 @@ pub async fn public_file(
     };
     match state
         .services
+        .reporting()
         .file_report(
             &Actor::System("public reporting"),
             target.party_id,
@@ -287,6 +288,7 @@ pub async fn signed_form(
 ) -> Response {
     let target = match state
         .services
+        .reporting()
         .filing_target_for(user.0.person.party_id)
         .await
     {
@@ -318,6 +320,7 @@ pub async fn signed_file(
 ) -> Response {
     let target = match state
         .services
+        .reporting()
         .filing_target_for(user.0.person.party_id)
         .await
     {
@@ -345,6 +348,7 @@ pub async fn signed_file(
     };
     match state
         .services
+        .reporting()
         .file_report(&user.actor(), target.party_id, &input, files)
         .await
     {
@@ -395,7 +399,7 @@ async fn show_receipt(
     let client = state.limits.client(peer.ip());
     state.limits.before_receipt(&client, &receipt).await;
     let layout = Layout::public("Follow your report", auth.csrf_token().map(str::to_string));
-    match state.services.receipt_view(&receipt).await {
+    match state.services.reporting().receipt_view(&receipt).await {
         Ok(view) => render(
             StatusCode::OK,
             &ReceiptPage {
@@ -449,6 +453,7 @@ pub async fn receipt_reply(
     // The page shown afterwards slows a client over its allowance and counts a wrong receipt.
     match state
         .services
+        .reporting()
         .reply_with_receipt(&receipt, form.get("body"))
         .await
     {
@@ -467,7 +472,7 @@ pub async fn receipt_reply(
             let layout =
                 Layout::public("Follow your report", auth.csrf_token().map(str::to_string))
                     .with_error(Some(sems_web_kit::error::classify(&e).1));
-            let view = state.services.receipt_view(&receipt).await.ok();
+            let view = state.services.reporting().receipt_view(&receipt).await.ok();
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ReceiptPage {

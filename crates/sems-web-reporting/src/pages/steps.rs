@@ -55,6 +55,7 @@ pub(super) async fn triage(
     }
     let result = state
         .services
+        .reporting()
         .triage_report(&user.actor(), id, &input)
         .await
         .map(|_| ());
@@ -68,6 +69,7 @@ pub(super) async fn investigate(
 ) -> Response {
     let result = state
         .services
+        .reporting()
         .start_investigation(&user.actor(), id)
         .await
         .map(|_| ());
@@ -98,6 +100,7 @@ pub(super) async fn close(
     };
     let result = state
         .services
+        .reporting()
         .close_report(&user.actor(), id, &input)
         .await
         .map(|_| ());
@@ -112,6 +115,7 @@ pub(super) async fn message(
 ) -> Response {
     let result = state
         .services
+        .reporting()
         .message_reporter(&user.actor(), id, form.get("body"))
         .await;
     after(&state, &user, id, result, "sent").await
@@ -125,6 +129,7 @@ pub(super) async fn deidentify(
 ) -> Response {
     let result = state
         .services
+        .reporting()
         .set_deidentified(&user.actor(), id, form.get("deidentified_text"))
         .await
         .map(|_| ());
@@ -146,6 +151,7 @@ pub(super) async fn forward(
         .collect();
     let (result, done) = match state
         .services
+        .reporting()
         .forward_report(&user.actor(), id, &kept)
         .await
     {
@@ -164,6 +170,7 @@ pub(super) async fn request_identity(
 ) -> Response {
     let result = state
         .services
+        .reporting()
         .request_identity(&user.actor(), id, form.get("reason"))
         .await
         .map(|_| ());
@@ -178,6 +185,7 @@ pub(super) async fn decide_identity(
 ) -> Response {
     let result = state
         .services
+        .reporting()
         .decide_identity(
             &user.actor(),
             id,
@@ -196,7 +204,12 @@ pub(super) async fn disclose_identity(
     user: Signed,
     Path(id): Path<i64>,
 ) -> Response {
-    match state.services.disclose_identity(&user.actor(), id).await {
+    match state
+        .services
+        .reporting()
+        .disclose_identity(&user.actor(), id)
+        .await
+    {
         Ok(identity) => report_page(&state, &user, id, None, None, Some(identity)).await,
         Err(e) => after(&state, &user, id, Err(e), "").await,
     }
@@ -210,6 +223,7 @@ pub(super) async fn answer_authority(
 ) -> Response {
     let result = state
         .services
+        .reporting()
         .occurrence_message(&user.actor(), id, form.get("body"))
         .await;
     after(&state, &user, id, result, "sent").await
@@ -222,6 +236,7 @@ pub(super) async fn attachment(
 ) -> Response {
     match state
         .services
+        .reporting()
         .attachment(&user.actor(), id, attachment)
         .await
     {

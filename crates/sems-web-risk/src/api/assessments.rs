@@ -74,6 +74,7 @@ pub(super) async fn assessments(
     Ok(Json(
         state
             .services
+            .risk()
             .assessments(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
@@ -90,6 +91,7 @@ pub(super) async fn create_assessment(
         Json(
             state
                 .services
+                .risk()
                 .create_assessment(&auth.actor(), party_id, &body)
                 .await?,
         ),
@@ -101,7 +103,9 @@ pub(super) async fn assessment(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<Assessment>> {
-    Ok(Json(state.services.assessment(&auth.actor(), id).await?))
+    Ok(Json(
+        state.services.risk().assessment(&auth.actor(), id).await?,
+    ))
 }
 
 pub(super) async fn update_assessment(
@@ -113,6 +117,7 @@ pub(super) async fn update_assessment(
     Ok(Json(
         state
             .services
+            .risk()
             .update_assessment(&auth.actor(), id, &body)
             .await?,
     ))
@@ -124,7 +129,11 @@ pub(super) async fn assessment_history(
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<Vec<AssessmentChange>>> {
     Ok(Json(
-        state.services.assessment_history(&auth.actor(), id).await?,
+        state
+            .services
+            .risk()
+            .assessment_history(&auth.actor(), id)
+            .await?,
     ))
 }
 
@@ -146,7 +155,11 @@ pub(super) async fn heat_map(
         ..Default::default()
     };
     Ok(Json(
-        state.services.heat_maps(&auth.actor(), &filter).await?,
+        state
+            .services
+            .risk()
+            .heat_maps(&auth.actor(), &filter)
+            .await?,
     ))
 }
 
@@ -155,7 +168,9 @@ pub(super) async fn acceptances(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Acceptance>>> {
-    Ok(Json(state.services.acceptances(&auth.actor(), id).await?))
+    Ok(Json(
+        state.services.risk().acceptances(&auth.actor(), id).await?,
+    ))
 }
 
 pub(super) async fn accept(
@@ -166,7 +181,13 @@ pub(super) async fn accept(
 ) -> ApiResult<(StatusCode, Json<Acceptance>)> {
     Ok((
         StatusCode::CREATED,
-        Json(state.services.accept_risk(&auth.actor(), id, &body).await?),
+        Json(
+            state
+                .services
+                .risk()
+                .accept_risk(&auth.actor(), id, &body)
+                .await?,
+        ),
     ))
 }
 
@@ -178,6 +199,7 @@ pub(super) async fn proposals(
     Ok(Json(
         state
             .services
+            .risk()
             .score_proposals(&auth.actor(), party_id, scenario_id)
             .await?,
     ))
@@ -191,6 +213,7 @@ pub(super) async fn evidence(
     Ok(Json(
         state
             .services
+            .risk()
             .evidence(&auth.actor(), party_id, scenario_id)
             .await?,
     ))
@@ -207,6 +230,7 @@ pub(super) async fn record_evidence(
         Json(
             state
                 .services
+                .risk()
                 .record_evidence(&auth.actor(), party_id, &body, "api")
                 .await?,
         ),
@@ -224,7 +248,7 @@ pub(super) async fn actions(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<ActionList>> {
-    let (actions, projection) = state.services.actions(&auth.actor(), id).await?;
+    let (actions, projection) = state.services.risk().actions(&auth.actor(), id).await?;
     Ok(Json(ActionList {
         actions,
         projection,
@@ -242,6 +266,7 @@ pub(super) async fn create_action(
         Json(
             state
                 .services
+                .risk()
                 .create_action(&auth.actor(), id, &body)
                 .await?,
         ),
@@ -257,6 +282,7 @@ pub(super) async fn update_action(
     Ok(Json(
         state
             .services
+            .risk()
             .update_action(&auth.actor(), id, &body)
             .await?,
     ))

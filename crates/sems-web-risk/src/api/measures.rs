@@ -42,6 +42,7 @@ pub(super) async fn measures(
     Ok(Json(
         state
             .services
+            .risk()
             .measures(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
@@ -52,7 +53,9 @@ pub(super) async fn measure(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<SecurityMeasure>> {
-    Ok(Json(state.services.measure(&auth.actor(), id).await?))
+    Ok(Json(
+        state.services.risk().measure(&auth.actor(), id).await?,
+    ))
 }
 
 pub(super) async fn create_measure(
@@ -66,6 +69,7 @@ pub(super) async fn create_measure(
         Json(
             state
                 .services
+                .risk()
                 .create_measure(&auth.actor(), party_id, &body)
                 .await?,
         ),
@@ -80,6 +84,7 @@ pub(super) async fn measure_register(
     Ok(Json(
         state
             .services
+            .risk()
             .measure_register(&auth.actor(), party_id)
             .await?,
     ))
@@ -94,6 +99,7 @@ pub(super) async fn set_implementation(
     Ok(Json(
         state
             .services
+            .risk()
             .set_implementation(&auth.actor(), party_id, measure_id, &body)
             .await?,
     ))
@@ -106,6 +112,7 @@ pub(super) async fn remove_measure(
 ) -> ApiResult<StatusCode> {
     state
         .services
+        .risk()
         .remove_measure(&auth.actor(), party_id, measure_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -126,6 +133,7 @@ pub(super) async fn request_exemption(
     Ok(Json(
         state
             .services
+            .risk()
             .request_exemption(&auth.actor(), party_id, measure_id, &body.reason)
             .await?,
     ))
@@ -147,6 +155,7 @@ pub(super) async fn decide_exemption(
     Ok(Json(
         state
             .services
+            .risk()
             .decide_exemption(
                 &auth.actor(),
                 party_id,
@@ -163,6 +172,10 @@ pub(super) async fn pending_exemptions(
     auth: ApiAuth,
 ) -> ApiResult<Json<Vec<PendingExemption>>> {
     Ok(Json(
-        state.services.pending_exemptions(&auth.actor()).await?,
+        state
+            .services
+            .risk()
+            .pending_exemptions(&auth.actor())
+            .await?,
     ))
 }

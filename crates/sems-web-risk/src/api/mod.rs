@@ -96,7 +96,11 @@ async fn method(
     sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<VersionQuery>,
 ) -> ApiResult<Json<MethodVersion>> {
     Ok(Json(
-        state.services.risk_method(&auth.actor(), q.version).await?,
+        state
+            .services
+            .risk()
+            .risk_method(&auth.actor(), q.version)
+            .await?,
     ))
 }
 
@@ -104,7 +108,9 @@ async fn methods(
     State(state): State<AppState>,
     auth: ApiAuth,
 ) -> ApiResult<Json<Vec<MethodVersion>>> {
-    Ok(Json(state.services.risk_methods(&auth.actor()).await?))
+    Ok(Json(
+        state.services.risk().risk_methods(&auth.actor()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -125,6 +131,7 @@ async fn publish(
         Json(
             state
                 .services
+                .risk()
                 .publish_risk_method(&auth.actor(), &body.method, &body.note)
                 .await?,
         ),
@@ -135,7 +142,9 @@ async fn threat_levels(
     State(state): State<AppState>,
     auth: ApiAuth,
 ) -> ApiResult<Json<Vec<ThreatLevel>>> {
-    Ok(Json(state.services.threat_levels(&auth.actor()).await?))
+    Ok(Json(
+        state.services.risk().threat_levels(&auth.actor()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -153,6 +162,7 @@ async fn set_threat_level(
 ) -> ApiResult<StatusCode> {
     state
         .services
+        .risk()
         .set_threat_level(&auth.actor(), &category, body.level, &body.rationale)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -188,6 +198,7 @@ async fn scenarios(
     Ok(Json(
         state
             .services
+            .risk()
             .scenarios(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
@@ -198,7 +209,9 @@ async fn scenario(
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
 ) -> ApiResult<Json<ThreatScenario>> {
-    Ok(Json(state.services.scenario(&auth.actor(), id).await?))
+    Ok(Json(
+        state.services.risk().scenario(&auth.actor(), id).await?,
+    ))
 }
 
 async fn create_scenario(
@@ -212,6 +225,7 @@ async fn create_scenario(
         Json(
             state
                 .services
+                .risk()
                 .create_scenario(&auth.actor(), party_id, &body)
                 .await?,
         ),
@@ -222,7 +236,13 @@ async fn national(
     State(state): State<AppState>,
     auth: ApiAuth,
 ) -> ApiResult<Json<NationalPicture>> {
-    Ok(Json(state.services.national_picture(&auth.actor()).await?))
+    Ok(Json(
+        state
+            .services
+            .risk()
+            .national_picture(&auth.actor())
+            .await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -255,6 +275,7 @@ async fn import_scenarios(
     Ok(import_reply(
         state
             .services
+            .risk()
             .import_scenarios(&auth.actor(), party_id, &body, q.dry_run)
             .await?,
     ))
@@ -270,6 +291,7 @@ async fn import_measures(
     Ok(import_reply(
         state
             .services
+            .risk()
             .import_measures(&auth.actor(), party_id, &body, q.dry_run)
             .await?,
     ))

@@ -46,6 +46,7 @@ pub(super) async fn assess(
     let input = assessment_input(&form, id);
     match state
         .services
+        .risk()
         .create_assessment(&user.actor(), user.0.subject.party_id, &input)
         .await
     {
@@ -133,14 +134,15 @@ async fn assessment_view(
 ) -> Response {
     let actor = user.actor();
     let (a, allowed, history) = match (
-        state.services.assessment_view(&actor, id).await,
-        state.services.assessment_history(&actor, id).await,
+        state.services.risk().assessment_view(&actor, id).await,
+        state.services.risk().assessment_history(&actor, id).await,
     ) {
         (Ok(v), Ok(h)) => (v.record, v.allowed, h),
         (Err(e), _) | (_, Err(e)) => return service_error(e),
     };
     let current_version = state
         .services
+        .risk()
         .risk_method(&actor, None)
         .await
         .map(|m| m.version)
@@ -149,6 +151,7 @@ async fn assessment_view(
     let can_accept = allowed.accept;
     let acceptances = state
         .services
+        .risk()
         .acceptances(&actor, id)
         .await
         .unwrap_or_default();
@@ -167,6 +170,7 @@ async fn assessment_view(
     });
     let tolerability = state
         .services
+        .risk()
         .risk_method(&actor, Some(a.method_version))
         .await
         .map(|m| m.method.band(a.residual_score as u32).tolerability.label())
@@ -181,6 +185,7 @@ async fn assessment_view(
     };
     let (likelihood_proposal, vulnerability_proposal) = match state
         .services
+        .risk()
         .score_proposals(&actor, a.party_id, a.scenario_id)
         .await
     {
@@ -195,7 +200,7 @@ async fn assessment_view(
             current,
         )
     };
-    let (actions, projected) = match state.services.actions(&actor, id).await {
+    let (actions, projected) = match state.services.risk().actions(&actor, id).await {
         Ok((list, p)) => (
             list.into_iter()
                 .map(|v| ActionRow {
@@ -317,7 +322,7 @@ pub(super) async fn update_assessment(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Response {
-    let current = match state.services.assessment(&user.actor(), id).await {
+    let current = match state.services.risk().assessment(&user.actor(), id).await {
         Ok(a) => a,
         Err(e) => return service_error(e),
     };
@@ -325,6 +330,7 @@ pub(super) async fn update_assessment(
     input.site_id = current.site_id;
     match state
         .services
+        .risk()
         .update_assessment(&user.actor(), id, &input)
         .await
     {
@@ -360,7 +366,12 @@ pub(super) async fn accept(
         expires_on: form.get("expires_on").into(),
         note: form.get("note").into(),
     };
-    match state.services.accept_risk(&user.actor(), id, &input).await {
+    match state
+        .services
+        .risk()
+        .accept_risk(&user.actor(), id, &input)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response(),
         Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
             assessment_view(
@@ -422,6 +433,7 @@ pub(super) async fn create_action(
 ) -> Response {
     match state
         .services
+        .risk()
         .create_action(&user.actor(), id, &action_input(&form))
         .await
     {
@@ -440,6 +452,7 @@ pub(super) async fn update_action(
     let assessment_id = form.id("assessment_id").unwrap_or(0);
     match state
         .services
+        .risk()
         .update_action(&user.actor(), id, &action_input(&form))
         .await
     {

@@ -129,7 +129,7 @@ pub async fn scenario_page(
 ) -> Response {
     let actor = user.actor();
     let subject = &user.0.subject;
-    let s = match state.services.scenario(&actor, id).await {
+    let s = match state.services.risk().scenario(&actor, id).await {
         Ok(s) => s,
         Err(e) => return service_error(e),
     };
@@ -141,6 +141,7 @@ pub async fn scenario_page(
         .unwrap_or_else(|_| "the authority".into());
     let threat_level = state
         .services
+        .risk()
         .threat_levels(&actor)
         .await
         .ok()
@@ -167,6 +168,7 @@ pub async fn scenario_page(
     if party_id == 0 {
         overview = state
             .services
+            .risk()
             .assessments(
                 &actor,
                 &AssessmentFilter {
@@ -179,7 +181,12 @@ pub async fn scenario_page(
             .map(|p| p.items)
             .unwrap_or_default();
     } else {
-        if let Ok(register) = state.services.measure_register(&actor, party_id).await {
+        if let Ok(register) = state
+            .services
+            .risk()
+            .measure_register(&actor, party_id)
+            .await
+        {
             measures = register
                 .into_iter()
                 .filter(|l| l.measure.scenario_ids.contains(&s.id))
@@ -196,7 +203,7 @@ pub async fn scenario_page(
                 })
                 .collect();
         }
-        if let Ok(list) = state.services.evidence(&actor, party_id, s.id).await {
+        if let Ok(list) = state.services.risk().evidence(&actor, party_id, s.id).await {
             evidence = list
                 .into_iter()
                 .map(|e| EvidenceRow {
@@ -217,7 +224,12 @@ pub async fn scenario_page(
                 })
                 .collect();
         }
-        if let Ok(p) = state.services.score_proposals(&actor, party_id, s.id).await {
+        if let Ok(p) = state
+            .services
+            .risk()
+            .score_proposals(&actor, party_id, s.id)
+            .await
+        {
             if let Some(l) = p.likelihood {
                 proposed_likelihood = l.score.get().to_string();
                 likelihood_basis = l.basis;
@@ -229,6 +241,7 @@ pub async fn scenario_page(
         }
         let list = state
             .services
+            .risk()
             .assessments(
                 &actor,
                 &AssessmentFilter {
@@ -306,7 +319,7 @@ async fn chain_assessment(state: &AppState, user: &Signed, a: Assessment) -> Cha
             a.vulnerability, a.vulnerability_override_reason
         ));
     }
-    let (actions, projected) = match state.services.actions(&actor, a.id).await {
+    let (actions, projected) = match state.services.risk().actions(&actor, a.id).await {
         Ok((list, projection)) => (
             list.into_iter()
                 .map(|v| ChainAction {
@@ -331,6 +344,7 @@ async fn chain_assessment(state: &AppState, user: &Signed, a: Assessment) -> Cha
     };
     let acceptances = state
         .services
+        .risk()
         .acceptances(&actor, a.id)
         .await
         .unwrap_or_default();
@@ -384,6 +398,7 @@ pub async fn record_evidence(
     };
     match state
         .services
+        .risk()
         .record_evidence(&user.actor(), party, &input, "manual")
         .await
     {

@@ -56,12 +56,14 @@ pub async fn import(State(state): State<AppState>, user: Signed, form: FormData)
         "measures" => {
             state
                 .services
+                .risk()
                 .import_measures(&actor, party, &text, dry_run)
                 .await
         }
         _ => {
             state
                 .services
+                .risk()
                 .import_scenarios(&actor, party, &text, dry_run)
                 .await
         }

@@ -83,6 +83,7 @@ fn scenario_choices(
 async fn all_scenarios(state: &AppState, user: &Signed) -> Vec<sems_storage::risk::ThreatScenario> {
     state
         .services
+        .risk()
         .scenarios(
             &user.actor(),
             &Default::default(),
@@ -113,7 +114,12 @@ async fn measures_page(
     let party_id = super::chosen_party(user, party);
     let mut party_name = String::new();
     let rows: Vec<MeasureRow> = if party_id != 0 {
-        let register = match state.services.measure_register(&actor, party_id).await {
+        let register = match state
+            .services
+            .risk()
+            .measure_register(&actor, party_id)
+            .await
+        {
             Ok(r) => r,
             Err(e) => return service_error(e),
         };
@@ -150,6 +156,7 @@ async fn measures_page(
     } else {
         let page = state
             .services
+            .risk()
             .measures(
                 &actor,
                 &sems_storage::risk::measures::MeasureFilter {
@@ -182,6 +189,7 @@ async fn measures_page(
     };
     let pending = state
         .services
+        .risk()
         .pending_exemptions(&actor)
         .await
         .unwrap_or_default()
@@ -247,6 +255,7 @@ pub async fn create_measure(
     let party = user.0.subject.party_id;
     match state
         .services
+        .risk()
         .create_measure(&user.actor(), party, &input)
         .await
     {
@@ -309,7 +318,7 @@ async fn measure_page(
 ) -> Response {
     let actor = user.actor();
     let _subject = &user.0.subject;
-    let m = match state.services.measure(&actor, id).await {
+    let m = match state.services.risk().measure(&actor, id).await {
         Ok(m) => m,
         Err(e) => return service_error(e),
     };
@@ -349,7 +358,12 @@ async fn measure_page(
         m,
     };
     if party_id != 0 {
-        let register = match state.services.measure_register(&actor, party_id).await {
+        let register = match state
+            .services
+            .risk()
+            .measure_register(&actor, party_id)
+            .await
+        {
             Ok(r) => r,
             Err(e) => return service_error(e),
         };
@@ -468,6 +482,7 @@ pub async fn set_implementation(
     };
     let result = state
         .services
+        .risk()
         .set_implementation(&user.actor(), party, id, &input)
         .await
         .map(|_| ());
@@ -483,6 +498,7 @@ pub async fn request_exemption(
     let party = form.id("party_id").unwrap_or(0);
     let result = state
         .services
+        .risk()
         .request_exemption(&user.actor(), party, id, form.get("reason"))
         .await
         .map(|_| ());
@@ -499,6 +515,7 @@ pub async fn decide_exemption(
     let approve = form.get("decision") == "approve";
     let result = state
         .services
+        .risk()
         .decide_exemption(&user.actor(), party, id, approve, form.get("note"))
         .await
         .map(|_| ());
@@ -514,6 +531,7 @@ pub async fn remove_measure(
     let party = form.id("party_id").unwrap_or(0);
     match state
         .services
+        .risk()
         .remove_measure(&user.actor(), party, id)
         .await
     {

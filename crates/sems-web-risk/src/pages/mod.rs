@@ -164,6 +164,7 @@ async fn scenarios_page(
     };
     let page = match state
         .services
+        .risk()
         .scenarios(&user.actor(), &filter, q.page_request())
         .await
     {
@@ -226,7 +227,7 @@ async fn scenarios_page(
             form_categories: category_choices(&input.category),
             levels,
             input,
-            national: sems_services::Services::sees_national_picture(&user.actor()),
+            national: sems_services::risk::RiskServices::sees_national_picture(&user.actor()),
         },
     )
 }
@@ -252,6 +253,7 @@ async fn create_scenario(State(state): State<AppState>, user: Signed, form: Form
     };
     match state
         .services
+        .risk()
         .create_scenario(&user.actor(), user.0.subject.party_id, &input)
         .await
     {
@@ -301,8 +303,8 @@ async fn method(
 ) -> Response {
     let actor = user.actor();
     let (current, versions) = match (
-        state.services.risk_method(&actor, q.version).await,
-        state.services.risk_methods(&actor).await,
+        state.services.risk().risk_method(&actor, q.version).await,
+        state.services.risk().risk_methods(&actor).await,
     ) {
         (Ok(c), Ok(v)) => (c, v),
         (Err(e), _) | (_, Err(e)) => return service_error(e),
@@ -376,7 +378,12 @@ async fn levels_page(
     error: Option<String>,
     notice_key: Option<&str>,
 ) -> Response {
-    let (levels, can_set) = match state.services.threat_levels_view(&user.actor()).await {
+    let (levels, can_set) = match state
+        .services
+        .risk()
+        .threat_levels_view(&user.actor())
+        .await
+    {
         Ok(v) => (v.record, v.allowed.update),
         Err(e) => return service_error(e),
     };
@@ -422,6 +429,7 @@ async fn set_threat_level(
     let level = form.id("level").unwrap_or(0);
     match state
         .services
+        .risk()
         .set_threat_level(&user.actor(), &category, level, form.get("rationale"))
         .await
     {

@@ -37,7 +37,7 @@ struct NationalPage {
 }
 
 pub async fn national(State(state): State<AppState>, user: Signed) -> Response {
-    let picture = match state.services.national_picture(&user.actor()).await {
+    let picture = match state.services.risk().national_picture(&user.actor()).await {
         Ok(p) => p,
         Err(e) => return service_error(e),
     };

@@ -91,6 +91,7 @@ pub(super) async fn register(
     let filter = q.filter();
     let page = match state
         .services
+        .risk()
         .assessments(
             &user.actor(),
             &filter,
@@ -171,6 +172,7 @@ struct HeatMapPage {
 pub(super) async fn heat_map(State(state): State<AppState>, user: Signed) -> Response {
     match state
         .services
+        .risk()
         .heat_maps(&user.actor(), &AssessmentFilter::default())
         .await
     {
@@ -227,7 +229,8 @@ async fn register_rows(
     filter: &AssessmentFilter,
 ) -> Result<Vec<Assessment>, ServiceError> {
     let actor = user.actor();
-    sems_web_kit::export::all_pages(|page| state.services.assessments(&actor, filter, page)).await
+    let risk = state.services.risk();
+    sems_web_kit::export::all_pages(|page| risk.assessments(&actor, filter, page)).await
 }
 
 /// One register row as export cells: numbers stay numbers.

@@ -213,6 +213,7 @@ fn an_inspector_completes_a_checklist_on_a_tablet() {
                 .unwrap();
             drop(conn);
             services
+                .oversight()
                 .plan_activity(
                     &sems_services::Actor::Person(subject),
                     &sems_services::oversight::activities::PlanInput {

@@ -387,11 +387,13 @@ fn findings_and_plans_in_the_pages() {
         "UPDATE findings SET due_on = '2020-01-01', cap_due_on = NULL, status = 'open' WHERE id = {finding}"
     ));
     assert_eq!(
-        app.block(app.services.escalate_overdue_findings()).unwrap(),
+        app.block(app.services.oversight().escalate_overdue_findings())
+            .unwrap(),
         1
     );
     assert_eq!(
-        app.block(app.services.escalate_overdue_findings()).unwrap(),
+        app.block(app.services.oversight().escalate_overdue_findings())
+            .unwrap(),
         0,
         "once"
     );
@@ -487,8 +489,9 @@ fn a_client_that_raised_a_finding_on_its_contractor_sees_the_review_form() {
         let due =
             sems_domain::util::format_date(sems_domain::util::today() + time::Duration::days(30));
         let finding = app.block(async {
-            s.add_contractor(&sm, swc).await.unwrap();
+            s.oversight().add_contractor(&sm, swc).await.unwrap();
             let activity = s
+                .oversight()
                 .plan_activity(
                     &sm,
                     &PlanInput {
@@ -503,19 +506,27 @@ fn a_client_that_raised_a_finding_on_its_contractor_sees_the_review_form() {
                 )
                 .await
                 .unwrap();
-            let item = s.activity(&sm, activity.id).await.unwrap().items[0].id;
-            s.answer_checklist(
-                &sm,
-                activity.id,
-                &[AnswerInput {
-                    item_id: item,
-                    answer: "not_compliant".into(),
-                    ..Default::default()
-                }],
-            )
-            .await
-            .unwrap();
+            let item = s
+                .oversight()
+                .activity(&sm, activity.id)
+                .await
+                .unwrap()
+                .items[0]
+                .id;
+            s.oversight()
+                .answer_checklist(
+                    &sm,
+                    activity.id,
+                    &[AnswerInput {
+                        item_id: item,
+                        answer: "not_compliant".into(),
+                        ..Default::default()
+                    }],
+                )
+                .await
+                .unwrap();
             let f = s
+                .oversight()
                 .raise_finding(
                     &sm,
                     activity.id,
@@ -527,19 +538,20 @@ fn a_client_that_raised_a_finding_on_its_contractor_sees_the_review_form() {
                 )
                 .await
                 .unwrap();
-            s.submit_cap(
-                &contractor,
-                f.id,
-                &CapInput {
-                    root_cause: "No guard at night".into(),
-                    actions: "A guard at night".into(),
-                    owner_person_id: None,
-                    due_on: due.clone(),
-                    compensatory_measures: String::new(),
-                },
-            )
-            .await
-            .unwrap();
+            s.oversight()
+                .submit_cap(
+                    &contractor,
+                    f.id,
+                    &CapInput {
+                        root_cause: "No guard at night".into(),
+                        actions: "A guard at night".into(),
+                        owner_person_id: None,
+                        due_on: due.clone(),
+                        compensatory_measures: String::new(),
+                    },
+                )
+                .await
+                .unwrap();
             f
         });
         let page = format!("/oversight/findings/{}", finding.id);
