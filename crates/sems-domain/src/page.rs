@@ -1,6 +1,8 @@
 //! Pagination of lists: every list in sems is paged in the database.
 
-use serde::Serialize;
+use crate::ValidationError;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PER_PAGE: u32 = 50;
 pub const MAX_PER_PAGE: u32 = 200;
@@ -10,11 +12,14 @@ pub const MAX_PER_PAGE: u32 = 200;
 /// ("more than 10,000"); the next page is known from a full page.
 pub const COUNT_CAP: i64 = 10_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
-    /// 1-based page number.
+    /// 1-based page number (ignored when `after` is given).
     pub page: u32,
     pub per_page: u32,
+    /// The rows after this position of the list (a `next_cursor` the list gave): a page found
+    /// by an index seek, as fast deep in a table of millions as at its start.
+    pub after: Option<Vec<CursorValue>>,
 }
 
 impl Default for PageRequest {
@@ -22,8 +27,36 @@ impl Default for PageRequest {
         Self {
             page: 1,
             per_page: DEFAULT_PER_PAGE,
+            after: None,
         }
     }
+}
+
+/// One value of a position in a list: the list's order keys of its last row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CursorValue {
+    Int(i64),
+    Text(String),
+}
+
+/// A position as the client carries it: opaque, URL-safe.
+pub fn encode_cursor(values: &[CursorValue]) -> String {
+    let json = serde_json::to_vec(values).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+}
+
+/// A position a client sent back; refused when it is not one a list gave.
+pub fn decode_cursor(text: &str) -> Result<Vec<CursorValue>, ValidationError> {
+    let refused = || ValidationError::new("cursor", "is not a position this list gave");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim())
+        .map_err(|_| refused())?;
+    let values: Vec<CursorValue> = serde_json::from_slice(&bytes).map_err(|_| refused())?;
+    if values.is_empty() || values.len() > 8 {
+        return Err(refused());
+    }
+    Ok(values)
 }
 
 impl PageRequest {
@@ -32,7 +65,16 @@ impl PageRequest {
         Self {
             page: page.unwrap_or(1).max(1),
             per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
+            after: None,
         }
+    }
+
+    /// The same request continuing after `cursor` (a list's `next_cursor`), when given.
+    pub fn after(mut self, cursor: Option<&str>) -> Result<Self, ValidationError> {
+        if let Some(c) = cursor.filter(|c| !c.trim().is_empty()) {
+            self.after = Some(decode_cursor(c)?);
+        }
+        Ok(self)
     }
 
     pub fn offset(&self) -> i64 {
@@ -53,6 +95,10 @@ pub struct Page<T> {
     pub total: i64,
     /// False when more rows match than were counted.
     pub total_exact: bool,
+    /// The position after this page's last row, when the page is full: sent back as
+    /// `cursor`, it gives the next page by an index seek.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 impl<T> Page<T> {
@@ -65,6 +111,7 @@ impl<T> Page<T> {
             per_page: request.per_page,
             total: counted.min(COUNT_CAP),
             total_exact: counted <= COUNT_CAP,
+            next_cursor: None,
         }
     }
 
@@ -76,6 +123,7 @@ impl<T> Page<T> {
             per_page: self.per_page,
             total: self.total,
             total_exact: self.total_exact,
+            next_cursor: self.next_cursor,
         }
     }
 
@@ -99,6 +147,7 @@ impl<T> Page<T> {
             per_page: self.per_page,
             total: self.total,
             total_exact: self.total_exact,
+            next_cursor: self.next_cursor,
         }
     }
 }
@@ -106,6 +155,25 @@ impl<T> Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_foreign_ones_are_refused() {
+        let values = vec![CursorValue::Int(-3), CursorValue::Text("Ab, \"c\"".into())];
+        let text = encode_cursor(&values);
+        assert!(text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_eq!(decode_cursor(&text).unwrap(), values);
+        let request = PageRequest::new(None, Some(20)).after(Some(&text)).unwrap();
+        assert_eq!(request.after, Some(values));
+        assert_eq!(
+            PageRequest::new(None, None).after(Some("")).unwrap().after,
+            None
+        );
+        for bad in ["not base64!", "e30", "W10"] {
+            assert_eq!(decode_cursor(bad).unwrap_err().field, "cursor", "{bad}");
+        }
+    }
 
     #[test]
     fn a_count_past_the_cap_is_a_lower_bound_and_paging_goes_on() {
@@ -134,6 +202,7 @@ mod tests {
             per_page: 20,
             total: 41,
             total_exact: true,
+            next_cursor: None,
         };
         assert_eq!(p.pages(), 3);
         assert!(p.has_next());

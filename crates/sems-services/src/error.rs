@@ -19,9 +19,21 @@ pub enum ServiceError {
     #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
     Locked { retry_after_seconds: i64 },
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // A client sent a cursor of another list: its mistake, not ours.
+            StoreError::Cursor => {
+                ValidationError::new("cursor", "is not a position this list gave").into()
+            }
+            e => ServiceError::Store(e),
+        }
+    }
 }
 
 impl From<ValidationError> for ServiceError {

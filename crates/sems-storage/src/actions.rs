@@ -4,13 +4,16 @@
 
 use crate::access_filter::{filter_by_kind, AccessColumns};
 use crate::decode::{Day, Flag, OptionalDay};
-use crate::sql::{fetch_page, Sql};
+use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::action::{ActionStatus, Effectiveness, SOURCES};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[Key::text("ac.due_on"), Key::int("ac.id")];
 
 /// Where an action keeps what the access rule reads of its source.
 fn columns(kind: RecordKind) -> AccessColumns {
@@ -295,7 +298,7 @@ pub async fn list(
             .push(" AND ac.effectiveness = ")
             .bind(Effectiveness::NotChecked.as_str());
     }
-    fetch_page(conn, FROM, SELECT, &cond, "ac.due_on, ac.id", page).await
+    fetch_page(conn, FROM, SELECT, &cond, ORDER, page).await
 }
 
 /// Open actions past their date and not escalated yet, of every module (the job's work).

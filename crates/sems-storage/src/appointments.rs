@@ -2,12 +2,19 @@
 //! appointment is never edited away: ending it keeps it in the history with who ended it.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::sql::fetch_page;
+use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[
+    Key::int("CASE WHEN ap.ended_at_ms IS NULL THEN 0 ELSE 1 END"),
+    Key::int("ap.starts_at_ms").desc(),
+    Key::int("ap.id").desc(),
+];
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Appointment,
@@ -112,13 +119,5 @@ pub async fn list(
 ) -> Result<Page<Appointment>> {
     let mut cond = filter(subject, Action::Read, &ACCESS);
     cond.push(" AND ap.owner_party_id = ").bind(party_id);
-    fetch_page(
-        conn,
-        "appointments ap",
-        SELECT,
-        &cond,
-        "CASE WHEN ap.ended_at_ms IS NULL THEN 0 ELSE 1 END, ap.starts_at_ms DESC, ap.id DESC",
-        page,
-    )
-    .await
+    fetch_page(conn, "appointments ap", SELECT, &cond, ORDER, page).await
 }

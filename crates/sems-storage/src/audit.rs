@@ -1,12 +1,15 @@
 //! The audit trail: append (in the caller's transaction), browse, verify.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::sql::fetch_page;
+use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result, Store};
 use sems_domain::access::{Action, RecordKind, RecordMeta, Subject};
 use sems_domain::audit::{entry_hash, AuditChannel, AuditEntry, ChainBreak, ChainVerifier, DAY_MS};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[Key::int("a.seq").desc()];
 
 /// Who reads the trail at all: its readers of the entry's owning party (quality auditor,
 /// accountable executive, the authority's director, assigned inspectors). [`trail_filter`]
@@ -332,6 +335,7 @@ pub async fn protected_days(
         per_page: page.per_page,
         total,
         total_exact: true,
+        next_cursor: None,
     })
 }
 
@@ -405,7 +409,7 @@ async fn entries(
          LEFT JOIN people pe ON pe.id = a.actor_person_id
          LEFT JOIN parties pa ON pa.id = a.owner_party_id",
         &cond,
-        "a.seq DESC",
+        ORDER,
         page,
     )
     .await

@@ -1,12 +1,15 @@
 //! Need-to-know groups and the distribution of records to parties, groups and people.
 
 use crate::access_filter::{filter, AccessColumns};
-use crate::sql::{fetch_page, Sql};
+use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Named, Result};
 use sems_domain::access::{Action, Distribution, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[Key::text("g.name"), Key::int("g.id")];
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::NeedToKnowGroup,
@@ -60,15 +63,7 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<NeedToKnowGroup>> {
     let cond = filter(subject, Action::Read, &ACCESS);
-    fetch_page(
-        conn,
-        "need_to_know_groups g",
-        SELECT,
-        &cond,
-        "g.name, g.id",
-        page,
-    )
-    .await
+    fetch_page(conn, "need_to_know_groups g", SELECT, &cond, ORDER, page).await
 }
 
 pub async fn members(conn: &mut Conn, group_id: i64) -> Result<Vec<Named>> {

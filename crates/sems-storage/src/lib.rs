@@ -65,6 +65,9 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("{0}")]
     Backup(String),
+    /// A cursor that is not a position of the list it was sent to.
+    #[error("cursor: is not a position this list gave")]
+    Cursor,
     #[error("bulk insert failed ({statement} …): {source}")]
     Bulk {
         statement: &'static str,

@@ -3,13 +3,21 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::{Day, OptionalDay};
-use crate::sql::fetch_page;
+use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::nomination::NominatedPosition;
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[
+    Key::text("pa.name"),
+    Key::text("n.position"),
+    Key::text("n.starts_on").desc(),
+    Key::int("n.id").desc(),
+];
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Nomination,
@@ -139,7 +147,7 @@ pub async fn list(
         "nominations n",
         &format!("SELECT {COLUMNS} {FROM}"),
         &cond,
-        "pa.name, n.position, n.starts_on DESC, n.id DESC",
+        ORDER,
         page,
     )
     .await

@@ -2,12 +2,19 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::Flag;
-use crate::sql::{fetch_page, like_pattern};
+use crate::sql::{fetch_page, like_pattern, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::party::PartyKind;
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[
+    Key::int("CASE WHEN p.kind = 'authority' THEN 0 ELSE 1 END"),
+    Key::text("p.name"),
+    Key::int("p.id"),
+];
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Party,
@@ -120,7 +127,7 @@ pub async fn list(
         "parties p",
         &format!("SELECT {COLUMNS} FROM parties p"),
         &cond,
-        "p.kind = 'authority' DESC, p.name, p.id",
+        ORDER,
         page,
     )
     .await

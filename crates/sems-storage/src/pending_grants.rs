@@ -4,12 +4,15 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::Words;
-use crate::sql::fetch_page;
+use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[Key::int("pg.id")];
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::PendingGrant,
@@ -142,5 +145,5 @@ pub async fn list_pending(
     let mut cond = filter(subject, Action::Read, &ACCESS);
     cond.push(" AND pg.status = ")
         .bind(GrantStatus::Pending.as_str());
-    fetch_page(conn, "pending_grants pg", SELECT, &cond, "pg.id", page).await
+    fetch_page(conn, "pending_grants pg", SELECT, &cond, ORDER, page).await
 }

@@ -2,13 +2,20 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::Flag;
-use crate::sql::{fetch_page, like_pattern, Sql};
+use crate::sql::{fetch_page, like_pattern, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[
+    Key::text("pa.name"),
+    Key::text("pe.display_name"),
+    Key::int("pe.id"),
+];
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Person,
@@ -274,7 +281,7 @@ pub async fn list(
         "people pe",
         &format!("SELECT {COLUMNS} FROM people pe JOIN parties pa ON pa.id = pe.owner_party_id"),
         &cond,
-        "pa.name, pe.display_name, pe.id",
+        ORDER,
         page,
     )
     .await?;

@@ -2,11 +2,14 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::Flag;
-use crate::sql::{fetch_page, like_pattern};
+use crate::sql::{fetch_page, like_pattern, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[Key::text("pa.name"), Key::text("s.name"), Key::int("s.id")];
 
 pub const ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Site,
@@ -115,7 +118,7 @@ pub async fn list(
         "sites s",
         &format!("SELECT {COLUMNS} FROM sites s JOIN parties pa ON pa.id = s.owner_party_id"),
         &cond,
-        "pa.name, s.name, s.id",
+        ORDER,
         page,
     )
     .await

@@ -1,6 +1,7 @@
 //! A small builder for SQL with numbered `$n` parameters, which both engines accept, for the queries
 //! whose shape depends on filters (lists, the access filter).
 
+use sems_domain::page::CursorValue;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::Any;
@@ -194,21 +195,117 @@ pub fn all_words_like(cond: &mut Sql, search: &str, columns: &[&str]) {
     }
 }
 
-/// Runs a list: counts the rows of `from` matching `cond`, then fetches one page of
-/// `select … WHERE cond ORDER BY order_by`, mapping each row with `map`. Every list of sems
-/// goes through here, so counting and paging work alike everywhere.
+/// What a key of a list's order holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Int,
+    Text,
+}
+
+/// One key of a list's order: an expression both engines compare alike (never NULL: a
+/// nullable column is ordered through `COALESCE`), what it holds, and its direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub expr: &'static str,
+    pub kind: KeyKind,
+    pub descending: bool,
+}
+
+impl Key {
+    pub const fn int(expr: &'static str) -> Self {
+        Self {
+            expr,
+            kind: KeyKind::Int,
+            descending: false,
+        }
+    }
+
+    pub const fn text(expr: &'static str) -> Self {
+        Self {
+            expr,
+            kind: KeyKind::Text,
+            descending: false,
+        }
+    }
+
+    pub const fn desc(self) -> Self {
+        Self {
+            descending: true,
+            ..self
+        }
+    }
+}
+
+/// A list's order: keys ending in a unique one (the id), so that a position in the list is
+/// one row, pages never overlap, and a cursor continues exactly after the last row shown.
+pub type Order = &'static [Key];
+
+/// The `ORDER BY` clause of an order.
+fn order_by(order: Order) -> String {
+    order
+        .iter()
+        .map(|k| {
+            if k.descending {
+                format!("{} DESC", k.expr)
+            } else {
+                k.expr.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rows after `after` in `order`: `k1 > v1 OR (k1 = v1 AND k2 > v2) OR …`, with `<` for
+/// a descending key. Refused when the cursor is not one of this order.
+fn after_condition(order: Order, after: &[CursorValue]) -> crate::Result<Sql> {
+    if after.len() != order.len() {
+        return Err(crate::StoreError::Cursor);
+    }
+    let mut cond = Sql::new("(");
+    for i in 0..order.len() {
+        if i > 0 {
+            cond.push(" OR ");
+        }
+        cond.push("(");
+        for (j, (key, value)) in order.iter().zip(after).take(i + 1).enumerate() {
+            if j > 0 {
+                cond.push(" AND ");
+            }
+            let op = if j < i {
+                " = "
+            } else if key.descending {
+                " < "
+            } else {
+                " > "
+            };
+            cond.push(key.expr).push(op);
+            match (key.kind, value) {
+                (KeyKind::Int, CursorValue::Int(v)) => cond.bind(*v),
+                (KeyKind::Text, CursorValue::Text(v)) => cond.bind(v.as_str()),
+                _ => return Err(crate::StoreError::Cursor),
+            };
+        }
+        cond.push(")");
+    }
+    cond.push(")");
+    Ok(cond)
+}
+
+/// A page of a list: counted up to the cap (a bounded scan whatever the table's size), and
+/// read by page number, or after a cursor by an index seek. The page's last position is
+/// given as `next_cursor` when the page is full.
 pub async fn fetch_page<T>(
     conn: &mut crate::Conn,
     from: &str,
     select: &str,
     cond: &Sql,
-    order_by: &str,
+    order: Order,
     page: sems_domain::page::PageRequest,
 ) -> crate::Result<sems_domain::page::Page<T>>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
-    // Counted up to the cap: a bounded scan whatever the table's size.
+    use sqlx::Row;
     let mut count = Sql::new(&format!(
         "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {from} WHERE "
     ));
@@ -218,16 +315,53 @@ where
         .bind(sems_domain::page::COUNT_CAP + 1)
         .push(") counted");
     let total: i64 = count.query_scalar().fetch_one(&mut *conn).await?;
+    // The keys are selected beside the row's columns, so the last row gives the cursor.
+    let keys: Vec<String> = order
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("{} AS sems_key_{i}", k.expr))
+        .collect();
+    let select = match select.strip_prefix("SELECT ") {
+        Some(rest) => format!("SELECT {}, {rest}", keys.join(", ")),
+        None => return Err(crate::StoreError::Cursor),
+    };
     let mut rows = Sql::new(&format!("{select} WHERE "));
-    rows.append(cond)
-        .push(" ORDER BY ")
-        .push(order_by)
+    rows.append(cond);
+    if let Some(after) = &page.after {
+        rows.push(" AND ").append(&after_condition(order, after)?);
+    }
+    rows.push(" ORDER BY ")
+        .push(&order_by(order))
         .push(" LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let fetched: Vec<T> = rows.query_as().fetch_all(&mut *conn).await?;
-    Ok(sems_domain::page::Page::counted(fetched, page, total))
+        .bind(page.limit());
+    if page.after.is_none() {
+        rows.push(" OFFSET ").bind(page.offset());
+    }
+    let fetched = rows.query().fetch_all(&mut *conn).await?;
+    let full = fetched.len() == page.limit() as usize;
+    // The order's keys are not the row type's fields: read by position of the order, which
+    // only the list knows (FromRow decodes the row itself).
+    let next_cursor = match fetched.last().filter(|_| full) {
+        Some(last) => {
+            let mut values = Vec::with_capacity(order.len());
+            for (i, key) in order.iter().enumerate() {
+                let column = format!("sems_key_{i}");
+                values.push(match key.kind {
+                    KeyKind::Int => CursorValue::Int(last.try_get(column.as_str())?),
+                    KeyKind::Text => CursorValue::Text(last.try_get(column.as_str())?),
+                });
+            }
+            Some(sems_domain::page::encode_cursor(&values))
+        }
+        None => None,
+    };
+    let items = fetched
+        .iter()
+        .map(T::from_row)
+        .collect::<Result<Vec<T>, sqlx::Error>>()?;
+    let mut result = sems_domain::page::Page::counted(items, page, total);
+    result.next_cursor = next_cursor;
+    Ok(result)
 }
 
 #[cfg(test)]

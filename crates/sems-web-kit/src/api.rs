@@ -31,6 +31,18 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
     }
 }
 
+/// The page a list request asks for: by number, or after a `cursor` (a list's `next_cursor`),
+/// which a client uses to walk a long list at the speed of its first page.
+pub fn page_request(
+    page: Option<u32>,
+    per_page: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<sems_domain::page::PageRequest, ApiError> {
+    sems_domain::page::PageRequest::new(page, per_page)
+        .after(cursor)
+        .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))
+}
+
 /// A file sent in JSON: its name and its bytes in base64.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]

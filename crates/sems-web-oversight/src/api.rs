@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sems_domain::oversight::{ActivityStatus, FindingLevel, FindingStatus};
-use sems_domain::page::{Page, PageRequest};
+use sems_domain::page::Page;
 use sems_services::import::ImportReport;
 use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput};
 use sems_services::oversight::ei::EiReport;
@@ -157,6 +157,7 @@ fn invalid(e: sems_domain::ValidationError) -> ApiError {
 struct ActivityQuery {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
     overseen_party_id: Option<i64>,
     status: Option<String>,
     year: Option<i64>,
@@ -181,7 +182,11 @@ async fn activities(
         state
             .services
             .oversight()
-            .activities(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .activities(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }
@@ -287,6 +292,7 @@ async fn raise(
 struct FindingQuery {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
     party_id: Option<i64>,
     status: Option<String>,
     level: Option<String>,
@@ -319,7 +325,11 @@ async fn findings(
         state
             .services
             .oversight()
-            .findings(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .findings(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }

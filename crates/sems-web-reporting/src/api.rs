@@ -6,7 +6,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use sems_domain::page::{Page, PageRequest};
+use sems_domain::page::Page;
 use sems_domain::report::{ReportMode, ReportStatus};
 use sems_services::reports::forwarding::{Forwarding, Suggestions};
 use sems_services::reports::statistics::ReportStatistics;
@@ -210,6 +210,7 @@ async fn receipt_reply(
 struct ListQuery {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
     q: Option<String>,
     status: Option<String>,
     category: Option<String>,
@@ -245,7 +246,11 @@ async fn list(
         state
             .services
             .reporting()
-            .reports(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .reports(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }
@@ -484,6 +489,7 @@ async fn disclose_identity(
 struct OccurrenceQuery {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
     q: Option<String>,
     category: Option<String>,
     party_id: Option<i64>,
@@ -514,7 +520,11 @@ async fn occurrences(
         state
             .services
             .reporting()
-            .occurrences(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .occurrences(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }

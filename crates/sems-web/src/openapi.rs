@@ -310,7 +310,7 @@ fn schemas() -> Value {
 fn page_of(name: &str) -> Value {
     json!({ "type": "object", "properties": {
         "items": { "type": "array", "items": schema_ref(name) },
-        "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer", "description": "matching rows, counted up to 10,000" }, "total_exact": { "type": "boolean", "description": "false when more rows match than were counted; the next page exists when this one is full" } } })
+        "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer", "description": "matching rows, counted up to 10,000" }, "total_exact": { "type": "boolean", "description": "false when more rows match than were counted; the next page exists when this one is full" }, "next_cursor": { "type": "string", "description": "present when the page is full: send it back as `cursor` for the next page, found by an index seek however deep in the list" } } })
 }
 
 /// Builds the document.
@@ -336,6 +336,7 @@ pub fn build() -> Value {
         if o.list {
             parameters.push(json!({ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }));
             parameters.push(json!({ "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": sems_domain::page::MAX_PER_PAGE } }));
+            parameters.push(json!({ "name": "cursor", "in": "query", "description": "the `next_cursor` of the previous page (instead of `page`)", "schema": { "type": "string" } }));
         }
         let content = match (o.response, o.list) {
             (Some(name), true) => json!({ "application/json": { "schema": page_of(name) } }),
@@ -381,7 +382,7 @@ pub fn build() -> Value {
         "info": {
             "title": "sems API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The JSON API of sems, the aviation security management system. Authenticate with an API token (`Authorization: Bearer sems_…`) or a session cookie; with a session, state-changing requests carry the session's CSRF token in `X-CSRF-Token`. Errors are RFC 9457 problem documents. Every list is paginated with `page` and `per_page`.",
+            "description": "The JSON API of sems, the aviation security management system. Authenticate with an API token (`Authorization: Bearer sems_…`) or a session cookie; with a session, state-changing requests carry the session's CSRF token in `X-CSRF-Token`. Errors are RFC 9457 problem documents. Every list is paginated with `page` and `per_page`, or walked with the `cursor` each full page gives as `next_cursor`.",
         },
         "servers": [{ "url": "/api/v1" }],
         "components": {

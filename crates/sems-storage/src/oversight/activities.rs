@@ -2,13 +2,16 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::{Day, Flag, OptionalDay, OptionalFlag, Word};
-use crate::sql::{fetch_page, Sql};
+use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, EiTally};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[Key::text("oa.planned_on").desc(), Key::int("oa.id").desc()];
 
 pub const ACTIVITY_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::OversightActivity,
@@ -190,15 +193,7 @@ pub async fn list(
     if let Some(y) = f.year {
         cond.push(" AND oa.planned_on LIKE ").bind(format!("{y}-%"));
     }
-    fetch_page(
-        conn,
-        FROM,
-        SELECT,
-        &cond,
-        "oa.planned_on DESC, oa.id DESC",
-        page,
-    )
-    .await
+    fetch_page(conn, FROM, SELECT, &cond, ORDER, page).await
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

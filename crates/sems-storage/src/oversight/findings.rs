@@ -2,13 +2,20 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::{Day, Flag, OptionalDay};
-use crate::sql::fetch_page;
+use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::{FindingLevel, FindingStatus};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[
+    Key::text("fi.level"),
+    Key::text("fi.due_on"),
+    Key::int("fi.id"),
+];
 
 pub const FINDING_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Finding,
@@ -241,13 +248,9 @@ pub async fn list(
             .bind(day);
     }
     fetch_page(
-        conn,
-        FROM,
-        SELECT,
-        &cond,
+        conn, FROM, SELECT, &cond,
         // level_1 < level_2 < observation: the words sort by seriousness, and an index serves it.
-        "fi.level, fi.due_on, fi.id",
-        page,
+        ORDER, page,
     )
     .await
 }

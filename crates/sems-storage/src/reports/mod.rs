@@ -4,12 +4,15 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::{decode_error, Flag, OptionalFlag, Word};
-use crate::sql::{all_words_like, fetch_page, Sql};
+use crate::sql::{all_words_like, fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{ForwardProposal, JustCulture, ReportMode, ReportStatus, Severity};
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[Key::int("sr.filed_at_ms").desc(), Key::int("sr.id").desc()];
 
 mod exchanges;
 mod occurrences;
@@ -301,15 +304,7 @@ pub async fn reports(
             ],
         );
     }
-    fetch_page(
-        conn,
-        REPORT_FROM,
-        REPORT_SELECT,
-        &cond,
-        "sr.filed_at_ms DESC, sr.id DESC",
-        page,
-    )
-    .await
+    fetch_page(conn, REPORT_FROM, REPORT_SELECT, &cond, ORDER, page).await
 }
 
 pub struct Triage<'a> {

@@ -3,13 +3,19 @@
 use super::OCCURRENCE_ACCESS;
 use crate::access_filter::filter;
 use crate::decode::{OptionalFlag, Word};
-use crate::sql::{all_words_like, fetch_page};
+use crate::sql::{all_words_like, fetch_page, Key, Order};
 use crate::{Conn, Result};
 use sems_domain::access::{Action, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{ReportStatus, Severity};
 use sems_domain::util::format_date;
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[
+    Key::int("sr.forwarded_at_ms").desc(),
+    Key::int("sr.id").desc(),
+];
 
 /// A forwarded report as the authority reads it: de-identified, nothing else.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -84,15 +90,7 @@ pub async fn occurrences(
             &["sr.deidentified_text", "rc.label", "pa.name"],
         );
     }
-    fetch_page(
-        conn,
-        OCCURRENCE_FROM,
-        OCCURRENCE_SELECT,
-        &cond,
-        "sr.forwarded_at_ms DESC, sr.id DESC",
-        page,
-    )
-    .await
+    fetch_page(conn, OCCURRENCE_FROM, OCCURRENCE_SELECT, &cond, ORDER, page).await
 }
 
 pub async fn occurrence(conn: &mut Conn, id: i64) -> Result<Option<Occurrence>> {

@@ -4,7 +4,7 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::{Day, Flag, Lines};
-use crate::sql::{fetch_page, Sql};
+use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
@@ -315,6 +315,40 @@ pub struct AssessmentFilter {
     pub sort: RegisterSort,
 }
 
+/// The register's orders, one per sort: each ending in the id.
+const BY_RESIDUAL: Order = &[
+    Key::int("ra.residual_score").desc(),
+    Key::text("pa.name"),
+    Key::text("ts.code"),
+    Key::int("ra.id"),
+];
+const BY_INHERENT: Order = &[
+    Key::int("ra.inherent_score").desc(),
+    Key::text("pa.name"),
+    Key::text("ts.code"),
+    Key::int("ra.id"),
+];
+const BY_REVIEW_DATE: Order = &[
+    Key::int("ra.review_required").desc(),
+    Key::text("ra.next_review_on"),
+    Key::text("pa.name"),
+    Key::int("ra.id"),
+];
+const BY_ORGANISATION: Order = &[
+    Key::text("pa.name"),
+    Key::text("ts.code"),
+    Key::int("ra.id"),
+];
+const BY_SCENARIO: Order = &[
+    Key::text("ts.code"),
+    Key::text("pa.name"),
+    Key::int("ra.id"),
+];
+const BY_UPDATED: Order = &[
+    Key::int("ra.updated_at_ms").desc(),
+    Key::int("ra.id").desc(),
+];
+
 /// The orders the register offers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RegisterSort {
@@ -369,17 +403,15 @@ impl RegisterSort {
         Self::ALL.into_iter().find(|s| s.as_str() == input.trim())
     }
 
-    /// The ORDER BY clause: always ending in the id, so pages never overlap.
-    fn order_by(self) -> &'static str {
+    /// The order: always ending in the id, so pages never overlap.
+    fn order(self) -> Order {
         match self {
-            RegisterSort::Residual => "ra.residual_score DESC, pa.name, ts.code, ra.id",
-            RegisterSort::Inherent => "ra.inherent_score DESC, pa.name, ts.code, ra.id",
-            RegisterSort::ReviewDate => {
-                "ra.review_required DESC, ra.next_review_on, pa.name, ra.id"
-            }
-            RegisterSort::Organisation => "pa.name, ts.code, ra.id",
-            RegisterSort::Scenario => "ts.code, pa.name, ra.id",
-            RegisterSort::Updated => "ra.updated_at_ms DESC, ra.id DESC",
+            RegisterSort::Residual => BY_RESIDUAL,
+            RegisterSort::Inherent => BY_INHERENT,
+            RegisterSort::ReviewDate => BY_REVIEW_DATE,
+            RegisterSort::Organisation => BY_ORGANISATION,
+            RegisterSort::Scenario => BY_SCENARIO,
+            RegisterSort::Updated => BY_UPDATED,
         }
     }
 }
@@ -414,7 +446,7 @@ pub async fn assessments(
         "risk_assessments ra",
         &format!("SELECT {ASSESSMENT_COLUMNS} FROM {ASSESSMENT_FROM}"),
         &cond,
-        f.sort.order_by(),
+        f.sort.order(),
         page,
     )
     .await

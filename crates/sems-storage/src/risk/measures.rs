@@ -3,12 +3,19 @@
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::Flag;
-use crate::sql::{fetch_page, like_pattern, Sql};
+use crate::sql::{fetch_page, like_pattern, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::measure::{Exemption, MeasureStatus};
 use sems_domain::page::{Page, PageRequest};
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[
+    Key::int("sm.baseline").desc(),
+    Key::text("sm.code"),
+    Key::int("sm.id"),
+];
 
 pub const MEASURE_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::SecurityMeasure,
@@ -206,7 +213,7 @@ pub async fn measures(
         "security_measures sm",
         &format!("SELECT {MEASURE_COLUMNS} FROM security_measures sm"),
         &cond,
-        "sm.baseline DESC, sm.code, sm.id",
+        ORDER,
         page,
     )
     .await?;

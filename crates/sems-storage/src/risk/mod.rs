@@ -9,13 +9,20 @@ pub mod measures;
 
 use crate::access_filter::{filter, AccessColumns};
 use crate::decode::{decode_error, Document, Flag};
-use crate::sql::{fetch_page, like_pattern};
+use crate::sql::{fetch_page, like_pattern, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::risk::RiskMethod;
 use sems_domain::scenario::{Perpetrator, ScenarioCategory};
 use serde::Serialize;
+
+/// The order of the list: ending in the id, so pages never overlap.
+const ORDER: Order = &[
+    Key::int("ts.published").desc(),
+    Key::text("ts.code"),
+    Key::int("ts.id"),
+];
 
 /// A published version of the risk method.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -266,7 +273,7 @@ pub async fn scenarios(
         "threat_scenarios ts",
         &format!("SELECT {SCENARIO_COLUMNS} FROM threat_scenarios ts"),
         &cond,
-        "ts.published DESC, ts.code, ts.id",
+        ORDER,
         page,
     )
     .await

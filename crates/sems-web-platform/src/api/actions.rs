@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use sems_domain::access::RecordKind;
 use sems_domain::action::{ActionStatus, SOURCES};
-use sems_domain::page::{Page, PageRequest};
+use sems_domain::page::Page;
 use sems_services::actions::{ActionView, CompleteInput, EffectivenessInput};
 use sems_storage::actions::ActionFilter;
 use sems_web_kit::api::{ApiJson, ApiPath};
@@ -39,6 +39,7 @@ struct ListQuery {
     to_check: Option<bool>,
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
 }
 
 fn refused(field: &str, message: String) -> ApiError {
@@ -82,7 +83,11 @@ async fn list(
     Ok(Json(
         state
             .services
-            .action_register(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .action_register(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }

@@ -55,6 +55,7 @@ pub fn router() -> Router<AppState> {
 struct ListParams {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
     q: Option<String>,
     kind: Option<String>,
     party_id: Option<i64>,
@@ -70,8 +71,8 @@ struct ListParams {
 }
 
 impl ListParams {
-    fn page(&self) -> PageRequest {
-        PageRequest::new(self.page, self.per_page)
+    fn page(&self) -> ApiResult<PageRequest> {
+        sems_web_kit::api::page_request(self.page, self.per_page, self.cursor.as_deref())
     }
 }
 
@@ -99,7 +100,7 @@ async fn parties(
                     search: q.q.clone(),
                     kind,
                 },
-                q.page(),
+                q.page()?,
             )
             .await?,
     ))
@@ -178,7 +179,7 @@ async fn people(
     Ok(Json(
         state
             .services
-            .people(&auth.actor(), &filter, q.page())
+            .people(&auth.actor(), &filter, q.page()?)
             .await?,
     ))
 }
@@ -258,7 +259,7 @@ async fn sites(
     Ok(Json(
         state
             .services
-            .sites(&auth.actor(), &filter, q.page())
+            .sites(&auth.actor(), &filter, q.page()?)
             .await?,
     ))
 }
@@ -336,7 +337,7 @@ async fn nominations(
     Ok(Json(
         state
             .services
-            .nominations(&auth.actor(), &filter, q.page())
+            .nominations(&auth.actor(), &filter, q.page()?)
             .await?,
     ))
 }
@@ -385,7 +386,7 @@ async fn groups(
     auth: ApiAuth,
     sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<ListParams>,
 ) -> ApiResult<Json<Page<sems_storage::groups::NeedToKnowGroup>>> {
-    Ok(Json(state.services.groups(&auth.actor(), q.page()).await?))
+    Ok(Json(state.services.groups(&auth.actor(), q.page()?).await?))
 }
 
 async fn create_group(
@@ -464,7 +465,7 @@ async fn audit(
     Ok(Json(
         state
             .services
-            .audit_entries(&auth.actor(), &filter, q.page())
+            .audit_entries(&auth.actor(), &filter, q.page()?)
             .await?,
     ))
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use sems_domain::page::{Page, PageRequest};
+use sems_domain::page::Page;
 use sems_domain::role::Role;
 use sems_services::grants::GrantView;
 use sems_storage::appointments::Appointment;
@@ -39,7 +39,10 @@ async fn pending_grants(
     Ok(Json(
         state
             .services
-            .pending_grants(&auth.actor(), PageRequest::new(q.page, q.per_page))
+            .pending_grants(
+                &auth.actor(),
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }
@@ -83,6 +86,7 @@ struct PartyPage {
     party_id: Option<i64>,
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
 }
 
 async fn protected_reporting(
@@ -96,7 +100,7 @@ async fn protected_reporting(
             .protected_reporting_days(
                 &auth.actor(),
                 q.party_id,
-                PageRequest::new(q.page, q.per_page),
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
             )
             .await?,
     ))
@@ -111,6 +115,7 @@ struct LogQuery {
     until_ms: Option<i64>,
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
 }
 
 async fn security_log(
@@ -128,7 +133,11 @@ async fn security_log(
     Ok(Json(
         state
             .services
-            .security_log(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .security_log(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }
@@ -138,6 +147,7 @@ async fn security_log(
 struct Paging {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
 }
 
 async fn appointments(
@@ -152,7 +162,7 @@ async fn appointments(
             .appointments(
                 &auth.actor(),
                 party_id,
-                PageRequest::new(q.page, q.per_page),
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
             )
             .await?,
     ))

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use sems_domain::page::{Page, PageRequest};
+use sems_domain::page::Page;
 use sems_services::risk::actions::{ActionInput, ActionView, Projection};
 use sems_services::risk::evidence::{EvidenceInput, EvidenceRecorded, ScoreProposals};
 use sems_services::risk::{AcceptanceInput, AssessmentInput};
@@ -25,6 +25,7 @@ type ApiResult<T> = Result<T, ApiError>;
 pub(super) struct RegisterQuery {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
     party_id: Option<i64>,
     scenario_id: Option<i64>,
     residual_level: Option<String>,
@@ -75,7 +76,11 @@ pub(super) async fn assessments(
         state
             .services
             .risk()
-            .assessments(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .assessments(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use sems_domain::page::{Page, PageRequest};
+use sems_domain::page::Page;
 use sems_services::risk::measures::{
     ImplementationInput, MeasureInput, MeasureLine, PendingExemption,
 };
@@ -22,6 +22,7 @@ type ApiResult<T> = Result<T, ApiError>;
 pub(super) struct MeasureQuery {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
     party_id: Option<i64>,
     scenario_id: Option<i64>,
     baseline: Option<bool>,
@@ -43,7 +44,11 @@ pub(super) async fn measures(
         state
             .services
             .risk()
-            .measures(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .measures(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }

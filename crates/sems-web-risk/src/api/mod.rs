@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use sems_domain::page::{Page, PageRequest};
+use sems_domain::page::Page;
 use sems_domain::risk::RiskMethod;
 use sems_domain::scenario::ScenarioCategory;
 use sems_services::risk::import::ImportReport;
@@ -173,6 +173,7 @@ async fn set_threat_level(
 struct ScenarioQuery {
     page: Option<u32>,
     per_page: Option<u32>,
+    cursor: Option<String>,
     q: Option<String>,
     category: Option<String>,
     party_id: Option<i64>,
@@ -199,7 +200,11 @@ async fn scenarios(
         state
             .services
             .risk()
-            .scenarios(&auth.actor(), &filter, PageRequest::new(q.page, q.per_page))
+            .scenarios(
+                &auth.actor(),
+                &filter,
+                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
+            )
             .await?,
     ))
 }

@@ -986,3 +986,37 @@ fn small_refusals_are_problem_documents_and_https_is_kept() {
         .header("strict-transport-security")
         .is_some_and(|v| v.contains("max-age=")));
 }
+
+#[test]
+fn a_list_is_walked_by_cursor_as_by_pages_and_a_foreign_cursor_is_refused() {
+    for app in apps() {
+        let mut admin = app.signed_in("admin");
+        let first = admin.api("GET", "/people?per_page=4", None).json();
+        let cursor = first["next_cursor"]
+            .as_str()
+            .expect("a full page has a cursor")
+            .to_string();
+        let next = admin
+            .api("GET", &format!("/people?per_page=4&cursor={cursor}"), None)
+            .json();
+        let second = admin.api("GET", "/people?per_page=4&page=2", None).json();
+        let ids = |v: &serde_json::Value| -> Vec<i64> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_i64().unwrap())
+                .collect()
+        };
+        assert_eq!(ids(&next), ids(&second), "{:?}", app.engine);
+        assert_eq!(ids(&next).len(), 4);
+        let refused = admin.api("GET", "/people?cursor=not-a-cursor", None);
+        assert_eq!(refused.status, 422);
+        assert_eq!(refused.json()["errors"][0]["field"], "cursor");
+        // A cursor of the organisations (a number first) is not one of the people (names).
+        let parties = admin.api("GET", "/parties?per_page=2", None).json();
+        let foreign = parties["next_cursor"].as_str().unwrap().to_string();
+        let refused = admin.api("GET", &format!("/people?cursor={foreign}"), None);
+        assert_eq!(refused.status, 422, "{}", refused.body);
+    }
+}
