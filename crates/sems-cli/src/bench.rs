@@ -391,3 +391,137 @@ pub async fn oversight(
     server.await??;
     Ok(())
 }
+
+/// Lists at scale: the national occurrence list (the authority) and an organisation's report
+/// list (its handler), with `rows` security reports, each read at its first page, deep in
+/// the list by cursor, and at the same depth by page number for comparison.
+pub async fn lists(services: &Services, rows: u64, runs: u32) -> anyhow::Result<()> {
+    use sems_domain::page::PageRequest;
+    use sems_storage::sql::Arg;
+    services
+        .load_demo(DEMO_PASSWORD)
+        .await
+        .context("loading the demo accounts")?;
+    let director = actor(services, "director").await?;
+    let handler = actor(services, "npt.handler").await?;
+    let npt = handler
+        .party_id()
+        .context("the demo's report handler has an organisation")?;
+    let started = Instant::now();
+    let mut tx = services.store.write().await?;
+    let have = sems_storage::bulk::row_count(tx.conn(), "security_reports").await?;
+    let missing = rows.saturating_sub(u64::try_from(have).unwrap_or(0));
+    let mut next = sems_storage::bulk::next_id(tx.conn(), "security_reports").await?;
+    let mut bulk = sems_storage::bulk::BulkSet::new(&[
+        "INSERT INTO security_reports (id, owner_party_id, category_code, occurred_at, what_happened,
+             mode, receipt_hash, status, deidentified_text, filed_at_ms, forwarded_at_ms, updated_at_ms) VALUES",
+    ]);
+    // Ten years of filings, newest last, every one forwarded (the national list holds them
+    // all) and each organisation's own list holds a tenth.
+    let now = sems_storage::now_ms();
+    let span = 10 * 365 * 24 * 3_600_000_i64;
+    let parties = sems_storage::parties::organisation_ids(tx.conn(), 10).await?;
+    for i in 0..missing {
+        let at = now - span + (span / rows.max(1) as i64) * i as i64;
+        let owner = if i % 10 == 0 {
+            npt
+        } else {
+            parties[(i as usize) % parties.len().max(1)]
+        };
+        bulk.row(
+            tx.conn(),
+            0,
+            vec![
+                Arg::Int(next),
+                Arg::Int(owner),
+                Arg::Text("perimeter".into()),
+                Arg::Text(sems_domain::util::date_of(at)),
+                Arg::Text(
+                    "Benchmark report: a gap in the perimeter fence was found and closed.".into(),
+                ),
+                Arg::Text("confidential".into()),
+                Arg::Text(format!("bench-{next}")),
+                Arg::Text("closed".into()),
+                Arg::Text("A gap in the perimeter fence was found and closed.".into()),
+                Arg::Int(at),
+                Arg::Int(at + 3_600_000),
+                Arg::Int(at),
+            ],
+        )
+        .await?;
+        next += 1;
+    }
+    bulk.flush(tx.conn()).await?;
+    tx.commit().await?;
+    println!(
+        "{} security reports ({} added in {:.1} s) on {}; {} runs each:",
+        rows.max(u64::try_from(have).unwrap_or(0)),
+        missing,
+        started.elapsed().as_secs_f64(),
+        services.store.engine().as_str(),
+        runs
+    );
+    let reporting = services.reporting();
+    let national = sems_storage::reports::OccurrenceFilter::default();
+    let own = sems_storage::reports::ReportFilter {
+        party_id: Some(npt),
+        ..Default::default()
+    };
+    let first = || PageRequest::new(Some(1), Some(50));
+    // A position halfway down each list, found once by page number.
+    let deep_page = |total: u64| u32::try_from((total / 2 / 50).max(2)).unwrap_or(u32::MAX);
+    let national_total = rows;
+    let own_total = rows / 10;
+    let national_deep = PageRequest::new(Some(deep_page(national_total)), Some(50));
+    let own_deep = PageRequest::new(Some(deep_page(own_total)), Some(50));
+    let national_cursor = reporting
+        .occurrences(&director, &national, national_deep.clone())
+        .await?
+        .next_cursor
+        .context("a full page has a cursor")?;
+    let own_cursor = reporting
+        .reports(&handler, &own, own_deep.clone())
+        .await?
+        .next_cursor
+        .context("a full page has a cursor")?;
+    let after = |c: &str| PageRequest::new(None, Some(50)).after(Some(c));
+    let national_after = after(&national_cursor)?;
+    let own_after = after(&own_cursor)?;
+    report(
+        "occurrences, authority, first page",
+        &time(runs, || {
+            reporting.occurrences(&director, &national, first())
+        })
+        .await?,
+    );
+    report(
+        "occurrences, authority, halfway by cursor",
+        &time(runs, || {
+            reporting.occurrences(&director, &national, national_after.clone())
+        })
+        .await?,
+    );
+    report(
+        "occurrences, authority, halfway by page number",
+        &time(runs, || {
+            reporting.occurrences(&director, &national, national_deep.clone())
+        })
+        .await?,
+    );
+    report(
+        "reports, one organisation's handler, first page",
+        &time(runs, || reporting.reports(&handler, &own, first())).await?,
+    );
+    report(
+        "reports, one organisation's handler, halfway by cursor",
+        &time(runs, || {
+            reporting.reports(&handler, &own, own_after.clone())
+        })
+        .await?,
+    );
+    report(
+        "reports, one organisation's handler, halfway by page number",
+        &time(runs, || reporting.reports(&handler, &own, own_deep.clone())).await?,
+    );
+    Ok(())
+}

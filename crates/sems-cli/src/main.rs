@@ -95,6 +95,14 @@ enum BenchCommand {
         #[arg(long, default_value_t = 4343)]
         seed: u64,
     },
+    /// Lists at scale: first pages and pages deep in a list of `rows` reports, by cursor and
+    /// by page number (the occurrence list of the authority, one organisation's reports).
+    Lists {
+        #[arg(long, default_value_t = 10_000)]
+        rows: u64,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+    },
     /// Sustained filings per second through the HTTP API, against the raw insert rate.
     Reports {
         #[arg(long, default_value_t = 2000)]
@@ -398,6 +406,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 runs.max(1),
             )
             .await?;
+        }
+        Command::Bench(BenchCommand::Lists { rows, runs }) => {
+            let services = open(&config).await?;
+            bench::lists(&services, rows.max(100), runs.max(1)).await?;
         }
         Command::Bench(BenchCommand::Reports { filings, clients }) => {
             let services = open(&config).await?;

@@ -124,3 +124,12 @@ pub async fn analyze(store: &Store) -> Result<()> {
     sqlx::query("ANALYZE").execute(&mut *conn).await?;
     Ok(())
 }
+
+/// How many rows a table holds (a bulk load tops a table up to a size).
+pub async fn row_count(conn: &mut Conn, table: &'static str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}

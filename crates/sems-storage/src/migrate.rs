@@ -125,6 +125,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_action_register.sql"),
         postgres: include_str!("../migrations/postgres/0019_action_register.sql"),
     },
+    Migration {
+        version: 20,
+        name: "indexes in the order of the report lists",
+        sqlite: include_str!("../migrations/sqlite/0020_list_orders.sql"),
+        postgres: include_str!("../migrations/postgres/0020_list_orders.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

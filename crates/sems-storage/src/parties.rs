@@ -141,3 +141,13 @@ pub async fn classification_levels(conn: &mut Conn) -> Result<Vec<String>> {
             .await?,
     )
 }
+
+/// The ids of the first `limit` organisations (every party but the authority), by id.
+pub async fn organisation_ids(conn: &mut Conn, limit: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM parties WHERE kind <> 'authority' ORDER BY id LIMIT $1")
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}

@@ -261,7 +261,18 @@ fn after_condition(order: Order, after: &[CursorValue]) -> crate::Result<Sql> {
     if after.len() != order.len() {
         return Err(crate::StoreError::Cursor);
     }
+    // The first key's bound alone is what an index seeks on; the OR below picks the rows
+    // after the position exactly.
+    let first = &order[0];
     let mut cond = Sql::new("(");
+    cond.push(first.expr)
+        .push(if first.descending { " <= " } else { " >= " });
+    match (first.kind, &after[0]) {
+        (KeyKind::Int, CursorValue::Int(v)) => cond.bind(*v),
+        (KeyKind::Text, CursorValue::Text(v)) => cond.bind(v.as_str()),
+        _ => return Err(crate::StoreError::Cursor),
+    };
+    cond.push(" AND (");
     for i in 0..order.len() {
         if i > 0 {
             cond.push(" OR ");
@@ -287,7 +298,7 @@ fn after_condition(order: Order, after: &[CursorValue]) -> crate::Result<Sql> {
         }
         cond.push(")");
     }
-    cond.push(")");
+    cond.push("))");
     Ok(cond)
 }
 
