@@ -332,6 +332,34 @@ fn is_named(subject: &Subject, distribution: &Distribution) -> bool {
             .any(|g| subject.groups.contains(g))
 }
 
+/// Whether `subject` may give a person `role`: the deployment administrator gives any; only an
+/// accountable executive makes another (they accept residual risk on the organisation's
+/// behalf); the administrator role only the administrator. Every other role may be given by
+/// whoever may update the person (decided by the table, on the person record).
+pub fn may_grant_role(subject: &Subject, role: Role) -> Result<(), &'static str> {
+    if subject.has_role(Role::Administrator) {
+        return Ok(());
+    }
+    match role {
+        Role::Administrator => {
+            Err("only a deployment administrator can grant the administrator role")
+        }
+        Role::AccountableExecutive if !subject.has_role(Role::AccountableExecutive) => Err(
+            "only an accountable executive or the administrator can grant the accountable executive role",
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `subject` may give a person `clearance`: at most their own, except the
+/// administrator.
+pub fn may_grant_clearance(subject: &Subject, clearance: i64) -> Result<(), &'static str> {
+    if clearance > subject.clearance && !subject.has_role(Role::Administrator) {
+        return Err("you cannot grant a clearance above your own");
+    }
+    Ok(())
+}
+
 /// The relations in which at least one of the subject's roles is granted `action` on `kind`.
 /// The storage filter uses this to build its SQL condition.
 pub fn granted_relations(subject: &Subject, kind: RecordKind, action: Action) -> Vec<Relation> {

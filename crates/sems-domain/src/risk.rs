@@ -135,6 +135,59 @@ impl Tolerability {
     }
 }
 
+impl Tolerability {
+    /// The acceptance workflow's one step: a residual risk tolerable with review may be
+    /// accepted by the accountable executive; an acceptable one needs no sign-off and an
+    /// intolerable one can only be mitigated. The refusal says which, of `level`.
+    pub fn may_be_accepted(self, level: RiskLevel) -> Result<(), String> {
+        let level = level.label().to_lowercase();
+        match self {
+            Tolerability::TolerableWithReview => Ok(()),
+            Tolerability::Acceptable => Err(format!(
+                "a {level} residual risk is acceptable without a sign-off"
+            )),
+            Tolerability::Intolerable => Err(format!(
+                "a {level} residual risk is intolerable: it cannot be accepted, only mitigated"
+            )),
+        }
+    }
+}
+
+/// An acceptance lasts at most this long: it is made again, on the risk as it then stands.
+pub const MAX_ACCEPTANCE_MONTHS: u32 = 36;
+
+/// The expiry an acceptance may be given on `today`: after today, within three years.
+pub fn check_acceptance_expiry(
+    expires: time::Date,
+    today: time::Date,
+) -> Result<(), crate::ValidationError> {
+    if expires <= today {
+        return Err(crate::ValidationError::new(
+            "expires_on",
+            "must be after today",
+        ));
+    }
+    if expires > crate::util::add_months(today, MAX_ACCEPTANCE_MONTHS) {
+        return Err(crate::ValidationError::new(
+            "expires_on",
+            "must be within three years",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether an acceptance still covers an assessment: not expired on `today`, and made for
+/// the residual score and method version the assessment has now (a re-scored risk is
+/// accepted again).
+pub fn acceptance_holds(
+    expires_on: time::Date,
+    accepted: (i64, i64),
+    now: (i64, i64),
+    today: time::Date,
+) -> bool {
+    expires_on >= today && accepted == now
+}
+
 /// One point of a scale with its written anchor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anchor {
@@ -467,6 +520,41 @@ pub fn residual_likelihood(likelihood: Score, vulnerability: Score) -> Score {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_acceptance_workflow() {
+        use time::macros::date;
+        assert!(Tolerability::TolerableWithReview
+            .may_be_accepted(RiskLevel::ALL[1])
+            .is_ok());
+        assert!(Tolerability::Acceptable
+            .may_be_accepted(RiskLevel::ALL[0])
+            .unwrap_err()
+            .contains("without a sign-off"));
+        assert!(Tolerability::Intolerable
+            .may_be_accepted(RiskLevel::ALL[3])
+            .unwrap_err()
+            .contains("only mitigated"));
+        let today = date!(2026 - 12 - 02);
+        assert!(check_acceptance_expiry(today, today).is_err());
+        assert!(check_acceptance_expiry(date!(2029 - 12 - 02), today).is_ok());
+        assert!(check_acceptance_expiry(date!(2029 - 12 - 03), today).is_err());
+        assert!(acceptance_holds(today, (36, 1), (36, 1), today));
+        assert!(
+            !acceptance_holds(today, (36, 1), (48, 1), today),
+            "re-scored"
+        );
+        assert!(
+            !acceptance_holds(today, (36, 1), (36, 2), today),
+            "new method"
+        );
+        assert!(!acceptance_holds(
+            date!(2026 - 12 - 01),
+            (36, 1),
+            (36, 1),
+            today
+        ));
+    }
 
     fn s(v: i64) -> Score {
         Score::new("test", v).unwrap()

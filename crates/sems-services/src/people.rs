@@ -47,32 +47,18 @@ pub struct PersonUpdateInput {
 }
 
 impl Services {
+    /// The grant policy of the access rule (`access::may_grant_role`, `may_grant_clearance`)
+    /// for what a person is given.
     fn check_grants(&self, actor: &Actor, roles: &RoleSet, clearance: i64) -> Result<()> {
         let Actor::Person(subject) = actor else {
             return Ok(());
         };
-        let admin = subject.has_role(Role::Administrator);
-        if roles.roles().contains(&Role::Administrator) && !admin {
-            return Err(ServiceError::Forbidden(
-                "only a deployment administrator can grant the administrator role".into(),
-            ));
+        for role in roles.roles() {
+            sems_domain::access::may_grant_role(subject, *role)
+                .map_err(|why| ServiceError::Forbidden(why.into()))?;
         }
-        if clearance > subject.clearance && !admin {
-            return Err(ServiceError::Forbidden(
-                "you cannot grant a clearance above your own".into(),
-            ));
-        }
-        // The accountable executive accepts residual risk on the organisation's behalf: only
-        // an accountable executive (or the administrator) makes someone one.
-        if roles.roles().contains(&Role::AccountableExecutive)
-            && !admin
-            && !subject.has_role(Role::AccountableExecutive)
-        {
-            return Err(ServiceError::Forbidden(
-                "only an accountable executive or the administrator can grant the accountable executive role".into(),
-            ));
-        }
-        Ok(())
+        sems_domain::access::may_grant_clearance(subject, clearance)
+            .map_err(|why| ServiceError::Forbidden(why.into()))
     }
 
     pub async fn create_person(&self, actor: &Actor, input: &NewPersonInput) -> Result<Person> {

@@ -250,3 +250,22 @@ fn administrator_manages_accounts_but_reads_no_security_content() {
     )
     .is_err());
 }
+
+#[test]
+fn who_may_grant_what_role_and_clearance() {
+    let admin = subject(1, &[Role::Administrator]);
+    let executive = subject(2, &[Role::AccountableExecutive]);
+    let manager = subject(2, &[Role::SecurityManager]);
+    for role in Role::ALL {
+        assert!(may_grant_role(&admin, role).is_ok(), "{role:?}");
+    }
+    assert!(may_grant_role(&executive, Role::AccountableExecutive).is_ok());
+    assert!(may_grant_role(&manager, Role::AccountableExecutive).is_err());
+    assert!(may_grant_role(&executive, Role::Administrator).is_err());
+    assert!(may_grant_role(&manager, Role::Staff).is_ok());
+    let mut cleared = manager.clone();
+    cleared.clearance = 1;
+    assert!(may_grant_clearance(&cleared, 1).is_ok());
+    assert!(may_grant_clearance(&cleared, 2).is_err());
+    assert!(may_grant_clearance(&admin, 3).is_ok());
+}

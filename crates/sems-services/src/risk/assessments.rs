@@ -531,15 +531,9 @@ impl RiskServices<'_> {
         id: i64,
         input: &AcceptanceInput,
     ) -> Result<risk::Acceptance> {
-        use sems_domain::risk::{RiskLevel, Tolerability};
+        use sems_domain::risk::RiskLevel;
         let expires = sems_domain::util::parse_date("expires_on", &input.expires_on)?;
-        let today = sems_domain::util::today();
-        if expires <= today {
-            return Err(ValidationError::new("expires_on", "must be after today").into());
-        }
-        if expires > sems_domain::util::add_months(today, 36) {
-            return Err(ValidationError::new("expires_on", "must be within three years").into());
-        }
+        sems_domain::risk::check_acceptance_expiry(expires, sems_domain::util::today())?;
         let note = bounded_text("note", &input.note, 0, 2000)?;
         let mut tx = self.store.write().await?;
         let a = risk::assessment(tx.conn(), id)
@@ -561,21 +555,12 @@ impl RiskServices<'_> {
             .into_iter()
             .find(|l| l.as_str() == a.residual_level)
             .ok_or_else(|| ServiceError::Internal(format!("unknown level {}", a.residual_level)))?;
-        match method.method.band(a.residual_score as u32).tolerability {
-            Tolerability::Acceptable => {
-                return Err(ServiceError::Conflict(format!(
-                    "a {} residual risk is acceptable without a sign-off",
-                    level.label().to_lowercase()
-                )));
-            }
-            Tolerability::Intolerable => {
-                return Err(ServiceError::Conflict(format!(
-                    "a {} residual risk is intolerable: it cannot be accepted, only mitigated",
-                    level.label().to_lowercase()
-                )));
-            }
-            Tolerability::TolerableWithReview => {}
-        }
+        method
+            .method
+            .band(a.residual_score as u32)
+            .tolerability
+            .may_be_accepted(level)
+            .map_err(ServiceError::Conflict)?;
         let acceptance_id = risk::insert_acceptance(tx.conn(), &a, person, expires, &note).await?;
         let stored = risk::acceptances(tx.conn(), id)
             .await?
@@ -616,9 +601,12 @@ pub fn acceptance_in_force(
     acceptances
         .first()
         .filter(|x| {
-            x.expires_on >= today
-                && x.residual_score == a.residual_score
-                && x.method_version == a.method_version
+            sems_domain::risk::acceptance_holds(
+                x.expires_on,
+                (x.residual_score, x.method_version),
+                (a.residual_score, a.method_version),
+                today,
+            )
         })
         .cloned()
 }
