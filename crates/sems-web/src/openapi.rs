@@ -310,7 +310,7 @@ fn schemas() -> Value {
 fn page_of(name: &str) -> Value {
     json!({ "type": "object", "properties": {
         "items": { "type": "array", "items": schema_ref(name) },
-        "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer", "description": "matching rows, counted up to 10,000" }, "total_exact": { "type": "boolean", "description": "false when more rows match than were counted; the next page exists when this one is full" }, "next_cursor": { "type": "string", "description": "present when the page is full: send it back as `cursor` for the next page, found by an index seek however deep in the list" } } })
+        "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer", "description": "matching rows, counted up to 1,000" }, "total_exact": { "type": "boolean", "description": "false when more rows match than were counted; the next page exists when this one is full" }, "next_cursor": { "type": "string", "description": "present when the page is full: send it back as `cursor` for the next page, found by an index seek however deep in the list" } } })
 }
 
 /// Builds the document.
