@@ -265,6 +265,32 @@ pub fn notice(key: Option<&str>) -> Option<String> {
     Some(text.to_string())
 }
 
+/// A page's query string whose rejection (a page number that is not one, an unknown sort)
+/// answers with the error page, like every other refusal of a page.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for PageQuery<T>
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
+            Err(e) => Err(error_page(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "This address asks for something the page does not know: {}",
+                    e.body_text()
+                ),
+            )),
+        }
+    }
+}
+
 /// A form as the person left it when it was refused: every value they typed, and every
 /// refusal by field, so the page shows the form again as it was with each message next to
 /// its field. Empty for a form shown the first time.

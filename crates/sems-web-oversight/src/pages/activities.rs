@@ -3,7 +3,7 @@
 //! in the browser until the server has it (a session that expires loses nothing).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,7 @@ use sems_services::oversight::findings::RaiseInput;
 use sems_services::ServiceError;
 use sems_storage::oversight::activities::{Activity, ActivityFilter};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, Pager};
+use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -201,7 +201,11 @@ async fn list_page(
     )
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(p): PageQuery<Params>,
+) -> Response {
     let party = p.party.as_deref().and_then(|x| x.trim().parse().ok());
     list_page(&state, &user, p.page, party, p.notice.as_deref(), None).await
 }
@@ -379,7 +383,7 @@ async fn page(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(p): Query<Params>,
+    PageQuery(p): PageQuery<Params>,
 ) -> Response {
     activity_page(&state, &user, id, p.notice.as_deref(), None).await
 }

@@ -1,7 +1,7 @@
 //! Findings and corrective action plans, as each side sees them, with the list's CSV export.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -11,7 +11,7 @@ use sems_services::oversight::findings::{is_overdue, CapInput, FindingView};
 use sems_services::ServiceError;
 use sems_storage::oversight::findings::{Finding, FindingFilter};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, Pager};
+use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -69,7 +69,11 @@ struct ListPage {
     export: String,
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(p): PageQuery<Params>,
+) -> Response {
     let page = match state
         .services
         .oversight()
@@ -117,7 +121,11 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
     )
 }
 
-async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+async fn export(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(p): PageQuery<Params>,
+) -> Response {
     let filter = p.filter();
     let actor = user.actor();
     let oversight = state.services.oversight();
@@ -227,7 +235,7 @@ async fn page(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(p): Query<Params>,
+    PageQuery(p): PageQuery<Params>,
 ) -> Response {
     finding_page(&state, &user, id, p.notice.as_deref(), None).await
 }

@@ -2,7 +2,7 @@
 //! requirements, by version, with search, one-by-one additions and CSV import.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -14,7 +14,7 @@ use sems_services::oversight::requirements::{
 };
 use sems_services::ServiceError;
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout};
+use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -166,7 +166,11 @@ fn id(v: &Option<String>) -> Option<i64> {
     v.as_deref().and_then(|x| x.trim().parse().ok())
 }
 
-async fn page(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(p): PageQuery<Params>,
+) -> Response {
     show(
         &state,
         &user,

@@ -2,7 +2,7 @@
 //! filters, its CSV export, and one action's page to complete it and check its effectiveness.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use sems_domain::page::PageRequest;
 use sems_services::actions::{ActionView, CompleteInput, EffectivenessInput};
 use sems_storage::actions::ActionFilter;
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, Pager};
+use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -78,7 +78,11 @@ struct ListPage {
     export: String,
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(p): PageQuery<Params>,
+) -> Response {
     let page = match state
         .services
         .action_register(&user.actor(), &p.filter(), PageRequest::new(p.page, None))
@@ -113,7 +117,11 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
     )
 }
 
-async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+async fn export(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(p): PageQuery<Params>,
+) -> Response {
     let filter = p.filter();
     let actor = user.actor();
     let all = sems_web_kit::export::all_pages(|page| {
@@ -202,7 +210,7 @@ async fn page(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(p): Query<Params>,
+    PageQuery(p): PageQuery<Params>,
 ) -> Response {
     show(
         &state,

@@ -1,14 +1,14 @@
 //! Browsing the audit trail.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use sems_storage::audit::AuditFilter;
 use sems_web_kit::pages::{
-    render, service_error, visible_parties, when, Choice, Layout, ListQuery, Pager,
+    render, service_error, visible_parties, when, Choice, Layout, ListQuery, PageQuery, Pager,
 };
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -70,7 +70,11 @@ pub(crate) fn entry_view(a: sems_storage::audit::AuditView) -> EntryView {
     }
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> Response {
     let filter = AuditFilter {
         party_id: ListQuery::id(&q.party),
         record_kind: q.record_kind.clone().filter(|s| !s.is_empty()),
@@ -132,7 +136,7 @@ struct ProtectedPage {
 async fn protected(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     let page = match state
         .services
@@ -177,7 +181,7 @@ struct SecurityLogPage {
 async fn security_log(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     let filter = AuditFilter {
         action_prefix: q.action.clone().filter(|s| !s.is_empty()),

@@ -1,14 +1,14 @@
 //! Need-to-know groups.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, Layout, ListQuery, Pager};
+use sems_web_kit::pages::{notice, render, service_error, Layout, ListQuery, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -40,7 +40,11 @@ fn can_create(user: &Signed) -> bool {
     sems_services::allowed_in_own_party(&user.actor(), RecordKind::NeedToKnowGroup).create
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> Response {
     list_page(&state, &user, q, None).await
 }
 
@@ -137,7 +141,7 @@ async fn show(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }

@@ -1,7 +1,7 @@
 //! The home page: what matters to this person, by role.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use sems_storage::nominations::NominationFilter;
 use sems_storage::parties::PartyFilter;
 use sems_storage::people::PeopleFilter;
 use sems_storage::sites::SiteFilter;
-use sems_web_kit::pages::{notice, render, service_error, when, Layout, ListQuery};
+use sems_web_kit::pages::{notice, render, service_error, when, Layout, ListQuery, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -73,7 +73,11 @@ pub struct ReviewLine {
     pub required: bool,
 }
 
-async fn home(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+async fn home(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> Response {
     match build(&state, &user).await {
         Ok(mut page) => {
             page.layout = page.layout.with_notice(notice(q.notice.as_deref()));

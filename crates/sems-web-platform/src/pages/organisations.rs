@@ -1,7 +1,7 @@
 //! Organisations (parties), their nominated persons and their sites.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -17,7 +17,9 @@ use sems_storage::parties::{Party, PartyFilter};
 use sems_storage::people::PeopleFilter;
 use sems_storage::sites::{Site, SiteFilter};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, ListQuery, Pager};
+use sems_web_kit::pages::{
+    notice, render, service_error, Choice, Layout, ListQuery, PageQuery, Pager,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -63,7 +65,11 @@ fn can_create_party(user: &Signed) -> bool {
     sems_services::parties::may_register_parties(&user.actor())
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> Response {
     let kind = q
         .kind
         .as_deref()
@@ -372,7 +378,7 @@ async fn show(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }

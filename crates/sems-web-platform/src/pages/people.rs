@@ -1,7 +1,7 @@
 //! People: accounts, roles, clearances, oversight assignments.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,7 @@ use sems_storage::parties::Party;
 use sems_storage::people::{PeopleFilter, Person};
 use sems_web_kit::form::FormData;
 use sems_web_kit::pages::{
-    notice, render, service_error, visible_parties, Choice, Layout, ListQuery, Pager,
+    notice, render, service_error, visible_parties, Choice, Layout, ListQuery, PageQuery, Pager,
 };
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -69,7 +69,7 @@ struct GrantsPage {
 async fn grants(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     let page = match state
         .services
@@ -170,7 +170,11 @@ fn can_create_in(user: &Signed, party: &Party) -> bool {
     sems_services::allowed_new(&user.actor(), RecordKind::Person, party).create
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> Response {
     let filter = PeopleFilter {
         party_id: ListQuery::id(&q.party),
         search: q.q.clone(),
@@ -289,7 +293,7 @@ struct NewQuery {
 async fn new_form(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<NewQuery>,
+    PageQuery(q): PageQuery<NewQuery>,
 ) -> Response {
     let parties: Vec<Party> = visible_parties(&state, &user)
         .await
@@ -460,7 +464,7 @@ async fn show(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }

@@ -1,14 +1,14 @@
 //! The signed-in person's profile: password, two-factor sign-in, API tokens.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_services::ServiceError;
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Layout, ListQuery};
+use sems_web_kit::pages::{notice, render, service_error, when, Layout, ListQuery, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -126,7 +126,11 @@ async fn page(
     )
 }
 
-async fn show(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> Response {
     page(&state, &user, None, q.notice.as_deref(), None).await
 }
 

@@ -1,7 +1,7 @@
 //! Sign-in, two-factor step, sign-out.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -9,7 +9,7 @@ use axum::{Extension, Router};
 use sems_services::ServiceError;
 use sems_web_kit::form::FormData;
 use sems_web_kit::middleware::is_secure;
-use sems_web_kit::pages::{render, service_error, Layout};
+use sems_web_kit::pages::{render, service_error, Layout, PageQuery};
 use sems_web_kit::session::{clear_cookie, cookie, safe_next, session_cookie, Auth, COOKIE};
 use sems_web_kit::AppState;
 
@@ -79,7 +79,7 @@ async fn sign_in_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(auth): Extension<Auth>,
-    Query(q): Query<NextQuery>,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> Response {
     if matches!(auth, Auth::Session(_)) {
         return Redirect::to("/").into_response();

@@ -1,7 +1,7 @@
 //! Sites of organisations.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -13,7 +13,7 @@ use sems_storage::parties::Party;
 use sems_storage::sites::{Site, SiteFilter};
 use sems_web_kit::form::FormData;
 use sems_web_kit::pages::{
-    notice, render, service_error, visible_parties, Choice, Layout, ListQuery, Pager,
+    notice, render, service_error, visible_parties, Choice, Layout, ListQuery, PageQuery, Pager,
 };
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -49,7 +49,11 @@ async fn creatable_parties(state: &AppState, user: &Signed) -> Vec<Party> {
         .collect()
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> Response {
     let filter = SiteFilter {
         party_id: ListQuery::id(&q.party),
         search: q.q.clone(),
@@ -115,7 +119,7 @@ struct NewQuery {
 async fn new_form(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<NewQuery>,
+    PageQuery(q): PageQuery<NewQuery>,
 ) -> Response {
     let parties = creatable_parties(&state, &user).await;
     if parties.is_empty() {
@@ -223,7 +227,7 @@ async fn show(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }

@@ -7,7 +7,7 @@ pub mod public;
 mod steps;
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -15,7 +15,9 @@ use axum::Router;
 use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
 use sems_services::reports::ReportView;
 use sems_storage::reports::ReportFilter;
-use sems_web_kit::pages::{notice, render, service_error, when, when_to, Choice, Layout, Pager};
+use sems_web_kit::pages::{
+    notice, render, service_error, when, when_to, Choice, Layout, PageQuery, Pager,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -122,7 +124,7 @@ fn late(o: sems_services::reports::Overdue) -> Vec<&'static str> {
 async fn list(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<ListParams>,
+    PageQuery(q): PageQuery<ListParams>,
 ) -> Response {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let filter = ReportFilter {
@@ -266,7 +268,7 @@ async fn page(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<sems_web_kit::pages::ListQuery>,
+    PageQuery(q): PageQuery<sems_web_kit::pages::ListQuery>,
 ) -> Response {
     report_page(&state, &user, id, q.notice.as_deref(), None, None).await
 }

@@ -2,14 +2,14 @@
 //! filtered, searched, exported — and the follow-up questions it asks them.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_storage::reports::{Occurrence, OccurrenceFilter};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, Pager};
+use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -72,7 +72,11 @@ struct ListPage {
     export: String,
 }
 
-async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(p): PageQuery<Params>,
+) -> Response {
     let page = match state
         .services
         .reporting()
@@ -124,7 +128,11 @@ async fn list(State(state): State<AppState>, user: Signed, Query(p): Query<Param
 }
 
 /// The list as CSV, with the same filters (at most 200,000 rows).
-async fn export(State(state): State<AppState>, user: Signed, Query(p): Query<Params>) -> Response {
+async fn export(
+    State(state): State<AppState>,
+    user: Signed,
+    PageQuery(p): PageQuery<Params>,
+) -> Response {
     let filter = p.filter();
     let actor = user.actor();
     let reporting = state.services.reporting();
@@ -187,7 +195,7 @@ async fn page(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<sems_web_kit::pages::ListQuery>,
+    PageQuery(q): PageQuery<sems_web_kit::pages::ListQuery>,
 ) -> Response {
     occurrence_page(&state, &user, id, q.notice.as_deref(), None).await
 }

@@ -3,7 +3,7 @@
 
 use super::{chain, level_label};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sems_services::risk::AssessmentInput;
@@ -11,7 +11,7 @@ use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentChange};
 use sems_web_kit::form::FormData;
 use sems_web_kit::pages::{
-    notice, render, service_error, when, Choice, FormState, Layout, ListQuery,
+    notice, render, service_error, when, Choice, FormState, Layout, ListQuery, PageQuery,
 };
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -303,7 +303,7 @@ pub(super) async fn assessment_page(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     assessment_view(
         &state,

@@ -4,7 +4,7 @@
 
 use super::level_label;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sems_domain::access::RecordKind;
@@ -13,7 +13,9 @@ use sems_services::risk::evidence::EvidenceInput;
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentFilter, ThreatScenario};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, FormState, Layout};
+use sems_web_kit::pages::{
+    notice, render, service_error, when, Choice, FormState, Layout, PageQuery,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -99,7 +101,7 @@ pub async fn scenario(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<ChainQuery>,
+    PageQuery(q): PageQuery<ChainQuery>,
 ) -> Response {
     let party = q
         .party

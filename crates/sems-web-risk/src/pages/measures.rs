@@ -3,7 +3,7 @@
 //! measure and the authority's decisions on them.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sems_domain::access::RecordKind;
@@ -11,7 +11,7 @@ use sems_domain::measure::{Exemption, MeasureStatus};
 use sems_services::risk::measures::{ImplementationInput, MeasureInput};
 use sems_services::ServiceError;
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout};
+use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -97,7 +97,7 @@ async fn all_scenarios(state: &AppState, user: &Signed) -> Vec<sems_storage::ris
 pub async fn measures(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<PartyQuery>,
+    PageQuery(q): PageQuery<PartyQuery>,
 ) -> Response {
     measures_page(&state, &user, q.party(), q.notice.as_deref(), None).await
 }
@@ -303,7 +303,7 @@ pub async fn measure(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    Query(q): Query<PartyQuery>,
+    PageQuery(q): PageQuery<PartyQuery>,
 ) -> Response {
     measure_page(&state, &user, id, q.party(), q.notice.as_deref(), None).await
 }

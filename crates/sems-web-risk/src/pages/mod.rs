@@ -1,7 +1,7 @@
 //! Threat and risk pages: the scenario library, the risk method, national threat levels.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,7 +13,9 @@ use sems_services::risk::ScenarioInput;
 use sems_services::ServiceError;
 use sems_storage::risk::ScenarioFilter;
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, ListQuery, Pager};
+use sems_web_kit::pages::{
+    notice, render, service_error, when, Choice, Layout, ListQuery, PageQuery, Pager,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -235,7 +237,7 @@ async fn scenarios_page(
 async fn scenarios(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     scenarios_page(&state, &user, &q, ScenarioInput::default(), None).await
 }
@@ -299,7 +301,7 @@ struct VersionQuery {
 async fn method(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<VersionQuery>,
+    PageQuery(q): PageQuery<VersionQuery>,
 ) -> Response {
     let actor = user.actor();
     let (current, versions) = match (
@@ -415,7 +417,7 @@ async fn levels_page(
 async fn threat_levels(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     levels_page(&state, &user, None, q.notice.as_deref()).await
 }

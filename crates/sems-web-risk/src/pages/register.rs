@@ -3,12 +3,12 @@
 
 use super::level_label;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentFilter, RegisterSort};
-use sems_web_kit::pages::{render, service_error, Choice, Layout, ListQuery, Pager};
+use sems_web_kit::pages::{render, service_error, Choice, Layout, ListQuery, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -86,7 +86,7 @@ struct RegisterPage {
 pub(super) async fn register(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<RegisterParams>,
+    PageQuery(q): PageQuery<RegisterParams>,
 ) -> Response {
     let filter = q.filter();
     let page = match state
@@ -276,7 +276,7 @@ fn attachment(content_type: &'static str, filename: &'static str, body: Vec<u8>)
 pub(super) async fn register_csv(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<RegisterParams>,
+    PageQuery(q): PageQuery<RegisterParams>,
 ) -> Response {
     let rows = match register_rows(&state, &user, &q.filter()).await {
         Ok(r) => r,
@@ -304,7 +304,7 @@ pub(super) async fn register_csv(
 pub(super) async fn register_xlsx(
     State(state): State<AppState>,
     user: Signed,
-    Query(q): Query<RegisterParams>,
+    PageQuery(q): PageQuery<RegisterParams>,
 ) -> Response {
     let rows = match register_rows(&state, &user, &q.filter()).await {
         Ok(r) => r,
