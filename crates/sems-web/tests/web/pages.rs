@@ -371,7 +371,10 @@ fn a_page_asked_for_with_a_bad_query_string_explains_it_on_a_page() {
         let mut sm = app.signed_in("npt.security");
         let bad = sm.get("/risk/register?page=first");
         assert_eq!(bad.status, 400);
-        assert!(bad.header("content-type").unwrap_or("").starts_with("text/html"));
+        assert!(bad
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("text/html"));
         assert!(bad.body.contains("does not know"), "{}", bad.body);
         assert!(bad.body.contains("page"), "names the parameter");
     }
