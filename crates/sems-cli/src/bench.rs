@@ -423,10 +423,9 @@ pub async fn lists(services: &Services, rows: u64, runs: u32) -> anyhow::Result<
     let parties = sems_storage::parties::organisation_ids(tx.conn(), 10).await?;
     for i in 0..missing {
         let at = now - span + (span / rows.max(1) as i64) * i as i64;
-        let owner = if i % 10 == 0 {
-            npt
-        } else {
-            parties[(i as usize) % parties.len().max(1)]
+        let owner = match parties.get((i as usize) % parties.len().max(1)) {
+            Some(p) if i % 10 != 0 => *p,
+            _ => npt,
         };
         bulk.row(
             tx.conn(),

@@ -204,11 +204,10 @@ pub async fn check_effectiveness(
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ActionRecord>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE ac.id = $1"))
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE ac.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+        .await?)
 }
 
 /// The actions of one source record, by due date.
@@ -217,14 +216,13 @@ pub async fn of_source(
     kind: RecordKind,
     source_id: i64,
 ) -> Result<Vec<ActionRecord>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE ac.source_kind = $1 AND ac.source_id = $2 ORDER BY ac.due_on, ac.id"
     ))
     .bind(kind.as_str())
     .bind(source_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 /// Gives the actions of a source its marking as it is now (a reclassified assessment).

@@ -86,11 +86,10 @@ pub async fn end(conn: &mut Conn, id: i64, ended_by: Option<i64>) -> Result<()> 
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Appointment>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE ap.id = $1"))
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE ap.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+        .await?)
 }
 
 /// The appointment of `person_id` to `duty` in force, if any.
@@ -99,15 +98,14 @@ pub async fn current_of(
     person_id: i64,
     duty: Role,
 ) -> Result<Option<Appointment>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE ap.person_id = $1 AND ap.duty = $2 AND ap.ended_at_ms IS NULL
          ORDER BY ap.id DESC LIMIT 1"
     ))
     .bind(person_id)
     .bind(duty.as_str())
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 /// An organisation's appointments `subject` may read, those in force first, then the newest.

@@ -91,14 +91,6 @@ pub(crate) fn decode_error(message: String) -> sqlx::Error {
     sqlx::Error::Decode(message.into())
 }
 
-/// Decodes one row into a `FromRow` type, for callers that hold an `AnyRow`.
-pub(crate) fn row<T>(row: &sqlx::any::AnyRow) -> crate::Result<T>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
-{
-    Ok(T::from_row(row)?)
-}
-
 /// A nullable flag.
 pub struct OptionalFlag(Option<i64>);
 decoded_as!(OptionalFlag, Option<i64>);

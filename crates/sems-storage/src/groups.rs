@@ -50,11 +50,10 @@ const SELECT: &str = "SELECT g.id, g.owner_party_id, g.name, g.description, \
      (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS members FROM need_to_know_groups g";
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<NeedToKnowGroup>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE g.id = $1"))
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE g.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+        .await?)
 }
 
 pub async fn list(

@@ -92,11 +92,12 @@ pub async fn set_end(conn: &mut Conn, id: i64, ends_on: time::Date) -> Result<()
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Nomination>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE n.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE n.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }
 
 /// The nominations of a party for a position that are open on `day` (YYYY-MM-DD) or later.
@@ -106,7 +107,7 @@ pub async fn open_on(
     position: NominatedPosition,
     day: time::Date,
 ) -> Result<Vec<Nomination>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} {FROM} WHERE n.owner_party_id = $1 AND n.position = $2
          AND (n.ends_on IS NULL OR n.ends_on >= $3) ORDER BY n.starts_on, n.id"
     ))
@@ -114,8 +115,7 @@ pub async fn open_on(
     .bind(position.as_str())
     .bind(format_date(day))
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 #[derive(Debug, Clone, Default)]

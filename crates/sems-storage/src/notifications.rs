@@ -33,7 +33,7 @@ pub async fn insert(conn: &mut Conn, person_ids: &[i64], message: &str, link: &s
 
 /// The newest notifications of a person, unread first.
 pub async fn for_person(conn: &mut Conn, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, message, link, created_at_ms,
              CASE WHEN read_at_ms IS NULL THEN 0 ELSE 1 END AS is_read
          FROM notifications WHERE person_id = $1
@@ -42,8 +42,7 @@ pub async fn for_person(conn: &mut Conn, person_id: i64, limit: i64) -> Result<V
     .bind(person_id)
     .bind(limit)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+        .await?)
 }
 
 pub async fn unread_count(conn: &mut Conn, person_id: i64) -> Result<i64> {

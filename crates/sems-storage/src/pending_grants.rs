@@ -118,22 +118,20 @@ pub async fn decide(
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<PendingGrant>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE pg.id = $1"))
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE pg.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+        .await?)
 }
 
 /// The grant waiting for `person_id`, if any.
 pub async fn pending_for(conn: &mut Conn, person_id: i64) -> Result<Option<PendingGrant>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE pg.person_id = $1 AND pg.status = 'pending' ORDER BY pg.id DESC LIMIT 1"
     ))
     .bind(person_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 /// The pending grants `subject` may read, the oldest first (they have waited longest).

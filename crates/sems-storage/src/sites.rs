@@ -76,13 +76,12 @@ pub async fn update(
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Site>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM sites s JOIN parties pa ON pa.id = s.owner_party_id WHERE s.id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -332,10 +332,9 @@ where
         .enumerate()
         .map(|(i, k)| format!("{} AS sems_key_{i}", k.expr))
         .collect();
-    let select = match select.strip_prefix("SELECT ") {
-        Some(rest) => format!("SELECT {}, {rest}", keys.join(", ")),
-        None => return Err(crate::StoreError::Cursor),
-    };
+    // Every list's select starts with SELECT (a constant of its module); the keys go first.
+    let rest = select.strip_prefix("SELECT ").unwrap_or(select);
+    let select = format!("SELECT {}, {rest}", keys.join(", "));
     let mut rows = Sql::new(&format!("{select} WHERE "));
     rows.append(cond);
     if let Some(after) = &page.after {

@@ -50,31 +50,30 @@ pub async fn insert(
 }
 
 pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<ApiToken>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM api_tokens WHERE person_id = $1 ORDER BY created_at_ms DESC, id DESC"
     ))
     .bind(person_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ApiToken>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }
 
 pub async fn by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<ApiToken>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM api_tokens WHERE token_hash = $1"
     ))
     .bind(token_hash)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 pub async fn touch(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {

@@ -26,6 +26,9 @@ pub fn classify(e: &ServiceError) -> (StatusCode, String) {
     }
 }
 
+/// What an API handler answers.
+pub type ApiResult<T> = Result<T, ApiError>;
+
 /// An API error: RFC 9457 problem details.
 #[derive(Debug)]
 pub struct ApiError {

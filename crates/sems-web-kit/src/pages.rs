@@ -195,6 +195,15 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     )
 }
 
+/// The status and banner of a refused form shown again: field refusals stand beside their
+/// fields, so the banner says only `not_done`; any other refusal says itself.
+pub fn refusal(e: &ServiceError, not_done: &str) -> (StatusCode, String) {
+    match e {
+        ServiceError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, not_done.to_string()),
+        other => crate::error::classify(other),
+    }
+}
+
 /// The page for a service error.
 pub fn service_error(e: ServiceError) -> Response {
     let (status, message) = crate::error::classify(&e);

@@ -14,12 +14,10 @@ use sems_services::oversight::requirements::{CatalogueView, RequirementInput};
 use sems_storage::oversight::activities::{Activity, ActivityFilter};
 use sems_storage::oversight::findings::{Finding, FindingFilter};
 use sems_web_kit::api::ApiJson;
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::{Deserialize, Serialize};
-
-type ApiResult<T> = Result<T, ApiError>;
 
 pub fn router() -> Router<AppState> {
     Router::new()

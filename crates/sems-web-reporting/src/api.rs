@@ -16,14 +16,12 @@ use sems_services::reports::{
 use sems_services::Actor;
 use sems_storage::reports::{Category, Occurrence, OccurrenceFilter, Report, ReportFilter};
 use sems_web_kit::api::ApiJson;
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::limits::Limit;
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 pub fn router() -> Router<AppState> {
     let upload = DefaultBodyLimit::max(sems_web_kit::middleware::UPLOAD_LIMIT);

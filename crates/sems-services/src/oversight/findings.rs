@@ -574,18 +574,16 @@ impl OversightServices<'_> {
         let mut tx = self.store.write().await?;
         let overdue = store::overdue_unescalated(tx.conn(), today, 500).await?;
         for found in &overdue {
-            let (id, party, raiser, code) = (
-                &found.id,
-                &found.owner_party_id,
-                &found.raised_by_party_id,
-                &found.requirement_code,
-            );
-            let mut told =
-                people::ids_with_roles(tx.conn(), *party, &[Role::AccountableExecutive]).await?;
+            let mut told = people::ids_with_roles(
+                tx.conn(),
+                found.owner_party_id,
+                &[Role::AccountableExecutive],
+            )
+            .await?;
             told.extend(
                 people::ids_with_roles(
                     tx.conn(),
-                    *raiser,
+                    found.raised_by_party_id,
                     &[Role::Director, Role::Inspector, Role::SecurityManager],
                 )
                 .await?,
@@ -596,14 +594,15 @@ impl OversightServices<'_> {
                 tx.conn(),
                 &told,
                 &format!(
-                    "Overdue: the {} finding on {code} awaits its organisation",
-                    found.level.as_str().replace('_', " ")
+                    "Overdue: the {} finding on {} awaits its organisation",
+                    found.level.as_str().replace('_', " "),
+                    found.requirement_code
                 ),
-                &format!("/oversight/findings/{id}"),
+                &format!("/oversight/findings/{}", found.id),
             )
             .await?;
-            store::mark_escalated(tx.conn(), *id, today).await?;
-            let escalated = store::get(tx.conn(), *id)
+            store::mark_escalated(tx.conn(), found.id, today).await?;
+            let escalated = store::get(tx.conn(), found.id)
                 .await?
                 .ok_or(ServiceError::NotFound("finding"))?;
             record_change(
@@ -612,9 +611,11 @@ impl OversightServices<'_> {
                 crate::Change {
                     about: &finding_about(&escalated),
                     action: crate::oversight::trail::FINDING_ESCALATE,
-                    record_id: Some(*id),
+                    record_id: Some(found.id),
                     before: NONE,
-                    after: Some(&serde_json::json!({ "finding": id, "notified": told.len() })),
+                    after: Some(
+                        &serde_json::json!({ "finding": found.id, "notified": told.len() }),
+                    ),
                 },
             )
             .await?;

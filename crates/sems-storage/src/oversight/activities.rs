@@ -128,11 +128,10 @@ pub async fn team(conn: &mut Conn, activity_id: i64) -> Result<Vec<crate::Named>
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Activity>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE oa.id = $1"))
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE oa.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+        .await?)
 }
 
 pub async fn set_status(conn: &mut Conn, id: i64, status: ActivityStatus, day: &str) -> Result<()> {
@@ -236,7 +235,7 @@ pub async fn add_item(
 }
 
 pub async fn items(conn: &mut Conn, activity_id: i64) -> Result<Vec<ChecklistItem>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT ci.id, ci.requirement_code, ci.requirement_title, ci.area_code, ci.answer, ci.notes, ci.test_passed,
                 ci.test_method, pe.display_name AS by_name, ci.answered_at_ms
          FROM checklist_items ci LEFT JOIN people pe ON pe.id = ci.answered_by
@@ -244,8 +243,7 @@ pub async fn items(conn: &mut Conn, activity_id: i64) -> Result<Vec<ChecklistIte
     )
     .bind(activity_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+        .await?)
 }
 
 pub struct Answer<'a> {
@@ -415,15 +413,14 @@ pub async fn issue_report(
 
 /// The issued reports of an activity, newest first.
 pub async fn issued_reports(conn: &mut Conn, activity_id: i64) -> Result<Vec<IssuedReport>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT r.activity_id, r.version, r.summary, r.content_json, pe.display_name AS by_name, r.issued_at_ms
          FROM activity_reports r LEFT JOIN people pe ON pe.id = r.issued_by
          WHERE r.activity_id = $1 ORDER BY r.version DESC",
     )
     .bind(activity_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+        .await?)
 }
 
 /// The day the last completed activity of an organisation (of a kind, when given) ended.
@@ -481,14 +478,13 @@ pub async fn insert_evidence(
 }
 
 pub async fn evidence(conn: &mut Conn, activity_id: i64) -> Result<Vec<ItemEvidence>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, item_id, filename, content_type, size_bytes, sha256 FROM item_evidence
          WHERE activity_id = $1 ORDER BY item_id, id",
     )
     .bind(activity_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 pub async fn add_contractor(

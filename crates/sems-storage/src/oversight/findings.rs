@@ -112,21 +112,19 @@ pub async fn insert(conn: &mut Conn, f: &NewFinding<'_>) -> Result<i64> {
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Finding>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE fi.id = $1"))
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE fi.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+        .await?)
 }
 
 pub async fn for_activity(conn: &mut Conn, activity_id: i64) -> Result<Vec<Finding>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE fi.activity_id = $1 ORDER BY fi.id"
     ))
     .bind(activity_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 pub struct Cap<'a> {
@@ -206,14 +204,13 @@ pub struct FindingStep {
 }
 
 pub async fn history(conn: &mut Conn, finding_id: i64) -> Result<Vec<FindingStep>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT h.status, pe.display_name AS by_name, h.note, h.at_ms FROM finding_history h
          LEFT JOIN people pe ON pe.id = h.by_person_id WHERE h.finding_id = $1 ORDER BY h.id",
     )
     .bind(finding_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 #[derive(Debug, Clone, Default)]

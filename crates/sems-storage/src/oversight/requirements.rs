@@ -115,7 +115,7 @@ pub async fn publish_version(
 
 /// The versions of `owner`'s catalogue, newest first.
 pub async fn versions(conn: &mut Conn, owner: i64) -> Result<Vec<CatalogueVersion>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT v.owner_party_id, v.version, v.note, pe.display_name AS by_name, v.published_at_ms,
                 (SELECT COUNT(*) FROM requirements rq WHERE rq.owner_party_id = v.owner_party_id
                      AND rq.version = v.version) AS n
@@ -124,8 +124,7 @@ pub async fn versions(conn: &mut Conn, owner: i64) -> Result<Vec<CatalogueVersio
     )
     .bind(owner)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 /// One version of a catalogue as `subject` may read it, in catalogue order; `search` keeps
@@ -149,18 +148,16 @@ pub async fn catalogue(
         &["rq.code", "rq.title", "rq.text"],
     );
     sql.push(" ORDER BY rq.position, rq.id");
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter().map(crate::decode::row).collect()
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
 
 /// The nodes of one version, unfiltered (for a service that checked access already).
 pub async fn nodes(conn: &mut Conn, owner: i64, version: i64) -> Result<Vec<Requirement>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE rq.owner_party_id = $1 AND rq.version = $2 ORDER BY rq.position, rq.id"
     ))
     .bind(owner)
     .bind(version)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }

@@ -40,14 +40,13 @@ pub async fn insert_attachment(
 }
 
 pub async fn attachments(conn: &mut Conn, report_id: i64) -> Result<Vec<Attachment>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, report_id, filename, content_type, size_bytes, sha256 FROM report_attachments
          WHERE report_id = $1 ORDER BY id",
     )
     .bind(report_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -101,8 +100,7 @@ pub async fn messages(
         sql.bind(s.as_str());
     }
     sql.push(") ORDER BY m.id");
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter().map(crate::decode::row).collect()
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -179,7 +177,7 @@ pub async fn use_identity_request(conn: &mut Conn, id: i64) -> Result<()> {
 
 /// The disclosure requests of a report, newest first.
 pub async fn identity_requests(conn: &mut Conn, report_id: i64) -> Result<Vec<IdentityRequest>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT ir.id, ir.report_id, ir.requested_by, rq.display_name AS requested_by_name, ir.reason,
                 ir.requested_at_ms, ir.decision, dc.display_name AS decided_by_name, ir.decision_note,
                 ir.decided_at_ms, ir.valid_until_ms, ir.used_at_ms
@@ -189,8 +187,7 @@ pub async fn identity_requests(conn: &mut Conn, report_id: i64) -> Result<Vec<Id
     )
     .bind(report_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+        .await?)
 }
 
 /// A disclosure request waiting for the identity custodian.

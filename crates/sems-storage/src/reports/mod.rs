@@ -44,12 +44,11 @@ pub struct Category {
 }
 
 pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT code, label FROM report_categories WHERE active = 1 ORDER BY position, label",
     )
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 /// Adds a category of the taxonomy unless its code exists; returns whether it was added.
@@ -208,11 +207,11 @@ async fn with_scenarios(conn: &mut Conn, mut report: Report) -> Result<Report> {
 }
 
 pub async fn report(conn: &mut Conn, id: i64) -> Result<Option<Report>> {
-    let row = sqlx::query(&format!("{REPORT_SELECT} WHERE sr.id = $1"))
+    let found: Option<Report> = sqlx::query_as(&format!("{REPORT_SELECT} WHERE sr.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    match row.as_ref().map(crate::decode::row).transpose()? {
+    match found {
         Some(r) => Ok(Some(with_scenarios(conn, r).await?)),
         None => Ok(None),
     }
@@ -230,11 +229,12 @@ pub async fn mode_of(conn: &mut Conn, id: i64) -> Result<Option<ReportMode>> {
 }
 
 pub async fn report_by_receipt(conn: &mut Conn, receipt_hash: &str) -> Result<Option<Report>> {
-    let row = sqlx::query(&format!("{REPORT_SELECT} WHERE sr.receipt_hash = $1"))
-        .bind(receipt_hash)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match row.as_ref().map(crate::decode::row).transpose()? {
+    let found: Option<Report> =
+        sqlx::query_as(&format!("{REPORT_SELECT} WHERE sr.receipt_hash = $1"))
+            .bind(receipt_hash)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match found {
         Some(r) => Ok(Some(with_scenarios(conn, r).await?)),
         None => Ok(None),
     }
@@ -467,8 +467,7 @@ pub async fn report_facts(
             sql.push(" AND sr.forwarded_at_ms IS NOT NULL");
         }
     }
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter().map(crate::decode::row).collect()
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
 
 /// Active people of an organisation (`None`: of every organisation), the base of the

@@ -94,11 +94,10 @@ pub async fn occurrences(
 }
 
 pub async fn occurrence(conn: &mut Conn, id: i64) -> Result<Option<Occurrence>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{OCCURRENCE_SELECT} WHERE sr.id = $1 AND sr.forwarded_at_ms IS NOT NULL"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }

@@ -99,20 +99,18 @@ pub async fn update_action(
 }
 
 pub async fn action(conn: &mut Conn, id: i64) -> Result<Option<MitigationAction>> {
-    let row = sqlx::query(&format!("{ACTION_SELECT} WHERE ac.id = $1"))
+    Ok(sqlx::query_as(&format!("{ACTION_SELECT} WHERE ac.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+        .await?)
 }
 
 /// The actions affecting an assessment, by due date.
 pub async fn actions(conn: &mut Conn, assessment_id: i64) -> Result<Vec<MitigationAction>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{ACTION_SELECT} WHERE aa.assessment_id = $1 ORDER BY ac.due_on, ac.id"
     ))
     .bind(assessment_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }

@@ -244,13 +244,12 @@ pub async fn assessment_count(conn: &mut Conn, party_id: i64) -> Result<i64> {
 }
 
 pub async fn assessment(conn: &mut Conn, id: i64) -> Result<Option<Assessment>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {ASSESSMENT_COLUMNS} FROM {ASSESSMENT_FROM} WHERE ra.id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 /// One change of an assessment: who, when, why, old → new.
@@ -293,15 +292,14 @@ pub async fn assessment_history(
     conn: &mut Conn,
     assessment_id: i64,
 ) -> Result<Vec<AssessmentChange>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT h.changed_by, pe.display_name AS changed_by_name, h.changed_at_ms, h.reason, h.before_json, h.after_json
          FROM risk_assessment_history h LEFT JOIN people pe ON pe.id = h.changed_by
          WHERE h.assessment_id = $1 ORDER BY h.id DESC",
     )
     .bind(assessment_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+        .await?)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -487,8 +485,7 @@ pub async fn score_profile(
         " GROUP BY ra.method_version, ra.likelihood, ra.consequence_human, ra.consequence_economic,
                    ra.consequence_political, ra.vulnerability",
     );
-    let rows = sql.query().fetch_all(&mut *conn).await?;
-    rows.iter().map(crate::decode::row).collect()
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
 
 /// A recorded acceptance of an assessment's residual risk by the accountable executive.
@@ -534,7 +531,7 @@ pub async fn insert_acceptance(
 
 /// The acceptances of an assessment, newest first.
 pub async fn acceptances(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Acceptance>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT ac.id, ac.assessment_id, ac.accepted_by, pe.display_name AS accepted_by_name, ac.accepted_at_ms,
                 ac.expires_on, ac.method_version, ac.residual_score, ac.residual_level, ac.note
          FROM risk_acceptances ac JOIN people pe ON pe.id = ac.accepted_by
@@ -542,8 +539,7 @@ pub async fn acceptances(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Acce
     )
     .bind(assessment_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+        .await?)
 }
 
 /// One cell of the national picture: how many assessments of a scenario, across every
@@ -565,7 +561,7 @@ pub struct NationalCount {
 /// Counts per scenario and residual level over every organisation's assessments. Only counts
 /// leave this function: who is behind them is for the access-filtered register to say.
 pub async fn national_picture(conn: &mut Conn) -> Result<Vec<NationalCount>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT ra.scenario_id, ts.code, ts.title, ra.residual_level, COUNT(*) AS n,
                 COUNT(DISTINCT ra.owner_party_id) AS orgs
          FROM risk_assessments ra JOIN threat_scenarios ts ON ts.id = ra.scenario_id
@@ -573,8 +569,7 @@ pub async fn national_picture(conn: &mut Conn) -> Result<Vec<NationalCount>> {
          ORDER BY ts.code, ra.scenario_id",
     )
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 /// The highest residual level among an organisation's assessments.

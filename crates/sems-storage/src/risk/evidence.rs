@@ -68,7 +68,7 @@ pub async fn evidence(
     scenario_id: i64,
     limit: i64,
 ) -> Result<Vec<Evidence>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT ev.id, ev.owner_party_id, ev.scenario_id, ev.kind, ev.passed, ev.occurred_on, ev.summary,
                 ev.source, ev.source_ref, pe.display_name AS recorded_by_name, ev.recorded_at_ms
          FROM risk_evidence ev LEFT JOIN people pe ON pe.id = ev.recorded_by
@@ -79,8 +79,7 @@ pub async fn evidence(
     .bind(scenario_id)
     .bind(limit)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+        .await?)
 }
 
 /// How many tests passed and failed, and how many occurrences were recorded, in a window.

@@ -131,13 +131,13 @@ pub async fn set_measure_scenarios(
 }
 
 pub async fn measure(conn: &mut Conn, id: i64) -> Result<Option<SecurityMeasure>> {
-    let row = sqlx::query(&format!(
+    let found: Option<SecurityMeasure> = sqlx::query_as(&format!(
         "SELECT {MEASURE_COLUMNS} FROM security_measures sm WHERE sm.id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(m) = row.as_ref().map(crate::decode::row).transpose()? else {
+    let Some(m) = found else {
         return Ok(None);
     };
     Ok(with_scenarios(conn, vec![m]).await?.pop())
@@ -148,14 +148,14 @@ pub async fn measure_by_code(
     party_id: i64,
     code: &str,
 ) -> Result<Option<SecurityMeasure>> {
-    let row = sqlx::query(&format!(
+    let found: Option<SecurityMeasure> = sqlx::query_as(&format!(
         "SELECT {MEASURE_COLUMNS} FROM security_measures sm WHERE sm.owner_party_id = $1 AND sm.code = $2"
     ))
     .bind(party_id)
     .bind(code)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(m) = row.as_ref().map(crate::decode::row).transpose()? else {
+    let Some(m) = found else {
         return Ok(None);
     };
     Ok(with_scenarios(conn, vec![m]).await?.pop())
@@ -258,25 +258,23 @@ pub async fn implementation(
     party_id: i64,
     measure_id: i64,
 ) -> Result<Option<Implementation>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{IMPLEMENTATION_SELECT} WHERE mi.owner_party_id = $1 AND mi.measure_id = $2"
     ))
     .bind(party_id)
     .bind(measure_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 /// Every implementation record of an organisation.
 pub async fn implementations(conn: &mut Conn, party_id: i64) -> Result<Vec<Implementation>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "{IMPLEMENTATION_SELECT} WHERE mi.owner_party_id = $1 ORDER BY mi.measure_id"
     ))
     .bind(party_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 /// What an organisation records about its implementation of a measure.
@@ -399,7 +397,7 @@ pub async fn pending_exemptions(conn: &mut Conn) -> Result<Vec<ExemptionRequest>
 /// The measures that apply to an organisation (every baseline measure and its own), for
 /// its measure register; the caller has checked it may read the organisation's measures.
 pub async fn catalogue_for(conn: &mut Conn, party_id: i64) -> Result<Vec<SecurityMeasure>> {
-    let rows = sqlx::query(&format!(
+    let items: Vec<SecurityMeasure> = sqlx::query_as(&format!(
         "SELECT {MEASURE_COLUMNS} FROM security_measures sm
          WHERE sm.baseline = 1 OR sm.owner_party_id = $1
          ORDER BY sm.baseline DESC, sm.code, sm.id"
@@ -407,9 +405,5 @@ pub async fn catalogue_for(conn: &mut Conn, party_id: i64) -> Result<Vec<Securit
     .bind(party_id)
     .fetch_all(&mut *conn)
     .await?;
-    let items = rows
-        .iter()
-        .map(crate::decode::row)
-        .collect::<Result<Vec<_>>>()?;
     with_scenarios(conn, items).await
 }

@@ -68,32 +68,29 @@ const METHOD_COLUMNS: &str = "version, owner_party_id, document, note, published
 
 /// The version organisations use now: the newest.
 pub async fn current_method(conn: &mut Conn) -> Result<Option<MethodVersion>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {METHOD_COLUMNS} FROM risk_methods ORDER BY version DESC LIMIT 1"
     ))
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 pub async fn method(conn: &mut Conn, version: i64) -> Result<Option<MethodVersion>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {METHOD_COLUMNS} FROM risk_methods WHERE version = $1"
     ))
     .bind(version)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 /// Every version, newest first (there are few).
 pub async fn methods(conn: &mut Conn) -> Result<Vec<MethodVersion>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {METHOD_COLUMNS} FROM risk_methods ORDER BY version DESC"
     ))
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 /// The national threat level of a scenario category (1–5), which feeds likelihood proposals.
@@ -132,12 +129,11 @@ pub async fn set_threat_level(
 }
 
 pub async fn threat_levels(conn: &mut Conn) -> Result<Vec<ThreatLevel>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT category, level, rationale, set_at_ms FROM threat_levels ORDER BY category",
     )
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(crate::decode::row).collect()
+    .await?)
 }
 
 pub const SCENARIO_ACCESS: AccessColumns = AccessColumns {
@@ -215,13 +211,12 @@ pub async fn insert_scenario(conn: &mut Conn, s: &NewScenario<'_>) -> Result<i64
 }
 
 pub async fn scenario(conn: &mut Conn, id: i64) -> Result<Option<ThreatScenario>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {SCENARIO_COLUMNS} FROM threat_scenarios ts WHERE ts.id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+    .await?)
 }
 
 pub async fn scenario_by_code(
@@ -229,14 +224,13 @@ pub async fn scenario_by_code(
     party_id: i64,
     code: &str,
 ) -> Result<Option<ThreatScenario>> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {SCENARIO_COLUMNS} FROM threat_scenarios ts WHERE ts.owner_party_id = $1 AND ts.code = $2"
     ))
     .bind(party_id)
     .bind(code)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(crate::decode::row).transpose()
+        .await?)
 }
 
 #[derive(Debug, Clone, Default)]

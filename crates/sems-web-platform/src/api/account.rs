@@ -7,14 +7,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use sems_web_kit::api::ApiJson;
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::middleware::is_secure;
 use sems_web_kit::session::{clear_cookie, cookie, session_cookie, ApiAuth, Auth, COOKIE};
 use sems_web_kit::AppState;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -10,12 +10,10 @@ use sems_domain::page::Page;
 use sems_services::actions::{ActionView, CompleteInput, EffectivenessInput};
 use sems_storage::actions::ActionFilter;
 use sems_web_kit::api::{ApiJson, ApiPath};
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::Deserialize;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -19,13 +19,11 @@ use sems_storage::parties::PartyFilter;
 use sems_storage::people::PeopleFilter;
 use sems_storage::sites::SiteFilter;
 use sems_web_kit::api::ApiJson;
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::Deserialize;
 use serde_json::json;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 pub fn router() -> Router<AppState> {
     Router::new()

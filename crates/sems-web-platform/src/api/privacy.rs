@@ -11,12 +11,10 @@ use sems_services::grants::GrantView;
 use sems_storage::appointments::Appointment;
 use sems_storage::audit::{AuditFilter, AuditView, ProtectedDay};
 use sems_web_kit::api::ApiJson;
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::Deserialize;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -361,10 +361,7 @@ pub async fn signed_file(
             },
         ),
         Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
-            let (status, message) = match &e {
-                ServiceError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, NOT_SENT.into()),
-                other => sems_web_kit::error::classify(other),
-            };
+            let (status, message) = sems_web_kit::pages::refusal(&e, NOT_SENT);
             let layout = Layout::new("File a security report", &user, "/reports/new")
                 .with_error(Some(message));
             render(

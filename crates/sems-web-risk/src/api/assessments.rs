@@ -13,12 +13,10 @@ use sems_storage::risk::{
     Acceptance, Assessment, AssessmentChange, AssessmentFilter, RegisterSort,
 };
 use sems_web_kit::api::ApiJson;
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::Deserialize;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

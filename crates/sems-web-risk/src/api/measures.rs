@@ -10,12 +10,10 @@ use sems_services::risk::measures::{
 };
 use sems_storage::risk::measures::{Implementation, MeasureFilter, SecurityMeasure};
 use sems_web_kit::api::ApiJson;
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::ApiResult;
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::Deserialize;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

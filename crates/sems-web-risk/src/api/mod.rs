@@ -14,12 +14,10 @@ use sems_services::risk::national::NationalPicture;
 use sems_services::risk::ScenarioInput;
 use sems_storage::risk::{MethodVersion, ScenarioFilter, ThreatLevel, ThreatScenario};
 use sems_web_kit::api::ApiJson;
-use sems_web_kit::error::ApiError;
+use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::Deserialize;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 mod assessments;
 mod measures;

@@ -58,13 +58,10 @@ pub(super) async fn assess(
             | ServiceError::Conflict(_)
             | ServiceError::Forbidden(_)),
         ) => {
-            let message = match &e {
-                ServiceError::Validation(_) => {
-                    "The assessment was not recorded: some answers need attention.".to_string()
-                }
-                other => sems_web_kit::error::classify(other).1,
-            };
-            let status = sems_web_kit::error::classify(&e).0;
+            let (status, message) = sems_web_kit::pages::refusal(
+                &e,
+                "The assessment was not recorded: some answers need attention.",
+            );
             let form = FormState::refused(form, &e);
             let mut page =
                 chain::scenario_page(&state, &user, id, None, None, Some(message), form).await;
@@ -340,13 +337,10 @@ pub(super) async fn update_assessment(
             | ServiceError::Conflict(_)
             | ServiceError::Forbidden(_)),
         ) => {
-            let (status, message) = match &e {
-                ServiceError::Validation(_) => (
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    "The change was not saved: some answers need attention.".to_string(),
-                ),
-                other => sems_web_kit::error::classify(other),
-            };
+            let (status, message) = sems_web_kit::pages::refusal(
+                &e,
+                "The change was not saved: some answers need attention.",
+            );
             let form = FormState::refused(form, &e);
             let mut page = assessment_view(&state, &user, id, None, Some(message), form).await;
             *page.status_mut() = status;
