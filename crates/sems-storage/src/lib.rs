@@ -261,7 +261,14 @@ impl Store {
             Engine::Sqlite => Some(self.write_lock.clone().lock_owned().await),
             Engine::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        // SQLite: take the write lock when the transaction begins. A deferred transaction
+        // that reads first and writes later fails at once with "database is locked" when
+        // another connection (another process on the file, a job) wrote in between; an
+        // immediate one waits for the busy timeout instead.
+        let tx = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx { tx, _guard: guard })
     }
 
