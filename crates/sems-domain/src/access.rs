@@ -14,7 +14,7 @@ use crate::role::Role;
 use serde::Serialize;
 
 /// The kinds of record the access rule knows. Each later module adds its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Party,
@@ -417,7 +417,7 @@ pub fn decide_audit_entry(subject: &Subject, record: &RecordMeta) -> Result<(), 
 /// What a reader may do with one record, as the access rule decides it. Services put it in
 /// the views they return, computed from the same meta `authorize` uses (with distribution
 /// and need-to-know), so pages and the API offer exactly what a request would be allowed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Allowed {
     pub read: bool,
     pub create: bool,

@@ -65,7 +65,7 @@ impl MeasureStatus {
 
 /// The objective data on one scenario at one organisation, counted over the windows the
 /// proposals use (tests over the last 24 months, occurrences over the last 12).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ObjectiveData {
     /// The national threat level of the scenario's category (1–5).
     pub threat_level: Option<i64>,
@@ -80,7 +80,7 @@ pub const TEST_WINDOW_MONTHS: u32 = 24;
 pub const OCCURRENCE_WINDOW_MONTHS: u32 = 12;
 
 /// A score the system proposes from objective data, with the reasoning shown to the assessor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Proposal {
     pub score: Score,
     pub basis: String,

@@ -157,7 +157,7 @@ impl Compliance {
 /// The counts effective implementation is computed from: storage keeps them per activity and
 /// area (`activity_results`) and sums them; services add them up by organisation, area and
 /// year; [`EiTally::percent`] is the one place the percentage is computed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct EiTally {
     /// Compliant items, with or without observations.
     pub compliant: i64,
@@ -317,7 +317,7 @@ impl Default for OversightIntervals {
 }
 
 /// An activity proposed for an organisation, with why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ProposedActivity {
     pub kind: ActivityKind,
     /// YYYY-MM-DD.

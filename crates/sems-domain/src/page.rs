@@ -87,12 +87,13 @@ impl PageRequest {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A page of a list, as every list of the API answers it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub page: u32,
     pub per_page: u32,
-    /// How many rows match, up to [`COUNT_CAP`].
+    /// How many rows match, counted up to 1,000 ([`COUNT_CAP`]).
     pub total: i64,
     /// False when more rows match than were counted.
     pub total_exact: bool,

@@ -238,7 +238,9 @@ pub struct ReportTargets {
 }
 
 /// An item the de-identified text still shows, kept on purpose: the handler says why.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct KeptItem {
     pub text: String,
@@ -248,7 +250,7 @@ pub struct KeptItem {
 /// A forwarding that keeps identifiers, proposed by one handler, when the deployment asks a
 /// second handler to confirm what leaves with names in it. No time is kept: the proposal is
 /// shown to handlers and the security manager, who see a protected report's times to the day.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ForwardProposal {
     pub by: i64,
     pub by_name: String,

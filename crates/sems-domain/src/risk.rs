@@ -14,7 +14,19 @@ use crate::ValidationError;
 use serde::{Deserialize, Serialize};
 
 /// A score on a 1–5 scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Score(u8);
 
@@ -114,7 +126,7 @@ impl RiskLevel {
 }
 
 /// What a level of residual risk allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Tolerability {
     /// Accepted without a sign-off.
@@ -189,21 +201,21 @@ pub fn acceptance_holds(
 }
 
 /// One point of a scale with its written anchor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Anchor {
     pub label: String,
     pub description: String,
 }
 
 /// A 1–5 scale: five anchors, lowest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Scale {
     pub name: String,
     pub anchors: Vec<Anchor>,
 }
 
 /// How the three consequence dimensions combine into one score.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum ConsequenceRule {
     /// The reasonable worst case: the highest of the three.
@@ -218,7 +230,7 @@ pub enum ConsequenceRule {
 
 /// The band of one level: scores up to and including `up_to` fall in it (the last band goes
 /// to the top of the range).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Band {
     pub level: RiskLevel,
     pub up_to: u32,
@@ -228,7 +240,7 @@ pub struct Band {
 }
 
 /// A version of the risk method, as published by the authority.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RiskMethod {
     pub likelihood: Scale,
     pub consequence_human: Scale,
@@ -242,7 +254,7 @@ pub struct RiskMethod {
 }
 
 /// The three consequence dimensions of a scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Consequence {
     pub human: Score,
     pub economic: Score,
@@ -250,7 +262,7 @@ pub struct Consequence {
 }
 
 /// A computed risk: the score, its level and what the level allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Risk {
     pub score: u32,
     pub level: RiskLevel,
@@ -482,7 +494,7 @@ impl RiskMethod {
 
 /// A 5×5 heat map: counts of assessments by likelihood (rows, index 0 = score 1) and
 /// consequence (columns), and the level of each cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HeatMap {
     pub counts: [[i64; 5]; 5],
     pub levels: [[RiskLevel; 5]; 5],

@@ -148,7 +148,7 @@ pub const APPOINTED_ROLES: [Role; 1] = [Role::IdentityCustodian];
 /// administrator, an organisation's security manager) can open it to someone, or to an
 /// accomplice, alone, they take effect only when a director of the authority other than the
 /// one who asked confirms them (maker and checker). The rest of a change applies at once.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HeldGrant {
     /// The authority roles newly granted.
     pub roles: Vec<Role>,

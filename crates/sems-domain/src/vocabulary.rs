@@ -26,6 +26,18 @@ macro_rules! words_serde {
             }
         }
 
+        // The API documents a word as the one string enum of its words.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(<$name>::ALL.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl $crate::vocabulary::Vocabulary for $name {
             fn parse_word(word: &str) -> Result<Self, $crate::ValidationError> {
                 <$name>::parse(word)

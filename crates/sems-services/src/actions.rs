@@ -136,7 +136,7 @@ pub(crate) mod finding_plan {
 }
 
 /// What the reader may do with an action.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct ActionActions {
     /// Record that it was done, with evidence.
     pub complete: bool,
@@ -145,10 +145,10 @@ pub struct ActionActions {
 }
 
 /// An action of the register as a reader sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ActionView {
     #[serde(flatten)]
-    pub action: ActionRecord,
+    pub action: crate::views::ActionRecord,
     pub overdue: bool,
     /// What the source is, in words, and where it is shown.
     pub source_label: &'static str,
@@ -202,18 +202,18 @@ fn view(actor: &Actor, a: ActionRecord, meta: &RecordMeta) -> ActionView {
             complete: update && a.status.is_open(),
             check: update && may_check_effectiveness(a.status, a.effectiveness),
         },
-        action: a,
+        action: a.into(),
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteInput {
     /// What shows it was done (a document, a test, an observation).
     pub evidence: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EffectivenessInput {
     pub effective: bool,
@@ -318,8 +318,8 @@ impl Services {
                 about: &About::record(&meta, Some(before.source_id)),
                 action: crate::trail::ACTION_COMPLETE,
                 record_id: Some(id),
-                before: Some(&before),
-                after: Some(&after),
+                before: Some(&crate::views::ActionRecord::from(&before)),
+                after: Some(&crate::views::ActionRecord::from(&after)),
             },
         )
         .await?;
@@ -364,8 +364,8 @@ impl Services {
                 about: &About::record(&meta, Some(before.source_id)),
                 action: crate::trail::ACTION_EFFECTIVENESS,
                 record_id: Some(id),
-                before: Some(&before),
-                after: Some(&after),
+                before: Some(&crate::views::ActionRecord::from(&before)),
+                after: Some(&crate::views::ActionRecord::from(&after)),
             },
         )
         .await?;

@@ -156,7 +156,7 @@ pub(crate) async fn appoint_in(
             action: crate::trail::APPOINTMENT_CREATE,
             record_id: Some(id),
             before: crate::NONE,
-            after: Some(&appointment),
+            after: Some(&crate::views::Appointment::from(&appointment)),
         },
     )
     .await?;
@@ -202,8 +202,8 @@ pub(crate) async fn end_in(
             about: &About::plain(RecordKind::Appointment, person.party_id, Some(current.id)),
             action: crate::trail::APPOINTMENT_END,
             record_id: Some(current.id),
-            before: Some(&current),
-            after: after.as_ref(),
+            before: Some(&crate::views::Appointment::from(&current)),
+            after: after.as_ref().map(crate::views::Appointment::from).as_ref(),
         },
     )
     .await?;
@@ -237,8 +237,8 @@ async fn set_roles(
             about: &About::person(person.party_id, person.id),
             action: crate::trail::PERSON_UPDATE,
             record_id: Some(person.id),
-            before: Some(person),
-            after: after.as_ref(),
+            before: Some(&crate::views::Person::from(person)),
+            after: after.as_ref().map(crate::views::Person::from).as_ref(),
         },
     )
     .await?;

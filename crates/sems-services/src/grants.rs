@@ -13,10 +13,10 @@ use sems_storage::{notifications, parties, people, Conn};
 use serde::Serialize;
 
 /// A held grant with what it means in words and whether the reader may decide on it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GrantView {
     #[serde(flatten)]
-    pub grant: PendingGrant,
+    pub grant: crate::views::PendingGrant,
     /// The clearance granted, by its level name.
     pub clearance_name: Option<String>,
     /// The reader is a director of the authority, cleared for what is granted, and a second
@@ -69,7 +69,7 @@ pub(crate) async fn hold(
             action: crate::trail::PERSON_GRANT_HELD,
             record_id: Some(id),
             before: NONE,
-            after: Some(&grant),
+            after: Some(&crate::views::PendingGrant::from(&grant)),
         },
     )
     .await?;
@@ -105,7 +105,7 @@ impl Services {
                 .clearance
                 .map(|c| self.classification.name(c).to_string()),
             may_decide: may_decide(actor, &grant, party_is_authority),
-            grant,
+            grant: grant.into(),
         }
     }
 
@@ -237,8 +237,8 @@ impl Services {
                     crate::trail::PERSON_GRANT_REFUSED
                 },
                 record_id: Some(id),
-                before: Some(&grant),
-                after: Some(&decided),
+                before: Some(&crate::views::PendingGrant::from(&grant)),
+                after: Some(&crate::views::PendingGrant::from(&decided)),
             },
         )
         .await?;
@@ -251,8 +251,8 @@ impl Services {
                     about: &About::person(before.party_id, before.id),
                     action: crate::trail::PERSON_UPDATE,
                     record_id: Some(before.id),
-                    before: Some(&before),
-                    after: after.as_ref(),
+                    before: Some(&crate::views::Person::from(&before)),
+                    after: after.as_ref().map(crate::views::Person::from).as_ref(),
                 },
             )
             .await?;

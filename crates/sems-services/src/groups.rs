@@ -9,7 +9,7 @@ use sems_storage::groups::{self, NeedToKnowGroup};
 use sems_storage::{parties, people};
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupInput {
     pub name: String,
@@ -73,7 +73,7 @@ impl Services {
                 action: crate::trail::GROUP_CREATE,
                 record_id: Some(id),
                 before: crate::NONE,
-                after: Some(&group),
+                after: Some(&crate::views::Group::from(&group)),
             },
         )
         .await?;

@@ -11,14 +11,14 @@ use std::collections::HashSet;
 use std::future::Future;
 
 /// A bad row: its line in the file and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub line: usize,
     pub message: String,
 }
 
 /// What an import did, or would do on a dry run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub dry_run: bool,
     /// Data rows read.

@@ -22,6 +22,7 @@ pub mod risk;
 pub mod secrets;
 pub mod sites;
 pub mod trail;
+pub mod views;
 
 pub use error::ServiceError;
 use sems_domain::access::{decide, Action, Allowed, Denial, RecordKind, RecordMeta, Subject};

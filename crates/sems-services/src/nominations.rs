@@ -14,13 +14,16 @@ use sems_storage::{notifications, parties, people, Conn};
 use serde::Deserialize;
 use time::Duration;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NominationInput {
+    #[schema(value_type = sems_domain::nomination::NominatedPosition)]
     pub position: String,
     pub person_id: i64,
+    #[schema(format = Date)]
     pub starts_on: String,
     #[serde(default)]
+    #[schema(format = Date)]
     pub ends_on: Option<String>,
     #[serde(default)]
     pub note: String,
@@ -118,8 +121,8 @@ impl Services {
                     about: &About::plain(RecordKind::Nomination, party.id, Some(n.id)),
                     action: crate::trail::NOMINATION_END,
                     record_id: Some(n.id),
-                    before: Some(&n),
-                    after: after.as_ref(),
+                    before: Some(&crate::views::Nomination::from(&n)),
+                    after: after.as_ref().map(crate::views::Nomination::from).as_ref(),
                 },
             )
             .await?;
@@ -149,7 +152,7 @@ impl Services {
                 action: crate::trail::NOMINATION_CREATE,
                 record_id: Some(id),
                 before: crate::NONE,
-                after: Some(&nomination),
+                after: Some(&crate::views::Nomination::from(&nomination)),
             },
         )
         .await?;
@@ -211,8 +214,8 @@ impl Services {
                 about: &About::plain(RecordKind::Nomination, before.party_id, Some(id)),
                 action: crate::trail::NOMINATION_END,
                 record_id: Some(id),
-                before: Some(&before),
-                after: Some(&after),
+                before: Some(&crate::views::Nomination::from(&before)),
+                after: Some(&crate::views::Nomination::from(&after)),
             },
         )
         .await?;

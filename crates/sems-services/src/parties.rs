@@ -12,7 +12,7 @@ fn meta(party: &Party) -> RecordMeta {
 }
 
 /// What a form or API client sends to register or change an organisation.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartyInput {
     pub kind: String,
@@ -59,7 +59,7 @@ impl Services {
                 action: crate::trail::PARTY_CREATE,
                 record_id: Some(id),
                 before: crate::NONE,
-                after: Some(&party),
+                after: Some(&crate::views::Party::from(&party)),
             },
         )
         .await?;
@@ -90,7 +90,7 @@ impl Services {
                 action: crate::trail::PARTY_CREATE,
                 record_id: Some(id),
                 before: crate::NONE,
-                after: Some(&party),
+                after: Some(&crate::views::Party::from(&party)),
             },
         )
         .await?;
@@ -134,8 +134,8 @@ impl Services {
                 about: &About::plain(RecordKind::Party, id, Some(id)),
                 action: crate::trail::PARTY_UPDATE,
                 record_id: Some(id),
-                before: Some(&before),
-                after: after.as_ref(),
+                before: Some(&crate::views::Party::from(&before)),
+                after: after.as_ref().map(crate::views::Party::from).as_ref(),
             },
         )
         .await?;

@@ -20,7 +20,7 @@ pub fn meta(p: &Person) -> RecordMeta {
     m
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPersonInput {
     pub party_id: i64,
@@ -30,17 +30,19 @@ pub struct NewPersonInput {
     pub email: String,
     /// The initial password; the person changes it on their profile page.
     pub password: String,
+    #[schema(value_type = Vec<sems_domain::role::Role>)]
     pub roles: Vec<String>,
     /// A level name of the classification scheme (default: the lowest).
     #[serde(default)]
     pub clearance: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonUpdateInput {
     pub display_name: Option<String>,
     pub email: Option<String>,
+    #[schema(value_type = Option<Vec<sems_domain::role::Role>>)]
     pub roles: Option<Vec<String>>,
     pub clearance: Option<String>,
     pub active: Option<bool>,
@@ -145,7 +147,7 @@ impl Services {
                 action: crate::trail::PERSON_CREATE,
                 record_id: Some(id),
                 before: crate::NONE,
-                after: Some(&person),
+                after: Some(&crate::views::Person::from(&person)),
             },
         )
         .await?;
@@ -280,8 +282,8 @@ impl Services {
                 about: &About::person(before.party_id, id),
                 action: crate::trail::PERSON_UPDATE,
                 record_id: Some(id),
-                before: Some(&before),
-                after: after.as_ref(),
+                before: Some(&crate::views::Person::from(&before)),
+                after: after.as_ref().map(crate::views::Person::from).as_ref(),
             },
         )
         .await?;

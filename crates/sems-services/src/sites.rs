@@ -13,7 +13,7 @@ fn meta(site: &Site, owner_is_authority: bool) -> RecordMeta {
     RecordMeta::plain(RecordKind::Site, site.party_id, owner_is_authority)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteInput {
     pub name: String,
@@ -61,7 +61,7 @@ impl Services {
                 action: crate::trail::SITE_CREATE,
                 record_id: Some(id),
                 before: crate::NONE,
-                after: Some(&site),
+                after: Some(&crate::views::Site::from(&site)),
             },
         )
         .await?;
@@ -107,8 +107,8 @@ impl Services {
                 about: &About::plain(RecordKind::Site, before.party_id, Some(id)),
                 action: crate::trail::SITE_UPDATE,
                 record_id: Some(id),
-                before: Some(&before),
-                after: after.as_ref(),
+                before: Some(&crate::views::Site::from(&before)),
+                after: after.as_ref().map(crate::views::Site::from).as_ref(),
             },
         )
         .await?;

@@ -10,7 +10,6 @@ use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::action::{ActionStatus, Effectiveness, SOURCES};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[Key::text("ac.due_on"), Key::int("ac.id")];
@@ -34,7 +33,7 @@ pub fn access(subject: &Subject, action: Action) -> Sql {
     filter_by_kind(subject, action, "ac.source_kind", &SOURCES, columns)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ActionRecord {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

@@ -6,7 +6,6 @@ use crate::{now_ms, Conn, Result, Store};
 use sems_domain::access::{Action, RecordKind, RecordMeta, Subject};
 use sems_domain::audit::{entry_hash, AuditChannel, AuditEntry, ChainBreak, ChainVerifier, DAY_MS};
 use sems_domain::page::{Page, PageRequest};
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[Key::int("a.seq").desc()];
@@ -230,7 +229,7 @@ pub fn trail_filter(subject: &Subject) -> crate::sql::Sql {
 }
 
 /// An entry as shown to people: the stored entry with the actor's and party's names.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditView {
     pub seq: i64,
     pub at_ms: i64,
@@ -275,7 +274,7 @@ struct ProtectedDayRow {
 
 /// What is served of protected-source entries: how many of each action, per day and
 /// organisation. No time finer than the day, no sequence, hash, record, actor or content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProtectedDay {
     /// The day, `YYYY-MM-DD` (UTC).
     pub day: String,

@@ -5,7 +5,6 @@ use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Named, Result};
 use sems_domain::access::{Action, Distribution, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
-use serde::Serialize;
 use std::collections::HashMap;
 
 /// The order of the list: ending in the id, so pages never overlap.
@@ -22,7 +21,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NeedToKnowGroup {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

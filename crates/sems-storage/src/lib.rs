@@ -42,7 +42,7 @@ pub use sqlx::Any;
 
 /// A record's id and name, for pickers and short lists (an organisation's sites and
 /// contractors, a group's members, an activity's team).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Named {
     pub id: i64,
     pub name: String,

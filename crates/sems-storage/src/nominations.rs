@@ -9,7 +9,6 @@ use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::nomination::NominatedPosition;
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[
@@ -30,7 +29,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Nomination {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

@@ -2,9 +2,8 @@
 
 use crate::decode::Flag;
 use crate::{now_ms, Conn, Result};
-use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Notification {
     pub id: i64,
     pub message: String,

@@ -9,7 +9,6 @@ use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[Key::int("pg.id")];
@@ -27,7 +26,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
 
 pub use sems_domain::role::GrantStatus;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PendingGrant {
     pub id: i64,
     /// The person's party.

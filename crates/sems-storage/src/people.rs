@@ -7,7 +7,6 @@ use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
-use serde::Serialize;
 use std::collections::HashMap;
 
 /// The order of the list: ending in the id, so pages never overlap.
@@ -28,7 +27,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Person {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

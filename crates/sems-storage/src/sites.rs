@@ -6,7 +6,6 @@ use crate::sql::{fetch_page, like_pattern, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[Key::text("pa.name"), Key::text("s.name"), Key::int("s.id")];
@@ -22,7 +21,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Site {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

@@ -2,9 +2,8 @@
 
 use crate::decode::Flag;
 use crate::{Conn, Result};
-use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiToken {
     pub id: i64,
     pub person_id: i64,

@@ -43,8 +43,29 @@ pub fn page_request(
         .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))
 }
 
+/// The query of a list that has no filters: which page.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// The page by number, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// Rows per page, at most 200.
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
+    /// The `next_cursor` of the previous page, instead of `page`.
+    pub cursor: Option<String>,
+}
+
+impl Paging {
+    pub fn request(&self) -> Result<sems_domain::page::PageRequest, ApiError> {
+        page_request(self.page, self.per_page, self.cursor.as_deref())
+    }
+}
+
 /// A file sent in JSON: its name and its bytes in base64.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileBody {
     pub filename: String,

@@ -5,7 +5,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sems_services::ServiceError;
-use serde_json::json;
+use serde::Serialize;
 
 /// The status and public message of a service error.
 pub fn classify(e: &ServiceError) -> (StatusCode, String) {
@@ -72,22 +72,44 @@ impl From<ServiceError> for ApiError {
     }
 }
 
+/// An RFC 9457 problem document: what every refusal of the API answers, with
+/// `Content-Type: application/problem+json`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status says what kind of problem it is.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub status: u16,
+    /// What was refused and why, in words a person can act on.
+    pub detail: String,
+    /// Every refused field with its message, when the refusal is about the input.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One refused field of a problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({
-            "type": "about:blank",
-            "title": self.status.canonical_reason().unwrap_or("Error"),
-            "status": self.status.as_u16(),
-            "detail": self.detail,
-        });
-        if !self.errors.is_empty() {
-            body["errors"] = self
+        let body = Problem {
+            kind: "about:blank",
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: self.detail,
+            errors: self
                 .errors
-                .iter()
-                .map(|(field, message)| json!({ "field": field, "message": message }))
-                .collect();
-        }
-        let mut response = (self.status, body.to_string()).into_response();
+                .into_iter()
+                .map(|(field, message)| FieldError { field, message })
+                .collect(),
+        };
+        let body = serde_json::to_string(&body).unwrap_or_default();
+        let mut response = (self.status, body).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

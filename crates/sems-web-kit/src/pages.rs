@@ -210,6 +210,26 @@ pub fn service_error(e: ServiceError) -> Response {
     error_page(status, &message)
 }
 
+/// What a page handler answers: the page, or the error page of what went wrong, so that a
+/// handler reads its records with `?`.
+pub type PageResult = Result<Response, PageError>;
+
+/// A service error on its way to becoming the error page.
+#[derive(Debug)]
+pub struct PageError(pub ServiceError);
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        service_error(self.0)
+    }
+}
+
 /// Messages shown after a redirect, chosen from a fixed list so the query string cannot put
 /// arbitrary text on the page.
 /// The one policy after a form post: done, a redirect to `to`; a refusal the person can act
@@ -222,7 +242,8 @@ pub async fn after_post<T, Fut>(
     again: impl FnOnce(String) -> Fut,
 ) -> Response
 where
-    Fut: std::future::Future<Output = Response>,
+    Fut: std::future::Future,
+    Fut::Output: IntoResponse,
 {
     use sems_services::ServiceError;
     match result {
@@ -233,7 +254,7 @@ where
             | ServiceError::Forbidden(_)),
         ) => {
             let (status, message) = crate::error::classify(&e);
-            let mut page = again(message).await;
+            let mut page = again(message).await.into_response();
             if page.status().is_success() || page.status() == StatusCode::UNPROCESSABLE_ENTITY {
                 *page.status_mut() = status;
             }

@@ -23,14 +23,17 @@ fn pages() -> Router<AppState> {
         .fallback(sems_web_kit::pages::not_found)
 }
 
-/// Every module's part of `/api/v1`, and the document that describes them.
+/// Every module's part of `/api/v1`, and the document generated from them.
 fn api() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .merge(sems_web_platform::api::router())
-        .merge(sems_web_risk::api::router())
-        .merge(sems_web_reporting::api::router())
-        .merge(sems_web_oversight::api::router())
+    let (router, doc) = openapi::api();
+    let doc = std::sync::Arc::new(doc);
+    router.route(
+        "/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc.as_ref().clone()) }
+        }),
+    )
 }
 
 /// The whole application: pages, API, assets, health and metrics, behind the middleware that

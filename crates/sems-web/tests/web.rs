@@ -5,6 +5,7 @@ mod web {
     pub mod actions;
     pub mod api;
     pub mod browser;
+    pub mod conformance;
     pub mod oversight;
     pub mod pages;
     pub mod privacy;

@@ -53,7 +53,7 @@ impl Services {
             ctx.person.party_id,
             Some(ctx.person.id),
             crate::trail::API_TOKEN_CREATE,
-            Some(&record),
+            Some(&crate::views::ApiToken::from(&record)),
         )
         .await?;
         tx.commit().await?;
@@ -85,7 +85,7 @@ impl Services {
             ctx.person.party_id,
             Some(ctx.person.id),
             crate::trail::API_TOKEN_REVOKE,
-            after.as_ref(),
+            after.as_ref().map(crate::views::ApiToken::from).as_ref(),
         )
         .await?;
         tx.commit().await?;

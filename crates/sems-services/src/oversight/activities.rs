@@ -1,7 +1,9 @@
 //! Oversight activities: planning (scope, team, covert or not), the checklist drawn from the
 //! requirements in scope, answering it on site, completion, and the release of a covert test.
 
+use super::views;
 use super::OversightServices;
+use crate::views::into_views;
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
@@ -11,8 +13,8 @@ use sems_domain::role::Role;
 use sems_domain::util::{bounded_text, format_date, parse_date, today};
 use sems_domain::ValidationError;
 use sems_storage::groups::{self, Recipient};
-use sems_storage::oversight::activities::{self as store, Activity, ActivityFilter, ChecklistItem};
-use sems_storage::oversight::findings::{self, Finding};
+use sems_storage::oversight::activities::{self as store, Activity, ActivityFilter};
+use sems_storage::oversight::findings::{self};
 use sems_storage::oversight::requirements;
 use sems_storage::{parties, people, Conn};
 use serde::{Deserialize, Serialize};
@@ -44,7 +46,7 @@ pub(crate) async fn activity_meta(conn: &mut Conn, a: &Activity) -> Result<Recor
     Ok(m)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanInput {
     pub overseen_party_id: i64,
@@ -66,7 +68,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerInput {
     pub item_id: i64,
@@ -81,14 +83,15 @@ pub struct AnswerInput {
     pub test_method: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// An activity with its team, checklist, evidence and findings.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ActivityView {
-    pub activity: Activity,
+    pub activity: views::Activity,
     /// Files attached to the items as evidence.
-    pub evidence: Vec<store::ItemEvidence>,
-    pub team: Vec<sems_storage::Named>,
-    pub items: Vec<ChecklistItem>,
-    pub findings: Vec<Finding>,
+    pub evidence: Vec<views::ItemEvidence>,
+    pub team: Vec<crate::views::Named>,
+    pub items: Vec<views::ChecklistItem>,
+    pub findings: Vec<views::Finding>,
     pub answered: usize,
     /// EI of the answered items, in percent.
     pub effective_implementation: Option<f64>,
@@ -270,13 +273,13 @@ impl OversightServices<'_> {
         let ei =
             sems_domain::oversight::effective_implementation(items.iter().filter_map(|i| i.answer));
         Ok(ActivityView {
-            evidence: store::evidence(&mut conn, id).await?,
-            team: store::team(&mut conn, id).await?,
-            findings: findings::for_activity(&mut conn, id).await?,
+            evidence: into_views(store::evidence(&mut conn, id).await?),
+            team: into_views(store::team(&mut conn, id).await?),
+            findings: into_views(findings::for_activity(&mut conn, id).await?),
             effective_implementation: ei,
             answered,
-            items,
-            activity,
+            items: into_views(items),
+            activity: activity.into(),
         })
     }
 

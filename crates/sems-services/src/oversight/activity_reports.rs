@@ -12,7 +12,7 @@ use sems_storage::oversight::findings::{self};
 use serde::{Deserialize, Serialize};
 
 /// What an issued report holds: the activity as it stood when issued.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportContent {
     pub title: String,
     pub kind: String,
@@ -27,7 +27,7 @@ pub struct ReportContent {
     pub effective_implementation: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportItem {
     pub code: String,
     pub title: String,
@@ -36,7 +36,7 @@ pub struct ReportItem {
     pub test: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportFinding {
     pub code: String,
     pub level: String,
@@ -44,7 +44,7 @@ pub struct ReportFinding {
 }
 
 /// An issued report, read back.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IssuedReportView {
     pub version: i64,
     pub summary: String,

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// The counts of a row: the domain's tally, the one place EI's percentage is computed.
 pub type EiCell = EiTally;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EiRow {
     pub key: String,
     pub label: String,
@@ -21,7 +21,7 @@ pub struct EiRow {
     pub cell: EiCell,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EiReport {
     pub overall: Option<f64>,
     pub items: i64,

@@ -16,7 +16,7 @@ use sems_domain::util::{bounded_text, format_date, parse_date, today};
 use sems_domain::ValidationError;
 use sems_storage::groups::{self, Recipient};
 use sems_storage::oversight::activities as activity_store;
-use sems_storage::oversight::findings::{self as store, Finding, FindingFilter, FindingStep};
+use sems_storage::oversight::findings::{self as store, Finding, FindingFilter};
 use sems_storage::{notifications, parties, people, Conn};
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +38,7 @@ async fn finding_meta(conn: &mut Conn, f: &Finding) -> Result<RecordMeta> {
     Ok(m)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RaiseInput {
     pub item_id: i64,
@@ -46,7 +46,7 @@ pub struct RaiseInput {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapInput {
     pub root_cause: String,
@@ -59,10 +59,11 @@ pub struct CapInput {
     pub compensatory_measures: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A finding with its history, whether it is overdue, and what the reader may do with it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FindingView {
-    pub finding: Finding,
-    pub history: Vec<FindingStep>,
+    pub finding: super::views::Finding,
+    pub history: Vec<super::views::FindingStep>,
     pub overdue: bool,
     /// What the reader may do with it, by the same checks the writes make.
     pub actions: FindingActions,
@@ -70,7 +71,7 @@ pub struct FindingView {
 
 /// The steps of a finding a reader may take: the overseen organisation plans and completes
 /// (`plan`); the party that raised it reviews and verifies (`decide`).
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct FindingActions {
     pub plan: bool,
     pub decide: bool,
@@ -210,7 +211,7 @@ impl OversightServices<'_> {
                 action: crate::oversight::trail::FINDING_RAISE,
                 record_id: Some(id),
                 before: NONE,
-                after: Some(&stored),
+                after: Some(&super::views::Finding::from(&stored)),
             },
         )
         .await?;
@@ -254,13 +255,13 @@ impl OversightServices<'_> {
         let mut conn = self.store.read().await?;
         let (finding, meta) = Self::readable_finding(&mut conn, actor, id).await?;
         Ok(FindingView {
-            history: store::history(&mut conn, id).await?,
+            history: crate::views::into_views(store::history(&mut conn, id).await?),
             overdue: is_overdue(&finding),
             actions: FindingActions {
                 plan: may_plan(actor, &meta, "").is_ok(),
                 decide: may_decide(actor, &meta).is_ok(),
             },
-            finding,
+            finding: finding.into(),
         })
     }
 
@@ -298,8 +299,8 @@ impl OversightServices<'_> {
                 about: &finding_about(&after),
                 action,
                 record_id: Some(f.id),
-                before: Some(f),
-                after: Some(&after),
+                before: Some(&super::views::Finding::from(f)),
+                after: Some(&super::views::Finding::from(&after)),
             },
         )
         .await?;

@@ -32,3 +32,4 @@ pub mod generate;
 pub mod proposals;
 pub mod requirements;
 pub mod trail;
+pub mod views;

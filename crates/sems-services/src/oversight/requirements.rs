@@ -11,9 +11,7 @@ use sems_domain::csv::CsvRow;
 use sems_domain::oversight::{check_code, RequirementLevel, DEFAULT_CATALOGUE};
 use sems_domain::util::bounded_text;
 use sems_domain::ValidationError;
-use sems_storage::oversight::requirements::{
-    self as store, CatalogueVersion, NewRequirement, Requirement,
-};
+use sems_storage::oversight::requirements::{self as store, NewRequirement};
 use sems_storage::{parties, Conn};
 use serde::{Deserialize, Serialize};
 
@@ -26,26 +24,27 @@ fn meta(party: &parties::Party) -> RecordMeta {
 }
 
 /// A node with its depth, for showing the tree.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CatalogueNodeView {
     #[serde(flatten)]
-    pub requirement: Requirement,
+    pub requirement: super::views::Requirement,
     pub depth: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A requirements catalogue at one version, as a tree, with its versions.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CatalogueView {
     pub party_id: i64,
     pub party_name: String,
     /// The version shown (none when the party has no catalogue yet).
     pub version: Option<i64>,
-    pub versions: Vec<CatalogueVersion>,
+    pub versions: Vec<super::views::CatalogueVersion>,
     pub nodes: Vec<CatalogueNodeView>,
     /// What the reader may do with the catalogue (`create`: add requirements, import).
     pub allowed: sems_domain::access::Allowed,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementInput {
     pub code: String,
@@ -209,7 +208,7 @@ impl OversightServices<'_> {
                     RequirementLevel::Chapter => 1,
                     RequirementLevel::Requirement => 2,
                 },
-                requirement: r,
+                requirement: r.into(),
             })
             .collect();
         Ok(CatalogueView {
@@ -217,7 +216,7 @@ impl OversightServices<'_> {
             party_id: party.id,
             party_name: party.name,
             version,
-            versions,
+            versions: crate::views::into_views(versions),
             nodes,
         })
     }

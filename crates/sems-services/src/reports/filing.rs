@@ -48,14 +48,15 @@ pub struct NewAttachment {
 }
 
 /// What filing returns: the receipt, shown once and never stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Filed {
     pub report_id: i64,
+    /// Shown once: only its hash is stored.
     pub receipt: String,
 }
 
 /// What a reporter sees with their receipt.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReceiptView {
     pub status: ReportStatus,
     pub category: String,
@@ -72,7 +73,8 @@ pub struct ReceiptView {
     pub disclosures: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A message of the conversation between the reporter and the handlers.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReporterMessage {
     pub from_reporter: bool,
     pub body: String,
@@ -431,8 +433,9 @@ async fn by_receipt(conn: &mut Conn, receipt: &str) -> Result<Report> {
         .ok_or(ServiceError::NotFound("receipt"))
 }
 
-/// What the filing form needs to know about the organisation a report goes to.
-#[derive(Debug, Clone, Serialize)]
+/// What the filing form needs to know about the organisation a report goes to (the pages'
+/// only: the API answers with `Filed`).
+#[derive(Debug, Clone)]
 pub struct FilingTarget {
     pub party_id: i64,
     pub party_code: String,

@@ -15,19 +15,21 @@ use sems_domain::report::{
 use sems_domain::role::Role;
 use sems_domain::util::bounded_text;
 use sems_domain::ValidationError;
-use sems_storage::reports::{self, Message, Occurrence, OccurrenceFilter};
+use sems_storage::reports::{self, Occurrence, OccurrenceFilter};
 use sems_storage::{notifications, parties, people};
 use serde::Serialize;
 
 /// Suggestions for a report's text, and the text with all of them applied.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Suggestions {
     pub redactions: Vec<SuggestedRedaction>,
     pub suggested_text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Something in a text that probably identifies somebody.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SuggestedRedaction {
+    /// What it looks like: an e-mail address, a phone number, a badge number, a name.
     pub kind: &'static str,
     pub text: String,
 }
@@ -47,10 +49,10 @@ pub enum Forwarding {
 
 /// A forwarded occurrence with the authority's questions and the organisation's answers, and
 /// what the reader may do (`update`: ask or answer).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OccurrenceView {
-    pub occurrence: Occurrence,
-    pub messages: Vec<Message>,
+    pub occurrence: super::views::Occurrence,
+    pub messages: Vec<super::views::ReportMessage>,
     pub allowed: sems_domain::access::Allowed,
 }
 
@@ -362,8 +364,8 @@ impl ReportingServices<'_> {
         .await?;
         Ok(OccurrenceView {
             allowed: crate::allowed(actor, &meta),
-            occurrence: o,
-            messages,
+            occurrence: o.into(),
+            messages: messages.into_iter().map(Into::into).collect(),
         })
     }
 

@@ -15,35 +15,50 @@ use serde::Deserialize;
 
 use super::{known_category, record_report_event, report_meta};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// What a handler decides at triage.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TriageInput {
+    /// A category code of the taxonomy (the reporter's, confirmed or corrected).
     pub category: String,
+    /// Read as a word of the vocabulary, so that a wrong one is refused with the words it
+    /// accepts rather than a JSON error.
+    #[schema(value_type = Severity)]
     pub severity: String,
+    /// Whether the report must go to the authority.
     pub mandatory: bool,
+    /// The threat scenarios it concerns: each records an occurrence for the risk module.
     #[serde(default)]
     pub scenario_ids: Vec<i64>,
     #[serde(default)]
     pub note: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A corrective action opened at closure, in the one register of actions.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectiveActionInput {
     pub title: String,
+    /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub due_on: String,
     #[serde(default)]
     pub responsible_person_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// What a handler records at closure.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseInput {
     pub outcome: String,
     #[serde(default)]
     pub lessons: String,
+    /// Read as a word of the vocabulary, like the severity at triage.
+    #[schema(value_type = JustCulture)]
     pub just_culture: String,
+    /// At most 20.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub corrective_actions: Vec<CorrectiveActionInput>,
 }
 

@@ -1,7 +1,8 @@
 //! Confidential security reporting. Here: reading reports (with the times each reader may
 //! see), attachments, and the audit channel of report events. `filing` (the three modes, the
 //! public link, the receipt), `handling` (triage to closure), `identity` (disclosure),
-//! `forwarding` (de-identification and the authority), `statistics`, `sealing`.
+//! `forwarding` (de-identification and the authority), `statistics`, `sealing`; `views`, what
+//! the API serves of the storage rows.
 
 mod filing;
 pub mod forwarding;
@@ -10,6 +11,7 @@ pub mod identity;
 pub mod sealing;
 pub mod statistics;
 pub mod trail;
+pub mod views;
 pub use filing::*;
 pub use handling::*;
 
@@ -21,7 +23,7 @@ use sems_domain::report::{
 };
 use sems_domain::util::sha256_hex;
 use sems_domain::ValidationError;
-use sems_storage::reports::{self, Attachment, Message, Report, ReportAction};
+use sems_storage::reports::{self, Attachment, Report};
 use sems_storage::{now_ms, parties, Conn};
 use serde::Serialize;
 
@@ -61,7 +63,7 @@ pub(crate) fn report_about(r: &Report) -> crate::About {
 }
 
 /// Whether a step of the workflow is late.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct Overdue {
     pub triage: bool,
     pub closure: bool,
@@ -69,13 +71,13 @@ pub struct Overdue {
 }
 
 /// A report with everything its handler works with.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportView {
-    pub report: Report,
-    pub attachments: Vec<Attachment>,
-    pub messages: Vec<Message>,
-    pub identity_requests: Vec<reports::IdentityRequest>,
-    pub actions: Vec<ReportAction>,
+    pub report: views::Report,
+    pub attachments: Vec<views::ReportAttachment>,
+    pub messages: Vec<views::ReportMessage>,
+    pub identity_requests: Vec<views::IdentityRequest>,
+    pub actions: Vec<views::ReportAction>,
     pub overdue: Overdue,
     /// What the reader may do: `update` (handle), `accept` (decide a disclosure request).
     pub allowed: sems_domain::access::Allowed,
@@ -192,14 +194,16 @@ impl ReportingServices<'_> {
                 r.decided_at_ms = r.decided_at_ms.map(day_start);
             }
         }
+        let attachments = reports::attachments(&mut conn, id).await?;
+        let actions = reports::report_actions(&mut conn, id).await?;
         Ok(ReportView {
-            attachments: reports::attachments(&mut conn, id).await?,
-            messages,
-            identity_requests,
-            actions: reports::report_actions(&mut conn, id).await?,
+            report: report.into(),
+            attachments: attachments.into_iter().map(Into::into).collect(),
+            messages: messages.into_iter().map(Into::into).collect(),
+            identity_requests: identity_requests.into_iter().map(Into::into).collect(),
+            actions: actions.into_iter().map(Into::into).collect(),
             overdue,
             allowed,
-            report,
         })
     }
 

@@ -10,14 +10,18 @@ use sems_storage::{now_ms, reports};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize)]
+/// How many reports of a category occurred in a month.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CategoryMonth {
     pub category: String,
+    /// `YYYY-MM`.
     pub month: String,
     pub reports: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Reporting statistics over the last twelve months: one organisation's, or the national
+/// ones over forwarded occurrences.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportStatistics {
     /// Over the last twelve months.
     pub reports: i64,

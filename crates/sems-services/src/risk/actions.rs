@@ -2,6 +2,7 @@
 //! have their expected effect.
 
 use super::assessment_meta;
+use super::views;
 use super::RiskServices;
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
@@ -14,13 +15,15 @@ use sems_storage::risk::actions::{self, ActionValues, MitigationAction};
 use sems_storage::risk::{self, Assessment};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A mitigation action to add, or an action's new state.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionInput {
     pub title: String,
     #[serde(default)]
     pub responsible_person_id: Option<i64>,
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     pub due_on: String,
     /// planned, in_progress, done or cancelled (default planned).
     #[serde(default)]
@@ -32,20 +35,21 @@ pub struct ActionInput {
     /// likelihood or vulnerability.
     pub effect_on: String,
     /// By how many points the score is expected to fall (1–4).
+    #[schema(minimum = 1, maximum = 4)]
     pub expected_reduction: i64,
 }
 
-/// An action with whether it is overdue today.
-#[derive(Debug, Clone, Serialize)]
-pub struct ActionView {
+/// A mitigation action with whether it is overdue today.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MitigationActionView {
     #[serde(flatten)]
-    pub action: MitigationAction,
+    pub action: views::MitigationAction,
     pub overdue: bool,
 }
 
 /// The residual risk once every open action has its expected effect.
-#[derive(Debug, Clone, Serialize)]
-pub struct Projection {
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RiskProjection {
     pub likelihood: i64,
     pub vulnerability: i64,
     pub residual: Risk,
@@ -57,7 +61,7 @@ pub fn project(
     a: &Assessment,
     actions: &[MitigationAction],
     method: &RiskMethod,
-) -> Result<Projection, ValidationError> {
+) -> Result<RiskProjection, ValidationError> {
     let reduction = |effect: Effect| -> i64 {
         actions
             .iter()
@@ -78,16 +82,19 @@ pub fn project(
         economic: Score::new("consequence_economic", a.consequence_economic)?,
         political: Score::new("consequence_political", a.consequence_political)?,
     };
-    Ok(Projection {
+    Ok(RiskProjection {
         likelihood: i64::from(likelihood),
         vulnerability: i64::from(vulnerability),
         residual: method.residual(likelihood, consequence, vulnerability),
     })
 }
 
-fn view(action: MitigationAction) -> ActionView {
+fn view(action: MitigationAction) -> MitigationActionView {
     let overdue = sems_domain::action::is_overdue(action.status, action.due_on, today());
-    ActionView { action, overdue }
+    MitigationActionView {
+        action: action.into(),
+        overdue,
+    }
 }
 
 struct ValidAction {
@@ -140,7 +147,7 @@ impl RiskServices<'_> {
         actor: &Actor,
         assessment_id: i64,
         input: &ActionInput,
-    ) -> Result<ActionView> {
+    ) -> Result<MitigationActionView> {
         let v = validate(input)?;
         let mut tx = self.store.write().await?;
         let a = risk::assessment(tx.conn(), assessment_id)
@@ -178,7 +185,7 @@ impl RiskServices<'_> {
                 action: crate::risk::trail::RISK_ACTION_CREATE,
                 record_id: Some(id),
                 before: NONE,
-                after: Some(&stored),
+                after: Some(&views::MitigationAction::from(&stored)),
             },
         )
         .await?;
@@ -192,7 +199,7 @@ impl RiskServices<'_> {
         actor: &Actor,
         action_id: i64,
         input: &ActionInput,
-    ) -> Result<ActionView> {
+    ) -> Result<MitigationActionView> {
         let v = validate(input)?;
         let mut tx = self.store.write().await?;
         let before = actions::action(tx.conn(), action_id)
@@ -226,8 +233,8 @@ impl RiskServices<'_> {
                 about: &About::record(&assessment_meta(&a), Some(a.id)),
                 action: crate::risk::trail::RISK_ACTION_UPDATE,
                 record_id: Some(action_id),
-                before: Some(&before),
-                after: Some(&after),
+                before: Some(&views::MitigationAction::from(&before)),
+                after: Some(&views::MitigationAction::from(&after)),
             },
         )
         .await?;
@@ -240,7 +247,7 @@ impl RiskServices<'_> {
         &self,
         actor: &Actor,
         assessment_id: i64,
-    ) -> Result<(Vec<ActionView>, Projection)> {
+    ) -> Result<(Vec<MitigationActionView>, RiskProjection)> {
         let a = self.assessment(actor, assessment_id).await?;
         let mut conn = self.store.read().await?;
         let list = actions::actions(&mut conn, a.id).await?;

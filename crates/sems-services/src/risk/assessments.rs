@@ -4,7 +4,7 @@
 //! accountable executive.
 
 use super::RiskServices;
-use super::{evidence, scenario_meta};
+use super::{evidence, scenario_meta, views};
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
@@ -16,18 +16,23 @@ use sems_storage::risk::{self, MethodVersion};
 use serde::Deserialize;
 
 /// What an assessor submits: the three scores, each with its rationale, and evidence links.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentInput {
     pub scenario_id: i64,
     #[serde(default)]
     pub site_id: Option<i64>,
+    #[schema(minimum = 1, maximum = 5)]
     pub likelihood: i64,
     pub likelihood_rationale: String,
+    #[schema(minimum = 1, maximum = 5)]
     pub consequence_human: i64,
+    #[schema(minimum = 1, maximum = 5)]
     pub consequence_economic: i64,
+    #[schema(minimum = 1, maximum = 5)]
     pub consequence_political: i64,
     pub consequence_rationale: String,
+    #[schema(minimum = 1, maximum = 5)]
     pub vulnerability: i64,
     pub vulnerability_rationale: String,
     /// Required when the likelihood departs from the one proposed from objective data.
@@ -36,6 +41,7 @@ pub struct AssessmentInput {
     /// Required when the vulnerability departs from the one proposed from objective data.
     #[serde(default)]
     pub vulnerability_override_reason: String,
+    /// Links to the evidence behind the scores (at most 20).
     #[serde(default)]
     pub evidence: Vec<String>,
     /// A level name of the classification scheme (default: the lowest).
@@ -295,7 +301,7 @@ impl RiskServices<'_> {
         let stored = risk::assessment(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("risk assessment"))?;
-        let after = serde_json::to_string(&stored)?;
+        let after = serde_json::to_string(&views::RiskAssessment::from(&stored))?;
         risk::record_assessment_change(
             tx.conn(),
             id,
@@ -313,7 +319,7 @@ impl RiskServices<'_> {
                 action: crate::risk::trail::RISK_ASSESSMENT_CREATE,
                 record_id: Some(id),
                 before: NONE,
-                after: Some(&stored),
+                after: Some(&views::RiskAssessment::from(&stored)),
             },
         )
         .await?;
@@ -376,8 +382,10 @@ impl RiskServices<'_> {
             id,
             actor.person_id(),
             &reason,
-            Some(serde_json::to_string(&before)?),
-            serde_json::to_string(&after)?,
+            Some(serde_json::to_string(&views::RiskAssessment::from(
+                &before,
+            ))?),
+            serde_json::to_string(&views::RiskAssessment::from(&after))?,
         )
         .await?;
         // The assessment's actions in the register follow its marking.
@@ -396,8 +404,8 @@ impl RiskServices<'_> {
                 about: &About::record(&assessment_meta(&after), Some(id)),
                 action: crate::risk::trail::RISK_ASSESSMENT_UPDATE,
                 record_id: Some(id),
-                before: Some(&before),
-                after: Some(&after),
+                before: Some(&views::RiskAssessment::from(&before)),
+                after: Some(&views::RiskAssessment::from(&after)),
             },
         )
         .await?;
@@ -451,10 +459,14 @@ impl RiskServices<'_> {
     }
 }
 
-/// The inherent and residual heat maps of the assessments one may read.
-#[derive(Debug, Clone, serde::Serialize)]
+/// The inherent and residual 5×5 heat maps of the assessments one may read.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct HeatMaps {
+    /// Counts by likelihood and consequence (`counts[likelihood - 1][consequence - 1]`),
+    /// with the level of each cell under the current method.
     pub inherent: sems_domain::risk::HeatMap,
+    /// As `inherent`, by the likelihood of a successful attempt (likelihood × vulnerability
+    /// on the 1–5 scale).
     pub residual: sems_domain::risk::HeatMap,
     pub assessments: i64,
 }
@@ -512,10 +524,12 @@ impl RiskServices<'_> {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The accountable executive's acceptance of a residual risk.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptanceInput {
     /// The last day the acceptance holds (YYYY-MM-DD), at most three years ahead.
+    #[schema(format = Date)]
     pub expires_on: String,
     #[serde(default)]
     pub note: String,
@@ -575,7 +589,7 @@ impl RiskServices<'_> {
                 action: crate::risk::trail::RISK_ASSESSMENT_ACCEPT,
                 record_id: Some(id),
                 before: NONE,
-                after: Some(&stored),
+                after: Some(&views::Acceptance::from(&stored)),
             },
         )
         .await?;

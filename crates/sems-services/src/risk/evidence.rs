@@ -22,14 +22,18 @@ use sems_storage::{parties, Conn};
 use serde::{Deserialize, Serialize};
 
 /// What the system proposes for an organisation's assessment of a scenario.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ScoreProposals {
+    /// The objective data the proposals are drawn from.
     pub data: ObjectiveData,
+    /// The likelihood proposed from the national threat level, if any.
     pub likelihood: Option<Proposal>,
+    /// The vulnerability proposed from test pass rates and occurrences, if any.
     pub vulnerability: Option<Proposal>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A test result or an occurrence to record.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceInput {
     pub scenario_id: i64,
@@ -39,6 +43,7 @@ pub struct EvidenceInput {
     #[serde(default)]
     pub passed: Option<bool>,
     /// The day of the test or occurrence (YYYY-MM-DD).
+    #[schema(format = Date)]
     pub occurred_on: String,
     pub summary: String,
     /// A reference in the source (a test or report number).
@@ -47,7 +52,7 @@ pub struct EvidenceInput {
 }
 
 /// What recording a piece of evidence did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EvidenceRecorded {
     pub evidence_id: i64,
     /// The assessments now marked "review required".

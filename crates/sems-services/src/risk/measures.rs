@@ -3,6 +3,7 @@
 //! approves.
 
 use super::authority_id;
+use super::views;
 use super::RiskServices;
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
@@ -38,14 +39,16 @@ pub fn implementation_allowed(actor: &Actor, party_id: i64) -> sems_domain::acce
     crate::allowed(actor, &implementation_meta(party_id))
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A measure to add: a baseline measure (the authority) or an organisation's own.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureInput {
     pub code: String,
     pub title: String,
     pub description: String,
-    /// The scenarios the measure mitigates.
+    /// The scenarios the measure mitigates (at least one).
     #[serde(default)]
+    #[schema(min_items = 1)]
     pub scenario_ids: Vec<i64>,
 }
 
@@ -81,11 +84,14 @@ pub(super) fn validate_measure(input: &MeasureInput) -> Result<ValidMeasure, Val
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// What an organisation records about its implementation of a measure.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImplementationInput {
     #[serde(default)]
     pub responsible_person_id: Option<i64>,
+    /// `planned`, `implemented`, `suspended` or `not_applicable` (the last on a baseline
+    /// measure only through an approved exemption).
     pub status: String,
     #[serde(default)]
     pub cost_one_off: i64,
@@ -97,14 +103,14 @@ pub struct ImplementationInput {
 
 /// A line of an organisation's measure register: a measure that applies and what the
 /// organisation recorded about it (nothing yet for a baseline measure it has not recorded).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MeasureLine {
-    pub measure: SecurityMeasure,
-    pub implementation: Option<Implementation>,
+    pub measure: views::SecurityMeasure,
+    pub implementation: Option<views::Implementation>,
 }
 
 /// An exemption request waiting for the authority.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PendingExemption {
     pub party_id: i64,
     pub party_name: String,
@@ -212,7 +218,7 @@ impl RiskServices<'_> {
                 action: crate::risk::trail::SECURITY_MEASURE_CREATE,
                 record_id: Some(id),
                 before: NONE,
-                after: Some(&stored),
+                after: Some(&views::SecurityMeasure::from(&stored)),
             },
         )
         .await?;
@@ -305,8 +311,8 @@ impl RiskServices<'_> {
                     .position(|i| i.measure_id == measure.id)
                     .map(|at| recorded.swap_remove(at));
                 MeasureLine {
-                    measure,
-                    implementation,
+                    measure: measure.into(),
+                    implementation: implementation.map(views::Implementation::from),
                 }
             })
             .collect())
@@ -386,8 +392,8 @@ impl RiskServices<'_> {
                 about: &About::record(&implementation_meta(party_id), None),
                 action: crate::risk::trail::SECURITY_MEASURE_IMPLEMENTATION,
                 record_id: Some(measure_id),
-                before: before.as_ref(),
-                after: Some(&after),
+                before: before.as_ref().map(views::Implementation::from).as_ref(),
+                after: Some(&views::Implementation::from(&after)),
             },
         )
         .await?;
@@ -424,7 +430,7 @@ impl RiskServices<'_> {
                 about: &About::record(&measure_meta(&measure, false), Some(measure_id)),
                 action: crate::risk::trail::SECURITY_MEASURE_DELETE,
                 record_id: Some(measure_id),
-                before: Some(&measure),
+                before: Some(&views::SecurityMeasure::from(&measure)),
                 after: NONE,
             },
         )
@@ -495,8 +501,8 @@ impl RiskServices<'_> {
                 about: &About::record(&implementation_meta(party_id), None),
                 action: crate::risk::trail::SECURITY_MEASURE_EXEMPTION_REQUEST,
                 record_id: Some(measure_id),
-                before: Some(&before),
-                after: Some(&after),
+                before: Some(&views::Implementation::from(&before)),
+                after: Some(&views::Implementation::from(&after)),
             },
         )
         .await?;
@@ -574,8 +580,8 @@ impl RiskServices<'_> {
                     crate::risk::trail::SECURITY_MEASURE_EXEMPTION_REFUSE
                 },
                 record_id: Some(measure_id),
-                before: Some(&before),
-                after: Some(&after),
+                before: Some(&views::Implementation::from(&before)),
+                after: Some(&views::Implementation::from(&after)),
             },
         )
         .await?;

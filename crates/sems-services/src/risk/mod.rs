@@ -11,6 +11,7 @@ pub mod import;
 pub mod measures;
 pub mod national;
 pub mod trail;
+pub mod views;
 
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
@@ -63,14 +64,17 @@ fn scenario_meta(s: &ThreatScenario, owner_is_authority: bool) -> RecordMeta {
     m
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A scenario to add: to the national library (the authority) or an organisation's own.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioInput {
     pub code: String,
+    /// A scenario category (`explosives`, `unauthorised_access`, `cyber`, ...).
     pub category: String,
     pub title: String,
     pub target: String,
     pub means: String,
+    /// `external` or `insider`.
     pub perpetrator: String,
     pub description: String,
     /// A level name of the classification scheme (default: the lowest).
@@ -191,7 +195,7 @@ impl RiskServices<'_> {
                     action: crate::risk::trail::THREAT_SCENARIO_CREATE,
                     record_id: Some(id),
                     before: NONE,
-                    after: Some(&stored),
+                    after: Some(&views::ThreatScenario::from(&stored)),
                 },
             )
             .await?;
@@ -330,8 +334,8 @@ impl RiskServices<'_> {
                 about: &About::record(&published(RecordKind::ThreatLevel, authority), None),
                 action: crate::risk::trail::THREAT_LEVEL_SET,
                 record_id: None,
-                before: before.as_ref(),
-                after: after.as_ref(),
+                before: before.as_ref().map(views::ThreatLevel::from).as_ref(),
+                after: after.as_ref().map(views::ThreatLevel::from).as_ref(),
             },
         )
         .await?;
@@ -438,7 +442,7 @@ impl RiskServices<'_> {
                 action: crate::risk::trail::THREAT_SCENARIO_CREATE,
                 record_id: Some(id),
                 before: NONE,
-                after: Some(&stored),
+                after: Some(&views::ThreatScenario::from(&stored)),
             },
         )
         .await?;

@@ -9,7 +9,7 @@ use sems_storage::risk;
 use serde::Serialize;
 
 /// One scenario's row of the national picture.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NationalRow {
     pub scenario_id: i64,
     pub scenario_code: String,
@@ -23,9 +23,10 @@ pub struct NationalRow {
 }
 
 /// The whole picture: a row per assessed scenario, and the totals per level.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NationalPicture {
     pub rows: Vec<NationalRow>,
+    /// Assessments per residual level, from very low to very high.
     pub totals: [i64; 5],
     pub assessments: i64,
 }

@@ -8,7 +8,6 @@ use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, EiTally};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[Key::text("oa.planned_on").desc(), Key::int("oa.id").desc()];
@@ -24,7 +23,7 @@ pub const ACTIVITY_ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Activity {
     pub id: i64,
     /// The party that performs it.
@@ -195,7 +194,7 @@ pub async fn list(
     fetch_page(conn, FROM, SELECT, &cond, ORDER, page).await
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ChecklistItem {
     pub id: i64,
     pub requirement_code: String,
@@ -371,7 +370,7 @@ pub async fn result_sums(
 }
 
 /// An issued activity report: a snapshot, never updated.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IssuedReport {
     pub activity_id: i64,
     pub version: i64,
@@ -441,7 +440,7 @@ pub async fn last_completed(
 }
 
 /// A file attached to a checklist item as evidence.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ItemEvidence {
     pub id: i64,
     pub item_id: i64,

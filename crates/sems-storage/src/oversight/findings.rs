@@ -8,7 +8,6 @@ use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::{FindingLevel, FindingStatus};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[
@@ -28,7 +27,7 @@ pub const FINDING_ACCESS: AccessColumns = AccessColumns {
     raiser: Some("fi.raised_by_party_id"),
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Finding {
     pub id: i64,
     /// The overseen organisation, which corrects it.
@@ -194,7 +193,7 @@ pub async fn record_history(
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FindingStep {
     #[sqlx(try_from = "String")]
     pub status: FindingStatus,

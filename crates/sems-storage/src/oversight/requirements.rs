@@ -7,7 +7,6 @@ use crate::sql::{all_words_like, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::RequirementLevel;
-use serde::Serialize;
 
 pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Requirement,
@@ -20,7 +19,7 @@ pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CatalogueVersion {
     pub owner_party_id: i64,
     pub version: i64,
@@ -32,7 +31,7 @@ pub struct CatalogueVersion {
     pub requirements: i64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Requirement {
     pub id: i64,
     pub owner_party_id: i64,

@@ -4,9 +4,8 @@
 use crate::sql::Sql;
 use crate::{now_ms, Conn, Result};
 use sems_domain::report::{DisclosureDecision, MessageSide};
-use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Attachment {
     pub id: i64,
     pub report_id: i64,
@@ -49,7 +48,7 @@ pub async fn attachments(conn: &mut Conn, report_id: i64) -> Result<Vec<Attachme
     .await?)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Message {
     pub id: i64,
     #[sqlx(try_from = "String")]
@@ -103,7 +102,7 @@ pub async fn messages(
     Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IdentityRequest {
     pub id: i64,
     pub report_id: i64,
@@ -215,7 +214,7 @@ pub async fn pending_identity_requests(
 
 /// A corrective action of a closed report, as the report shows it (the action itself is in
 /// the register).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReportAction {
     pub id: i64,
     pub title: String,

@@ -9,7 +9,6 @@ use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{ForwardProposal, JustCulture, ReportMode, ReportStatus, Severity};
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[Key::int("sr.filed_at_ms").desc(), Key::int("sr.id").desc()];
@@ -37,7 +36,7 @@ pub const OCCURRENCE_ACCESS: AccessColumns = AccessColumns {
     ..REPORT_ACCESS
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Category {
     pub code: String,
     pub label: String,
@@ -112,7 +111,7 @@ pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
 }
 
 /// A report as its handlers see it (never the sealed identity: see `sealed_identity`).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Report {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

@@ -9,7 +9,6 @@ use sems_domain::access::{Action, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::report::{ReportStatus, Severity};
 use sems_domain::util::format_date;
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[
@@ -18,7 +17,7 @@ const ORDER: Order = &[
 ];
 
 /// A forwarded report as the authority reads it: de-identified, nothing else.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Occurrence {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

@@ -5,9 +5,8 @@ use crate::actions as register;
 use crate::decode::Day;
 use crate::{Conn, Result};
 use sems_domain::measure::{ActionStatus, Effect};
-use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MitigationAction {
     pub id: i64,
     pub assessment_id: i64,

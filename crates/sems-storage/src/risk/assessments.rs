@@ -10,7 +10,6 @@ use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::scenario::ScenarioCategory;
 use sems_domain::util::format_date;
-use serde::Serialize;
 
 pub const ASSESSMENT_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::RiskAssessment,
@@ -24,7 +23,7 @@ pub const ASSESSMENT_ACCESS: AccessColumns = AccessColumns {
 };
 
 /// A risk assessment as stored, with the names a reader needs.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Assessment {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]
@@ -253,7 +252,7 @@ pub async fn assessment(conn: &mut Conn, id: i64) -> Result<Option<Assessment>> 
 }
 
 /// One change of an assessment: who, when, why, old → new.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AssessmentChange {
     pub changed_by: Option<i64>,
     pub changed_by_name: Option<String>,
@@ -489,7 +488,7 @@ pub async fn score_profile(
 }
 
 /// A recorded acceptance of an assessment's residual risk by the accountable executive.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Acceptance {
     pub id: i64,
     pub assessment_id: i64,
@@ -544,7 +543,7 @@ pub async fn acceptances(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Acce
 
 /// One cell of the national picture: how many assessments of a scenario, across every
 /// organisation, stand at a residual level.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NationalCount {
     pub scenario_id: i64,
     #[sqlx(rename = "code")]

@@ -6,9 +6,8 @@ use crate::decode::{Day, OptionalFlag};
 use crate::{now_ms, Conn, Result};
 use sems_domain::measure::EvidenceKind;
 use sems_domain::util::format_date;
-use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Evidence {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

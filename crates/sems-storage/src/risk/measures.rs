@@ -8,7 +8,6 @@ use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::measure::{Exemption, MeasureStatus};
 use sems_domain::page::{Page, PageRequest};
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[
@@ -29,7 +28,7 @@ pub const MEASURE_ACCESS: AccessColumns = AccessColumns {
 };
 
 /// A measure of the catalogue.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SecurityMeasure {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]
@@ -222,7 +221,7 @@ pub async fn measures(
 }
 
 /// An organisation's implementation of a measure.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Implementation {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

@@ -15,7 +15,6 @@ use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::risk::RiskMethod;
 use sems_domain::scenario::{Perpetrator, ScenarioCategory};
-use serde::Serialize;
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[
@@ -25,7 +24,7 @@ const ORDER: Order = &[
 ];
 
 /// A published version of the risk method.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MethodVersion {
     pub version: i64,
     pub owner_party_id: i64,
@@ -94,7 +93,7 @@ pub async fn methods(conn: &mut Conn) -> Result<Vec<MethodVersion>> {
 }
 
 /// The national threat level of a scenario category (1–5), which feeds likelihood proposals.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ThreatLevel {
     #[sqlx(try_from = "String")]
     pub category: ScenarioCategory,
@@ -147,7 +146,7 @@ pub const SCENARIO_ACCESS: AccessColumns = AccessColumns {
     raiser: None,
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ThreatScenario {
     pub id: i64,
     #[sqlx(rename = "owner_party_id")]

@@ -1,70 +1,66 @@
-//! `/api/v1` for oversight: the requirements catalogues.
+//! `/api/v1` for oversight: the requirements catalogues (here), activities with their
+//! checklists and reports (`activities.rs`), findings with their corrective action plans
+//! (`findings.rs`), EI, proposals and contractors (here).
+
+mod activities;
+mod findings;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use sems_domain::oversight::{ActivityStatus, FindingLevel, FindingStatus};
-use sems_domain::page::Page;
+use axum::Json;
 use sems_services::import::ImportReport;
-use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput};
 use sems_services::oversight::ei::EiReport;
-use sems_services::oversight::findings::{CapInput, FindingView, RaiseInput};
 use sems_services::oversight::requirements::{CatalogueView, RequirementInput};
-use sems_storage::oversight::activities::{Activity, ActivityFilter};
-use sems_storage::oversight::findings::{Finding, FindingFilter};
-use sems_web_kit::api::ApiJson;
+use sems_web_kit::api::{ApiJson, ApiPath, ApiQuery};
 use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/parties/{id}/requirements", get(catalogue).post(add))
-        .route("/parties/{id}/requirements/import", post(import))
-        .route("/oversight/activities", get(activities).post(plan))
-        .route("/oversight/activities/{id}", get(activity))
-        .route("/oversight/activities/{id}/answers", post(answers))
-        .route("/oversight/activities/{id}/complete", post(complete))
-        .route("/oversight/activities/{id}/release", post(release))
-        .route("/oversight/activities/{id}/findings", post(raise))
-        .route(
-            "/oversight/activities/{id}/reports",
-            get(issued_reports).post(issue_report),
-        )
-        .route("/oversight/findings", get(findings))
-        .route("/oversight/findings/{id}", get(finding))
-        .route("/oversight/findings/{id}/cap", post(cap))
-        .route("/oversight/findings/{id}/review", post(review))
-        .route("/oversight/findings/{id}/completion", post(completion))
-        .route("/oversight/findings/{id}/verification", post(verification))
-        .route("/oversight/ei", get(ei))
-        .route("/oversight/proposals/{id}", get(proposals))
-        .route(
-            "/oversight/contractors",
-            get(contractors).post(add_contractor),
-        )
-        .route(
-            "/oversight/activities/{id}/items/{item_id}/evidence",
-            post(attach).layer(axum::extract::DefaultBodyLimit::max(
-                sems_web_kit::middleware::UPLOAD_LIMIT,
-            )),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(catalogue, add_requirement))
+        .routes(routes!(import_requirements))
+        .routes(routes!(ei))
+        .routes(routes!(proposals))
+        .routes(routes!(contractors, add_contractor))
+        .merge(activities::router())
+        .merge(findings::router())
 }
 
-#[derive(Deserialize)]
+fn invalid(e: sems_domain::ValidationError) -> ApiError {
+    ApiError::from(sems_services::ServiceError::from(e))
+}
+
+/// A version published (of a catalogue, of an activity's report).
+#[derive(Serialize, ToSchema)]
+struct Published {
+    version: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct CatalogueQuery {
+    /// The version to show (default: the newest).
     version: Option<i64>,
+    /// Words the code, title or text contains.
     q: Option<String>,
 }
 
+/// A requirements catalogue: the national programme (the authority's party) or an
+/// organisation's internal one; the newest version or `?version=N`, searched with `q`.
+#[utoipa::path(get, path = "/parties/{id}/requirements", tag = "Oversight",
+    params(("id" = i64, Path, description = "The party whose catalogue it is"), CatalogueQuery),
+    responses((status = 200, body = CatalogueView)))]
 async fn catalogue(
     State(state): State<AppState>,
     auth: ApiAuth,
-    sems_web_kit::api::ApiPath(party_id): sems_web_kit::api::ApiPath<i64>,
-    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<CatalogueQuery>,
+    ApiPath(party_id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<CatalogueQuery>,
 ) -> ApiResult<Json<CatalogueView>> {
     Ok(Json(
         state
@@ -75,12 +71,15 @@ async fn catalogue(
     ))
 }
 
-#[derive(Deserialize)]
+/// A new entry of a catalogue, with the note of the version it publishes.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AddBody {
+struct RequirementBody {
     code: String,
+    /// The code of the chapter (or programme) it belongs to.
     #[serde(default)]
     parent: Option<String>,
+    #[schema(value_type = sems_domain::oversight::RequirementLevel)]
     level: String,
     title: String,
     #[serde(default)]
@@ -89,16 +88,15 @@ struct AddBody {
     note: String,
 }
 
-#[derive(Serialize)]
-struct Published {
-    version: i64,
-}
-
-async fn add(
+/// Add an entry (programme, chapter or requirement): publishes the next version with it.
+#[utoipa::path(post, path = "/parties/{id}/requirements", tag = "Oversight",
+    params(("id" = i64, Path, description = "The party whose catalogue it is")),
+    request_body = RequirementBody, responses((status = 201, body = Published)))]
+async fn add_requirement(
     State(state): State<AppState>,
     auth: ApiAuth,
-    sems_web_kit::api::ApiPath(party_id): sems_web_kit::api::ApiPath<i64>,
-    ApiJson(b): ApiJson<AddBody>,
+    ApiPath(party_id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RequirementBody>,
 ) -> ApiResult<(StatusCode, Json<Published>)> {
     let input = RequirementInput {
         code: b.code,
@@ -115,20 +113,34 @@ async fn add(
     Ok((StatusCode::CREATED, Json(Published { version })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ImportQuery {
+    /// Check the file only: nothing is published.
     #[serde(default)]
     dry_run: bool,
+    /// The note of the version the import publishes.
     #[serde(default)]
     note: String,
 }
 
-async fn import(
+/// Import a whole catalogue from CSV (columns code, parent, level, title, text; parents
+/// first) as the next version; `?dry_run=true` checks only; 422 with every bad row, and
+/// nothing published, when any row is bad.
+#[utoipa::path(post, path = "/parties/{id}/requirements/import", tag = "Oversight",
+    params(("id" = i64, Path, description = "The party whose catalogue it is"), ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 201, description = "Published", body = ImportReport),
+        (status = 200, description = "A dry run without errors", body = ImportReport),
+        (status = 422, description = "Every bad row, by line; nothing published", body = ImportReport),
+    ))]
+async fn import_requirements(
     State(state): State<AppState>,
     auth: ApiAuth,
-    sems_web_kit::api::ApiPath(party_id): sems_web_kit::api::ApiPath<i64>,
-    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<ImportQuery>,
+    ApiPath(party_id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     let report = state
@@ -146,307 +158,22 @@ async fn import(
     Ok((status, Json(report)))
 }
 
-fn invalid(e: sems_domain::ValidationError) -> ApiError {
-    ApiError::from(sems_services::ServiceError::from(e))
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct ActivityQuery {
-    page: Option<u32>,
-    per_page: Option<u32>,
-    cursor: Option<String>,
-    overseen_party_id: Option<i64>,
-    status: Option<String>,
-    year: Option<i64>,
-}
-
-async fn activities(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<ActivityQuery>,
-) -> ApiResult<Json<Page<Activity>>> {
-    let filter = ActivityFilter {
-        overseen_party_id: q.overseen_party_id,
-        status: q
-            .status
-            .as_deref()
-            .map(ActivityStatus::parse)
-            .transpose()
-            .map_err(invalid)?,
-        year: q.year,
-    };
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .activities(
-                &auth.actor(),
-                &filter,
-                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
-            )
-            .await?,
-    ))
-}
-
-async fn plan(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(body): ApiJson<PlanInput>,
-) -> ApiResult<(StatusCode, Json<Activity>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .services
-                .oversight()
-                .plan_activity(&auth.actor(), &body)
-                .await?,
-        ),
-    ))
-}
-
-async fn activity(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-) -> ApiResult<Json<ActivityView>> {
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .activity(&auth.actor(), id)
-            .await?,
-    ))
-}
-
-#[derive(Serialize)]
-struct Saved {
-    saved: usize,
-}
-
-async fn answers(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-    ApiJson(body): ApiJson<Vec<AnswerInput>>,
-) -> ApiResult<Json<Saved>> {
-    Ok(Json(Saved {
-        saved: state
-            .services
-            .oversight()
-            .answer_checklist(&auth.actor(), id, &body)
-            .await?,
-    }))
-}
-
-async fn complete(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-) -> ApiResult<Json<Activity>> {
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .complete_activity(&auth.actor(), id)
-            .await?,
-    ))
-}
-
-async fn release(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-) -> ApiResult<StatusCode> {
-    state
-        .services
-        .oversight()
-        .release_activity(&auth.actor(), id)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn raise(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-    ApiJson(body): ApiJson<RaiseInput>,
-) -> ApiResult<(StatusCode, Json<Finding>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .services
-                .oversight()
-                .raise_finding(&auth.actor(), id, &body)
-                .await?,
-        ),
-    ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FindingQuery {
-    page: Option<u32>,
-    per_page: Option<u32>,
-    cursor: Option<String>,
-    party_id: Option<i64>,
-    status: Option<String>,
-    level: Option<String>,
-    #[serde(default)]
-    overdue: bool,
-}
-
-async fn findings(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<FindingQuery>,
-) -> ApiResult<Json<Page<Finding>>> {
-    let filter = FindingFilter {
-        party_id: q.party_id,
-        status: q
-            .status
-            .as_deref()
-            .map(FindingStatus::parse)
-            .transpose()
-            .map_err(invalid)?,
-        level: q
-            .level
-            .as_deref()
-            .map(FindingLevel::parse)
-            .transpose()
-            .map_err(invalid)?,
-        overdue_on: q.overdue.then(sems_domain::util::today),
-    };
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .findings(
-                &auth.actor(),
-                &filter,
-                sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?,
-            )
-            .await?,
-    ))
-}
-
-async fn finding(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-) -> ApiResult<Json<FindingView>> {
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .finding(&auth.actor(), id)
-            .await?,
-    ))
-}
-
-async fn cap(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-    ApiJson(body): ApiJson<CapInput>,
-) -> ApiResult<Json<Finding>> {
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .submit_cap(&auth.actor(), id, &body)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Decision {
-    accept: bool,
-    #[serde(default)]
-    comment: String,
-}
-
-async fn review(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-    ApiJson(b): ApiJson<Decision>,
-) -> ApiResult<Json<Finding>> {
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .review_cap(&auth.actor(), id, b.accept, &b.comment)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Evidence {
-    evidence: String,
-}
-
-async fn completion(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-    ApiJson(b): ApiJson<Evidence>,
-) -> ApiResult<Json<Finding>> {
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .complete_finding(&auth.actor(), id, &b.evidence)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Verification {
-    close: bool,
-    #[serde(default)]
-    comment: String,
-    /// When sending back: plan a follow-up inspection on this day.
-    #[serde(default)]
-    follow_up_on: Option<String>,
-}
-
-async fn verification(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-    ApiJson(b): ApiJson<Verification>,
-) -> ApiResult<Json<Finding>> {
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .verify_finding(
-                &auth.actor(),
-                id,
-                b.close,
-                &b.comment,
-                b.follow_up_on.as_deref(),
-            )
-            .await?,
-    ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct EiQuery {
+    /// One organisation.
     party_id: Option<i64>,
 }
 
+/// Effective implementation by organisation, area and year over completed activities one may
+/// read (`party_id` to narrow).
+#[utoipa::path(get, path = "/oversight/ei", tag = "Oversight", params(EiQuery),
+    responses((status = 200, body = EiReport)))]
 async fn ei(
     State(state): State<AppState>,
     auth: ApiAuth,
-    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<EiQuery>,
+    ApiQuery(q): ApiQuery<EiQuery>,
 ) -> ApiResult<Json<EiReport>> {
     Ok(Json(
         state
@@ -457,44 +184,15 @@ async fn ei(
     ))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IssueBody {
-    summary: String,
-}
-
-async fn issue_report(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-    ApiJson(b): ApiJson<IssueBody>,
-) -> ApiResult<(StatusCode, Json<Published>)> {
-    let version = state
-        .services
-        .oversight()
-        .issue_activity_report(&auth.actor(), id, &b.summary)
-        .await?;
-    Ok((StatusCode::CREATED, Json(Published { version })))
-}
-
-async fn issued_reports(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath(id): sems_web_kit::api::ApiPath<i64>,
-) -> ApiResult<Json<Vec<sems_services::oversight::activity_reports::IssuedReportView>>> {
-    Ok(Json(
-        state
-            .services
-            .oversight()
-            .activity_reports(&auth.actor(), id)
-            .await?,
-    ))
-}
-
+/// The next activities proposed for an organisation from its last results and risk, within
+/// the minimum intervals.
+#[utoipa::path(get, path = "/oversight/proposals/{id}", tag = "Oversight",
+    params(("id" = i64, Path, description = "The organisation's id")),
+    responses((status = 200, body = Vec<sems_domain::oversight::ProposedActivity>)))]
 async fn proposals(
     State(state): State<AppState>,
     auth: ApiAuth,
-    sems_web_kit::api::ApiPath(party_id): sems_web_kit::api::ApiPath<i64>,
+    ApiPath(party_id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<sems_domain::oversight::ProposedActivity>>> {
     Ok(Json(
         state
@@ -505,29 +203,16 @@ async fn proposals(
     ))
 }
 
-async fn attach(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    sems_web_kit::api::ApiPath((id, item)): sems_web_kit::api::ApiPath<(i64, i64)>,
-    ApiJson(b): ApiJson<sems_web_kit::api::FileBody>,
-) -> ApiResult<(
-    StatusCode,
-    Json<sems_storage::oversight::activities::ItemEvidence>,
-)> {
-    let stored = state
-        .services
-        .oversight()
-        .attach_item_evidence(&auth.actor(), id, item, b.decode()?)
-        .await?;
-    Ok((StatusCode::CREATED, Json(stored)))
-}
-
-#[derive(Serialize)]
+/// A contractor one's organisation oversees.
+#[derive(Serialize, ToSchema)]
 struct Contractor {
     party_id: i64,
     name: String,
 }
 
+/// The contractors one's organisation oversees.
+#[utoipa::path(get, path = "/oversight/contractors", tag = "Oversight",
+    responses((status = 200, body = Vec<Contractor>)))]
 async fn contractors(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -547,12 +232,15 @@ async fn contractors(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewContractor {
     party_id: i64,
 }
 
+/// Name a contractor one's organisation oversees (who plans its activities).
+#[utoipa::path(post, path = "/oversight/contractors", tag = "Oversight",
+    request_body = NewContractor, responses((status = 204, description = "Named")))]
 async fn add_contractor(
     State(state): State<AppState>,
     auth: ApiAuth,

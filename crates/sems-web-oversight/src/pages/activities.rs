@@ -15,6 +15,7 @@ use sems_services::oversight::findings::RaiseInput;
 use sems_services::ServiceError;
 use sems_storage::oversight::activities::{Activity, ActivityFilter};
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -74,7 +75,7 @@ async fn list_page(
     party: Option<i64>,
     notice_key: Option<&str>,
     error: Option<String>,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
     let subject = &user.0.subject;
     // Proposals: for one's own organisation, or the one the authority chose.
@@ -115,7 +116,7 @@ async fn list_page(
                 .collect()
         })
         .unwrap_or_default();
-    let page = match state
+    let page = state
         .services
         .oversight()
         .activities(
@@ -123,11 +124,7 @@ async fn list_page(
             &ActivityFilter::default(),
             sems_domain::page::PageRequest::new(page_no, None),
         )
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let can_plan =
         sems_services::allowed_in_own_party(&actor, RecordKind::OversightActivity).create;
     let organisations = if subject.party_is_authority {
@@ -173,7 +170,7 @@ async fn list_page(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -198,19 +195,19 @@ async fn list_page(
             people,
             is_organisation: !subject.party_is_authority,
         },
-    )
+    ))
 }
 
 async fn list(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
+) -> PageResult {
     let party = p.party.as_deref().and_then(|x| x.trim().parse().ok());
     list_page(&state, &user, p.page, party, p.notice.as_deref(), None).await
 }
 
-async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
     let input = PlanInput {
         overseen_party_id: form.id("overseen_party_id").unwrap_or(0),
         kind: form.get("kind").into(),
@@ -230,21 +227,19 @@ async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> Re
         .plan_activity(&user.actor(), &input)
         .await
     {
-        Ok(a) => {
-            Redirect::to(&format!("/oversight/activities/{}?notice=created", a.id)).into_response()
-        }
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
-            list_page(
-                &state,
-                &user,
-                None,
-                None,
-                None,
-                Some(sems_web_kit::error::classify(&e).1),
-            )
-            .await
-        }
-        Err(e) => service_error(e),
+        Ok(a) => Ok(
+            Redirect::to(&format!("/oversight/activities/{}?notice=created", a.id)).into_response(),
+        ),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => Ok(list_page(
+            &state,
+            &user,
+            None,
+            None,
+            None,
+            Some(sems_web_kit::error::classify(&e).1),
+        )
+        .await?),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -286,11 +281,12 @@ async fn activity_page(
     id: i64,
     notice_key: Option<&str>,
     error: Option<String>,
-) -> Response {
-    let v = match state.services.oversight().activity(&user.actor(), id).await {
-        Ok(v) => v,
-        Err(e) => return service_error(e),
-    };
+) -> PageResult {
+    let v = state
+        .services
+        .oversight()
+        .activity(&user.actor(), id)
+        .await?;
     let me = user.0.subject.person_id;
     let on_team = v.team.iter().any(|p| p.id == me);
     let completed = v.activity.status == sems_domain::oversight::ActivityStatus::Completed;
@@ -343,7 +339,7 @@ async fn activity_page(
             ),
         })
         .collect();
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -376,7 +372,7 @@ async fn activity_page(
             upload_query: format!("csrf_token={}", user.0.csrf_token),
             v,
         },
-    )
+    ))
 }
 
 async fn page(
@@ -384,7 +380,7 @@ async fn page(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
+) -> PageResult {
     activity_page(&state, &user, id, p.notice.as_deref(), None).await
 }
 
@@ -512,20 +508,16 @@ async fn report(
     State(state): State<AppState>,
     user: Signed,
     Path((id, version)): Path<(i64, i64)>,
-) -> Response {
-    let reports = match state
+) -> PageResult {
+    let reports = state
         .services
         .oversight()
         .activity_reports(&user.actor(), id)
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let Some(r) = reports.into_iter().find(|r| r.version == version) else {
-        return service_error(ServiceError::NotFound("report"));
+        return Ok(service_error(ServiceError::NotFound("report")));
     };
-    render(
+    Ok(render(
         StatusCode::OK,
         &ReportPage {
             layout: Layout::new(
@@ -541,7 +533,7 @@ async fn report(
             activity_id: id,
             r,
         },
-    )
+    ))
 }
 
 /// Attaches a photo or document to a checklist item.
@@ -610,7 +602,7 @@ async fn evidence_file(
 }
 
 /// Names a contractor by its party code (the code of its public reporting link).
-async fn add_contractor(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+async fn add_contractor(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
     let result = match state
         .services
         .reporting()
@@ -630,22 +622,20 @@ async fn add_contractor(State(state): State<AppState>, user: Signed, form: FormD
         ))),
     };
     match result {
-        Ok(()) => Redirect::to("/oversight/activities?notice=saved").into_response(),
+        Ok(()) => Ok(Redirect::to("/oversight/activities?notice=saved").into_response()),
         Err(
             e @ (ServiceError::Validation(_)
             | ServiceError::Conflict(_)
             | ServiceError::Forbidden(_)),
-        ) => {
-            list_page(
-                &state,
-                &user,
-                None,
-                None,
-                None,
-                Some(sems_web_kit::error::classify(&e).1),
-            )
-            .await
-        }
-        Err(e) => service_error(e),
+        ) => Ok(list_page(
+            &state,
+            &user,
+            None,
+            None,
+            None,
+            Some(sems_web_kit::error::classify(&e).1),
+        )
+        .await?),
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,11 +3,11 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use sems_services::oversight::ei::{EiReport, EiRow};
-use sems_web_kit::pages::{render, service_error, Layout};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{render, Layout};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -46,17 +46,13 @@ fn bars(rows: &[EiRow]) -> String {
     out
 }
 
-async fn dashboard(State(state): State<AppState>, user: Signed) -> Response {
-    let r = match state
+async fn dashboard(State(state): State<AppState>, user: Signed) -> PageResult {
+    let r = state
         .services
         .oversight()
         .effective_implementation(&user.actor(), None)
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return service_error(e),
-    };
-    render(
+        .await?;
+    Ok(render(
         StatusCode::OK,
         &Dashboard {
             layout: Layout::new("Effective implementation", &user, "/oversight/requirements"),
@@ -65,5 +61,5 @@ async fn dashboard(State(state): State<AppState>, user: Signed) -> Response {
             by_area_svg: bars(&r.by_area),
             r,
         },
-    )
+    ))
 }

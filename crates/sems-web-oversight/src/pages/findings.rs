@@ -11,7 +11,8 @@ use sems_services::oversight::findings::{is_overdue, CapInput, FindingView};
 use sems_services::ServiceError;
 use sems_storage::oversight::findings::{Finding, FindingFilter};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery, Pager};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{notice, render, when, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -73,8 +74,8 @@ async fn list(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
-    let page = match state
+) -> PageResult {
+    let page = state
         .services
         .oversight()
         .findings(
@@ -82,11 +83,7 @@ async fn list(
             &p.filter(),
             sems_domain::page::PageRequest::new(p.page, None),
         )
-        .await
-    {
-        Ok(page) => page,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let t = |v: &Option<String>| v.clone().unwrap_or_default();
     let query = [
         ("status", t(&p.status)),
@@ -94,7 +91,7 @@ async fn list(
         ("overdue", t(&p.overdue)),
     ];
     let export = sems_web_kit::pages::query_string(&query);
-    render(
+    Ok(render(
         StatusCode::OK,
         &ListPage {
             layout: Layout::new("Findings", &user, "/oversight/requirements"),
@@ -118,24 +115,21 @@ async fn list(
             overdue: p.overdue.as_deref() == Some("yes"),
             export,
         },
-    )
+    ))
 }
 
 async fn export(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
+) -> PageResult {
     let filter = p.filter();
     let actor = user.actor();
     let oversight = state.services.oversight();
     let all =
         sems_web_kit::export::all_pages(|page| oversight.findings(&actor, &filter, page)).await;
-    let findings = match all {
-        Ok(items) => items,
-        Err(e) => return service_error(e),
-    };
-    sems_web_kit::export::csv_download(
+    let findings = all?;
+    Ok(sems_web_kit::export::csv_download(
         "findings.csv",
         &[
             "id",
@@ -165,7 +159,7 @@ async fn export(
                 f.description,
             ]
         }),
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -189,15 +183,16 @@ async fn finding_page(
     id: i64,
     notice_key: Option<&str>,
     error: Option<String>,
-) -> Response {
-    let v = match state.services.oversight().finding(&user.actor(), id).await {
-        Ok(v) => v,
-        Err(e) => return service_error(e),
-    };
+) -> PageResult {
+    let v = state
+        .services
+        .oversight()
+        .finding(&user.actor(), id)
+        .await?;
     let can_plan = v.actions.plan;
     let can_decide = v.actions.decide;
     let status = v.finding.status;
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -228,7 +223,7 @@ async fn finding_page(
             default_due: v.finding.cap_due_on.unwrap_or(v.finding.due_on),
             v,
         },
-    )
+    ))
 }
 
 async fn page(
@@ -236,7 +231,7 @@ async fn page(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
+) -> PageResult {
     finding_page(&state, &user, id, p.notice.as_deref(), None).await
 }
 

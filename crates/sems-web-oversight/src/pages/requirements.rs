@@ -14,6 +14,7 @@ use sems_services::oversight::requirements::{
 };
 use sems_services::ServiceError;
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -75,22 +76,18 @@ async fn show(
     error: Option<String>,
     report: Option<ImportReport>,
     csv: String,
-) -> Response {
+) -> PageResult {
     let authority = match state.services.authority().await {
         Ok(Some(a)) => a.id,
-        Ok(None) => return service_error(ServiceError::NotFound("authority")),
-        Err(e) => return service_error(e),
+        Ok(None) => return Ok(service_error(ServiceError::NotFound("authority"))),
+        Err(e) => return Err(e.into()),
     };
     let party = party.unwrap_or(authority);
-    let c = match state
+    let c = state
         .services
         .oversight()
         .requirement_catalogue(&user.actor(), party, version, Some(&q))
-        .await
-    {
-        Ok(c) => c,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let can_edit = c.allowed.create;
     let shown = c.version.unwrap_or(0);
     let published = c
@@ -124,7 +121,7 @@ async fn show(
             selected: false,
         })
         .collect();
-    render(
+    Ok(render(
         if error.is_some() || report.as_ref().is_some_and(|r| !r.errors.is_empty()) {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -159,7 +156,7 @@ async fn show(
             csv,
             c,
         },
-    )
+    ))
 }
 
 fn id(v: &Option<String>) -> Option<i64> {
@@ -170,7 +167,7 @@ async fn page(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
+) -> PageResult {
     show(
         &state,
         &user,
@@ -219,7 +216,7 @@ async fn add(State(state): State<AppState>, user: Signed, form: FormData) -> Res
     .await
 }
 
-async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
     let party = form.id("party_id").unwrap_or(0);
     let csv = form.get("csv").to_string();
     match state
@@ -234,24 +231,22 @@ async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> 
         )
         .await
     {
-        Ok(r) if r.imported => Redirect::to(&format!(
+        Ok(r) if r.imported => Ok(Redirect::to(&format!(
             "/oversight/requirements?party={party}&notice=imported"
         ))
-        .into_response(),
-        Ok(r) => {
-            show(
-                &state,
-                &user,
-                Some(party),
-                None,
-                String::new(),
-                None,
-                None,
-                Some(r),
-                csv,
-            )
-            .await
-        }
-        Err(e) => service_error(e),
+        .into_response()),
+        Ok(r) => Ok(show(
+            &state,
+            &user,
+            Some(party),
+            None,
+            String::new(),
+            None,
+            None,
+            Some(r),
+            csv,
+        )
+        .await?),
+        Err(e) => Err(e.into()),
     }
 }

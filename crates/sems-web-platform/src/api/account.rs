@@ -4,42 +4,53 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
+use sems_services::views::{ApiToken, Notification, Person};
 use sems_web_kit::api::ApiJson;
 use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::middleware::is_secure;
 use sems_web_kit::session::{clear_cookie, cookie, session_cookie, ApiAuth, Auth, COOKIE};
 use sems_web_kit::AppState;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/session", post(sign_in).delete(sign_out))
-        .route("/session/two-factor", post(two_factor))
-        .route("/me", get(me))
-        .route("/me/password", post(change_password))
-        .route(
-            "/me/two-factor",
-            post(begin_two_factor).delete(disable_two_factor),
-        )
-        .route("/me/two-factor/enable", post(enable_two_factor))
-        .route("/me/tokens", get(tokens).post(create_token))
-        .route("/me/tokens/{id}", delete(revoke_token))
-        .route("/me/notifications", get(notifications))
-        .route("/me/notifications/read", post(read_notifications))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(two_factor))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(begin_two_factor, disable_two_factor))
+        .routes(routes!(enable_two_factor))
+        .routes(routes!(tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(notifications))
+        .routes(routes!(read_notifications))
 }
 
 // --- Session ---
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignIn {
     username: String,
     password: String,
 }
 
+/// A session begun: the CSRF token its state-changing requests carry.
+#[derive(Serialize, ToSchema)]
+struct SessionStarted {
+    csrf_token: String,
+    /// The password was right; the sign-in waits for the two-factor code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    two_factor_required: Option<bool>,
+}
+
+/// Sign in with user name and password; sets the session cookie and returns the CSRF token.
+#[utoipa::path(post, path = "/session", tag = "Session", security(()), request_body = SignIn,
+    responses((status = 200, body = SessionStarted)))]
 async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -56,20 +67,23 @@ async fn sign_in(
     );
     Ok((
         [(header::SET_COOKIE, cookie)],
-        Json(json!({
-            "csrf_token": session.csrf_token,
-            "two_factor_required": session.mfa_pending,
-        })),
+        Json(SessionStarted {
+            csrf_token: session.csrf_token,
+            two_factor_required: Some(session.mfa_pending),
+        }),
     )
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Code {
     code: String,
 }
 
+/// Complete a two-factor sign-in with a code.
+#[utoipa::path(post, path = "/session/two-factor", tag = "Session", request_body = Code,
+    responses((status = 200, body = SessionStarted)))]
 async fn two_factor(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
@@ -93,11 +107,17 @@ async fn two_factor(
     );
     Ok((
         [(header::SET_COOKIE, cookie)],
-        Json(json!({ "csrf_token": session.csrf_token })),
+        Json(SessionStarted {
+            csrf_token: session.csrf_token,
+            two_factor_required: None,
+        }),
     )
         .into_response())
 }
 
+/// Sign out.
+#[utoipa::path(delete, path = "/session", tag = "Session",
+    responses((status = 204, description = "Signed out")))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = cookie(&headers, COOKIE) {
         state.services.sign_out(token).await?;
@@ -114,16 +134,22 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResul
 
 // --- Me ---
 
-#[derive(Serialize)]
+/// Who is signed in.
+#[derive(Serialize, ToSchema)]
 struct Me {
-    person: sems_storage::people::Person,
+    person: Person,
+    /// The clearance, by its level name.
     clearance: String,
     oversees: Vec<i64>,
     groups: Vec<i64>,
+    /// Signed in with a read-only API token.
     read_only: bool,
+    /// The session's CSRF token; none with an API token.
     csrf_token: Option<String>,
 }
 
+/// Who is signed in, with roles, clearance and oversight assignments.
+#[utoipa::path(get, path = "/me", tag = "Me", responses((status = 200, body = Me)))]
 async fn me(State(state): State<AppState>, auth: ApiAuth) -> Json<Me> {
     let ctx = auth.0;
     Json(Me {
@@ -136,7 +162,7 @@ async fn me(State(state): State<AppState>, auth: ApiAuth) -> Json<Me> {
         groups: ctx.subject.groups.clone(),
         read_only: ctx.subject.read_only,
         csrf_token: (!ctx.csrf_token.is_empty()).then_some(ctx.csrf_token),
-        person: ctx.person,
+        person: ctx.person.into(),
     })
 }
 
@@ -150,13 +176,16 @@ fn session_only(auth: &ApiAuth) -> ApiResult<()> {
     Ok(())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PasswordChange {
     current_password: String,
     new_password: String,
 }
 
+/// Change one's own password (session only).
+#[utoipa::path(post, path = "/me/password", tag = "Me", request_body = PasswordChange,
+    responses((status = 204, description = "Changed")))]
 async fn change_password(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -170,16 +199,29 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The secret of a two-factor setup, to enter in an authenticator app.
+#[derive(Serialize, ToSchema)]
+struct TwoFactorSetup {
+    secret: String,
+    otpauth_uri: String,
+}
+
+/// Start two-factor setup: returns the secret and otpauth URI.
+#[utoipa::path(post, path = "/me/two-factor", tag = "Me",
+    responses((status = 200, body = TwoFactorSetup)))]
 async fn begin_two_factor(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<TwoFactorSetup>> {
     session_only(&auth)?;
-    let (secret, uri) = state.services.begin_two_factor(&auth.0).await?;
-    Ok(Json(json!({ "secret": secret, "otpauth_uri": uri })))
+    let (secret, otpauth_uri) = state.services.begin_two_factor(&auth.0).await?;
+    Ok(Json(TwoFactorSetup {
+        secret,
+        otpauth_uri,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct EnableTwoFactor {
     code: String,
@@ -187,6 +229,10 @@ struct EnableTwoFactor {
     password: String,
 }
 
+/// Confirm two-factor setup with a code and the current password; ends one's other sessions
+/// and revokes one's API tokens.
+#[utoipa::path(post, path = "/me/two-factor/enable", tag = "Me", request_body = EnableTwoFactor,
+    responses((status = 204, description = "Two-factor sign-in is on")))]
 async fn enable_two_factor(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -200,12 +246,15 @@ async fn enable_two_factor(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PasswordOnly {
     password: String,
 }
 
+/// Turn two-factor sign-in off (password required).
+#[utoipa::path(delete, path = "/me/two-factor", tag = "Me", request_body = PasswordOnly,
+    responses((status = 204, description = "Two-factor sign-in is off")))]
 async fn disable_two_factor(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -219,14 +268,14 @@ async fn disable_two_factor(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn tokens(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> ApiResult<Json<Vec<sems_storage::tokens::ApiToken>>> {
-    Ok(Json(state.services.api_tokens(&auth.0).await?))
+/// One's API tokens (never the tokens themselves).
+#[utoipa::path(get, path = "/me/tokens", tag = "Me", responses((status = 200, body = Vec<ApiToken>)))]
+async fn tokens(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<Json<Vec<ApiToken>>> {
+    let tokens = state.services.api_tokens(&auth.0).await?;
+    Ok(Json(tokens.into_iter().map(ApiToken::from).collect()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewToken {
     name: String,
@@ -237,11 +286,21 @@ struct NewToken {
     password: String,
 }
 
+/// A new API token: the token itself is in this answer only.
+#[derive(Serialize, ToSchema)]
+struct NewTokenCreated {
+    token: String,
+    record: ApiToken,
+}
+
+/// Create an API token; the token is in this response only.
+#[utoipa::path(post, path = "/me/tokens", tag = "Me", request_body = NewToken,
+    responses((status = 201, body = NewTokenCreated)))]
 async fn create_token(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiJson(body): ApiJson<NewToken>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<NewTokenCreated>)> {
     session_only(&auth)?;
     let (token, record) = state
         .services
@@ -255,10 +314,17 @@ async fn create_token(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "token": token, "record": record })),
+        Json(NewTokenCreated {
+            token,
+            record: record.into(),
+        }),
     ))
 }
 
+/// Revoke one of one's API tokens.
+#[utoipa::path(delete, path = "/me/tokens/{id}", tag = "Me",
+    params(("id" = i64, Path, description = "The token's id")),
+    responses((status = 204, description = "Revoked")))]
 async fn revoke_token(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -274,19 +340,32 @@ async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// One's notifications, unread first.
+#[utoipa::path(get, path = "/me/notifications", tag = "Me",
+    responses((status = 200, body = Vec<Notification>)))]
 async fn notifications(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> ApiResult<Json<Vec<sems_storage::notifications::Notification>>> {
+) -> ApiResult<Json<Vec<Notification>>> {
+    let notifications = state.services.notifications(auth.0.person.id, 100).await?;
     Ok(Json(
-        state.services.notifications(auth.0.person.id, 100).await?,
+        notifications.into_iter().map(Notification::from).collect(),
     ))
 }
 
+/// How many notifications were marked read.
+#[derive(Serialize, ToSchema)]
+struct MarkedRead {
+    marked_read: u64,
+}
+
+/// Mark one's notifications read.
+#[utoipa::path(post, path = "/me/notifications/read", tag = "Me",
+    responses((status = 200, body = MarkedRead)))]
 async fn read_notifications(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<MarkedRead>> {
     if auth.0.subject.read_only {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -297,5 +376,5 @@ async fn read_notifications(
         .services
         .mark_notifications_read(auth.0.person.id)
         .await?;
-    Ok(Json(json!({ "marked_read": n })))
+    Ok(Json(MarkedRead { marked_read: n }))
 }

@@ -2,8 +2,7 @@
 //! rule (an action is read as its source), with completion and the effectiveness check.
 
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use sems_domain::access::RecordKind;
 use sems_domain::action::{ActionStatus, SOURCES};
 use sems_domain::page::Page;
@@ -14,29 +13,44 @@ use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/actions", get(list))
-        .route("/actions/{id}", get(one))
-        .route("/actions/{id}/completion", post(complete))
-        .route("/actions/{id}/effectiveness", post(effectiveness))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(actions))
+        .routes(routes!(action))
+        .routes(routes!(complete_action))
+        .routes(routes!(check_action_effectiveness))
 }
 
-#[derive(Deserialize)]
+/// The register's filters.
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// The organisation the actions belong to.
     party_id: Option<i64>,
     /// The kind of the source record: `risk_assessment`, `security_report`, `finding`.
     source: Option<String>,
+    /// One status: `planned`, `in_progress`, `done`, `cancelled`.
     status: Option<String>,
+    /// Only actions still to be done.
     open: Option<bool>,
+    /// Only open actions past their due date.
     overdue: Option<bool>,
+    /// The person responsible.
     responsible_person_id: Option<i64>,
     /// Done actions whose effectiveness is still to be checked.
     to_check: Option<bool>,
+    /// The page by number, from 1.
+    #[param(minimum = 1)]
     page: Option<u32>,
+    /// Rows per page, at most 200.
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
+    /// The `next_cursor` of the previous page, instead of `page`.
     cursor: Option<String>,
 }
 
@@ -47,7 +61,11 @@ fn refused(field: &str, message: String) -> ApiError {
     )
 }
 
-async fn list(
+/// The corrective-action register: every action the reader may read, of every module (an
+/// action is read as its source record), the earliest due first.
+#[utoipa::path(get, path = "/actions", tag = "Actions", params(ListQuery),
+    responses((status = 200, body = Page<ActionView>)))]
+async fn actions(
     State(state): State<AppState>,
     auth: ApiAuth,
     sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<ListQuery>,
@@ -90,7 +108,11 @@ async fn list(
     ))
 }
 
-async fn one(
+/// One action of the register, with what the reader may do (allowed.complete, allowed.check).
+#[utoipa::path(get, path = "/actions/{id}", tag = "Actions",
+    params(("id" = i64, Path, description = "The action's id")),
+    responses((status = 200, body = ActionView)))]
+async fn action(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(id): ApiPath<i64>,
@@ -100,7 +122,11 @@ async fn one(
     ))
 }
 
-async fn complete(
+/// Record an open action done today, with its evidence (who may update its source).
+#[utoipa::path(post, path = "/actions/{id}/completion", tag = "Actions",
+    params(("id" = i64, Path, description = "The action's id")),
+    request_body = CompleteInput, responses((status = 200, body = ActionView)))]
+async fn complete_action(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(id): ApiPath<i64>,
@@ -114,7 +140,12 @@ async fn complete(
     ))
 }
 
-async fn effectiveness(
+/// Record once whether a done action was effective (a note is required when it was not; the
+/// responsible person is told).
+#[utoipa::path(post, path = "/actions/{id}/effectiveness", tag = "Actions",
+    params(("id" = i64, Path, description = "The action's id")),
+    request_body = EffectivenessInput, responses((status = 200, body = ActionView)))]
+async fn check_action_effectiveness(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(id): ApiPath<i64>,

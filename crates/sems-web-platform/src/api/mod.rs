@@ -6,10 +6,10 @@ mod actions;
 mod directory;
 mod privacy;
 
-use axum::Router;
 use sems_web_kit::AppState;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> OpenApiRouter<AppState> {
     directory::router()
         .merge(account::router())
         .merge(privacy::router())

@@ -13,7 +13,8 @@ use sems_domain::page::PageRequest;
 use sems_services::actions::{ActionView, CompleteInput, EffectivenessInput};
 use sems_storage::actions::ActionFilter;
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, PageQuery, Pager};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{notice, render, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -82,18 +83,14 @@ async fn list(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
-    let page = match state
+) -> PageResult {
+    let page = state
         .services
         .action_register(&user.actor(), &p.filter(), PageRequest::new(p.page, None))
-        .await
-    {
-        Ok(page) => page,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let query = p.query();
     let export = sems_web_kit::pages::query_string(&query);
-    render(
+    Ok(render(
         StatusCode::OK,
         &ListPage {
             layout: Layout::new("Corrective actions", &user, "/actions")
@@ -114,25 +111,22 @@ async fn list(
             check: p.check.as_deref() == Some("yes"),
             export,
         },
-    )
+    ))
 }
 
 async fn export(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
+) -> PageResult {
     let filter = p.filter();
     let actor = user.actor();
     let all = sems_web_kit::export::all_pages(|page| {
         state.services.action_register(&actor, &filter, page)
     })
     .await;
-    let items = match all {
-        Ok(items) => items,
-        Err(e) => return service_error(e),
-    };
-    sems_web_kit::export::csv_download(
+    let items = all?;
+    Ok(sems_web_kit::export::csv_download(
         "actions.csv",
         &[
             "id",
@@ -165,7 +159,7 @@ async fn export(
                 a.effectiveness.as_str().to_string(),
             ]
         }),
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -184,12 +178,9 @@ async fn show(
     error: Option<String>,
     notice_key: Option<&str>,
     typed: (String, String),
-) -> Response {
-    let v = match state.services.register_action(&user.actor(), id).await {
-        Ok(v) => v,
-        Err(e) => return service_error(e),
-    };
-    render(
+) -> PageResult {
+    let v = state.services.register_action(&user.actor(), id).await?;
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -203,7 +194,7 @@ async fn show(
             evidence: typed.0,
             note: typed.1,
         },
-    )
+    ))
 }
 
 async fn page(
@@ -211,7 +202,7 @@ async fn page(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
+) -> PageResult {
     show(
         &state,
         &user,

@@ -3,12 +3,12 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use sems_storage::audit::AuditFilter;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
-    render, service_error, visible_parties, when, Choice, Layout, ListQuery, PageQuery, Pager,
+    render, visible_parties, when, Choice, Layout, ListQuery, PageQuery, Pager,
 };
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -74,7 +74,7 @@ async fn list(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     let filter = AuditFilter {
         party_id: ListQuery::id(&q.party),
         record_kind: q.record_kind.clone().filter(|s| !s.is_empty()),
@@ -85,14 +85,10 @@ async fn list(
         until_ms: None,
         subject_person_id: None,
     };
-    let page = match state
+    let page = state
         .services
         .audit_entries(&user.actor(), &filter, q.page_request())
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let parties = visible_parties(&state, &user).await;
     let pager = Pager::new(
         &page,
@@ -106,7 +102,7 @@ async fn list(
         ],
     );
     let items = page.items.into_iter().map(entry_view).collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &AuditPage {
             layout: Layout::new("Audit trail", &user, "/audit"),
@@ -120,7 +116,7 @@ async fn list(
             record_kind: ListQuery::text(&q.record_kind),
             record_id: ListQuery::text(&q.record_id),
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -137,22 +133,18 @@ async fn protected(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
-    let page = match state
+) -> PageResult {
+    let page = state
         .services
         .protected_reporting_days(&user.actor(), ListQuery::id(&q.party), q.page_request())
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let parties = visible_parties(&state, &user).await;
     let pager = Pager::new(
         &page,
         "/audit/confidential-reporting",
         &[("party", ListQuery::text(&q.party))],
     );
-    render(
+    Ok(render(
         StatusCode::OK,
         &ProtectedPage {
             layout: Layout::new("Confidential reporting in the trail", &user, "/audit"),
@@ -163,7 +155,7 @@ async fn protected(
                 &ListQuery::text(&q.party),
             ),
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -182,20 +174,16 @@ async fn security_log(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     let filter = AuditFilter {
         action_prefix: q.action.clone().filter(|s| !s.is_empty()),
         subject_person_id: ListQuery::id(&q.actor),
         ..Default::default()
     };
-    let page = match state
+    let page = state
         .services
         .security_log(&user.actor(), &filter, q.page_request())
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let pager = Pager::new(
         &page,
         "/security-log",
@@ -209,7 +197,7 @@ async fn security_log(
         .subject
         .has_role(sems_domain::role::Role::Administrator);
     let items = page.items.into_iter().map(entry_view).collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &SecurityLogPage {
             layout: Layout::new("Security log", &user, "/security-log"),
@@ -219,5 +207,5 @@ async fn security_log(
             action: ListQuery::text(&q.action),
             actor: ListQuery::text(&q.actor),
         },
-    )
+    ))
 }

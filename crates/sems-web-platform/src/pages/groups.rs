@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{notice, render, service_error, Layout, ListQuery, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -151,12 +152,12 @@ async fn add_member(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let username = form.get("username").trim().to_lowercase();
     let person = match state.services.find_person_by_username(&username).await {
         Ok(p) => p,
         Err(e @ ServiceError::NotFound(_)) => {
-            return show_page(
+            return Ok(show_page(
                 &state,
                 &user,
                 id,
@@ -167,17 +168,17 @@ async fn add_member(
                 )),
                 None,
             )
-            .await
+            .await)
         }
-        Err(e) => return service_error(e),
+        Err(e) => return Err(e.into()),
     };
     match state
         .services
         .change_group_member(&user.actor(), id, person, true)
         .await
     {
-        Ok(()) => Redirect::to(&format!("/groups/{id}?notice=member-added")).into_response(),
-        Err(e) => service_error(e),
+        Ok(()) => Ok(Redirect::to(&format!("/groups/{id}?notice=member-added")).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 

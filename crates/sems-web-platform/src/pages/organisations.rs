@@ -17,6 +17,7 @@ use sems_storage::parties::{Party, PartyFilter};
 use sems_storage::people::PeopleFilter;
 use sems_storage::sites::{Site, SiteFilter};
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
     notice, render, service_error, Choice, Layout, ListQuery, PageQuery, Pager,
 };
@@ -214,13 +215,10 @@ async fn show_page(
     id: i64,
     error: Option<String>,
     notice_key: Option<&str>,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
     let svc = &state.services;
-    let party = match svc.party(&actor, id).await {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+    let party = svc.party(&actor, id).await?;
     let may = |kind| sems_services::allowed_new(&actor, kind, &party);
     let can_nominate = !party.kind.is_authority() && may(RecordKind::Nomination).create;
     let sites = svc
@@ -245,7 +243,7 @@ async fn show_page(
         .await;
     let (sites, noms) = match (sites, noms) {
         (Ok(s), Ok(n)) => (s, n),
-        (Err(e), _) | (_, Err(e)) => return service_error(e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let appointments = if party.kind.is_authority() {
         Vec::new()
@@ -268,7 +266,7 @@ async fn show_page(
                     note: a.note,
                 })
                 .collect(),
-            Err(e) => return service_error(e),
+            Err(e) => return Err(e.into()),
         }
     };
     let can_appoint = !party.kind.is_authority() && may(RecordKind::Appointment).create;
@@ -343,7 +341,7 @@ async fn show_page(
                 .collect();
         }
     }
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -371,7 +369,7 @@ async fn show_page(
             can_appoint,
             custodian_candidates,
         },
-    )
+    ))
 }
 
 async fn show(
@@ -379,7 +377,7 @@ async fn show(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }
 
@@ -388,7 +386,7 @@ async fn update(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let input = PartyInput {
         kind: String::new(),
         name: form.get("name").into(),
@@ -396,7 +394,7 @@ async fn update(
         active: Some(form.checked("active")),
     };
     match state.services.update_party(&user.actor(), id, &input).await {
-        Ok(_) => Redirect::to(&format!("/organisations/{id}?notice=saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/organisations/{id}?notice=saved")).into_response()),
         Err(
             e @ (sems_services::ServiceError::Validation(_)
             | sems_services::ServiceError::Conflict(_)),
@@ -410,7 +408,7 @@ async fn update(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -419,7 +417,7 @@ async fn nominate(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let input = NominationInput {
         position: form.get("position").into(),
         person_id: form.id("person_id").unwrap_or(0),
@@ -428,7 +426,7 @@ async fn nominate(
         note: form.get("note").into(),
     };
     match state.services.nominate(&user.actor(), id, &input).await {
-        Ok(_) => Redirect::to(&format!("/organisations/{id}?notice=nominated")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/organisations/{id}?notice=nominated")).into_response()),
         Err(
             e @ (sems_services::ServiceError::Validation(_)
             | sems_services::ServiceError::Conflict(_)),
@@ -442,7 +440,7 @@ async fn nominate(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -451,15 +449,15 @@ async fn end_nomination(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     match state
         .services
         .end_nomination(&user.actor(), id, form.get("ends_on"))
         .await
     {
-        Ok(n) => {
-            Redirect::to(&format!("/organisations/{}?notice=ended", n.party_id)).into_response()
-        }
+        Ok(n) => Ok(
+            Redirect::to(&format!("/organisations/{}?notice=ended", n.party_id)).into_response(),
+        ),
         Err(
             e @ (sems_services::ServiceError::Validation(_)
             | sems_services::ServiceError::Conflict(_)),
@@ -474,7 +472,7 @@ async fn end_nomination(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -483,7 +481,7 @@ async fn appoint(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let person = form.id("person_id").unwrap_or(0);
     match state
         .services
@@ -495,7 +493,7 @@ async fn appoint(
         )
         .await
     {
-        Ok(_) => Redirect::to(&format!("/organisations/{id}?notice=appointed")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/organisations/{id}?notice=appointed")).into_response()),
         Err(
             e @ (sems_services::ServiceError::Validation(_)
             | sems_services::ServiceError::Conflict(_)),
@@ -509,7 +507,7 @@ async fn appoint(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -518,13 +516,13 @@ async fn end_appointment(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     match state.services.end_appointment(&user.actor(), id).await {
-        Ok(a) => Redirect::to(&format!(
+        Ok(a) => Ok(Redirect::to(&format!(
             "/organisations/{}?notice=appointment_ended",
             a.party_id
         ))
-        .into_response(),
+        .into_response()),
         Err(
             e @ (sems_services::ServiceError::Validation(_)
             | sems_services::ServiceError::Conflict(_)),
@@ -539,6 +537,6 @@ async fn end_appointment(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }

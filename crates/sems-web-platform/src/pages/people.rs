@@ -14,6 +14,7 @@ use sems_services::ServiceError;
 use sems_storage::parties::Party;
 use sems_storage::people::{PeopleFilter, Person};
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
     notice, render, service_error, visible_parties, Choice, Layout, ListQuery, PageQuery, Pager,
 };
@@ -70,17 +71,13 @@ async fn grants(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
-    let page = match state
+) -> PageResult {
+    let page = state
         .services
         .pending_grants(&user.actor(), q.page_request())
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let pager = Pager::new(&page, "/people/grants", &[]);
-    render(
+    Ok(render(
         StatusCode::OK,
         &GrantsPage {
             layout: Layout::new("Grants awaiting confirmation", &user, "/people/grants")
@@ -88,7 +85,7 @@ async fn grants(
             items: page.items.into_iter().map(grant_row).collect(),
             pager,
         },
-    )
+    ))
 }
 
 /// Confirms or refuses a held grant; back to the list it was decided from.
@@ -174,7 +171,7 @@ async fn list(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     let filter = PeopleFilter {
         party_id: ListQuery::id(&q.party),
         search: q.q.clone(),
@@ -185,14 +182,10 @@ async fn list(
             .and_then(|r| Role::parse(r).ok()),
         include_inactive: q.inactive.is_some(),
     };
-    let page = match state
+    let page = state
         .services
         .people(&user.actor(), &filter, q.page_request())
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let parties = visible_parties(&state, &user).await;
     let pager = Pager::new(
         &page,
@@ -204,7 +197,7 @@ async fn list(
             ("inactive", ListQuery::text(&q.inactive)),
         ],
     );
-    render(
+    Ok(render(
         StatusCode::OK,
         &ListPage {
             layout: Layout::new("People", &user, "/people")
@@ -224,7 +217,7 @@ async fn list(
                 &ListQuery::text(&q.role),
             ),
         },
-    )
+    ))
 }
 
 pub struct RoleChoice {
@@ -401,11 +394,11 @@ async fn show_page(
     id: i64,
     error: Option<String>,
     notice_key: Option<&str>,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
     let (person, can_edit) = match state.services.person_view(&actor, id).await {
         Ok(v) => (v.record, v.allowed.update),
-        Err(e) => return service_error(e),
+        Err(e) => return Err(e.into()),
     };
     let is_inspector = person.roles.contains(&Role::Inspector);
     let mut oversight = Vec::new();
@@ -437,7 +430,7 @@ async fn show_page(
         .iter()
         .map(|r| r.as_str().to_string())
         .collect();
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -457,7 +450,7 @@ async fn show_page(
             grant,
             person: row(state, person),
         },
-    )
+    ))
 }
 
 async fn show(
@@ -465,7 +458,7 @@ async fn show(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }
 
@@ -474,7 +467,7 @@ async fn update(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let input = PersonUpdateInput {
         display_name: Some(form.get("display_name").into()),
         email: Some(form.get("email").into()),
@@ -489,7 +482,7 @@ async fn update(
     {
         Ok(_) => {
             let key = held_or(&state, &user, id, "saved").await;
-            Redirect::to(&format!("/people/{id}?notice={key}")).into_response()
+            Ok(Redirect::to(&format!("/people/{id}?notice={key}")).into_response())
         }
         Err(
             e @ (ServiceError::Validation(_)
@@ -505,7 +498,7 @@ async fn update(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -522,14 +515,14 @@ async fn oversight(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let ids: Vec<i64> = form
         .all("party_ids")
         .iter()
         .filter_map(|v| v.parse().ok())
         .collect();
     match state.services.set_oversight(&user.actor(), id, &ids).await {
-        Ok(_) => Redirect::to(&format!("/people/{id}?notice=saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=saved")).into_response()),
         Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
             show_page(
                 &state,
@@ -540,6 +533,6 @@ async fn oversight(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,12 +3,13 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_services::ServiceError;
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Layout, ListQuery, PageQuery};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{notice, render, when, Layout, ListQuery, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -56,14 +57,14 @@ async fn page(
     error: Option<String>,
     notice_key: Option<&str>,
     new_token: Option<String>,
-) -> Response {
+) -> PageResult {
     let svc = &state.services;
     let (pending, tokens) = match (
         svc.pending_two_factor(&user.0).await,
         svc.api_tokens(&user.0).await,
     ) {
         (Ok(p), Ok(t)) => (p, t),
-        (Err(e), _) | (_, Err(e)) => return service_error(e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let own = sems_storage::audit::AuditFilter {
         subject_person_id: Some(user.0.person.id),
@@ -78,10 +79,10 @@ async fn page(
         .await
     {
         Ok(p) => p.items.into_iter().map(super::audit::entry_view).collect(),
-        Err(e) => return service_error(e),
+        Err(e) => return Err(e.into()),
     };
     let p = &user.0.person;
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -123,19 +124,19 @@ async fn page(
             new_token,
             sign_ins,
         },
-    )
+    ))
 }
 
 async fn show(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     page(&state, &user, None, q.notice.as_deref(), None).await
 }
 
 /// Shows a validation or conflict error on the profile page; other errors get the error page.
-async fn on_error(state: &AppState, user: &Signed, e: ServiceError) -> Response {
+async fn on_error(state: &AppState, user: &Signed, e: ServiceError) -> PageResult {
     match e {
         ServiceError::Validation(_)
         | ServiceError::Conflict(_)
@@ -149,11 +150,15 @@ async fn on_error(state: &AppState, user: &Signed, e: ServiceError) -> Response 
             )
             .await
         }
-        e => service_error(e),
+        e => Err(e.into()),
     }
 }
 
-async fn change_password(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+async fn change_password(
+    State(state): State<AppState>,
+    user: Signed,
+    form: FormData,
+) -> PageResult {
     if form.get("new_password") != form.get("confirm_password") {
         return page(
             &state,
@@ -173,14 +178,14 @@ async fn change_password(State(state): State<AppState>, user: Signed, form: Form
         )
         .await
     {
-        Ok(()) => Redirect::to("/profile?notice=password").into_response(),
+        Ok(()) => Ok(Redirect::to("/profile?notice=password").into_response()),
         Err(e) => on_error(&state, &user, e).await,
     }
 }
 
-async fn begin_two_factor(State(state): State<AppState>, user: Signed) -> Response {
+async fn begin_two_factor(State(state): State<AppState>, user: Signed) -> PageResult {
     match state.services.begin_two_factor(&user.0).await {
-        Ok(_) => Redirect::to("/profile#two-factor").into_response(),
+        Ok(_) => Ok(Redirect::to("/profile#two-factor").into_response()),
         Err(e) => on_error(&state, &user, e).await,
     }
 }
@@ -189,13 +194,13 @@ async fn enable_two_factor(
     State(state): State<AppState>,
     user: Signed,
     form: FormData,
-) -> Response {
+) -> PageResult {
     match state
         .services
         .enable_two_factor(&user.0, form.get("code"), form.get("password"))
         .await
     {
-        Ok(()) => Redirect::to("/profile?notice=two-factor-on").into_response(),
+        Ok(()) => Ok(Redirect::to("/profile?notice=two-factor-on").into_response()),
         Err(e) => on_error(&state, &user, e).await,
     }
 }
@@ -204,18 +209,18 @@ async fn disable_two_factor(
     State(state): State<AppState>,
     user: Signed,
     form: FormData,
-) -> Response {
+) -> PageResult {
     match state
         .services
         .disable_two_factor(&user.0, form.get("password"))
         .await
     {
-        Ok(()) => Redirect::to("/profile?notice=two-factor-off").into_response(),
+        Ok(()) => Ok(Redirect::to("/profile?notice=two-factor-off").into_response()),
         Err(e) => on_error(&state, &user, e).await,
     }
 }
 
-async fn create_token(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+async fn create_token(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
     let days = match form.opt("expires_in_days").map(|d| d.parse::<i64>()) {
         Some(Ok(d)) => Some(d),
         Some(Err(_)) => {
@@ -251,9 +256,9 @@ async fn revoke_token(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     match state.services.revoke_api_token(&user.0, id).await {
-        Ok(()) => Redirect::to("/profile?notice=revoked").into_response(),
+        Ok(()) => Ok(Redirect::to("/profile?notice=revoked").into_response()),
         Err(e) => on_error(&state, &user, e).await,
     }
 }

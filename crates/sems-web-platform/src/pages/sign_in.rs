@@ -9,6 +9,7 @@ use axum::{Extension, Router};
 use sems_services::ServiceError;
 use sems_web_kit::form::FormData;
 use sems_web_kit::middleware::is_secure;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{render, service_error, Layout, PageQuery};
 use sems_web_kit::session::{clear_cookie, cookie, safe_next, session_cookie, Auth, COOKIE};
 use sems_web_kit::AppState;
@@ -42,11 +43,8 @@ fn sign_in_form(
     error: Option<String>,
     next: String,
     username: String,
-) -> Response {
-    let token = match sems_services::secrets::random_token(24) {
-        Ok(t) => t,
-        Err(e) => return service_error(e),
-    };
+) -> PageResult {
+    let token = sems_services::secrets::random_token(24)?;
     let cookie = format!(
         "{SIGNIN_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Strict; Max-Age=3600{}",
         if is_secure(state, headers) {
@@ -67,7 +65,7 @@ fn sign_in_form(
     if let Ok(v) = cookie.parse() {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
-    response
+    Ok(response)
 }
 
 #[derive(serde::Deserialize)]
@@ -80,15 +78,15 @@ async fn sign_in_page(
     headers: HeaderMap,
     Extension(auth): Extension<Auth>,
     PageQuery(q): PageQuery<NextQuery>,
-) -> Response {
+) -> PageResult {
     if matches!(auth, Auth::Session(_)) {
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
     let next = safe_next(q.next.as_deref().unwrap_or("/")).to_string();
     sign_in_form(&state, &headers, StatusCode::OK, None, next, String::new())
 }
 
-async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormData) -> Response {
+async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormData) -> PageResult {
     let username = form.get("username").to_string();
     let next = safe_next(form.get("next")).to_string();
     let expected = cookie(&headers, SIGNIN_COOKIE).unwrap_or("");
@@ -124,12 +122,12 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormDa
                 session.max_age_seconds,
                 is_secure(&state, &headers),
             );
-            ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
         }
         Err(e) => {
             let (status, message) = sems_web_kit::error::classify(&e);
             let mut response =
-                sign_in_form(&state, &headers, status, Some(message), next, username);
+                sign_in_form(&state, &headers, status, Some(message), next, username)?;
             if let ServiceError::Locked {
                 retry_after_seconds,
             } = e
@@ -138,7 +136,7 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormDa
                     response.headers_mut().insert(header::RETRY_AFTER, v);
                 }
             }
-            response
+            Ok(response)
         }
     }
 }

@@ -12,6 +12,7 @@ use sems_services::ServiceError;
 use sems_storage::parties::Party;
 use sems_storage::sites::{Site, SiteFilter};
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
     notice, render, service_error, visible_parties, Choice, Layout, ListQuery, PageQuery, Pager,
 };
@@ -53,20 +54,16 @@ async fn list(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     let filter = SiteFilter {
         party_id: ListQuery::id(&q.party),
         search: q.q.clone(),
         include_inactive: q.inactive.is_some(),
     };
-    let page = match state
+    let page = state
         .services
         .sites(&user.actor(), &filter, q.page_request())
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let parties = visible_parties(&state, &user).await;
     let pager = Pager::new(
         &page,
@@ -77,7 +74,7 @@ async fn list(
             ("inactive", ListQuery::text(&q.inactive)),
         ],
     );
-    render(
+    Ok(render(
         StatusCode::OK,
         &ListPage {
             layout: Layout::new("Sites", &user, "/sites").with_notice(notice(q.notice.as_deref())),
@@ -95,7 +92,7 @@ async fn list(
                 &ListQuery::text(&q.party),
             ),
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -184,10 +181,10 @@ async fn show_page(
     id: i64,
     error: Option<String>,
     notice_key: Option<&str>,
-) -> Response {
+) -> PageResult {
     let (site, can_edit) = match state.services.site_view(&user.actor(), id).await {
         Ok(v) => (v.record, v.allowed.update),
-        Err(e) => return service_error(e),
+        Err(e) => return Err(e.into()),
     };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -198,7 +195,7 @@ async fn show_page(
         .with_error(error)
         .with_notice(notice(notice_key));
     if can_edit {
-        render(
+        Ok(render(
             status,
             &FormPage {
                 layout,
@@ -210,9 +207,9 @@ async fn show_page(
                 active: site.active,
                 editing: true,
             },
-        )
+        ))
     } else {
-        render(status, &SitePage { layout, site })
+        Ok(render(status, &SitePage { layout, site }))
     }
 }
 
@@ -228,7 +225,7 @@ async fn show(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }
 
@@ -237,14 +234,14 @@ async fn update(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let input = SiteInput {
         name: form.get("name").into(),
         location: form.get("location").into(),
         active: Some(form.checked("active")),
     };
     match state.services.update_site(&user.actor(), id, &input).await {
-        Ok(_) => Redirect::to(&format!("/sites/{id}?notice=saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/sites/{id}?notice=saved")).into_response()),
         Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
             show_page(
                 &state,
@@ -255,6 +252,6 @@ async fn update(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }

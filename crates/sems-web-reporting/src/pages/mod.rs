@@ -9,15 +9,13 @@ mod steps;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
 use sems_services::reports::ReportView;
 use sems_storage::reports::ReportFilter;
-use sems_web_kit::pages::{
-    notice, render, service_error, when, when_to, Choice, Layout, PageQuery, Pager,
-};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{notice, render, when, when_to, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -125,7 +123,7 @@ async fn list(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListParams>,
-) -> Response {
+) -> PageResult {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let filter = ReportFilter {
         party_id: None,
@@ -137,7 +135,7 @@ async fn list(
         mode: q.mode.as_deref().and_then(|m| ReportMode::parse(m).ok()),
         search: q.q.clone(),
     };
-    let page = match state
+    let page = state
         .services
         .reporting()
         .reports(
@@ -145,11 +143,7 @@ async fn list(
             &filter,
             sems_domain::page::PageRequest::new(q.page, None),
         )
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let pager = Pager::new(
         &page,
         "/reports",
@@ -184,7 +178,7 @@ async fn list(
             excerpt: excerpt(&r.what_happened, 120),
         })
         .collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &ListPage {
             layout: Layout::new("Security reports", &user, "/reports"),
@@ -206,7 +200,7 @@ async fn list(
                 &text(&q.mode),
             ),
         },
-    )
+    ))
 }
 
 pub struct MessageRow {
@@ -269,7 +263,7 @@ async fn page(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<sems_web_kit::pages::ListQuery>,
-) -> Response {
+) -> PageResult {
     report_page(&state, &user, id, q.notice.as_deref(), None, None).await
 }
 
@@ -280,16 +274,13 @@ async fn report_page(
     notice_key: Option<&str>,
     error: Option<String>,
     identity: Option<String>,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
-    let v = match state.services.reporting().report_view(&actor, id).await {
-        Ok(v) => v,
-        Err(e) => return service_error(e),
-    };
+    let v = state.services.reporting().report_view(&actor, id).await?;
     let subject = &user.0.subject;
     let can_update = v.allowed.update;
     let can_decide = v.allowed.accept;
-    let who = |m: &sems_storage::reports::Message| -> String {
+    let who = |m: &sems_services::reports::views::ReportMessage| -> String {
         match m.side {
             sems_domain::report::MessageSide::Reporter => "Reporter".into(),
             side => match &m.author_name {
@@ -319,7 +310,7 @@ async fn report_page(
     let to_reporter = split(false);
     let with_authority = split(true);
     let now = sems_storage::now_ms();
-    let usable = |r: &sems_storage::reports::IdentityRequest| {
+    let usable = |r: &sems_services::reports::views::IdentityRequest| {
         sems_domain::report::disclosure_usable(r.used_at_ms, r.valid_until_ms, now).is_ok()
     };
     let disclosure_hours = state
@@ -462,7 +453,7 @@ async fn report_page(
         _ => String::new(),
     };
     let status = v.report.status;
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -505,7 +496,7 @@ async fn report_page(
             is_new: status == ReportStatus::New,
             v,
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -519,19 +510,15 @@ struct StatisticsPage {
     closure: String,
 }
 
-async fn statistics(State(state): State<AppState>, user: Signed) -> Response {
-    let s = match state
+async fn statistics(State(state): State<AppState>, user: Signed) -> PageResult {
+    let s = state
         .services
         .reporting()
         .report_statistics(&user.actor())
-        .await
-    {
-        Ok(s) => s,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let fmt =
         |v: Option<f64>, unit: &str| v.map_or("—".to_string(), |v| format!("{v:.1} {unit}"));
-    render(
+    Ok(render(
         StatusCode::OK,
         &StatisticsPage {
             layout: Layout::new("Reporting statistics", &user, "/reports"),
@@ -541,5 +528,5 @@ async fn statistics(State(state): State<AppState>, user: Signed) -> Response {
             closure: fmt(s.median_days_to_close, "days"),
             s,
         },
-    )
+    ))
 }

@@ -4,12 +4,13 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_storage::reports::{Occurrence, OccurrenceFilter};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery, Pager};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{notice, render, when, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -76,8 +77,8 @@ async fn list(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
-    let page = match state
+) -> PageResult {
+    let page = state
         .services
         .reporting()
         .occurrences(
@@ -85,11 +86,7 @@ async fn list(
             &p.filter(),
             sems_domain::page::PageRequest::new(p.page, None),
         )
-        .await
-    {
-        Ok(page) => page,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let query = p.query();
     let export = sems_web_kit::pages::query_string(&query);
     let categories = state
@@ -99,7 +96,7 @@ async fn list(
         .await
         .unwrap_or_default();
     let t = |v: &Option<String>| v.clone().unwrap_or_default();
-    render(
+    Ok(render(
         StatusCode::OK,
         &ListPage {
             layout: Layout::new("National occurrences", &user, "/occurrences"),
@@ -124,7 +121,7 @@ async fn list(
             ),
             export,
         },
-    )
+    ))
 }
 
 /// The list as CSV, with the same filters (at most 200,000 rows).
@@ -132,17 +129,14 @@ async fn export(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
-) -> Response {
+) -> PageResult {
     let filter = p.filter();
     let actor = user.actor();
     let reporting = state.services.reporting();
     let all =
         sems_web_kit::export::all_pages(|page| reporting.occurrences(&actor, &filter, page)).await;
-    let occurrences = match all {
-        Ok(items) => items,
-        Err(e) => return service_error(e),
-    };
-    sems_web_kit::export::csv_download(
+    let occurrences = all?;
+    Ok(sems_web_kit::export::csv_download(
         "occurrences.csv",
         &[
             "id",
@@ -172,7 +166,7 @@ async fn export(
                 o.text,
             ]
         }),
-    )
+    ))
 }
 
 pub struct Exchange {
@@ -185,7 +179,7 @@ pub struct Exchange {
 #[template(path = "reporting/occurrence.html")]
 struct OccurrencePage {
     layout: Layout,
-    o: Occurrence,
+    o: sems_services::reports::views::Occurrence,
     forwarded: String,
     exchanges: Vec<Exchange>,
     can_ask: bool,
@@ -196,7 +190,7 @@ async fn page(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<sems_web_kit::pages::ListQuery>,
-) -> Response {
+) -> PageResult {
     occurrence_page(&state, &user, id, q.notice.as_deref(), None).await
 }
 
@@ -206,7 +200,7 @@ async fn occurrence_page(
     id: i64,
     notice_key: Option<&str>,
     error: Option<String>,
-) -> Response {
+) -> PageResult {
     let (o, messages, allowed) = match state
         .services
         .reporting()
@@ -214,11 +208,11 @@ async fn occurrence_page(
         .await
     {
         Ok(v) => (v.occurrence, v.messages, v.allowed),
-        Err(e) => return service_error(e),
+        Err(e) => return Err(e.into()),
     };
     // The authority asks; the organisation answers from its report's page.
     let can_ask = user.0.subject.party_is_authority && allowed.update;
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -240,7 +234,7 @@ async fn occurrence_page(
             can_ask,
             o,
         },
-    )
+    ))
 }
 
 async fn ask(
@@ -248,24 +242,22 @@ async fn ask(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     match state
         .services
         .reporting()
         .occurrence_message(&user.actor(), id, form.get("body"))
         .await
     {
-        Ok(()) => Redirect::to(&format!("/occurrences/{id}?notice=sent")).into_response(),
-        Err(e @ sems_services::ServiceError::Validation(_)) => {
-            occurrence_page(
-                &state,
-                &user,
-                id,
-                None,
-                Some(sems_web_kit::error::classify(&e).1),
-            )
-            .await
-        }
-        Err(e) => service_error(e),
+        Ok(()) => Ok(Redirect::to(&format!("/occurrences/{id}?notice=sent")).into_response()),
+        Err(e @ sems_services::ServiceError::Validation(_)) => Ok(occurrence_page(
+            &state,
+            &user,
+            id,
+            None,
+            Some(sems_web_kit::error::classify(&e).1),
+        )
+        .await?),
+        Err(e) => Err(e.into()),
     }
 }

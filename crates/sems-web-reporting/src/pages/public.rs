@@ -12,6 +12,7 @@ use sems_domain::report::{ReportMode, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 use sems_services::reports::{FilingTarget, NewAttachment, ReceiptView, ReportInput};
 use sems_services::{Actor, ServiceError};
 use sems_web_kit::limits::Limit;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{render, service_error, Choice, FormState, Layout};
 use sems_web_kit::session::{Auth, Signed};
 use sems_web_kit::AppState;
@@ -140,17 +141,14 @@ pub async fn public_form(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
     Path(code): Path<String>,
-) -> Response {
-    let target = match state.services.reporting().filing_target(&code).await {
-        Ok(t) => t,
-        Err(e) => return service_error(e),
-    };
+) -> PageResult {
+    let target = state.services.reporting().filing_target(&code).await?;
     let layout = Layout::public(
         format!("Report a security concern to {}", target.party_name),
         auth.csrf_token().map(str::to_string),
     );
     let action = action_with_csrf(&format!("/report/{}", target.party_code), &auth);
-    render(
+    Ok(render(
         StatusCode::OK,
         &file_page(
             layout,
@@ -160,7 +158,7 @@ pub async fn public_form(
             ReportInput::default(),
             FormState::default(),
         ),
-    )
+    ))
 }
 
 /// Reads the filing form: its fields and up to the allowed number of files.
@@ -220,14 +218,11 @@ pub async fn public_file(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     multipart: Multipart,
-) -> Response {
-    let target = match state.services.reporting().filing_target(&code).await {
-        Ok(t) => t,
-        Err(e) => return service_error(e),
-    };
+) -> PageResult {
+    let target = state.services.reporting().filing_target(&code).await?;
     let client = state.limits.client(peer.ip());
     if let Err(wait) = state.limits.hit(Limit::FilingPerClient, &client) {
-        return too_many(wait);
+        return Ok(too_many(wait));
     }
     let csrf = auth.csrf_token().map(str::to_string);
     let action = action_with_csrf(&format!("/report/{}", target.party_code), &auth);
@@ -236,7 +231,7 @@ pub async fn public_file(
         Err(message) => {
             let layout =
                 Layout::public("Report a security concern", csrf).with_error(Some(message));
-            return render(
+            return Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &file_page(
                     layout,
@@ -246,7 +241,7 @@ pub async fn public_file(
                     ReportInput::default(),
                     FormState::default(),
                 ),
-            );
+            ));
         }
     };
     match state
@@ -260,23 +255,23 @@ pub async fn public_file(
         )
         .await
     {
-        Ok(filed) => render(
+        Ok(filed) => Ok(render(
             StatusCode::OK,
             &FiledPage {
                 layout: Layout::public("Report received", csrf),
                 receipt: filed.receipt,
                 party_name: target.party_name,
             },
-        ),
+        )),
         Err(e @ ServiceError::Validation(_)) => {
             let layout =
                 Layout::public("Report a security concern", csrf).with_error(Some(NOT_SENT.into()));
-            render(
+            Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &file_page(layout, target, action, false, input, refused(&e)),
-            )
+            ))
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -285,21 +280,17 @@ pub async fn signed_form(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
     user: Signed,
-) -> Response {
-    let target = match state
+) -> PageResult {
+    let target = state
         .services
         .reporting()
         .filing_target_for(user.0.person.party_id)
-        .await
-    {
-        Ok(t) => t,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let input = ReportInput {
         mode: "confidential".into(),
         ..Default::default()
     };
-    render(
+    Ok(render(
         StatusCode::OK,
         &file_page(
             Layout::new("File a security report", &user, "/reports/new"),
@@ -309,7 +300,7 @@ pub async fn signed_form(
             input,
             FormState::default(),
         ),
-    )
+    ))
 }
 
 pub async fn signed_file(
@@ -317,23 +308,19 @@ pub async fn signed_file(
     Extension(auth): Extension<Auth>,
     user: Signed,
     multipart: Multipart,
-) -> Response {
-    let target = match state
+) -> PageResult {
+    let target = state
         .services
         .reporting()
         .filing_target_for(user.0.person.party_id)
-        .await
-    {
-        Ok(t) => t,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let action = action_with_csrf("/reports/new", &auth);
     let (input, files) = match read_form(multipart).await {
         Ok(f) => f,
         Err(message) => {
             let layout = Layout::new("File a security report", &user, "/reports/new")
                 .with_error(Some(message));
-            return render(
+            return Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &file_page(
                     layout,
@@ -343,7 +330,7 @@ pub async fn signed_file(
                     ReportInput::default(),
                     FormState::default(),
                 ),
-            );
+            ));
         }
     };
     match state
@@ -352,24 +339,24 @@ pub async fn signed_file(
         .file_report(&user.actor(), target.party_id, &input, files)
         .await
     {
-        Ok(filed) => render(
+        Ok(filed) => Ok(render(
             StatusCode::OK,
             &FiledPage {
                 layout: Layout::new("Report received", &user, "/reports/new"),
                 receipt: filed.receipt,
                 party_name: target.party_name,
             },
-        ),
+        )),
         Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
             let (status, message) = sems_web_kit::pages::refusal(&e, NOT_SENT);
             let layout = Layout::new("File a security report", &user, "/reports/new")
                 .with_error(Some(message));
-            render(
+            Ok(render(
                 status,
                 &file_page(layout, target, action, true, input, refused(&e)),
-            )
+            ))
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 

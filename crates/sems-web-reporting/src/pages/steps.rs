@@ -203,7 +203,7 @@ pub(super) async fn disclose_identity(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     match state
         .services
         .reporting()
@@ -211,7 +211,7 @@ pub(super) async fn disclose_identity(
         .await
     {
         Ok(identity) => report_page(&state, &user, id, None, None, Some(identity)).await,
-        Err(e) => after(&state, &user, id, Err(e), "").await,
+        Err(e) => Ok(after(&state, &user, id, Err(e), "").await),
     }
 }
 

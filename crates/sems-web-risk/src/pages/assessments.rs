@@ -10,6 +10,7 @@ use sems_services::risk::AssessmentInput;
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentChange};
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
     notice, render, service_error, when, Choice, FormState, Layout, ListQuery, PageQuery,
 };
@@ -42,7 +43,7 @@ pub(super) async fn assess(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let input = assessment_input(&form, id);
     match state
         .services
@@ -51,7 +52,7 @@ pub(super) async fn assess(
         .await
     {
         Ok(a) => {
-            Redirect::to(&format!("/risk/assessments/{}?notice=created", a.id)).into_response()
+            Ok(Redirect::to(&format!("/risk/assessments/{}?notice=created", a.id)).into_response())
         }
         Err(
             e @ (ServiceError::Validation(_)
@@ -64,11 +65,11 @@ pub(super) async fn assess(
             );
             let form = FormState::refused(form, &e);
             let mut page =
-                chain::scenario_page(&state, &user, id, None, None, Some(message), form).await;
+                chain::scenario_page(&state, &user, id, None, None, Some(message), form).await?;
             *page.status_mut() = status;
-            page
+            Ok(page)
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -6,16 +6,15 @@ use super::level_label;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use sems_domain::access::RecordKind;
 use sems_domain::measure::MeasureStatus;
 use sems_services::risk::evidence::EvidenceInput;
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentFilter, ThreatScenario};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{
-    notice, render, service_error, when, Choice, FormState, Layout, PageQuery,
-};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{notice, render, when, Choice, FormState, Layout, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -102,7 +101,7 @@ pub async fn scenario(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<ChainQuery>,
-) -> Response {
+) -> PageResult {
     let party = q
         .party
         .as_deref()
@@ -128,13 +127,10 @@ pub async fn scenario_page(
     notice_key: Option<&str>,
     error: Option<String>,
     form: FormState,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
     let subject = &user.0.subject;
-    let s = match state.services.risk().scenario(&actor, id).await {
-        Ok(s) => s,
-        Err(e) => return service_error(e),
-    };
+    let s = state.services.risk().scenario(&actor, id).await?;
     let owner = state
         .services
         .party(&actor, s.party_id)
@@ -157,7 +153,7 @@ pub async fn scenario_page(
     } else {
         match state.services.party(&actor, party_id).await {
             Ok(p) => p.name,
-            Err(e) => return service_error(e),
+            Err(e) => return Err(e.into()),
         }
     };
 
@@ -265,7 +261,7 @@ pub async fn scenario_page(
         && sems_services::allowed_in_own_party(&user.actor(), RecordKind::RiskAssessment).create;
     let can_record = party_id != 0
         && sems_services::risk::evidence::evidence_allowed(&user.actor(), party_id).create;
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -302,7 +298,7 @@ pub async fn scenario_page(
             form,
             s,
         },
-    )
+    ))
 }
 
 /// One assessment in the chain: residual risk, actions with the projection, acceptance.
@@ -384,7 +380,7 @@ pub async fn record_evidence(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let party = form.id("party_id").unwrap_or(0);
     let input = EvidenceInput {
         scenario_id: id,
@@ -404,17 +400,17 @@ pub async fn record_evidence(
         .record_evidence(&user.actor(), party, &input, "manual")
         .await
     {
-        Ok(_) => Redirect::to(&format!(
+        Ok(_) => Ok(Redirect::to(&format!(
             "/risk/scenarios/{id}?party={party}&notice=recorded"
         ))
-        .into_response(),
+        .into_response()),
         Err(
             e @ (ServiceError::Validation(_)
             | ServiceError::Conflict(_)
             | ServiceError::Forbidden(_)),
         ) => {
             let message = sems_web_kit::error::classify(&e).1;
-            scenario_page(
+            Ok(scenario_page(
                 &state,
                 &user,
                 id,
@@ -423,8 +419,8 @@ pub async fn record_evidence(
                 Some(message),
                 FormState::default(),
             )
-            .await
+            .await?)
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }

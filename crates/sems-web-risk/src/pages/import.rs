@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use sems_services::risk::import::{ImportReport, MEASURE_COLUMNS, SCENARIO_COLUMNS};
 use sems_web_kit::form::FormData;
-use sems_web_kit::pages::{render, service_error, Layout};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{render, Layout};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -46,7 +47,7 @@ pub async fn form(user: Signed) -> Response {
     )
 }
 
-pub async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+pub async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
     let kind = form.get("kind").to_string();
     let text = form.get("csv").to_string();
     let dry_run = form.checked("dry_run");
@@ -68,10 +69,7 @@ pub async fn import(State(state): State<AppState>, user: Signed, form: FormData)
                 .await
         }
     };
-    let report = match report {
-        Ok(r) => r,
-        Err(e) => return service_error(e),
-    };
+    let report = report?;
     let status = if report.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -79,5 +77,5 @@ pub async fn import(State(state): State<AppState>, user: Signed, form: FormData)
     };
     // After a real import the text is cleared so a second click cannot import it twice.
     let keep = if report.imported { String::new() } else { text };
-    render(status, &page(&user, kind, keep, Some(report)))
+    Ok(render(status, &page(&user, kind, keep, Some(report))))
 }

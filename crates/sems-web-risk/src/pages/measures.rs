@@ -11,6 +11,7 @@ use sems_domain::measure::{Exemption, MeasureStatus};
 use sems_services::risk::measures::{ImplementationInput, MeasureInput};
 use sems_services::ServiceError;
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -98,7 +99,7 @@ pub async fn measures(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<PartyQuery>,
-) -> Response {
+) -> PageResult {
     measures_page(&state, &user, q.party(), q.notice.as_deref(), None).await
 }
 
@@ -108,21 +109,17 @@ async fn measures_page(
     party: Option<i64>,
     notice_key: Option<&str>,
     error: Option<String>,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
     let subject = &user.0.subject;
     let party_id = super::chosen_party(user, party);
     let mut party_name = String::new();
     let rows: Vec<MeasureRow> = if party_id != 0 {
-        let register = match state
+        let register = state
             .services
             .risk()
             .measure_register(&actor, party_id)
-            .await
-        {
-            Ok(r) => r,
-            Err(e) => return service_error(e),
-        };
+            .await?;
         party_name = state
             .services
             .party(&actor, party_id)
@@ -166,10 +163,7 @@ async fn measures_page(
                 sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
             )
             .await;
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return service_error(e),
-        };
+        let page = page?;
         page.items
             .into_iter()
             .map(|m| MeasureRow {
@@ -213,7 +207,7 @@ async fn measures_page(
     };
     let total_one_off = rows.iter().map(|r| r.cost_one_off).sum();
     let total_annual = rows.iter().map(|r| r.cost_annual).sum();
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -234,14 +228,14 @@ async fn measures_page(
             total_one_off,
             total_annual,
         },
-    )
+    ))
 }
 
 pub async fn create_measure(
     State(state): State<AppState>,
     user: Signed,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let input = MeasureInput {
         code: form.get("code").into(),
         title: form.get("title").into(),
@@ -259,18 +253,18 @@ pub async fn create_measure(
         .create_measure(&user.actor(), party, &input)
         .await
     {
-        Ok(m) => Redirect::to(&format!("/risk/measures/{}?notice=created", m.id)).into_response(),
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
-            measures_page(
-                &state,
-                &user,
-                None,
-                None,
-                Some(sems_web_kit::error::classify(&e).1),
-            )
-            .await
+        Ok(m) => {
+            Ok(Redirect::to(&format!("/risk/measures/{}?notice=created", m.id)).into_response())
         }
-        Err(e) => service_error(e),
+        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => Ok(measures_page(
+            &state,
+            &user,
+            None,
+            None,
+            Some(sems_web_kit::error::classify(&e).1),
+        )
+        .await?),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -304,7 +298,7 @@ pub async fn measure(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<PartyQuery>,
-) -> Response {
+) -> PageResult {
     measure_page(&state, &user, id, q.party(), q.notice.as_deref(), None).await
 }
 
@@ -315,13 +309,10 @@ async fn measure_page(
     party: Option<i64>,
     notice_key: Option<&str>,
     error: Option<String>,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
     let _subject = &user.0.subject;
-    let m = match state.services.risk().measure(&actor, id).await {
-        Ok(m) => m,
-        Err(e) => return service_error(e),
-    };
+    let m = state.services.risk().measure(&actor, id).await?;
     let linked: Vec<Choice> = all_scenarios(state, user)
         .await
         .into_iter()
@@ -358,17 +349,13 @@ async fn measure_page(
         m,
     };
     if party_id != 0 {
-        let register = match state
+        let register = state
             .services
             .risk()
             .measure_register(&actor, party_id)
-            .await
-        {
-            Ok(r) => r,
-            Err(e) => return service_error(e),
-        };
+            .await?;
         let Some(line) = register.into_iter().find(|l| l.measure.id == id) else {
-            return service_error(ServiceError::NotFound("security measure"));
+            return Ok(service_error(ServiceError::NotFound("security measure")));
         };
         page.party_name = state
             .services
@@ -438,14 +425,14 @@ async fn measure_page(
                 .unwrap_or_default();
         }
     }
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
             StatusCode::OK
         },
         &page,
-    )
+    ))
 }
 
 /// Runs a write on a measure for a party and answers with a redirect or the page with the

@@ -13,6 +13,7 @@ use sems_services::risk::ScenarioInput;
 use sems_services::ServiceError;
 use sems_storage::risk::ScenarioFilter;
 use sems_web_kit::form::FormData;
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
     notice, render, service_error, when, Choice, Layout, ListQuery, PageQuery, Pager,
 };
@@ -154,7 +155,7 @@ async fn scenarios_page(
     q: &ListQuery,
     input: ScenarioInput,
     error: Option<String>,
-) -> Response {
+) -> PageResult {
     let category = q
         .kind
         .as_deref()
@@ -164,15 +165,11 @@ async fn scenarios_page(
         category,
         search: q.q.clone(),
     };
-    let page = match state
+    let page = state
         .services
         .risk()
         .scenarios(&user.actor(), &filter, q.page_request())
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let pager = Pager::new(
         &page,
         "/risk/scenarios",
@@ -211,7 +208,7 @@ async fn scenarios_page(
             .map(|(i, l)| (i, l.clone())),
         input.classification.as_deref().unwrap_or("0"),
     );
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -231,18 +228,22 @@ async fn scenarios_page(
             input,
             national: sems_services::risk::RiskServices::sees_national_picture(&user.actor()),
         },
-    )
+    ))
 }
 
 async fn scenarios(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     scenarios_page(&state, &user, &q, ScenarioInput::default(), None).await
 }
 
-async fn create_scenario(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
+async fn create_scenario(
+    State(state): State<AppState>,
+    user: Signed,
+    form: FormData,
+) -> PageResult {
     let input = ScenarioInput {
         code: form.get("code").into(),
         category: form.get("category").into(),
@@ -259,7 +260,9 @@ async fn create_scenario(State(state): State<AppState>, user: Signed, form: Form
         .create_scenario(&user.actor(), user.0.subject.party_id, &input)
         .await
     {
-        Ok(s) => Redirect::to(&format!("/risk/scenarios/{}?notice=created", s.id)).into_response(),
+        Ok(s) => {
+            Ok(Redirect::to(&format!("/risk/scenarios/{}?notice=created", s.id)).into_response())
+        }
         Err(
             e @ (ServiceError::Validation(_)
             | ServiceError::Conflict(_)
@@ -268,7 +271,7 @@ async fn create_scenario(State(state): State<AppState>, user: Signed, form: Form
             let message = sems_web_kit::error::classify(&e).1;
             scenarios_page(&state, &user, &ListQuery::default(), input, Some(message)).await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -379,7 +382,7 @@ async fn levels_page(
     user: &Signed,
     error: Option<String>,
     notice_key: Option<&str>,
-) -> Response {
+) -> PageResult {
     let (levels, can_set) = match state
         .services
         .risk()
@@ -387,9 +390,9 @@ async fn levels_page(
         .await
     {
         Ok(v) => (v.record, v.allowed.update),
-        Err(e) => return service_error(e),
+        Err(e) => return Err(e.into()),
     };
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -411,14 +414,14 @@ async fn levels_page(
                 .collect(),
             can_set,
         },
-    )
+    ))
 }
 
 async fn threat_levels(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     levels_page(&state, &user, None, q.notice.as_deref()).await
 }
 
@@ -427,7 +430,7 @@ async fn set_threat_level(
     user: Signed,
     Path(category): Path<String>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let level = form.id("level").unwrap_or(0);
     match state
         .services
@@ -435,16 +438,14 @@ async fn set_threat_level(
         .set_threat_level(&user.actor(), &category, level, form.get("rationale"))
         .await
     {
-        Ok(()) => Redirect::to("/risk/threat-levels?notice=saved").into_response(),
-        Err(e @ ServiceError::Validation(_)) => {
-            levels_page(
-                &state,
-                &user,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
-        }
-        Err(e) => service_error(e),
+        Ok(()) => Ok(Redirect::to("/risk/threat-levels?notice=saved").into_response()),
+        Err(e @ ServiceError::Validation(_)) => Ok(levels_page(
+            &state,
+            &user,
+            Some(sems_web_kit::error::classify(&e).1),
+            None,
+        )
+        .await?),
+        Err(e) => Err(e.into()),
     }
 }

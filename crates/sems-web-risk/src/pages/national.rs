@@ -5,9 +5,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use sems_domain::risk::RiskLevel;
-use sems_web_kit::pages::{render, service_error, Layout};
+use sems_web_kit::pages::PageResult;
+use sems_web_kit::pages::{render, Layout};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -36,12 +36,13 @@ struct NationalPage {
     assessments: i64,
 }
 
-pub async fn national(State(state): State<AppState>, user: Signed) -> Response {
-    let picture = match state.services.risk().national_picture(&user.actor()).await {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
-    render(
+pub async fn national(State(state): State<AppState>, user: Signed) -> PageResult {
+    let picture = state
+        .services
+        .risk()
+        .national_picture(&user.actor())
+        .await?;
+    Ok(render(
         StatusCode::OK,
         &NationalPage {
             layout: Layout::new("National picture", &user, "/risk/scenarios"),
@@ -68,5 +69,5 @@ pub async fn national(State(state): State<AppState>, user: Signed) -> Response {
             totals: picture.totals,
             assessments: picture.assessments,
         },
-    )
+    ))
 }

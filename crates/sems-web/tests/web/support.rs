@@ -278,7 +278,11 @@ impl Client {
             Some(b) => r.send_json(b),
             None => r.call(),
         };
-        self.finish(result)
+        let reply = self.finish(result);
+        if path != "/openapi.json" {
+            super::conformance::check(method, path, &reply);
+        }
+        reply
     }
 
     /// Sends raw bytes to the API with a content type.
@@ -290,7 +294,9 @@ impl Client {
             r = r.set("X-CSRF-Token", csrf);
         }
         let result = r.send_bytes(body);
-        self.finish(result)
+        let reply = self.finish(result);
+        super::conformance::check(method, path, &reply);
+        reply
     }
 
     /// Sends raw bytes to a page path (an upload form), with extra headers.
