@@ -193,18 +193,16 @@ async fn two_factor(
     }
 }
 
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     if let Some(token) = cookie(&headers, COOKIE) {
-        if let Err(e) = state.services.sign_out(token).await {
-            return service_error(e);
-        }
+        state.services.sign_out(token).await?;
     }
-    (
+    Ok((
         [(
             header::SET_COOKIE,
             clear_cookie(is_secure(&state, &headers)),
         )],
         Redirect::to("/sign-in"),
     )
-        .into_response()
+        .into_response())
 }

@@ -5,15 +5,13 @@ use super::{chain, level_label};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use sems_services::risk::AssessmentInput;
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentChange};
 use sems_web_kit::form::FormData;
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{
-    notice, render, service_error, when, Choice, FormState, Layout, ListQuery, PageQuery,
-};
+use sems_web_kit::pages::{notice, render, when, Choice, FormState, Layout, ListQuery, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -129,15 +127,11 @@ async fn assessment_view(
     notice_key: Option<&str>,
     error: Option<String>,
     form: FormState,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
-    let (a, allowed, history) = match (
-        state.services.risk().assessment_view(&actor, id).await,
-        state.services.risk().assessment_history(&actor, id).await,
-    ) {
-        (Ok(v), Ok(h)) => (v.record, v.allowed, h),
-        (Err(e), _) | (_, Err(e)) => return service_error(e),
-    };
+    let view = state.services.risk().assessment_view(&actor, id).await?;
+    let history = state.services.risk().assessment_history(&actor, id).await?;
+    let (a, allowed) = (view.record, view.allowed);
     let current_version = state
         .services
         .risk()
@@ -248,7 +242,7 @@ async fn assessment_view(
     } else {
         Vec::new()
     };
-    render(
+    Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -294,7 +288,7 @@ async fn assessment_view(
             form,
             a,
         },
-    )
+    ))
 }
 
 pub(super) async fn assessment_page(
@@ -302,7 +296,7 @@ pub(super) async fn assessment_page(
     user: Signed,
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     assessment_view(
         &state,
         &user,
@@ -319,11 +313,8 @@ pub(super) async fn update_assessment(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
-    let current = match state.services.risk().assessment(&user.actor(), id).await {
-        Ok(a) => a,
-        Err(e) => return service_error(e),
-    };
+) -> PageResult {
+    let current = state.services.risk().assessment(&user.actor(), id).await?;
     let mut input = assessment_input(&form, current.scenario_id);
     input.site_id = current.site_id;
     match state
@@ -332,7 +323,7 @@ pub(super) async fn update_assessment(
         .update_assessment(&user.actor(), id, &input)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response()),
         Err(
             e @ (ServiceError::Validation(_)
             | ServiceError::Conflict(_)
@@ -343,11 +334,11 @@ pub(super) async fn update_assessment(
                 "The change was not saved: some answers need attention.",
             );
             let form = FormState::refused(form, &e);
-            let mut page = assessment_view(&state, &user, id, None, Some(message), form).await;
+            let mut page = assessment_view(&state, &user, id, None, Some(message), form).await?;
             *page.status_mut() = status;
-            page
+            Ok(page)
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -356,7 +347,7 @@ pub(super) async fn accept(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let input = sems_services::risk::AcceptanceInput {
         expires_on: form.get("expires_on").into(),
         note: form.get("note").into(),
@@ -367,7 +358,7 @@ pub(super) async fn accept(
         .accept_risk(&user.actor(), id, &input)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response()),
         Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
             assessment_view(
                 &state,
@@ -379,7 +370,7 @@ pub(super) async fn accept(
             )
             .await
         }
-        Err(e) => service_error(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -402,7 +393,7 @@ async fn action_refused(
     user: &Signed,
     assessment_id: i64,
     e: ServiceError,
-) -> Response {
+) -> PageResult {
     match e {
         ServiceError::Validation(_) | ServiceError::Conflict(_) | ServiceError::Forbidden(_) => {
             let message = sems_web_kit::error::classify(&e).1;
@@ -416,7 +407,7 @@ async fn action_refused(
             )
             .await
         }
-        e => service_error(e),
+        e => Err(e.into()),
     }
 }
 
@@ -425,15 +416,17 @@ pub(super) async fn create_action(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     match state
         .services
         .risk()
         .create_action(&user.actor(), id, &action_input(&form))
         .await
     {
-        Ok(_) => Redirect::to(&format!("/risk/assessments/{id}?notice=created#actions-h"))
-            .into_response(),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/risk/assessments/{id}?notice=created#actions-h"))
+                .into_response(),
+        ),
         Err(e) => action_refused(&state, &user, id, e).await,
     }
 }
@@ -443,7 +436,7 @@ pub(super) async fn update_action(
     user: Signed,
     Path(id): Path<i64>,
     form: FormData,
-) -> Response {
+) -> PageResult {
     let assessment_id = form.id("assessment_id").unwrap_or(0);
     match state
         .services
@@ -451,11 +444,11 @@ pub(super) async fn update_action(
         .update_action(&user.actor(), id, &action_input(&form))
         .await
     {
-        Ok(v) => Redirect::to(&format!(
+        Ok(v) => Ok(Redirect::to(&format!(
             "/risk/assessments/{}?notice=saved#actions-h",
             v.action.assessment_id
         ))
-        .into_response(),
+        .into_response()),
         Err(e) => action_refused(&state, &user, assessment_id, e).await,
     }
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
@@ -14,9 +14,7 @@ use sems_services::ServiceError;
 use sems_storage::risk::ScenarioFilter;
 use sems_web_kit::form::FormData;
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{
-    notice, render, service_error, when, Choice, Layout, ListQuery, PageQuery, Pager,
-};
+use sems_web_kit::pages::{notice, render, when, Choice, Layout, ListQuery, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -305,15 +303,10 @@ async fn method(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<VersionQuery>,
-) -> Response {
+) -> PageResult {
     let actor = user.actor();
-    let (current, versions) = match (
-        state.services.risk().risk_method(&actor, q.version).await,
-        state.services.risk().risk_methods(&actor).await,
-    ) {
-        (Ok(c), Ok(v)) => (c, v),
-        (Err(e), _) | (_, Err(e)) => return service_error(e),
-    };
+    let current = state.services.risk().risk_method(&actor, q.version).await?;
+    let versions = state.services.risk().risk_methods(&actor).await?;
     let m: &RiskMethod = &current.method;
     let mut from = 1;
     let bands = m
@@ -335,7 +328,7 @@ async fn method(
         sems_domain::risk::ConsequenceRule::Highest => "the highest of the human, economic and political/reputational scores (reasonable worst case)".to_string(),
         sems_domain::risk::ConsequenceRule::WeightedMean { human, economic, political } => format!("a weighted mean (human {human}, economic {economic}, political/reputational {political}), rounded half up"),
     };
-    render(
+    Ok(render(
         StatusCode::OK,
         &MethodPage {
             layout: Layout::new("Risk method", &user, "/risk/method"),
@@ -358,7 +351,7 @@ async fn method(
             rule,
             bands,
         },
-    )
+    ))
 }
 
 pub struct LevelRow {

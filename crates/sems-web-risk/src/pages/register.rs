@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentFilter, RegisterSort};
+use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{render, service_error, Choice, Layout, ListQuery, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -87,9 +88,9 @@ pub(super) async fn register(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<RegisterParams>,
-) -> Response {
+) -> PageResult {
     let filter = q.filter();
-    let page = match state
+    let page = state
         .services
         .risk()
         .assessments(
@@ -97,11 +98,7 @@ pub(super) async fn register(
             &filter,
             sems_domain::page::PageRequest::new(q.page, None),
         )
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return service_error(e),
-    };
+        .await?;
     let query = q.query();
     let pager = Pager::new(&page, "/risk/register", &query);
     let export_query = sems_web_kit::pages::query_string(&query);
@@ -136,7 +133,7 @@ pub(super) async fn register(
             .map(|p| (p.id, p.name)),
         &ListQuery::text(&q.party),
     );
-    render(
+    Ok(render(
         StatusCode::OK,
         &RegisterPage {
             layout: Layout::new("Risk register", &user, "/risk/scenarios"),
@@ -157,7 +154,7 @@ pub(super) async fn register(
             scenario: ListQuery::text(&q.scenario),
             export_query,
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -277,11 +274,8 @@ pub(super) async fn register_csv(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<RegisterParams>,
-) -> Response {
-    let rows = match register_rows(&state, &user, &q.filter()).await {
-        Ok(r) => r,
-        Err(e) => return service_error(e),
-    };
+) -> PageResult {
+    let rows = register_rows(&state, &user, &q.filter()).await?;
     let body = sems_web_kit::export::csv(
         &REGISTER_COLUMNS,
         rows.into_iter().map(|a| {
@@ -294,35 +288,32 @@ pub(super) async fn register_csv(
                 .collect()
         }),
     );
-    attachment(
+    Ok(attachment(
         "text/csv; charset=utf-8",
         "attachment; filename=\"risk-register.csv\"",
         body.into_bytes(),
-    )
+    ))
 }
 
 pub(super) async fn register_xlsx(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(q): PageQuery<RegisterParams>,
-) -> Response {
-    let rows = match register_rows(&state, &user, &q.filter()).await {
-        Ok(r) => r,
-        Err(e) => return service_error(e),
-    };
+) -> PageResult {
+    let rows = register_rows(&state, &user, &q.filter()).await?;
     let cells: Vec<Vec<sems_web_kit::xlsx::Cell>> = rows.into_iter().map(register_cells).collect();
     match sems_web_kit::xlsx::workbook("Risk register", &REGISTER_COLUMNS, &cells) {
-        Ok(bytes) => attachment(
+        Ok(bytes) => Ok(attachment(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "attachment; filename=\"risk-register.xlsx\"",
             bytes,
-        ),
+        )),
         Err(e) => {
             tracing::error!(error = %e, "the register's XLSX could not be written");
-            sems_web_kit::pages::error_page(
+            Ok(sems_web_kit::pages::error_page(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 "The spreadsheet could not be written. The CSV export holds the same rows.",
-            )
+            ))
         }
     }
 }
