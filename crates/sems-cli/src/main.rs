@@ -103,6 +103,21 @@ enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         runs: u32,
     },
+    /// Every national list (risk register, findings, action register, audit trail, people):
+    /// first page and a page halfway down by cursor, as the authority and as one organisation,
+    /// on one generated data set of organisations × scenarios assessments.
+    National {
+        #[arg(long, default_value_t = 200)]
+        organisations: u32,
+        #[arg(long, default_value_t = 50)]
+        scenarios: u32,
+        #[arg(long, default_value_t = 10)]
+        activities_per_year: i64,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        #[arg(long, default_value_t = 4444)]
+        seed: u64,
+    },
     /// Sustained filings per second through the HTTP API, against the raw insert rate.
     Reports {
         #[arg(long, default_value_t = 2000)]
@@ -410,6 +425,28 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Lists { rows, runs }) => {
             let services = open(&config).await?;
             bench::lists(&services, rows.max(100), runs.max(1)).await?;
+        }
+        Command::Bench(BenchCommand::National {
+            organisations,
+            scenarios,
+            activities_per_year,
+            runs,
+            seed,
+        }) => {
+            let services = open(&config).await?;
+            bench::national(
+                &services,
+                sems_services::generate::GenerateParams {
+                    organisations,
+                    people_per_org: 10,
+                    years: 10,
+                    scenarios,
+                    activities_per_year,
+                    seed,
+                },
+                runs.max(1),
+            )
+            .await?;
         }
         Command::Bench(BenchCommand::Reports { filings, clients }) => {
             let services = open(&config).await?;

@@ -25,6 +25,7 @@ fn columns(kind: RecordKind) -> AccessColumns {
         person: None,
         published: None,
         raiser: None,
+        table: None,
     }
 }
 

@@ -22,6 +22,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
+    table: None,
 };
 
 /// The security log: the entries of the `security` channel, each about one person.
@@ -34,6 +35,7 @@ pub const SECURITY_ACCESS: AccessColumns = AccessColumns {
     person: Some("a.subject_person_id"),
     published: None,
     raiser: None,
+    table: None,
 };
 
 /// The record an entry describes, as the access rule sees it: stored beside the entry (not
@@ -222,6 +224,7 @@ pub fn trail_filter(subject: &Subject) -> crate::sql::Sql {
             person: Some("a.access_person_id"),
             published: Some("a.published"),
             raiser: None,
+            table: None,
         },
     ));
     cond.push(")");

@@ -131,6 +131,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_list_orders.sql"),
         postgres: include_str!("../migrations/postgres/0020_list_orders.sql"),
     },
+    Migration {
+        version: 21,
+        name: "indexes of the ways a reader reaches records by name",
+        sqlite: include_str!("../migrations/sqlite/0021_reader_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0021_reader_indexes.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -27,6 +27,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
+    table: None,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

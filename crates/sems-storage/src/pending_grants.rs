@@ -22,6 +22,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
+    table: None,
 };
 
 pub use sems_domain::role::GrantStatus;

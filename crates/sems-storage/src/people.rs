@@ -25,6 +25,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: Some("pe.id"),
     published: None,
     raiser: None,
+    table: None,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -21,6 +21,7 @@ pub const ACTIVITY_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
+    table: Some("oversight_activities"),
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -25,6 +25,7 @@ pub const FINDING_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: Some("fi.raised_by_party_id"),
+    table: Some("findings"),
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -17,6 +17,7 @@ pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: Some("rq.published"),
     raiser: None,
+    table: None,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

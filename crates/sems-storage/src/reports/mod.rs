@@ -27,6 +27,7 @@ pub const REPORT_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
+    table: Some("security_reports"),
 };
 
 /// The same rows as the authority reads them: only once forwarded, and only through the

@@ -20,6 +20,7 @@ pub const ASSESSMENT_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
+    table: Some("risk_assessments"),
 };
 
 /// A risk assessment as stored, with the names a reader needs.

@@ -25,6 +25,7 @@ pub const MEASURE_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: Some("sm.published"),
     raiser: None,
+    table: None,
 };
 
 /// A measure of the catalogue.

@@ -144,6 +144,7 @@ pub const SCENARIO_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: Some("ts.published"),
     raiser: None,
+    table: None,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -2,6 +2,10 @@
 //! generated national data set. Run it on a release build against a fresh data directory:
 //! `cargo run --release --bin sems -- --data-dir /tmp/sems-bench bench risk`.
 
+mod national;
+
+pub use national::national;
+
 use anyhow::Context;
 use sems_domain::page::PageRequest;
 use sems_services::generate::GenerateParams;
@@ -90,7 +94,9 @@ async fn time_page(
     Ok(out)
 }
 
-pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> anyhow::Result<()> {
+/// Loads the demo accounts and generates the national data set of `params`, or says it uses
+/// the one generated earlier with the same seed.
+pub async fn national_data_set(services: &Services, params: GenerateParams) -> anyhow::Result<()> {
     services
         .load_demo(DEMO_PASSWORD)
         .await
@@ -98,14 +104,17 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
     let started = Instant::now();
     match services.generate(params).await {
         Ok(s) => println!(
-            "Generated {} organisations × {} scenarios: {} assessments, {} history entries, {} test results, {} actions, {} acceptances in {:.1} s.",
+            "Generated {} organisations × {} scenarios: {} people, {} assessments, {} history entries, {} test results, {} actions, {} acceptances, {} activities, {} findings in {:.1} s.",
             s.organisations,
             params.scenarios,
+            s.people,
             s.risk.assessments,
             s.risk.history,
             s.risk.evidence,
             s.risk.actions,
             s.risk.acceptances,
+            s.oversight.activities,
+            s.oversight.findings,
             started.elapsed().as_secs_f64()
         ),
         Err(sems_services::ServiceError::Conflict(_)) => {
@@ -113,6 +122,11 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
         }
         Err(e) => return Err(e.into()),
     }
+    Ok(())
+}
+
+pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> anyhow::Result<()> {
+    national_data_set(services, params).await?;
     let director = actor(services, "director").await?;
     let manager = actor(services, &format!("g{}o1p1", params.seed)).await?;
     let page = || PageRequest::new(Some(1), Some(50));

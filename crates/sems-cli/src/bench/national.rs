@@ -1,0 +1,145 @@
+//! `sems bench national`: every national list of the platform, risk and oversight on one
+//! generated data set — the first page and a page halfway down by cursor, as the authority
+//! and as one organisation. The figures the issue asks for at 10k and 1M rows come from
+//! running it with a larger `--scenarios` (rows = organisations × scenarios assessments).
+
+use super::{actor, report, time};
+use sems_domain::page::{Page, PageRequest};
+use sems_services::generate::GenerateParams;
+use sems_services::{Actor, Services};
+use std::future::Future;
+
+const PER_PAGE: u32 = 50;
+
+/// Times one list for one reader: its first page, and the page after a cursor found halfway
+/// down `rows` (the reader's share of the table), by page number once.
+async fn list<T, F, Fut>(name: &str, runs: u32, rows: i64, mut fetch: F) -> anyhow::Result<()>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = sems_services::Result<Page<T>>>,
+{
+    let first = || PageRequest::new(Some(1), Some(PER_PAGE));
+    let page = match fetch(first()).await {
+        Ok(page) => page,
+        Err(e) => {
+            println!("{name:<46} not readable by this reader: {e}");
+            return Ok(());
+        }
+    };
+    let counted = if page.total_exact {
+        page.total.to_string()
+    } else {
+        format!("over {}", page.total)
+    };
+    report(
+        &format!("{name}, first page ({counted} rows)"),
+        &time(runs, || fetch(first())).await?,
+    );
+    let halfway = u32::try_from(rows / 2 / i64::from(PER_PAGE))
+        .unwrap_or(u32::MAX)
+        .max(2);
+    let Some(cursor) = fetch(PageRequest::new(Some(halfway), Some(PER_PAGE)))
+        .await?
+        .next_cursor
+    else {
+        println!("{name:<46} (shorter than two pages: no cursor page)");
+        return Ok(());
+    };
+    let after = PageRequest::new(None, Some(PER_PAGE)).after(Some(&cursor))?;
+    report(
+        &format!("{name}, page {halfway} by cursor"),
+        &time(runs, || fetch(after.clone())).await?,
+    );
+    Ok(())
+}
+
+pub async fn national(
+    services: &Services,
+    params: GenerateParams,
+    runs: u32,
+) -> anyhow::Result<()> {
+    super::national_data_set(services, params).await?;
+    let authority = actor(services, "director").await?;
+    let organisation = actor(services, &format!("g{}o1p1", params.seed)).await?;
+    let organisations = i64::from(params.organisations.max(1));
+    let mut conn = services.store.read().await?;
+    let mut rows = std::collections::HashMap::new();
+    for table in [
+        "risk_assessments",
+        "findings",
+        "actions",
+        "audit_entries",
+        "people",
+    ] {
+        rows.insert(
+            table,
+            sems_storage::bulk::row_count(&mut conn, table).await?,
+        );
+    }
+    drop(conn);
+    println!(
+        "{} runs each on {}; rows: {:?}",
+        runs,
+        services.store.engine().as_str(),
+        rows
+    );
+    for (reader, who, share) in [
+        (&authority, "authority", 1),
+        (&organisation, "one organisation", organisations),
+    ] {
+        lists_for(services, reader, who, runs, |table| {
+            rows.get(table).copied().unwrap_or(0) / share
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+async fn lists_for(
+    services: &Services,
+    reader: &Actor,
+    who: &str,
+    runs: u32,
+    rows: impl Fn(&str) -> i64,
+) -> anyhow::Result<()> {
+    let risk = services.risk();
+    let oversight = services.oversight();
+    let register = sems_storage::risk::AssessmentFilter::default();
+    list(
+        &format!("risk register, {who}"),
+        runs,
+        rows("risk_assessments"),
+        |page| risk.assessments(reader, &register, page),
+    )
+    .await?;
+    let findings = sems_storage::oversight::findings::FindingFilter::default();
+    list(
+        &format!("findings, {who}"),
+        runs,
+        rows("findings"),
+        |page| oversight.findings(reader, &findings, page),
+    )
+    .await?;
+    let actions = sems_storage::actions::ActionFilter::default();
+    list(
+        &format!("action register, {who}"),
+        runs,
+        rows("actions"),
+        |page| services.action_register(reader, &actions, page),
+    )
+    .await?;
+    let audit = sems_storage::audit::AuditFilter::default();
+    list(
+        &format!("audit trail, {who}"),
+        runs,
+        rows("audit_entries"),
+        |page| services.audit_entries(reader, &audit, page),
+    )
+    .await?;
+    let people = sems_storage::people::PeopleFilter::default();
+    list(&format!("people, {who}"), runs, rows("people"), |page| {
+        services.people(reader, &people, page)
+    })
+    .await?;
+    Ok(())
+}
