@@ -230,8 +230,6 @@ impl IntoResponse for PageError {
     }
 }
 
-/// Messages shown after a redirect, chosen from a fixed list so the query string cannot put
-/// arbitrary text on the page.
 /// The one policy after a form post: done, a redirect to `to`; a refusal the person can act
 /// on (invalid input, a conflict, a step they may not take on a record they see), the page
 /// again from `again` with the message, answered with the refusal's status; anything else,
@@ -264,6 +262,32 @@ where
     }
 }
 
+/// [`after_post`] for a form shown again as the person left it: on a refusal, `again` gets
+/// the message (`not_done` for invalid input, whose reasons stand beside their fields) and
+/// the form's state.
+pub async fn after_form_post<T, Fut>(
+    result: Result<T, sems_services::ServiceError>,
+    values: crate::form::FormData,
+    not_done: &str,
+    to: impl FnOnce(T) -> String,
+    again: impl FnOnce(String, FormState) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future,
+    Fut::Output: IntoResponse,
+{
+    match result {
+        Ok(v) => axum::response::Redirect::to(&to(v)).into_response(),
+        Err(e) => {
+            let (_, message) = refusal(&e, not_done);
+            let state = FormState::refused(values, &e);
+            after_post(Err::<T, ServiceError>(e), to, |_| again(message, state)).await
+        }
+    }
+}
+
+/// Messages shown after a redirect, chosen from a fixed list so the query string cannot put
+/// arbitrary text on the page.
 pub fn notice(key: Option<&str>) -> Option<String> {
     let text = match key? {
         "created" => "Created.",

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
@@ -14,9 +14,11 @@ use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput}
 use sems_services::oversight::findings::RaiseInput;
 use sems_services::ServiceError;
 use sems_storage::oversight::activities::{Activity, ActivityFilter};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{notice, render, service_error, Choice, Layout, PageQuery, Pager};
+use sems_web_kit::pages::{
+    after_post, notice, render, service_error, Choice, Layout, PageQuery, Pager,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -207,40 +209,56 @@ async fn list(
     list_page(&state, &user, p.page, party, p.notice.as_deref(), None).await
 }
 
-async fn plan(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
-    let input = PlanInput {
-        overseen_party_id: form.id("overseen_party_id").unwrap_or(0),
-        kind: form.get("kind").into(),
-        title: form.get("title").into(),
-        planned_on: form.get("planned_on").into(),
-        announced: form.get("announced") != "no",
-        team: form
-            .all("team")
-            .iter()
-            .filter_map(|t| t.parse().ok())
-            .collect(),
-        scope: form.all("scope"),
-    };
-    match state
+/// The planning form of an activity: whom, what, when, the team and the scope.
+#[derive(serde::Deserialize)]
+struct PlanForm {
+    #[serde(default, deserialize_with = "field::id")]
+    overseen_party_id: Option<i64>,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    planned_on: String,
+    #[serde(default)]
+    announced: String,
+    #[serde(default)]
+    team: Vec<String>,
+    #[serde(default)]
+    scope: Vec<String>,
+}
+
+impl From<PlanForm> for PlanInput {
+    /// Announced unless "no"; a team member that is not an id is left out.
+    fn from(f: PlanForm) -> Self {
+        Self {
+            overseen_party_id: f.overseen_party_id.unwrap_or(0),
+            kind: f.kind,
+            title: f.title,
+            planned_on: f.planned_on,
+            announced: f.announced != "no",
+            team: f.team.iter().filter_map(|t| t.parse().ok()).collect(),
+            scope: f.scope,
+        }
+    }
+}
+
+async fn plan(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<PlanForm>,
+) -> Response {
+    let result = state
         .services
         .oversight()
-        .plan_activity(&user.actor(), &input)
-        .await
-    {
-        Ok(a) => Ok(
-            Redirect::to(&format!("/oversight/activities/{}?notice=created", a.id)).into_response(),
-        ),
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => Ok(list_page(
-            &state,
-            &user,
-            None,
-            None,
-            None,
-            Some(sems_web_kit::error::classify(&e).1),
-        )
-        .await?),
-        Err(e) => Err(e.into()),
-    }
+        .plan_activity(&user.actor(), &fields.into())
+        .await;
+    after_post(
+        result,
+        |a| format!("/oversight/activities/{}?notice=created", a.id),
+        |message| list_page(&state, &user, None, None, None, Some(message)),
+    )
+    .await
 }
 
 pub struct ItemRow {
@@ -399,28 +417,36 @@ async fn after(
     .await
 }
 
+/// The checklist form: the items it shows; each item's answer, notes, test result and method
+/// come under names of the item (`answer_{item}` …), read from the values as typed.
+#[derive(serde::Deserialize)]
+struct ChecklistForm {
+    #[serde(default)]
+    item: Vec<String>,
+}
+
 /// Saves every answered row of the checklist form at once.
 async fn save(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, values }: Form<ChecklistForm>,
 ) -> Response {
-    let answers: Vec<AnswerInput> = form
-        .all("item")
+    let answers: Vec<AnswerInput> = fields
+        .item
         .iter()
         .filter_map(|item| {
-            let answer = form.get(&format!("answer_{item}")).to_string();
+            let answer = values.get(&format!("answer_{item}")).to_string();
             (!answer.is_empty()).then(|| AnswerInput {
                 item_id: item.parse().unwrap_or(0),
                 answer,
-                notes: form.get(&format!("notes_{item}")).into(),
-                test_passed: match form.get(&format!("passed_{item}")) {
+                notes: values.get(&format!("notes_{item}")).into(),
+                test_passed: match values.get(&format!("passed_{item}")) {
                     "yes" => Some(true),
                     "no" => Some(false),
                     _ => None,
                 },
-                test_method: form.get(&format!("method_{item}")).into(),
+                test_method: values.get(&format!("method_{item}")).into(),
             })
         })
         .collect();
@@ -452,45 +478,70 @@ async fn release(State(state): State<AppState>, user: Signed, Path(id): Path<i64
     after(&state, &user, id, result, "saved").await
 }
 
+/// A finding raised on a checklist item: its level and description.
+#[derive(serde::Deserialize)]
+struct RaiseForm {
+    #[serde(default, deserialize_with = "field::id")]
+    item_id: Option<i64>,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    description: String,
+}
+
+impl From<RaiseForm> for RaiseInput {
+    fn from(f: RaiseForm) -> Self {
+        Self {
+            item_id: f.item_id.unwrap_or(0),
+            level: f.level,
+            description: f.description,
+        }
+    }
+}
+
 async fn raise(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<RaiseForm>,
 ) -> Response {
-    let input = RaiseInput {
-        item_id: form.id("item_id").unwrap_or(0),
-        level: form.get("level").into(),
-        description: form.get("description").into(),
-    };
-    match state
+    let result = state
         .services
         .oversight()
-        .raise_finding(&user.actor(), id, &input)
-        .await
-    {
-        Ok(f) => {
-            Redirect::to(&format!("/oversight/findings/{}?notice=created", f.id)).into_response()
-        }
-        Err(e) => after(&state, &user, id, Err(e), "").await,
-    }
+        .raise_finding(&user.actor(), id, &fields.into())
+        .await;
+    after_post(
+        result,
+        |f| format!("/oversight/findings/{}?notice=created", f.id),
+        |message| activity_page(&state, &user, id, None, Some(message)),
+    )
+    .await
+}
+
+/// The activity report to issue: its summary.
+#[derive(serde::Deserialize)]
+struct IssueForm {
+    #[serde(default)]
+    summary: String,
 }
 
 async fn issue(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<IssueForm>,
 ) -> Response {
     let result = state
         .services
         .oversight()
-        .issue_activity_report(&user.actor(), id, form.get("summary"))
+        .issue_activity_report(&user.actor(), id, &fields.summary)
         .await;
-    match result {
-        Ok(v) => Redirect::to(&format!("/oversight/activities/{id}/reports/{v}")).into_response(),
-        Err(e) => after(&state, &user, id, Err(e), "").await,
-    }
+    after_post(
+        result,
+        |v| format!("/oversight/activities/{id}/reports/{v}"),
+        |message| activity_page(&state, &user, id, None, Some(message)),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -601,14 +652,20 @@ async fn evidence_file(
     }
 }
 
+/// The contractor form: the party code of its public reporting link.
+#[derive(serde::Deserialize)]
+struct ContractorForm {
+    #[serde(default)]
+    code: String,
+}
+
 /// Names a contractor by its party code (the code of its public reporting link).
-async fn add_contractor(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
-    let result = match state
-        .services
-        .reporting()
-        .filing_target(form.get("code"))
-        .await
-    {
+async fn add_contractor(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<ContractorForm>,
+) -> Response {
+    let result = match state.services.reporting().filing_target(&fields.code).await {
         Ok(t) => {
             state
                 .services
@@ -621,21 +678,10 @@ async fn add_contractor(State(state): State<AppState>, user: Signed, form: FormD
             "no organisation has this code",
         ))),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/oversight/activities?notice=saved").into_response()),
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => Ok(list_page(
-            &state,
-            &user,
-            None,
-            None,
-            None,
-            Some(sems_web_kit::error::classify(&e).1),
-        )
-        .await?),
-        Err(e) => Err(e.into()),
-    }
+    after_post(
+        result,
+        |()| "/oversight/activities?notice=saved".to_string(),
+        |message| list_page(&state, &user, None, None, None, Some(message)),
+    )
+    .await
 }

@@ -10,7 +10,7 @@ use sems_domain::oversight::{FindingLevel, FindingStatus};
 use sems_services::oversight::findings::{is_overdue, CapInput, FindingView};
 use sems_services::ServiceError;
 use sems_storage::oversight::findings::{Finding, FindingFilter};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{notice, render, when, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
@@ -249,32 +249,60 @@ async fn after(
     .await
 }
 
+/// The corrective action plan of a finding.
+#[derive(serde::Deserialize)]
+struct CapForm {
+    #[serde(default)]
+    root_cause: String,
+    #[serde(default)]
+    actions: String,
+    #[serde(default)]
+    due_on: String,
+    #[serde(default)]
+    compensatory_measures: String,
+}
+
+impl From<CapForm> for CapInput {
+    /// The page names no owner.
+    fn from(f: CapForm) -> Self {
+        Self {
+            root_cause: f.root_cause,
+            actions: f.actions,
+            owner_person_id: None,
+            due_on: f.due_on,
+            compensatory_measures: f.compensatory_measures,
+        }
+    }
+}
+
 async fn cap(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<CapForm>,
 ) -> Response {
-    let input = CapInput {
-        root_cause: form.get("root_cause").into(),
-        actions: form.get("actions").into(),
-        owner_person_id: None,
-        due_on: form.get("due_on").into(),
-        compensatory_measures: form.get("compensatory_measures").into(),
-    };
     let result = state
         .services
         .oversight()
-        .submit_cap(&user.actor(), id, &input)
+        .submit_cap(&user.actor(), id, &fields.into())
         .await;
     after(&state, &user, id, result).await
+}
+
+/// The review of a plan: "accept" or not, with a comment.
+#[derive(serde::Deserialize)]
+struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    comment: String,
 }
 
 async fn review(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<ReviewForm>,
 ) -> Response {
     let result = state
         .services
@@ -282,32 +310,50 @@ async fn review(
         .review_cap(
             &user.actor(),
             id,
-            form.get("decision") == "accept",
-            form.get("comment"),
+            fields.decision == "accept",
+            &fields.comment,
         )
         .await;
     after(&state, &user, id, result).await
+}
+
+/// The completion of a plan: the evidence that its actions are done.
+#[derive(serde::Deserialize)]
+struct CompletionForm {
+    #[serde(default)]
+    evidence: String,
 }
 
 async fn completion(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<CompletionForm>,
 ) -> Response {
     let result = state
         .services
         .oversight()
-        .complete_finding(&user.actor(), id, form.get("evidence"))
+        .complete_finding(&user.actor(), id, &fields.evidence)
         .await;
     after(&state, &user, id, result).await
+}
+
+/// The verification of a completed plan: "close" or not, a comment and a follow-up date.
+#[derive(serde::Deserialize)]
+struct VerificationForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default, deserialize_with = "field::text")]
+    follow_up_on: Option<String>,
 }
 
 async fn verification(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<VerificationForm>,
 ) -> Response {
     let result = state
         .services
@@ -315,9 +361,9 @@ async fn verification(
         .verify_finding(
             &user.actor(),
             id,
-            form.get("decision") == "close",
-            form.get("comment"),
-            form.opt("follow_up_on").as_deref(),
+            fields.decision == "close",
+            &fields.comment,
+            fields.follow_up_on.as_deref(),
         )
         .await;
     after(&state, &user, id, result).await

@@ -13,7 +13,7 @@ use sems_services::oversight::requirements::{
     CatalogueView, RequirementInput, REQUIREMENT_COLUMNS,
 };
 use sems_services::ServiceError;
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery};
 use sems_web_kit::session::Signed;
@@ -182,19 +182,42 @@ async fn page(
     .await
 }
 
-async fn add(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
-    let party = form.id("party_id").unwrap_or(0);
+/// A requirement added to a catalogue, with the note of the version it makes.
+#[derive(serde::Deserialize)]
+struct RequirementForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default)]
+    code: String,
+    #[serde(default, deserialize_with = "field::text")]
+    parent: Option<String>,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn add(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<RequirementForm>,
+) -> Response {
+    let party = fields.party_id.unwrap_or(0);
     let input = RequirementInput {
-        code: form.get("code").into(),
-        parent: form.opt("parent"),
-        level: form.get("level").into(),
-        title: form.get("title").into(),
-        text: form.get("text").into(),
+        code: fields.code,
+        parent: fields.parent,
+        level: fields.level,
+        title: fields.title,
+        text: fields.text,
     };
     let result = state
         .services
         .oversight()
-        .add_requirement(&user.actor(), party, &input, form.get("note"))
+        .add_requirement(&user.actor(), party, &input, &fields.note)
         .await;
     sems_web_kit::pages::after_post(
         result,
@@ -216,19 +239,30 @@ async fn add(State(state): State<AppState>, user: Signed, form: FormData) -> Res
     .await
 }
 
-async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
-    let party = form.id("party_id").unwrap_or(0);
-    let csv = form.get("csv").to_string();
+/// A catalogue imported from CSV, or tried first (a dry run), with the version's note.
+#[derive(serde::Deserialize)]
+struct RequirementImportForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default)]
+    csv: String,
+    #[serde(default, deserialize_with = "field::checkbox")]
+    dry_run: bool,
+    #[serde(default)]
+    note: String,
+}
+
+async fn import(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<RequirementImportForm>,
+) -> PageResult {
+    let party = fields.party_id.unwrap_or(0);
+    let csv = fields.csv;
     match state
         .services
         .oversight()
-        .import_requirements(
-            &user.actor(),
-            party,
-            &csv,
-            form.checked("dry_run"),
-            form.get("note"),
-        )
+        .import_requirements(&user.actor(), party, &csv, fields.dry_run, &fields.note)
         .await
     {
         Ok(r) if r.imported => Ok(Redirect::to(&format!(

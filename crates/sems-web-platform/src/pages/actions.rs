@@ -12,7 +12,7 @@ use sems_domain::action::{ActionStatus, SOURCES};
 use sems_domain::page::PageRequest;
 use sems_services::actions::{ActionView, CompleteInput, EffectivenessInput};
 use sems_storage::actions::ActionFilter;
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::Form;
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{notice, render, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
@@ -230,15 +230,28 @@ async fn after(
     .await
 }
 
+/// The completion of an action, with what shows it was done.
+#[derive(serde::Deserialize)]
+struct CompletionForm {
+    #[serde(default)]
+    evidence: String,
+}
+
+impl From<CompletionForm> for CompleteInput {
+    fn from(f: CompletionForm) -> Self {
+        Self {
+            evidence: f.evidence,
+        }
+    }
+}
+
 async fn complete(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<CompletionForm>,
 ) -> Response {
-    let input = CompleteInput {
-        evidence: form.get("evidence").into(),
-    };
+    let input = CompleteInput::from(fields);
     let result = state
         .services
         .complete_action(&user.actor(), id, &input)
@@ -246,16 +259,31 @@ async fn complete(
     after(&state, &user, id, result, (input.evidence, String::new())).await
 }
 
+/// The effectiveness check of a completed action: "yes" or "no", and why.
+#[derive(serde::Deserialize)]
+struct EffectivenessForm {
+    #[serde(default)]
+    effective: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl From<EffectivenessForm> for EffectivenessInput {
+    fn from(f: EffectivenessForm) -> Self {
+        Self {
+            effective: f.effective == "yes",
+            note: f.note,
+        }
+    }
+}
+
 async fn effectiveness(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<EffectivenessForm>,
 ) -> Response {
-    let input = EffectivenessInput {
-        effective: form.get("effective") == "yes",
-        note: form.get("note").into(),
-    };
+    let input = EffectivenessInput::from(fields);
     let result = state
         .services
         .check_action_effectiveness(&user.actor(), id, &input)

@@ -7,9 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::Form;
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{notice, render, service_error, Layout, ListQuery, PageQuery, Pager};
+use sems_web_kit::pages::{
+    after_post, notice, render, service_error, Layout, ListQuery, PageQuery, Pager,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -75,28 +77,39 @@ async fn list_page(
     }
 }
 
-async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
-    let input = GroupInput {
-        name: form.get("name").into(),
-        description: form.get("description").into(),
-    };
-    match state
-        .services
-        .create_group(&user.actor(), user.0.subject.party_id, &input)
-        .await
-    {
-        Ok(g) => Redirect::to(&format!("/groups/{}?notice=created", g.id)).into_response(),
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
-            list_page(
-                &state,
-                &user,
-                ListQuery::default(),
-                Some(sems_web_kit::error::classify(&e).1),
-            )
-            .await
+/// The new-group form.
+#[derive(serde::Deserialize)]
+struct GroupForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+impl From<GroupForm> for GroupInput {
+    fn from(f: GroupForm) -> Self {
+        Self {
+            name: f.name,
+            description: f.description,
         }
-        Err(e) => service_error(e),
     }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<GroupForm>,
+) -> Response {
+    let result = state
+        .services
+        .create_group(&user.actor(), user.0.subject.party_id, &fields.into())
+        .await;
+    after_post(
+        result,
+        |g| format!("/groups/{}?notice=created", g.id),
+        |message| list_page(&state, &user, ListQuery::default(), Some(message)),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -147,13 +160,20 @@ async fn show(
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }
 
+/// The person to add to a group, by user name.
+#[derive(serde::Deserialize)]
+struct MemberForm {
+    #[serde(default)]
+    username: String,
+}
+
 async fn add_member(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<MemberForm>,
 ) -> PageResult {
-    let username = form.get("username").trim().to_lowercase();
+    let username = fields.username.trim().to_lowercase();
     let person = match state.services.find_person_by_username(&username).await {
         Ok(p) => p,
         Err(e @ ServiceError::NotFound(_)) => {

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
@@ -16,10 +16,10 @@ use sems_storage::nominations::{Nomination, NominationFilter};
 use sems_storage::parties::{Party, PartyFilter};
 use sems_storage::people::PeopleFilter;
 use sems_storage::sites::{Site, SiteFilter};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
-    notice, render, service_error, Choice, Layout, ListQuery, PageQuery, Pager,
+    after_post, notice, render, service_error, Choice, Layout, ListQuery, PageQuery, Pager,
 };
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -140,26 +140,44 @@ async fn new_form(user: Signed) -> Response {
     )
 }
 
-async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
-    let input = PartyInput {
-        kind: form.get("kind").into(),
-        name: form.get("name").into(),
-        code: form.get("code").into(),
-        active: None,
-    };
-    match state
+/// The registration form of an organisation.
+#[derive(serde::Deserialize)]
+struct NewOrganisationForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    code: String,
+}
+
+impl From<NewOrganisationForm> for PartyInput {
+    fn from(f: NewOrganisationForm) -> Self {
+        Self {
+            kind: f.kind,
+            name: f.name,
+            code: f.code,
+            active: None,
+        }
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<NewOrganisationForm>,
+) -> Response {
+    let input = PartyInput::from(fields);
+    let result = state
         .services
         .create_organisation(&user.actor(), &input)
-        .await
-    {
-        Ok(p) => Redirect::to(&format!("/organisations/{}?notice=created", p.id)).into_response(),
-        Err(
-            e @ (sems_services::ServiceError::Validation(_)
-            | sems_services::ServiceError::Conflict(_)),
-        ) => {
-            let (status, message) = sems_web_kit::error::classify(&e);
+        .await;
+    after_post(
+        result,
+        |p| format!("/organisations/{}?notice=created", p.id),
+        |message| async move {
             render(
-                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage {
                     layout: Layout::new("Register an organisation", &user, "/organisations")
                         .with_error(Some(message)),
@@ -169,9 +187,9 @@ async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> 
                     code: input.code,
                 },
             )
-        }
-        Err(e) => service_error(e),
-    }
+        },
+    )
+    .await
 }
 
 pub struct Candidate {
@@ -381,34 +399,70 @@ async fn show(
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }
 
+/// The change form of an organisation's page.
+#[derive(serde::Deserialize)]
+struct OrganisationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default, deserialize_with = "field::checkbox")]
+    active: bool,
+}
+
+impl From<OrganisationForm> for PartyInput {
+    fn from(f: OrganisationForm) -> Self {
+        Self {
+            kind: String::new(),
+            name: f.name,
+            code: f.code,
+            active: Some(f.active),
+        }
+    }
+}
+
 async fn update(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let input = PartyInput {
-        kind: String::new(),
-        name: form.get("name").into(),
-        code: form.get("code").into(),
-        active: Some(form.checked("active")),
-    };
-    match state.services.update_party(&user.actor(), id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/organisations/{id}?notice=saved")).into_response()),
-        Err(
-            e @ (sems_services::ServiceError::Validation(_)
-            | sems_services::ServiceError::Conflict(_)),
-        ) => {
-            show_page(
-                &state,
-                &user,
-                id,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
+    Form { fields, .. }: Form<OrganisationForm>,
+) -> Response {
+    let result = state
+        .services
+        .update_party(&user.actor(), id, &fields.into())
+        .await;
+    after_post(
+        result,
+        |_| format!("/organisations/{id}?notice=saved"),
+        |message| show_page(&state, &user, id, Some(message), None),
+    )
+    .await
+}
+
+/// The nomination form of an organisation's page.
+#[derive(serde::Deserialize)]
+struct NominationForm {
+    #[serde(default)]
+    position: String,
+    #[serde(default, deserialize_with = "field::id")]
+    person_id: Option<i64>,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default, deserialize_with = "field::text")]
+    ends_on: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+impl From<NominationForm> for NominationInput {
+    fn from(f: NominationForm) -> Self {
+        Self {
+            position: f.position,
+            person_id: f.person_id.unwrap_or(0),
+            starts_on: f.starts_on,
+            ends_on: f.ends_on,
+            note: f.note,
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -416,127 +470,100 @@ async fn nominate(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let input = NominationInput {
-        position: form.get("position").into(),
-        person_id: form.id("person_id").unwrap_or(0),
-        starts_on: form.get("starts_on").into(),
-        ends_on: form.opt("ends_on"),
-        note: form.get("note").into(),
-    };
-    match state.services.nominate(&user.actor(), id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/organisations/{id}?notice=nominated")).into_response()),
-        Err(
-            e @ (sems_services::ServiceError::Validation(_)
-            | sems_services::ServiceError::Conflict(_)),
-        ) => {
-            show_page(
-                &state,
-                &user,
-                id,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    Form { fields, .. }: Form<NominationForm>,
+) -> Response {
+    let result = state
+        .services
+        .nominate(&user.actor(), id, &fields.into())
+        .await;
+    after_post(
+        result,
+        |_| format!("/organisations/{id}?notice=nominated"),
+        |message| show_page(&state, &user, id, Some(message), None),
+    )
+    .await
+}
+
+/// The end of a nomination, with the organisation whose page it was ended from.
+#[derive(serde::Deserialize)]
+struct NominationEndForm {
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
 }
 
 async fn end_nomination(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    match state
+    Form { fields, .. }: Form<NominationEndForm>,
+) -> Response {
+    let result = state
         .services
-        .end_nomination(&user.actor(), id, form.get("ends_on"))
-        .await
-    {
-        Ok(n) => Ok(
-            Redirect::to(&format!("/organisations/{}?notice=ended", n.party_id)).into_response(),
-        ),
-        Err(
-            e @ (sems_services::ServiceError::Validation(_)
-            | sems_services::ServiceError::Conflict(_)),
-        ) => {
-            let party = form.id("party_id").unwrap_or(0);
-            show_page(
-                &state,
-                &user,
-                party,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .end_nomination(&user.actor(), id, &fields.ends_on)
+        .await;
+    let party = fields.party_id.unwrap_or(0);
+    after_post(
+        result,
+        |n| format!("/organisations/{}?notice=ended", n.party_id),
+        |message| show_page(&state, &user, party, Some(message), None),
+    )
+    .await
+}
+
+/// The appointment form of an identity custodian.
+#[derive(serde::Deserialize)]
+struct AppointmentForm {
+    #[serde(default, deserialize_with = "field::id")]
+    person_id: Option<i64>,
+    #[serde(default)]
+    note: String,
 }
 
 async fn appoint(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let person = form.id("person_id").unwrap_or(0);
-    match state
+    Form { fields, .. }: Form<AppointmentForm>,
+) -> Response {
+    let person = fields.person_id.unwrap_or(0);
+    let result = state
         .services
         .appoint(
             &user.actor(),
             person,
             sems_domain::role::Role::IdentityCustodian,
-            form.get("note"),
+            &fields.note,
         )
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/organisations/{id}?notice=appointed")).into_response()),
-        Err(
-            e @ (sems_services::ServiceError::Validation(_)
-            | sems_services::ServiceError::Conflict(_)),
-        ) => {
-            show_page(
-                &state,
-                &user,
-                id,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    after_post(
+        result,
+        |_| format!("/organisations/{id}?notice=appointed"),
+        |message| show_page(&state, &user, id, Some(message), None),
+    )
+    .await
+}
+
+/// The end of an appointment, with the organisation whose page it was ended from.
+#[derive(serde::Deserialize)]
+struct AppointmentEndForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
 }
 
 async fn end_appointment(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    match state.services.end_appointment(&user.actor(), id).await {
-        Ok(a) => Ok(Redirect::to(&format!(
-            "/organisations/{}?notice=appointment_ended",
-            a.party_id
-        ))
-        .into_response()),
-        Err(
-            e @ (sems_services::ServiceError::Validation(_)
-            | sems_services::ServiceError::Conflict(_)),
-        ) => {
-            let party = form.id("party_id").unwrap_or(0);
-            show_page(
-                &state,
-                &user,
-                party,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    Form { fields, .. }: Form<AppointmentEndForm>,
+) -> Response {
+    let result = state.services.end_appointment(&user.actor(), id).await;
+    let party = fields.party_id.unwrap_or(0);
+    after_post(
+        result,
+        |a| format!("/organisations/{}?notice=appointment_ended", a.party_id),
+        |message| show_page(&state, &user, party, Some(message), None),
+    )
+    .await
 }

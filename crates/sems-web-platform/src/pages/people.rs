@@ -13,10 +13,11 @@ use sems_services::people::{NewPersonInput, PersonUpdateInput};
 use sems_services::ServiceError;
 use sems_storage::parties::Party;
 use sems_storage::people::{PeopleFilter, Person};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
-    notice, render, service_error, visible_parties, Choice, Layout, ListQuery, PageQuery, Pager,
+    after_post, notice, render, service_error, visible_parties, Choice, Layout, ListQuery,
+    PageQuery, Pager,
 };
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -88,14 +89,25 @@ async fn grants(
     ))
 }
 
+/// The decision on a held grant, from the list or from the person's page.
+#[derive(serde::Deserialize)]
+struct GrantDecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    back: String,
+    #[serde(default)]
+    note: String,
+}
+
 /// Confirms or refuses a held grant; back to the list it was decided from.
 async fn decide_grant(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<GrantDecisionForm>,
 ) -> Response {
-    let confirm = match form.get("decision") {
+    let confirm = match fields.decision.as_str() {
         "confirm" => true,
         "refuse" => false,
         _ => {
@@ -105,14 +117,14 @@ async fn decide_grant(
             )))
         }
     };
-    let back = if form.get("back") == "person" {
+    let back = if fields.back == "person" {
         None
     } else {
         Some("/people/grants")
     };
     match state
         .services
-        .decide_grant(&user.actor(), id, confirm, form.get("note"))
+        .decide_grant(&user.actor(), id, confirm, &fields.note)
         .await
     {
         Ok(g) => {
@@ -320,26 +332,53 @@ async fn new_form(
     )
 }
 
-async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
-    let input = NewPersonInput {
-        party_id: form.id("party_id").unwrap_or(0),
-        username: form.get("username").into(),
-        display_name: form.get("display_name").into(),
-        email: form.get("email").into(),
-        password: form.get("password").into(),
-        roles: form.all("roles"),
-        clearance: form.opt("clearance"),
-    };
-    match state.services.create_person(&user.actor(), &input).await {
-        Ok(p) => {
-            let key = held_or(&state, &user, p.id, "created").await;
-            Redirect::to(&format!("/people/{}?notice={key}", p.id)).into_response()
+/// The new-account form.
+#[derive(serde::Deserialize)]
+struct NewPersonForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default, deserialize_with = "field::text")]
+    clearance: Option<String>,
+}
+
+impl From<NewPersonForm> for NewPersonInput {
+    fn from(f: NewPersonForm) -> Self {
+        Self {
+            party_id: f.party_id.unwrap_or(0),
+            username: f.username,
+            display_name: f.display_name,
+            email: f.email,
+            password: f.password,
+            roles: f.roles,
+            clearance: f.clearance,
         }
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<NewPersonForm>,
+) -> Response {
+    let input = NewPersonInput::from(fields);
+    let result = match state.services.create_person(&user.actor(), &input).await {
+        Ok(p) => Ok((p.id, held_or(&state, &user, p.id, "created").await)),
+        Err(e) => Err(e),
+    };
+    after_post(
+        result,
+        |(id, key)| format!("/people/{id}?notice={key}"),
+        |message| async move {
             let parties: Vec<Party> = visible_parties(&state, &user)
                 .await
                 .into_iter()
@@ -349,9 +388,8 @@ async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> 
                 .iter()
                 .find(|p| p.id == input.party_id)
                 .is_some_and(|p| p.kind.is_authority());
-            let (status, message) = sems_web_kit::error::classify(&e);
             render(
-                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
                 &NewPage {
                     layout: Layout::new("Create an account", &user, "/people")
                         .with_error(Some(message)),
@@ -367,9 +405,9 @@ async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> 
                     ),
                 },
             )
-        }
-        Err(e) => service_error(e),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -462,44 +500,53 @@ async fn show(
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }
 
+/// The account form of a person's page.
+#[derive(serde::Deserialize)]
+struct PersonForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default, deserialize_with = "field::text")]
+    clearance: Option<String>,
+    #[serde(default, deserialize_with = "field::checkbox")]
+    active: bool,
+}
+
+impl From<PersonForm> for PersonUpdateInput {
+    fn from(f: PersonForm) -> Self {
+        Self {
+            display_name: Some(f.display_name),
+            email: Some(f.email),
+            roles: Some(f.roles),
+            clearance: f.clearance,
+            active: Some(f.active),
+        }
+    }
+}
+
 async fn update(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let input = PersonUpdateInput {
-        display_name: Some(form.get("display_name").into()),
-        email: Some(form.get("email").into()),
-        roles: Some(form.all("roles")),
-        clearance: form.opt("clearance"),
-        active: Some(form.checked("active")),
-    };
-    match state
+    Form { fields, .. }: Form<PersonForm>,
+) -> Response {
+    let result = match state
         .services
-        .update_person(&user.actor(), id, &input)
+        .update_person(&user.actor(), id, &fields.into())
         .await
     {
-        Ok(_) => {
-            let key = held_or(&state, &user, id, "saved").await;
-            Ok(Redirect::to(&format!("/people/{id}?notice={key}")).into_response())
-        }
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            show_page(
-                &state,
-                &user,
-                id,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        Ok(_) => Ok(held_or(&state, &user, id, "saved").await),
+        Err(e) => Err(e),
+    };
+    after_post(
+        result,
+        |key| format!("/people/{id}?notice={key}"),
+        |message| show_page(&state, &user, id, Some(message), None),
+    )
+    .await
 }
 
 /// The notice after a change: `held` when part of it waits for a director's confirmation.
@@ -510,29 +557,29 @@ async fn held_or(state: &AppState, user: &Signed, id: i64, done: &'static str) -
     }
 }
 
+/// The oversight form of an inspector's page: the organisations they oversee.
+#[derive(serde::Deserialize)]
+struct OversightForm {
+    #[serde(default)]
+    party_ids: Vec<String>,
+}
+
 async fn oversight(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let ids: Vec<i64> = form
-        .all("party_ids")
+    Form { fields, .. }: Form<OversightForm>,
+) -> Response {
+    let ids: Vec<i64> = fields
+        .party_ids
         .iter()
         .filter_map(|v| v.parse().ok())
         .collect();
-    match state.services.set_oversight(&user.actor(), id, &ids).await {
-        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=saved")).into_response()),
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Forbidden(_))) => {
-            show_page(
-                &state,
-                &user,
-                id,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.services.set_oversight(&user.actor(), id, &ids).await;
+    after_post(
+        result,
+        |_| format!("/people/{id}?notice=saved"),
+        |message| show_page(&state, &user, id, Some(message), None),
+    )
+    .await
 }

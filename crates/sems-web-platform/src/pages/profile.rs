@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_services::ServiceError;
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{notice, render, when, Layout, ListQuery, PageQuery};
 use sems_web_kit::session::Signed;
@@ -154,12 +154,23 @@ async fn on_error(state: &AppState, user: &Signed, e: ServiceError) -> PageResul
     }
 }
 
+/// The change of one's password.
+#[derive(serde::Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
 async fn change_password(
     State(state): State<AppState>,
     user: Signed,
-    form: FormData,
+    Form { fields, .. }: Form<PasswordForm>,
 ) -> PageResult {
-    if form.get("new_password") != form.get("confirm_password") {
+    if fields.new_password != fields.confirm_password {
         return page(
             &state,
             &user,
@@ -171,11 +182,7 @@ async fn change_password(
     }
     match state
         .services
-        .change_own_password(
-            &user.0,
-            form.get("current_password"),
-            form.get("new_password"),
-        )
+        .change_own_password(&user.0, &fields.current_password, &fields.new_password)
         .await
     {
         Ok(()) => Ok(Redirect::to("/profile?notice=password").into_response()),
@@ -190,14 +197,23 @@ async fn begin_two_factor(State(state): State<AppState>, user: Signed) -> PageRe
     }
 }
 
+/// The first code of the authenticator app, with one's password, to turn two-factor on.
+#[derive(serde::Deserialize)]
+struct TwoFactorOnForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    password: String,
+}
+
 async fn enable_two_factor(
     State(state): State<AppState>,
     user: Signed,
-    form: FormData,
+    Form { fields, .. }: Form<TwoFactorOnForm>,
 ) -> PageResult {
     match state
         .services
-        .enable_two_factor(&user.0, form.get("code"), form.get("password"))
+        .enable_two_factor(&user.0, &fields.code, &fields.password)
         .await
     {
         Ok(()) => Ok(Redirect::to("/profile?notice=two-factor-on").into_response()),
@@ -205,14 +221,21 @@ async fn enable_two_factor(
     }
 }
 
+/// One's password, to turn two-factor off.
+#[derive(serde::Deserialize)]
+struct TwoFactorOffForm {
+    #[serde(default)]
+    password: String,
+}
+
 async fn disable_two_factor(
     State(state): State<AppState>,
     user: Signed,
-    form: FormData,
+    Form { fields, .. }: Form<TwoFactorOffForm>,
 ) -> PageResult {
     match state
         .services
-        .disable_two_factor(&user.0, form.get("password"))
+        .disable_two_factor(&user.0, &fields.password)
         .await
     {
         Ok(()) => Ok(Redirect::to("/profile?notice=two-factor-off").into_response()),
@@ -220,8 +243,26 @@ async fn disable_two_factor(
     }
 }
 
-async fn create_token(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
-    let days = match form.opt("expires_in_days").map(|d| d.parse::<i64>()) {
+/// A new API token.
+#[derive(serde::Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default, deserialize_with = "field::checkbox")]
+    read_only: bool,
+    /// Read as text so that a value that is not a number gets the page's own message.
+    #[serde(default, deserialize_with = "field::text")]
+    expires_in_days: Option<String>,
+    #[serde(default)]
+    password: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<TokenForm>,
+) -> PageResult {
+    let days = match fields.expires_in_days.as_deref().map(str::parse::<i64>) {
         Some(Ok(d)) => Some(d),
         Some(Err(_)) => {
             return page(
@@ -239,10 +280,10 @@ async fn create_token(State(state): State<AppState>, user: Signed, form: FormDat
         .services
         .create_api_token(
             &user.0,
-            form.get("name"),
-            form.checked("read_only"),
+            &fields.name,
+            fields.read_only,
             days,
-            form.get("password"),
+            &fields.password,
         )
         .await
     {

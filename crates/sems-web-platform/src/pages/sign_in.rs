@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use sems_services::ServiceError;
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::Form;
 use sems_web_kit::middleware::is_secure;
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{render, service_error, Layout, PageQuery};
@@ -86,11 +86,30 @@ async fn sign_in_page(
     sign_in_form(&state, &headers, StatusCode::OK, None, next, String::new())
 }
 
-async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormData) -> PageResult {
-    let username = form.get("username").to_string();
-    let next = safe_next(form.get("next")).to_string();
+/// The sign-in form.
+#[derive(serde::Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    /// The pre-session token, checked here against its cookie: there is no session yet, so
+    /// the middleware does not check it.
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form { fields, .. }: Form<SignInForm>,
+) -> PageResult {
+    let username = fields.username;
+    let next = safe_next(&fields.next).to_string();
     let expected = cookie(&headers, SIGNIN_COOKIE).unwrap_or("");
-    let given = form.get("csrf_token");
+    let given = fields.csrf_token.as_str();
     if expected.is_empty()
         || !sems_domain::util::constant_time_eq(expected.as_bytes(), given.as_bytes())
     {
@@ -106,11 +125,7 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, form: FormDa
             username,
         );
     }
-    match state
-        .services
-        .sign_in(&username, form.get("password"))
-        .await
-    {
+    match state.services.sign_in(&username, &fields.password).await {
         Ok(session) => {
             let target = if session.mfa_pending {
                 "/sign-in/two-factor".to_string()
@@ -160,18 +175,25 @@ async fn two_factor_page(Extension(auth): Extension<Auth>) -> Response {
     }
 }
 
+/// The code of the two-factor step.
+#[derive(serde::Deserialize)]
+struct TwoFactorForm {
+    #[serde(default)]
+    code: String,
+}
+
 async fn two_factor(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
     headers: HeaderMap,
-    form: FormData,
+    Form { fields, .. }: Form<TwoFactorForm>,
 ) -> Response {
     let (Auth::MfaPending { csrf_token }, Some(token)) = (&auth, cookie(&headers, COOKIE)) else {
         return Redirect::to("/sign-in").into_response();
     };
     match state
         .services
-        .complete_two_factor(token, form.get("code"))
+        .complete_two_factor(token, &fields.code)
         .await
     {
         Ok(session) => {

@@ -3,18 +3,17 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use sems_domain::access::RecordKind;
 use sems_services::sites::SiteInput;
-use sems_services::ServiceError;
 use sems_storage::parties::Party;
 use sems_storage::sites::{Site, SiteFilter};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{
-    notice, render, service_error, visible_parties, Choice, Layout, ListQuery, PageQuery, Pager,
+    after_post, notice, render, visible_parties, Choice, Layout, ListQuery, PageQuery, Pager,
 };
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -144,35 +143,52 @@ async fn new_form(
     )
 }
 
-async fn create(State(state): State<AppState>, user: Signed, form: FormData) -> Response {
-    let party_id = form.id("party_id").unwrap_or(0);
+/// The new-site form, with the organisation it belongs to.
+#[derive(serde::Deserialize)]
+struct NewSiteForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    location: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<NewSiteForm>,
+) -> Response {
+    let party_id = fields.party_id.unwrap_or(0);
     let input = SiteInput {
-        name: form.get("name").into(),
-        location: form.get("location").into(),
+        name: fields.name,
+        location: fields.location,
         active: None,
     };
-    match state
+    let result = state
         .services
         .create_site(&user.actor(), party_id, &input)
-        .await
-    {
-        Ok(s) => Redirect::to(&format!("/sites/{}?notice=created", s.id)).into_response(),
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => render(
-            sems_web_kit::error::classify(&e).0,
-            &FormPage {
-                layout: Layout::new("Add a site", &user, "/sites")
-                    .with_error(Some(sems_web_kit::error::classify(&e).1)),
-                action: "/sites".into(),
-                parties: creatable_parties(&state, &user).await,
-                party_id,
-                name: input.name,
-                location: input.location,
-                active: true,
-                editing: false,
-            },
-        ),
-        Err(e) => service_error(e),
-    }
+        .await;
+    after_post(
+        result,
+        |s| format!("/sites/{}?notice=created", s.id),
+        |message| async move {
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    layout: Layout::new("Add a site", &user, "/sites").with_error(Some(message)),
+                    action: "/sites".into(),
+                    parties: creatable_parties(&state, &user).await,
+                    party_id,
+                    name: input.name,
+                    location: input.location,
+                    active: true,
+                    editing: false,
+                },
+            )
+        },
+    )
+    .await
 }
 
 async fn show_page(
@@ -229,29 +245,41 @@ async fn show(
     show_page(&state, &user, id, None, q.notice.as_deref()).await
 }
 
+/// The change form of a site's page.
+#[derive(serde::Deserialize)]
+struct SiteForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default, deserialize_with = "field::checkbox")]
+    active: bool,
+}
+
+impl From<SiteForm> for SiteInput {
+    fn from(f: SiteForm) -> Self {
+        Self {
+            name: f.name,
+            location: f.location,
+            active: Some(f.active),
+        }
+    }
+}
+
 async fn update(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let input = SiteInput {
-        name: form.get("name").into(),
-        location: form.get("location").into(),
-        active: Some(form.checked("active")),
-    };
-    match state.services.update_site(&user.actor(), id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/sites/{id}?notice=saved")).into_response()),
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
-            show_page(
-                &state,
-                &user,
-                id,
-                Some(sems_web_kit::error::classify(&e).1),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    Form { fields, .. }: Form<SiteForm>,
+) -> Response {
+    let result = state
+        .services
+        .update_site(&user.actor(), id, &fields.into())
+        .await;
+    after_post(
+        result,
+        |_| format!("/sites/{id}?notice=saved"),
+        |message| show_page(&state, &user, id, Some(message), None),
+    )
+    .await
 }

@@ -4,13 +4,13 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use sems_storage::reports::{Occurrence, OccurrenceFilter};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::Form;
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{notice, render, when, Choice, Layout, PageQuery, Pager};
+use sems_web_kit::pages::{after_post, notice, render, when, Choice, Layout, PageQuery, Pager};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -237,27 +237,28 @@ async fn occurrence_page(
     ))
 }
 
+/// The authority's follow-up question to the organisation.
+#[derive(serde::Deserialize)]
+struct QuestionForm {
+    #[serde(default)]
+    body: String,
+}
+
 async fn ask(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    match state
+    Form { fields, .. }: Form<QuestionForm>,
+) -> Response {
+    let result = state
         .services
         .reporting()
-        .occurrence_message(&user.actor(), id, form.get("body"))
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/occurrences/{id}?notice=sent")).into_response()),
-        Err(e @ sems_services::ServiceError::Validation(_)) => Ok(occurrence_page(
-            &state,
-            &user,
-            id,
-            None,
-            Some(sems_web_kit::error::classify(&e).1),
-        )
-        .await?),
-        Err(e) => Err(e.into()),
-    }
+        .occurrence_message(&user.actor(), id, &fields.body)
+        .await;
+    after_post(
+        result,
+        |()| format!("/occurrences/{id}?notice=sent"),
+        |message| occurrence_page(&state, &user, id, None, Some(message)),
+    )
+    .await
 }

@@ -11,6 +11,7 @@ use axum::Extension;
 use sems_domain::report::{ReportMode, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 use sems_services::reports::{FilingTarget, NewAttachment, ReceiptView, ReportInput};
 use sems_services::{Actor, ServiceError};
+use sems_web_kit::form::Form;
 use sems_web_kit::limits::Limit;
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{render, service_error, Choice, FormState, Layout};
@@ -411,34 +412,43 @@ async fn show_receipt(
     }
 }
 
+/// The receipt look-up form: the code the reporter wrote down.
+#[derive(serde::Deserialize)]
+pub struct ReceiptForm {
+    #[serde(default)]
+    receipt: String,
+}
+
 pub async fn receipt_lookup(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    form: sems_web_kit::form::FormData,
+    Form { fields, .. }: Form<ReceiptForm>,
 ) -> Response {
-    show_receipt(
-        &state,
-        &auth,
-        peer,
-        form.get("receipt").trim().to_string(),
-        None,
-    )
-    .await
+    show_receipt(&state, &auth, peer, fields.receipt.trim().to_string(), None).await
+}
+
+/// The reporter's answer on the receipt page, with the receipt it follows.
+#[derive(serde::Deserialize)]
+pub struct ReceiptReplyForm {
+    #[serde(default)]
+    receipt: String,
+    #[serde(default)]
+    body: String,
 }
 
 pub async fn receipt_reply(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    form: sems_web_kit::form::FormData,
+    Form { fields, .. }: Form<ReceiptReplyForm>,
 ) -> Response {
-    let receipt = form.get("receipt").trim().to_string();
+    let receipt = fields.receipt.trim().to_string();
     // The page shown afterwards slows a client over its allowance and counts a wrong receipt.
     match state
         .services
         .reporting()
-        .reply_with_receipt(&receipt, form.get("body"))
+        .reply_with_receipt(&receipt, &fields.body)
         .await
     {
         Ok(()) => {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use sems_services::reports::forwarding::{Forwarding, KeptItem};
 use sems_services::reports::{CloseInput, CorrectiveActionInput, TriageInput};
 use sems_services::ServiceError;
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::service_error;
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
@@ -29,24 +29,45 @@ pub(super) async fn after(
     .await
 }
 
+/// The triage form: the category, severity and whether the report must go to the authority.
+#[derive(serde::Deserialize)]
+pub(super) struct TriageForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    mandatory: String,
+    #[serde(default)]
+    scenario_ids: Vec<String>,
+    #[serde(default)]
+    note: String,
+}
+
+impl From<TriageForm> for TriageInput {
+    /// "yes" is mandatory; a scenario that is not an id is left out.
+    fn from(f: TriageForm) -> Self {
+        Self {
+            category: f.category,
+            severity: f.severity,
+            mandatory: f.mandatory == "yes",
+            scenario_ids: f
+                .scenario_ids
+                .iter()
+                .filter_map(|s| s.parse().ok())
+                .collect(),
+            note: f.note,
+        }
+    }
+}
+
 pub(super) async fn triage(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<TriageForm>,
 ) -> Response {
-    let input = TriageInput {
-        category: form.get("category").into(),
-        severity: form.get("severity").into(),
-        mandatory: form.get("mandatory") == "yes",
-        scenario_ids: form
-            .all("scenario_ids")
-            .iter()
-            .filter_map(|s| s.parse().ok())
-            .collect(),
-        note: form.get("note").into(),
-    };
-    if !matches!(form.get("mandatory"), "yes" | "no") {
+    if !matches!(fields.mandatory.as_str(), "yes" | "no") {
         let e = ServiceError::from(sems_domain::ValidationError::new(
             "mandatory",
             "decide whether the report must go to the authority",
@@ -56,7 +77,7 @@ pub(super) async fn triage(
     let result = state
         .services
         .reporting()
-        .triage_report(&user.actor(), id, &input)
+        .triage_report(&user.actor(), id, &fields.into())
         .await
         .map(|_| ());
     after(&state, &user, id, result, "saved").await
@@ -76,77 +97,120 @@ pub(super) async fn investigate(
     after(&state, &user, id, result, "saved").await
 }
 
+/// The closure form: the outcome, lessons, just-culture assessment and corrective actions.
+#[derive(serde::Deserialize)]
+pub(super) struct CloseForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    lessons: String,
+    #[serde(default)]
+    just_culture: String,
+    #[serde(default, deserialize_with = "field::lines")]
+    corrective_actions: Vec<String>,
+    #[serde(default)]
+    actions_due_on: String,
+}
+
+impl From<CloseForm> for CloseInput {
+    /// One corrective action a line, each due on the one date.
+    fn from(f: CloseForm) -> Self {
+        let due_on = f.actions_due_on;
+        Self {
+            outcome: f.outcome,
+            lessons: f.lessons,
+            just_culture: f.just_culture,
+            corrective_actions: f
+                .corrective_actions
+                .into_iter()
+                .map(|title| CorrectiveActionInput {
+                    title,
+                    due_on: due_on.clone(),
+                    responsible_person_id: None,
+                })
+                .collect(),
+        }
+    }
+}
+
 pub(super) async fn close(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<CloseForm>,
 ) -> Response {
-    let actions = form
-        .get("corrective_actions")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| CorrectiveActionInput {
-            title: l.trim().to_string(),
-            due_on: form.get("actions_due_on").to_string(),
-            responsible_person_id: None,
-        })
-        .collect();
-    let input = CloseInput {
-        outcome: form.get("outcome").into(),
-        lessons: form.get("lessons").into(),
-        just_culture: form.get("just_culture").into(),
-        corrective_actions: actions,
-    };
     let result = state
         .services
         .reporting()
-        .close_report(&user.actor(), id, &input)
+        .close_report(&user.actor(), id, &fields.into())
         .await
         .map(|_| ());
     after(&state, &user, id, result, "saved").await
+}
+
+/// A message: to the reporter, or the answer to the authority's question.
+#[derive(serde::Deserialize)]
+pub(super) struct MessageForm {
+    #[serde(default)]
+    body: String,
 }
 
 pub(super) async fn message(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<MessageForm>,
 ) -> Response {
     let result = state
         .services
         .reporting()
-        .message_reporter(&user.actor(), id, form.get("body"))
+        .message_reporter(&user.actor(), id, &fields.body)
         .await;
     after(&state, &user, id, result, "sent").await
+}
+
+/// The de-identified text of the report.
+#[derive(serde::Deserialize)]
+pub(super) struct DeidentifiedForm {
+    #[serde(default)]
+    deidentified_text: String,
 }
 
 pub(super) async fn deidentify(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<DeidentifiedForm>,
 ) -> Response {
     let result = state
         .services
         .reporting()
-        .set_deidentified(&user.actor(), id, form.get("deidentified_text"))
+        .set_deidentified(&user.actor(), id, &fields.deidentified_text)
         .await
         .map(|_| ());
     after(&state, &user, id, result, "saved").await
+}
+
+/// The forwarding form: each identifying item that remains, with why it stays.
+#[derive(serde::Deserialize)]
+pub(super) struct ForwardForm {
+    #[serde(default)]
+    kept_text: Vec<String>,
+    #[serde(default)]
+    kept_reason: Vec<String>,
 }
 
 pub(super) async fn forward(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<ForwardForm>,
 ) -> Response {
     // Each remaining item comes as a pair: its text and why it stays.
-    let kept: Vec<KeptItem> = form
-        .all("kept_text")
+    let kept: Vec<KeptItem> = fields
+        .kept_text
         .into_iter()
-        .zip(form.all("kept_reason"))
+        .zip(fields.kept_reason)
         .map(|(text, reason)| KeptItem { text, reason })
         .collect();
     let (result, done) = match state
@@ -162,26 +226,44 @@ pub(super) async fn forward(
     after(&state, &user, id, result, done).await
 }
 
+/// A request to disclose the reporter's identity, with its reason.
+#[derive(serde::Deserialize)]
+pub(super) struct IdentityRequestForm {
+    #[serde(default)]
+    reason: String,
+}
+
 pub(super) async fn request_identity(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<IdentityRequestForm>,
 ) -> Response {
     let result = state
         .services
         .reporting()
-        .request_identity(&user.actor(), id, form.get("reason"))
+        .request_identity(&user.actor(), id, &fields.reason)
         .await
         .map(|_| ());
     after(&state, &user, id, result, "requested").await
+}
+
+/// The decision on an identity request: "approve" or not, with a note.
+#[derive(serde::Deserialize)]
+pub(super) struct IdentityDecisionForm {
+    #[serde(default, deserialize_with = "field::id")]
+    request_id: Option<i64>,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
 }
 
 pub(super) async fn decide_identity(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<IdentityDecisionForm>,
 ) -> Response {
     let result = state
         .services
@@ -189,9 +271,9 @@ pub(super) async fn decide_identity(
         .decide_identity(
             &user.actor(),
             id,
-            form.id("request_id").unwrap_or(0),
-            form.get("decision") == "approve",
-            form.get("note"),
+            fields.request_id.unwrap_or(0),
+            fields.decision == "approve",
+            &fields.note,
         )
         .await;
     after(&state, &user, id, result, "decided").await
@@ -219,12 +301,12 @@ pub(super) async fn answer_authority(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<MessageForm>,
 ) -> Response {
     let result = state
         .services
         .reporting()
-        .occurrence_message(&user.actor(), id, form.get("body"))
+        .occurrence_message(&user.actor(), id, &fields.body)
         .await;
     after(&state, &user, id, result, "sent").await
 }

@@ -5,34 +5,74 @@ use super::{chain, level_label};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::Response;
 use sems_services::risk::AssessmentInput;
-use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentChange};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{notice, render, when, Choice, FormState, Layout, ListQuery, PageQuery};
+use sems_web_kit::pages::{
+    after_form_post, after_post, notice, render, when, Choice, FormState, Layout, ListQuery,
+    PageQuery,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
-fn assessment_input(form: &FormData, scenario_id: i64) -> AssessmentInput {
-    AssessmentInput {
-        scenario_id,
-        site_id: form.id("site_id"),
-        likelihood: form.id("likelihood").unwrap_or(0),
-        likelihood_rationale: form.get("likelihood_rationale").into(),
-        consequence_human: form.id("consequence_human").unwrap_or(0),
-        consequence_economic: form.id("consequence_economic").unwrap_or(0),
-        consequence_political: form.id("consequence_political").unwrap_or(0),
-        consequence_rationale: form.get("consequence_rationale").into(),
-        vulnerability: form.id("vulnerability").unwrap_or(0),
-        vulnerability_rationale: form.get("vulnerability_rationale").into(),
-        likelihood_override_reason: form.get("likelihood_override_reason").into(),
-        vulnerability_override_reason: form.get("vulnerability_override_reason").into(),
-        evidence: form.get("evidence").lines().map(str::to_string).collect(),
-        classification: form.opt("classification"),
-        reason: form.get("reason").into(),
-        reassess: form.checked("reassess"),
+/// The assessment form of the scenario page and the change form of the assessment page.
+#[derive(serde::Deserialize)]
+pub(super) struct AssessmentForm {
+    #[serde(default, deserialize_with = "field::id")]
+    site_id: Option<i64>,
+    #[serde(default)]
+    likelihood: Option<i64>,
+    #[serde(default)]
+    likelihood_rationale: String,
+    #[serde(default)]
+    consequence_human: Option<i64>,
+    #[serde(default)]
+    consequence_economic: Option<i64>,
+    #[serde(default)]
+    consequence_political: Option<i64>,
+    #[serde(default)]
+    consequence_rationale: String,
+    #[serde(default)]
+    vulnerability: Option<i64>,
+    #[serde(default)]
+    vulnerability_rationale: String,
+    #[serde(default)]
+    likelihood_override_reason: String,
+    #[serde(default)]
+    vulnerability_override_reason: String,
+    #[serde(default, deserialize_with = "field::lines")]
+    evidence: Vec<String>,
+    #[serde(default, deserialize_with = "field::text")]
+    classification: Option<String>,
+    #[serde(default)]
+    reason: String,
+    #[serde(default, deserialize_with = "field::checkbox")]
+    reassess: bool,
+}
+
+impl AssessmentForm {
+    /// A score left unchosen is 0, which the service refuses with its message beside the field.
+    fn into_input(self, scenario_id: i64) -> AssessmentInput {
+        AssessmentInput {
+            scenario_id,
+            site_id: self.site_id,
+            likelihood: self.likelihood.unwrap_or(0),
+            likelihood_rationale: self.likelihood_rationale,
+            consequence_human: self.consequence_human.unwrap_or(0),
+            consequence_economic: self.consequence_economic.unwrap_or(0),
+            consequence_political: self.consequence_political.unwrap_or(0),
+            consequence_rationale: self.consequence_rationale,
+            vulnerability: self.vulnerability.unwrap_or(0),
+            vulnerability_rationale: self.vulnerability_rationale,
+            likelihood_override_reason: self.likelihood_override_reason,
+            vulnerability_override_reason: self.vulnerability_override_reason,
+            evidence: self.evidence,
+            classification: self.classification,
+            reason: self.reason,
+            reassess: self.reassess,
+        }
     }
 }
 
@@ -40,35 +80,25 @@ pub(super) async fn assess(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let input = assessment_input(&form, id);
-    match state
+    Form { fields, values }: Form<AssessmentForm>,
+) -> Response {
+    let result = state
         .services
         .risk()
-        .create_assessment(&user.actor(), user.0.subject.party_id, &input)
-        .await
-    {
-        Ok(a) => {
-            Ok(Redirect::to(&format!("/risk/assessments/{}?notice=created", a.id)).into_response())
-        }
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let (status, message) = sems_web_kit::pages::refusal(
-                &e,
-                "The assessment was not recorded: some answers need attention.",
-            );
-            let form = FormState::refused(form, &e);
-            let mut page =
-                chain::scenario_page(&state, &user, id, None, None, Some(message), form).await?;
-            *page.status_mut() = status;
-            Ok(page)
-        }
-        Err(e) => Err(e.into()),
-    }
+        .create_assessment(
+            &user.actor(),
+            user.0.subject.party_id,
+            &fields.into_input(id),
+        )
+        .await;
+    after_form_post(
+        result,
+        values,
+        "The assessment was not recorded: some answers need attention.",
+        |a| format!("/risk/assessments/{}?notice=created", a.id),
+        |message, form| chain::scenario_page(&state, &user, id, None, None, Some(message), form),
+    )
+    .await
 }
 
 pub struct ChangeRow {
@@ -312,102 +342,93 @@ pub(super) async fn update_assessment(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, values }: Form<AssessmentForm>,
 ) -> PageResult {
     let current = state.services.risk().assessment(&user.actor(), id).await?;
-    let mut input = assessment_input(&form, current.scenario_id);
+    let mut input = fields.into_input(current.scenario_id);
     input.site_id = current.site_id;
-    match state
+    let result = state
         .services
         .risk()
         .update_assessment(&user.actor(), id, &input)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response()),
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let (status, message) = sems_web_kit::pages::refusal(
-                &e,
-                "The change was not saved: some answers need attention.",
-            );
-            let form = FormState::refused(form, &e);
-            let mut page = assessment_view(&state, &user, id, None, Some(message), form).await?;
-            *page.status_mut() = status;
-            Ok(page)
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    Ok(after_form_post(
+        result,
+        values,
+        "The change was not saved: some answers need attention.",
+        |_| format!("/risk/assessments/{id}?notice=saved"),
+        |message, form| assessment_view(&state, &user, id, None, Some(message), form),
+    )
+    .await)
+}
+
+/// The acceptance form of the accountable executive.
+#[derive(serde::Deserialize)]
+pub(super) struct AcceptanceForm {
+    #[serde(default)]
+    expires_on: String,
+    #[serde(default)]
+    note: String,
 }
 
 pub(super) async fn accept(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
+    Form { fields, .. }: Form<AcceptanceForm>,
+) -> Response {
     let input = sems_services::risk::AcceptanceInput {
-        expires_on: form.get("expires_on").into(),
-        note: form.get("note").into(),
+        expires_on: fields.expires_on,
+        note: fields.note,
     };
-    match state
+    let result = state
         .services
         .risk()
         .accept_risk(&user.actor(), id, &input)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/risk/assessments/{id}?notice=saved")).into_response()),
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => {
-            assessment_view(
-                &state,
-                &user,
-                id,
-                None,
-                Some(sems_web_kit::error::classify(&e).1),
-                FormState::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    after_post(
+        result,
+        |_| format!("/risk/assessments/{id}?notice=saved"),
+        |message| assessment_view(&state, &user, id, None, Some(message), FormState::default()),
+    )
+    .await
 }
 
-fn action_input(form: &FormData) -> sems_services::risk::actions::ActionInput {
-    sems_services::risk::actions::ActionInput {
-        title: form.get("title").into(),
-        responsible_person_id: form.id("responsible_person_id"),
-        due_on: form.get("due_on").into(),
-        status: form.opt("status"),
-        cost_one_off: form.id("cost_one_off").unwrap_or(0),
-        cost_annual: form.id("cost_annual").unwrap_or(0),
-        effect_on: form.get("effect_on").into(),
-        expected_reduction: form.id("expected_reduction").unwrap_or(0),
-    }
+/// The mitigation action form (new, or a change with the assessment it belongs to).
+#[derive(serde::Deserialize)]
+pub(super) struct ActionForm {
+    #[serde(default, deserialize_with = "field::id")]
+    assessment_id: Option<i64>,
+    #[serde(default)]
+    title: String,
+    #[serde(default, deserialize_with = "field::id")]
+    responsible_person_id: Option<i64>,
+    #[serde(default)]
+    due_on: String,
+    #[serde(default, deserialize_with = "field::text")]
+    status: Option<String>,
+    #[serde(default)]
+    cost_one_off: Option<i64>,
+    #[serde(default)]
+    cost_annual: Option<i64>,
+    #[serde(default)]
+    effect_on: String,
+    #[serde(default)]
+    expected_reduction: Option<i64>,
 }
 
-/// Shows a refused action form again on its assessment page, with the reason.
-async fn action_refused(
-    state: &AppState,
-    user: &Signed,
-    assessment_id: i64,
-    e: ServiceError,
-) -> PageResult {
-    match e {
-        ServiceError::Validation(_) | ServiceError::Conflict(_) | ServiceError::Forbidden(_) => {
-            let message = sems_web_kit::error::classify(&e).1;
-            assessment_view(
-                state,
-                user,
-                assessment_id,
-                None,
-                Some(message),
-                FormState::default(),
-            )
-            .await
+impl From<ActionForm> for sems_services::risk::actions::ActionInput {
+    fn from(f: ActionForm) -> Self {
+        Self {
+            title: f.title,
+            responsible_person_id: f.responsible_person_id,
+            due_on: f.due_on,
+            status: f.status,
+            cost_one_off: f.cost_one_off.unwrap_or(0),
+            cost_annual: f.cost_annual.unwrap_or(0),
+            effect_on: f.effect_on,
+            expected_reduction: f.expected_reduction.unwrap_or(0),
         }
-        e => Err(e.into()),
     }
 }
 
@@ -415,40 +436,51 @@ pub(super) async fn create_action(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    match state
+    Form { fields, .. }: Form<ActionForm>,
+) -> Response {
+    let result = state
         .services
         .risk()
-        .create_action(&user.actor(), id, &action_input(&form))
-        .await
-    {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/risk/assessments/{id}?notice=created#actions-h"))
-                .into_response(),
-        ),
-        Err(e) => action_refused(&state, &user, id, e).await,
-    }
+        .create_action(&user.actor(), id, &fields.into())
+        .await;
+    after_post(
+        result,
+        |_| format!("/risk/assessments/{id}?notice=created#actions-h"),
+        |message| assessment_view(&state, &user, id, None, Some(message), FormState::default()),
+    )
+    .await
 }
 
 pub(super) async fn update_action(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let assessment_id = form.id("assessment_id").unwrap_or(0);
-    match state
+    Form { fields, .. }: Form<ActionForm>,
+) -> Response {
+    let assessment_id = fields.assessment_id.unwrap_or(0);
+    let result = state
         .services
         .risk()
-        .update_action(&user.actor(), id, &action_input(&form))
-        .await
-    {
-        Ok(v) => Ok(Redirect::to(&format!(
-            "/risk/assessments/{}?notice=saved#actions-h",
-            v.action.assessment_id
-        ))
-        .into_response()),
-        Err(e) => action_refused(&state, &user, assessment_id, e).await,
-    }
+        .update_action(&user.actor(), id, &fields.into())
+        .await;
+    after_post(
+        result,
+        |v| {
+            format!(
+                "/risk/assessments/{}?notice=saved#actions-h",
+                v.action.assessment_id
+            )
+        },
+        |message| {
+            assessment_view(
+                &state,
+                &user,
+                assessment_id,
+                None,
+                Some(message),
+                FormState::default(),
+            )
+        },
+    )
+    .await
 }

@@ -6,15 +6,14 @@ use super::level_label;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::Response;
 use sems_domain::access::RecordKind;
 use sems_domain::measure::MeasureStatus;
 use sems_services::risk::evidence::EvidenceInput;
-use sems_services::ServiceError;
 use sems_storage::risk::{Assessment, AssessmentFilter, ThreatScenario};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{notice, render, when, Choice, FormState, Layout, PageQuery};
+use sems_web_kit::pages::{after_post, notice, render, when, Choice, FormState, Layout, PageQuery};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -374,43 +373,54 @@ async fn chain_assessment(state: &AppState, user: &Signed, a: Assessment) -> Cha
     }
 }
 
+/// A test result or an occurrence recorded from the scenario page.
+#[derive(serde::Deserialize)]
+pub struct EvidenceForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default)]
+    kind: String,
+    /// "passed", "failed", or blank for an occurrence.
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    occurred_on: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    source_ref: String,
+}
+
 /// Records a test result or an occurrence from the scenario page.
 pub async fn record_evidence(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
-) -> PageResult {
-    let party = form.id("party_id").unwrap_or(0);
+    Form { fields, .. }: Form<EvidenceForm>,
+) -> Response {
+    let party = fields.party_id.unwrap_or(0);
     let input = EvidenceInput {
         scenario_id: id,
-        kind: form.get("kind").into(),
-        passed: match form.get("outcome") {
+        kind: fields.kind,
+        passed: match fields.outcome.as_str() {
             "passed" => Some(true),
             "failed" => Some(false),
             _ => None,
         },
-        occurred_on: form.get("occurred_on").into(),
-        summary: form.get("summary").into(),
-        source_ref: form.get("source_ref").into(),
+        occurred_on: fields.occurred_on,
+        summary: fields.summary,
+        source_ref: fields.source_ref,
     };
-    match state
+    let result = state
         .services
         .risk()
         .record_evidence(&user.actor(), party, &input, "manual")
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/risk/scenarios/{id}?party={party}&notice=recorded"
-        ))
-        .into_response()),
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let message = sems_web_kit::error::classify(&e).1;
-            Ok(scenario_page(
+        .await;
+    after_post(
+        result,
+        |_| format!("/risk/scenarios/{id}?party={party}&notice=recorded"),
+        |message| {
+            scenario_page(
                 &state,
                 &user,
                 id,
@@ -419,8 +429,7 @@ pub async fn record_evidence(
                 Some(message),
                 FormState::default(),
             )
-            .await?)
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use sems_services::risk::import::{ImportReport, MEASURE_COLUMNS, SCENARIO_COLUMNS};
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{render, Layout};
 use sems_web_kit::session::Signed;
@@ -47,10 +47,27 @@ pub async fn form(user: Signed) -> Response {
     )
 }
 
-pub async fn import(State(state): State<AppState>, user: Signed, form: FormData) -> PageResult {
-    let kind = form.get("kind").to_string();
-    let text = form.get("csv").to_string();
-    let dry_run = form.checked("dry_run");
+/// The import form: what is imported, the CSV text, and whether only to check it.
+#[derive(serde::Deserialize)]
+pub struct ImportForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    csv: String,
+    #[serde(default, deserialize_with = "field::checkbox")]
+    dry_run: bool,
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<ImportForm>,
+) -> PageResult {
+    let ImportForm {
+        kind,
+        csv: text,
+        dry_run,
+    } = fields;
     let party = user.0.subject.party_id;
     let actor = user.actor();
     let report = match kind.as_str() {

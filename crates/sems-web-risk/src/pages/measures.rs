@@ -10,9 +10,11 @@ use sems_domain::access::RecordKind;
 use sems_domain::measure::{Exemption, MeasureStatus};
 use sems_services::risk::measures::{ImplementationInput, MeasureInput};
 use sems_services::ServiceError;
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{notice, render, service_error, when, Choice, Layout, PageQuery};
+use sems_web_kit::pages::{
+    after_post, notice, render, service_error, when, Choice, Layout, PageQuery,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -231,41 +233,43 @@ async fn measures_page(
     ))
 }
 
+/// The new-measure form of the catalogue.
+#[derive(serde::Deserialize)]
+pub struct MeasureForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    /// The scenarios it treats, one checkbox each.
+    #[serde(default)]
+    scenario_ids: Vec<i64>,
+}
+
 pub async fn create_measure(
     State(state): State<AppState>,
     user: Signed,
-    form: FormData,
-) -> PageResult {
+    Form { fields, .. }: Form<MeasureForm>,
+) -> Response {
     let input = MeasureInput {
-        code: form.get("code").into(),
-        title: form.get("title").into(),
-        description: form.get("description").into(),
-        scenario_ids: form
-            .all("scenario_ids")
-            .iter()
-            .filter_map(|v| v.parse().ok())
-            .collect(),
+        code: fields.code,
+        title: fields.title,
+        description: fields.description,
+        scenario_ids: fields.scenario_ids,
     };
     let party = user.0.subject.party_id;
-    match state
+    let result = state
         .services
         .risk()
         .create_measure(&user.actor(), party, &input)
-        .await
-    {
-        Ok(m) => {
-            Ok(Redirect::to(&format!("/risk/measures/{}?notice=created", m.id)).into_response())
-        }
-        Err(e @ (ServiceError::Validation(_) | ServiceError::Conflict(_))) => Ok(measures_page(
-            &state,
-            &user,
-            None,
-            None,
-            Some(sems_web_kit::error::classify(&e).1),
-        )
-        .await?),
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    after_post(
+        result,
+        |m| format!("/risk/measures/{}?notice=created", m.id),
+        |message| measures_page(&state, &user, None, None, Some(message)),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -453,19 +457,37 @@ async fn measure_write(
     .await
 }
 
+/// The implementation form of one party's measure.
+#[derive(serde::Deserialize)]
+pub struct ImplementationForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default, deserialize_with = "field::id")]
+    responsible_person_id: Option<i64>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    cost_one_off: Option<i64>,
+    #[serde(default)]
+    cost_annual: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
 pub async fn set_implementation(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<ImplementationForm>,
 ) -> Response {
-    let party = form.id("party_id").unwrap_or(0);
+    let party = fields.party_id.unwrap_or(0);
+    // A cost left blank is -1, which the service refuses by name (0 is a real cost).
     let input = ImplementationInput {
-        responsible_person_id: form.id("responsible_person_id"),
-        status: form.get("status").into(),
-        cost_one_off: form.id("cost_one_off").unwrap_or(-1),
-        cost_annual: form.id("cost_annual").unwrap_or(-1),
-        note: form.get("note").into(),
+        responsible_person_id: fields.responsible_person_id,
+        status: fields.status,
+        cost_one_off: fields.cost_one_off.unwrap_or(-1),
+        cost_annual: fields.cost_annual.unwrap_or(-1),
+        note: fields.note,
     };
     let result = state
         .services
@@ -476,17 +498,32 @@ pub async fn set_implementation(
     measure_write(&state, &user, id, party, result, "saved").await
 }
 
+/// A party's request for an exemption, the authority's decision on it, or its removal of the
+/// measure: the party, and what each form adds.
+#[derive(serde::Deserialize)]
+pub struct ExemptionForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default)]
+    reason: String,
+    /// "approve", or anything else to refuse.
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
 pub async fn request_exemption(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<ExemptionForm>,
 ) -> Response {
-    let party = form.id("party_id").unwrap_or(0);
+    let party = fields.party_id.unwrap_or(0);
     let result = state
         .services
         .risk()
-        .request_exemption(&user.actor(), party, id, form.get("reason"))
+        .request_exemption(&user.actor(), party, id, &fields.reason)
         .await
         .map(|_| ());
     measure_write(&state, &user, id, party, result, "requested").await
@@ -496,14 +533,14 @@ pub async fn decide_exemption(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<ExemptionForm>,
 ) -> Response {
-    let party = form.id("party_id").unwrap_or(0);
-    let approve = form.get("decision") == "approve";
+    let party = fields.party_id.unwrap_or(0);
+    let approve = fields.decision == "approve";
     let result = state
         .services
         .risk()
-        .decide_exemption(&user.actor(), party, id, approve, form.get("note"))
+        .decide_exemption(&user.actor(), party, id, approve, &fields.note)
         .await
         .map(|_| ());
     measure_write(&state, &user, id, party, result, "decided").await
@@ -513,9 +550,9 @@ pub async fn remove_measure(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
-    form: FormData,
+    Form { fields, .. }: Form<ExemptionForm>,
 ) -> Response {
-    let party = form.id("party_id").unwrap_or(0);
+    let party = fields.party_id.unwrap_or(0);
     match state
         .services
         .risk()

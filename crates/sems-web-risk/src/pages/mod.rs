@@ -3,18 +3,19 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
 use sems_domain::risk::{RiskMethod, Scale};
 use sems_domain::scenario::ScenarioCategory;
 use sems_services::risk::ScenarioInput;
-use sems_services::ServiceError;
 use sems_storage::risk::ScenarioFilter;
-use sems_web_kit::form::FormData;
+use sems_web_kit::form::{field, Form};
 use sems_web_kit::pages::PageResult;
-use sems_web_kit::pages::{notice, render, when, Choice, Layout, ListQuery, PageQuery, Pager};
+use sems_web_kit::pages::{
+    after_post, notice, render, when, Choice, Layout, ListQuery, PageQuery, Pager,
+};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -237,40 +238,60 @@ async fn scenarios(
     scenarios_page(&state, &user, &q, ScenarioInput::default(), None).await
 }
 
+/// The new-scenario form of the scenario library.
+#[derive(serde::Deserialize)]
+struct ScenarioForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    means: String,
+    #[serde(default)]
+    perpetrator: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default, deserialize_with = "field::text")]
+    classification: Option<String>,
+}
+
+impl From<ScenarioForm> for ScenarioInput {
+    fn from(f: ScenarioForm) -> Self {
+        Self {
+            code: f.code,
+            category: f.category,
+            title: f.title,
+            target: f.target,
+            means: f.means,
+            perpetrator: f.perpetrator,
+            description: f.description,
+            classification: f.classification,
+        }
+    }
+}
+
 async fn create_scenario(
     State(state): State<AppState>,
     user: Signed,
-    form: FormData,
-) -> PageResult {
-    let input = ScenarioInput {
-        code: form.get("code").into(),
-        category: form.get("category").into(),
-        title: form.get("title").into(),
-        target: form.get("target").into(),
-        means: form.get("means").into(),
-        perpetrator: form.get("perpetrator").into(),
-        description: form.get("description").into(),
-        classification: form.opt("classification"),
-    };
-    match state
+    Form { fields, .. }: Form<ScenarioForm>,
+) -> Response {
+    let input = ScenarioInput::from(fields);
+    let all = ListQuery::default();
+    let result = state
         .services
         .risk()
         .create_scenario(&user.actor(), user.0.subject.party_id, &input)
-        .await
-    {
-        Ok(s) => {
-            Ok(Redirect::to(&format!("/risk/scenarios/{}?notice=created", s.id)).into_response())
-        }
-        Err(
-            e @ (ServiceError::Validation(_)
-            | ServiceError::Conflict(_)
-            | ServiceError::Forbidden(_)),
-        ) => {
-            let message = sems_web_kit::error::classify(&e).1;
-            scenarios_page(&state, &user, &ListQuery::default(), input, Some(message)).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    after_post(
+        result,
+        |s| format!("/risk/scenarios/{}?notice=created", s.id),
+        |message| scenarios_page(&state, &user, &all, input, Some(message)),
+    )
+    .await
 }
 
 pub struct BandRow {
@@ -418,27 +439,31 @@ async fn threat_levels(
     levels_page(&state, &user, None, q.notice.as_deref()).await
 }
 
+/// The authority's threat level for one scenario category.
+#[derive(serde::Deserialize)]
+struct ThreatLevelForm {
+    #[serde(default)]
+    level: Option<i64>,
+    #[serde(default)]
+    rationale: String,
+}
+
 async fn set_threat_level(
     State(state): State<AppState>,
     user: Signed,
     Path(category): Path<String>,
-    form: FormData,
-) -> PageResult {
-    let level = form.id("level").unwrap_or(0);
-    match state
+    Form { fields, .. }: Form<ThreatLevelForm>,
+) -> Response {
+    let level = fields.level.unwrap_or(0);
+    let result = state
         .services
         .risk()
-        .set_threat_level(&user.actor(), &category, level, form.get("rationale"))
-        .await
-    {
-        Ok(()) => Ok(Redirect::to("/risk/threat-levels?notice=saved").into_response()),
-        Err(e @ ServiceError::Validation(_)) => Ok(levels_page(
-            &state,
-            &user,
-            Some(sems_web_kit::error::classify(&e).1),
-            None,
-        )
-        .await?),
-        Err(e) => Err(e.into()),
-    }
+        .set_threat_level(&user.actor(), &category, level, &fields.rationale)
+        .await;
+    after_post(
+        result,
+        |()| "/risk/threat-levels?notice=saved".to_string(),
+        |message| levels_page(&state, &user, Some(message), None),
+    )
+    .await
 }

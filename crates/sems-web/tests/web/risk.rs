@@ -418,6 +418,30 @@ fn a_security_manager_assesses_a_scenario_in_the_ui() {
         .copied()
         .filter(|(k, _)| *k != "vulnerability_rationale")
         .collect();
+    // A score no picker can send is refused by the typed form before any service runs.
+    let before = app.sql_count("SELECT COUNT(*) FROM risk_assessments");
+    let letters: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|&(k, v)| {
+            if k == "likelihood" {
+                (k, "high")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let junk = c.form(&format!("/risk/scenarios/{nat05}/assess"), &letters, true);
+    assert_eq!(junk.status, 400, "{}", junk.body);
+    assert!(
+        junk.body
+            .contains("The form holds a value this page does not accept"),
+        "{}",
+        junk.body
+    );
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM risk_assessments"),
+        before
+    );
     let refused = c.form(&format!("/risk/scenarios/{nat05}/assess"), &missing, true);
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("rationale"));
