@@ -374,7 +374,8 @@ fn bench_risk_generates_once_and_reports_every_view() {
     ];
     let out = t.ok(&args, None);
     assert!(
-        out.contains("Generated 3 organisations × 20 scenarios: 60 assessments"),
+        out.contains("Generated 3 organisations × 20 scenarios:")
+            && out.contains(" 60 assessments"),
         "{out}"
     );
     for view in [
