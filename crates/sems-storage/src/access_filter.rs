@@ -25,35 +25,74 @@ pub struct AccessColumns {
     pub published: Option<&'static str>,
     /// The column of the party that raised the record (a finding's overseer), if any.
     pub raiser: Option<&'static str>,
-    /// The table whose primary key `id` is, when every column above is that table's own:
-    /// then a reader whose every way in names their party or person (owner, raiser, own
-    /// person, recipient) is answered by index, `id IN (… UNION …)`, instead of by a condition
-    /// tested on every row of the table (a national list would be scanned to find one
-    /// organisation's few hundred rows). `None` where the columns describe another record.
-    pub table: Option<&'static str>,
+    /// Whether the rows a reader reaches by name are found by index ([`Reach`]).
+    pub reach: Reach,
+}
+
+/// How a reader whose every way in names their party or person (owner, raiser, own person,
+/// recipient) is answered: by index, `id IN (… UNION …)`, rather than by a condition tested on
+/// every row of the table (a national list would be scanned to find one organisation's few
+/// hundred rows).
+#[derive(Debug, Clone, Copy)]
+pub enum Reach {
+    /// By the condition on each row: the columns describe another table's record, or the
+    /// table is small.
+    Scan,
+    /// The table's own records: every column above is this table's, and `id` its primary key.
+    Own(&'static str),
+    /// Rows read as another record (an action as its source): `table`'s rows whose
+    /// `kind_column` is the kind, `id` above being the record they are read as; `row_id` is
+    /// the row's own primary key.
+    Describing {
+        table: &'static str,
+        row_id: &'static str,
+        kind_column: &'static str,
+    },
 }
 
 /// A condition that is true for the rows `subject` may `action`.
 pub fn filter(subject: &Subject, action: Action, cols: &AccessColumns) -> Sql {
+    let Some(ways) = ways_in(subject, action, cols) else {
+        return Sql::new("(1 = 0)");
+    };
     let mut sql = Sql::new("(");
+    match &ways.reached {
+        Some(ids) => {
+            sql.push(row_id(cols)).push(" IN ").append(&union(ids));
+        }
+        None => {
+            sql.push("(");
+            for (i, alt) in ways.alternatives.iter().enumerate() {
+                if i > 0 {
+                    sql.push(" OR ");
+                }
+                sql.push("(").append(alt).push(")");
+            }
+            sql.push(")");
+        }
+    }
+    sql.append(&ways.marking).push(")");
+    sql
+}
+
+/// How `subject` may reach rows for `action`: each granted way in as a condition on the row
+/// and, where every way names the reader and the table allows it, as the row ids it reaches
+/// by index; and the marking part (classification, need-to-know) every row must also pass.
+/// `None` when no way in is granted.
+struct WaysIn {
+    alternatives: Vec<Sql>,
+    reached: Option<Vec<Sql>>,
+    /// ` AND …` conditions, or nothing.
+    marking: Sql,
+}
+
+fn ways_in(subject: &Subject, action: Action, cols: &AccessColumns) -> Option<WaysIn> {
     if subject.read_only && action.is_write() {
-        sql.push("1 = 0)");
-        return sql;
+        return None;
     }
     let granted = granted_relations(subject, cols.kind, action);
-    // Each way in as a condition on the row and, where it names the reader, as the ids it
-    // reaches by index.
     let mut alternatives: Vec<Sql> = Vec::new();
     let mut reached: Vec<Option<Sql>> = Vec::new();
-    let ids_where = |col: &str| {
-        cols.table.map(|table| {
-            Sql::new(&format!(
-                "SELECT {} FROM {table} WHERE {} = ",
-                own_column(cols.id),
-                own_column(col)
-            ))
-        })
-    };
     for relation in &granted {
         let mut alt = Sql::default();
         let by_index = match relation {
@@ -61,18 +100,12 @@ pub fn filter(subject: &Subject, action: Action, cols: &AccessColumns) -> Sql {
                 alt.push(cols.owner_party)
                     .push(" = ")
                     .bind(subject.party_id);
-                ids_where(cols.owner_party).map(|mut ids| {
-                    ids.bind(subject.party_id);
-                    ids
-                })
+                rows_where(cols, cols.owner_party, subject.party_id)
             }
             Relation::OwnPerson => match cols.person {
                 Some(col) => {
                     alt.push(col).push(" = ").bind(subject.person_id);
-                    ids_where(col).map(|mut ids| {
-                        ids.bind(subject.person_id);
-                        ids
-                    })
+                    rows_where(cols, col, subject.person_id)
                 }
                 None => continue,
             },
@@ -105,7 +138,7 @@ pub fn filter(subject: &Subject, action: Action, cols: &AccessColumns) -> Sql {
             }
             Relation::Recipient => {
                 alt.append(&distributed(subject, cols, true));
-                Some(distribution_ids(subject, cols.kind, true))
+                rows_distributed(subject, cols)
             }
             Relation::Deployment => {
                 alt.push("1 = 1");
@@ -121,10 +154,7 @@ pub fn filter(subject: &Subject, action: Action, cols: &AccessColumns) -> Sql {
             Relation::Raiser => match cols.raiser {
                 Some(col) => {
                     alt.push(col).push(" = ").bind(subject.party_id);
-                    ids_where(col).map(|mut ids| {
-                        ids.bind(subject.party_id);
-                        ids
-                    })
+                    rows_where(cols, col, subject.party_id)
                 }
                 None => continue,
             },
@@ -133,46 +163,93 @@ pub fn filter(subject: &Subject, action: Action, cols: &AccessColumns) -> Sql {
         reached.push(by_index);
     }
     if alternatives.is_empty() {
-        sql.push("1 = 0)");
-        return sql;
+        return None;
     }
-    let by_index: Option<Vec<Sql>> = if cols.table.is_some() {
-        reached.into_iter().collect()
-    } else {
-        None
-    };
-    match by_index {
-        Some(ids) => {
-            sql.push("(").push(cols.id).push(" IN (");
-            for (i, part) in ids.iter().enumerate() {
-                if i > 0 {
-                    sql.push(" UNION ");
-                }
-                sql.append(part);
-            }
-            sql.push("))");
-        }
-        None => {
-            sql.push("(");
-            for (i, alt) in alternatives.iter().enumerate() {
-                if i > 0 {
-                    sql.push(" OR ");
-                }
-                sql.push("(").append(alt).push(")");
-            }
-            sql.push(")");
-        }
-    }
+    let reached: Option<Vec<Sql>> = reached.into_iter().collect();
+    let mut marking = Sql::default();
     if let Some(col) = cols.classification {
-        sql.push(" AND ")
+        marking
+            .push(" AND ")
             .push(col)
             .push(" <= ")
             .bind(subject.clearance);
     }
     if let Some(col) = cols.need_to_know {
-        sql.push(" AND (").push(col).push(" = 0 OR ");
-        sql.append(&distributed(subject, cols, false));
-        sql.push(")");
+        marking.push(" AND (").push(col).push(" = 0 OR ");
+        marking.append(&distributed(subject, cols, false));
+        marking.push(")");
+    }
+    Some(WaysIn {
+        alternatives,
+        reached,
+        marking,
+    })
+}
+
+/// The column the ids reached by index are of: the row's own primary key.
+fn row_id(cols: &AccessColumns) -> &'static str {
+    match cols.reach {
+        Reach::Describing { row_id, .. } => row_id,
+        Reach::Own(_) | Reach::Scan => cols.id,
+    }
+}
+
+/// `SELECT <row id> FROM <table> WHERE `, and for rows read as records of `cols.kind`
+/// `<kind column> = <kind> AND `: the head of a subquery of row ids; `None` where the table is
+/// scanned.
+fn rows_of(cols: &AccessColumns) -> Option<Sql> {
+    match cols.reach {
+        Reach::Scan => None,
+        Reach::Own(table) => Some(Sql::new(&format!(
+            "SELECT {} FROM {table} WHERE ",
+            own_column(cols.id)
+        ))),
+        Reach::Describing {
+            table,
+            row_id,
+            kind_column,
+        } => {
+            let mut ids = Sql::new(&format!(
+                "SELECT {} FROM {table} WHERE {kind_column} = ",
+                own_column(row_id)
+            ));
+            ids.bind(cols.kind.as_str()).push(" AND ");
+            Some(ids)
+        }
+    }
+}
+
+/// The ids of the rows whose `col` is `value`, by index.
+fn rows_where(cols: &AccessColumns, col: &str, value: i64) -> Option<Sql> {
+    let mut ids = rows_of(cols)?;
+    ids.push(own_column(col)).push(" = ").bind(value);
+    Some(ids)
+}
+
+/// The ids of the rows distributed to the subject, their groups and their party, by index.
+fn rows_distributed(subject: &Subject, cols: &AccessColumns) -> Option<Sql> {
+    let records = distribution_ids(subject, cols.kind, true);
+    match cols.reach {
+        // The table's own ids are the records distributed.
+        Reach::Own(_) => Some(records),
+        Reach::Scan | Reach::Describing { .. } => {
+            let mut ids = rows_of(cols)?;
+            ids.push(&format!("{} IN (", own_column(cols.id)))
+                .append(&records)
+                .push(")");
+            Some(ids)
+        }
+    }
+}
+
+/// `(a UNION b UNION …)`.
+fn union(parts: &[Sql]) -> Sql {
+    let mut sql = Sql::new("(");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            sql.push(" UNION ");
+        }
+        sql.append(part);
     }
     sql.push(")");
     sql
@@ -213,7 +290,9 @@ fn own_column(col: &str) -> &str {
 /// A condition for tables whose rows are read as another record (an audit entry as the record
 /// it describes, an action as its source): the row's kind is in `kind_column`, and for each
 /// kind the subject may `action` at all, `cols(kind)` says where the row keeps what the rule
-/// looks at. Kinds the subject may not `action` are left out of the SQL.
+/// looks at. Kinds the subject may not `action` are left out of the SQL. Where every kind's
+/// every way in names the reader and the table is [`Reach::Describing`], the rows are found by
+/// index across kinds, and each kind's marking is tested on those rows only.
 pub fn filter_by_kind(
     subject: &Subject,
     action: Action,
@@ -221,17 +300,45 @@ pub fn filter_by_kind(
     kinds: &[RecordKind],
     cols: impl Fn(RecordKind) -> AccessColumns,
 ) -> Sql {
-    let mut sql = Sql::new("(1 = 0");
-    for kind in kinds {
-        if granted_relations(subject, *kind, action).is_empty() {
-            continue;
+    let granted: Vec<(AccessColumns, WaysIn)> = kinds
+        .iter()
+        .map(|kind| cols(*kind))
+        .filter_map(|c| ways_in(subject, action, &c).map(|ways| (c, ways)))
+        .collect();
+    let by_index = granted.first().map(|(c, _)| row_id(c)).filter(|_| {
+        granted
+            .iter()
+            .all(|(c, ways)| matches!(c.reach, Reach::Describing { .. }) && ways.reached.is_some())
+    });
+    if let Some(row_id) = by_index {
+        let parts: Vec<Sql> = granted
+            .iter()
+            .flat_map(|(_, ways)| ways.reached.iter().flatten().cloned())
+            .collect();
+        let mut sql = Sql::new("(");
+        sql.push(row_id)
+            .push(" IN ")
+            .append(&union(&parts))
+            .push(" AND (1 = 0");
+        for (c, ways) in &granted {
+            sql.push(" OR (")
+                .push(kind_column)
+                .push(" = ")
+                .bind(c.kind.as_str())
+                .append(&ways.marking)
+                .push(")");
         }
+        sql.push("))");
+        return sql;
+    }
+    let mut sql = Sql::new("(1 = 0");
+    for (c, _) in &granted {
         sql.push(" OR (")
             .push(kind_column)
             .push(" = ")
-            .bind(kind.as_str())
+            .bind(c.kind.as_str())
             .push(" AND ")
-            .append(&filter(subject, action, &cols(*kind)))
+            .append(&filter(subject, action, c))
             .push(")");
     }
     sql.push(")");

@@ -2,7 +2,7 @@
 //! table, each read through the access rule as its source record, with the risk assessments
 //! it affects.
 
-use crate::access_filter::{filter_by_kind, AccessColumns};
+use crate::access_filter::{filter_by_kind, AccessColumns, Reach};
 use crate::decode::{Day, Flag, OptionalDay};
 use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
@@ -25,7 +25,13 @@ fn columns(kind: RecordKind) -> AccessColumns {
         person: None,
         published: None,
         raiser: None,
-        table: None,
+        // An organisation's actions are found by its index, not by testing every action of
+        // the country.
+        reach: Reach::Describing {
+            table: "actions",
+            row_id: "ac.id",
+            kind_column: "source_kind",
+        },
     }
 }
 

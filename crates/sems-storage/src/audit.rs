@@ -1,6 +1,6 @@
 //! The audit trail: append (in the caller's transaction), browse, verify.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result, Store};
 use sems_domain::access::{Action, RecordKind, RecordMeta, Subject};
@@ -22,7 +22,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 /// The security log: the entries of the `security` channel, each about one person.
@@ -35,7 +35,7 @@ pub const SECURITY_ACCESS: AccessColumns = AccessColumns {
     person: Some("a.subject_person_id"),
     published: None,
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 /// The record an entry describes, as the access rule sees it: stored beside the entry (not
@@ -224,7 +224,7 @@ pub fn trail_filter(subject: &Subject) -> crate::sql::Sql {
             person: Some("a.access_person_id"),
             published: Some("a.published"),
             raiser: None,
-            table: None,
+            reach: Reach::Scan,
         },
     ));
     cond.push(")");

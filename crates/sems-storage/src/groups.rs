@@ -1,6 +1,6 @@
 //! Need-to-know groups and the distribution of records to parties, groups and people.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Named, Result};
 use sems_domain::access::{Action, Distribution, RecordKind, Subject};
@@ -19,7 +19,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

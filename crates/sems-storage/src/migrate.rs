@@ -137,6 +137,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_reader_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0021_reader_indexes.sql"),
     },
+    Migration {
+        version: 22,
+        name: "indexes in the order of the risk and action registers",
+        sqlite: include_str!("../migrations/sqlite/0022_register_orders.sql"),
+        postgres: include_str!("../migrations/postgres/0022_register_orders.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -1,7 +1,7 @@
 //! Nominations of an organisation's accountable executive and security manager, with dates.
 //! A nomination is never edited away: a new one ends the previous one, so the history stays.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::{Day, OptionalDay};
 use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result};
@@ -27,7 +27,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

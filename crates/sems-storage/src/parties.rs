@@ -1,6 +1,6 @@
 //! Parties: the authority and the organisations.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern, Key, Order};
 use crate::{now_ms, Conn, Result};
@@ -24,7 +24,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

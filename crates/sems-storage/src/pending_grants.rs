@@ -2,7 +2,7 @@
 //! director of the authority confirms or refuses (`sems_domain::role::HeldGrant`). A grant is
 //! never deleted; a newer one for the same person replaces the pending one.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::Words;
 use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result};
@@ -22,7 +22,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 pub use sems_domain::role::GrantStatus;

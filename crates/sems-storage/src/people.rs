@@ -1,6 +1,6 @@
 //! People (accounts), their roles, and the subject the access rule decides for.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
@@ -25,7 +25,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: Some("pe.id"),
     published: None,
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

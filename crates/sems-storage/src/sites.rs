@@ -1,6 +1,6 @@
 //! Sites of an organisation.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern, Key, Order};
 use crate::{now_ms, Conn, Result};
@@ -19,7 +19,7 @@ pub const ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -7,7 +7,7 @@ use sems_domain::audit::AuditChannel;
 use sems_domain::nomination::NominatedPosition;
 use sems_domain::party::PartyKind;
 use sems_domain::role::Role;
-use sems_storage::access_filter::{filter, AccessColumns};
+use sems_storage::access_filter::{filter, AccessColumns, Reach};
 use sems_storage::audit::{self, EntryAccess, NewEntry, Verification};
 use sems_storage::groups::{self, Recipient};
 use sems_storage::sql::Sql;
@@ -510,13 +510,13 @@ async fn access_matrix_filter_agrees_with_decide() {
             person: None,
             published: Some("t.published"),
             raiser: Some("t.raised_by_party_id"),
-            table: None,
+            reach: Reach::Scan,
         };
         let mut checked = check_matrix(&store, &world, "test_records t", &cols, &records).await;
         // The same rule answered by index (`id IN (… UNION …)`) where a reader's every way in
         // names their party or person: the same rows.
         let by_index = AccessColumns {
-            table: Some("test_records"),
+            reach: Reach::Own("test_records"),
             ..cols
         };
         checked += check_matrix(&store, &world, "test_records t", &by_index, &records).await;
@@ -1220,8 +1220,10 @@ async fn action_register_matrix_filter_agrees_with_decide() {
             .person_id;
         let mut records: Vec<(i64, RecordMeta)> = Vec::new();
         let mut tx = store.write().await.unwrap();
-        let mut source_id = 500_000;
-        for kind in sems_domain::action::SOURCES {
+        for (k, kind) in sems_domain::action::SOURCES.into_iter().enumerate() {
+            // The same source ids for every kind, distributed differently: an action is read
+            // as its source of its own kind only (the by-index form must not mix kinds).
+            let mut source_id = 500_000;
             for owner in [world.authority, world.org_a, world.org_b] {
                 for classification in 0..4 {
                     for ntk in [false, true] {
@@ -1230,7 +1232,7 @@ async fn action_register_matrix_filter_agrees_with_decide() {
                             let mut meta = RecordMeta::plain(kind, owner, is_auth(owner));
                             meta.classification = classification;
                             meta.need_to_know = ntk;
-                            let to = match dist {
+                            let to = match (dist + k) % 4 {
                                 1 => Some(Recipient::Party(world.org_b)),
                                 2 => Some(Recipient::Group(world.group_a)),
                                 3 => Some(Recipient::Person(someone_in_b)),

@@ -1,6 +1,6 @@
 //! Oversight activities, their teams and checklists.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::{Day, Flag, OptionalDay, OptionalFlag, Word};
 use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
@@ -21,7 +21,7 @@ pub const ACTIVITY_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: Some("oversight_activities"),
+    reach: Reach::Own("oversight_activities"),
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -1,6 +1,6 @@
 //! Findings and their corrective action plans.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::{Day, Flag, OptionalDay};
 use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result};
@@ -25,7 +25,7 @@ pub const FINDING_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: Some("fi.raised_by_party_id"),
-    table: Some("findings"),
+    reach: Reach::Own("findings"),
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -1,7 +1,7 @@
 //! Requirements catalogues: versions (never edited) and their nodes, programme → chapter →
 //! requirement.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::Flag;
 use crate::sql::{all_words_like, Sql};
 use crate::{now_ms, Conn, Result};
@@ -17,7 +17,7 @@ pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: Some("rq.published"),
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -2,7 +2,7 @@
 //! live outside the database), messages with the reporter, identity disclosure requests,
 //! corrective actions, the authority's occurrence list, and the counts statistics need.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::{decode_error, Flag, OptionalFlag, Word};
 use crate::sql::{all_words_like, fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
@@ -27,7 +27,7 @@ pub const REPORT_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: Some("security_reports"),
+    reach: Reach::Own("security_reports"),
 };
 
 /// The same rows as the authority reads them: only once forwarded, and only through the

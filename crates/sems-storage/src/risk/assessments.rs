@@ -2,7 +2,7 @@
 //! orders, review-required marking, the heat maps' score profile, acceptances and the
 //! national picture's counts.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::{Day, Flag, Lines};
 use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
@@ -20,7 +20,7 @@ pub const ASSESSMENT_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: None,
     raiser: None,
-    table: Some("risk_assessments"),
+    reach: Reach::Own("risk_assessments"),
 };
 
 /// A risk assessment as stored, with the names a reader needs.
@@ -313,23 +313,22 @@ pub struct AssessmentFilter {
     pub sort: RegisterSort,
 }
 
-/// The register's orders, one per sort: each ending in the id.
+/// The register's orders, one per sort: each ending in the id. The score and review orders
+/// are the table's own columns, behind indexes in the same order (migration 22), so a page is
+/// an index range however many assessments the country holds; of equal scores the newest
+/// assessment comes first. The organisation and scenario orders are read by walking the
+/// parties by name (the scenarios by code) and each one's assessments by index.
 const BY_RESIDUAL: Order = &[
     Key::int("ra.residual_score").desc(),
-    Key::text("pa.name"),
-    Key::text("ts.code"),
-    Key::int("ra.id"),
+    Key::int("ra.id").desc(),
 ];
 const BY_INHERENT: Order = &[
     Key::int("ra.inherent_score").desc(),
-    Key::text("pa.name"),
-    Key::text("ts.code"),
-    Key::int("ra.id"),
+    Key::int("ra.id").desc(),
 ];
 const BY_REVIEW_DATE: Order = &[
     Key::int("ra.review_required").desc(),
     Key::text("ra.next_review_on"),
-    Key::text("pa.name"),
     Key::int("ra.id"),
 ];
 const BY_ORGANISATION: Order = &[

@@ -1,7 +1,7 @@
 //! Security measures: the catalogue (the authority's baseline, organisations' own), the
 //! scenarios each mitigates, and each organisation's implementation of a measure.
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
@@ -25,7 +25,7 @@ pub const MEASURE_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: Some("sm.published"),
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 /// A measure of the catalogue.

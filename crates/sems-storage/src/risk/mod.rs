@@ -7,7 +7,7 @@ pub use assessments::*;
 pub mod evidence;
 pub mod measures;
 
-use crate::access_filter::{filter, AccessColumns};
+use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::{decode_error, Document, Flag};
 use crate::sql::{fetch_page, like_pattern, Key, Order};
 use crate::{now_ms, Conn, Result};
@@ -144,7 +144,7 @@ pub const SCENARIO_ACCESS: AccessColumns = AccessColumns {
     person: None,
     published: Some("ts.published"),
     raiser: None,
-    table: None,
+    reach: Reach::Scan,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]
