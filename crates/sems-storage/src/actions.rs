@@ -81,10 +81,6 @@ pub(crate) const SELECT: &str = "SELECT ac.id, ac.owner_party_id, pa.name AS par
      FROM actions ac JOIN parties pa ON pa.id = ac.owner_party_id
      LEFT JOIN people pe ON pe.id = ac.responsible_person_id
      LEFT JOIN people ck ON ck.id = ac.effectiveness_checked_by";
-const FROM: &str = "actions ac JOIN parties pa ON pa.id = ac.owner_party_id
-     LEFT JOIN people pe ON pe.id = ac.responsible_person_id
-     LEFT JOIN people ck ON ck.id = ac.effectiveness_checked_by";
-
 /// What the source gives a new action: its owner and marking.
 #[derive(Debug, Clone, Copy)]
 pub struct Source {
@@ -302,7 +298,7 @@ pub async fn list(
             .push(" AND ac.effectiveness = ")
             .bind(Effectiveness::NotChecked.as_str());
     }
-    fetch_page(conn, FROM, SELECT, &cond, ORDER, page).await
+    fetch_page(conn, "actions ac", SELECT, &cond, ORDER, page).await
 }
 
 /// Open actions past their date and not escalated yet, of every module (the job's work).

@@ -119,10 +119,61 @@ pub async fn reset_sequences(store: &Store, tables: &[&'static str]) -> Result<(
 
 /// After a bulk load, refreshes the planner's statistics so the first queries do not run on
 /// plans made for empty tables (PostgreSQL's autovacuum would get there, minutes later).
+///
+/// On SQLite, an index whose every row holds one value loses its statistics again: SQLite
+/// reads them as "any value matches every row" and scans the whole index instead of seeking
+/// (the findings by raiser, where the authority raised nearly every finding: one
+/// organisation's findings took 35 ms on 422k findings instead of 1.3 ms). Without them it
+/// assumes a seek finds few rows, which is true of every other value. PostgreSQL keeps its
+/// statistics: it knows the common values and seeks for the rare ones.
 pub async fn analyze(store: &Store) -> Result<()> {
-    let mut conn = store.read().await?;
-    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    if store.engine() != Engine::Sqlite {
+        let mut conn = store.read().await?;
+        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        return Ok(());
+    }
+    // In one transaction, so that other connections reload the statistics once, as left.
+    let mut tx = store.write().await?;
+    sqlx::query("ANALYZE").execute(tx.conn()).await?;
+    let stats: Vec<(String, String)> =
+        sqlx::query_as("SELECT idx, stat FROM sqlite_stat1 WHERE idx IS NOT NULL")
+            .fetch_all(tx.conn())
+            .await?;
+    // Samples exist where SQLite is built with them (the bundled one is).
+    let samples: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'")
+            .fetch_one(tx.conn())
+            .await?;
+    for (index, stat) in stats {
+        if one_value_everywhere(&stat) {
+            sqlx::query("DELETE FROM sqlite_stat1 WHERE idx = $1")
+                .bind(&index)
+                .execute(tx.conn())
+                .await?;
+            if samples > 0 {
+                sqlx::query("DELETE FROM sqlite_stat4 WHERE idx = $1")
+                    .bind(&index)
+                    .execute(tx.conn())
+                    .await?;
+            }
+        }
+    }
+    // The connection that analysed reads the statistics as left, too.
+    sqlx::query("ANALYZE sqlite_schema")
+        .execute(tx.conn())
+        .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// Whether an `sqlite_stat1` line (`rows rows-per-first-column-value …`) says the index's first
+/// column holds one value in every row of a table of some size.
+fn one_value_everywhere(stat: &str) -> bool {
+    let mut numbers = stat.split_whitespace().map(str::parse::<i64>);
+    match (numbers.next(), numbers.next()) {
+        (Some(Ok(rows)), Some(Ok(per_value))) => rows >= 1_000 && per_value >= rows,
+        _ => false,
+    }
 }
 
 /// How many rows a table holds (a bulk load tops a table up to a size).
@@ -132,4 +183,17 @@ pub async fn row_count(conn: &mut Conn, table: &'static str) -> Result<i64> {
             .fetch_one(&mut *conn)
             .await?,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_index_of_one_value_is_recognised_by_its_statistics() {
+        assert!(super::one_value_everywhere("422146 422146"));
+        assert!(!super::one_value_everywhere("422146 433 78 3"));
+        // Small tables are left alone, and so is what is not a statistics line.
+        assert!(!super::one_value_everywhere("12 12"));
+        assert!(super::one_value_everywhere("422146 422146 unordered"));
+        assert!(!super::one_value_everywhere("sz=3"));
+    }
 }

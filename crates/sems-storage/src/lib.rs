@@ -229,6 +229,17 @@ impl Store {
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
+                    } else {
+                        // Every statement is planned for its own values. Lists are prepared
+                        // statements whose best plan depends on who reads (the authority's
+                        // national scan against an organisation's few hundred rows, reached
+                        // by index): after five runs PostgreSQL may settle on one generic
+                        // plan for all values, and one organisation's register page went from
+                        // 5 ms to 120 ms (sems bench national); planning each time costs far
+                        // less than that.
+                        sqlx::query("SET plan_cache_mode = force_custom_plan")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })

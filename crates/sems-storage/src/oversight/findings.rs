@@ -71,10 +71,6 @@ const SELECT: &str = "SELECT fi.id, fi.owner_party_id, pa.name AS party_name, fi
      FROM findings fi JOIN parties pa ON pa.id = fi.owner_party_id
      JOIN oversight_activities oa ON oa.id = fi.activity_id
      LEFT JOIN people pe ON pe.id = fi.cap_owner_person_id";
-const FROM: &str = "findings fi JOIN parties pa ON pa.id = fi.owner_party_id
-     JOIN oversight_activities oa ON oa.id = fi.activity_id
-     LEFT JOIN people pe ON pe.id = fi.cap_owner_person_id";
-
 pub struct NewFinding<'a> {
     pub party_id: i64,
     pub raised_by_party_id: i64,
@@ -245,9 +241,13 @@ pub async fn list(
             .bind(day);
     }
     fetch_page(
-        conn, FROM, SELECT, &cond,
+        conn,
+        "findings fi",
+        SELECT,
+        &cond,
         // level_1 < level_2 < observation: the words sort by seriousness, and an index serves it.
-        ORDER, page,
+        ORDER,
+        page,
     )
     .await
 }
