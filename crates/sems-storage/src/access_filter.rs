@@ -59,6 +59,7 @@ pub fn filter(subject: &Subject, action: Action, cols: &AccessColumns) -> Sql {
     match &ways.reached {
         Some(ids) => {
             sql.push(row_id(cols)).push(" IN ").append(&union(ids));
+            sql.set_by_index(true);
         }
         None => {
             sql.push("(");
@@ -329,6 +330,7 @@ pub fn filter_by_kind(
                 .push(")");
         }
         sql.push("))");
+        sql.set_by_index(true);
         return sql;
     }
     let mut sql = Sql::new("(1 = 0");
@@ -341,6 +343,7 @@ pub fn filter_by_kind(
             .append(&filter(subject, action, c))
             .push(")");
     }
-    sql.push(")");
+    // Alternatives OR-ed: a kind reached by index does not make the whole so.
+    sql.push(")").set_by_index(false);
     sql
 }

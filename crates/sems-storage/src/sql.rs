@@ -67,6 +67,9 @@ macro_rules! bind_all {
 pub struct Sql {
     text: String,
     args: Vec<Arg>,
+    /// The condition keeps only rows found by index through the reader's own party or person
+    /// (an organisation's few thousand of a national table): see [`Sql::reaches_by_index`].
+    by_index: bool,
 }
 
 impl Sql {
@@ -74,6 +77,7 @@ impl Sql {
         Self {
             text: text.to_string(),
             args: Vec::new(),
+            by_index: false,
         }
     }
 
@@ -123,7 +127,21 @@ impl Sql {
             }
         }
         self.args.extend(other.args.iter().cloned());
+        self.by_index |= other.by_index;
         self
+    }
+
+    /// Marks a condition as keeping only rows reached by index (`id IN (… UNION …)` of the
+    /// access filter), or not. Appending a marked condition marks the whole, so only AND it.
+    pub fn set_by_index(&mut self, by_index: bool) -> &mut Self {
+        self.by_index = by_index;
+        self
+    }
+
+    /// Whether the condition keeps only rows reached by index: a page after a cursor is then
+    /// read in one statement over those rows, rather than one range at a time over the table.
+    pub fn reaches_by_index(&self) -> bool {
+        self.by_index
     }
 
     pub fn text(&self) -> &str {
@@ -375,6 +393,23 @@ where
                 .bind(page.limit())
                 .push(" OFFSET ")
                 .bind(page.offset());
+            rows
+        }
+        // The reader's few rows, found by index, after the cursor: one statement, which plans
+        // in half the time of one per range and reads the reached rows once.
+        Some(after) if cond.reaches_by_index() => {
+            let mut rows = Sql::new(&format!("{positions_of} WHERE "));
+            rows.append(cond).push(" AND (");
+            for (i, range) in after_ranges(order, after)?.iter().enumerate() {
+                if i > 0 {
+                    rows.push(" OR ");
+                }
+                rows.append(range);
+            }
+            rows.push(") ORDER BY ")
+                .push(&order_by(order))
+                .push(" LIMIT ")
+                .bind(page.limit());
             rows
         }
         // Each range's first rows, then the first of those: at most a page per range is read.
