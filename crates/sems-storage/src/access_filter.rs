@@ -283,6 +283,19 @@ fn distribution_ids(subject: &Subject, kind: RecordKind, include_party: bool) ->
     sql
 }
 
+/// The columns every granted kind keeps its marking and record id in, when they are the same.
+fn one_marking(granted: &[(AccessColumns, WaysIn)]) -> Option<&AccessColumns> {
+    let (first, _) = granted.first()?;
+    granted
+        .iter()
+        .all(|(c, _)| {
+            c.classification == first.classification
+                && c.need_to_know == first.need_to_know
+                && c.id == first.id
+        })
+        .then_some(first)
+}
+
 /// `fi.owner_party_id` → `owner_party_id`: the column inside a subquery on its own table.
 fn own_column(col: &str) -> &str {
     col.rsplit_once('.').map_or(col, |(_, c)| c)
@@ -317,19 +330,47 @@ pub fn filter_by_kind(
             .flat_map(|(_, ways)| ways.reached.iter().flatten().cloned())
             .collect();
         let mut sql = Sql::new("(");
-        sql.push(row_id)
-            .push(" IN ")
-            .append(&union(&parts))
-            .push(" AND (1 = 0");
-        for (c, ways) in &granted {
-            sql.push(" OR (")
-                .push(kind_column)
-                .push(" = ")
-                .bind(c.kind.as_str())
-                .append(&ways.marking)
-                .push(")");
+        sql.push(row_id).push(" IN ").append(&union(&parts));
+        match one_marking(&granted) {
+            // The reached rows are of granted kinds only; their marking, in the same columns
+            // for every kind, is tested once, against the distributions of those kinds.
+            Some(first) => {
+                let kinds: Vec<&str> = granted.iter().map(|(c, _)| c.kind.as_str()).collect();
+                if let Some(col) = first.classification {
+                    sql.push(" AND ")
+                        .push(col)
+                        .push(" <= ")
+                        .bind(subject.clearance);
+                }
+                if let Some(col) = first.need_to_know {
+                    sql.push(&format!(
+                        " AND ({col} = 0 OR ({kind_column}, {}) IN (SELECT d.record_kind, d.record_id FROM distributions d WHERE d.record_kind IN ",
+                        first.id
+                    ))
+                    .bind_list(&kinds)
+                    .push(" AND (d.person_id = ")
+                    .bind(subject.person_id)
+                    .push(
+                        " OR d.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.person_id = ",
+                    )
+                    .bind(subject.person_id)
+                    .push("))))");
+                }
+            }
+            None => {
+                sql.push(" AND (1 = 0");
+                for (c, ways) in &granted {
+                    sql.push(" OR (")
+                        .push(kind_column)
+                        .push(" = ")
+                        .bind(c.kind.as_str())
+                        .append(&ways.marking)
+                        .push(")");
+                }
+                sql.push(")");
+            }
         }
-        sql.push("))");
+        sql.push(")");
         sql.set_by_index(true);
         return sql;
     }
