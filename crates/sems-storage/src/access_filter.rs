@@ -167,24 +167,31 @@ fn ways_in(subject: &Subject, action: Action, cols: &AccessColumns) -> Option<Wa
         return None;
     }
     let reached: Option<Vec<Sql>> = reached.into_iter().collect();
-    let mut marking = Sql::default();
+    Some(WaysIn {
+        alternatives,
+        reached,
+        marking: marking(subject, cols, &distributed(subject, cols, false)),
+    })
+}
+
+/// ` AND <classification> <= clearance AND (<need-to-know> = 0 OR <distributed>)`, for the
+/// columns `cols` has: the marking every row must pass, whatever way it is reached.
+fn marking(subject: &Subject, cols: &AccessColumns, distributed: &Sql) -> Sql {
+    let mut sql = Sql::default();
     if let Some(col) = cols.classification {
-        marking
-            .push(" AND ")
+        sql.push(" AND ")
             .push(col)
             .push(" <= ")
             .bind(subject.clearance);
     }
     if let Some(col) = cols.need_to_know {
-        marking.push(" AND (").push(col).push(" = 0 OR ");
-        marking.append(&distributed(subject, cols, false));
-        marking.push(")");
+        sql.push(" AND (")
+            .push(col)
+            .push(" = 0 OR ")
+            .append(distributed)
+            .push(")");
     }
-    Some(WaysIn {
-        alternatives,
-        reached,
-        marking,
-    })
+    sql
 }
 
 /// The column the ids reached by index are of: the row's own primary key.
@@ -271,8 +278,16 @@ fn distributed(subject: &Subject, cols: &AccessColumns, include_party: bool) -> 
 fn distribution_ids(subject: &Subject, kind: RecordKind, include_party: bool) -> Sql {
     let mut sql = Sql::new("SELECT d.record_id FROM distributions d WHERE d.record_kind = ");
     sql.bind(kind.as_str())
-        .push(" AND (d.person_id = ")
-        .bind(subject.person_id)
+        .push(" AND ")
+        .append(&to_subject(subject, include_party));
+    sql
+}
+
+/// A distribution `d` names the subject, one of their groups, or (when `include_party`) their
+/// party.
+fn to_subject(subject: &Subject, include_party: bool) -> Sql {
+    let mut sql = Sql::new("(d.person_id = ");
+    sql.bind(subject.person_id)
         .push(" OR d.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.person_id = ")
         .bind(subject.person_id)
         .push(")");
@@ -336,26 +351,16 @@ pub fn filter_by_kind(
             // for every kind, is tested once, against the distributions of those kinds.
             Some(first) => {
                 let kinds: Vec<&str> = granted.iter().map(|(c, _)| c.kind.as_str()).collect();
-                if let Some(col) = first.classification {
-                    sql.push(" AND ")
-                        .push(col)
-                        .push(" <= ")
-                        .bind(subject.clearance);
-                }
-                if let Some(col) = first.need_to_know {
-                    sql.push(&format!(
-                        " AND ({col} = 0 OR ({kind_column}, {}) IN (SELECT d.record_kind, d.record_id FROM distributions d WHERE d.record_kind IN ",
-                        first.id
-                    ))
+                let mut distributed = Sql::new(&format!(
+                    "({kind_column}, {}) IN (SELECT d.record_kind, d.record_id FROM distributions d WHERE d.record_kind IN ",
+                    first.id
+                ));
+                distributed
                     .bind_list(&kinds)
-                    .push(" AND (d.person_id = ")
-                    .bind(subject.person_id)
-                    .push(
-                        " OR d.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.person_id = ",
-                    )
-                    .bind(subject.person_id)
-                    .push("))))");
-                }
+                    .push(" AND ")
+                    .append(&to_subject(subject, false))
+                    .push(")");
+                sql.append(&marking(subject, first, &distributed));
             }
             None => {
                 sql.push(" AND (1 = 0");

@@ -143,12 +143,6 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_register_orders.sql"),
         postgres: include_str!("../migrations/postgres/0022_register_orders.sql"),
     },
-    Migration {
-        version: 23,
-        name: "the action register's index holds what the access rule reads",
-        sqlite: include_str!("../migrations/sqlite/0023_action_register_cover.sql"),
-        postgres: include_str!("../migrations/postgres/0023_action_register_cover.sql"),
-    },
 ];
 
 /// The newest schema version this binary knows.

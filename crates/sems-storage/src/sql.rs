@@ -273,29 +273,25 @@ fn keys_are_columns_of(order: Order, from: &str) -> bool {
 
 /// The `ORDER BY` clause of an order over its selected keys (`sems_key_0`, …).
 fn order_by_keys(order: Order) -> String {
-    order
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            if k.descending {
-                format!("sems_key_{i} DESC")
-            } else {
-                format!("sems_key_{i}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    order_clause(order, |i, _| format!("sems_key_{i}"))
 }
 
 /// The `ORDER BY` clause of an order.
 fn order_by(order: Order) -> String {
+    order_clause(order, |_, k| k.expr.to_string())
+}
+
+/// Each key as `term(position, key)`, with its direction.
+fn order_clause(order: Order, term: impl Fn(usize, &Key) -> String) -> String {
     order
         .iter()
-        .map(|k| {
+        .enumerate()
+        .map(|(i, k)| {
+            let term = term(i, k);
             if k.descending {
-                format!("{} DESC", k.expr)
+                format!("{term} DESC")
             } else {
-                k.expr.to_string()
+                term
             }
         })
         .collect::<Vec<_>>()
