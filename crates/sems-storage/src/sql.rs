@@ -305,7 +305,11 @@ fn order_clause(order: Order, term: impl Fn(usize, &Key) -> String) -> String {
 /// seeks on it and PostgreSQL misjudges a row value `(k1, k2) > (v1, v2)` as almost no rows
 /// (a page of one organisation's findings took 430 ms): as separate ranges, each is planned
 /// and bounded on its own. Refused when the cursor is not one of this order.
-fn after_ranges(order: Order, after: &[CursorValue]) -> crate::Result<Vec<Sql>> {
+fn after_ranges(
+    order: Order,
+    after: &[CursorValue],
+    term: impl Fn(usize, &Key) -> String,
+) -> crate::Result<Vec<Sql>> {
     if after.len() != order.len() {
         return Err(crate::StoreError::Cursor);
     }
@@ -323,7 +327,7 @@ fn after_ranges(order: Order, after: &[CursorValue]) -> crate::Result<Vec<Sql>> 
             } else {
                 " > "
             };
-            cond.push(key.expr).push(op);
+            cond.push(&term(j, key)).push(op);
             match (key.kind, value) {
                 (KeyKind::Int, CursorValue::Int(v)) => cond.bind(*v),
                 (KeyKind::Text, CursorValue::Text(v)) => cond.bind(v.as_str()),
@@ -334,6 +338,38 @@ fn after_ranges(order: Order, after: &[CursorValue]) -> crate::Result<Vec<Sql>> 
         ranges.push(cond);
     }
     Ok(ranges)
+}
+
+/// How many rows `cond` reaches on `from`, counted up to the cap (a bounded scan whatever
+/// the table's size).
+async fn count(conn: &mut crate::Conn, from: &str, cond: &Sql) -> crate::Result<i64> {
+    let mut count = Sql::new(&format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {from} WHERE "
+    ));
+    count
+        .append(cond)
+        .push(" LIMIT ")
+        .bind(sems_domain::page::COUNT_CAP + 1)
+        .push(") counted");
+    Ok(count.query_scalar().fetch_one(&mut *conn).await?)
+}
+
+/// The rows after `after` as one condition, its ranges OR-ed: for a reader's few rows
+/// found by index, where no range is sought on its own.
+fn after_any(
+    order: Order,
+    after: &[CursorValue],
+    term: impl Fn(usize, &Key) -> String,
+) -> crate::Result<Sql> {
+    let mut any = Sql::new("(");
+    for (i, range) in after_ranges(order, after, term)?.iter().enumerate() {
+        if i > 0 {
+            any.push(" OR ");
+        }
+        any.append(range);
+    }
+    any.push(")");
+    Ok(any)
 }
 
 /// A page of a list: counted up to the cap (a bounded scan whatever the table's size), and
@@ -350,16 +386,6 @@ pub async fn fetch_page<T>(
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
-    use sqlx::Row;
-    let mut count = Sql::new(&format!(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {from} WHERE "
-    ));
-    count
-        .append(cond)
-        .push(" LIMIT ")
-        .bind(sems_domain::page::COUNT_CAP + 1)
-        .push(") counted");
-    let total: i64 = count.query_scalar().fetch_one(&mut *conn).await?;
     // The keys are selected beside the row's columns, so the last row gives the cursor.
     let keys: Vec<String> = order
         .iter()
@@ -374,6 +400,12 @@ where
     // alone and the joins of `select` are made for the page's rows only, not for every row an
     // organisation's reader reaches before the page is cut.
     let deferred = keys_are_columns_of(order, from);
+    if let Some(id) = order.last().filter(|_| deferred && cond.reaches_by_index()) {
+        let (fetched, total) =
+            fetch_reached_page(conn, from, &keys, &select, id, cond, order, &page).await?;
+        return page_of(&fetched, order, page, total);
+    }
+    let total = count(conn, from, cond).await?;
     let positions_of = if deferred {
         format!("SELECT {keys} FROM {from}")
     } else {
@@ -395,14 +427,10 @@ where
         // in half the time of one per range and reads the reached rows once.
         Some(after) if cond.reaches_by_index() => {
             let mut rows = Sql::new(&format!("{positions_of} WHERE "));
-            rows.append(cond).push(" AND (");
-            for (i, range) in after_ranges(order, after)?.iter().enumerate() {
-                if i > 0 {
-                    rows.push(" OR ");
-                }
-                rows.append(range);
-            }
-            rows.push(") ORDER BY ")
+            rows.append(cond)
+                .push(" AND ")
+                .append(&after_any(order, after, |_, k| k.expr.to_string())?)
+                .push(" ORDER BY ")
                 .push(&order_by(order))
                 .push(" LIMIT ")
                 .bind(page.limit());
@@ -411,7 +439,10 @@ where
         // Each range's first rows, then the first of those: at most a page per range is read.
         Some(after) => {
             let mut rows = Sql::new("SELECT * FROM (");
-            for (i, range) in after_ranges(order, after)?.iter().enumerate() {
+            for (i, range) in after_ranges(order, after, |_, k| k.expr.to_string())?
+                .iter()
+                .enumerate()
+            {
                 if i > 0 {
                     rows.push(" UNION ALL ");
                 }
@@ -448,6 +479,79 @@ where
         None => positions,
     };
     let fetched = rows.query().fetch_all(&mut *conn).await?;
+    page_of(&fetched, order, page, total)
+}
+
+/// A page for a reader whose rows the access filter reaches by index (an organisation's few):
+/// one statement finds the reached rows' keys once, counts them up to the cap and cuts the
+/// page from them, so that the condition (a union of index look-ups, one per way of reaching
+/// a row) is planned once, not once for the count and again for the page.
+#[allow(clippy::too_many_arguments)]
+async fn fetch_reached_page(
+    conn: &mut crate::Conn,
+    from: &str,
+    keys: &str,
+    select: &str,
+    id: &Key,
+    cond: &Sql,
+    order: Order,
+    page: &sems_domain::page::PageRequest,
+) -> crate::Result<(Vec<sqlx::any::AnyRow>, i64)> {
+    use sqlx::Row;
+    let mut rows = Sql::new(&format!(
+        "WITH reached AS MATERIALIZED (SELECT {keys} FROM {from} WHERE "
+    ));
+    rows.append(cond)
+        .push(") SELECT (SELECT COUNT(*) FROM (SELECT 1 AS one FROM reached LIMIT ")
+        .bind(sems_domain::page::COUNT_CAP + 1)
+        .push(") counted) AS sems_total, ")
+        .push(select.strip_prefix("SELECT ").unwrap_or(select))
+        .push(&format!(
+            " WHERE {} IN (SELECT sems_key_{} FROM reached",
+            id.expr,
+            order.len() - 1
+        ));
+    match &page.after {
+        None => {
+            rows.push(" ORDER BY ")
+                .push(&order_by_keys(order))
+                .push(" LIMIT ")
+                .bind(page.limit())
+                .push(" OFFSET ")
+                .bind(page.offset());
+        }
+        Some(after) => {
+            rows.push(" WHERE ")
+                .append(&after_any(order, after, |i, _| format!("sems_key_{i}"))?)
+                .push(" ORDER BY ")
+                .push(&order_by_keys(order))
+                .push(" LIMIT ")
+                .bind(page.limit());
+        }
+    }
+    rows.push(") ORDER BY ").push(&order_by(order));
+    let fetched = rows.query().fetch_all(&mut *conn).await?;
+    let total = match fetched.first() {
+        Some(row) => row.try_get("sems_total")?,
+        // An empty first page: nothing is reached. An empty later page says nothing of the
+        // count, which is read on its own.
+        None if page.after.is_none() && page.offset() == 0 => 0,
+        None => count(conn, from, cond).await?,
+    };
+    Ok((fetched, total))
+}
+
+/// The page of the fetched rows, with the cursor after its last row when it is full.
+fn page_of<T>(
+    fetched: &[sqlx::any::AnyRow],
+    order: Order,
+    page: sems_domain::page::PageRequest,
+    total: i64,
+) -> crate::Result<sems_domain::page::Page<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    use sqlx::Row;
     let full = fetched.len() == page.limit() as usize;
     // The order's keys are not the row type's fields: read by position of the order, which
     // only the list knows (FromRow decodes the row itself).
@@ -503,7 +607,7 @@ mod tests {
             CursorValue::Text("Northport".into()),
             CursorValue::Int(7),
         ];
-        let ranges: Vec<String> = after_ranges(ORDER, &after)
+        let ranges: Vec<String> = after_ranges(ORDER, &after, |_, k| k.expr.to_string())
             .unwrap()
             .iter()
             .map(|r| r.text().to_string())
@@ -517,13 +621,13 @@ mod tests {
             ]
         );
         // A cursor of another order (length or kinds) is refused.
-        assert!(after_ranges(ORDER, &after[..2]).is_err());
+        assert!(after_ranges(ORDER, &after[..2], |_, k| k.expr.to_string()).is_err());
         let wrong = [
             CursorValue::Text("x".into()),
             after[1].clone(),
             after[2].clone(),
         ];
-        assert!(after_ranges(ORDER, &wrong).is_err());
+        assert!(after_ranges(ORDER, &wrong, |_, k| k.expr.to_string()).is_err());
     }
 
     #[test]
