@@ -403,6 +403,35 @@ mod tests {
     }
 
     #[test]
+    fn common_words_in_the_directory_are_proposed_only_as_names() {
+        let names = vec!["Stan Staff".to_string(), "Warehouse Staff".to_string()];
+        let text = "Staff at gate 4 let the warehouse staff through. Mr Staff saw it, \
+                    and S. Staff too; Stan Staff reported it.";
+        let found: Vec<(usize, &str)> = suggest_redactions(text, &names)
+            .iter()
+            .map(|r| (r.start, r.kind))
+            .collect();
+        let at = |needle: &str| text.find(needle).map(|i| i + needle.len() - "Staff".len());
+        assert!(!found.iter().any(|(s, _)| Some(*s) == Some(0)), "{found:?}");
+        assert!(
+            !found
+                .iter()
+                .any(|(s, _)| Some(*s) == text.find("warehouse")),
+            "{found:?}"
+        );
+        for named in ["Mr Staff", "S. Staff"] {
+            assert!(
+                found.contains(&(at(named).unwrap_or(0), "name")),
+                "{named}: {found:?}"
+            );
+        }
+        assert!(
+            found.contains(&(text.find("Stan Staff").unwrap_or(0), "name")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn identifying_details_are_suggested_for_removal() {
         let names = vec!["Maria Novak".to_string(), "Tom Berg".to_string()];
         let text = "Maria Novak (badge 4471, AB12345) saw it; call +44 20 7946 0018 or mail m.novak@npt.example. Novak left. Tom was there; Bergen is a city.";

@@ -61,6 +61,90 @@ fn trim_span(text: &str, (mut s, mut e): (usize, usize)) -> (usize, usize) {
     (s, e)
 }
 
+/// Words of the reports themselves that are also people's names in a directory: as a name
+/// they are proposed only where the text uses them as one.
+const COMMON_WORDS: &[&str] = &[
+    "agent",
+    "alarm",
+    "apron",
+    "baggage",
+    "black",
+    "brown",
+    "cargo",
+    "check",
+    "cleaner",
+    "control",
+    "crew",
+    "customs",
+    "day",
+    "desk",
+    "door",
+    "driver",
+    "duty",
+    "fence",
+    "field",
+    "gate",
+    "green",
+    "guard",
+    "hall",
+    "hill",
+    "lane",
+    "long",
+    "manager",
+    "officer",
+    "park",
+    "patrol",
+    "pilot",
+    "police",
+    "porter",
+    "post",
+    "ramp",
+    "screener",
+    "screening",
+    "security",
+    "short",
+    "staff",
+    "supervisor",
+    "terminal",
+    "tower",
+    "ward",
+    "warehouse",
+    "watch",
+    "white",
+    "young",
+];
+
+fn is_common_word(word: &str) -> bool {
+    COMMON_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+/// Whether the word after `before` stands as a name: it follows a title ("Mr", "Officer")
+/// or an initial ("S.").
+fn stands_as_name(before: &str) -> bool {
+    const TITLES: &[&str] = &[
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "sir",
+        "officer",
+        "captain",
+        "capt",
+        "sgt",
+        "sergeant",
+        "inspector",
+        "colleague",
+    ];
+    let Some(previous) = before.split_whitespace().next_back() else {
+        return false;
+    };
+    let bare = previous.trim_end_matches('.');
+    let initial = bare.chars().count() == 1 && bare.chars().all(char::is_uppercase);
+    initial || TITLES.contains(&bare.to_lowercase().as_str())
+}
+
 /// Suggests what to remove before a report leaves the organisation: e-mail addresses, phone
 /// numbers, badge and staff numbers, and the names of people in the directory. The handler
 /// decides; suggestions never replace reading the text.
@@ -165,9 +249,14 @@ pub fn suggest_redactions(text: &str, names: &[String]) -> Vec<Redaction> {
             }
         }
         for (k, needle) in needles.into_iter().enumerate() {
+            // A name made of words a report uses anyway ("Warehouse Staff") is matched only as
+            // written; one such word alone ("Staff" the surname) only where it stands as a
+            // name, after a title or an initial ("Mr Staff", "S. Staff").
+            let common = needle.split_whitespace().all(is_common_word);
+            let alone = common && !needle.contains(char::is_whitespace);
             // The full name matches in any case; a surname alone only as written (a
             // capitalised word), so "Staff" the surname does not catch "staff".
-            let (lower_text, lower_needle) = if k == 0 {
+            let (lower_text, lower_needle) = if k == 0 && !common {
                 (text.to_lowercase(), needle.to_lowercase())
             } else {
                 (text.to_string(), needle.clone())
@@ -185,7 +274,7 @@ pub fn suggest_redactions(text: &str, names: &[String]) -> Vec<Redaction> {
                 let bounded = before.is_none_or(|c| !c.is_alphanumeric())
                     && after.is_none_or(|c| !c.is_alphanumeric());
                 let inside = found.iter().any(|r| r.start <= s && e <= r.end);
-                if bounded && !inside {
+                if bounded && !inside && (!alone || stands_as_name(&text[..s])) {
                     found.push(Redaction {
                         start: s,
                         end: e,
