@@ -93,11 +93,16 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Accept => false,
         },
 
-        // The audit trail is read by the organisation's quality auditor and accountable
-        // executive, the authority's director, and an inspector for the organisations they
-        // oversee. Nobody writes it through the access rule: only services append to it.
+        // The audit trail is read by the organisation's security manager (who runs its SeMS),
+        // quality auditor and accountable executive, the authority's director, and an
+        // inspector for the organisations they oversee. Nobody writes it through the access
+        // rule: only services append to it.
         (K::AuditEntry, R::Owner) => {
-            action == Read && matches!(role, QualityAuditor | AccountableExecutive | Director)
+            action == Read
+                && matches!(
+                    role,
+                    SecurityManager | QualityAuditor | AccountableExecutive | Director
+                )
         }
         (K::AuditEntry, R::Oversight) => action == Read && role == Director,
         (K::AuditEntry, R::AssignedOversight) => action == Read && role == Inspector,

@@ -51,6 +51,30 @@ fn authority_sees_every_nomination_but_cannot_change_it() {
 }
 
 #[test]
+fn the_security_manager_reads_their_organisations_audit_trail_only() {
+    let manager = subject(AIRPORT, &[Role::SecurityManager]);
+    assert!(decide(
+        &manager,
+        Action::Read,
+        &record(RecordKind::AuditEntry, AIRPORT)
+    )
+    .is_ok());
+    assert!(decide(
+        &manager,
+        Action::Read,
+        &record(RecordKind::AuditEntry, CARRIER)
+    )
+    .is_err());
+    let staff = subject(AIRPORT, &[Role::Staff]);
+    assert!(decide(
+        &staff,
+        Action::Read,
+        &record(RecordKind::AuditEntry, AIRPORT)
+    )
+    .is_err());
+}
+
+#[test]
 fn inspector_reads_the_audit_trail_only_of_organisations_they_oversee() {
     let mut inspector = subject(AUTHORITY, &[Role::Inspector]);
     let entry = record(RecordKind::AuditEntry, AIRPORT);

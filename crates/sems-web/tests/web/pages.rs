@@ -136,6 +136,14 @@ fn navigation_and_pages_follow_the_roles() {
         assert_eq!(trail.status, 200);
         assert!(trail.body.contains("site.create"));
 
+        // The security manager runs the organisation's SeMS and reads its trail.
+        let mut manager = app.client();
+        form_sign_in(&mut manager, "npt.security");
+        assert!(manager.get("/").body.contains("href=\"/audit\""));
+        let trail = manager.get("/audit");
+        assert_eq!(trail.status, 200);
+        assert!(trail.body.contains("site.create"));
+
         let mut director = app.client();
         form_sign_in(&mut director, "director");
         let orgs = director.get("/organisations?q=north");
