@@ -354,6 +354,21 @@ impl RiskServices<'_> {
                 &reason,
             )
             .await?;
+            // Each organisation that assesses the category reviews its assessments: its
+            // security manager hears of it, with the register's review list one click away.
+            let managers = risk::people_assessing_category(
+                tx.conn(),
+                category,
+                &[sems_domain::role::Role::SecurityManager],
+            )
+            .await?;
+            sems_storage::notifications::insert(
+                tx.conn(),
+                &managers,
+                &format!("{reason}: your assessments of this category are marked for review"),
+                "/risk/register?review=required",
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -218,6 +218,61 @@ async fn organisations_keep_their_own_scenarios() {
 }
 
 #[tokio::test]
+async fn a_new_threat_level_tells_the_security_managers_who_assess_its_category() {
+    for s in services().await {
+        let intel = actor(&s, "intel").await;
+        let current = s
+            .risk()
+            .threat_levels(&intel)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.category.as_str() == "supply_chain")
+            .map(|l| l.level);
+        let level = if current == Some(5) { 4 } else { 5 };
+        s.risk()
+            .set_threat_level(&intel, "supply_chain", level, "Cargo concealment trend")
+            .await
+            .unwrap();
+        let told = |username: &'static str| {
+            let s = &s;
+            async move {
+                let who = actor(s, username).await.person_id().unwrap();
+                s.notifications(who, 10)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .any(|n| {
+                        n.message.contains("Supply chain")
+                            && n.link == "/risk/register?review=required"
+                    })
+            }
+        };
+        // The regulated agent assesses supply-chain scenarios (NAT-09, NAT-14); the airport
+        // has no assessments, and the agent's other staff are not its security manager.
+        assert!(told("swc.security").await, "{:?}", s.store.engine());
+        assert!(!told("npt.security").await, "{:?}", s.store.engine());
+        assert!(!told("swc.staff").await, "{:?}", s.store.engine());
+        // The same level again changes nothing and tells nobody again.
+        let before = s
+            .notifications(actor(&s, "swc.security").await.person_id().unwrap(), 50)
+            .await
+            .unwrap()
+            .len();
+        s.risk()
+            .set_threat_level(&intel, "supply_chain", level, "Unchanged")
+            .await
+            .unwrap();
+        let after = s
+            .notifications(actor(&s, "swc.security").await.person_id().unwrap(), 50)
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(before, after);
+    }
+}
+
+#[tokio::test]
 async fn national_threat_levels() {
     for s in services().await {
         let intel = actor(&s, "intel").await;

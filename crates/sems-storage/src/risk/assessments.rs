@@ -8,6 +8,7 @@ use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
+use sems_domain::role::Role;
 use sems_domain::scenario::ScenarioCategory;
 use sems_domain::util::format_date;
 
@@ -580,4 +581,24 @@ pub async fn highest_residual_level(conn: &mut Conn, party_id: i64) -> Result<Op
     .bind(party_id)
     .fetch_optional(&mut *conn)
     .await?)
+}
+
+/// Active people holding one of `roles` in every organisation with an assessment of a
+/// scenario of `category`: who hears of a change of that category's national threat level.
+pub async fn people_assessing_category(
+    conn: &mut Conn,
+    category: ScenarioCategory,
+    roles: &[Role],
+) -> Result<Vec<i64>> {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let mut sql = Sql::new(
+        "SELECT DISTINCT pe.id FROM people pe JOIN person_roles r ON r.person_id = pe.id
+         WHERE pe.active = 1 AND r.role IN ",
+    );
+    sql.bind_list(&roles).push(
+        " AND pe.owner_party_id IN (SELECT ra.owner_party_id FROM risk_assessments ra
+           WHERE ra.scenario_id IN (SELECT ts.id FROM threat_scenarios ts WHERE ts.category = ",
+    );
+    sql.bind(category.as_str()).push(")) ORDER BY pe.id");
+    Ok(sql.query_scalar().fetch_all(&mut *conn).await?)
 }
