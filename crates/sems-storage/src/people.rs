@@ -291,18 +291,23 @@ pub async fn list(
 
 /// Active people of a party holding one of `roles` (for notifications).
 pub async fn ids_with_roles(conn: &mut Conn, party_id: i64, roles: &[Role]) -> Result<Vec<i64>> {
+    let mut party = Sql::new("= ");
+    party.bind(party_id);
+    ids_with_roles_in(conn, &party, roles).await
+}
+
+/// Active people holding one of `roles` in the parties `party` keeps: a condition on the
+/// person's party, written after `pe.owner_party_id` (`= $1`, `IN (SELECT …)`).
+pub async fn ids_with_roles_in(conn: &mut Conn, party: &Sql, roles: &[Role]) -> Result<Vec<i64>> {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     let mut sql = Sql::new(
         "SELECT DISTINCT pe.id FROM people pe JOIN person_roles r ON r.person_id = pe.id
-         WHERE pe.active = 1 AND pe.owner_party_id = ",
+         WHERE pe.active = 1 AND pe.owner_party_id ",
     );
-    sql.bind(party_id).push(" AND r.role IN (");
-    for (i, role) in roles.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(role.as_str());
-    }
-    sql.push(") ORDER BY pe.id");
+    sql.append(party)
+        .push(" AND r.role IN ")
+        .bind_list(&roles)
+        .push(" ORDER BY pe.id");
     Ok(sql.query_scalar().fetch_all(&mut *conn).await?)
 }
 

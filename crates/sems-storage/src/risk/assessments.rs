@@ -590,15 +590,10 @@ pub async fn people_assessing_category(
     category: ScenarioCategory,
     roles: &[Role],
 ) -> Result<Vec<i64>> {
-    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    let mut sql = Sql::new(
-        "SELECT DISTINCT pe.id FROM people pe JOIN person_roles r ON r.person_id = pe.id
-         WHERE pe.active = 1 AND r.role IN ",
+    let mut parties = Sql::new(
+        "IN (SELECT ra.owner_party_id FROM risk_assessments ra
+         WHERE ra.scenario_id IN (SELECT ts.id FROM threat_scenarios ts WHERE ts.category = ",
     );
-    sql.bind_list(&roles).push(
-        " AND pe.owner_party_id IN (SELECT ra.owner_party_id FROM risk_assessments ra
-           WHERE ra.scenario_id IN (SELECT ts.id FROM threat_scenarios ts WHERE ts.category = ",
-    );
-    sql.bind(category.as_str()).push(")) ORDER BY pe.id");
-    Ok(sql.query_scalar().fetch_all(&mut *conn).await?)
+    parties.bind(category.as_str()).push("))");
+    crate::people::ids_with_roles_in(conn, &parties, roles).await
 }
