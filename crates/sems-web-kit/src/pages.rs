@@ -530,6 +530,29 @@ impl Choice {
     }
 }
 
+/// The people of an organisation the reader may read, to choose an owner from (the reader's
+/// own access decides: a report handler sees only themselves). The first page of the most
+/// the paging allows; an error leaves the choice empty ("not assigned").
+pub async fn people_choices(
+    services: &sems_services::Services,
+    actor: &sems_services::Actor,
+    party_id: i64,
+    current: &str,
+) -> Vec<Choice> {
+    services
+        .people(
+            actor,
+            &sems_storage::people::PeopleFilter {
+                party_id: Some(party_id),
+                ..Default::default()
+            },
+            sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
+        )
+        .await
+        .map(|p| Choice::list(p.items.into_iter().map(|x| (x.id, x.display_name)), current))
+        .unwrap_or_default()
+}
+
 /// A date and time for people.
 pub fn when(ms: i64) -> String {
     sems_domain::util::format_timestamp(ms)

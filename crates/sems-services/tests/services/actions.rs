@@ -110,10 +110,49 @@ async fn one_register_holds_every_modules_actions() {
             .action_register(&npt, &from_reports, Default::default())
             .await
             .unwrap();
-        assert!(seen
+        let door = seen
             .items
             .iter()
-            .any(|v| v.action.title == "Fit a door alarm at door 4"));
+            .find(|v| v.action.title == "Fit a door alarm at door 4")
+            .expect("the report's action is in the register");
+        assert_eq!(door.source_link, format!("/reports/{}", filed.report_id));
+        // It does not stay open for ever: the security manager completes it with its evidence
+        // and checks whether it worked, as any action of the register.
+        assert!(door.allowed.complete && !door.allowed.check);
+        let door_id = door.action.id;
+        let done = s
+            .complete_action(
+                &npt,
+                door_id,
+                &CompleteInput {
+                    evidence: "Alarm fitted and tested on the night shift".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(done.action.status, ActionStatus::Done);
+        assert!(done.allowed.check);
+        let worked = s
+            .check_action_effectiveness(
+                &npt,
+                door_id,
+                &EffectivenessInput {
+                    effective: true,
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(worked.action.effectiveness, Effectiveness::Effective);
+        assert!(!worked.allowed.complete && !worked.allowed.check);
+        // The closed report shows where its action stands.
+        let closed = s
+            .reporting()
+            .report_view(&handler, filed.report_id)
+            .await
+            .unwrap();
+        assert_eq!(closed.actions.len(), 1);
+        assert_eq!(closed.actions[0].status, ActionStatus::Done);
         let auditor = common::actor(&s, "npt.auditor").await;
         assert_eq!(
             s.action_register(&auditor, &from_reports, Default::default())

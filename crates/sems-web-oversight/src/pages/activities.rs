@@ -95,29 +95,10 @@ async fn list_page(
             .unwrap_or_default(),
         None => Vec::new(),
     };
-    let people = state
-        .services
-        .people(
-            &actor,
-            &sems_storage::people::PeopleFilter {
-                party_id: Some(subject.party_id),
-                ..Default::default()
-            },
-            sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
-        )
-        .await
-        .map(|p| {
-            p.items
-                .into_iter()
-                .filter(|x| x.id != subject.person_id)
-                .map(|x| Choice {
-                    value: x.id.to_string(),
-                    label: x.display_name,
-                    selected: false,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut people =
+        sems_web_kit::pages::people_choices(&state.services, &actor, subject.party_id, "").await;
+    // The team besides the one who plans: they lead it already.
+    people.retain(|c| c.value != subject.person_id.to_string());
     let page = state
         .services
         .oversight()

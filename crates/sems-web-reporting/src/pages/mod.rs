@@ -241,6 +241,8 @@ struct ReportPage {
     categories: Vec<Choice>,
     severities: Vec<Choice>,
     decisions: Vec<Choice>,
+    /// Who may be given the corrective actions opened at closure.
+    owners: Vec<Choice>,
     scenarios: Vec<Choice>,
     suggestions: Vec<(String, String)>,
     /// What the saved de-identified version still shows (kind, text): each kept needs a reason.
@@ -453,6 +455,12 @@ async fn report_page(
         _ => String::new(),
     };
     let status = v.report.status;
+    let owners = if can_update && status.may_move_to(ReportStatus::Closed) {
+        sems_web_kit::pages::people_choices(&state.services, &user.actor(), v.report.party_id, "")
+            .await
+    } else {
+        Vec::new()
+    };
     Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -484,6 +492,7 @@ async fn report_page(
                 v.report.severity.map_or("", |s| s.as_str()),
             ),
             decisions: Choice::list(JustCulture::ALL.iter().map(|j| (j.as_str(), j.label())), ""),
+            owners,
             scenarios,
             suggestions,
             remaining,

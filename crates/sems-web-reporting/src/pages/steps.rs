@@ -110,12 +110,16 @@ pub(super) struct CloseForm {
     corrective_actions: Vec<String>,
     #[serde(default)]
     actions_due_on: String,
+    /// Who carries the actions out: one of the organisation's people, or nobody yet.
+    #[serde(default, deserialize_with = "field::id")]
+    actions_owner: Option<i64>,
 }
 
 impl From<CloseForm> for CloseInput {
-    /// One corrective action a line, each due on the one date.
+    /// One corrective action a line, each due on the one date and carried out by the one owner.
     fn from(f: CloseForm) -> Self {
         let due_on = f.actions_due_on;
+        let owner = f.actions_owner;
         Self {
             outcome: f.outcome,
             lessons: f.lessons,
@@ -126,7 +130,7 @@ impl From<CloseForm> for CloseInput {
                 .map(|title| CorrectiveActionInput {
                     title,
                     due_on: due_on.clone(),
-                    responsible_person_id: None,
+                    responsible_person_id: owner,
                 })
                 .collect(),
         }

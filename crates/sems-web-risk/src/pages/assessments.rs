@@ -256,19 +256,7 @@ async fn assessment_view(
         Err(_) => (Vec::new(), String::new()),
     };
     let people = if can_edit {
-        state
-            .services
-            .people(
-                &actor,
-                &sems_storage::people::PeopleFilter {
-                    party_id: Some(a.party_id),
-                    ..Default::default()
-                },
-                sems_domain::page::PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
-            )
-            .await
-            .map(|p| Choice::list(p.items.into_iter().map(|x| (x.id, x.display_name)), ""))
-            .unwrap_or_default()
+        sems_web_kit::pages::people_choices(&state.services, &actor, a.party_id, "").await
     } else {
         Vec::new()
     };

@@ -533,6 +533,46 @@ fn handlers_and_the_authority_work_in_the_pages() {
         .body
         .contains("href=\"/reports\""));
     assert!(director.get("/").body.contains("National occurrences"));
+
+    // Closure opens corrective actions in the one register, with their owner and date.
+    let mut sm = app.signed_in("npt.security");
+    let page = sm.get(&format!("/reports/{id}"));
+    assert!(
+        page.body.contains("Owner of these actions"),
+        "{}",
+        page.body
+    );
+    let owner = app.sql_count("SELECT id FROM people WHERE username = 'npt.analyst'");
+    assert!(page.body.contains(&format!("<option value=\"{owner}\">")));
+    let closed = sm.form(
+        &format!("/reports/{id}/close"),
+        &[
+            ("outcome", "Police spoke to the man; fence camera moved"),
+            ("just_culture", "no_blame"),
+            (
+                "corrective_actions",
+                "Move the fence camera\nBrief the gate staff",
+            ),
+            ("actions_owner", &owner.to_string()),
+            ("actions_due_on", "2030-01-31"),
+        ],
+        true,
+    );
+    assert_eq!(closed.status, 303, "{}", closed.body);
+    assert_eq!(
+        app.sql_count(&format!(
+            "SELECT COUNT(*) FROM actions WHERE source_kind = 'security_report' \
+             AND source_id = {id} AND responsible_person_id = {owner} AND due_on = '2030-01-31'"
+        )),
+        2
+    );
+    let page = sm.get(&format!("/reports/{id}"));
+    assert!(page.body.contains("Move the fence camera"));
+    assert!(
+        page.body.contains("due 2030-01-31 · Planned"),
+        "{}",
+        page.body
+    );
 }
 
 #[test]
