@@ -41,6 +41,64 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Who performed an activity, which decides whose EI its results are: the State's
+    /// oversight, the organisation's own quality control, or a client's audit of its
+    /// contractor. Results of different performers are never added up unless asked.
+    Performer, "performer", {
+        Authority => "authority", "State oversight";
+        SelfEvaluation => "self_evaluation", "Self-evaluation";
+        Client => "client", "Client's audit of a contractor";
+    }
+);
+
+impl Performer {
+    /// The performer of an activity of `owner` about `overseen`.
+    pub fn of(owner_is_authority: bool, owner_party_id: i64, overseen_party_id: i64) -> Self {
+        if owner_is_authority {
+            Performer::Authority
+        } else if owner_party_id == overseen_party_id {
+            Performer::SelfEvaluation
+        } else {
+            Performer::Client
+        }
+    }
+
+    /// Reads an EI request's performers: none means the State's oversight; more than one
+    /// only with `blend` said, so a blended figure is never shown unasked.
+    pub fn selection(
+        performers: &[Performer],
+        blend: bool,
+    ) -> Result<Vec<Performer>, ValidationError> {
+        let mut chosen: Vec<Performer> = Vec::new();
+        for p in performers {
+            if !chosen.contains(p) {
+                chosen.push(*p);
+            }
+        }
+        if chosen.is_empty() {
+            chosen.push(Performer::Authority);
+        }
+        if chosen.len() > 1 && !blend {
+            return Err(ValidationError::new(
+                "performer",
+                "the results of several performers are added up only when asked: say blend",
+            ));
+        }
+        chosen.sort_by_key(|p| Performer::ALL.iter().position(|x| x == p));
+        Ok(chosen)
+    }
+
+    /// How a selection is named where its figure is shown.
+    pub fn selection_label(selection: &[Performer]) -> String {
+        let names: Vec<&str> = selection.iter().map(|p| p.label()).collect();
+        match names.as_slice() {
+            [one] => (*one).to_string(),
+            many => format!("Blended: {}", many.join(" + ")),
+        }
+    }
+}
+
+vocabulary!(
     /// Where an activity stands.
     ActivityStatus, "status", {
         Planned => "planned", "Planned";
@@ -326,17 +384,37 @@ pub struct ProposedActivity {
     pub basis: String,
 }
 
-/// What the next activities should be, from the organisation's last results and risk: more
-/// often where effective implementation is low or residual risk high, never less often than
-/// the minimum intervals.
+/// What the authority knows of an organisation that decides its next activities: its own
+/// activities and results only (an organisation's self-evaluation never moves the State's
+/// programme), its open findings, and the organisation's residual risk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OversightRecord {
+    /// The authority's last completed full audit.
+    pub last_full_audit: Option<time::Date>,
+    /// The authority's last completed activity of any kind.
+    pub last_activity: Option<time::Date>,
+    /// EI of the authority's completed activities.
+    pub ei: Option<f64>,
+    /// The most serious finding of the authority's still open (not closed).
+    pub open_finding: Option<FindingLevel>,
+    pub highest_residual: Option<crate::risk::RiskLevel>,
+}
+
+/// What the next activities should be, from the authority's record of the organisation: more
+/// often where effective implementation is low, residual risk high or a serious finding open,
+/// never less often than the minimum intervals.
 pub fn propose_next(
-    last_full_audit: Option<time::Date>,
-    last_activity: Option<time::Date>,
-    ei: Option<f64>,
-    highest_residual: Option<crate::risk::RiskLevel>,
+    record: &OversightRecord,
     today: time::Date,
     intervals: OversightIntervals,
 ) -> Vec<ProposedActivity> {
+    let OversightRecord {
+        last_full_audit,
+        last_activity,
+        ei,
+        open_finding,
+        highest_residual,
+    } = *record;
     use crate::risk::RiskLevel;
     use crate::util::add_months;
     let mut out = Vec::new();
@@ -378,6 +456,17 @@ pub fn propose_next(
             "highest residual risk {}",
             level.label().to_lowercase()
         ));
+    }
+    match open_finding {
+        Some(FindingLevel::Level1) => {
+            months = 1;
+            why.push("a level 1 finding is open: follow up within a month".into());
+        }
+        Some(FindingLevel::Level2) if months > intervals.inspection_months => {
+            months = intervals.inspection_months;
+            why.push("a level 2 finding is open: not less often than usual".into());
+        }
+        _ => {}
     }
     let inspection_due = match last_activity {
         Some(d) => add_months(d, months),
@@ -495,44 +584,116 @@ mod tests {
         let d = |s: &str| crate::util::parse_date("d", s).unwrap();
         let today = d("2026-11-29");
         let i = OversightIntervals::default();
-        let never = propose_next(None, None, None, None, today, i);
+        let never = propose_next(&OversightRecord::default(), today, i);
         assert_eq!(never[0].due_on, "2026-11-29");
         assert_eq!(never[1].due_on, "2026-11-29");
-        let good = propose_next(
-            Some(d("2025-01-10")),
-            Some(d("2026-06-01")),
-            Some(95.0),
-            None,
-            today,
-            i,
-        );
+        let good_record = OversightRecord {
+            last_full_audit: Some(d("2025-01-10")),
+            last_activity: Some(d("2026-06-01")),
+            ei: Some(95.0),
+            ..Default::default()
+        };
+        let good = propose_next(&good_record, today, i);
         assert_eq!(
             good[0].due_on, "2029-01-10",
             "four years after the last full audit"
         );
         assert_eq!(good[1].due_on, "2028-06-01", "24 months when EI is high");
-        let poor = propose_next(
-            Some(d("2025-01-10")),
-            Some(d("2026-06-01")),
-            Some(60.0),
-            None,
-            today,
-            i,
-        );
+        let poor_record = OversightRecord {
+            ei: Some(60.0),
+            ..good_record
+        };
+        let poor = propose_next(&poor_record, today, i);
         assert_eq!(poor[1].due_on, "2026-12-01", "6 months when EI is low");
         let risky = propose_next(
-            Some(d("2025-01-10")),
-            Some(d("2026-06-01")),
-            Some(60.0),
-            Some(RiskLevel::VeryHigh),
+            &OversightRecord {
+                highest_residual: Some(RiskLevel::VeryHigh),
+                ..poor_record
+            },
             today,
             i,
         );
         assert_eq!(risky[1].due_on, "2026-11-29", "3 months: due already");
         assert!(risky[1].overdue);
         assert!(risky[1].basis.contains("very high"), "{}", risky[1].basis);
-        let old = propose_next(Some(d("2020-01-01")), None, None, None, today, i);
+        let old = propose_next(
+            &OversightRecord {
+                last_full_audit: Some(d("2020-01-01")),
+                ..Default::default()
+            },
+            today,
+            i,
+        );
         assert!(old[0].overdue);
+        // An open finding: a high EI does not lengthen the interval past the usual one while
+        // a level 2 is open, and a level 1 is followed up within a month.
+        let level_2 = propose_next(
+            &OversightRecord {
+                open_finding: Some(FindingLevel::Level2),
+                ..good_record
+            },
+            today,
+            i,
+        );
+        assert_eq!(level_2[1].due_on, "2027-06-01", "12 months, not 24");
+        assert!(level_2[1].basis.contains("level 2"), "{}", level_2[1].basis);
+        let level_1 = propose_next(
+            &OversightRecord {
+                open_finding: Some(FindingLevel::Level1),
+                last_activity: Some(d("2026-11-10")),
+                ..good_record
+            },
+            today,
+            i,
+        );
+        assert_eq!(level_1[1].due_on, "2026-12-10");
+        let observation = propose_next(
+            &OversightRecord {
+                open_finding: Some(FindingLevel::Observation),
+                ..good_record
+            },
+            today,
+            i,
+        );
+        assert_eq!(
+            observation[1].due_on, good[1].due_on,
+            "an observation moves nothing"
+        );
+    }
+
+    #[test]
+    fn the_performer_decides_whose_ei_a_result_is_and_blends_are_asked_for() {
+        assert_eq!(Performer::of(true, 1, 7), Performer::Authority);
+        assert_eq!(Performer::of(false, 7, 7), Performer::SelfEvaluation);
+        assert_eq!(Performer::of(false, 8, 7), Performer::Client);
+        assert_eq!(
+            Performer::selection(&[], false).unwrap(),
+            vec![Performer::Authority],
+            "the State's oversight unless asked otherwise"
+        );
+        assert_eq!(
+            Performer::selection(
+                &[Performer::SelfEvaluation, Performer::SelfEvaluation],
+                false
+            )
+            .unwrap(),
+            vec![Performer::SelfEvaluation]
+        );
+        let two = [Performer::SelfEvaluation, Performer::Authority];
+        assert!(Performer::selection(&two, false).is_err());
+        let blended = Performer::selection(&two, true).unwrap();
+        assert_eq!(
+            blended,
+            vec![Performer::Authority, Performer::SelfEvaluation]
+        );
+        assert_eq!(
+            Performer::selection_label(&blended),
+            "Blended: State oversight + Self-evaluation"
+        );
+        assert_eq!(
+            Performer::selection_label(&[Performer::Client]),
+            "Client's audit of a contractor"
+        );
     }
 
     #[test]

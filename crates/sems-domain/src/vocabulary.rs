@@ -113,6 +113,7 @@ macro_rules! with_every_vocabulary {
             crate::oversight::Compliance,
             crate::oversight::ActivityKind,
             crate::oversight::ActivityStatus,
+            crate::oversight::Performer,
             crate::oversight::FindingLevel,
             crate::oversight::FindingStatus,
             crate::nomination::NominatedPosition,
@@ -176,7 +177,7 @@ mod tests {
             .iter()
             .map(|s| s.matches("vocabulary!(").count())
             .sum();
-        assert_eq!(declared, 19, "add the new vocabulary to the round trip");
+        assert_eq!(declared, 20, "add the new vocabulary to the round trip");
     }
 
     #[test]

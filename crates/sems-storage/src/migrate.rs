@@ -143,6 +143,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_register_orders.sql"),
         postgres: include_str!("../migrations/postgres/0022_register_orders.sql"),
     },
+    Migration {
+        version: 23,
+        name: "who performed an oversight activity",
+        sqlite: include_str!("../migrations/sqlite/0023_activity_performer.sql"),
+        postgres: include_str!("../migrations/postgres/0023_activity_performer.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -357,17 +357,18 @@ pub async fn oversight(
         services.store.engine().as_str()
     );
     let oversight = services.oversight();
+    let state_oversight = sems_services::oversight::ei::EiSelection::default();
     report(
         "EI dashboard, authority (every organisation)",
         &time(runs, || {
-            oversight.effective_implementation(&inspector, None)
+            oversight.effective_implementation(&inspector, None, &state_oversight)
         })
         .await?,
     );
     report(
         "EI, one organisation",
         &time(runs, || {
-            oversight.effective_implementation(&inspector, Some(org.id))
+            oversight.effective_implementation(&inspector, Some(org.id), &state_oversight)
         })
         .await?,
     );

@@ -12,8 +12,13 @@ impl Services {
         use crate::oversight::activities::{AnswerInput, PlanInput};
         use crate::oversight::findings::RaiseInput;
         let mut conn = self.store.read().await?;
-        let existing =
-            sems_storage::oversight::activities::last_completed(&mut conn, party_id, None).await?;
+        let existing = sems_storage::oversight::activities::last_completed(
+            &mut conn,
+            party_id,
+            sems_domain::oversight::Performer::Authority,
+            None,
+        )
+        .await?;
         let inspector = people::by_username(&mut conn, "inspector").await?;
         let Some(inspector) = inspector else {
             return Ok(0);

@@ -180,6 +180,11 @@ impl OversightServices<'_> {
                 party_id: performer.id,
                 overseen_party_id: overseen.id,
                 kind,
+                performer: sems_domain::oversight::Performer::of(
+                    performer.kind.is_authority(),
+                    performer.id,
+                    overseen.id,
+                ),
                 title: &title,
                 catalogue_party_id: authority.id,
                 catalogue_version: version,

@@ -1,11 +1,14 @@
 //! Effective implementation (EI): compliant items over applicable items of completed
-//! activities, per organisation, per requirement area and per year, and nationally. The
-//! access rule decides which activities count: the authority sees every organisation, an
-//! organisation itself.
+//! activities, per organisation, per requirement area and per year, and nationally, by who
+//! performed them: the State's oversight, an organisation's self-evaluation, a client's audit
+//! of its contractor. Performers are added up only when the reader asks, and the figure then
+//! says so. The access rule decides which activities count: the authority sees every
+//! organisation, an organisation itself.
 
 use super::OversightServices;
 use crate::{Actor, Result, ServiceError};
-use sems_domain::oversight::EiTally;
+use sems_domain::oversight::{EiTally, Performer};
+use sems_domain::ValidationError;
 use sems_storage::oversight::activities as store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -21,13 +24,51 @@ pub struct EiRow {
     pub cell: EiCell,
 }
 
+/// Whose results an EI request reads: one performer (the State's oversight when none is
+/// named), or several added up when `blend` is said.
+#[derive(Debug, Clone, Default)]
+pub struct EiSelection {
+    pub performers: Vec<Performer>,
+    pub blend: bool,
+}
+
+impl EiSelection {
+    pub fn of(performer: Performer) -> Self {
+        Self {
+            performers: vec![performer],
+            blend: false,
+        }
+    }
+
+    /// Reads the performers as a request names them: words separated by commas.
+    pub fn parse(performers: Option<&str>, blend: bool) -> Result<Self> {
+        let performers = performers
+            .unwrap_or_default()
+            .split(',')
+            .filter(|w| !w.trim().is_empty())
+            .map(Performer::parse)
+            .collect::<std::result::Result<Vec<_>, ValidationError>>()?;
+        Ok(Self { performers, blend })
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EiReport {
+    /// Whose results the figures are, and how they are named where shown ("State oversight",
+    /// or "Blended: …" when several performers were asked for together).
+    pub performers: Vec<Performer>,
+    pub label: String,
+    pub blended: bool,
+    /// EI of the selected performers, and the counts it is computed from.
     pub overall: Option<f64>,
+    pub cell: EiCell,
     pub items: i64,
     pub by_organisation: Vec<EiRow>,
     pub by_area: Vec<EiRow>,
     pub by_year: Vec<EiRow>,
+    /// Each performer's own EI over the same organisations, side by side, never added up:
+    /// the key is the performer's word.
+    pub by_performer: Vec<EiRow>,
 }
 
 fn rows(map: BTreeMap<String, (String, EiCell)>) -> Vec<EiRow> {
@@ -42,12 +83,15 @@ fn rows(map: BTreeMap<String, (String, EiCell)>) -> Vec<EiRow> {
 }
 
 impl OversightServices<'_> {
-    /// EI over what the actor may read, optionally of one organisation.
+    /// EI over what the actor may read, optionally of one organisation, of the selected
+    /// performers.
     pub async fn effective_implementation(
         &self,
         actor: &Actor,
         party_id: Option<i64>,
+        selection: &EiSelection,
     ) -> Result<EiReport> {
+        let performers = Performer::selection(&selection.performers, selection.blend)?;
         let subject = actor
             .subject()
             .ok_or(ServiceError::Forbidden("EI is read by a person".into()))?;
@@ -57,7 +101,14 @@ impl OversightServices<'_> {
         let mut by_org: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         let mut by_area: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         let mut by_year: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
+        let mut by_performer = vec![EiCell::default(); Performer::ALL.len()];
         for c in &sums {
+            if let Some(rank) = Performer::ALL.iter().position(|p| *p == c.performer) {
+                by_performer[rank].add(&c.tally);
+            }
+            if !performers.contains(&c.performer) {
+                continue;
+            }
             overall.add(&c.tally);
             by_org
                 .entry(format!("{:010}", c.party_id))
@@ -75,12 +126,30 @@ impl OversightServices<'_> {
                 .1
                 .add(&c.tally);
         }
+        // State oversight first, as the vocabulary orders them; a performer with no results
+        // is left out.
+        let by_performer = Performer::ALL
+            .iter()
+            .zip(by_performer)
+            .filter(|(_, cell)| cell.items > 0)
+            .map(|(p, cell)| EiRow {
+                key: p.as_str().to_string(),
+                label: p.label().to_string(),
+                ei: cell.percent(),
+                cell,
+            })
+            .collect();
         Ok(EiReport {
+            label: Performer::selection_label(&performers),
+            blended: performers.len() > 1,
+            performers,
             overall: overall.percent(),
+            cell: overall,
             items: overall.items,
             by_organisation: rows(by_org),
             by_area: rows(by_area),
             by_year: rows(by_year),
+            by_performer,
         })
     }
 }

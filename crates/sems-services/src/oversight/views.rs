@@ -57,6 +57,8 @@ crate::views::view! {
         overseen_party_id: i64,
         overseen_party_name: String,
         kind: ActivityKind,
+        /// Whose results these are: the State's oversight, a self-evaluation, a client's audit.
+        performer: sems_domain::oversight::Performer,
         title: String,
         catalogue_party_id: i64,
         catalogue_version: i64,

@@ -647,20 +647,20 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
         // EI: the authority sees the airport's; the airport itself; another organisation none.
         let national = s
             .oversight()
-            .effective_implementation(&inspector, Some(npt))
+            .effective_implementation(&inspector, Some(npt), &Default::default())
             .await
             .unwrap();
         assert!((national.overall.unwrap() - 200.0 / 3.0).abs() < 1e-9);
         assert_eq!(national.by_area[0].key, "NASP-02");
         let own = s
             .oversight()
-            .effective_implementation(&sm, None)
+            .effective_implementation(&sm, None, &Default::default())
             .await
             .unwrap();
         assert_eq!(own.items, 4);
         assert_eq!(
             s.oversight()
-                .effective_implementation(&sky, Some(npt))
+                .effective_implementation(&sky, Some(npt), &Default::default())
                 .await
                 .unwrap()
                 .items,
@@ -1020,7 +1020,7 @@ async fn the_demo_shows_the_air_carrier_under_oversight() {
         assert_eq!(findings.items[0].status, FindingStatus::Open);
         let ei = s
             .oversight()
-            .effective_implementation(&sky, None)
+            .effective_implementation(&sky, None, &Default::default())
             .await
             .unwrap();
         assert!(ei.overall.is_some());
@@ -1036,6 +1036,191 @@ async fn the_demo_shows_the_air_carrier_under_oversight() {
                 .unwrap()
                 .len(),
             1
+        );
+    }
+}
+
+/// The ids of an activity's checklist items, in order.
+async fn item_ids(
+    s: &sems_services::Services,
+    who: &sems_services::Actor,
+    activity: i64,
+) -> Vec<i64> {
+    let view = s.oversight().activity(who, activity).await.unwrap();
+    view.items.iter().map(|i| i.id).collect()
+}
+
+/// Issue 11's case: an all-compliant self-audit once raised the airport's EI from 66.7 % to
+/// 83.3 % and moved the authority's proposed inspection from six- to twelve-monthly while the
+/// authority's level 2 finding was still open. Results stand by performer now.
+#[tokio::test]
+async fn a_self_evaluation_never_moves_the_states_ei_or_programme() {
+    use sems_domain::oversight::Performer;
+    use sems_services::oversight::ei::EiSelection;
+    for s in common::services().await {
+        let inspector = common::actor(&s, "inspector").await;
+        let sm = common::actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+        let state = EiSelection::of(Performer::Authority);
+        let ei_of = |who: sems_services::Actor, selection: EiSelection| {
+            let s = s.clone();
+            async move {
+                s.oversight()
+                    .effective_implementation(&who, Some(npt), &selection)
+                    .await
+            }
+        };
+        // The demo's own results of the airport, before this test adds any.
+        let before = ei_of(inspector.clone(), state.clone()).await.unwrap();
+
+        // The authority inspects: two compliant of three applicable, a level 2 finding open.
+        let plan = PlanInput {
+            overseen_party_id: npt,
+            kind: "inspection".into(),
+            title: "Access control inspection".into(),
+            planned_on: in_a_month(),
+            announced: true,
+            team: vec![],
+            scope: vec!["NASP-02".into()],
+        };
+        let inspection = s
+            .oversight()
+            .plan_activity(&inspector, &plan)
+            .await
+            .unwrap();
+        assert_eq!(inspection.performer, Performer::Authority);
+        let items = item_ids(&s, &inspector, inspection.id).await;
+        s.oversight()
+            .answer_checklist(
+                &inspector,
+                inspection.id,
+                &[
+                    answer(items[0], "compliant"),
+                    answer(items[1], "not_compliant"),
+                    answer(items[2], "compliant"),
+                    answer(items[3], "not_applicable"),
+                ],
+            )
+            .await
+            .unwrap();
+        s.oversight()
+            .raise_finding(
+                &inspector,
+                inspection.id,
+                &RaiseInput {
+                    item_id: items[1],
+                    level: "level_2".into(),
+                    description: "Staff door 4 is left open at night".into(),
+                },
+            )
+            .await
+            .unwrap();
+        s.oversight()
+            .complete_activity(&inspector, inspection.id)
+            .await
+            .unwrap();
+        let authority = ei_of(inspector.clone(), state.clone()).await.unwrap();
+        assert_eq!(
+            (authority.cell.compliant, authority.cell.applicable),
+            (before.cell.compliant + 2, before.cell.applicable + 3)
+        );
+        let proposed_before = s
+            .oversight()
+            .proposed_activities(&inspector, npt)
+            .await
+            .unwrap();
+
+        // The airport audits itself: all compliant.
+        let self_audit = s
+            .oversight()
+            .plan_activity(
+                &sm,
+                &PlanInput {
+                    overseen_party_id: npt,
+                    kind: "audit_partial".into(),
+                    title: "Our own access control audit".into(),
+                    ..plan.clone()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(self_audit.performer, Performer::SelfEvaluation);
+        let own_items = item_ids(&s, &sm, self_audit.id).await;
+        let answers: Vec<AnswerInput> = own_items
+            .iter()
+            .take(3)
+            .map(|i| answer(*i, "compliant"))
+            .chain(std::iter::once(answer(own_items[3], "not_applicable")))
+            .collect();
+        s.oversight()
+            .answer_checklist(&sm, self_audit.id, &answers)
+            .await
+            .unwrap();
+        s.oversight()
+            .complete_activity(&sm, self_audit.id)
+            .await
+            .unwrap();
+
+        // The State's EI is unchanged; the self-evaluation has its own; each beside the other.
+        let after = ei_of(inspector.clone(), state.clone()).await.unwrap();
+        assert_eq!(after.overall, authority.overall);
+        assert_eq!(after.label, "State oversight");
+        assert!(!after.blended);
+        let own = ei_of(sm.clone(), EiSelection::of(Performer::SelfEvaluation))
+            .await
+            .unwrap();
+        assert_eq!(own.overall, Some(100.0));
+        assert_eq!(own.items, 4);
+        let side_by_side: Vec<&str> = after.by_performer.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(side_by_side, ["authority", "self_evaluation"]);
+        // Blended only when asked, and named so.
+        let both = vec![Performer::SelfEvaluation, Performer::Authority];
+        assert!(matches!(
+            ei_of(
+                inspector.clone(),
+                EiSelection {
+                    performers: both.clone(),
+                    blend: false
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let blended = ei_of(
+            inspector.clone(),
+            EiSelection {
+                performers: both,
+                blend: true,
+            },
+        )
+        .await
+        .unwrap();
+        assert!(blended.blended);
+        assert_eq!(blended.label, "Blended: State oversight + Self-evaluation");
+        assert_eq!(
+            (blended.cell.compliant, blended.cell.applicable),
+            (authority.cell.compliant + 3, authority.cell.applicable + 3)
+        );
+        if before.items == 0 {
+            // On the airport with no earlier results: the figures of the issue.
+            assert!((after.overall.unwrap() - 200.0 / 3.0).abs() < 1e-9);
+            assert!((blended.overall.unwrap() - 500.0 / 6.0).abs() < 1e-9);
+        }
+
+        // The authority's proposal is the same as before the self-audit, and follows the open
+        // level 2 finding and the State's EI.
+        let proposed_after = s
+            .oversight()
+            .proposed_activities(&inspector, npt)
+            .await
+            .unwrap();
+        assert_eq!(proposed_after, proposed_before);
+        assert!(
+            proposed_after[1]
+                .basis
+                .contains(&format!("EI {:.1} %", authority.overall.unwrap())),
+            "{}",
+            proposed_after[1].basis
         );
     }
 }

@@ -5,7 +5,9 @@ use crate::decode::{Day, Flag, OptionalDay, OptionalFlag, Word};
 use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
-use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, EiTally};
+use sems_domain::oversight::{
+    ActivityKind, ActivityStatus, Compliance, EiTally, FindingLevel, Performer,
+};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
 
@@ -36,6 +38,8 @@ pub struct Activity {
     pub overseen_party_name: String,
     #[sqlx(try_from = "String")]
     pub kind: ActivityKind,
+    #[sqlx(try_from = "String")]
+    pub performer: Performer,
     pub title: String,
     pub catalogue_party_id: i64,
     pub catalogue_version: i64,
@@ -60,7 +64,7 @@ pub struct Activity {
 }
 
 const SELECT: &str = "SELECT oa.id, oa.owner_party_id, pa.name AS party_name, oa.overseen_party_id,
-        ov.name AS overseen_name, oa.kind, oa.title, oa.catalogue_party_id, oa.catalogue_version, oa.announced,
+        ov.name AS overseen_name, oa.kind, oa.performer, oa.title, oa.catalogue_party_id, oa.catalogue_version, oa.announced,
         oa.covert, oa.released, oa.status, oa.planned_on, oa.started_on, oa.completed_on, oa.classification,
         oa.need_to_know, oa.updated_at_ms
      FROM oversight_activities oa JOIN parties pa ON pa.id = oa.owner_party_id
@@ -72,6 +76,7 @@ pub struct NewActivity<'a> {
     pub party_id: i64,
     pub overseen_party_id: i64,
     pub kind: ActivityKind,
+    pub performer: Performer,
     pub title: &'a str,
     pub catalogue_party_id: i64,
     pub catalogue_version: i64,
@@ -86,8 +91,8 @@ pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Re
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO oversight_activities (owner_party_id, overseen_party_id, kind, title, catalogue_party_id,
              catalogue_version, announced, covert, released, status, planned_on, classification, need_to_know,
-             created_by, created_at_ms, updated_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'planned', $9, $10, $11, $12, $13, $13) RETURNING id",
+             created_by, created_at_ms, updated_at_ms, performer)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'planned', $9, $10, $11, $12, $13, $13, $14) RETURNING id",
     )
     .bind(a.party_id)
     .bind(a.overseen_party_id)
@@ -102,8 +107,9 @@ pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Re
     .bind(i64::from(a.covert))
     .bind(by)
     .bind(now)
+    .bind(a.performer.as_str())
     .fetch_one(&mut *conn)
-        .await?;
+    .await?;
     Ok(id)
 }
 
@@ -311,6 +317,7 @@ pub async fn store_results(conn: &mut Conn, activity_id: i64) -> Result<()> {
 /// EI sums of completed activities `subject` may read, by overseen party, area and year.
 #[derive(Debug, Clone)]
 pub struct ResultSum {
+    pub performer: Performer,
     pub party_id: i64,
     pub party_name: String,
     pub area_code: String,
@@ -322,6 +329,8 @@ pub struct ResultSum {
 /// database.
 #[derive(sqlx::FromRow)]
 struct ResultSumRow {
+    #[sqlx(try_from = "String")]
+    performer: Performer,
     overseen_party_id: i64,
     party_name: String,
     area_code: String,
@@ -334,6 +343,7 @@ struct ResultSumRow {
 impl From<ResultSumRow> for ResultSum {
     fn from(r: ResultSumRow) -> Self {
         ResultSum {
+            performer: r.performer,
             party_id: r.overseen_party_id,
             party_name: r.party_name,
             area_code: r.area_code,
@@ -347,13 +357,16 @@ impl From<ResultSumRow> for ResultSum {
     }
 }
 
+/// The results of the completed activities the subject may read, summed by performer,
+/// organisation, area and year; of one organisation when asked. Every performer is summed:
+/// the service decides which the reader asked for and never adds them up unasked.
 pub async fn result_sums(
     conn: &mut Conn,
     subject: &Subject,
     overseen_party_id: Option<i64>,
 ) -> Result<Vec<ResultSum>> {
     let mut sql = Sql::new(
-        "SELECT oa.overseen_party_id, ov.name AS party_name, r.area_code, SUBSTR(oa.completed_on, 1, 4) AS year,
+        "SELECT oa.performer, oa.overseen_party_id, ov.name AS party_name, r.area_code, SUBSTR(oa.completed_on, 1, 4) AS year,
                 CAST(SUM(r.compliant) AS BIGINT) AS compliant, CAST(SUM(r.applicable) AS BIGINT) AS applicable,
                 CAST(SUM(r.items) AS BIGINT) AS items
          FROM activity_results r JOIN oversight_activities oa ON oa.id = r.activity_id
@@ -365,7 +378,9 @@ pub async fn result_sums(
     if let Some(p) = overseen_party_id {
         sql.push(" AND oa.overseen_party_id = ").bind(p);
     }
-    sql.push(" GROUP BY oa.overseen_party_id, ov.name, r.area_code, SUBSTR(oa.completed_on, 1, 4)");
+    sql.push(
+        " GROUP BY oa.performer, oa.overseen_party_id, ov.name, r.area_code, SUBSTR(oa.completed_on, 1, 4)",
+    );
     let rows: Vec<ResultSumRow> = sql.query_as().fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(ResultSum::from).collect())
 }
@@ -424,20 +439,50 @@ pub async fn issued_reports(conn: &mut Conn, activity_id: i64) -> Result<Vec<Iss
 }
 
 /// The day the last completed activity of an organisation (of a kind, when given) ended.
+/// The day of the last completed activity of one performer about an organisation, of one
+/// kind when asked.
 pub async fn last_completed(
     conn: &mut Conn,
     overseen_party_id: i64,
+    performer: Performer,
     kind: Option<ActivityKind>,
 ) -> Result<Option<String>> {
-    let mut sql =
-        Sql::new("SELECT MAX(completed_on) AS d FROM oversight_activities WHERE status = ");
-    sql.bind(ActivityStatus::Completed.as_str())
-        .push(" AND overseen_party_id = ")
-        .bind(overseen_party_id);
+    let mut sql = Sql::new(
+        "SELECT MAX(completed_on) AS d FROM oversight_activities WHERE overseen_party_id = ",
+    );
+    sql.bind(overseen_party_id)
+        .push(" AND performer = ")
+        .bind(performer.as_str())
+        .push(" AND status = ")
+        .bind(ActivityStatus::Completed.as_str());
     if let Some(k) = kind {
         sql.push(" AND kind = ").bind(k.as_str());
     }
     Ok(sql.query_scalar().fetch_one(&mut *conn).await?)
+}
+
+/// The most serious finding still open (not closed) that activities of one performer raised
+/// about an organisation.
+pub async fn most_serious_open_finding(
+    conn: &mut Conn,
+    overseen_party_id: i64,
+    performer: Performer,
+) -> Result<Option<FindingLevel>> {
+    let mut sql = Sql::new(
+        "SELECT DISTINCT f.level FROM findings f JOIN oversight_activities oa ON oa.id = f.activity_id
+         WHERE oa.overseen_party_id = ",
+    );
+    sql.bind(overseen_party_id)
+        .push(" AND oa.performer = ")
+        .bind(performer.as_str())
+        .push(" AND f.status <> ")
+        .bind(sems_domain::oversight::FindingStatus::Closed.as_str());
+    let levels: Vec<String> = sql.query_scalar().fetch_all(&mut *conn).await?;
+    // The levels in the vocabulary's order are the most serious first.
+    Ok(FindingLevel::ALL
+        .iter()
+        .copied()
+        .find(|l| levels.iter().any(|x| x == l.as_str())))
 }
 
 /// A file attached to a checklist item as evidence.

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use sems_services::import::ImportReport;
-use sems_services::oversight::ei::EiReport;
+use sems_services::oversight::ei::{EiReport, EiSelection};
 use sems_services::oversight::requirements::{CatalogueView, RequirementInput};
 use sems_web_kit::api::{ApiJson, ApiPath, ApiQuery};
 use sems_web_kit::error::{ApiError, ApiResult};
@@ -164,10 +164,18 @@ async fn import_requirements(
 struct EiQuery {
     /// One organisation.
     party_id: Option<i64>,
+    /// Whose results: `authority` (the State's oversight, when none is named),
+    /// `self_evaluation`, `client` (a client's audit of its contractor); several separated
+    /// by commas only with `blend=true`.
+    performer: Option<String>,
+    /// Adds up the results of the performers named: the answer says it is blended.
+    #[serde(default)]
+    blend: bool,
 }
 
 /// Effective implementation by organisation, area and year over completed activities one may
-/// read (`party_id` to narrow).
+/// read, of one performer (`party_id` to narrow, `performer` to choose), with each
+/// performer's own figure beside it. Several performers are added up only with `blend=true`.
 #[utoipa::path(get, path = "/oversight/ei", tag = "Oversight", params(EiQuery),
     responses((status = 200, body = EiReport)))]
 async fn ei(
@@ -179,7 +187,11 @@ async fn ei(
         state
             .services
             .oversight()
-            .effective_implementation(&auth.actor(), q.party_id)
+            .effective_implementation(
+                &auth.actor(),
+                q.party_id,
+                &EiSelection::parse(q.performer.as_deref(), q.blend)?,
+            )
             .await?,
     ))
 }

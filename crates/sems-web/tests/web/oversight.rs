@@ -190,11 +190,40 @@ fn the_cross_boundary_flow_through_the_api() {
             .api("GET", &format!("/oversight/ei?party_id={npt}"), None)
             .json();
         assert!((ei["overall"].as_f64().unwrap() - 200.0 / 3.0).abs() < 1e-6);
+        assert_eq!(ei["label"], "State oversight");
+        assert_eq!(ei["blended"], false);
+        assert_eq!(ei["by_performer"][0]["key"], "authority");
         assert_eq!(
             sky.api("GET", &format!("/oversight/ei?party_id={npt}"), None)
                 .json()["items"],
             0
         );
+        // Performers are added up only when asked, and then the answer says so.
+        let unasked = inspector.api(
+            "GET",
+            "/oversight/ei?performer=authority,self_evaluation",
+            None,
+        );
+        assert_eq!(unasked.status, 422, "{}", unasked.body);
+        assert!(unasked.body.contains("blend"), "{}", unasked.body);
+        assert_eq!(
+            inspector
+                .api("GET", "/oversight/ei?performer=auditor", None)
+                .status,
+            422
+        );
+        let blended = inspector
+            .api(
+                "GET",
+                "/oversight/ei?performer=authority,self_evaluation&blend=true",
+                None,
+            )
+            .json();
+        assert_eq!(
+            blended["label"],
+            "Blended: State oversight + Self-evaluation"
+        );
+        assert_eq!(blended["blended"], true);
         let list = sm
             .api("GET", "/oversight/findings?status=closed", None)
             .json();
@@ -417,6 +446,15 @@ fn findings_and_plans_in_the_pages() {
     assert_eq!(ei.status, 200);
     assert!(ei.body.contains("75.0 %"));
     assert!(ei.body.contains("<svg class=\"ei-bars\""));
+    assert!(ei
+        .body
+        .contains("Effective implementation: State oversight"));
+    assert!(ei.body.contains("All performers, blended") || !ei.body.contains("Self-evaluation:"));
+    let unasked = inspector.get("/oversight/ei?performer=authority,client");
+    assert_eq!(unasked.status, 422, "{}", unasked.body);
+    let blended = inspector.get("/oversight/ei?performer=authority,client&blend=yes");
+    assert_eq!(blended.status, 200);
+    assert!(blended.body.contains("as you asked"), "{}", blended.body);
     assert!(
         app.signed_in("sky.security")
             .get(&format!("/oversight/activities/{id}"))
