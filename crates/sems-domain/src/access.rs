@@ -46,6 +46,9 @@ pub enum RecordKind {
     /// A requirement of a catalogue: the authority's national programme (published to every
     /// party) or an organisation's internal requirements.
     Requirement,
+    /// A version of the oversight method (compliance scales, plan deadlines, EI thresholds and
+    /// intervals), published by the authority.
+    OversightMethod,
     /// An audit, inspection, test, trial or survey, owned by the party that performs it and
     /// distributed to the party it oversees (a covert test only once released).
     OversightActivity,
@@ -71,7 +74,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 22] = [
+    pub const ALL: [RecordKind; 23] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -87,6 +90,7 @@ impl RecordKind {
         RecordKind::SecurityReport,
         RecordKind::Occurrence,
         RecordKind::Requirement,
+        RecordKind::OversightMethod,
         RecordKind::OversightActivity,
         RecordKind::Finding,
         RecordKind::Appointment,
@@ -118,6 +122,7 @@ impl RecordKind {
             RecordKind::SecurityReport => "security_report",
             RecordKind::Occurrence => "occurrence",
             RecordKind::Requirement => "requirement",
+            RecordKind::OversightMethod => "oversight_method",
             RecordKind::OversightActivity => "oversight_activity",
             RecordKind::Finding => "finding",
             RecordKind::Appointment => "appointment",

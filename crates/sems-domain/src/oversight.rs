@@ -2,9 +2,29 @@
 //! chapter → requirement), the compliance scale of a checklist, and effective
 //! implementation (EI).
 
+pub mod method;
+
 use crate::vocabulary::vocabulary;
 use crate::ValidationError;
 use serde::Serialize;
+
+/// A word of authority data (a scale's code, an answer): lower-case letters, digits and
+/// underscores, 2 to 60 of them, as the shipped vocabularies are.
+pub fn check_word(field: &'static str, word: &str) -> Result<(), ValidationError> {
+    let ok = (2..=60).contains(&word.len())
+        && word.starts_with(|c: char| c.is_ascii_lowercase())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            field,
+            format!("'{word}' is not a word: 2 to 60 lower-case letters, digits and underscores"),
+        ))
+    }
+}
 
 vocabulary!(
     /// Where a node sits in the catalogue.
@@ -226,12 +246,12 @@ pub struct EiTally {
 }
 
 impl EiTally {
-    /// Counts one item with its answer (none yet: counted, never applicable).
-    pub fn count(&mut self, answer: Option<Compliance>) {
+    /// Counts one item with its answer on its scale (none yet: counted, never applicable).
+    pub fn count(&mut self, answer: Option<&method::ScaleAnswer>) {
         self.items += 1;
-        if let Some(a) = answer.filter(|a| a.is_applicable()) {
+        if let Some(a) = answer.filter(|a| a.applicable) {
             self.applicable += 1;
-            if a.is_compliant() {
+            if a.compliant {
                 self.compliant += 1;
             }
         }
@@ -252,7 +272,9 @@ impl EiTally {
 /// Effective implementation: compliant items (with or without observations) over applicable
 /// items (neither "not applicable" nor "not confirmed"), in percent; `None` when nothing
 /// applicable was assessed.
-pub fn effective_implementation(answers: impl IntoIterator<Item = Compliance>) -> Option<f64> {
+pub fn effective_implementation<'a>(
+    answers: impl IntoIterator<Item = &'a method::ScaleAnswer>,
+) -> Option<f64> {
     let mut tally = EiTally::default();
     for a in answers {
         tally.count(Some(a));
@@ -406,8 +428,13 @@ pub struct OversightRecord {
 pub fn propose_next(
     record: &OversightRecord,
     today: time::Date,
-    intervals: OversightIntervals,
+    method: &method::OversightMethod,
 ) -> Vec<ProposedActivity> {
+    let intervals = method.intervals();
+    let (low, high) = (
+        method.ei_thresholds.low_percent,
+        method.ei_thresholds.high_percent,
+    );
     let OversightRecord {
         last_full_audit,
         last_activity,
@@ -437,13 +464,13 @@ pub fn propose_next(
     let mut months = intervals.inspection_months;
     let mut why = vec![format!("every {months} months by default")];
     match ei {
-        Some(e) if e < 75.0 => {
+        Some(e) if e < low => {
             months = (months / 2).max(1);
-            why.push(format!("EI {e:.1} % is below 75 %"));
+            why.push(format!("EI {e:.1} % is below {low} %"));
         }
-        Some(e) if e >= 90.0 => {
+        Some(e) if e >= high => {
             months = (months * 2).min(intervals.full_audit_months);
-            why.push(format!("EI {e:.1} % is 90 % or more"));
+            why.push(format!("EI {e:.1} % is {high} % or more"));
         }
         Some(e) => why.push(format!("EI {e:.1} %")),
         None => why.push("no EI yet".into()),
@@ -531,13 +558,14 @@ mod tests {
         assert!(Planned.may_move_to(InProgress) && InProgress.may_move_to(Completed));
         assert!(!Completed.may_move_to(InProgress) && !Completed.may_move_to(Completed));
         assert!(!InProgress.may_move_to(Planned));
+        let national = method::ComplianceScale::national();
         let mut tally = EiTally::default();
         for a in [
             Some(Compliance::Compliant),
             Some(Compliance::NotApplicable),
             None,
         ] {
-            tally.count(a);
+            tally.count(a.map(|a| national.answer(a.as_str()).unwrap()));
         }
         assert_eq!(
             tally,
@@ -553,14 +581,15 @@ mod tests {
 
     #[test]
     fn ei_counts_compliant_over_applicable() {
-        assert_eq!(effective_implementation([]), None);
+        let national = method::ComplianceScale::national();
+        let ei_of = |answers: &[Compliance]| {
+            effective_implementation(answers.iter().map(|a| national.answer(a.as_str()).unwrap()))
+        };
+        assert_eq!(ei_of(&[]), None);
+        assert_eq!(ei_of(&[NotApplicable, NotConfirmed]), None);
+        assert_eq!(ei_of(&[Compliant]), Some(100.0));
         assert_eq!(
-            effective_implementation([NotApplicable, NotConfirmed]),
-            None
-        );
-        assert_eq!(effective_implementation([Compliant]), Some(100.0));
-        assert_eq!(
-            effective_implementation([
+            ei_of(&[
                 Compliant,
                 CompliantWithObservations,
                 NotCompliant,
@@ -569,11 +598,11 @@ mod tests {
             Some(50.0)
         );
         assert_eq!(
-            effective_implementation([Compliant, NotApplicable, NotConfirmed, NotCompliant]),
+            ei_of(&[Compliant, NotApplicable, NotConfirmed, NotCompliant]),
             Some(50.0),
             "not applicable and not confirmed leave the denominator"
         );
-        let third = effective_implementation([Compliant, NotCompliant, NotCompliant]).unwrap();
+        let third = ei_of(&[Compliant, NotCompliant, NotCompliant]).unwrap();
         assert!((third - 100.0 / 3.0).abs() < 1e-9);
         assert!(Compliance::parse("mostly").is_err());
     }
@@ -583,7 +612,7 @@ mod tests {
         use crate::risk::RiskLevel;
         let d = |s: &str| crate::util::parse_date("d", s).unwrap();
         let today = d("2026-11-29");
-        let i = OversightIntervals::default();
+        let i = &method::OversightMethod::default();
         let never = propose_next(&OversightRecord::default(), today, i);
         assert_eq!(never[0].due_on, "2026-11-29");
         assert_eq!(never[1].due_on, "2026-11-29");

@@ -149,6 +149,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_activity_performer.sql"),
         postgres: include_str!("../migrations/postgres/0023_activity_performer.sql"),
     },
+    Migration {
+        version: 24,
+        name: "catalogues, their scales and the oversight method",
+        sqlite: include_str!("../migrations/sqlite/0024_catalogues_and_method.sql"),
+        postgres: include_str!("../migrations/postgres/0024_catalogues_and_method.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

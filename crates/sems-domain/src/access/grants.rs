@@ -138,6 +138,16 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Accept => false,
         },
         (K::RiskMethod, R::Published) => action == Read && role != Administrator && role != Staff,
+        // The oversight method likewise: its policy officers and director publish versions
+        // (scales, plan deadlines, EI thresholds); everyone who audits or is audited reads it.
+        (K::OversightMethod, R::Owner) => match action {
+            Read => authority,
+            Create => matches!(role, PolicyOfficer | Director),
+            Update | Delete | Accept => false,
+        },
+        (K::OversightMethod, R::Published) => {
+            action == Read && role != Administrator && role != Staff
+        }
 
         // National threat levels: set by the authority's director, intelligence analysts and
         // policy officers; read by everyone who assesses risk.

@@ -182,6 +182,23 @@ fn published_records_are_read_by_every_party_but_changed_by_their_owner() {
         decide(&policy, Action::Update, &method).is_err(),
         "a published version is never edited"
     );
+    // The oversight method: published by the policy officers, read by who audits or is audited.
+    let mut oversight = record(RecordKind::OversightMethod, AUTHORITY);
+    oversight.published = true;
+    assert!(decide(&policy, Action::Create, &oversight).is_ok());
+    assert!(decide(&analyst, Action::Read, &oversight).is_ok());
+    for who in [
+        subject(AIRPORT, &[Role::SecurityManager]),
+        subject(AUTHORITY, &[Role::Inspector]),
+        subject(AUTHORITY, &[Role::IntelligenceAnalyst]),
+        analyst.clone(),
+    ] {
+        assert!(
+            decide(&who, Action::Create, &oversight).is_err(),
+            "only the authority's policy officers and director change the method"
+        );
+    }
+    assert!(decide(&staff, Action::Read, &oversight).is_err());
 }
 
 #[test]

@@ -46,6 +46,7 @@ impl Services {
                     announced: true,
                     team: Vec::new(),
                     scope: vec!["NASP-07".into()],
+                    catalogue_id: None,
                 },
             )
             .await?;
@@ -105,6 +106,7 @@ impl Services {
                     announced: true,
                     team: Vec::new(),
                     scope: Vec::new(),
+                    catalogue_id: None,
                 },
             )
             .await?;

@@ -7,7 +7,7 @@ use crate::views::into_views;
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
-use sems_domain::oversight::{ActivityKind, ActivityStatus, Compliance, RequirementLevel};
+use sems_domain::oversight::{ActivityKind, ActivityStatus, RequirementLevel};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use sems_domain::util::{bounded_text, format_date, parse_date, today};
@@ -30,6 +30,16 @@ pub(crate) fn activity_about(a: &Activity) -> About {
     m.classification = a.classification;
     m.need_to_know = a.need_to_know;
     About::record(&m, Some(a.id))
+}
+
+/// The scale an activity's checklist is answered on: the one of the method version it was
+/// planned with.
+pub(crate) async fn scale_of(
+    conn: &mut Conn,
+    a: &Activity,
+) -> Result<sems_domain::oversight::method::ComplianceScale> {
+    let method = super::method::method_of(conn, a.method_version).await?;
+    Ok(method.method.scale(&a.scale)?.clone())
 }
 
 pub(crate) async fn activity_meta(conn: &mut Conn, a: &Activity) -> Result<RecordMeta> {
@@ -59,9 +69,14 @@ pub struct PlanInput {
     /// People of the performing party on the team (the planner is always on it).
     #[serde(default)]
     pub team: Vec<i64>,
-    /// Chapter or requirement codes of the national programme in scope; empty: all of it.
+    /// Chapter or requirement codes of the catalogue in scope; empty: all of it.
     #[serde(default)]
     pub scope: Vec<String>,
+    /// The catalogue audited against (`GET /oversight/catalogues`): the national programme
+    /// when none is named; a sector catalogue of the authority's for its sector; the
+    /// performer's own internal requirements.
+    #[serde(default)]
+    pub catalogue_id: Option<i64>,
 }
 
 fn yes() -> bool {
@@ -72,7 +87,7 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct AnswerInput {
     pub item_id: i64,
-    /// A word of the compliance scale.
+    /// A word of the activity's compliance scale (`scale` in its view).
     pub answer: String,
     #[serde(default)]
     pub notes: String,
@@ -95,6 +110,8 @@ pub struct ActivityView {
     pub answered: usize,
     /// EI of the answered items, in percent.
     pub effective_implementation: Option<f64>,
+    /// The scale the checklist is answered on, with how EI counts each answer.
+    pub scale: sems_domain::oversight::method::ComplianceScale,
 }
 
 impl OversightServices<'_> {
@@ -141,13 +158,37 @@ impl OversightServices<'_> {
             )
             .into());
         }
-        let authority = parties::authority(tx.conn())
+        let catalogue = match input.catalogue_id {
+            Some(id) => requirements::catalogue_by_id(tx.conn(), id)
+                .await?
+                .ok_or_else(|| ValidationError::new("catalogue_id", "no such catalogue"))?,
+            None => {
+                let authority = parties::authority(tx.conn()).await?.ok_or_else(|| {
+                    ServiceError::Internal("the authority party is missing".into())
+                })?;
+                Self::main_catalogue(tx.conn(), &authority).await?
+            }
+        };
+        let owner = parties::get(tx.conn(), catalogue.owner_party_id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("the authority party is missing".into()))?;
-        let version = requirements::current_version(tx.conn(), authority.id)
-            .await?
-            .ok_or(ServiceError::NotFound("national programme"))?;
-        let nodes = requirements::nodes(tx.conn(), authority.id, version).await?;
+            .ok_or(ServiceError::NotFound("party"))?;
+        sems_domain::oversight::method::may_audit_against(
+            &catalogue.title,
+            owner.kind.is_authority(),
+            owner.id,
+            catalogue.sector,
+            performer.id,
+            overseen.kind,
+        )?;
+        let version = catalogue.current_version.ok_or_else(|| {
+            ValidationError::new(
+                "catalogue_id",
+                format!("{} has no requirement yet", catalogue.title),
+            )
+        })?;
+        let method = super::method::current_method(tx.conn()).await?;
+        let scale = method.method.scale(&catalogue.scale)?.code.clone();
+        let nodes = requirements::nodes(tx.conn(), catalogue.id, version).await?;
         let scope: Vec<String> = input
             .scope
             .iter()
@@ -156,9 +197,11 @@ impl OversightServices<'_> {
             .collect();
         for code in &scope {
             if !nodes.iter().any(|n| &n.code == code) {
-                return Err(
-                    ValidationError::new("scope", format!("no {code} in the programme")).into(),
-                );
+                return Err(ValidationError::new(
+                    "scope",
+                    format!("no {code} in {}", catalogue.title),
+                )
+                .into());
             }
         }
         // Each requirement in scope, with its chapter as the area.
@@ -186,8 +229,11 @@ impl OversightServices<'_> {
                     overseen.id,
                 ),
                 title: &title,
-                catalogue_party_id: authority.id,
+                catalogue_party_id: catalogue.owner_party_id,
+                catalogue_id: catalogue.id,
                 catalogue_version: version,
+                method_version: method.version,
+                scale: &scale,
                 announced: input.announced && !covert,
                 covert,
                 planned_on,
@@ -274,10 +320,16 @@ impl OversightServices<'_> {
         let mut conn = self.store.read().await?;
         let activity = Self::readable_activity(&mut conn, actor, id).await?;
         let items = store::items(&mut conn, id).await?;
+        let scale = scale_of(&mut conn, &activity).await?;
         let answered = items.iter().filter(|i| i.answer.is_some()).count();
-        let ei =
-            sems_domain::oversight::effective_implementation(items.iter().filter_map(|i| i.answer));
+        let ei = sems_domain::oversight::effective_implementation(
+            items
+                .iter()
+                .filter_map(|i| i.answer.as_deref())
+                .filter_map(|w| scale.answer(w).ok()),
+        );
         Ok(ActivityView {
+            scale,
             evidence: into_views(store::evidence(&mut conn, id).await?),
             team: into_views(store::team(&mut conn, id).await?),
             findings: into_views(findings::for_activity(&mut conn, id).await?),
@@ -334,9 +386,12 @@ impl OversightServices<'_> {
         id: i64,
         answers: &[AnswerInput],
     ) -> Result<usize> {
+        let mut tx = self.store.write().await?;
+        let activity = Self::activity_for_team(tx.conn(), actor, id).await?;
+        let scale = scale_of(tx.conn(), &activity).await?;
         let mut checked = Vec::new();
         for a in answers {
-            let answer = Compliance::parse(&a.answer)?;
+            let answer = scale.answer(&a.answer)?;
             checked.push((
                 a.item_id,
                 answer,
@@ -345,10 +400,8 @@ impl OversightServices<'_> {
                 bounded_text("test_method", &a.test_method, 0, 300)?,
             ));
         }
-        let mut tx = self.store.write().await?;
-        let activity = Self::activity_for_team(tx.conn(), actor, id).await?;
         for (item, answer, notes, passed, method) in &checked {
-            if activity.kind.is_test() && passed.is_none() && answer.is_applicable() {
+            if activity.kind.is_test() && passed.is_none() && answer.applicable {
                 return Err(ValidationError::new(
                     "test_passed",
                     "a test records whether it passed",
@@ -360,7 +413,7 @@ impl OversightServices<'_> {
                 id,
                 *item,
                 &store::Answer {
-                    answer: *answer,
+                    answer: &answer.word,
                     notes,
                     test_passed: *passed,
                     test_method: method,
@@ -386,7 +439,7 @@ impl OversightServices<'_> {
             .await?;
         }
         record_change(tx.conn(), actor, crate::Change { about: &activity_about(&activity), action: crate::oversight::trail::OVERSIGHT_ACTIVITY_ANSWER, record_id: Some(id), before: NONE, after: Some(&serde_json::json!({
-                "answers": checked.iter().map(|(i, a, _, p, _)| serde_json::json!({"item": i, "answer": a.as_str(), "passed": p})).collect::<Vec<_>>()
+                "answers": checked.iter().map(|(i, a, _, p, _)| serde_json::json!({"item": i, "answer": a.word, "passed": p})).collect::<Vec<_>>()
             })) })
         .await?;
         tx.commit().await?;
@@ -410,7 +463,7 @@ impl OversightServices<'_> {
         if open > 0 {
             return Err(ValidationError::new(
                 "checklist",
-                format!("{open} item(s) are not answered yet (use “not confirmed” for what could not be checked)"),
+                format!("{open} item(s) are not answered yet (an answer that is not applicable says what could not be checked)"),
             )
             .into());
         }
@@ -421,7 +474,8 @@ impl OversightServices<'_> {
             &format_date(today()),
         )
         .await?;
-        store::store_results(tx.conn(), id).await?;
+        let scale = scale_of(tx.conn(), &activity).await?;
+        store::store_results(tx.conn(), id, &scale).await?;
         if !activity.covert {
             let done = store::get(tx.conn(), id)
                 .await?

@@ -79,6 +79,7 @@ impl OversightServices<'_> {
             ));
         }
         let items = store::items(tx.conn(), id).await?;
+        let scale = super::activities::scale_of(tx.conn(), &a).await?;
         let found = findings::for_activity(tx.conn(), id).await?;
         let content = ReportContent {
             title: a.title.clone(),
@@ -90,14 +91,19 @@ impl OversightServices<'_> {
             catalogue_version: a.catalogue_version,
             team: team.into_iter().map(|p| p.name).collect(),
             effective_implementation: sems_domain::oversight::effective_implementation(
-                items.iter().filter_map(|i| i.answer),
+                items
+                    .iter()
+                    .filter_map(|i| i.answer.as_deref())
+                    .filter_map(|w| scale.answer(w).ok()),
             ),
             items: items
                 .into_iter()
                 .map(|i| ReportItem {
                     code: i.requirement_code,
                     title: i.requirement_title,
-                    answer: i.answer.map_or("", |x| x.label()).to_string(),
+                    answer: i.answer.as_deref().map_or(String::new(), |w| {
+                        scale.answer(w).map_or(w.to_string(), |a| a.label.clone())
+                    }),
                     notes: i.notes,
                     test: match i.test_passed {
                         Some(true) => format!("Passed ({})", i.test_method),

@@ -9,7 +9,7 @@ use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::audit::AuditAction;
-use sems_domain::oversight::{Compliance, FindingLevel, FindingStatus};
+use sems_domain::oversight::{FindingLevel, FindingStatus};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use sems_domain::util::{bounded_text, format_date, parse_date, today};
@@ -143,17 +143,22 @@ impl OversightServices<'_> {
             .into_iter()
             .find(|i| i.id == input.item_id)
             .ok_or_else(|| ValidationError::new("item_id", "no such item on this checklist"))?;
-        if !matches!(
-            item.answer,
-            Some(Compliance::NotCompliant | Compliance::NotCompliantSerious)
-        ) {
+        let method = super::method::method_of(tx.conn(), activity.method_version).await?;
+        let scale = method.method.scale(&activity.scale)?;
+        if !item
+            .answer
+            .as_deref()
+            .and_then(|w| scale.answer(w).ok())
+            .is_some_and(|a| a.is_deficient())
+        {
             return Err(ValidationError::new(
                 "item_id",
                 "a finding comes from an item answered not compliant",
             )
             .into());
         }
-        let due = today() + time::Duration::days(level.cap_days());
+        // The plan deadline of the method the activity was planned with.
+        let due = today() + time::Duration::days(method.method.plan_days(level));
         let secret = activity.covert && !activity.released;
         let id = store::insert(
             tx.conn(),
@@ -547,6 +552,9 @@ impl OversightServices<'_> {
         crate::actions::finding_plan::verified(tx.conn(), actor, &after, close, &comment).await?;
         tx.commit().await?;
         if let Some(day) = follow_up {
+            let catalogue_id = activity_store::get(&mut *self.store.read().await?, f.activity_id)
+                .await?
+                .map(|a| a.catalogue_id);
             self.plan_activity(
                 actor,
                 &crate::oversight::activities::PlanInput {
@@ -557,6 +565,7 @@ impl OversightServices<'_> {
                     announced: true,
                     team: Vec::new(),
                     scope: vec![f.requirement_code.clone()],
+                    catalogue_id,
                 },
             )
             .await?;

@@ -28,10 +28,19 @@ impl OversightServices<'_> {
         orgs: &[i64],
     ) -> Result<OversightSummary> {
         let mut rng = Rng::new(p.seed ^ 0x0E5E_0000_0000_0002);
-        let version = requirements::current_version(conn, authority)
-            .await?
+        let national = requirements::catalogue_by_code(
+            conn,
+            authority,
+            super::requirements::NATIONAL_PROGRAMME,
+        )
+        .await?
+        .ok_or(ServiceError::NotFound("national programme"))?;
+        let version = national
+            .current_version
             .ok_or(ServiceError::NotFound("national programme"))?;
-        let nodes: Vec<(String, String, String)> = requirements::nodes(conn, authority, version)
+        let method = super::method::current_method(conn).await?;
+        let plan_days = &method.method;
+        let nodes: Vec<(String, String, String)> = requirements::nodes(conn, national.id, version)
             .await?
             .into_iter()
             .filter(|n| n.level == RequirementLevel::Requirement)
@@ -43,7 +52,7 @@ impl OversightServices<'_> {
         const FINDINGS: usize = 3;
         const RESULTS: usize = 4;
         let mut rows = BulkSet::new(&[
-            "INSERT INTO oversight_activities (id, owner_party_id, overseen_party_id, kind, title, catalogue_party_id, catalogue_version, announced, covert, released, status, planned_on, started_on, completed_on, classification, need_to_know, created_by, created_at_ms, updated_at_ms, performer) VALUES",
+            "INSERT INTO oversight_activities (id, owner_party_id, overseen_party_id, kind, title, catalogue_party_id, catalogue_version, announced, covert, released, status, planned_on, started_on, completed_on, classification, need_to_know, created_by, created_at_ms, updated_at_ms, performer, catalogue_id, method_version, scale) VALUES",
             "INSERT INTO activity_team (activity_id, person_id) VALUES",
             "INSERT INTO checklist_items (id, activity_id, position, requirement_code, requirement_title, area_code, answer, notes, test_passed, test_method, answered_by, answered_at_ms) VALUES",
             "INSERT INTO findings (owner_party_id, raised_by_party_id, activity_id, item_id, requirement_code, level, description, status, due_on, root_cause, cap_actions, compensatory_measures, overseer_comment, completion_evidence, classification, need_to_know, created_at_ms, updated_at_ms) VALUES",
@@ -105,6 +114,9 @@ impl OversightServices<'_> {
                             at.into(),
                             at.into(),
                             sems_domain::oversight::Performer::Authority.as_str().into(),
+                            national.id.into(),
+                            method.version.into(),
+                            national.scale.clone().into(),
                         ],
                     )
                     .await?;
@@ -195,7 +207,7 @@ impl OversightServices<'_> {
                                     sems_domain::util::format_date(
                                         sems_domain::util::parse_date("d", &day)
                                             .map_err(ServiceError::from)?
-                                            + time::Duration::days(level.cap_days()),
+                                            + time::Duration::days(plan_days.plan_days(level)),
                                     )
                                     .into(),
                                     "".into(),

@@ -29,6 +29,7 @@ pub mod ei;
 pub mod evidence;
 pub mod findings;
 pub mod generate;
+pub mod method;
 pub mod proposals;
 pub mod requirements;
 pub mod trail;

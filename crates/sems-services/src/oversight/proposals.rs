@@ -51,6 +51,7 @@ impl OversightServices<'_> {
                     .copied()
                     .find(|x| x.as_str() == l)
             });
+        let method = super::method::current_method(&mut conn).await?;
         drop(conn);
         let ei = self
             .effective_implementation(actor, Some(party.id), &EiSelection::of(by_authority))
@@ -65,7 +66,7 @@ impl OversightServices<'_> {
                 highest_residual,
             },
             today(),
-            self.config.oversight_intervals,
+            &method.method,
         ))
     }
 }

@@ -51,3 +51,11 @@ pub const REQUIREMENTS_ADD: AuditAction =
     AuditAction::new("requirements.add", AuditRecord::RequirementCatalogue);
 pub const REQUIREMENTS_PUBLISH: AuditAction =
     AuditAction::new("requirements.publish", AuditRecord::RequirementCatalogue);
+pub const CATALOGUE_CREATE: AuditAction =
+    AuditAction::new("catalogue.create", AuditRecord::RequirementCatalogue);
+pub const CATALOGUE_SCALE: AuditAction =
+    AuditAction::new("catalogue.scale", AuditRecord::RequirementCatalogue);
+pub const OVERSIGHT_METHOD_PUBLISH: AuditAction = AuditAction::new(
+    "oversight_method.publish",
+    AuditRecord::Kind(RecordKind::OversightMethod),
+);

@@ -3,7 +3,7 @@
 //! `crate::views` for why).
 
 use sems_domain::oversight::{
-    ActivityKind, ActivityStatus, Compliance, FindingLevel, FindingStatus, RequirementLevel,
+    ActivityKind, ActivityStatus, FindingLevel, FindingStatus, RequirementLevel,
 };
 
 crate::views::view! {
@@ -61,7 +61,12 @@ crate::views::view! {
         performer: sems_domain::oversight::Performer,
         title: String,
         catalogue_party_id: i64,
+        catalogue_id: i64,
+        catalogue_code: String,
         catalogue_version: i64,
+        /// The oversight method's version it was planned with and the scale it is answered on.
+        method_version: i64,
+        scale: String,
         announced: bool,
         covert: bool,
         released: bool,
@@ -82,7 +87,8 @@ crate::views::view! {
         requirement_code: String,
         requirement_title: String,
         area_code: String,
-        answer: Option<Compliance>,
+        /// A word of the activity's scale.
+        answer: Option<String>,
         notes: String,
         test_passed: Option<bool>,
         test_method: String,
@@ -118,12 +124,29 @@ crate::views::view! {
 crate::views::view! {
     /// A published version of a requirements catalogue.
     CatalogueVersion from sems_storage::oversight::requirements::CatalogueVersion {
-        owner_party_id: i64,
+        catalogue_id: i64,
         version: i64,
         note: String,
         published_by_name: Option<String>,
         published_at_ms: i64,
         requirements: i64,
+    }
+}
+
+crate::views::view! {
+    /// A catalogue of requirements: a party's national programme, a sector catalogue or
+    /// internal requirements, with the scale its checklists are answered on.
+    Catalogue from sems_storage::oversight::requirements::Catalogue {
+        id: i64,
+        owner_party_id: i64,
+        owner_name: String,
+        code: String,
+        title: String,
+        /// The kind of organisation a sector catalogue is for; none: every kind.
+        sector: Option<sems_domain::party::PartyKind>,
+        /// A scale of the oversight method.
+        scale: String,
+        current_version: Option<i64>,
     }
 }
 

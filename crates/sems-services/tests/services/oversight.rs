@@ -277,6 +277,7 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             announced: true,
             team: vec![],
             scope: vec!["NASP-02".into()],
+            catalogue_id: None,
         };
         assert!(
             s.oversight()
@@ -712,6 +713,7 @@ async fn covert_tests_stay_secret_until_released() {
                     announced: true,
                     team: vec![],
                     scope: vec!["NASP-03.01".into()],
+                    catalogue_id: None,
                 },
             )
             .await
@@ -882,6 +884,7 @@ async fn an_organisation_oversees_its_contractors() {
             announced: true,
             team: vec![auditor.person_id().unwrap()],
             scope: vec!["NASP-05".into()],
+            catalogue_id: None,
         };
         assert!(
             matches!(
@@ -1082,6 +1085,7 @@ async fn a_self_evaluation_never_moves_the_states_ei_or_programme() {
             announced: true,
             team: vec![],
             scope: vec!["NASP-02".into()],
+            catalogue_id: None,
         };
         let inspection = s
             .oversight()
@@ -1222,5 +1226,316 @@ async fn a_self_evaluation_never_moves_the_states_ei_or_programme() {
             "{}",
             proposed_after[1].basis
         );
+    }
+}
+
+/// Audits against any catalogue, on its scale: the authority publishes a small IOSA-style
+/// catalogue for air carriers answered on the IOSA scale and audits the air carrier on it;
+/// the airport audits itself against its internal requirements. The scale is the authority's
+/// data, published as a new version of the oversight method by its policy officers only.
+#[tokio::test]
+async fn an_iosa_scale_audit_of_an_air_carrier_against_an_imported_catalogue() {
+    use sems_domain::oversight::Performer;
+    use sems_services::oversight::ei::EiSelection;
+    use sems_services::oversight::requirements::{CatalogueInput, CatalogueOf};
+    for s in common::services().await {
+        let policy = common::actor(&s, "policy").await;
+        let inspector = common::actor(&s, "inspector").await;
+        let npt_sm = common::actor(&s, "npt.security").await;
+        let sky_sm = common::actor(&s, "sky.security").await;
+        let authority = policy.party_id().unwrap();
+        let sky = sky_sm.party_id().unwrap();
+        let npt = npt_sm.party_id().unwrap();
+
+        // The authority opens the catalogue for air carriers; others may not.
+        let input = CatalogueInput {
+            code: "iosa-sec".into(),
+            title: "IOSA security standards".into(),
+            sector: Some("air_carrier".into()),
+            scale: Some("iosa".into()),
+        };
+        assert!(s
+            .oversight()
+            .create_catalogue(&inspector, authority, &input)
+            .await
+            .is_err());
+        assert!(matches!(
+            s.oversight()
+                .create_catalogue(
+                    &policy,
+                    authority,
+                    &CatalogueInput {
+                        scale: Some("stars".into()),
+                        ..input.clone()
+                    }
+                )
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let iosa = s
+            .oversight()
+            .create_catalogue(&policy, authority, &input)
+            .await
+            .unwrap();
+        assert_eq!(
+            (iosa.code.as_str(), iosa.scale.as_str()),
+            ("IOSA-SEC", "iosa")
+        );
+        assert!(matches!(
+            s.oversight()
+                .create_catalogue(&policy, authority, &input)
+                .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let csv = "code,parent,level,title,text\n\
+                   SEC,,programme,IOSA Security Management,\n\
+                   SEC-1,SEC,chapter,Security management,\n\
+                   SEC-1.1.1,SEC-1,requirement,Senior management commitment,The operator has a security management system\n\
+                   SEC-1.6.1,SEC-1,requirement,Document control,Versions and controlled distribution\n\
+                   SEC-2,SEC,chapter,Training,\n\
+                   SEC-2.1.1,SEC-2,requirement,Security training programme,Initial and recurrent training\n";
+        let of = CatalogueOf {
+            party_id: authority,
+            code: Some("IOSA-SEC"),
+        };
+        let imported = s
+            .oversight()
+            .import_requirements(&policy, of, csv, false, "First edition")
+            .await
+            .unwrap();
+        assert!(imported.imported, "{:?}", imported.errors);
+        let shown = s
+            .oversight()
+            .requirement_catalogue(&sky_sm, of, None, None)
+            .await
+            .unwrap();
+        assert_eq!(shown.nodes.len(), 6, "published to the carriers");
+        // The national programme is unchanged.
+        let national = s
+            .oversight()
+            .requirement_catalogue(&sky_sm, authority, None, None)
+            .await
+            .unwrap();
+        assert_eq!(national.catalogue.unwrap().code, "NASP");
+
+        // Not for an airport.
+        let plan = PlanInput {
+            overseen_party_id: npt,
+            kind: "audit_full".into(),
+            title: "IOSA security audit".into(),
+            planned_on: in_a_month(),
+            announced: true,
+            team: vec![],
+            scope: vec![],
+            catalogue_id: Some(iosa.id),
+        };
+        let refused = s.oversight().plan_activity(&inspector, &plan).await;
+        assert!(
+            matches!(&refused, Err(ServiceError::Validation(e)) if e.to_string().contains("air carrier")),
+            "{refused:?}"
+        );
+        let audit = s
+            .oversight()
+            .plan_activity(
+                &inspector,
+                &PlanInput {
+                    overseen_party_id: sky,
+                    ..plan.clone()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(audit.scale, "iosa");
+        assert_eq!(audit.catalogue_code, "IOSA-SEC");
+        let view = s.oversight().activity(&inspector, audit.id).await.unwrap();
+        assert_eq!(view.items.len(), 3);
+        assert_eq!(view.scale.answers.len(), 5);
+        let items: Vec<i64> = view.items.iter().map(|i| i.id).collect();
+        // An answer outside the activity's scale: refused, nothing stored.
+        let outside = s
+            .oversight()
+            .answer_checklist(
+                &inspector,
+                audit.id,
+                &[
+                    answer(items[0], "documented_implemented"),
+                    answer(items[1], "compliant"),
+                ],
+            )
+            .await;
+        assert!(
+            matches!(outside, Err(ServiceError::Validation(_))),
+            "{outside:?}"
+        );
+        assert_eq!(
+            s.oversight()
+                .activity(&inspector, audit.id)
+                .await
+                .unwrap()
+                .answered,
+            0
+        );
+        s.oversight()
+            .answer_checklist(
+                &inspector,
+                audit.id,
+                &[
+                    answer(items[0], "documented_implemented"),
+                    answer(items[1], "implemented_not_documented"),
+                    answer(items[2], "not_applicable"),
+                ],
+            )
+            .await
+            .unwrap();
+        // A finding on the item implemented but not documented, none on the conforming one.
+        assert!(s
+            .oversight()
+            .raise_finding(
+                &inspector,
+                audit.id,
+                &RaiseInput {
+                    item_id: items[0],
+                    level: "observation".into(),
+                    description: "Conforms".into(),
+                },
+            )
+            .await
+            .is_err());
+        let finding = s
+            .oversight()
+            .raise_finding(
+                &inspector,
+                audit.id,
+                &RaiseInput {
+                    item_id: items[1],
+                    level: "level_2".into(),
+                    description: "Document control is practised but not written down".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            finding.due_on,
+            sems_domain::util::today() + time::Duration::days(30),
+            "the method's level 2 deadline"
+        );
+        s.oversight()
+            .complete_activity(&inspector, audit.id)
+            .await
+            .unwrap();
+        let done = s.oversight().activity(&sky_sm, audit.id).await.unwrap();
+        assert_eq!(
+            done.effective_implementation,
+            Some(50.0),
+            "one of two applicable"
+        );
+        let ei = s
+            .oversight()
+            .effective_implementation(
+                &inspector,
+                Some(sky),
+                &EiSelection::of(Performer::Authority),
+            )
+            .await
+            .unwrap();
+        let area = ei.by_area.iter().find(|r| r.key == "SEC-1").unwrap();
+        assert_eq!(area.ei, Some(50.0));
+        assert_eq!(area.cell.items, 2);
+
+        // The airport's internal requirements: the airport audits itself against them; the
+        // carrier may not use them, nor the authority.
+        s.oversight()
+            .add_requirement(&npt_sm, npt, &entry("NPT-QC", None, "programme"), "")
+            .await
+            .unwrap();
+        s.oversight()
+            .add_requirement(
+                &npt_sm,
+                npt,
+                &entry("NPT-QC-1", Some("NPT-QC"), "chapter"),
+                "",
+            )
+            .await
+            .unwrap();
+        s.oversight()
+            .add_requirement(
+                &npt_sm,
+                npt,
+                &entry("NPT-QC-1.1", Some("NPT-QC-1"), "requirement"),
+                "",
+            )
+            .await
+            .unwrap();
+        let internal = s
+            .oversight()
+            .requirement_catalogue(&npt_sm, npt, None, None)
+            .await
+            .unwrap()
+            .catalogue
+            .unwrap();
+        assert_eq!(internal.code, "INTERNAL");
+        let own = PlanInput {
+            overseen_party_id: npt,
+            kind: "audit_partial".into(),
+            title: "Our quality control".into(),
+            scope: vec!["NPT-QC-1.1".into()],
+            catalogue_id: Some(internal.id),
+            ..plan.clone()
+        };
+        let self_audit = s.oversight().plan_activity(&npt_sm, &own).await.unwrap();
+        assert_eq!(self_audit.performer, Performer::SelfEvaluation);
+        assert_eq!(self_audit.scale, "national");
+        for who in [&inspector, &sky_sm] {
+            assert!(
+                s.oversight().plan_activity(who, &own).await.is_err(),
+                "another's internal requirements"
+            );
+        }
+
+        // The scale is the authority's data: a new version by the policy officer, not by an
+        // inspector or an organisation; a scale a catalogue uses cannot be dropped.
+        let current = s
+            .oversight()
+            .oversight_method(&inspector, None)
+            .await
+            .unwrap();
+        assert!(!current.may_publish);
+        let mut next = current.method.clone();
+        next.plan_deadlines.level_2_days = 21;
+        for who in [&inspector, &npt_sm] {
+            assert!(matches!(
+                s.oversight().publish_oversight_method(who, &next, "").await,
+                Err(ServiceError::Forbidden(_) | ServiceError::NotFound(_))
+            ));
+        }
+        let mut dropped = next.clone();
+        dropped.scales.retain(|x| x.code != "iosa");
+        assert!(matches!(
+            s.oversight()
+                .publish_oversight_method(&policy, &dropped, "")
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let published = s
+            .oversight()
+            .publish_oversight_method(&policy, &next, "Level 2 plans within three weeks")
+            .await
+            .unwrap();
+        assert_eq!(published.version, current.version + 1);
+        // What is planned from now on follows it; what was planned before keeps its version.
+        let later = s
+            .oversight()
+            .plan_activity(
+                &inspector,
+                &PlanInput {
+                    overseen_party_id: sky,
+                    title: "IOSA follow-up".into(),
+                    ..plan.clone()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(later.method_version, published.version);
+        assert_eq!(audit.method_version, current.version);
     }
 }

@@ -1,13 +1,12 @@
 //! Oversight activities, their teams and checklists.
 
 use crate::access_filter::{filter, AccessColumns, Reach};
-use crate::decode::{Day, Flag, OptionalDay, OptionalFlag, Word};
+use crate::decode::{Day, Flag, OptionalDay, OptionalFlag};
 use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
-use sems_domain::oversight::{
-    ActivityKind, ActivityStatus, Compliance, EiTally, FindingLevel, Performer,
-};
+use sems_domain::oversight::method::ComplianceScale;
+use sems_domain::oversight::{ActivityKind, ActivityStatus, EiTally, FindingLevel, Performer};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
 
@@ -42,7 +41,12 @@ pub struct Activity {
     pub performer: Performer,
     pub title: String,
     pub catalogue_party_id: i64,
+    pub catalogue_id: i64,
+    pub catalogue_code: String,
     pub catalogue_version: i64,
+    /// The oversight method's version and the scale the checklist is answered on.
+    pub method_version: i64,
+    pub scale: String,
     #[sqlx(try_from = "Flag")]
     pub announced: bool,
     #[sqlx(try_from = "Flag")]
@@ -64,13 +68,14 @@ pub struct Activity {
 }
 
 const SELECT: &str = "SELECT oa.id, oa.owner_party_id, pa.name AS party_name, oa.overseen_party_id,
-        ov.name AS overseen_name, oa.kind, oa.performer, oa.title, oa.catalogue_party_id, oa.catalogue_version, oa.announced,
+        ov.name AS overseen_name, oa.kind, oa.performer, oa.title, oa.catalogue_party_id, oa.catalogue_id, ca.code AS catalogue_code, oa.catalogue_version,
+        oa.method_version, oa.scale, oa.announced,
         oa.covert, oa.released, oa.status, oa.planned_on, oa.started_on, oa.completed_on, oa.classification,
         oa.need_to_know, oa.updated_at_ms
      FROM oversight_activities oa JOIN parties pa ON pa.id = oa.owner_party_id
-     JOIN parties ov ON ov.id = oa.overseen_party_id";
+     JOIN parties ov ON ov.id = oa.overseen_party_id JOIN catalogues ca ON ca.id = oa.catalogue_id";
 const FROM: &str = "oversight_activities oa JOIN parties pa ON pa.id = oa.owner_party_id
-     JOIN parties ov ON ov.id = oa.overseen_party_id";
+     JOIN parties ov ON ov.id = oa.overseen_party_id JOIN catalogues ca ON ca.id = oa.catalogue_id";
 
 pub struct NewActivity<'a> {
     pub party_id: i64,
@@ -79,7 +84,10 @@ pub struct NewActivity<'a> {
     pub performer: Performer,
     pub title: &'a str,
     pub catalogue_party_id: i64,
+    pub catalogue_id: i64,
     pub catalogue_version: i64,
+    pub method_version: i64,
+    pub scale: &'a str,
     pub announced: bool,
     pub covert: bool,
     pub planned_on: time::Date,
@@ -91,8 +99,9 @@ pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Re
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO oversight_activities (owner_party_id, overseen_party_id, kind, title, catalogue_party_id,
              catalogue_version, announced, covert, released, status, planned_on, classification, need_to_know,
-             created_by, created_at_ms, updated_at_ms, performer)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'planned', $9, $10, $11, $12, $13, $13, $14) RETURNING id",
+             created_by, created_at_ms, updated_at_ms, performer, catalogue_id, method_version, scale)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'planned', $9, $10, $11, $12, $13, $13, $14, $15, $16, $17)
+         RETURNING id",
     )
     .bind(a.party_id)
     .bind(a.overseen_party_id)
@@ -108,6 +117,9 @@ pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Re
     .bind(by)
     .bind(now)
     .bind(a.performer.as_str())
+    .bind(a.catalogue_id)
+    .bind(a.method_version)
+    .bind(a.scale)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -207,8 +219,8 @@ pub struct ChecklistItem {
     pub requirement_code: String,
     pub requirement_title: String,
     pub area_code: String,
-    #[sqlx(try_from = "Word")]
-    pub answer: Option<Compliance>,
+    /// A word of the activity's scale.
+    pub answer: Option<String>,
     pub notes: String,
     #[sqlx(try_from = "OptionalFlag")]
     pub test_passed: Option<bool>,
@@ -253,7 +265,8 @@ pub async fn items(conn: &mut Conn, activity_id: i64) -> Result<Vec<ChecklistIte
 }
 
 pub struct Answer<'a> {
-    pub answer: Compliance,
+    /// A word of the activity's scale, checked by the service.
+    pub answer: &'a str,
     pub notes: &'a str,
     pub test_passed: Option<bool>,
     pub test_method: &'a str,
@@ -272,7 +285,7 @@ pub async fn answer(
              answered_at_ms = $6
          WHERE id = $7 AND activity_id = $8",
     )
-    .bind(a.answer.as_str())
+    .bind(a.answer)
     .bind(a.notes)
     .bind(a.test_passed.map(i64::from))
     .bind(a.test_method)
@@ -285,14 +298,19 @@ pub async fn answer(
     Ok(done.rows_affected() > 0)
 }
 
-/// Writes the per-area results of a completed activity from its checklist.
-pub async fn store_results(conn: &mut Conn, activity_id: i64) -> Result<()> {
+/// Writes the per-area results of a completed activity from its checklist, counted on its
+/// scale.
+pub async fn store_results(
+    conn: &mut Conn,
+    activity_id: i64,
+    scale: &ComplianceScale,
+) -> Result<()> {
     let mut per_area: std::collections::BTreeMap<String, EiTally> = Default::default();
     for item in items(conn, activity_id).await? {
         per_area
             .entry(item.area_code.clone())
             .or_default()
-            .count(item.answer);
+            .count(item.answer.as_deref().and_then(|w| scale.answer(w).ok()));
     }
     sqlx::query("DELETE FROM activity_results WHERE activity_id = $1")
         .bind(activity_id)

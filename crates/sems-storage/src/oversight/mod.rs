@@ -2,4 +2,5 @@
 
 pub mod activities;
 pub mod findings;
+pub mod method;
 pub mod requirements;

@@ -1,4 +1,5 @@
-//! Requirements catalogues: versions (never edited) and their nodes, programme → chapter →
+//! Requirements catalogues — a party's national programme, sector catalogues or internal
+//! requirements — their versions (never edited) and their nodes, programme → chapter →
 //! requirement.
 
 use crate::access_filter::{filter, AccessColumns, Reach};
@@ -7,6 +8,95 @@ use crate::sql::{all_words_like, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::RequirementLevel;
+use sems_domain::party::PartyKind;
+
+/// A catalogue of requirements a party keeps, with the scale it is answered on.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Catalogue {
+    pub id: i64,
+    pub owner_party_id: i64,
+    pub owner_name: String,
+    pub code: String,
+    pub title: String,
+    /// The kind of organisation a sector catalogue is for; none: every kind.
+    #[sqlx(try_from = "crate::decode::Word")]
+    pub sector: Option<PartyKind>,
+    /// A scale of the oversight method.
+    pub scale: String,
+    #[sqlx(rename = "v")]
+    pub current_version: Option<i64>,
+}
+
+const CATALOGUE_SELECT: &str = "SELECT c.id, c.owner_party_id, p.name AS owner_name, c.code, c.title,
+        c.sector, c.scale, (SELECT MAX(cv.version) FROM catalogue_versions cv WHERE cv.catalogue_id = c.id) AS v
+     FROM catalogues c JOIN parties p ON p.id = c.owner_party_id";
+
+pub async fn catalogue_by_id(conn: &mut Conn, id: i64) -> Result<Option<Catalogue>> {
+    Ok(
+        sqlx::query_as(&format!("{CATALOGUE_SELECT} WHERE c.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn catalogue_by_code(
+    conn: &mut Conn,
+    owner: i64,
+    code: &str,
+) -> Result<Option<Catalogue>> {
+    Ok(sqlx::query_as(&format!(
+        "{CATALOGUE_SELECT} WHERE c.owner_party_id = $1 AND c.code = $2"
+    ))
+    .bind(owner)
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The catalogues of the given parties (the authority's and one's own), the first party's
+/// first, each party's by code.
+pub async fn catalogues_of(conn: &mut Conn, owners: &[i64]) -> Result<Vec<Catalogue>> {
+    let mut sql = crate::sql::Sql::new(&format!("{CATALOGUE_SELECT} WHERE c.owner_party_id IN "));
+    sql.bind_list(owners);
+    sql.push(" ORDER BY c.owner_party_id = ")
+        .bind(owners.first().copied().unwrap_or_default())
+        .push(" DESC, c.owner_party_id, c.code");
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
+}
+
+pub struct NewCatalogue<'a> {
+    pub owner_party_id: i64,
+    pub code: &'a str,
+    pub title: &'a str,
+    pub sector: Option<PartyKind>,
+    pub scale: &'a str,
+}
+
+pub async fn insert_catalogue(conn: &mut Conn, c: &NewCatalogue<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO catalogues (owner_party_id, code, title, sector, scale, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(c.owner_party_id)
+    .bind(c.code)
+    .bind(c.title)
+    .bind(c.sector.map(|k| k.as_str()))
+    .bind(c.scale)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Changes the scale a catalogue is answered on (activities planned before keep theirs).
+pub async fn set_catalogue_scale(conn: &mut Conn, id: i64, scale: &str) -> Result<()> {
+    sqlx::query("UPDATE catalogues SET scale = $1 WHERE id = $2")
+        .bind(scale)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
 
 pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
     kind: RecordKind::Requirement,
@@ -22,7 +112,7 @@ pub const REQUIREMENT_ACCESS: AccessColumns = AccessColumns {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CatalogueVersion {
-    pub owner_party_id: i64,
+    pub catalogue_id: i64,
     pub version: i64,
     pub note: String,
     #[sqlx(rename = "by_name")]
@@ -61,31 +151,31 @@ const SELECT: &str =
     "SELECT rq.id, rq.owner_party_id, rq.version, rq.code, rq.parent_code, rq.level, rq.title,
         rq.text, rq.published FROM requirements rq";
 
-/// The newest version of `owner`'s catalogue, if any.
-pub async fn current_version(conn: &mut Conn, owner: i64) -> Result<Option<i64>> {
+/// The newest version of a catalogue, if any.
+pub async fn current_version(conn: &mut Conn, catalogue: i64) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT MAX(version) AS v FROM requirement_versions WHERE owner_party_id = $1",
+        "SELECT MAX(version) AS v FROM catalogue_versions WHERE catalogue_id = $1",
     )
-    .bind(owner)
+    .bind(catalogue)
     .fetch_one(&mut *conn)
     .await?)
 }
 
-/// Publishes `nodes` (in order) as the next version of `owner`'s catalogue.
+/// Publishes `nodes` (in order) as the next version of a catalogue.
 pub async fn publish_version(
     conn: &mut Conn,
-    owner: i64,
+    catalogue: &Catalogue,
     published: bool,
     note: &str,
     by: Option<i64>,
     nodes: &[NewRequirement],
 ) -> Result<i64> {
-    let version = current_version(conn, owner).await?.unwrap_or(0) + 1;
+    let version = current_version(conn, catalogue.id).await?.unwrap_or(0) + 1;
     sqlx::query(
-        "INSERT INTO requirement_versions (owner_party_id, version, note, published_by, published_at_ms)
+        "INSERT INTO catalogue_versions (catalogue_id, version, note, published_by, published_at_ms)
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(owner)
+    .bind(catalogue.id)
     .bind(version)
     .bind(note)
     .bind(by)
@@ -95,10 +185,10 @@ pub async fn publish_version(
     for (position, n) in nodes.iter().enumerate() {
         sqlx::query(
             "INSERT INTO requirements (owner_party_id, version, code, parent_code, level, position, title, text,
-                 published, classification, need_to_know)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0)",
+                 published, classification, need_to_know, catalogue_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, $10)",
         )
-        .bind(owner)
+        .bind(catalogue.owner_party_id)
         .bind(version)
         .bind(n.code.as_str())
         .bind(n.parent_code.clone())
@@ -107,22 +197,23 @@ pub async fn publish_version(
         .bind(n.title.as_str())
         .bind(n.text.as_str())
         .bind(i64::from(published))
+        .bind(catalogue.id)
         .execute(&mut *conn)
         .await?;
     }
     Ok(version)
 }
 
-/// The versions of `owner`'s catalogue, newest first.
-pub async fn versions(conn: &mut Conn, owner: i64) -> Result<Vec<CatalogueVersion>> {
+/// The versions of a catalogue, newest first.
+pub async fn versions(conn: &mut Conn, catalogue: i64) -> Result<Vec<CatalogueVersion>> {
     Ok(sqlx::query_as(
-        "SELECT v.owner_party_id, v.version, v.note, pe.display_name AS by_name, v.published_at_ms,
-                (SELECT COUNT(*) FROM requirements rq WHERE rq.owner_party_id = v.owner_party_id
+        "SELECT v.catalogue_id, v.version, v.note, pe.display_name AS by_name, v.published_at_ms,
+                (SELECT COUNT(*) FROM requirements rq WHERE rq.catalogue_id = v.catalogue_id
                      AND rq.version = v.version) AS n
-         FROM requirement_versions v LEFT JOIN people pe ON pe.id = v.published_by
-         WHERE v.owner_party_id = $1 ORDER BY v.version DESC",
+         FROM catalogue_versions v LEFT JOIN people pe ON pe.id = v.published_by
+         WHERE v.catalogue_id = $1 ORDER BY v.version DESC",
     )
-    .bind(owner)
+    .bind(catalogue)
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -132,14 +223,14 @@ pub async fn versions(conn: &mut Conn, owner: i64) -> Result<Vec<CatalogueVersio
 pub async fn catalogue(
     conn: &mut Conn,
     subject: &Subject,
-    owner: i64,
+    catalogue: i64,
     version: i64,
     search: Option<&str>,
 ) -> Result<Vec<Requirement>> {
     let mut sql = Sql::new(&format!("{SELECT} WHERE "));
     sql.append(&filter(subject, Action::Read, &REQUIREMENT_ACCESS))
-        .push(" AND rq.owner_party_id = ")
-        .bind(owner)
+        .push(" AND rq.catalogue_id = ")
+        .bind(catalogue)
         .push(" AND rq.version = ")
         .bind(version);
     all_words_like(
@@ -152,12 +243,21 @@ pub async fn catalogue(
 }
 
 /// The nodes of one version, unfiltered (for a service that checked access already).
-pub async fn nodes(conn: &mut Conn, owner: i64, version: i64) -> Result<Vec<Requirement>> {
+pub async fn nodes(conn: &mut Conn, catalogue: i64, version: i64) -> Result<Vec<Requirement>> {
     Ok(sqlx::query_as(&format!(
-        "{SELECT} WHERE rq.owner_party_id = $1 AND rq.version = $2 ORDER BY rq.position, rq.id"
+        "{SELECT} WHERE rq.catalogue_id = $1 AND rq.version = $2 ORDER BY rq.position, rq.id"
     ))
-    .bind(owner)
+    .bind(catalogue)
     .bind(version)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// The scales catalogues are answered on now.
+pub async fn scales_in_use(conn: &mut Conn) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT scale FROM catalogues ORDER BY scale")
+            .fetch_all(&mut *conn)
+            .await?,
+    )
 }

@@ -3,6 +3,7 @@
 //! (`findings.rs`), EI, proposals and contractors (here).
 
 mod activities;
+mod catalogues;
 mod findings;
 
 use axum::extract::State;
@@ -10,7 +11,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use sems_services::import::ImportReport;
 use sems_services::oversight::ei::{EiReport, EiSelection};
-use sems_services::oversight::requirements::{CatalogueView, RequirementInput};
+use sems_services::oversight::requirements::{CatalogueOf, CatalogueView, RequirementInput};
 use sems_web_kit::api::{ApiJson, ApiPath, ApiQuery};
 use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
@@ -24,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(catalogue, add_requirement))
         .routes(routes!(import_requirements))
+        .merge(catalogues::router())
         .routes(routes!(ei))
         .routes(routes!(proposals))
         .routes(routes!(contractors, add_contractor))
@@ -45,14 +47,18 @@ struct Published {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct CatalogueQuery {
+    /// The party's catalogue by code (`GET /oversight/catalogues`); default: its main one,
+    /// the national programme or the organisation's internal requirements.
+    catalogue: Option<String>,
     /// The version to show (default: the newest).
     version: Option<i64>,
     /// Words the code, title or text contains.
     q: Option<String>,
 }
 
-/// A requirements catalogue: the national programme (the authority's party) or an
-/// organisation's internal one; the newest version or `?version=N`, searched with `q`.
+/// A requirements catalogue of a party: its main one (the national programme, an
+/// organisation's internal requirements) or `?catalogue=CODE`; the newest version or
+/// `?version=N`, searched with `q`.
 #[utoipa::path(get, path = "/parties/{id}/requirements", tag = "Oversight",
     params(("id" = i64, Path, description = "The party whose catalogue it is"), CatalogueQuery),
     responses((status = 200, body = CatalogueView)))]
@@ -66,7 +72,15 @@ async fn catalogue(
         state
             .services
             .oversight()
-            .requirement_catalogue(&auth.actor(), party_id, q.version, q.q.as_deref())
+            .requirement_catalogue(
+                &auth.actor(),
+                CatalogueOf {
+                    party_id,
+                    code: q.catalogue.as_deref(),
+                },
+                q.version,
+                q.q.as_deref(),
+            )
             .await?,
     ))
 }
@@ -88,14 +102,23 @@ struct RequirementBody {
     note: String,
 }
 
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct WhichCatalogue {
+    /// The party's catalogue by code; default: its main one.
+    catalogue: Option<String>,
+}
+
 /// Add an entry (programme, chapter or requirement): publishes the next version with it.
 #[utoipa::path(post, path = "/parties/{id}/requirements", tag = "Oversight",
-    params(("id" = i64, Path, description = "The party whose catalogue it is")),
+    params(("id" = i64, Path, description = "The party whose catalogue it is"), WhichCatalogue),
     request_body = RequirementBody, responses((status = 201, body = Published)))]
 async fn add_requirement(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(party_id): ApiPath<i64>,
+    ApiQuery(which): ApiQuery<WhichCatalogue>,
     ApiJson(b): ApiJson<RequirementBody>,
 ) -> ApiResult<(StatusCode, Json<Published>)> {
     let input = RequirementInput {
@@ -108,7 +131,15 @@ async fn add_requirement(
     let version = state
         .services
         .oversight()
-        .add_requirement(&auth.actor(), party_id, &input, &b.note)
+        .add_requirement(
+            &auth.actor(),
+            CatalogueOf {
+                party_id,
+                code: which.catalogue.as_deref(),
+            },
+            &input,
+            &b.note,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(Published { version })))
 }
@@ -117,6 +148,8 @@ async fn add_requirement(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ImportQuery {
+    /// The party's catalogue by code; default: its main one.
+    catalogue: Option<String>,
     /// Check the file only: nothing is published.
     #[serde(default)]
     dry_run: bool,
@@ -146,7 +179,16 @@ async fn import_requirements(
     let report = state
         .services
         .oversight()
-        .import_requirements(&auth.actor(), party_id, &body, q.dry_run, &q.note)
+        .import_requirements(
+            &auth.actor(),
+            CatalogueOf {
+                party_id,
+                code: q.catalogue.as_deref(),
+            },
+            &body,
+            q.dry_run,
+            &q.note,
+        )
         .await?;
     let status = if !report.errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY

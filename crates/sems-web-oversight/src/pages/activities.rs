@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
-use sems_domain::oversight::{ActivityKind, Compliance, FindingLevel};
+use sems_domain::oversight::{ActivityKind, FindingLevel};
 use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput};
 use sems_services::oversight::findings::RaiseInput;
 use sems_services::ServiceError;
@@ -53,7 +53,9 @@ struct ListPage {
     can_plan: bool,
     organisations: Vec<Choice>,
     kinds: Vec<Choice>,
-    chapters: Vec<Choice>,
+    /// The catalogues an activity may be scoped on, and each one's chapters.
+    catalogues: Vec<Choice>,
+    chapters: Vec<(String, Vec<Choice>)>,
     today: String,
     /// The organisation whose next activities are proposed, and the proposals.
     proposal_party: String,
@@ -133,26 +135,43 @@ async fn list_page(
         );
         Choice::list(own, "")
     };
-    let chapters = match state.services.authority().await {
-        Ok(Some(a)) => state
-            .services
-            .oversight()
-            .requirement_catalogue(&actor, a.id, None, None)
+    let oversight = state.services.oversight();
+    let usable = oversight.catalogues(&actor).await.unwrap_or_default();
+    let mut chapters = Vec::new();
+    for c in usable.iter().filter(|c| c.current_version.is_some()) {
+        let of = sems_services::oversight::requirements::CatalogueOf {
+            party_id: c.owner_party_id,
+            code: Some(&c.code),
+        };
+        if let Ok(view) = oversight
+            .requirement_catalogue(&actor, of, None, None)
             .await
+        {
+            let options = view
+                .nodes
+                .into_iter()
+                .filter(|n| n.depth == 1)
+                .map(|n| Choice {
+                    value: n.requirement.code.clone(),
+                    label: format!("{} {}", n.requirement.code, n.requirement.title),
+                    selected: false,
+                })
+                .collect();
+            chapters.push((c.title.clone(), options));
+        }
+    }
+    let catalogues = Choice::list(
+        usable
+            .iter()
+            .filter(|c| c.current_version.is_some())
             .map(|c| {
-                c.nodes
-                    .into_iter()
-                    .filter(|n| n.depth == 1)
-                    .map(|n| Choice {
-                        value: n.requirement.code.clone(),
-                        label: format!("{} {}", n.requirement.code, n.requirement.title),
-                        selected: false,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+                (
+                    c.id,
+                    format!("{} ({}, {} scale)", c.title, c.owner_name, c.scale),
+                )
+            }),
+        "",
+    );
     Ok(render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -171,6 +190,7 @@ async fn list_page(
                 ActivityKind::ALL.iter().map(|k| (k.as_str(), k.label())),
                 "inspection",
             ),
+            catalogues,
             chapters,
             today: sems_domain::util::format_date(sems_domain::util::today()),
             proposal_party: proposal_party.map(|p| p.to_string()).unwrap_or_default(),
@@ -207,6 +227,8 @@ struct PlanForm {
     team: Vec<String>,
     #[serde(default)]
     scope: Vec<String>,
+    #[serde(default, deserialize_with = "field::id")]
+    catalogue_id: Option<i64>,
 }
 
 impl From<PlanForm> for PlanInput {
@@ -220,6 +242,7 @@ impl From<PlanForm> for PlanInput {
             announced: f.announced != "no",
             team: f.team.iter().filter_map(|t| t.parse().ok()).collect(),
             scope: f.scope,
+            catalogue_id: f.catalogue_id,
         }
     }
 }
@@ -322,8 +345,11 @@ async fn activity_page(
             code: i.requirement_code.clone(),
             title: i.requirement_title.clone(),
             answers: Choice::list(
-                Compliance::ALL.iter().map(|c| (c.as_str(), c.label())),
-                i.answer.map_or("", |a| a.as_str()),
+                v.scale
+                    .answers
+                    .iter()
+                    .map(|a| (a.word.as_str(), a.label.as_str())),
+                i.answer.as_deref().unwrap_or(""),
             ),
             notes: i.notes.clone(),
             passed: match i.test_passed {
@@ -332,10 +358,11 @@ async fn activity_page(
                 None => String::new(),
             },
             method: i.test_method.clone(),
-            non_compliant: matches!(
-                i.answer,
-                Some(Compliance::NotCompliant | Compliance::NotCompliantSerious)
-            ),
+            non_compliant: i
+                .answer
+                .as_deref()
+                .and_then(|w| v.scale.answer(w).ok())
+                .is_some_and(|a| a.is_deficient()),
         })
         .collect();
     Ok(render(

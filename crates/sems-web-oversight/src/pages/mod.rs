@@ -1,9 +1,10 @@
 //! Oversight and quality control pages: requirements, activities with their checklists,
-//! findings and corrective action plans, effective implementation.
+//! findings and corrective action plans, effective implementation, the oversight method.
 
 mod activities;
 mod ei;
 mod findings;
+mod method;
 mod requirements;
 
 use axum::Router;
@@ -14,4 +15,5 @@ pub fn router() -> Router<AppState> {
         .merge(activities::router())
         .merge(findings::router())
         .merge(ei::router())
+        .merge(method::router())
 }

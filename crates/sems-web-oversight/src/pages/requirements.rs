@@ -1,5 +1,6 @@
-//! The requirements catalogues: the national programme and an organisation's internal
-//! requirements, by version, with search, one-by-one additions and CSV import.
+//! The requirements catalogues: the national programme, the authority's sector catalogues and
+//! an organisation's internal requirements, by version, with search, one-by-one additions and
+//! CSV import; opening a catalogue and choosing the scale it is answered on.
 
 use askama::Template;
 use axum::extract::State;
@@ -10,7 +11,7 @@ use axum::Router;
 use sems_domain::oversight::RequirementLevel;
 use sems_services::import::ImportReport;
 use sems_services::oversight::requirements::{
-    CatalogueView, RequirementInput, REQUIREMENT_COLUMNS,
+    CatalogueInput, CatalogueOf, CatalogueView, RequirementInput, REQUIREMENT_COLUMNS,
 };
 use sems_services::ServiceError;
 use sems_web_kit::form::{field, Form};
@@ -23,11 +24,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/oversight/requirements", get(page).post(add))
         .route("/oversight/requirements/import", post(import))
+        .route("/oversight/catalogues", post(create))
+        .route("/oversight/catalogues/scale", post(set_scale))
 }
 
 #[derive(serde::Deserialize, Default)]
 struct Params {
     party: Option<String>,
+    /// A catalogue of the party's by code (default: its main one).
+    catalogue: Option<String>,
     version: Option<String>,
     q: Option<String>,
     notice: Option<String>,
@@ -48,21 +53,43 @@ struct Page {
     columns: String,
     report: Option<ImportReport>,
     csv: String,
+    /// The code of the catalogue shown (the forms post it back).
+    code: String,
+    /// The scales of the oversight method, and the sectors a catalogue may be for.
+    scales: Vec<Choice>,
+    sectors: Vec<Choice>,
+    may_have_sector: bool,
 }
 
-/// The catalogues a person may open: the national programme, and their organisation's own.
-async fn catalogues(state: &AppState, user: &Signed, selected: i64) -> Vec<Choice> {
-    let mut out = Vec::new();
-    if let Ok(Some(a)) = state.services.authority().await {
-        out.push((a.id, "National programme".to_string()));
-    }
-    if !user.0.subject.party_is_authority {
+/// The catalogues a person may open: the authority's and their organisation's own (a main
+/// catalogue not kept yet too, so it can be started). The value is `party:CODE`.
+async fn catalogues(state: &AppState, user: &Signed, party: i64, code: &str) -> Vec<Choice> {
+    let mut out: Vec<(String, String)> = state
+        .services
+        .oversight()
+        .catalogues(&user.actor())
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| {
+            (
+                format!("{}:{}", c.owner_party_id, c.code),
+                format!("{} ({})", c.title, c.owner_name),
+            )
+        })
+        .collect();
+    let own = format!(
+        "{}:{}",
+        user.0.subject.party_id,
+        sems_services::oversight::requirements::INTERNAL_REQUIREMENTS
+    );
+    if !user.0.subject.party_is_authority && !out.iter().any(|(v, _)| *v == own) {
         out.push((
-            user.0.subject.party_id,
-            format!("Internal requirements of {}", user.0.person.party_name),
+            own,
+            format!("Internal requirements ({})", user.0.person.party_name),
         ));
     }
-    Choice::list(out, &selected.to_string())
+    Choice::list(out, &format!("{party}:{code}"))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -70,6 +97,7 @@ async fn show(
     state: &AppState,
     user: &Signed,
     party: Option<i64>,
+    code: Option<&str>,
     version: Option<i64>,
     q: String,
     notice_key: Option<&str>,
@@ -83,11 +111,43 @@ async fn show(
         Err(e) => return Err(e.into()),
     };
     let party = party.unwrap_or(authority);
+    let code = code.map(str::trim).filter(|c| !c.is_empty());
     let c = state
         .services
         .oversight()
-        .requirement_catalogue(&user.actor(), party, version, Some(&q))
+        .requirement_catalogue(
+            &user.actor(),
+            CatalogueOf {
+                party_id: party,
+                code,
+            },
+            version,
+            Some(&q),
+        )
         .await?;
+    let code = c
+        .catalogue
+        .as_ref()
+        .map(|x| x.code.clone())
+        .unwrap_or_default();
+    let method = state
+        .services
+        .oversight()
+        .oversight_method(&user.actor(), None)
+        .await
+        .ok();
+    let current_scale = c
+        .catalogue
+        .as_ref()
+        .map(|x| x.scale.clone())
+        .unwrap_or_default();
+    let scales = Choice::list(
+        method
+            .iter()
+            .flat_map(|m| m.method.scales.iter())
+            .map(|x| (x.code.clone(), x.title.clone())),
+        &current_scale,
+    );
     let can_edit = c.allowed.create;
     let shown = c.version.unwrap_or(0);
     let published = c
@@ -131,7 +191,17 @@ async fn show(
             layout: Layout::new("Requirements", user, "/oversight/requirements")
                 .with_notice(notice(notice_key))
                 .with_error(error),
-            catalogues: catalogues(state, user, party).await,
+            catalogues: catalogues(state, user, party, &code).await,
+            may_have_sector: party == authority,
+            sectors: Choice::list(
+                sems_domain::party::PartyKind::ALL
+                    .iter()
+                    .filter(|k| !k.is_authority())
+                    .map(|k| (k.as_str(), k.label())),
+                "",
+            ),
+            scales,
+            code,
             versions: Choice::list(
                 c.versions.iter().map(|v| {
                     (
@@ -168,10 +238,16 @@ async fn page(
     user: Signed,
     PageQuery(p): PageQuery<Params>,
 ) -> PageResult {
+    // The catalogue chooser sends `party:CODE`; a link may send `party` and `catalogue`.
+    let (party, code) = match p.party.as_deref().and_then(|x| x.split_once(':')) {
+        Some((party, code)) => (party.trim().parse().ok(), Some(code.to_string())),
+        None => (id(&p.party), p.catalogue.clone()),
+    };
     show(
         &state,
         &user,
-        id(&p.party),
+        party,
+        code.as_deref(),
         id(&p.version),
         p.q.clone().unwrap_or_default(),
         p.notice.as_deref(),
@@ -187,6 +263,8 @@ async fn page(
 struct RequirementForm {
     #[serde(default, deserialize_with = "field::id")]
     party_id: Option<i64>,
+    #[serde(default)]
+    catalogue: String,
     #[serde(default)]
     code: String,
     #[serde(default, deserialize_with = "field::text")]
@@ -217,16 +295,23 @@ async fn add(
     let result = state
         .services
         .oversight()
-        .add_requirement(&user.actor(), party, &input, &fields.note)
+        .add_requirement(
+            &user.actor(),
+            of(party, &fields.catalogue),
+            &input,
+            &fields.note,
+        )
         .await;
+    let code = fields.catalogue.clone();
     sems_web_kit::pages::after_post(
         result,
-        |_| format!("/oversight/requirements?party={party}&notice=saved"),
+        |_| format!("/oversight/requirements?party={party}&catalogue={code}&notice=saved"),
         |message| {
             show(
                 &state,
                 &user,
                 Some(party),
+                Some(&fields.catalogue),
                 None,
                 String::new(),
                 None,
@@ -245,6 +330,8 @@ struct RequirementImportForm {
     #[serde(default, deserialize_with = "field::id")]
     party_id: Option<i64>,
     #[serde(default)]
+    catalogue: String,
+    #[serde(default)]
     csv: String,
     #[serde(default, deserialize_with = "field::checkbox")]
     dry_run: bool,
@@ -262,17 +349,25 @@ async fn import(
     match state
         .services
         .oversight()
-        .import_requirements(&user.actor(), party, &csv, fields.dry_run, &fields.note)
+        .import_requirements(
+            &user.actor(),
+            of(party, &fields.catalogue),
+            &csv,
+            fields.dry_run,
+            &fields.note,
+        )
         .await
     {
         Ok(r) if r.imported => Ok(Redirect::to(&format!(
-            "/oversight/requirements?party={party}&notice=imported"
+            "/oversight/requirements?party={party}&catalogue={}&notice=imported",
+            fields.catalogue
         ))
         .into_response()),
         Ok(r) => Ok(show(
             &state,
             &user,
             Some(party),
+            Some(&fields.catalogue),
             None,
             String::new(),
             None,
@@ -283,4 +378,117 @@ async fn import(
         .await?),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A party's catalogue by the code a form posts (empty: its main one).
+fn of(party_id: i64, code: &str) -> CatalogueOf<'_> {
+    CatalogueOf {
+        party_id,
+        code: Some(code.trim()).filter(|c| !c.is_empty()),
+    }
+}
+
+/// A new catalogue of the party's.
+#[derive(serde::Deserialize)]
+struct CatalogueForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default, deserialize_with = "field::text")]
+    sector: Option<String>,
+    #[serde(default, deserialize_with = "field::text")]
+    scale: Option<String>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<CatalogueForm>,
+) -> Response {
+    let party = fields.party_id.unwrap_or(0);
+    let result = state
+        .services
+        .oversight()
+        .create_catalogue(
+            &user.actor(),
+            party,
+            &CatalogueInput {
+                code: fields.code,
+                title: fields.title,
+                sector: fields.sector,
+                scale: fields.scale,
+            },
+        )
+        .await;
+    sems_web_kit::pages::after_post(
+        result,
+        |c| {
+            format!(
+                "/oversight/requirements?party={party}&catalogue={}&notice=created",
+                c.code
+            )
+        },
+        |message| {
+            show(
+                &state,
+                &user,
+                Some(party),
+                None,
+                None,
+                String::new(),
+                None,
+                Some(message),
+                None,
+                String::new(),
+            )
+        },
+    )
+    .await
+}
+
+/// The scale a catalogue is answered on.
+#[derive(serde::Deserialize)]
+struct ScaleForm {
+    #[serde(default, deserialize_with = "field::id")]
+    party_id: Option<i64>,
+    #[serde(default)]
+    catalogue: String,
+    #[serde(default)]
+    scale: String,
+}
+
+async fn set_scale(
+    State(state): State<AppState>,
+    user: Signed,
+    Form { fields, .. }: Form<ScaleForm>,
+) -> Response {
+    let party = fields.party_id.unwrap_or(0);
+    let result = state
+        .services
+        .oversight()
+        .set_catalogue_scale(&user.actor(), of(party, &fields.catalogue), &fields.scale)
+        .await;
+    let code = fields.catalogue.clone();
+    sems_web_kit::pages::after_post(
+        result,
+        |_| format!("/oversight/requirements?party={party}&catalogue={code}&notice=saved"),
+        |message| {
+            show(
+                &state,
+                &user,
+                Some(party),
+                Some(&fields.catalogue),
+                None,
+                String::new(),
+                None,
+                Some(message),
+                None,
+                String::new(),
+            )
+        },
+    )
+    .await
 }

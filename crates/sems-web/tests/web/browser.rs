@@ -224,6 +224,7 @@ fn an_inspector_completes_a_checklist_on_a_tablet() {
                         announced: true,
                         team: vec![],
                         scope: vec!["NASP-09".into()],
+                        catalogue_id: None,
                     },
                 )
                 .await

@@ -540,6 +540,7 @@ fn a_client_that_raised_a_finding_on_its_contractor_sees_the_review_form() {
                         announced: true,
                         team: vec![auditor.person_id().unwrap()],
                         scope: vec!["NASP-05".into()],
+                        catalogue_id: None,
                     },
                 )
                 .await
@@ -602,5 +603,186 @@ fn a_client_that_raised_a_finding_on_its_contractor_sees_the_review_form() {
         );
         let as_contractor = app.signed_in("swc.security").get(&page);
         assert!(!as_contractor.body.contains("Return with comments"));
+    }
+}
+
+#[test]
+fn catalogues_and_the_oversight_method_in_the_api_and_the_pages() {
+    for app in apps() {
+        let caa = app.sql_count("SELECT id FROM parties WHERE kind = 'authority'");
+        let sky = party(&app, "SKY");
+        let mut policy = app.signed_in("policy");
+        let mut inspector = app.signed_in("inspector");
+        // A sector catalogue on the IOSA scale, imported whole.
+        let opened = policy.api(
+            "POST",
+            &format!("/parties/{caa}/catalogues"),
+            Some(
+                json!({ "code": "IOSA-SEC", "title": "IOSA security standards",
+                "sector": "air_carrier", "scale": "iosa" }),
+            ),
+        );
+        assert_eq!(opened.status, 201, "{}", opened.body);
+        let catalogue = opened.json()["id"].as_i64().unwrap();
+        assert_eq!(
+            inspector
+                .api(
+                    "POST",
+                    &format!("/parties/{caa}/catalogues"),
+                    Some(json!({ "code": "MINE", "title": "Mine" })),
+                )
+                .status,
+            403
+        );
+        let csv = "code,parent,level,title,text\nSEC,,programme,IOSA Security,\nSEC-1,SEC,chapter,Management,\nSEC-1.1.1,SEC-1,requirement,Commitment,\n";
+        let imported = policy.api_raw(
+            "POST",
+            &format!("/parties/{caa}/requirements/import?catalogue=IOSA-SEC&note=First"),
+            "text/csv",
+            csv.as_bytes(),
+        );
+        assert_eq!(imported.status, 201, "{}", imported.body);
+        let listed = inspector.api("GET", "/oversight/catalogues", None).json();
+        let codes: Vec<&str> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["code"].as_str())
+            .collect();
+        assert_eq!(codes, ["IOSA-SEC", "NASP"]);
+        // An audit of the carrier on it: an answer outside the IOSA scale is refused.
+        let planned = inspector.api(
+            "POST",
+            "/oversight/activities",
+            Some(
+                json!({ "overseen_party_id": sky, "kind": "audit_full", "title": "IOSA audit",
+                "planned_on": in_a_week(), "catalogue_id": catalogue }),
+            ),
+        );
+        assert_eq!(planned.status, 201, "{}", planned.body);
+        assert_eq!(planned.json()["scale"], "iosa");
+        let id = planned.json()["id"].as_i64().unwrap();
+        let item = app.sql_count(&format!(
+            "SELECT id FROM checklist_items WHERE activity_id = {id}"
+        ));
+        let outside = inspector.api(
+            "POST",
+            &format!("/oversight/activities/{id}/answers"),
+            Some(json!([{ "item_id": item, "answer": "compliant" }])),
+        );
+        assert_eq!(outside.status, 422, "{}", outside.body);
+        assert!(
+            outside.body.contains("documented_implemented"),
+            "{}",
+            outside.body
+        );
+        let page = inspector.get(&format!("/oversight/activities/{id}"));
+        assert!(
+            page.body.contains("Documented, not implemented"),
+            "the scale's answers"
+        );
+        let npt = party(&app, "NPT");
+        let not_for_airports = inspector.api(
+            "POST",
+            "/oversight/activities",
+            Some(
+                json!({ "overseen_party_id": npt, "kind": "audit_full", "title": "IOSA audit",
+                "planned_on": in_a_week(), "catalogue_id": catalogue }),
+            ),
+        );
+        assert_eq!(not_for_airports.status, 422, "{}", not_for_airports.body);
+
+        // The method: read by everyone who audits, published by the policy officer only.
+        let method = inspector.api("GET", "/oversight/method", None).json();
+        assert_eq!(method["may_publish"], false);
+        assert_eq!(method["method"]["plan_deadlines"]["level_2_days"], 30);
+        let mut next = method["method"].clone();
+        next["plan_deadlines"]["level_2_days"] = json!(21);
+        assert_eq!(
+            inspector
+                .api("POST", "/oversight/method", Some(json!({ "method": next })))
+                .status,
+            403
+        );
+        let mut broken = next.clone();
+        broken["ei_thresholds"]["low_percent"] = json!(95.0);
+        assert_eq!(
+            policy
+                .api(
+                    "POST",
+                    "/oversight/method",
+                    Some(json!({ "method": broken }))
+                )
+                .status,
+            422
+        );
+        let published = policy.api(
+            "POST",
+            "/oversight/method",
+            Some(json!({ "method": next, "note": "Three weeks" })),
+        );
+        assert_eq!(published.status, 201, "{}", published.body);
+        let version = published.json()["version"].as_i64().unwrap();
+        assert_eq!(
+            inspector
+                .api("GET", "/oversight/method/versions", None)
+                .json()[0]["version"],
+            version
+        );
+
+        // The page shows it; the policy officer's form publishes, a bad line is refused.
+        let shown = inspector.get("/oversight/method");
+        assert_eq!(shown.status, 200);
+        assert!(shown.body.contains("IOSA audit scale"));
+        assert!(shown.body.contains("level 2: 21 days"));
+        assert!(!shown.body.contains("Publish the next version"));
+        let form_page = policy.get("/oversight/method");
+        assert!(form_page.body.contains("Publish the next version"));
+        let national = "compliant | Compliant | compliant\nnot_compliant | Not compliant | not compliant\nnot_applicable | Not applicable | not applicable";
+        let iosa = "documented_implemented | Documented and implemented | compliant\ndocumented_not_implemented | Documented, not implemented | not compliant\nnot_applicable | Not applicable | not applicable";
+        let fields = |answers: &'static str| {
+            vec![
+                ("scale_code", "national"),
+                ("scale_title", "National compliance scale"),
+                ("scale_answers", answers),
+                ("scale_code", "iosa"),
+                ("scale_title", "IOSA audit scale"),
+                ("scale_answers", iosa),
+                ("level_1_days", "7"),
+                ("level_2_days", "21"),
+                ("observation_days", "60"),
+                ("ei_low", "75"),
+                ("ei_high", "90"),
+                ("inspection_months", "12"),
+                ("full_audit_months", "48"),
+                ("note", "Observations in 60 days"),
+            ]
+        };
+        let refused = policy.form("/oversight/method", &fields("compliant | Compliant"), true);
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("line 1"), "{}", refused.body);
+        let done = policy.form("/oversight/method", &fields(national), true);
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert!(policy
+            .get("/oversight/method")
+            .body
+            .contains("observation: 60 days"));
+        // The requirements page moves between catalogues and shows the scale.
+        let req = inspector.get(&format!("/oversight/requirements?party={caa}:IOSA-SEC"));
+        assert_eq!(req.status, 200);
+        assert!(req.body.contains("IOSA security standards"), "{}", req.body);
+        assert!(req.body.contains("answered on the iosa scale"));
+        let opened = policy.form(
+            "/oversight/catalogues",
+            &[
+                ("party_id", &caa.to_string()),
+                ("code", "CAP1223"),
+                ("title", "CAP 1223 SeMS elements"),
+                ("sector", ""),
+                ("scale", "national"),
+            ],
+            true,
+        );
+        assert_eq!(opened.status, 303, "{}", opened.body);
     }
 }
