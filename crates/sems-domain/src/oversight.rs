@@ -399,7 +399,9 @@ impl Default for OversightIntervals {
 /// An activity proposed for an organisation, with why.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ProposedActivity {
-    pub kind: ActivityKind,
+    /// A kind of the oversight method, and its label.
+    pub kind: String,
+    pub kind_label: String,
     /// YYYY-MM-DD.
     pub due_on: String,
     pub overdue: bool,
@@ -455,8 +457,14 @@ pub fn propose_next(
         ),
         None => (today, "no full audit on record".to_string()),
     };
+    let full_audit = method
+        .full_audit_kinds()
+        .first()
+        .copied()
+        .unwrap_or(ActivityKind::AuditFull.as_str());
     out.push(ProposedActivity {
-        kind: ActivityKind::AuditFull,
+        kind: full_audit.to_string(),
+        kind_label: method.kind_label(full_audit).to_string(),
         due_on: crate::util::format_date(audit_due.max(today)),
         overdue: audit_due < today,
         basis: audit_basis,
@@ -500,7 +508,8 @@ pub fn propose_next(
         None => today,
     };
     out.push(ProposedActivity {
-        kind: ActivityKind::Inspection,
+        kind: method::INSPECTION.to_string(),
+        kind_label: method.kind_label(method::INSPECTION).to_string(),
         due_on: crate::util::format_date(inspection_due.max(today)),
         overdue: inspection_due < today,
         basis: format!("every {months} months: {}", why.join("; ")),

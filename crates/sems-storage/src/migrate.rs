@@ -155,6 +155,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0024_catalogues_and_method.sql"),
         postgres: include_str!("../migrations/postgres/0024_catalogues_and_method.sql"),
     },
+    Migration {
+        version: 25,
+        name: "an activity keeps the label of its kind",
+        sqlite: include_str!("../migrations/sqlite/0025_activity_kind_label.sql"),
+        postgres: include_str!("../migrations/postgres/0025_activity_kind_label.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -5,7 +5,7 @@
 //! is a new version, and what is planned after it follows it (an activity keeps the version it
 //! was planned with). Version 1 is [`OversightMethod::default`], today's values.
 
-use super::{Compliance, FindingLevel, OversightIntervals};
+use super::{ActivityKind, Compliance, FindingLevel, OversightIntervals};
 use crate::ValidationError;
 use serde::{Deserialize, Serialize};
 
@@ -172,6 +172,61 @@ impl ComplianceScale {
     }
 }
 
+/// A kind of oversight activity, and what it implies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindOfActivity {
+    /// The word stored and sent (`inspection`).
+    pub word: String,
+    pub label: String,
+    /// A test: each applicable answer records whether it passed, and feeds the risk module.
+    #[serde(default)]
+    pub test: bool,
+    /// Covert: classified and known to its team until released (a covert test is a test).
+    #[serde(default)]
+    pub covert: bool,
+    /// Counts as the full audit the programme requires at least every so many months.
+    #[serde(default)]
+    pub full_audit: bool,
+    /// An exercise (tabletop, drill, full-scale) of contingency plans.
+    #[serde(default)]
+    pub exercise: bool,
+}
+
+/// The word of the kind the programme proposes between full audits.
+pub const INSPECTION: &str = "inspection";
+
+/// The kinds shipped: audits, inspections, tests, trials and surveys, and exercises
+/// (REFERENCES.md: tabletop, drill, full-scale).
+pub fn default_kinds() -> Vec<KindOfActivity> {
+    let mut kinds: Vec<KindOfActivity> = ActivityKind::ALL
+        .iter()
+        .map(|k| KindOfActivity {
+            word: k.as_str().into(),
+            label: k.label().into(),
+            test: k.is_test(),
+            covert: *k == ActivityKind::TestCovert,
+            full_audit: *k == ActivityKind::AuditFull,
+            exercise: false,
+        })
+        .collect();
+    for (word, label) in [
+        ("exercise_tabletop", "Exercise (tabletop)"),
+        ("exercise_drill", "Exercise (drill)"),
+        ("exercise_full_scale", "Exercise (full-scale)"),
+    ] {
+        kinds.push(KindOfActivity {
+            word: word.into(),
+            label: label.into(),
+            test: false,
+            covert: false,
+            full_audit: false,
+            exercise: true,
+        });
+    }
+    kinds
+}
+
 /// Days the overseen organisation has to submit its corrective action plan, per level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -195,6 +250,9 @@ pub struct EiThresholds {
 pub struct OversightMethod {
     /// The scales catalogues are answered on; the first is the one a new catalogue takes.
     pub scales: Vec<ComplianceScale>,
+    /// The kinds of activity that may be planned.
+    #[serde(default = "default_kinds")]
+    pub kinds: Vec<KindOfActivity>,
     pub plan_deadlines: PlanDeadlines,
     pub ei_thresholds: EiThresholds,
     pub full_audit_months: u32,
@@ -212,6 +270,7 @@ impl OversightMethod {
     pub fn with_intervals(intervals: OversightIntervals) -> Self {
         Self {
             scales: vec![ComplianceScale::national(), ComplianceScale::iosa()],
+            kinds: default_kinds(),
             plan_deadlines: PlanDeadlines {
                 level_1_days: 7,
                 level_2_days: 30,
@@ -233,6 +292,35 @@ impl OversightMethod {
                 format!("the oversight method has no scale '{code}'"),
             )
         })
+    }
+
+    /// The kind a word stands for; any other word is refused, naming the kinds.
+    pub fn kind(&self, word: &str) -> Result<&KindOfActivity, ValidationError> {
+        let word = word.trim();
+        self.kinds.iter().find(|k| k.word == word).ok_or_else(|| {
+            let words: Vec<&str> = self.kinds.iter().map(|k| k.word.as_str()).collect();
+            ValidationError::new(
+                "kind",
+                format!(
+                    "'{word}' is not a kind of activity: one of {}",
+                    words.join(", ")
+                ),
+            )
+        })
+    }
+
+    /// The label of a kind's word (the word itself for a kind no longer in this version).
+    pub fn kind_label<'a>(&'a self, word: &'a str) -> &'a str {
+        self.kind(word).map_or(word, |k| k.label.as_str())
+    }
+
+    /// The words of the kinds that count as a full audit.
+    pub fn full_audit_kinds(&self) -> Vec<&str> {
+        self.kinds
+            .iter()
+            .filter(|k| k.full_audit)
+            .map(|k| k.word.as_str())
+            .collect()
     }
 
     /// Days a finding of `level` allows for its plan.
@@ -271,6 +359,36 @@ impl OversightMethod {
             return Err(ValidationError::new(
                 "scales",
                 "the national scale stays: the national programme is answered on it",
+            ));
+        }
+        if self.kinds.is_empty() || self.kinds.len() > 30 {
+            return Err(ValidationError::new("kinds", "1 to 30 kinds of activity"));
+        }
+        for (i, k) in self.kinds.iter().enumerate() {
+            super::check_word("kinds", &k.word)?;
+            if k.label.trim().len() < 2 || k.label.len() > 120 {
+                return Err(ValidationError::new(
+                    "kinds",
+                    format!("the kind '{}' needs a label", k.word),
+                ));
+            }
+            if k.covert && !k.test {
+                return Err(ValidationError::new(
+                    "kinds",
+                    format!("'{}' is covert, so it is a test", k.word),
+                ));
+            }
+            if self.kinds[..i].iter().any(|x| x.word == k.word) {
+                return Err(ValidationError::new(
+                    "kinds",
+                    format!("'{}' is twice among the kinds", k.word),
+                ));
+            }
+        }
+        if self.full_audit_kinds().is_empty() || self.kind(INSPECTION).is_err() {
+            return Err(ValidationError::new(
+                "kinds",
+                "the programme proposes full audits and inspections: keep a kind that counts as a full audit and the kind 'inspection'",
             ));
         }
         let d = self.plan_deadlines;
@@ -380,6 +498,17 @@ mod tests {
         assert!(with_obs.applicable && with_obs.compliant);
         assert!(!national.answer("not_confirmed").unwrap().applicable);
         assert!(m.scale("elsewhere").is_err());
+        let drill = m.kind("exercise_drill").unwrap();
+        assert!(drill.exercise && !drill.test);
+        assert!(m.kind("test_covert").unwrap().covert);
+        assert_eq!(m.full_audit_kinds(), ["audit_full"]);
+        assert_eq!(m.kind_label("gone"), "gone");
+        assert!(m.kind("picnic").is_err());
+        // A version stored before kinds were data reads with the shipped kinds.
+        let mut json = serde_json::to_value(&m).unwrap();
+        json.as_object_mut().unwrap().remove("kinds");
+        let old: OversightMethod = serde_json::from_value(json).unwrap();
+        assert_eq!(old.kinds, default_kinds());
     }
 
     #[test]
@@ -425,6 +554,12 @@ mod tests {
         let mut m = ok.clone();
         m.inspection_months = 0;
         assert!(m.validate().is_err());
+        let mut m = ok.clone();
+        m.kinds.retain(|k| k.word != "inspection");
+        assert!(m.validate().is_err(), "the programme proposes inspections");
+        let mut m = ok.clone();
+        m.kinds[0].covert = true;
+        assert!(m.validate().is_err(), "covert is a test");
         let mut m = ok;
         m.scales[0].answers[0].word = "Compliant!".into();
         assert!(

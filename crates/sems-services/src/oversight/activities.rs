@@ -7,7 +7,7 @@ use crate::views::into_views;
 use crate::About;
 use crate::{authorize, record_change, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
-use sems_domain::oversight::{ActivityKind, ActivityStatus, RequirementLevel};
+use sems_domain::oversight::{ActivityStatus, RequirementLevel};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
 use sems_domain::util::{bounded_text, format_date, parse_date, today};
@@ -112,13 +112,14 @@ pub struct ActivityView {
     pub effective_implementation: Option<f64>,
     /// The scale the checklist is answered on, with how EI counts each answer.
     pub scale: sems_domain::oversight::method::ComplianceScale,
+    /// Its kind as the method version it was planned with says (a test, covert, …).
+    pub kind: sems_domain::oversight::method::KindOfActivity,
 }
 
 impl OversightServices<'_> {
     /// Plans an activity by the actor's party: of an organisation (the authority) or of itself
     /// (an organisation). The checklist is drawn at once from the requirements in scope.
     pub async fn plan_activity(&self, actor: &Actor, input: &PlanInput) -> Result<Activity> {
-        let kind = ActivityKind::parse(&input.kind)?;
         let title = bounded_text("title", &input.title, 3, 300)?;
         let planned_on = parse_date("planned_on", &input.planned_on)?;
         let subject = actor
@@ -187,6 +188,7 @@ impl OversightServices<'_> {
             )
         })?;
         let method = super::method::current_method(tx.conn()).await?;
+        let kind = method.method.kind(&input.kind)?.clone();
         let scale = method.method.scale(&catalogue.scale)?.code.clone();
         let nodes = requirements::nodes(tx.conn(), catalogue.id, version).await?;
         let scope: Vec<String> = input
@@ -216,13 +218,14 @@ impl OversightServices<'_> {
         if in_scope.is_empty() {
             return Err(ValidationError::new("scope", "the scope holds no requirement").into());
         }
-        let covert = kind == ActivityKind::TestCovert;
+        let covert = kind.covert;
         let id = store::insert(
             tx.conn(),
             &store::NewActivity {
                 party_id: performer.id,
                 overseen_party_id: overseen.id,
-                kind,
+                kind: &kind.word,
+                kind_label: &kind.label,
                 performer: sems_domain::oversight::Performer::of(
                     performer.kind.is_authority(),
                     performer.id,
@@ -294,10 +297,20 @@ impl OversightServices<'_> {
         let stored = store::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound("activity"))?;
-        record_change(tx.conn(), actor, crate::Change { about: &activity_about(&stored), action: crate::oversight::trail::OVERSIGHT_ACTIVITY_PLAN, record_id: Some(id), before: NONE, after: Some(&serde_json::json!({
-                "kind": kind.as_str(), "overseen_party_id": overseen.id, "planned_on": planned_on,
-                "covert": covert, "items": in_scope.len(), "team": team,
-            })) })
+        record_change(
+            tx.conn(),
+            actor,
+            crate::Change {
+                about: &activity_about(&stored),
+                action: crate::oversight::trail::OVERSIGHT_ACTIVITY_PLAN,
+                record_id: Some(id),
+                before: NONE,
+                after: Some(&serde_json::json!({
+                    "kind": kind.word, "overseen_party_id": overseen.id, "planned_on": planned_on,
+                    "covert": covert, "items": in_scope.len(), "team": team,
+                })),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(stored)
@@ -320,7 +333,18 @@ impl OversightServices<'_> {
         let mut conn = self.store.read().await?;
         let activity = Self::readable_activity(&mut conn, actor, id).await?;
         let items = store::items(&mut conn, id).await?;
-        let scale = scale_of(&mut conn, &activity).await?;
+        let method = super::method::method_of(&mut conn, activity.method_version).await?;
+        let scale = method.method.scale(&activity.scale)?.clone();
+        let kind = method.method.kind(&activity.kind).cloned().unwrap_or(
+            sems_domain::oversight::method::KindOfActivity {
+                word: activity.kind.clone(),
+                label: activity.kind_label.clone(),
+                test: false,
+                covert: activity.covert,
+                full_audit: false,
+                exercise: false,
+            },
+        );
         let answered = items.iter().filter(|i| i.answer.is_some()).count();
         let ei = sems_domain::oversight::effective_implementation(
             items
@@ -330,6 +354,7 @@ impl OversightServices<'_> {
         );
         Ok(ActivityView {
             scale,
+            kind,
             evidence: into_views(store::evidence(&mut conn, id).await?),
             team: into_views(store::team(&mut conn, id).await?),
             findings: into_views(findings::for_activity(&mut conn, id).await?),
@@ -388,7 +413,9 @@ impl OversightServices<'_> {
     ) -> Result<usize> {
         let mut tx = self.store.write().await?;
         let activity = Self::activity_for_team(tx.conn(), actor, id).await?;
-        let scale = scale_of(tx.conn(), &activity).await?;
+        let method = super::method::method_of(tx.conn(), activity.method_version).await?;
+        let scale = method.method.scale(&activity.scale)?;
+        let is_test = method.method.kind(&activity.kind).is_ok_and(|k| k.test);
         let mut checked = Vec::new();
         for a in answers {
             let answer = scale.answer(&a.answer)?;
@@ -401,7 +428,7 @@ impl OversightServices<'_> {
             ));
         }
         for (item, answer, notes, passed, method) in &checked {
-            if activity.kind.is_test() && passed.is_none() && answer.applicable {
+            if is_test && passed.is_none() && answer.applicable {
                 return Err(ValidationError::new(
                     "test_passed",
                     "a test records whether it passed",

@@ -83,7 +83,7 @@ impl OversightServices<'_> {
         let found = findings::for_activity(tx.conn(), id).await?;
         let content = ReportContent {
             title: a.title.clone(),
-            kind: a.kind.label().to_string(),
+            kind: a.kind_label.clone(),
             overseen: a.overseen_party_name.clone(),
             performed_by: a.party_name.clone(),
             planned_on: a.planned_on,

@@ -52,7 +52,7 @@ impl OversightServices<'_> {
         const FINDINGS: usize = 3;
         const RESULTS: usize = 4;
         let mut rows = BulkSet::new(&[
-            "INSERT INTO oversight_activities (id, owner_party_id, overseen_party_id, kind, title, catalogue_party_id, catalogue_version, announced, covert, released, status, planned_on, started_on, completed_on, classification, need_to_know, created_by, created_at_ms, updated_at_ms, performer, catalogue_id, method_version, scale) VALUES",
+            "INSERT INTO oversight_activities (id, owner_party_id, overseen_party_id, kind, title, catalogue_party_id, catalogue_version, announced, covert, released, status, planned_on, started_on, completed_on, classification, need_to_know, created_by, created_at_ms, updated_at_ms, performer, catalogue_id, method_version, scale, kind_label) VALUES",
             "INSERT INTO activity_team (activity_id, person_id) VALUES",
             "INSERT INTO checklist_items (id, activity_id, position, requirement_code, requirement_title, area_code, answer, notes, test_passed, test_method, answered_by, answered_at_ms) VALUES",
             "INSERT INTO findings (owner_party_id, raised_by_party_id, activity_id, item_id, requirement_code, level, description, status, due_on, root_cause, cap_actions, compensatory_measures, overseer_comment, completion_evidence, classification, need_to_know, created_at_ms, updated_at_ms) VALUES",
@@ -117,6 +117,7 @@ impl OversightServices<'_> {
                             national.id.into(),
                             method.version.into(),
                             national.scale.clone().into(),
+                            method.method.kind_label(kind).to_string().into(),
                         ],
                     )
                     .await?;

@@ -4,7 +4,7 @@ use super::ei::EiSelection;
 use super::OversightServices;
 use crate::{authorize, Actor, Result, ServiceError};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
-use sems_domain::oversight::{ActivityKind, OversightRecord, Performer};
+use sems_domain::oversight::{OversightRecord, Performer};
 use sems_domain::util::{parse_date, today};
 use sems_storage::oversight::activities::{self as store};
 use sems_storage::parties;
@@ -32,13 +32,13 @@ impl OversightServices<'_> {
         // the State's programme.
         let by_authority = Performer::Authority;
         let day = |v: Option<String>| v.and_then(|d| parse_date("day", &d).ok());
-        let last_full_audit = day(store::last_completed(
-            &mut conn,
-            party.id,
-            by_authority,
-            Some(ActivityKind::AuditFull),
-        )
-        .await?);
+        let method = super::method::current_method(&mut conn).await?;
+        let full_audits = method.method.full_audit_kinds();
+        let last_full_audit =
+            day(
+                store::last_completed(&mut conn, party.id, by_authority, Some(&full_audits))
+                    .await?,
+            );
         let last_activity =
             day(store::last_completed(&mut conn, party.id, by_authority, None).await?);
         let open_finding =
@@ -51,7 +51,6 @@ impl OversightServices<'_> {
                     .copied()
                     .find(|x| x.as_str() == l)
             });
-        let method = super::method::current_method(&mut conn).await?;
         drop(conn);
         let ei = self
             .effective_implementation(actor, Some(party.id), &EiSelection::of(by_authority))

@@ -2,9 +2,7 @@
 //! activity, checklist, finding and catalogue rows, made field by field (see
 //! `crate::views` for why).
 
-use sems_domain::oversight::{
-    ActivityKind, ActivityStatus, FindingLevel, FindingStatus, RequirementLevel,
-};
+use sems_domain::oversight::{ActivityStatus, FindingLevel, FindingStatus, RequirementLevel};
 
 crate::views::view! {
     /// A finding raised in an oversight activity, with its corrective action plan and the overseer's decisions.
@@ -56,7 +54,9 @@ crate::views::view! {
         party_name: String,
         overseen_party_id: i64,
         overseen_party_name: String,
-        kind: ActivityKind,
+        /// A kind of the oversight method, and its label as planned.
+        kind: String,
+        kind_label: String,
         /// Whose results these are: the State's oversight, a self-evaluation, a client's audit.
         performer: sems_domain::oversight::Performer,
         title: String,

@@ -675,10 +675,8 @@ async fn the_whole_cross_boundary_flow_from_planning_to_closure() {
             .proposed_activities(&inspector, npt)
             .await
             .unwrap();
-        assert_eq!(
-            next[0].kind,
-            sems_domain::oversight::ActivityKind::AuditFull
-        );
+        assert_eq!(next[0].kind, "audit_full");
+        assert_eq!(next[1].kind_label, "Inspection");
         assert!(next[0].basis.contains("no full audit"));
         let in_six_months = sems_domain::util::format_date(sems_domain::util::add_months(
             sems_domain::util::today(),
@@ -1536,6 +1534,36 @@ async fn an_iosa_scale_audit_of_an_air_carrier_against_an_imported_catalogue() {
             .await
             .unwrap();
         assert_eq!(later.method_version, published.version);
+        // Exercises are kinds of the method; a word that is not one is refused.
+        let drill = s
+            .oversight()
+            .plan_activity(
+                &inspector,
+                &PlanInput {
+                    overseen_party_id: sky,
+                    kind: "exercise_drill".into(),
+                    title: "Bomb threat drill".into(),
+                    catalogue_id: None,
+                    scope: vec!["NASP-01".into()],
+                    ..plan.clone()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(drill.kind_label, "Exercise (drill)");
+        assert!(matches!(
+            s.oversight()
+                .plan_activity(
+                    &inspector,
+                    &PlanInput {
+                        kind: "picnic".into(),
+                        overseen_party_id: sky,
+                        ..plan.clone()
+                    },
+                )
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
         assert_eq!(audit.method_version, current.version);
     }
 }

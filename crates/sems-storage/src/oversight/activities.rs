@@ -6,7 +6,7 @@ use crate::sql::{fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::oversight::method::ComplianceScale;
-use sems_domain::oversight::{ActivityKind, ActivityStatus, EiTally, FindingLevel, Performer};
+use sems_domain::oversight::{ActivityStatus, EiTally, FindingLevel, Performer};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::util::format_date;
 
@@ -35,8 +35,9 @@ pub struct Activity {
     pub overseen_party_id: i64,
     #[sqlx(rename = "overseen_name")]
     pub overseen_party_name: String,
-    #[sqlx(try_from = "String")]
-    pub kind: ActivityKind,
+    /// A kind of the oversight method, and its label as planned.
+    pub kind: String,
+    pub kind_label: String,
     #[sqlx(try_from = "String")]
     pub performer: Performer,
     pub title: String,
@@ -68,7 +69,7 @@ pub struct Activity {
 }
 
 const SELECT: &str = "SELECT oa.id, oa.owner_party_id, pa.name AS party_name, oa.overseen_party_id,
-        ov.name AS overseen_name, oa.kind, oa.performer, oa.title, oa.catalogue_party_id, oa.catalogue_id, ca.code AS catalogue_code, oa.catalogue_version,
+        ov.name AS overseen_name, oa.kind, oa.kind_label, oa.performer, oa.title, oa.catalogue_party_id, oa.catalogue_id, ca.code AS catalogue_code, oa.catalogue_version,
         oa.method_version, oa.scale, oa.announced,
         oa.covert, oa.released, oa.status, oa.planned_on, oa.started_on, oa.completed_on, oa.classification,
         oa.need_to_know, oa.updated_at_ms
@@ -80,7 +81,8 @@ const FROM: &str = "oversight_activities oa JOIN parties pa ON pa.id = oa.owner_
 pub struct NewActivity<'a> {
     pub party_id: i64,
     pub overseen_party_id: i64,
-    pub kind: ActivityKind,
+    pub kind: &'a str,
+    pub kind_label: &'a str,
     pub performer: Performer,
     pub title: &'a str,
     pub catalogue_party_id: i64,
@@ -99,13 +101,13 @@ pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Re
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO oversight_activities (owner_party_id, overseen_party_id, kind, title, catalogue_party_id,
              catalogue_version, announced, covert, released, status, planned_on, classification, need_to_know,
-             created_by, created_at_ms, updated_at_ms, performer, catalogue_id, method_version, scale)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'planned', $9, $10, $11, $12, $13, $13, $14, $15, $16, $17)
+             created_by, created_at_ms, updated_at_ms, performer, catalogue_id, method_version, scale, kind_label)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'planned', $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18)
          RETURNING id",
     )
     .bind(a.party_id)
     .bind(a.overseen_party_id)
-    .bind(a.kind.as_str())
+    .bind(a.kind)
     .bind(a.title)
     .bind(a.catalogue_party_id)
     .bind(a.catalogue_version)
@@ -120,6 +122,7 @@ pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Re
     .bind(a.catalogue_id)
     .bind(a.method_version)
     .bind(a.scale)
+    .bind(a.kind_label)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -457,13 +460,13 @@ pub async fn issued_reports(conn: &mut Conn, activity_id: i64) -> Result<Vec<Iss
 }
 
 /// The day the last completed activity of an organisation (of a kind, when given) ended.
-/// The day of the last completed activity of one performer about an organisation, of one
-/// kind when asked.
+/// The day of the last completed activity of one performer about an organisation, of the
+/// kinds given when asked.
 pub async fn last_completed(
     conn: &mut Conn,
     overseen_party_id: i64,
     performer: Performer,
-    kind: Option<ActivityKind>,
+    kinds: Option<&[&str]>,
 ) -> Result<Option<String>> {
     let mut sql = Sql::new(
         "SELECT MAX(completed_on) AS d FROM oversight_activities WHERE overseen_party_id = ",
@@ -473,8 +476,8 @@ pub async fn last_completed(
         .bind(performer.as_str())
         .push(" AND status = ")
         .bind(ActivityStatus::Completed.as_str());
-    if let Some(k) = kind {
-        sql.push(" AND kind = ").bind(k.as_str());
+    if let Some(k) = kinds {
+        sql.push(" AND kind IN ").bind_list(k);
     }
     Ok(sql.query_scalar().fetch_one(&mut *conn).await?)
 }

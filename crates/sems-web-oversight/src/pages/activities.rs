@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sems_domain::access::RecordKind;
-use sems_domain::oversight::{ActivityKind, FindingLevel};
+use sems_domain::oversight::FindingLevel;
 use sems_services::oversight::activities::{ActivityView, AnswerInput, PlanInput};
 use sems_services::oversight::findings::RaiseInput;
 use sems_services::ServiceError;
@@ -136,6 +136,11 @@ async fn list_page(
         Choice::list(own, "")
     };
     let oversight = state.services.oversight();
+    let kinds = oversight
+        .oversight_method(&actor, None)
+        .await
+        .map(|m| m.method.kinds)
+        .unwrap_or_default();
     let usable = oversight.catalogues(&actor).await.unwrap_or_default();
     let mut chapters = Vec::new();
     for c in usable.iter().filter(|c| c.current_version.is_some()) {
@@ -187,8 +192,8 @@ async fn list_page(
             can_plan,
             organisations,
             kinds: Choice::list(
-                ActivityKind::ALL.iter().map(|k| (k.as_str(), k.label())),
-                "inspection",
+                kinds.iter().map(|k| (k.word.as_str(), k.label.as_str())),
+                sems_domain::oversight::method::INSPECTION,
             ),
             catalogues,
             chapters,
@@ -376,7 +381,7 @@ async fn activity_page(
                 .with_notice(notice(notice_key))
                 .with_error(error),
             rows,
-            is_test: v.activity.kind.is_test(),
+            is_test: v.kind.test,
             can_record: on_team && !completed,
             can_release: on_team && completed && v.activity.covert && !v.activity.released,
             completed,

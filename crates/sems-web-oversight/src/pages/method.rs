@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use sems_domain::oversight::method::{
-    ComplianceScale, EiThresholds, OversightMethod, PlanDeadlines, ScaleAnswer,
+    ComplianceScale, EiThresholds, KindOfActivity, OversightMethod, PlanDeadlines, ScaleAnswer,
 };
 use sems_domain::ValidationError;
 use sems_services::oversight::method::OversightMethodView;
@@ -81,6 +81,62 @@ fn parse_answers(code: &str, text: &str) -> Result<Vec<ScaleAnswer>, ValidationE
         .collect()
 }
 
+/// What a kind may be, in the words of the form.
+const FLAGS: [&str; 4] = ["test", "covert", "full audit", "exercise"];
+
+/// The kinds as the form shows them: `word | label | flags`, one a line.
+fn kinds_text(kinds: &[KindOfActivity]) -> String {
+    kinds
+        .iter()
+        .map(|k| {
+            let flags: Vec<&str> = FLAGS
+                .iter()
+                .zip([k.test, k.covert, k.full_audit, k.exercise])
+                .filter(|(_, on)| *on)
+                .map(|(f, _)| *f)
+                .collect();
+            format!("{} | {} | {}", k.word, k.label, flags.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Reads the kinds typed on the form (flags may be left out).
+fn parse_kinds(text: &str) -> Result<Vec<KindOfActivity>, ValidationError> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+            let bad = |why: String| {
+                ValidationError::new("kinds", format!("line {} of the kinds: {why}", i + 1))
+            };
+            let (word, label, flags) = match parts.as_slice() {
+                [w, l] => (*w, *l, ""),
+                [w, l, f] => (*w, *l, *f),
+                _ => return Err(bad("write 'word | label | flags'".into())),
+            };
+            let mut on = [false; 4];
+            for flag in flags.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+                let at = FLAGS
+                    .iter()
+                    .position(|f| f.eq_ignore_ascii_case(flag))
+                    .ok_or_else(|| bad(format!("'{flag}' is not one of {}", FLAGS.join(", "))))?;
+                on[at] = true;
+            }
+            Ok(KindOfActivity {
+                word: word.to_string(),
+                label: label.to_string(),
+                test: on[0],
+                covert: on[1],
+                full_audit: on[2],
+                exercise: on[3],
+            })
+        })
+        .collect()
+}
+
 /// The form of the next version, as typed (shown again as it was when refused).
 #[derive(serde::Deserialize, Default, Clone)]
 struct MethodForm {
@@ -90,6 +146,8 @@ struct MethodForm {
     scale_title: Vec<String>,
     #[serde(default)]
     scale_answers: Vec<String>,
+    #[serde(default)]
+    kinds: String,
     #[serde(default)]
     level_1_days: String,
     #[serde(default)]
@@ -112,6 +170,7 @@ impl MethodForm {
     /// The form filled with a version, and one empty scale to add another.
     fn of(m: &OversightMethod) -> Self {
         let mut f = Self {
+            kinds: kinds_text(&m.kinds),
             level_1_days: m.plan_deadlines.level_1_days.to_string(),
             level_2_days: m.plan_deadlines.level_2_days.to_string(),
             observation_days: m.plan_deadlines.observation_days.to_string(),
@@ -172,6 +231,7 @@ impl MethodForm {
         }
         Ok(OversightMethod {
             scales,
+            kinds: parse_kinds(&self.kinds)?,
             plan_deadlines: PlanDeadlines {
                 level_1_days: number("plan_deadlines", &self.level_1_days)?,
                 level_2_days: number("plan_deadlines", &self.level_2_days)?,
@@ -337,5 +397,10 @@ mod tests {
         let mut f = MethodForm::of(&OversightMethod::default());
         f.level_2_days = "thirty".into();
         assert!(f.method().is_err());
+        let kinds = parse_kinds("drill | Drill | exercise\nsnap | Snap check").unwrap();
+        assert!(kinds[0].exercise && !kinds[1].test);
+        assert!(parse_kinds("x | X | sometimes").is_err());
+        assert!(kinds_text(&OversightMethod::default().kinds)
+            .contains("test_covert | Test (covert) | test, covert"));
     }
 }

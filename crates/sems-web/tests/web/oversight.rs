@@ -748,6 +748,10 @@ fn catalogues_and_the_oversight_method_in_the_api_and_the_pages() {
                 ("scale_code", "iosa"),
                 ("scale_title", "IOSA audit scale"),
                 ("scale_answers", iosa),
+                (
+                    "kinds",
+                    "audit_full | Audit (full) | full audit\ninspection | Inspection\ntest_covert | Test (covert) | test, covert\nexercise_tabletop | Exercise (tabletop) | exercise",
+                ),
                 ("level_1_days", "7"),
                 ("level_2_days", "21"),
                 ("observation_days", "60"),
@@ -763,10 +767,13 @@ fn catalogues_and_the_oversight_method_in_the_api_and_the_pages() {
         assert!(refused.body.contains("line 1"), "{}", refused.body);
         let done = policy.form("/oversight/method", &fields(national), true);
         assert_eq!(done.status, 303, "{}", done.body);
-        assert!(policy
-            .get("/oversight/method")
-            .body
-            .contains("observation: 60 days"));
+        let after = policy.get("/oversight/method").body;
+        assert!(after.contains("observation: 60 days"));
+        assert!(after.contains("Exercise (tabletop)"));
+        // An exercise may be planned now, a kind no longer in the method may not.
+        let kinds = inspector.get("/oversight/activities").body;
+        assert!(kinds.contains("value=\"exercise_tabletop\""), "{kinds}");
+        assert!(!kinds.contains("value=\"survey\""));
         // The requirements page moves between catalogues and shows the scale.
         let req = inspector.get(&format!("/oversight/requirements?party={caa}:IOSA-SEC"));
         assert_eq!(req.status, 200);
