@@ -1,6 +1,7 @@
 //! The demo data set: the authority and three organisations of different kinds, with people
 //! in every role. Loading it twice changes nothing the second time.
 
+mod airport;
 mod oversight;
 mod reporting;
 mod risk;
@@ -402,6 +403,11 @@ impl Services {
         // Oversight of the air carrier: a completed inspection with a finding awaiting its
         // plan, and a full audit planned.
         summary.created += self.load_oversight_demo(party_of("SKY")?).await?;
+        // The airport the README signs in to tells every module's story too.
+        summary.created += self
+            .load_airport_risk_demo(&actor, party_of("NPT")?)
+            .await?;
+        summary.created += self.load_airport_oversight_demo(party_of("NPT")?).await?;
         if summary.created > 0 {
             let mut tx = self.store.write().await?;
             let detail = serde_json::json!({"created": summary.created, "already_there": summary.already_there});
@@ -421,6 +427,18 @@ impl Services {
         }
         Ok(summary)
     }
+}
+
+/// A person of the demo as an actor (none when the account is not there).
+pub(super) async fn demo_actor(s: &Services, username: &str) -> Result<Option<Actor>> {
+    let mut conn = s.store.read().await?;
+    let Some(person) = people::by_username(&mut conn, username).await? else {
+        return Ok(None);
+    };
+    let subject = people::subject(&mut conn, person.id)
+        .await?
+        .ok_or(ServiceError::NotFound("demo account"))?;
+    Ok(Some(Actor::Person(subject)))
 }
 
 /// A subject that reads a party's own records for the loader's idempotency checks.

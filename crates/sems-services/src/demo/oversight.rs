@@ -1,8 +1,7 @@
 //! The demo's oversight story: the authority's inspection of the air carrier with its report
 //! and open finding, and a full audit planned.
 
-use crate::{Actor, Result, ServiceError, Services};
-use sems_storage::people;
+use crate::{Result, Services};
 
 impl Services {
     /// The authority's oversight of the air carrier: an inspection of aircraft security done
@@ -19,18 +18,13 @@ impl Services {
             None,
         )
         .await?;
-        let inspector = people::by_username(&mut conn, "inspector").await?;
-        let Some(inspector) = inspector else {
-            return Ok(0);
-        };
         if existing.is_some() {
             return Ok(0);
         }
-        let subject = people::subject(&mut conn, inspector.id)
-            .await?
-            .ok_or(ServiceError::NotFound("demo account"))?;
         drop(conn);
-        let actor = Actor::Person(subject);
+        let Some(actor) = super::demo_actor(self, "inspector").await? else {
+            return Ok(0);
+        };
         let day = |days: i64| {
             sems_domain::util::format_date(sems_domain::util::today() + time::Duration::days(days))
         };

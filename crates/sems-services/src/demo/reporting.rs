@@ -1,12 +1,13 @@
-//! The demo's reporting story: three reports at the airport, one in each mode and stage.
+//! The demo's reporting story: four reports at the airport, in each mode and stage.
 
 use crate::{Actor, Result, ServiceError, Services};
 use sems_storage::people;
 
 impl Services {
-    /// Three reports at the airport: an anonymous one waiting for triage, a confidential one
-    /// from staff under investigation, and an identified mandatory one, triaged, linked to a
-    /// scenario and forwarded de-identified. Skipped when the airport has any report.
+    /// Four reports at the airport: an anonymous one waiting for triage, a confidential one
+    /// from staff under investigation, an identified mandatory one, triaged, linked to a
+    /// scenario and forwarded de-identified, and one closed with its corrective action in the
+    /// register. Skipped when the airport has any report.
     pub(super) async fn load_reporting_demo(&self, party_id: i64) -> Result<usize> {
         use crate::reports::{ReportInput, TriageInput};
         let mut conn = self.store.read().await?;
@@ -130,6 +131,60 @@ impl Services {
         self.reporting()
             .forward_report(&handler, identified.report_id, &[])
             .await?;
-        Ok(3)
+        // Closed, with what was learnt and a corrective action for the security manager.
+        let closed = self
+            .reporting()
+            .file_report(
+                &security,
+                party_id,
+                &ReportInput {
+                    category: "procedural_failure".into(),
+                    occurred_at: format!("{}T14:20", day(20)),
+                    location: "Crew entrance".into(),
+                    what_happened: "Crew were waved through without their bags being screened during the shift change.".into(),
+                    mode: "identified".into(),
+                    ..Default::default()
+                },
+                Vec::new(),
+            )
+            .await?;
+        self.reporting()
+            .triage_report(
+                &handler,
+                closed.report_id,
+                &TriageInput {
+                    category: "procedural_failure".into(),
+                    severity: "low".into(),
+                    mandatory: false,
+                    scenario_ids: Vec::new(),
+                    note: "Shift change not covered in the crew entrance procedure".into(),
+                },
+            )
+            .await?;
+        let owner = {
+            let mut conn = self.store.read().await?;
+            people::by_username(&mut conn, "npt.security")
+                .await?
+                .map(|p| p.id)
+        };
+        self.reporting()
+            .close_report(
+                &handler,
+                closed.report_id,
+                &crate::reports::CloseInput {
+                    outcome: "The procedure now keeps one screener at the crew entrance during the shift change.".into(),
+                    lessons: "Hand-overs need their own line in every post's instructions.".into(),
+                    just_culture: "procedure_change".into(),
+                    corrective_actions: vec![crate::reports::CorrectiveActionInput {
+                        title: "Add the shift change to the crew entrance instructions".into(),
+                        due_on: sems_domain::util::format_date(
+                            sems_domain::util::today() + time::Duration::days(14),
+                        ),
+                        responsible_person_id: owner,
+                    }],
+                },
+            )
+            .await?;
+        Ok(4)
     }
 }

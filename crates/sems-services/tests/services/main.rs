@@ -3,6 +3,7 @@
 
 mod actions;
 mod common;
+mod demo;
 mod duties;
 mod oversight;
 mod reports;

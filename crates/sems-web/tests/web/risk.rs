@@ -297,6 +297,12 @@ fn assessments_through_the_api() {
         let nat01 = sm.api("GET", "/risk/scenarios?q=NAT-01", None).json()["items"][0]["id"]
             .as_i64()
             .unwrap();
+        // The demo's high residual risks at the airport, before this test adds one.
+        let high_before = sm
+            .api("GET", "/risk/assessments?residual_level=high", None)
+            .json()["total"]
+            .as_i64()
+            .unwrap();
         let mut body = assessment_body(nat01);
         body["likelihood"] = json!(0);
         assert_eq!(
@@ -340,7 +346,7 @@ fn assessments_through_the_api() {
         let register = sm
             .api("GET", "/risk/assessments?residual_level=high", None)
             .json();
-        assert_eq!(register["total"], 1);
+        assert_eq!(register["total"], high_before + 1);
         assert_eq!(
             sm.api("GET", "/risk/assessments?residual_level=extreme", None)
                 .status,
@@ -372,7 +378,8 @@ fn assessments_through_the_api() {
             inspector
                 .api("GET", &format!("/risk/assessments?party_id={npt}"), None)
                 .json()["total"],
-            1
+            4,
+            "this one and the demo's three at the airport"
         );
     }
 }
@@ -534,13 +541,14 @@ fn a_security_manager_assesses_a_scenario_in_the_ui() {
     assert!(register.body.contains("NAT-05 Unauthorised access airside"));
     // On the heat maps: inherent at likelihood 3 × consequence 4; residual at the likelihood of
     // success ⌈3 × 3 / 5⌉ = 2.
+    // (The demo's airport assessments are at consequence 5: this one is alone at 4.)
     let map = c.get("/risk/heat-map");
     assert_eq!(map.status, 200);
     let (inherent, residual) = map.body.split_once("<h2>Residual risk</h2>").unwrap();
     assert!(inherent.contains("data-likelihood=\"3\" data-consequence=\"4\" data-count=\"1\""));
     assert!(residual.contains("data-likelihood=\"2\" data-consequence=\"4\" data-count=\"1\""));
     let json = c.api("GET", "/risk/heat-map", None).json();
-    assert_eq!(json["assessments"], 1);
+    assert_eq!(json["assessments"], 4, "the demo's three and this one");
     assert_eq!(json["inherent"]["counts"][2][3], 1);
 
     // The accountable executive accepts the medium residual risk; the security manager cannot.
@@ -620,7 +628,15 @@ fn overdue_reviews_appear_on_the_home_page_of_those_who_own_them() {
         ],
         false,
     );
-    assert!(c.get("/").body.contains("No assessment is due for review"));
+    assert!(
+        !c.get("/").body.contains("NAT-01 IED in hold baggage"),
+        "not due yet (the demo's own reviews may be)"
+    );
+    let demo_due = sm
+        .api("GET", "/risk/assessments?review_due_by=2026-01-01", None)
+        .json()["total"]
+        .as_i64()
+        .unwrap();
     app.sql(&format!(
         "UPDATE risk_assessments SET next_review_on = '2020-01-01' WHERE id = {id}"
     ));
@@ -631,7 +647,7 @@ fn overdue_reviews_appear_on_the_home_page_of_those_who_own_them() {
     let due = sm
         .api("GET", "/risk/assessments?review_due_by=2026-01-01", None)
         .json();
-    assert_eq!(due["total"], 1);
+    assert_eq!(due["total"], demo_due + 1);
     assert_eq!(
         sm.api("GET", "/risk/assessments?review_due_by=soon", None)
             .status,
@@ -645,9 +661,11 @@ fn overdue_reviews_appear_on_the_home_page_of_those_who_own_them() {
         .next()
         .unwrap()
         .starts_with("organisation,site,scenario_code"));
-    assert!(lines.next().unwrap().starts_with(
+    // The register's order, highest residual first, puts it among the demo's assessments.
+    assert!(csv.body.lines().any(|l| l.starts_with(
         "Northport International Airport,,NAT-01,IED in hold baggage,1,4,3,5,4,5,2,,100,very_high,40,medium,2020-01-01,false"
-    ));
+    )), "{}", csv.body);
+    assert_eq!(lines.count(), 4, "the demo's three and this one");
     // Staff do not own risk assessments: no review list.
     let mut staff = app.client();
     staff.form(

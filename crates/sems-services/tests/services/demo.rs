@@ -1,0 +1,118 @@
+//! The demo data set tells every module's story at the airport the README signs in to
+//! (issue 11 point 6), on both engines.
+
+use crate::common;
+use sems_domain::access::RecordKind;
+use sems_domain::oversight::{FindingStatus, Performer};
+use sems_domain::report::ReportStatus;
+use sems_services::oversight::ei::EiSelection;
+use sems_storage::actions::ActionFilter;
+
+#[tokio::test]
+async fn the_airport_has_every_modules_story() {
+    for s in common::services().await {
+        let sm = common::actor(&s, "npt.security").await;
+        let npt = sm.party_id().unwrap();
+
+        // Risk: assessments, one as the data propose, others departing with a reason; one
+        // accepted by the accountable executive; actions, one overdue.
+        let register = s
+            .risk()
+            .assessments(&sm, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert_eq!(register.total, 3);
+        assert!(register
+            .items
+            .iter()
+            .any(|a| a.likelihood_proposed == Some(a.likelihood)
+                && a.likelihood_override_reason.is_empty()));
+        assert!(register
+            .items
+            .iter()
+            .any(|a| !a.likelihood_override_reason.is_empty()));
+        let mut accepted = 0;
+        for a in &register.items {
+            accepted += s.risk().acceptances(&sm, a.id).await.unwrap().len();
+        }
+        assert_eq!(accepted, 1);
+        let overdue = s
+            .action_register(
+                &sm,
+                &ActionFilter {
+                    overdue_on: Some(sems_domain::util::today()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(overdue.total, 1);
+        assert_eq!(
+            overdue.items[0].action.source_kind,
+            RecordKind::RiskAssessment
+        );
+        let maps = s.risk().heat_maps(&sm, &Default::default()).await.unwrap();
+        assert_eq!(maps.assessments, 3);
+
+        // Reporting: a report in every state, the closed one's action in the register.
+        let handler = common::actor(&s, "npt.handler").await;
+        let reports = s
+            .reporting()
+            .reports(&handler, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        for status in ReportStatus::ALL {
+            assert!(
+                reports.items.iter().any(|r| r.status == *status),
+                "a report {status:?}"
+            );
+        }
+        let from_reports = s
+            .action_register(
+                &sm,
+                &ActionFilter {
+                    source_kind: Some(RecordKind::SecurityReport),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(from_reports.total, 1);
+
+        // Oversight: the authority's inspection with findings in several states, and the
+        // airport's self-evaluation apart from it.
+        let findings = s
+            .oversight()
+            .findings(&sm, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        let states: Vec<FindingStatus> = findings.items.iter().map(|f| f.status).collect();
+        for wanted in [
+            FindingStatus::Open,
+            FindingStatus::CapAccepted,
+            FindingStatus::Closed,
+        ] {
+            assert!(states.contains(&wanted), "{wanted:?} in {states:?}");
+        }
+        let inspector = common::actor(&s, "inspector").await;
+        let state = s
+            .oversight()
+            .effective_implementation(
+                &inspector,
+                Some(npt),
+                &EiSelection::of(Performer::Authority),
+            )
+            .await
+            .unwrap();
+        assert!(state.overall.is_some());
+        let own = s
+            .oversight()
+            .effective_implementation(&sm, None, &EiSelection::of(Performer::SelfEvaluation))
+            .await
+            .unwrap();
+        assert_eq!(own.overall, Some(100.0));
+        assert_ne!(state.overall, own.overall, "each performer's own figure");
+    }
+}
