@@ -3,6 +3,7 @@
 //! all in one transaction. The web layer and the CLI call these and nothing below them.
 
 pub mod actions;
+pub mod agenda;
 pub mod appointments;
 pub mod audit;
 pub mod auth;

@@ -161,6 +161,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0025_activity_kind_label.sql"),
         postgres: include_str!("../migrations/postgres/0025_activity_kind_label.sql"),
     },
+    Migration {
+        version: 26,
+        name: "indexes of what awaits a person",
+        sqlite: include_str!("../migrations/sqlite/0026_agenda_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0026_agenda_indexes.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

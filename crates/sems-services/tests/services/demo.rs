@@ -116,3 +116,72 @@ async fn the_airport_has_every_modules_story() {
         assert_ne!(state.overall, own.overall, "each performer's own figure");
     }
 }
+
+#[tokio::test]
+async fn the_agenda_lists_what_awaits_each_person_late_first() {
+    for s in common::services().await {
+        let sm = common::actor(&s, "npt.security").await;
+        let agenda = s.agenda(&sm).await.unwrap();
+        let headings: Vec<&str> = agenda.iter().map(|a| a.heading.as_str()).collect();
+        for wanted in [
+            "Reports to triage",
+            "Findings awaiting your plan or completion",
+            "Overdue corrective actions",
+        ] {
+            assert!(headings.contains(&wanted), "{wanted} in {headings:?}");
+        }
+        let late: Vec<usize> = agenda
+            .iter()
+            .map(|a| a.items.iter().filter(|i| i.late).count())
+            .collect();
+        assert!(
+            late.windows(2).all(|w| w[0] >= w[1]),
+            "late first: {late:?}"
+        );
+        // The inspector has no activity due until one is planned today with them on its team.
+        let inspector = common::actor(&s, "inspector").await;
+        assert!(!s
+            .agenda(&inspector)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.heading == "Activities due"));
+        let sky = s
+            .oversight()
+            .activities(&inspector, &Default::default(), Default::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|a| a.completed_on.is_none())
+            .unwrap();
+        let planned = s
+            .oversight()
+            .plan_activity(
+                &inspector,
+                &sems_services::oversight::activities::PlanInput {
+                    overseen_party_id: sky.overseen_party_id,
+                    kind: "inspection".into(),
+                    title: "Unannounced apron check".into(),
+                    planned_on: sems_domain::util::format_date(sems_domain::util::today()),
+                    announced: false,
+                    scope: vec!["NASP-07".into()],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let agenda = s.agenda(&inspector).await.unwrap();
+        let due = agenda
+            .iter()
+            .find(|a| a.heading == "Activities due")
+            .expect("the activity planned today");
+        assert!(due
+            .items
+            .iter()
+            .any(|i| i.link == format!("/oversight/activities/{}", planned.id)));
+        // Staff have nothing to manage.
+        let staff = common::actor(&s, "npt.staff").await;
+        assert!(s.agenda(&staff).await.unwrap().is_empty());
+    }
+}

@@ -195,6 +195,10 @@ pub struct ActivityFilter {
     pub overseen_party_id: Option<i64>,
     pub status: Option<ActivityStatus>,
     pub year: Option<i64>,
+    /// Only those this person is on the team of.
+    pub team_member: Option<i64>,
+    /// Only those not completed and planned on or before this day.
+    pub open_due_by: Option<time::Date>,
 }
 
 pub async fn list(
@@ -212,6 +216,17 @@ pub async fn list(
     }
     if let Some(y) = f.year {
         cond.push(" AND oa.planned_on LIKE ").bind(format!("{y}-%"));
+    }
+    if let Some(person) = f.team_member {
+        cond.push(" AND oa.id IN (SELECT activity_id FROM activity_team WHERE person_id = ")
+            .bind(person)
+            .push(")");
+    }
+    if let Some(day) = f.open_due_by {
+        cond.push(" AND oa.status <> ")
+            .bind(ActivityStatus::Completed.as_str())
+            .push(" AND oa.planned_on <= ")
+            .bind(format_date(day));
     }
     fetch_page(conn, FROM, SELECT, &cond, ORDER, page).await
 }

@@ -216,6 +216,10 @@ pub struct FindingFilter {
     pub level: Option<FindingLevel>,
     /// Only those past their due date and still awaiting the organisation.
     pub overdue_on: Option<time::Date>,
+    /// Only those awaiting the organisation (its plan, revised plan or completion).
+    pub awaiting_organisation: bool,
+    /// Only those raised by this party's activities (the overseer's, who decides on them).
+    pub raised_by_party_id: Option<i64>,
 }
 
 pub async fn list(
@@ -233,6 +237,13 @@ pub async fn list(
     }
     if let Some(l) = f.level {
         cond.push(" AND fi.level = ").bind(l.as_str());
+    }
+    if f.awaiting_organisation {
+        cond.push(" AND fi.status IN ")
+            .bind_list(&awaiting_organisation());
+    }
+    if let Some(p) = f.raised_by_party_id {
+        cond.push(" AND fi.raised_by_party_id = ").bind(p);
     }
     if let Some(day) = f.overdue_on {
         cond.push(" AND fi.status IN ")

@@ -77,6 +77,7 @@ async fn activities(
             .transpose()
             .map_err(invalid)?,
         year: q.year,
+        ..Default::default()
     };
     let page = sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?;
     let activities = state

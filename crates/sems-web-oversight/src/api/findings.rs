@@ -77,6 +77,7 @@ async fn findings(
             .transpose()
             .map_err(invalid)?,
         overdue_on: q.overdue.then(sems_domain::util::today),
+        ..Default::default()
     };
     let page = sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?;
     let findings = state

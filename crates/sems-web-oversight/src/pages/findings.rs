@@ -49,6 +49,7 @@ impl Params {
                 .as_deref()
                 .and_then(|l| FindingLevel::parse(l).ok()),
             overdue_on: (self.overdue.as_deref() == Some("yes")).then(sems_domain::util::today),
+            ..Default::default()
         }
     }
 }

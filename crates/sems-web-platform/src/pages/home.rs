@@ -59,18 +59,10 @@ struct HomePage {
     organisations: Option<i64>,
     overseen: Vec<(i64, String)>,
     audit: Option<Vec<AuditLine>>,
-    reviews_due: Option<Vec<ReviewLine>>,
-    /// Overdue mitigation actions of one's organisation (for those who read its risk).
-    overdue_actions: Vec<OverdueLine>,
+    /// What awaits the person across modules, the sections with late items first.
+    agenda: Vec<sems_services::agenda::AgendaSection>,
     /// Exemption requests from baseline measures awaiting one's decision (the authority).
     exemptions: Vec<ExemptionLine>,
-}
-
-pub struct ReviewLine {
-    pub id: i64,
-    pub scenario: String,
-    pub due: time::Date,
-    pub required: bool,
 }
 
 async fn home(
@@ -211,55 +203,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
     } else {
         None
     };
-    // Reviews due: for those who score assessments (their organisation's security manager
-    // and analysts), overdue or marked "review required".
-    let scores = sems_services::allowed_in_own_party(&actor, RecordKind::RiskAssessment).update;
-    let reviews_due = if !s.party_is_authority && scores {
-        let filter = sems_storage::risk::AssessmentFilter {
-            party_id: Some(s.party_id),
-            review_due_by: Some(sems_domain::util::date_of(sems_storage::now_ms())),
-            ..Default::default()
-        };
-        let page = svc
-            .risk()
-            .assessments(&actor, &filter, PageRequest::new(Some(1), Some(20)))
-            .await?;
-        Some(
-            page.items
-                .into_iter()
-                .map(|a| ReviewLine {
-                    id: a.id,
-                    scenario: format!("{} {}", a.scenario_code, a.scenario_title),
-                    due: a.next_review_on,
-                    required: a.review_required,
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    // The organisation's overdue corrective actions of every module, from the register.
-    let overdue_actions = svc
-        .action_register(
-            &actor,
-            &sems_storage::actions::ActionFilter {
-                party_id: Some(s.party_id),
-                overdue_on: Some(today),
-                ..Default::default()
-            },
-            sems_domain::page::PageRequest::new(Some(1), Some(20)),
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|v| OverdueLine {
-            id: v.action.id,
-            source: v.source_label,
-            title: v.action.title,
-            due: v.action.due_on,
-            owner: v.action.responsible_name.unwrap_or_default(),
-        })
-        .collect();
+    let agenda = svc.agenda(&actor).await?;
     let exemptions = svc
         .risk()
         .pending_exemptions(&actor)
@@ -296,18 +240,9 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
         organisations,
         overseen,
         audit,
-        reviews_due,
-        overdue_actions,
+        agenda,
         exemptions,
     })
-}
-
-pub struct OverdueLine {
-    pub id: i64,
-    pub source: &'static str,
-    pub title: String,
-    pub due: time::Date,
-    pub owner: String,
 }
 
 pub struct ExemptionLine {

@@ -387,3 +387,81 @@ fn a_page_asked_for_with_a_bad_query_string_explains_it_on_a_page() {
         assert!(bad.body.contains("page"), "names the parameter");
     }
 }
+
+/// The links of the home page's "What needs you" card, in order.
+fn agenda_links(body: &str) -> Vec<String> {
+    let Some((_, card)) = body.split_once("id=\"agenda-h\"") else {
+        return Vec::new();
+    };
+    let card = card.split("</section>").next().unwrap_or("");
+    card.split("<li><a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn each_home_page_says_what_awaits_that_person_and_every_line_opens_its_record() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    // The security manager of the demo airport: reports to triage, findings awaiting a plan,
+    // risk reviews and an overdue action, each a record it may open.
+    let mut sm = app.client();
+    form_sign_in(&mut sm, "npt.security");
+    let home = sm.get("/").body;
+    for heading in [
+        "What needs you",
+        "Reports to triage",
+        "Findings awaiting your plan or completion",
+        "Overdue corrective actions",
+    ] {
+        assert!(home.contains(heading), "{heading}: {home}");
+    }
+    let links = agenda_links(&home);
+    assert!(links.len() >= 4, "{links:?}");
+    assert!(links.iter().any(|l| l.starts_with("/reports/")));
+    assert!(links.iter().any(|l| l.starts_with("/oversight/findings/")));
+    assert!(links.iter().any(|l| l.starts_with("/actions/")));
+    for link in &links {
+        assert_eq!(sm.get(link).status, 200, "{link}");
+    }
+    // The late ones first: the overdue action's section comes before the reports to triage.
+    let late = home.find("Overdue corrective actions").unwrap();
+    assert!(late < home.find("Reports to triage").unwrap());
+
+    // The inspector: the plan submitted on the demo's level 1 finding is accepted already, so
+    // a submitted one shows once the airport submits its plan for the level 2.
+    let mut inspector = app.client();
+    form_sign_in(&mut inspector, "inspector");
+    assert!(!inspector.get("/").body.contains("Plans to review"));
+    let level_2 = app.sql_count(
+        "SELECT id FROM findings WHERE level = 'level_2' AND status = 'open' \
+         AND owner_party_id = (SELECT id FROM parties WHERE code = 'NPT')",
+    );
+    let submitted = sm.api(
+        "POST",
+        &format!("/oversight/findings/{level_2}/cap"),
+        Some(serde_json::json!({
+            "root_cause": "No permit list at the vehicle gate",
+            "actions": "The permit list on a tablet at the gate",
+            "due_on": "2030-01-01"
+        })),
+    );
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    let home = inspector.get("/").body;
+    assert!(home.contains("Plans to review"), "{home}");
+    let links = agenda_links(&home);
+    assert!(
+        links.contains(&format!("/oversight/findings/{level_2}")),
+        "{links:?}"
+    );
+    for link in &links {
+        assert_eq!(inspector.get(link).status, 200, "{link}");
+    }
+
+    // Staff: nothing to manage.
+    let mut staff = app.client();
+    form_sign_in(&mut staff, "npt.staff");
+    let home = staff.get("/").body;
+    assert!(agenda_links(&home).is_empty());
+    assert!(home.contains("Nothing awaits you today."));
+}
