@@ -317,3 +317,58 @@ fn an_inspector_completes_a_checklist_on_a_tablet() {
     assert!(browser.text("main").contains("Completed"));
     assert!(browser.text("main").contains("100.0 %"));
 }
+
+/// Issue 11's first hour: the README's sign-in lands on a home page whose lines each open a
+/// record, and the heat map and the EI page show the airport's data.
+#[test]
+fn the_readme_sign_in_shows_the_whole_product_at_the_airport() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(1280, 900) else {
+        return;
+    };
+    browser.goto(&format!("{}/sign-in", app.base));
+    browser.fill("#username", "npt.security");
+    browser.fill("#password", PASSWORD);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("main h1", "Welcome");
+    let links = browser.script(
+        "return Array.from(document.querySelectorAll('.agenda li a')).map(a => a.getAttribute('href'));",
+    );
+    let links: Vec<String> = links
+        .as_array()
+        .expect("the agenda's links")
+        .iter()
+        .filter_map(|l| l.as_str().map(str::to_string))
+        .collect();
+    assert!(links.len() >= 4, "{links:?}");
+    for link in &links {
+        browser.goto(&format!("{}{link}", app.base));
+        let title = browser.text("main h1");
+        // An error page is titled with its status's reason.
+        assert!(
+            !title.is_empty()
+                && ![
+                    "Not Found",
+                    "Forbidden",
+                    "Bad Request",
+                    "Internal Server Error"
+                ]
+                .contains(&title.as_str()),
+            "{link} opens its record: {title}"
+        );
+    }
+    browser.goto(&format!("{}/risk/heat-map", app.base));
+    let assessed = browser.script(
+        "return Array.from(document.querySelectorAll('svg.heat-map')[0].querySelectorAll('g[data-count]')).reduce((n, g) => n + Number(g.getAttribute('data-count')), 0);",
+    );
+    assert_eq!(
+        assessed.as_i64(),
+        Some(3),
+        "the airport's three assessments"
+    );
+    browser.goto(&format!("{}/oversight/ei", app.base));
+    let figure = browser.text("main .figure");
+    assert!(figure.ends_with('%'), "EI shows a figure: {figure}");
+    assert!(browser.text("main").contains("Self-evaluation"));
+    browser.screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("first-hour.png"));
+}
