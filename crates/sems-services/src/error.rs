@@ -16,7 +16,8 @@ pub enum ServiceError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
-    #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
+    /// A name (known or not, alike) locked after too many failed sign-ins.
+    #[error("this account is temporarily locked after too many failed sign-ins: try again in {} minute(s)", (.retry_after_seconds + 59) / 60)]
     Locked { retry_after_seconds: i64 },
     #[error(transparent)]
     Store(StoreError),

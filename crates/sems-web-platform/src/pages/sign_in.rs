@@ -140,7 +140,17 @@ async fn sign_in(
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
         }
         Err(e) => {
-            let (status, message) = sems_web_kit::error::classify(&e);
+            let (status, mut message) = sems_web_kit::error::classify(&e);
+            if let ServiceError::Locked {
+                retry_after_seconds,
+            } = e
+            {
+                // When, as a time too: a person at the door wants the clock, not a count.
+                message = format!(
+                    "{message} (after {}).",
+                    sems_web_kit::pages::when(sems_storage::now_ms() + retry_after_seconds * 1000)
+                );
+            }
             let mut response =
                 sign_in_form(&state, &headers, status, Some(message), next, username)?;
             if let ServiceError::Locked {

@@ -46,7 +46,19 @@ fn sign_in_refusals_and_lockout_are_clear_and_recorded() {
         let locked = c.sign_in("npt.analyst", "wrong password here");
         assert_eq!(locked.status, 429, "{}", locked.body);
         assert!(locked.header("retry-after").is_some());
+        let said = locked.json()["detail"].as_str().unwrap_or("").to_string();
+        assert!(
+            said.contains("temporarily locked") && said.contains("try again in 15 minute"),
+            "{said}"
+        );
         assert_eq!(c.sign_in("npt.analyst", PASSWORD).status, 429);
+        // An unknown name is locked the same way, and says the same.
+        for _ in 0..5 {
+            let _ = c.sign_in("nobody.here", "whatever it is");
+        }
+        let unknown_locked = c.sign_in("nobody.here", "whatever it is");
+        assert_eq!(unknown_locked.status, 429);
+        assert_eq!(unknown_locked.json()["detail"], locked.json()["detail"]);
         assert!(c.cookie.is_none());
 
         // Recorded in the security log (the administrator's), never in the trail.

@@ -68,6 +68,37 @@ fn sign_in_page_and_security_headers() {
     assert_eq!(css.status, 200);
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
     assert_eq!(c.get("/nowhere").status, 404);
+
+    // A sign-in refused during a lockout says so, and when to try again.
+    let attempt = |c: &mut Client| {
+        c.form(
+            "/sign-in",
+            &[
+                ("username", "npt.viewer"),
+                ("password", "not the password"),
+                ("next", "/"),
+            ],
+            false,
+        )
+    };
+    let mut c = app.client();
+    for _ in 0..5 {
+        attempt(&mut c);
+    }
+    let locked = attempt(&mut c);
+    assert_eq!(locked.status, 429);
+    assert!(
+        locked.body.contains("temporarily locked")
+            && locked.body.contains("try again in 15 minute"),
+        "{}",
+        locked.body
+    );
+    let after = sems_domain::util::format_timestamp(sems_storage::now_ms() + 15 * 60_000);
+    assert!(
+        locked.body.contains(&format!("(after {}", &after[..13])),
+        "{}",
+        locked.body
+    );
 }
 
 #[test]
