@@ -48,6 +48,9 @@ pub struct ChainAssessment {
     pub scope: String,
     pub residual: String,
     pub inherent: String,
+    /// The levels' words, which colour them.
+    pub residual_level: String,
+    pub inherent_level: String,
     pub next_review: time::Date,
     pub review_required: bool,
     pub review_reason: String,
@@ -363,6 +366,8 @@ async fn chain_assessment(state: &AppState, user: &Signed, a: Assessment) -> Cha
             .unwrap_or_else(|| "Whole organisation".into()),
         residual: format!("{} ({})", level_label(&a.residual_level), a.residual_score),
         inherent: format!("{} ({})", level_label(&a.inherent_level), a.inherent_score),
+        residual_level: a.residual_level.clone(),
+        inherent_level: a.inherent_level.clone(),
         next_review: a.next_review_on,
         review_required: a.review_required,
         review_reason: a.review_reason.clone(),

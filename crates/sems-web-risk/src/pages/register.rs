@@ -20,6 +20,7 @@ pub struct RegisterRow {
     pub scenario: String,
     pub scores: String,
     pub inherent: String,
+    pub inherent_level: String,
     pub residual: String,
     pub residual_level: String,
     pub next_review: time::Date,
@@ -121,6 +122,7 @@ pub(super) async fn register(
             inherent: format!("{} ({})", level_label(&a.inherent_level), a.inherent_score),
             residual: format!("{} ({})", level_label(&a.residual_level), a.residual_score),
             residual_level: a.residual_level,
+            inherent_level: a.inherent_level,
             next_review: a.next_review_on,
             review_required: a.review_required,
         })

@@ -503,11 +503,15 @@ fn a_security_manager_assesses_a_scenario_in_the_ui() {
     let shown = c.get(made.header("location").unwrap());
     // Residual 3 × 4 × 3 = 36 (medium); inherent 3 × 4 × 5 = 60 (high).
     assert!(
-        shown.body.contains("<p class=\"figure\">Medium</p>"),
-        "residual medium"
+        shown
+            .body
+            .contains("<p class=\"figure\"><span class=\"tag level-medium\">Medium</span></p>"),
+        "residual medium, coloured"
     );
     assert!(
-        shown.body.contains("<p class=\"figure\">High</p>"),
+        shown
+            .body
+            .contains("<p class=\"figure\"><span class=\"tag level-high\">High</span></p>"),
         "inherent high"
     );
     assert!(shown.body.contains("Patrol log 2026-11"));
