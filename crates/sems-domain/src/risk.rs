@@ -168,6 +168,32 @@ impl Tolerability {
 /// An acceptance lasts at most this long: it is made again, on the risk as it then stands.
 pub const MAX_ACCEPTANCE_MONTHS: u32 = 36;
 
+crate::vocabulary::vocabulary!(
+    /// Where an assessment stands with the accountable executive's acceptance: a residual
+    /// risk tolerable with review awaits acceptance until an acceptance of its current score
+    /// is in force; an acceptance in force expires within [`EXPIRING_DAYS`].
+    AcceptanceState, "acceptance", {
+        Awaiting => "awaiting", "Awaiting acceptance";
+        Expiring => "expiring", "Acceptance expiring";
+        Accepted => "accepted", "Accepted";
+    }
+);
+
+/// Days before its end that an acceptance counts as expiring.
+pub const EXPIRING_DAYS: i64 = 60;
+
+impl RiskMethod {
+    /// The residual levels the accountable executive accepts under this method: those
+    /// tolerable with review.
+    pub fn levels_needing_acceptance(&self) -> Vec<RiskLevel> {
+        self.bands
+            .iter()
+            .filter(|b| b.tolerability == Tolerability::TolerableWithReview)
+            .map(|b| b.level)
+            .collect()
+    }
+}
+
 /// The expiry an acceptance may be given on `today`: after today, within three years.
 pub fn check_acceptance_expiry(
     expires: time::Date,
@@ -532,6 +558,19 @@ pub fn residual_likelihood(likelihood: Score, vulnerability: Score) -> Score {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_executive_accepts_the_levels_tolerable_with_review() {
+        let method = RiskMethod::default_method();
+        assert_eq!(
+            method.levels_needing_acceptance(),
+            vec![RiskLevel::Medium, RiskLevel::High]
+        );
+        for level in method.levels_needing_acceptance() {
+            let band = method.bands.iter().find(|b| b.level == level).unwrap();
+            assert!(band.tolerability.may_be_accepted(level).is_ok());
+        }
+    }
 
     #[test]
     fn the_acceptance_workflow() {

@@ -119,6 +119,7 @@ macro_rules! with_every_vocabulary {
             crate::nomination::NominatedPosition,
             crate::party::PartyKind,
             crate::risk::RiskLevel,
+            crate::risk::AcceptanceState,
             crate::role::Role,
             crate::role::GrantStatus,
             crate::scenario::Perpetrator,
@@ -172,12 +173,13 @@ mod tests {
             include_str!("measure.rs"),
             include_str!("report.rs"),
             include_str!("oversight.rs"),
+            include_str!("risk.rs"),
         ];
         let declared: usize = sources
             .iter()
             .map(|s| s.matches("vocabulary!(").count())
             .sum();
-        assert_eq!(declared, 20, "add the new vocabulary to the round trip");
+        assert_eq!(declared, 21, "add the new vocabulary to the round trip");
     }
 
     #[test]

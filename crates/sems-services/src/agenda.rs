@@ -250,6 +250,49 @@ impl Services {
             ));
         }
 
+        // Risk acceptance: what awaits the accountable executive's decision, and acceptances
+        // ending soon (for whoever decides or re-scores them).
+        let on_risk = crate::allowed_in_own_party(actor, RecordKind::RiskAssessment);
+        if !s.party_is_authority && (on_risk.accept || on_risk.update) {
+            use sems_domain::risk::AcceptanceState;
+            let states: &[(AcceptanceState, &str)] = if on_risk.accept {
+                &[
+                    (AcceptanceState::Awaiting, "Risks awaiting your acceptance"),
+                    (AcceptanceState::Expiring, "Acceptances expiring"),
+                ]
+            } else {
+                &[(AcceptanceState::Expiring, "Acceptances expiring")]
+            };
+            for (state, heading) in states {
+                let filter = sems_storage::risk::AssessmentFilter {
+                    party_id: Some(s.party_id),
+                    acceptance: Some(self.risk().acceptance_filter(*state).await?),
+                    ..Default::default()
+                };
+                let page = self.risk().assessments(actor, &filter, first()).await?;
+                out.push(section(
+                    heading,
+                    &page,
+                    format!("/risk/register?acceptance={}", state.as_str()),
+                    |a| AgendaItem {
+                        text: format!(
+                            "{} {} · residual {}{}",
+                            a.scenario_code,
+                            a.scenario_title,
+                            sems_domain::risk::RiskLevel::parse(&a.residual_level)
+                                .map_or(a.residual_level.as_str(), |l| l.label())
+                                .to_lowercase(),
+                            a.accepted_until
+                                .map(|d| format!(" · accepted until {d}"))
+                                .unwrap_or_default()
+                        ),
+                        link: format!("/risk/assessments/{}", a.id),
+                        late: false,
+                    },
+                ));
+            }
+        }
+
         // Every module's corrective actions past their date, from the one register.
         if !s.party_is_authority {
             let page = self

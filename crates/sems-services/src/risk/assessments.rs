@@ -62,6 +62,46 @@ pub(crate) fn assessment_meta(a: &risk::Assessment) -> RecordMeta {
     m
 }
 
+/// Tells the organisation's accountable executive when an assessment's residual risk needs
+/// their acceptance (tolerable with review under the method, no acceptance of this score in
+/// force), linking to it.
+async fn tell_who_accepts(
+    conn: &mut sems_storage::Conn,
+    method: &MethodVersion,
+    a: &risk::Assessment,
+) -> Result<()> {
+    let needs = method
+        .method
+        .levels_needing_acceptance()
+        .iter()
+        .any(|l| l.as_str() == a.residual_level);
+    let in_force = a
+        .accepted_until
+        .is_some_and(|d| d >= sems_domain::util::today());
+    if needs && !in_force {
+        let executives = sems_storage::people::ids_with_roles(
+            conn,
+            a.party_id,
+            &[sems_domain::role::Role::AccountableExecutive],
+        )
+        .await?;
+        sems_storage::notifications::insert(
+            conn,
+            &executives,
+            &format!(
+                "The residual risk of {} {} ({}) needs your acceptance",
+                a.scenario_code,
+                a.scenario_title,
+                sems_domain::risk::RiskLevel::parse(&a.residual_level)
+                    .map_or(a.residual_level.clone(), |l| l.label().to_lowercase())
+            ),
+            &format!("/risk/assessments/{}", a.id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// An assessor may depart from a score proposed from objective data only with a recorded
 /// reason; following the proposal (or having none) needs none, and keeps none.
 fn override_reason(
@@ -323,6 +363,7 @@ impl RiskServices<'_> {
             },
         )
         .await?;
+        tell_who_accepts(tx.conn(), &method, &stored).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -409,6 +450,10 @@ impl RiskServices<'_> {
             },
         )
         .await?;
+        // Told once per residual score: a change that keeps it needs no new acceptance.
+        if after.residual_score != before.residual_score {
+            tell_who_accepts(tx.conn(), &current, &after).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }
@@ -456,6 +501,30 @@ impl RiskServices<'_> {
         let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         Ok(risk::assessments(&mut conn, subject, filter, page).await?)
+    }
+
+    /// The register's filter of an acceptance state as the method in force decides it: the
+    /// levels it has accepted, today, and the end of the expiring window.
+    pub async fn acceptance_filter(
+        &self,
+        state: sems_domain::risk::AcceptanceState,
+    ) -> Result<risk::AcceptanceFilter> {
+        let mut conn = self.store.read().await?;
+        let method = risk::current_method(&mut conn)
+            .await?
+            .ok_or(ServiceError::NotFound("risk method"))?;
+        let day = sems_domain::util::today();
+        Ok(risk::AcceptanceFilter {
+            state,
+            levels_needing: method
+                .method
+                .levels_needing_acceptance()
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect(),
+            today: day,
+            expiring_by: day + time::Duration::days(sems_domain::risk::EXPIRING_DAYS),
+        })
     }
 }
 

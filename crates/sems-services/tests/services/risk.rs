@@ -1355,3 +1355,151 @@ async fn overdue_ids(s: &Services, who: &Actor) -> Vec<i64> {
     .map(|v| v.action.id)
     .collect()
 }
+
+/// Risks awaiting acceptance and acceptances expiring (issue 11 point 9): a filter of the
+/// register that agrees with the domain's rule of an acceptance in force, a column of who
+/// accepted until when, a notification to the accountable executive when a risk needs
+/// acceptance, and the lines of the executive's home page.
+#[tokio::test]
+async fn acceptance_is_a_filter_a_column_a_notification_and_a_home_line() {
+    use sems_domain::risk::AcceptanceState;
+    use sems_services::risk::AcceptanceInput;
+    for s in services().await {
+        let sm = actor(&s, "npt.security").await;
+        let exec = actor(&s, "npt.executive").await;
+        let npt = sm.party_id().unwrap();
+        let by_state = |state: AcceptanceState| {
+            let s = s.clone();
+            let sm = sm.clone();
+            async move {
+                let filter = sems_storage::risk::AssessmentFilter {
+                    party_id: Some(npt),
+                    acceptance: Some(s.risk().acceptance_filter(state).await.unwrap()),
+                    ..Default::default()
+                };
+                s.risk()
+                    .assessments(&sm, &filter, Default::default())
+                    .await
+                    .unwrap()
+                    .items
+            }
+        };
+        // The demo's landside risk is accepted for a year, by the executive.
+        let accepted = by_state(AcceptanceState::Accepted).await;
+        assert_eq!(accepted.len(), 1);
+        assert_eq!(
+            accepted[0].accepted_by_name.as_deref(),
+            Some("Nora Executive")
+        );
+        let awaiting_before = by_state(AcceptanceState::Awaiting).await.len();
+
+        // A new medium risk: awaiting, and the executive is told.
+        let executive_id = exec.person_id().unwrap();
+        let told_before = s.notifications(executive_id, 100).await.unwrap().len();
+        let medium = s
+            .risk()
+            .create_assessment(
+                &sm,
+                npt,
+                &hold_baggage(scenario_id(&s, &sm, "NAT-01").await),
+            )
+            .await
+            .unwrap();
+        assert_eq!(medium.residual_level, "medium");
+        let told = s.notifications(executive_id, 100).await.unwrap();
+        assert_eq!(told.len(), told_before + 1);
+        assert!(
+            told[0].message.contains("needs your acceptance"),
+            "{}",
+            told[0].message
+        );
+        assert_eq!(told[0].link, format!("/risk/assessments/{}", medium.id));
+        let awaiting = by_state(AcceptanceState::Awaiting).await;
+        assert_eq!(awaiting.len(), awaiting_before + 1);
+        let agenda = s.agenda(&exec).await.unwrap();
+        let line = agenda
+            .iter()
+            .find(|a| a.heading == "Risks awaiting your acceptance")
+            .expect("the executive's line");
+        assert!(
+            line.items
+                .iter()
+                .any(|i| i.link == format!("/risk/assessments/{}", medium.id))
+                || line.total > 5
+        );
+        // The security manager does not decide acceptance: no such line for them.
+        assert!(!s
+            .agenda(&sm)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.heading == "Risks awaiting your acceptance"));
+
+        // Accepted for a month: expiring, no longer awaiting, shown with who and until when.
+        let in_a_month = sems_domain::util::today() + time::Duration::days(30);
+        s.risk()
+            .accept_risk(
+                &exec,
+                medium.id,
+                &AcceptanceInput {
+                    expires_on: sems_domain::util::format_date(in_a_month),
+                    note: "Until the new screening line opens".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let expiring = by_state(AcceptanceState::Expiring).await;
+        assert!(expiring.iter().any(|a| a.id == medium.id));
+        assert!(!by_state(AcceptanceState::Awaiting)
+            .await
+            .iter()
+            .any(|a| a.id == medium.id));
+        let shown = s.risk().assessment(&sm, medium.id).await.unwrap();
+        assert_eq!(shown.accepted_until, Some(in_a_month));
+        assert!(s
+            .agenda(&sm)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.heading == "Acceptances expiring"));
+
+        // The filter agrees with the domain's rule for every assessment of the airport.
+        let all = s
+            .risk()
+            .assessments(&sm, &Default::default(), Default::default())
+            .await
+            .unwrap()
+            .items;
+        let accepted_ids: Vec<i64> = by_state(AcceptanceState::Accepted)
+            .await
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        for a in &all {
+            let list = s.risk().acceptances(&sm, a.id).await.unwrap();
+            assert_eq!(
+                sems_services::risk::acceptance_in_force(a, &list).is_some(),
+                accepted_ids.contains(&a.id),
+                "{} {}",
+                a.scenario_code,
+                a.residual_level
+            );
+        }
+        // Re-scored: the acceptance no longer holds, and the executive is told again.
+        let mut change = hold_baggage(medium.scenario_id);
+        change.vulnerability = 3;
+        change.reason = "Screening equipment failures".into();
+        s.risk()
+            .update_assessment(&sm, medium.id, &change)
+            .await
+            .unwrap();
+        assert!(!by_state(AcceptanceState::Accepted)
+            .await
+            .iter()
+            .any(|a| a.id == medium.id));
+        assert_eq!(
+            s.notifications(executive_id, 100).await.unwrap().len(),
+            told_before + 2
+        );
+    }
+}

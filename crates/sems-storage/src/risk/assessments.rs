@@ -61,6 +61,11 @@ pub struct Assessment {
     pub review_required: bool,
     /// What marked the assessment "review required".
     pub review_reason: String,
+    /// The newest acceptance of the current residual score: by whom, until when (it may have
+    /// lapsed: compare with today).
+    pub accepted_by_name: Option<String>,
+    #[sqlx(try_from = "crate::decode::OptionalDay")]
+    pub accepted_until: Option<time::Date>,
     #[sqlx(try_from = "Day")]
     pub next_review_on: time::Date,
     pub classification: i64,
@@ -100,7 +105,13 @@ const ASSESSMENT_COLUMNS: &str = "ra.id, ra.owner_party_id, pa.name AS party_nam
      ra.consequence_rationale, ra.vulnerability, ra.vulnerability_rationale, ra.evidence, ra.inherent_score, \
      ra.inherent_level, ra.residual_score, ra.residual_level, ra.review_required, ra.next_review_on, \
      ra.classification, ra.need_to_know, ra.updated_at_ms, ra.likelihood_proposed, ra.likelihood_override_reason, \
-     ra.vulnerability_proposed, ra.vulnerability_override_reason, ra.review_reason";
+     ra.vulnerability_proposed, ra.vulnerability_override_reason, ra.review_reason, \
+     (SELECT pe.display_name FROM risk_acceptances ac JOIN people pe ON pe.id = ac.accepted_by \
+      WHERE ac.assessment_id = ra.id AND ac.residual_score = ra.residual_score AND ac.method_version = ra.method_version \
+      ORDER BY ac.id DESC LIMIT 1) AS accepted_by_name, \
+     (SELECT ac.expires_on FROM risk_acceptances ac \
+      WHERE ac.assessment_id = ra.id AND ac.residual_score = ra.residual_score AND ac.method_version = ra.method_version \
+      ORDER BY ac.id DESC LIMIT 1) AS accepted_until";
 const ASSESSMENT_FROM: &str = "risk_assessments ra JOIN parties pa ON pa.id = ra.owner_party_id \
      JOIN threat_scenarios ts ON ts.id = ra.scenario_id LEFT JOIN sites si ON si.id = ra.site_id";
 
@@ -311,7 +322,19 @@ pub struct AssessmentFilter {
     pub review_required: Option<bool>,
     /// Only assessments whose review is due on or before this day, or marked review required.
     pub review_due_by: Option<String>,
+    /// Where the assessments stand with acceptance.
+    pub acceptance: Option<AcceptanceFilter>,
     pub sort: RegisterSort,
+}
+
+/// An acceptance state with what decides it: the levels the method in force has accepted,
+/// today and the day until which an acceptance counts as expiring.
+#[derive(Debug, Clone)]
+pub struct AcceptanceFilter {
+    pub state: sems_domain::risk::AcceptanceState,
+    pub levels_needing: Vec<String>,
+    pub today: time::Date,
+    pub expiring_by: time::Date,
 }
 
 /// The register's orders, one per sort: each ending in the id. The score and review orders
@@ -438,6 +461,40 @@ pub async fn assessments(
         cond.push(" AND (ra.next_review_on <= ")
             .bind(day.clone())
             .push(" OR ra.review_required = 1)");
+    }
+    if let Some(a) = &f.acceptance {
+        use sems_domain::risk::AcceptanceState;
+        // An acceptance in force, as sems_domain::risk::acceptance_holds has it: of the
+        // current residual score and method version, not expired (the services suite checks
+        // the two agree on both engines).
+        let in_force = " (SELECT 1 FROM risk_acceptances ac WHERE ac.assessment_id = ra.id \
+             AND ac.residual_score = ra.residual_score AND ac.method_version = ra.method_version \
+             AND ac.expires_on >= ";
+        let today = sems_domain::util::format_date(a.today);
+        match a.state {
+            AcceptanceState::Awaiting => {
+                cond.push(" AND ra.residual_level IN ")
+                    .bind_list(&a.levels_needing)
+                    .push(" AND NOT EXISTS")
+                    .push(in_force)
+                    .bind(today)
+                    .push(")");
+            }
+            AcceptanceState::Expiring => {
+                cond.push(" AND EXISTS")
+                    .push(in_force)
+                    .bind(today)
+                    .push(" AND ac.expires_on <= ")
+                    .bind(sems_domain::util::format_date(a.expiring_by))
+                    .push(")");
+            }
+            AcceptanceState::Accepted => {
+                cond.push(" AND EXISTS")
+                    .push(in_force)
+                    .bind(today)
+                    .push(")");
+            }
+        }
     }
     fetch_page(
         conn,

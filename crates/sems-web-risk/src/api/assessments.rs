@@ -42,13 +42,18 @@ pub(super) struct RegisterQuery {
     /// review required.
     #[param(format = Date)]
     review_due_by: Option<String>,
+    /// Where assessments stand with the accountable executive's acceptance: awaiting
+    /// (tolerable with review, no acceptance of the current score in force), expiring (in
+    /// force, ending within 60 days) or accepted.
+    acceptance: Option<String>,
     /// residual (default), inherent, review, organisation, scenario or updated.
     sort: Option<String>,
 }
 
 /// The risk register: assessments one may read, highest residual risk first (filters:
-/// party_id, scenario_id, residual_level, review_required, review_due_by; sort: residual,
-/// inherent, review, organisation, scenario, updated).
+/// party_id, scenario_id, residual_level, review_required, review_due_by, acceptance; sort:
+/// residual, inherent, review, organisation, scenario, updated). Each says who accepted its
+/// current residual risk and until when.
 #[utoipa::path(get, path = "/risk/assessments", tag = "Risk", params(RegisterQuery),
     responses((status = 200, body = Page<RiskAssessment>)))]
 pub(super) async fn assessments(
@@ -80,12 +85,26 @@ pub(super) async fn assessments(
             )
         })?,
     };
+    let acceptance = match q.acceptance.as_deref() {
+        None | Some("") => None,
+        Some(word) => Some(
+            state
+                .services
+                .risk()
+                .acceptance_filter(
+                    sems_domain::risk::AcceptanceState::parse(word)
+                        .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))?,
+                )
+                .await?,
+        ),
+    };
     let filter = AssessmentFilter {
         party_id: q.party_id,
         scenario_id: q.scenario_id,
         residual_level: q.residual_level,
         review_required: q.review_required,
         review_due_by: q.review_due_by,
+        acceptance,
         sort,
     };
     Ok(Json(

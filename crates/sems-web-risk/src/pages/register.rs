@@ -25,6 +25,10 @@ pub struct RegisterRow {
     pub residual_level: String,
     pub next_review: time::Date,
     pub review_required: bool,
+    /// Who accepted the current residual risk and until when ("" when nobody has); lapsed
+    /// when the date is past.
+    pub accepted: String,
+    pub acceptance_lapsed: bool,
 }
 
 /// The register's filters and order, shared by the page and its exports.
@@ -37,11 +41,27 @@ pub(super) struct RegisterParams {
     party: Option<String>,
     scenario: Option<String>,
     review: Option<String>,
+    /// An acceptance state (awaiting, expiring, accepted).
+    acceptance: Option<String>,
 }
 
 impl RegisterParams {
-    fn filter(&self) -> AssessmentFilter {
-        AssessmentFilter {
+    /// The filter, with the acceptance state as the method in force decides it (a word that
+    /// is not one is left out, like the other filters).
+    async fn filter(
+        &self,
+        state: &AppState,
+    ) -> Result<AssessmentFilter, sems_services::ServiceError> {
+        let acceptance = match self
+            .acceptance
+            .as_deref()
+            .and_then(|w| sems_domain::risk::AcceptanceState::parse(w).ok())
+        {
+            Some(s) => Some(state.services.risk().acceptance_filter(s).await?),
+            None => None,
+        };
+        Ok(AssessmentFilter {
+            acceptance,
             residual_level: self.kind.clone().filter(|l| {
                 sems_domain::risk::RiskLevel::ALL
                     .iter()
@@ -56,7 +76,7 @@ impl RegisterParams {
                 .and_then(RegisterSort::parse)
                 .unwrap_or_default(),
             ..Default::default()
-        }
+        })
     }
 
     /// The query string that reproduces these filters (for the pager and the exports).
@@ -67,6 +87,7 @@ impl RegisterParams {
             ("party", ListQuery::text(&self.party)),
             ("scenario", ListQuery::text(&self.scenario)),
             ("review", ListQuery::text(&self.review)),
+            ("acceptance", ListQuery::text(&self.acceptance)),
         ]
     }
 }
@@ -83,6 +104,7 @@ struct RegisterPage {
     review_required: bool,
     scenario: String,
     export_query: String,
+    acceptances: Vec<Choice>,
 }
 
 pub(super) async fn register(
@@ -90,7 +112,7 @@ pub(super) async fn register(
     user: Signed,
     PageQuery(q): PageQuery<RegisterParams>,
 ) -> PageResult {
-    let filter = q.filter();
+    let filter = q.filter(&state).await?;
     let page = state
         .services
         .risk()
@@ -125,6 +147,13 @@ pub(super) async fn register(
             inherent_level: a.inherent_level,
             next_review: a.next_review_on,
             review_required: a.review_required,
+            acceptance_lapsed: a
+                .accepted_until
+                .is_some_and(|d| d < sems_domain::util::today()),
+            accepted: match (&a.accepted_by_name, a.accepted_until) {
+                (Some(who), Some(until)) => format!("{who}, until {until}"),
+                _ => String::new(),
+            },
         })
         .collect();
     let parties = Choice::list(
@@ -153,6 +182,12 @@ pub(super) async fn register(
             ),
             parties,
             review_required: filter.review_required == Some(true),
+            acceptances: Choice::list(
+                sems_domain::risk::AcceptanceState::ALL
+                    .iter()
+                    .map(|a| (a.as_str(), a.label())),
+                &ListQuery::text(&q.acceptance),
+            ),
             scenario: ListQuery::text(&q.scenario),
             export_query,
         },
@@ -197,7 +232,7 @@ pub(super) async fn heat_map(State(state): State<AppState>, user: Signed) -> Res
 }
 
 /// The whole register the person may read, as CSV (read page by page from the database).
-const REGISTER_COLUMNS: [&str; 21] = [
+const REGISTER_COLUMNS: [&str; 23] = [
     "organisation",
     "site",
     "scenario_code",
@@ -219,6 +254,8 @@ const REGISTER_COLUMNS: [&str; 21] = [
     "likelihood_override_reason",
     "vulnerability_override_reason",
     "review_reason",
+    "accepted_by",
+    "accepted_until",
 ];
 
 /// Every assessment of the register under `filter` (at most 200,000: the export's cap).
@@ -258,6 +295,9 @@ fn register_cells(a: Assessment) -> Vec<sems_web_kit::xlsx::Cell> {
         a.likelihood_override_reason.into(),
         a.vulnerability_override_reason.into(),
         a.review_reason.into(),
+        a.accepted_by_name.unwrap_or_default().into(),
+        a.accepted_until
+            .map_or(Cell::Text(String::new()), Cell::from),
     ]
 }
 
@@ -277,7 +317,7 @@ pub(super) async fn register_csv(
     user: Signed,
     PageQuery(q): PageQuery<RegisterParams>,
 ) -> PageResult {
-    let rows = register_rows(&state, &user, &q.filter()).await?;
+    let rows = register_rows(&state, &user, &q.filter(&state).await?).await?;
     let body = sems_web_kit::export::csv(
         &REGISTER_COLUMNS,
         rows.into_iter().map(|a| {
@@ -302,7 +342,7 @@ pub(super) async fn register_xlsx(
     user: Signed,
     PageQuery(q): PageQuery<RegisterParams>,
 ) -> PageResult {
-    let rows = register_rows(&state, &user, &q.filter()).await?;
+    let rows = register_rows(&state, &user, &q.filter(&state).await?).await?;
     let cells: Vec<Vec<sems_web_kit::xlsx::Cell>> = rows.into_iter().map(register_cells).collect();
     match sems_web_kit::xlsx::workbook("Risk register", &REGISTER_COLUMNS, &cells) {
         Ok(bytes) => Ok(attachment(

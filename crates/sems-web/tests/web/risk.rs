@@ -1077,3 +1077,34 @@ fn requirements_catalogues_in_the_pages_and_the_api() {
         2
     );
 }
+
+#[test]
+fn the_register_filters_and_shows_acceptance() {
+    for app in apps() {
+        let mut exec = app.signed_in("npt.executive");
+        let page = exec.get("/risk/register?acceptance=accepted");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<th scope=\"col\">Accepted</th>"));
+        assert!(page.body.contains("Nora Executive, until"), "{}", page.body);
+        assert!(page.body.contains("NAT-04"));
+        assert!(!page.body.contains("NAT-07"), "only the accepted one");
+        let api = exec
+            .api("GET", "/risk/assessments?acceptance=accepted", None)
+            .json();
+        assert_eq!(api["total"], 1);
+        assert_eq!(api["items"][0]["accepted_by_name"], "Nora Executive");
+        assert_eq!(
+            exec.api("GET", "/risk/assessments?acceptance=soon", None)
+                .status,
+            422
+        );
+        let csv = exec.get("/risk/register.csv?acceptance=accepted");
+        assert!(csv
+            .body
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("accepted_by,accepted_until"));
+        assert!(csv.body.contains("Nora Executive"));
+    }
+}

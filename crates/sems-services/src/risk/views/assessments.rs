@@ -40,6 +40,10 @@ crate::views::view! {
         review_required: bool,
         /// What marked the assessment "review required".
         review_reason: String,
+        /// The newest acceptance of the current residual score: by whom, until when (it may
+        /// have lapsed).
+        accepted_by_name: Option<String>,
+        accepted_until: Option<time::Date>,
         next_review_on: time::Date,
         classification: i64,
         need_to_know: bool,
