@@ -9,7 +9,7 @@ vocabulary!(
     /// How much of the reporter is kept.
     ReportMode, "mode", {
         Identified => "identified", "Identified: my name is on the report";
-        Confidential => "confidential", "Confidential: my name is kept sealed, for the report handlers only";
+        Confidential => "confidential", "Confidential: my name is kept sealed, opened only with the identity custodian's approval";
         Anonymous => "anonymous", "Anonymous: no name, no address, no trace";
     }
 );

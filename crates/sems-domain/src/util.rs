@@ -158,9 +158,31 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
 
+/// The first `chars` characters of a text, with an ellipsis when it goes on: long texts are
+/// shortened in lists, and read whole on their own page.
+pub fn excerpt(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if text.chars().count() > chars {
+        out = out.trim_end().to_string();
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_texts_are_shortened_on_a_character_boundary() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("Zürich tower calling", 6), "Zürich…");
+        assert_eq!(
+            excerpt("two words", 4),
+            "two…",
+            "no space before the ellipsis"
+        );
+    }
 
     #[test]
     fn invisible_formatting_is_refused_and_old_dates_too() {

@@ -66,7 +66,7 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = crate::temp_dir("sems-chromium");
-        let caps = json!({"capabilities": {"alwaysMatch": {
+        let mut caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chromium,
@@ -79,6 +79,12 @@ impl Browser {
                 ]
             }
         }}});
+        // Headless Chromium keeps a window at least 500 pixels wide: a phone's screen is
+        // emulated as a device's metrics, so pages meet its real width.
+        if width < 500 {
+            caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] =
+                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
+        }
         let mut browser = Browser {
             driver,
             base,

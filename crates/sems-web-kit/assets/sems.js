@@ -58,6 +58,48 @@
       window.localStorage.setItem(key, JSON.stringify(values));
     });
   });
+  // A receipt kept on this device when the reporter asks (never by default: on a shared
+  // phone a kept receipt would give the report away), offered again on the receipt page.
+  var RECEIPTS = "sems-receipts";
+  function keptReceipts() {
+    try { return JSON.parse(window.localStorage.getItem(RECEIPTS) || "[]"); } catch (e) { return []; }
+  }
+  document.querySelectorAll("button[data-keep-receipt]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var target = document.getElementById(button.getAttribute("data-keep-receipt"));
+      if (!target) { return; }
+      var code = target.textContent.trim();
+      var kept = keptReceipts();
+      if (kept.indexOf(code) < 0) { kept.push(code); }
+      window.localStorage.setItem(RECEIPTS, JSON.stringify(kept));
+      button.textContent = "Kept on this device";
+    });
+  });
+  document.querySelectorAll("[data-kept-receipts]").forEach(function (box) {
+    var kept = keptReceipts();
+    var input = document.getElementById(box.getAttribute("data-kept-receipts"));
+    var list = box.querySelector("ul");
+    if (!kept.length || !input || !list) { return; }
+    kept.forEach(function (code) {
+      var item = document.createElement("li");
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "secondary receipt-choice";
+      open.textContent = code;
+      open.addEventListener("click", function () { input.value = code; input.form.submit(); });
+      item.appendChild(open);
+      list.appendChild(item);
+    });
+    var forget = box.querySelector("[data-forget-receipts]");
+    if (forget) {
+      forget.addEventListener("click", function () {
+        window.localStorage.removeItem(RECEIPTS);
+        box.hidden = true;
+      });
+    }
+    box.hidden = false;
+  });
   // Filters submit themselves when a select changes.
   document.querySelectorAll("form.filters select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

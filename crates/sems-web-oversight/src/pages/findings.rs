@@ -57,6 +57,8 @@ impl Params {
 pub struct Row {
     pub f: Finding,
     pub overdue: bool,
+    /// The description, shortened for the list.
+    pub description: String,
 }
 
 #[derive(Template)]
@@ -102,6 +104,7 @@ async fn list(
                 .into_iter()
                 .map(|f| Row {
                     overdue: is_overdue(&f),
+                    description: sems_domain::util::excerpt(&f.description, 120),
                     f,
                 })
                 .collect(),

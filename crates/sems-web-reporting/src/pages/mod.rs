@@ -97,14 +97,6 @@ struct ListParams {
     mode: Option<String>,
 }
 
-fn excerpt(text: &str, chars: usize) -> String {
-    let mut out: String = text.chars().take(chars).collect();
-    if text.chars().count() > chars {
-        out.push('…');
-    }
-    out
-}
-
 fn late(o: sems_services::reports::Overdue) -> Vec<&'static str> {
     let mut out = Vec::new();
     if o.triage {
@@ -175,7 +167,7 @@ async fn list(
                 ReportMode::Anonymous => "Anonymous",
             },
             severity: r.severity.map_or("", |s| s.label()),
-            excerpt: excerpt(&r.what_happened, 120),
+            excerpt: sems_domain::util::excerpt(&r.what_happened, 120),
         })
         .collect();
     Ok(render(

@@ -28,6 +28,8 @@ struct FilePage {
     categories: Vec<Choice>,
     sites: Vec<Choice>,
     modes: Vec<Choice>,
+    /// A signed-in reporter's name is known: they are not asked for it again.
+    signed_in: bool,
     input: ReportInput,
     occurred_on: String,
     occurred_time: String,
@@ -112,6 +114,7 @@ fn file_page(
         layout,
         target,
         action,
+        signed_in,
         input,
         occurred_on,
         occurred_time,

@@ -193,9 +193,15 @@ fn an_anonymous_report_filed_on_a_phone_and_followed_with_its_receipt() {
     browser.wait_for_text("main h1", "Report received");
     let receipt = browser.text("#receipt-code");
     assert_eq!(receipt.replace('-', "").len(), 32, "{receipt}");
+    // Kept on the device when asked, and offered again on the receipt page.
+    browser.click("button[data-keep-receipt]");
     browser.goto(&format!("{}/receipt", app.base));
-    browser.fill("#receipt", &receipt);
-    browser.click("form[action='/receipt'] button[type=submit]");
+    let fits = browser.script(
+        "var i = document.getElementById('receipt'); return i.getBoundingClientRect().right <= window.innerWidth && parseFloat(getComputedStyle(i).fontSize) >= 16;",
+    );
+    assert_eq!(fits, true, "the receipt box fits and is readable");
+    assert_eq!(browser.text(".receipt-choice"), receipt);
+    browser.click(".receipt-choice");
     assert_eq!(browser.wait_for_text("#status-h", "Status"), "Status: New");
     browser.fill("#body", "It was a red folding knife.");
     browser.click("form[action='/receipt/reply'] button[type=submit]");
@@ -371,4 +377,60 @@ fn the_readme_sign_in_shows_the_whole_product_at_the_airport() {
     assert!(figure.ends_with('%'), "EI shows a figure: {figure}");
     assert!(browser.text("main").contains("Self-evaluation"));
     browser.screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("first-hour.png"));
+}
+
+/// What a person on a phone meets (issue 11 point 8): the handler's report page fits a
+/// 390-pixel screen, every input is at least 16 px, the report form's first field is on the
+/// first screen.
+#[test]
+fn pages_fit_a_phone_and_inputs_are_readable() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(390, 844) else {
+        return;
+    };
+    // What sticks out of the screen, and any input smaller than 16 px.
+    const PROBE: &str = "return JSON.stringify({
+        width: document.documentElement.scrollWidth,
+        wide: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id),
+        small: Array.from(document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea')).filter(e => parseFloat(getComputedStyle(e).fontSize) < 16).map(e => e.id || e.name)
+    });";
+    let probe = |what: &str| {
+        let v: serde_json::Value =
+            serde_json::from_str(browser.script(PROBE).as_str().unwrap_or("{}")).unwrap();
+        assert!(
+            v["width"].as_i64().unwrap_or(9999) <= 390
+                && v["wide"].as_array().is_some_and(|a| a.is_empty()),
+            "{what} is wider than the phone: {v}"
+        );
+        assert!(
+            v["small"].as_array().is_some_and(|a| a.is_empty()),
+            "{what} has inputs under 16 px: {v}"
+        );
+    };
+    browser.goto(&format!("{}/report/NPT", app.base));
+    browser.wait_for_text("main h1", "Report a security concern");
+    probe("the public report form");
+    let first_field_top = browser.script(
+        "return document.querySelector('main form select, main form input:not([type=hidden]), main form textarea').getBoundingClientRect().top;",
+    );
+    assert!(
+        first_field_top.as_f64().unwrap_or(9999.0) < 844.0,
+        "the first field is on the first screen: {first_field_top}"
+    );
+    browser.goto(&format!("{}/receipt", app.base));
+    probe("the receipt page");
+    browser.goto(&format!("{}/sign-in", app.base));
+    browser.fill("#username", "npt.handler");
+    browser.fill("#password", PASSWORD);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("main h1", "Welcome");
+    probe("the handler's home page");
+    let id = app.sql_count("SELECT MIN(id) FROM security_reports WHERE status = 'triaged'");
+    browser.goto(&format!("{}/reports/{id}", app.base));
+    probe("the handler's report page");
+    browser.goto(&format!("{}/reports", app.base));
+    probe("the handler's list");
+    browser.goto(&format!("{}/reports/new", app.base));
+    probe("the signed-in report form");
+    browser.screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("phone-report.png"));
 }
