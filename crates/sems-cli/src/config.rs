@@ -58,6 +58,9 @@ pub struct ServeArgs {
     /// writes must come from exactly this origin.
     #[arg(long, env = "SEMS_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The time zone times are shown in (an IANA name, `Europe/London`; default UTC).
+    #[arg(long, env = "SEMS_TIME_ZONE")]
+    pub time_zone: Option<String>,
 }
 
 /// The TOML file: every key optional.
@@ -81,6 +84,8 @@ pub struct FileConfig {
     pub metrics_token: Option<String>,
     /// The address people reach sems at (`SEMS_PUBLIC_URL`).
     pub public_url: Option<String>,
+    /// The time zone times are shown in (`SEMS_TIME_ZONE`).
+    pub time_zone: Option<String>,
     /// The file holding the key that seals confidential reporters' identities (default:
     /// `identity.key` in the data directory; `SEMS_IDENTITY_KEY` overrides both).
     pub identity_key_file: Option<PathBuf>,
@@ -117,6 +122,8 @@ pub struct Config {
     pub identity_key_file: Option<PathBuf>,
     pub report_targets: sems_domain::report::ReportTargets,
     pub forward_second_handler: bool,
+    /// The IANA time zone times are shown in, stated on every page.
+    pub time_zone: String,
 }
 
 impl Config {
@@ -238,10 +245,19 @@ impl Config {
                 }
             },
             forward_second_handler: file.forward_second_handler.unwrap_or(false),
+            time_zone: s
+                .as_ref()
+                .and_then(|s| s.time_zone.clone())
+                .or(file.time_zone.clone())
+                .filter(|z| !z.trim().is_empty())
+                .unwrap_or_else(|| "UTC".to_string()),
         };
         if config.max_connections == 0 {
             bail!("max_connections must be at least 1");
         }
+        // Applied at start: every time people read is shown in it.
+        sems_domain::util::set_time_zone(&config.time_zone)
+            .map_err(|e| anyhow::anyhow!("time_zone: {e}"))?;
         Ok(config)
     }
 
@@ -308,10 +324,23 @@ mod tests {
             lockout_minutes: None,
             metrics_token: None,
             public_url: None,
+            time_zone: None,
         };
         let c = Config::load(&args, Some(&serve)).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/flag"));
         assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.time_zone, "UTC");
+        let elsewhere = ServeArgs {
+            time_zone: Some("Mars/Olympus".into()),
+            ..serve.clone()
+        };
+        let refused = Config::load(&args, Some(&elsewhere))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("time_zone") && refused.contains("IANA"),
+            "{refused}"
+        );
         std::fs::write(&path, "colour = \"blue\"\n").unwrap();
         assert!(Config::load(&args, None).is_err());
         std::fs::remove_dir_all(dir).ok();

@@ -256,6 +256,7 @@ fn serve_stops_gracefully_on_sigterm_and_demo_is_idempotent() {
             .env("SEMS_DATA_DIR", &dir)
             .env("SEMS_DEMO_PASSWORD", "cli demo passphrase")
             .env("SEMS_LOG", "warn")
+            .env("SEMS_TIME_ZONE", "Europe/Vienna")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -263,6 +264,16 @@ fn serve_stops_gracefully_on_sigterm_and_demo_is_idempotent() {
         assert!(
             wait_for(&format!("http://127.0.0.1:{port}/healthz")),
             "demo did not start"
+        );
+        // Times are shown in the configured zone, and the pages say which.
+        let page = ureq::get(&format!("http://127.0.0.1:{port}/sign-in"))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        assert!(
+            page.contains("Times are shown in Europe/Vienna time."),
+            "{page}"
         );
         let status = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])

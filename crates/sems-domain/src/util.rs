@@ -80,8 +80,50 @@ pub fn format_date(date: Date) -> String {
         .unwrap_or_else(|_| date.to_string())
 }
 
-/// Formats milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM UTC` for people to read.
+/// The time zone times are shown in: the deployment's, set once at start (UTC until then).
+static TIME_ZONE: std::sync::OnceLock<(String, jiff::tz::TimeZone)> = std::sync::OnceLock::new();
+
+/// Sets the deployment's time zone (an IANA name, `Europe/London`), once, at start. Dates
+/// that drive deadlines stay UTC days; only what people read is shown in the zone.
+pub fn set_time_zone(name: &str) -> Result<(), crate::ValidationError> {
+    let name = name.trim();
+    let zone = jiff::tz::TimeZone::get(name).map_err(|_| {
+        crate::ValidationError::new(
+            "time_zone",
+            format!("'{name}' is not a time zone: use an IANA name such as Europe/London or UTC"),
+        )
+    })?;
+    // A second call (tests starting several servers) keeps the first zone.
+    let _ = TIME_ZONE.set((name.to_string(), zone));
+    Ok(())
+}
+
+/// The name of the time zone times are shown in.
+pub fn time_zone_name() -> &'static str {
+    TIME_ZONE.get().map_or("UTC", |(name, _)| name.as_str())
+}
+
+/// A time (milliseconds since the Unix epoch) as people read it, in the deployment's time
+/// zone, which it names.
 pub fn format_timestamp(ms: i64) -> String {
+    match TIME_ZONE.get() {
+        Some((_, zone)) => format_in(ms, zone),
+        None => format_utc(ms),
+    }
+}
+
+/// A time in a zone, with the zone's abbreviation (`BST`, `CET`).
+fn format_in(ms: i64, zone: &jiff::tz::TimeZone) -> String {
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(t) => t
+            .to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M:%S %Z")
+            .to_string(),
+        Err(_) => ms.to_string(),
+    }
+}
+
+fn format_utc(ms: i64) -> String {
     match time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) {
         Ok(t) => t
             .format(format_description!(
@@ -172,6 +214,22 @@ pub fn excerpt(text: &str, chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_shown_in_the_zone_with_its_summer_time() {
+        let london = jiff::tz::TimeZone::get("Europe/London").unwrap();
+        // 2026-07-01 12:00 UTC is 13:00 in London (summer time); 2026-01-15 12:00 UTC, 12:00.
+        assert_eq!(
+            format_in(1_782_907_200_000, &london),
+            "2026-07-01 13:00:00 BST"
+        );
+        assert_eq!(
+            format_in(1_768_478_400_000, &london),
+            "2026-01-15 12:00:00 GMT"
+        );
+        assert_eq!(format_utc(1_782_907_200_000), "2026-07-01 12:00:00 UTC");
+        assert!(set_time_zone("Mars/Olympus").is_err());
+    }
 
     #[test]
     fn long_texts_are_shortened_on_a_character_boundary() {

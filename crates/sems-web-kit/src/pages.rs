@@ -33,6 +33,8 @@ pub struct Layout {
     pub notice: Option<String>,
     pub error: Option<String>,
     pub unread: i64,
+    /// The time zone the page's times are in, stated in its footer.
+    pub time_zone: &'static str,
 }
 
 impl Layout {
@@ -130,6 +132,7 @@ impl Layout {
             notice: None,
             error: None,
             unread: 0,
+            time_zone: sems_domain::util::time_zone_name(),
         }
     }
 
@@ -145,6 +148,7 @@ impl Layout {
             notice: None,
             error: None,
             unread: 0,
+            time_zone: sems_domain::util::time_zone_name(),
         }
     }
 
