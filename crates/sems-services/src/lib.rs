@@ -16,6 +16,7 @@ pub mod import;
 pub mod nominations;
 pub mod notifications;
 pub mod oversight;
+pub mod overview;
 pub mod parties;
 pub mod people;
 pub mod reports;

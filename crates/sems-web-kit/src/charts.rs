@@ -86,6 +86,37 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// One bar: its label, its value, and how the value reads (`75.0 %`, `12`).
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub shown: String,
+}
+
+/// Horizontal bars, one per row, scaled to `max` (at least the largest value), drawn on the
+/// server: no script, nothing fetched. `class` names the chart for styles and tests.
+pub fn bars_svg(bars: &[Bar], max: f64, label: &str, class: &str) -> String {
+    let max = bars.iter().map(|b| b.value).fold(max, f64::max).max(1e-9);
+    let height = 26 * bars.len().max(1) + 10;
+    let mut out = format!(
+        r#"<svg class="{class}" viewBox="0 0 640 {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        escape(label)
+    );
+    for (i, bar) in bars.iter().enumerate() {
+        let y = 8 + i * 26;
+        let width = (bar.value.max(0.0) / max) * 380.0;
+        out.push_str(&format!(
+            r##"<text x="0" y="{ty}" font-size="12">{label}</text><rect x="200" y="{y}" width="{width:.1}" height="18" fill="#0b3d6e"/><text x="{tx:.1}" y="{ty}" font-size="12">{shown}</text>"##,
+            ty = y + 14,
+            tx = 206.0 + width,
+            label = escape(&bar.label),
+            shown = escape(&bar.shown),
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

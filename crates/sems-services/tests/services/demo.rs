@@ -185,3 +185,38 @@ async fn the_agenda_lists_what_awaits_each_person_late_first() {
         assert!(s.agenda(&staff).await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn the_director_sees_the_national_overview_and_organisations_do_not() {
+    for s in common::services().await {
+        let director = common::actor(&s, "director").await;
+        let o = s
+            .national_overview(&director)
+            .await
+            .unwrap()
+            .expect("the director's overview");
+        assert!(
+            o.open_level_1_findings >= 1,
+            "the airport's level 1 finding"
+        );
+        assert_eq!(
+            o.assessments, 6,
+            "the airport's three and the agent's three"
+        );
+        assert_eq!(o.risk_totals.iter().sum::<i64>(), o.assessments);
+        assert!(o.organisations_with_ei >= 2, "the airport and the carrier");
+        let ei: Vec<f64> = o.lowest_ei.iter().filter_map(|r| r.ei).collect();
+        assert!(ei.windows(2).all(|w| w[0] <= w[1]), "lowest first: {ei:?}");
+        assert!(
+            !o.occurrences_by_month.is_empty(),
+            "the forwarded occurrence"
+        );
+        for who in ["npt.security", "npt.executive", "policy"] {
+            let actor = common::actor(&s, who).await;
+            assert!(
+                s.national_overview(&actor).await.unwrap().is_none(),
+                "{who}"
+            );
+        }
+    }
+}

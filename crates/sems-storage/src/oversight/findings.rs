@@ -220,6 +220,8 @@ pub struct FindingFilter {
     pub awaiting_organisation: bool,
     /// Only those raised by this party's activities (the overseer's, who decides on them).
     pub raised_by_party_id: Option<i64>,
+    /// Only those not closed.
+    pub open_only: bool,
 }
 
 pub async fn list(
@@ -244,6 +246,10 @@ pub async fn list(
     }
     if let Some(p) = f.raised_by_party_id {
         cond.push(" AND fi.raised_by_party_id = ").bind(p);
+    }
+    if f.open_only {
+        cond.push(" AND fi.status <> ")
+            .bind(FindingStatus::Closed.as_str());
     }
     if let Some(day) = f.overdue_on {
         cond.push(" AND fi.status IN ")

@@ -38,25 +38,20 @@ struct EiPageQuery {
     blend: String,
 }
 
-/// Horizontal bars, one per row, drawn on the server (no script, no external assets).
+/// EI bars, one per row, on a scale of 100 %.
 fn bars(rows: &[EiRow]) -> String {
-    let height = 26 * rows.len().max(1) + 10;
-    let mut out = format!(
-        r#"<svg class="ei-bars" viewBox="0 0 640 {height}" role="img" aria-label="Effective implementation" xmlns="http://www.w3.org/2000/svg">"#
-    );
-    for (i, row) in rows.iter().enumerate() {
-        let y = 8 + i * 26;
-        let pct = row.ei.unwrap_or(0.0).clamp(0.0, 100.0);
-        let width = pct * 4.0;
-        let label = row.label.replace('&', "&amp;").replace('<', "&lt;");
-        out.push_str(&format!(
-            r##"<text x="0" y="{ty}" font-size="12">{label}</text><rect x="200" y="{y}" width="{width:.1}" height="18" fill="#0b3d6e"/><text x="{tx:.1}" y="{ty}" font-size="12">{pct:.1} %</text>"##,
-            ty = y + 14,
-            tx = 206.0 + width,
-        ));
-    }
-    out.push_str("</svg>");
-    out
+    let bars: Vec<sems_web_kit::charts::Bar> = rows
+        .iter()
+        .map(|row| {
+            let pct = row.ei.unwrap_or(0.0).clamp(0.0, 100.0);
+            sems_web_kit::charts::Bar {
+                label: row.label.clone(),
+                value: pct,
+                shown: format!("{pct:.1} %"),
+            }
+        })
+        .collect();
+    sems_web_kit::charts::bars_svg(&bars, 100.0, "Effective implementation", "ei-bars")
 }
 
 async fn dashboard(

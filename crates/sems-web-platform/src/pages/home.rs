@@ -61,6 +61,8 @@ struct HomePage {
     audit: Option<Vec<AuditLine>>,
     /// What awaits the person across modules, the sections with late items first.
     agenda: Vec<sems_services::agenda::AgendaSection>,
+    /// The national overview, for those who oversee every organisation.
+    overview: Option<Overview>,
     /// Exemption requests from baseline measures awaiting one's decision (the authority).
     exemptions: Vec<ExemptionLine>,
 }
@@ -204,6 +206,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
         None
     };
     let agenda = svc.agenda(&actor).await?;
+    let overview = svc.national_overview(&actor).await?.map(Overview::from);
     let exemptions = svc
         .risk()
         .pending_exemptions(&actor)
@@ -241,8 +244,84 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
         overseen,
         audit,
         agenda,
+        overview,
         exemptions,
     })
+}
+
+/// The national overview with its charts drawn.
+pub struct Overview {
+    pub ei_svg: String,
+    pub organisations_with_ei: usize,
+    pub shown: usize,
+    pub open_level_1_findings: i64,
+    pub overdue_plans: i64,
+    pub occurrences_svg: String,
+    pub occurrences: i64,
+    pub risk_svg: String,
+    pub assessments: i64,
+}
+
+impl From<sems_services::overview::NationalOverview> for Overview {
+    fn from(o: sems_services::overview::NationalOverview) -> Self {
+        use sems_web_kit::charts::{bars_svg, Bar};
+        let ei: Vec<Bar> = o
+            .lowest_ei
+            .iter()
+            .map(|r| {
+                let pct = r.ei.unwrap_or(0.0);
+                Bar {
+                    label: r.label.clone(),
+                    value: pct,
+                    shown: format!("{pct:.1} %"),
+                }
+            })
+            .collect();
+        let months: Vec<Bar> = o
+            .occurrences_by_month
+            .iter()
+            .map(|(month, n)| Bar {
+                label: month.clone(),
+                value: *n as f64,
+                shown: n.to_string(),
+            })
+            .collect();
+        let levels: Vec<Bar> = sems_domain::risk::RiskLevel::ALL
+            .iter()
+            .zip(o.risk_totals)
+            .map(|(level, n)| Bar {
+                label: level.label().to_string(),
+                value: n as f64,
+                shown: n.to_string(),
+            })
+            .collect();
+        Self {
+            ei_svg: bars_svg(
+                &ei,
+                100.0,
+                "Lowest effective implementation",
+                "bars overview-ei",
+            ),
+            organisations_with_ei: o.organisations_with_ei,
+            shown: o.lowest_ei.len(),
+            open_level_1_findings: o.open_level_1_findings,
+            overdue_plans: o.overdue_plans,
+            occurrences: o.occurrences_by_month.iter().map(|(_, n)| n).sum(),
+            occurrences_svg: bars_svg(
+                &months,
+                1.0,
+                "Occurrences by month",
+                "bars overview-occurrences",
+            ),
+            risk_svg: bars_svg(
+                &levels,
+                1.0,
+                "Residual risk across the country",
+                "bars overview-risk",
+            ),
+            assessments: o.assessments,
+        }
+    }
 }
 
 pub struct ExemptionLine {

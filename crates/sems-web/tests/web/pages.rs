@@ -496,3 +496,36 @@ fn each_home_page_says_what_awaits_that_person_and_every_line_opens_its_record()
     assert!(agenda_links(&home).is_empty());
     assert!(home.contains("Nothing awaits you today."));
 }
+
+#[test]
+fn the_directors_home_is_a_national_overview_whose_charts_open_their_lists() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut director = app.client();
+    form_sign_in(&mut director, "director");
+    let home = director.get("/").body;
+    assert!(home.contains("National overview"), "{home}");
+    for chart in ["overview-ei", "overview-occurrences", "overview-risk"] {
+        assert!(
+            home.contains(&format!("<svg class=\"bars {chart}\"")),
+            "{chart}"
+        );
+    }
+    let (_, card) = home.split_once("id=\"overview-h\"").unwrap();
+    let card = card.split("id=\"agenda-h\"").next().unwrap();
+    let links: Vec<&str> = card
+        .split("<a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(links.len(), 5, "{links:?}");
+    for link in links {
+        assert_eq!(
+            director.get(&link.replace("&amp;", "&")).status,
+            200,
+            "{link}"
+        );
+    }
+    let mut sm = app.client();
+    form_sign_in(&mut sm, "npt.security");
+    assert!(!sm.get("/").body.contains("National overview"));
+}
