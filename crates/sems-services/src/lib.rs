@@ -21,6 +21,7 @@ pub mod parties;
 pub mod people;
 pub mod reports;
 pub mod risk;
+pub mod search;
 pub mod secrets;
 pub mod sites;
 pub mod trail;

@@ -260,6 +260,8 @@ pub struct ActionFilter {
     pub responsible_person_id: Option<i64>,
     /// Completed actions whose effectiveness is still to be checked.
     pub to_check: bool,
+    /// Words the title contains.
+    pub search: Option<String>,
 }
 
 fn open_words() -> Vec<&'static str> {
@@ -297,6 +299,9 @@ pub async fn list(
             .bind(ActionStatus::Done.as_str())
             .push(" AND ac.effectiveness = ")
             .bind(Effectiveness::NotChecked.as_str());
+    }
+    if let Some(q) = &f.search {
+        crate::sql::all_words_like(&mut cond, q, &["ac.title"]);
     }
     fetch_page(conn, "actions ac", SELECT, &cond, ORDER, page).await
 }

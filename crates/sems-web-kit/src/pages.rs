@@ -35,6 +35,8 @@ pub struct Layout {
     pub unread: i64,
     /// The time zone the page's times are in, stated in its footer.
     pub time_zone: &'static str,
+    /// The words in the header's search box.
+    pub search: String,
 }
 
 impl Layout {
@@ -133,6 +135,7 @@ impl Layout {
             error: None,
             unread: 0,
             time_zone: sems_domain::util::time_zone_name(),
+            search: String::new(),
         }
     }
 
@@ -149,6 +152,7 @@ impl Layout {
             error: None,
             unread: 0,
             time_zone: sems_domain::util::time_zone_name(),
+            search: String::new(),
         }
     }
 

@@ -220,3 +220,64 @@ async fn the_director_sees_the_national_overview_and_organisations_do_not() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_search_finds_what_the_reader_may_read_across_modules() {
+    for s in common::services().await {
+        let headings = |groups: &[sems_services::search::FoundGroup]| {
+            groups.iter().map(|g| g.heading.clone()).collect::<Vec<_>>()
+        };
+        let sm = common::actor(&s, "npt.security").await;
+        // By code: the national scenario, and the airport's assessment's actions by title.
+        let found = s.search(&sm, "NAT-07").await.unwrap();
+        assert!(
+            headings(&found).contains(&"Threat scenarios".to_string()),
+            "{found:?}"
+        );
+        let found = s.search(&sm, "drone detection").await.unwrap();
+        assert!(
+            headings(&found).contains(&"Corrective actions".to_string()),
+            "{found:?}"
+        );
+        // By words: the airport's findings and the authority's inspection of it.
+        let found = s.search(&sm, "staff door").await.unwrap();
+        assert!(
+            headings(&found).contains(&"Findings".to_string()),
+            "{found:?}"
+        );
+        let found = s.search(&sm, "access control inspection").await.unwrap();
+        assert!(
+            headings(&found).contains(&"Oversight activities".to_string()),
+            "{found:?}"
+        );
+        // By number: a report its handler reads; another organisation finds nothing of it.
+        let handler = common::actor(&s, "npt.handler").await;
+        let report = s
+            .reporting()
+            .reports(&handler, &Default::default(), Default::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let found = s.search(&handler, &format!("#{report}")).await.unwrap();
+        assert!(found[0]
+            .items
+            .iter()
+            .any(|i| i.link == format!("/reports/{report}")));
+        let sky = common::actor(&s, "sky.security").await;
+        let theirs = s.search(&sky, &report.to_string()).await.unwrap();
+        assert!(!theirs
+            .iter()
+            .flat_map(|g| g.items.iter())
+            .any(|i| i.link == format!("/reports/{report}")));
+        assert!(s
+            .search(&sky, "staff door")
+            .await
+            .unwrap()
+            .iter()
+            .all(|g| g.heading != "Findings"));
+        // Too short, or nothing like it: nothing.
+        assert!(s.search(&sm, "x").await.unwrap().is_empty());
+        assert!(s.search(&sm, "zyxwvu").await.unwrap().is_empty());
+    }
+}

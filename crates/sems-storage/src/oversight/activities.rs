@@ -199,6 +199,8 @@ pub struct ActivityFilter {
     pub team_member: Option<i64>,
     /// Only those not completed and planned on or before this day.
     pub open_due_by: Option<time::Date>,
+    /// Words the title contains.
+    pub search: Option<String>,
 }
 
 pub async fn list(
@@ -216,6 +218,9 @@ pub async fn list(
     }
     if let Some(y) = f.year {
         cond.push(" AND oa.planned_on LIKE ").bind(format!("{y}-%"));
+    }
+    if let Some(q) = &f.search {
+        crate::sql::all_words_like(&mut cond, q, &["oa.title"]);
     }
     if let Some(person) = f.team_member {
         cond.push(" AND oa.id IN (SELECT activity_id FROM activity_team WHERE person_id = ")

@@ -222,6 +222,8 @@ pub struct FindingFilter {
     pub raised_by_party_id: Option<i64>,
     /// Only those not closed.
     pub open_only: bool,
+    /// Words the requirement code or the description contains.
+    pub search: Option<String>,
 }
 
 pub async fn list(
@@ -246,6 +248,9 @@ pub async fn list(
     }
     if let Some(p) = f.raised_by_party_id {
         cond.push(" AND fi.raised_by_party_id = ").bind(p);
+    }
+    if let Some(q) = &f.search {
+        crate::sql::all_words_like(&mut cond, q, &["fi.requirement_code", "fi.description"]);
     }
     if f.open_only {
         cond.push(" AND fi.status <> ")

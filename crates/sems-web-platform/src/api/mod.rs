@@ -5,6 +5,7 @@ mod account;
 mod actions;
 mod directory;
 mod privacy;
+mod search;
 
 use sems_web_kit::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,4 +15,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(privacy::router())
         .merge(actions::router())
+        .merge(search::router())
 }

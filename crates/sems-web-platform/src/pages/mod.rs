@@ -7,6 +7,7 @@ pub mod home;
 pub mod organisations;
 pub mod people;
 pub mod profile;
+mod search;
 pub mod sign_in;
 pub mod sites;
 
@@ -24,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .merge(groups::router())
         .merge(audit::router())
         .merge(profile::router())
+        .merge(search::router())
 }

@@ -529,3 +529,39 @@ fn the_directors_home_is_a_national_overview_whose_charts_open_their_lists() {
     form_sign_in(&mut sm, "npt.security");
     assert!(!sm.get("/").body.contains("National overview"));
 }
+
+#[test]
+fn the_header_search_finds_records_across_modules() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut sm = app.client();
+    form_sign_in(&mut sm, "npt.security");
+    let home = sm.get("/").body;
+    assert!(
+        home.contains("action=\"/search\""),
+        "a search in the header"
+    );
+    let page = sm.get("/search?q=NAT-07");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Threat scenarios"), "{}", page.body);
+    assert!(
+        page.body.contains("value=\"NAT-07\""),
+        "the words stay in the box"
+    );
+    let links: Vec<String> = page
+        .body
+        .split("<li><a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_string))
+        .collect();
+    assert!(!links.is_empty());
+    for link in &links {
+        assert_eq!(sm.get(link).status, 200, "{link}");
+    }
+    assert!(sm
+        .get("/search?q=zyxwvu")
+        .body
+        .contains("Nothing you may read matches"));
+    let api = sm.api("GET", "/search?q=staff%20door", None);
+    assert_eq!(api.status, 200);
+    assert!(api.body.contains("Findings"), "{}", api.body);
+}
