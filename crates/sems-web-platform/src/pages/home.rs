@@ -50,6 +50,8 @@ struct HomePage {
     roles: String,
     party_id: i64,
     party_kind: String,
+    /// The authority's people file no reports with it.
+    is_authority: bool,
     is_admin: bool,
     two_factor_on: bool,
     notes: Vec<NoteView>,
@@ -234,6 +236,7 @@ async fn build(state: &AppState, user: &Signed) -> Result<HomePage, sems_service
             .as_ref()
             .map(|p| p.kind.label().to_string())
             .unwrap_or_default(),
+        is_authority: s.party_is_authority,
         is_admin: s.has_role(Role::Administrator),
         two_factor_on: user.0.person.totp_enabled,
         notes,

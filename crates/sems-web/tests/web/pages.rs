@@ -495,6 +495,12 @@ fn each_home_page_says_what_awaits_that_person_and_every_line_opens_its_record()
     let home = staff.get("/").body;
     assert!(agenda_links(&home).is_empty());
     assert!(home.contains("Nothing awaits you today."));
+    // Their reports: filed and followed with their receipts, which the device may keep.
+    assert!(home.contains("Follow a report with its receipt"));
+    assert!(home.contains("data-kept-receipts=\"home-receipt\""));
+    let mut director = app.client();
+    form_sign_in(&mut director, "director");
+    assert!(!director.get("/").body.contains("Your reports"));
 }
 
 #[test]
