@@ -49,6 +49,9 @@ pub enum RecordKind {
     /// A version of the oversight method (compliance scales, plan deadlines, EI thresholds and
     /// intervals), published by the authority.
     OversightMethod,
+    /// A version of the reporting rules (taxonomy, deadlines per category, just-culture
+    /// decisions), published by the authority.
+    ReportingRules,
     /// An audit, inspection, test, trial or survey, owned by the party that performs it and
     /// distributed to the party it oversees (a covert test only once released).
     OversightActivity,
@@ -74,7 +77,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 23] = [
+    pub const ALL: [RecordKind; 24] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -91,6 +94,7 @@ impl RecordKind {
         RecordKind::Occurrence,
         RecordKind::Requirement,
         RecordKind::OversightMethod,
+        RecordKind::ReportingRules,
         RecordKind::OversightActivity,
         RecordKind::Finding,
         RecordKind::Appointment,
@@ -123,6 +127,7 @@ impl RecordKind {
             RecordKind::Occurrence => "occurrence",
             RecordKind::Requirement => "requirement",
             RecordKind::OversightMethod => "oversight_method",
+            RecordKind::ReportingRules => "reporting_rules",
             RecordKind::OversightActivity => "oversight_activity",
             RecordKind::Finding => "finding",
             RecordKind::Appointment => "appointment",

@@ -51,7 +51,8 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// The just-culture decision recorded at closure.
+    /// The just-culture decisions sems ships with (version 1 of the reporting rules; the
+    /// authority edits them as data, `rules::ReportingRules`).
     JustCulture, "just_culture", {
         NoBlame => "no_blame", "No blame";
         TrainingNeed => "training_need", "Training need";
@@ -94,7 +95,7 @@ impl ReportStatus {
     }
 }
 
-/// The authority's default taxonomy of report categories (code, label).
+/// The taxonomy sems ships with (code, label): version 1 of the reporting rules.
 pub const DEFAULT_TAXONOMY: &[(&str, &str)] = &[
     ("access_control", "Access control"),
     ("screening", "Screening of passengers and cabin baggage"),
@@ -224,7 +225,10 @@ pub fn normalize_receipt(input: &str) -> String {
         .collect()
 }
 
-/// Time targets of the workflow, configurable per deployment.
+/// The deployment's time settings of reporting. Triage, closure and forwarding are the
+/// values version 1 of the reporting rules ships with (after set-up the authority keeps them,
+/// per category, as `rules::ReportingRules`); how long an approved disclosure lasts stays the
+/// deployment's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportTargets {
     /// From filing to triage.
@@ -303,6 +307,7 @@ impl Default for ReportTargets {
 }
 
 mod deidentify;
+pub mod rules;
 pub use deidentify::{apply_redactions, suggest_redactions, Redaction};
 
 #[cfg(test)]

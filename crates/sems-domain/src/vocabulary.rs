@@ -109,6 +109,7 @@ macro_rules! with_every_vocabulary {
             crate::report::JustCulture,
             crate::report::MessageSide,
             crate::report::DisclosureDecision,
+            crate::report::rules::OccurrenceStep,
             crate::oversight::RequirementLevel,
             crate::oversight::Compliance,
             crate::oversight::ActivityKind,

@@ -100,6 +100,94 @@ impl Services {
             ));
         }
 
+        // Reporting: what the organisation owes the authority (forwarding, analysis, final
+        // result), against each report's deadlines.
+        if !s.party_is_authority && own_update(RecordKind::SecurityReport) {
+            let page = self
+                .reporting()
+                .reports(
+                    actor,
+                    &sems_storage::reports::ReportFilter {
+                        party_id: Some(s.party_id),
+                        owed_to_authority: true,
+                        ..Default::default()
+                    },
+                    first(),
+                )
+                .await?;
+            let now = sems_storage::now_ms();
+            out.push(section(
+                "Owed to the authority",
+                &page,
+                "/reports?owed=1".to_string(),
+                |r| {
+                    let c = crate::reports::lifecycle::countdowns_of_report(r, now);
+                    let (step, clock) = if r.forwarded_at_ms.is_none() {
+                        ("forwarding", c.forwarding)
+                    } else if matches!(
+                        c.analysis,
+                        sems_domain::report::rules::Countdown::Running { .. }
+                            | sems_domain::report::rules::Countdown::Overdue { .. }
+                    ) {
+                        ("analysis", c.analysis)
+                    } else {
+                        ("final result", c.final_result)
+                    };
+                    let due = match clock {
+                        sems_domain::report::rules::Countdown::Running { due_at_ms }
+                        | sems_domain::report::rules::Countdown::Overdue { due_at_ms } => {
+                            format!(" due {}", format_timestamp(due_at_ms))
+                        }
+                        _ => String::new(),
+                    };
+                    AgendaItem {
+                        text: format!("Report {} · {} · {step}{due}", r.id, r.category_label),
+                        link: format!("/reports/{}", r.id),
+                        late: clock.is_overdue(),
+                    }
+                },
+            ));
+        }
+
+        // Reporting, the authority's side: what organisations owe it, late.
+        if s.party_is_authority && may(RecordKind::ReportStatistics, Action::Read) {
+            if let Ok(late) = self.reporting().late_to_authority(actor).await {
+                let mut items: Vec<AgendaItem> = late
+                    .forwarding
+                    .iter()
+                    .take(ITEMS as usize)
+                    .map(|f| AgendaItem {
+                        text: format!(
+                            "{}: {} mandatory report{} not forwarded in time",
+                            f.party_name,
+                            f.late,
+                            if f.late == 1 { "" } else { "s" }
+                        ),
+                        link: "/occurrences/late".to_string(),
+                        late: true,
+                    })
+                    .collect();
+                for (n, what, step) in [
+                    (late.analyses_late, "analyses", "analysis"),
+                    (late.finals_late, "final results", "final_result"),
+                ] {
+                    if n > 0 {
+                        items.push(AgendaItem {
+                            text: format!("{n} {what} overdue"),
+                            link: format!("/occurrences?late={step}"),
+                            late: true,
+                        });
+                    }
+                }
+                out.push(AgendaSection {
+                    heading: "Late to the authority".to_string(),
+                    total: late.forwarding_total + late.analyses_late + late.finals_late,
+                    items,
+                    more_link: "/occurrences/late".to_string(),
+                });
+            }
+        }
+
         // Oversight, the organisation's side: findings awaiting its plan or completion.
         if !s.party_is_authority && own_update(RecordKind::Finding) {
             let page = self

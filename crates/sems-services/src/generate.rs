@@ -137,6 +137,7 @@ impl Services {
             .await?;
         self.risk().ensure_risk_defaults().await?;
         self.oversight().ensure_oversight_defaults().await?;
+        self.reporting().ensure_reporting_defaults().await?;
         let prefix = format!("G{}-", p.seed);
         {
             let mut conn = self.store.read().await?;

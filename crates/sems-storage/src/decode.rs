@@ -139,6 +139,13 @@ impl TryFrom<Document> for sems_domain::oversight::method::OversightMethod {
     }
 }
 
+impl TryFrom<Document> for sems_domain::report::rules::ReportingRules {
+    type Error = serde_json::Error;
+    fn try_from(document: Document) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(&document.0)
+    }
+}
+
 /// Lines of text kept in one column (the evidence of an assessment), without empty lines.
 pub struct Lines(String);
 decoded_as!(Lines, String);

@@ -28,6 +28,7 @@ pub mod sessions;
 pub mod sites;
 pub mod sql;
 pub mod tokens;
+pub mod versions;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Transaction};

@@ -167,6 +167,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0026_agenda_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0026_agenda_indexes.sql"),
     },
+    Migration {
+        version: 27,
+        name: "reporting rules as versioned data, and the occurrence lifecycle",
+        sqlite: include_str!("../migrations/sqlite/0027_reporting_rules.sql"),
+        postgres: include_str!("../migrations/postgres/0027_reporting_rules.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -562,6 +562,29 @@ pub async fn people_choices(
 }
 
 /// A date and time for people.
+/// A published version of the authority's rules (a method, the reporting rules) as a history
+/// line: (version, when and by whom, why).
+pub fn version_line(
+    version: i64,
+    published_at_ms: i64,
+    by: Option<&str>,
+    note: String,
+) -> (i64, String, String) {
+    let by = by.map(|n| format!(" by {n}")).unwrap_or_default();
+    (version, format!("{}{by}", when(published_at_ms)), note)
+}
+
+/// The version in force, as the top of its page says it.
+pub fn in_force(version: i64, published_at_ms: i64, by: Option<&str>) -> String {
+    let by = by
+        .map(|n| format!(" (published by {n})"))
+        .unwrap_or_default();
+    format!(
+        "Version {version} in force since {}{by}",
+        when(published_at_ms)
+    )
+}
+
 pub fn when(ms: i64) -> String {
     sems_domain::util::format_timestamp(ms)
 }

@@ -290,6 +290,8 @@ pub async fn reports(services: &Services, filings: u32, clients: u32) -> anyhow:
                 reporter_identity_sealed: None,
                 receipt_hash: &format!("bench-raw-{}-{i}", std::process::id()),
                 forward_due_at_ms: None,
+                triage_due_at_ms: None,
+                rules_version: None,
             },
         )
         .await?;
@@ -412,6 +414,7 @@ pub async fn oversight(
 /// the list by cursor, and at the same depth by page number for comparison.
 pub async fn lists(services: &Services, rows: u64, runs: u32) -> anyhow::Result<()> {
     use sems_domain::page::PageRequest;
+    use sems_domain::report::rules::OccurrenceStep;
     use sems_storage::sql::Arg;
     services
         .load_demo(DEMO_PASSWORD)
@@ -429,12 +432,15 @@ pub async fn lists(services: &Services, rows: u64, runs: u32) -> anyhow::Result<
     let mut next = sems_storage::bulk::next_id(tx.conn(), "security_reports").await?;
     let mut bulk = sems_storage::bulk::BulkSet::new(&[
         "INSERT INTO security_reports (id, owner_party_id, category_code, occurred_at, what_happened,
-             mode, receipt_hash, status, deidentified_text, filed_at_ms, forwarded_at_ms, updated_at_ms) VALUES",
+             mode, receipt_hash, status, deidentified_text, filed_at_ms, forwarded_at_ms, updated_at_ms,
+             mandatory, forward_due_at_ms, analysis_due_at_ms, analysis_sent_at_ms, final_due_at_ms,
+             final_sent_at_ms) VALUES",
     ]);
     // Ten years of filings, newest last, every one forwarded (the national list holds them
     // all) and each organisation's own list holds a tenth.
     let now = sems_storage::now_ms();
     let span = 10 * 365 * 24 * 3_600_000_i64;
+    let day_ms = 86_400_000_i64;
     let parties = sems_storage::parties::organisation_ids(tx.conn(), 10).await?;
     for i in 0..missing {
         let at = now - span + (span / rows.max(1) as i64) * i as i64;
@@ -460,6 +466,22 @@ pub async fn lists(services: &Services, rows: u64, runs: u32) -> anyhow::Result<
                 Arg::Int(at),
                 Arg::Int(at + 3_600_000),
                 Arg::Int(at),
+                Arg::Int(1),
+                Arg::Int(at + 72 * 3_600_000),
+                Arg::Int(at + 30 * day_ms),
+                // One in 50 never sent its analysis, one in 20 its final result: the late
+                // lists hold 2 % and 5 % of the rows.
+                if i % 50 == 7 {
+                    Arg::NullInt
+                } else {
+                    Arg::Int(at + 20 * day_ms)
+                },
+                Arg::Int(at + 90 * day_ms),
+                if i % 20 == 3 {
+                    Arg::NullInt
+                } else {
+                    Arg::Int(at + 60 * day_ms)
+                },
             ],
         )
         .await?;
@@ -536,6 +558,23 @@ pub async fn lists(services: &Services, rows: u64, runs: u32) -> anyhow::Result<
     report(
         "reports, one organisation's handler, halfway by page number",
         &time(runs, || reporting.reports(&handler, &own, own_deep.clone())).await?,
+    );
+    for (step, name) in [
+        (OccurrenceStep::Analysis, "analyses"),
+        (OccurrenceStep::FinalResult, "final results"),
+    ] {
+        let late = sems_storage::reports::OccurrenceFilter {
+            late: Some(step),
+            ..Default::default()
+        };
+        report(
+            &format!("occurrences, authority, late {name}, first page"),
+            &time(runs, || reporting.occurrences(&director, &late, first())).await?,
+        );
+    }
+    report(
+        "late to the authority (counts per organisation)",
+        &time(runs, || reporting.late_to_authority(&director)).await?,
     );
     Ok(())
 }

@@ -92,6 +92,54 @@ pub async fn national(
         })
         .await?;
     }
+    home_pages(services, &authority, &organisation, runs).await
+}
+
+/// What the home pages and the header read: the director's national overview, the register
+/// filtered to acceptances awaited, the agenda of a security manager and of an inspector, and
+/// the header search by word and by number.
+async fn home_pages(
+    services: &Services,
+    authority: &Actor,
+    organisation: &Actor,
+    runs: u32,
+) -> anyhow::Result<()> {
+    let risk = services.risk();
+    report(
+        "national overview, director",
+        &time(runs, || services.national_overview(authority)).await?,
+    );
+    let awaiting = sems_storage::risk::AssessmentFilter {
+        acceptance: Some(
+            risk.acceptance_filter(sems_domain::risk::AcceptanceState::Awaiting)
+                .await?,
+        ),
+        ..Default::default()
+    };
+    for (reader, who) in [(authority, "authority"), (organisation, "one organisation")] {
+        report(
+            &format!("risk register awaiting acceptance, {who}, first page"),
+            &time(runs, || {
+                risk.assessments(reader, &awaiting, PageRequest::new(Some(1), Some(PER_PAGE)))
+            })
+            .await?,
+        );
+        report(
+            &format!("home page agenda, {who}"),
+            &time(runs, || services.agenda(reader)).await?,
+        );
+        for q in ["perimeter", "42"] {
+            report(
+                &format!("header search '{q}', {who}"),
+                &time(runs, || services.search(reader, q)).await?,
+            );
+        }
+    }
+    let inspector = actor(services, "inspector").await?;
+    report(
+        "home page agenda, inspector",
+        &time(runs, || services.agenda(&inspector)).await?,
+    );
     Ok(())
 }
 

@@ -148,6 +148,14 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::OversightMethod, R::Published) => {
             action == Read && role != Administrator && role != Staff
         }
+        // The reporting rules likewise (taxonomy, deadlines, just-culture decisions); read by
+        // everyone, as everyone files reports under them.
+        (K::ReportingRules, R::Owner) => match action {
+            Read => authority,
+            Create => matches!(role, PolicyOfficer | Director),
+            Update | Delete | Accept => false,
+        },
+        (K::ReportingRules, R::Published) => action == Read,
 
         // National threat levels: set by the authority's director, intelligence analysts and
         // policy officers; read by everyone who assesses risk.

@@ -182,6 +182,22 @@ fn published_records_are_read_by_every_party_but_changed_by_their_owner() {
         decide(&policy, Action::Update, &method).is_err(),
         "a published version is never edited"
     );
+    // The reporting rules: published by the policy officers and director, read by all.
+    let mut rules = record(RecordKind::ReportingRules, AUTHORITY);
+    rules.published = true;
+    assert!(decide(&policy, Action::Create, &rules).is_ok());
+    assert!(decide(&subject(AIRPORT, &[Role::Staff]), Action::Read, &rules).is_ok());
+    for who in [
+        subject(AIRPORT, &[Role::SecurityManager]),
+        subject(AIRPORT, &[Role::ReportHandler]),
+        subject(AUTHORITY, &[Role::Inspector]),
+    ] {
+        assert!(
+            decide(&who, Action::Create, &rules).is_err(),
+            "only the authority's policy officers and director change the reporting rules"
+        );
+        assert!(decide(&who, Action::Update, &rules).is_err());
+    }
     // The oversight method: published by the policy officers, read by who audits or is audited.
     let mut oversight = record(RecordKind::OversightMethod, AUTHORITY);
     oversight.published = true;

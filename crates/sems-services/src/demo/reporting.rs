@@ -131,6 +131,14 @@ impl Services {
         self.reporting()
             .forward_report(&handler, identified.report_id, &[])
             .await?;
+        // Its analysis is with the authority; the final result's clock runs.
+        self.reporting()
+            .send_occurrence_analysis(
+                &handler,
+                identified.report_id,
+                "The image was cleared during a lane change-over; the screener recalled the bag within a minute. Change-overs at the central checkpoint are now done with the belt stopped.",
+            )
+            .await?;
         // Closed, with what was learnt and a corrective action for the security manager.
         let closed = self
             .reporting()

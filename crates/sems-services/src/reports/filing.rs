@@ -16,7 +16,7 @@ use sems_storage::reports::{self, NewReport, Report};
 use sems_storage::{notifications, now_ms, parties, people, Conn};
 use serde::{Deserialize, Serialize};
 
-use super::{known_category, record_report_event, store_file, REPORTER};
+use super::{record_report_event, store_file, REPORTER};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,7 +234,8 @@ impl ReportingServices<'_> {
             Actor::System(_) => None,
         };
         let reporter = mode.and_then(|m| checks.check(reporter_of(m, person.as_ref(), &contact)));
-        let category = checks.check(known_category(tx.conn(), &input.category).await?);
+        let rules = super::rules::current_rules(tx.conn()).await?;
+        let category = checks.check(super::category_of(&rules.rules, &input.category, None));
         if let Some(site) = input.site_id {
             let found = sems_storage::sites::get(tx.conn(), site).await?;
             if found.is_none_or(|s| s.party_id != party.id) {
@@ -273,7 +274,7 @@ impl ReportingServices<'_> {
             &NewReport {
                 party_id: party.id,
                 site_id: input.site_id,
-                category_code: category,
+                category_code: &category.code,
                 occurred_at: &occurred,
                 location: &location,
                 what_happened: &what,
@@ -284,7 +285,9 @@ impl ReportingServices<'_> {
                 receipt_hash: &sha256_hex(normalize_receipt(&receipt).as_bytes()),
                 forward_due_at_ms: input
                     .reporter_thinks_mandatory
-                    .then(|| filed + reporting.targets.forward_hours * 3_600_000),
+                    .then(|| category.deadlines.forward_due(filed)),
+                triage_due_at_ms: Some(category.deadlines.triage_due(filed)),
+                rules_version: Some(rules.version),
             },
         )
         .await?;

@@ -52,6 +52,10 @@ pub enum Forwarding {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OccurrenceView {
     pub occurrence: super::views::Occurrence,
+    /// The clocks of the steps owed to the authority: forwarding, analysis, final result.
+    pub countdowns: sems_domain::report::rules::Countdowns,
+    /// The label of the final result's just-culture class, by the rules in force.
+    pub final_just_culture_label: Option<String>,
     pub messages: Vec<super::views::ReportMessage>,
     pub allowed: sems_domain::access::Allowed,
 }
@@ -297,7 +301,20 @@ impl ReportingServices<'_> {
                 }
             }
         }
-        reports::mark_forwarded(tx.conn(), report_id).await?;
+        // The analysis and final result are due from now, by the rules in force.
+        let deadlines = super::rules::current_rules(tx.conn())
+            .await?
+            .rules
+            .deadlines(&r.category_code);
+        let now = sems_storage::now_ms();
+        reports::mark_forwarded(
+            tx.conn(),
+            report_id,
+            now,
+            deadlines.analysis_due(now),
+            deadlines.final_due(now),
+        )
+        .await?;
         record_report_event(tx.conn(), r.mode, actor, crate::Change { about: &About::record(&occurrence_meta(r.party_id), Some(report_id)), action: crate::reports::trail::SECURITY_REPORT_FORWARD, record_id: Some(report_id), before: NONE, after: Some(&serde_json::json!({ "report_id": report_id, "kept": confirmed, "proposed_by": confirmed_by })) })
         .await?;
         if let Some(authority) = parties::authority(tx.conn()).await? {
@@ -338,11 +355,22 @@ impl ReportingServices<'_> {
         page: PageRequest,
     ) -> Result<Page<Occurrence>> {
         let subject = actor.lister()?;
+        if filter.late == Some(sems_domain::report::rules::OccurrenceStep::Forwarding) {
+            return Err(ValidationError::new(
+                "late",
+                "reports late for forwarding are not occurrences yet: the authority sees them as counts per organisation",
+            )
+            .into());
+        }
+        let filter = OccurrenceFilter {
+            now_ms: sems_storage::now_ms(),
+            ..filter.clone()
+        };
         let mut conn = self.store.read().await?;
-        let mut page = reports::occurrences(&mut conn, subject, filter, page).await?;
+        let mut page = reports::occurrences(&mut conn, subject, &filter, page).await?;
         // The authority works by the day; the forwarding time is the handlers'.
         for o in &mut page.items {
-            o.forwarded_at_ms = sems_domain::audit::day_start(o.forwarded_at_ms);
+            o.to_the_day();
         }
         Ok(page)
     }
@@ -355,7 +383,20 @@ impl ReportingServices<'_> {
             .ok_or(ServiceError::NotFound("occurrence"))?;
         let meta = occurrence_meta(o.party_id);
         authorize(actor, Action::Read, &meta, "occurrence")?;
-        o.forwarded_at_ms = sems_domain::audit::day_start(o.forwarded_at_ms);
+        // The authority works by the day; the exact times are the handlers'.
+        let countdowns = super::lifecycle::countdowns_of_occurrence(&o, sems_storage::now_ms())
+            .map_times(sems_domain::audit::day_start);
+        o.to_the_day();
+        let final_just_culture_label = match &o.final_just_culture {
+            Some(w) => Some(
+                super::rules::current_rules(&mut conn)
+                    .await?
+                    .rules
+                    .decision_label(w)
+                    .to_string(),
+            ),
+            None => None,
+        };
         let messages = reports::messages(
             &mut conn,
             id,
@@ -363,6 +404,8 @@ impl ReportingServices<'_> {
         )
         .await?;
         Ok(OccurrenceView {
+            countdowns,
+            final_just_culture_label,
             allowed: crate::allowed(actor, &meta),
             occurrence: o.into(),
             messages: messages.into_iter().map(Into::into).collect(),

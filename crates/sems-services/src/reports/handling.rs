@@ -6,14 +6,14 @@ use crate::risk::evidence::{store_evidence, NewFact};
 use crate::{authorize, Actor, Result, ServiceError, NONE};
 use sems_domain::access::Action;
 use sems_domain::measure::EvidenceKind;
-use sems_domain::report::{JustCulture, MessageSide, ReportStatus, Severity};
+use sems_domain::report::{MessageSide, ReportStatus, Severity};
 use sems_domain::util::{bounded_text, parse_date};
 use sems_domain::ValidationError;
 use sems_storage::reports::{self, Report};
-use sems_storage::{risk, Conn};
+use sems_storage::{now_ms, risk, Conn};
 use serde::Deserialize;
 
-use super::{known_category, record_report_event, report_meta};
+use super::{category_of, record_report_event, report_meta};
 
 /// What a handler decides at triage.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -53,8 +53,7 @@ pub struct CloseInput {
     pub outcome: String,
     #[serde(default)]
     pub lessons: String,
-    /// Read as a word of the vocabulary, like the severity at triage.
-    #[schema(value_type = JustCulture)]
+    /// A word of the reporting rules' just-culture decisions (`GET /api/v1/reports/rules`).
     pub just_culture: String,
     /// At most 20.
     #[serde(default)]
@@ -90,7 +89,6 @@ impl ReportingServices<'_> {
         let mut scenario_ids = input.scenario_ids.clone();
         scenario_ids.sort_unstable();
         scenario_ids.dedup();
-        let forward_hours = self.reporting_config()?.targets.forward_hours;
         let mut tx = self.store.write().await?;
         let before = Self::report_for_update(tx.conn(), actor, id).await?;
         if !before.status.may_move_to(ReportStatus::Triaged) {
@@ -99,7 +97,8 @@ impl ReportingServices<'_> {
                 before.status.label().to_lowercase()
             )));
         }
-        let category = known_category(tx.conn(), &input.category).await??;
+        let rules = super::rules::current_rules(tx.conn()).await?;
+        let category = category_of(&rules.rules, &input.category, Some(&before.category_code))?;
         let mut scenarios = Vec::new();
         for sid in &scenario_ids {
             let s = risk::scenario(tx.conn(), *sid)
@@ -112,16 +111,17 @@ impl ReportingServices<'_> {
         }
         let due = input
             .mandatory
-            .then(|| before.filed_at_ms + forward_hours * 3_600_000);
+            .then(|| category.deadlines.forward_due(before.filed_at_ms));
         reports::triage(
             tx.conn(),
             id,
             &reports::Triage {
-                category_code: category,
+                category_code: &category.code,
                 severity,
                 mandatory: input.mandatory,
                 note: &note,
                 forward_due_at_ms: due,
+                closure_due_at_ms: rules.rules.closure_due(now_ms()),
             },
             &scenario_ids,
         )
@@ -203,7 +203,6 @@ impl ReportingServices<'_> {
     pub async fn close_report(&self, actor: &Actor, id: i64, input: &CloseInput) -> Result<Report> {
         let outcome = bounded_text("outcome", &input.outcome, 3, 5000)?;
         let lessons = bounded_text("lessons", &input.lessons, 0, 5000)?;
-        let decision = JustCulture::parse(&input.just_culture)?;
         if input.corrective_actions.len() > 20 {
             return Err(ValidationError::new("corrective_actions", "at most 20").into());
         }
@@ -216,6 +215,8 @@ impl ReportingServices<'_> {
             ));
         }
         let mut tx = self.store.write().await?;
+        let rules = super::rules::current_rules(tx.conn()).await?;
+        let decision = rules.rules.decision(&input.just_culture)?.word.clone();
         let before = Self::report_for_update(tx.conn(), actor, id).await?;
         if !before.status.may_move_to(ReportStatus::Closed) {
             return Err(ServiceError::Conflict(format!(
@@ -233,7 +234,7 @@ impl ReportingServices<'_> {
             )
             .await?;
         }
-        reports::close(tx.conn(), id, &outcome, &lessons, decision).await?;
+        reports::close(tx.conn(), id, &outcome, &lessons, &decision).await?;
         let source = crate::actions::report_source(&before);
         for (title, due, person) in &actions {
             reports::insert_report_action(
@@ -302,7 +303,7 @@ fn workflow_facts(r: &Report) -> serde_json::Value {
     serde_json::json!({
         "status": r.status.as_str(), "category": r.category_code,
         "severity": r.severity.map(|s| s.as_str()), "mandatory": r.mandatory,
-        "scenario_ids": r.scenario_ids, "just_culture": r.just_culture.map(|j| j.as_str()),
+        "scenario_ids": r.scenario_ids, "just_culture": r.just_culture,
         "forwarded_at_ms": r.forwarded_at_ms,
     })
 }

@@ -4,10 +4,13 @@
 //! `forwarding` (de-identification and the authority), `statistics`, `sealing`; `views`, what
 //! the API serves of the storage rows.
 
+pub mod eccairs;
 mod filing;
 pub mod forwarding;
 mod handling;
 pub mod identity;
+pub mod lifecycle;
+pub mod rules;
 pub mod sealing;
 pub mod statistics;
 pub mod trail;
@@ -15,16 +18,14 @@ pub mod views;
 pub use filing::*;
 pub use handling::*;
 
-use crate::{authorize, record_change, Actor, Result, ServiceError, Services, NONE};
+use crate::{authorize, Actor, Result, ServiceError, Services};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::audit::{day_start, AuditChannel};
-use sems_domain::report::{
-    sees_exact_times, MessageSide, ReportMode, ReportStatus, DEFAULT_TAXONOMY,
-};
+use sems_domain::report::{sees_exact_times, MessageSide, ReportMode, ReportStatus};
 use sems_domain::util::sha256_hex;
 use sems_domain::ValidationError;
 use sems_storage::reports::{self, Attachment, Report};
-use sems_storage::{now_ms, parties, Conn};
+use sems_storage::{now_ms, Conn};
 use serde::Serialize;
 
 /// The use cases of confidential security reporting, apart from the other modules': `services.reporting().file_report(…)`. Derefs to
@@ -68,6 +69,9 @@ pub struct Overdue {
     pub triage: bool,
     pub closure: bool,
     pub forwarding: bool,
+    /// The analysis owed to the authority after forwarding.
+    pub analysis: bool,
+    pub final_result: bool,
 }
 
 /// A report with everything its handler works with.
@@ -79,6 +83,12 @@ pub struct ReportView {
     pub identity_requests: Vec<views::IdentityRequest>,
     pub actions: Vec<views::ReportAction>,
     pub overdue: Overdue,
+    /// The clocks towards the authority: forwarding, analysis, final result.
+    pub countdowns: sems_domain::report::rules::Countdowns,
+    /// The label of the closure's just-culture decision, by the rules in force.
+    pub just_culture_label: Option<String>,
+    /// The decisions a closure or final result may record (the rules in force).
+    pub just_culture_choices: Vec<sems_domain::report::rules::JustCultureDecision>,
     /// What the reader may do: `update` (handle), `accept` (decide a disclosure request).
     pub allowed: sems_domain::access::Allowed,
 }
@@ -94,34 +104,6 @@ impl Services {
 }
 
 impl ReportingServices<'_> {
-    /// Publishes the default taxonomy where its categories are missing. Runs at start.
-    pub async fn ensure_reporting_defaults(&self) -> Result<()> {
-        let mut tx = self.store.write().await?;
-        let authority = parties::authority(tx.conn()).await?.map(|a| a.id);
-        let mut added = Vec::new();
-        for (i, (code, label)) in DEFAULT_TAXONOMY.iter().enumerate() {
-            if reports::ensure_category(tx.conn(), code, label, i as i64).await? {
-                added.push(*code);
-            }
-        }
-        if let (false, Some(authority)) = (added.is_empty(), authority) {
-            record_change(
-                tx.conn(),
-                &Actor::System("set-up"),
-                crate::Change {
-                    about: &crate::About::party_event(authority, true),
-                    action: crate::reports::trail::REPORT_CATEGORY_CREATE,
-                    record_id: None,
-                    before: NONE,
-                    after: Some(&added),
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     pub async fn report_categories(&self) -> Result<Vec<reports::Category>> {
         let mut conn = self.store.read().await?;
         Ok(reports::categories(&mut conn).await?)
@@ -153,22 +135,30 @@ impl ReportingServices<'_> {
         Ok(r)
     }
 
-    /// Late steps of a report, against the deployment's targets.
+    /// Late steps of a report, against the deadlines it was given (a report filed before
+    /// the reporting rules has the deployment's configured ones).
     pub fn overdue(&self, r: &Report) -> Overdue {
         let now = now_ms();
-        let Ok(reporting) = self.reporting_config() else {
-            return Overdue::default();
-        };
-        let t = reporting.targets;
+        let t = self
+            .reporting
+            .as_ref()
+            .map(|c| c.targets)
+            .unwrap_or_default();
+        let clocks = lifecycle::countdowns_of_report(r, now);
         Overdue {
             triage: r.status == ReportStatus::New
-                && now > r.filed_at_ms + t.triage_hours * 3_600_000,
+                && now
+                    > r.triage_due_at_ms
+                        .unwrap_or(r.filed_at_ms + t.triage_hours * 3_600_000),
             closure: r.status != ReportStatus::Closed
-                && r.triaged_at_ms
-                    .is_some_and(|at| now > at + t.closure_days * 86_400_000),
-            forwarding: r.forwarded_at_ms.is_none()
-                && r.mandatory != Some(false)
-                && r.forward_due_at_ms.is_some_and(|due| now > due),
+                && r.triaged_at_ms.is_some_and(|at| {
+                    now > r
+                        .closure_due_at_ms
+                        .unwrap_or(at + t.closure_days * 86_400_000)
+                }),
+            forwarding: r.mandatory != Some(false) && clocks.forwarding.is_overdue(),
+            analysis: clocks.analysis.is_overdue(),
+            final_result: clocks.final_result.is_overdue(),
         }
     }
 
@@ -180,11 +170,13 @@ impl ReportingServices<'_> {
         let mut messages = reports::messages(&mut conn, id, MessageSide::ALL).await?;
         let mut identity_requests = reports::identity_requests(&mut conn, id).await?;
         let overdue = self.overdue(&report);
+        let mut countdowns = lifecycle::countdowns_of_report(&report, now_ms());
         // Readers other than the handlers see a protected report's times to the day only.
         let exact = actor
             .subject()
             .is_none_or(|s| sees_exact_times(&s.roles, report.mode));
         if !exact {
+            countdowns = countdowns.map_times(day_start);
             report.to_the_day();
             for m in &mut messages {
                 m.created_at_ms = day_start(m.created_at_ms);
@@ -196,7 +188,14 @@ impl ReportingServices<'_> {
         }
         let attachments = reports::attachments(&mut conn, id).await?;
         let actions = reports::report_actions(&mut conn, id).await?;
+        let rules = rules::current_rules(&mut conn).await?.rules;
         Ok(ReportView {
+            just_culture_label: report
+                .just_culture
+                .as_deref()
+                .map(|w| rules.decision_label(w).to_string()),
+            just_culture_choices: rules.just_culture,
+            countdowns,
             report: report.into(),
             attachments: attachments.into_iter().map(Into::into).collect(),
             messages: messages.into_iter().map(Into::into).collect(),
@@ -252,25 +251,21 @@ pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
 }
 
 /// A category code of the taxonomy, or a refusal.
-async fn known_category<'a>(
-    conn: &mut Conn,
-    code: &'a str,
-) -> Result<std::result::Result<&'a str, ValidationError>> {
+/// The category a report is filed or triaged under: one the rules offer, or the one it has
+/// (a category withdrawn after filing stays the report's).
+fn category_of<'a>(
+    rules: &'a sems_domain::report::rules::ReportingRules,
+    code: &str,
+    kept: Option<&str>,
+) -> std::result::Result<&'a sems_domain::report::rules::CategoryRule, ValidationError> {
     let code = code.trim();
-    Ok(
-        if reports::categories(conn)
-            .await?
-            .iter()
-            .any(|c| c.code == code)
-        {
-            Ok(code)
-        } else {
-            Err(ValidationError::new(
-                "category",
-                "choose a category of the list",
-            ))
-        },
-    )
+    match rules.category(code) {
+        Some(c) if c.active || kept == Some(code) => Ok(c),
+        _ => Err(ValidationError::new(
+            "category",
+            "choose a category of the list",
+        )),
+    }
 }
 
 pub(crate) fn file_path(dir: &std::path::Path, sha256: &str) -> std::path::PathBuf {

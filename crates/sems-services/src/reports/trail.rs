@@ -9,8 +9,21 @@ pub const OCCURRENCE_MESSAGE: AuditAction = AuditAction::new(
     "occurrence.message",
     AuditRecord::Kind(RecordKind::SecurityReport),
 );
+/// Recorded by the set-up of releases before the reporting rules (schema 27); still read.
 pub const REPORT_CATEGORY_CREATE: AuditAction =
     AuditAction::new("report_category.create", AuditRecord::ReportCategory);
+pub const REPORTING_RULES_PUBLISH: AuditAction = AuditAction::new(
+    "reporting_rules.publish",
+    AuditRecord::Kind(RecordKind::ReportingRules),
+);
+pub const OCCURRENCE_ANALYSIS: AuditAction = AuditAction::new(
+    "occurrence.analysis",
+    AuditRecord::Kind(RecordKind::Occurrence),
+);
+pub const OCCURRENCE_FINAL_RESULT: AuditAction = AuditAction::new(
+    "occurrence.final_result",
+    AuditRecord::Kind(RecordKind::Occurrence),
+);
 pub const SECURITY_REPORT_CLOSE: AuditAction = AuditAction::new(
     "security_report.close",
     AuditRecord::Kind(RecordKind::SecurityReport),

@@ -6,9 +6,7 @@
 //! leaves the organisation.
 
 use sems_domain::action::ActionStatus;
-use sems_domain::report::{
-    DisclosureDecision, JustCulture, MessageSide, ReportMode, ReportStatus, Severity,
-};
+use sems_domain::report::{DisclosureDecision, MessageSide, ReportMode, ReportStatus, Severity};
 use sems_storage::reports as rows;
 
 crate::views::view! {
@@ -45,7 +43,8 @@ crate::views::view! {
         triage_note: String,
         outcome: String,
         lessons: String,
-        just_culture: Option<JustCulture>,
+        /// A word of the reporting rules' just-culture decisions.
+        just_culture: Option<String>,
         /// The version that may leave the organisation.
         deidentified_text: String,
         filed_at_ms: i64,
@@ -54,6 +53,20 @@ crate::views::view! {
         closed_at_ms: Option<i64>,
         forward_due_at_ms: Option<i64>,
         forwarded_at_ms: Option<i64>,
+        triage_due_at_ms: Option<i64>,
+        closure_due_at_ms: Option<i64>,
+        /// The organisation's analysis for the authority: due, de-identified text, sent.
+        analysis_due_at_ms: Option<i64>,
+        analysis_text: String,
+        analysis_sent_at_ms: Option<i64>,
+        /// The final result for the authority: due, outcome, lessons, actions, the class of
+        /// the just-culture decision (a word of the reporting rules), sent.
+        final_due_at_ms: Option<i64>,
+        final_outcome: String,
+        final_lessons: String,
+        final_actions: String,
+        final_just_culture: Option<String>,
+        final_sent_at_ms: Option<i64>,
         classification: i64,
         need_to_know: bool,
         /// The threat scenarios triage linked it to.
@@ -82,6 +95,19 @@ crate::views::view! {
         text: String,
         /// The day it was forwarded (its start, UTC).
         forwarded_at_ms: i64,
+        forward_due_at_ms: Option<i64>,
+        /// The organisation's analysis for the authority: due, de-identified text, sent.
+        analysis_due_at_ms: Option<i64>,
+        analysis_text: String,
+        analysis_sent_at_ms: Option<i64>,
+        /// The final result for the authority: due, outcome, lessons, actions, the class of
+        /// the just-culture decision (a word of the reporting rules), sent.
+        final_due_at_ms: Option<i64>,
+        final_outcome: String,
+        final_lessons: String,
+        final_actions: String,
+        final_just_culture: Option<String>,
+        final_sent_at_ms: Option<i64>,
     }
 }
 

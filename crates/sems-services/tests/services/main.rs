@@ -5,6 +5,7 @@ mod actions;
 mod common;
 mod demo;
 mod duties;
+mod occurrence_lifecycle;
 mod oversight;
 mod reports;
 mod risk;

@@ -990,16 +990,8 @@ async fn triage_feeds_the_risk_module_and_forwarding_needs_a_deidentified_versio
 }
 
 #[tokio::test]
-async fn late_steps_are_flagged_against_the_targets() {
-    for mut s in services().await {
-        if let Some(r) = s.reporting.as_mut() {
-            r.targets = sems_domain::report::ReportTargets {
-                triage_hours: 0,
-                closure_days: 0,
-                forward_hours: 0,
-                disclosure_hours: 24,
-            };
-        }
+async fn late_steps_are_flagged_against_the_deadlines_a_report_was_given() {
+    for s in services().await {
         let staff = actor(&s, "npt.staff").await;
         let npt = staff.party_id().unwrap();
         let mut input = report("anonymous");
@@ -1009,10 +1001,27 @@ async fn late_steps_are_flagged_against_the_targets() {
             .file_report(&PUBLIC, npt, &input, vec![])
             .await
             .unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let handler = actor(&s, "npt.handler").await;
         let v = s
             .reporting()
-            .report_view(&actor(&s, "npt.handler").await, filed.report_id)
+            .report_view(&handler, filed.report_id)
+            .await
+            .unwrap();
+        assert!(!v.overdue.triage && !v.overdue.forwarding, "just filed");
+        // The deadlines it was given, passed.
+        {
+            let mut conn = s.store.read().await.unwrap();
+            sqlx::query(
+                "UPDATE security_reports SET triage_due_at_ms = 1, forward_due_at_ms = 1 WHERE id = $1",
+            )
+            .bind(filed.report_id)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        }
+        let v = s
+            .reporting()
+            .report_view(&handler, filed.report_id)
             .await
             .unwrap();
         assert!(v.overdue.triage);

@@ -1,8 +1,9 @@
 //! Versions of the oversight method (the authority's scales, plan deadlines, EI thresholds
-//! and intervals), kept as JSON documents like the risk method's.
+//! and intervals), kept as JSON documents (`crate::versions`).
 
-use crate::decode::{decode_error, Document};
-use crate::{now_ms, Conn, Result};
+use crate::decode::Document;
+use crate::versions::{self, Versioned};
+use crate::{Conn, Result};
 use sems_domain::oversight::method::OversightMethod;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,50 +26,27 @@ pub async fn publish(
     note: &str,
     published_by: Option<i64>,
 ) -> Result<i64> {
-    let next: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 AS v FROM oversight_methods")
-            .fetch_one(&mut *conn)
-            .await?;
-    let document = serde_json::to_string(method)
-        .map_err(|e| decode_error(format!("oversight method document: {e}")))?;
-    sqlx::query(
-        "INSERT INTO oversight_methods (owner_party_id, version, document, note, published_by, published_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    versions::publish(
+        conn,
+        Versioned::OversightMethod,
+        owner_party_id,
+        method,
+        note,
+        published_by,
     )
-    .bind(owner_party_id)
-    .bind(next)
-    .bind(document)
-    .bind(note)
-    .bind(published_by)
-    .bind(now_ms())
-    .execute(&mut *conn)
-    .await?;
-    Ok(next)
+    .await
 }
-
-const SELECT: &str = "SELECT m.version, m.owner_party_id, m.document, m.note,
-        pe.display_name AS by_name, m.published_at_ms
-     FROM oversight_methods m LEFT JOIN people pe ON pe.id = m.published_by";
 
 /// The version in force: the newest.
 pub async fn current(conn: &mut Conn) -> Result<Option<MethodVersion>> {
-    Ok(
-        sqlx::query_as(&format!("{SELECT} ORDER BY m.version DESC LIMIT 1"))
-            .fetch_optional(&mut *conn)
-            .await?,
-    )
+    versions::current(conn, Versioned::OversightMethod).await
 }
 
 pub async fn version(conn: &mut Conn, version: i64) -> Result<Option<MethodVersion>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE m.version = $1"))
-        .bind(version)
-        .fetch_optional(&mut *conn)
-        .await?)
+    versions::version(conn, Versioned::OversightMethod, version).await
 }
 
 /// Every version, newest first (there are few).
 pub async fn versions(conn: &mut Conn) -> Result<Vec<MethodVersion>> {
-    Ok(sqlx::query_as(&format!("{SELECT} ORDER BY m.version DESC"))
-        .fetch_all(&mut *conn)
-        .await?)
+    versions::versions(conn, Versioned::OversightMethod).await
 }

@@ -8,13 +8,14 @@ use crate::sql::{all_words_like, fetch_page, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
-use sems_domain::report::{ForwardProposal, JustCulture, ReportMode, ReportStatus, Severity};
+use sems_domain::report::{ForwardProposal, ReportMode, ReportStatus, Severity};
 
 /// The order of the list: ending in the id, so pages never overlap.
 const ORDER: Order = &[Key::int("sr.filed_at_ms").desc(), Key::int("sr.id").desc()];
 
 mod exchanges;
 mod occurrences;
+pub mod rules;
 pub use exchanges::*;
 pub use occurrences::*;
 
@@ -83,6 +84,9 @@ pub struct NewReport<'a> {
     pub reporter_identity_sealed: Option<String>,
     pub receipt_hash: &'a str,
     pub forward_due_at_ms: Option<i64>,
+    pub triage_due_at_ms: Option<i64>,
+    /// The version of the reporting rules the deadlines come from.
+    pub rules_version: Option<i64>,
 }
 
 pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
@@ -90,8 +94,9 @@ pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO security_reports (owner_party_id, site_id, category_code, occurred_at, location,
              what_happened, reporter_thinks_mandatory, mode, reporter_person_id, reporter_identity_sealed,
-             receipt_hash, status, filed_at_ms, forward_due_at_ms, classification, need_to_know, updated_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, 0, 0, $12) RETURNING id",
+             receipt_hash, status, filed_at_ms, forward_due_at_ms, classification, need_to_know, updated_at_ms,
+             triage_due_at_ms, rules_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, 0, 0, $12, $14, $15) RETURNING id",
     )
     .bind(r.party_id)
     .bind(r.site_id)
@@ -106,6 +111,8 @@ pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
     .bind(r.receipt_hash)
     .bind(now)
     .bind(r.forward_due_at_ms)
+    .bind(r.triage_due_at_ms)
+    .bind(r.rules_version)
     .fetch_one(&mut *conn)
         .await?;
     Ok(id)
@@ -141,8 +148,8 @@ pub struct Report {
     pub triage_note: String,
     pub outcome: String,
     pub lessons: String,
-    #[sqlx(try_from = "Word")]
-    pub just_culture: Option<JustCulture>,
+    /// A word of the reporting rules' just-culture decisions.
+    pub just_culture: Option<String>,
     pub deidentified_text: String,
     pub filed_at_ms: i64,
     pub triaged_at_ms: Option<i64>,
@@ -150,6 +157,19 @@ pub struct Report {
     pub closed_at_ms: Option<i64>,
     pub forward_due_at_ms: Option<i64>,
     pub forwarded_at_ms: Option<i64>,
+    pub triage_due_at_ms: Option<i64>,
+    pub closure_due_at_ms: Option<i64>,
+    /// What the organisation sent the authority after forwarding: its analysis and its final
+    /// result, each de-identified and with its deadline.
+    pub analysis_due_at_ms: Option<i64>,
+    pub analysis_text: String,
+    pub analysis_sent_at_ms: Option<i64>,
+    pub final_due_at_ms: Option<i64>,
+    pub final_outcome: String,
+    pub final_lessons: String,
+    pub final_actions: String,
+    pub final_just_culture: Option<String>,
+    pub final_sent_at_ms: Option<i64>,
     pub classification: i64,
     #[sqlx(try_from = "Flag")]
     pub need_to_know: bool,
@@ -175,6 +195,12 @@ impl Report {
             &mut self.closed_at_ms,
             &mut self.forward_due_at_ms,
             &mut self.forwarded_at_ms,
+            &mut self.triage_due_at_ms,
+            &mut self.closure_due_at_ms,
+            &mut self.analysis_due_at_ms,
+            &mut self.analysis_sent_at_ms,
+            &mut self.final_due_at_ms,
+            &mut self.final_sent_at_ms,
         ] {
             *t = t.map(day_start);
         }
@@ -186,7 +212,10 @@ const REPORT_SELECT: &str = "SELECT sr.id, sr.owner_party_id, pa.name AS party_n
         sr.reporter_thinks_mandatory, sr.mode, sr.reporter_person_id, pe.display_name AS reporter_name, sr.status,
         sr.severity, sr.mandatory, sr.triage_note, sr.outcome, sr.lessons, sr.just_culture, sr.deidentified_text,
         sr.filed_at_ms, sr.triaged_at_ms, sr.investigation_at_ms, sr.closed_at_ms, sr.forward_due_at_ms,
-        sr.forwarded_at_ms, sr.classification, sr.need_to_know, sr.updated_at_ms
+        sr.forwarded_at_ms, sr.classification, sr.need_to_know, sr.updated_at_ms, sr.triage_due_at_ms,
+        sr.closure_due_at_ms, sr.analysis_due_at_ms, sr.analysis_text, sr.analysis_sent_at_ms,
+        sr.final_due_at_ms, sr.final_outcome, sr.final_lessons, sr.final_actions, sr.final_just_culture,
+        sr.final_sent_at_ms
      FROM security_reports sr JOIN parties pa ON pa.id = sr.owner_party_id
      JOIN report_categories rc ON rc.code = sr.category_code
      LEFT JOIN sites si ON si.id = sr.site_id
@@ -268,6 +297,9 @@ pub struct ReportFilter {
     pub mode: Option<ReportMode>,
     /// Words searched in the text, location and notes.
     pub search: Option<String>,
+    /// Only those that owe the authority a step: a mandatory report not yet forwarded, or a
+    /// forwarded one whose final result is not sent.
+    pub owed_to_authority: bool,
 }
 
 /// The reports `subject` may read, newest first.
@@ -289,6 +321,13 @@ pub async fn reports(
     }
     if let Some(m) = f.mode {
         cond.push(" AND sr.mode = ").bind(m.as_str());
+    }
+    if f.owed_to_authority {
+        cond.push(
+            " AND ((sr.forwarded_at_ms IS NULL AND sr.forward_due_at_ms IS NOT NULL
+                    AND (sr.mandatory IS NULL OR sr.mandatory = 1))
+                OR (sr.forwarded_at_ms IS NOT NULL AND sr.final_sent_at_ms IS NULL))",
+        );
     }
     if let Some(search) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
         all_words_like(
@@ -313,13 +352,15 @@ pub struct Triage<'a> {
     pub mandatory: bool,
     pub note: &'a str,
     pub forward_due_at_ms: Option<i64>,
+    pub closure_due_at_ms: i64,
 }
 
 pub async fn triage(conn: &mut Conn, id: i64, t: &Triage<'_>, scenario_ids: &[i64]) -> Result<()> {
     let now = now_ms();
     sqlx::query(
         "UPDATE security_reports SET status = 'triaged', category_code = $1, severity = $2, mandatory = $3,
-             triage_note = $4, forward_due_at_ms = $5, triaged_at_ms = $6, updated_at_ms = $6
+             triage_note = $4, forward_due_at_ms = $5, triaged_at_ms = $6, updated_at_ms = $6,
+             closure_due_at_ms = $8
          WHERE id = $7",
     )
     .bind(t.category_code)
@@ -329,6 +370,7 @@ pub async fn triage(conn: &mut Conn, id: i64, t: &Triage<'_>, scenario_ids: &[i6
     .bind(t.forward_due_at_ms)
     .bind(now)
     .bind(id)
+    .bind(t.closure_due_at_ms)
     .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM report_scenarios WHERE report_id = $1")
@@ -363,7 +405,7 @@ pub async fn close(
     id: i64,
     outcome: &str,
     lessons: &str,
-    just_culture: JustCulture,
+    just_culture: &str,
 ) -> Result<()> {
     let now = now_ms();
     sqlx::query(
@@ -372,7 +414,7 @@ pub async fn close(
     )
     .bind(outcome)
     .bind(lessons)
-    .bind(just_culture.as_str())
+    .bind(just_culture)
     .bind(now)
     .bind(id)
     .execute(&mut *conn)
@@ -393,17 +435,92 @@ pub async fn set_deidentified(conn: &mut Conn, id: i64, text: &str) -> Result<()
     Ok(())
 }
 
-pub async fn mark_forwarded(conn: &mut Conn, id: i64) -> Result<()> {
-    let now = now_ms();
+/// Marks a report forwarded at `now` with the deadlines of its analysis and final result.
+pub async fn mark_forwarded(
+    conn: &mut Conn,
+    id: i64,
+    now: i64,
+    analysis_due_at_ms: i64,
+    final_due_at_ms: i64,
+) -> Result<()> {
     sqlx::query(
-        "UPDATE security_reports SET forwarded_at_ms = $1, forward_proposal = NULL, updated_at_ms = $1
+        "UPDATE security_reports SET forwarded_at_ms = $1, forward_proposal = NULL, updated_at_ms = $1,
+             analysis_due_at_ms = $3, final_due_at_ms = $4
          WHERE id = $2",
     )
+    .bind(now)
+    .bind(id)
+    .bind(analysis_due_at_ms)
+    .bind(final_due_at_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records the organisation's de-identified analysis of a forwarded occurrence.
+pub async fn send_analysis(conn: &mut Conn, id: i64, text: &str) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE security_reports SET analysis_text = $1, analysis_sent_at_ms = $2, updated_at_ms = $2
+         WHERE id = $3",
+    )
+    .bind(text)
     .bind(now)
     .bind(id)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The final result of a forwarded occurrence, de-identified: what it was, what was learnt,
+/// what was done, and the class of the just-culture decision (never a person).
+pub struct FinalResult<'a> {
+    pub outcome: &'a str,
+    pub lessons: &'a str,
+    pub actions: &'a str,
+    pub just_culture: &'a str,
+}
+
+pub async fn send_final_result(conn: &mut Conn, id: i64, f: &FinalResult<'_>) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE security_reports SET final_outcome = $1, final_lessons = $2, final_actions = $3,
+             final_just_culture = $4, final_sent_at_ms = $5, updated_at_ms = $5
+         WHERE id = $6",
+    )
+    .bind(f.outcome)
+    .bind(f.lessons)
+    .bind(f.actions)
+    .bind(f.just_culture)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Mandatory reports an organisation has not forwarded past their deadline.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LateForwarding {
+    pub party_id: i64,
+    pub party_name: String,
+    pub late: i64,
+}
+
+/// How many mandatory reports each organisation has not forwarded past their deadline at
+/// `now`, worst first: counts only, for the authority, who never reads the reports.
+pub async fn late_forwarding(conn: &mut Conn, now: i64) -> Result<Vec<LateForwarding>> {
+    Ok(sqlx::query_as(
+        "SELECT sr.owner_party_id AS party_id, pa.name AS party_name, COUNT(*) AS late
+         FROM security_reports sr JOIN parties pa ON pa.id = sr.owner_party_id
+         WHERE sr.forwarded_at_ms IS NULL AND sr.forward_due_at_ms < $1
+           AND (sr.mandatory IS NULL OR sr.mandatory = 1)
+         GROUP BY sr.owner_party_id, pa.name
+         ORDER BY late DESC, pa.name",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// The forwarding a first handler proposed, waiting for a second one.

@@ -7,6 +7,7 @@ use crate::sql::{all_words_like, fetch_page, Key, Order};
 use crate::{Conn, Result};
 use sems_domain::access::{Action, Subject};
 use sems_domain::page::{Page, PageRequest};
+use sems_domain::report::rules::OccurrenceStep;
 use sems_domain::report::{ReportStatus, Severity};
 use sems_domain::util::format_date;
 
@@ -36,11 +37,42 @@ pub struct Occurrence {
     #[sqlx(rename = "deidentified_text")]
     pub text: String,
     pub forwarded_at_ms: i64,
+    pub forward_due_at_ms: Option<i64>,
+    pub analysis_due_at_ms: Option<i64>,
+    pub analysis_text: String,
+    pub analysis_sent_at_ms: Option<i64>,
+    pub final_due_at_ms: Option<i64>,
+    pub final_outcome: String,
+    pub final_lessons: String,
+    pub final_actions: String,
+    pub final_just_culture: Option<String>,
+    pub final_sent_at_ms: Option<i64>,
+}
+
+impl Occurrence {
+    /// Rounds every time down to its day: the authority works by the day, and the exact
+    /// times of a report are its handlers'.
+    pub fn to_the_day(&mut self) {
+        use sems_domain::audit::day_start;
+        self.forwarded_at_ms = day_start(self.forwarded_at_ms);
+        for t in [
+            &mut self.forward_due_at_ms,
+            &mut self.analysis_due_at_ms,
+            &mut self.analysis_sent_at_ms,
+            &mut self.final_due_at_ms,
+            &mut self.final_sent_at_ms,
+        ] {
+            *t = t.map(day_start);
+        }
+    }
 }
 
 const OCCURRENCE_SELECT: &str = "SELECT sr.id, sr.owner_party_id, pa.name AS party_name, si.name AS site_name,
         sr.category_code, rc.label AS category_label, sr.occurred_at, sr.severity, sr.mandatory, sr.status,
-        sr.deidentified_text, COALESCE(sr.forwarded_at_ms, 0) AS forwarded_at_ms
+        sr.deidentified_text, COALESCE(sr.forwarded_at_ms, 0) AS forwarded_at_ms, sr.forward_due_at_ms,
+        sr.analysis_due_at_ms, sr.analysis_text, sr.analysis_sent_at_ms,
+        sr.final_due_at_ms, sr.final_outcome, sr.final_lessons, sr.final_actions, sr.final_just_culture,
+        sr.final_sent_at_ms
      FROM security_reports sr JOIN parties pa ON pa.id = sr.owner_party_id
      JOIN report_categories rc ON rc.code = sr.category_code
      LEFT JOIN sites si ON si.id = sr.site_id";
@@ -57,7 +89,16 @@ pub struct OccurrenceFilter {
     pub from: Option<time::Date>,
     /// Occurred on or before this day.
     pub until: Option<time::Date>,
+    /// Only those whose analysis or final result is past its deadline at `now_ms` (listed
+    /// by that deadline, the longest overdue first).
+    pub late: Option<OccurrenceStep>,
+    pub now_ms: i64,
 }
+
+/// The order of a list of late analyses or final results: by deadline, behind the partial
+/// indexes of migration 27.
+const BY_ANALYSIS_DUE: Order = &[Key::int("sr.analysis_due_at_ms"), Key::int("sr.id")];
+const BY_FINAL_DUE: Order = &[Key::int("sr.final_due_at_ms"), Key::int("sr.id")];
 
 /// The national occurrence list: forwarded reports `subject` may read, newest first.
 pub async fn occurrences(
@@ -89,7 +130,26 @@ pub async fn occurrences(
             &["sr.deidentified_text", "rc.label", "pa.name"],
         );
     }
-    fetch_page(conn, OCCURRENCE_FROM, OCCURRENCE_SELECT, &cond, ORDER, page).await
+    let order = match f.late {
+        Some(OccurrenceStep::Analysis) => {
+            cond.push(" AND sr.analysis_sent_at_ms IS NULL AND sr.final_sent_at_ms IS NULL AND sr.analysis_due_at_ms < ")
+                .bind(f.now_ms);
+            BY_ANALYSIS_DUE
+        }
+        Some(OccurrenceStep::FinalResult) => {
+            cond.push(" AND sr.final_sent_at_ms IS NULL AND sr.final_due_at_ms < ")
+                .bind(f.now_ms);
+            BY_FINAL_DUE
+        }
+        // A forwarded occurrence is never late for forwarding: those are counted apart
+        // (`late_forwarding`), as the authority does not read them.
+        Some(OccurrenceStep::Forwarding) => {
+            cond.push(" AND 1 = 0");
+            ORDER
+        }
+        None => ORDER,
+    };
+    fetch_page(conn, OCCURRENCE_FROM, OCCURRENCE_SELECT, &cond, order, page).await
 }
 
 pub async fn occurrence(conn: &mut Conn, id: i64) -> Result<Option<Occurrence>> {

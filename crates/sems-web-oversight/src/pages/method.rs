@@ -15,7 +15,7 @@ use sems_domain::oversight::method::{
 use sems_domain::ValidationError;
 use sems_services::oversight::method::OversightMethodView;
 use sems_web_kit::form::Form;
-use sems_web_kit::pages::{notice, render, when, Layout, PageQuery, PageResult};
+use sems_web_kit::pages::{in_force, notice, render, version_line, Layout, PageQuery, PageResult};
 use sems_web_kit::session::Signed;
 use sems_web_kit::AppState;
 
@@ -292,15 +292,10 @@ async fn show(
         .await?
         .into_iter()
         .map(|v| {
-            (
+            version_line(
                 v.version,
-                format!(
-                    "{}{}",
-                    when(v.published_at_ms),
-                    v.published_by_name
-                        .map(|n| format!(" by {n}"))
-                        .unwrap_or_default()
-                ),
+                v.published_at_ms,
+                v.published_by_name.as_deref(),
                 v.note,
             )
         })
@@ -319,15 +314,7 @@ async fn show(
             layout: Layout::new("Oversight method", user, "/oversight/requirements")
                 .with_notice(notice(notice_key))
                 .with_error(error),
-            published: format!(
-                "Version {} in force since {}{}",
-                m.version,
-                when(m.published_at_ms),
-                m.published_by_name
-                    .as_ref()
-                    .map(|n| format!(" (published by {n})"))
-                    .unwrap_or_default()
-            ),
+            published: in_force(m.version, m.published_at_ms, m.published_by_name.as_deref()),
             history,
             rows: form.rows(),
             form,

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use sems_domain::page::Page;
+use sems_domain::report::rules::OccurrenceStep;
 use sems_services::reports::forwarding::{Forwarding, KeptItem, OccurrenceView, Suggestions};
 use sems_services::reports::views::Occurrence;
 use sems_storage::reports::OccurrenceFilter;
@@ -26,6 +27,22 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(occurrences))
         .routes(routes!(occurrence))
         .routes(routes!(occurrence_message))
+        .routes(routes!(eccairs_export))
+}
+
+/// The national occurrence list as CSV in the ECCAIRS-compatible column layout.
+///
+/// The same filters as the list (no paging: every row, at most 200,000); the columns are
+/// documented one by one in `docs/eccairs.md`.
+#[utoipa::path(get, path = "/occurrences/eccairs.csv", tag = "Reports", params(OccurrenceQuery),
+    responses((status = 200, content_type = "text/csv", body = String,
+        description = "A header row of ECCAIRS taxonomy attribute names, then one row per occurrence")))]
+async fn eccairs_export(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(q): ApiQuery<OccurrenceQuery>,
+) -> ApiResult<axum::response::Response> {
+    Ok(crate::eccairs_csv(&state, &auth.actor(), &q.filter()?).await?)
 }
 
 /// De-identification suggestions.
@@ -167,11 +184,40 @@ struct OccurrenceQuery {
     /// Occurred on or before this day (`YYYY-MM-DD`).
     #[param(format = Date)]
     until: Option<String>,
+    /// `analysis` or `final_result`: only the occurrences past that deadline, longest overdue
+    /// first.
+    late: Option<String>,
+}
+
+impl OccurrenceQuery {
+    /// The filter the query asks for; a day or a step that does not read is refused.
+    fn filter(&self) -> ApiResult<OccurrenceFilter> {
+        let refused =
+            |e: sems_domain::ValidationError| ApiError::from(sems_services::ServiceError::from(e));
+        let day = |field: &'static str, v: &Option<String>| -> ApiResult<Option<time::Date>> {
+            v.as_deref()
+                .map(|d| sems_domain::util::parse_date(field, d).map_err(refused))
+                .transpose()
+        };
+        Ok(OccurrenceFilter {
+            party_id: self.party_id,
+            category: self.category.clone(),
+            search: self.q.clone(),
+            from: day("from", &self.from)?,
+            until: day("until", &self.until)?,
+            late: self
+                .late
+                .as_deref()
+                .map(|l| OccurrenceStep::parse(l).map_err(refused))
+                .transpose()?,
+            now_ms: 0,
+        })
+    }
 }
 
 /// The national occurrence list: forwarded, de-identified reports.
 ///
-/// Filters: q, category, party_id, from, until.
+/// Filters: q, category, party_id, from, until, late.
 #[utoipa::path(get, path = "/occurrences", tag = "Reports", params(OccurrenceQuery),
     responses((status = 200, body = Page<Occurrence>)))]
 async fn occurrences(
@@ -179,20 +225,7 @@ async fn occurrences(
     auth: ApiAuth,
     ApiQuery(q): ApiQuery<OccurrenceQuery>,
 ) -> ApiResult<Json<Page<Occurrence>>> {
-    let day = |field: &'static str, v: Option<String>| -> ApiResult<Option<time::Date>> {
-        v.map(|d| {
-            sems_domain::util::parse_date(field, &d)
-                .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))
-        })
-        .transpose()
-    };
-    let filter = OccurrenceFilter {
-        party_id: q.party_id,
-        category: q.category,
-        search: q.q,
-        from: day("from", q.from)?,
-        until: day("until", q.until)?,
-    };
+    let filter = q.filter()?;
     Ok(Json(
         state
             .services

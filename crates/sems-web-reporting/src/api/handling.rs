@@ -54,11 +54,14 @@ struct ListQuery {
     mode: Option<String>,
     /// Only the reports of this organisation.
     party_id: Option<i64>,
+    /// Only those owing the authority a step: a mandatory report not forwarded, or a
+    /// forwarded one whose final result is not sent.
+    owed_to_authority: Option<bool>,
 }
 
 /// Reports one may read (handlers), newest first.
 ///
-/// Full-text search in q (filters: status, category, mode, party_id).
+/// Full-text search in q (filters: status, category, mode, party_id, owed_to_authority).
 #[utoipa::path(get, path = "/reports", tag = "Reports", operation_id = "reporting_list",
     params(ListQuery), responses((status = 200, body = Page<Report>)))]
 async fn list(
@@ -84,6 +87,7 @@ async fn list(
         category: q.category,
         mode,
         search: q.q,
+        owed_to_authority: q.owed_to_authority.unwrap_or(false),
     };
     Ok(Json(
         state

@@ -6,6 +6,7 @@ mod filing;
 mod forwarding;
 mod handling;
 mod identity;
+mod lifecycle;
 
 use axum::http::StatusCode;
 use sems_web_kit::error::ApiError;
@@ -19,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(handling::router())
         .merge(identity::router())
         .merge(forwarding::router())
+        .merge(lifecycle::router())
 }
 
 fn too_many(wait: std::time::Duration) -> ApiError {

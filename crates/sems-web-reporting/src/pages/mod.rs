@@ -4,6 +4,7 @@
 
 mod occurrences;
 pub mod public;
+mod rules;
 mod steps;
 
 use askama::Template;
@@ -11,7 +12,8 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use sems_domain::report::{JustCulture, ReportMode, ReportStatus, Severity};
+use sems_domain::report::rules::Countdown;
+use sems_domain::report::{ReportMode, ReportStatus, Severity};
 use sems_services::reports::ReportView;
 use sems_storage::reports::ReportFilter;
 use sems_web_kit::pages::PageResult;
@@ -58,11 +60,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/reports/{id}/identity", post(steps::disclose_identity))
         .route("/reports/{id}/answer", post(steps::answer_authority))
+        .route("/reports/{id}/analysis", post(steps::send_analysis))
+        .route("/reports/{id}/final-result", post(steps::send_final_result))
         .route(
             "/reports/{id}/attachments/{attachment}",
             get(steps::attachment),
         )
         .merge(occurrences::router())
+        .merge(rules::router())
 }
 
 pub struct ReportRow {
@@ -86,6 +91,7 @@ struct ListPage {
     statuses: Vec<Choice>,
     categories: Vec<Choice>,
     modes: Vec<Choice>,
+    owed: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -95,6 +101,8 @@ struct ListParams {
     status: Option<String>,
     category: Option<String>,
     mode: Option<String>,
+    /// `1`: only those owing the authority a step (forwarding, analysis, final result).
+    owed: Option<String>,
 }
 
 fn late(o: sems_services::reports::Overdue) -> Vec<&'static str> {
@@ -108,7 +116,73 @@ fn late(o: sems_services::reports::Overdue) -> Vec<&'static str> {
     if o.forwarding {
         out.push("Forwarding overdue");
     }
+    if o.analysis {
+        out.push("Analysis for the authority overdue");
+    }
+    if o.final_result {
+        out.push("Final result for the authority overdue");
+    }
     out
+}
+
+/// A step's clock towards the authority as the pages say it, and whether it is late;
+/// nothing for a step not owed yet. `day`: the reader sees times to the day only.
+pub(crate) fn clock_text(step: &str, c: Countdown, day: bool) -> Option<(String, bool)> {
+    let left = |due: i64| {
+        let hours = (due - sems_storage::now_ms()) / 3_600_000;
+        match hours.abs() {
+            h if h >= 48 => format!("{} days", h / 24),
+            h => format!("{h} hours"),
+        }
+    };
+    match c {
+        Countdown::NotDue => None,
+        Countdown::Running { due_at_ms } if day => {
+            Some((format!("{step}: due by {}", when_to(due_at_ms, day)), false))
+        }
+        Countdown::Running { due_at_ms } => Some((
+            format!(
+                "{step}: due by {} ({} left)",
+                when(due_at_ms),
+                left(due_at_ms)
+            ),
+            false,
+        )),
+        Countdown::Overdue { due_at_ms } if day => Some((
+            format!("{step}: was due on {}: overdue", when_to(due_at_ms, day)),
+            true,
+        )),
+        Countdown::Overdue { due_at_ms } => Some((
+            format!(
+                "{step}: was due on {}: overdue by {}",
+                when(due_at_ms),
+                left(due_at_ms)
+            ),
+            true,
+        )),
+        Countdown::Done { at_ms, on_time } => Some((
+            format!(
+                "{step}: sent on {}{}",
+                when_to(at_ms, day),
+                if on_time { "" } else { ", after its deadline" }
+            ),
+            false,
+        )),
+    }
+}
+
+/// The clocks after forwarding (the forwarding itself is said apart).
+pub(crate) fn after_forwarding(
+    c: sems_domain::report::rules::Countdowns,
+    day: bool,
+) -> Vec<(String, bool)> {
+    [
+        clock_text("Analysis for the authority", c.analysis, day),
+        clock_text("Final result for the authority", c.final_result, day),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 async fn list(
@@ -126,6 +200,7 @@ async fn list(
         category: q.category.clone().filter(|c| !c.is_empty()),
         mode: q.mode.as_deref().and_then(|m| ReportMode::parse(m).ok()),
         search: q.q.clone(),
+        owed_to_authority: q.owed.as_deref() == Some("1"),
     };
     let page = state
         .services
@@ -144,6 +219,7 @@ async fn list(
             ("status", text(&q.status)),
             ("category", text(&q.category)),
             ("mode", text(&q.mode)),
+            ("owed", text(&q.owed)),
         ],
     );
     let categories = state
@@ -187,6 +263,7 @@ async fn list(
                     .map(|c| (c.code.as_str(), c.label.as_str())),
                 &text(&q.category),
             ),
+            owed: q.owed.as_deref() == Some("1"),
             modes: Choice::list(
                 ReportMode::ALL.iter().map(|m| (m.as_str(), m.as_str())),
                 &text(&q.mode),
@@ -224,6 +301,10 @@ struct ReportPage {
     filed: String,
     late: Vec<&'static str>,
     forward_due: String,
+    /// The analysis's and final result's clocks: text, late.
+    clocks: Vec<(String, bool)>,
+    /// The closure's just-culture decision, by the rules in force.
+    just_culture: String,
     to_reporter: Vec<MessageRow>,
     with_authority: Vec<MessageRow>,
     requests: Vec<RequestRow>,
@@ -467,6 +548,8 @@ async fn report_page(
             filed: when_to(v.report.filed_at_ms, day),
             late: late(v.overdue),
             forward_due,
+            clocks: after_forwarding(v.countdowns, day),
+            just_culture: v.just_culture_label.clone().unwrap_or_default(),
             to_reporter,
             with_authority,
             requests,
@@ -483,7 +566,12 @@ async fn report_page(
                 Severity::ALL.iter().map(|s| (s.as_str(), s.label())),
                 v.report.severity.map_or("", |s| s.as_str()),
             ),
-            decisions: Choice::list(JustCulture::ALL.iter().map(|j| (j.as_str(), j.label())), ""),
+            decisions: Choice::list(
+                v.just_culture_choices
+                    .iter()
+                    .map(|d| (d.word.as_str(), d.label.as_str())),
+                v.report.just_culture.as_deref().unwrap_or(""),
+            ),
             owners,
             scenarios,
             suggestions,

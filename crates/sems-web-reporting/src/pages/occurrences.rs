@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use sems_domain::report::rules::OccurrenceStep;
 use sems_storage::reports::{Occurrence, OccurrenceFilter};
 use sems_web_kit::form::Form;
 use sems_web_kit::pages::PageResult;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/occurrences", get(list))
         .route("/occurrences.csv", get(export))
+        .route("/occurrences/late", get(late))
         .route("/occurrences/{id}", get(page))
         .route("/occurrences/{id}/ask", post(ask))
 }
@@ -30,6 +32,8 @@ pub struct Params {
     party: Option<String>,
     from: Option<String>,
     until: Option<String>,
+    /// `analysis` or `final_result`: only those past that deadline.
+    late: Option<String>,
 }
 
 impl Params {
@@ -44,6 +48,11 @@ impl Params {
             search: self.q.clone(),
             from: day(&self.from),
             until: day(&self.until),
+            late: self
+                .late
+                .as_deref()
+                .and_then(|l| OccurrenceStep::parse(l).ok()),
+            now_ms: 0,
         }
     }
 
@@ -55,6 +64,7 @@ impl Params {
             ("party", t(&self.party)),
             ("from", t(&self.from)),
             ("until", t(&self.until)),
+            ("late", t(&self.late)),
         ]
     }
 }
@@ -70,6 +80,7 @@ struct ListPage {
     until: String,
     categories: Vec<Choice>,
     parties: Vec<Choice>,
+    lates: Vec<Choice>,
     export: String,
 }
 
@@ -119,54 +130,52 @@ async fn list(
                     .map(|x| (x.id, x.name)),
                 &t(&p.party),
             ),
+            lates: Choice::list(
+                [
+                    (OccurrenceStep::Analysis, "Analysis overdue"),
+                    (OccurrenceStep::FinalResult, "Final result overdue"),
+                ]
+                .iter()
+                .map(|(s, l)| (s.as_str(), *l)),
+                &t(&p.late),
+            ),
             export,
         },
     ))
 }
 
-/// The list as CSV, with the same filters (at most 200,000 rows).
+#[derive(Template)]
+#[template(path = "reporting/occurrences_late.html")]
+struct LatePage {
+    layout: Layout,
+    l: sems_services::reports::lifecycle::LateToAuthority,
+}
+
+/// What is late to the authority: mandatory reports not forwarded (counts per organisation),
+/// analyses and final results past their deadlines.
+async fn late(State(state): State<AppState>, user: Signed) -> PageResult {
+    let l = state
+        .services
+        .reporting()
+        .late_to_authority(&user.actor())
+        .await?;
+    Ok(render(
+        StatusCode::OK,
+        &LatePage {
+            layout: Layout::new("Late to the authority", &user, "/occurrences"),
+            l,
+        },
+    ))
+}
+
+/// The list as CSV in the ECCAIRS-compatible column layout (`docs/eccairs.md`), with the same
+/// filters (at most 200,000 rows).
 async fn export(
     State(state): State<AppState>,
     user: Signed,
     PageQuery(p): PageQuery<Params>,
 ) -> PageResult {
-    let filter = p.filter();
-    let actor = user.actor();
-    let reporting = state.services.reporting();
-    let all =
-        sems_web_kit::export::all_pages(|page| reporting.occurrences(&actor, &filter, page)).await;
-    let occurrences = all?;
-    Ok(sems_web_kit::export::csv_download(
-        "occurrences.csv",
-        &[
-            "id",
-            "organisation",
-            "site",
-            "category",
-            "occurred_at",
-            "severity",
-            "mandatory",
-            "status",
-            "forwarded_on",
-            "deidentified_text",
-        ],
-        occurrences.into_iter().map(|o| {
-            vec![
-                o.id.to_string(),
-                o.party_name,
-                o.site_name.unwrap_or_default(),
-                o.category_label,
-                o.occurred_at,
-                o.severity
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                o.mandatory.map(|m| m.to_string()).unwrap_or_default(),
-                o.status.as_str().to_string(),
-                sems_domain::util::date_of(o.forwarded_at_ms),
-                o.text,
-            ]
-        }),
-    ))
+    Ok(crate::eccairs_csv(&state, &user.actor(), &p.filter()).await?)
 }
 
 pub struct Exchange {
@@ -183,6 +192,9 @@ struct OccurrencePage {
     forwarded: String,
     exchanges: Vec<Exchange>,
     can_ask: bool,
+    /// The analysis's and final result's clocks: text, late.
+    clocks: Vec<(String, bool)>,
+    final_just_culture: String,
 }
 
 async fn page(
@@ -201,15 +213,14 @@ async fn occurrence_page(
     notice_key: Option<&str>,
     error: Option<String>,
 ) -> PageResult {
-    let (o, messages, allowed) = match state
+    let v = state
         .services
         .reporting()
         .occurrence(&user.actor(), id)
-        .await
-    {
-        Ok(v) => (v.occurrence, v.messages, v.allowed),
-        Err(e) => return Err(e.into()),
-    };
+        .await?;
+    let (o, messages, allowed) = (v.occurrence, v.messages, v.allowed);
+    let clocks = super::after_forwarding(v.countdowns, true);
+    let final_just_culture = v.final_just_culture_label.unwrap_or_default();
     // The authority asks; the organisation answers from its report's page.
     let can_ask = user.0.subject.party_is_authority && allowed.update;
     Ok(render(
@@ -232,6 +243,8 @@ async fn occurrence_page(
                 })
                 .collect(),
             can_ask,
+            clocks,
+            final_just_culture,
             o,
         },
     ))

@@ -315,6 +315,60 @@ pub(super) async fn answer_authority(
     after(&state, &user, id, result, "sent").await
 }
 
+/// The organisation's analysis of a forwarded occurrence, for the authority.
+#[derive(serde::Deserialize)]
+pub(super) struct AnalysisForm {
+    #[serde(default)]
+    analysis_text: String,
+}
+
+pub(super) async fn send_analysis(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Form { fields, .. }: Form<AnalysisForm>,
+) -> Response {
+    let result = state
+        .services
+        .reporting()
+        .send_occurrence_analysis(&user.actor(), id, &fields.analysis_text)
+        .await;
+    after(&state, &user, id, result, "sent").await
+}
+
+/// The final result of a forwarded occurrence, for the authority.
+#[derive(serde::Deserialize)]
+pub(super) struct FinalResultForm {
+    #[serde(default)]
+    final_outcome: String,
+    #[serde(default)]
+    final_lessons: String,
+    #[serde(default)]
+    final_actions: String,
+    #[serde(default)]
+    final_just_culture: String,
+}
+
+pub(super) async fn send_final_result(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    Form { fields, .. }: Form<FinalResultForm>,
+) -> Response {
+    let input = sems_services::reports::lifecycle::FinalResultInput {
+        outcome: fields.final_outcome,
+        lessons: fields.final_lessons,
+        actions: fields.final_actions,
+        just_culture: fields.final_just_culture,
+    };
+    let result = state
+        .services
+        .reporting()
+        .send_final_result(&user.actor(), id, &input)
+        .await;
+    after(&state, &user, id, result, "sent").await
+}
+
 pub(super) async fn attachment(
     State(state): State<AppState>,
     user: Signed,

@@ -703,3 +703,181 @@ fn a_second_handler_confirms_a_forwarding_that_keeps_identifiers() {
         );
     }
 }
+
+#[test]
+fn the_reporting_rules_page_and_the_occurrence_lifecycle_in_pages_and_api() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    // The rules: everyone reads them; only the authority's policy officers publish.
+    let mut manager = app.signed_in("npt.security");
+    let page = manager.get("/reports/rules");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("72 h after filing"),
+        "the shipped forwarding deadline"
+    );
+    assert!(!page.body.contains("Publish the next version"));
+    let mut policy = app.signed_in("policy");
+    let page = policy.get("/reports/rules");
+    assert!(page.body.contains("Publish the next version"));
+    let rules = policy.api("GET", "/reports/rules", None).json();
+    let mut categories = String::new();
+    for c in rules["rules"]["categories"].as_array().unwrap() {
+        let d = &c["deadlines"];
+        let hours = if c["code"] == "perimeter" {
+            48
+        } else {
+            d["forward_hours"].as_i64().unwrap()
+        };
+        categories.push_str(&format!(
+            "{} | {} | {} | {hours} | {} | {} | offered\n",
+            c["code"].as_str().unwrap(),
+            c["label"].as_str().unwrap(),
+            d["triage_hours"],
+            d["analysis_days"],
+            d["final_months"]
+        ));
+    }
+    let decisions = "no_blame | No blame\ntraining_need | Training need\nprocedure_change | Procedure change\nreferred | Referred";
+    let refused = manager.form(
+        "/reports/rules",
+        &[
+            ("categories", &categories),
+            ("just_culture", decisions),
+            ("closure_days", "30"),
+        ],
+        true,
+    );
+    assert!(matches!(refused.status, 403 | 404), "{}", refused.status);
+    let bad = policy.form(
+        "/reports/rules",
+        &[
+            ("categories", "perimeter | Perimeter | 24"),
+            ("just_culture", decisions),
+            ("closure_days", "30"),
+        ],
+        true,
+    );
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("line 1 of the categories"),
+        "{}",
+        bad.body
+    );
+    let saved = policy.form(
+        "/reports/rules",
+        &[
+            ("categories", &categories),
+            ("just_culture", decisions),
+            ("closure_days", "30"),
+            ("note", "Perimeter breaches within 48 h"),
+        ],
+        true,
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert!(policy
+        .get("/reports/rules")
+        .body
+        .contains("48 h after filing"));
+    assert_eq!(
+        policy
+            .api("GET", "/reports/rules/versions", None)
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let api_refused = manager.api(
+        "POST",
+        "/reports/rules",
+        Some(json!({ "rules": rules["rules"], "note": "" })),
+    );
+    assert!(matches!(api_refused.status, 403 | 404));
+
+    // The lifecycle: the demo's forwarded occurrence has its analysis; its final result is due.
+    let mut handler = app.signed_in("npt.handler");
+    let id =
+        app.sql_count("SELECT MIN(id) FROM security_reports WHERE forwarded_at_ms IS NOT NULL");
+    let page = handler.get(&format!("/reports/{id}"));
+    assert!(
+        page.body.contains("Analysis for the authority: sent on"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Final result for the authority: due by"));
+    let refused = handler.form(
+        &format!("/reports/{id}/final-result"),
+        &[("final_outcome", ""), ("final_just_culture", "no_blame")],
+        true,
+    );
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("de-identified outcome"),
+        "{}",
+        refused.body
+    );
+    let sent = handler.form(
+        &format!("/reports/{id}/final-result"),
+        &[
+            (
+                "final_outcome",
+                "Change-overs are done with the belt stopped.",
+            ),
+            ("final_lessons", "A cleared image is not a screened bag."),
+            ("final_actions", "Checkpoint procedure revised."),
+            ("final_just_culture", "no_blame"),
+        ],
+        true,
+    );
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let mut director = app.signed_in("director");
+    let occurrence = director.get(&format!("/occurrences/{id}"));
+    assert!(occurrence.body.contains("Checkpoint procedure revised."));
+    assert!(occurrence.body.contains("No blame"));
+    // A report not forwarded: the analysis is refused through the API, nothing changed.
+    let other = app.sql_count("SELECT MIN(id) FROM security_reports WHERE forwarded_at_ms IS NULL");
+    let refused = handler.api(
+        "POST",
+        &format!("/reports/{other}/analysis"),
+        Some(json!({ "text": "An analysis before forwarding." })),
+    );
+    assert_eq!(refused.status, 409);
+    assert_eq!(
+        app.sql_count(&format!(
+            "SELECT COUNT(*) FROM security_reports WHERE id = {other} AND analysis_sent_at_ms IS NOT NULL"
+        )),
+        0
+    );
+
+    // What is late to the authority, and the ECCAIRS-compatible export.
+    app.sql(&format!(
+        "UPDATE security_reports SET mandatory = 1, forward_due_at_ms = 1 WHERE id = {other}"
+    ));
+    let late = director.get("/occurrences/late");
+    assert_eq!(late.status, 200);
+    assert!(late.body.contains("Northport"), "{}", late.body);
+    let counts = director.api("GET", "/occurrences/late", None).json();
+    assert!(counts["forwarding_total"].as_i64().unwrap() >= 1);
+    assert!(matches!(manager.get("/occurrences/late").status, 403 | 404));
+    let csv = director.get("/occurrences.csv");
+    let header = csv.body.lines().next().unwrap_or_default().to_string();
+    assert!(
+        header.starts_with("File number,Reporting entity,Location name,Local date"),
+        "{header}"
+    );
+    assert!(csv.body.contains(&format!("SEMS-{id},")));
+    let api_csv = director.api("GET", "/occurrences/eccairs.csv", None);
+    assert_eq!(api_csv.status, 200);
+    assert!(api_csv.body.starts_with("File number,"));
+    assert_eq!(
+        director
+            .api("GET", "/occurrences?late=someday", None)
+            .status,
+        422
+    );
+    let home = handler.get("/");
+    assert!(
+        home.body.contains("Owed to the authority"),
+        "the handler's agenda"
+    );
+}
