@@ -381,6 +381,67 @@ impl Services {
             }
         }
 
+        // Escalations: what stayed overdue long enough to be escalated to the accountable
+        // executive (who accepts the organisation's risk), findings and corrective actions.
+        if !s.party_is_authority && on_risk.accept {
+            let page = self
+                .oversight()
+                .findings(
+                    actor,
+                    &sems_storage::oversight::findings::FindingFilter {
+                        party_id: Some(s.party_id),
+                        awaiting_organisation: true,
+                        escalated: true,
+                        ..Default::default()
+                    },
+                    first(),
+                )
+                .await?;
+            out.push(section(
+                "Findings escalated to you",
+                &page,
+                "/oversight/findings?overdue=escalated".to_string(),
+                |f| AgendaItem {
+                    text: format!(
+                        "{} {} · {} · due {}",
+                        f.level.label(),
+                        f.requirement_code,
+                        f.description,
+                        f.cap_due_on.unwrap_or(f.due_on)
+                    ),
+                    link: format!("/oversight/findings/{}", f.id),
+                    late: true,
+                },
+            ));
+            let page = self
+                .action_register(
+                    actor,
+                    &sems_storage::actions::ActionFilter {
+                        party_id: Some(s.party_id),
+                        open: true,
+                        escalated: true,
+                        ..Default::default()
+                    },
+                    first(),
+                )
+                .await?;
+            out.push(section(
+                "Corrective actions escalated to you",
+                &page,
+                "/actions?overdue=escalated".to_string(),
+                |a| AgendaItem {
+                    text: format!(
+                        "{} · {} · due {}",
+                        a.action.title,
+                        a.action.responsible_name.as_deref().unwrap_or("no owner"),
+                        a.action.due_on
+                    ),
+                    link: format!("/actions/{}", a.action.id),
+                    late: true,
+                },
+            ));
+        }
+
         // Every module's corrective actions past their date, from the one register.
         if !s.party_is_authority {
             let page = self

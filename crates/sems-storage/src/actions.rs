@@ -260,6 +260,8 @@ pub struct ActionFilter {
     pub responsible_person_id: Option<i64>,
     /// Completed actions whose effectiveness is still to be checked.
     pub to_check: bool,
+    /// Actions escalated to the organisation's accountable executive (overdue).
+    pub escalated: bool,
     /// Words the title contains.
     pub search: Option<String>,
 }
@@ -293,6 +295,9 @@ pub async fn list(
     }
     if let Some(p) = f.responsible_person_id {
         cond.push(" AND ac.responsible_person_id = ").bind(p);
+    }
+    if f.escalated {
+        cond.push(" AND ac.escalated_on IS NOT NULL");
     }
     if f.to_check {
         cond.push(" AND ac.status = ")

@@ -5,7 +5,7 @@
 use super::OversightServices;
 use crate::generate::{GenerateParams, Rng};
 use crate::{Result, ServiceError};
-use sems_domain::oversight::{Compliance, FindingLevel, RequirementLevel};
+use sems_domain::oversight::{Compliance, FindingLevel, Performer, RequirementLevel};
 use sems_storage::bulk::{self, BulkSet};
 use sems_storage::oversight::requirements;
 use sems_storage::{now_ms, Conn};
@@ -90,12 +90,20 @@ impl OversightServices<'_> {
                     let completed = day < sems_domain::util::date_of(now);
                     let kind = *rng.pick(&kinds);
                     let at = now - (this_year - year) * 365 * 86_400_000;
+                    // One activity in five is the organisation's own quality control (a
+                    // self-evaluation against the national programme), the rest the State's.
+                    let own = a % 5 == 4;
+                    let (performer, by_party, by_person) = if own {
+                        (Performer::SelfEvaluation, *org, None)
+                    } else {
+                        (Performer::Authority, authority, inspector)
+                    };
                     rows.row(
                         conn,
                         ACTIVITIES,
                         vec![
                             activity_id.into(),
-                            authority.into(),
+                            by_party.into(),
                             (*org).into(),
                             kind.into(),
                             format!("Generated {kind} {year}-{a}").into(),
@@ -110,10 +118,10 @@ impl OversightServices<'_> {
                             sems_storage::sql::Arg::from(completed.then(|| day.clone())),
                             0i64.into(),
                             0i64.into(),
-                            inspector.into(),
+                            by_person.into(),
                             at.into(),
                             at.into(),
-                            sems_domain::oversight::Performer::Authority.as_str().into(),
+                            performer.as_str().into(),
                             national.id.into(),
                             method.version.into(),
                             national.scale.clone().into(),
@@ -121,7 +129,7 @@ impl OversightServices<'_> {
                         ],
                     )
                     .await?;
-                    if let Some(person) = inspector {
+                    if let Some(person) = by_person {
                         rows.row(conn, TEAM, vec![activity_id.into(), person.into()])
                             .await?;
                     }
@@ -162,7 +170,7 @@ impl OversightServices<'_> {
                                 "".into(),
                                 sems_storage::sql::Arg::NullInt,
                                 "".into(),
-                                inspector.into(),
+                                by_person.into(),
                                 sems_storage::sql::Arg::from(answer.map(|_| at)),
                             ],
                         )
@@ -198,7 +206,7 @@ impl OversightServices<'_> {
                                 FINDINGS,
                                 vec![
                                     (*org).into(),
-                                    authority.into(),
+                                    by_party.into(),
                                     activity_id.into(),
                                     item_id.into(),
                                     code.clone().into(),

@@ -45,6 +45,37 @@ async fn one_register_holds_every_modules_actions() {
         // Escalation tells, once, of what is past its date in every module.
         assert!(s.escalate_overdue_actions().await.unwrap() >= 1);
         assert_eq!(s.escalate_overdue_actions().await.unwrap(), 0, "once");
+        // The accountable executive it was escalated to finds it on the home page; the
+        // security manager has the overdue line, not the escalation.
+        let executive = common::actor(&s, "swc.executive").await;
+        let agenda = s.agenda(&executive).await.unwrap();
+        let escalated = agenda
+            .iter()
+            .find(|a| a.heading == "Corrective actions escalated to you")
+            .expect("the executive's escalations");
+        assert!(escalated
+            .items
+            .iter()
+            .any(|i| i.link == format!("/actions/{}", late.action.id) && i.late));
+        assert!(!s
+            .agenda(&swc)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.heading.contains("escalated to you")));
+        let filtered = s
+            .action_register(
+                &executive,
+                &ActionFilter {
+                    escalated: true,
+                    open: true,
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(filtered.total, 1);
         // Another organisation does not see them.
         let npt = common::actor(&s, "npt.security").await;
         assert!(matches!(

@@ -1592,3 +1592,66 @@ async fn an_iosa_scale_audit_of_an_air_carrier_against_an_imported_catalogue() {
         assert_eq!(audit.method_version, current.version);
     }
 }
+
+#[tokio::test]
+async fn the_generated_data_set_holds_self_evaluations_apart_from_state_oversight() {
+    for s in common::services().await {
+        s.generate(sems_services::generate::GenerateParams {
+            organisations: 2,
+            people_per_org: 5,
+            years: 1,
+            scenarios: 0,
+            activities_per_year: 5,
+            seed: 11,
+        })
+        .await
+        .unwrap();
+        let org = {
+            let mut conn = s.store.read().await.unwrap();
+            sems_storage::parties::by_code(&mut conn, "G11-1")
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let director = common::actor(&s, "director").await;
+        let ei = s
+            .oversight()
+            .effective_implementation(
+                &director,
+                Some(org),
+                &sems_services::oversight::ei::EiSelection::default(),
+            )
+            .await
+            .unwrap();
+        let of = |word: &str| {
+            ei.by_performer
+                .iter()
+                .find(|r| r.key == word)
+                .map(|r| r.cell.items)
+        };
+        assert!(!ei.blended, "the State's oversight unless asked");
+        // Four of five activities are the authority's, one the organisation's own.
+        let (state, own) = (
+            of("authority").unwrap_or(0),
+            of("self_evaluation").unwrap_or(0),
+        );
+        assert!(state > 0 && own > 0, "{state} {own}");
+        assert_eq!(
+            ei.items, state,
+            "the default reads the State's results only"
+        );
+        let activities = {
+            let mut conn = s.store.read().await.unwrap();
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS n FROM oversight_activities WHERE overseen_party_id = $1 AND owner_party_id = $1 AND performer = 'self_evaluation'",
+            )
+            .bind(org)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+            sqlx::Row::try_get::<i64, _>(&row, "n").unwrap()
+        };
+        assert_eq!(activities, 1, "owned by the organisation that performed it");
+    }
+}

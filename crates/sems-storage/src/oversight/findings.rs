@@ -222,6 +222,8 @@ pub struct FindingFilter {
     pub raised_by_party_id: Option<i64>,
     /// Only those not closed.
     pub open_only: bool,
+    /// Only those escalated to the organisation's accountable executive (overdue).
+    pub escalated: bool,
     /// Words the requirement code or the description contains.
     pub search: Option<String>,
 }
@@ -248,6 +250,9 @@ pub async fn list(
     }
     if let Some(p) = f.raised_by_party_id {
         cond.push(" AND fi.raised_by_party_id = ").bind(p);
+    }
+    if f.escalated {
+        cond.push(" AND fi.escalated_on IS NOT NULL");
     }
     if let Some(q) = &f.search {
         crate::sql::all_words_like(&mut cond, q, &["fi.requirement_code", "fi.description"]);

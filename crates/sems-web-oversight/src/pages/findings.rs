@@ -49,6 +49,9 @@ impl Params {
                 .as_deref()
                 .and_then(|l| FindingLevel::parse(l).ok()),
             overdue_on: (self.overdue.as_deref() == Some("yes")).then(sems_domain::util::today),
+            // Escalated to the accountable executive, and still waiting.
+            escalated: self.overdue.as_deref() == Some("escalated"),
+            awaiting_organisation: self.overdue.as_deref() == Some("escalated"),
             ..Default::default()
         }
     }
@@ -70,6 +73,7 @@ struct ListPage {
     statuses: Vec<Choice>,
     levels: Vec<Choice>,
     overdue: bool,
+    escalated: bool,
     export: String,
 }
 
@@ -117,6 +121,7 @@ async fn list(
                 &t(&p.level),
             ),
             overdue: p.overdue.as_deref() == Some("yes"),
+            escalated: p.overdue.as_deref() == Some("escalated"),
             export,
         },
     ))

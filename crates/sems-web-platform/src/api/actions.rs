@@ -44,6 +44,8 @@ struct ListQuery {
     responsible_person_id: Option<i64>,
     /// Done actions whose effectiveness is still to be checked.
     to_check: Option<bool>,
+    /// Only actions escalated to the accountable executive (overdue).
+    escalated: Option<bool>,
     /// Words the title contains.
     q: Option<String>,
     /// The page by number, from 1.
@@ -97,6 +99,7 @@ async fn actions(
         overdue_on: q.overdue.unwrap_or(false).then(sems_domain::util::today),
         responsible_person_id: q.responsible_person_id,
         to_check: q.to_check.unwrap_or(false),
+        escalated: q.escalated.unwrap_or(false),
         search: q.q.clone().filter(|w| !w.trim().is_empty()),
     };
     Ok(Json(

@@ -50,6 +50,9 @@ impl Params {
                 .and_then(RecordKind::parse)
                 .filter(|k| SOURCES.contains(k)),
             overdue_on: (self.overdue.as_deref() == Some("yes")).then(sems_domain::util::today),
+            // Escalated to the accountable executive, and still waiting.
+            escalated: self.overdue.as_deref() == Some("escalated"),
+            open: self.overdue.as_deref() == Some("escalated"),
             to_check: self.check.as_deref() == Some("yes"),
             ..Default::default()
         }
@@ -75,6 +78,7 @@ struct ListPage {
     statuses: Vec<Choice>,
     sources: Vec<Choice>,
     overdue: bool,
+    escalated: bool,
     check: bool,
     export: String,
 }
@@ -108,6 +112,7 @@ async fn list(
                 &query[1].1,
             ),
             overdue: p.overdue.as_deref() == Some("yes"),
+            escalated: p.overdue.as_deref() == Some("escalated"),
             check: p.check.as_deref() == Some("yes"),
             export,
         },
