@@ -376,7 +376,7 @@ pub fn filter_by_kind(
             }
         }
         sql.push(")");
-        sql.set_by_index(true);
+        sql.set_plan_once();
         return sql;
     }
     let mut sql = Sql::new("(1 = 0");

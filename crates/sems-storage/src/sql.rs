@@ -70,6 +70,9 @@ pub struct Sql {
     /// The condition keeps only rows found by index through the reader's own party or person
     /// (an organisation's few thousand of a national table): see [`Sql::reaches_by_index`].
     by_index: bool,
+    /// The condition is a union of several kinds' look-ups (the action register's), costly
+    /// to plan: see [`Sql::plans_once`].
+    plan_once: bool,
 }
 
 impl Sql {
@@ -78,6 +81,7 @@ impl Sql {
             text: text.to_string(),
             args: Vec::new(),
             by_index: false,
+            plan_once: false,
         }
     }
 
@@ -128,6 +132,7 @@ impl Sql {
         }
         self.args.extend(other.args.iter().cloned());
         self.by_index |= other.by_index;
+        self.plan_once |= other.plan_once;
         self
     }
 
@@ -142,6 +147,22 @@ impl Sql {
     /// read in one statement over those rows, rather than one range at a time over the table.
     pub fn reaches_by_index(&self) -> bool {
         self.by_index
+    }
+
+    /// Marks a condition reached by index through a union of several kinds' look-ups, which
+    /// the list then counts and pages in one statement, planned once (`fetch_reached_page`).
+    pub fn set_plan_once(&mut self) -> &mut Self {
+        self.plan_once = true;
+        self.by_index = true;
+        self
+    }
+
+    /// Whether the list is counted and paged in one statement over the reached rows. Only for
+    /// a union of kinds: that statement gathers every reached row before it cuts the page,
+    /// which for one table's own rows (an airport's 100,000 reports) costs more than reading
+    /// the order's index and testing each row until a page is full.
+    pub fn plans_once(&self) -> bool {
+        self.plan_once
     }
 
     pub fn text(&self) -> &str {
@@ -400,7 +421,7 @@ where
     // alone and the joins of `select` are made for the page's rows only, not for every row an
     // organisation's reader reaches before the page is cut.
     let deferred = keys_are_columns_of(order, from);
-    if let Some(id) = order.last().filter(|_| deferred && cond.reaches_by_index()) {
+    if let Some(id) = order.last().filter(|_| deferred && cond.plans_once()) {
         let (fetched, total) =
             fetch_reached_page(conn, from, &keys, &select, id, cond, order, &page).await?;
         return page_of(&fetched, order, page, total);

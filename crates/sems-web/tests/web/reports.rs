@@ -856,6 +856,21 @@ fn the_reporting_rules_page_and_the_occurrence_lifecycle_in_pages_and_api() {
     let late = director.get("/occurrences/late");
     assert_eq!(late.status, 200);
     assert!(late.body.contains("Northport"), "{}", late.body);
+    let npt_id = app.sql_count("SELECT id FROM parties WHERE code = 'NPT'");
+    assert!(late
+        .body
+        .contains(&format!("href=\"/organisations/{npt_id}\"")));
+    assert_eq!(
+        director.get(&format!("/organisations/{npt_id}")).status,
+        200
+    );
+    for link in [
+        "/occurrences?late=analysis",
+        "/occurrences?late=final_result",
+    ] {
+        assert!(late.body.contains(link));
+        assert_eq!(director.get(link).status, 200, "{link}");
+    }
     let counts = director.api("GET", "/occurrences/late", None).json();
     assert!(counts["forwarding_total"].as_i64().unwrap() >= 1);
     assert!(matches!(manager.get("/occurrences/late").status, 403 | 404));
