@@ -19,6 +19,11 @@ pub enum ServiceError {
     /// A name (known or not, alike) locked after too many failed sign-ins.
     #[error("this account is temporarily locked after too many failed sign-ins: try again in {} minute(s)", (.retry_after_seconds + 59) / 60)]
     Locked { retry_after_seconds: i64 },
+    /// Too many passwords are being checked at once (a flood of sign-ins): come back shortly.
+    #[error(
+        "sems is checking many sign-ins at once: try again in {retry_after_seconds} second(s)"
+    )]
+    Busy { retry_after_seconds: i64 },
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]

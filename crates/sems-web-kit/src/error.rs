@@ -15,7 +15,9 @@ pub fn classify(e: &ServiceError) -> (StatusCode, String) {
         ServiceError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
         ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, e.to_string()),
         ServiceError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
-        ServiceError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+        ServiceError::Locked { .. } | ServiceError::Busy { .. } => {
+            (StatusCode::TOO_MANY_REQUESTS, e.to_string())
+        }
         ServiceError::Store(_) | ServiceError::Internal(_) => {
             tracing::error!(error = %e, "request failed");
             (
@@ -59,6 +61,9 @@ impl From<ServiceError> for ApiError {
         };
         let retry_after = match &e {
             ServiceError::Locked {
+                retry_after_seconds,
+            }
+            | ServiceError::Busy {
                 retry_after_seconds,
             } => Some(*retry_after_seconds),
             _ => None,
@@ -120,5 +125,20 @@ impl IntoResponse for ApiError {
             }
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_hashing_gate_is_a_429_with_retry_after() {
+        let e = ApiError::from(ServiceError::Busy {
+            retry_after_seconds: 2,
+        });
+        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(e.retry_after, Some(2));
+        assert!(e.detail.contains("try again in 2 second"), "{}", e.detail);
     }
 }

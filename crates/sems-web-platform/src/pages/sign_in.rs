@@ -155,6 +155,9 @@ async fn sign_in(
                 sign_in_form(&state, &headers, status, Some(message), next, username)?;
             if let ServiceError::Locked {
                 retry_after_seconds,
+            }
+            | ServiceError::Busy {
+                retry_after_seconds,
             } = e
             {
                 if let Ok(v) = retry_after_seconds.to_string().parse() {
