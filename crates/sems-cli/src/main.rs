@@ -118,6 +118,14 @@ enum BenchCommand {
         #[arg(long, default_value_t = 4444)]
         seed: u64,
     },
+    /// A flood of sign-in attempts through the API while a reader loads the risk register:
+    /// memory before and at its peak, the answers, the page's latency.
+    SignIns {
+        #[arg(long, default_value_t = 1000)]
+        attempts: u32,
+        #[arg(long, default_value_t = 20)]
+        clients: u32,
+    },
     /// Sustained filings per second through the HTTP API, against the raw insert rate.
     Reports {
         #[arg(long, default_value_t = 2000)]
@@ -447,6 +455,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 runs.max(1),
             )
             .await?;
+        }
+        Command::Bench(BenchCommand::SignIns { attempts, clients }) => {
+            let services = open(&config).await?;
+            bench::sign_ins(&services, attempts.max(1), clients.clamp(1, 256)).await?;
         }
         Command::Bench(BenchCommand::Reports { filings, clients }) => {
             let services = open(&config).await?;

@@ -3,6 +3,8 @@
 //! `cargo run --release --bin sems -- --data-dir /tmp/sems-bench bench risk`.
 
 mod national;
+mod sign_in;
+pub use sign_in::sign_ins;
 
 pub use national::national;
 
