@@ -389,7 +389,13 @@ impl Services {
         let day = today();
         let mut tx = self.store.write().await?;
         let overdue = store::overdue_unescalated(tx.conn(), day, 500).await?;
+        let mut escalated = 0;
         for a in &overdue {
+            // Claimed first: on several nodes, the one that claims it tells.
+            if !store::claim_escalation(tx.conn(), a.id, day).await? {
+                continue;
+            }
+            escalated += 1;
             // Those who read the source: a report's actions go to the security manager only
             // (the accountable executive does not read reports).
             let leaders: &[Role] = if a.source_kind == RecordKind::SecurityReport {
@@ -408,7 +414,6 @@ impl Services {
                 &format!("/actions/{}", a.id),
             )
             .await?;
-            store::mark_escalated(tx.conn(), a.id, day).await?;
             let meta = source_meta(tx.conn(), a).await?;
             record_change(
                 tx.conn(),
@@ -424,6 +429,6 @@ impl Services {
             .await?;
         }
         tx.commit().await?;
-        Ok(overdue.len())
+        Ok(escalated)
     }
 }

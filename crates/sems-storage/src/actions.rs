@@ -328,11 +328,15 @@ pub async fn overdue_unescalated(
     Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
 
-pub async fn mark_escalated(conn: &mut Conn, id: i64, day: time::Date) -> Result<()> {
-    sqlx::query("UPDATE actions SET escalated_on = $1 WHERE id = $2")
-        .bind(format_date(day))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Claims the escalation of one overdue item for this run: true for the one run, of every
+/// node's, that marks it first. On PostgreSQL a second node's update waits for the first's
+/// commit, then finds the row marked and claims nothing; SQLite has one writer at a time.
+pub async fn claim_escalation(conn: &mut Conn, id: i64, day: time::Date) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE actions SET escalated_on = $1 WHERE id = $2 AND escalated_on IS NULL")
+            .bind(format_date(day))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
 }

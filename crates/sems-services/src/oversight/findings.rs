@@ -583,7 +583,13 @@ impl OversightServices<'_> {
         let today = today();
         let mut tx = self.store.write().await?;
         let overdue = store::overdue_unescalated(tx.conn(), today, 500).await?;
+        let mut escalated = 0;
         for found in &overdue {
+            // Claimed first: on several nodes, the one that claims it tells.
+            if !store::claim_escalation(tx.conn(), found.id, today).await? {
+                continue;
+            }
+            escalated += 1;
             let mut told = people::ids_with_roles(
                 tx.conn(),
                 found.owner_party_id,
@@ -611,15 +617,14 @@ impl OversightServices<'_> {
                 &format!("/oversight/findings/{}", found.id),
             )
             .await?;
-            store::mark_escalated(tx.conn(), found.id, today).await?;
-            let escalated = store::get(tx.conn(), found.id)
+            let marked = store::get(tx.conn(), found.id)
                 .await?
                 .ok_or(ServiceError::NotFound("finding"))?;
             record_change(
                 tx.conn(),
                 &Actor::System("housekeeping"),
                 crate::Change {
-                    about: &finding_about(&escalated),
+                    about: &finding_about(&marked),
                     action: crate::oversight::trail::FINDING_ESCALATE,
                     record_id: Some(found.id),
                     before: NONE,
@@ -631,6 +636,6 @@ impl OversightServices<'_> {
             .await?;
         }
         tx.commit().await?;
-        Ok(overdue.len())
+        Ok(escalated)
     }
 }

@@ -281,3 +281,114 @@ async fn one_register_holds_every_modules_actions() {
             .is_err());
     }
 }
+
+/// Two nodes over one database: two stores (pools) with services of their own, as two
+/// `sems serve` processes have.
+async fn two_nodes(
+    engine: sems_storage::Engine,
+) -> Option<(sems_services::Services, sems_services::Services)> {
+    let demo = sems_testkit::demo();
+    let location = demo.copy(engine)?;
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        let store = sems_storage::Store::open(&location, 4).await.ok()?;
+        let mut s = sems_services::Services::new(store, Default::default());
+        s.reporting = Some(demo.reporting.clone());
+        s.load_settings().await.ok()?;
+        nodes.push(s);
+    }
+    let second = nodes.pop()?;
+    Some((nodes.pop()?, second))
+}
+
+async fn count(s: &sems_services::Services, sql: &str) -> i64 {
+    let mut conn = s.store.read().await.unwrap();
+    let row = sqlx::query(sql).fetch_one(&mut *conn).await.unwrap();
+    sqlx::Row::try_get(&row, 0).unwrap()
+}
+
+#[tokio::test]
+async fn each_overdue_item_is_escalated_once_across_nodes() {
+    for engine in [sems_storage::Engine::Sqlite, sems_storage::Engine::Postgres] {
+        let Some((a, b)) = two_nodes(engine).await else {
+            assert!(
+                engine == sems_storage::Engine::Postgres
+                    && std::env::var("SEMS_REQUIRE_POSTGRES").is_err(),
+                "two nodes on {engine:?}"
+            );
+            continue;
+        };
+        // Every open finding awaiting its organisation and every open action made overdue.
+        {
+            let mut conn = a.store.read().await.unwrap();
+            for sql in [
+                "UPDATE findings SET due_on = '2001-01-01', cap_due_on = NULL, escalated_on = NULL",
+                "UPDATE actions SET due_on = '2001-01-01', escalated_on = NULL",
+            ] {
+                sqlx::query(sql).execute(&mut *conn).await.unwrap();
+            }
+        }
+        let last_note = count(&a, "SELECT COALESCE(MAX(id), 0) FROM notifications").await;
+        let trail =
+            |action: &str| format!("SELECT COUNT(*) FROM audit_entries WHERE action = '{action}'");
+        let trail_before = [
+            count(&a, &trail("finding.escalate")).await,
+            count(&a, &trail("action.escalate")).await,
+        ];
+        // Both nodes' housekeeping at the same moment, over the same overdue items.
+        let (oa, ob) = (a.oversight(), b.oversight());
+        let (fa, fb, aa, ab) = tokio::join!(
+            oa.escalate_overdue_findings(),
+            ob.escalate_overdue_findings(),
+            a.escalate_overdue_actions(),
+            b.escalate_overdue_actions(),
+        );
+        let findings = fa.unwrap() + fb.unwrap();
+        let actions = aa.unwrap() + ab.unwrap();
+        let overdue_findings = count(
+            &a,
+            "SELECT COUNT(*) FROM findings WHERE escalated_on IS NOT NULL",
+        )
+        .await;
+        let overdue_actions = count(
+            &a,
+            "SELECT COUNT(*) FROM actions WHERE escalated_on IS NOT NULL",
+        )
+        .await;
+        assert!(overdue_findings > 0 && overdue_actions > 0, "{engine:?}");
+        assert_eq!(
+            findings as i64, overdue_findings,
+            "{engine:?}: each finding once"
+        );
+        assert_eq!(
+            actions as i64, overdue_actions,
+            "{engine:?}: each action once"
+        );
+        // Once in the trail each, and each item's notifications sent by one node only.
+        for ((action, n), before) in [
+            ("finding.escalate", overdue_findings),
+            ("action.escalate", overdue_actions),
+        ]
+        .into_iter()
+        .zip(trail_before)
+        {
+            assert_eq!(
+                count(&a, &trail(action)).await - before,
+                n,
+                "{engine:?} {action}"
+            );
+        }
+        let per_link = count(
+            &a,
+            &format!(
+                "SELECT COALESCE(MAX(n), 0) FROM (SELECT person_id, link, COUNT(*) AS n FROM notifications
+                 WHERE id > {last_note} GROUP BY person_id, link) told"
+            ),
+        )
+        .await;
+        assert_eq!(per_link, 1, "{engine:?}: nobody told twice of one item");
+        // Run again on either node: nothing left to escalate.
+        assert_eq!(b.oversight().escalate_overdue_findings().await.unwrap(), 0);
+        assert_eq!(a.escalate_overdue_actions().await.unwrap(), 0);
+    }
+}
