@@ -300,11 +300,11 @@ impl Services {
                 retry_after_seconds: (throttle.locked_until_ms - now + 999) / 1000,
             });
         }
-        let secret = creds
-            .totp_secret
-            .as_deref()
-            .and_then(totp::base32_decode)
-            .unwrap_or_default();
+        let secret = match creds.totp_secret.as_deref() {
+            Some(stored) => totp::base32_decode(&self.open_totp(person.id, stored)?),
+            None => None,
+        }
+        .unwrap_or_default();
         let step =
             totp::verify(&secret, code, now_ms() / 1000).filter(|s| *s > creds.totp_last_step);
         let Some(step) = step else {

@@ -709,6 +709,15 @@ fn two_factor_sign_in() {
             204
         );
         c.api("DELETE", "/session", None);
+        // Stored sealed with the key kept outside the database, never in base32.
+        let b32 = setup["secret"].as_str().unwrap().to_string();
+        let stored = |clause: &str| {
+            app.sql_count(&format!(
+                "SELECT COUNT(*) FROM people WHERE username = 'npt.training' AND {clause}"
+            ))
+        };
+        assert_eq!(stored("totp_secret LIKE 'v2:%'"), 1);
+        assert_eq!(stored(&format!("totp_secret LIKE '%{b32}%'")), 0);
 
         let mut again = app.client();
         let first = again.sign_in("npt.training", PASSWORD);
@@ -734,6 +743,18 @@ fn two_factor_sign_in() {
         assert_eq!(done.status, 200, "{}", done.body);
         again.csrf = done.json()["csrf_token"].as_str().map(str::to_string);
         assert_eq!(again.api("GET", "/me", None).status, 200);
+        // A secret stored in base32 before secrets were sealed still signs in.
+        app.sql(&format!(
+            "UPDATE people SET totp_secret = '{b32}', totp_last_step = 0 WHERE username = 'npt.training'"
+        ));
+        let mut legacy = app.client();
+        assert_eq!(
+            legacy.sign_in("npt.training", PASSWORD).json()["two_factor_required"],
+            true
+        );
+        let code = sems_domain::totp::code_at(&secret, sems_storage::now_ms() / 1000);
+        let done = legacy.api("POST", "/session/two-factor", Some(json!({"code": code})));
+        assert_eq!(done.status, 200, "{}", done.body);
         assert_eq!(
             again
                 .api(
