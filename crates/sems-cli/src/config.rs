@@ -61,6 +61,10 @@ pub struct ServeArgs {
     /// The time zone times are shown in (an IANA name, `Europe/London`; default UTC).
     #[arg(long, env = "SEMS_TIME_ZONE")]
     pub time_zone: Option<String>,
+    /// Seconds between runs of the background jobs (session purge, overdue escalations);
+    /// default 600. Every node runs them; each due item is handled once across nodes.
+    #[arg(long, env = "SEMS_JOB_INTERVAL_SECONDS")]
+    pub job_interval_seconds: Option<u64>,
 }
 
 /// The TOML file: every key optional.
@@ -86,6 +90,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     /// The time zone times are shown in (`SEMS_TIME_ZONE`).
     pub time_zone: Option<String>,
+    /// Seconds between runs of the background jobs (`SEMS_JOB_INTERVAL_SECONDS`).
+    pub job_interval_seconds: Option<u64>,
     /// The file holding the key that seals confidential reporters' identities (default:
     /// `identity.key` in the data directory; `SEMS_IDENTITY_KEY` overrides both).
     pub identity_key_file: Option<PathBuf>,
@@ -124,6 +130,7 @@ pub struct Config {
     pub forward_second_handler: bool,
     /// The IANA time zone times are shown in, stated on every page.
     pub time_zone: String,
+    pub job_interval_seconds: u64,
 }
 
 impl Config {
@@ -251,7 +258,15 @@ impl Config {
                 .or(file.time_zone.clone())
                 .filter(|z| !z.trim().is_empty())
                 .unwrap_or_else(|| "UTC".to_string()),
+            job_interval_seconds: s
+                .as_ref()
+                .and_then(|s| s.job_interval_seconds)
+                .or(file.job_interval_seconds)
+                .unwrap_or(600),
         };
+        if config.job_interval_seconds == 0 {
+            bail!("job_interval_seconds must be at least 1");
+        }
         if config.max_connections == 0 {
             bail!("max_connections must be at least 1");
         }
@@ -325,6 +340,7 @@ mod tests {
             metrics_token: None,
             public_url: None,
             time_zone: None,
+            job_interval_seconds: None,
         };
         let c = Config::load(&args, Some(&serve)).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/flag"));

@@ -37,9 +37,11 @@ enum Command {
     /// Manage accounts from the command line.
     #[command(subcommand)]
     User(UserCommand),
-    /// Write a consistent backup of the database to FILE (the server may keep running).
+    /// Write one archive with the database, the attachments and a manifest of their
+    /// checksums to FILE (the server may keep running; the identity key is not included).
     Backup { file: PathBuf },
-    /// Replace the database with the backup in FILE (stop the server first).
+    /// Replace the database and the attachments with the archive in FILE, once every checksum
+    /// matches (stop every node first).
     Restore { file: PathBuf },
     /// The audit trail.
     #[command(subcommand)]
@@ -321,13 +323,26 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Backup { file } => {
             let location = config.location()?;
             let store = Store::connect(&location, 1).await?;
-            sems_storage::backup::backup(&store, &location, &file).await?;
-            println!("Backup written to {}.", file.display());
+            let attachments = sems_services::reports::sealing::attachments_dir(&config.data_dir);
+            let summary =
+                sems_storage::backup::backup(&store, &location, &attachments, &file).await?;
+            println!(
+                "Backup written to {}: the database and {} attachment(s), {} bytes, with their checksums. The identity key is not in it: keep it apart.",
+                file.display(),
+                summary.attachments,
+                summary.bytes
+            );
         }
         Command::Restore { file } => {
             let location = config.location()?;
-            sems_storage::backup::restore(&location, &file).await?;
-            println!("Restored {} into {}.", file.display(), location.describe());
+            let attachments = sems_services::reports::sealing::attachments_dir(&config.data_dir);
+            let summary = sems_storage::backup::restore(&location, &attachments, &file).await?;
+            println!(
+                "Restored {} into {}: every checksum matched; the database and {} attachment(s). Run `sems audit verify` to check the audit trail.",
+                file.display(),
+                location.describe(),
+                summary.attachments
+            );
         }
         Command::Audit(AuditCommand::Verify) => {
             let services = open(&config).await?;
@@ -504,19 +519,67 @@ async fn serve(services: Services, config: &Config) -> anyhow::Result<()> {
         "sems is listening on http://{}/",
         listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| config.listen.clone())
     );
-    spawn_background_jobs(services.clone());
+    // This node joins the deployment: refused when a live node runs another schema version.
+    let node_id = sems_domain::util::hex(&sems_services::secrets::random_bytes(8)?);
+    sems_storage::nodes::join(
+        &services.store,
+        &node_id,
+        &host_name(),
+        i64::from(std::process::id()),
+    )
+    .await
+    .context("cannot join the deployment")?;
     let store = services.store.clone();
+    let jobs = std::time::Duration::from_secs(config.job_interval_seconds);
+    spawn_background_jobs(services.clone(), jobs);
     let state = sems_web::AppState::new(services, web);
+    spawn_heartbeat(store.clone(), node_id.clone(), state.limits.clone());
     sems_web::serve(listener, state, shutdown_signal()).await?;
+    if let Err(e) = sems_storage::nodes::leave(&store, &node_id).await {
+        tracing::warn!(error = %e, "could not leave the deployment's list of nodes");
+    }
     store.close().await;
     tracing::info!("sems stopped");
     Ok(())
 }
 
-/// Periodic housekeeping of this node.
-fn spawn_background_jobs(services: Services) {
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown host".into())
+}
+
+/// Keeps this node alive in the database and its share of the public rate limits in step with
+/// the number of live nodes.
+fn spawn_heartbeat(
+    store: Store,
+    node_id: String,
+    limits: std::sync::Arc<sems_web::limits::RateLimits>,
+) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(
+            sems_storage::nodes::HEARTBEAT_SECONDS,
+        ));
+        loop {
+            tick.tick().await;
+            match sems_storage::nodes::beat(&store, &node_id).await {
+                Ok(nodes) => limits.set_nodes(nodes),
+                Err(e) => tracing::warn!(error = %e, "could not record this node's heartbeat"),
+            }
+        }
+    });
+}
+
+/// The background jobs, on every node: each due item is claimed in the database before it is
+/// handled, so however many nodes run them at the same moment, it is handled once.
+fn spawn_background_jobs(services: Services, every: std::time::Duration) {
+    tokio::spawn(async move {
+        // The first run one interval after start: a node restarted in a loop does not rerun
+        // the jobs each time.
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tick.tick().await;
             match services.purge_expired_sessions().await {

@@ -54,18 +54,28 @@ impl Target {
             Some(u) => u.clone(),
             None => format!("sqlite://{}", self.dir.join("sems.db").display()),
         };
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            sqlx::any::install_default_drivers();
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
-                .await
-                .unwrap();
+        with_db(&url, |mut conn| async move {
             sqlx::query(sql).execute(&mut conn).await.unwrap();
         });
     }
+}
+
+/// Runs `f` on a connection to the database at `url`.
+fn with_db<T, F: std::future::Future<Output = T>>(
+    url: &str,
+    f: impl FnOnce(sqlx::AnyConnection) -> F,
+) -> T {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
+            .await
+            .unwrap();
+        f(conn).await
+    })
 }
 
 fn targets() -> Vec<Target> {
@@ -149,67 +159,182 @@ fn users_audit_verify_and_tampering() {
     }
 }
 
+/// Writes two attachments under their checksums, as filing does; returns their paths.
+fn put_attachments(dir: &Path, contents: &[&[u8]]) -> Vec<PathBuf> {
+    contents
+        .iter()
+        .map(|bytes| {
+            let sum = sems_domain::util::sha256_hex(bytes);
+            let path = dir.join("attachments").join(&sum[..2]).join(&sum);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, bytes).unwrap();
+            path
+        })
+        .collect()
+}
+
+/// Copies the archive `from` to `to`, passing each entry through `change`.
+fn rewrite_archive(from: &Path, to: &Path, change: impl Fn(&str, Vec<u8>) -> Vec<u8>) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&change(&name, bytes)).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Ok(shards) = std::fs::read_dir(dir) {
+        for shard in shards.flatten() {
+            for f in std::fs::read_dir(shard.path()).unwrap().flatten() {
+                out.push((
+                    f.path().strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(f.path()).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn add_director(t: &Target, username: &str, password: &str) {
+    t.ok(
+        &[
+            "user",
+            "add",
+            "--party",
+            "CASA",
+            "--username",
+            username,
+            "--name",
+            username,
+            "--role",
+            "director",
+        ],
+        Some(&format!("{password}\n")),
+    );
+}
+
+fn has_user(t: &Target, username: &str) -> bool {
+    t.sems(
+        &["user", "reset-password", username],
+        Some("another strong passphrase\n"),
+    )
+    .status
+    .success()
+}
+
 #[test]
 fn backup_and_restore() {
     for t in targets() {
         t.ok(&["migrate"], None);
-        t.ok(
-            &[
-                "user",
-                "add",
-                "--party",
-                "CASA",
-                "--username",
-                "before.backup",
-                "--name",
-                "Before",
-                "--role",
-                "director",
-            ],
-            Some("a strong passphrase one\n"),
+        add_director(&t, "before.backup", "a strong passphrase one");
+        let attachments = t.dir.join("attachments");
+        put_attachments(
+            &t.dir,
+            &[b"%PDF-1.7 a scanned statement", &[0u8, 1, 2, 255, 254]],
         );
-        let file = t.dir.join("backup.bin");
+        let backed_up = tree(&attachments);
+        assert_eq!(backed_up.len(), 2);
+        let file = t.dir.join("backup.sems");
         let file_arg = file.display().to_string();
-        assert!(t
-            .ok(&["backup", &file_arg], None)
-            .contains("Backup written"));
+        let said = t.ok(&["backup", &file_arg], None);
+        assert!(
+            said.contains("Backup written") && said.contains("2 attachment(s)"),
+            "{said}"
+        );
+        assert!(said.contains("identity key is not in it"), "{said}");
         assert!(
             !t.sems(&["backup", &file_arg], None).status.success(),
             "an existing file is not overwritten"
         );
-        t.ok(
-            &[
-                "user",
-                "add",
-                "--party",
-                "CASA",
-                "--username",
-                "after.backup",
-                "--name",
-                "After",
-                "--role",
-                "director",
-            ],
-            Some("a strong passphrase two\n"),
-        );
-        t.ok(&["restore", &file_arg], None);
-        // The account added after the backup is gone; the one before it is there.
-        let again = t.sems(
-            &["user", "reset-password", "after.backup"],
-            Some("a strong passphrase three\n"),
-        );
-        assert!(!again.status.success());
-        t.ok(
-            &["user", "reset-password", "before.backup"],
-            Some("a strong passphrase four\n"),
-        );
+        // The identity key stays apart.
+        let names: Vec<String> = zip::ZipArchive::new(std::fs::File::open(&file).unwrap())
+            .unwrap()
+            .file_names()
+            .map(|n| n.unwrap().to_string())
+            .collect();
+        assert!(names.iter().any(|n| n == "manifest.json"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("key")), "{names:?}");
+
+        // After the backup: an account, an attachment gone and one added.
+        add_director(&t, "after.backup", "a strong passphrase two");
+        std::fs::remove_file(attachments.join(&backed_up[0].0)).unwrap();
+        put_attachments(&t.dir, &[b"written after the backup"]);
+        let said = t.ok(&["restore", &file_arg], None);
+        assert!(said.contains("every checksum matched"), "{said}");
+        assert!(!has_user(&t, "after.backup"), "the later account is gone");
+        assert!(has_user(&t, "before.backup"));
+        assert_eq!(tree(&attachments), backed_up, "byte-identical attachments");
         assert!(t.ok(&["audit", "verify"], None).starts_with("OK"));
+
+        // Bad archives change nothing.
+        add_director(&t, "after.restore", "a strong passphrase three");
+        let now = tree(&attachments);
+        let changed_attachment = t.dir.join("changed-attachment.sems");
+        rewrite_archive(&file, &changed_attachment, |name, bytes| {
+            if name.starts_with("attachments/") {
+                b"a changed attachment".to_vec()
+            } else {
+                bytes
+            }
+        });
+        let wrong_checksum = t.dir.join("wrong-checksum.sems");
+        rewrite_archive(&file, &wrong_checksum, |name, bytes| {
+            if name == "manifest.json" {
+                let mut m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                m["files"][0]["sha256"] = "0".repeat(64).into();
+                serde_json::to_vec(&m).unwrap()
+            } else {
+                bytes
+            }
+        });
+        let extra_file = t.dir.join("extra-file.sems");
+        rewrite_archive(&file, &extra_file, |_, bytes| bytes);
+        {
+            use std::io::Write;
+            let mut zip = zip::ZipWriter::new_append(
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(&extra_file)
+                    .unwrap(),
+            )
+            .unwrap();
+            zip.start_file(
+                "attachments/zz/unlisted",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            zip.write_all(b"smuggled").unwrap();
+            zip.finish().unwrap();
+        }
         let junk = t.dir.join("junk.bin");
         std::fs::write(&junk, b"not a backup").unwrap();
-        assert!(!t
-            .sems(&["restore", &junk.display().to_string()], None)
-            .status
-            .success());
+        for (bad, expected) in [
+            (&changed_attachment, "does not match the checksum"),
+            (&wrong_checksum, "does not match the checksum"),
+            (&extra_file, "which its manifest does not list"),
+            (&junk, "is not a sems backup archive"),
+        ] {
+            let out = t.sems(&["restore", &bad.display().to_string()], None);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{}", bad.display());
+            assert!(err.contains(expected), "{}: {err}", bad.display());
+            assert!(err.contains("nothing was restored"), "{err}");
+            assert!(has_user(&t, "after.restore"), "the database is unchanged");
+            assert_eq!(tree(&attachments), now, "the attachments are unchanged");
+        }
+        assert!(t.ok(&["audit", "verify"], None).starts_with("OK"));
     }
 }
 
@@ -275,6 +400,19 @@ fn serve_stops_gracefully_on_sigterm_and_demo_is_idempotent() {
             page.contains("Times are shown in Europe/Vienna time."),
             "{page}"
         );
+        if run == 0 {
+            // A backup while it runs; a restore onto the running server is refused.
+            let t = Target {
+                dir: dir.clone(),
+                url: None,
+            };
+            let file = dir.join("while-running.sems").display().to_string();
+            t.ok(&["backup", &file], None);
+            let out = t.sems(&["restore", &file], None);
+            assert!(!out.status.success());
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("a sems server is running"), "{err}");
+        }
         let status = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status()
@@ -634,4 +772,192 @@ fn bench_oversight_generates_activities_and_reports_every_view() {
         assert!(out.contains(view), "{view} missing: {out}");
     }
     assert!(t.ok(&["audit", "verify"], None).starts_with("OK"));
+}
+
+fn spawn_sems(dir: &Path, url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let mut cmd = Command::new(SEMS);
+    cmd.args(args)
+        .env("SEMS_DATA_DIR", dir)
+        .env("SEMS_DATABASE_URL", url)
+        .env("SEMS_DEMO_PASSWORD", "two nodes demo passphrase")
+        .env("SEMS_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("cannot run sems")
+}
+
+fn stop(child: std::process::Child) -> Output {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait_with_output().unwrap()
+}
+
+fn count(url: &str, sql: &str) -> i64 {
+    with_db(url, |mut conn| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+    })
+}
+
+/// Two `sems serve` processes on one PostgreSQL: their jobs run at the same moment over the
+/// same overdue items and each escalation is recorded and told once; a session opened on one
+/// node works on the other; a node of another schema version and a restore under running
+/// nodes are refused.
+#[test]
+fn two_nodes_on_one_postgres_share_sessions_and_run_each_job_once() {
+    let Some(pg) = sems_testkit::postgres() else {
+        return;
+    };
+    let url = pg.create_database();
+    let dir = sems_testkit::temp_dir("sems-two-nodes");
+    let t = Target {
+        dir: dir.clone(),
+        url: Some(url.clone()),
+    };
+    // The demo data, loaded by a first run that stops before its jobs' first run.
+    let port = sems_testkit::free_port();
+    let demo = spawn_sems(
+        &dir,
+        &url,
+        &["demo", "--listen", &format!("127.0.0.1:{port}")],
+        &[],
+    );
+    assert!(
+        wait_for_secs(&format!("http://127.0.0.1:{port}/healthz"), 120),
+        "demo did not start"
+    );
+    assert!(stop(demo).status.success());
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM sems_nodes"), 0, "left");
+    for sql in [
+        "UPDATE findings SET due_on = '2001-01-01', cap_due_on = NULL, escalated_on = NULL",
+        "UPDATE actions SET due_on = '2001-01-01', escalated_on = NULL",
+    ] {
+        t.sql(sql);
+    }
+    let trail = |action: &str| {
+        count(
+            &url,
+            &format!("SELECT COUNT(*) FROM audit_entries WHERE action = '{action}'"),
+        )
+    };
+    let before = [trail("finding.escalate"), trail("action.escalate")];
+    let last_note = count(&url, "SELECT COALESCE(MAX(id), 0) FROM notifications");
+
+    // Two nodes, started together, running their jobs every second.
+    let (pa, pb) = (sems_testkit::free_port(), sems_testkit::free_port());
+    let jobs = [("SEMS_JOB_INTERVAL_SECONDS", "1")];
+    let a = spawn_sems(
+        &dir,
+        &url,
+        &["serve", "--listen", &format!("127.0.0.1:{pa}")],
+        &jobs,
+    );
+    let b = spawn_sems(
+        &dir,
+        &url,
+        &["serve", "--listen", &format!("127.0.0.1:{pb}")],
+        &jobs,
+    );
+    for p in [pa, pb] {
+        assert!(wait_for_secs(&format!("http://127.0.0.1:{p}/healthz"), 60));
+    }
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM sems_nodes"), 2);
+
+    // A session opened on node A serves a page on node B.
+    let signed = ureq::post(&format!("http://127.0.0.1:{pa}/api/v1/session"))
+        .set("Origin", &format!("http://127.0.0.1:{pa}"))
+        .send_json(ureq::json!({
+            "username": "npt.security",
+            "password": "two nodes demo passphrase"
+        }))
+        .expect("sign-in on node A");
+    let cookie = signed
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let page = ureq::get(&format!("http://127.0.0.1:{pb}/risk/scenarios"))
+        .set("Cookie", &cookie)
+        .call()
+        .expect("node B serves the page")
+        .into_string()
+        .unwrap();
+    assert!(page.contains("Risk register"), "{page}");
+
+    // Both nodes' jobs have run several times over the same overdue items.
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let findings = count(
+        &url,
+        "SELECT COUNT(*) FROM findings WHERE escalated_on IS NOT NULL",
+    );
+    let actions = count(
+        &url,
+        "SELECT COUNT(*) FROM actions WHERE escalated_on IS NOT NULL",
+    );
+    assert!(findings > 0 && actions > 0);
+    assert_eq!(
+        trail("finding.escalate") - before[0],
+        findings,
+        "each finding once"
+    );
+    assert_eq!(
+        trail("action.escalate") - before[1],
+        actions,
+        "each action once"
+    );
+    let per_link = count(
+        &url,
+        &format!(
+            "SELECT COALESCE(MAX(n), 0) FROM (SELECT person_id, link, COUNT(*) AS n FROM notifications
+             WHERE id > {last_note} GROUP BY person_id, link) told"
+        ),
+    );
+    assert_eq!(per_link, 1, "nobody told twice of one item");
+
+    // A restore under running nodes is refused, and changes nothing.
+    let backup = dir.join("two-nodes.backup");
+    t.ok(&["backup", &backup.display().to_string()], None);
+    let restore = t.sems(&["restore", &backup.display().to_string()], None);
+    assert!(!restore.status.success());
+    let err = String::from_utf8_lossy(&restore.stderr);
+    assert!(err.contains("a sems server is running"), "{err}");
+
+    // A node of another schema version: the third node is refused with a clear message.
+    t.sql(&format!(
+        "INSERT INTO sems_nodes (node_id, host, pid, schema_version, started_at_ms, heartbeat_ms)
+         VALUES ('old-node', 'old-host', 1, 1, {now}, {now})",
+        now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+    ));
+    let pc = sems_testkit::free_port();
+    let c = t.sems(&["serve", "--listen", &format!("127.0.0.1:{pc}")], None);
+    assert!(!c.status.success());
+    let err = String::from_utf8_lossy(&c.stderr);
+    assert!(
+        err.contains("runs schema version 1") && err.contains("old-host"),
+        "{err}"
+    );
+    t.sql("DELETE FROM sems_nodes WHERE node_id = 'old-node'");
+
+    for node in [a, b] {
+        let out = stop(node);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        count(&url, "SELECT COUNT(*) FROM sems_nodes"),
+        0,
+        "both left"
+    );
 }

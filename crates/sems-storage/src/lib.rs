@@ -16,6 +16,7 @@ pub mod bulk;
 pub mod decode;
 pub mod groups;
 pub mod migrate;
+pub mod nodes;
 pub mod nominations;
 pub mod notifications;
 pub mod oversight;
@@ -66,6 +67,14 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("{0}")]
     Backup(String),
+    #[error("a sems server is running on this database ({0}); stop every node first (a node killed without stopping counts as running for 45 seconds)")]
+    NodeRunning(String),
+    #[error("{node} runs schema version {theirs} and this sems runs {ours}: every node of a deployment runs the same version; stop the other nodes before upgrading, then start them all with the new version")]
+    NodeOfAnotherVersion {
+        node: String,
+        theirs: i64,
+        ours: i64,
+    },
     /// A cursor that is not a position of the list it was sent to.
     #[error("cursor: is not a position this list gave")]
     Cursor,

@@ -173,6 +173,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0027_reporting_rules.sql"),
         postgres: include_str!("../migrations/postgres/0027_reporting_rules.sql"),
     },
+    Migration {
+        version: 28,
+        name: "the nodes of a deployment, and sign-in failures counted per client",
+        sqlite: include_str!("../migrations/sqlite/0028_nodes_and_client_throttle.sql"),
+        postgres: include_str!("../migrations/postgres/0028_nodes_and_client_throttle.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -199,6 +205,12 @@ pub async fn run(store: &Store) -> Result<usize> {
             found: current,
             known: latest_version(),
         });
+    }
+    if current < latest_version() {
+        // Migrating under a running node of the older version would change its tables
+        // beneath it.
+        let mut conn = store.read().await?;
+        crate::nodes::refuse_other_versions(&mut conn, latest_version(), now_ms()).await?;
     }
     let mut applied = 0;
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {

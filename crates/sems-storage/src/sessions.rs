@@ -92,7 +92,9 @@ pub async fn delete_expired(conn: &mut Conn, now_ms: i64) -> Result<u64> {
     Ok(r.rows_affected())
 }
 
-/// Failed sign-ins counted per user name (known or not), so guessing is throttled alike.
+/// Failed sign-ins in a window, for one of the three counts kept per attempt: a user name from
+/// one client, one client over every name (`username` empty), one name from every client
+/// (`client` empty). The client is a keyed hash of its address, never the address.
 #[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
 pub struct Throttle {
     pub failures: i64,
@@ -100,24 +102,32 @@ pub struct Throttle {
     pub locked_until_ms: i64,
 }
 
-pub async fn throttle(conn: &mut Conn, username: &str) -> Result<Throttle> {
+pub async fn throttle(conn: &mut Conn, username: &str, client: &str) -> Result<Throttle> {
     let found: Option<Throttle> = sqlx::query_as(
-        "SELECT failures, first_failure_ms, locked_until_ms FROM sign_in_throttle WHERE username = $1",
+        "SELECT failures, first_failure_ms, locked_until_ms FROM sign_in_failures
+         WHERE username = $1 AND client = $2",
     )
     .bind(username)
+    .bind(client)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(found.unwrap_or_default())
 }
 
-pub async fn save_throttle(conn: &mut Conn, username: &str, t: Throttle) -> Result<()> {
+pub async fn save_throttle(
+    conn: &mut Conn,
+    username: &str,
+    client: &str,
+    t: Throttle,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sign_in_throttle (username, failures, first_failure_ms, locked_until_ms)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (username) DO UPDATE SET failures = excluded.failures,
+        "INSERT INTO sign_in_failures (username, client, failures, first_failure_ms, locked_until_ms)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (username, client) DO UPDATE SET failures = excluded.failures,
              first_failure_ms = excluded.first_failure_ms, locked_until_ms = excluded.locked_until_ms",
     )
     .bind(username)
+    .bind(client)
     .bind(t.failures)
     .bind(t.first_failure_ms)
     .bind(t.locked_until_ms)
@@ -126,10 +136,34 @@ pub async fn save_throttle(conn: &mut Conn, username: &str, t: Throttle) -> Resu
     Ok(())
 }
 
-pub async fn clear_throttle(conn: &mut Conn, username: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sign_in_throttle WHERE username = $1")
+/// Forgets the failures of `username` from `client`: after a successful sign-in from it.
+pub async fn clear_throttle(conn: &mut Conn, username: &str, client: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE username = $1 AND client = $2")
+        .bind(username)
+        .bind(client)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Forgets every failure counted against `username` (after an administrator reset its
+/// password).
+pub async fn clear_all_throttles(conn: &mut Conn, username: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE username = $1")
         .bind(username)
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Removes counts whose window began before `before_ms` and whose lock has ended.
+pub async fn purge_throttles(conn: &mut Conn, before_ms: i64, now: i64) -> Result<u64> {
+    let r = sqlx::query(
+        "DELETE FROM sign_in_failures WHERE first_failure_ms < $1 AND locked_until_ms < $2",
+    )
+    .bind(before_ms)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected())
 }

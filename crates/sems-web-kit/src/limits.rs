@@ -2,7 +2,11 @@
 //! public link and looking up a receipt. A client is known only by a keyed hash of its
 //! address, held in memory and never stored or logged — an anonymous reporter's address is
 //! not kept anywhere — with a key drawn at start, so the hashes mean nothing outside this
-//! process. Limits are per node; behind a load balancer each node counts its own.
+//! process. Across several nodes each node enforces its share: the allowance divided by the
+//! number of live nodes (from their heartbeats in the database), so however a load balancer
+//! spreads one client, the deployment never lets it past the allowance (each node
+//! allows at least one). An address is never
+//! written to the database for this, not even hashed.
 //!
 //! No allowance is shared by everybody: a shared bucket could be spent on purpose so that
 //! every genuine reporter is refused. A flood from many addresses is for the reverse proxy
@@ -11,6 +15,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -38,7 +43,8 @@ pub fn receipt_prefix(receipt: &str) -> String {
 }
 
 impl Limit {
-    fn allowance(self) -> (u32, Duration) {
+    /// What the whole deployment allows, however many nodes it has.
+    fn allowance_of_deployment(self) -> (u32, Duration) {
         match self {
             Limit::FilingPerClient => (10, Duration::from_secs(600)),
             Limit::WrongReceiptPerClient => (10, Duration::from_secs(600)),
@@ -54,6 +60,8 @@ struct Window {
 
 pub struct RateLimits {
     enabled: bool,
+    /// Live nodes sharing the allowances (at least 1).
+    nodes: AtomicU32,
     key: [u8; 32],
     windows: Mutex<HashMap<(Limit, String), Window>>,
 }
@@ -65,21 +73,28 @@ impl RateLimits {
         let _ = getrandom::getrandom(&mut key);
         Self {
             enabled,
+            nodes: AtomicU32::new(1),
             key,
             windows: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The in-memory name of a client. An IPv6 client is known by its /64, the block one
-    /// subscriber holds: otherwise each of its addresses would be a new client.
+    /// How many live nodes share the allowances (from the nodes' heartbeats).
+    pub fn set_nodes(&self, nodes: usize) {
+        let n = u32::try_from(nodes).unwrap_or(u32::MAX).max(1);
+        self.nodes.store(n, Ordering::Relaxed);
+    }
+
+    /// This node's share of `limit`'s allowance, and its window.
+    fn share(&self, limit: Limit) -> (u32, Duration) {
+        let (allowed, window) = limit.allowance_of_deployment();
+        let nodes = self.nodes.load(Ordering::Relaxed).max(1);
+        ((allowed / nodes).max(1), window)
+    }
+
+    /// The in-memory name of a client: a keyed hash of its network (`client_network`).
     pub fn client(&self, ip: IpAddr) -> String {
-        let text = match ip {
-            IpAddr::V4(v4) => v4.to_string(),
-            IpAddr::V6(v6) => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        };
+        let text = sems_domain::util::client_network(ip);
         let mut input = self.key.to_vec();
         input.extend_from_slice(text.as_bytes());
         sems_domain::util::sha256_hex(&input)[..32].to_string()
@@ -91,14 +106,15 @@ impl RateLimits {
         if !self.enabled {
             return Ok(());
         }
-        let (allowed, window) = limit.allowance();
+        let (allowed, window) = self.share(limit);
         let now = Instant::now();
         let mut windows = match self.windows.lock() {
             Ok(w) => w,
             Err(poisoned) => poisoned.into_inner(),
         };
         if windows.len() > 100_000 {
-            windows.retain(|(l, _), w| now.duration_since(w.started) < l.allowance().1);
+            windows
+                .retain(|(l, _), w| now.duration_since(w.started) < l.allowance_of_deployment().1);
         }
         let w = windows.entry((limit, who.to_string())).or_insert(Window {
             started: now,
@@ -141,7 +157,7 @@ impl RateLimits {
         if !self.enabled {
             return None;
         }
-        let (allowed, window) = limit.allowance();
+        let (allowed, window) = self.share(limit);
         let now = Instant::now();
         let windows = match self.windows.lock() {
             Ok(w) => w,
@@ -186,6 +202,23 @@ mod tests {
         assert!(limits
             .spent(Limit::WrongReceiptPerPrefix, &receipt_prefix("RRRRR-ZZZZZ"))
             .is_none());
+    }
+
+    #[test]
+    fn each_of_several_nodes_enforces_its_share() {
+        let limits = RateLimits::new(true);
+        let a = limits.client("192.0.2.1".parse().unwrap());
+        limits.set_nodes(3);
+        // 10 filings over 3 nodes: each node allows 3, so the three allow at most 9.
+        for _ in 0..3 {
+            limits.hit(Limit::FilingPerClient, &a).unwrap();
+        }
+        assert!(limits.hit(Limit::FilingPerClient, &a).is_err());
+        limits.set_nodes(0);
+        assert!(
+            limits.hit(Limit::FilingPerClient, &a).is_ok(),
+            "back to one node"
+        );
     }
 
     #[test]

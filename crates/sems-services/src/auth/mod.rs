@@ -15,6 +15,60 @@ use serde_json::json;
 mod api_tokens;
 mod two_factor;
 
+/// Where a sign-in attempt comes from: the client's network as the web layer saw it
+/// (`client_network`), or this machine. Only its pseudonym is ever stored.
+#[derive(Debug, Clone)]
+pub struct SignInClient(String);
+
+impl SignInClient {
+    pub fn network(ip: std::net::IpAddr) -> Self {
+        Self(sems_domain::util::client_network(ip))
+    }
+
+    /// The command line and benchmarks.
+    pub fn local() -> Self {
+        Self("local".into())
+    }
+}
+
+/// One sign-in attempt's three counts of failures: the name from this client (locks at the
+/// threshold), this client over every name (at four times it: one client guessing names is
+/// stopped), and the name from every client (at ten times it: guessing spread over many
+/// clients is stopped too, at a cost only a large botnet can pay).
+struct Attempt {
+    username: String,
+    client: String,
+    threshold: i64,
+}
+
+impl Attempt {
+    fn counts(&self) -> [(&str, &str, i64); 3] {
+        [
+            (&self.username, &self.client, self.threshold),
+            ("", &self.client, self.threshold * 4),
+            (&self.username, "", self.threshold * 10),
+        ]
+    }
+
+    /// Seconds until the latest lock of its counts ends, when one is in force.
+    async fn locked(&self, conn: &mut sems_storage::Conn, now: i64) -> Result<Option<i64>> {
+        let mut until = 0;
+        for (username, client, _) in self.counts() {
+            until = until.max(
+                sessions::throttle(conn, username, client)
+                    .await?
+                    .locked_until_ms,
+            );
+        }
+        Ok((until > now).then(|| (until - now + 999) / 1000))
+    }
+
+    /// Forgets the failures of the name from this client.
+    async fn succeeded(&self, conn: &mut sems_storage::Conn) -> Result<()> {
+        Ok(sessions::clear_throttle(conn, &self.username, &self.client).await?)
+    }
+}
+
 /// A signed-in request's context: who, and the session's CSRF token.
 #[derive(Debug, Clone)]
 pub struct SessionContext {
@@ -76,20 +130,33 @@ impl Services {
         }
     }
 
-    /// Checks a user name and password. Failed attempts are counted per user name (known or
-    /// unknown alike) and lock that name for a while after too many, recorded in the audit trail.
+    /// Checks a user name and password from this machine (the command line, benchmarks).
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<NewSession> {
+        self.sign_in_from(&SignInClient::local(), username, password)
+            .await
+    }
+
+    /// Checks a user name and password. Failed attempts (known names and unknown alike) are
+    /// counted for the name from this client, for the client over every name and for the name
+    /// from every client (`Attempt`); too many lock that count for a while, recorded in the
+    /// audit trail. So one client guessing names locks itself out, not their owners.
+    pub async fn sign_in_from(
+        &self,
+        client: &SignInClient,
+        username: &str,
+        password: &str,
+    ) -> Result<NewSession> {
         let key = username.trim().to_lowercase();
         let refused = || ServiceError::Unauthenticated("wrong user name or password".into());
         if key.is_empty() || key.len() > 256 || password.is_empty() || password.len() > 1024 {
             return Err(refused());
         }
+        let attempt = self.attempt(client, &key)?;
         let now = now_ms();
         let mut conn = self.store.read().await?;
-        let throttle = sessions::throttle(&mut conn, &key).await?;
-        if throttle.locked_until_ms > now {
+        if let Some(retry_after_seconds) = attempt.locked(&mut conn, now).await? {
             return Err(ServiceError::Locked {
-                retry_after_seconds: (throttle.locked_until_ms - now + 999) / 1000,
+                retry_after_seconds,
             });
         }
         let person = people::by_username(&mut conn, &key).await?;
@@ -110,7 +177,7 @@ impl Services {
             .await?;
         let actor = Actor::System("sign-in");
         if !ok || !active {
-            let (t, locks) = self.count_failure(tx.conn(), &key, now).await?;
+            let (t, locks) = self.count_failure(tx.conn(), &attempt, now).await?;
             let detail =
                 json!({ "username": key, "known": person.is_some(), "failures": t.failures });
             record_security_event(
@@ -150,7 +217,7 @@ impl Services {
         // With two-factor on, the count of failures is cleared only once the code is right:
         // signing in again with the password must not reset the count of wrong codes.
         if !creds.totp_enabled {
-            sessions::clear_throttle(tx.conn(), &key).await?;
+            attempt.succeeded(tx.conn()).await?;
         }
         let session = self
             .open_session(tx.conn(), person.id, creds.totp_enabled)
@@ -168,33 +235,50 @@ impl Services {
         Ok(session)
     }
 
-    /// Counts one failed attempt (a wrong password or a wrong second-factor code) against a
-    /// user name within the window; the threshold locks the name for a while. Returns the
-    /// count and whether this attempt locked it.
+    fn attempt(&self, client: &SignInClient, username: &str) -> Result<Attempt> {
+        Ok(Attempt {
+            username: username.to_string(),
+            client: self
+                .reporting_config()?
+                .pseudonym("sign-in client", &client.0),
+            threshold: self.config.lockout_threshold,
+        })
+    }
+
+    /// Counts one failed attempt (a wrong password or a wrong second-factor code) in each of
+    /// the attempt's counts within the window; a count at its threshold locks for a while.
+    /// Returns the count of the name from this client and whether this attempt locked one.
     async fn count_failure(
         &self,
         conn: &mut sems_storage::Conn,
-        key: &str,
+        attempt: &Attempt,
         now: i64,
     ) -> Result<(Throttle, bool)> {
         let window = self.config.lockout_window_minutes * 60_000;
-        let current = sessions::throttle(conn, key).await?;
-        let mut t = if now - current.first_failure_ms > window {
-            Throttle {
-                failures: 0,
-                first_failure_ms: now,
-                locked_until_ms: 0,
+        let mut locks = false;
+        let mut own = Throttle::default();
+        for (i, (username, client, threshold)) in attempt.counts().into_iter().enumerate() {
+            let current = sessions::throttle(conn, username, client).await?;
+            let mut t = if now - current.first_failure_ms > window {
+                Throttle {
+                    failures: 0,
+                    first_failure_ms: now,
+                    locked_until_ms: 0,
+                }
+            } else {
+                current
+            };
+            t.failures += 1;
+            if t.failures >= threshold && t.locked_until_ms <= now {
+                t.locked_until_ms = now + self.config.lockout_minutes * 60_000;
+                locks = true;
             }
-        } else {
-            current
-        };
-        t.failures += 1;
-        let locks = t.failures >= self.config.lockout_threshold;
-        if locks {
-            t.locked_until_ms = now + self.config.lockout_minutes * 60_000;
+            sessions::save_throttle(conn, username, client, t).await?;
+            if i == 0 {
+                own = t;
+            }
         }
-        sessions::save_throttle(conn, key, t).await?;
-        Ok((t, locks))
+        Ok((own, locks))
     }
 
     async fn open_session(
@@ -274,7 +358,12 @@ impl Services {
 
     /// Completes a two-factor sign-in: checks the code and replaces the pending session by a
     /// full one (a new id, so a session id seen before the second factor is worth nothing).
-    pub async fn complete_two_factor(&self, token: &str, code: &str) -> Result<NewSession> {
+    pub async fn complete_two_factor(
+        &self,
+        client: &SignInClient,
+        token: &str,
+        code: &str,
+    ) -> Result<NewSession> {
         let hash = sha256_hex(token.as_bytes());
         let mut tx = self.store.write().await?;
         let row = sessions::get(tx.conn(), &hash).await?;
@@ -291,13 +380,13 @@ impl Services {
         // Wrong codes count against the account as wrong passwords do: at the threshold the
         // pending session ends and the name is locked, so codes cannot be tried at will.
         let key = person.username.to_lowercase();
+        let attempt = self.attempt(client, &key)?;
         let now = now_ms();
-        let throttle = sessions::throttle(tx.conn(), &key).await?;
-        if throttle.locked_until_ms > now {
+        if let Some(retry_after_seconds) = attempt.locked(tx.conn(), now).await? {
             sessions::delete(tx.conn(), &hash).await?;
             tx.commit().await?;
             return Err(ServiceError::Locked {
-                retry_after_seconds: (throttle.locked_until_ms - now + 999) / 1000,
+                retry_after_seconds,
             });
         }
         let secret = match creds.totp_secret.as_deref() {
@@ -308,7 +397,7 @@ impl Services {
         let step =
             totp::verify(&secret, code, now_ms() / 1000).filter(|s| *s > creds.totp_last_step);
         let Some(step) = step else {
-            let (t, locks) = self.count_failure(tx.conn(), &key, now).await?;
+            let (t, locks) = self.count_failure(tx.conn(), &attempt, now).await?;
             record_security_event(
                 tx.conn(),
                 &Actor::System("sign-in"),
@@ -335,7 +424,7 @@ impl Services {
                 )
             });
         };
-        sessions::clear_throttle(tx.conn(), &key).await?;
+        attempt.succeeded(tx.conn()).await?;
         people::set_totp_last_step(tx.conn(), person.id, step).await?;
         sessions::delete(tx.conn(), &hash).await?;
         let session = self.open_session(tx.conn(), person.id, false).await?;
@@ -426,7 +515,7 @@ impl Services {
         let mut tx = self.store.write().await?;
         people::set_password_hash(tx.conn(), person.id, &hash).await?;
         let revoked = end_credentials(tx.conn(), person.id, None).await?;
-        sessions::clear_throttle(tx.conn(), &person.username).await?;
+        sessions::clear_all_throttles(tx.conn(), &person.username.to_lowercase()).await?;
         record_security_event(
             tx.conn(),
             &Actor::System("sems user reset-password"),
@@ -473,10 +562,18 @@ impl Services {
 }
 
 impl Services {
-    /// Deletes expired sessions (a background job of every node; harmless when several run).
+    /// Deletes expired sessions and sign-in failures whose window and lock are over (a
+    /// background job of every node: deleting what is gone is the same work once or twice).
     pub async fn purge_expired_sessions(&self) -> Result<u64> {
+        let now = now_ms();
         let mut tx = self.store.write().await?;
-        let n = sessions::delete_expired(tx.conn(), now_ms()).await?;
+        let n = sessions::delete_expired(tx.conn(), now).await?;
+        sessions::purge_throttles(
+            tx.conn(),
+            now - self.config.lockout_window_minutes * 60_000,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(n)
     }

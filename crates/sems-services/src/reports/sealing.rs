@@ -37,6 +37,11 @@ const PREFIX_UNBOUND: &str = "v1:";
 /// another report, or into another field, fails to open.
 const PREFIX: &str = "v2:";
 
+/// Where the attachments of a data directory are kept (each under its checksum).
+pub fn attachments_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("attachments")
+}
+
 /// What a sealed reporter's identity is bound to: its report and field.
 pub fn identity_binding(report_id: i64) -> String {
     format!("security_report/{report_id}/reporter_identity")
@@ -99,10 +104,18 @@ impl ReportingConfig {
         };
         Ok(Self {
             key,
-            attachments_dir: data_dir.join("attachments"),
+            attachments_dir: attachments_dir(data_dir),
             targets: Default::default(),
             second_handler_for_kept: false,
         })
+    }
+
+    /// A pseudonym for a value that must be recognised on every node but never stored (a
+    /// client's network): an HMAC under this key, for `purpose`, so it means nothing without
+    /// the key and nothing outside its purpose.
+    pub fn pseudonym(&self, purpose: &str, value: &str) -> String {
+        let message = format!("{purpose}\0{value}");
+        sems_domain::util::hmac_sha256_hex(&self.key, message.as_bytes())[..32].to_string()
     }
 
     /// Seals `plain` into text fit for the database, bound to `binding` (the record and

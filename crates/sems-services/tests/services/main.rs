@@ -9,3 +9,4 @@ mod occurrence_lifecycle;
 mod oversight;
 mod reports;
 mod risk;
+mod sign_in;

@@ -5,8 +5,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use sems_services::auth::SignInClient;
 use sems_services::views::{ApiToken, Notification, Person};
 use sems_web_kit::api::ApiJson;
+use sems_web_kit::client::ClientAddr;
 use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::middleware::is_secure;
 use sems_web_kit::session::{clear_cookie, cookie, session_cookie, ApiAuth, Auth, COOKIE};
@@ -53,12 +55,17 @@ struct SessionStarted {
     responses((status = 200, body = SessionStarted)))]
 async fn sign_in(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignIn>,
 ) -> ApiResult<Response> {
     let session = state
         .services
-        .sign_in(&body.username, &body.password)
+        .sign_in_from(
+            &SignInClient::network(client),
+            &body.username,
+            &body.password,
+        )
         .await?;
     let cookie = session_cookie(
         &session.token,
@@ -86,6 +93,7 @@ struct Code {
     responses((status = 200, body = SessionStarted)))]
 async fn two_factor(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Extension(auth): Extension<Auth>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Code>,
@@ -98,7 +106,7 @@ async fn two_factor(
     };
     let session = state
         .services
-        .complete_two_factor(token, &body.code)
+        .complete_two_factor(&SignInClient::network(client), token, &body.code)
         .await?;
     let cookie = session_cookie(
         &session.token,

@@ -6,7 +6,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use sems_services::auth::SignInClient;
 use sems_services::ServiceError;
+use sems_web_kit::client::ClientAddr;
 use sems_web_kit::form::Form;
 use sems_web_kit::middleware::is_secure;
 use sems_web_kit::pages::PageResult;
@@ -103,6 +105,7 @@ struct SignInForm {
 
 async fn sign_in(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Form { fields, .. }: Form<SignInForm>,
 ) -> PageResult {
@@ -125,7 +128,11 @@ async fn sign_in(
             username,
         );
     }
-    match state.services.sign_in(&username, &fields.password).await {
+    match state
+        .services
+        .sign_in_from(&SignInClient::network(client), &username, &fields.password)
+        .await
+    {
         Ok(session) => {
             let target = if session.mfa_pending {
                 "/sign-in/two-factor".to_string()
@@ -197,6 +204,7 @@ struct TwoFactorForm {
 
 async fn two_factor(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Extension(auth): Extension<Auth>,
     headers: HeaderMap,
     Form { fields, .. }: Form<TwoFactorForm>,
@@ -206,7 +214,7 @@ async fn two_factor(
     };
     match state
         .services
-        .complete_two_factor(token, &fields.code)
+        .complete_two_factor(&SignInClient::network(client), token, &fields.code)
         .await
     {
         Ok(session) => {

@@ -1,7 +1,7 @@
 //! Filing a report, publicly or signed in, and the reporter's follow-up with the receipt.
 
 use super::too_many;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
 use sems_domain::report::ReportMode;
@@ -9,12 +9,13 @@ use sems_services::reports::views::ReportCategory;
 use sems_services::reports::{Filed, NewAttachment, ReceiptView, ReportInput};
 use sems_services::Actor;
 use sems_web_kit::api::{ApiJson, ApiPath, FileBody};
+use sems_web_kit::client::ClientAddr;
 use sems_web_kit::error::ApiResult;
 use sems_web_kit::limits::Limit;
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
 use serde::Deserialize;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -106,12 +107,12 @@ fn split(body: ReportFiling) -> ApiResult<(ReportInput, Vec<NewAttachment>)> {
     request_body = ReportFiling, responses((status = 201, body = Filed)))]
 async fn public_file(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<ReportFiling>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
     let target = state.services.reporting().filing_target(&code).await?;
-    let client = state.limits.client(peer.ip());
+    let client = state.limits.client(peer);
     state
         .limits
         .hit(Limit::FilingPerClient, &client)
@@ -158,12 +159,8 @@ struct Receipt {
 }
 
 /// A receipt look-up; a wrong receipt counts against the caller's allowance.
-async fn checked_receipt(
-    state: &AppState,
-    peer: SocketAddr,
-    receipt: &str,
-) -> ApiResult<ReceiptView> {
-    let client = state.limits.client(peer.ip());
+async fn checked_receipt(state: &AppState, peer: IpAddr, receipt: &str) -> ApiResult<ReceiptView> {
+    let client = state.limits.client(peer);
     state.limits.before_receipt(&client, receipt).await;
     match state.services.reporting().receipt_view(receipt).await {
         Ok(v) => Ok(v),
@@ -186,7 +183,7 @@ async fn checked_receipt(
     request_body = Receipt, responses((status = 200, body = ReceiptView)))]
 async fn receipt(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     ApiJson(body): ApiJson<Receipt>,
 ) -> ApiResult<Json<ReceiptView>> {
     Ok(Json(checked_receipt(&state, peer, &body.receipt).await?))
@@ -205,7 +202,7 @@ struct ReceiptReply {
     request_body = ReceiptReply, responses((status = 204, description = "Done")))]
 async fn receipt_reply(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     ApiJson(body): ApiJson<ReceiptReply>,
 ) -> ApiResult<StatusCode> {
     checked_receipt(&state, peer, &body.receipt).await?;

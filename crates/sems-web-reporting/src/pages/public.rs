@@ -4,20 +4,21 @@
 //! keyed hash held in memory.
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Multipart, Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::Extension;
 use sems_domain::report::{ReportMode, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 use sems_services::reports::{FilingTarget, NewAttachment, ReceiptView, ReportInput};
 use sems_services::{Actor, ServiceError};
+use sems_web_kit::client::ClientAddr;
 use sems_web_kit::form::Form;
 use sems_web_kit::limits::Limit;
 use sems_web_kit::pages::PageResult;
 use sems_web_kit::pages::{render, service_error, Choice, FormState, Layout};
 use sems_web_kit::session::{Auth, Signed};
 use sems_web_kit::AppState;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 #[derive(Template)]
 #[template(path = "reporting/report_file.html")]
@@ -219,12 +220,12 @@ async fn read_form(mut multipart: Multipart) -> Result<(ReportInput, Vec<NewAtta
 pub async fn public_file(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Path(code): Path<String>,
     multipart: Multipart,
 ) -> PageResult {
     let target = state.services.reporting().filing_target(&code).await?;
-    let client = state.limits.client(peer.ip());
+    let client = state.limits.client(peer);
     if let Err(wait) = state.limits.hit(Limit::FilingPerClient, &client) {
         return Ok(too_many(wait));
     }
@@ -380,11 +381,11 @@ pub async fn receipt_form(Extension(auth): Extension<Auth>) -> Response {
 async fn show_receipt(
     state: &AppState,
     auth: &Auth,
-    peer: SocketAddr,
+    peer: IpAddr,
     receipt: String,
     notice: Option<String>,
 ) -> Response {
-    let client = state.limits.client(peer.ip());
+    let client = state.limits.client(peer);
     state.limits.before_receipt(&client, &receipt).await;
     let layout = Layout::public("Follow your report", auth.csrf_token().map(str::to_string));
     match state.services.reporting().receipt_view(&receipt).await {
@@ -425,7 +426,7 @@ pub struct ReceiptForm {
 pub async fn receipt_lookup(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Form { fields, .. }: Form<ReceiptForm>,
 ) -> Response {
     show_receipt(&state, &auth, peer, fields.receipt.trim().to_string(), None).await
@@ -443,7 +444,7 @@ pub struct ReceiptReplyForm {
 pub async fn receipt_reply(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Form { fields, .. }: Form<ReceiptReplyForm>,
 ) -> Response {
     let receipt = fields.receipt.trim().to_string();
