@@ -524,11 +524,24 @@ async fn serve(services: Services, config: &Config) -> anyhow::Result<()> {
     sems_storage::nodes::join(
         &services.store,
         &node_id,
-        &host_name(),
+        &sems_storage::nodes::host_name(),
         i64::from(std::process::id()),
     )
     .await
     .context("cannot join the deployment")?;
+    // Files a crash left between an attachment's write and its row's commit: all of them when
+    // this is the only node (nothing is being filed), else only those old enough.
+    let alone = sems_storage::nodes::beat(&services.store, &node_id).await? == 1;
+    let age = if alone {
+        std::time::Duration::ZERO
+    } else {
+        sems_services::attachments::SWEEP_AGE
+    };
+    match services.sweep_unreferenced_attachments(age).await {
+        Ok(n) if n > 0 => tracing::info!(files = n, "removed attachment files no row names"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not sweep unnamed attachment files"),
+    }
     let store = services.store.clone();
     let jobs = std::time::Duration::from_secs(config.job_interval_seconds);
     spawn_background_jobs(services.clone(), jobs);
@@ -541,15 +554,6 @@ async fn serve(services: Services, config: &Config) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("sems stopped");
     Ok(())
-}
-
-fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .map(|h| h.trim().to_string())
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown host".into())
 }
 
 /// Keeps this node alive in the database and its share of the public rate limits in step with
@@ -596,6 +600,16 @@ fn spawn_background_jobs(services: Services, every: std::time::Duration) {
                 Ok(n) if n > 0 => tracing::info!(actions = n, "escalated overdue actions"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not escalate overdue actions"),
+            }
+            match services
+                .sweep_unreferenced_attachments(sems_services::attachments::SWEEP_AGE)
+                .await
+            {
+                Ok(n) if n > 0 => {
+                    tracing::info!(files = n, "removed attachment files no row names")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not sweep unnamed attachment files"),
             }
         }
     });

@@ -961,3 +961,206 @@ fn two_nodes_on_one_postgres_share_sessions_and_run_each_job_once() {
         "both left"
     );
 }
+
+/// One anonymous filing with a text attachment through the public API, from the source
+/// address `from`; `Some(receipt)` when it was answered 201.
+async fn file_from(
+    from: std::net::IpAddr,
+    port: u16,
+    n: u32,
+) -> Result<Option<(String, Vec<u8>)>, std::io::Error> {
+    use base64::Engine as _;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let attachment = format!("crash test statement {n}: seen at gate 12 by the cleaner\n");
+    let body = serde_json::json!({
+        "category": "suspicious", "occurred_at": "2026-11-30", "mode": "anonymous",
+        "location": "Terminal 1, gate 12",
+        "what_happened": format!("Crash test filing {n}: an unattended bag near gate 12 was checked."),
+        "attachments": [{
+            "filename": "statement.txt",
+            "content_base64": base64::engine::general_purpose::STANDARD.encode(&attachment),
+        }],
+    })
+    .to_string();
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(std::net::SocketAddr::new(from, 0))?;
+    let mut stream = socket
+        .connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .await?;
+    let request = format!(
+        "POST /api/v1/public/reports/NPT HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    let text = String::from_utf8_lossy(&response);
+    if text.is_empty() {
+        // Killed with the request in flight: never acknowledged.
+        return Err(std::io::Error::other("no answer"));
+    }
+    if !text.starts_with("HTTP/1.1 201") {
+        return Ok(None);
+    }
+    let json = text.split("\r\n\r\n").nth(1).unwrap_or("");
+    let receipt = serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .and_then(|v| v["receipt"].as_str().map(str::to_string));
+    Ok(receipt.map(|r| (r, attachment.into_bytes())))
+}
+
+/// Files reports from several clients while the server is killed with SIGKILL and restarted,
+/// 20 rounds: every filing answered 201 is there afterwards with its attachment and audit
+/// entry and its receipt opens it; nothing is half-written; the trail verifies.
+#[test]
+fn no_acknowledged_filing_is_lost_when_the_server_is_killed() {
+    for t in targets() {
+        let url = t.url.clone();
+        let db_url = url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", t.dir.join("sems.db").display()));
+        let spawn = |args: &[&str]| {
+            let mut cmd = Command::new(SEMS);
+            cmd.args(args)
+                .env("SEMS_DATA_DIR", &t.dir)
+                .env("SEMS_DEMO_PASSWORD", "crash test demo passphrase")
+                .env("SEMS_LOG", "warn")
+                .env_remove("SEMS_DATABASE_URL")
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            if let Some(u) = &url {
+                cmd.env("SEMS_DATABASE_URL", u);
+            }
+            cmd.spawn().expect("cannot run sems")
+        };
+        let port = sems_testkit::free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let health = format!("http://{listen}/healthz");
+        let demo = spawn(&["demo", "--listen", &listen]);
+        assert!(wait_for_secs(&health, 120), "demo did not start");
+        assert!(stop(demo).status.success());
+
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut acknowledged: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut answered_otherwise = 0;
+        for round in 0..20u32 {
+            let mut server = spawn(&["serve", "--listen", &listen]);
+            assert!(wait_for_secs(&health, 60), "round {round}: no start");
+            let kill_after = std::time::Duration::from_millis(100 + u64::from(round % 5) * 120);
+            let results = rt.block_on(async {
+                let mut clients = Vec::new();
+                for c in 0..4u32 {
+                    clients.push(tokio::spawn(async move {
+                        let mut got = Vec::new();
+                        let mut refused = 0;
+                        // Filing until the server is killed, from a new source address every
+                        // nine filings (127.0.0.0/8 is local), so the public rate limits
+                        // (ten per client) never stop the test.
+                        for i in 0..5000u32 {
+                            let from = std::net::IpAddr::from([
+                                127,
+                                (round + 1) as u8,
+                                (c * 60 + i / 9 / 250) as u8,
+                                (i / 9 % 250 + 1) as u8,
+                            ]);
+                            match file_from(from, port, round * 100_000 + c * 10_000 + i).await {
+                                Ok(Some(filed)) => got.push(filed),
+                                Ok(None) => refused += 1,
+                                Err(_) => break,
+                            }
+                        }
+                        (got, refused)
+                    }));
+                }
+                tokio::time::sleep(kill_after).await;
+                server.kill().expect("SIGKILL");
+                let mut all = Vec::new();
+                for c in clients {
+                    all.push(c.await.unwrap());
+                }
+                all
+            });
+            let _ = server.wait();
+            for (got, limited) in results {
+                acknowledged.extend(got);
+                answered_otherwise += limited;
+            }
+        }
+        assert!(
+            acknowledged.len() >= 20,
+            "filings were acknowledged: {}",
+            acknowledged.len()
+        );
+
+        // Restarted: every acknowledged filing opens with its receipt.
+        let server = spawn(&["serve", "--listen", &listen]);
+        assert!(wait_for_secs(&health, 60));
+        for (receipt, _) in &acknowledged {
+            let opened = ureq::post(&format!("http://{listen}/api/v1/public/receipt"))
+                .send_json(ureq::json!({ "receipt": receipt }));
+            assert!(
+                opened.is_ok(),
+                "a receipt answered 201 does not open: {opened:?}"
+            );
+        }
+        assert!(stop(server).status.success());
+
+        // Nothing half-written: each report has its filing in the trail, each attachment row
+        // its file with its bytes, and no file is left that no row names.
+        let orphans = count(
+            &db_url,
+            "SELECT COUNT(*) FROM security_reports r WHERE NOT EXISTS (SELECT 1 FROM audit_entries a
+             WHERE a.record_kind = 'security_report' AND a.record_id = r.id AND a.action = 'security_report.file')",
+        );
+        assert_eq!(orphans, 0, "reports without their audit entry");
+        let rows = count(&db_url, "SELECT COUNT(*) FROM report_attachments")
+            + count(&db_url, "SELECT COUNT(*) FROM item_evidence");
+        let files = tree(&t.dir.join("attachments"));
+        for (_, bytes) in &acknowledged {
+            let sum = sems_domain::util::sha256_hex(bytes);
+            assert!(
+                files
+                    .iter()
+                    .any(|(name, b)| name.ends_with(&sum) && b == bytes),
+                "an acknowledged filing's attachment is missing"
+            );
+        }
+        let distinct = count(
+            &db_url,
+            "SELECT COUNT(*) FROM (SELECT sha256 FROM report_attachments UNION SELECT sha256 FROM item_evidence) s",
+        );
+        assert_eq!(
+            files.len() as i64,
+            distinct,
+            "files no row names ({rows} rows)"
+        );
+        assert!(t.ok(&["audit", "verify"], None).starts_with("OK"));
+        if url.is_none() {
+            let ok = with_db(&db_url, |mut conn| async move {
+                sqlx::query_scalar::<_, String>("PRAGMA integrity_check")
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap()
+            });
+            assert_eq!(ok, "ok");
+        }
+        eprintln!(
+            "crash test on {}: 20 rounds, {} filings acknowledged, 0 lost ({} answered otherwise)",
+            if url.is_some() {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            },
+            acknowledged.len(),
+            answered_otherwise
+        );
+        assert_eq!(
+            answered_otherwise, 0,
+            "filings refused while the server ran"
+        );
+    }
+}

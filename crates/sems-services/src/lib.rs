@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod agenda;
 pub mod appointments;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod demo;

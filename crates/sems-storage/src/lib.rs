@@ -14,6 +14,7 @@ pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod decode;
+pub mod files;
 pub mod groups;
 pub mod migrate;
 pub mod nodes;

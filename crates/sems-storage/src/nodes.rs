@@ -4,6 +4,7 @@
 //! replace the database of a running deployment.
 
 use crate::{now_ms, Conn, Result, Store, StoreError};
+use std::path::Path;
 
 /// A node is alive while its heartbeat is younger than this; a node killed without stopping
 /// counts as alive until then.
@@ -34,18 +35,40 @@ impl Node {
     }
 }
 
+impl Node {
+    /// A node of this host whose process is gone (killed without stopping): known dead at
+    /// once rather than after `ALIVE_MS`.
+    fn known_dead(&self) -> bool {
+        self.host == host_name()
+            && self.pid != i64::from(std::process::id())
+            && Path::new("/proc/self").exists()
+            && !Path::new(&format!("/proc/{}", self.pid)).exists()
+    }
+}
+
+/// This machine's name, as nodes are registered with.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown host".into())
+}
+
 /// The nodes alive at `now`, oldest first. Empty before the nodes' table exists.
 pub async fn alive(conn: &mut Conn, now: i64) -> Result<Vec<Node>> {
     if !has_nodes_table(conn).await? {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(
+    let nodes: Vec<Node> = sqlx::query_as(
         "SELECT node_id, host, pid, schema_version, started_at_ms, heartbeat_ms FROM sems_nodes
          WHERE heartbeat_ms > $1 ORDER BY started_at_ms, node_id",
     )
     .bind(now - ALIVE_MS)
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    Ok(nodes.into_iter().filter(|n| !n.known_dead()).collect())
 }
 
 async fn has_nodes_table(conn: &mut Conn) -> Result<bool> {
@@ -92,7 +115,8 @@ pub async fn refuse_other_versions(conn: &mut Conn, version: i64, now: i64) -> R
     Ok(())
 }
 
-/// Registers this node, after refusing when a live node runs another schema version.
+/// Registers this node (with `host_name` and its process id), after refusing when a live
+/// node runs another schema version.
 pub async fn join(store: &Store, node_id: &str, host: &str, pid: i64) -> Result<()> {
     let version = crate::migrate::latest_version();
     let now = now_ms();

@@ -29,7 +29,7 @@ impl OversightServices<'_> {
         {
             return Err(ValidationError::new("item_id", "no such item on this checklist").into());
         }
-        crate::reports::store_file(&dir, &sum, &file.bytes)?;
+        crate::attachments::store_file(&dir, &sum, &file.bytes)?;
         let id = store::insert_evidence(
             tx.conn(),
             a.id,
@@ -74,7 +74,8 @@ impl OversightServices<'_> {
             .into_iter()
             .find(|e| e.id == evidence_id)
             .ok_or(ServiceError::NotFound("evidence"))?;
-        let path = crate::reports::file_path(&self.reporting_config()?.attachments_dir, &e.sha256);
+        let path =
+            crate::attachments::file_path(&self.reporting_config()?.attachments_dir, &e.sha256);
         let bytes = std::fs::read(&path)
             .map_err(|err| ServiceError::Internal(format!("evidence {}: {err}", e.id)))?;
         if sems_domain::util::sha256_hex(&bytes) != e.sha256 {

@@ -16,7 +16,8 @@ use sems_storage::reports::{self, NewReport, Report};
 use sems_storage::{notifications, now_ms, parties, people, Conn};
 use serde::{Deserialize, Serialize};
 
-use super::{record_report_event, store_file, REPORTER};
+use super::{record_report_event, REPORTER};
+use crate::attachments::store_file;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -220,7 +220,8 @@ impl ReportingServices<'_> {
             .into_iter()
             .find(|a| a.id == attachment_id)
             .ok_or(ServiceError::NotFound("attachment"))?;
-        let path = file_path(&self.reporting_config()?.attachments_dir, &a.sha256);
+        let path =
+            crate::attachments::file_path(&self.reporting_config()?.attachments_dir, &a.sha256);
         let bytes = std::fs::read(&path)
             .map_err(|e| ServiceError::Internal(format!("attachment {}: {e}", a.id)))?;
         if sha256_hex(&bytes) != a.sha256 {
@@ -266,27 +267,4 @@ fn category_of<'a>(
             "choose a category of the list",
         )),
     }
-}
-
-pub(crate) fn file_path(dir: &std::path::Path, sha256: &str) -> std::path::PathBuf {
-    dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
-}
-
-/// Writes an attachment under its checksum (once: the same file twice is stored once).
-pub(crate) fn store_file(dir: &std::path::Path, sha256: &str, bytes: &[u8]) -> Result<()> {
-    let path = file_path(dir, sha256);
-    if path.exists() {
-        return Ok(());
-    }
-    let parent = path
-        .parent()
-        .ok_or_else(|| ServiceError::Internal("attachment path".into()))?;
-    std::fs::create_dir_all(parent)
-        .map_err(|e| ServiceError::Internal(format!("cannot create {}: {e}", parent.display())))?;
-    // Write then rename, so a crash never leaves a half file under a valid checksum.
-    let partial = parent.join(format!("{sha256}.partial"));
-    std::fs::write(&partial, bytes)
-        .map_err(|e| ServiceError::Internal(format!("cannot write an attachment: {e}")))?;
-    std::fs::rename(&partial, &path)
-        .map_err(|e| ServiceError::Internal(format!("cannot store an attachment: {e}")))
 }

@@ -24,3 +24,7 @@ CREATE TABLE sign_in_failures (
 );
 CREATE INDEX sign_in_failures_client ON sign_in_failures (client);
 CREATE INDEX sign_in_failures_first ON sign_in_failures (first_failure_ms);
+
+-- The files rows name, found by checksum when unnamed files are swept after a crash.
+CREATE INDEX report_attachments_sha256 ON report_attachments (sha256);
+CREATE INDEX item_evidence_sha256 ON item_evidence (sha256);
