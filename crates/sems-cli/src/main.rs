@@ -201,12 +201,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// The log (filtered by `log`) and, beside it with its own filter, the timing of use cases
+/// for `/metrics` and the slow-use-case warnings.
 fn init_logging(filter: &str) {
+    use sems_web::observe::UseCaseLayer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(filter),
+        )
+        .with(UseCaseLayer.with_filter(UseCaseLayer::filter()))
         .init();
 }
 
@@ -578,7 +588,8 @@ fn spawn_heartbeat(
 }
 
 /// The background jobs, on every node: each due item is claimed in the database before it is
-/// handled, so however many nodes run them at the same moment, it is handled once.
+/// handled, so however many nodes run them at the same moment, it is handled once. Each run is
+/// counted in `/metrics` with its outcome.
 fn spawn_background_jobs(services: Services, every: std::time::Duration) {
     tokio::spawn(async move {
         // The first run one interval after start: a node restarted in a loop does not rerun
@@ -586,33 +597,49 @@ fn spawn_background_jobs(services: Services, every: std::time::Duration) {
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tick.tick().await;
-            match services.purge_expired_sessions().await {
-                Ok(n) if n > 0 => tracing::info!(sessions = n, "removed expired sessions"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
-            }
-            match services.oversight().escalate_overdue_findings().await {
-                Ok(n) if n > 0 => tracing::info!(findings = n, "escalated overdue findings"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not escalate overdue findings"),
-            }
-            match services.escalate_overdue_actions().await {
-                Ok(n) if n > 0 => tracing::info!(actions = n, "escalated overdue actions"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not escalate overdue actions"),
-            }
-            match services
-                .sweep_unreferenced_attachments(sems_services::attachments::SWEEP_AGE)
-                .await
-            {
-                Ok(n) if n > 0 => {
-                    tracing::info!(files = n, "removed attachment files no row names")
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not sweep unnamed attachment files"),
-            }
+            let oversight = services.oversight();
+            run_job(
+                "session_purge",
+                "removed expired sessions",
+                services.purge_expired_sessions(),
+            )
+            .await;
+            run_job(
+                "overdue_findings",
+                "escalated overdue findings",
+                oversight.escalate_overdue_findings(),
+            )
+            .await;
+            run_job(
+                "overdue_actions",
+                "escalated overdue actions",
+                services.escalate_overdue_actions(),
+            )
+            .await;
+            run_job(
+                "attachment_sweep",
+                "removed attachment files no row names",
+                services.sweep_unreferenced_attachments(sems_services::attachments::SWEEP_AGE),
+            )
+            .await;
         }
     });
+}
+
+/// Runs one job, logs what it did and records the run for `/metrics`.
+async fn run_job<N: TryInto<u64>>(
+    job: &'static str,
+    done: &'static str,
+    run: impl std::future::Future<Output = sems_services::Result<N>>,
+) {
+    let started = std::time::Instant::now();
+    let outcome = run.await.map(|n| n.try_into().unwrap_or(u64::MAX));
+    match &outcome {
+        Ok(n) if *n > 0 => tracing::info!(job, items = n, "{done}"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(job, error = %e, "the job failed"),
+    }
+    sems_web::observe::record_job(job, outcome.map_err(|_| ()), started.elapsed());
 }
 
 async fn shutdown_signal() {

@@ -851,7 +851,10 @@ fn two_nodes_on_one_postgres_share_sessions_and_run_each_job_once() {
 
     // Two nodes, started together, running their jobs every second.
     let (pa, pb) = (sems_testkit::free_port(), sems_testkit::free_port());
-    let jobs = [("SEMS_JOB_INTERVAL_SECONDS", "1")];
+    let jobs = [
+        ("SEMS_JOB_INTERVAL_SECONDS", "1"),
+        ("SEMS_METRICS_TOKEN", "two-nodes-metrics-token"),
+    ];
     let a = spawn_sems(
         &dir,
         &url,
@@ -919,6 +922,22 @@ fn two_nodes_on_one_postgres_share_sessions_and_run_each_job_once() {
         ),
     );
     assert_eq!(per_link, 1, "nobody told twice of one item");
+
+    // The node's metrics: the page's use case timed, the job runs counted with their outcome.
+    let metrics = ureq::get(&format!("http://127.0.0.1:{pb}/metrics"))
+        .set("Authorization", "Bearer two-nodes-metrics-token")
+        .call()
+        .expect("metrics")
+        .into_string()
+        .unwrap();
+    assert!(
+        metrics.contains("sems_use_case_duration_seconds_count{use_case=\"risk::"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("sems_job_runs_total{job=\"overdue_findings\",outcome=\"ok\"}"),
+        "{metrics}"
+    );
 
     // A restore under running nodes is refused, and changes nothing.
     let backup = dir.join("two-nodes.backup");

@@ -56,6 +56,7 @@ pub(crate) mod finding_plan {
     use sems_storage::oversight::findings::Finding;
 
     /// The plan was accepted: its action opens, owned and dated as the plan.
+    #[tracing::instrument(skip_all)]
     pub async fn accepted(conn: &mut Conn, actor: &Actor, f: &Finding) -> Result<()> {
         let first_line = f.cap_actions.lines().next().unwrap_or("").trim();
         let mut title = format!("{}: {first_line}", f.requirement_code);
@@ -88,6 +89,7 @@ pub(crate) mod finding_plan {
     }
 
     /// The organisation recorded the plan carried out: its action is done with that evidence.
+    #[tracing::instrument(skip_all)]
     pub async fn completed(
         conn: &mut Conn,
         actor: &Actor,
@@ -109,6 +111,7 @@ pub(crate) mod finding_plan {
 
     /// The overseer verified: closing says the action was effective; sending the finding back
     /// says it was not, and the plan's work opens again as a new action.
+    #[tracing::instrument(skip_all)]
     pub async fn verified(
         conn: &mut Conn,
         actor: &Actor,
@@ -224,6 +227,7 @@ pub struct EffectivenessInput {
 
 impl Services {
     /// The register: every action the actor may read, across modules, the most urgent first.
+    #[tracing::instrument(skip_all)]
     pub async fn action_register(
         &self,
         actor: &Actor,
@@ -255,6 +259,7 @@ impl Services {
     }
 
     /// One action, when the actor may read its source.
+    #[tracing::instrument(skip_all)]
     pub async fn register_action(&self, actor: &Actor, id: i64) -> Result<ActionView> {
         let mut conn = self.store.read().await?;
         let a = store::get(&mut conn, id)
@@ -285,6 +290,7 @@ impl Services {
     }
 
     /// Records an open action done today, with what shows it.
+    #[tracing::instrument(skip_all)]
     pub async fn complete_action(
         &self,
         actor: &Actor,
@@ -329,6 +335,7 @@ impl Services {
 
     /// Records whether a completed action was effective (once); an ineffective one is told
     /// to its responsible person, whose source needs a new action.
+    #[tracing::instrument(skip_all)]
     pub async fn check_action_effectiveness(
         &self,
         actor: &Actor,
@@ -385,6 +392,7 @@ impl Services {
 
     /// Tells the responsible person and the organisation's accountable executive and security
     /// manager, once, of every open action past its date, in every module.
+    #[tracing::instrument(skip_all)]
     pub async fn escalate_overdue_actions(&self) -> Result<usize> {
         let day = today();
         let mut tx = self.store.write().await?;

@@ -60,6 +60,7 @@ fn section<T>(
 impl Services {
     /// What awaits the actor, the sections with the most late items first; empty sections
     /// are left out.
+    #[tracing::instrument(skip_all)]
     pub async fn agenda(&self, actor: &Actor) -> Result<Vec<AgendaSection>> {
         let Some(s) = actor.subject() else {
             return Ok(Vec::new());

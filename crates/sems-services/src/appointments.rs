@@ -20,6 +20,7 @@ fn meta(party_id: i64) -> RecordMeta {
 
 impl Services {
     /// Appoints a person of the organisation to `duty` (a role of `APPOINTED_ROLES`).
+    #[tracing::instrument(skip_all)]
     pub async fn appoint(
         &self,
         actor: &Actor,
@@ -66,6 +67,7 @@ impl Services {
     }
 
     /// Ends an appointment in force: the person loses the duty's role.
+    #[tracing::instrument(skip_all)]
     pub async fn end_appointment(&self, actor: &Actor, id: i64) -> Result<Appointment> {
         let mut tx = self.store.write().await?;
         let found = appointments::get(tx.conn(), id)
@@ -108,6 +110,7 @@ impl Services {
     }
 
     /// An organisation's appointments, those in force first.
+    #[tracing::instrument(skip_all)]
     pub async fn appointments(
         &self,
         actor: &Actor,
@@ -122,6 +125,7 @@ impl Services {
 
 /// Records the appointment of `person` to `duty` (authorised and notified). The caller gives
 /// the role in the same transaction.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn appoint_in(
     conn: &mut Conn,
     actor: &Actor,
@@ -176,6 +180,7 @@ pub(crate) async fn appoint_in(
 
 /// Ends the appointment of `person` to `duty` in force (authorised and notified). The caller
 /// takes the role away in the same transaction.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn end_in(
     conn: &mut Conn,
     actor: &Actor,

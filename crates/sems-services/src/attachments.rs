@@ -49,6 +49,7 @@ impl Services {
     /// Removes attachment files no row names (and half-written ones) older than `min_age`:
     /// what a crash between a file's write and its row's commit leaves. With no other node
     /// running (at start), `min_age` may be zero. Returns how many files were removed.
+    #[tracing::instrument(skip_all)]
     pub async fn sweep_unreferenced_attachments(&self, min_age: Duration) -> Result<u64> {
         let dir = self.reporting_config()?.attachments_dir.clone();
         let Ok(shards) = std::fs::read_dir(&dir) else {

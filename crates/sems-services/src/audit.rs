@@ -9,6 +9,7 @@ impl Services {
     /// The entries of the organisations' trails the actor may read (quality auditor and
     /// accountable executive: their organisation; director: all; inspector: the organisations
     /// they oversee). Security events and protected-source entries are never among them.
+    #[tracing::instrument(skip_all)]
     pub async fn audit_entries(
         &self,
         actor: &Actor,
@@ -22,6 +23,7 @@ impl Services {
 
     /// Confidential and anonymous filings and what follows from them, for the trail's
     /// readers: counts per day, organisation and action, nothing finer.
+    #[tracing::instrument(skip_all)]
     pub async fn protected_reporting_days(
         &self,
         actor: &Actor,
@@ -35,6 +37,7 @@ impl Services {
 
     /// The security log: every event for the deployment administrator, one's own for
     /// everyone else (the filter narrows to one person).
+    #[tracing::instrument(skip_all)]
     pub async fn security_log(
         &self,
         actor: &Actor,
@@ -46,6 +49,7 @@ impl Services {
         Ok(audit::security_log(&mut conn, subject, filter, page).await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn verify_audit_trail(&self) -> Result<Verification> {
         Ok(audit::verify(&self.store).await?)
     }

@@ -116,6 +116,7 @@ fn day(ms: i64) -> String {
 
 impl Services {
     /// Generates the synthetic data set. Refuses to run twice with the same seed.
+    #[tracing::instrument(skip_all)]
     pub async fn generate(&self, p: GenerateParams) -> Result<GenerateSummary> {
         if p.organisations == 0
             || p.organisations > 100_000

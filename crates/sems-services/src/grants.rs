@@ -40,6 +40,7 @@ fn may_decide(actor: &Actor, grant: &PendingGrant, party_is_authority: bool) -> 
 
 /// Holds what of a change to `person` waits for confirmation: recorded, audited, and told to
 /// the authority's directors who may confirm it.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn hold(
     conn: &mut Conn,
     actor: &Actor,
@@ -110,6 +111,7 @@ impl Services {
     }
 
     /// The grants waiting for confirmation that the actor may see, the oldest first.
+    #[tracing::instrument(skip_all)]
     pub async fn pending_grants(
         &self,
         actor: &Actor,
@@ -126,6 +128,7 @@ impl Services {
     }
 
     /// The grant waiting for a person, when the actor may see it.
+    #[tracing::instrument(skip_all)]
     pub async fn pending_grant_for(
         &self,
         actor: &Actor,
@@ -149,6 +152,7 @@ impl Services {
     }
 
     /// Confirms (the roles and clearance take effect) or refuses a held grant, with a note.
+    #[tracing::instrument(skip_all)]
     pub async fn decide_grant(
         &self,
         actor: &Actor,

@@ -37,6 +37,7 @@ async fn meta(conn: &mut sems_storage::Conn, g: &NeedToKnowGroup) -> Result<Reco
 }
 
 impl Services {
+    #[tracing::instrument(skip_all)]
     pub async fn create_group(
         &self,
         actor: &Actor,
@@ -81,6 +82,7 @@ impl Services {
         Ok(group)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn group(&self, actor: &Actor, id: i64) -> Result<GroupView> {
         let mut conn = self.store.read().await?;
         let group = groups::get(&mut conn, id)
@@ -96,6 +98,7 @@ impl Services {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn groups(&self, actor: &Actor, page: PageRequest) -> Result<Page<NeedToKnowGroup>> {
         let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
@@ -103,6 +106,7 @@ impl Services {
     }
 
     /// Adds (`add`) or removes a member.
+    #[tracing::instrument(skip_all)]
     pub async fn change_group_member(
         &self,
         actor: &Actor,

@@ -68,6 +68,7 @@ pub(crate) trait CsvImport {
 
 /// Runs an import of `text` in `tx`, which the caller opened after checking the actor may
 /// import; a dry run checks and reports only.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn run<I: CsvImport + Send>(
     mut tx: WriteTx,
     text: &str,

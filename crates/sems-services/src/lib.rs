@@ -91,6 +91,7 @@ impl Services {
     }
 
     /// Loads the classification scheme the authority configured.
+    #[tracing::instrument(skip_all)]
     pub async fn load_settings(&mut self) -> Result<()> {
         let mut conn = self.store.read().await?;
         let levels = sems_storage::parties::classification_levels(&mut conn).await?;
@@ -286,6 +287,7 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
 
 /// Appends the audit entry of a change to the organisation's trail, in the change's
 /// transaction.
+#[tracing::instrument(skip_all)]
 pub async fn record_change<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     actor: &Actor,
@@ -296,6 +298,7 @@ pub async fn record_change<B: Serialize, A: Serialize>(
 
 /// Appends the audit entry of a change to `channel`: `ProtectedSource` for a filing that
 /// protects its source and what follows from it (served only as counts per day).
+#[tracing::instrument(skip_all)]
 pub async fn record_change_in<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     channel: AuditChannel,
@@ -329,6 +332,7 @@ pub async fn record_change_in<B: Serialize, A: Serialize>(
 /// Appends an event of the security log: it places `person` (or, for an unknown user name,
 /// nobody) at a time, so it is served only to the administrator and to that person, never in
 /// an organisation's trail.
+#[tracing::instrument(skip_all)]
 pub async fn record_security_event<A: Serialize>(
     conn: &mut Conn,
     actor: &Actor,
@@ -372,6 +376,7 @@ pub const NONE: Option<&()> = None;
 
 /// Checks that a person named on a record (an owner, a team member) belongs to `party_id`;
 /// `field` and `message` say which and how in the refusal.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn check_person_of_party(
     conn: &mut Conn,
     party_id: i64,

@@ -53,6 +53,7 @@ fn hands_over(actor: &Actor, party_id: i64, position: NominatedPosition) -> Resu
 const TOLD: [Role; 3] = [Role::Director, Role::Inspector, Role::PolicyOfficer];
 
 impl Services {
+    #[tracing::instrument(skip_all)]
     pub async fn nominate(
         &self,
         actor: &Actor,
@@ -173,6 +174,7 @@ impl Services {
     }
 
     /// Ends a nomination on a date, without a successor (the post becomes vacant).
+    #[tracing::instrument(skip_all)]
     pub async fn end_nomination(
         &self,
         actor: &Actor,
@@ -244,6 +246,7 @@ impl Services {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn nominations(
         &self,
         actor: &Actor,

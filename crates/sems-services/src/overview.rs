@@ -30,6 +30,7 @@ pub struct NationalOverview {
 impl Services {
     /// The overview for those who oversee every organisation (the national risk picture's
     /// readers); `None` for anybody else.
+    #[tracing::instrument(skip_all)]
     pub async fn national_overview(&self, actor: &Actor) -> Result<Option<NationalOverview>> {
         let Some(s) = actor.subject() else {
             return Ok(None);

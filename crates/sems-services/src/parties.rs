@@ -34,6 +34,7 @@ pub fn may_register_parties(actor: &Actor) -> bool {
 
 impl Services {
     /// Creates the authority party (once, at set-up).
+    #[tracing::instrument(skip_all)]
     pub async fn ensure_authority(&self, name: &str, code: &str) -> Result<Party> {
         let name = PartyName::parse(name)?;
         let code = PartyCode::parse(code)?;
@@ -68,6 +69,7 @@ impl Services {
     }
 
     /// Registers an organisation (the deployment administrator's task).
+    #[tracing::instrument(skip_all)]
     pub async fn create_organisation(&self, actor: &Actor, input: &PartyInput) -> Result<Party> {
         let kind = PartyKind::parse_organisation(&input.kind)?;
         let name = PartyName::parse(&input.name)?;
@@ -98,6 +100,7 @@ impl Services {
         Ok(party)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update_party(&self, actor: &Actor, id: i64, input: &PartyInput) -> Result<Party> {
         let name = PartyName::parse(&input.name)?;
         let code = PartyCode::parse(&input.code)?;
@@ -143,6 +146,7 @@ impl Services {
         after.ok_or(ServiceError::NotFound("party"))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn party(&self, actor: &Actor, id: i64) -> Result<Party> {
         let mut conn = self.store.read().await?;
         let party = parties::get(&mut conn, id)
@@ -152,11 +156,13 @@ impl Services {
         Ok(party)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn authority(&self) -> Result<Option<Party>> {
         let mut conn = self.store.read().await?;
         Ok(parties::authority(&mut conn).await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn parties(
         &self,
         actor: &Actor,

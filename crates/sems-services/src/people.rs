@@ -63,12 +63,14 @@ impl Services {
             .map_err(|why| ServiceError::Forbidden(why.into()))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_person(&self, actor: &Actor, input: &NewPersonInput) -> Result<Person> {
         self.create_person_hashed(actor, input, None).await
     }
 
     /// As `create_person`, with the password's hash already computed (`password_hash`) when
     /// many accounts get the same password, as the demo's do: Argon2 is slow on purpose.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn create_person_hashed(
         &self,
         actor: &Actor,
@@ -158,6 +160,7 @@ impl Services {
         Ok(person)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update_person(
         &self,
         actor: &Actor,
@@ -294,11 +297,13 @@ impl Services {
         after.ok_or(ServiceError::NotFound("person"))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn person(&self, actor: &Actor, id: i64) -> Result<Person> {
         Ok(self.person_view(actor, id).await?.record)
     }
 
     /// A person with what the reader may do with their record.
+    #[tracing::instrument(skip_all)]
     pub async fn person_view(&self, actor: &Actor, id: i64) -> Result<crate::Viewed<Person>> {
         let mut conn = self.store.read().await?;
         let person = people::get(&mut conn, id)
@@ -312,6 +317,7 @@ impl Services {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn people(
         &self,
         actor: &Actor,
@@ -324,6 +330,7 @@ impl Services {
     }
 
     /// Assigns an inspector to the organisations they oversee.
+    #[tracing::instrument(skip_all)]
     pub async fn set_oversight(
         &self,
         actor: &Actor,
@@ -375,6 +382,7 @@ impl Services {
         Ok(ids)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn oversight_of(&self, actor: &Actor, inspector_id: i64) -> Result<Vec<i64>> {
         self.person(actor, inspector_id).await?;
         let mut conn = self.store.read().await?;
@@ -385,6 +393,7 @@ impl Services {
 impl Services {
     /// The id of the person with a user name. Groups span parties, so a group manager adds
     /// someone of another party by the user name they were given; nothing else is revealed.
+    #[tracing::instrument(skip_all)]
     pub async fn find_person_by_username(&self, username: &str) -> Result<i64> {
         let mut conn = self.store.read().await?;
         let person = people::by_username(&mut conn, username)

@@ -59,6 +59,7 @@ impl Services {
     /// Searches what the actor may read. A number (`42`, `#42`) finds the report, finding,
     /// activity and action of that number; words find scenarios, reports, findings,
     /// activities, actions and organisations. Fewer than two characters find nothing.
+    #[tracing::instrument(skip_all)]
     pub async fn search(&self, actor: &Actor, q: &str) -> Result<Vec<FoundGroup>> {
         let q = q.trim();
         if q.chars().count() < 2 && q.trim_start_matches('#').parse::<i64>().is_err() {

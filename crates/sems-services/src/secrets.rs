@@ -74,6 +74,7 @@ impl HashingGate {
 
     /// Runs `work` on a hashing thread, in turn; refused with `ServiceError::Busy` when the
     /// gate is full. A request dropped meanwhile leaves its work to finish, counted inside.
+    #[tracing::instrument(skip_all)]
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
@@ -111,6 +112,7 @@ impl HashingGate {
 
 /// Hashes a password with Argon2id (the crate's defaults follow OWASP's parameters), through
 /// the hashing gate, off the async runtime since it is deliberately slow.
+#[tracing::instrument(skip_all)]
 pub async fn hash_password(password: String) -> Result<String> {
     let salt_bytes = random_bytes(16)?;
     HashingGate::global()
@@ -142,6 +144,7 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Checks a password against a stored hash (or against a dummy when `hash` is `None`).
+#[tracing::instrument(skip_all)]
 pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool> {
     HashingGate::global()
         .run(move || {

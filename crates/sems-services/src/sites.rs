@@ -24,6 +24,7 @@ pub struct SiteInput {
 }
 
 impl Services {
+    #[tracing::instrument(skip_all)]
     pub async fn create_site(
         &self,
         actor: &Actor,
@@ -69,6 +70,7 @@ impl Services {
         Ok(site)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update_site(&self, actor: &Actor, id: i64, input: &SiteInput) -> Result<Site> {
         let name = SiteName::parse(&input.name)?;
         let location = SiteLocation::parse(&input.location)?;
@@ -116,11 +118,13 @@ impl Services {
         after.ok_or(ServiceError::NotFound("site"))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn site(&self, actor: &Actor, id: i64) -> Result<Site> {
         Ok(self.site_view(actor, id).await?.record)
     }
 
     /// A site with what the reader may do with it.
+    #[tracing::instrument(skip_all)]
     pub async fn site_view(&self, actor: &Actor, id: i64) -> Result<crate::Viewed<Site>> {
         let mut conn = self.store.read().await?;
         let site = sites::get(&mut conn, id)
@@ -137,6 +141,7 @@ impl Services {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn sites(
         &self,
         actor: &Actor,

@@ -102,6 +102,7 @@ pub struct ActionValues<'a> {
     pub cost_annual: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut Conn,
     source: &Source,
@@ -135,6 +136,7 @@ pub async fn insert(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(conn: &mut Conn, id: i64, v: &ActionValues<'_>, by: Option<i64>) -> Result<()> {
     sqlx::query(
         "UPDATE actions SET title = $1, responsible_person_id = $2, due_on = $3, status = $4,
@@ -156,6 +158,7 @@ pub async fn update(conn: &mut Conn, id: i64, v: &ActionValues<'_>, by: Option<i
 }
 
 /// Records an action done on `day` with its evidence.
+#[tracing::instrument(skip_all)]
 pub async fn complete(
     conn: &mut Conn,
     id: i64,
@@ -180,6 +183,7 @@ pub async fn complete(
 }
 
 /// Records whether a completed action was effective.
+#[tracing::instrument(skip_all)]
 pub async fn check_effectiveness(
     conn: &mut Conn,
     id: i64,
@@ -205,6 +209,7 @@ pub async fn check_effectiveness(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ActionRecord>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE ac.id = $1"))
         .bind(id)
@@ -213,6 +218,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ActionRecord>> {
 }
 
 /// The actions of one source record, by due date.
+#[tracing::instrument(skip_all)]
 pub async fn of_source(
     conn: &mut Conn,
     kind: RecordKind,
@@ -228,6 +234,7 @@ pub async fn of_source(
 }
 
 /// Gives the actions of a source its marking as it is now (a reclassified assessment).
+#[tracing::instrument(skip_all)]
 pub async fn remark(
     conn: &mut Conn,
     kind: RecordKind,
@@ -271,6 +278,7 @@ fn open_words() -> Vec<&'static str> {
 }
 
 /// The register as `subject` may read it, the most urgent first.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,
@@ -312,6 +320,7 @@ pub async fn list(
 }
 
 /// Open actions past their date and not escalated yet, of every module (the job's work).
+#[tracing::instrument(skip_all)]
 pub async fn overdue_unescalated(
     conn: &mut Conn,
     today: time::Date,
@@ -331,6 +340,7 @@ pub async fn overdue_unescalated(
 /// Claims the escalation of one overdue item for this run: true for the one run, of every
 /// node's, that marks it first. On PostgreSQL a second node's update waits for the first's
 /// commit, then finds the row marked and claims nothing; SQLite has one writer at a time.
+#[tracing::instrument(skip_all)]
 pub async fn claim_escalation(conn: &mut Conn, id: i64, day: time::Date) -> Result<bool> {
     let done =
         sqlx::query("UPDATE actions SET escalated_on = $1 WHERE id = $2 AND escalated_on IS NULL")

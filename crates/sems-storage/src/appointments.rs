@@ -52,6 +52,7 @@ const SELECT: &str = "SELECT ap.id, ap.owner_party_id, ap.duty, ap.person_id,
      LEFT JOIN people ab ON ab.id = ap.appointed_by
      LEFT JOIN people eb ON eb.id = ap.ended_by";
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut Conn,
     party_id: i64,
@@ -75,6 +76,7 @@ pub async fn insert(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn end(conn: &mut Conn, id: i64, ended_by: Option<i64>) -> Result<()> {
     sqlx::query("UPDATE appointments SET ended_at_ms = $1, ended_by = $2 WHERE id = $3")
         .bind(now_ms())
@@ -85,6 +87,7 @@ pub async fn end(conn: &mut Conn, id: i64, ended_by: Option<i64>) -> Result<()> 
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Appointment>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE ap.id = $1"))
         .bind(id)
@@ -93,6 +96,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Appointment>> {
 }
 
 /// The appointment of `person_id` to `duty` in force, if any.
+#[tracing::instrument(skip_all)]
 pub async fn current_of(
     conn: &mut Conn,
     person_id: i64,
@@ -109,6 +113,7 @@ pub async fn current_of(
 }
 
 /// An organisation's appointments `subject` may read, those in force first, then the newest.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,

@@ -110,6 +110,7 @@ struct Head {
 /// Appends an entry chained to the previous one. Must run in the transaction of the change it
 /// records: the update of `audit_head` locks the head row, so concurrent appends queue up and
 /// the chain never forks, on either engine.
+#[tracing::instrument(skip_all)]
 pub async fn append(conn: &mut Conn, e: &NewEntry) -> Result<i64> {
     let Head {
         seq,
@@ -171,6 +172,7 @@ pub async fn append(conn: &mut Conn, e: &NewEntry) -> Result<i64> {
 /// Gives every entry of `access`'s record its marking: called with each new entry, and by a
 /// change of marking that records no entry of the record itself (a covert test's findings,
 /// released with the test).
+#[tracing::instrument(skip_all)]
 pub async fn remark(conn: &mut Conn, access: &EntryAccess) -> Result<()> {
     let Some(record_id) = access.record_id else {
         return Ok(());
@@ -289,6 +291,7 @@ pub struct ProtectedDay {
 
 /// The protected-source entries `subject` may read (the trail's readers), as counts per day,
 /// organisation and action, newest day first.
+#[tracing::instrument(skip_all)]
 pub async fn protected_days(
     conn: &mut Conn,
     subject: &Subject,
@@ -342,6 +345,7 @@ pub async fn protected_days(
 }
 
 /// The organisation's trail: the `trail` channel, through the access rule.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,
@@ -356,6 +360,7 @@ pub async fn list(
 
 /// The security log: the `security` channel, read by the administrator (every entry) and by
 /// each person (the entries about them).
+#[tracing::instrument(skip_all)]
 pub async fn security_log(
     conn: &mut Conn,
     subject: &Subject,
@@ -461,6 +466,7 @@ pub enum Verification {
 }
 
 /// Walks the whole trail in order, in batches, and checks every link and the head.
+#[tracing::instrument(skip_all)]
 pub async fn verify(store: &Store) -> Result<Verification> {
     let mut conn = store.read().await?;
     let mut verifier = ChainVerifier::default();

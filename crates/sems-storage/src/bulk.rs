@@ -70,6 +70,7 @@ impl BulkSet {
     }
 
     /// Adds a row to table `table` (an index into `heads`).
+    #[tracing::instrument(skip_all)]
     pub async fn row(&mut self, conn: &mut Conn, table: usize, values: Vec<Arg>) -> Result<()> {
         self.tables[table].push(values);
         if self.tables[table].rows >= BATCH {
@@ -79,6 +80,7 @@ impl BulkSet {
     }
 
     /// Writes every waiting row, parents first.
+    #[tracing::instrument(skip_all)]
     pub async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
         for t in &mut self.tables {
             t.flush(conn).await?;
@@ -93,6 +95,7 @@ impl BulkSet {
 }
 
 /// The next free id of a table whose ids a bulk load assigns itself.
+#[tracing::instrument(skip_all)]
 pub async fn next_id(conn: &mut Conn, table: &'static str) -> Result<i64> {
     let max: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}"))
         .fetch_one(&mut *conn)
@@ -102,6 +105,7 @@ pub async fn next_id(conn: &mut Conn, table: &'static str) -> Result<i64> {
 
 /// After ids were given explicitly, moves PostgreSQL's identity sequences past them (SQLite
 /// needs nothing: it continues after the largest rowid).
+#[tracing::instrument(skip_all)]
 pub async fn reset_sequences(store: &Store, tables: &[&'static str]) -> Result<()> {
     if store.engine() != Engine::Postgres {
         return Ok(());
@@ -126,6 +130,7 @@ pub async fn reset_sequences(store: &Store, tables: &[&'static str]) -> Result<(
 /// organisation's findings took 35 ms on 422k findings instead of 1.3 ms). Without them it
 /// assumes a seek finds few rows, which is true of every other value. PostgreSQL keeps its
 /// statistics: it knows the common values and seeks for the rare ones.
+#[tracing::instrument(skip_all)]
 pub async fn analyze(store: &Store) -> Result<()> {
     if store.engine() != Engine::Sqlite {
         let mut conn = store.read().await?;
@@ -180,6 +185,7 @@ fn one_value_everywhere(stat: &str) -> bool {
 }
 
 /// How many rows a table holds (a bulk load tops a table up to a size).
+#[tracing::instrument(skip_all)]
 pub async fn row_count(conn: &mut Conn, table: &'static str) -> Result<i64> {
     Ok(
         sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM {table}"))

@@ -4,6 +4,7 @@
 use crate::{Conn, Result};
 
 /// Whether any row names the file `sha256`.
+#[tracing::instrument(skip_all)]
 pub async fn is_referenced(conn: &mut Conn, sha256: &str) -> Result<bool> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM report_attachments WHERE sha256 = $1

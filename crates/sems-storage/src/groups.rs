@@ -32,6 +32,7 @@ pub struct NeedToKnowGroup {
     pub members: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, description: &str) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO need_to_know_groups (owner_party_id, name, description, created_at_ms)
@@ -49,6 +50,7 @@ pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, description: &st
 const SELECT: &str = "SELECT g.id, g.owner_party_id, g.name, g.description, \
      (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS members FROM need_to_know_groups g";
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<NeedToKnowGroup>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE g.id = $1"))
         .bind(id)
@@ -56,6 +58,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<NeedToKnowGroup>> {
         .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,
@@ -65,6 +68,7 @@ pub async fn list(
     fetch_page(conn, "need_to_know_groups g", SELECT, &cond, ORDER, page).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn members(conn: &mut Conn, group_id: i64) -> Result<Vec<Named>> {
     Ok(sqlx::query_as(
         "SELECT pe.id, pe.display_name AS name FROM group_members m JOIN people pe ON pe.id = m.person_id
@@ -75,6 +79,7 @@ pub async fn members(conn: &mut Conn, group_id: i64) -> Result<Vec<Named>> {
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn add_member(conn: &mut Conn, group_id: i64, person_id: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO group_members (group_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -86,6 +91,7 @@ pub async fn add_member(conn: &mut Conn, group_id: i64, person_id: i64) -> Resul
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn remove_member(conn: &mut Conn, group_id: i64, person_id: i64) -> Result<bool> {
     let r = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND person_id = $2")
         .bind(group_id)
@@ -103,6 +109,7 @@ pub enum Recipient {
     Person(i64),
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn distribute(
     conn: &mut Conn,
     kind: RecordKind,
@@ -151,6 +158,7 @@ const DISTRIBUTION_SELECT: &str =
     "SELECT record_kind, record_id, party_id, group_id, person_id FROM distributions";
 
 /// The distribution of one record, for [`sems_domain::access::decide`].
+#[tracing::instrument(skip_all)]
 pub async fn distribution_of(
     conn: &mut Conn,
     kind: RecordKind,
@@ -172,6 +180,7 @@ pub async fn distribution_of(
 
 /// The distributions of several records in one query (a page of a list whose rows come from
 /// several kinds, such as the action register); a record distributed to nobody is absent.
+#[tracing::instrument(skip_all)]
 pub async fn distributions_of(
     conn: &mut Conn,
     records: &[(RecordKind, i64)],

@@ -63,6 +63,7 @@ pub struct NewNomination<'a> {
     pub created_by: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut Conn, n: &NewNomination<'_>) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO nominations (owner_party_id, position, person_id, starts_on, ends_on, note, created_by, created_at_ms)
@@ -82,6 +83,7 @@ pub async fn insert(conn: &mut Conn, n: &NewNomination<'_>) -> Result<i64> {
 }
 
 /// Sets the end date of a nomination.
+#[tracing::instrument(skip_all)]
 pub async fn set_end(conn: &mut Conn, id: i64, ends_on: time::Date) -> Result<()> {
     sqlx::query("UPDATE nominations SET ends_on = $1 WHERE id = $2")
         .bind(format_date(ends_on))
@@ -91,6 +93,7 @@ pub async fn set_end(conn: &mut Conn, id: i64, ends_on: time::Date) -> Result<()
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Nomination>> {
     Ok(
         sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE n.id = $1"))
@@ -101,6 +104,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Nomination>> {
 }
 
 /// The nominations of a party for a position that are open on `day` (YYYY-MM-DD) or later.
+#[tracing::instrument(skip_all)]
 pub async fn open_on(
     conn: &mut Conn,
     party_id: i64,
@@ -125,6 +129,7 @@ pub struct NominationFilter {
     pub current_on: Option<time::Date>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,

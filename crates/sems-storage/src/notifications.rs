@@ -14,6 +14,7 @@ pub struct Notification {
     pub read: bool,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut Conn, person_ids: &[i64], message: &str, link: &str) -> Result<()> {
     let now = now_ms();
     for person in person_ids {
@@ -31,6 +32,7 @@ pub async fn insert(conn: &mut Conn, person_ids: &[i64], message: &str, link: &s
 }
 
 /// The newest notifications of a person, unread first.
+#[tracing::instrument(skip_all)]
 pub async fn for_person(conn: &mut Conn, person_id: i64, limit: i64) -> Result<Vec<Notification>> {
     Ok(sqlx::query_as(
         "SELECT id, message, link, created_at_ms,
@@ -44,6 +46,7 @@ pub async fn for_person(conn: &mut Conn, person_id: i64, limit: i64) -> Result<V
         .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn unread_count(conn: &mut Conn, person_id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1 AND read_at_ms IS NULL",
@@ -54,6 +57,7 @@ pub async fn unread_count(conn: &mut Conn, person_id: i64) -> Result<i64> {
 }
 
 /// Marks a person's notifications read; only their own.
+#[tracing::instrument(skip_all)]
 pub async fn mark_all_read(conn: &mut Conn, person_id: i64) -> Result<u64> {
     let r = sqlx::query(
         "UPDATE notifications SET read_at_ms = $1 WHERE person_id = $2 AND read_at_ms IS NULL",

@@ -41,6 +41,7 @@ pub struct Party {
 
 const COLUMNS: &str = "p.id, p.kind, p.name, p.code, p.active, p.created_at_ms";
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut Conn, kind: PartyKind, name: &str, code: &str) -> Result<i64> {
     let now = now_ms();
     let id = sqlx::query_scalar(
@@ -56,6 +57,7 @@ pub async fn insert(conn: &mut Conn, kind: PartyKind, name: &str, code: &str) ->
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(conn: &mut Conn, id: i64, name: &str, code: &str, active: bool) -> Result<()> {
     sqlx::query(
         "UPDATE parties SET name = $1, code = $2, active = $3, updated_at_ms = $4 WHERE id = $5",
@@ -70,6 +72,7 @@ pub async fn update(conn: &mut Conn, id: i64, name: &str, code: &str, active: bo
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Party>> {
     let party = sqlx::query_as(&format!("SELECT {COLUMNS} FROM parties p WHERE p.id = $1"))
         .bind(id)
@@ -78,6 +81,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Party>> {
     Ok(party)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Party>> {
     let party = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM parties p WHERE p.code = $1"
@@ -88,6 +92,7 @@ pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Party>> {
     Ok(party)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn authority(conn: &mut Conn) -> Result<Option<Party>> {
     let party = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM parties p WHERE p.kind = 'authority'"
@@ -104,6 +109,7 @@ pub struct PartyFilter {
 }
 
 /// The parties `subject` may read, by name.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,
@@ -134,6 +140,7 @@ pub async fn list(
 }
 
 /// The names of the classification levels, lowest first.
+#[tracing::instrument(skip_all)]
 pub async fn classification_levels(conn: &mut Conn) -> Result<Vec<String>> {
     Ok(
         sqlx::query_scalar("SELECT name FROM classification_levels ORDER BY rank")
@@ -143,6 +150,7 @@ pub async fn classification_levels(conn: &mut Conn) -> Result<Vec<String>> {
 }
 
 /// The ids of the first `limit` organisations (every party but the authority), by id.
+#[tracing::instrument(skip_all)]
 pub async fn organisation_ids(conn: &mut Conn, limit: i64) -> Result<Vec<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM parties WHERE kind <> 'authority' ORDER BY id LIMIT $1")

@@ -62,6 +62,7 @@ const SELECT: &str = "SELECT pg.id, pg.owner_party_id, pa.name AS party_name, pg
      LEFT JOIN people db ON db.id = pg.decided_by";
 
 /// Records a grant waiting for confirmation, replacing the person's pending one.
+#[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut Conn,
     party_id: i64,
@@ -96,6 +97,7 @@ pub async fn insert(
 }
 
 /// Confirms or refuses a pending grant; false when it was no longer pending.
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     conn: &mut Conn,
     id: i64,
@@ -117,6 +119,7 @@ pub async fn decide(
     Ok(done.rows_affected() == 1)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<PendingGrant>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE pg.id = $1"))
         .bind(id)
@@ -125,6 +128,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<PendingGrant>> {
 }
 
 /// The grant waiting for `person_id`, if any.
+#[tracing::instrument(skip_all)]
 pub async fn pending_for(conn: &mut Conn, person_id: i64) -> Result<Option<PendingGrant>> {
     Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE pg.person_id = $1 AND pg.status = 'pending' ORDER BY pg.id DESC LIMIT 1"
@@ -135,6 +139,7 @@ pub async fn pending_for(conn: &mut Conn, person_id: i64) -> Result<Option<Pendi
 }
 
 /// The pending grants `subject` may read, the oldest first (they have waited longest).
+#[tracing::instrument(skip_all)]
 pub async fn list_pending(
     conn: &mut Conn,
     subject: &Subject,

@@ -76,6 +76,7 @@ pub struct NewPerson<'a> {
     pub roles: &'a [Role],
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut Conn, p: &NewPerson<'_>) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -104,6 +105,7 @@ struct PersonRole {
     role: Role,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_roles(conn: &mut Conn, person_id: i64, roles: &[Role]) -> Result<()> {
     sqlx::query("DELETE FROM person_roles WHERE person_id = $1")
         .bind(person_id)
@@ -119,6 +121,7 @@ pub async fn set_roles(conn: &mut Conn, person_id: i64, roles: &[Role]) -> Resul
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
     conn: &mut Conn,
     id: i64,
@@ -142,6 +145,7 @@ pub async fn update(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_password_hash(conn: &mut Conn, id: i64, hash: &str) -> Result<()> {
     sqlx::query("UPDATE people SET password_hash = $1, updated_at_ms = $2 WHERE id = $3")
         .bind(hash)
@@ -153,6 +157,7 @@ pub async fn set_password_hash(conn: &mut Conn, id: i64, hash: &str) -> Result<(
 }
 
 /// Stores a TOTP secret (pending until `enabled`), or clears it.
+#[tracing::instrument(skip_all)]
 pub async fn set_totp(conn: &mut Conn, id: i64, secret: Option<&str>, enabled: bool) -> Result<()> {
     sqlx::query(
         "UPDATE people SET totp_secret = $1, totp_enabled = $2, totp_last_step = 0, updated_at_ms = $3
@@ -168,6 +173,7 @@ pub async fn set_totp(conn: &mut Conn, id: i64, secret: Option<&str>, enabled: b
 }
 
 /// Records the step of the last accepted code, so the same code cannot be used twice.
+#[tracing::instrument(skip_all)]
 pub async fn set_totp_last_step(conn: &mut Conn, id: i64, step: i64) -> Result<()> {
     sqlx::query("UPDATE people SET totp_last_step = $1 WHERE id = $2")
         .bind(step)
@@ -202,6 +208,7 @@ async fn load_roles(conn: &mut Conn, people: &mut [Person]) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Person>> {
     let person: Option<Person> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM people pe JOIN parties pa ON pa.id = pe.owner_party_id WHERE pe.id = $1"
@@ -217,6 +224,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Person>> {
     Ok(people.pop())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<Person>> {
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE username = $1")
         .bind(username)
@@ -228,6 +236,7 @@ pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<Perso
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn credentials(conn: &mut Conn, person_id: i64) -> Result<Option<Credentials>> {
     Ok(sqlx::query_as(
         "SELECT id, password_hash, active, totp_secret, totp_enabled, totp_last_step FROM people WHERE id = $1",
@@ -246,6 +255,7 @@ pub struct PeopleFilter {
 }
 
 /// The people `subject` may read.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,
@@ -290,6 +300,7 @@ pub async fn list(
 }
 
 /// Active people of a party holding one of `roles` (for notifications).
+#[tracing::instrument(skip_all)]
 pub async fn ids_with_roles(conn: &mut Conn, party_id: i64, roles: &[Role]) -> Result<Vec<i64>> {
     let mut party = Sql::new("= ");
     party.bind(party_id);
@@ -298,6 +309,7 @@ pub async fn ids_with_roles(conn: &mut Conn, party_id: i64, roles: &[Role]) -> R
 
 /// Active people holding one of `roles` in the parties `party` keeps: a condition on the
 /// person's party, written after `pe.owner_party_id` (`= $1`, `IN (SELECT …)`).
+#[tracing::instrument(skip_all)]
 pub async fn ids_with_roles_in(conn: &mut Conn, party: &Sql, roles: &[Role]) -> Result<Vec<i64>> {
     let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     let mut sql = Sql::new(
@@ -313,6 +325,7 @@ pub async fn ids_with_roles_in(conn: &mut Conn, party: &Sql, roles: &[Role]) -> 
 
 /// The subject the access rule decides for: the person with their party, roles, clearance,
 /// need-to-know groups and oversight assignments. `None` for an unknown or inactive person.
+#[tracing::instrument(skip_all)]
 pub async fn subject(conn: &mut Conn, person_id: i64) -> Result<Option<Subject>> {
     let Some(person) = get(conn, person_id).await? else {
         return Ok(None);
@@ -339,6 +352,7 @@ pub async fn subject(conn: &mut Conn, person_id: i64) -> Result<Option<Subject>>
     }))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_oversight(conn: &mut Conn, person_id: i64, party_ids: &[i64]) -> Result<()> {
     sqlx::query("DELETE FROM oversight_assignments WHERE person_id = $1")
         .bind(person_id)
@@ -354,6 +368,7 @@ pub async fn set_oversight(conn: &mut Conn, person_id: i64, party_ids: &[i64]) -
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn oversight_of(conn: &mut Conn, person_id: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT party_id FROM oversight_assignments WHERE person_id = $1 ORDER BY party_id",
@@ -363,6 +378,7 @@ pub async fn oversight_of(conn: &mut Conn, person_id: i64) -> Result<Vec<i64>> {
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn count(conn: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) AS n FROM people")
         .fetch_one(&mut *conn)
@@ -371,6 +387,7 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
 
 /// The display names of an organisation's people, active or not (the directory that
 /// de-identification suggestions look for).
+#[tracing::instrument(skip_all)]
 pub async fn display_names(conn: &mut Conn, party_id: i64) -> Result<Vec<String>> {
     Ok(
         sqlx::query_scalar("SELECT display_name FROM people WHERE owner_party_id = $1")

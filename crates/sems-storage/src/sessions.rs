@@ -14,6 +14,7 @@ pub struct SessionRow {
     pub expires_at_ms: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut Conn,
     id_hash: &str,
@@ -38,6 +39,7 @@ pub async fn insert(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id_hash: &str) -> Result<Option<SessionRow>> {
     Ok(sqlx::query_as(
         "SELECT person_id, csrf_token, mfa_pending, created_at_ms, last_seen_ms, expires_at_ms
@@ -48,6 +50,7 @@ pub async fn get(conn: &mut Conn, id_hash: &str) -> Result<Option<SessionRow>> {
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn touch(conn: &mut Conn, id_hash: &str, now_ms: i64, expires_at_ms: i64) -> Result<()> {
     sqlx::query("UPDATE sessions SET last_seen_ms = $1, expires_at_ms = $2 WHERE id_hash = $3")
         .bind(now_ms)
@@ -58,6 +61,7 @@ pub async fn touch(conn: &mut Conn, id_hash: &str, now_ms: i64, expires_at_ms: i
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn complete_mfa(conn: &mut Conn, id_hash: &str) -> Result<()> {
     sqlx::query("UPDATE sessions SET mfa_pending = 0 WHERE id_hash = $1")
         .bind(id_hash)
@@ -66,6 +70,7 @@ pub async fn complete_mfa(conn: &mut Conn, id_hash: &str) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete(conn: &mut Conn, id_hash: &str) -> Result<bool> {
     let r = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
@@ -75,6 +80,7 @@ pub async fn delete(conn: &mut Conn, id_hash: &str) -> Result<bool> {
 }
 
 /// Ends every session of a person except `keep` (after a password change or deactivation).
+#[tracing::instrument(skip_all)]
 pub async fn delete_for_person(conn: &mut Conn, person_id: i64, keep: Option<&str>) -> Result<u64> {
     let r = sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND id_hash <> $2")
         .bind(person_id)
@@ -84,6 +90,7 @@ pub async fn delete_for_person(conn: &mut Conn, person_id: i64, keep: Option<&st
     Ok(r.rows_affected())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete_expired(conn: &mut Conn, now_ms: i64) -> Result<u64> {
     let r = sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1")
         .bind(now_ms)
@@ -102,6 +109,7 @@ pub struct Throttle {
     pub locked_until_ms: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn throttle(conn: &mut Conn, username: &str, client: &str) -> Result<Throttle> {
     let found: Option<Throttle> = sqlx::query_as(
         "SELECT failures, first_failure_ms, locked_until_ms FROM sign_in_failures
@@ -114,6 +122,7 @@ pub async fn throttle(conn: &mut Conn, username: &str, client: &str) -> Result<T
     Ok(found.unwrap_or_default())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn save_throttle(
     conn: &mut Conn,
     username: &str,
@@ -137,6 +146,7 @@ pub async fn save_throttle(
 }
 
 /// Forgets the failures of `username` from `client`: after a successful sign-in from it.
+#[tracing::instrument(skip_all)]
 pub async fn clear_throttle(conn: &mut Conn, username: &str, client: &str) -> Result<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE username = $1 AND client = $2")
         .bind(username)
@@ -148,6 +158,7 @@ pub async fn clear_throttle(conn: &mut Conn, username: &str, client: &str) -> Re
 
 /// Forgets every failure counted against `username` (after an administrator reset its
 /// password).
+#[tracing::instrument(skip_all)]
 pub async fn clear_all_throttles(conn: &mut Conn, username: &str) -> Result<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE username = $1")
         .bind(username)
@@ -157,6 +168,7 @@ pub async fn clear_all_throttles(conn: &mut Conn, username: &str) -> Result<()> 
 }
 
 /// Removes counts whose window began before `before_ms` and whose lock has ended.
+#[tracing::instrument(skip_all)]
 pub async fn purge_throttles(conn: &mut Conn, before_ms: i64, now: i64) -> Result<u64> {
     let r = sqlx::query(
         "DELETE FROM sign_in_failures WHERE first_failure_ms < $1 AND locked_until_ms < $2",

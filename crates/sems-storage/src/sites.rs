@@ -40,6 +40,7 @@ const COLUMNS: &str =
     "s.id, s.owner_party_id, pa.name AS party_name, s.name, s.location, s.active, \
      s.created_at_ms, s.updated_at_ms";
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, location: &str) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -55,6 +56,7 @@ pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, location: &str) 
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
     conn: &mut Conn,
     id: i64,
@@ -75,6 +77,7 @@ pub async fn update(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Site>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM sites s JOIN parties pa ON pa.id = s.owner_party_id WHERE s.id = $1"
@@ -91,6 +94,7 @@ pub struct SiteFilter {
     pub include_inactive: bool,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,

@@ -396,6 +396,7 @@ fn after_any(
 /// A page of a list: counted up to the cap (a bounded scan whatever the table's size), and
 /// read by page number, or after a cursor by an index seek. The page's last position is
 /// given as `next_cursor` when the page is full.
+#[tracing::instrument(skip_all)]
 pub async fn fetch_page<T>(
     conn: &mut crate::Conn,
     from: &str,

@@ -22,6 +22,7 @@ const COLUMNS: &str =
     "id, person_id, name, prefix, read_only, created_at_ms, expires_at_ms, last_used_ms, revoked_at_ms";
 
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut Conn,
     person_id: i64,
@@ -48,6 +49,7 @@ pub async fn insert(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<ApiToken>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM api_tokens WHERE person_id = $1 ORDER BY created_at_ms DESC, id DESC"
@@ -57,6 +59,7 @@ pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<ApiToken>
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ApiToken>> {
     Ok(
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1"))
@@ -66,6 +69,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ApiToken>> {
     )
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<ApiToken>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM api_tokens WHERE token_hash = $1"
@@ -75,6 +79,7 @@ pub async fn by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<ApiToke
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn touch(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {
     sqlx::query("UPDATE api_tokens SET last_used_ms = $1 WHERE id = $2")
         .bind(now_ms)
@@ -85,6 +90,7 @@ pub async fn touch(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {
 }
 
 /// Revokes every token of a person still in force; returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn revoke_all_for_person(conn: &mut Conn, person_id: i64, now_ms: i64) -> Result<u64> {
     let done = sqlx::query(
         "UPDATE api_tokens SET revoked_at_ms = $1 WHERE person_id = $2 AND revoked_at_ms IS NULL",
@@ -96,6 +102,7 @@ pub async fn revoke_all_for_person(conn: &mut Conn, person_id: i64, now_ms: i64)
     Ok(done.rows_affected())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn revoke(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {
     sqlx::query("UPDATE api_tokens SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL")
         .bind(now_ms)

@@ -35,6 +35,7 @@ impl Versioned {
 }
 
 /// Publishes `document` as the next version; returns the version number.
+#[tracing::instrument(skip_all)]
 pub async fn publish(
     conn: &mut Conn,
     of: Versioned,
@@ -67,6 +68,7 @@ pub async fn publish(
 }
 
 /// The version in force: the newest.
+#[tracing::instrument(skip_all)]
 pub async fn current<R>(conn: &mut Conn, of: Versioned) -> Result<Option<R>>
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
@@ -78,6 +80,7 @@ where
     )
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn version<R>(conn: &mut Conn, of: Versioned, version: i64) -> Result<Option<R>>
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
@@ -91,6 +94,7 @@ where
 }
 
 /// Every version, newest first (there are few).
+#[tracing::instrument(skip_all)]
 pub async fn versions<R>(conn: &mut Conn, of: Versioned) -> Result<Vec<R>>
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,

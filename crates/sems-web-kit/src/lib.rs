@@ -16,6 +16,7 @@ pub mod form;
 pub mod limits;
 pub mod metrics;
 pub mod middleware;
+pub mod observe;
 pub mod pages;
 pub mod qr;
 pub mod session;

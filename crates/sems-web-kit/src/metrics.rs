@@ -147,6 +147,7 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE sems_db_pool_max_connections gauge");
         let _ = writeln!(out, "sems_db_pool_max_connections {max_connections}");
+        crate::observe::render(&mut out);
         out
     }
 }

@@ -11,7 +11,7 @@ pub mod openapi;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::Router;
-pub use sems_web_kit::{limits, middleware, session, AppState, WebConfig};
+pub use sems_web_kit::{limits, middleware, observe, session, AppState, WebConfig};
 
 /// Every module's pages, with the answer for paths none serves.
 fn pages() -> Router<AppState> {

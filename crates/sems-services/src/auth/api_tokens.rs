@@ -10,6 +10,7 @@ use sems_storage::{now_ms, people};
 
 impl Services {
     /// Issues an API token for the signed-in person. Returns the token (shown once) and its record.
+    #[tracing::instrument(skip_all)]
     pub async fn create_api_token(
         &self,
         ctx: &SessionContext,
@@ -60,12 +61,14 @@ impl Services {
         Ok((token, record))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn api_tokens(&self, ctx: &SessionContext) -> Result<Vec<ApiToken>> {
         let mut conn = self.store.read().await?;
         Ok(tokens::for_person(&mut conn, ctx.person.id).await?)
     }
 
     /// Revokes one of the signed-in person's own tokens.
+    #[tracing::instrument(skip_all)]
     pub async fn revoke_api_token(&self, ctx: &SessionContext, id: i64) -> Result<()> {
         let mut tx = self.store.write().await?;
         let token = tokens::get(tx.conn(), id)
@@ -94,6 +97,7 @@ impl Services {
 
     /// Resolves a bearer token to its owner's current rights (narrowed to reading for a
     /// read-only token). Records the last use.
+    #[tracing::instrument(skip_all)]
     pub async fn resolve_api_token(&self, bearer: &str) -> Result<SessionContext> {
         let refused =
             || ServiceError::Unauthenticated("the API token is unknown, expired or revoked".into());

@@ -131,6 +131,7 @@ impl Services {
     }
 
     /// Checks a user name and password from this machine (the command line, benchmarks).
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<NewSession> {
         self.sign_in_from(&SignInClient::local(), username, password)
             .await
@@ -140,6 +141,7 @@ impl Services {
     /// counted for the name from this client, for the client over every name and for the name
     /// from every client (`Attempt`); too many lock that count for a while, recorded in the
     /// audit trail. So one client guessing names locks itself out, not their owners.
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in_from(
         &self,
         client: &SignInClient,
@@ -315,6 +317,7 @@ impl Services {
     }
 
     /// Finds the session of a cookie value, extending its idle timeout.
+    #[tracing::instrument(skip_all)]
     pub async fn resolve_session(&self, token: &str) -> Result<SessionState> {
         if token.is_empty() || token.len() > 128 {
             return Ok(SessionState::None);
@@ -358,6 +361,7 @@ impl Services {
 
     /// Completes a two-factor sign-in: checks the code and replaces the pending session by a
     /// full one (a new id, so a session id seen before the second factor is worth nothing).
+    #[tracing::instrument(skip_all)]
     pub async fn complete_two_factor(
         &self,
         client: &SignInClient,
@@ -441,6 +445,7 @@ impl Services {
         Ok(session)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn sign_out(&self, token: &str) -> Result<()> {
         let hash = sha256_hex(token.as_bytes());
         let mut tx = self.store.write().await?;
@@ -466,6 +471,7 @@ impl Services {
     }
 
     /// Changes the signed-in person's own password; ends their other sessions.
+    #[tracing::instrument(skip_all)]
     pub async fn change_own_password(
         &self,
         ctx: &SessionContext,
@@ -504,6 +510,7 @@ impl Services {
 
     /// Sets a person's password from the command line (`sems user reset-password`); ends their
     /// sessions and lifts a lockout.
+    #[tracing::instrument(skip_all)]
     pub async fn reset_password(&self, username: &str, new: &str) -> Result<()> {
         let mut conn = self.store.read().await?;
         let person = people::by_username(&mut conn, &username.trim().to_lowercase())
@@ -564,6 +571,7 @@ impl Services {
 impl Services {
     /// Deletes expired sessions and sign-in failures whose window and lock are over (a
     /// background job of every node: deleting what is gone is the same work once or twice).
+    #[tracing::instrument(skip_all)]
     pub async fn purge_expired_sessions(&self) -> Result<u64> {
         let now = now_ms();
         let mut tx = self.store.write().await?;

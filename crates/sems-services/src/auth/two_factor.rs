@@ -35,6 +35,7 @@ impl Services {
 
     /// Starts two-factor setup: a new secret, pending until confirmed with a code.
     /// Returns the secret in base32 and the `otpauth://` URI.
+    #[tracing::instrument(skip_all)]
     pub async fn begin_two_factor(&self, ctx: &SessionContext) -> Result<(String, String)> {
         if ctx.person.totp_enabled {
             return Err(ServiceError::Conflict(
@@ -60,6 +61,7 @@ impl Services {
     }
 
     /// The pending secret of a setup in progress, if any.
+    #[tracing::instrument(skip_all)]
     pub async fn pending_two_factor(
         &self,
         ctx: &SessionContext,
@@ -80,6 +82,7 @@ impl Services {
     }
 
     /// Confirms two-factor setup with a code from the app.
+    #[tracing::instrument(skip_all)]
     pub async fn enable_two_factor(
         &self,
         ctx: &SessionContext,
@@ -123,6 +126,7 @@ impl Services {
     }
 
     /// Turns two-factor sign-in off; asks for the password again.
+    #[tracing::instrument(skip_all)]
     pub async fn disable_two_factor(&self, ctx: &SessionContext, password: &str) -> Result<()> {
         self.check_own_password(ctx, password).await?;
         let mut tx = self.store.write().await?;

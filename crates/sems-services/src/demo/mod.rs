@@ -216,6 +216,7 @@ pub struct DemoSummary {
 
 impl Services {
     /// Loads the demo data set (idempotent). All demo accounts get `password`.
+    #[tracing::instrument(skip_all)]
     pub async fn load_demo(&self, password: &str) -> Result<DemoSummary> {
         let actor = Actor::System("sems demo");
         let mut summary = DemoSummary::default();

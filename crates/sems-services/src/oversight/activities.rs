@@ -34,6 +34,7 @@ pub(crate) fn activity_about(a: &Activity) -> About {
 
 /// The scale an activity's checklist is answered on: the one of the method version it was
 /// planned with.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn scale_of(
     conn: &mut Conn,
     a: &Activity,
@@ -42,6 +43,7 @@ pub(crate) async fn scale_of(
     Ok(method.method.scale(&a.scale)?.clone())
 }
 
+#[tracing::instrument(skip_all)]
 pub(crate) async fn activity_meta(conn: &mut Conn, a: &Activity) -> Result<RecordMeta> {
     let mut m = RecordMeta::plain(
         RecordKind::OversightActivity,
@@ -119,6 +121,7 @@ pub struct ActivityView {
 impl OversightServices<'_> {
     /// Plans an activity by the actor's party: of an organisation (the authority) or of itself
     /// (an organisation). The checklist is drawn at once from the requirements in scope.
+    #[tracing::instrument(skip_all)]
     pub async fn plan_activity(&self, actor: &Actor, input: &PlanInput) -> Result<Activity> {
         let title = bounded_text("title", &input.title, 3, 300)?;
         let planned_on = parse_date("planned_on", &input.planned_on)?;
@@ -316,6 +319,7 @@ impl OversightServices<'_> {
         Ok(stored)
     }
 
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn readable_activity(
         conn: &mut Conn,
         actor: &Actor,
@@ -329,6 +333,7 @@ impl OversightServices<'_> {
         Ok(a)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn activity(&self, actor: &Actor, id: i64) -> Result<ActivityView> {
         let mut conn = self.store.read().await?;
         let activity = Self::readable_activity(&mut conn, actor, id).await?;
@@ -365,6 +370,7 @@ impl OversightServices<'_> {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn activities(
         &self,
         actor: &Actor,
@@ -378,6 +384,7 @@ impl OversightServices<'_> {
 
     /// Loads an activity its team works on: readable, writable, not completed, and the actor
     /// on its team.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn activity_for_team(
         conn: &mut Conn,
         actor: &Actor,
@@ -405,6 +412,7 @@ impl OversightServices<'_> {
 
     /// Records answers on the checklist (several at once: a tablet sends what was entered).
     /// Every answer is checked before any is stored.
+    #[tracing::instrument(skip_all)]
     pub async fn answer_checklist(
         &self,
         actor: &Actor,
@@ -474,6 +482,7 @@ impl OversightServices<'_> {
     }
 
     /// Completes an activity once every item is answered.
+    #[tracing::instrument(skip_all)]
     pub async fn complete_activity(&self, actor: &Actor, id: i64) -> Result<Activity> {
         let mut tx = self.store.write().await?;
         let activity = Self::activity_for_team(tx.conn(), actor, id).await?;
@@ -529,6 +538,7 @@ impl OversightServices<'_> {
     }
 
     /// Releases a covert test to the tested organisation (its results and findings).
+    #[tracing::instrument(skip_all)]
     pub async fn release_activity(&self, actor: &Actor, id: i64) -> Result<()> {
         let mut tx = self.store.write().await?;
         let a = Self::readable_activity(tx.conn(), actor, id).await?;
@@ -588,6 +598,7 @@ impl OversightServices<'_> {
 /// see (an overt one at completion, a covert test at release): each test result of a
 /// requirement tied to a baseline measure becomes a test of the scenarios that measure
 /// mitigates, and each finding marks the organisation's assessments of them for review.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn feed_risk(conn: &mut Conn, actor: &Actor, a: &Activity) -> Result<()> {
     use crate::risk::evidence::{store_evidence, NewFact};
     use sems_domain::measure::EvidenceKind;

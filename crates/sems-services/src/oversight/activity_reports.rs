@@ -56,6 +56,7 @@ pub struct IssuedReportView {
 impl OversightServices<'_> {
     /// Issues the activity's report (the next version: a correction never changes an
     /// issued one). The activity is completed; a member of its team issues.
+    #[tracing::instrument(skip_all)]
     pub async fn issue_activity_report(
         &self,
         actor: &Actor,
@@ -143,6 +144,7 @@ impl OversightServices<'_> {
     }
 
     /// The issued reports of an activity one may read, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn activity_reports(&self, actor: &Actor, id: i64) -> Result<Vec<IssuedReportView>> {
         let mut conn = self.store.read().await?;
         Self::readable_activity(&mut conn, actor, id).await?;

@@ -11,6 +11,7 @@ use sems_storage::parties;
 impl OversightServices<'_> {
     /// Names a contractor the actor's organisation oversees (who may plan its activities may
     /// name them).
+    #[tracing::instrument(skip_all)]
     pub async fn add_contractor(&self, actor: &Actor, contractor_party_id: i64) -> Result<()> {
         let client = actor
             .party_id()
@@ -56,6 +57,7 @@ impl OversightServices<'_> {
     }
 
     /// The contractors of the actor's organisation.
+    #[tracing::instrument(skip_all)]
     pub async fn contractors(&self, actor: &Actor) -> Result<Vec<sems_storage::Named>> {
         let Some(party) = actor.party_id() else {
             return Ok(Vec::new());

@@ -85,6 +85,7 @@ fn rows(map: BTreeMap<String, (String, EiCell)>) -> Vec<EiRow> {
 impl OversightServices<'_> {
     /// EI over what the actor may read, optionally of one organisation, of the selected
     /// performers.
+    #[tracing::instrument(skip_all)]
     pub async fn effective_implementation(
         &self,
         actor: &Actor,

@@ -9,6 +9,7 @@ use sems_storage::oversight::activities::{self as store};
 impl OversightServices<'_> {
     /// Attaches a file (photo, document) to a checklist item as evidence: by the team, while
     /// the activity runs. The file is judged by its bytes and stored under its checksum.
+    #[tracing::instrument(skip_all)]
     pub async fn attach_item_evidence(
         &self,
         actor: &Actor,
@@ -61,6 +62,7 @@ impl OversightServices<'_> {
 
     /// A file of an activity's evidence, checked against its checksum, for whoever may read
     /// the activity.
+    #[tracing::instrument(skip_all)]
     pub async fn item_evidence_file(
         &self,
         actor: &Actor,

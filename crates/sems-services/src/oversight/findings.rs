@@ -108,6 +108,7 @@ pub fn is_overdue(f: &Finding) -> bool {
 
 impl OversightServices<'_> {
     /// Raises a finding from a non-compliant item of an activity the actor's team runs.
+    #[tracing::instrument(skip_all)]
     pub async fn raise_finding(
         &self,
         actor: &Actor,
@@ -256,6 +257,7 @@ impl OversightServices<'_> {
         Ok((f, meta))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn finding(&self, actor: &Actor, id: i64) -> Result<FindingView> {
         let mut conn = self.store.read().await?;
         let (finding, meta) = Self::readable_finding(&mut conn, actor, id).await?;
@@ -270,6 +272,7 @@ impl OversightServices<'_> {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn findings(
         &self,
         actor: &Actor,
@@ -341,6 +344,7 @@ impl OversightServices<'_> {
     }
 
     /// The overseen organisation submits (or resubmits) its corrective action plan.
+    #[tracing::instrument(skip_all)]
     pub async fn submit_cap(&self, actor: &Actor, id: i64, input: &CapInput) -> Result<Finding> {
         let root_cause = bounded_text("root_cause", &input.root_cause, 3, 5000)?;
         let actions = bounded_text("actions", &input.actions, 3, 5000)?;
@@ -412,6 +416,7 @@ impl OversightServices<'_> {
     }
 
     /// The overseer accepts the plan, or returns it with comments.
+    #[tracing::instrument(skip_all)]
     pub async fn review_cap(
         &self,
         actor: &Actor,
@@ -456,6 +461,7 @@ impl OversightServices<'_> {
     }
 
     /// The organisation records that the plan is carried out, with evidence.
+    #[tracing::instrument(skip_all)]
     pub async fn complete_finding(
         &self,
         actor: &Actor,
@@ -500,6 +506,7 @@ impl OversightServices<'_> {
     /// The overseer verifies: closes the finding, or sends it back to the organisation —
     /// then, when `follow_up_on` is given, with a follow-up inspection of its requirement
     /// planned on that day.
+    #[tracing::instrument(skip_all)]
     pub async fn verify_finding(
         &self,
         actor: &Actor,
@@ -579,6 +586,7 @@ impl OversightServices<'_> {
     /// accountable executive and the overseer (the authority's director and inspectors, or
     /// the organisation's own security manager for a self-evaluation) are notified. Run by
     /// the server's housekeeping; returns how many were escalated.
+    #[tracing::instrument(skip_all)]
     pub async fn escalate_overdue_findings(&self) -> Result<usize> {
         let today = today();
         let mut tx = self.store.write().await?;

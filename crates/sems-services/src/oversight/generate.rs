@@ -19,6 +19,7 @@ pub struct OversightSummary {
 
 impl OversightServices<'_> {
     /// `per_year` activities per organisation and year, each over the whole programme.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn generate_oversight(
         &self,
         conn: &mut Conn,

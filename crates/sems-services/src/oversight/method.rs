@@ -20,6 +20,7 @@ pub(crate) fn method_meta(authority: i64) -> RecordMeta {
 }
 
 /// The version in force, for a service that plans, answers or proposes.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn current_method(conn: &mut Conn) -> Result<MethodVersion> {
     store::current(conn).await?.ok_or_else(|| {
         ServiceError::Internal("the oversight method is missing: sems sets it up at start".into())
@@ -27,6 +28,7 @@ pub(crate) async fn current_method(conn: &mut Conn) -> Result<MethodVersion> {
 }
 
 /// The version an activity was planned with.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn method_of(conn: &mut Conn, version: i64) -> Result<MethodVersion> {
     store::version(conn, version)
         .await?
@@ -59,6 +61,7 @@ impl OversightServices<'_> {
     }
 
     /// A version of the method (the one in force when `version` is `None`).
+    #[tracing::instrument(skip_all)]
     pub async fn oversight_method(
         &self,
         actor: &Actor,
@@ -79,6 +82,7 @@ impl OversightServices<'_> {
     }
 
     /// Every version, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn oversight_method_versions(
         &self,
         actor: &Actor,
@@ -98,6 +102,7 @@ impl OversightServices<'_> {
 
     /// Publishes a new version: checked whole, by the authority's policy officers and
     /// director only; recorded in the trail with the document.
+    #[tracing::instrument(skip_all)]
     pub async fn publish_oversight_method(
         &self,
         actor: &Actor,

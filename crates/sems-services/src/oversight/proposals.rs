@@ -12,6 +12,7 @@ use sems_storage::parties;
 impl OversightServices<'_> {
     /// The next activities proposed for an organisation from the authority's last results,
     /// its open findings and the organisation's risk, within the minimum intervals.
+    #[tracing::instrument(skip_all)]
     pub async fn proposed_activities(
         &self,
         actor: &Actor,

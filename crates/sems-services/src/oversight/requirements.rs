@@ -172,6 +172,7 @@ fn check_node(
 impl OversightServices<'_> {
     /// Publishes the default national programme as version 1 of the authority's main
     /// catalogue, and today's oversight method as its version 1, when there are none.
+    #[tracing::instrument(skip_all)]
     pub async fn ensure_oversight_defaults(&self) -> Result<()> {
         let mut tx = self.store.write().await?;
         let Some(authority) = parties::authority(tx.conn()).await? else {
@@ -246,6 +247,7 @@ impl OversightServices<'_> {
     }
 
     /// A party's main catalogue, created (empty) the first time it is needed.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn main_catalogue(
         conn: &mut Conn,
         party: &parties::Party,
@@ -322,6 +324,7 @@ impl OversightServices<'_> {
     }
 
     /// A party's catalogue: the given version, or the newest.
+    #[tracing::instrument(skip_all)]
     pub async fn requirement_catalogue<'a>(
         &self,
         actor: &Actor,
@@ -374,6 +377,7 @@ impl OversightServices<'_> {
 
     /// The catalogues an activity of the actor's may be scoped on: the authority's (the
     /// national programme first) and the actor's organisation's own.
+    #[tracing::instrument(skip_all)]
     pub async fn catalogues(&self, actor: &Actor) -> Result<Vec<super::views::Catalogue>> {
         let subject = actor.subject().ok_or(ServiceError::Forbidden(
             "catalogues are read by a person".into(),
@@ -400,6 +404,7 @@ impl OversightServices<'_> {
 
     /// Opens a new catalogue of the party's (empty until requirements are added or
     /// imported): a sector catalogue of the authority's, or another of an organisation's.
+    #[tracing::instrument(skip_all)]
     pub async fn create_catalogue(
         &self,
         actor: &Actor,
@@ -488,6 +493,7 @@ impl OversightServices<'_> {
 
     /// Changes the scale a catalogue is answered on: activities planned from now on use it,
     /// those planned before keep theirs.
+    #[tracing::instrument(skip_all)]
     pub async fn set_catalogue_scale<'a>(
         &self,
         actor: &Actor,
@@ -523,6 +529,7 @@ impl OversightServices<'_> {
 
     /// Adds one requirement (an organisation's internal one, or a node of the programme):
     /// publishes the next version with it.
+    #[tracing::instrument(skip_all)]
     pub async fn add_requirement<'a>(
         &self,
         actor: &Actor,
@@ -622,6 +629,7 @@ impl OversightServices<'_> {
     /// Imports a whole catalogue from CSV (`code, parent, level, title, text`, parents before
     /// children) as the party's next version. A dry run reports every bad row; nothing is
     /// published while any row is bad.
+    #[tracing::instrument(skip_all)]
     pub async fn import_requirements<'a>(
         &self,
         actor: &Actor,

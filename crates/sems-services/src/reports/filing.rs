@@ -184,6 +184,7 @@ fn check_attachments(files: Vec<NewAttachment>) -> Result<Vec<CheckedAttachment>
 impl ReportingServices<'_> {
     /// Files a report with `party_id`. `actor` is the signed-in person, or `Actor::System`
     /// for the public link. Every check runs before anything is written.
+    #[tracing::instrument(skip_all)]
     pub async fn file_report(
         &self,
         actor: &Actor,
@@ -337,6 +338,7 @@ impl ReportingServices<'_> {
     }
 
     /// What the reporter sees with their receipt. A wrong receipt is simply not found.
+    #[tracing::instrument(skip_all)]
     pub async fn receipt_view(&self, receipt: &str) -> Result<ReceiptView> {
         let mut conn = self.store.read().await?;
         let report = by_receipt(&mut conn, receipt).await?;
@@ -395,6 +397,7 @@ impl ReportingServices<'_> {
     }
 
     /// The reporter answers the handlers, with their receipt.
+    #[tracing::instrument(skip_all)]
     pub async fn reply_with_receipt(&self, receipt: &str, body: &str) -> Result<()> {
         let body = bounded_text("body", body, 1, 5000)?;
         let mut tx = self.store.write().await?;
@@ -450,6 +453,7 @@ pub struct FilingTarget {
 
 impl ReportingServices<'_> {
     /// The organisation behind a public reporting link (its party code), for anyone.
+    #[tracing::instrument(skip_all)]
     pub async fn filing_target(&self, code: &str) -> Result<FilingTarget> {
         let mut conn = self.store.read().await?;
         let party = parties::by_code(&mut conn, code.trim()).await?;
@@ -457,6 +461,7 @@ impl ReportingServices<'_> {
     }
 
     /// The same for an organisation by id (a signed-in person's own).
+    #[tracing::instrument(skip_all)]
     pub async fn filing_target_for(&self, party_id: i64) -> Result<FilingTarget> {
         let mut conn = self.store.read().await?;
         let party = parties::get(&mut conn, party_id).await?;

@@ -72,6 +72,7 @@ impl ReportingServices<'_> {
     }
 
     /// What probably identifies somebody in a text, for a report of `report_id`'s party.
+    #[tracing::instrument(skip_all)]
     pub async fn suggest_for(
         &self,
         actor: &Actor,
@@ -90,6 +91,7 @@ impl ReportingServices<'_> {
     }
 
     /// Suggestions on the report's own text.
+    #[tracing::instrument(skip_all)]
     pub async fn deidentification_suggestions(
         &self,
         actor: &Actor,
@@ -119,6 +121,7 @@ impl ReportingServices<'_> {
 
     /// Saves the de-identified version the handler wrote; returns what still looks
     /// identifying in it (the handler decides).
+    #[tracing::instrument(skip_all)]
     pub async fn set_deidentified(
         &self,
         actor: &Actor,
@@ -156,6 +159,7 @@ impl ReportingServices<'_> {
 
     /// What the saved de-identified version still shows that probably identifies somebody:
     /// each must be removed, or kept with a reason, before forwarding.
+    #[tracing::instrument(skip_all)]
     pub async fn remaining_identifiers(
         &self,
         actor: &Actor,
@@ -181,6 +185,7 @@ impl ReportingServices<'_> {
     /// Forwards the de-identified version to the authority. Whatever it still shows that
     /// probably identifies somebody must be in `kept`, each with why it stays; the kinds and
     /// reasons are recorded with the forwarding.
+    #[tracing::instrument(skip_all)]
     pub async fn forward_report(
         &self,
         actor: &Actor,
@@ -337,6 +342,7 @@ impl ReportingServices<'_> {
     }
 
     /// The forwarding a first handler proposed, waiting for a second one's confirmation.
+    #[tracing::instrument(skip_all)]
     pub async fn forward_proposal(
         &self,
         actor: &Actor,
@@ -348,6 +354,7 @@ impl ReportingServices<'_> {
     }
 
     /// The national occurrence list.
+    #[tracing::instrument(skip_all)]
     pub async fn occurrences(
         &self,
         actor: &Actor,
@@ -376,6 +383,7 @@ impl ReportingServices<'_> {
     }
 
     /// One forwarded occurrence with the authority's questions and the organisation's answers.
+    #[tracing::instrument(skip_all)]
     pub async fn occurrence(&self, actor: &Actor, id: i64) -> Result<OccurrenceView> {
         let mut conn = self.store.read().await?;
         let mut o = reports::occurrence(&mut conn, id)
@@ -414,6 +422,7 @@ impl ReportingServices<'_> {
 
     /// The authority asks a follow-up question on a forwarded occurrence, or the organisation
     /// answers it (the side follows from who writes).
+    #[tracing::instrument(skip_all)]
     pub async fn occurrence_message(&self, actor: &Actor, id: i64, body: &str) -> Result<()> {
         let body = bounded_text("body", body, 1, 5000)?;
         let subject = actor

@@ -78,6 +78,7 @@ impl ReportingServices<'_> {
     /// Triage: the category confirmed, severity, whether it is mandatory to report to the
     /// authority, and the threat scenarios it concerns — each of which records an occurrence
     /// in the risk module's objective data and marks those assessments for review.
+    #[tracing::instrument(skip_all)]
     pub async fn triage_report(
         &self,
         actor: &Actor,
@@ -170,6 +171,7 @@ impl ReportingServices<'_> {
         Ok(after)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn start_investigation(&self, actor: &Actor, id: i64) -> Result<Report> {
         let mut tx = self.store.write().await?;
         let before = Self::report_for_update(tx.conn(), actor, id).await?;
@@ -200,6 +202,7 @@ impl ReportingServices<'_> {
     }
 
     /// Closure: outcome, lessons, the just-culture decision, and corrective actions opened.
+    #[tracing::instrument(skip_all)]
     pub async fn close_report(&self, actor: &Actor, id: i64, input: &CloseInput) -> Result<Report> {
         let outcome = bounded_text("outcome", &input.outcome, 3, 5000)?;
         let lessons = bounded_text("lessons", &input.lessons, 0, 5000)?;
@@ -268,6 +271,7 @@ impl ReportingServices<'_> {
     }
 
     /// A handler writes to the reporter (read with the receipt).
+    #[tracing::instrument(skip_all)]
     pub async fn message_reporter(&self, actor: &Actor, id: i64, body: &str) -> Result<()> {
         let body = bounded_text("body", body, 1, 5000)?;
         let mut tx = self.store.write().await?;

@@ -16,6 +16,7 @@ use sems_storage::{notifications, people, reports};
 
 impl ReportingServices<'_> {
     /// A handler asks to know who filed a confidential report, saying why.
+    #[tracing::instrument(skip_all)]
     pub async fn request_identity(
         &self,
         actor: &Actor,
@@ -86,6 +87,7 @@ impl ReportingServices<'_> {
     }
 
     /// The identity custodian approves or refuses a request — never their own.
+    #[tracing::instrument(skip_all)]
     pub async fn decide_identity(
         &self,
         actor: &Actor,
@@ -173,6 +175,7 @@ impl ReportingServices<'_> {
 
     /// Opens the sealed identity for the handler whose request was approved, recording the
     /// disclosure and telling the reporter.
+    #[tracing::instrument(skip_all)]
     pub async fn disclose_identity(&self, actor: &Actor, report_id: i64) -> Result<String> {
         let person = actor
             .person_id()
@@ -234,6 +237,7 @@ impl ReportingServices<'_> {
     }
 
     /// Disclosure requests waiting for the actor's decision, as (request, report, reason).
+    #[tracing::instrument(skip_all)]
     pub async fn pending_identity_requests(
         &self,
         actor: &Actor,

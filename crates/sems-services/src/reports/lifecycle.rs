@@ -153,6 +153,7 @@ impl ReportingServices<'_> {
     }
 
     /// The organisation sends its analysis of a forwarded occurrence: once, de-identified.
+    #[tracing::instrument(skip_all)]
     pub async fn send_occurrence_analysis(
         &self,
         actor: &Actor,
@@ -190,6 +191,7 @@ impl ReportingServices<'_> {
 
     /// The organisation sends the final result of a forwarded occurrence: once, de-identified,
     /// with the class of the just-culture decision (never a person).
+    #[tracing::instrument(skip_all)]
     pub async fn send_final_result(
         &self,
         actor: &Actor,
@@ -255,6 +257,7 @@ impl ReportingServices<'_> {
     }
 
     /// What is late to the authority: for the readers of the national statistics.
+    #[tracing::instrument(skip_all)]
     pub async fn late_to_authority(&self, actor: &Actor) -> Result<LateToAuthority> {
         let mut conn = self.store.read().await?;
         let authority = parties::authority(&mut conn)

@@ -104,12 +104,14 @@ impl Services {
 }
 
 impl ReportingServices<'_> {
+    #[tracing::instrument(skip_all)]
     pub async fn report_categories(&self) -> Result<Vec<reports::Category>> {
         let mut conn = self.store.read().await?;
         Ok(reports::categories(&mut conn).await?)
     }
 
     /// The reports the actor may read (handlers search them here).
+    #[tracing::instrument(skip_all)]
     pub async fn reports(
         &self,
         actor: &Actor,
@@ -127,6 +129,7 @@ impl ReportingServices<'_> {
         Ok(page)
     }
 
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn readable_report(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Report> {
         let r = reports::report(conn, id)
             .await?
@@ -163,6 +166,7 @@ impl ReportingServices<'_> {
     }
 
     /// A report with its attachments, messages, disclosure requests and actions.
+    #[tracing::instrument(skip_all)]
     pub async fn report_view(&self, actor: &Actor, id: i64) -> Result<ReportView> {
         let mut conn = self.store.read().await?;
         let mut report = Self::readable_report(&mut conn, actor, id).await?;
@@ -207,6 +211,7 @@ impl ReportingServices<'_> {
     }
 
     /// An attachment's metadata and bytes, checked against its recorded checksum.
+    #[tracing::instrument(skip_all)]
     pub async fn attachment(
         &self,
         actor: &Actor,
@@ -237,6 +242,7 @@ impl ReportingServices<'_> {
 /// Records an event of a report in its audit channel: the protected-source channel when
 /// the report is confidential or anonymous (served only as counts per day), so that nothing
 /// served places the filing or what follows from it among other people's entries.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     mode: ReportMode,

@@ -20,6 +20,7 @@ pub(crate) fn rules_meta(authority: i64) -> RecordMeta {
 }
 
 /// The version in force, for a service that files, triages, forwards or closes.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn current_rules(conn: &mut Conn) -> Result<RulesVersion> {
     store::current(conn).await?.ok_or_else(|| {
         ServiceError::Internal("the reporting rules are missing: sems sets them up at start".into())
@@ -55,6 +56,7 @@ impl ReportingServices<'_> {
     /// the deployment's configured deadlines (`report_triage_hours`, `report_forward_hours`,
     /// `report_closure_days`), 30 days for the analysis and 3 months for the final result.
     /// Runs at start.
+    #[tracing::instrument(skip_all)]
     pub async fn ensure_reporting_defaults(&self) -> Result<()> {
         let mut tx = self.store.write().await?;
         let Some(authority) = parties::authority(tx.conn()).await? else {
@@ -101,6 +103,7 @@ impl ReportingServices<'_> {
     }
 
     /// A version of the rules (the one in force when `version` is `None`).
+    #[tracing::instrument(skip_all)]
     pub async fn reporting_rules(
         &self,
         actor: &Actor,
@@ -123,6 +126,7 @@ impl ReportingServices<'_> {
     }
 
     /// Every version, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn reporting_rules_versions(&self, actor: &Actor) -> Result<Vec<ReportingRulesView>> {
         let mut conn = self.store.read().await?;
         let versions = store::versions(&mut conn).await?;
@@ -143,6 +147,7 @@ impl ReportingServices<'_> {
     /// Publishes a new version: checked whole (a category is withdrawn, never dropped), by
     /// the authority's policy officers and director only; recorded in the trail with the
     /// document.
+    #[tracing::instrument(skip_all)]
     pub async fn publish_reporting_rules(
         &self,
         actor: &Actor,

@@ -51,6 +51,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 
 impl ReportingServices<'_> {
     /// The statistics of the actor's organisation, or the national ones for the authority.
+    #[tracing::instrument(skip_all)]
     pub async fn report_statistics(&self, actor: &Actor) -> Result<ReportStatistics> {
         let subject = actor
             .subject()

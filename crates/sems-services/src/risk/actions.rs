@@ -142,6 +142,7 @@ fn validate(input: &ActionInput) -> Result<ValidAction> {
 
 impl RiskServices<'_> {
     /// Adds a mitigation action to an assessment.
+    #[tracing::instrument(skip_all)]
     pub async fn create_action(
         &self,
         actor: &Actor,
@@ -194,6 +195,7 @@ impl RiskServices<'_> {
     }
 
     /// Changes a mitigation action (its status as work goes on, its date, its effect).
+    #[tracing::instrument(skip_all)]
     pub async fn update_action(
         &self,
         actor: &Actor,
@@ -243,6 +245,7 @@ impl RiskServices<'_> {
     }
 
     /// The actions of an assessment with the projected residual risk after the open ones.
+    #[tracing::instrument(skip_all)]
     pub async fn actions(
         &self,
         actor: &Actor,

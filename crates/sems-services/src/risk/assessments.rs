@@ -280,6 +280,7 @@ impl RiskServices<'_> {
     }
 
     /// Assesses a scenario for an organisation (or one of its sites) under the current method.
+    #[tracing::instrument(skip_all)]
     pub async fn create_assessment(
         &self,
         actor: &Actor,
@@ -370,6 +371,7 @@ impl RiskServices<'_> {
 
     /// Changes an assessment, with a reason. An assessment made under an earlier method
     /// version is not edited under it: it is re-assessed (`reassess`) under the current one.
+    #[tracing::instrument(skip_all)]
     pub async fn update_assessment(
         &self,
         actor: &Actor,
@@ -458,12 +460,14 @@ impl RiskServices<'_> {
         Ok(after)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn assessment(&self, actor: &Actor, id: i64) -> Result<risk::Assessment> {
         Ok(self.assessment_view(actor, id).await?.record)
     }
 
     /// An assessment with what the reader may do (`update`: re-score; `accept`: accept the
     /// residual risk).
+    #[tracing::instrument(skip_all)]
     pub async fn assessment_view(
         &self,
         actor: &Actor,
@@ -481,6 +485,7 @@ impl RiskServices<'_> {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn assessment_history(
         &self,
         actor: &Actor,
@@ -492,6 +497,7 @@ impl RiskServices<'_> {
     }
 
     /// The risk register the actor may read.
+    #[tracing::instrument(skip_all)]
     pub async fn assessments(
         &self,
         actor: &Actor,
@@ -505,6 +511,7 @@ impl RiskServices<'_> {
 
     /// The register's filter of an acceptance state as the method in force decides it: the
     /// levels it has accepted, today, and the end of the expiring window.
+    #[tracing::instrument(skip_all)]
     pub async fn acceptance_filter(
         &self,
         state: sems_domain::risk::AcceptanceState,
@@ -543,6 +550,7 @@ pub struct HeatMaps {
 impl RiskServices<'_> {
     /// Draws the heat maps: each assessment is placed under the method version it was made
     /// with; the cells are coloured by the current version.
+    #[tracing::instrument(skip_all)]
     pub async fn heat_maps(
         &self,
         actor: &Actor,
@@ -608,6 +616,7 @@ impl RiskServices<'_> {
     /// The accountable executive accepts an assessment's residual risk until a date. Only a
     /// risk tolerable with review is accepted: an acceptable one needs no sign-off, an
     /// intolerable one can only be mitigated.
+    #[tracing::instrument(skip_all)]
     pub async fn accept_risk(
         &self,
         actor: &Actor,
@@ -667,6 +676,7 @@ impl RiskServices<'_> {
     }
 
     /// The acceptances of an assessment, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn acceptances(&self, actor: &Actor, id: i64) -> Result<Vec<risk::Acceptance>> {
         self.assessment(actor, id).await?;
         let mut conn = self.store.read().await?;

@@ -112,6 +112,7 @@ pub fn evidence_allowed(actor: &Actor, party_id: i64) -> sems_domain::access::Al
 
 impl RiskServices<'_> {
     /// The scores the system proposes for an organisation's assessment of a scenario.
+    #[tracing::instrument(skip_all)]
     pub async fn score_proposals(
         &self,
         actor: &Actor,
@@ -136,6 +137,7 @@ impl RiskServices<'_> {
     /// Records a test result or an occurrence on a scenario at an organisation. A failed
     /// test or an occurrence marks that organisation's assessments of the scenario "review
     /// required". `source` names the module that recorded it ("manual" from the risk pages).
+    #[tracing::instrument(skip_all)]
     pub async fn record_evidence(
         &self,
         actor: &Actor,
@@ -193,6 +195,7 @@ impl RiskServices<'_> {
     }
 
     /// The newest evidence on a scenario at an organisation.
+    #[tracing::instrument(skip_all)]
     pub async fn evidence(
         &self,
         actor: &Actor,
@@ -218,6 +221,7 @@ pub(crate) struct NewFact<'a> {
 /// Stores a piece of evidence in the caller's transaction, with its audit entry, and marks
 /// the organisation's assessments of the scenario for review when it is bad news. Other
 /// modules (reporting, oversight) call this inside their own writes.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn store_evidence(
     conn: &mut Conn,
     actor: &Actor,
@@ -290,6 +294,7 @@ pub(crate) async fn store_evidence(
 }
 
 /// Marks the assessments in `scope` "review required" and records it in the audit trail.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn mark_for_review(
     conn: &mut Conn,
     actor: &Actor,

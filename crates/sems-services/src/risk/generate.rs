@@ -36,6 +36,7 @@ fn score(rng: &mut Rng, low: u64, high: u64) -> i64 {
 }
 
 impl RiskServices<'_> {
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn generate_risk(
         &self,
         conn: &mut Conn,

@@ -44,6 +44,7 @@ impl RiskServices<'_> {
     }
 
     /// Imports scenarios for a party (the national library when it is the authority).
+    #[tracing::instrument(skip_all)]
     pub async fn import_scenarios(
         &self,
         actor: &Actor,
@@ -64,6 +65,7 @@ impl RiskServices<'_> {
 
     /// Imports measures for a party (baseline measures when it is the authority). The
     /// `scenarios` column lists scenario codes separated by `;`: the party's own or national.
+    #[tracing::instrument(skip_all)]
     pub async fn import_measures(
         &self,
         actor: &Actor,

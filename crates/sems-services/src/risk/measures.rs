@@ -227,6 +227,7 @@ impl RiskServices<'_> {
 
     /// Adds a measure: a baseline measure when the party is the authority, else one of the
     /// organisation's own.
+    #[tracing::instrument(skip_all)]
     pub async fn create_measure(
         &self,
         actor: &Actor,
@@ -257,6 +258,7 @@ impl RiskServices<'_> {
         Ok(stored)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn measure(&self, actor: &Actor, id: i64) -> Result<SecurityMeasure> {
         let mut conn = self.store.read().await?;
         let m = measures::measure(&mut conn, id)
@@ -275,6 +277,7 @@ impl RiskServices<'_> {
     }
 
     /// The measures of the catalogue the actor may read.
+    #[tracing::instrument(skip_all)]
     pub async fn measures(
         &self,
         actor: &Actor,
@@ -288,6 +291,7 @@ impl RiskServices<'_> {
 
     /// An organisation's measure register: every baseline measure and its own, with what it
     /// recorded about each.
+    #[tracing::instrument(skip_all)]
     pub async fn measure_register(&self, actor: &Actor, party_id: i64) -> Result<Vec<MeasureLine>> {
         let mut conn = self.store.read().await?;
         let party = parties::get(&mut conn, party_id)
@@ -332,6 +336,7 @@ impl RiskServices<'_> {
 
     /// Records an organisation's implementation of a measure: responsible person, status,
     /// costs. Not applicable on a baseline measure comes only from an approved exemption.
+    #[tracing::instrument(skip_all)]
     pub async fn set_implementation(
         &self,
         actor: &Actor,
@@ -403,6 +408,7 @@ impl RiskServices<'_> {
 
     /// Removes one of an organisation's own measures. A baseline measure is never removed by
     /// an organisation: it asks the authority for an exemption instead.
+    #[tracing::instrument(skip_all)]
     pub async fn remove_measure(
         &self,
         actor: &Actor,
@@ -440,6 +446,7 @@ impl RiskServices<'_> {
     }
 
     /// An organisation asks the authority not to apply a baseline measure, saying why.
+    #[tracing::instrument(skip_all)]
     pub async fn request_exemption(
         &self,
         actor: &Actor,
@@ -536,6 +543,7 @@ impl RiskServices<'_> {
 
     /// The authority approves or refuses a requested exemption, with a recorded note. An
     /// approval makes the measure not applicable for that organisation.
+    #[tracing::instrument(skip_all)]
     pub async fn decide_exemption(
         &self,
         actor: &Actor,
@@ -590,6 +598,7 @@ impl RiskServices<'_> {
     }
 
     /// The exemption requests the actor may decide, oldest first.
+    #[tracing::instrument(skip_all)]
     pub async fn pending_exemptions(&self, actor: &Actor) -> Result<Vec<PendingExemption>> {
         let subject = actor.lister()?;
         let mut conn = self.store.read().await?;

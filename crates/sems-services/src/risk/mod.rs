@@ -104,6 +104,7 @@ async fn authority_id(conn: &mut Conn) -> Result<i64> {
 impl RiskServices<'_> {
     /// Publishes the default method, threat levels and national library where none exist yet.
     /// Runs at start; doing it again changes nothing.
+    #[tracing::instrument(skip_all)]
     pub async fn ensure_risk_defaults(&self) -> Result<()> {
         let actor = Actor::System("set-up");
         let mut tx = self.store.write().await?;
@@ -231,6 +232,7 @@ impl RiskServices<'_> {
 
     /// Publishes a new version of the risk method. Earlier versions stay as they were:
     /// assessments keep the version they were made with.
+    #[tracing::instrument(skip_all)]
     pub async fn publish_risk_method(
         &self,
         actor: &Actor,
@@ -269,6 +271,7 @@ impl RiskServices<'_> {
     }
 
     /// A version of the method (the current one when `version` is `None`).
+    #[tracing::instrument(skip_all)]
     pub async fn risk_method(&self, actor: &Actor, version: Option<i64>) -> Result<MethodVersion> {
         let mut conn = self.store.read().await?;
         let found = match version {
@@ -286,6 +289,7 @@ impl RiskServices<'_> {
     }
 
     /// Sets the national threat level (1–5) of a scenario category.
+    #[tracing::instrument(skip_all)]
     pub async fn set_threat_level(
         &self,
         actor: &Actor,
@@ -374,11 +378,13 @@ impl RiskServices<'_> {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn threat_levels(&self, actor: &Actor) -> Result<Vec<ThreatLevel>> {
         Ok(self.threat_levels_view(actor).await?.record)
     }
 
     /// The national threat levels with what the reader may do (`update`: set a level).
+    #[tracing::instrument(skip_all)]
     pub async fn threat_levels_view(
         &self,
         actor: &Actor,
@@ -416,6 +422,7 @@ impl RiskServices<'_> {
 
     /// Stores a validated scenario for `party` with its audit entry, inside the caller's
     /// transaction, after checking the actor may create it there.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn insert_valid_scenario(
         conn: &mut Conn,
         actor: &Actor,
@@ -466,6 +473,7 @@ impl RiskServices<'_> {
 
     /// Adds a scenario: to the national library when the party is the authority (published
     /// to every party), else to the organisation's own scenarios.
+    #[tracing::instrument(skip_all)]
     pub async fn create_scenario(
         &self,
         actor: &Actor,
@@ -482,6 +490,7 @@ impl RiskServices<'_> {
         Ok(stored)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn scenario(&self, actor: &Actor, id: i64) -> Result<ThreatScenario> {
         let mut conn = self.store.read().await?;
         let s = risk::scenario(&mut conn, id)
@@ -499,6 +508,7 @@ impl RiskServices<'_> {
         Ok(s)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn scenarios(
         &self,
         actor: &Actor,
@@ -513,6 +523,7 @@ impl RiskServices<'_> {
 
 impl RiskServices<'_> {
     /// Every published version of the method, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn risk_methods(&self, actor: &Actor) -> Result<Vec<MethodVersion>> {
         let mut conn = self.store.read().await?;
         let authority = authority_id(&mut conn).await?;

@@ -45,6 +45,7 @@ impl RiskServices<'_> {
             .read
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn national_picture(&self, actor: &Actor) -> Result<NationalPicture> {
         let subject = actor.subject().ok_or(ServiceError::Forbidden(
             "the national picture needs a person".into(),

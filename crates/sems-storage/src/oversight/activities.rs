@@ -96,6 +96,7 @@ pub struct NewActivity<'a> {
     pub classification: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -128,6 +129,7 @@ pub async fn insert(conn: &mut Conn, a: &NewActivity<'_>, by: Option<i64>) -> Re
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn add_team_member(conn: &mut Conn, activity_id: i64, person_id: i64) -> Result<()> {
     sqlx::query("INSERT INTO activity_team (activity_id, person_id) VALUES ($1, $2)")
         .bind(activity_id)
@@ -138,6 +140,7 @@ pub async fn add_team_member(conn: &mut Conn, activity_id: i64, person_id: i64) 
 }
 
 /// The team: each person's id and display name.
+#[tracing::instrument(skip_all)]
 pub async fn team(conn: &mut Conn, activity_id: i64) -> Result<Vec<crate::Named>> {
     Ok(sqlx::query_as(
         "SELECT t.person_id AS id, pe.display_name AS name FROM activity_team t JOIN people pe ON pe.id = t.person_id
@@ -148,6 +151,7 @@ pub async fn team(conn: &mut Conn, activity_id: i64) -> Result<Vec<crate::Named>
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Activity>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE oa.id = $1"))
         .bind(id)
@@ -155,6 +159,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Activity>> {
         .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_status(conn: &mut Conn, id: i64, status: ActivityStatus, day: &str) -> Result<()> {
     let column = match status {
         ActivityStatus::InProgress => "started_on",
@@ -174,6 +179,7 @@ pub async fn set_status(conn: &mut Conn, id: i64, status: ActivityStatus, day: &
 }
 
 /// A released covert test: no longer need-to-know.
+#[tracing::instrument(skip_all)]
 pub async fn release(conn: &mut Conn, id: i64) -> Result<()> {
     sqlx::query(
         "UPDATE oversight_activities SET released = 1, need_to_know = 0, updated_at_ms = $1 WHERE id = $2",
@@ -203,6 +209,7 @@ pub struct ActivityFilter {
     pub search: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,
@@ -253,6 +260,7 @@ pub struct ChecklistItem {
     pub answered_at_ms: Option<i64>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn add_item(
     conn: &mut Conn,
     activity_id: i64,
@@ -275,6 +283,7 @@ pub async fn add_item(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn items(conn: &mut Conn, activity_id: i64) -> Result<Vec<ChecklistItem>> {
     Ok(sqlx::query_as(
         "SELECT ci.id, ci.requirement_code, ci.requirement_title, ci.area_code, ci.answer, ci.notes, ci.test_passed,
@@ -296,6 +305,7 @@ pub struct Answer<'a> {
 }
 
 /// Records an answer on an item of the activity; false when the item is not on it.
+#[tracing::instrument(skip_all)]
 pub async fn answer(
     conn: &mut Conn,
     activity_id: i64,
@@ -323,6 +333,7 @@ pub async fn answer(
 
 /// Writes the per-area results of a completed activity from its checklist, counted on its
 /// scale.
+#[tracing::instrument(skip_all)]
 pub async fn store_results(
     conn: &mut Conn,
     activity_id: i64,
@@ -401,6 +412,7 @@ impl From<ResultSumRow> for ResultSum {
 /// The results of the completed activities the subject may read, summed by performer,
 /// organisation, area and year; of one organisation when asked. Every performer is summed:
 /// the service decides which the reader asked for and never adds them up unasked.
+#[tracing::instrument(skip_all)]
 pub async fn result_sums(
     conn: &mut Conn,
     subject: &Subject,
@@ -439,6 +451,7 @@ pub struct IssuedReport {
 }
 
 /// Issues the next version of an activity's report; returns its version.
+#[tracing::instrument(skip_all)]
 pub async fn issue_report(
     conn: &mut Conn,
     activity_id: i64,
@@ -468,6 +481,7 @@ pub async fn issue_report(
 }
 
 /// The issued reports of an activity, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn issued_reports(conn: &mut Conn, activity_id: i64) -> Result<Vec<IssuedReport>> {
     Ok(sqlx::query_as(
         "SELECT r.activity_id, r.version, r.summary, r.content_json, pe.display_name AS by_name, r.issued_at_ms
@@ -482,6 +496,7 @@ pub async fn issued_reports(conn: &mut Conn, activity_id: i64) -> Result<Vec<Iss
 /// The day the last completed activity of an organisation (of a kind, when given) ended.
 /// The day of the last completed activity of one performer about an organisation, of the
 /// kinds given when asked.
+#[tracing::instrument(skip_all)]
 pub async fn last_completed(
     conn: &mut Conn,
     overseen_party_id: i64,
@@ -504,6 +519,7 @@ pub async fn last_completed(
 
 /// The most serious finding still open (not closed) that activities of one performer raised
 /// about an organisation.
+#[tracing::instrument(skip_all)]
 pub async fn most_serious_open_finding(
     conn: &mut Conn,
     overseen_party_id: i64,
@@ -537,6 +553,7 @@ pub struct ItemEvidence {
     pub sha256: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_evidence(
     conn: &mut Conn,
     activity_id: i64,
@@ -563,6 +580,7 @@ pub async fn insert_evidence(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn evidence(conn: &mut Conn, activity_id: i64) -> Result<Vec<ItemEvidence>> {
     Ok(sqlx::query_as(
         "SELECT id, item_id, filename, content_type, size_bytes, sha256 FROM item_evidence
@@ -573,6 +591,7 @@ pub async fn evidence(conn: &mut Conn, activity_id: i64) -> Result<Vec<ItemEvide
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn add_contractor(
     conn: &mut Conn,
     client: i64,
@@ -593,6 +612,7 @@ pub async fn add_contractor(
 }
 
 /// An organisation's contractors.
+#[tracing::instrument(skip_all)]
 pub async fn contractors(conn: &mut Conn, client: i64) -> Result<Vec<crate::Named>> {
     Ok(sqlx::query_as(
         "SELECT pa.id, pa.name FROM party_contractors c JOIN parties pa ON pa.id = c.contractor_party_id

@@ -84,6 +84,7 @@ pub struct NewFinding<'a> {
     pub need_to_know: bool,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut Conn, f: &NewFinding<'_>) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -107,6 +108,7 @@ pub async fn insert(conn: &mut Conn, f: &NewFinding<'_>) -> Result<i64> {
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Finding>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE fi.id = $1"))
         .bind(id)
@@ -114,6 +116,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Finding>> {
         .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn for_activity(conn: &mut Conn, activity_id: i64) -> Result<Vec<Finding>> {
     Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE fi.activity_id = $1 ORDER BY fi.id"
@@ -131,6 +134,7 @@ pub struct Cap<'a> {
     pub compensatory: &'a str,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn submit_cap(conn: &mut Conn, id: i64, cap: &Cap<'_>) -> Result<()> {
     sqlx::query(
         "UPDATE findings SET status = 'cap_submitted', root_cause = $1, cap_actions = $2, cap_owner_person_id = $3,
@@ -149,6 +153,7 @@ pub async fn submit_cap(conn: &mut Conn, id: i64, cap: &Cap<'_>) -> Result<()> {
 }
 
 /// Moves a finding on, with the overseer's comment or the completion evidence.
+#[tracing::instrument(skip_all)]
 pub async fn set_status(
     conn: &mut Conn,
     id: i64,
@@ -170,6 +175,7 @@ pub async fn set_status(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn record_history(
     conn: &mut Conn,
     finding_id: i64,
@@ -199,6 +205,7 @@ pub struct FindingStep {
     pub at_ms: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn history(conn: &mut Conn, finding_id: i64) -> Result<Vec<FindingStep>> {
     Ok(sqlx::query_as(
         "SELECT h.status, pe.display_name AS by_name, h.note, h.at_ms FROM finding_history h
@@ -228,6 +235,7 @@ pub struct FindingFilter {
     pub search: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     conn: &mut Conn,
     subject: &Subject,
@@ -300,6 +308,7 @@ pub struct OverdueFinding {
 }
 
 /// Findings waiting on their organisation past their date and not escalated yet.
+#[tracing::instrument(skip_all)]
 pub async fn overdue_unescalated(
     conn: &mut Conn,
     today: time::Date,
@@ -320,6 +329,7 @@ pub async fn overdue_unescalated(
 /// Claims the escalation of one overdue finding for this run: true for the one run, of every
 /// node's, that marks it first. On PostgreSQL a second node's update waits for the first's
 /// commit, then finds the row marked and claims nothing; SQLite has one writer at a time.
+#[tracing::instrument(skip_all)]
 pub async fn claim_escalation(conn: &mut Conn, id: i64, today: time::Date) -> Result<bool> {
     let done =
         sqlx::query("UPDATE findings SET escalated_on = $1 WHERE id = $2 AND escalated_on IS NULL")

@@ -19,6 +19,7 @@ pub struct MethodVersion {
 }
 
 /// Publishes `method` as the next version; returns the version number.
+#[tracing::instrument(skip_all)]
 pub async fn publish(
     conn: &mut Conn,
     owner_party_id: i64,
@@ -38,15 +39,18 @@ pub async fn publish(
 }
 
 /// The version in force: the newest.
+#[tracing::instrument(skip_all)]
 pub async fn current(conn: &mut Conn) -> Result<Option<MethodVersion>> {
     versions::current(conn, Versioned::OversightMethod).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn version(conn: &mut Conn, version: i64) -> Result<Option<MethodVersion>> {
     versions::version(conn, Versioned::OversightMethod, version).await
 }
 
 /// Every version, newest first (there are few).
+#[tracing::instrument(skip_all)]
 pub async fn versions(conn: &mut Conn) -> Result<Vec<MethodVersion>> {
     versions::versions(conn, Versioned::OversightMethod).await
 }

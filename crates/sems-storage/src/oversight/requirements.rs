@@ -31,6 +31,7 @@ const CATALOGUE_SELECT: &str = "SELECT c.id, c.owner_party_id, p.name AS owner_n
         c.sector, c.scale, (SELECT MAX(cv.version) FROM catalogue_versions cv WHERE cv.catalogue_id = c.id) AS v
      FROM catalogues c JOIN parties p ON p.id = c.owner_party_id";
 
+#[tracing::instrument(skip_all)]
 pub async fn catalogue_by_id(conn: &mut Conn, id: i64) -> Result<Option<Catalogue>> {
     Ok(
         sqlx::query_as(&format!("{CATALOGUE_SELECT} WHERE c.id = $1"))
@@ -40,6 +41,7 @@ pub async fn catalogue_by_id(conn: &mut Conn, id: i64) -> Result<Option<Catalogu
     )
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn catalogue_by_code(
     conn: &mut Conn,
     owner: i64,
@@ -56,6 +58,7 @@ pub async fn catalogue_by_code(
 
 /// The catalogues of the given parties (the authority's and one's own), the first party's
 /// first, each party's by code.
+#[tracing::instrument(skip_all)]
 pub async fn catalogues_of(conn: &mut Conn, owners: &[i64]) -> Result<Vec<Catalogue>> {
     let mut sql = crate::sql::Sql::new(&format!("{CATALOGUE_SELECT} WHERE c.owner_party_id IN "));
     sql.bind_list(owners);
@@ -73,6 +76,7 @@ pub struct NewCatalogue<'a> {
     pub scale: &'a str,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_catalogue(conn: &mut Conn, c: &NewCatalogue<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO catalogues (owner_party_id, code, title, sector, scale, created_at_ms)
@@ -89,6 +93,7 @@ pub async fn insert_catalogue(conn: &mut Conn, c: &NewCatalogue<'_>) -> Result<i
 }
 
 /// Changes the scale a catalogue is answered on (activities planned before keep theirs).
+#[tracing::instrument(skip_all)]
 pub async fn set_catalogue_scale(conn: &mut Conn, id: i64, scale: &str) -> Result<()> {
     sqlx::query("UPDATE catalogues SET scale = $1 WHERE id = $2")
         .bind(scale)
@@ -152,6 +157,7 @@ const SELECT: &str =
         rq.text, rq.published FROM requirements rq";
 
 /// The newest version of a catalogue, if any.
+#[tracing::instrument(skip_all)]
 pub async fn current_version(conn: &mut Conn, catalogue: i64) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT MAX(version) AS v FROM catalogue_versions WHERE catalogue_id = $1",
@@ -162,6 +168,7 @@ pub async fn current_version(conn: &mut Conn, catalogue: i64) -> Result<Option<i
 }
 
 /// Publishes `nodes` (in order) as the next version of a catalogue.
+#[tracing::instrument(skip_all)]
 pub async fn publish_version(
     conn: &mut Conn,
     catalogue: &Catalogue,
@@ -205,6 +212,7 @@ pub async fn publish_version(
 }
 
 /// The versions of a catalogue, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn versions(conn: &mut Conn, catalogue: i64) -> Result<Vec<CatalogueVersion>> {
     Ok(sqlx::query_as(
         "SELECT v.catalogue_id, v.version, v.note, pe.display_name AS by_name, v.published_at_ms,
@@ -220,6 +228,7 @@ pub async fn versions(conn: &mut Conn, catalogue: i64) -> Result<Vec<CatalogueVe
 
 /// One version of a catalogue as `subject` may read it, in catalogue order; `search` keeps
 /// the nodes whose code, title or text has every word.
+#[tracing::instrument(skip_all)]
 pub async fn catalogue(
     conn: &mut Conn,
     subject: &Subject,
@@ -243,6 +252,7 @@ pub async fn catalogue(
 }
 
 /// The nodes of one version, unfiltered (for a service that checked access already).
+#[tracing::instrument(skip_all)]
 pub async fn nodes(conn: &mut Conn, catalogue: i64, version: i64) -> Result<Vec<Requirement>> {
     Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE rq.catalogue_id = $1 AND rq.version = $2 ORDER BY rq.position, rq.id"
@@ -254,6 +264,7 @@ pub async fn nodes(conn: &mut Conn, catalogue: i64, version: i64) -> Result<Vec<
 }
 
 /// The scales catalogues are answered on now.
+#[tracing::instrument(skip_all)]
 pub async fn scales_in_use(conn: &mut Conn) -> Result<Vec<String>> {
     Ok(
         sqlx::query_scalar("SELECT DISTINCT scale FROM catalogues ORDER BY scale")

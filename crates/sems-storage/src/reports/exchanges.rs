@@ -15,6 +15,7 @@ pub struct Attachment {
     pub sha256: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_attachment(
     conn: &mut Conn,
     report_id: i64,
@@ -38,6 +39,7 @@ pub async fn insert_attachment(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn attachments(conn: &mut Conn, report_id: i64) -> Result<Vec<Attachment>> {
     Ok(sqlx::query_as(
         "SELECT id, report_id, filename, content_type, size_bytes, sha256 FROM report_attachments
@@ -59,6 +61,7 @@ pub struct Message {
     pub created_at_ms: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_message(
     conn: &mut Conn,
     report_id: i64,
@@ -81,6 +84,7 @@ pub async fn insert_message(
 }
 
 /// The messages of a report on the given sides, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn messages(
     conn: &mut Conn,
     report_id: i64,
@@ -120,6 +124,7 @@ pub struct IdentityRequest {
     pub used_at_ms: Option<i64>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_identity_request(
     conn: &mut Conn,
     report_id: i64,
@@ -140,6 +145,7 @@ pub async fn insert_identity_request(
 }
 
 /// Records the custodian's decision; an approval is usable until `valid_until_ms`.
+#[tracing::instrument(skip_all)]
 pub async fn decide_identity_request(
     conn: &mut Conn,
     id: i64,
@@ -165,6 +171,7 @@ pub async fn decide_identity_request(
 }
 
 /// Marks an approval used: it opened the identity once.
+#[tracing::instrument(skip_all)]
 pub async fn use_identity_request(conn: &mut Conn, id: i64) -> Result<()> {
     sqlx::query("UPDATE identity_requests SET used_at_ms = $1 WHERE id = $2")
         .bind(now_ms())
@@ -175,6 +182,7 @@ pub async fn use_identity_request(conn: &mut Conn, id: i64) -> Result<()> {
 }
 
 /// The disclosure requests of a report, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn identity_requests(conn: &mut Conn, report_id: i64) -> Result<Vec<IdentityRequest>> {
     Ok(sqlx::query_as(
         "SELECT ir.id, ir.report_id, ir.requested_by, rq.display_name AS requested_by_name, ir.reason,
@@ -198,6 +206,7 @@ pub struct PendingDisclosure {
 }
 
 /// Pending disclosure requests on an organisation's reports, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn pending_identity_requests(
     conn: &mut Conn,
     party_id: i64,
@@ -224,6 +233,7 @@ pub struct ReportAction {
 }
 
 /// Opens a corrective action of a report in the register.
+#[tracing::instrument(skip_all)]
 pub async fn insert_report_action(
     conn: &mut Conn,
     report: &crate::actions::Source,
@@ -248,6 +258,7 @@ pub async fn insert_report_action(
     .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn report_actions(conn: &mut Conn, report_id: i64) -> Result<Vec<ReportAction>> {
     Ok(crate::actions::of_source(
         conn,

@@ -44,6 +44,7 @@ pub struct Category {
     pub label: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
     Ok(sqlx::query_as(
         "SELECT code, label FROM report_categories WHERE active = 1 ORDER BY position, label",
@@ -53,6 +54,7 @@ pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
 }
 
 /// Adds a category of the taxonomy unless its code exists; returns whether it was added.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_category(
     conn: &mut Conn,
     code: &str,
@@ -89,6 +91,7 @@ pub struct NewReport<'a> {
     pub rules_version: Option<i64>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -235,6 +238,7 @@ async fn with_scenarios(conn: &mut Conn, mut report: Report) -> Result<Report> {
     Ok(report)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn report(conn: &mut Conn, id: i64) -> Result<Option<Report>> {
     let found: Option<Report> = sqlx::query_as(&format!("{REPORT_SELECT} WHERE sr.id = $1"))
         .bind(id)
@@ -247,6 +251,7 @@ pub async fn report(conn: &mut Conn, id: i64) -> Result<Option<Report>> {
 }
 
 /// How a report was filed (whether it protects its source).
+#[tracing::instrument(skip_all)]
 pub async fn mode_of(conn: &mut Conn, id: i64) -> Result<Option<ReportMode>> {
     let mode: Option<String> =
         sqlx::query_scalar("SELECT mode FROM security_reports WHERE id = $1")
@@ -257,6 +262,7 @@ pub async fn mode_of(conn: &mut Conn, id: i64) -> Result<Option<ReportMode>> {
         .transpose()
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn report_by_receipt(conn: &mut Conn, receipt_hash: &str) -> Result<Option<Report>> {
     let found: Option<Report> =
         sqlx::query_as(&format!("{REPORT_SELECT} WHERE sr.receipt_hash = $1"))
@@ -271,6 +277,7 @@ pub async fn report_by_receipt(conn: &mut Conn, receipt_hash: &str) -> Result<Op
 
 /// The sealed (encrypted) identity of a confidential reporter.
 /// Stores the sealed identity of a report (sealed once the report has its id).
+#[tracing::instrument(skip_all)]
 pub async fn set_sealed_identity(conn: &mut Conn, id: i64, sealed: &str) -> Result<()> {
     sqlx::query("UPDATE security_reports SET reporter_identity_sealed = $1 WHERE id = $2")
         .bind(sealed)
@@ -280,6 +287,7 @@ pub async fn set_sealed_identity(conn: &mut Conn, id: i64, sealed: &str) -> Resu
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sealed_identity(conn: &mut Conn, id: i64) -> Result<Option<String>> {
     let sealed: Option<Option<String>> =
         sqlx::query_scalar("SELECT reporter_identity_sealed FROM security_reports WHERE id = $1")
@@ -303,6 +311,7 @@ pub struct ReportFilter {
 }
 
 /// The reports `subject` may read, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn reports(
     conn: &mut Conn,
     subject: &Subject,
@@ -355,6 +364,7 @@ pub struct Triage<'a> {
     pub closure_due_at_ms: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn triage(conn: &mut Conn, id: i64, t: &Triage<'_>, scenario_ids: &[i64]) -> Result<()> {
     let now = now_ms();
     sqlx::query(
@@ -387,6 +397,7 @@ pub async fn triage(conn: &mut Conn, id: i64, t: &Triage<'_>, scenario_ids: &[i6
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn start_investigation(conn: &mut Conn, id: i64) -> Result<()> {
     let now = now_ms();
     sqlx::query(
@@ -400,6 +411,7 @@ pub async fn start_investigation(conn: &mut Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn close(
     conn: &mut Conn,
     id: i64,
@@ -422,6 +434,7 @@ pub async fn close(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_deidentified(conn: &mut Conn, id: i64, text: &str) -> Result<()> {
     sqlx::query(
         "UPDATE security_reports SET deidentified_text = $1, forward_proposal = NULL, updated_at_ms = $2
@@ -436,6 +449,7 @@ pub async fn set_deidentified(conn: &mut Conn, id: i64, text: &str) -> Result<()
 }
 
 /// Marks a report forwarded at `now` with the deadlines of its analysis and final result.
+#[tracing::instrument(skip_all)]
 pub async fn mark_forwarded(
     conn: &mut Conn,
     id: i64,
@@ -458,6 +472,7 @@ pub async fn mark_forwarded(
 }
 
 /// Records the organisation's de-identified analysis of a forwarded occurrence.
+#[tracing::instrument(skip_all)]
 pub async fn send_analysis(conn: &mut Conn, id: i64, text: &str) -> Result<()> {
     let now = now_ms();
     sqlx::query(
@@ -481,6 +496,7 @@ pub struct FinalResult<'a> {
     pub just_culture: &'a str,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn send_final_result(conn: &mut Conn, id: i64, f: &FinalResult<'_>) -> Result<()> {
     let now = now_ms();
     sqlx::query(
@@ -509,6 +525,7 @@ pub struct LateForwarding {
 
 /// How many mandatory reports each organisation has not forwarded past their deadline at
 /// `now`, worst first: counts only, for the authority, who never reads the reports.
+#[tracing::instrument(skip_all)]
 pub async fn late_forwarding(conn: &mut Conn, now: i64) -> Result<Vec<LateForwarding>> {
     Ok(sqlx::query_as(
         "SELECT sr.owner_party_id AS party_id, pa.name AS party_name, COUNT(*) AS late
@@ -524,6 +541,7 @@ pub async fn late_forwarding(conn: &mut Conn, now: i64) -> Result<Vec<LateForwar
 }
 
 /// The forwarding a first handler proposed, waiting for a second one.
+#[tracing::instrument(skip_all)]
 pub async fn forward_proposal(conn: &mut Conn, id: i64) -> Result<Option<ForwardProposal>> {
     let json: Option<Option<String>> =
         sqlx::query_scalar("SELECT forward_proposal FROM security_reports WHERE id = $1")
@@ -538,6 +556,7 @@ pub async fn forward_proposal(conn: &mut Conn, id: i64) -> Result<Option<Forward
         .transpose()
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_forward_proposal(conn: &mut Conn, id: i64, p: &ForwardProposal) -> Result<()> {
     let json = serde_json::to_string(p)
         .map_err(|e| crate::StoreError::from(decode_error(format!("forward proposal: {e}"))))?;
@@ -564,6 +583,7 @@ pub struct ReportFacts {
 
 /// Facts of an organisation's reports (`party_id`), or of every forwarded report (`None`),
 /// filed since `since_ms`.
+#[tracing::instrument(skip_all)]
 pub async fn report_facts(
     conn: &mut Conn,
     party_id: Option<i64>,
@@ -589,6 +609,7 @@ pub async fn report_facts(
 
 /// Active people of an organisation (`None`: of every organisation), the base of the
 /// reporting rate.
+#[tracing::instrument(skip_all)]
 pub async fn staff_count(conn: &mut Conn, party_id: Option<i64>) -> Result<i64> {
     let mut sql = Sql::new(
         "SELECT COUNT(*) AS n FROM people pe JOIN parties pa ON pa.id = pe.owner_party_id
@@ -601,6 +622,7 @@ pub async fn staff_count(conn: &mut Conn, party_id: Option<i64>) -> Result<i64> 
 }
 
 /// An organisation's active sites (id, name), for the filing form's "where".
+#[tracing::instrument(skip_all)]
 pub async fn site_names(conn: &mut Conn, party_id: i64) -> Result<Vec<crate::Named>> {
     Ok(sqlx::query_as(
         "SELECT id, name FROM sites WHERE owner_party_id = $1 AND active = 1 ORDER BY name",

@@ -101,6 +101,7 @@ const BY_ANALYSIS_DUE: Order = &[Key::int("sr.analysis_due_at_ms"), Key::int("sr
 const BY_FINAL_DUE: Order = &[Key::int("sr.final_due_at_ms"), Key::int("sr.id")];
 
 /// The national occurrence list: forwarded reports `subject` may read, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn occurrences(
     conn: &mut Conn,
     subject: &Subject,
@@ -152,6 +153,7 @@ pub async fn occurrences(
     fetch_page(conn, OCCURRENCE_FROM, OCCURRENCE_SELECT, &cond, order, page).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn occurrence(conn: &mut Conn, id: i64) -> Result<Option<Occurrence>> {
     Ok(sqlx::query_as(&format!(
         "{OCCURRENCE_SELECT} WHERE sr.id = $1 AND sr.forwarded_at_ms IS NOT NULL"

@@ -21,6 +21,7 @@ pub struct RulesVersion {
 
 /// Publishes `rules` as the next version and brings the categories reports reference in line
 /// with it; returns the version number.
+#[tracing::instrument(skip_all)]
 pub async fn publish(
     conn: &mut Conn,
     owner_party_id: i64,
@@ -53,15 +54,18 @@ pub async fn publish(
 }
 
 /// The version in force: the newest.
+#[tracing::instrument(skip_all)]
 pub async fn current(conn: &mut Conn) -> Result<Option<RulesVersion>> {
     versions::current(conn, Versioned::ReportingRules).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn version(conn: &mut Conn, version: i64) -> Result<Option<RulesVersion>> {
     versions::version(conn, Versioned::ReportingRules, version).await
 }
 
 /// Every version, newest first (there are few).
+#[tracing::instrument(skip_all)]
 pub async fn versions(conn: &mut Conn) -> Result<Vec<RulesVersion>> {
     versions::versions(conn, Versioned::ReportingRules).await
 }

@@ -59,6 +59,7 @@ impl<'a> ActionValues<'a> {
 
 /// Opens a mitigation action of an assessment in the register, linked to the assessment with
 /// its expected effect.
+#[tracing::instrument(skip_all)]
 pub async fn insert_action(
     conn: &mut Conn,
     assessment: &register::Source,
@@ -79,6 +80,7 @@ pub async fn insert_action(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update_action(
     conn: &mut Conn,
     id: i64,
@@ -97,6 +99,7 @@ pub async fn update_action(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn action(conn: &mut Conn, id: i64) -> Result<Option<MitigationAction>> {
     Ok(sqlx::query_as(&format!("{ACTION_SELECT} WHERE ac.id = $1"))
         .bind(id)
@@ -105,6 +108,7 @@ pub async fn action(conn: &mut Conn, id: i64) -> Result<Option<MitigationAction>
 }
 
 /// The actions affecting an assessment, by due date.
+#[tracing::instrument(skip_all)]
 pub async fn actions(conn: &mut Conn, assessment_id: i64) -> Result<Vec<MitigationAction>> {
     Ok(sqlx::query_as(&format!(
         "{ACTION_SELECT} WHERE aa.assessment_id = $1 ORDER BY ac.due_on, ac.id"

@@ -115,6 +115,7 @@ const ASSESSMENT_COLUMNS: &str = "ra.id, ra.owner_party_id, pa.name AS party_nam
 const ASSESSMENT_FROM: &str = "risk_assessments ra JOIN parties pa ON pa.id = ra.owner_party_id \
      JOIN threat_scenarios ts ON ts.id = ra.scenario_id LEFT JOIN sites si ON si.id = ra.site_id";
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_assessment(
     conn: &mut Conn,
     party_id: i64,
@@ -165,6 +166,7 @@ pub async fn insert_assessment(
 }
 
 /// Rewrites the scored content; a new assessment is no longer "review required".
+#[tracing::instrument(skip_all)]
 pub async fn update_assessment(
     conn: &mut Conn,
     id: i64,
@@ -218,6 +220,7 @@ pub enum ReviewScope {
 }
 
 /// Marks the assessments in `scope` "review required", saying why; returns their ids.
+#[tracing::instrument(skip_all)]
 pub async fn mark_review_required(
     conn: &mut Conn,
     scope: &ReviewScope,
@@ -246,6 +249,7 @@ pub async fn mark_review_required(
 }
 
 /// How many assessments an organisation has made.
+#[tracing::instrument(skip_all)]
 pub async fn assessment_count(conn: &mut Conn, party_id: i64) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) AS n FROM risk_assessments WHERE owner_party_id = $1")
@@ -255,6 +259,7 @@ pub async fn assessment_count(conn: &mut Conn, party_id: i64) -> Result<i64> {
     )
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn assessment(conn: &mut Conn, id: i64) -> Result<Option<Assessment>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {ASSESSMENT_COLUMNS} FROM {ASSESSMENT_FROM} WHERE ra.id = $1"
@@ -277,6 +282,7 @@ pub struct AssessmentChange {
     pub after: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn record_assessment_change(
     conn: &mut Conn,
     assessment_id: i64,
@@ -300,6 +306,7 @@ pub async fn record_assessment_change(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn assessment_history(
     conn: &mut Conn,
     assessment_id: i64,
@@ -438,6 +445,7 @@ impl RegisterSort {
 }
 
 /// The risk register: the assessments `subject` may read, highest residual risk first.
+#[tracing::instrument(skip_all)]
 pub async fn assessments(
     conn: &mut Conn,
     subject: &Subject,
@@ -521,6 +529,7 @@ pub struct ScoreProfile {
     pub count: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn score_profile(
     conn: &mut Conn,
     subject: &Subject,
@@ -561,6 +570,7 @@ pub struct Acceptance {
     pub note: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_acceptance(
     conn: &mut Conn,
     a: &Assessment,
@@ -587,6 +597,7 @@ pub async fn insert_acceptance(
 }
 
 /// The acceptances of an assessment, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn acceptances(conn: &mut Conn, assessment_id: i64) -> Result<Vec<Acceptance>> {
     Ok(sqlx::query_as(
         "SELECT ac.id, ac.assessment_id, ac.accepted_by, pe.display_name AS accepted_by_name, ac.accepted_at_ms,
@@ -617,6 +628,7 @@ pub struct NationalCount {
 
 /// Counts per scenario and residual level over every organisation's assessments. Only counts
 /// leave this function: who is behind them is for the access-filtered register to say.
+#[tracing::instrument(skip_all)]
 pub async fn national_picture(conn: &mut Conn) -> Result<Vec<NationalCount>> {
     Ok(sqlx::query_as(
         "SELECT ra.scenario_id, ts.code, ts.title, ra.residual_level, COUNT(*) AS n,
@@ -630,6 +642,7 @@ pub async fn national_picture(conn: &mut Conn) -> Result<Vec<NationalCount>> {
 }
 
 /// The highest residual level among an organisation's assessments.
+#[tracing::instrument(skip_all)]
 pub async fn highest_residual_level(conn: &mut Conn, party_id: i64) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(
         "SELECT residual_level FROM risk_assessments WHERE owner_party_id = $1
@@ -642,6 +655,7 @@ pub async fn highest_residual_level(conn: &mut Conn, party_id: i64) -> Result<Op
 
 /// Active people holding one of `roles` in every organisation with an assessment of a
 /// scenario of `category`: who hears of a change of that category's national threat level.
+#[tracing::instrument(skip_all)]
 pub async fn people_assessing_category(
     conn: &mut Conn,
     category: ScenarioCategory,

@@ -39,6 +39,7 @@ pub struct NewEvidence<'a> {
     pub source_ref: &'a str,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_evidence(conn: &mut Conn, e: &NewEvidence<'_>, by: Option<i64>) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO risk_evidence (owner_party_id, scenario_id, kind, passed, occurred_on, summary, source,
@@ -61,6 +62,7 @@ pub async fn insert_evidence(conn: &mut Conn, e: &NewEvidence<'_>, by: Option<i6
 }
 
 /// The newest evidence on a scenario at an organisation.
+#[tracing::instrument(skip_all)]
 pub async fn evidence(
     conn: &mut Conn,
     party_id: i64,
@@ -90,6 +92,7 @@ pub struct EvidenceCounts {
 }
 
 /// Tests passed and failed since `tests_since`, and occurrences since `occurrences_since`.
+#[tracing::instrument(skip_all)]
 pub async fn counts(
     conn: &mut Conn,
     party_id: i64,

@@ -90,6 +90,7 @@ pub struct NewMeasure<'a> {
     pub classification: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_measure(conn: &mut Conn, m: &NewMeasure<'_>) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -111,6 +112,7 @@ pub async fn insert_measure(conn: &mut Conn, m: &NewMeasure<'_>) -> Result<i64> 
 }
 
 /// Replaces the scenarios a measure mitigates.
+#[tracing::instrument(skip_all)]
 pub async fn set_measure_scenarios(
     conn: &mut Conn,
     measure_id: i64,
@@ -130,6 +132,7 @@ pub async fn set_measure_scenarios(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn measure(conn: &mut Conn, id: i64) -> Result<Option<SecurityMeasure>> {
     let found: Option<SecurityMeasure> = sqlx::query_as(&format!(
         "SELECT {MEASURE_COLUMNS} FROM security_measures sm WHERE sm.id = $1"
@@ -143,6 +146,7 @@ pub async fn measure(conn: &mut Conn, id: i64) -> Result<Option<SecurityMeasure>
     Ok(with_scenarios(conn, vec![m]).await?.pop())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn measure_by_code(
     conn: &mut Conn,
     party_id: i64,
@@ -162,6 +166,7 @@ pub async fn measure_by_code(
 }
 
 /// Removes an organisation's own measure with its links and implementation.
+#[tracing::instrument(skip_all)]
 pub async fn delete_measure(conn: &mut Conn, id: i64) -> Result<()> {
     for sql in [
         "DELETE FROM measure_scenarios WHERE measure_id = $1",
@@ -182,6 +187,7 @@ pub struct MeasureFilter {
 }
 
 /// The measures `subject` may read: the baseline and their own party's.
+#[tracing::instrument(skip_all)]
 pub async fn measures(
     conn: &mut Conn,
     subject: &Subject,
@@ -253,6 +259,7 @@ const IMPLEMENTATION_SELECT: &str = "SELECT mi.id, mi.owner_party_id, mi.measure
      LEFT JOIN people rp ON rp.id = mi.responsible_person_id
      LEFT JOIN people dp ON dp.id = mi.exemption_decided_by";
 
+#[tracing::instrument(skip_all)]
 pub async fn implementation(
     conn: &mut Conn,
     party_id: i64,
@@ -268,6 +275,7 @@ pub async fn implementation(
 }
 
 /// Every implementation record of an organisation.
+#[tracing::instrument(skip_all)]
 pub async fn implementations(conn: &mut Conn, party_id: i64) -> Result<Vec<Implementation>> {
     Ok(sqlx::query_as(&format!(
         "{IMPLEMENTATION_SELECT} WHERE mi.owner_party_id = $1 ORDER BY mi.measure_id"
@@ -286,6 +294,7 @@ pub struct ImplementationValues<'a> {
     pub note: &'a str,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn upsert_implementation(
     conn: &mut Conn,
     party_id: i64,
@@ -317,6 +326,7 @@ pub async fn upsert_implementation(
 }
 
 /// Records an exemption request on an implementation that exists.
+#[tracing::instrument(skip_all)]
 pub async fn request_exemption(
     conn: &mut Conn,
     implementation_id: i64,
@@ -339,6 +349,7 @@ pub async fn request_exemption(
 }
 
 /// Records the authority's decision; an approved exemption makes the measure not applicable.
+#[tracing::instrument(skip_all)]
 pub async fn decide_exemption(
     conn: &mut Conn,
     implementation_id: i64,
@@ -382,6 +393,7 @@ pub struct ExemptionRequest {
 }
 
 /// The exemption requests awaiting the authority's decision, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn pending_exemptions(conn: &mut Conn) -> Result<Vec<ExemptionRequest>> {
     Ok(sqlx::query_as(&format!(
         "SELECT q.*, pa.name AS party_name, sm.code || ' ' || sm.title AS measure_name
@@ -396,6 +408,7 @@ pub async fn pending_exemptions(conn: &mut Conn) -> Result<Vec<ExemptionRequest>
 
 /// The measures that apply to an organisation (every baseline measure and its own), for
 /// its measure register; the caller has checked it may read the organisation's measures.
+#[tracing::instrument(skip_all)]
 pub async fn catalogue_for(conn: &mut Conn, party_id: i64) -> Result<Vec<SecurityMeasure>> {
     let items: Vec<SecurityMeasure> = sqlx::query_as(&format!(
         "SELECT {MEASURE_COLUMNS} FROM security_measures sm

@@ -35,6 +35,7 @@ pub struct MethodVersion {
 }
 
 /// Publishes `method` as the next version; returns the version number.
+#[tracing::instrument(skip_all)]
 pub async fn publish_method(
     conn: &mut Conn,
     owner_party_id: i64,
@@ -66,6 +67,7 @@ pub async fn publish_method(
 const METHOD_COLUMNS: &str = "version, owner_party_id, document, note, published_at_ms";
 
 /// The version organisations use now: the newest.
+#[tracing::instrument(skip_all)]
 pub async fn current_method(conn: &mut Conn) -> Result<Option<MethodVersion>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {METHOD_COLUMNS} FROM risk_methods ORDER BY version DESC LIMIT 1"
@@ -74,6 +76,7 @@ pub async fn current_method(conn: &mut Conn) -> Result<Option<MethodVersion>> {
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn method(conn: &mut Conn, version: i64) -> Result<Option<MethodVersion>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {METHOD_COLUMNS} FROM risk_methods WHERE version = $1"
@@ -84,6 +87,7 @@ pub async fn method(conn: &mut Conn, version: i64) -> Result<Option<MethodVersio
 }
 
 /// Every version, newest first (there are few).
+#[tracing::instrument(skip_all)]
 pub async fn methods(conn: &mut Conn) -> Result<Vec<MethodVersion>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {METHOD_COLUMNS} FROM risk_methods ORDER BY version DESC"
@@ -102,6 +106,7 @@ pub struct ThreatLevel {
     pub set_at_ms: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_threat_level(
     conn: &mut Conn,
     owner_party_id: i64,
@@ -127,6 +132,7 @@ pub async fn set_threat_level(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn threat_levels(conn: &mut Conn) -> Result<Vec<ThreatLevel>> {
     Ok(sqlx::query_as(
         "SELECT category, level, rationale, set_at_ms FROM threat_levels ORDER BY category",
@@ -187,6 +193,7 @@ pub struct NewScenario<'a> {
     pub classification: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_scenario(conn: &mut Conn, s: &NewScenario<'_>) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -210,6 +217,7 @@ pub async fn insert_scenario(conn: &mut Conn, s: &NewScenario<'_>) -> Result<i64
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn scenario(conn: &mut Conn, id: i64) -> Result<Option<ThreatScenario>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {SCENARIO_COLUMNS} FROM threat_scenarios ts WHERE ts.id = $1"
@@ -219,6 +227,7 @@ pub async fn scenario(conn: &mut Conn, id: i64) -> Result<Option<ThreatScenario>
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn scenario_by_code(
     conn: &mut Conn,
     party_id: i64,
@@ -241,6 +250,7 @@ pub struct ScenarioFilter {
 }
 
 /// The scenarios `subject` may read: the national library and their own party's.
+#[tracing::instrument(skip_all)]
 pub async fn scenarios(
     conn: &mut Conn,
     subject: &Subject,
