@@ -38,6 +38,23 @@ pub fn page_request(
     per_page: Option<u32>,
     cursor: Option<&str>,
 ) -> Result<sems_domain::page::PageRequest, ApiError> {
+    // The API says what it accepts rather than clamping (the pages clamp).
+    // Pages are numbered from 1, and the document gives them as 32-bit integers.
+    if page.is_some_and(|p| p == 0 || p > i32::MAX as u32) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("page: from 1 to {}", i32::MAX),
+        ));
+    }
+    if per_page.is_some_and(|n| n == 0 || n > sems_domain::page::MAX_PER_PAGE) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "per_page: from 1 to {} rows",
+                sems_domain::page::MAX_PER_PAGE
+            ),
+        ));
+    }
     sems_domain::page::PageRequest::new(page, per_page)
         .after(cursor)
         .map_err(|e| ApiError::from(sems_services::ServiceError::from(e)))
@@ -108,6 +125,24 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
     }
 }
 
+/// `5.0` is the integer 5 in JSON (and in the JSON Schema of the document): read it so.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 {
+                    *value = serde_json::Value::from(f as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        serde_json::Value::Object(fields) => {
+            fields.values_mut().for_each(integral_numbers_as_integers)
+        }
+        _ => {}
+    }
+}
+
 /// A JSON body whose every rejection (wrong content type, malformed or oversized JSON,
 /// unknown or missing fields) answers with a problem document.
 pub struct ApiJson<T>(pub T);
@@ -116,8 +151,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(mut value)) => {
+                integral_numbers_as_integers(&mut value);
+                serde_json::from_value(value).map(ApiJson).map_err(|e| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        format!("the JSON does not fit: {e}"),
+                    )
+                })
+            }
             Err(rejection) => Err(match rejection {
                 JsonRejection::JsonDataError(e) => ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -167,7 +167,8 @@ struct ImportQuery {
     responses(
         (status = 201, description = "Published", body = ImportReport),
         (status = 200, description = "A dry run without errors", body = ImportReport),
-        (status = 422, description = "Every bad row, by line; nothing published", body = ImportReport),
+        (status = 422, description = "Every bad row, by line, or a bad parameter; nothing published",
+            content((ImportReport = "application/json"), (sems_web_kit::error::Problem = "application/problem+json"))),
     ))]
 async fn import_requirements(
     State(state): State<AppState>,

@@ -124,7 +124,7 @@ async fn two_factor(
 }
 
 /// Sign out.
-#[utoipa::path(delete, path = "/session", tag = "Session",
+#[utoipa::path(delete, path = "/session", tag = "Session", security(()),
     responses((status = 204, description = "Signed out")))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = cookie(&headers, COOKIE) {

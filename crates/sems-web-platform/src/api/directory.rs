@@ -89,7 +89,13 @@ struct ListParams {
 }
 
 impl ListParams {
+    /// The page asked for, once every parameter given reads (a day that is not a day is
+    /// refused whichever list it is sent to).
     fn page(&self) -> ApiResult<PageRequest> {
+        if let Some(day) = &self.current_on {
+            sems_domain::util::parse_date("current_on", day)
+                .map_err(|e| bad("current_on", &e.message))?;
+        }
         sems_web_kit::api::page_request(self.page, self.per_page, self.cursor.as_deref())
     }
 }

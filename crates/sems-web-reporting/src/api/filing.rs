@@ -31,7 +31,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The authority's taxonomy of report categories (no account needed).
-#[utoipa::path(get, path = "/report-categories", tag = "Reports",
+#[utoipa::path(get, path = "/report-categories", tag = "Reports", security(()),
     operation_id = "reporting_categories",
     responses((status = 200, body = Vec<ReportCategory>)))]
 async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<ReportCategory>>> {
@@ -178,7 +178,7 @@ async fn checked_receipt(state: &AppState, peer: IpAddr, receipt: &str) -> ApiRe
 /// What the reporter sees with their receipt: status, messages, feedback, disclosures.
 ///
 /// Wrong receipts are rate-limited (429).
-#[utoipa::path(post, path = "/public/receipt", tag = "Reports",
+#[utoipa::path(post, path = "/public/receipt", tag = "Reports", security(()),
     operation_id = "reporting_receipt",
     request_body = Receipt, responses((status = 200, body = ReceiptView)))]
 async fn receipt(
@@ -198,7 +198,7 @@ struct ReceiptReply {
 }
 
 /// The reporter answers the handlers, with their receipt.
-#[utoipa::path(post, path = "/public/receipt/messages", tag = "Reports",
+#[utoipa::path(post, path = "/public/receipt/messages", tag = "Reports", security(()),
     request_body = ReceiptReply, responses((status = 204, description = "Done")))]
 async fn receipt_reply(
     State(state): State<AppState>,

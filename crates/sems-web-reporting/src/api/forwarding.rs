@@ -42,6 +42,8 @@ async fn eccairs_export(
     auth: ApiAuth,
     ApiQuery(q): ApiQuery<OccurrenceQuery>,
 ) -> ApiResult<axum::response::Response> {
+    // The export holds every occurrence the filter keeps; paging is checked, not applied.
+    sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?;
     Ok(crate::eccairs_csv(&state, &auth.actor(), &q.filter()?).await?)
 }
 

@@ -332,7 +332,8 @@ fn import_reply(report: ImportReport) -> (StatusCode, Json<ImportReport>) {
     responses(
         (status = 201, description = "Stored", body = ImportReport),
         (status = 200, description = "A clean dry run: nothing stored", body = ImportReport),
-        (status = 422, description = "Bad rows, each reported: nothing stored", body = ImportReport)
+        (status = 422, description = "Bad rows, each reported, or a bad parameter: nothing stored",
+            content((ImportReport = "application/json"), (sems_web_kit::error::Problem = "application/problem+json")))
     ))]
 async fn import_scenarios(
     State(state): State<AppState>,
@@ -360,7 +361,8 @@ async fn import_scenarios(
     responses(
         (status = 201, description = "Stored", body = ImportReport),
         (status = 200, description = "A clean dry run: nothing stored", body = ImportReport),
-        (status = 422, description = "Bad rows, each reported: nothing stored", body = ImportReport)
+        (status = 422, description = "Bad rows, each reported, or a bad parameter: nothing stored",
+            content((ImportReport = "application/json"), (sems_web_kit::error::Problem = "application/problem+json")))
     ))]
 async fn import_measures(
     State(state): State<AppState>,

@@ -856,6 +856,53 @@ fn openapi_is_served_with_unique_operations_and_resolved_schemas() {
     }
 }
 
+/// What schemathesis found (`.ci/fuzz-api`), kept fixed: the document and the API agree.
+#[test]
+fn the_api_accepts_what_its_document_states_and_refuses_the_rest() {
+    let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
+    let mut sm = app.signed_in("npt.security");
+    // Paging outside the documented bounds is refused, not clamped.
+    for query in ["per_page=0", "per_page=201", "page=0", "page=2147483648"] {
+        let refused = sm.api("GET", &format!("/actions?{query}"), None);
+        assert_eq!(refused.status, 400, "{query}: {}", refused.body);
+    }
+    assert_eq!(sm.api("GET", "/actions?per_page=200", None).status, 200);
+    let export = sm.api("GET", "/occurrences/eccairs.csv?per_page=0", None);
+    assert_eq!(export.status, 400, "{}", export.body);
+    // A day that is not a day is refused by every directory list.
+    let bad_day = sm.api("GET", "/sites?current_on=null", None);
+    assert_eq!(bad_day.status, 422, "{}", bad_day.body);
+    // 5.0 is the integer 5 in JSON.
+    let npt = sm.api("GET", "/me", None).json()["person"]["party_id"]
+        .as_i64()
+        .unwrap();
+    let created = sm.api(
+        "POST",
+        "/oversight/contractors",
+        Some(json!({ "party_id": npt as f64 })),
+    );
+    assert_ne!(created.status, 400, "{}", created.body);
+    assert!(
+        !created.body.contains("does not fit"),
+        "an integral number reads as an integer: {}",
+        created.body
+    );
+    // The public operations say that they need no authentication.
+    let doc = sems_web::openapi::document();
+    for (path, method) in [
+        ("/session", "delete"),
+        ("/report-categories", "get"),
+        ("/public/receipt", "post"),
+        ("/public/receipt/messages", "post"),
+    ] {
+        assert_eq!(
+            doc["paths"][path][method]["security"],
+            json!([{}]),
+            "{method} {path}"
+        );
+    }
+}
+
 #[test]
 fn health_and_metrics() {
     let app = super::support::spawn(sems_storage::Engine::Sqlite, Default::default());
