@@ -78,6 +78,8 @@ pub struct Services {
     /// The key that seals confidential reporters' identities and where attachments live.
     /// `new` gives an ephemeral one; a deployment sets its own (`ReportingConfig::load`).
     pub reporting: Option<reports::sealing::ReportingConfig>,
+    /// Where filings queue to be written together (`reports::intake`), started with the first.
+    intake: std::sync::Arc<std::sync::OnceLock<reports::intake::Intake>>,
 }
 
 impl Services {
@@ -87,6 +89,7 @@ impl Services {
             config,
             classification: ClassificationScheme::default(),
             reporting: reports::sealing::ReportingConfig::ephemeral().ok(),
+            intake: Default::default(),
         }
     }
 
@@ -305,28 +308,33 @@ pub async fn record_change_in<B: Serialize, A: Serialize>(
     actor: &Actor,
     change: Change<'_, B, A>,
 ) -> Result<i64> {
+    Ok(sems_storage::audit::append(conn, &entry_of(channel, actor, change)?).await?)
+}
+
+/// The audit entry of a change, not yet appended (a batch of filings appends theirs at once).
+pub(crate) fn entry_of<B: Serialize, A: Serialize>(
+    channel: AuditChannel,
+    actor: &Actor,
+    change: Change<'_, B, A>,
+) -> Result<NewEntry> {
     let before = change.before.map(serde_json::to_string).transpose()?;
     let mut after = change.after.map(serde_json::to_string).transpose()?;
     if let (Actor::System(what), None) = (actor, &after) {
         after = Some(serde_json::json!({ "by": what }).to_string());
     }
-    Ok(sems_storage::audit::append(
-        conn,
-        &NewEntry {
-            channel,
-            subject_person_id: None,
-            actor_person_id: actor.person_id(),
-            actor_party_id: actor.party_id(),
-            owner_party_id: change.about.meta.owner_party_id,
-            action: change.action.name.to_string(),
-            record_kind: change.action.record.as_str().to_string(),
-            record_id: change.record_id,
-            before,
-            after,
-            access: change.about.access(),
-        },
-    )
-    .await?)
+    Ok(NewEntry {
+        channel,
+        subject_person_id: None,
+        actor_person_id: actor.person_id(),
+        actor_party_id: actor.party_id(),
+        owner_party_id: change.about.meta.owner_party_id,
+        action: change.action.name.to_string(),
+        record_kind: change.action.record.as_str().to_string(),
+        record_id: change.record_id,
+        before,
+        after,
+        access: change.about.access(),
+    })
 }
 
 /// Appends an event of the security log: it places `person` (or, for an unknown user name,

@@ -112,61 +112,95 @@ struct Head {
 /// the chain never forks, on either engine.
 #[tracing::instrument(skip_all)]
 pub async fn append(conn: &mut Conn, e: &NewEntry) -> Result<i64> {
-    let Head {
-        seq,
-        hash: prev_hash,
-    } = sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut *conn)
-        .await?;
-    let at_ms = now_ms();
-    let hash = entry_hash(
-        &prev_hash,
-        seq,
-        at_ms,
-        e.actor_person_id,
-        e.actor_party_id,
-        e.owner_party_id,
-        &e.action,
-        &e.record_kind,
-        e.record_id,
-        e.before.as_deref(),
-        e.after.as_deref(),
-    );
-    sqlx::query(
-        "INSERT INTO audit_entries (seq, at_ms, actor_person_id, actor_party_id, owner_party_id, action,
-             record_kind, record_id, before_json, after_json, prev_hash, hash, channel, subject_person_id,
-             access_kind, access_record_id, access_person_id, classification, need_to_know, published)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
-    )
-    .bind(seq)
-    .bind(at_ms)
-    .bind(e.actor_person_id)
-    .bind(e.actor_party_id)
-    .bind(e.owner_party_id)
-    .bind(e.action.as_str())
-    .bind(e.record_kind.as_str())
-    .bind(e.record_id)
-    .bind(e.before.clone())
-    .bind(e.after.clone())
-    .bind(prev_hash.as_str())
-    .bind(hash.as_str())
-    .bind(e.channel.as_str())
-    .bind(e.subject_person_id)
-    .bind(e.access.kind.as_str())
-    .bind(e.access.record_id)
-    .bind(e.access.person_id)
-    .bind(e.access.classification)
-    .bind(i64::from(e.access.need_to_know))
-    .bind(i64::from(e.access.published))
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(hash.as_str())
-        .execute(&mut *conn)
-        .await?;
+    let seq = append_for_new_records(conn, std::slice::from_ref(e)).await?;
     // The earlier entries of the record follow its marking as it is now.
     remark(conn, &e.access).await?;
     Ok(seq)
+}
+
+/// Appends the entries of records created in this same transaction (a batch of filings), in
+/// order, with three statements however many there are: nothing earlier exists to remark.
+/// Returns the sequence number of the first (the others follow it); 0 when there are none.
+#[tracing::instrument(skip_all)]
+pub async fn append_for_new_records(conn: &mut Conn, entries: &[NewEntry]) -> Result<i64> {
+    if entries.is_empty() {
+        return Ok(0);
+    }
+    let n = entries.len() as i64;
+    let Head {
+        seq: last,
+        hash: mut prev_hash,
+    } = sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(n)
+        .fetch_one(&mut *conn)
+        .await?;
+    let at_ms = now_ms();
+    let mut sql = crate::sql::Sql::new(
+        "INSERT INTO audit_entries (seq, at_ms, actor_person_id, actor_party_id, owner_party_id, action,
+             record_kind, record_id, before_json, after_json, prev_hash, hash, channel, subject_person_id,
+             access_kind, access_record_id, access_person_id, classification, need_to_know, published)
+         VALUES ",
+    );
+    let first = last - n + 1;
+    for (i, e) in entries.iter().enumerate() {
+        let seq = first + i as i64;
+        let hash = entry_hash(
+            &prev_hash,
+            seq,
+            at_ms,
+            e.actor_person_id,
+            e.actor_party_id,
+            e.owner_party_id,
+            &e.action,
+            &e.record_kind,
+            e.record_id,
+            e.before.as_deref(),
+            e.after.as_deref(),
+        );
+        sql.push(if i == 0 { "(" } else { ", (" });
+        sql.bind(seq).push(", ").bind(at_ms).push(", ");
+        sql.bind(e.actor_person_id)
+            .push(", ")
+            .bind(e.actor_party_id)
+            .push(", ");
+        sql.bind(e.owner_party_id)
+            .push(", ")
+            .bind(e.action.as_str())
+            .push(", ");
+        sql.bind(e.record_kind.as_str())
+            .push(", ")
+            .bind(e.record_id)
+            .push(", ");
+        sql.bind(e.before.clone())
+            .push(", ")
+            .bind(e.after.clone())
+            .push(", ");
+        sql.bind(prev_hash.as_str())
+            .push(", ")
+            .bind(hash.as_str())
+            .push(", ");
+        sql.bind(e.channel.as_str())
+            .push(", ")
+            .bind(e.subject_person_id)
+            .push(", ");
+        sql.bind(e.access.kind.as_str())
+            .push(", ")
+            .bind(e.access.record_id)
+            .push(", ");
+        sql.bind(e.access.person_id)
+            .push(", ")
+            .bind(e.access.classification)
+            .push(", ");
+        sql.bind(i64::from(e.access.need_to_know)).push(", ");
+        sql.bind(i64::from(e.access.published)).push(")");
+        prev_hash = hash;
+    }
+    sql.query().execute(&mut *conn).await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(prev_hash.as_str())
+        .execute(&mut *conn)
+        .await?;
+    Ok(first)
 }
 
 /// Gives every entry of `access`'s record its marking: called with each new entry, and by a

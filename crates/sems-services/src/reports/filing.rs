@@ -2,7 +2,6 @@
 //! organisation's public link) and following it with the receipt, without an account.
 
 use super::ReportingServices;
-use crate::About;
 use crate::{authorize, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, RecordKind, RecordMeta};
 use sems_domain::report::{
@@ -12,8 +11,8 @@ use sems_domain::report::{
 use sems_domain::role::Role;
 use sems_domain::util::{bounded_text, format_date, parse_date, sha256_hex, today};
 use sems_domain::{Checks, ValidationError};
-use sems_storage::reports::{self, NewReport, Report};
-use sems_storage::{notifications, now_ms, parties, people, Conn};
+use sems_storage::reports::{self, Report};
+use sems_storage::{notifications, parties, people, Conn};
 use serde::{Deserialize, Serialize};
 
 use super::{record_report_event, REPORTER};
@@ -218,8 +217,11 @@ impl ReportingServices<'_> {
             .unwrap_or_default();
         let files = checks.check(check_attachments(attachments));
         let reporting = self.reporting_config()?.clone();
-        let mut tx = self.store.write().await?;
-        let party = parties::get(tx.conn(), party_id)
+        // What the filing reads to be checked is read before the write lock is taken (the
+        // organisation, the reporter, the rules, the site), so that concurrent filings queue
+        // only for their writes.
+        let mut conn = self.store.read().await?;
+        let party = parties::get(&mut conn, party_id)
             .await?
             .filter(|p| !p.kind.is_authority() && p.active)
             .ok_or(ServiceError::NotFound("organisation"))?;
@@ -231,15 +233,15 @@ impl ReportingServices<'_> {
                     &RecordMeta::plain(RecordKind::SecurityReport, party.id, false),
                     "organisation",
                 )?;
-                people::get(tx.conn(), subject.person_id).await?
+                people::get(&mut conn, subject.person_id).await?
             }
             Actor::System(_) => None,
         };
         let reporter = mode.and_then(|m| checks.check(reporter_of(m, person.as_ref(), &contact)));
-        let rules = super::rules::current_rules(tx.conn()).await?;
+        let rules = super::rules::current_rules(&mut conn).await?;
         let category = checks.check(super::category_of(&rules.rules, &input.category, None));
         if let Some(site) = input.site_id {
-            let found = sems_storage::sites::get(tx.conn(), site).await?;
+            let found = sems_storage::sites::get(&mut conn, site).await?;
             if found.is_none_or(|s| s.party_id != party.id) {
                 checks.refuse(ValidationError::new(
                     "site_id",
@@ -247,6 +249,7 @@ impl ReportingServices<'_> {
                 ));
             }
         }
+        drop(conn);
         checks.finish()?;
         let (
             Some(mode),
@@ -270,70 +273,40 @@ impl ReportingServices<'_> {
         let mut seed = [0u8; 20];
         seed.copy_from_slice(&random);
         let receipt = receipt_code(&seed);
-        let filed = now_ms();
-        let id = reports::insert_report(
-            tx.conn(),
-            &NewReport {
-                party_id: party.id,
-                site_id: input.site_id,
-                category_code: &category.code,
-                occurred_at: &occurred,
-                location: &location,
-                what_happened: &what,
-                reporter_thinks_mandatory: input.reporter_thinks_mandatory,
-                mode,
-                reporter_person_id,
-                reporter_identity_sealed: None,
-                receipt_hash: &sha256_hex(normalize_receipt(&receipt).as_bytes()),
-                forward_due_at_ms: input
-                    .reporter_thinks_mandatory
-                    .then(|| category.deadlines.forward_due(filed)),
-                triage_due_at_ms: Some(category.deadlines.triage_due(filed)),
-                rules_version: Some(rules.version),
-            },
-        )
-        .await?;
-        if let Some(identity) = &to_seal {
-            let bound = reporting.seal(identity, &super::sealing::identity_binding(id))?;
-            reports::set_sealed_identity(tx.conn(), id, &bound).await?;
-        }
-        for (name, kind, sum, bytes) in &files {
-            reports::insert_attachment(tx.conn(), id, name, kind, bytes.len() as i64, sum).await?;
-        }
         let audit_actor = if mode == ReportMode::Identified {
             actor.clone()
         } else {
             REPORTER
         };
-        let detail = serde_json::json!({
-            "report_id": id, "mode": mode.as_str(), "category": category,
-            "attachments": files.len(),
-        });
-        record_report_event(
-            tx.conn(),
-            mode,
-            &audit_actor,
-            crate::Change {
-                about: &About::plain(RecordKind::SecurityReport, party.id, Some(id)),
-                action: crate::reports::trail::SECURITY_REPORT_FILE,
-                record_id: Some(id),
-                before: NONE,
-                after: Some(&detail),
-            },
-        )
-        .await?;
-        let handlers = people::ids_with_roles(tx.conn(), party.id, &[Role::ReportHandler]).await?;
-        notifications::insert(
-            tx.conn(),
-            &handlers,
-            "A security report was filed",
-            &format!("/reports/{id}"),
-        )
-        .await?;
-        tx.commit().await?;
+        let written = self
+            .write_filing(super::intake::CheckedFiling {
+                party_id: party.id,
+                site_id: input.site_id,
+                category_code: category.code.clone(),
+                occurred_at: occurred,
+                location,
+                what_happened: what,
+                reporter_thinks_mandatory: input.reporter_thinks_mandatory,
+                mode,
+                reporter_person_id,
+                to_seal: to_seal.map(|identity| (identity, reporting.clone())),
+                receipt_hash: sha256_hex(normalize_receipt(&receipt).as_bytes()),
+                receipt,
+                deadlines: category.deadlines,
+                rules_version: rules.version,
+                files: files
+                    .iter()
+                    .map(|(name, kind, sum, bytes)| {
+                        (name.clone(), *kind, sum.clone(), bytes.len() as i64)
+                    })
+                    .collect(),
+                audit_actor,
+                category: serde_json::to_value(category)?,
+            })
+            .await?;
         Ok(Filed {
-            report_id: id,
-            receipt,
+            report_id: written.report_id,
+            receipt: written.receipt,
         })
     }
 
@@ -458,6 +431,18 @@ impl ReportingServices<'_> {
         let mut conn = self.store.read().await?;
         let party = parties::by_code(&mut conn, code.trim()).await?;
         Self::target_of(&mut conn, party).await
+    }
+
+    /// The organisation a public link files to (its id), without what its form shows: for the
+    /// API, which needs nothing else.
+    #[tracing::instrument(skip_all)]
+    pub async fn filing_party(&self, code: &str) -> Result<i64> {
+        let mut conn = self.store.read().await?;
+        parties::by_code(&mut conn, code.trim())
+            .await?
+            .filter(|p| !p.kind.is_authority() && p.active)
+            .map(|p| p.id)
+            .ok_or(ServiceError::NotFound("organisation"))
     }
 
     /// The same for an organisation by id (a signed-in person's own).

@@ -9,6 +9,7 @@ mod filing;
 pub mod forwarding;
 mod handling;
 pub mod identity;
+pub(crate) mod intake;
 pub mod lifecycle;
 pub mod rules;
 pub mod sealing;

@@ -510,3 +510,66 @@ async fn the_authority_sees_what_is_late_without_reading_what_was_not_forwarded(
         );
     }
 }
+
+/// Filings arriving together are written together (group commit): each is answered with its
+/// own report, has its own audit entry in order and tells the handlers once; the trail holds.
+#[tokio::test]
+async fn filings_arriving_together_are_each_written_with_their_audit_entry() {
+    for s in services().await {
+        let before_reports = count(&s, "SELECT COUNT(*) FROM security_reports").await;
+        let before_entries = count(
+            &s,
+            "SELECT COUNT(*) FROM audit_entries WHERE action = 'security_report.file'",
+        )
+        .await;
+        let mut filings = Vec::new();
+        for i in 0..40 {
+            let s = s.clone();
+            filings.push(tokio::spawn(async move {
+                let npt = actor(&s, "npt.staff").await.party_id().unwrap();
+                let mut report = input("access_control", i % 2 == 0);
+                report.what_happened =
+                    format!("Concurrent filing {i}: a door was found propped open.");
+                s.reporting()
+                    .file_report(&PUBLIC, npt, &report, vec![])
+                    .await
+            }));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for f in filings {
+            let filed = f.await.unwrap().unwrap();
+            assert!(ids.insert(filed.report_id), "one report each");
+        }
+        assert_eq!(
+            count(&s, "SELECT COUNT(*) FROM security_reports").await - before_reports,
+            40
+        );
+        assert_eq!(
+            count(
+                &s,
+                "SELECT COUNT(*) FROM audit_entries WHERE action = 'security_report.file'"
+            )
+            .await
+                - before_entries,
+            40,
+            "one entry each"
+        );
+        for id in &ids {
+            let told = count(
+                &s,
+                &format!("SELECT COUNT(*) FROM notifications WHERE link = '/reports/{id}'"),
+            )
+            .await;
+            assert!(told >= 1, "the handlers are told of report {id}");
+        }
+        assert!(matches!(
+            s.verify_audit_trail().await.unwrap(),
+            sems_storage::audit::Verification::Intact { .. }
+        ));
+    }
+}
+
+async fn count(s: &Services, sql: &str) -> i64 {
+    let mut conn = s.store.read().await.unwrap();
+    sqlx::query_scalar(sql).fetch_one(&mut *conn).await.unwrap()
+}

@@ -89,11 +89,13 @@ pub struct NewReport<'a> {
     pub triage_due_at_ms: Option<i64>,
     /// The version of the reporting rules the deadlines come from.
     pub rules_version: Option<i64>,
+    /// When it was filed: the moment its deadlines count from.
+    pub filed_at_ms: i64,
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn insert_report(conn: &mut Conn, r: &NewReport<'_>) -> Result<i64> {
-    let now = now_ms();
+    let now = r.filed_at_ms;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO security_reports (owner_party_id, site_id, category_code, occurred_at, location,
              what_happened, reporter_thinks_mandatory, mode, reporter_person_id, reporter_identity_sealed,

@@ -111,7 +111,7 @@ async fn public_file(
     ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<ReportFiling>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
-    let target = state.services.reporting().filing_target(&code).await?;
+    let party_id = state.services.reporting().filing_party(&code).await?;
     let client = state.limits.client(peer);
     state
         .limits
@@ -121,12 +121,7 @@ async fn public_file(
     let filed = state
         .services
         .reporting()
-        .file_report(
-            &Actor::System("public reporting"),
-            target.party_id,
-            &input,
-            files,
-        )
+        .file_report(&Actor::System("public reporting"), party_id, &input, files)
         .await?;
     Ok((StatusCode::CREATED, Json(filed)))
 }
