@@ -231,12 +231,15 @@ impl Store {
                     if engine == Engine::Sqlite {
                         // WAL lets readers work while one writer writes; the busy timeout makes
                         // a second process wait instead of failing; foreign keys are off in
-                        // SQLite unless asked for.
+                        // SQLite unless asked for. `synchronous = FULL`: a commit is on disk
+                        // before it is acknowledged, so not even a power loss takes back an
+                        // answered write (NORMAL survives a crash of sems, not of the machine);
+                        // filings are committed together, which keeps it affordable.
                         for pragma in [
                             "PRAGMA journal_mode = WAL",
                             "PRAGMA busy_timeout = 5000",
                             "PRAGMA foreign_keys = ON",
-                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA synchronous = FULL",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
