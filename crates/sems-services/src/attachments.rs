@@ -73,19 +73,23 @@ impl Services {
                 }
             }
         }
-        let mut removed = 0;
-        let mut conn = self.store.read().await?;
-        for path in candidates {
-            let name = path
-                .file_name()
+        // Half-written files are never named; the others are asked about together.
+        let names = |p: &PathBuf| {
+            p.file_name()
                 .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let unused = if name.ends_with(".partial") {
-                true
-            } else {
-                !sems_storage::files::is_referenced(&mut conn, &name).await?
-            };
-            if unused && std::fs::remove_file(&path).is_ok() {
+                .unwrap_or_default()
+        };
+        let complete: Vec<String> = candidates
+            .iter()
+            .map(names)
+            .filter(|n| !n.ends_with(".partial"))
+            .collect();
+        let mut conn = self.store.read().await?;
+        let named = sems_storage::files::referenced(&mut conn, &complete).await?;
+        drop(conn);
+        let mut removed = 0;
+        for path in candidates {
+            if !named.contains(&names(&path)) && std::fs::remove_file(&path).is_ok() {
                 removed += 1;
             }
         }

@@ -338,7 +338,7 @@ async fn refuse_if_running(location: &DatabaseLocation) -> Result<()> {
         }
     }
     let store = Store::connect(location, 1).await?;
-    let checked = crate::nodes::refuse_if_running(&store, None).await;
+    let checked = crate::nodes::refuse_if_running(&store).await;
     store.close().await;
     checked
 }

@@ -2,16 +2,20 @@
 //! evidence.
 
 use crate::{Conn, Result};
+use std::collections::HashSet;
 
-/// Whether any row names the file `sha256`.
+/// Which of the files `sha256s` some row names, asked a few hundred at a time.
 #[tracing::instrument(skip_all)]
-pub async fn is_referenced(conn: &mut Conn, sha256: &str) -> Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM report_attachments WHERE sha256 = $1
-         UNION ALL SELECT 1 FROM item_evidence WHERE sha256 = $1 LIMIT 1",
-    )
-    .bind(sha256)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(found.is_some())
+pub async fn referenced(conn: &mut Conn, sha256s: &[String]) -> Result<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in sha256s.chunks(500) {
+        let mut sql =
+            crate::sql::Sql::new("SELECT sha256 FROM report_attachments WHERE sha256 IN ");
+        sql.bind_list(chunk);
+        sql.push(" UNION SELECT sha256 FROM item_evidence WHERE sha256 IN ");
+        sql.bind_list(chunk);
+        let names: Vec<String> = sql.query_scalar().fetch_all(&mut *conn).await?;
+        found.extend(names);
+    }
+    Ok(found)
 }

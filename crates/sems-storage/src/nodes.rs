@@ -33,9 +33,7 @@ impl Node {
             (now - self.heartbeat_ms).max(0) / 1000
         )
     }
-}
 
-impl Node {
     /// A node of this host whose process is gone (killed without stopping): known dead at
     /// once rather than after `ALIVE_MS`.
     fn known_dead(&self) -> bool {
@@ -83,17 +81,12 @@ async fn has_nodes_table(conn: &mut Conn) -> Result<bool> {
     Ok(found > 0)
 }
 
-/// Refuses when a node other than `except` is alive: for work that must not run under a
-/// running deployment (a restore).
-pub async fn refuse_if_running(store: &Store, except: Option<&str>) -> Result<()> {
+/// Refuses when any node is alive: for work that must not run under a running deployment
+/// (a restore).
+pub async fn refuse_if_running(store: &Store) -> Result<()> {
     let mut conn = store.read().await?;
     let now = now_ms();
-    let others: Vec<Node> = alive(&mut conn, now)
-        .await?
-        .into_iter()
-        .filter(|n| Some(n.node_id.as_str()) != except)
-        .collect();
-    if let Some(n) = others.first() {
+    if let Some(n) = alive(&mut conn, now).await?.first() {
         return Err(StoreError::NodeRunning(n.describe(now)));
     }
     Ok(())

@@ -109,17 +109,40 @@ pub struct Throttle {
     pub locked_until_ms: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct ThrottleRow {
+    username: String,
+    client: String,
+    #[sqlx(flatten)]
+    throttle: Throttle,
+}
+
+/// The counts kept for each (user name, client) of `keys`, in their order (empty counts for
+/// those never failed), read in one statement.
 #[tracing::instrument(skip_all)]
-pub async fn throttle(conn: &mut Conn, username: &str, client: &str) -> Result<Throttle> {
-    let found: Option<Throttle> = sqlx::query_as(
-        "SELECT failures, first_failure_ms, locked_until_ms FROM sign_in_failures
-         WHERE username = $1 AND client = $2",
-    )
-    .bind(username)
-    .bind(client)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(found.unwrap_or_default())
+pub async fn throttles(conn: &mut Conn, keys: &[(&str, &str)]) -> Result<Vec<Throttle>> {
+    let mut sql = crate::sql::Sql::new(
+        "SELECT username, client, failures, first_failure_ms, locked_until_ms FROM sign_in_failures WHERE ",
+    );
+    for (i, (username, client)) in keys.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { " OR (" });
+        sql.push("username = ").bind(*username);
+        sql.push(" AND client = ").bind(*client).push(")");
+    }
+    let rows: Vec<ThrottleRow> = if keys.is_empty() {
+        Vec::new()
+    } else {
+        sql.query_as().fetch_all(&mut *conn).await?
+    };
+    Ok(keys
+        .iter()
+        .map(|(username, client)| {
+            rows.iter()
+                .find(|r| r.username == *username && r.client == *client)
+                .map(|r| r.throttle)
+                .unwrap_or_default()
+        })
+        .collect())
 }
 
 #[tracing::instrument(skip_all)]

@@ -161,11 +161,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                     )
                 })
             }
+            // Any well-formed JSON is a `Value`: what does not fit the type is refused above.
             Err(rejection) => Err(match rejection {
-                JsonRejection::JsonDataError(e) => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("the JSON does not fit: {}", e.body_text()),
-                ),
                 JsonRejection::JsonSyntaxError(e) => ApiError::new(
                     StatusCode::BAD_REQUEST,
                     format!("malformed JSON: {}", e.body_text()),

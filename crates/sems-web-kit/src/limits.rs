@@ -95,9 +95,7 @@ impl RateLimits {
     /// The in-memory name of a client: a keyed hash of its network (`client_network`).
     pub fn client(&self, ip: IpAddr) -> String {
         let text = sems_domain::util::client_network(ip);
-        let mut input = self.key.to_vec();
-        input.extend_from_slice(text.as_bytes());
-        sems_domain::util::sha256_hex(&input)[..32].to_string()
+        sems_domain::util::hmac_sha256_hex(&self.key, text.as_bytes())[..32].to_string()
     }
 
     /// Counts one event against `limit` for `who`; `Err(retry_after)` once the allowance is

@@ -59,7 +59,9 @@ struct JobStats {
 
 #[derive(Default)]
 struct Registry {
-    use_cases: Mutex<BTreeMap<String, Histogram>>,
+    /// By the use case's module path and function name, both static: nothing is formatted
+    /// on the path of a request.
+    use_cases: Mutex<BTreeMap<(&'static str, &'static str), Histogram>>,
     jobs: Mutex<BTreeMap<&'static str, JobStats>>,
 }
 
@@ -108,7 +110,8 @@ pub fn render(out: &mut String) {
         "# HELP sems_use_case_duration_seconds Time to run each use case of the services."
     );
     let _ = writeln!(out, "# TYPE sems_use_case_duration_seconds histogram");
-    for (name, h) in lock(&registry().use_cases).iter() {
+    for ((target, name), h) in lock(&registry().use_cases).iter() {
+        let name = use_case_name(target, name);
         histogram(
             out,
             "sems_use_case_duration_seconds",
@@ -170,7 +173,7 @@ fn histogram(out: &mut String, metric: &str, labels: &str, h: &Histogram) {
 struct Timing {
     started: Instant,
     /// The slowest storage query run inside it.
-    slowest_query: Option<(String, Duration)>,
+    slowest_query: Option<(&'static str, &'static str, Duration)>,
 }
 
 /// Times the services' use cases and the storage queries within them (install it beside the
@@ -217,9 +220,8 @@ where
                 .find(|s| s.metadata().target().starts_with(SERVICES))
             {
                 if let Some(t) = parent.extensions_mut().get_mut::<Timing>() {
-                    let name = format!("{target}::{}", meta.name());
-                    if t.slowest_query.as_ref().is_none_or(|(_, d)| elapsed > *d) {
-                        t.slowest_query = Some((name, elapsed));
+                    if t.slowest_query.is_none_or(|(_, _, d)| elapsed > d) {
+                        t.slowest_query = Some((target, meta.name(), elapsed));
                     }
                 }
             }
@@ -235,23 +237,21 @@ where
         if nested {
             return;
         }
-        let name = use_case_name(target, meta.name());
         if elapsed >= SLOW {
             let (query, query_ms) = timing
                 .slowest_query
-                .as_ref()
-                .map(|(q, d)| (q.as_str(), d.as_millis()))
-                .unwrap_or(("none", 0));
+                .map(|(module, name, d)| (format!("{module}::{name}"), d.as_millis()))
+                .unwrap_or_else(|| ("none".into(), 0));
             tracing::warn!(
-                use_case = %name,
+                use_case = %use_case_name(target, meta.name()),
                 ms = elapsed.as_millis(),
-                slowest_query = query,
+                slowest_query = %query,
                 slowest_query_ms = query_ms,
                 "slow use case"
             );
         }
         lock(&registry().use_cases)
-            .entry(name)
+            .entry((target, meta.name()))
             .or_default()
             .observe(elapsed);
     }

@@ -50,16 +50,23 @@ impl Attempt {
         ]
     }
 
+    /// The three counts as kept now, in the order of `counts`.
+    async fn current(&self, conn: &mut sems_storage::Conn) -> Result<Vec<Throttle>> {
+        let keys = self
+            .counts()
+            .map(|(username, client, _)| (username, client));
+        Ok(sessions::throttles(conn, &keys).await?)
+    }
+
     /// Seconds until the latest lock of its counts ends, when one is in force.
     async fn locked(&self, conn: &mut sems_storage::Conn, now: i64) -> Result<Option<i64>> {
-        let mut until = 0;
-        for (username, client, _) in self.counts() {
-            until = until.max(
-                sessions::throttle(conn, username, client)
-                    .await?
-                    .locked_until_ms,
-            );
-        }
+        let until = self
+            .current(conn)
+            .await?
+            .iter()
+            .map(|t| t.locked_until_ms)
+            .max()
+            .unwrap_or(0);
         Ok((until > now).then(|| (until - now + 999) / 1000))
     }
 
@@ -259,8 +266,10 @@ impl Services {
         let window = self.config.lockout_window_minutes * 60_000;
         let mut locks = false;
         let mut own = Throttle::default();
-        for (i, (username, client, threshold)) in attempt.counts().into_iter().enumerate() {
-            let current = sessions::throttle(conn, username, client).await?;
+        let kept = attempt.current(conn).await?;
+        for (i, ((username, client, threshold), current)) in
+            attempt.counts().into_iter().zip(kept).enumerate()
+        {
             let mut t = if now - current.first_failure_ms > window {
                 Throttle {
                     failures: 0,

@@ -221,10 +221,7 @@ impl ReportingServices<'_> {
         // organisation, the reporter, the rules, the site), so that concurrent filings queue
         // only for their writes.
         let mut conn = self.store.read().await?;
-        let party = parties::get(&mut conn, party_id)
-            .await?
-            .filter(|p| !p.kind.is_authority() && p.active)
-            .ok_or(ServiceError::NotFound("organisation"))?;
+        let party = receiving_filings(parties::get(&mut conn, party_id).await?)?;
         let person = match actor {
             Actor::Person(subject) => {
                 authorize(
@@ -438,11 +435,7 @@ impl ReportingServices<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn filing_party(&self, code: &str) -> Result<i64> {
         let mut conn = self.store.read().await?;
-        parties::by_code(&mut conn, code.trim())
-            .await?
-            .filter(|p| !p.kind.is_authority() && p.active)
-            .map(|p| p.id)
-            .ok_or(ServiceError::NotFound("organisation"))
+        Ok(receiving_filings(parties::by_code(&mut conn, code.trim()).await?)?.id)
     }
 
     /// The same for an organisation by id (a signed-in person's own).
@@ -454,9 +447,7 @@ impl ReportingServices<'_> {
     }
 
     async fn target_of(conn: &mut Conn, party: Option<parties::Party>) -> Result<FilingTarget> {
-        let party = party
-            .filter(|p| !p.kind.is_authority() && p.active)
-            .ok_or(ServiceError::NotFound("organisation"))?;
+        let party = receiving_filings(party)?;
         Ok(FilingTarget {
             sites: reports::site_names(conn, party.id).await?,
             categories: reports::categories(conn).await?,
@@ -465,4 +456,11 @@ impl ReportingServices<'_> {
             party_name: party.name,
         })
     }
+}
+
+/// The organisation a report is filed with: an active organisation other than the authority.
+fn receiving_filings(party: Option<parties::Party>) -> Result<parties::Party> {
+    party
+        .filter(|p| !p.kind.is_authority() && p.active)
+        .ok_or(ServiceError::NotFound("organisation"))
 }

@@ -14,7 +14,6 @@
 use super::sealing::{identity_binding, ReportingConfig};
 use crate::{Actor, Result, ServiceError};
 use sems_domain::access::RecordKind;
-use sems_domain::audit::AuditChannel;
 use sems_domain::report::ReportMode;
 use sems_storage::audit;
 use sems_storage::reports::{self, NewReport};
@@ -104,29 +103,32 @@ impl crate::Services {
     }
 }
 
-/// Writes a batch and answers each filing; a failed batch is written again one by one.
+/// Writes a batch and answers each filing; a failed batch is written again one by one, so
+/// each filing is answered with its own outcome.
 async fn write_answering(store: &Store, batch: Vec<Waiting>) {
     let (filings, answers): (Vec<_>, Vec<_>) =
         batch.into_iter().map(|w| (w.filing, w.answer)).unzip();
-    match write_batch(store, &filings).await {
-        Ok(written) => {
-            for (answer, w) in answers.into_iter().zip(written) {
-                let _ = answer.send(Ok(w));
-            }
-        }
-        Err(e) if filings.len() == 1 => {
-            for answer in answers {
-                let _ = answer.send(Err(ServiceError::Internal(format!(
-                    "the filing could not be written: {e}"
-                ))));
-            }
-        }
+    let outcomes: Vec<Result<Written>> = match write_batch(store, &filings).await {
+        Ok(written) => written.into_iter().map(Ok).collect(),
+        Err(e) if filings.len() == 1 => vec![Err(e)],
         Err(_) => {
-            for (filing, answer) in filings.into_iter().zip(answers) {
-                let one = std::slice::from_ref(&filing);
-                let _ = answer.send(write_batch(store, one).await.map(|mut w| w.remove(0)));
+            let mut one_by_one = Vec::with_capacity(filings.len());
+            for filing in &filings {
+                one_by_one.push(
+                    write_batch(store, std::slice::from_ref(filing))
+                        .await
+                        .and_then(|written| {
+                            written.into_iter().next().ok_or_else(|| {
+                                ServiceError::Internal("the filing was not written".into())
+                            })
+                        }),
+                );
             }
+            one_by_one
         }
+    };
+    for (answer, outcome) in answers.into_iter().zip(outcomes) {
+        let _ = answer.send(outcome);
     }
 }
 
@@ -173,13 +175,8 @@ async fn write_batch(store: &Store, filings: &[CheckedFiling]) -> Result<Vec<Wri
             "report_id": id, "mode": f.mode.as_str(), "category": f.category,
             "attachments": f.files.len(),
         });
-        let channel = if f.mode.protects_source() {
-            AuditChannel::ProtectedSource
-        } else {
-            AuditChannel::Trail
-        };
         entries.push(crate::entry_of(
-            channel,
+            super::report_channel(f.mode),
             &f.audit_actor,
             crate::Change {
                 about: &crate::About::plain(RecordKind::SecurityReport, f.party_id, Some(*id)),

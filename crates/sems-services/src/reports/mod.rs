@@ -250,12 +250,17 @@ pub(crate) async fn record_report_event<B: Serialize, A: Serialize>(
     actor: &Actor,
     change: crate::Change<'_, B, A>,
 ) -> Result<i64> {
-    let channel = if mode.protects_source() {
+    crate::record_change_in(conn, report_channel(mode), actor, change).await
+}
+
+/// The audit channel of a report's events: the protected-source channel when its mode
+/// protects the reporter.
+pub(crate) fn report_channel(mode: ReportMode) -> AuditChannel {
+    if mode.protects_source() {
         AuditChannel::ProtectedSource
     } else {
         AuditChannel::Trail
-    };
-    crate::record_change_in(conn, channel, actor, change).await
+    }
 }
 
 /// A category code of the taxonomy, or a refusal.
