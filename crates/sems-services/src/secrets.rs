@@ -89,8 +89,10 @@ impl HashingGate {
         let inside = self.inside.clone();
         let (done, result) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
-            let _ = done.send(work());
+            let out = work();
+            // Out of the gate before the answer: whoever is answered finds the place free.
             inside.fetch_sub(1, Ordering::SeqCst);
+            let _ = done.send(out);
         });
         let job = match &self.jobs {
             Some(jobs) => match jobs.send(job) {
