@@ -60,6 +60,9 @@ enum Command {
         /// Oversight activities per organisation and year, over the whole programme.
         #[arg(long, default_value_t = 0)]
         activities_per_year: i64,
+        /// Security reports per organisation and year.
+        #[arg(long, default_value_t = 0)]
+        reports_per_year: u32,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -105,16 +108,20 @@ enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         runs: u32,
     },
-    /// Every national list (risk register, findings, action register, audit trail, people):
-    /// first page and a page halfway down by cursor, as the authority and as one organisation,
-    /// on one generated data set of organisations × scenarios assessments.
+    /// The national data set (organisations × 10 years): every authority-wide view (EI
+    /// dashboard, findings, risk register, heat maps, national picture, occurrences, national
+    /// statistics, the director's overview) as a service call and as a page, then every
+    /// national list's first page and a page halfway down by cursor, as the authority and as
+    /// one organisation.
     National {
         #[arg(long, default_value_t = 200)]
         organisations: u32,
         #[arg(long, default_value_t = 50)]
         scenarios: u32,
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 30)]
         activities_per_year: i64,
+        #[arg(long, default_value_t = 50)]
+        reports_per_year: u32,
         #[arg(long, default_value_t = 20)]
         runs: u32,
         #[arg(long, default_value_t = 4444)]
@@ -372,6 +379,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             years,
             scenarios,
             activities_per_year,
+            reports_per_year,
             seed,
         } => {
             let services = open(&config).await?;
@@ -383,6 +391,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     years,
                     scenarios,
                     activities_per_year,
+                    reports_per_year,
                     seed,
                 })
                 .await?;
@@ -401,12 +410,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 + r.implementations
                 + s.oversight.activities
                 + s.oversight.items
-                + s.oversight.findings;
+                + s.oversight.findings
+                + s.reports;
             println!(
-                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings) in {:.1} s ({:.0} rows/s) on {}.",
+                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings); {} security reports in {:.1} s ({:.0} rows/s) on {}.",
                 s.organisations, s.sites, s.people, s.nominations, r.assessments, r.history,
                 r.evidence, r.actions, r.acceptances, s.oversight.activities, s.oversight.items,
-                s.oversight.findings, seconds,
+                s.oversight.findings, s.reports, seconds,
                 rows as f64 / seconds.max(0.001),
                 services.store.engine().as_str()
             );
@@ -427,6 +437,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     years,
                     scenarios,
                     activities_per_year: 0,
+                    reports_per_year: 0,
                     seed,
                 },
                 runs.max(1),
@@ -449,6 +460,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     years,
                     scenarios: 0,
                     activities_per_year,
+                    reports_per_year: 0,
                     seed,
                 },
                 runs.max(1),
@@ -463,6 +475,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             organisations,
             scenarios,
             activities_per_year,
+            reports_per_year,
             runs,
             seed,
         }) => {
@@ -475,6 +488,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     years: 10,
                     scenarios,
                     activities_per_year,
+                    reports_per_year,
                     seed,
                 },
                 runs.max(1),

@@ -21,6 +21,8 @@ pub struct GenerateParams {
     /// Oversight activities per organisation and year, each over the whole programme;
     /// 0 generates none.
     pub activities_per_year: i64,
+    /// Security reports per organisation and year; 0 generates none.
+    pub reports_per_year: u32,
     pub seed: u64,
 }
 
@@ -32,6 +34,7 @@ impl Default for GenerateParams {
             years: 10,
             scenarios: 40,
             activities_per_year: 0,
+            reports_per_year: 0,
             seed: 42,
         }
     }
@@ -45,6 +48,7 @@ pub struct GenerateSummary {
     pub nominations: u64,
     pub risk: crate::risk::generate::RiskSummary,
     pub oversight: crate::oversight::generate::OversightSummary,
+    pub reports: u64,
 }
 
 /// SplitMix64: small, fast, and the same sequence on every machine for a seed.
@@ -126,10 +130,11 @@ impl Services {
             || p.years > 50
             || p.scenarios > 1000
             || !(0..=100).contains(&p.activities_per_year)
+            || p.reports_per_year > 10_000
         {
             return Err(sems_domain::ValidationError::new(
                 "parameters",
-                "organisations 1–100000, people per organisation 5–10000, years 1–50, scenarios 0–1000, activities per year 0–100",
+                "organisations 1–100000, people per organisation 5–10000, years 1–50, scenarios 0–1000, activities per year 0–100, reports per year 0–10000",
             )
             .into());
         }
@@ -375,8 +380,14 @@ impl Services {
         } else {
             Default::default()
         };
+        let org_ids: Vec<i64> = orgs.iter().map(|o| o.party_id).collect();
+        let reports = self
+            .reporting()
+            .generate_reports(conn, &p, &org_ids)
+            .await?;
         let summary = GenerateSummary {
             oversight,
+            reports,
             organisations: rows.written(PARTIES),
             sites: rows.written(SITES),
             people: rows.written(PEOPLE),
@@ -387,6 +398,7 @@ impl Services {
                 "seed": p.seed, "organisations": summary.organisations, "sites": summary.sites,
                 "people": summary.people, "nominations": summary.nominations,
                 "assessments": summary.risk.assessments, "assessment_history": summary.risk.history,
+                "activities": summary.oversight.activities, "reports": summary.reports,
                 "first_party_id": first_party,
             })) })
         .await?;
@@ -403,6 +415,7 @@ impl Services {
                 "actions",
                 "oversight_activities",
                 "checklist_items",
+                "security_reports",
             ],
         )
         .await?;

@@ -8,7 +8,6 @@ use crate::{Actor, Result, Services};
 use sems_domain::oversight::FindingLevel;
 use sems_domain::page::PageRequest;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// How many organisations the overview shows, the lowest EI first.
 const ORGANISATIONS: usize = 10;
@@ -40,13 +39,11 @@ impl Services {
         }
         let mut ei = self
             .oversight()
-            .effective_implementation(
+            .ei_by_organisation(
                 actor,
-                None,
                 &EiSelection::of(sems_domain::oversight::Performer::Authority),
             )
-            .await?
-            .by_organisation;
+            .await?;
         ei.retain(|r| r.ei.is_some());
         ei.sort_by(|a, b| a.ei.unwrap_or(0.0).total_cmp(&b.ei.unwrap_or(0.0)));
         let organisations_with_ei = ei.len();
@@ -68,24 +65,16 @@ impl Services {
             ..Default::default()
         })
         .await?;
-        let mut by_month: BTreeMap<String, i64> = BTreeMap::new();
-        for c in self
-            .reporting()
-            .report_statistics(actor)
-            .await?
-            .by_category_month
-        {
-            *by_month.entry(c.month).or_default() += c.reports;
-        }
-        let picture = self.risk().national_picture(actor).await?;
+        let occurrences_by_month = self.reporting().reports_by_month(actor).await?;
+        let risk_totals = self.risk().national_totals(actor).await?;
         Ok(Some(NationalOverview {
             lowest_ei: ei,
             organisations_with_ei,
             open_level_1_findings,
             overdue_plans,
-            occurrences_by_month: by_month.into_iter().collect(),
-            risk_totals: picture.totals,
-            assessments: picture.assessments,
+            occurrences_by_month,
+            risk_totals,
+            assessments: risk_totals.iter().sum(),
         }))
     }
 }

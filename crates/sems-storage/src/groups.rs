@@ -132,7 +132,11 @@ pub async fn distribute(
     .bind(person)
     .bind(now_ms())
     .fetch_one(&mut *conn)
-        .await?;
+    .await?;
+    // An activity's audience is one of the dimensions its EI totals are kept by.
+    if kind == RecordKind::OversightActivity {
+        crate::oversight::ei_totals::refresh_for_activity(conn, record_id).await?;
+    }
     Ok(id)
 }
 

@@ -1430,3 +1430,346 @@ async fn a_list_walked_by_cursor_is_the_list_by_pages() {
         assert!(matches!(refused, Err(sems_storage::StoreError::Cursor)));
     }
 }
+
+/// An activity of the EI totals' matrix, with what the rule reads of it and its results.
+struct Counted {
+    id: i64,
+    meta: RecordMeta,
+    overseen: i64,
+    performer: sems_domain::oversight::Performer,
+    year: &'static str,
+    completed: bool,
+}
+
+/// The EI sums a reader gets from the totals, and the same counted from the rows `decide`
+/// lets them read: by (dimension, performer, organisation / area / year).
+type EiSums = std::collections::BTreeMap<(String, String, String), (i64, i64, i64)>;
+
+fn add_sum(sums: &mut EiSums, key: (String, String, String), c: i64, a: i64, i: i64) {
+    let s = sums.entry(key).or_default();
+    s.0 += c;
+    s.1 += a;
+    s.2 += i;
+}
+
+/// Results per area of every activity: (area, compliant, applicable, items), from its id.
+fn results_of(id: i64) -> [(&'static str, i64, i64, i64); 2] {
+    [("NASP-01", id % 3, 3, 4), ("NASP-02", 1, 1 + id % 2, 2)]
+}
+
+async fn check_ei_totals(store: &Store, world: &World, activities: &[Counted]) -> usize {
+    use sems_storage::oversight::ei_totals::{self, Dimension};
+    let mut conn = store.read().await.unwrap();
+    let mut checked = 0;
+    for subject in &world.subjects {
+        for party in [None, Some(world.org_a), Some(world.org_b)] {
+            let mut from_totals = EiSums::new();
+            for s in ei_totals::sums(&mut conn, subject, party, &Dimension::ALL)
+                .await
+                .unwrap()
+            {
+                let key = match s.dimension {
+                    Dimension::Organisation => s.party_id.unwrap_or(0).to_string(),
+                    Dimension::Area | Dimension::Year => s.key.clone(),
+                };
+                let dimension = format!("{:?}", s.dimension);
+                add_sum(
+                    &mut from_totals,
+                    (dimension, s.performer.as_str().into(), key),
+                    s.tally.compliant,
+                    s.tally.applicable,
+                    s.tally.items,
+                );
+            }
+            let mut from_rows = EiSums::new();
+            for a in activities {
+                if !a.completed
+                    || party.is_some_and(|p| p != a.overseen)
+                    || decide(subject, Action::Read, &a.meta).is_err()
+                {
+                    continue;
+                }
+                let performer = a.performer.as_str().to_string();
+                for (area, c, ap, i) in results_of(a.id) {
+                    for (dimension, key) in [
+                        ("Organisation", a.overseen.to_string()),
+                        ("Area", area.to_string()),
+                        ("Year", a.year.to_string()),
+                    ] {
+                        add_sum(
+                            &mut from_rows,
+                            (dimension.into(), performer.clone(), key),
+                            c,
+                            ap,
+                            i,
+                        );
+                    }
+                }
+            }
+            assert_eq!(
+                from_totals,
+                from_rows,
+                "{:?}: the EI totals and counting the rows disagree for {subject:?} over {party:?}",
+                store.engine()
+            );
+            checked += activities.len();
+        }
+    }
+    checked
+}
+
+#[tokio::test]
+async fn ei_totals_agree_with_counting_the_rows_for_every_reader() {
+    use sems_domain::oversight::Performer;
+    use sems_storage::oversight::{activities, ei_totals};
+    for store in stores().await {
+        let world = build_world(&store).await;
+        let someone_in_b = world
+            .subjects
+            .iter()
+            .find(|s| s.party_id == world.org_b)
+            .unwrap()
+            .person_id;
+        // Who performs an activity of whom: the State of either organisation, an
+        // organisation of itself, a client of its contractor.
+        let performers = [
+            (world.authority, world.org_a, Performer::Authority),
+            (world.authority, world.org_b, Performer::Authority),
+            (world.org_a, world.org_a, Performer::SelfEvaluation),
+            (world.org_b, world.org_a, Performer::Client),
+        ];
+        let mut counted = Vec::new();
+        let mut id = 0;
+        let mut tx = store.write().await.unwrap();
+        for (owner, overseen, performer) in performers {
+            for classification in 0..4 {
+                for ntk in [false, true] {
+                    for audience in 0..6 {
+                        for year in ["2025", "2026"] {
+                            id += 1;
+                            // One in seven is still in progress: its results count nowhere.
+                            let completed = id % 7 != 0;
+                            sqlx::query(
+                                "INSERT INTO oversight_activities (id, owner_party_id, overseen_party_id, kind, title,
+                                     catalogue_party_id, catalogue_version, status, planned_on, completed_on,
+                                     classification, need_to_know, created_at_ms, updated_at_ms, performer)
+                                 VALUES ($1, $2, $3, 'inspection', 'Matrix', $4, 1, $5, $6, $7, $8, $9, 0, 0, $10)",
+                            )
+                            .bind(id)
+                            .bind(owner)
+                            .bind(overseen)
+                            .bind(world.authority)
+                            .bind(if completed { "completed" } else { "in_progress" })
+                            .bind(format!("{year}-03-01"))
+                            .bind(completed.then(|| format!("{year}-03-02")))
+                            .bind(classification)
+                            .bind(i64::from(ntk))
+                            .bind(performer.as_str())
+                            .execute(tx.conn())
+                            .await
+                            .unwrap();
+                            for (area, c, a, i) in results_of(id) {
+                                sqlx::query("INSERT INTO activity_results (activity_id, area_code, compliant, applicable, items) VALUES ($1, $2, $3, $4, $5)")
+                                    .bind(id).bind(area).bind(c).bind(a).bind(i)
+                                    .execute(tx.conn()).await.unwrap();
+                            }
+                            // Distributed to nobody, the organisation overseen, a group, a
+                            // person, the organisation and a group, or the same in the other
+                            // order: activities alike to the rule share a row of totals.
+                            let to: Vec<Recipient> = match audience {
+                                1 => vec![Recipient::Party(overseen)],
+                                2 => vec![Recipient::Group(world.group_a)],
+                                3 => vec![Recipient::Person(someone_in_b)],
+                                4 => vec![
+                                    Recipient::Party(overseen),
+                                    Recipient::Group(world.group_a),
+                                ],
+                                5 => vec![
+                                    Recipient::Group(world.group_a),
+                                    Recipient::Party(overseen),
+                                ],
+                                _ => vec![],
+                            };
+                            let mut d = Distribution::default();
+                            for r in &to {
+                                groups::distribute(
+                                    tx.conn(),
+                                    RecordKind::OversightActivity,
+                                    id,
+                                    *r,
+                                )
+                                .await
+                                .unwrap();
+                                match *r {
+                                    Recipient::Party(p) => d.parties.push(p),
+                                    Recipient::Group(g) => d.groups.push(g),
+                                    Recipient::Person(p) => d.persons.push(p),
+                                }
+                            }
+                            counted.push(Counted {
+                                id,
+                                meta: RecordMeta {
+                                    kind: RecordKind::OversightActivity,
+                                    owner_party_id: owner,
+                                    owner_is_authority: owner == world.authority,
+                                    person_id: None,
+                                    classification,
+                                    need_to_know: ntk,
+                                    distribution: d,
+                                    published: false,
+                                    raised_by_party_id: None,
+                                },
+                                overseen,
+                                performer,
+                                year,
+                                completed,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        // The results were written beneath the totals, as a bulk load does: computed once.
+        ei_totals::refresh(tx.conn(), None).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut checked = check_ei_totals(&store, &world, &counted).await;
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM ei_totals")
+            .fetch_one(&mut *store.read().await.unwrap())
+            .await
+            .unwrap();
+        assert!(
+            rows < (counted.len() * 2) as i64,
+            "activities alike to the rule share rows: {rows} rows for {} activities",
+            counted.len()
+        );
+
+        // What the totals are kept by changes: need-to-know activities are released to the
+        // organisation overseen, and activities distributed to nobody are shared with a
+        // person. The totals follow in the same transaction.
+        let mut tx = store.write().await.unwrap();
+        for a in counted.iter_mut() {
+            if a.meta.need_to_know && a.id % 2 == 0 {
+                activities::release(tx.conn(), a.id).await.unwrap();
+                a.meta.need_to_know = false;
+                groups::distribute(
+                    tx.conn(),
+                    RecordKind::OversightActivity,
+                    a.id,
+                    Recipient::Party(a.overseen),
+                )
+                .await
+                .unwrap();
+                a.meta.distribution.parties.push(a.overseen);
+            } else if a.meta.distribution == Distribution::default() && a.id % 3 == 0 {
+                groups::distribute(
+                    tx.conn(),
+                    RecordKind::OversightActivity,
+                    a.id,
+                    Recipient::Person(someone_in_b),
+                )
+                .await
+                .unwrap();
+                a.meta.distribution.persons.push(someone_in_b);
+            }
+        }
+        tx.commit().await.unwrap();
+        checked += check_ei_totals(&store, &world, &counted).await;
+        assert!(checked > 100_000, "checked {checked}");
+    }
+}
+
+/// The reporting statistics are counted and measured in the database: the medians against
+/// hand-computed values (an odd and an even number of reports), the forwarded ones alone for
+/// the authority, a report filed before the period left out.
+#[tokio::test]
+async fn report_tallies_count_and_measure_in_the_database() {
+    use sems_domain::report::ReportMode;
+    use sems_storage::reports::{self, NewReport};
+    const HOUR: i64 = 3_600_000;
+    for store in stores().await {
+        let mut tx = store.write().await.unwrap();
+        let c = tx.conn();
+        let org = parties::insert(c, PartyKind::AirportOperator, "Airport A", "AAA")
+            .await
+            .unwrap();
+        reports::ensure_category(c, "perimeter", "Perimeter", 1)
+            .await
+            .unwrap();
+        let since = 1_000 * HOUR;
+        // Hours to triage of each report, and whether it was forwarded; the last one was
+        // filed before the period.
+        let filed = [
+            (since + HOUR, Some(1), true, ReportMode::Anonymous),
+            (since + 2 * HOUR, Some(5), true, ReportMode::Confidential),
+            (since + 3 * HOUR, Some(2), false, ReportMode::Confidential),
+            (since + 4 * HOUR, Some(10), true, ReportMode::Identified),
+            (since + 5 * HOUR, None, false, ReportMode::Anonymous),
+            (since - HOUR, Some(100), true, ReportMode::Anonymous),
+        ];
+        for (i, (at, triage_hours, forwarded, mode)) in filed.into_iter().enumerate() {
+            let id = reports::insert_report(
+                c,
+                &NewReport {
+                    party_id: org,
+                    site_id: None,
+                    category_code: "perimeter",
+                    occurred_at: "2026-03-01T10:00",
+                    location: "",
+                    what_happened: "A gap in the fence.",
+                    reporter_thinks_mandatory: false,
+                    mode,
+                    reporter_person_id: None,
+                    reporter_identity_sealed: None,
+                    receipt_hash: &format!("tally-{i}"),
+                    forward_due_at_ms: None,
+                    triage_due_at_ms: None,
+                    rules_version: None,
+                    filed_at_ms: at,
+                },
+            )
+            .await
+            .unwrap();
+            sqlx::query(
+                "UPDATE security_reports SET triaged_at_ms = $1, forwarded_at_ms = $2 WHERE id = $3",
+            )
+            .bind(triage_hours.map(|h| at + h * HOUR))
+            .bind(forwarded.then_some(at + 20 * HOUR))
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        // The organisation's: five reports in the period, four triaged after 1, 2, 5 and 10
+        // hours (median 3.5 hours), none closed.
+        let own = reports::report_tallies(&mut conn, Some(org), since)
+            .await
+            .unwrap();
+        let count =
+            |t: &reports::ReportTallies| -> i64 { t.by_mode.iter().map(|m| m.reports).sum() };
+        assert_eq!(count(&own), 5, "{:?}", store.engine());
+        assert_eq!(own.by_month.len(), 1);
+        assert_eq!(own.by_month[0].month, "2026-03");
+        assert_eq!(own.median_ms_to_triage, Some(3.5 * HOUR as f64));
+        assert_eq!(own.median_ms_to_close, None);
+        let anonymous = own
+            .by_mode
+            .iter()
+            .find(|m| m.mode == ReportMode::Anonymous)
+            .map(|m| m.reports);
+        assert_eq!(anonymous, Some(2));
+        // The authority's: the three forwarded in the period, triaged after 1, 5 and 10 hours.
+        let national = reports::report_tallies(&mut conn, None, since)
+            .await
+            .unwrap();
+        assert_eq!(count(&national), 3, "{:?}", store.engine());
+        assert_eq!(national.median_ms_to_triage, Some(5.0 * HOUR as f64));
+        assert_eq!(
+            reports::reports_per_month(&mut conn, None, since)
+                .await
+                .unwrap(),
+            vec![("2026-03".to_string(), 3)]
+        );
+    }
+}

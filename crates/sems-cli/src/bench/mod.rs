@@ -78,6 +78,32 @@ async fn get_page(addr: std::net::SocketAddr, path: &str, cookie: &str) -> anyho
     Ok(response.len())
 }
 
+/// sems served on a free local port, for the figures of pages as a browser loads them.
+struct BenchServer {
+    addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl BenchServer {
+    async fn start(services: &Services, web: sems_web::WebConfig) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = sems_web::AppState::new(services.clone(), web);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(sems_web::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Ok(Self { addr, stop, server })
+    }
+
+    async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.server.await??;
+        Ok(())
+    }
+}
+
 /// Times `runs` loads of a page.
 async fn time_page(
     runs: u32,
@@ -106,7 +132,7 @@ pub async fn national_data_set(services: &Services, params: GenerateParams) -> a
     let started = Instant::now();
     match services.generate(params).await {
         Ok(s) => println!(
-            "Generated {} organisations × {} scenarios: {} people, {} assessments, {} history entries, {} test results, {} actions, {} acceptances, {} activities, {} findings in {:.1} s.",
+            "Generated {} organisations × {} scenarios: {} people, {} assessments, {} history entries, {} test results, {} actions, {} acceptances, {} activities ({} checklist items), {} findings, {} security reports in {:.1} s.",
             s.organisations,
             params.scenarios,
             s.people,
@@ -116,7 +142,9 @@ pub async fn national_data_set(services: &Services, params: GenerateParams) -> a
             s.risk.actions,
             s.risk.acceptances,
             s.oversight.activities,
+            s.oversight.items,
             s.oversight.findings,
+            s.reports,
             started.elapsed().as_secs_f64()
         ),
         Err(sems_services::ServiceError::Conflict(_)) => {
@@ -177,13 +205,8 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
     );
 
     // The same views as pages, through HTTP on a local port.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let state = sems_web::AppState::new(services.clone(), sems_web::WebConfig::default());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(sems_web::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let server = BenchServer::start(services, sems_web::WebConfig::default()).await?;
+    let addr = server.addr;
     let session = services.sign_in("director", DEMO_PASSWORD).await?;
     for (name, path) in [
         ("page /risk/register (authority)", "/risk/register"),
@@ -192,8 +215,7 @@ pub async fn risk(services: &Services, params: GenerateParams, runs: u32) -> any
     ] {
         report(name, &time_page(runs, addr, path, &session.token).await?);
     }
-    let _ = stop.send(());
-    server.await??;
+    server.stop().await?;
     Ok(())
 }
 
@@ -260,17 +282,12 @@ pub async fn reports(services: &Services, filings: u32, clients: u32) -> anyhow:
         .load_demo(DEMO_PASSWORD)
         .await
         .context("loading the demo data")?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
     let web = sems_web::WebConfig {
         public_rate_limits: false,
         ..Default::default()
     };
-    let state = sems_web::AppState::new(services.clone(), web);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(sems_web::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let server = BenchServer::start(services, web).await?;
+    let addr = server.addr;
     let day = sems_domain::util::format_date(sems_domain::util::today());
     let body = |i: u32| {
         serde_json::json!({
@@ -303,8 +320,7 @@ pub async fn reports(services: &Services, filings: u32, clients: u32) -> anyhow:
     let api_seconds = started.elapsed().as_secs_f64();
     let sent = per_client * clients;
     let api_rate = f64::from(sent) / api_seconds;
-    let _ = stop.send(());
-    server.await??;
+    server.stop().await?;
 
     // The same rows, inserted directly, one transaction each.
     let party = sems_storage::parties::by_code(&mut *services.store.read().await?, "NPT")
@@ -427,13 +443,8 @@ pub async fn oversight(
         "findings list, authority, overdue only",
         &time(runs, || oversight.findings(&inspector, &overdue, page())).await?,
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let state = sems_web::AppState::new(services.clone(), sems_web::WebConfig::default());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(sems_web::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let server = BenchServer::start(services, sems_web::WebConfig::default()).await?;
+    let addr = server.addr;
     let session = services.sign_in("inspector", DEMO_PASSWORD).await?;
     for (name, path) in [
         ("page /oversight/ei (authority)", "/oversight/ei"),
@@ -444,8 +455,7 @@ pub async fn oversight(
     ] {
         report(name, &time_page(runs, addr, path, &session.token).await?);
     }
-    let _ = stop.send(());
-    server.await??;
+    server.stop().await?;
     Ok(())
 }
 

@@ -1,9 +1,12 @@
-//! `sems bench national`: every national list of the platform, risk and oversight on one
-//! generated data set — the first page and a page halfway down by cursor, as the authority
-//! and as one organisation. The figures the issue asks for at 10k and 1M rows come from
-//! running it with a larger `--scenarios` (rows = organisations × scenarios assessments).
+//! `sems bench national`: the generated national data set (by default 200 organisations ×
+//! 10 years: their risk assessments, 60,000 oversight activities with 1.86 million checklist
+//! items, and 100,000 security reports), and on it every authority-wide view — the EI
+//! dashboard, the findings list and its counts, the risk register, heat maps and national
+//! picture, the occurrence list and the national statistics, the director's overview — as
+//! service calls and as pages; then every national list's first page and a page halfway down
+//! by cursor, as the authority and as one organisation.
 
-use super::{actor, report, time};
+use super::{actor, report, time, time_page, BenchServer, DEMO_PASSWORD};
 use sems_domain::page::{Page, PageRequest};
 use sems_services::generate::GenerateParams;
 use sems_services::{Actor, Services};
@@ -83,6 +86,7 @@ pub async fn national(
         services.store.engine().as_str(),
         rows
     );
+    authority_views(services, &authority, runs).await?;
     for (reader, who, share) in [
         (&authority, "authority", 1),
         (&organisation, "one organisation", organisations),
@@ -95,6 +99,109 @@ pub async fn national(
     home_pages(services, &authority, &organisation, runs).await
 }
 
+/// Every view of the authority over every organisation, as a service call and as a page.
+async fn authority_views(services: &Services, authority: &Actor, runs: u32) -> anyhow::Result<()> {
+    use sems_storage::oversight::findings::FindingFilter;
+    let oversight = services.oversight();
+    let reporting = services.reporting();
+    let risk = services.risk();
+    let first = || PageRequest::new(Some(1), Some(PER_PAGE));
+    let state = sems_services::oversight::ei::EiSelection::default();
+    report(
+        "EI dashboard, authority",
+        &time(runs, || {
+            oversight.effective_implementation(authority, None, &state)
+        })
+        .await?,
+    );
+    for (name, filter) in [
+        ("findings, authority, first page", FindingFilter::default()),
+        (
+            "findings, authority, overdue, first page",
+            FindingFilter {
+                overdue_on: Some(sems_domain::util::today()),
+                ..Default::default()
+            },
+        ),
+        (
+            "findings, authority, open level 1, first page",
+            FindingFilter {
+                level: Some(sems_domain::oversight::FindingLevel::Level1),
+                open_only: true,
+                ..Default::default()
+            },
+        ),
+    ] {
+        report(
+            name,
+            &time(runs, || oversight.findings(authority, &filter, first())).await?,
+        );
+    }
+    let register = sems_storage::risk::AssessmentFilter::default();
+    report(
+        "risk register, authority, first page",
+        &time(runs, || risk.assessments(authority, &register, first())).await?,
+    );
+    report(
+        "heat maps, authority",
+        &time(runs, || risk.heat_maps(authority, &register)).await?,
+    );
+    report(
+        "national picture, authority",
+        &time(runs, || risk.national_picture(authority)).await?,
+    );
+    let occurrences = sems_storage::reports::OccurrenceFilter::default();
+    report(
+        "occurrence list, authority, first page",
+        &time(runs, || {
+            reporting.occurrences(authority, &occurrences, first())
+        })
+        .await?,
+    );
+    let late = sems_storage::reports::OccurrenceFilter {
+        late: Some(sems_domain::report::rules::OccurrenceStep::FinalResult),
+        ..Default::default()
+    };
+    report(
+        "occurrence list, authority, late final results",
+        &time(runs, || reporting.occurrences(authority, &late, first())).await?,
+    );
+    report(
+        "reporting statistics, national",
+        &time(runs, || reporting.report_statistics(authority)).await?,
+    );
+    report(
+        "late to the authority, per organisation",
+        &time(runs, || reporting.late_to_authority(authority)).await?,
+    );
+    report(
+        "national overview, director",
+        &time(runs, || services.national_overview(authority)).await?,
+    );
+
+    // The same views as pages, through HTTP on a local port, templates included.
+    let server = BenchServer::start(services, sems_web::WebConfig::default()).await?;
+    let addr = server.addr;
+    let session = services.sign_in("director", DEMO_PASSWORD).await?;
+    for path in [
+        "/",
+        "/oversight/ei",
+        "/oversight/findings",
+        "/risk/register",
+        "/risk/heat-map",
+        "/risk/national",
+        "/occurrences",
+        "/reports/statistics",
+    ] {
+        report(
+            &format!("page {path}, director"),
+            &time_page(runs, addr, path, &session.token).await?,
+        );
+    }
+    server.stop().await?;
+    Ok(())
+}
+
 /// What the home pages and the header read: the director's national overview, the register
 /// filtered to acceptances awaited, the agenda of a security manager and of an inspector, and
 /// the header search by word and by number.
@@ -105,10 +212,6 @@ async fn home_pages(
     runs: u32,
 ) -> anyhow::Result<()> {
     let risk = services.risk();
-    report(
-        "national overview, director",
-        &time(runs, || services.national_overview(authority)).await?,
-    );
     let awaiting = sems_storage::risk::AssessmentFilter {
         acceptance: Some(
             risk.acceptance_filter(sems_domain::risk::AcceptanceState::Awaiting)

@@ -3,7 +3,7 @@
 //! loads the risk register: the process's memory before and at its peak, the answers (401, or
 //! 429 when the hashing gate is full), and the page's latency during the flood.
 
-use super::{get_page, report, DEMO_PASSWORD};
+use super::{get_page, report, BenchServer, DEMO_PASSWORD};
 use anyhow::Context;
 use sems_services::Services;
 use std::time::{Duration, Instant};
@@ -49,13 +49,8 @@ pub async fn sign_ins(services: &Services, attempts: u32, clients: u32) -> anyho
         .load_demo(DEMO_PASSWORD)
         .await
         .context("loading the demo data")?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let state = sems_web::AppState::new(services.clone(), sems_web::WebConfig::default());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(sems_web::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let server = BenchServer::start(services, sems_web::WebConfig::default()).await?;
+    let addr = server.addr;
     let session = services.sign_in("npt.security", DEMO_PASSWORD).await?;
     let mut before = Vec::new();
     for _ in 0..10 {
@@ -93,8 +88,7 @@ pub async fn sign_ins(services: &Services, attempts: u32, clients: u32) -> anyho
     }
     let elapsed = started.elapsed().as_secs_f64();
     let (rss_after, peak_after) = memory();
-    let _ = stop.send(());
-    server.await??;
+    server.stop().await?;
     println!(
         "{} sign-in attempts from {clients} clients in {elapsed:.1} s on {}: answers {statuses:?}",
         per_client * clients,

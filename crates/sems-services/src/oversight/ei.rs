@@ -9,7 +9,7 @@ use super::OversightServices;
 use crate::{Actor, Result, ServiceError};
 use sems_domain::oversight::{EiTally, Performer};
 use sems_domain::ValidationError;
-use sems_storage::oversight::activities as store;
+use sems_storage::oversight::ei_totals::{self, Dimension};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -92,38 +92,62 @@ impl OversightServices<'_> {
         party_id: Option<i64>,
         selection: &EiSelection,
     ) -> Result<EiReport> {
+        self.ei(actor, party_id, selection, &Dimension::ALL).await
+    }
+
+    /// EI by organisation alone, of the selected performers, over what the actor may read
+    /// (the director's overview): the report's other dimensions are left empty.
+    #[tracing::instrument(skip_all)]
+    pub async fn ei_by_organisation(
+        &self,
+        actor: &Actor,
+        selection: &EiSelection,
+    ) -> Result<Vec<EiRow>> {
+        Ok(self
+            .ei(actor, None, selection, &[Dimension::Organisation])
+            .await?
+            .by_organisation)
+    }
+
+    async fn ei(
+        &self,
+        actor: &Actor,
+        party_id: Option<i64>,
+        selection: &EiSelection,
+        dimensions: &[Dimension],
+    ) -> Result<EiReport> {
         let performers = Performer::selection(&selection.performers, selection.blend)?;
         let subject = actor
             .subject()
             .ok_or(ServiceError::Forbidden("EI is read by a person".into()))?;
         let mut conn = self.store.read().await?;
-        let sums = store::result_sums(&mut conn, subject, party_id).await?;
+        let sums = ei_totals::sums(&mut conn, subject, party_id, dimensions).await?;
         let mut overall = EiCell::default();
         let mut by_org: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         let mut by_area: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         let mut by_year: BTreeMap<String, (String, EiCell)> = BTreeMap::new();
         let mut by_performer = vec![EiCell::default(); Performer::ALL.len()];
         for c in &sums {
-            if let Some(rank) = Performer::ALL.iter().position(|p| *p == c.performer) {
-                by_performer[rank].add(&c.tally);
+            // Every result is summed once by each dimension: the sums by organisation make
+            // the overall figures.
+            if c.dimension == Dimension::Organisation {
+                if let Some(rank) = Performer::ALL.iter().position(|p| *p == c.performer) {
+                    by_performer[rank].add(&c.tally);
+                }
             }
             if !performers.contains(&c.performer) {
                 continue;
             }
-            overall.add(&c.tally);
-            by_org
-                .entry(format!("{:010}", c.party_id))
-                .or_insert_with(|| (c.party_name.clone(), EiCell::default()))
-                .1
-                .add(&c.tally);
-            by_area
-                .entry(c.area_code.clone())
-                .or_insert_with(|| (c.area_code.clone(), EiCell::default()))
-                .1
-                .add(&c.tally);
-            by_year
-                .entry(c.year.clone())
-                .or_insert_with(|| (c.year.clone(), EiCell::default()))
+            let (map, key) = match c.dimension {
+                Dimension::Organisation => {
+                    overall.add(&c.tally);
+                    (&mut by_org, format!("{:010}", c.party_id.unwrap_or(0)))
+                }
+                Dimension::Area => (&mut by_area, c.key.clone()),
+                Dimension::Year => (&mut by_year, c.key.clone()),
+            };
+            map.entry(key)
+                .or_insert_with(|| (c.key.clone(), EiCell::default()))
                 .1
                 .add(&c.tally);
         }

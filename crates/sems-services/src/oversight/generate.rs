@@ -52,12 +52,14 @@ impl OversightServices<'_> {
         const ITEMS: usize = 2;
         const FINDINGS: usize = 3;
         const RESULTS: usize = 4;
+        const DISTRIBUTIONS: usize = 5;
         let mut rows = BulkSet::new(&[
             "INSERT INTO oversight_activities (id, owner_party_id, overseen_party_id, kind, title, catalogue_party_id, catalogue_version, announced, covert, released, status, planned_on, started_on, completed_on, classification, need_to_know, created_by, created_at_ms, updated_at_ms, performer, catalogue_id, method_version, scale, kind_label) VALUES",
             "INSERT INTO activity_team (activity_id, person_id) VALUES",
             "INSERT INTO checklist_items (id, activity_id, position, requirement_code, requirement_title, area_code, answer, notes, test_passed, test_method, answered_by, answered_at_ms) VALUES",
             "INSERT INTO findings (owner_party_id, raised_by_party_id, activity_id, item_id, requirement_code, level, description, status, due_on, root_cause, cap_actions, compensatory_measures, overseer_comment, completion_evidence, classification, need_to_know, created_at_ms, updated_at_ms) VALUES",
             "INSERT INTO activity_results (activity_id, area_code, compliant, applicable, items) VALUES",
+            "INSERT INTO distributions (record_kind, record_id, party_id, created_at_ms) VALUES",
         ]);
         let mut activity_id = bulk::next_id(conn, "oversight_activities").await?;
         let mut item_id = bulk::next_id(conn, "checklist_items").await?;
@@ -133,6 +135,23 @@ impl OversightServices<'_> {
                     if let Some(person) = by_person {
                         rows.row(conn, TEAM, vec![activity_id.into(), person.into()])
                             .await?;
+                    }
+                    // As planning does: the State's activity is distributed to the
+                    // organisation it oversees.
+                    if !own {
+                        rows.row(
+                            conn,
+                            DISTRIBUTIONS,
+                            vec![
+                                sems_domain::access::RecordKind::OversightActivity
+                                    .as_str()
+                                    .into(),
+                                activity_id.into(),
+                                (*org).into(),
+                                at.into(),
+                            ],
+                        )
+                        .await?;
                     }
                     let mut per_area: std::collections::BTreeMap<&str, (i64, i64, i64)> =
                         Default::default();
@@ -254,6 +273,7 @@ impl OversightServices<'_> {
             }
         }
         rows.flush(conn).await?;
+        sems_storage::oversight::ei_totals::refresh(conn, None).await?;
         Ok(OversightSummary {
             activities: rows.written(ACTIVITIES),
             items: rows.written(ITEMS),

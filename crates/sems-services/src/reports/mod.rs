@@ -7,6 +7,7 @@
 pub mod eccairs;
 mod filing;
 pub mod forwarding;
+pub(crate) mod generate;
 mod handling;
 pub mod identity;
 pub(crate) mod intake;

@@ -45,14 +45,35 @@ impl RiskServices<'_> {
             .read
     }
 
-    #[tracing::instrument(skip_all)]
-    pub async fn national_picture(&self, actor: &Actor) -> Result<NationalPicture> {
+    /// The national picture is refused as not found to anyone else.
+    fn national_picture_reader(actor: &Actor) -> Result<()> {
         let subject = actor.subject().ok_or(ServiceError::Forbidden(
             "the national picture needs a person".into(),
         ))?;
         if !subject.party_is_authority || !Self::sees_national_picture(actor) {
             return Err(ServiceError::NotFound("national picture"));
         }
+        Ok(())
+    }
+
+    /// The national picture's totals alone: assessments per residual level, very low to very
+    /// high, for the director's overview.
+    #[tracing::instrument(skip_all)]
+    pub async fn national_totals(&self, actor: &Actor) -> Result<[i64; 5]> {
+        Self::national_picture_reader(actor)?;
+        let mut conn = self.store.read().await?;
+        let mut totals = [0i64; 5];
+        for (level, n) in risk::residual_level_counts(&mut conn).await? {
+            if let Some(level) = RiskLevel::ALL.into_iter().find(|l| l.as_str() == level) {
+                totals[level.index()] += n;
+            }
+        }
+        Ok(totals)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn national_picture(&self, actor: &Actor) -> Result<NationalPicture> {
+        Self::national_picture_reader(actor)?;
         let mut conn = self.store.read().await?;
         let counts = risk::national_picture(&mut conn).await?;
         let mut rows: Vec<NationalRow> = Vec::new();

@@ -1602,6 +1602,7 @@ async fn the_generated_data_set_holds_self_evaluations_apart_from_state_oversigh
             years: 1,
             scenarios: 0,
             activities_per_year: 5,
+            reports_per_year: 3,
             seed: 11,
         })
         .await

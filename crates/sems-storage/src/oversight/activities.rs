@@ -193,7 +193,8 @@ pub async fn release(conn: &mut Conn, id: i64) -> Result<()> {
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    // Its marking is what the EI totals are kept by.
+    super::ei_totals::refresh_for_activity(conn, id).await
 }
 
 #[derive(Debug, Clone, Default)]
@@ -363,79 +364,7 @@ pub async fn store_results(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(())
-}
-
-/// EI sums of completed activities `subject` may read, by overseen party, area and year.
-#[derive(Debug, Clone)]
-pub struct ResultSum {
-    pub performer: Performer,
-    pub party_id: i64,
-    pub party_name: String,
-    pub area_code: String,
-    pub year: String,
-    pub tally: EiTally,
-}
-
-/// A sum as the database groups it; the tally is the domain's (`EiTally`), which knows no
-/// database.
-#[derive(sqlx::FromRow)]
-struct ResultSumRow {
-    #[sqlx(try_from = "String")]
-    performer: Performer,
-    overseen_party_id: i64,
-    party_name: String,
-    area_code: String,
-    year: String,
-    compliant: i64,
-    applicable: i64,
-    items: i64,
-}
-
-impl From<ResultSumRow> for ResultSum {
-    fn from(r: ResultSumRow) -> Self {
-        ResultSum {
-            performer: r.performer,
-            party_id: r.overseen_party_id,
-            party_name: r.party_name,
-            area_code: r.area_code,
-            year: r.year,
-            tally: EiTally {
-                compliant: r.compliant,
-                applicable: r.applicable,
-                items: r.items,
-            },
-        }
-    }
-}
-
-/// The results of the completed activities the subject may read, summed by performer,
-/// organisation, area and year; of one organisation when asked. Every performer is summed:
-/// the service decides which the reader asked for and never adds them up unasked.
-#[tracing::instrument(skip_all)]
-pub async fn result_sums(
-    conn: &mut Conn,
-    subject: &Subject,
-    overseen_party_id: Option<i64>,
-) -> Result<Vec<ResultSum>> {
-    let mut sql = Sql::new(
-        "SELECT oa.performer, oa.overseen_party_id, ov.name AS party_name, r.area_code, SUBSTR(oa.completed_on, 1, 4) AS year,
-                CAST(SUM(r.compliant) AS BIGINT) AS compliant, CAST(SUM(r.applicable) AS BIGINT) AS applicable,
-                CAST(SUM(r.items) AS BIGINT) AS items
-         FROM activity_results r JOIN oversight_activities oa ON oa.id = r.activity_id
-         JOIN parties ov ON ov.id = oa.overseen_party_id
-         WHERE oa.status = ",
-    );
-    sql.bind(ActivityStatus::Completed.as_str()).push(" AND ");
-    sql.append(&filter(subject, Action::Read, &ACTIVITY_ACCESS));
-    if let Some(p) = overseen_party_id {
-        sql.push(" AND oa.overseen_party_id = ").bind(p);
-    }
-    sql.push(
-        " GROUP BY oa.performer, oa.overseen_party_id, ov.name, r.area_code, SUBSTR(oa.completed_on, 1, 4)",
-    );
-    let rows: Vec<ResultSumRow> = sql.query_as().fetch_all(&mut *conn).await?;
-    Ok(rows.into_iter().map(ResultSum::from).collect())
+    super::ei_totals::refresh_for_activity(conn, activity_id).await
 }
 
 /// An issued activity report: a snapshot, never updated.

@@ -570,43 +570,109 @@ pub async fn set_forward_proposal(conn: &mut Conn, id: i64, p: &ForwardProposal)
     Ok(())
 }
 
-/// The facts statistics are computed from: one row per report of the scope.
+/// Reports of a month (`YYYY-MM`) and category.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ReportFacts {
+pub struct MonthTally {
+    pub month: String,
     #[sqlx(rename = "label")]
     pub category_label: String,
-    pub month: String,
-    #[sqlx(try_from = "String")]
-    pub mode: ReportMode,
-    pub filed_at_ms: i64,
-    pub triaged_at_ms: Option<i64>,
-    pub closed_at_ms: Option<i64>,
+    #[sqlx(rename = "n")]
+    pub reports: i64,
 }
 
-/// Facts of an organisation's reports (`party_id`), or of every forwarded report (`None`),
-/// filed since `since_ms`.
-#[tracing::instrument(skip_all)]
-pub async fn report_facts(
-    conn: &mut Conn,
-    party_id: Option<i64>,
-    since_ms: i64,
-) -> Result<Vec<ReportFacts>> {
-    let mut sql = Sql::new(
-        "SELECT rc.label, SUBSTR(sr.occurred_at, 1, 7) AS month, sr.mode, sr.filed_at_ms, sr.triaged_at_ms,
-             sr.closed_at_ms
-         FROM security_reports sr JOIN report_categories rc ON rc.code = sr.category_code
-         WHERE sr.filed_at_ms >= ",
-    );
+/// Reports filed in a mode.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ModeTally {
+    #[sqlx(try_from = "String")]
+    pub mode: ReportMode,
+    #[sqlx(rename = "n")]
+    pub reports: i64,
+}
+
+/// What reporting statistics are computed from, counted and measured in the database so the
+/// national figures never bring every occurrence out of it: reports per month and category,
+/// per mode, and the median times from filing to triage and to closure.
+#[derive(Debug, Clone, Default)]
+pub struct ReportTallies {
+    pub by_month: Vec<MonthTally>,
+    pub by_mode: Vec<ModeTally>,
+    pub median_ms_to_triage: Option<f64>,
+    pub median_ms_to_close: Option<f64>,
+}
+
+/// The reports of an organisation (`party_id`), or every forwarded report (`None`), filed
+/// since `since_ms`: each read by index (a report is forwarded after it is filed, so the
+/// forwarded ones are those forwarded since then too; their figures are in one index).
+fn statistics_scope(party_id: Option<i64>, since_ms: i64) -> Sql {
+    let mut sql = Sql::new("sr.filed_at_ms >= ");
     sql.bind(since_ms);
     match party_id {
         Some(p) => {
             sql.push(" AND sr.owner_party_id = ").bind(p);
         }
         None => {
-            sql.push(" AND sr.forwarded_at_ms IS NOT NULL");
+            sql.push(" AND sr.forwarded_at_ms >= ").bind(since_ms);
         }
     }
+    sql
+}
+
+/// Reports per month (`YYYY-MM`, count) of an organisation (`party_id`), or of every
+/// forwarded report (`None`), filed since `since_ms`.
+#[tracing::instrument(skip_all)]
+pub async fn reports_per_month(
+    conn: &mut Conn,
+    party_id: Option<i64>,
+    since_ms: i64,
+) -> Result<Vec<(String, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT SUBSTR(sr.occurred_at, 1, 7) AS month, COUNT(*) AS n FROM security_reports sr WHERE ",
+    );
+    sql.append(&statistics_scope(party_id, since_ms))
+        .push(" GROUP BY SUBSTR(sr.occurred_at, 1, 7) ORDER BY month");
     Ok(sql.query_as().fetch_all(&mut *conn).await?)
+}
+
+/// The median of the milliseconds from filing to `step` (a column of the time it was done)
+/// over the scope's reports that reached it; `None` when none did. The middle one, or the
+/// mean of the two middle ones, found by numbering the durations in order.
+async fn median_ms_to(conn: &mut Conn, scope: &Sql, step: &str) -> Result<Option<f64>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT CAST(AVG(d.ms) AS DOUBLE PRECISION) AS median FROM (
+             SELECT sr.{step} - sr.filed_at_ms AS ms,
+                    ROW_NUMBER() OVER (ORDER BY sr.{step} - sr.filed_at_ms) AS position,
+                    COUNT(*) OVER () AS reached
+             FROM security_reports sr WHERE sr.{step} IS NOT NULL AND "
+    ));
+    sql.append(scope)
+        .push(") d WHERE d.position IN ((d.reached + 1) / 2, (d.reached + 2) / 2)");
+    Ok(sql.query_scalar().fetch_one(&mut *conn).await?)
+}
+
+/// The tallies of an organisation's reports (`party_id`), or of every forwarded report
+/// (`None`), filed since `since_ms`.
+#[tracing::instrument(skip_all)]
+pub async fn report_tallies(
+    conn: &mut Conn,
+    party_id: Option<i64>,
+    since_ms: i64,
+) -> Result<ReportTallies> {
+    let scope = statistics_scope(party_id, since_ms);
+    let mut by_month = Sql::new(
+        "SELECT SUBSTR(sr.occurred_at, 1, 7) AS month, rc.label, COUNT(*) AS n
+         FROM security_reports sr JOIN report_categories rc ON rc.code = sr.category_code WHERE ",
+    );
+    by_month
+        .append(&scope)
+        .push(" GROUP BY SUBSTR(sr.occurred_at, 1, 7), rc.label");
+    let mut by_mode = Sql::new("SELECT sr.mode, COUNT(*) AS n FROM security_reports sr WHERE ");
+    by_mode.append(&scope).push(" GROUP BY sr.mode");
+    Ok(ReportTallies {
+        by_month: by_month.query_as().fetch_all(&mut *conn).await?,
+        by_mode: by_mode.query_as().fetch_all(&mut *conn).await?,
+        median_ms_to_triage: median_ms_to(conn, &scope, "triaged_at_ms").await?,
+        median_ms_to_close: median_ms_to(conn, &scope, "closed_at_ms").await?,
+    })
 }
 
 /// Active people of an organisation (`None`: of every organisation), the base of the

@@ -641,6 +641,17 @@ pub async fn national_picture(conn: &mut Conn) -> Result<Vec<NationalCount>> {
     .await?)
 }
 
+/// How many assessments, across every organisation, stand at each residual level: the
+/// national picture's totals alone.
+#[tracing::instrument(skip_all)]
+pub async fn residual_level_counts(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT residual_level, COUNT(*) AS n FROM risk_assessments GROUP BY residual_level",
+    )
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// The highest residual level among an organisation's assessments.
 #[tracing::instrument(skip_all)]
 pub async fn highest_residual_level(conn: &mut Conn, party_id: i64) -> Result<Option<String>> {

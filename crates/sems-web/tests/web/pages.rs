@@ -266,6 +266,7 @@ fn people_list_is_paginated_and_filtered_in_the_database() {
                     years: 2,
                     scenarios: 0,
                     activities_per_year: 0,
+                    reports_per_year: 0,
                     seed: 7,
                 }),
         )
