@@ -16,6 +16,7 @@ pub mod oversight;
 pub mod page;
 pub mod party;
 pub mod password;
+pub mod performance;
 pub mod person;
 pub mod report;
 pub mod risk;

@@ -125,6 +125,9 @@ macro_rules! with_every_vocabulary {
             crate::role::GrantStatus,
             crate::scenario::Perpetrator,
             crate::scenario::ScenarioCategory,
+            crate::performance::Direction,
+            crate::performance::Period,
+            crate::performance::alerts::Rule,
         )
     };
 }
