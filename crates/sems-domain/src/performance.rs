@@ -6,6 +6,7 @@
 //! an alert. Proportions of few cases carry their Wilson interval.
 
 pub mod alerts;
+pub mod definition;
 pub mod statistics;
 
 use crate::vocabulary::vocabulary;
