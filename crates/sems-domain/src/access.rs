@@ -70,6 +70,12 @@ pub enum RecordKind {
     /// An authority role or a clearance above the lowest that was granted to a person and
     /// waits for a director of the authority to confirm it (`role::HeldGrant`).
     PendingGrant,
+    /// A security performance indicator's definition: the authority's national library
+    /// (published to every party) or an organisation's own.
+    PerformanceIndicator,
+    /// An organisation's data series for security performance (passengers, departures, staff
+    /// headcount, a manual indicator): values per site and period.
+    DataSeries,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -77,7 +83,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 24] = [
+    pub const ALL: [RecordKind; 26] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -101,6 +107,8 @@ impl RecordKind {
         RecordKind::SecurityEvent,
         RecordKind::PendingGrant,
         RecordKind::ReportStatistics,
+        RecordKind::PerformanceIndicator,
+        RecordKind::DataSeries,
         RecordKind::TestRecord,
     ];
 
@@ -134,6 +142,8 @@ impl RecordKind {
             RecordKind::SecurityEvent => "security_event",
             RecordKind::PendingGrant => "pending_grant",
             RecordKind::ReportStatistics => "report_statistics",
+            RecordKind::PerformanceIndicator => "performance_indicator",
+            RecordKind::DataSeries => "data_series",
             RecordKind::TestRecord => "test_record",
         }
     }

@@ -57,3 +57,56 @@ impl Period {
         }
     }
 }
+
+/// A calendar month a data series' value is for: `YYYY-MM`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(String);
+
+impl Month {
+    pub fn parse(input: &str) -> Result<Month, crate::ValidationError> {
+        let s = input.trim();
+        let ok = s.len() == 7
+            && s.as_bytes()[4] == b'-'
+            && s[..4]
+                .parse::<u32>()
+                .is_ok_and(|y| (1900..=2999).contains(&y))
+            && s[5..].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+            && s.bytes()
+                .enumerate()
+                .all(|(i, b)| i == 4 || b.is_ascii_digit());
+        if ok {
+            Ok(Month(s.to_string()))
+        } else {
+            Err(crate::ValidationError::new(
+                "month",
+                format!("'{s}' is not a month: write it as YYYY-MM, for example 2026-03"),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_written_year_dash_month() {
+        assert_eq!(
+            Month::parse(" 2026-03 ").map(|m| m.as_str().to_string()),
+            Ok("2026-03".into())
+        );
+        for bad in [
+            "2026-13", "2026-00", "26-03", "2026/03", "2026-3", "20a6-03", "",
+        ] {
+            assert_eq!(
+                Month::parse(bad).map_err(|e| e.field),
+                Err("month"),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -8,7 +8,8 @@
 //! - a vocabulary: `#[sqlx(try_from = "String")]` (every vocabulary is `TryFrom<String>`);
 //! - an optional vocabulary: `#[sqlx(try_from = "Word")]`;
 //! - a flag: `#[sqlx(try_from = "Flag")]`;
-//! - a day: `#[sqlx(try_from = "Day")]`, an optional day `#[sqlx(try_from = "OptionalDay")]`.
+//! - a day: `#[sqlx(try_from = "Day")]`, an optional day `#[sqlx(try_from = "OptionalDay")]`;
+//! - a JSON document: `#[sqlx(try_from = "JsonText")]`.
 //!
 //! A value the domain refuses (a word no vocabulary has, a malformed day) is a decode error
 //! naming the column, never a panic.
@@ -47,6 +48,11 @@ impl From<Flag> for bool {
         flag.0 != 0
     }
 }
+
+/// A column holding a domain document as JSON (an indicator's definition): the document's
+/// type reads itself from it with `TryFrom<JsonText>`.
+pub struct JsonText(pub(crate) String);
+decoded_as!(JsonText, String);
 
 /// A nullable column holding a vocabulary's word.
 pub struct Word(Option<String>);

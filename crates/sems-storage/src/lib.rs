@@ -24,6 +24,7 @@ pub mod oversight;
 pub mod parties;
 pub mod pending_grants;
 pub mod people;
+pub mod performance;
 pub mod reports;
 pub mod risk;
 pub mod sessions;

@@ -223,6 +223,13 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0029_authority_views.sql"),
         then: Some(|conn| Box::pin(crate::oversight::ei_totals::refresh(conn, None))),
     },
+    Migration {
+        version: 30,
+        name: "security performance indicators and data series",
+        sqlite: include_str!("../migrations/sqlite/0030_performance_indicators.sql"),
+        postgres: include_str!("../migrations/postgres/0030_performance_indicators.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema version this binary knows.

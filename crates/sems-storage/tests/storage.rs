@@ -533,6 +533,8 @@ async fn access_matrix_filter_agrees_with_decide() {
             RecordKind::Finding,
             RecordKind::PendingGrant,
             RecordKind::ReportStatistics,
+            RecordKind::PerformanceIndicator,
+            RecordKind::DataSeries,
         ] {
             exec(
                 &store,
@@ -1771,5 +1773,222 @@ async fn report_tallies_count_and_measure_in_the_database() {
                 .unwrap(),
             vec![("2026-03".to_string(), 3)]
         );
+    }
+}
+
+/// Indicators keep every version of their definition, and data series replace a month's
+/// value; both lists are filtered by the one access rule, which the matrix checks on the
+/// tables themselves.
+#[tokio::test]
+async fn indicators_keep_their_versions_and_series_their_months() {
+    use sems_domain::performance::definition::national_library;
+    use sems_domain::performance::Month;
+    use sems_storage::performance::{indicators, series};
+    for store in stores().await {
+        let world = build_world(&store).await;
+        let library = national_library();
+        let mut tx = store.write().await.unwrap();
+        let national = indicators::insert(
+            tx.conn(),
+            world.authority,
+            true,
+            &library[0],
+            "shipped",
+            None,
+        )
+        .await
+        .unwrap();
+        let mut own_definition = library[1].clone();
+        own_definition.code = "AAA-COVERT".into();
+        let own = indicators::insert(tx.conn(), world.org_a, false, &own_definition, "", None)
+            .await
+            .unwrap();
+        indicators::insert(tx.conn(), world.org_b, false, &library[2], "", None)
+            .await
+            .unwrap();
+        let mut changed = library[0].clone();
+        changed.name = "Overt test pass rate (screening)".into();
+        let version = indicators::publish_version(tx.conn(), national, &changed, "renamed", None)
+            .await
+            .unwrap();
+        assert_eq!(version, 2);
+        tx.commit().await.unwrap();
+        // One code per owner.
+        let mut tx = store.write().await.unwrap();
+        assert!(
+            indicators::insert(tx.conn(), world.org_a, false, &own_definition, "", None)
+                .await
+                .is_err(),
+            "{:?}: a code twice",
+            store.engine()
+        );
+        drop(tx);
+        let mut conn = store.read().await.unwrap();
+        let read = indicators::get(&mut conn, national).await.unwrap().unwrap();
+        assert_eq!(read.current_version, 2);
+        assert_eq!(read.definition, changed);
+        assert_eq!(read.name, changed.name);
+        let versions = indicators::versions(&mut conn, national).await.unwrap();
+        assert_eq!(
+            versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
+        assert_eq!(versions[1].definition, library[0]);
+        assert_eq!(
+            indicators::by_code(&mut conn, world.org_a, "AAA-COVERT")
+                .await
+                .unwrap()
+                .map(|i| i.id),
+            Some(own)
+        );
+        // An airport's security manager lists the national library and its own, not the
+        // carrier's.
+        let manager_a = world
+            .subjects
+            .iter()
+            .find(|s| s.party_id == world.org_a && s.roles == vec![Role::SecurityManager])
+            .unwrap()
+            .clone();
+        let listed = indicators::list(
+            &mut conn,
+            &manager_a,
+            &Default::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        let mut codes: Vec<&str> = listed.items.iter().map(|i| i.code.as_str()).collect();
+        codes.sort_unstable();
+        assert_eq!(codes, vec!["AAA-COVERT", library[0].code.as_str()]);
+        let only_national = indicators::list(
+            &mut conn,
+            &manager_a,
+            &indicators::IndicatorFilter {
+                national: Some(true),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(only_national.items.len(), 1);
+        drop(conn);
+
+        // Series: a month entered again replaces the earlier value.
+        let march = Month::parse("2026-03").unwrap();
+        let april = Month::parse("2026-04").unwrap();
+        let mut tx = store.write().await.unwrap();
+        let value = |owner, month: &Month, value| series::NewValue {
+            owner_party_id: owner,
+            site_id: 0,
+            series: "staff_headcount",
+            month: month.clone(),
+            value,
+        };
+        let (first, before) = series::upsert(tx.conn(), &value(world.org_a, &march, 410.0), None)
+            .await
+            .unwrap();
+        assert_eq!(before, None);
+        let (again, before) = series::upsert(tx.conn(), &value(world.org_a, &march, 412.5), None)
+            .await
+            .unwrap();
+        assert_eq!((again, before), (first, Some(410.0)));
+        series::upsert(tx.conn(), &value(world.org_a, &april, 415.0), None)
+            .await
+            .unwrap();
+        series::upsert(tx.conn(), &value(world.org_b, &april, 90.0), None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let listed = series::list(
+            &mut conn,
+            &manager_a,
+            &series::SeriesFilter {
+                series: Some("staff_headcount".into()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        let values: Vec<(String, f64)> = listed
+            .items
+            .iter()
+            .map(|v| (v.month.clone(), v.value))
+            .collect();
+        assert_eq!(
+            values,
+            vec![("2026-04".into(), 415.0), ("2026-03".into(), 412.5)]
+        );
+        let march_only = series::list(
+            &mut conn,
+            &manager_a,
+            &series::SeriesFilter {
+                until: Some(march.clone()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(march_only.items.len(), 1);
+
+        // The access matrix on the tables themselves.
+        let rows = sqlx::query(
+            "SELECT id, owner_party_id AS owner, published FROM performance_indicators",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        let records: Vec<(i64, RecordMeta)> = rows
+            .iter()
+            .map(|r| {
+                let owner: i64 = r.try_get("owner").unwrap();
+                let published: i64 = r.try_get("published").unwrap();
+                let mut m = RecordMeta::plain(
+                    RecordKind::PerformanceIndicator,
+                    owner,
+                    owner == world.authority,
+                );
+                m.published = published != 0;
+                (r.try_get("id").unwrap(), m)
+            })
+            .collect();
+        drop(conn);
+        let checked = check_matrix(
+            &store,
+            &world,
+            "performance_indicators pi",
+            &indicators::INDICATOR_ACCESS,
+            &records,
+        )
+        .await;
+        let mut conn = store.read().await.unwrap();
+        let rows = sqlx::query("SELECT id, owner_party_id AS owner FROM data_series_values")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        let records: Vec<(i64, RecordMeta)> = rows
+            .iter()
+            .map(|r| {
+                let owner: i64 = r.try_get("owner").unwrap();
+                (
+                    r.try_get("id").unwrap(),
+                    RecordMeta::plain(RecordKind::DataSeries, owner, owner == world.authority),
+                )
+            })
+            .collect();
+        drop(conn);
+        let checked = checked
+            + check_matrix(
+                &store,
+                &world,
+                "data_series_values dv",
+                &series::SERIES_ACCESS,
+                &records,
+            )
+            .await;
+        assert!(checked > 1_000, "checked {checked}");
     }
 }

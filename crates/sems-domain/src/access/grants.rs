@@ -321,6 +321,34 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
                             | ReportHandler
                     ))
         }
+        // Security performance indicators: the authority's policy officers and director keep
+        // the national library, published to every organisation; an organisation's security
+        // manager, analysts and quality auditor keep its own. A definition is never deleted:
+        // a change is a new version.
+        (K::PerformanceIndicator, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update => matches!(
+                role,
+                SecurityManager | SecurityAnalyst | QualityAuditor | PolicyOfficer | Director
+            ),
+            Delete | Accept => false,
+        },
+        (K::PerformanceIndicator, R::Published) => action == Read && org_reader,
+        (K::PerformanceIndicator, R::Oversight | R::AssignedOversight) => {
+            action == Read && authority
+        }
+        // Data series (exposure and manual indicators): entered by the organisation's
+        // security manager, analysts, quality auditor and training officer (the staff
+        // headcount); the authority reads them behind the national figures.
+        (K::DataSeries, R::Owner) => match action {
+            Read => org_reader,
+            Create | Update | Delete => matches!(
+                role,
+                SecurityManager | SecurityAnalyst | QualityAuditor | TrainingOfficer
+            ),
+            Accept => false,
+        },
+        (K::DataSeries, R::Oversight | R::AssignedOversight) => action == Read && authority,
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector

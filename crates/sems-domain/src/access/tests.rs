@@ -326,3 +326,46 @@ fn who_may_grant_what_role_and_clearance() {
     assert!(may_grant_clearance(&cleared, 2).is_err());
     assert!(may_grant_clearance(&admin, 3).is_ok());
 }
+
+#[test]
+fn the_national_spi_library_is_the_authoritys_and_each_organisation_keeps_its_own() {
+    let national = RecordMeta {
+        published: true,
+        ..record(RecordKind::PerformanceIndicator, AUTHORITY)
+    };
+    let own = record(RecordKind::PerformanceIndicator, AIRPORT);
+    let policy = subject(AUTHORITY, &[Role::PolicyOfficer]);
+    let manager = subject(AIRPORT, &[Role::SecurityManager]);
+    let staff = subject(AIRPORT, &[Role::Staff]);
+    let other = subject(CARRIER, &[Role::SecurityManager]);
+    assert!(decide(&policy, Action::Update, &national).is_ok());
+    assert!(decide(&manager, Action::Read, &national).is_ok());
+    // An organisation never edits a national SPI; it edits its own.
+    assert!(decide(&manager, Action::Update, &national).is_err());
+    assert!(decide(&manager, Action::Create, &own).is_ok());
+    assert!(decide(&other, Action::Read, &own).is_err());
+    assert!(decide(&staff, Action::Read, &national).is_err());
+    // The authority reads an organisation's own indicators and writes none of them.
+    assert!(decide(&policy, Action::Read, &own).is_ok());
+    assert!(decide(&policy, Action::Update, &own).is_err());
+    // Definitions are versioned, never deleted.
+    assert!(decide(&policy, Action::Delete, &national).is_err());
+}
+
+#[test]
+fn data_series_are_entered_by_the_organisation_and_read_by_the_authority() {
+    let series = record(RecordKind::DataSeries, AIRPORT);
+    let training = subject(AIRPORT, &[Role::TrainingOfficer]);
+    let staff = subject(AIRPORT, &[Role::Staff]);
+    let inspector = subject(AUTHORITY, &[Role::Inspector]);
+    assert!(decide(&training, Action::Create, &series).is_ok());
+    assert!(decide(&staff, Action::Read, &series).is_err());
+    assert!(decide(&inspector, Action::Read, &series).is_ok());
+    assert!(decide(&inspector, Action::Update, &series).is_err());
+    assert!(decide(
+        &subject(CARRIER, &[Role::SecurityManager]),
+        Action::Read,
+        &series
+    )
+    .is_err());
+}
