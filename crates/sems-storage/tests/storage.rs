@@ -1992,3 +1992,68 @@ async fn indicators_keep_their_versions_and_series_their_months() {
         assert!(checked > 1_000, "checked {checked}");
     }
 }
+
+/// Two transactions of PostgreSQL refreshing one organisation's EI totals at the same moment
+/// (two activities completed together) wait for each other: the second counts the first's
+/// results too, and neither fails on the rows the other wrote. (SQLite has one writer.)
+#[tokio::test]
+async fn concurrent_refreshes_of_an_organisations_ei_totals_count_everything() {
+    use sems_storage::oversight::ei_totals;
+    for store in stores().await {
+        if store.engine() != sems_storage::Engine::Postgres {
+            continue;
+        }
+        let world = build_world(&store).await;
+        let complete = |id: i64| {
+            let store = store.clone();
+            let (owner, overseen) = (world.authority, world.org_a);
+            async move {
+                let mut tx = store.write().await.unwrap();
+                sqlx::query(
+                    "INSERT INTO oversight_activities (id, owner_party_id, overseen_party_id, kind, title,
+                         catalogue_party_id, catalogue_version, status, planned_on, completed_on,
+                         classification, need_to_know, created_at_ms, updated_at_ms, performer)
+                     VALUES ($1, $2, $3, 'inspection', 'Concurrent', $2, 1, 'completed', '2026-03-01',
+                             '2026-03-02', 0, 0, 0, 0, 'authority')",
+                )
+                .bind(id)
+                .bind(owner)
+                .bind(overseen)
+                .execute(tx.conn())
+                .await
+                .unwrap();
+                sqlx::query("INSERT INTO activity_results (activity_id, area_code, compliant, applicable, items) VALUES ($1, 'NASP-01', 3, 4, 5)")
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await
+                    .unwrap();
+                ei_totals::refresh(tx.conn(), Some(overseen))
+                    .await
+                    .map(|_| tx)
+            }
+        };
+        // The first transaction refreshes and holds on; the second starts its refresh, then
+        // the first commits.
+        let first = complete(1).await.expect("the first refresh");
+        let second = complete(2);
+        let commit_first = async {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            first.commit().await.unwrap();
+        };
+        let (second, ()) = tokio::join!(second, commit_first);
+        second
+            .expect("the second refresh waits for the first and succeeds")
+            .commit()
+            .await
+            .unwrap();
+        let mut conn = store.read().await.unwrap();
+        let items: i64 = sqlx::query_scalar(
+            "SELECT CAST(SUM(items) AS BIGINT) AS n FROM ei_totals WHERE dimension = 'year' AND overseen_party_id = $1",
+        )
+        .bind(world.org_a)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(items, 10, "both activities' five items are counted");
+    }
+}

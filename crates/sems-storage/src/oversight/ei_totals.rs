@@ -115,6 +115,13 @@ pub async fn refresh(conn: &mut Conn, overseen_party_id: Option<i64>) -> Result<
     distributions.bind(RecordKind::OversightActivity.as_str());
     let mut delete = Sql::new("DELETE FROM ei_totals");
     if let Some(party) = overseen_party_id {
+        // One refresh of an organisation at a time: on PostgreSQL a second transaction waits
+        // here for the first to commit, then reads its results too, rather than computing from
+        // what it saw before and writing rows the first one wrote. (SQLite has one writer.)
+        sqlx::query("UPDATE parties SET updated_at_ms = updated_at_ms WHERE id = $1")
+            .bind(party)
+            .execute(&mut *conn)
+            .await?;
         members.push(" AND oa.overseen_party_id = ").bind(party);
         distributions
             .push(" AND d.record_id IN (SELECT id FROM oversight_activities WHERE overseen_party_id = ")
