@@ -94,6 +94,13 @@ impl Checks {
         self.0.push(e);
     }
 
+    /// Notes the refusal of `field` with `message` unless `ok`.
+    pub fn require(&mut self, ok: bool, field: &'static str, message: impl Into<String>) {
+        if !ok {
+            self.refuse(ValidationError::new(field, message));
+        }
+    }
+
     /// Every refusal noted, or none.
     pub fn finish(self) -> Result<(), ValidationErrors> {
         if self.0.is_empty() {

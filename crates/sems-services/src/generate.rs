@@ -367,20 +367,19 @@ impl Services {
         } else {
             Default::default()
         };
+        let org_ids: Vec<i64> = orgs.iter().map(|o| o.party_id).collect();
         let oversight = if p.activities_per_year > 0 {
             let inspector =
                 sems_storage::people::ids_with_roles(conn, authority.id, &[Role::Inspector])
                     .await?
                     .first()
                     .copied();
-            let org_ids: Vec<i64> = orgs.iter().map(|o| o.party_id).collect();
             self.oversight()
                 .generate_oversight(conn, &p, authority.id, inspector, &org_ids)
                 .await?
         } else {
             Default::default()
         };
-        let org_ids: Vec<i64> = orgs.iter().map(|o| o.party_id).collect();
         let reports = self
             .reporting()
             .generate_reports(conn, &p, &org_ids)

@@ -182,6 +182,27 @@ pub async fn distribution_of(
     Ok(d)
 }
 
+/// The distributions of the records of `kind` whose ids `among` selects (a subquery), or of
+/// every record of the kind: by record id; a record distributed to nobody is absent.
+#[tracing::instrument(skip_all)]
+pub async fn distributions_of_kind(
+    conn: &mut Conn,
+    kind: RecordKind,
+    among: Option<&Sql>,
+) -> Result<HashMap<i64, Distribution>> {
+    let mut sql = Sql::new(&format!("{DISTRIBUTION_SELECT} WHERE record_kind = "));
+    sql.bind(kind.as_str());
+    if let Some(ids) = among {
+        sql.push(" AND record_id IN (").append(ids).push(")");
+    }
+    let rows: Vec<DistributionRow> = sql.query_as().fetch_all(&mut *conn).await?;
+    let mut out: HashMap<i64, Distribution> = HashMap::new();
+    for row in &rows {
+        row.add_to(out.entry(row.record_id).or_default());
+    }
+    Ok(out)
+}
+
 /// The distributions of several records in one query (a page of a list whose rows come from
 /// several kinds, such as the action register); a record distributed to nobody is absent.
 #[tracing::instrument(skip_all)]

@@ -168,13 +168,6 @@ pub struct SpiDefinition {
     pub target: Option<f64>,
 }
 
-/// Refuses `field` with `message` unless `ok`.
-fn require(checks: &mut Checks, ok: bool, field: &'static str, message: impl Into<String>) {
-    if !ok {
-        checks.refuse(ValidationError::new(field, message));
-    }
-}
-
 /// Series codes the exposure and the data series are known by: lower-case words joined by
 /// underscores (`departures`, `staff_headcount`).
 fn is_series_code(code: &str) -> bool {
@@ -199,8 +192,7 @@ impl SpiDefinition {
     /// Checks a definition whole: every refusal, each with its field.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut checks = Checks::default();
-        require(
-            &mut checks,
+        checks.require(
             is_spi_code(&self.code),
             "code",
             "a code is 3 to 30 capital letters, digits and hyphens, starting with a letter",
@@ -214,8 +206,7 @@ impl SpiDefinition {
         ] {
             let n = text.trim().chars().count();
             let needed = !matches!(field, "denominator");
-            require(
-                &mut checks,
+            checks.require(
                 (!needed || n > 0) && n <= most,
                 field,
                 if needed {
@@ -231,14 +222,12 @@ impl SpiDefinition {
                 tests,
                 area,
             } => {
-                require(
-                    &mut checks,
+                checks.require(
                     tests.is_none() || *measure == Measure::TestPassRate,
                     "source",
                     "only test pass rates are narrowed to overt or covert tests",
                 );
-                require(
-                    &mut checks,
+                checks.require(
                     area.is_none()
                         || matches!(
                             measure,
@@ -247,15 +236,13 @@ impl SpiDefinition {
                     "source",
                     "only test pass rates and EI are narrowed to a requirement area",
                 );
-                require(
-                    &mut checks,
+                checks.require(
                     area.as_deref()
                         .is_none_or(|a| !a.trim().is_empty() && a.len() <= 40),
                     "source",
                     "a requirement area is its code",
                 );
-                require(
-                    &mut checks,
+                checks.require(
                     measure.direction() == self.direction,
                     "direction",
                     format!(
@@ -269,8 +256,7 @@ impl SpiDefinition {
                 numerator,
                 denominator,
             } => {
-                require(
-                    &mut checks,
+                checks.require(
                     is_series_code(numerator) && denominator.as_deref().is_none_or(is_series_code),
                     "source",
                     "a data series is named by lower-case words joined by underscores",
@@ -278,14 +264,12 @@ impl SpiDefinition {
             }
         }
         if let Some(e) = &self.exposure {
-            require(
-                &mut checks,
+            checks.require(
                 is_series_code(&e.series),
                 "exposure",
                 "the exposure is a data series, named by lower-case words joined by underscores",
             );
-            require(
-                &mut checks,
+            checks.require(
                 e.per > 0 && e.per <= 1_000_000,
                 "exposure",
                 "the exposure is per 1 to 1,000,000 units (per 100 staff, per 1,000 departures)",
@@ -293,8 +277,7 @@ impl SpiDefinition {
         }
         match &self.alert {
             AlertMethod::Statistical { baseline_periods } => {
-                require(
-                    &mut checks,
+                checks.require(
                     (MIN_BASELINE_PERIODS as u32..=60).contains(baseline_periods),
                     "alert",
                     format!("a baseline is {MIN_BASELINE_PERIODS} to 60 periods"),
@@ -313,20 +296,13 @@ impl SpiDefinition {
             }
         }
         if let Some(t) = self.target {
-            require(
-                &mut checks,
-                t.is_finite(),
-                "target",
-                "the target is a number",
-            );
-            require(
-                &mut checks,
+            checks.require(t.is_finite(), "target", "the target is a number");
+            checks.require(
                 self.value_kind() != ValueKind::Share || (0.0..=100.0).contains(&t),
                 "target",
                 "a share's target is between 0 and 100 %",
             );
-            require(
-                &mut checks,
+            checks.require(
                 self.value_kind() == ValueKind::Share || t >= 0.0,
                 "target",
                 "the target is not below zero",

@@ -11,8 +11,8 @@ impl Services {
     pub(super) async fn load_reporting_demo(&self, party_id: i64) -> Result<usize> {
         use crate::reports::{ReportInput, TriageInput};
         let mut conn = self.store.read().await?;
-        let any = sems_storage::reports::report_tallies(&mut conn, Some(party_id), 0).await?;
-        if !any.by_month.is_empty() {
+        let any = sems_storage::reports::reports_per_month(&mut conn, Some(party_id), 0).await?;
+        if !any.is_empty() {
             return Ok(0);
         }
         let subject = |username: &'static str| async move {

@@ -40,7 +40,7 @@ impl ReportingServices<'_> {
     /// Whose reports the actor's statistics are of: their organisation's, or (`None`) every
     /// forwarded occurrence for the authority. Who reads them is the access rule's
     /// `ReportStatistics` kind.
-    fn statistics_scope(actor: &Actor) -> Result<Option<i64>> {
+    fn statistics_party(actor: &Actor) -> Result<Option<i64>> {
         let subject = actor
             .subject()
             .ok_or(ServiceError::Forbidden("statistics need a person".into()))?;
@@ -62,7 +62,7 @@ impl ReportingServices<'_> {
     /// director's overview.
     #[tracing::instrument(skip_all)]
     pub async fn reports_by_month(&self, actor: &Actor) -> Result<Vec<(String, i64)>> {
-        let scope = Self::statistics_scope(actor)?;
+        let scope = Self::statistics_party(actor)?;
         let since = now_ms() - 365 * 86_400_000;
         let mut conn = self.store.read().await?;
         Ok(reports::reports_per_month(&mut conn, scope, since).await?)
@@ -71,7 +71,7 @@ impl ReportingServices<'_> {
     /// The statistics of the actor's organisation, or the national ones for the authority.
     #[tracing::instrument(skip_all)]
     pub async fn report_statistics(&self, actor: &Actor) -> Result<ReportStatistics> {
-        let scope = Self::statistics_scope(actor)?;
+        let scope = Self::statistics_party(actor)?;
         let since = now_ms() - 365 * 86_400_000;
         let mut conn = self.store.read().await?;
         let tallies = reports::report_tallies(&mut conn, scope, since).await?;

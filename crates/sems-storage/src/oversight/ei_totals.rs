@@ -22,9 +22,9 @@ use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::bulk::BulkSet;
 use crate::sql::Sql;
 use crate::{Conn, Result};
-use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::access::{Action, Distribution, RecordKind, Subject};
 use sems_domain::oversight::{ActivityStatus, EiTally, Performer};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 /// What the access rule reads of a row of totals: the columns of the activities it counts.
 pub const TOTALS_ACCESS: AccessColumns = AccessColumns {
@@ -55,14 +55,6 @@ struct MemberRow {
     items: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct DistributionRow {
-    record_id: i64,
-    party_id: Option<i64>,
-    group_id: Option<i64>,
-    person_id: Option<i64>,
-}
-
 /// A row's key: the organisation, performer, dimension and the year or area it is shown by,
 /// and the owner, marking and audience the access rule reads.
 type Key = (i64, String, &'static str, String, i64, i64, i64, String);
@@ -74,22 +66,19 @@ struct Total {
     tally: EiTally,
 }
 
-/// The audience of each activity: its distribution as one word, the same for the same set
-/// (`p12,g3,u44`, sorted); an activity distributed to nobody is absent (its audience is '').
-fn audiences(rows: Vec<DistributionRow>) -> HashMap<i64, String> {
-    let mut sets: HashMap<i64, BTreeSet<String>> = HashMap::new();
-    for d in rows {
-        let word = match (d.party_id, d.group_id, d.person_id) {
-            (Some(p), _, _) => format!("p{p}"),
-            (_, Some(g), _) => format!("g{g}"),
-            (_, _, Some(u)) => format!("u{u}"),
-            _ => continue,
-        };
-        sets.entry(d.record_id).or_default().insert(word);
-    }
-    sets.into_iter()
-        .map(|(id, set)| (id, set.into_iter().collect::<Vec<_>>().join(",")))
-        .collect()
+/// An activity's audience: its distribution as one word, the same for the same set
+/// (`p12,g3,u44`, sorted); '' for an activity distributed to nobody.
+fn audience(d: &Distribution) -> String {
+    let mut words: Vec<String> = d
+        .parties
+        .iter()
+        .map(|p| format!("p{p}"))
+        .chain(d.groups.iter().map(|g| format!("g{g}")))
+        .chain(d.persons.iter().map(|u| format!("u{u}")))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.join(",")
 }
 
 /// The stored dimensions' words.
@@ -108,11 +97,7 @@ pub async fn refresh(conn: &mut Conn, overseen_party_id: Option<i64>) -> Result<
          WHERE oa.status = ",
     );
     members.bind(ActivityStatus::Completed.as_str());
-    let mut distributions = Sql::new(
-        "SELECT d.record_id, d.party_id, d.group_id, d.person_id FROM distributions d
-         WHERE d.record_kind = ",
-    );
-    distributions.bind(RecordKind::OversightActivity.as_str());
+    let mut activities = None;
     let mut delete = Sql::new("DELETE FROM ei_totals");
     if let Some(party) = overseen_party_id {
         // One refresh of an organisation at a time: on PostgreSQL a second transaction waits
@@ -123,19 +108,21 @@ pub async fn refresh(conn: &mut Conn, overseen_party_id: Option<i64>) -> Result<
             .execute(&mut *conn)
             .await?;
         members.push(" AND oa.overseen_party_id = ").bind(party);
-        distributions
-            .push(" AND d.record_id IN (SELECT id FROM oversight_activities WHERE overseen_party_id = ")
-            .bind(party)
-            .push(")");
+        let mut ids = Sql::new("SELECT id FROM oversight_activities WHERE overseen_party_id = ");
+        ids.bind(party);
+        activities = Some(ids);
         delete.push(" WHERE overseen_party_id = ").bind(party);
     }
     let members: Vec<MemberRow> = members.query_as().fetch_all(&mut *conn).await?;
-    let distributions: Vec<DistributionRow> =
-        distributions.query_as().fetch_all(&mut *conn).await?;
-    let audiences = audiences(distributions);
+    let distributions = crate::groups::distributions_of_kind(
+        conn,
+        RecordKind::OversightActivity,
+        activities.as_ref(),
+    )
+    .await?;
     let mut totals: BTreeMap<Key, Total> = BTreeMap::new();
     for m in members {
-        let audience = audiences.get(&m.id).cloned().unwrap_or_default();
+        let audience = distributions.get(&m.id).map(audience).unwrap_or_default();
         let tally = EiTally {
             compliant: m.compliant,
             applicable: m.applicable,
@@ -261,6 +248,9 @@ pub async fn sums(
     }
     const SUMS: &str = "CAST(SUM(t.compliant) AS BIGINT) AS compliant,
         CAST(SUM(t.applicable) AS BIGINT) AS applicable, CAST(SUM(t.items) AS BIGINT) AS items";
+    if dimensions.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut sql = Sql::default();
     for (i, dimension) in dimensions.iter().enumerate() {
         if i > 0 {
@@ -295,9 +285,6 @@ pub async fn sums(
                 .push(" GROUP BY t.dimension, t.performer, t.dimension_value");
             }
         }
-    }
-    if dimensions.is_empty() {
-        return Ok(Vec::new());
     }
     let rows: Vec<EiSumRow> = sql.query_as().fetch_all(&mut *conn).await?;
     Ok(rows
