@@ -76,6 +76,12 @@ pub enum RecordKind {
     /// An organisation's data series for security performance (passengers, departures, staff
     /// headcount, a manual indicator): values per site and period.
     DataSeries,
+    /// An indicator's value for an organisation and period, computed by sems and stored: read
+    /// by the organisation and the authority, written by nobody through the access rule.
+    IndicatorValue,
+    /// An alert of an indicator at an organisation: acknowledged by its leaders and analysts;
+    /// the source of the corrective action it opens in the register.
+    PerformanceAlert,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -83,7 +89,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 26] = [
+    pub const ALL: [RecordKind; 28] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -109,6 +115,8 @@ impl RecordKind {
         RecordKind::ReportStatistics,
         RecordKind::PerformanceIndicator,
         RecordKind::DataSeries,
+        RecordKind::IndicatorValue,
+        RecordKind::PerformanceAlert,
         RecordKind::TestRecord,
     ];
 
@@ -144,6 +152,8 @@ impl RecordKind {
             RecordKind::ReportStatistics => "report_statistics",
             RecordKind::PerformanceIndicator => "performance_indicator",
             RecordKind::DataSeries => "data_series",
+            RecordKind::IndicatorValue => "indicator_value",
+            RecordKind::PerformanceAlert => "performance_alert",
             RecordKind::TestRecord => "test_record",
         }
     }

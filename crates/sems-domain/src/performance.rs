@@ -7,6 +7,9 @@
 
 pub mod alerts;
 pub mod definition;
+pub mod measures;
+pub mod periods;
+pub mod silence;
 pub mod statistics;
 
 use crate::vocabulary::vocabulary;

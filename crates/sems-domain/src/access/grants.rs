@@ -349,6 +349,18 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Accept => false,
         },
         (K::DataSeries, R::Oversight | R::AssignedOversight) => action == Read && authority,
+        // An indicator's values are computed by sems: the organisation and the authority read
+        // them, nobody writes them.
+        (K::IndicatorValue, R::Owner) => action == Read && org_reader,
+        (K::IndicatorValue, R::Oversight | R::AssignedOversight) => action == Read && authority,
+        // An alert is acknowledged (Update) by the organisation's leaders, analysts and quality
+        // auditor, who also manage the corrective action it opened; the authority reads them.
+        (K::PerformanceAlert, R::Owner) => match action {
+            Read => org_reader,
+            Update => org_leader || matches!(role, SecurityAnalyst | QualityAuditor),
+            Create | Delete | Accept => false,
+        },
+        (K::PerformanceAlert, R::Oversight | R::AssignedOversight) => action == Read && authority,
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector

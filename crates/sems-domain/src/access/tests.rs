@@ -369,3 +369,33 @@ fn data_series_are_entered_by_the_organisation_and_read_by_the_authority() {
     )
     .is_err());
 }
+
+#[test]
+fn indicator_values_are_read_and_alerts_acknowledged_by_their_organisation() {
+    let value = record(RecordKind::IndicatorValue, AIRPORT);
+    let alert = record(RecordKind::PerformanceAlert, AIRPORT);
+    let manager = subject(AIRPORT, &[Role::SecurityManager]);
+    let analyst = subject(AIRPORT, &[Role::SecurityAnalyst]);
+    let viewer = subject(AIRPORT, &[Role::Viewer]);
+    let staff = subject(AIRPORT, &[Role::Staff]);
+    let director = subject(AUTHORITY, &[Role::Director]);
+    let other = subject(CARRIER, &[Role::SecurityManager]);
+    // Values are computed: read by the organisation and the authority, written by nobody.
+    assert!(decide(&viewer, Action::Read, &value).is_ok());
+    assert!(decide(&director, Action::Read, &value).is_ok());
+    for who in [&manager, &director] {
+        for action in [Action::Create, Action::Update, Action::Delete] {
+            assert!(decide(who, action, &value).is_err());
+        }
+    }
+    assert!(decide(&staff, Action::Read, &value).is_err());
+    assert!(decide(&other, Action::Read, &value).is_err());
+    // Alerts: acknowledged by leaders and analysts, read by the authority.
+    assert!(decide(&manager, Action::Update, &alert).is_ok());
+    assert!(decide(&analyst, Action::Update, &alert).is_ok());
+    assert!(decide(&viewer, Action::Update, &alert).is_err());
+    assert!(decide(&director, Action::Read, &alert).is_ok());
+    assert!(decide(&director, Action::Update, &alert).is_err());
+    assert!(decide(&other, Action::Read, &alert).is_err());
+    assert!(crate::action::SOURCES.contains(&RecordKind::PerformanceAlert));
+}

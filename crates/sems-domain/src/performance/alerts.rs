@@ -249,6 +249,89 @@ pub fn alerts(lines: &AlertLines, period: Period, points: &[Point]) -> Vec<Fired
     out
 }
 
+/// One monitoring period of an indicator (a calendar year, over which its lines stay frozen):
+/// its lines, or why there are none, its points with how many lines each is beyond, and the
+/// alerts fired on them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    pub year: i32,
+    pub lines: Result<AlertLines, String>,
+    pub points: Vec<Point>,
+    pub levels: Vec<usize>,
+    pub fired: Vec<Fired>,
+}
+
+/// The year a period's label (`2026-03`, `2026-Q1`) belongs to.
+pub fn year_of(label: &str) -> i32 {
+    label.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+}
+
+/// Judges an indicator's values (in order of their periods) year by year: each year's lines
+/// are drawn from the values before it (the `baseline_periods` last ones) or are the
+/// thresholds set by hand; `counts` says the values are counts of events.
+pub fn monitor(
+    method: &super::definition::AlertMethod,
+    direction: Direction,
+    counts: bool,
+    period: Period,
+    values: &[Point],
+) -> Vec<Window> {
+    use super::definition::AlertMethod;
+    let mut windows: Vec<Window> = Vec::new();
+    let mut start = 0;
+    while start < values.len() {
+        let year = year_of(&values[start].label);
+        let end = values[start..]
+            .iter()
+            .position(|p| year_of(&p.label) != year)
+            .map_or(values.len(), |n| start + n);
+        let lines = match method {
+            AlertMethod::Fixed {
+                watch,
+                warning,
+                critical,
+            } => AlertLines::fixed(direction, *watch, *warning, *critical).map_err(|e| e.message),
+            AlertMethod::Statistical { baseline_periods } => {
+                let from = start.saturating_sub(*baseline_periods as usize);
+                let before = &values[from..start];
+                match (before.first(), before.last()) {
+                    (Some(first), Some(last)) => AlertLines::from_baseline(
+                        &Baseline {
+                            values: before.iter().map(|p| p.value).collect(),
+                            from: first.label.clone(),
+                            until: last.label.clone(),
+                        },
+                        direction,
+                        counts,
+                    )
+                    .map_err(|e| e.message),
+                    _ => Err(format!(
+                        "no values before {year}: alert lines are drawn from at least {MIN_BASELINE_PERIODS} earlier {}",
+                        period.noun(MIN_BASELINE_PERIODS)
+                    )),
+                }
+            }
+        };
+        let points = values[start..end].to_vec();
+        let (levels, fired) = match &lines {
+            Ok(l) => (
+                points.iter().map(|p| l.level(p.value)).collect(),
+                alerts(l, period, &points),
+            ),
+            Err(_) => (vec![0; points.len()], Vec::new()),
+        };
+        windows.push(Window {
+            year,
+            lines,
+            points,
+            levels,
+            fired,
+        });
+        start = end;
+    }
+    windows
+}
+
 /// Numbers as people read them: at most two decimals, none when whole.
 fn number(v: f64) -> String {
     let s = format!("{v:.2}");
@@ -372,6 +455,104 @@ mod tests {
         // Mirrored where higher is better: below the mean.
         let lines = AlertLines::from_baseline(&twelve(), Direction::HigherIsBetter, false).unwrap();
         assert_eq!(lines.lines, [8.0, 6.0, 4.0]);
+    }
+
+    #[test]
+    fn each_year_is_judged_on_lines_frozen_from_the_year_before() {
+        use crate::performance::definition::AlertMethod;
+        // 2025: mean 10, SD 2 (lines 12, 14, 16 where lower is better). 2026: 15 and 15 fire
+        // the two-beyond-the-second rule on 2026's second month. 2024 has no baseline.
+        let mut values: Vec<Point> = (1..=12)
+            .map(|m| Point {
+                label: format!("2024-{m:02}"),
+                value: 100.0,
+            })
+            .collect();
+        values.extend(twelve().values.iter().enumerate().map(|(i, v)| Point {
+            label: format!("2025-{:02}", i + 1),
+            value: *v,
+        }));
+        values.push(Point {
+            label: "2026-01".into(),
+            value: 15.0,
+        });
+        values.push(Point {
+            label: "2026-02".into(),
+            value: 15.0,
+        });
+        let method = AlertMethod::Statistical {
+            baseline_periods: 12,
+        };
+        let windows = monitor(
+            &method,
+            Direction::LowerIsBetter,
+            false,
+            Period::Month,
+            &values,
+        );
+        assert_eq!(
+            windows.iter().map(|w| w.year).collect::<Vec<_>>(),
+            vec![2024, 2025, 2026]
+        );
+        assert!(windows[0]
+            .lines
+            .as_ref()
+            .unwrap_err()
+            .contains("no values before 2024"));
+        // 2025's lines come from 2024's twelve values of 100, SD 0: 2025's values are below.
+        assert!(windows[1].fired.is_empty());
+        let y2026 = &windows[2];
+        assert_eq!(
+            y2026.lines.as_ref().map(|l| l.lines),
+            Ok([12.0, 14.0, 16.0])
+        );
+        assert_eq!(y2026.levels, vec![2, 2]);
+        assert_eq!(
+            rules(&y2026.fired),
+            vec![(Rule::TwoBeyondSecond, "2026-02".into())]
+        );
+        assert!(
+            y2026.fired[0].sentence.starts_with(
+                "2 consecutive months above mean + 2 SD of the 2025-01 to 2025-12 baseline"
+            ),
+            "{}",
+            y2026.fired[0].sentence
+        );
+        // Thresholds set by hand hold every year.
+        let fixed = AlertMethod::Fixed {
+            watch: 12.0,
+            warning: 14.0,
+            critical: 99.0,
+        };
+        let windows = monitor(
+            &fixed,
+            Direction::LowerIsBetter,
+            false,
+            Period::Month,
+            &values,
+        );
+        assert_eq!(
+            rules(&windows[0].fired)[0],
+            (Rule::Critical, "2024-01".into())
+        );
+        // Six values before a year are enough; five are not.
+        let short = &values[7..];
+        let windows = monitor(
+            &method,
+            Direction::LowerIsBetter,
+            false,
+            Period::Month,
+            short,
+        );
+        assert!(windows[1].lines.is_err(), "5 values of 2024");
+        let windows = monitor(
+            &method,
+            Direction::LowerIsBetter,
+            false,
+            Period::Month,
+            &values[6..],
+        );
+        assert!(windows[1].lines.is_ok(), "6 values of 2024");
     }
 
     #[test]

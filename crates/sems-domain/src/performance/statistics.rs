@@ -15,6 +15,44 @@ pub fn population_sd(values: &[f64]) -> Option<f64> {
     Some(variance.sqrt())
 }
 
+/// The median: the middle value, or the mean of the two middle values; `None` of nothing.
+pub fn median(values: &[f64]) -> Option<f64> {
+    quantile(values, 0.5)
+}
+
+/// The `q` quantile (0 to 1) by linear interpolation between the ordered values (the usual
+/// definition of spreadsheets, R's type 7); `None` of nothing.
+pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
+    if values.is_empty() || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+/// The first quartile, the median and the third quartile.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Quartiles {
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+}
+
+/// The quartiles of `values`; `None` of nothing.
+pub fn quartiles(values: &[f64]) -> Option<Quartiles> {
+    Some(Quartiles {
+        q1: quantile(values, 0.25)?,
+        median: quantile(values, 0.5)?,
+        q3: quantile(values, 0.75)?,
+    })
+}
+
 /// The one-sided probability of a normal value beyond 1, 2 and 3 standard deviations: the
 /// false-alarm rate each SD line stands for, which the Poisson limits keep.
 pub const TAIL_BEYOND_SD: [f64; 3] = [0.158_655_25, 0.022_750_13, 0.001_349_90];
@@ -109,6 +147,24 @@ mod tests {
         assert_eq!(mean(&[]), None);
         assert_eq!(population_sd(&[]), None);
         assert_eq!(population_sd(&[3.0]), Some(0.0));
+    }
+
+    #[test]
+    fn median_and_quartiles_interpolate_between_ordered_values() {
+        // 1, 2, 3, 4: the median halfway between 2 and 3; q1 at position 0.75 (1.75), q3 at
+        // 2.25 (3.25).
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&[5.0, 1.0, 3.0]), Some(3.0));
+        assert_eq!(median(&[]), None);
+        assert_eq!(
+            quartiles(&[4.0, 1.0, 3.0, 2.0]),
+            Some(Quartiles {
+                q1: 1.75,
+                median: 2.5,
+                q3: 3.25
+            })
+        );
+        assert_eq!(quantile(&[7.0], 0.25), Some(7.0));
     }
 
     #[test]
