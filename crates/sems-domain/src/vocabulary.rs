@@ -128,6 +128,7 @@ macro_rules! with_every_vocabulary {
             crate::performance::Direction,
             crate::performance::Period,
             crate::performance::alerts::Rule,
+            crate::performance::alerts::AlertStatus,
             crate::performance::definition::Measure,
             crate::performance::definition::ValueKind,
             crate::performance::definition::Timing,

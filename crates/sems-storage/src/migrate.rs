@@ -230,6 +230,13 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0030_performance_indicators.sql"),
         then: None,
     },
+    Migration {
+        version: 31,
+        name: "security performance: expected levels, targets, computed values and alerts",
+        sqlite: include_str!("../migrations/sqlite/0031_performance_values_and_alerts.sql"),
+        postgres: include_str!("../migrations/postgres/0031_performance_values_and_alerts.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -12,6 +12,19 @@ pub enum Arg {
     Text(String),
     NullInt,
     NullText,
+    Float(f64),
+    NullFloat,
+}
+
+impl From<f64> for Arg {
+    fn from(v: f64) -> Self {
+        Arg::Float(v)
+    }
+}
+impl From<Option<f64>> for Arg {
+    fn from(v: Option<f64>) -> Self {
+        v.map(Arg::Float).unwrap_or(Arg::NullFloat)
+    }
 }
 
 impl From<i64> for Arg {
@@ -57,6 +70,8 @@ macro_rules! bind_all {
                 Arg::Text(v) => q.bind(v.as_str()),
                 Arg::NullInt => q.bind(None::<i64>),
                 Arg::NullText => q.bind(None::<String>),
+                Arg::Float(v) => q.bind(*v),
+                Arg::NullFloat => q.bind(None::<f64>),
             };
         }
         q

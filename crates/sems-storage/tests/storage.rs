@@ -1993,6 +1993,224 @@ async fn indicators_keep_their_versions_and_series_their_months() {
     }
 }
 
+/// Values computed per organisation and period are replaced in place and read by the
+/// organisation and the authority only; an alert is raised once per period however often it
+/// is raised, acknowledged once and escalated once. The matrix covers both tables.
+#[tokio::test]
+async fn values_are_stored_per_period_and_alerts_raised_once() {
+    use sems_domain::performance::alerts::{AlertStatus, Point, Rule};
+    use sems_domain::performance::definition::national_library;
+    use sems_storage::performance::{alerts, indicators, values};
+    for store in stores().await {
+        let world = build_world(&store).await;
+        let library = national_library();
+        let mut tx = store.write().await.unwrap();
+        let national = indicators::insert(tx.conn(), world.authority, true, &library[0], "", None)
+            .await
+            .unwrap();
+        for (party, period, value) in [
+            (world.org_a, "2026-02", 80.0),
+            (world.org_a, "2026-03", 75.0),
+            (world.org_b, "2026-03", 60.0),
+        ] {
+            values::upsert(
+                tx.conn(),
+                &values::NewValue {
+                    indicator_id: national,
+                    owner_party_id: party,
+                    period: period.into(),
+                    version: 1,
+                    value,
+                    numerator: value,
+                    denominator: Some(100.0),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        // Computed again: replaced, under the version it was computed with.
+        values::upsert(
+            tx.conn(),
+            &values::NewValue {
+                indicator_id: national,
+                owner_party_id: world.org_a,
+                period: "2026-03".into(),
+                version: 2,
+                value: 3.0,
+                numerator: 3.0,
+                denominator: Some(4.0),
+                note: "recomputed".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let points = [Point {
+            label: "2026-03".into(),
+            value: 3.0,
+        }];
+        let alert = |party| alerts::NewAlert {
+            indicator_id: national,
+            owner_party_id: party,
+            period: "2026-03",
+            version: 2,
+            rule: Rule::OneBeyondThird,
+            line: 40.0,
+            points: &points,
+            baseline: Some(("2025-01", "2025-12")),
+            sentence: "1 month below mean − 3 SD",
+        };
+        let first = alerts::raise_once(tx.conn(), &alert(world.org_a))
+            .await
+            .unwrap()
+            .expect("raised");
+        assert_eq!(
+            alerts::raise_once(tx.conn(), &alert(world.org_a))
+                .await
+                .unwrap(),
+            None,
+            "{:?}: once per period",
+            store.engine()
+        );
+        alerts::raise_once(tx.conn(), &alert(world.org_b))
+            .await
+            .unwrap()
+            .expect("another organisation's");
+        tx.commit().await.unwrap();
+
+        let mut conn = store.read().await.unwrap();
+        let stored = values::of_indicator(&mut conn, world.org_a, national)
+            .await
+            .unwrap();
+        assert_eq!(
+            stored
+                .iter()
+                .map(|v| (v.period.as_str(), v.version, v.value, v.denominator))
+                .collect::<Vec<_>>(),
+            vec![
+                ("2026-02", 1, 80.0, Some(100.0)),
+                ("2026-03", 2, 3.0, Some(4.0))
+            ]
+        );
+        let manager_a = world
+            .subjects
+            .iter()
+            .find(|s| s.party_id == world.org_a && s.roles == vec![Role::SecurityManager])
+            .unwrap()
+            .clone();
+        // An organisation reads its own values only, even when asking for another's.
+        let own = values::of_organisation(&mut conn, &manager_a, world.org_a, None, "2026-01")
+            .await
+            .unwrap();
+        assert_eq!(own.len(), 2);
+        let others = values::of_organisation(&mut conn, &manager_a, world.org_b, None, "2026-01")
+            .await
+            .unwrap();
+        assert!(others.is_empty());
+        let seen: Vec<i64> = values::of_period(&mut conn, &manager_a, national, "2026-03")
+            .await
+            .unwrap()
+            .iter()
+            .map(|v| v.owner_party_id)
+            .collect();
+        assert_eq!(seen, vec![world.org_a]);
+        let mut every = values::all_of_period(&mut conn, national, "2026-03")
+            .await
+            .unwrap();
+        every.sort_by(f64::total_cmp);
+        assert_eq!(every, vec![3.0, 60.0]);
+        let read = alerts::get(&mut conn, first).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                read.rule,
+                read.status,
+                read.points.0.clone(),
+                read.action_id
+            ),
+            (
+                Rule::OneBeyondThird,
+                AlertStatus::Open,
+                points.to_vec(),
+                None
+            )
+        );
+        let listed = alerts::list(
+            &mut conn,
+            &manager_a,
+            &Default::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            listed.items.iter().map(|a| a.id).collect::<Vec<_>>(),
+            vec![first]
+        );
+        drop(conn);
+
+        // Escalated once; an acknowledged alert is not escalated.
+        let mut tx = store.write().await.unwrap();
+        let due = alerts::unacknowledged_unescalated(tx.conn(), i64::MAX, 10)
+            .await
+            .unwrap();
+        assert_eq!(due.len(), 2);
+        let today = sems_domain::util::today();
+        assert!(alerts::claim_escalation(tx.conn(), first, today)
+            .await
+            .unwrap());
+        assert!(!alerts::claim_escalation(tx.conn(), first, today)
+            .await
+            .unwrap());
+        let second = due.iter().find(|a| a.id != first).unwrap().id;
+        let person = world.subjects[0].person_id;
+        assert!(alerts::acknowledge(tx.conn(), second, person, "seen")
+            .await
+            .unwrap());
+        assert!(!alerts::acknowledge(tx.conn(), second, person, "again")
+            .await
+            .unwrap());
+        assert!(!alerts::claim_escalation(tx.conn(), second, today)
+            .await
+            .unwrap());
+        tx.commit().await.unwrap();
+
+        let mut checked = 0;
+        for (table, kind, from, access) in [
+            (
+                "indicator_values",
+                RecordKind::IndicatorValue,
+                "indicator_values iv",
+                &values::VALUE_ACCESS,
+            ),
+            (
+                "performance_alerts",
+                RecordKind::PerformanceAlert,
+                "performance_alerts al",
+                &alerts::ALERT_ACCESS,
+            ),
+        ] {
+            let mut conn = store.read().await.unwrap();
+            let rows = sqlx::query(&format!("SELECT id, owner_party_id AS owner FROM {table}"))
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+            drop(conn);
+            let records: Vec<(i64, RecordMeta)> = rows
+                .iter()
+                .map(|r| {
+                    let owner: i64 = r.try_get("owner").unwrap();
+                    (
+                        r.try_get("id").unwrap(),
+                        RecordMeta::plain(kind, owner, owner == world.authority),
+                    )
+                })
+                .collect();
+            checked += check_matrix(&store, &world, from, access, &records).await;
+        }
+        assert!(checked > 200, "checked {checked}");
+    }
+}
+
 /// Two transactions of PostgreSQL refreshing one organisation's EI totals at the same moment
 /// (two activities completed together) wait for each other: the second counts the first's
 /// results too, and neither fails on the rows the other wrote. (SQLite has one writer.)

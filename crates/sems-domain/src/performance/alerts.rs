@@ -194,8 +194,23 @@ impl Rule {
     }
 }
 
+vocabulary!(
+    /// Where a raised alert stands: open until someone responsible acknowledges it.
+    AlertStatus, "status", {
+        Open => "open", "Open";
+        Acknowledged => "acknowledged", "Acknowledged";
+    }
+);
+
+/// Days an alert may stay unacknowledged before it is escalated, once, to the accountable
+/// executive.
+pub const ACKNOWLEDGE_WITHIN_DAYS: i64 = 7;
+
+/// Days the corrective action an alert opens is given.
+pub const ACTION_DAYS: i64 = 30;
+
 /// A value of an indicator for one period.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Point {
     /// The period: `2026-03`, `2026-Q1`.
     pub label: String,

@@ -39,6 +39,8 @@ pub struct Indicator {
     pub current_version: i64,
     #[sqlx(try_from = "JsonText")]
     pub definition: SpiDefinition,
+    /// The State's expected level (national indicators).
+    pub expected_level: Option<f64>,
     pub updated_at_ms: i64,
 }
 
@@ -55,7 +57,7 @@ fn to_json(definition: &SpiDefinition) -> Result<String> {
 }
 
 const SELECT: &str = "SELECT pi.id, pi.owner_party_id, pa.name AS owner_name, pi.code, pi.name,
-        pi.published, pi.current_version, iv.definition, pi.updated_at_ms
+        pi.published, pi.current_version, iv.definition, pi.expected_level, pi.updated_at_ms
      FROM performance_indicators pi JOIN parties pa ON pa.id = pi.owner_party_id
      JOIN indicator_versions iv ON iv.indicator_id = pi.id AND iv.version = pi.current_version";
 
@@ -221,4 +223,93 @@ pub async fn list(
         page,
     )
     .await
+}
+
+/// Sets (or clears) the State's expected level of a national indicator.
+#[tracing::instrument(skip_all)]
+pub async fn set_expected_level(conn: &mut Conn, id: i64, level: Option<f64>) -> Result<()> {
+    sqlx::query(
+        "UPDATE performance_indicators SET expected_level = $1, updated_at_ms = $2 WHERE id = $3",
+    )
+    .bind(level)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The target an organisation set for an indicator it does not own (a national one).
+#[tracing::instrument(skip_all)]
+pub async fn target(conn: &mut Conn, id: i64, party_id: i64) -> Result<Option<f64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT target FROM indicator_targets WHERE indicator_id = $1 AND owner_party_id = $2",
+    )
+    .bind(id)
+    .bind(party_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Every target an organisation set for indicators it does not own: (indicator, target).
+#[tracing::instrument(skip_all)]
+pub async fn targets_of(conn: &mut Conn, party_id: i64) -> Result<Vec<(i64, f64)>> {
+    Ok(sqlx::query_as(
+        "SELECT indicator_id, target FROM indicator_targets WHERE owner_party_id = $1",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Sets or clears an organisation's target for an indicator it does not own.
+#[tracing::instrument(skip_all)]
+pub async fn set_target(
+    conn: &mut Conn,
+    id: i64,
+    party_id: i64,
+    target: Option<f64>,
+    by: Option<i64>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM indicator_targets WHERE indicator_id = $1 AND owner_party_id = $2")
+        .bind(id)
+        .bind(party_id)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(t) = target {
+        sqlx::query(
+            "INSERT INTO indicator_targets (indicator_id, owner_party_id, target, set_by, set_at_ms)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(party_id)
+        .bind(t)
+        .bind(by)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The indicators an organisation is measured by: the national library and its own. For
+/// the computation, which reads for no one.
+#[tracing::instrument(skip_all)]
+pub async fn of_organisation(conn: &mut Conn, party_id: i64) -> Result<Vec<Indicator>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE pi.published = 1 OR pi.owner_party_id = $1 ORDER BY pi.published DESC, pi.code, pi.id"
+    ))
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The national library (for the computation and the national view's columns).
+#[tracing::instrument(skip_all)]
+pub async fn national(conn: &mut Conn) -> Result<Vec<Indicator>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE pi.published = 1 ORDER BY pi.code, pi.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?)
 }

@@ -1,0 +1,317 @@
+//! What sems holds of one organisation that its indicators are computed from
+//! (`sems_domain::performance::measures::Facts`): compact rows of each module, read by the
+//! organisation's indexes. The formulas are the domain's.
+
+use std::collections::BTreeMap;
+
+use crate::decode::{Day, Flag, OptionalDay, OptionalFlag};
+use crate::{Conn, Result};
+use sems_domain::action::ActionStatus;
+use sems_domain::oversight::{FindingLevel, FindingStatus, Performer};
+use sems_domain::performance::measures::{
+    ActionFact, AssessmentFact, EiFact, Facts, FindingFact, PlannedActivity, ReportFact, TestFact,
+};
+
+#[derive(sqlx::FromRow)]
+struct TestRow {
+    activity_id: i64,
+    #[sqlx(try_from = "Day")]
+    completed_on: time::Date,
+    #[sqlx(try_from = "Flag")]
+    covert: bool,
+    area_code: String,
+    passed: i64,
+    failed: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct EiRow {
+    activity_id: i64,
+    #[sqlx(try_from = "Day")]
+    completed_on: time::Date,
+    area_code: String,
+    compliant: i64,
+    applicable: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct FindingRow {
+    id: i64,
+    #[sqlx(try_from = "String")]
+    level: FindingLevel,
+    requirement_code: String,
+    created_at_ms: i64,
+    #[sqlx(try_from = "Day")]
+    due_on: time::Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    finding_id: i64,
+    at_ms: i64,
+    #[sqlx(try_from = "String")]
+    status: FindingStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlannedRow {
+    id: i64,
+    #[sqlx(try_from = "Day")]
+    planned_on: time::Date,
+    #[sqlx(try_from = "OptionalDay")]
+    completed_on: Option<time::Date>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    filed_at_ms: i64,
+    triaged_at_ms: Option<i64>,
+    #[sqlx(try_from = "OptionalFlag")]
+    mandatory: Option<bool>,
+    forward_due_at_ms: Option<i64>,
+    forwarded_at_ms: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AssessmentRow {
+    id: i64,
+    created_at_ms: i64,
+    #[sqlx(try_from = "Day")]
+    next_review_on: time::Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReviewRow {
+    assessment_id: i64,
+    changed_at_ms: i64,
+    after_json: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActionRow {
+    id: i64,
+    created_at_ms: i64,
+    #[sqlx(try_from = "Day")]
+    due_on: time::Date,
+    #[sqlx(try_from = "OptionalDay")]
+    completed_on: Option<time::Date>,
+    #[sqlx(try_from = "String")]
+    status: ActionStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct SeriesRow {
+    series: String,
+    month: String,
+    site_id: i64,
+    value: f64,
+}
+
+/// The review date a change of an assessment set, from the change's JSON.
+fn review_date(after_json: &str) -> Option<time::Date> {
+    let v: serde_json::Value = serde_json::from_str(after_json).ok()?;
+    let day = v.get("next_review_on")?.as_str()?;
+    sems_domain::util::parse_date("next_review_on", day).ok()
+}
+
+/// The facts of organisation `party_id`.
+#[tracing::instrument(skip_all)]
+pub async fn of_organisation(conn: &mut Conn, party_id: i64) -> Result<Facts> {
+    // Tests: every completed activity's tested items, a covert test's once released.
+    let tests: Vec<TestRow> = sqlx::query_as(
+        "SELECT a.id AS activity_id, a.completed_on, a.covert, ci.area_code,
+                SUM(CASE WHEN ci.test_passed = 1 THEN 1 ELSE 0 END) AS passed,
+                SUM(CASE WHEN ci.test_passed = 0 THEN 1 ELSE 0 END) AS failed
+         FROM oversight_activities a JOIN checklist_items ci ON ci.activity_id = a.id
+         WHERE a.overseen_party_id = $1 AND a.status = 'completed' AND a.completed_on IS NOT NULL
+           AND (a.covert = 0 OR a.released = 1) AND ci.test_passed IS NOT NULL
+         GROUP BY a.id, a.completed_on, a.covert, ci.area_code",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    // EI: the State's completed activities, from their results per area.
+    let ei: Vec<EiRow> = sqlx::query_as(
+        "SELECT a.id AS activity_id, a.completed_on, r.area_code, r.compliant, r.applicable
+         FROM oversight_activities a JOIN activity_results r ON r.activity_id = a.id
+         WHERE a.overseen_party_id = $1 AND a.status = 'completed' AND a.completed_on IS NOT NULL
+           AND a.performer = $2",
+    )
+    .bind(party_id)
+    .bind(Performer::Authority.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let findings: Vec<FindingRow> = sqlx::query_as(
+        "SELECT id, level, requirement_code, created_at_ms, COALESCE(cap_due_on, due_on) AS due_on
+         FROM findings WHERE owner_party_id = $1 ORDER BY id",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let history: Vec<HistoryRow> = sqlx::query_as(
+        "SELECT fh.finding_id, fh.at_ms, fh.status
+         FROM finding_history fh JOIN findings f ON f.id = fh.finding_id
+         WHERE f.owner_party_id = $1 ORDER BY fh.finding_id, fh.at_ms, fh.id",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let programme: Vec<PlannedRow> = sqlx::query_as(
+        "SELECT id, planned_on, completed_on FROM oversight_activities
+         WHERE overseen_party_id = $1 AND performer = $2",
+    )
+    .bind(party_id)
+    .bind(Performer::Authority.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let reports: Vec<ReportRow> = sqlx::query_as(
+        "SELECT id, filed_at_ms, triaged_at_ms, mandatory, forward_due_at_ms, forwarded_at_ms
+         FROM security_reports WHERE owner_party_id = $1",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let assessments: Vec<AssessmentRow> = sqlx::query_as(
+        "SELECT id, created_at_ms, next_review_on FROM risk_assessments WHERE owner_party_id = $1",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let reviews: Vec<ReviewRow> = sqlx::query_as(
+        "SELECT h.assessment_id, h.changed_at_ms, h.after_json
+         FROM risk_assessment_history h JOIN risk_assessments ra ON ra.id = h.assessment_id
+         WHERE ra.owner_party_id = $1 ORDER BY h.assessment_id, h.changed_at_ms, h.id",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let actions: Vec<ActionRow> = sqlx::query_as(
+        "SELECT id, created_at_ms, due_on, completed_on, status FROM actions WHERE owner_party_id = $1",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let series: Vec<SeriesRow> = sqlx::query_as(
+        "SELECT series, month, site_id, value FROM data_series_values WHERE owner_party_id = $1",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut by_finding: BTreeMap<i64, Vec<(i64, FindingStatus)>> = BTreeMap::new();
+    for h in history {
+        by_finding
+            .entry(h.finding_id)
+            .or_default()
+            .push((h.at_ms, h.status));
+    }
+    let mut by_assessment: BTreeMap<i64, Vec<(i64, time::Date)>> = BTreeMap::new();
+    for r in reviews {
+        if let Some(day) = review_date(&r.after_json) {
+            by_assessment
+                .entry(r.assessment_id)
+                .or_default()
+                .push((r.changed_at_ms, day));
+        }
+    }
+    Ok(Facts {
+        tests: tests
+            .into_iter()
+            .map(|t| TestFact {
+                activity_id: t.activity_id,
+                completed_on: t.completed_on,
+                covert: t.covert,
+                area: t.area_code,
+                passed: t.passed.max(0) as u64,
+                failed: t.failed.max(0) as u64,
+            })
+            .collect(),
+        ei: ei
+            .into_iter()
+            .map(|r| EiFact {
+                activity_id: r.activity_id,
+                completed_on: r.completed_on,
+                area: r.area_code,
+                compliant: r.compliant.max(0) as u64,
+                applicable: r.applicable.max(0) as u64,
+            })
+            .collect(),
+        findings: findings
+            .into_iter()
+            .map(|f| FindingFact {
+                history: by_finding.remove(&f.id).unwrap_or_default(),
+                id: f.id,
+                level: f.level,
+                requirement_code: f.requirement_code,
+                raised_at_ms: f.created_at_ms,
+                due_on: f.due_on,
+            })
+            .collect(),
+        programme: programme
+            .into_iter()
+            .map(|a| PlannedActivity {
+                id: a.id,
+                planned_on: a.planned_on,
+                completed_on: a.completed_on,
+            })
+            .collect(),
+        reports: reports
+            .into_iter()
+            .map(|r| ReportFact {
+                id: r.id,
+                filed_at_ms: r.filed_at_ms,
+                triaged_at_ms: r.triaged_at_ms,
+                mandatory: r.mandatory.unwrap_or(false),
+                forward_due_at_ms: r.forward_due_at_ms,
+                forwarded_at_ms: r.forwarded_at_ms,
+            })
+            .collect(),
+        assessments: assessments
+            .into_iter()
+            .map(|a| AssessmentFact {
+                reviews: by_assessment.remove(&a.id).unwrap_or_default(),
+                id: a.id,
+                created_at_ms: a.created_at_ms,
+                next_review_on: a.next_review_on,
+            })
+            .collect(),
+        actions: actions
+            .into_iter()
+            .map(|a| ActionFact {
+                id: a.id,
+                created_at_ms: a.created_at_ms,
+                due_on: a.due_on,
+                completed_on: a.completed_on,
+                cancelled: a.status == ActionStatus::Cancelled,
+            })
+            .collect(),
+        series: organisation_series(series),
+    })
+}
+
+/// Series values of the whole organisation by month: its own value (site 0) where entered,
+/// else the sum of its sites'.
+fn organisation_series(rows: Vec<SeriesRow>) -> BTreeMap<String, BTreeMap<String, f64>> {
+    let mut whole: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+    let mut sites: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+    for r in rows {
+        let target = if r.site_id == 0 {
+            &mut whole
+        } else {
+            &mut sites
+        };
+        *target
+            .entry(r.series)
+            .or_default()
+            .entry(r.month)
+            .or_default() += r.value;
+    }
+    for (series, months) in sites {
+        let entry = whole.entry(series).or_default();
+        for (month, v) in months {
+            entry.entry(month).or_insert(v);
+        }
+    }
+    whole
+}
