@@ -259,6 +259,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             services.risk().ensure_risk_defaults().await?;
             services.reporting().ensure_reporting_defaults().await?;
             services.oversight().ensure_oversight_defaults().await?;
+            services.performance().ensure_performance_defaults().await?;
             serve(services, &config).await?;
         }
         Command::Demo(_) => {
@@ -628,6 +629,18 @@ fn spawn_background_jobs(services: Services, every: std::time::Duration) {
                 "overdue_actions",
                 "escalated overdue actions",
                 services.escalate_overdue_actions(),
+            )
+            .await;
+            run_job(
+                "security_performance",
+                "computed indicators' values, raised and escalated alerts",
+                async {
+                    services
+                        .performance()
+                        .refresh_performance()
+                        .await
+                        .map(|r| r.values_written + r.alerts_raised + r.alerts_escalated)
+                },
             )
             .await;
             run_job(

@@ -165,6 +165,7 @@ pub fn source_label(kind: RecordKind) -> &'static str {
         RecordKind::RiskAssessment => "Risk assessment",
         RecordKind::SecurityReport => "Security report",
         RecordKind::Finding => "Finding",
+        RecordKind::PerformanceAlert => "SPI alert",
         _ => "Record",
     }
 }
@@ -174,6 +175,7 @@ fn source_link(kind: RecordKind, id: i64) -> String {
         RecordKind::RiskAssessment => format!("/risk/assessments/{id}"),
         RecordKind::SecurityReport => format!("/reports/{id}"),
         RecordKind::Finding => format!("/oversight/findings/{id}"),
+        RecordKind::PerformanceAlert => format!("/performance/alerts/{id}"),
         _ => "/actions".to_string(),
     }
 }

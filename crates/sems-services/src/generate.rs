@@ -144,6 +144,7 @@ impl Services {
         self.risk().ensure_risk_defaults().await?;
         self.oversight().ensure_oversight_defaults().await?;
         self.reporting().ensure_reporting_defaults().await?;
+        self.performance().ensure_performance_defaults().await?;
         let prefix = format!("G{}-", p.seed);
         {
             let mut conn = self.store.read().await?;

@@ -20,6 +20,7 @@ pub mod oversight;
 pub mod overview;
 pub mod parties;
 pub mod people;
+pub mod performance;
 pub mod reports;
 pub mod risk;
 pub mod search;

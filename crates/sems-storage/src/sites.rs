@@ -126,3 +126,16 @@ pub async fn list(
     )
     .await
 }
+
+/// Every site of a party, by name (for imports that name sites, once the reader's access to
+/// the party is checked).
+#[tracing::instrument(skip_all)]
+pub async fn of_party(conn: &mut Conn, party_id: i64) -> Result<Vec<Site>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sites s JOIN parties pa ON pa.id = s.owner_party_id
+         WHERE s.owner_party_id = $1 ORDER BY s.name, s.id"
+    ))
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -71,7 +71,7 @@ macro_rules! bind_all {
                 Arg::NullInt => q.bind(None::<i64>),
                 Arg::NullText => q.bind(None::<String>),
                 Arg::Float(v) => q.bind(*v),
-                Arg::NullFloat => q.bind(None::<f64>),
+                Arg::NullFloat => q.bind(None::<i64>),
             };
         }
         q
@@ -106,9 +106,16 @@ impl Sql {
         self
     }
 
-    /// Appends a numbered parameter bound to `arg`.
+    /// Appends a numbered parameter bound to `arg`. A missing number is written as `NULL`:
+    /// sqlx's `Any` driver sends PostgreSQL a null `f64` in a form it refuses ("incorrect
+    /// binary data format").
     pub fn bind(&mut self, arg: impl Into<Arg>) -> &mut Self {
-        self.args.push(arg.into());
+        let arg = arg.into();
+        if arg == Arg::NullFloat {
+            self.text.push_str("NULL");
+            return self;
+        }
+        self.args.push(arg);
         self.text.push('$');
         self.text.push_str(&self.args.len().to_string());
         self

@@ -143,6 +143,28 @@ impl AlertLines {
         })
     }
 
+    /// How the lines were drawn, in words: "mean 10 and SD 2 of the 2025-01 to 2025-12
+    /// baseline".
+    pub fn describe(&self, period: Period) -> String {
+        let of = match &self.baseline {
+            Some((from, until)) if from == until => format!(" of the {from} baseline"),
+            Some((from, until)) => format!(" of the {from} to {until} baseline"),
+            None => String::new(),
+        };
+        match self.method {
+            Method::StandardDeviations { mean, sd } => {
+                format!("mean {} and SD {}{of}", number(mean), number(sd))
+            }
+            Method::Poisson { mean } => format!(
+                "mean {} a {}{of}, below {}: rare events, judged on limits of the Poisson distribution instead of SD lines",
+                number(mean),
+                period.noun(1),
+                number(SMALL_COUNT_MEAN)
+            ),
+            Method::Fixed => "thresholds set by hand".to_string(),
+        }
+    }
+
     /// How many lines `value` is beyond on the worse side (0 to 3). On Poisson limits a count
     /// is beyond a limit when it is past it: a limit is a count that is still usual.
     pub fn level(&self, value: f64) -> usize {

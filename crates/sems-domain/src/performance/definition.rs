@@ -166,6 +166,23 @@ pub struct SpiDefinition {
     pub alert: AlertMethod,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<f64>,
+    /// Codes of the threat scenarios it watches: an alert marks the organisation's risk
+    /// assessments of them "review required".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<String>,
+}
+
+/// The data series every organisation may enter without defining them: the usual exposure.
+pub const STANDARD_SERIES: [(&str, &str); 4] = [
+    ("staff_headcount", "Staff headcount"),
+    ("departures", "Departures"),
+    ("passengers", "Passengers"),
+    ("badge_transactions", "Badge transactions"),
+];
+
+/// Whether a series code is written as series are (lower-case words joined by underscores).
+pub fn is_series_name(code: &str) -> bool {
+    is_series_code(code)
 }
 
 /// Series codes the exposure and the data series are known by: lower-case words joined by
@@ -295,6 +312,15 @@ impl SpiDefinition {
                 }
             }
         }
+        checks.require(
+            self.scenarios.len() <= 20
+                && self
+                    .scenarios
+                    .iter()
+                    .all(|c| !c.trim().is_empty() && c.len() <= 40),
+            "scenarios",
+            "at most 20 scenario codes",
+        );
         if let Some(t) = self.target {
             checks.require(t.is_finite(), "target", "the target is a number");
             checks.require(
@@ -395,6 +421,7 @@ pub fn national_library() -> Vec<SpiDefinition> {
             period: Period::Month,
             alert: monthly.clone(),
             target: None,
+            scenarios: Vec::new(),
         }
     };
     let computed = |measure| Source::Computed {

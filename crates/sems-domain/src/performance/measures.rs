@@ -134,6 +134,31 @@ pub struct Facts {
     pub series: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
+impl Facts {
+    /// The first day anything of the organisation happened: values are computed from its
+    /// period on.
+    pub fn earliest_day(&self) -> Option<Date> {
+        let days = self
+            .tests
+            .iter()
+            .map(|t| t.completed_on)
+            .chain(self.ei.iter().map(|r| r.completed_on))
+            .chain(self.findings.iter().map(|f| day_of(f.raised_at_ms)))
+            .chain(self.programme.iter().map(|a| a.planned_on))
+            .chain(self.reports.iter().map(|r| day_of(r.filed_at_ms)))
+            .chain(self.assessments.iter().map(|a| day_of(a.created_at_ms)))
+            .chain(self.actions.iter().map(|a| day_of(a.created_at_ms)));
+        let series = self.series.values().filter_map(|m| {
+            m.keys().next().and_then(|k| {
+                crate::performance::periods::Span::parse(crate::performance::Period::Month, k)
+                    .ok()
+                    .map(|s| s.first_day)
+            })
+        });
+        days.chain(series).min()
+    }
+}
+
 /// A value with what it was computed from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Computed {
@@ -469,7 +494,7 @@ fn per_exposure(
     if units <= 0.0 {
         return None;
     }
-    c.value = c.numerator / units * f64::from(exposure.per);
+    c.value = c.numerator * f64::from(exposure.per) / units;
     c.denominator = Some(units);
     c.note = note.or(c.note);
     Some(c)
@@ -502,7 +527,7 @@ pub fn compute(definition: &SpiDefinition, facts: &Facts, span: &Span) -> Option
                         .as_ref()
                         .map_or(1.0, |e| f64::from(e.per));
                     return Some(Computed {
-                        value: n / units * per,
+                        value: n * per / units,
                         numerator: n,
                         denominator: Some(units),
                         records: Vec::new(),

@@ -226,6 +226,7 @@ impl Services {
         self.risk().ensure_risk_defaults().await?;
         self.reporting().ensure_reporting_defaults().await?;
         self.oversight().ensure_oversight_defaults().await?;
+        self.performance().ensure_performance_defaults().await?;
         let mut conn = self.store.read().await?;
         let mut party_ids = vec![(AUTHORITY_CODE, authority.id)];
         for org in &ORGS {

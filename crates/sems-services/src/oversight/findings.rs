@@ -29,7 +29,7 @@ fn finding_about(f: &Finding) -> About {
     About::record(&m, Some(f.id))
 }
 
-async fn finding_meta(conn: &mut Conn, f: &Finding) -> Result<RecordMeta> {
+pub(crate) async fn finding_meta(conn: &mut Conn, f: &Finding) -> Result<RecordMeta> {
     let mut m = RecordMeta::plain(RecordKind::Finding, f.party_id, false);
     m.classification = f.classification;
     m.need_to_know = f.need_to_know;

@@ -94,7 +94,8 @@ pub(crate) struct ValidScenario {
     pub classification: i64,
 }
 
-async fn authority_id(conn: &mut Conn) -> Result<i64> {
+/// The authority's party id (every deployment has one, made at start).
+pub(crate) async fn authority_id(conn: &mut Conn) -> Result<i64> {
     parties::authority(conn)
         .await?
         .map(|a| a.id)

@@ -7,6 +7,7 @@ mod demo;
 mod duties;
 mod occurrence_lifecycle;
 mod oversight;
+mod performance;
 mod reports;
 mod risk;
 mod sign_in;

@@ -4,6 +4,8 @@
 -- under), the distribution of a national indicator across organisations, and alerts, never
 -- recomputed away.
 ALTER TABLE performance_indicators ADD COLUMN expected_level DOUBLE PRECISION;
+-- Who answers for the indicator: told of its alerts.
+ALTER TABLE performance_indicators ADD COLUMN owner_person_id BIGINT REFERENCES people (id);
 
 CREATE TABLE indicator_targets (
     indicator_id BIGINT NOT NULL REFERENCES performance_indicators (id),

@@ -214,3 +214,16 @@ pub async fn list(
     }
     fetch_page(conn, "performance_alerts al", SELECT, &cond, ORDER, page).await
 }
+
+/// Open alerts per organisation that `subject` may read.
+#[tracing::instrument(skip_all)]
+pub async fn open_counts(conn: &mut Conn, subject: &Subject) -> Result<Vec<(i64, i64)>> {
+    let mut sql = crate::sql::Sql::new(
+        "SELECT al.owner_party_id, COUNT(*) FROM performance_alerts al WHERE al.status = ",
+    );
+    sql.bind(AlertStatus::Open.as_str())
+        .push(" AND ")
+        .append(&filter(subject, Action::Read, &ALERT_ACCESS))
+        .push(" GROUP BY al.owner_party_id");
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
+}

@@ -41,6 +41,9 @@ pub struct Indicator {
     pub definition: SpiDefinition,
     /// The State's expected level (national indicators).
     pub expected_level: Option<f64>,
+    /// Who answers for it.
+    pub owner_person_id: Option<i64>,
+    pub owner_person_name: Option<String>,
     pub updated_at_ms: i64,
 }
 
@@ -57,8 +60,10 @@ fn to_json(definition: &SpiDefinition) -> Result<String> {
 }
 
 const SELECT: &str = "SELECT pi.id, pi.owner_party_id, pa.name AS owner_name, pi.code, pi.name,
-        pi.published, pi.current_version, iv.definition, pi.expected_level, pi.updated_at_ms
+        pi.published, pi.current_version, iv.definition, pi.expected_level, pi.owner_person_id,
+        op.display_name AS owner_person_name, pi.updated_at_ms
      FROM performance_indicators pi JOIN parties pa ON pa.id = pi.owner_party_id
+     LEFT JOIN people op ON op.id = pi.owner_person_id
      JOIN indicator_versions iv ON iv.indicator_id = pi.id AND iv.version = pi.current_version";
 
 /// A new indicator of `owner_party_id` with its first version; `published` for the
@@ -312,4 +317,18 @@ pub async fn national(conn: &mut Conn) -> Result<Vec<Indicator>> {
     ))
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// Sets who answers for an indicator.
+#[tracing::instrument(skip_all)]
+pub async fn set_owner_person(conn: &mut Conn, id: i64, person_id: Option<i64>) -> Result<()> {
+    sqlx::query(
+        "UPDATE performance_indicators SET owner_person_id = $1, updated_at_ms = $2 WHERE id = $3",
+    )
+    .bind(person_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -141,3 +141,27 @@ pub async fn list(
     }
     fetch_page(conn, "data_series_values dv", SELECT, &cond, ORDER, page).await
 }
+
+/// Whether an organisation has entered any value of a series.
+#[tracing::instrument(skip_all)]
+pub async fn exists(conn: &mut Conn, party_id: i64, series: &str) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM data_series_values WHERE owner_party_id = $1 AND series = $2 LIMIT 1",
+    )
+    .bind(party_id)
+    .bind(series)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// The series an organisation has entered, by name.
+#[tracing::instrument(skip_all)]
+pub async fn names(conn: &mut Conn, party_id: i64) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT series FROM data_series_values WHERE owner_party_id = $1 ORDER BY series",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}

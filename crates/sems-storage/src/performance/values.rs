@@ -71,26 +71,34 @@ pub async fn of_indicator(
 /// Stores a value, replacing the period's earlier one.
 #[tracing::instrument(skip_all)]
 pub async fn upsert(conn: &mut Conn, v: &NewValue) -> Result<()> {
-    sqlx::query(
+    let mut sql = crate::sql::Sql::new(
         "INSERT INTO indicator_values (indicator_id, owner_party_id, period, version, value, numerator,
-             denominator, note, computed_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (owner_party_id, indicator_id, period) DO UPDATE SET version = excluded.version,
+             denominator, note, computed_at_ms) VALUES (",
+    );
+    sql.bind(v.indicator_id)
+        .push(", ")
+        .bind(v.owner_party_id)
+        .push(", ")
+        .bind(v.period.as_str())
+        .push(", ")
+        .bind(v.version)
+        .push(", ")
+        .bind(v.value)
+        .push(", ")
+        .bind(v.numerator)
+        .push(", ")
+        .bind(v.denominator)
+        .push(", ")
+        .bind(v.note.as_str())
+        .push(", ")
+        .bind(now_ms())
+        .push(
+            ") ON CONFLICT (owner_party_id, indicator_id, period) DO UPDATE SET version = excluded.version,
              value = excluded.value, numerator = excluded.numerator,
              denominator = excluded.denominator, note = excluded.note,
              computed_at_ms = excluded.computed_at_ms",
-    )
-    .bind(v.indicator_id)
-    .bind(v.owner_party_id)
-    .bind(&v.period)
-    .bind(v.version)
-    .bind(v.value)
-    .bind(v.numerator)
-    .bind(v.denominator)
-    .bind(&v.note)
-    .bind(now_ms())
-    .execute(&mut *conn)
-    .await?;
+        );
+    sql.query().execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -241,4 +249,37 @@ pub async fn distributions(conn: &mut Conn, from_period: &str) -> Result<Vec<Dis
     .bind(from_period)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// A value with its organisation's kind, for figures drawn across organisations.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KindValue {
+    pub owner_party_id: i64,
+    pub party_kind: String,
+    pub indicator_id: i64,
+    pub period: String,
+    pub value: f64,
+    pub denominator: Option<f64>,
+}
+
+/// Every organisation's values of some indicators from `from_period` on, whoever reads: the
+/// silence warning compares an organisation with comparable ones through a quartile only.
+#[tracing::instrument(skip_all)]
+pub async fn across_organisations(
+    conn: &mut Conn,
+    indicator_ids: &[i64],
+    from_period: &str,
+) -> Result<Vec<KindValue>> {
+    if indicator_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = crate::sql::Sql::new(
+        "SELECT iv.owner_party_id, pa.kind AS party_kind, iv.indicator_id, iv.period, iv.value, iv.denominator
+         FROM indicator_values iv JOIN parties pa ON pa.id = iv.owner_party_id
+         WHERE iv.indicator_id IN ",
+    );
+    sql.bind_list(indicator_ids)
+        .push(" AND iv.period >= ")
+        .bind(from_period);
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }

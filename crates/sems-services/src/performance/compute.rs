@@ -1,0 +1,447 @@
+//! Values computed ahead, not on every view: per organisation, indicator and period, stored
+//! with the definition version they were computed under, and written only where they changed.
+//! The background job recomputes every organisation's current period and the two before it
+//! (a period that just closed is judged), an organisation's whole history the first time, and
+//! from an entered month on when a data series changes. Each closed period's values are judged
+//! on the alert lines of their year; an alert is raised once per indicator, organisation and
+//! period — on several nodes, the one whose insert lands acts on it: it notifies, opens a
+//! corrective action in the one register and marks the linked scenarios' risk assessments
+//! "review required". An alert nobody acknowledged escalates once to the accountable
+//! executive.
+
+use std::collections::BTreeSet;
+
+use super::{authority_id, trail, PerformanceServices};
+use crate::{record_change, About, Actor, Result, NONE};
+use sems_domain::access::{RecordKind, RecordMeta};
+use sems_domain::action::ActionStatus;
+use sems_domain::performance::alerts::{
+    monitor, Fired, Point, ACKNOWLEDGE_WITHIN_DAYS, ACTION_DAYS,
+};
+use sems_domain::performance::definition::ValueKind;
+use sems_domain::performance::measures::{compute, Facts};
+use sems_domain::performance::periods::{last_closed, start_ms, Span};
+use sems_domain::performance::silence::MIN_COMPARABLE;
+use sems_domain::performance::statistics::quartiles;
+use sems_domain::role::Role;
+use sems_domain::util::{sub_months, today};
+use sems_storage::performance::alerts::{self as alert_store, NewAlert};
+use sems_storage::performance::facts;
+use sems_storage::performance::indicators::{self as indicator_store, Indicator};
+use sems_storage::performance::values::{self as value_store, NewValue, StoredValue};
+use sems_storage::risk::ReviewScope;
+use sems_storage::{actions, notifications, parties, people, risk, Conn};
+use time::Date;
+
+/// How far back values are computed the first time: ten years.
+const HISTORY_MONTHS: u32 = 120;
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Refreshed {
+    pub organisations: usize,
+    pub values_written: usize,
+    pub alerts_raised: usize,
+    pub alerts_escalated: usize,
+}
+
+/// The values one organisation's indicators should have, against what is stored.
+struct Plan {
+    writes: Vec<NewValue>,
+    removals: Vec<(i64, String)>,
+    /// (indicator, period) pairs written or removed: their national distribution changes.
+    touched: BTreeSet<(i64, String)>,
+    alerts: Vec<ToRaise>,
+}
+
+/// An alert to raise: the indicator, what fired and the baseline's first and last period.
+struct ToRaise {
+    indicator: Indicator,
+    fired: Fired,
+    baseline: Option<(String, String)>,
+}
+
+/// What bringing one organisation up to date did.
+#[derive(Debug, Default)]
+pub struct OrganisationRefreshed {
+    pub values_written: usize,
+    pub alerts_raised: usize,
+    /// National indicators' periods written or removed: their distribution changes.
+    pub touched: BTreeSet<(i64, String)>,
+}
+
+fn same(a: &StoredValue, b: &NewValue) -> bool {
+    a.value == b.value
+        && a.numerator == b.numerator
+        && a.denominator == b.denominator
+        && a.note == b.note
+}
+
+/// Works out what to write for one organisation's indicators on `today`, from `from` on (or
+/// the recent periods; the whole history where nothing is stored yet).
+fn plan(
+    party: i64,
+    facts: &Facts,
+    indicators: Vec<(Indicator, Vec<StoredValue>)>,
+    today: Date,
+    from: Option<Date>,
+) -> Plan {
+    let mut plan = Plan {
+        writes: Vec::new(),
+        removals: Vec::new(),
+        touched: BTreeSet::new(),
+        alerts: Vec::new(),
+    };
+    let oldest = sub_months(today, HISTORY_MONTHS);
+    for (indicator, stored) in indicators {
+        let d = &indicator.definition;
+        let current = Span::of(d.period, today);
+        let recent = last_closed(d.period, today).previous(d.period).first_day;
+        let start = match (stored.is_empty(), from) {
+            (true, _) => facts.earliest_day().unwrap_or(recent),
+            (false, Some(f)) => f.min(recent),
+            (false, None) => recent,
+        }
+        .max(oldest);
+        let mut values: std::collections::BTreeMap<String, f64> =
+            stored.iter().map(|v| (v.period.clone(), v.value)).collect();
+        let mut span = Span::of(d.period, start);
+        while span.first_day <= current.first_day {
+            let old = stored.iter().find(|v| v.period == span.label);
+            match compute(d, facts, &span) {
+                Some(c) => {
+                    let new = NewValue {
+                        indicator_id: indicator.id,
+                        owner_party_id: party,
+                        period: span.label.clone(),
+                        version: indicator.current_version,
+                        value: c.value,
+                        numerator: c.numerator,
+                        denominator: c.denominator,
+                        note: c.note.unwrap_or_default(),
+                    };
+                    if old.is_none_or(|o| !same(o, &new)) {
+                        values.insert(span.label.clone(), new.value);
+                        plan.touched.insert((indicator.id, span.label.clone()));
+                        plan.writes.push(new);
+                    }
+                }
+                None => {
+                    if old.is_some() {
+                        values.remove(&span.label);
+                        plan.touched.insert((indicator.id, span.label.clone()));
+                        plan.removals.push((indicator.id, span.label.clone()));
+                    }
+                }
+            }
+            span = span.next(d.period);
+        }
+        // Judged: the last two closed periods (the current one is still filling).
+        let closed = last_closed(d.period, today);
+        let judged = [closed.label.clone(), closed.previous(d.period).label];
+        let points: Vec<Point> = values
+            .into_iter()
+            .filter(|(label, _)| *label < current.label)
+            .map(|(label, value)| Point { label, value })
+            .collect();
+        let counts = d.value_kind() == ValueKind::Count;
+        for window in monitor(&d.alert, d.direction, counts, d.period, &points) {
+            let baseline = window.lines.as_ref().ok().and_then(|l| l.baseline.clone());
+            for fired in window.fired {
+                let on = fired.points.last().map(|p| p.label.clone());
+                if on.is_some_and(|l| judged.contains(&l)) {
+                    plan.alerts.push(ToRaise {
+                        indicator: indicator.clone(),
+                        fired,
+                        baseline: baseline.clone(),
+                    });
+                }
+            }
+        }
+    }
+    plan
+}
+
+/// Tells those who answer for an alert, opens its corrective action and marks the linked
+/// scenarios' assessments for review, in the alert's transaction.
+async fn act_on_alert(
+    conn: &mut Conn,
+    authority: i64,
+    party: i64,
+    alert_id: i64,
+    indicator: &Indicator,
+    fired: &Fired,
+    today: Date,
+) -> Result<()> {
+    let actor = Actor::System("security performance");
+    let managers = people::ids_with_roles(conn, party, &[Role::SecurityManager]).await?;
+    let mut told = managers.clone();
+    told.extend(indicator.owner_person_id);
+    if indicator.published {
+        told.extend(people::ids_with_roles(conn, authority, &[Role::PolicyOfficer]).await?);
+    }
+    told.sort_unstable();
+    told.dedup();
+    let party_name = parties::get(conn, party)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    notifications::insert(
+        conn,
+        &told,
+        &format!(
+            "Alert on {} at {party_name}: {}",
+            indicator.code, fired.sentence
+        ),
+        &format!("/performance/alerts/{alert_id}"),
+    )
+    .await?;
+    let title = format!(
+        "Respond to the alert on {} ({}): find the cause and correct it",
+        indicator.code,
+        fired.rule.label().to_lowercase()
+    );
+    let action_id = actions::insert(
+        conn,
+        &actions::Source {
+            kind: RecordKind::PerformanceAlert,
+            id: alert_id,
+            party_id: party,
+            classification: 0,
+            need_to_know: false,
+        },
+        &actions::ActionValues {
+            title: &title,
+            responsible_person_id: managers.first().copied(),
+            due_on: today + time::Duration::days(ACTION_DAYS),
+            status: ActionStatus::Planned,
+            cost_one_off: 0,
+            cost_annual: 0,
+        },
+        None,
+    )
+    .await?;
+    let mut marked = Vec::new();
+    for code in &indicator.definition.scenarios {
+        let scenario = match risk::scenario_by_code(conn, party, code).await? {
+            Some(s) => Some(s),
+            None => risk::scenario_by_code(conn, authority, code).await?,
+        };
+        if let Some(s) = scenario {
+            marked.extend(
+                crate::risk::evidence::mark_for_review(
+                    conn,
+                    &actor,
+                    party,
+                    &ReviewScope::PartyScenario {
+                        party_id: party,
+                        scenario_id: s.id,
+                    },
+                    &format!("Alert on {}: {}", indicator.code, fired.sentence),
+                )
+                .await?,
+            );
+        }
+    }
+    let meta = RecordMeta::plain(RecordKind::PerformanceAlert, party, party == authority);
+    record_change(
+        conn,
+        &actor,
+        crate::Change {
+            about: &About::record(&meta, Some(alert_id)),
+            action: trail::ALERT_RAISE,
+            record_id: Some(alert_id),
+            before: NONE,
+            after: Some(&serde_json::json!({
+                "indicator": indicator.code,
+                "rule": fired.rule,
+                "sentence": fired.sentence,
+                "action": action_id,
+                "notified": told.len(),
+                "marked_for_review": marked,
+            })),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+impl PerformanceServices<'_> {
+    /// The background job: every organisation's values brought up to date, national
+    /// distributions with them, alerts raised and acted on, unacknowledged ones escalated.
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh_performance(&self) -> Result<Refreshed> {
+        self.refresh_performance_on(today()).await
+    }
+
+    /// As [`Self::refresh_performance`], as if today were `today` (tests and the generator).
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh_performance_on(&self, today: Date) -> Result<Refreshed> {
+        let organisations = {
+            let mut conn = self.store.read().await?;
+            parties::organisation_ids(&mut conn, i64::MAX).await?
+        };
+        let mut out = Refreshed::default();
+        let mut touched = BTreeSet::new();
+        for party in &organisations {
+            let done = self.refresh_organisation(*party, today, None).await?;
+            out.values_written += done.values_written;
+            out.alerts_raised += done.alerts_raised;
+            touched.extend(done.touched);
+        }
+        out.organisations = organisations.len();
+        self.refresh_distributions(&touched).await?;
+        out.alerts_escalated = self.escalate_unacknowledged_alerts(today).await?;
+        Ok(out)
+    }
+
+    /// Brings one organisation's values up to date (from `from` on, else its recent periods)
+    /// and raises the alerts they call for. Returns the values written, the alerts raised and
+    /// the national indicators' periods touched.
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh_organisation(
+        &self,
+        party: i64,
+        today: Date,
+        from: Option<Date>,
+    ) -> Result<OrganisationRefreshed> {
+        let (facts, indicators, authority) = {
+            let mut conn = self.store.read().await?;
+            let authority = authority_id(&mut conn).await?;
+            let facts = facts::of_organisation(&mut conn, party).await?;
+            let mut indicators = Vec::new();
+            for i in indicator_store::of_organisation(&mut conn, party).await? {
+                let stored = value_store::of_indicator(&mut conn, party, i.id).await?;
+                indicators.push((i, stored));
+            }
+            (facts, indicators, authority)
+        };
+        let national: BTreeSet<i64> = indicators
+            .iter()
+            .filter(|(i, _)| i.published)
+            .map(|(i, _)| i.id)
+            .collect();
+        let plan = plan(party, &facts, indicators, today, from);
+        if plan.writes.is_empty() && plan.removals.is_empty() && plan.alerts.is_empty() {
+            return Ok(OrganisationRefreshed::default());
+        }
+        let mut tx = self.store.write().await?;
+        for v in &plan.writes {
+            value_store::upsert(tx.conn(), v).await?;
+        }
+        for (indicator, period) in &plan.removals {
+            value_store::remove(tx.conn(), party, *indicator, period).await?;
+        }
+        let mut raised = 0;
+        for ToRaise {
+            indicator,
+            fired,
+            baseline,
+        } in &plan.alerts
+        {
+            let period = fired
+                .points
+                .last()
+                .map(|p| p.label.clone())
+                .unwrap_or_default();
+            let id = alert_store::raise_once(
+                tx.conn(),
+                &NewAlert {
+                    indicator_id: indicator.id,
+                    owner_party_id: party,
+                    period: &period,
+                    version: indicator.current_version,
+                    rule: fired.rule,
+                    line: fired.line,
+                    points: &fired.points,
+                    baseline: baseline.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+                    sentence: &fired.sentence,
+                },
+            )
+            .await?;
+            if let Some(id) = id {
+                raised += 1;
+                act_on_alert(tx.conn(), authority, party, id, indicator, fired, today).await?;
+            }
+        }
+        tx.commit().await?;
+        let touched = plan
+            .touched
+            .into_iter()
+            .filter(|(i, _)| national.contains(i))
+            .collect();
+        Ok(OrganisationRefreshed {
+            values_written: plan.writes.len() + plan.removals.len(),
+            alerts_raised: raised,
+            touched,
+        })
+    }
+
+    /// The national distributions of the touched periods: quartiles where at least
+    /// [`MIN_COMPARABLE`] organisations contribute, nothing otherwise.
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh_distributions(&self, touched: &BTreeSet<(i64, String)>) -> Result<()> {
+        if touched.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.store.write().await?;
+        for (indicator, period) in touched {
+            let values = value_store::all_of_period(tx.conn(), *indicator, period).await?;
+            let d = (values.len() >= MIN_COMPARABLE)
+                .then(|| quartiles(&values).map(|q| (values.len() as i64, q)))
+                .flatten();
+            value_store::set_distribution(tx.conn(), *indicator, period, d).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Escalates, once, every alert still unacknowledged [`ACKNOWLEDGE_WITHIN_DAYS`] after it
+    /// was raised: the organisation's accountable executive is told.
+    #[tracing::instrument(skip_all)]
+    pub async fn escalate_unacknowledged_alerts(&self, today: Date) -> Result<usize> {
+        let before = start_ms(today) - ACKNOWLEDGE_WITHIN_DAYS * 86_400_000;
+        let mut tx = self.store.write().await?;
+        let authority = authority_id(tx.conn()).await?;
+        let due = alert_store::unacknowledged_unescalated(tx.conn(), before, 500).await?;
+        let mut escalated = 0;
+        for a in &due {
+            if !alert_store::claim_escalation(tx.conn(), a.id, today).await? {
+                continue;
+            }
+            escalated += 1;
+            let told =
+                people::ids_with_roles(tx.conn(), a.owner_party_id, &[Role::AccountableExecutive])
+                    .await?;
+            notifications::insert(
+                tx.conn(),
+                &told,
+                &format!(
+                    "Unacknowledged for {ACKNOWLEDGE_WITHIN_DAYS} days: the alert on {} ({})",
+                    a.indicator_code, a.period
+                ),
+                &format!("/performance/alerts/{}", a.id),
+            )
+            .await?;
+            let meta = RecordMeta::plain(
+                RecordKind::PerformanceAlert,
+                a.owner_party_id,
+                a.owner_party_id == authority,
+            );
+            record_change(
+                tx.conn(),
+                &Actor::System("housekeeping"),
+                crate::Change {
+                    about: &About::record(&meta, Some(a.id)),
+                    action: trail::ALERT_ESCALATE,
+                    record_id: Some(a.id),
+                    before: NONE,
+                    after: Some(&serde_json::json!({ "alert": a.id, "notified": told.len() })),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(escalated)
+    }
+}

@@ -1,0 +1,560 @@
+//! Security performance on SQLite and PostgreSQL: from data entered to the values computed,
+//! an alert raised once with its notification, corrective action and risk reviews, its
+//! acknowledgement and the escalation of one left unacknowledged; and every bad input
+//! refused with nothing changed.
+
+use crate::common;
+use sems_domain::access::RecordKind;
+use sems_domain::performance::alerts::{AlertStatus, Rule};
+use sems_domain::performance::definition::{
+    national_library, AlertMethod, Exposure, Source, SpiDefinition,
+};
+use sems_domain::performance::Direction;
+use sems_services::performance::alerts::AcknowledgeInput;
+use sems_services::performance::indicators::{ExpectedLevelInput, IndicatorInput, TargetInput};
+use sems_services::performance::series::SeriesInput;
+use sems_services::{Actor, ServiceError, Services};
+use sems_storage::actions::ActionFilter;
+use sems_storage::performance::alerts::AlertFilter;
+use time::macros::date;
+
+fn party_of(actor: &Actor) -> i64 {
+    actor.party_id().expect("a person")
+}
+
+/// Access violations per 10,000 badge transactions, watched over a scenario.
+fn violations(scenario: &str) -> SpiDefinition {
+    let mut d = national_library().remove(0);
+    d.code = "SWC-VIOL".into();
+    d.name = "Access control violations".into();
+    d.source = Source::Series {
+        numerator: "access_violations".into(),
+        denominator: None,
+    };
+    d.exposure = Some(Exposure {
+        series: "badge_transactions".into(),
+        per: 10_000,
+    });
+    d.direction = Direction::LowerIsBetter;
+    d.numerator = "Violations".into();
+    d.denominator = "Badge transactions".into();
+    d.scenarios = vec![scenario.to_string()];
+    d
+}
+
+async fn enter(s: &Services, actor: &Actor, party: i64, series: &str, month: &str, value: f64) {
+    s.performance()
+        .enter_series_value(
+            actor,
+            party,
+            &SeriesInput {
+                series: series.into(),
+                month: month.into(),
+                value,
+                site_id: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{series} {month}: {e}"));
+}
+
+#[tokio::test]
+async fn from_data_to_alert_to_action_to_acknowledgement_and_escalation() {
+    for s in common::services().await {
+        let p = s.performance();
+        let security = common::actor(&s, "swc.security").await;
+        let staff = common::actor(&s, "swc.staff").await;
+        let swc = party_of(&security);
+        // A scenario the cargo agent assessed: the indicator watches it.
+        let assessed = s
+            .risk()
+            .assessments(
+                &security,
+                &sems_storage::risk::AssessmentFilter {
+                    party_id: Some(swc),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap()
+            .items;
+        let watched = assessed
+            .first()
+            .expect("the cargo agent assessed a scenario");
+        let definition = violations(&watched.scenario_code);
+
+        // A formula over a series nobody entered is refused.
+        let refused = p
+            .define_indicator(
+                &security,
+                &IndicatorInput {
+                    definition: definition.clone(),
+                    note: String::new(),
+                    owner_person_id: None,
+                },
+            )
+            .await;
+        assert!(
+            matches!(&refused, Err(ServiceError::Validation(e)) if e.of("source").is_some_and(|m| m.contains("access_violations"))),
+            "{refused:?}"
+        );
+
+        // 2025: 8 and 12 violations per 10,000 transactions in turn (mean 10, SD 2); 2026:
+        // 15 and 15, beyond mean + 2 SD twice.
+        for m in 1..=12 {
+            let month = format!("2025-{m:02}");
+            enter(&s, &security, swc, "badge_transactions", &month, 10_000.0).await;
+            let v = if m % 2 == 0 { 12.0 } else { 8.0 };
+            enter(&s, &security, swc, "access_violations", &month, v).await;
+        }
+        for month in ["2026-01", "2026-02"] {
+            enter(&s, &security, swc, "badge_transactions", month, 10_000.0).await;
+            enter(&s, &security, swc, "access_violations", month, 15.0).await;
+        }
+        let defined = p
+            .define_indicator(
+                &security,
+                &IndicatorInput {
+                    definition: definition.clone(),
+                    note: "Watched since the badge system was replaced".into(),
+                    owner_person_id: security.person_id(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(!defined.national && defined.allowed.publish);
+        // The same code again is refused.
+        assert!(matches!(
+            p.define_indicator(
+                &security,
+                &IndicatorInput {
+                    definition: definition.clone(),
+                    note: String::new(),
+                    owner_person_id: None
+                }
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // As if on 10 March 2026: February closed, its values judged.
+        let run = p
+            .refresh_performance_on(date!(2026 - 03 - 10))
+            .await
+            .unwrap();
+        assert_eq!(run.alerts_raised, 1, "{:?}: {run:?}", s.store.engine());
+        let again = p
+            .refresh_performance_on(date!(2026 - 03 - 10))
+            .await
+            .unwrap();
+        assert_eq!(again.alerts_raised, 0, "raised once");
+        let chart = p.chart(&security, defined.id, swc).await.unwrap();
+        let values: Vec<(String, f64, i64)> = chart
+            .values
+            .iter()
+            .map(|v| (v.period.clone(), v.value, v.version))
+            .collect();
+        assert_eq!(values.len(), 14);
+        assert_eq!(values[12], ("2026-01".into(), 15.0, 1));
+        let y2026 = chart.years.iter().find(|y| y.year == 2026).unwrap();
+        assert_eq!(y2026.lines, Some([12.0, 14.0, 16.0]));
+        assert!(y2026
+            .how
+            .contains("mean 10 and SD 2 of the 2025-01 to 2025-12 baseline"));
+
+        let alerts = p
+            .alerts(&security, &AlertFilter::default(), Default::default())
+            .await
+            .unwrap();
+        let alert = alerts
+            .items
+            .iter()
+            .find(|a| a.indicator_id == defined.id)
+            .expect("the alert")
+            .clone();
+        assert_eq!(
+            (alert.rule, alert.period.as_str(), alert.status),
+            (Rule::TwoBeyondSecond, "2026-02", AlertStatus::Open)
+        );
+        assert!(
+            alert
+                .sentence
+                .starts_with("2 consecutive months above mean + 2 SD of the 2025-01 to 2025-12 baseline: 15 in 2026-01 and 15 in 2026-02"),
+            "{}",
+            alert.sentence
+        );
+        assert_eq!(alert.baseline_from.as_deref(), Some("2025-01"));
+        // Its corrective action is in the one register, the security manager responsible.
+        let action_id = alert.action_id.expect("an action");
+        let register = s
+            .action_register(&security, &ActionFilter::default(), Default::default())
+            .await
+            .unwrap();
+        let action = register
+            .items
+            .iter()
+            .find(|a| a.action.id == action_id)
+            .expect("in the register");
+        assert_eq!(action.action.source_kind, RecordKind::PerformanceAlert);
+        assert_eq!(
+            action.source_link,
+            format!("/performance/alerts/{}", alert.id)
+        );
+        assert!(action.allowed.complete);
+        // The security manager was told; the watched scenario's assessment awaits review.
+        let told = s
+            .notifications(security.person_id().unwrap(), 50)
+            .await
+            .unwrap();
+        assert!(told
+            .iter()
+            .any(|n| n.link == format!("/performance/alerts/{}", alert.id)));
+        let reviewed = s.risk().assessment(&security, watched.id).await.unwrap();
+        assert!(reviewed.review_required);
+        assert!(reviewed.review_reason.contains("SWC-VIOL"));
+
+        // Unacknowledged after a week: escalated once to the accountable executive.
+        let today = sems_domain::util::today();
+        assert_eq!(
+            p.escalate_unacknowledged_alerts(today + time::Duration::days(3))
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            p.escalate_unacknowledged_alerts(today + time::Duration::days(8))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            p.escalate_unacknowledged_alerts(today + time::Duration::days(9))
+                .await
+                .unwrap(),
+            0,
+            "once"
+        );
+        let executive = common::actor(&s, "swc.executive").await;
+        assert!(s
+            .notifications(executive.person_id().unwrap(), 50)
+            .await
+            .unwrap()
+            .iter()
+            .any(|n| n.message.starts_with("Unacknowledged")));
+
+        // Staff read nothing of it; the security manager acknowledges, once.
+        assert!(p.alert(&staff, alert.id).await.is_err());
+        assert!(matches!(
+            p.acknowledge_alert(&security, alert.id, &AcknowledgeInput { note: " ".into() })
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let acknowledged = p
+            .acknowledge_alert(
+                &security,
+                alert.id,
+                &AcknowledgeInput {
+                    note: "Badge readers at gate 4 faulty: replaced, see the action".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(acknowledged.status, AlertStatus::Acknowledged);
+        assert!(!acknowledged.allowed.acknowledge);
+        assert!(matches!(
+            p.acknowledge_alert(
+                &security,
+                alert.id,
+                &AcknowledgeInput {
+                    note: "again".into()
+                }
+            )
+            .await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // The dashboard shows the indicator, its alert and the silence warning's absence.
+        let dashboard = p
+            .dashboard_on(&security, swc, date!(2026 - 03 - 10))
+            .await
+            .unwrap();
+        let row = dashboard
+            .rows
+            .iter()
+            .find(|r| r.indicator.id == defined.id)
+            .expect("on the dashboard");
+        let current = row.current.as_ref().expect("February's value");
+        assert_eq!(
+            (current.period.as_str(), current.value, current.level),
+            ("2026-02", 15.0, 2)
+        );
+        assert_eq!(row.sparkline.len(), 24);
+        // The point opens the records behind it: a series counts none.
+        let behind = p
+            .point_records(&security, defined.id, swc, "2026-02")
+            .await
+            .unwrap();
+        assert_eq!(behind.value, Some(15.0));
+        assert!(behind.records.is_empty());
+
+        // A new version: earlier values keep the version they were computed under.
+        let mut changed = definition.clone();
+        changed.alert = AlertMethod::Fixed {
+            watch: 11.0,
+            warning: 13.0,
+            critical: 20.0,
+        };
+        p.publish_indicator(
+            &security,
+            defined.id,
+            &IndicatorInput {
+                definition: changed,
+                note: "Thresholds agreed with the accountable executive".into(),
+                owner_person_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let detail = p.indicator(&security, defined.id).await.unwrap();
+        assert_eq!(detail.indicator.version, 2);
+        assert_eq!(detail.versions.len(), 2);
+        let chart = p.chart(&security, defined.id, swc).await.unwrap();
+        assert!(chart.values.iter().all(|v| v.version == 1));
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing() {
+    for s in common::services().await {
+        let p = s.performance();
+        let security = common::actor(&s, "swc.security").await;
+        let policy = common::actor(&s, "policy").await;
+        let swc = party_of(&security);
+        let national = p
+            .indicators(&security, &Default::default(), Default::default())
+            .await
+            .unwrap()
+            .items;
+        assert!(national.iter().filter(|i| i.national).count() >= 12);
+        let pass_rate = national
+            .iter()
+            .find(|i| i.code == "NAT-TEST-OVERT")
+            .expect("shipped")
+            .clone();
+        let reporting = national
+            .iter()
+            .find(|i| i.code == "NAT-REP-RATE")
+            .expect("shipped")
+            .clone();
+
+        // An organisation never edits a national indicator, nor sets its expected level.
+        let edit = p
+            .publish_indicator(
+                &security,
+                pass_rate.id,
+                &IndicatorInput {
+                    definition: pass_rate.definition.clone(),
+                    note: "ours".into(),
+                    owner_person_id: None,
+                },
+            )
+            .await;
+        assert!(matches!(edit, Err(ServiceError::Forbidden(_))), "{edit:?}");
+        let level = p
+            .set_expected_level(
+                &security,
+                pass_rate.id,
+                &ExpectedLevelInput {
+                    expected_level: Some(90.0),
+                },
+            )
+            .await;
+        assert!(
+            matches!(level, Err(ServiceError::Forbidden(_))),
+            "{level:?}"
+        );
+        // The authority's policy officer sets it.
+        let set = p
+            .set_expected_level(
+                &policy,
+                pass_rate.id,
+                &ExpectedLevelInput {
+                    expected_level: Some(90.0),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(set.expected_level, Some(90.0));
+        // Out of range for a share.
+        assert!(matches!(
+            p.set_expected_level(
+                &policy,
+                pass_rate.id,
+                &ExpectedLevelInput {
+                    expected_level: Some(140.0)
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+
+        // A target weaker than the State expects is refused with the national level.
+        let weaker = p
+            .set_target(
+                &security,
+                pass_rate.id,
+                &TargetInput {
+                    target: Some(85.0),
+                    despite_warning: false,
+                },
+            )
+            .await;
+        assert!(
+            matches!(&weaker, Err(ServiceError::Validation(e)) if e.of("target").is_some_and(|m| m.contains("90"))),
+            "{weaker:?}"
+        );
+        let stricter = p
+            .set_target(
+                &security,
+                pass_rate.id,
+                &TargetInput {
+                    target: Some(95.0),
+                    despite_warning: false,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(stricter.target, Some(95.0));
+        // A target on a reporting rate warns first.
+        let warned = p
+            .set_target(
+                &security,
+                reporting.id,
+                &TargetInput {
+                    target: Some(2.0),
+                    despite_warning: false,
+                },
+            )
+            .await;
+        assert!(
+            matches!(&warned, Err(ServiceError::Validation(e)) if e.of("target").is_some_and(|m| m.contains("discourage reporting"))),
+            "{warned:?}"
+        );
+        assert_eq!(
+            p.set_target(
+                &security,
+                reporting.id,
+                &TargetInput {
+                    target: Some(2.0),
+                    despite_warning: true,
+                },
+            )
+            .await
+            .unwrap()
+            .target,
+            Some(2.0)
+        );
+
+        // A baseline with too few periods.
+        let mut short = violations("NAT-01");
+        short.code = "SWC-SHORT".into();
+        short.source = Source::Series {
+            numerator: "departures".into(),
+            denominator: None,
+        };
+        short.exposure = None;
+        short.alert = AlertMethod::Statistical {
+            baseline_periods: 3,
+        };
+        let refused = p
+            .define_indicator(
+                &security,
+                &IndicatorInput {
+                    definition: short,
+                    note: String::new(),
+                    owner_person_id: None,
+                },
+            )
+            .await;
+        assert!(
+            matches!(&refused, Err(ServiceError::Validation(e)) if e.of("alert").is_some()),
+            "{refused:?}"
+        );
+
+        // A negative exposure, a month that is not one, a site of another organisation.
+        for (month, value, field) in [("2026-01", -5.0, "value"), ("2026-13", 5.0, "month")] {
+            let e = p
+                .enter_series_value(
+                    &security,
+                    swc,
+                    &SeriesInput {
+                        series: "departures".into(),
+                        month: month.into(),
+                        value,
+                        site_id: None,
+                    },
+                )
+                .await;
+            assert!(
+                matches!(&e, Err(ServiceError::Validation(v)) if v.of(field).is_some()),
+                "{e:?}"
+            );
+        }
+        // Another organisation's series: refused.
+        let npt = common::actor(&s, "npt.security").await;
+        assert!(p
+            .enter_series_value(
+                &npt,
+                swc,
+                &SeriesInput {
+                    series: "departures".into(),
+                    month: "2026-01".into(),
+                    value: 5.0,
+                    site_id: None,
+                },
+            )
+            .await
+            .is_err());
+        // A CSV with bad rows: every one reported, nothing stored.
+        let csv = "series,month,value,site\n\
+                   departures,2026-01,1200,\n\
+                   departures,2026-02,-3,\n\
+                   Departures,2026-03,100,\n\
+                   departures,2026-04,many,\n\
+                   departures,2026-05,10,Nowhere\n\
+                   departures,2026-01,1300,\n";
+        let report = p.import_series(&security, swc, csv, false).await.unwrap();
+        assert!(!report.imported);
+        let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6, 7], "{:?}", report.errors);
+        let stored = p
+            .series_values(
+                &security,
+                &sems_storage::performance::series::SeriesFilter {
+                    party_id: Some(swc),
+                    series: Some("departures".into()),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(stored.total, 0, "nothing stored");
+        // Good rows: a dry run stores nothing, the import stores them.
+        let good = "series,month,value\ndepartures,2026-01,1200\ndepartures,2026-02,1100\n";
+        let dry = p.import_series(&security, swc, good, true).await.unwrap();
+        assert!(dry.errors.is_empty() && !dry.imported);
+        let done = p.import_series(&security, swc, good, false).await.unwrap();
+        assert!(done.imported && done.rows == 2);
+
+        // The national view is the authority's.
+        assert!(matches!(
+            p.national_view(&security, None).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        let director = common::actor(&s, "director").await;
+        let view = p.national_view(&director, None).await.unwrap();
+        assert!(view.indicators.len() >= 12);
+    }
+}
