@@ -79,7 +79,7 @@ pub fn heat_map_svg(map: &HeatMap, title: &str, y_label: &str) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

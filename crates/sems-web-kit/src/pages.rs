@@ -108,6 +108,11 @@ impl Layout {
             );
         }
         add(
+            "/performance",
+            "Performance",
+            can_read(RecordKind::IndicatorValue),
+        );
+        add(
             "/people/grants",
             "Grants to confirm",
             !granted_relations(s, RecordKind::PendingGrant, Action::Accept).is_empty(),

@@ -8,6 +8,7 @@ mod web {
     pub mod conformance;
     pub mod oversight;
     pub mod pages;
+    pub mod performance;
     pub mod privacy;
     pub mod reports;
     pub mod risk;

@@ -3,6 +3,7 @@
 
 mod airport;
 mod oversight;
+mod performance;
 mod reporting;
 mod risk;
 
@@ -410,6 +411,11 @@ impl Services {
             .load_airport_risk_demo(&actor, party_of("NPT")?)
             .await?;
         summary.created += self.load_airport_oversight_demo(party_of("NPT")?).await?;
+        // Security performance: the airport's series and its indicator in alert, the
+        // carrier's silence.
+        summary.created += self
+            .load_performance_demo(party_of("NPT")?, party_of("SKY")?)
+            .await?;
         if summary.created > 0 {
             let mut tx = self.store.write().await?;
             let detail = serde_json::json!({"created": summary.created, "already_there": summary.already_there});

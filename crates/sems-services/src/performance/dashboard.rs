@@ -348,7 +348,7 @@ pub struct PointRecords {
 
 /// One organisation on the national view.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct NationalRow {
+pub struct NationalPerformanceRow {
     pub party_id: i64,
     pub party_name: String,
     pub party_kind: String,
@@ -383,7 +383,7 @@ pub struct NationalView {
     pub period: String,
     pub indicators: Vec<NationalColumn>,
     /// Organisations in alert or silent first, then by name.
-    pub rows: Vec<NationalRow>,
+    pub rows: Vec<NationalPerformanceRow>,
 }
 
 impl PerformanceServices<'_> {
@@ -635,6 +635,9 @@ impl PerformanceServices<'_> {
         let kind = counted(&i.definition);
         let mut records = Vec::new();
         let mut not_shown = 0;
+        if kind.is_none() {
+            records = series_behind(&mut conn, &subject, &i.definition, party_id, &span).await?;
+        }
         // At most a page of records: a point counts a month's.
         for id in ids.iter().take(200) {
             match record_link(&mut conn, &subject, kind, *id).await? {
@@ -693,18 +696,20 @@ impl PerformanceServices<'_> {
                 .filter(|d| d.period == span.label)
                 .map(|d| (d.indicator_id, d))
                 .collect();
-        let mut rows: BTreeMap<i64, NationalRow> = BTreeMap::new();
+        let mut rows: BTreeMap<i64, NationalPerformanceRow> = BTreeMap::new();
         let n = national.len();
         for (col, i) in national.iter().enumerate() {
             for v in value_store::of_period(&mut conn, subject, i.id, &span.label).await? {
-                let row = rows.entry(v.owner_party_id).or_insert_with(|| NationalRow {
-                    party_id: v.owner_party_id,
-                    party_name: v.party_name.clone(),
-                    party_kind: v.party_kind.clone(),
-                    values: vec![None; n],
-                    open_alerts: 0,
-                    silence: None,
-                });
+                let row = rows
+                    .entry(v.owner_party_id)
+                    .or_insert_with(|| NationalPerformanceRow {
+                        party_id: v.owner_party_id,
+                        party_name: v.party_name.clone(),
+                        party_kind: v.party_kind.clone(),
+                        values: vec![None; n],
+                        open_alerts: 0,
+                        silence: None,
+                    });
                 row.values[col] = Some(NationalCell {
                     value: v.value,
                     below_expected_level: i
@@ -723,9 +728,9 @@ impl PerformanceServices<'_> {
                 row.silence = Some(warning);
             }
         }
-        let mut rows: Vec<NationalRow> = rows.into_values().collect();
+        let mut rows: Vec<NationalPerformanceRow> = rows.into_values().collect();
         rows.sort_by(|a, b| {
-            let flagged = |r: &NationalRow| r.open_alerts > 0 || r.silence.is_some();
+            let flagged = |r: &NationalPerformanceRow| r.open_alerts > 0 || r.silence.is_some();
             flagged(b)
                 .cmp(&flagged(a))
                 .then(b.open_alerts.cmp(&a.open_alerts))
@@ -753,6 +758,73 @@ impl PerformanceServices<'_> {
                 .collect(),
             rows,
         })
+    }
+}
+
+/// The data series values a point of a series indicator was computed from, those `subject`
+/// may read: each series of the definition in each month of the period.
+async fn series_behind(
+    conn: &mut Conn,
+    subject: &sems_domain::access::Subject,
+    d: &SpiDefinition,
+    party_id: i64,
+    span: &Span,
+) -> Result<Vec<RecordLink>> {
+    use sems_domain::performance::definition::Source;
+    use sems_storage::performance::series::{self as series_store, SeriesFilter};
+    let mut names: Vec<&str> = match &d.source {
+        Source::Series {
+            numerator,
+            denominator,
+        } => std::iter::once(numerator.as_str())
+            .chain(denominator.as_deref())
+            .collect(),
+        Source::Computed { .. } => Vec::new(),
+    };
+    names.extend(d.exposure.as_ref().map(|e| e.series.as_str()));
+    let months = span.months();
+    let (Some(from), Some(until)) = (months.first(), months.last()) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for name in names {
+        let found = series_store::list(
+            conn,
+            subject,
+            &SeriesFilter {
+                party_id: Some(party_id),
+                series: Some(name.to_string()),
+                site_id: None,
+                from: sems_domain::performance::Month::parse(from).ok(),
+                until: sems_domain::performance::Month::parse(until).ok(),
+            },
+            PageRequest::new(Some(1), Some(sems_domain::page::MAX_PER_PAGE)),
+        )
+        .await?;
+        for v in found.items {
+            out.push(RecordLink {
+                label: format!(
+                    "{} {}: {}{}",
+                    v.series,
+                    v.month,
+                    plain_number(v.value),
+                    v.entered_by_name
+                        .map(|n| format!(", entered by {n}"))
+                        .unwrap_or_default()
+                ),
+                link: format!("/performance/series?party={party_id}&series={}", v.series),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A number as read: whole numbers without decimals.
+fn plain_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.2}")
     }
 }
 

@@ -23,6 +23,88 @@ const WHAT_HAPPENED: [&str; 6] = [
     "A gap in the perimeter fence was found during a patrol and closed.",
 ];
 
+/// The statement a report of the past is written with (the synthetic data set, the demo's
+/// history): every time given, not taken from the clock.
+pub(crate) const PAST_REPORTS: &str =
+    "INSERT INTO security_reports (id, owner_party_id, category_code, occurred_at, location,
+     what_happened, mode, receipt_hash, status, severity, mandatory, deidentified_text,
+     filed_at_ms, triaged_at_ms, closed_at_ms, forward_due_at_ms, forwarded_at_ms,
+     analysis_due_at_ms, analysis_sent_at_ms, final_due_at_ms, final_sent_at_ms,
+     triage_due_at_ms, closure_due_at_ms, updated_at_ms) VALUES";
+
+/// A report of the past with every one of its times.
+pub(crate) struct PastReport<'a> {
+    pub id: i64,
+    pub party_id: i64,
+    pub category: String,
+    pub occurred: i64,
+    pub what_happened: &'a str,
+    pub mode: ReportMode,
+    /// Unique: a stand-in for the hash of a receipt nobody holds.
+    pub receipt: String,
+    pub status: ReportStatus,
+    pub severity: Option<Severity>,
+    pub mandatory: Option<bool>,
+    pub filed: i64,
+    pub triaged: Option<i64>,
+    pub closed: Option<i64>,
+    pub forward_due: Option<i64>,
+    pub forwarded: Option<i64>,
+    pub analysis_due: Option<i64>,
+    pub analysis_sent: Option<i64>,
+    pub final_due: Option<i64>,
+    pub final_sent: Option<i64>,
+}
+
+impl PastReport<'_> {
+    /// The row of [`PAST_REPORTS`].
+    pub(crate) fn values(&self) -> Vec<Arg> {
+        let updated = [
+            Some(self.filed),
+            self.triaged,
+            self.closed,
+            self.forwarded,
+            self.analysis_sent,
+            self.final_sent,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(self.filed);
+        vec![
+            self.id.into(),
+            self.party_id.into(),
+            self.category.clone().into(),
+            sems_domain::util::date_of(self.occurred).into(),
+            "Terminal 1".into(),
+            self.what_happened.into(),
+            self.mode.as_str().into(),
+            self.receipt.clone().into(),
+            self.status.as_str().into(),
+            Arg::from(self.severity.map(|s| s.as_str().to_string())),
+            Arg::from(self.mandatory.map(i64::from)),
+            (if self.forwarded.is_some() {
+                self.what_happened
+            } else {
+                ""
+            })
+            .into(),
+            self.filed.into(),
+            self.triaged.into(),
+            self.closed.into(),
+            self.forward_due.into(),
+            self.forwarded.into(),
+            self.analysis_due.into(),
+            self.analysis_sent.into(),
+            self.final_due.into(),
+            self.final_sent.into(),
+            (self.filed + 48 * HOUR).into(),
+            self.triaged.map(|t| t + 30 * DAY).into(),
+            updated.into(),
+        ]
+    }
+}
+
 impl ReportingServices<'_> {
     /// `p.reports_per_year` reports per organisation and year, filed over the years of the
     /// data set; returns how many were written.
@@ -39,13 +121,7 @@ impl ReportingServices<'_> {
             .into_iter()
             .map(|c| c.code)
             .collect();
-        let mut rows = BulkSet::new(&[
-            "INSERT INTO security_reports (id, owner_party_id, category_code, occurred_at, location,
-                 what_happened, mode, receipt_hash, status, severity, mandatory, deidentified_text,
-                 filed_at_ms, triaged_at_ms, closed_at_ms, forward_due_at_ms, forwarded_at_ms,
-                 analysis_due_at_ms, analysis_sent_at_ms, final_due_at_ms, final_sent_at_ms,
-                 triage_due_at_ms, closure_due_at_ms, updated_at_ms) VALUES",
-        ]);
+        let mut rows = BulkSet::new(&[PAST_REPORTS]);
         let mut id = bulk::next_id(conn, "security_reports").await?;
         let now = now_ms();
         let span = i64::from(p.years) * 365 * DAY;
@@ -106,49 +182,28 @@ impl ReportingServices<'_> {
                     .filter(|_| rng.below(20) != 0)
                     .map(|d| d - rng.below(40 * DAY as u64) as i64)
                     .filter(|s| *s < now);
-                let updated = [
-                    Some(filed),
+                let report = PastReport {
+                    id,
+                    party_id: *org,
+                    category: rng.pick(&categories).clone(),
+                    occurred,
+                    what_happened: text,
+                    mode,
+                    receipt: format!("generated-{}-{id}", p.seed),
+                    status,
+                    severity: triaged.map(|_| *rng.pick(&severities)),
+                    mandatory: triaged.map(|_| mandatory),
+                    filed,
                     triaged,
                     closed,
+                    forward_due,
                     forwarded,
+                    analysis_due,
                     analysis_sent,
+                    final_due,
                     final_sent,
-                ]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(filed);
-                rows.row(
-                    conn,
-                    0,
-                    vec![
-                        id.into(),
-                        (*org).into(),
-                        rng.pick(&categories).clone().into(),
-                        sems_domain::util::date_of(occurred).into(),
-                        "Terminal 1".into(),
-                        text.into(),
-                        mode.as_str().into(),
-                        format!("generated-{}-{id}", p.seed).into(),
-                        status.as_str().into(),
-                        Arg::from(triaged.map(|_| rng.pick(&severities).as_str().to_string())),
-                        Arg::from(triaged.map(|_| i64::from(mandatory))),
-                        (if forwarded.is_some() { text } else { "" }).into(),
-                        filed.into(),
-                        triaged.into(),
-                        closed.into(),
-                        forward_due.into(),
-                        forwarded.into(),
-                        analysis_due.into(),
-                        analysis_sent.into(),
-                        final_due.into(),
-                        final_sent.into(),
-                        (filed + 48 * HOUR).into(),
-                        triaged.map(|t| t + 30 * DAY).into(),
-                        updated.into(),
-                    ],
-                )
-                .await?;
+                };
+                rows.row(conn, 0, report.values()).await?;
                 id += 1;
             }
         }

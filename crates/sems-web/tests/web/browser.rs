@@ -434,3 +434,49 @@ fn pages_fit_a_phone_and_inputs_are_readable() {
     probe("the signed-in report form");
     browser.screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("phone-report.png"));
 }
+
+#[test]
+fn a_security_manager_follows_an_spi_alert_to_the_records_behind_it() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(1280, 900) else {
+        return;
+    };
+    browser.goto(&format!("{}/sign-in", app.base));
+    browser.fill("#username", "npt.security");
+    browser.fill("#password", PASSWORD);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("main h1", "Welcome");
+    // The dashboard, from the navigation.
+    browser.click("nav.main a[href='/performance']");
+    assert!(browser
+        .wait_for_text("main h1", "Security performance")
+        .contains("Northport"));
+    // The airport's own indicator is in alert.
+    let row = browser.text("tr[data-code='NPT-ACCESS-VIOL']");
+    assert!(row.contains("Alert"), "{row}");
+    assert!(browser.text("#open-alerts").contains("NPT-ACCESS-VIOL"));
+    // Its control chart, with the alert marked on it.
+    browser.click("tr[data-code='NPT-ACCESS-VIOL'] td a");
+    browser.wait_for_text("main h1", "NPT-ACCESS-VIOL");
+    let marks =
+        browser.script("return document.querySelectorAll('svg.control-chart .alert-mark').length;");
+    assert!(marks.as_u64().unwrap_or(0) >= 1, "{marks}");
+    let period = browser.script(
+        "const m = document.querySelector('svg.control-chart .alert-mark'); return m.previousElementSibling.getAttribute('data-period');",
+    );
+    let period = period.as_str().unwrap_or_default().to_string();
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("control-chart.png");
+    browser.screenshot(&out);
+    // The point that fired opens the records behind it.
+    browser.click(&format!(
+        "svg.control-chart a.point[data-period='{period}']"
+    ));
+    assert!(browser
+        .wait_for_text("main h1", "the records behind it")
+        .contains(&period));
+    let records = browser.text(".records-behind");
+    assert!(
+        records.contains(&format!("access_violations {period}: 33")),
+        "{records}"
+    );
+}
