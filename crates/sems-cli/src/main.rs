@@ -127,6 +127,24 @@ enum BenchCommand {
         #[arg(long, default_value_t = 4444)]
         seed: u64,
     },
+    /// Security performance on the national data set (organisations × 10 years of monthly
+    /// values): the authority's national view and one organisation's dashboard as service
+    /// calls and as pages, a control chart, the alert and indicator lists, one run of the job.
+    Performance {
+        #[arg(long, default_value_t = 200)]
+        organisations: u32,
+        #[arg(long, default_value_t = 50)]
+        scenarios: u32,
+        #[arg(long, default_value_t = 30)]
+        activities_per_year: i64,
+        #[arg(long, default_value_t = 50)]
+        reports_per_year: u32,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        /// The national data set's seed: the same data set `bench national` uses.
+        #[arg(long, default_value_t = 4444)]
+        seed: u64,
+    },
     /// A flood of sign-in attempts through the API while a reader loads the risk register:
     /// memory before and at its peak, the answers, the page's latency.
     SignIns {
@@ -412,12 +430,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 + s.oversight.activities
                 + s.oversight.items
                 + s.oversight.findings
-                + s.reports;
+                + s.reports
+                + s.performance.series_values
+                + s.performance.values;
             println!(
-                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings); {} security reports in {:.1} s ({:.0} rows/s) on {}.",
+                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings); {} security reports; {} data series values, {} indicator values, {} alerts in {:.1} s ({:.0} rows/s) on {}.",
                 s.organisations, s.sites, s.people, s.nominations, r.assessments, r.history,
                 r.evidence, r.actions, r.acceptances, s.oversight.activities, s.oversight.items,
-                s.oversight.findings, s.reports, seconds,
+                s.oversight.findings, s.reports, s.performance.series_values,
+                s.performance.values, s.performance.alerts, seconds,
                 rows as f64 / seconds.max(0.001),
                 services.store.engine().as_str()
             );
@@ -482,6 +503,30 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }) => {
             let services = open(&config).await?;
             bench::national(
+                &services,
+                sems_services::generate::GenerateParams {
+                    organisations,
+                    people_per_org: 10,
+                    years: 10,
+                    scenarios,
+                    activities_per_year,
+                    reports_per_year,
+                    seed,
+                },
+                runs.max(1),
+            )
+            .await?;
+        }
+        Command::Bench(BenchCommand::Performance {
+            organisations,
+            scenarios,
+            activities_per_year,
+            reports_per_year,
+            runs,
+            seed,
+        }) => {
+            let services = open(&config).await?;
+            bench::performance(
                 &services,
                 sems_services::generate::GenerateParams {
                     organisations,

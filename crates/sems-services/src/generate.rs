@@ -49,6 +49,7 @@ pub struct GenerateSummary {
     pub risk: crate::risk::generate::RiskSummary,
     pub oversight: crate::oversight::generate::OversightSummary,
     pub reports: u64,
+    pub performance: crate::performance::generate::PerformanceSummary,
 }
 
 /// SplitMix64: small, fast, and the same sequence on every machine for a seed.
@@ -385,9 +386,10 @@ impl Services {
             .reporting()
             .generate_reports(conn, &p, &org_ids)
             .await?;
-        let summary = GenerateSummary {
+        let mut summary = GenerateSummary {
             oversight,
             reports,
+            performance: Default::default(),
             organisations: rows.written(PARTIES),
             sites: rows.written(SITES),
             people: rows.written(PEOPLE),
@@ -419,6 +421,11 @@ impl Services {
             ],
         )
         .await?;
+        // Security performance is computed from what was written above, as the job would.
+        summary.performance = self
+            .performance()
+            .generate_performance(&p, &org_ids, sems_domain::util::today())
+            .await?;
         bulk::analyze(&self.store).await?;
         Ok(summary)
     }

@@ -3,10 +3,12 @@
 //! `cargo run --release --bin sems -- --data-dir /tmp/sems-bench bench risk`.
 
 mod national;
+mod performance;
 mod sign_in;
 pub use sign_in::sign_ins;
 
 pub use national::national;
+pub use performance::performance;
 
 use anyhow::Context;
 use sems_domain::page::PageRequest;
@@ -132,7 +134,7 @@ pub async fn national_data_set(services: &Services, params: GenerateParams) -> a
     let started = Instant::now();
     match services.generate(params).await {
         Ok(s) => println!(
-            "Generated {} organisations × {} scenarios: {} people, {} assessments, {} history entries, {} test results, {} actions, {} acceptances, {} activities ({} checklist items), {} findings, {} security reports in {:.1} s.",
+            "Generated {} organisations × {} scenarios: {} people, {} assessments, {} history entries, {} test results, {} actions, {} acceptances, {} activities ({} checklist items), {} findings, {} security reports, {} data series values, {} indicator values, {} alerts in {:.1} s.",
             s.organisations,
             params.scenarios,
             s.people,
@@ -145,6 +147,9 @@ pub async fn national_data_set(services: &Services, params: GenerateParams) -> a
             s.oversight.items,
             s.oversight.findings,
             s.reports,
+            s.performance.series_values,
+            s.performance.values,
+            s.performance.alerts,
             started.elapsed().as_secs_f64()
         ),
         Err(sems_services::ServiceError::Conflict(_)) => {

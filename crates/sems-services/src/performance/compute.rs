@@ -46,16 +46,16 @@ pub struct Refreshed {
 }
 
 /// The values one organisation's indicators should have, against what is stored.
-struct Plan {
-    writes: Vec<NewValue>,
-    removals: Vec<(i64, String)>,
+pub(super) struct Plan {
+    pub writes: Vec<NewValue>,
+    pub removals: Vec<(i64, String)>,
     /// (indicator, period) pairs written or removed: their national distribution changes.
-    touched: BTreeSet<(i64, String)>,
-    alerts: Vec<ToRaise>,
+    pub touched: BTreeSet<(i64, String)>,
+    pub alerts: Vec<ToRaise>,
 }
 
 /// An alert to raise: the indicator, what fired and the baseline's first and last period.
-struct ToRaise {
+pub(super) struct ToRaise {
     indicator: Indicator,
     fired: Fired,
     baseline: Option<(String, String)>,
@@ -79,7 +79,7 @@ fn same(a: &StoredValue, b: &NewValue) -> bool {
 
 /// Works out what to write for one organisation's indicators on `today`, from `from` on (or
 /// the recent periods; the whole history where nothing is stored yet).
-fn plan(
+pub(super) fn plan(
     party: i64,
     facts: &Facts,
     indicators: Vec<(Indicator, Vec<StoredValue>)>,
@@ -97,11 +97,15 @@ fn plan(
         let d = &indicator.definition;
         let current = Span::of(d.period, today);
         let recent = last_closed(d.period, today).previous(d.period).first_day;
+        // Never before the organisation's first data: a count of nothing before it existed in
+        // sems says nothing.
+        let earliest = facts.earliest_day();
         let start = match (stored.is_empty(), from) {
-            (true, _) => facts.earliest_day().unwrap_or(recent),
+            (true, _) => earliest.unwrap_or(recent),
             (false, Some(f)) => f.min(recent),
             (false, None) => recent,
         }
+        .max(earliest.map_or(oldest, |e| Span::of(d.period, e).first_day))
         .max(oldest);
         let mut values: std::collections::BTreeMap<String, f64> =
             stored.iter().map(|v| (v.period.clone(), v.value)).collect();
@@ -266,6 +270,50 @@ async fn act_on_alert(
     Ok(())
 }
 
+/// Raises the alerts of one organisation's plan, each once, and acts on those this call
+/// raised (on several nodes, the one whose insert lands); returns how many it raised.
+pub(super) async fn raise_and_act(
+    conn: &mut Conn,
+    authority: i64,
+    party: i64,
+    alerts: &[ToRaise],
+    today: Date,
+) -> Result<usize> {
+    let mut raised = 0;
+    for ToRaise {
+        indicator,
+        fired,
+        baseline,
+    } in alerts
+    {
+        let period = fired
+            .points
+            .last()
+            .map(|p| p.label.clone())
+            .unwrap_or_default();
+        let id = alert_store::raise_once(
+            conn,
+            &NewAlert {
+                indicator_id: indicator.id,
+                owner_party_id: party,
+                period: &period,
+                version: indicator.current_version,
+                rule: fired.rule,
+                line: fired.line,
+                points: &fired.points,
+                baseline: baseline.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+                sentence: &fired.sentence,
+            },
+        )
+        .await?;
+        if let Some(id) = id {
+            raised += 1;
+            act_on_alert(conn, authority, party, id, indicator, fired, today).await?;
+        }
+    }
+    Ok(raised)
+}
+
 impl PerformanceServices<'_> {
     /// The background job: every organisation's values brought up to date, national
     /// distributions with them, alerts raised and acted on, unacknowledged ones escalated.
@@ -332,38 +380,7 @@ impl PerformanceServices<'_> {
         for (indicator, period) in &plan.removals {
             value_store::remove(tx.conn(), party, *indicator, period).await?;
         }
-        let mut raised = 0;
-        for ToRaise {
-            indicator,
-            fired,
-            baseline,
-        } in &plan.alerts
-        {
-            let period = fired
-                .points
-                .last()
-                .map(|p| p.label.clone())
-                .unwrap_or_default();
-            let id = alert_store::raise_once(
-                tx.conn(),
-                &NewAlert {
-                    indicator_id: indicator.id,
-                    owner_party_id: party,
-                    period: &period,
-                    version: indicator.current_version,
-                    rule: fired.rule,
-                    line: fired.line,
-                    points: &fired.points,
-                    baseline: baseline.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
-                    sentence: &fired.sentence,
-                },
-            )
-            .await?;
-            if let Some(id) = id {
-                raised += 1;
-                act_on_alert(tx.conn(), authority, party, id, indicator, fired, today).await?;
-            }
-        }
+        let raised = raise_and_act(tx.conn(), authority, party, &plan.alerts, today).await?;
         tx.commit().await?;
         let touched = plan
             .touched

@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod compute;
 pub mod dashboard;
+pub mod generate;
 pub mod indicators;
 pub mod series;
 pub mod trail;

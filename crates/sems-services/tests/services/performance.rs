@@ -656,3 +656,72 @@ async fn the_demo_has_an_indicator_in_alert_and_a_silent_organisation() {
             .all(|r| r.open_alerts > 0 || r.silence.is_some()));
     }
 }
+
+#[tokio::test]
+async fn the_generator_writes_what_the_job_would_and_the_quartiles_of_five() {
+    for s in common::services().await {
+        let summary = s
+            .generate(sems_services::generate::GenerateParams {
+                organisations: 6,
+                people_per_org: 5,
+                years: 2,
+                scenarios: 3,
+                activities_per_year: 4,
+                reports_per_year: 12,
+                seed: 13,
+            })
+            .await
+            .unwrap();
+        let p = summary.performance;
+        assert_eq!(p.series_values, 6 * 2 * 25, "{p:?}");
+        assert!(p.values > 6 * 24, "{p:?}");
+        assert!(
+            p.distributions > 0,
+            "six organisations give quartiles: {p:?}"
+        );
+        // The job finds every value already as it would have computed it.
+        let before = sems_storage::now_ms();
+        let run = s.performance().refresh_performance().await.unwrap();
+        if run.values_written != 0 {
+            let mut conn = s.store.read().await.unwrap();
+            let rows: Vec<(i64, i64, String, f64)> = sqlx::query_as(
+                "SELECT indicator_id, owner_party_id, period, value FROM indicator_values WHERE computed_at_ms >= $1",
+            )
+            .bind(before)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+            panic!("{run:?}: {rows:?}");
+        }
+        // The national view lists the generated organisations with their reporting rates.
+        let director = common::actor(&s, "director").await;
+        let view = s
+            .performance()
+            .national_view(&director, None)
+            .await
+            .unwrap();
+        let rate = view
+            .indicators
+            .iter()
+            .position(|c| c.code == "NAT-REP-RATE")
+            .expect("a column");
+        let mut ids = Vec::new();
+        {
+            let mut conn = s.store.read().await.unwrap();
+            for i in 1..=6 {
+                let party = sems_storage::parties::by_code(&mut conn, &format!("G13-{i}"))
+                    .await
+                    .unwrap()
+                    .expect("generated");
+                ids.push(party.id);
+            }
+        }
+        let generated: Vec<_> = view
+            .rows
+            .iter()
+            .filter(|r| ids.contains(&r.party_id))
+            .collect();
+        assert_eq!(generated.len(), 6);
+        assert!(generated.iter().all(|r| r.values[rate].is_some()));
+    }
+}
