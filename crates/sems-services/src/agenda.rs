@@ -382,6 +382,39 @@ impl Services {
             }
         }
 
+        // Security performance: the organisation's open alerts, for who acknowledges them (the
+        // accountable executive too, once one is escalated to them); escalated ones are late.
+        if !s.party_is_authority && own_update(RecordKind::PerformanceAlert) {
+            let page = self
+                .performance()
+                .alerts(
+                    actor,
+                    &sems_storage::performance::alerts::AlertFilter {
+                        party_id: Some(s.party_id),
+                        status: Some(sems_domain::performance::alerts::AlertStatus::Open),
+                        indicator_id: None,
+                    },
+                    first(),
+                )
+                .await?;
+            out.push(section(
+                "Performance alerts to acknowledge",
+                &page,
+                "/performance/alerts?status=open".to_string(),
+                |a| AgendaItem {
+                    text: format!(
+                        "{} {} · {} · {}",
+                        a.indicator_code,
+                        a.indicator_name,
+                        a.period,
+                        a.rule.label()
+                    ),
+                    link: format!("/performance/alerts/{}", a.id),
+                    late: a.escalated_on.is_some(),
+                },
+            ));
+        }
+
         // Escalations: what stayed overdue long enough to be escalated to the accountable
         // executive (who accepts the organisation's risk), findings and corrective actions.
         if !s.party_is_authority && on_risk.accept {

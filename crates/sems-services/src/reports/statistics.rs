@@ -1,4 +1,5 @@
-//! Reporting statistics: reports per category and month, the reporting rate per 100 staff,
+//! Reporting statistics: reports per category and month, the reporting rate per 100 staff (of
+//! the staff headcount series),
 //! the share of each mode, and the median times to triage and to close. An organisation's
 //! for its security management; the national ones (forwarded occurrences) for the authority.
 
@@ -29,9 +30,11 @@ pub struct ReportStatistics {
     pub identified: i64,
     pub confidential: i64,
     pub anonymous: i64,
-    /// Reports in twelve months per 100 active staff.
+    /// Reports in twelve months per 100 staff, from the staff headcount series (none until a
+    /// headcount is entered: never the number of sems accounts, which most staff do not have).
     pub rate_per_100_staff: Option<f64>,
-    pub staff: i64,
+    /// The latest staff headcount entered (of every organisation, for the national figures).
+    pub staff: Option<f64>,
     pub median_hours_to_triage: Option<f64>,
     pub median_days_to_close: Option<f64>,
 }
@@ -75,7 +78,7 @@ impl ReportingServices<'_> {
         let since = now_ms() - 365 * 86_400_000;
         let mut conn = self.store.read().await?;
         let tallies = reports::report_tallies(&mut conn, scope, since).await?;
-        let staff = reports::staff_count(&mut conn, scope).await?;
+        let staff = sems_storage::performance::series::latest_headcount(&mut conn, scope).await?;
         let mut grid: BTreeMap<(String, String), i64> = BTreeMap::new();
         for t in &tallies.by_month {
             *grid
@@ -105,7 +108,7 @@ impl ReportingServices<'_> {
             identified,
             confidential,
             anonymous,
-            rate_per_100_staff: (staff > 0).then(|| total as f64 * 100.0 / staff as f64),
+            rate_per_100_staff: staff.filter(|s| *s > 0.0).map(|s| total as f64 * 100.0 / s),
             staff,
             median_hours_to_triage: tallies.median_ms_to_triage.map(|ms| ms / 3_600_000.0),
             median_days_to_close: tallies.median_ms_to_close.map(|ms| ms / 86_400_000.0),

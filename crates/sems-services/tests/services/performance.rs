@@ -627,6 +627,16 @@ async fn the_demo_has_an_indicator_in_alert_and_a_silent_organisation() {
             .unwrap();
         assert!(action.action.status.is_open());
         assert!(dashboard.silence.is_none(), "{:?}", dashboard.silence);
+        // The home page says it awaits acknowledgement.
+        let agenda = s.agenda(&security).await.unwrap();
+        let section = agenda
+            .iter()
+            .find(|a| a.heading == "Performance alerts to acknowledge")
+            .expect("on the security manager's home page");
+        assert!(section
+            .items
+            .iter()
+            .any(|i| i.link == format!("/performance/alerts/{}", alert.id)));
         // The carrier's reporting fell silent: on its dashboard and on the national view.
         let carrier = common::actor(&s, "sky.security").await;
         let silent = p

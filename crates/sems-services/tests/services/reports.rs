@@ -301,8 +301,23 @@ async fn each_role_sees_what_it_should() {
             .report_statistics(&actor(&s, "npt.analyst").await)
             .await
             .unwrap();
-        assert!(stats.reports >= 1 && stats.staff > 0);
-        assert!(stats.rate_per_100_staff.is_some());
+        // The rate divides by the staff headcount series (the demo's latest month), never by
+        // the number of sems accounts.
+        let staff_count = stats.staff.expect("the airport's headcount is entered");
+        assert!(
+            stats.reports >= 1 && staff_count >= 1_800.0,
+            "{staff_count}"
+        );
+        assert_eq!(
+            stats.rate_per_100_staff,
+            Some(stats.reports as f64 * 100.0 / staff_count)
+        );
+        let cargo = s
+            .reporting()
+            .report_statistics(&actor(&s, "swc.security").await)
+            .await
+            .unwrap();
+        assert_eq!((cargo.staff, cargo.rate_per_100_staff), (None, None));
         assert!(matches!(
             s.reporting().report_statistics(&staff).await,
             Err(ServiceError::NotFound(_))

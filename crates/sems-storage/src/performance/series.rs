@@ -165,3 +165,41 @@ pub async fn names(conn: &mut Conn, party_id: i64) -> Result<Vec<String>> {
     .fetch_all(&mut *conn)
     .await?)
 }
+
+#[derive(sqlx::FromRow)]
+struct HeadcountRow {
+    owner_party_id: i64,
+    site_id: i64,
+    value: f64,
+}
+
+/// The staff headcount of an organisation (or, `None`, of every organisation added up): each
+/// organisation's latest month entered, its whole-organisation value where entered, else the
+/// sum of its sites'. `None` when none is entered: rates per staff then have no denominator.
+#[tracing::instrument(skip_all)]
+pub async fn latest_headcount(conn: &mut Conn, party_id: Option<i64>) -> Result<Option<f64>> {
+    let mut sql = crate::sql::Sql::new(
+        "SELECT dv.owner_party_id, dv.site_id, dv.value FROM data_series_values dv
+         WHERE dv.series = 'staff_headcount' AND dv.month = (SELECT MAX(m.month) FROM data_series_values m
+             WHERE m.owner_party_id = dv.owner_party_id AND m.series = 'staff_headcount')",
+    );
+    if let Some(p) = party_id {
+        sql.push(" AND dv.owner_party_id = ").bind(p);
+    }
+    let rows: Vec<HeadcountRow> = sql.query_as().fetch_all(&mut *conn).await?;
+    let mut by_party: std::collections::BTreeMap<i64, (Option<f64>, f64)> = Default::default();
+    for r in rows {
+        let entry = by_party.entry(r.owner_party_id).or_default();
+        if r.site_id == 0 {
+            entry.0 = Some(r.value);
+        } else {
+            entry.1 += r.value;
+        }
+    }
+    Ok((!by_party.is_empty()).then(|| {
+        by_party
+            .values()
+            .map(|(whole, sites)| whole.unwrap_or(*sites))
+            .sum()
+    }))
+}

@@ -675,20 +675,6 @@ pub async fn report_tallies(
     })
 }
 
-/// Active people of an organisation (`None`: of every organisation), the base of the
-/// reporting rate.
-#[tracing::instrument(skip_all)]
-pub async fn staff_count(conn: &mut Conn, party_id: Option<i64>) -> Result<i64> {
-    let mut sql = Sql::new(
-        "SELECT COUNT(*) AS n FROM people pe JOIN parties pa ON pa.id = pe.owner_party_id
-         WHERE pe.active = 1 AND pa.kind <> 'authority'",
-    );
-    if let Some(p) = party_id {
-        sql.push(" AND pe.owner_party_id = ").bind(p);
-    }
-    Ok(sql.query_scalar().fetch_one(&mut *conn).await?)
-}
-
 /// An organisation's active sites (id, name), for the filing form's "where".
 #[tracing::instrument(skip_all)]
 pub async fn site_names(conn: &mut Conn, party_id: i64) -> Result<Vec<crate::Named>> {

@@ -7,10 +7,9 @@ use super::figure;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use sems_services::performance::dashboard::{Dashboard, DashboardRow};
 use sems_services::performance::PerformanceServices;
-use sems_web_kit::pages::{render, Layout, PageResult};
+use sems_web_kit::pages::{render, Layout, PageQuery, PageResult};
 use sems_web_kit::session::Signed;
 use sems_web_kit::xlsx::Cell;
 use sems_web_kit::AppState;
@@ -98,15 +97,16 @@ struct DashboardPage {
 }
 
 /// `/performance`: the authority's national view, or one's organisation's dashboard.
-pub async fn home(user: Signed) -> Response {
+pub async fn home(
+    State(state): State<AppState>,
+    user: Signed,
+    query: PageQuery<super::national::Params>,
+) -> PageResult {
     if PerformanceServices::sees_national_view(&user.actor()) {
-        Redirect::to("/performance/national").into_response()
+        super::national::page(State(state), user, query).await
     } else {
-        Redirect::to(&format!(
-            "/performance/organisations/{}",
-            user.0.subject.party_id
-        ))
-        .into_response()
+        let party = user.0.subject.party_id;
+        page(State(state), user, Path(party)).await
     }
 }
 

@@ -595,6 +595,8 @@ struct StatisticsPage {
     s: sems_services::reports::statistics::ReportStatistics,
     national: bool,
     rate: String,
+    /// Whose headcount the rate divides by.
+    staff: String,
     triage: String,
     closure: String,
 }
@@ -613,6 +615,11 @@ async fn statistics(State(state): State<AppState>, user: Signed) -> PageResult {
             layout: Layout::new("Reporting statistics", &user, "/reports"),
             national: user.0.subject.party_is_authority,
             rate: fmt(s.rate_per_100_staff, "per 100 staff"),
+            staff: s
+                .staff
+                .map_or("no staff headcount entered".to_string(), |n| {
+                    format!("{n:.0} staff, from the headcount series")
+                }),
             triage: fmt(s.median_hours_to_triage, "hours"),
             closure: fmt(s.median_days_to_close, "days"),
             s,
