@@ -1993,6 +1993,232 @@ async fn indicators_keep_their_versions_and_series_their_months() {
     }
 }
 
+/// The facts indicators are computed from are read as stored, on both engines: a completed
+/// test's items by area (a covert test once released only), the State's results, a finding with
+/// its history, the State's programme, a report, an assessment with the review date each change
+/// set, an action, and series by month (the whole organisation's value, else its sites' sum).
+#[tokio::test]
+async fn an_organisations_facts_are_read_as_stored() {
+    use sems_storage::performance::facts;
+    for store in stores().await {
+        let world = build_world(&store).await;
+        let (authority, org) = (world.authority, world.org_a);
+        let mut tx = store.write().await.unwrap();
+        let c = tx.conn();
+        for (id, covert, released) in [(9101, 0, 0), (9102, 1, 0), (9103, 1, 1)] {
+            sqlx::query(
+                "INSERT INTO oversight_activities (id, owner_party_id, overseen_party_id, kind, title,
+                     catalogue_party_id, catalogue_version, covert, released, status, planned_on,
+                     completed_on, classification, need_to_know, created_at_ms, updated_at_ms, performer)
+                 VALUES ($1, $2, $3, 'test_overt', 'Test', $2, 1, $4, $5, 'completed', '2026-03-01',
+                     '2026-03-05', 0, 0, 0, 0, 'authority')",
+            )
+            .bind(id)
+            .bind(authority)
+            .bind(org)
+            .bind(covert)
+            .bind(released)
+            .execute(&mut *c)
+            .await
+            .unwrap();
+            for (pos, passed) in [(1, Some(1)), (2, Some(1)), (3, Some(0)), (4, None)] {
+                sqlx::query(
+                    "INSERT INTO checklist_items (activity_id, position, requirement_code, requirement_title,
+                         area_code, test_passed) VALUES ($1, $2, 'R-1', 'R', 'A', $3)",
+                )
+                .bind(id)
+                .bind(pos)
+                .bind(passed)
+                .execute(&mut *c)
+                .await
+                .unwrap();
+            }
+        }
+        sqlx::query("INSERT INTO activity_results (activity_id, area_code, compliant, applicable, items) VALUES (9101, 'A', 2, 3, 4)")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO findings (id, owner_party_id, raised_by_party_id, activity_id, requirement_code, level,
+                 description, status, due_on, cap_due_on, created_at_ms, updated_at_ms)
+             VALUES (9201, $1, $2, 9101, 'R-1', 'level_1', 'd', 'closed', '2026-03-12', '2026-04-01', 1000, 3000)",
+        )
+        .bind(org)
+        .bind(authority)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+        for (id, status, at) in [(9301, "cap_submitted", 2000), (9302, "closed", 3000)] {
+            sqlx::query("INSERT INTO finding_history (id, finding_id, status, at_ms) VALUES ($1, 9201, $2, $3)")
+                .bind(id)
+                .bind(status)
+                .bind(at)
+                .execute(&mut *c)
+                .await
+                .unwrap();
+        }
+        sqlx::query("INSERT INTO report_categories (code, label) VALUES ('facts', 'Facts')")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO security_reports (id, owner_party_id, category_code, occurred_at, what_happened, mode,
+                 receipt_hash, status, mandatory, filed_at_ms, triaged_at_ms, forward_due_at_ms,
+                 forwarded_at_ms, updated_at_ms)
+             VALUES (9401, $1, 'facts', '2026-03-01', 'w', 'anonymous',
+                 'facts-9401', 'triaged', 1, 5000, 6000, 7000, 6500, 6500)",
+        )
+        .bind(org)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO actions (id, owner_party_id, source_kind, source_id, title, due_on, status,
+                 completed_on, created_at_ms, updated_at_ms)
+             VALUES (9501, $1, 'finding', 9201, 't', '2026-03-20', 'done', '2026-03-25', 4000, 4000)",
+        )
+        .bind(org)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+        let scenario = sems_storage::risk::insert_scenario(
+            c,
+            &sems_storage::risk::NewScenario {
+                party_id: org,
+                code: "S-FACTS",
+                category: sems_domain::scenario::ScenarioCategory::Explosives,
+                title: "t",
+                target: "t",
+                means: "m",
+                perpetrator: sems_domain::scenario::Perpetrator::External,
+                description: "d",
+                published: false,
+                classification: 0,
+            },
+        )
+        .await
+        .unwrap();
+        let method = sems_domain::risk::RiskMethod::default_method();
+        sems_storage::risk::publish_method(c, authority, &method, "", None)
+            .await
+            .unwrap();
+        let values = sems_storage::risk::AssessmentValues {
+            method_version: 1,
+            likelihood: 3,
+            likelihood_rationale: "r".into(),
+            consequence_human: 3,
+            consequence_economic: 3,
+            consequence_political: 3,
+            consequence_rationale: "r".into(),
+            vulnerability: 3,
+            vulnerability_rationale: "r".into(),
+            likelihood_proposed: None,
+            likelihood_override_reason: String::new(),
+            vulnerability_proposed: None,
+            vulnerability_override_reason: String::new(),
+            evidence: vec![],
+            inherent_score: 45,
+            inherent_level: "medium",
+            residual_score: 27,
+            residual_level: "medium",
+            next_review_on: "2027-01-01".into(),
+            classification: 0,
+        };
+        let assessment =
+            sems_storage::risk::insert_assessment(c, org, None, scenario, &values, None)
+                .await
+                .unwrap();
+        sems_storage::risk::record_assessment_change(
+            c,
+            assessment,
+            None,
+            "made",
+            None,
+            r#"{"next_review_on": "2026-06-30"}"#.into(),
+        )
+        .await
+        .unwrap();
+        for (site, month, value) in [(0, "2026-03", 400.0), (0, "2026-04", 410.0)] {
+            sqlx::query(
+                "INSERT INTO data_series_values (owner_party_id, site_id, series, month, value, entered_at_ms)
+                 VALUES ($1, $2, 'staff_headcount', $3, $4, 0)",
+            )
+            .bind(org)
+            .bind(site)
+            .bind(month)
+            .bind(value)
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        }
+        let sites: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM sites WHERE owner_party_id = $1 ORDER BY id")
+                .bind(org)
+                .fetch_all(&mut *c)
+                .await
+                .unwrap();
+        for (site, value) in sites.iter().take(2).zip([1000.0, 250.0]) {
+            sqlx::query(
+                "INSERT INTO data_series_values (owner_party_id, site_id, series, month, value, entered_at_ms)
+                 VALUES ($1, $2, 'departures', '2026-03', $3, 0)",
+            )
+            .bind(org)
+            .bind(*site)
+            .bind(value)
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        let mut conn = store.read().await.unwrap();
+        let f = facts::of_organisation(&mut conn, org).await.unwrap();
+        let engine = store.engine();
+        // The unreleased covert test is not there; each test counts 2 passed, 1 failed.
+        let mut tests: Vec<(i64, bool, u64, u64)> = f
+            .tests
+            .iter()
+            .map(|t| (t.activity_id, t.covert, t.passed, t.failed))
+            .collect();
+        tests.sort_unstable();
+        assert_eq!(
+            tests,
+            vec![(9101, false, 2, 1), (9103, true, 2, 1)],
+            "{engine:?}"
+        );
+        assert_eq!(
+            f.ei.iter()
+                .map(|r| (r.activity_id, r.compliant, r.applicable))
+                .collect::<Vec<_>>(),
+            vec![(9101, 2, 3)]
+        );
+        let finding = &f.findings[0];
+        assert_eq!(
+            (finding.id, finding.due_on, finding.closed_at_ms()),
+            (9201, time::macros::date!(2026 - 04 - 01), Some(3000))
+        );
+        assert_eq!(finding.history.len(), 2);
+        assert_eq!(f.programme.len(), 3);
+        let r = &f.reports[0];
+        assert_eq!(
+            (r.id, r.mandatory, r.forwarded_at_ms, r.triaged_at_ms),
+            (9401, true, Some(6500), Some(6000))
+        );
+        assert_eq!(
+            f.actions
+                .iter()
+                .map(|a| (a.id, a.completed_on, a.cancelled))
+                .collect::<Vec<_>>(),
+            vec![(9501, Some(time::macros::date!(2026 - 03 - 25)), false)]
+        );
+        let a = &f.assessments[0];
+        assert_eq!(a.reviews.len(), 1);
+        assert_eq!(a.reviews[0].1, time::macros::date!(2026 - 06 - 30));
+        assert_eq!(f.series["staff_headcount"]["2026-04"], 410.0);
+        assert_eq!(f.series["departures"]["2026-03"], 1250.0, "the sites' sum");
+    }
+}
+
 /// Values computed per organisation and period are replaced in place and read by the
 /// organisation and the authority only; an alert is raised once per period however often it
 /// is raised, acknowledged once and escalated once. The matrix covers both tables.
