@@ -2333,7 +2333,7 @@ async fn values_are_stored_per_period_and_alerts_raised_once() {
             .await
             .unwrap();
         assert!(others.is_empty());
-        let seen: Vec<i64> = values::of_period(&mut conn, &manager_a, national, "2026-03")
+        let seen: Vec<i64> = values::of_period(&mut conn, &manager_a, &[national], "2026-03")
             .await
             .unwrap()
             .iter()

@@ -68,8 +68,12 @@ pub async fn performance(
     let server = BenchServer::start(services, sems_web::WebConfig::default()).await?;
     let addr = server.addr;
     let director_session = services.sign_in("director", DEMO_PASSWORD).await?;
+    // The generator gives its people one password, from the seed.
     let manager_session = services
-        .sign_in(&format!("g{}o1p1", params.seed), DEMO_PASSWORD)
+        .sign_in(
+            &format!("g{}o1p1", params.seed),
+            &format!("generated-{}-account", params.seed),
+        )
         .await?;
     for (path, who, token) in [
         (

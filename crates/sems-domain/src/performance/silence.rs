@@ -34,7 +34,7 @@ pub struct Reporting<'a> {
 }
 
 /// The warning with the figures behind it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Silence {
     pub recent_mean: f64,
     pub baseline_mean: Option<f64>,

@@ -9,7 +9,7 @@
 //! "review required". An alert nobody acknowledged escalates once to the accountable
 //! executive.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{authority_id, trail, PerformanceServices};
 use crate::{record_change, About, Actor, Result, NONE};
@@ -21,8 +21,11 @@ use sems_domain::performance::alerts::{
 use sems_domain::performance::definition::ValueKind;
 use sems_domain::performance::measures::{compute, Facts};
 use sems_domain::performance::periods::{last_closed, start_ms, Span};
-use sems_domain::performance::silence::MIN_COMPARABLE;
-use sems_domain::performance::statistics::quartiles;
+use sems_domain::performance::silence::{
+    silence, Reporting, Silence, MIN_COMPARABLE, RECENT_MONTHS,
+};
+use sems_domain::performance::statistics::{mean, quartiles};
+use sems_domain::performance::Period;
 use sems_domain::role::Role;
 use sems_domain::util::{sub_months, today};
 use sems_storage::performance::alerts::{self as alert_store, NewAlert};
@@ -32,6 +35,11 @@ use sems_storage::performance::values::{self as value_store, NewValue, StoredVal
 use sems_storage::risk::ReviewScope;
 use sems_storage::{actions, notifications, parties, people, risk, Conn};
 use time::Date;
+
+/// The code of the national reporting rate and of the forwarded occurrences the silence
+/// warning is judged on.
+const REPORTING_RATE: &str = "NAT-REP-RATE";
+const OCCURRENCES: &str = "NAT-REP-FORWARD";
 
 /// How far back values are computed the first time: ten years.
 const HISTORY_MONTHS: u32 = 120;
@@ -339,6 +347,7 @@ impl PerformanceServices<'_> {
         }
         out.organisations = organisations.len();
         self.refresh_distributions(&touched).await?;
+        self.refresh_silence(today).await?;
         out.alerts_escalated = self.escalate_unacknowledged_alerts(today).await?;
         Ok(out)
     }
@@ -413,6 +422,24 @@ impl PerformanceServices<'_> {
         Ok(())
     }
 
+    /// The silence warnings of every organisation, computed again from the stored reporting
+    /// rates and occurrences and stored for the dashboards and the national view.
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh_silence(&self, today: Date) -> Result<usize> {
+        let warnings: Vec<(i64, Silence)> = {
+            let mut conn = self.store.read().await?;
+            let authority = authority_id(&mut conn).await?;
+            silence_warnings(&mut conn, authority, today)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        let mut tx = self.store.write().await?;
+        sems_storage::performance::silence::replace_all(tx.conn(), &warnings).await?;
+        tx.commit().await?;
+        Ok(warnings.len())
+    }
+
     /// Escalates, once, every alert still unacknowledged [`ACKNOWLEDGE_WITHIN_DAYS`] after it
     /// was raised: the organisation's accountable executive is told.
     #[tracing::instrument(skip_all)]
@@ -461,4 +488,115 @@ impl PerformanceServices<'_> {
         tx.commit().await?;
         Ok(escalated)
     }
+}
+
+/// The silence warnings of every organisation whose values are given, from the reporting
+/// rate and the mandatory reports (occurrences) stored for the last closed months. Peers are
+/// organisations of the same kind.
+fn silences(
+    rows: &[value_store::KindValue],
+    rate: i64,
+    occurrences: i64,
+    today: time::Date,
+) -> BTreeMap<i64, Silence> {
+    let last = last_closed(Period::Month, today);
+    let mut recent_periods = vec![last.clone()];
+    while recent_periods.len() < RECENT_MONTHS {
+        let before = recent_periods[recent_periods.len() - 1].previous(Period::Month);
+        recent_periods.push(before);
+    }
+    recent_periods.reverse();
+    let recent_labels: Vec<String> = recent_periods.iter().map(|s| s.label.clone()).collect();
+    let baseline_from = recent_periods[0].first_day;
+    let baseline_labels: BTreeSet<String> = (1..=12)
+        .map(|k| {
+            Span::of(
+                Period::Month,
+                sems_domain::util::sub_months(baseline_from, k),
+            )
+            .label
+        })
+        .collect();
+    let mut rates: BTreeMap<i64, BTreeMap<String, f64>> = BTreeMap::new();
+    let mut kinds: BTreeMap<i64, String> = BTreeMap::new();
+    let mut occurred: BTreeMap<i64, f64> = BTreeMap::new();
+    for v in rows {
+        kinds.insert(v.owner_party_id, v.party_kind.clone());
+        if v.indicator_id == rate {
+            rates
+                .entry(v.owner_party_id)
+                .or_default()
+                .insert(v.period.clone(), v.value);
+        } else if v.indicator_id == occurrences && recent_labels.contains(&v.period) {
+            *occurred.entry(v.owner_party_id).or_default() += v.denominator.unwrap_or(0.0);
+        }
+    }
+    let recent_mean = |party: &i64| -> Option<f64> {
+        let r = rates.get(party)?;
+        let values: Vec<f64> = recent_labels
+            .iter()
+            .filter_map(|l| r.get(l).copied())
+            .collect();
+        (values.len() == RECENT_MONTHS)
+            .then(|| mean(&values))
+            .flatten()
+    };
+    let means: BTreeMap<i64, f64> = rates
+        .keys()
+        .filter_map(|p| Some((*p, recent_mean(p)?)))
+        .collect();
+    let mut out = BTreeMap::new();
+    for (party, r) in &rates {
+        let recent: Vec<f64> = recent_labels
+            .iter()
+            .filter_map(|l| r.get(l).copied())
+            .collect();
+        if recent.len() < RECENT_MONTHS {
+            continue;
+        }
+        let baseline: Vec<f64> = r
+            .iter()
+            .filter(|(l, _)| baseline_labels.contains(*l))
+            .map(|(_, v)| *v)
+            .collect();
+        let kind = kinds.get(party);
+        let peers: Vec<f64> = means
+            .iter()
+            .filter(|(p, _)| *p != party && kinds.get(*p) == kind)
+            .map(|(_, m)| *m)
+            .collect();
+        let warning = silence(&Reporting {
+            recent: &recent,
+            recent_from: &recent_labels[0],
+            recent_until: &recent_labels[RECENT_MONTHS - 1],
+            baseline: &baseline,
+            peers: &peers,
+            unit: "reports per 100 staff",
+            occurrences: occurred.get(party).copied().unwrap_or(0.0).round() as u64,
+        });
+        if let Some(w) = warning {
+            out.insert(*party, w);
+        }
+    }
+    out
+}
+
+/// The silence warnings of `parties` (all organisations where `None`).
+pub(super) async fn silence_warnings(
+    conn: &mut Conn,
+    authority: i64,
+    today: time::Date,
+) -> Result<BTreeMap<i64, Silence>> {
+    let rate = indicator_store::by_code(conn, authority, REPORTING_RATE).await?;
+    let occurrences = indicator_store::by_code(conn, authority, OCCURRENCES).await?;
+    let (Some(rate), Some(occurrences)) = (rate, occurrences) else {
+        return Ok(BTreeMap::new());
+    };
+    let from = Span::of(
+        Period::Month,
+        sems_domain::util::sub_months(today, 12 + RECENT_MONTHS as u32 + 1),
+    )
+    .label;
+    let rows = value_store::across_organisations(conn, &[rate.id, occurrences.id], &from).await?;
+    Ok(silences(&rows, rate.id, occurrences.id, today))
 }

@@ -3,10 +3,10 @@
 //! and the authority's national view. The lines and their judgement are the domain's
 //! (`monitor`), drawn from the same stored values the job judged.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::alerts::{view as alert_view, AlertView};
-use super::indicators::{view as indicator_view, IndicatorView};
+use super::indicators::{view as indicator_view, view_of as indicator_view_of, IndicatorView};
 use super::{authority_id, organisation_meta, PerformanceServices};
 use crate::{authorize, Actor, Result, ServiceError};
 use sems_domain::access::{decide, Action, RecordKind};
@@ -15,8 +15,8 @@ use sems_domain::performance::alerts::{monitor, AlertStatus, Point, Window};
 use sems_domain::performance::definition::{SpiDefinition, ValueKind};
 use sems_domain::performance::measures::{compute, counted, Counted};
 use sems_domain::performance::periods::{last_closed, Span};
-use sems_domain::performance::silence::{silence, Reporting, Silence, RECENT_MONTHS};
-use sems_domain::performance::statistics::{mean, wilson};
+use sems_domain::performance::silence::Silence;
+use sems_domain::performance::statistics::wilson;
 use sems_domain::performance::{Direction, Period};
 use sems_domain::util::today;
 use sems_storage::performance::alerts::{self as alert_store, AlertFilter};
@@ -27,11 +27,6 @@ use serde::Serialize;
 
 /// How many periods a dashboard's sparklines show.
 pub const SPARKLINE_PERIODS: usize = 24;
-
-/// The code of the national reporting rate and of the forwarded occurrences the silence
-/// warning is judged on.
-const REPORTING_RATE: &str = "NAT-REP-RATE";
-const OCCURRENCES: &str = "NAT-REP-FORWARD";
 
 /// A 95 % interval in the value's own unit (percent for a share).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
@@ -193,117 +188,6 @@ fn level_of(windows: &[Window], period: &str) -> usize {
 /// The first period to read for a dashboard: enough years before for the longest baseline.
 fn read_from(today: time::Date) -> String {
     Span::of(Period::Month, sems_domain::util::sub_months(today, 12 * 7)).label
-}
-
-/// The silence warnings of every organisation whose values are given, from the reporting
-/// rate and the mandatory reports (occurrences) stored for the last closed months. Peers are
-/// organisations of the same kind.
-fn silences(
-    rows: &[value_store::KindValue],
-    rate: i64,
-    occurrences: i64,
-    today: time::Date,
-) -> BTreeMap<i64, Silence> {
-    let last = last_closed(Period::Month, today);
-    let mut recent_periods = vec![last.clone()];
-    while recent_periods.len() < RECENT_MONTHS {
-        let before = recent_periods[recent_periods.len() - 1].previous(Period::Month);
-        recent_periods.push(before);
-    }
-    recent_periods.reverse();
-    let recent_labels: Vec<String> = recent_periods.iter().map(|s| s.label.clone()).collect();
-    let baseline_from = recent_periods[0].first_day;
-    let baseline_labels: BTreeSet<String> = (1..=12)
-        .map(|k| {
-            Span::of(
-                Period::Month,
-                sems_domain::util::sub_months(baseline_from, k),
-            )
-            .label
-        })
-        .collect();
-    let mut rates: BTreeMap<i64, BTreeMap<String, f64>> = BTreeMap::new();
-    let mut kinds: BTreeMap<i64, String> = BTreeMap::new();
-    let mut occurred: BTreeMap<i64, f64> = BTreeMap::new();
-    for v in rows {
-        kinds.insert(v.owner_party_id, v.party_kind.clone());
-        if v.indicator_id == rate {
-            rates
-                .entry(v.owner_party_id)
-                .or_default()
-                .insert(v.period.clone(), v.value);
-        } else if v.indicator_id == occurrences && recent_labels.contains(&v.period) {
-            *occurred.entry(v.owner_party_id).or_default() += v.denominator.unwrap_or(0.0);
-        }
-    }
-    let recent_mean = |party: &i64| -> Option<f64> {
-        let r = rates.get(party)?;
-        let values: Vec<f64> = recent_labels
-            .iter()
-            .filter_map(|l| r.get(l).copied())
-            .collect();
-        (values.len() == RECENT_MONTHS)
-            .then(|| mean(&values))
-            .flatten()
-    };
-    let means: BTreeMap<i64, f64> = rates
-        .keys()
-        .filter_map(|p| Some((*p, recent_mean(p)?)))
-        .collect();
-    let mut out = BTreeMap::new();
-    for (party, r) in &rates {
-        let recent: Vec<f64> = recent_labels
-            .iter()
-            .filter_map(|l| r.get(l).copied())
-            .collect();
-        if recent.len() < RECENT_MONTHS {
-            continue;
-        }
-        let baseline: Vec<f64> = r
-            .iter()
-            .filter(|(l, _)| baseline_labels.contains(*l))
-            .map(|(_, v)| *v)
-            .collect();
-        let kind = kinds.get(party);
-        let peers: Vec<f64> = means
-            .iter()
-            .filter(|(p, _)| *p != party && kinds.get(*p) == kind)
-            .map(|(_, m)| *m)
-            .collect();
-        let warning = silence(&Reporting {
-            recent: &recent,
-            recent_from: &recent_labels[0],
-            recent_until: &recent_labels[RECENT_MONTHS - 1],
-            baseline: &baseline,
-            peers: &peers,
-            unit: "reports per 100 staff",
-            occurrences: occurred.get(party).copied().unwrap_or(0.0).round() as u64,
-        });
-        if let Some(w) = warning {
-            out.insert(*party, w);
-        }
-    }
-    out
-}
-
-/// The silence warnings of `parties` (all organisations where `None`).
-async fn silence_warnings(
-    conn: &mut Conn,
-    authority: i64,
-    today: time::Date,
-) -> Result<BTreeMap<i64, Silence>> {
-    let rate = indicator_store::by_code(conn, authority, REPORTING_RATE).await?;
-    let occurrences = indicator_store::by_code(conn, authority, OCCURRENCES).await?;
-    let (Some(rate), Some(occurrences)) = (rate, occurrences) else {
-        return Ok(BTreeMap::new());
-    };
-    let from = Span::of(
-        Period::Month,
-        sems_domain::util::sub_months(today, 12 + RECENT_MONTHS as u32 + 1),
-    )
-    .label;
-    let rows = value_store::across_organisations(conn, &[rate.id, occurrences.id], &from).await?;
-    Ok(silences(&rows, rate.id, occurrences.id, today))
 }
 
 /// The control chart of one indicator at one organisation.
@@ -508,9 +392,8 @@ impl PerformanceServices<'_> {
                 });
             let open_alert = open.iter().find(|a| a.indicator_id == i.id).map(|a| a.id);
             let expected = i.expected_level;
-            let mut view = indicator_view(&mut conn, actor, i, authority).await?;
             // The dashboard is the organisation's: its target, whoever reads it.
-            view.target = target;
+            let view = indicator_view_of(actor, i, authority, target);
             rows.push(DashboardRow {
                 meets_target: current
                     .as_ref()
@@ -529,9 +412,7 @@ impl PerformanceServices<'_> {
         let headcount_missing =
             !sems_storage::performance::series::exists(&mut conn, party_id, "staff_headcount")
                 .await?;
-        let silence = silence_warnings(&mut conn, authority, today)
-            .await?
-            .remove(&party_id);
+        let silence = sems_storage::performance::silence::of_party(&mut conn, party_id).await?;
         Ok(Dashboard {
             party_id,
             party_name: party.name,
@@ -683,7 +564,6 @@ impl PerformanceServices<'_> {
             None => last_closed(Period::Month, today),
         };
         let mut conn = self.store.read().await?;
-        let authority = authority_id(&mut conn).await?;
         let national: Vec<Indicator> = indicator_store::national(&mut conn)
             .await?
             .into_iter()
@@ -698,8 +578,14 @@ impl PerformanceServices<'_> {
                 .collect();
         let mut rows: BTreeMap<i64, NationalPerformanceRow> = BTreeMap::new();
         let n = national.len();
-        for (col, i) in national.iter().enumerate() {
-            for v in value_store::of_period(&mut conn, subject, i.id, &span.label).await? {
+        let ids: Vec<i64> = national.iter().map(|i| i.id).collect();
+        let every = value_store::of_period(&mut conn, subject, &ids, &span.label).await?;
+        for v in every {
+            let Some(col) = ids.iter().position(|id| *id == v.indicator_id) else {
+                continue;
+            };
+            let i = &national[col];
+            {
                 let row = rows
                     .entry(v.owner_party_id)
                     .or_insert_with(|| NationalPerformanceRow {
@@ -723,7 +609,7 @@ impl PerformanceServices<'_> {
                 row.open_alerts = count;
             }
         }
-        for (party, warning) in silence_warnings(&mut conn, authority, today).await? {
+        for (party, warning) in sems_storage::performance::silence::all(&mut conn).await? {
             if let Some(row) = rows.get_mut(&party) {
                 row.silence = Some(warning);
             }

@@ -178,6 +178,7 @@ impl PerformanceServices<'_> {
         rows.flush(tx.conn()).await?;
         out.distributions = rows.written(0);
         tx.commit().await?;
+        self.refresh_silence(today).await?;
         Ok(out)
     }
 }

@@ -116,6 +116,17 @@ pub(crate) async fn view(
     i: Indicator,
     authority: i64,
 ) -> Result<IndicatorView> {
+    let target = target_of(conn, &i, actor.party_id()).await?;
+    Ok(view_of(actor, i, authority, target))
+}
+
+/// The view of an indicator whose reader's target is known.
+pub(crate) fn view_of(
+    actor: &Actor,
+    i: Indicator,
+    authority: i64,
+    target: Option<f64>,
+) -> IndicatorView {
     let meta = indicator_meta(&i, authority);
     let party = actor.party_id();
     let own_settings =
@@ -128,8 +139,7 @@ pub(crate) async fn view(
         _ => false,
     };
     let allowed = crate::allowed(actor, &meta);
-    let target = target_of(conn, &i, party).await?;
-    Ok(IndicatorView {
+    IndicatorView {
         id: i.id,
         owner_party_id: i.owner_party_id,
         owner_name: i.owner_name,
@@ -150,7 +160,7 @@ pub(crate) async fn view(
             set_target,
         },
         updated_at_ms: i.updated_at_ms,
-    })
+    }
 }
 
 /// The indicator as changed, read back in the change's transaction, which then commits.

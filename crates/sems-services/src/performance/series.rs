@@ -203,6 +203,7 @@ impl PerformanceServices<'_> {
             .refresh_organisation(party_id, sems_domain::util::today(), first_day(&v.month))
             .await?;
         self.refresh_distributions(&done.touched).await?;
+        self.refresh_silence(sems_domain::util::today()).await?;
         Ok(stored.into())
     }
 
@@ -261,6 +262,7 @@ impl PerformanceServices<'_> {
                 )
                 .await?;
             self.refresh_distributions(&done.touched).await?;
+            self.refresh_silence(sems_domain::util::today()).await?;
         }
         Ok(report)
     }

@@ -70,3 +70,11 @@ CREATE TABLE performance_alerts (
 CREATE UNIQUE INDEX performance_alerts_once ON performance_alerts (owner_party_id, indicator_id, period);
 CREATE INDEX performance_alerts_order ON performance_alerts (raised_at_ms, id);
 CREATE INDEX performance_alerts_open ON performance_alerts (status, raised_at_ms) WHERE escalated_on IS NULL;
+
+-- The "silence is not safety" warning of each organisation flagged, computed by the job from
+-- the stored reporting rates (sems_domain::performance::silence::Silence as JSON).
+CREATE TABLE silence_warnings (
+    owner_party_id BIGINT PRIMARY KEY REFERENCES parties (id),
+    warning TEXT NOT NULL,
+    computed_at_ms BIGINT NOT NULL
+);

@@ -6,4 +6,5 @@ pub mod alerts;
 pub mod facts;
 pub mod indicators;
 pub mod series;
+pub mod silence;
 pub mod values;

@@ -144,6 +144,7 @@ pub async fn of_organisation(
 /// A value with its organisation's name, for the national view.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrganisationValue {
+    pub indicator_id: i64,
     pub owner_party_id: i64,
     pub party_name: String,
     pub party_kind: String,
@@ -153,21 +154,25 @@ pub struct OrganisationValue {
     pub denominator: Option<f64>,
 }
 
-/// Every organisation's value of an indicator for a period that `subject` may read.
+/// Every organisation's value of some indicators for a period that `subject` may read, in one
+/// statement (the national view's columns).
 #[tracing::instrument(skip_all)]
 pub async fn of_period(
     conn: &mut Conn,
     subject: &Subject,
-    indicator_id: i64,
+    indicator_ids: &[i64],
     period: &str,
 ) -> Result<Vec<OrganisationValue>> {
+    if indicator_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut sql = crate::sql::Sql::new(
-        "SELECT iv.owner_party_id, pa.name AS party_name, pa.kind AS party_kind, iv.period, iv.value,
-                iv.numerator, iv.denominator
+        "SELECT iv.indicator_id, iv.owner_party_id, pa.name AS party_name, pa.kind AS party_kind,
+                iv.period, iv.value, iv.numerator, iv.denominator
          FROM indicator_values iv JOIN parties pa ON pa.id = iv.owner_party_id
-         WHERE iv.indicator_id = ",
+         WHERE iv.indicator_id IN ",
     );
-    sql.bind(indicator_id)
+    sql.bind_list(indicator_ids)
         .push(" AND iv.period = ")
         .bind(period)
         .push(" AND ")
