@@ -6,7 +6,8 @@
 use super::demo_actor;
 use crate::performance::indicators::{ExpectedLevelInput, IndicatorInput};
 use crate::reports::generate::{PastReport, PAST_REPORTS};
-use crate::{Result, ServiceError, Services};
+use crate::{About, Actor, Result, ServiceError, Services, NONE};
+use sems_domain::access::RecordKind;
 use sems_domain::performance::definition::{AlertMethod, Exposure, Source, SpiDefinition, Timing};
 use sems_domain::performance::periods::{last_closed, Span};
 use sems_domain::performance::{Direction, Period};
@@ -127,6 +128,7 @@ impl Services {
             .ok_or(ServiceError::NotFound("report category"))?;
         let mut id = bulk::next_id(tx.conn(), "security_reports").await?;
         let mut rows = BulkSet::new(&[PAST_REPORTS]);
+        let mut filed_ids = Vec::new();
         let hour = 3_600_000;
         for (i, m) in months_to(&last, 16).iter().enumerate().take(13) {
             for k in 0..(2 + (i % 3) as i64) {
@@ -153,11 +155,30 @@ impl Services {
                     final_sent: None,
                 };
                 rows.row(tx.conn(), 0, report.values()).await?;
+                filed_ids.push(id);
                 id += 1;
             }
         }
         rows.flush(tx.conn()).await?;
         created += rows.written(0) as usize;
+        // Each filed as the demo's history, in the trail like any anonymous filing.
+        for report in &filed_ids {
+            crate::reports::record_report_event(
+                tx.conn(),
+                ReportMode::Anonymous,
+                &Actor::System("sems demo"),
+                crate::Change {
+                    about: &About::plain(RecordKind::SecurityReport, carrier, Some(*report)),
+                    action: crate::reports::trail::SECURITY_REPORT_FILE,
+                    record_id: Some(*report),
+                    before: NONE,
+                    after: Some(&serde_json::json!({
+                        "report_id": report, "mode": "anonymous", "history": "the demo's past months",
+                    })),
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         // The rows came with their ids: PostgreSQL's sequence moves past them.
         bulk::reset_sequences(&self.store, &["security_reports"]).await?;
