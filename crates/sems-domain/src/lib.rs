@@ -24,6 +24,7 @@ pub mod role;
 pub mod scenario;
 pub mod site;
 pub mod totp;
+pub mod training;
 pub mod util;
 pub mod vocabulary;
 

@@ -133,6 +133,12 @@ macro_rules! with_every_vocabulary {
             crate::performance::definition::ValueKind,
             crate::performance::definition::Timing,
             crate::performance::definition::TestKind,
+            crate::training::Function,
+            crate::training::CheckLevel,
+            crate::training::CheckOutcome,
+            crate::training::currency::Currency,
+            crate::training::survey::Theme,
+            crate::training::survey::Scale,
         )
     };
 }
