@@ -145,6 +145,7 @@ pub struct Dashboard {
     pub party_name: String,
     /// The last closed month, which the values are judged on.
     pub period: String,
+    /// Indicators with an open alert first, then the farthest beyond their lines.
     pub rows: Vec<DashboardRow>,
     pub open_alerts: Vec<AlertView>,
     /// Silence is not safety: reporting fell while few occurrences are recorded.
@@ -409,6 +410,13 @@ impl PerformanceServices<'_> {
                 open_alert,
             });
         }
+        // What calls for attention first: an open alert, then the farthest beyond its lines.
+        rows.sort_by_key(|r| {
+            (
+                r.open_alert.is_none(),
+                std::cmp::Reverse(r.current.as_ref().map_or(0, |c| c.level)),
+            )
+        });
         let headcount_missing =
             !sems_storage::performance::series::exists(&mut conn, party_id, "staff_headcount")
                 .await?;

@@ -612,6 +612,10 @@ async fn the_demo_has_an_indicator_in_alert_and_a_silent_organisation() {
             .iter()
             .find(|r| r.indicator.code == "NPT-ACCESS-VIOL")
             .expect("the airport's own indicator");
+        assert_eq!(
+            dashboard.rows[0].indicator.code, "NPT-ACCESS-VIOL",
+            "in alert: first"
+        );
         // Two years of monthly values, the last month closed in alert with its action open.
         assert!(
             row.sparkline.iter().filter(|(_, v)| v.is_some()).count() >= 23,

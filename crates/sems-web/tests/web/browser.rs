@@ -451,6 +451,9 @@ fn a_security_manager_follows_an_spi_alert_to_the_records_behind_it() {
     assert!(browser
         .wait_for_text("main h1", "Security performance")
         .contains("Northport"));
+    browser.screenshot(
+        &std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("performance-dashboard.png"),
+    );
     // The airport's own indicator is in alert.
     let row = browser.text("tr[data-code='NPT-ACCESS-VIOL']");
     assert!(row.contains("Alert"), "{row}");
