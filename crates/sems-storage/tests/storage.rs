@@ -2034,10 +2034,24 @@ async fn an_organisations_facts_are_read_as_stored() {
                 .unwrap();
             }
         }
-        sqlx::query("INSERT INTO activity_results (activity_id, area_code, compliant, applicable, items) VALUES (9101, 'A', 2, 3, 4)")
-            .execute(&mut *c)
-            .await
-            .unwrap();
+        // Results of the State's tests: the unreleased covert one's stay with its team.
+        for activity in [9101, 9102] {
+            sqlx::query("INSERT INTO activity_results (activity_id, area_code, compliant, applicable, items) VALUES ($1, 'A', 2, 3, 4)")
+                .bind(activity)
+                .execute(&mut *c)
+                .await
+                .unwrap();
+        }
+        sqlx::query(
+            "INSERT INTO findings (id, owner_party_id, raised_by_party_id, activity_id, requirement_code, level,
+                 description, status, due_on, created_at_ms, updated_at_ms, need_to_know)
+             VALUES (9202, $1, $2, 9102, 'R-2', 'level_1', 'covert', 'open', '2026-03-12', 1000, 1000, 1)",
+        )
+        .bind(org)
+        .bind(authority)
+        .execute(&mut *c)
+        .await
+        .unwrap();
         sqlx::query(
             "INSERT INTO findings (id, owner_party_id, raised_by_party_id, activity_id, requirement_code, level,
                  description, status, due_on, cap_due_on, created_at_ms, updated_at_ms)
@@ -2198,7 +2212,14 @@ async fn an_organisations_facts_are_read_as_stored() {
             (9201, time::macros::date!(2026 - 04 - 01), Some(3000))
         );
         assert_eq!(finding.history.len(), 2);
-        assert_eq!(f.programme.len(), 3);
+        // Nothing of the unreleased covert test: not its results, finding or place in the
+        // programme.
+        assert_eq!(f.findings.len(), 1);
+        assert_eq!(
+            f.programme.iter().map(|a| a.id).collect::<Vec<_>>().len(),
+            2
+        );
+        assert!(f.programme.iter().all(|a| a.id != 9102));
         let r = &f.reports[0];
         assert_eq!(
             (r.id, r.mandatory, r.forwarded_at_ms, r.triaged_at_ms),

@@ -280,6 +280,24 @@ impl SpiDefinition {
                 );
             }
         }
+        // An exposure divides a count of events (reports per 100 staff, violations per 10,000
+        // badge transactions): never a share or a median, which it would silently replace.
+        let counts_events = match &self.source {
+            Source::Computed { measure, .. } => {
+                measure.value_kind() == ValueKind::Count || measure.is_reporting_rate()
+            }
+            Source::Series { denominator, .. } => denominator.is_none(),
+        };
+        checks.require(
+            self.exposure.is_none() || counts_events,
+            "exposure",
+            "only a count of events is normalised by an exposure, not a share, a median or a ratio",
+        );
+        checks.require(
+            self.exposure.is_some() || !self.is_reporting_rate(),
+            "exposure",
+            "reports per staff divide by the staff headcount series: give it as the exposure",
+        );
         if let Some(e) = &self.exposure {
             checks.require(
                 is_series_code(&e.series),
@@ -340,6 +358,7 @@ impl SpiDefinition {
     /// What its values are: a computed measure's kind, a ratio of series as a rate.
     pub fn value_kind(&self) -> ValueKind {
         match &self.source {
+            Source::Computed { .. } if self.exposure.is_some() => ValueKind::Rate,
             Source::Computed { measure, .. } => measure.value_kind(),
             Source::Series { denominator, .. } => match (denominator, &self.exposure) {
                 (None, None) => ValueKind::Count,
@@ -599,6 +618,34 @@ mod tests {
         // A share's target is a percentage.
         d.target = Some(120.0);
         assert_eq!(d.validate().unwrap_err().first().field, "target");
+    }
+
+    #[test]
+    fn only_a_count_of_events_is_normalised_by_an_exposure() {
+        let exposure = Some(Exposure {
+            series: "departures".into(),
+            per: 1_000,
+        });
+        // A share per 1,000 departures would no longer be a share.
+        let mut d = sample();
+        d.exposure = exposure.clone();
+        assert_eq!(d.validate().unwrap_err().first().field, "exposure");
+        // A count per 1,000 departures is a rate.
+        let mut d = national_library()
+            .into_iter()
+            .find(|d| d.code == "NAT-FIND-L1")
+            .expect("shipped");
+        assert_eq!(d.value_kind(), ValueKind::Count);
+        d.exposure = exposure;
+        assert_eq!(d.validate(), Ok(()));
+        assert_eq!(d.value_kind(), ValueKind::Rate);
+        // Reports per staff need the headcount.
+        let mut rate = national_library()
+            .into_iter()
+            .find(|d| d.is_reporting_rate())
+            .expect("shipped");
+        rate.exposure = None;
+        assert_eq!(rate.validate().unwrap_err().first().field, "exposure");
     }
 
     #[test]

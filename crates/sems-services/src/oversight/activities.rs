@@ -590,6 +590,21 @@ impl OversightServices<'_> {
         )
         .await?;
         tx.commit().await?;
+        // The organisation's indicators now count the test, in the month it was completed.
+        let performance = self.performance();
+        let refreshed = performance
+            .refresh_organisation(
+                released.overseen_party_id,
+                sems_domain::util::today(),
+                released.completed_on,
+            )
+            .await;
+        match refreshed {
+            Ok(done) => performance.refresh_distributions(&done.touched).await?,
+            // Derived figures: the release stands; the next computation from that month
+            // (a series entry, the first run after it) counts it.
+            Err(e) => tracing::warn!(error = %e, "indicators not recomputed after a release"),
+        }
         Ok(())
     }
 }

@@ -108,10 +108,16 @@ pub(super) fn plan(
         // Never before the organisation's first data: a count of nothing before it existed in
         // sems says nothing.
         let earliest = facts.earliest_day();
+        // Periods after the last one stored are computed too: none is skipped when the job
+        // did not run for a while.
+        let after_last = stored
+            .last()
+            .and_then(|v| Span::parse(d.period, &v.period).ok())
+            .map_or(recent, |s| s.next(d.period).first_day);
         let start = match (stored.is_empty(), from) {
             (true, _) => earliest.unwrap_or(recent),
-            (false, Some(f)) => f.min(recent),
-            (false, None) => recent,
+            (false, Some(f)) => f.min(recent).min(after_last),
+            (false, None) => recent.min(after_last),
         }
         .max(earliest.map_or(oldest, |e| Span::of(d.period, e).first_day))
         .max(oldest);

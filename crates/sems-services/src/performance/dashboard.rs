@@ -332,7 +332,11 @@ impl PerformanceServices<'_> {
             .collect();
         let closed_month = last_closed(Period::Month, today);
         let distributions: BTreeMap<(i64, String), value_store::Distribution> =
-            value_store::distributions(&mut conn, &closed_month.previous(Period::Quarter).label)
+            // From a month label: quarters' labels (`2026-Q1`) sort after their months'.
+            value_store::distributions(
+                &mut conn,
+                &Span::of(Period::Month, sems_domain::util::sub_months(today, 4)).label,
+            )
                 .await?
                 .into_iter()
                 .map(|d| ((d.indicator_id, d.period.clone()), d))

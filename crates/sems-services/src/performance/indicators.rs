@@ -345,7 +345,9 @@ impl PerformanceServices<'_> {
                 action: trail::INDICATOR_CREATE,
                 record_id: Some(id),
                 before: crate::NONE,
-                after: Some(&input.definition),
+                after: Some(&serde_json::json!({
+                    "definition": input.definition, "owner_person_id": input.owner_person_id,
+                })),
             },
         )
         .await?;
@@ -370,6 +372,16 @@ impl PerformanceServices<'_> {
         let meta = indicator_meta(&before, authority);
         authorize(actor, Action::Read, &meta, "indicator")?;
         authorize(actor, Action::Update, &meta, "indicator")?;
+        if input.definition.period != before.definition.period {
+            return Err(ValidationError::new(
+                "period",
+                format!(
+                    "an indicator keeps its period ({}): its values are of that period; define a new indicator for another",
+                    before.definition.period.label().to_lowercase()
+                ),
+            )
+            .into());
+        }
         if input.definition.code != before.code {
             return Err(ValidationError::new(
                 "code",
@@ -404,8 +416,12 @@ impl PerformanceServices<'_> {
                 about: &About::record(&meta, Some(id)),
                 action: trail::INDICATOR_PUBLISH,
                 record_id: Some(id),
-                before: Some(&before.definition),
-                after: Some(&input.definition),
+                before: Some(&serde_json::json!({
+                    "definition": before.definition, "owner_person_id": before.owner_person_id,
+                })),
+                after: Some(&serde_json::json!({
+                    "definition": input.definition, "owner_person_id": input.owner_person_id,
+                })),
             },
         )
         .await?;

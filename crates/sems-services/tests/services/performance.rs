@@ -357,6 +357,22 @@ async fn from_data_to_alert_to_action_to_acknowledgement_and_escalation() {
         )
         .await
         .unwrap();
+        // A version keeps the period its values are of.
+        let mut quarterly = definition.clone();
+        quarterly.period = sems_domain::performance::Period::Quarter;
+        assert!(matches!(
+            p.publish_indicator(
+                &security,
+                defined.id,
+                &IndicatorInput {
+                    definition: quarterly,
+                    note: "quarterly now".into(),
+                    owner_person_id: None,
+                },
+            )
+            .await,
+            Err(ServiceError::Validation(e)) if e.of("period").is_some()
+        ));
         let detail = p.indicator(&security, defined.id).await.unwrap();
         assert_eq!(detail.indicator.version, 2);
         assert_eq!(detail.versions.len(), 2);
@@ -415,7 +431,19 @@ async fn bad_input_is_refused_and_changes_nothing() {
             matches!(level, Err(ServiceError::Forbidden(_))),
             "{level:?}"
         );
-        // The authority's policy officer sets it.
+        // The authority's policy officer sets it (cleared first: a missing number and then a
+        // number on one connection).
+        for level in [None, Some(85.0)] {
+            p.set_expected_level(
+                &policy,
+                pass_rate.id,
+                &ExpectedLevelInput {
+                    expected_level: level,
+                },
+            )
+            .await
+            .unwrap();
+        }
         let set = p
             .set_expected_level(
                 &policy,
@@ -707,6 +735,18 @@ async fn the_generator_writes_what_the_job_would_and_the_quartiles_of_five() {
             .unwrap();
             panic!("{run:?}: {rows:?}");
         }
+        // An organisation's dashboard shows the national quartiles of last month.
+        let manager = common::actor(&s, "g13o1p1").await;
+        let dashboard = s
+            .performance()
+            .dashboard(&manager, manager.party_id().unwrap())
+            .await
+            .unwrap();
+        assert!(
+            dashboard.rows.iter().any(|r| r.national.is_some()),
+            "quartiles of {}",
+            dashboard.period
+        );
         // The national view lists the generated organisations with their reporting rates.
         let director = common::actor(&s, "director").await;
         let view = s

@@ -6,6 +6,8 @@
 ALTER TABLE performance_indicators ADD COLUMN expected_level DOUBLE PRECISION;
 -- Who answers for the indicator: told of its alerts.
 ALTER TABLE performance_indicators ADD COLUMN owner_person_id BIGINT REFERENCES people (id);
+-- Every organisation's latest staff headcount (the national reporting rate) by index.
+CREATE INDEX data_series_values_series ON data_series_values (series, owner_party_id, month);
 
 CREATE TABLE indicator_targets (
     indicator_id BIGINT NOT NULL REFERENCES performance_indicators (id),

@@ -115,7 +115,8 @@ fn review_date(after_json: &str) -> Option<time::Date> {
     sems_domain::util::parse_date("next_review_on", day).ok()
 }
 
-/// The facts of organisation `party_id`.
+/// The facts of organisation `party_id`: what the organisation may know of. A covert test,
+/// its results and its findings count only once released to it, as the access rule has them.
 #[tracing::instrument(skip_all)]
 pub async fn of_organisation(conn: &mut Conn, party_id: i64) -> Result<Facts> {
     // Tests: every completed activity's tested items, a covert test's once released.
@@ -136,15 +137,18 @@ pub async fn of_organisation(conn: &mut Conn, party_id: i64) -> Result<Facts> {
         "SELECT a.id AS activity_id, a.completed_on, r.area_code, r.compliant, r.applicable
          FROM oversight_activities a JOIN activity_results r ON r.activity_id = a.id
          WHERE a.overseen_party_id = $1 AND a.status = 'completed' AND a.completed_on IS NOT NULL
-           AND a.performer = $2",
+           AND a.performer = $2 AND (a.covert = 0 OR a.released = 1)",
     )
     .bind(party_id)
     .bind(Performer::Authority.as_str())
     .fetch_all(&mut *conn)
     .await?;
     let findings: Vec<FindingRow> = sqlx::query_as(
-        "SELECT id, level, requirement_code, created_at_ms, COALESCE(cap_due_on, due_on) AS due_on
-         FROM findings WHERE owner_party_id = $1 ORDER BY id",
+        "SELECT f.id, f.level, f.requirement_code, f.created_at_ms,
+                COALESCE(f.cap_due_on, f.due_on) AS due_on
+         FROM findings f WHERE f.owner_party_id = $1 AND NOT EXISTS (SELECT 1 FROM oversight_activities a
+             WHERE a.id = f.activity_id AND a.covert = 1 AND a.released = 0)
+         ORDER BY f.id",
     )
     .bind(party_id)
     .fetch_all(&mut *conn)
@@ -152,14 +156,16 @@ pub async fn of_organisation(conn: &mut Conn, party_id: i64) -> Result<Facts> {
     let history: Vec<HistoryRow> = sqlx::query_as(
         "SELECT fh.finding_id, fh.at_ms, fh.status
          FROM finding_history fh JOIN findings f ON f.id = fh.finding_id
-         WHERE f.owner_party_id = $1 ORDER BY fh.finding_id, fh.at_ms, fh.id",
+         WHERE f.owner_party_id = $1 AND NOT EXISTS (SELECT 1 FROM oversight_activities a
+             WHERE a.id = f.activity_id AND a.covert = 1 AND a.released = 0)
+         ORDER BY fh.finding_id, fh.at_ms, fh.id",
     )
     .bind(party_id)
     .fetch_all(&mut *conn)
     .await?;
     let programme: Vec<PlannedRow> = sqlx::query_as(
         "SELECT id, planned_on, completed_on FROM oversight_activities
-         WHERE overseen_party_id = $1 AND performer = $2",
+         WHERE overseen_party_id = $1 AND performer = $2 AND (covert = 0 OR released = 1)",
     )
     .bind(party_id)
     .bind(Performer::Authority.as_str())

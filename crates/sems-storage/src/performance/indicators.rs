@@ -233,14 +233,14 @@ pub async fn list(
 /// Sets (or clears) the State's expected level of a national indicator.
 #[tracing::instrument(skip_all)]
 pub async fn set_expected_level(conn: &mut Conn, id: i64, level: Option<f64>) -> Result<()> {
-    sqlx::query(
-        "UPDATE performance_indicators SET expected_level = $1, updated_at_ms = $2 WHERE id = $3",
-    )
-    .bind(level)
-    .bind(now_ms())
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    // Through `Sql`, which writes a missing number as NULL (see `Sql::bind`).
+    let mut sql = crate::sql::Sql::new("UPDATE performance_indicators SET expected_level = ");
+    sql.bind(level)
+        .push(", updated_at_ms = ")
+        .bind(now_ms())
+        .push(" WHERE id = ")
+        .bind(id);
+    sql.query().execute(&mut *conn).await?;
     Ok(())
 }
 
