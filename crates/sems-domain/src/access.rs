@@ -82,6 +82,13 @@ pub enum RecordKind {
     /// An alert of an indicator at an organisation: acknowledged by its leaders and analysts;
     /// the source of the corrective action it opens in the register.
     PerformanceAlert,
+    /// A version of the national training programme, published by the authority.
+    TrainingProgramme,
+    /// A person of the personnel register (with or without a sems account) and what hangs on
+    /// them: functions, training records, background checks. Personal data: read by the
+    /// employer's training officer and security manager, the person, and the inspectors
+    /// assigned to the employer.
+    Personnel,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -89,7 +96,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 28] = [
+    pub const ALL: [RecordKind; 30] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -117,6 +124,8 @@ impl RecordKind {
         RecordKind::DataSeries,
         RecordKind::IndicatorValue,
         RecordKind::PerformanceAlert,
+        RecordKind::TrainingProgramme,
+        RecordKind::Personnel,
         RecordKind::TestRecord,
     ];
 
@@ -154,6 +163,8 @@ impl RecordKind {
             RecordKind::DataSeries => "data_series",
             RecordKind::IndicatorValue => "indicator_value",
             RecordKind::PerformanceAlert => "performance_alert",
+            RecordKind::TrainingProgramme => "training_programme",
+            RecordKind::Personnel => "personnel",
             RecordKind::TestRecord => "test_record",
         }
     }

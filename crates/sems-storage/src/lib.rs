@@ -31,6 +31,7 @@ pub mod sessions;
 pub mod sites;
 pub mod sql;
 pub mod tokens;
+pub mod training;
 pub mod versions;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -237,6 +237,13 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0031_performance_values_and_alerts.sql"),
         then: None,
     },
+    Migration {
+        version: 32,
+        name: "training: the national programme's versions, personnel, training records and background checks",
+        sqlite: include_str!("../migrations/sqlite/0032_training_and_personnel.sql"),
+        postgres: include_str!("../migrations/postgres/0032_training_and_personnel.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema version this binary knows.

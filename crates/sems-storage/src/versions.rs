@@ -1,4 +1,5 @@
-//! Versions of the authority's rule documents (the oversight method, the reporting rules),
+//! Versions of the authority's rule documents (the oversight method, the reporting rules, the
+//! national training programme),
 //! each kept as JSON in a table of the same shape: `owner_party_id, version, document, note,
 //! published_by, published_at_ms`. A version is never edited: a change is the next version.
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 pub enum Versioned {
     OversightMethod,
     ReportingRules,
+    TrainingProgramme,
 }
 
 impl Versioned {
@@ -19,6 +21,7 @@ impl Versioned {
         match self {
             Versioned::OversightMethod => "oversight_methods",
             Versioned::ReportingRules => "reporting_rules",
+            Versioned::TrainingProgramme => "training_programmes",
         }
     }
 

@@ -2522,3 +2522,149 @@ async fn concurrent_refreshes_of_an_organisations_ei_totals_count_everything() {
         assert_eq!(items, 10, "both activities' five items are counted");
     }
 }
+
+/// The personnel register, training records and background checks are read through the one
+/// access rule as personal data: the employer's training officer and security manager, the
+/// person of a linked account, an inspector assigned to the employer; on both engines.
+#[tokio::test]
+async fn personnel_and_their_records_follow_the_access_rule() {
+    use sems_domain::training::{CheckLevel, CheckOutcome, Function};
+    use sems_storage::training::{personnel, records};
+    for store in stores().await {
+        let mut world = build_world(&store).await;
+        // An inspector assigned to the first organisation.
+        let inspector = world
+            .subjects
+            .iter()
+            .find(|s| s.party_is_authority && s.roles == vec![Role::Inspector])
+            .cloned()
+            .expect("an inspector");
+        world.subjects.push(Subject {
+            oversees: vec![world.org_a],
+            ..inspector
+        });
+        let mut metas = Vec::new();
+        let mut tx = store.write().await.unwrap();
+        for owner in [world.org_a, world.org_b] {
+            let account = world
+                .subjects
+                .iter()
+                .find(|s| s.party_id == owner && s.roles == vec![Role::Staff])
+                .map(|s| s.person_id)
+                .expect("a staff member");
+            let account = Some(account);
+            for (n, linked) in [(1, account), (2, None)] {
+                let id = personnel::insert(
+                    tx.conn(),
+                    owner,
+                    &personnel::PersonnelValues {
+                        site_id: None,
+                        employee_number: &format!("E{owner}-{n}"),
+                        full_name: "Sam Screener",
+                        person_id: linked,
+                        started_on: time::macros::date!(2024 - 01 - 15),
+                        active: true,
+                    },
+                )
+                .await
+                .unwrap();
+                personnel::set_functions(
+                    tx.conn(),
+                    id,
+                    &[personnel::HeldFunction {
+                        function: Function::ScreenerPersons,
+                        since: time::macros::date!(2024 - 02 - 01),
+                        last_exercised_on: None,
+                    }],
+                )
+                .await
+                .unwrap();
+                records::insert_record(
+                    tx.conn(),
+                    &records::NewRecord {
+                        personnel_id: id,
+                        course_code: "IRT",
+                        completed_on: time::macros::date!(2026 - 11 - 02),
+                        hours: 1.5,
+                        passed: true,
+                        score: None,
+                        instructor_personnel_id: None,
+                        provider: "",
+                        evidence_sha256: None,
+                        programme_version: 1,
+                    },
+                    None,
+                )
+                .await
+                .unwrap();
+                records::insert_check(
+                    tx.conn(),
+                    &records::NewCheck {
+                        personnel_id: id,
+                        level: CheckLevel::Enhanced,
+                        completed_on: time::macros::date!(2024 - 01 - 10),
+                        valid_until: time::macros::date!(2029 - 01 - 10),
+                        outcome: CheckOutcome::Cleared,
+                    },
+                    None,
+                )
+                .await
+                .unwrap();
+                let mut m = RecordMeta::plain(RecordKind::Personnel, owner, false);
+                m.person_id = linked;
+                metas.push((id, m));
+            }
+        }
+        tx.commit().await.unwrap();
+        let mut checked = 0;
+        for (table, cols) in [
+            ("personnel pn", &personnel::PERSONNEL_ACCESS),
+            ("training_records tr", &records::RECORD_ACCESS),
+            ("background_checks bc", &records::CHECK_ACCESS),
+        ] {
+            checked += check_matrix(&store, &world, table, cols, &metas).await;
+        }
+        assert!(checked > 100, "checked {checked}");
+        // The lists: a training officer sees the employer's two, with their functions.
+        let officer = world
+            .subjects
+            .iter()
+            .find(|s| s.party_id == world.org_a && s.roles == vec![Role::TrainingOfficer])
+            .cloned()
+            .expect("a training officer");
+        {
+            let mut conn = store.read().await.unwrap();
+            let listed = personnel::list(
+                &mut conn,
+                &officer,
+                &personnel::PersonnelFilter {
+                    function: Some(Function::ScreenerPersons),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(listed.items.len(), 2);
+            let first = listed.items[0].id;
+            assert_eq!(
+                records::records_of(&mut conn, &officer, first)
+                    .await
+                    .unwrap()
+                    .len(),
+                1
+            );
+            assert_eq!(
+                records::checks_of(&mut conn, &officer, first)
+                    .await
+                    .unwrap()
+                    .len(),
+                1
+            );
+            assert_eq!(
+                personnel::functions(&mut conn, first).await.unwrap().len(),
+                1
+            );
+        }
+    }
+}

@@ -361,6 +361,23 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Create | Delete | Accept => false,
         },
         (K::PerformanceAlert, R::Oversight | R::AssignedOversight) => action == Read && authority,
+        // The national training programme: published by the authority's policy officers and
+        // director, read by everyone it applies to.
+        (K::TrainingProgramme, R::Owner) => match action {
+            Read => role != Administrator,
+            Create => matches!(role, PolicyOfficer | Director),
+            Update | Delete | Accept => false,
+        },
+        (K::TrainingProgramme, R::Published) => action == Read && role != Administrator,
+        // The personnel register is personal data: the employer's training officer and
+        // security manager keep it; the person reads their own; an inspector reads the
+        // organisations they are assigned to. Nobody else, the director included.
+        (K::Personnel, R::Owner) => {
+            matches!(action, Read | Create | Update)
+                && matches!(role, TrainingOfficer | SecurityManager)
+        }
+        (K::Personnel, R::OwnPerson) => action == Read,
+        (K::Personnel, R::AssignedOversight) => action == Read && role == Inspector,
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector

@@ -399,3 +399,49 @@ fn indicator_values_are_read_and_alerts_acknowledged_by_their_organisation() {
     assert!(decide(&other, Action::Read, &alert).is_err());
     assert!(crate::action::SOURCES.contains(&RecordKind::PerformanceAlert));
 }
+
+#[test]
+fn personnel_records_are_read_by_the_employer_the_person_and_assigned_inspectors_only() {
+    let programme = RecordMeta {
+        published: true,
+        ..record(RecordKind::TrainingProgramme, AUTHORITY)
+    };
+    let mut personal = record(RecordKind::Personnel, AIRPORT);
+    let training = subject(AIRPORT, &[Role::TrainingOfficer]);
+    let manager = subject(AIRPORT, &[Role::SecurityManager]);
+    let analyst = subject(AIRPORT, &[Role::SecurityAnalyst]);
+    let executive = subject(AIRPORT, &[Role::AccountableExecutive]);
+    let director = subject(AUTHORITY, &[Role::Director]);
+    let other = subject(CARRIER, &[Role::TrainingOfficer]);
+    for who in [&training, &manager] {
+        assert!(decide(who, Action::Read, &personal).is_ok());
+        assert!(decide(who, Action::Update, &personal).is_ok());
+        assert!(
+            decide(who, Action::Delete, &personal).is_err(),
+            "deactivated, not deleted"
+        );
+    }
+    for who in [&analyst, &executive, &director, &other] {
+        assert!(decide(who, Action::Read, &personal).is_err());
+    }
+    // The person reads their own record.
+    let staff = subject(AIRPORT, &[Role::Staff]);
+    assert!(decide(&staff, Action::Read, &personal).is_err());
+    personal.person_id = Some(staff.person_id);
+    assert!(decide(&staff, Action::Read, &personal).is_ok());
+    assert!(decide(&staff, Action::Update, &personal).is_err());
+    // An inspector reads the organisations they are assigned to.
+    let mut inspector = subject(AUTHORITY, &[Role::Inspector]);
+    assert!(decide(&inspector, Action::Read, &personal).is_err());
+    inspector.oversees = vec![AIRPORT];
+    assert!(decide(&inspector, Action::Read, &personal).is_ok());
+    // The national programme: the policy officer publishes, everyone reads.
+    assert!(decide(
+        &subject(AUTHORITY, &[Role::PolicyOfficer]),
+        Action::Create,
+        &programme
+    )
+    .is_ok());
+    assert!(decide(&staff, Action::Read, &programme).is_ok());
+    assert!(decide(&training, Action::Create, &programme).is_err());
+}
