@@ -113,38 +113,11 @@ enum BenchCommand {
     /// statistics, the director's overview) as a service call and as a page, then every
     /// national list's first page and a page halfway down by cursor, as the authority and as
     /// one organisation.
-    National {
-        #[arg(long, default_value_t = 200)]
-        organisations: u32,
-        #[arg(long, default_value_t = 50)]
-        scenarios: u32,
-        #[arg(long, default_value_t = 30)]
-        activities_per_year: i64,
-        #[arg(long, default_value_t = 50)]
-        reports_per_year: u32,
-        #[arg(long, default_value_t = 20)]
-        runs: u32,
-        #[arg(long, default_value_t = 4444)]
-        seed: u64,
-    },
+    National(NationalDataSet),
     /// Security performance on the national data set (organisations × 10 years of monthly
     /// values): the authority's national view and one organisation's dashboard as service
     /// calls and as pages, a control chart, the alert and indicator lists, one run of the job.
-    Performance {
-        #[arg(long, default_value_t = 200)]
-        organisations: u32,
-        #[arg(long, default_value_t = 50)]
-        scenarios: u32,
-        #[arg(long, default_value_t = 30)]
-        activities_per_year: i64,
-        #[arg(long, default_value_t = 50)]
-        reports_per_year: u32,
-        #[arg(long, default_value_t = 20)]
-        runs: u32,
-        /// The national data set's seed: the same data set `bench national` uses.
-        #[arg(long, default_value_t = 4444)]
-        seed: u64,
-    },
+    Performance(NationalDataSet),
     /// A flood of sign-in attempts through the API while a reader loads the risk register:
     /// memory before and at its peak, the answers, the page's latency.
     SignIns {
@@ -160,6 +133,38 @@ enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         clients: u32,
     },
+}
+
+/// The national data set the authority-wide benchmarks run on (organisations × 10 years), the
+/// same for `bench national` and `bench performance` with the same seed.
+#[derive(clap::Args)]
+struct NationalDataSet {
+    #[arg(long, default_value_t = 200)]
+    organisations: u32,
+    #[arg(long, default_value_t = 50)]
+    scenarios: u32,
+    #[arg(long, default_value_t = 30)]
+    activities_per_year: i64,
+    #[arg(long, default_value_t = 50)]
+    reports_per_year: u32,
+    #[arg(long, default_value_t = 20)]
+    runs: u32,
+    #[arg(long, default_value_t = 4444)]
+    seed: u64,
+}
+
+impl NationalDataSet {
+    fn params(&self) -> sems_services::generate::GenerateParams {
+        sems_services::generate::GenerateParams {
+            organisations: self.organisations,
+            people_per_org: 10,
+            years: 10,
+            scenarios: self.scenarios,
+            activities_per_year: self.activities_per_year,
+            reports_per_year: self.reports_per_year,
+            seed: self.seed,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -493,53 +498,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let services = open(&config).await?;
             bench::lists(&services, rows.max(100), runs.max(1)).await?;
         }
-        Command::Bench(BenchCommand::National {
-            organisations,
-            scenarios,
-            activities_per_year,
-            reports_per_year,
-            runs,
-            seed,
-        }) => {
+        Command::Bench(BenchCommand::National(set)) => {
             let services = open(&config).await?;
-            bench::national(
-                &services,
-                sems_services::generate::GenerateParams {
-                    organisations,
-                    people_per_org: 10,
-                    years: 10,
-                    scenarios,
-                    activities_per_year,
-                    reports_per_year,
-                    seed,
-                },
-                runs.max(1),
-            )
-            .await?;
+            bench::national(&services, set.params(), set.runs.max(1)).await?;
         }
-        Command::Bench(BenchCommand::Performance {
-            organisations,
-            scenarios,
-            activities_per_year,
-            reports_per_year,
-            runs,
-            seed,
-        }) => {
+        Command::Bench(BenchCommand::Performance(set)) => {
             let services = open(&config).await?;
-            bench::performance(
-                &services,
-                sems_services::generate::GenerateParams {
-                    organisations,
-                    people_per_org: 10,
-                    years: 10,
-                    scenarios,
-                    activities_per_year,
-                    reports_per_year,
-                    seed,
-                },
-                runs.max(1),
-            )
-            .await?;
+            bench::performance(&services, set.params(), set.runs.max(1)).await?;
         }
         Command::Bench(BenchCommand::SignIns { attempts, clients }) => {
             let services = open(&config).await?;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::alerts::{view as alert_view, AlertView};
-use super::indicators::{view as indicator_view, view_of as indicator_view_of, IndicatorView};
+use super::indicators::{view_of as indicator_view_of, IndicatorView};
 use super::{authority_id, organisation_meta, PerformanceServices};
 use crate::{authorize, Actor, Result, ServiceError};
 use sems_domain::access::{decide, Action, RecordKind};
@@ -490,10 +490,10 @@ impl PerformanceServices<'_> {
         .into_iter()
         .map(|a| alert_view(actor, a, authority))
         .collect();
-        let mut view = indicator_view(&mut conn, actor, i, authority).await?;
-        if view.owner_party_id != party_id {
-            view.target = indicator_store::target(&mut conn, indicator_id, party_id).await?;
-        }
+        // The chart is the organisation's: its target, whoever reads it.
+        let set = indicator_store::target(&mut conn, indicator_id, party_id).await?;
+        let target = super::indicators::target_with(&i, Some(party_id), set);
+        let view = indicator_view_of(actor, i, authority, target);
         Ok(Chart {
             indicator: view,
             party_id,

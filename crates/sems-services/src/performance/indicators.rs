@@ -103,11 +103,20 @@ pub struct TargetInput {
 
 /// The reader's organisation's target for `i`.
 async fn target_of(conn: &mut Conn, i: &Indicator, party_id: Option<i64>) -> Result<Option<f64>> {
-    Ok(match party_id {
-        Some(p) if p == i.owner_party_id => i.definition.target,
-        Some(p) if i.published => store::target(conn, i.id, p).await?,
+    let set = match party_id {
+        Some(p) if i.published && p != i.owner_party_id => store::target(conn, i.id, p).await?,
         _ => None,
-    })
+    };
+    Ok(target_with(i, party_id, set))
+}
+
+/// `party_id`'s target for `i`: its own indicator's, else the one it `set` for a national one.
+pub(crate) fn target_with(i: &Indicator, party_id: Option<i64>, set: Option<f64>) -> Option<f64> {
+    match party_id {
+        Some(p) if p == i.owner_party_id => i.definition.target,
+        Some(_) if i.published => set,
+        _ => None,
+    }
 }
 
 pub(crate) async fn view(
@@ -258,12 +267,17 @@ impl PerformanceServices<'_> {
         let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         let authority = authority_id(&mut conn).await?;
-        let mut found = store::list(&mut conn, subject, filter, page).await?;
-        let mut items = Vec::new();
-        for i in std::mem::take(&mut found.items) {
-            items.push(view(&mut conn, actor, i, authority).await?);
-        }
-        Ok(found.with_items(items))
+        let found = store::list(&mut conn, subject, filter, page).await?;
+        // The reader's targets in one statement, not one per indicator of the page.
+        let party = actor.party_id();
+        let targets: std::collections::BTreeMap<i64, f64> = match party {
+            Some(p) => store::targets_of(&mut conn, p).await?.into_iter().collect(),
+            None => Default::default(),
+        };
+        Ok(found.map(|i| {
+            let target = target_with(&i, party, targets.get(&i.id).copied());
+            view_of(actor, i, authority, target)
+        }))
     }
 
     /// One indicator with its versions.

@@ -181,23 +181,9 @@ impl PerformanceServices<'_> {
             },
         )
         .await?;
-        let stored = store::list(
-            tx.conn(),
-            actor.lister()?,
-            &SeriesFilter {
-                party_id: Some(party_id),
-                series: Some(v.series.clone()),
-                site_id: Some(v.site_id),
-                from: Some(v.month.clone()),
-                until: Some(v.month.clone()),
-            },
-            PageRequest::default(),
-        )
-        .await?
-        .items
-        .into_iter()
-        .next()
-        .ok_or(ServiceError::NotFound("series value"))?;
+        let stored = store::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("series value"))?;
         tx.commit().await?;
         let done = self
             .refresh_organisation(party_id, sems_domain::util::today(), first_day(&v.month))

@@ -45,6 +45,15 @@ const SELECT: &str =
      FROM data_series_values dv JOIN parties pa ON pa.id = dv.owner_party_id
      LEFT JOIN people pe ON pe.id = dv.entered_by";
 
+/// One value by its id (for the service that stored it).
+#[tracing::instrument(skip_all)]
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<SeriesValue>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE dv.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
 /// One value to store.
 pub struct NewValue<'a> {
     pub owner_party_id: i64,

@@ -615,36 +615,46 @@ pub struct LevelForm {
     expected_level: String,
 }
 
+/// A number typed in `field`, none when blank, or the refusal.
+fn optional_number(field: &'static str, text: &str) -> Result<Option<f64>, ServiceError> {
+    let mut checks = Checks::default();
+    let n = number(&mut checks, field, text);
+    checks.finish()?;
+    Ok(n)
+}
+
+/// The indicator's page after a setting was saved, or again with the refusal.
+async fn after_setting(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    result: Result<IndicatorView, ServiceError>,
+) -> Response {
+    sems_web_kit::pages::after_post(
+        result,
+        |_| format!("/performance/indicators/{id}?notice=saved"),
+        |message| indicator_page(state, user, id, None, Some(message), None),
+    )
+    .await
+}
+
 pub async fn expected_level(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<i64>,
     Form { fields, .. }: Form<LevelForm>,
 ) -> Response {
-    let mut checks = Checks::default();
-    let level = number(&mut checks, "expected_level", &fields.expected_level);
-    let result = match checks.finish() {
-        Ok(()) => {
+    let result = match optional_number("expected_level", &fields.expected_level) {
+        Ok(expected_level) => {
             state
                 .services
                 .performance()
-                .set_expected_level(
-                    &user.actor(),
-                    id,
-                    &ExpectedLevelInput {
-                        expected_level: level,
-                    },
-                )
+                .set_expected_level(&user.actor(), id, &ExpectedLevelInput { expected_level })
                 .await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
-    sems_web_kit::pages::after_post(
-        result,
-        |_| format!("/performance/indicators/{id}?notice=saved"),
-        |message| indicator_page(&state, &user, id, None, Some(message), None),
-    )
-    .await
+    after_setting(&state, &user, id, result).await
 }
 
 #[derive(serde::Deserialize)]
@@ -661,10 +671,8 @@ pub async fn target(
     Path(id): Path<i64>,
     Form { fields, .. }: Form<TargetForm>,
 ) -> Response {
-    let mut checks = Checks::default();
-    let target = number(&mut checks, "target", &fields.target);
-    let result = match checks.finish() {
-        Ok(()) => {
+    let result = match optional_number("target", &fields.target) {
+        Ok(target) => {
             state
                 .services
                 .performance()
@@ -678,12 +686,7 @@ pub async fn target(
                 )
                 .await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
-    sems_web_kit::pages::after_post(
-        result,
-        |_| format!("/performance/indicators/{id}?notice=saved"),
-        |message| indicator_page(&state, &user, id, None, Some(message), None),
-    )
-    .await
+    after_setting(&state, &user, id, result).await
 }
