@@ -247,11 +247,33 @@ pub struct Subject {
     pub oversees: Vec<i64>,
     /// Set for API tokens issued read-only: such a token may never write.
     pub read_only: bool,
+    /// Set while the training-and-vetting gate is shut for the person (module 6): their
+    /// clearance then reads nothing from the gate's classification up.
+    pub gate: Option<Gate>,
+}
+
+/// The training-and-vetting gate, shut: from `from_classification` up, a person reads only
+/// while their background check is valid and their security awareness training current
+/// (`sems_domain::training::assess::gate_shut` says why it is shut).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    pub from_classification: i64,
+    /// Why, in the words the reader is told: "your security awareness training lapsed on …".
+    pub shut: String,
 }
 
 impl Subject {
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// The clearance the person reads with today: their clearance, lowered below the gate's
+    /// classification while the gate is shut.
+    pub fn effective_clearance(&self) -> i64 {
+        match &self.gate {
+            Some(g) => self.clearance.min(g.from_classification - 1),
+            None => self.clearance,
+        }
     }
 }
 
@@ -319,6 +341,9 @@ pub enum Denial {
     NeedToKnow,
     /// The API token is read-only.
     ReadOnlyToken,
+    /// Their clearance covers the record, but the training-and-vetting gate is shut
+    /// (`Subject::gate` says why).
+    TrainingGate,
 }
 
 impl Denial {
@@ -328,6 +353,9 @@ impl Denial {
             Denial::Clearance => "your clearance does not cover this record's classification",
             Denial::NeedToKnow => "this record is need-to-know and you are not named on it",
             Denial::ReadOnlyToken => "this API token is read-only",
+            Denial::TrainingGate => {
+                "your training or vetting is not current for this record's classification"
+            }
         }
     }
 }
@@ -427,6 +455,10 @@ pub fn decide(subject: &Subject, action: Action, record: &RecordMeta) -> Result<
     }
     if record.need_to_know && !is_named(subject, &record.distribution) {
         return Err(Denial::NeedToKnow);
+    }
+    // Last, so that a reader refused by the gate alone may be told why.
+    if !clearance_covers(subject.effective_clearance(), record.classification) {
+        return Err(Denial::TrainingGate);
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! in each requirement (`training/currency.rs`), and the culture surveys' question bank, index
 //! and the suppression that keeps their answers anonymous (`training/survey.rs`).
 
+pub mod assess;
 pub mod currency;
 pub mod programme;
 pub mod survey;

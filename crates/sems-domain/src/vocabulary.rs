@@ -137,6 +137,7 @@ macro_rules! with_every_vocabulary {
             crate::training::CheckLevel,
             crate::training::CheckOutcome,
             crate::training::currency::Currency,
+            crate::training::assess::RequirementKind,
             crate::training::survey::Theme,
             crate::training::survey::Scale,
         )
@@ -189,12 +190,16 @@ mod tests {
             include_str!("report.rs"),
             include_str!("oversight.rs"),
             include_str!("risk.rs"),
+            include_str!("training.rs"),
+            include_str!("training/currency.rs"),
+            include_str!("training/assess.rs"),
+            include_str!("training/survey.rs"),
         ];
         let declared: usize = sources
             .iter()
             .map(|s| s.matches("vocabulary!(").count())
             .sum();
-        assert_eq!(declared, 21, "add the new vocabulary to the round trip");
+        assert_eq!(declared, 28, "add the new vocabulary to the round trip");
     }
 
     #[test]

@@ -198,6 +198,15 @@ pub fn authorize(
     };
     match decide(subject, action, record) {
         Ok(()) => Ok(()),
+        // Refused by the training-and-vetting gate alone: the reader may read everything else
+        // of the record, so they are told why rather than that it does not exist.
+        Err(Denial::TrainingGate) => Err(ServiceError::Forbidden(
+            subject
+                .gate
+                .as_ref()
+                .map(|g| g.shut.clone())
+                .unwrap_or_else(|| Denial::TrainingGate.message().to_string()),
+        )),
         Err(denial) => {
             let readable = if action == Action::Create {
                 // A creation: can they see the party it would belong to? (0: a new party.)

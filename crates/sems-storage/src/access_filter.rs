@@ -182,7 +182,7 @@ fn marking(subject: &Subject, cols: &AccessColumns, distributed: &Sql) -> Sql {
         sql.push(" AND ")
             .push(col)
             .push(" <= ")
-            .bind(subject.clearance);
+            .bind(subject.effective_clearance());
     }
     if let Some(col) = cols.need_to_know {
         sql.push(" AND (")

@@ -244,6 +244,13 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0032_training_and_personnel.sql"),
         then: None,
     },
+    Migration {
+        version: 33,
+        name: "training: standings computed ahead, compliance counts, the access gate's dates, organisations' additions",
+        sqlite: include_str!("../migrations/sqlite/0033_training_standings.sql"),
+        postgres: include_str!("../migrations/postgres/0033_training_standings.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema version this binary knows.

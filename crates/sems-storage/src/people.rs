@@ -4,9 +4,10 @@ use crate::access_filter::{filter, AccessColumns, Reach};
 use crate::decode::Flag;
 use crate::sql::{fetch_page, like_pattern, Key, Order, Sql};
 use crate::{now_ms, Conn, Result};
-use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::access::{Action, Gate, RecordKind, Subject};
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::role::Role;
+use sems_domain::training::assess::gate_shut;
 use std::collections::HashMap;
 
 /// The order of the list: ending in the id, so pages never overlap.
@@ -340,6 +341,15 @@ pub async fn subject(conn: &mut Conn, person_id: i64) -> Result<Option<Subject>>
     .fetch_all(&mut *conn)
     .await?;
     let oversees = oversight_of(conn, person_id).await?;
+    let gate = crate::training::gates::of_person(conn, person_id)
+        .await?
+        .and_then(|g| {
+            let shut = gate_shut(&g.dates(), g.check_required, sems_domain::util::today())?;
+            Some(Gate {
+                from_classification: g.from_classification,
+                shut,
+            })
+        });
     Ok(Some(Subject {
         person_id,
         party_id: person.party_id,
@@ -349,6 +359,7 @@ pub async fn subject(conn: &mut Conn, person_id: i64) -> Result<Option<Subject>>
         groups,
         oversees,
         read_only: false,
+        gate,
     }))
 }
 

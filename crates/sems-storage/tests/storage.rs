@@ -1,7 +1,7 @@
 //! The shared storage test suite: every test runs on SQLite and on PostgreSQL.
 
 use sems_domain::access::{
-    decide, decide_audit_entry, Action, Distribution, RecordKind, RecordMeta, Subject,
+    decide, decide_audit_entry, Action, Distribution, Gate, RecordKind, RecordMeta, Subject,
 };
 use sems_domain::audit::AuditChannel;
 use sems_domain::nomination::NominatedPosition;
@@ -373,6 +373,7 @@ fn everything(party: i64) -> Subject {
         groups: vec![],
         oversees: vec![],
         read_only: false,
+        gate: None,
     }
 }
 
@@ -386,10 +387,24 @@ async fn check_matrix(
 ) -> usize {
     let mut conn = store.read().await.unwrap();
     let mut checked = 0;
+    // Each subject as they are, with a read-only token, and with the training-and-vetting
+    // gate shut from the first marking above the lowest and from the one above it.
+    let shut = |from| {
+        Some(Gate {
+            from_classification: from,
+            shut: "your security awareness training lapsed on 2026-12-01".into(),
+        })
+    };
     for subject in &world.subjects {
-        for read_only in [false, true] {
+        for (read_only, gate) in [
+            (false, None),
+            (true, None),
+            (false, shut(1)),
+            (false, shut(2)),
+        ] {
             let subject = Subject {
                 read_only,
+                gate,
                 ..subject.clone()
             };
             for action in Action::ALL {
@@ -2666,5 +2681,187 @@ async fn personnel_and_their_records_follow_the_access_rule() {
                 1
             );
         }
+        standings_are_read_as_their_persons(&store, &world, &metas, &officer).await;
     }
+}
+
+/// Standings computed by the domain, stored, read through the access rule, listed as due,
+/// counted for compliance; a lapse and a notice claimed once; the gate read with the subject.
+async fn standings_are_read_as_their_persons(
+    store: &Store,
+    world: &World,
+    metas: &[(i64, RecordMeta)],
+    officer: &Subject,
+) {
+    use sems_domain::training::assess::{self, Completion, GateDates, Held, RequirementKind};
+    use sems_domain::training::currency::Currency;
+    use sems_domain::training::programme::default_programme;
+    use sems_domain::training::Function;
+    use sems_storage::training::{gates, standings};
+    use time::macros::date;
+    let today = date!(2026 - 12 - 06);
+    let programme = default_programme();
+    let held = [Held {
+        function: Function::ScreenerPersons,
+        last_exercised_on: None,
+    }];
+    let irt = [Completion {
+        course: "IRT",
+        on: date!(2026 - 11 - 02),
+        hours: 1.5,
+        passed: true,
+    }];
+    let mut tx = store.write().await.unwrap();
+    for (id, _) in metas {
+        let check = assess::CheckDone {
+            level: sems_domain::training::CheckLevel::Enhanced,
+            completed_on: date!(2024 - 01 - 10),
+            valid_until: date!(2029 - 01 - 10),
+            outcome: sems_domain::training::CheckOutcome::Cleared,
+        };
+        let mut assessed = assess::assess(&programme, &held, &irt, &[check], today);
+        // The first person's certification lapsed on 1 December.
+        if *id == metas[0].0 {
+            let cert = assessed
+                .iter_mut()
+                .find(|a| a.kind == RequirementKind::Certification)
+                .unwrap();
+            cert.standing.currency = Currency::Lapsed;
+            cert.standing.due = Some(date!(2026 - 09 - 01));
+            cert.standing.lapses_on = Some(date!(2026 - 12 - 01));
+        }
+        standings::write(tx.conn(), *id, &assessed, today)
+            .await
+            .unwrap();
+        // Written again: updated in place, nothing doubled.
+        standings::write(tx.conn(), *id, &assessed, today)
+            .await
+            .unwrap();
+    }
+    for party in [world.org_a, world.org_b] {
+        standings::recount(tx.conn(), party).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let checked = check_matrix(
+        store,
+        world,
+        "training_standings ts",
+        &standings::STANDING_ACCESS,
+        metas,
+    )
+    .await;
+    assert!(checked > 50);
+    let mut conn = store.read().await.unwrap();
+    // The officer's due list: their organisation's two people, never-done first.
+    let due = standings::due_list(&mut conn, officer, &Default::default(), Default::default())
+        .await
+        .unwrap();
+    assert!(due.items.iter().all(|r| r.owner_party_id == world.org_a));
+    let per_person = due.items.len() / 2;
+    assert!(per_person >= 4, "{per_person}");
+    assert!(due.items[0].due_on.is_none());
+    let lapsed = standings::due_list(
+        &mut conn,
+        officer,
+        &standings::DueFilter {
+            currency: Some(Currency::Lapsed),
+            ..Default::default()
+        },
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(lapsed.items.len(), 1);
+    assert_eq!(lapsed.items[0].kind, RequirementKind::Certification);
+    // The counts: two screeners of the first organisation, each once in the '' rows.
+    let mut party = Sql::new("= ");
+    party.bind(world.org_a);
+    let counts = standings::compliance(&mut conn, Some(&party))
+        .await
+        .unwrap();
+    let of = |function: &str, kind, currency| {
+        counts
+            .iter()
+            .filter(|c| c.function == function && c.kind == kind && c.currency == currency)
+            .map(|c| c.personnel)
+            .sum::<i64>()
+    };
+    assert_eq!(
+        of(
+            "screener_persons",
+            RequirementKind::ImageTraining,
+            Currency::Overdue
+        ),
+        2
+    );
+    assert_eq!(of("", RequirementKind::Certification, Currency::Lapsed), 1);
+    assert_eq!(of("", RequirementKind::Certification, Currency::Overdue), 1);
+    assert_eq!(
+        standings::compliance(&mut conn, None).await.unwrap().len(),
+        counts.len() * 2 - 2,
+        "the second organisation has no lapse: one row fewer per function, '' included"
+    );
+    drop(conn);
+    // A lapse is claimed once; a notice likewise.
+    let mut tx = store.write().await.unwrap();
+    let first = metas[0].0;
+    let lapses = standings::unclaimed_lapses(tx.conn(), first).await.unwrap();
+    assert_eq!(lapses.len(), 1);
+    assert!(
+        standings::claim_withdrawal(tx.conn(), lapses[0].id, &lapses[0].lapses_on)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !standings::claim_withdrawal(tx.conn(), lapses[0].id, &lapses[0].lapses_on)
+            .await
+            .unwrap()
+    );
+    assert!(standings::unclaimed_lapses(tx.conn(), first)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(standings::unsent_notices(tx.conn(), first)
+        .await
+        .unwrap()
+        .is_empty());
+    // Only the check changes by itself: due soon 60 days before 10 January 2029.
+    assert!(standings::changing_by(tx.conn(), today, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        standings::changing_by(tx.conn(), date!(2030 - 01 - 01), 10)
+            .await
+            .unwrap()
+            .len(),
+        metas.len()
+    );
+    // The gate: the first organisation's staff member's awareness lapsed.
+    let staff = metas[0].1.person_id.unwrap();
+    gates::write(
+        tx.conn(),
+        staff,
+        1,
+        true,
+        &GateDates {
+            awareness_until: Some(date!(2026 - 12 - 01)),
+            check_until: Some(date!(2029 - 01 - 10)),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = store.read().await.unwrap();
+    let subject = people::subject(&mut conn, staff).await.unwrap().unwrap();
+    let gate = subject.gate.expect("shut");
+    assert_eq!(gate.from_classification, 1);
+    assert!(gate.shut.contains("lapsed on 2026-12-01"), "{}", gate.shut);
+    let other = metas[2].1.person_id.unwrap();
+    assert!(people::subject(&mut conn, other)
+        .await
+        .unwrap()
+        .unwrap()
+        .gate
+        .is_none());
 }

@@ -16,6 +16,7 @@ fn subject(party: i64, roles: &[Role]) -> Subject {
         groups: vec![],
         oversees: vec![],
         read_only: false,
+        gate: None,
     }
 }
 
@@ -444,4 +445,37 @@ fn personnel_records_are_read_by_the_employer_the_person_and_assigned_inspectors
     .is_ok());
     assert!(decide(&staff, Action::Read, &programme).is_ok());
     assert!(decide(&training, Action::Create, &programme).is_err());
+}
+
+#[test]
+fn a_shut_training_gate_lowers_the_clearance_read_with_and_says_why() {
+    let mut analyst = subject(AIRPORT, &[Role::SecurityAnalyst]);
+    analyst.clearance = 2;
+    analyst.gate = Some(Gate {
+        from_classification: 1,
+        shut: "your security awareness training lapsed on 2026-12-01".into(),
+    });
+    assert_eq!(analyst.effective_clearance(), 0);
+    let mut r = record(RecordKind::TestRecord, AIRPORT);
+    assert!(
+        decide(&analyst, Action::Read, &r).is_ok(),
+        "the lowest marking"
+    );
+    r.classification = 1;
+    assert_eq!(
+        decide(&analyst, Action::Read, &r),
+        Err(Denial::TrainingGate)
+    );
+    // Refusals for other reasons come first: the gate never reveals a record.
+    r.classification = 3;
+    assert_eq!(decide(&analyst, Action::Read, &r), Err(Denial::Clearance));
+    r.classification = 1;
+    r.need_to_know = true;
+    assert_eq!(decide(&analyst, Action::Read, &r), Err(Denial::NeedToKnow));
+    // A gate from a higher level leaves the levels under it.
+    analyst.gate.as_mut().unwrap().from_classification = 2;
+    r.need_to_know = false;
+    assert!(decide(&analyst, Action::Read, &r).is_ok());
+    analyst.gate = None;
+    assert_eq!(analyst.effective_clearance(), 2);
 }

@@ -18,13 +18,33 @@ vocabulary!(
     Currency, "currency", {
         Current => "current", "Current";
         DueSoon => "due_soon", "Due soon";
-        Overdue => "overdue", "Overdue: never completed";
+        Overdue => "overdue", "Overdue";
         InGrace => "in_grace", "Expired: in grace";
         Lapsed => "lapsed", "Lapsed: entitlement withdrawn";
     }
 );
 
 impl Currency {
+    /// How urgent it is, for lists ordered by it and for "the worst" of several: current 0,
+    /// due soon 1, in grace 2, overdue 3, lapsed 4.
+    pub fn severity(self) -> i64 {
+        match self {
+            Currency::Current => 0,
+            Currency::DueSoon => 1,
+            Currency::InGrace => 2,
+            Currency::Overdue => 3,
+            Currency::Lapsed => 4,
+        }
+    }
+
+    /// The currency of a severity (the worst of several, read back from the database).
+    pub fn of_severity(severity: i64) -> Option<Currency> {
+        Currency::ALL
+            .iter()
+            .copied()
+            .find(|c| c.severity() == severity)
+    }
+
     /// Whether the person may act on it today (current, due soon or in grace).
     pub fn entitles(self) -> bool {
         matches!(

@@ -122,6 +122,7 @@ fn as_actor(person: &Person) -> Actor {
         groups: Vec::new(),
         oversees: Vec::new(),
         read_only: false,
+        gate: None,
     })
 }
 

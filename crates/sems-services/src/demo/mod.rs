@@ -460,5 +460,6 @@ fn admin_view(party_id: i64) -> sems_domain::access::Subject {
         groups: vec![],
         oversees: vec![],
         read_only: false,
+        gate: None,
     }
 }
