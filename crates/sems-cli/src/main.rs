@@ -283,6 +283,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             services.reporting().ensure_reporting_defaults().await?;
             services.oversight().ensure_oversight_defaults().await?;
             services.performance().ensure_performance_defaults().await?;
+            services.training().ensure_training_defaults().await?;
             serve(services, &config).await?;
         }
         Command::Demo(_) => {
@@ -650,6 +651,18 @@ fn spawn_background_jobs(services: Services, every: std::time::Duration) {
                         .refresh_performance()
                         .await
                         .map(|r| r.values_written + r.alerts_raised + r.alerts_escalated)
+                },
+            )
+            .await;
+            run_job(
+                "training_currency",
+                "computed training standings whose day came, opened withdrawal tasks, sent notices",
+                async {
+                    services
+                        .training()
+                        .run_training_job(sems_domain::util::today())
+                        .await
+                        .map(|r| r.people)
                 },
             )
             .await;

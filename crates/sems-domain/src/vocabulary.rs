@@ -59,7 +59,7 @@ pub(crate) use words_serde;
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal, $label:literal;)+ }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
 
         $crate::vocabulary::words_serde!($name);

@@ -166,6 +166,7 @@ pub fn source_label(kind: RecordKind) -> &'static str {
         RecordKind::SecurityReport => "Security report",
         RecordKind::Finding => "Finding",
         RecordKind::PerformanceAlert => "SPI alert",
+        RecordKind::Personnel => "Training lapse",
         _ => "Record",
     }
 }
@@ -176,6 +177,7 @@ fn source_link(kind: RecordKind, id: i64) -> String {
         RecordKind::SecurityReport => format!("/reports/{id}"),
         RecordKind::Finding => format!("/oversight/findings/{id}"),
         RecordKind::PerformanceAlert => format!("/performance/alerts/{id}"),
+        RecordKind::Personnel => format!("/training/personnel/{id}"),
         _ => "/actions".to_string(),
     }
 }

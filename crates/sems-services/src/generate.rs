@@ -146,6 +146,7 @@ impl Services {
         self.oversight().ensure_oversight_defaults().await?;
         self.reporting().ensure_reporting_defaults().await?;
         self.performance().ensure_performance_defaults().await?;
+        self.training().ensure_training_defaults().await?;
         let prefix = format!("G{}-", p.seed);
         {
             let mut conn = self.store.read().await?;

@@ -142,3 +142,30 @@ fn report(dry_run: bool, rows: usize, codes: Vec<String>, errors: Vec<RowError>)
         imported,
     }
 }
+
+/// A row's check as the pipeline takes it: the value, or the messages of a refused input
+/// (`field: message`); any other error stops the import.
+pub(crate) fn row_checked<T>(checked: crate::Result<T>) -> crate::Result<Result<T, Vec<String>>> {
+    match checked {
+        Ok(v) => Ok(Ok(v)),
+        Err(crate::ServiceError::Validation(e)) => Ok(Err(e
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect())),
+        Err(e) => Err(e),
+    }
+}
+
+/// The site a row names by its name (case aside) among `sites` (lower-case names and ids):
+/// none for an empty cell, the message for an unknown one.
+pub(crate) fn site_named(sites: &[(String, i64)], cell: &str) -> Result<Option<i64>, String> {
+    let name = cell.trim().to_lowercase();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    sites
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, id)| Some(*id))
+        .ok_or_else(|| format!("site: no site '{}' of the organisation", cell.trim()))
+}

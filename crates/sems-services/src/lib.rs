@@ -27,6 +27,7 @@ pub mod search;
 pub mod secrets;
 pub mod sites;
 pub mod trail;
+pub mod training;
 pub mod views;
 
 pub use error::ServiceError;

@@ -152,6 +152,20 @@ impl TryFrom<Document> for sems_domain::report::rules::ReportingRules {
     }
 }
 
+impl TryFrom<Document> for sems_domain::training::programme::TrainingProgramme {
+    type Error = serde_json::Error;
+    fn try_from(document: Document) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(&document.0)
+    }
+}
+
+impl TryFrom<Document> for sems_domain::training::programme::Additions {
+    type Error = serde_json::Error;
+    fn try_from(document: Document) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(&document.0)
+    }
+}
+
 /// Lines of text kept in one column (the evidence of an assessment), without empty lines.
 pub struct Lines(String);
 decoded_as!(Lines, String);

@@ -1,5 +1,5 @@
-//! The rows that name stored files by their SHA-256: reports' attachments and checklist
-//! evidence.
+//! The rows that name stored files by their SHA-256: reports' attachments, checklist
+//! evidence and training records' evidence.
 
 use crate::{Conn, Result};
 use std::collections::HashSet;
@@ -13,6 +13,8 @@ pub async fn referenced(conn: &mut Conn, sha256s: &[String]) -> Result<HashSet<S
             crate::sql::Sql::new("SELECT sha256 FROM report_attachments WHERE sha256 IN ");
         sql.bind_list(chunk);
         sql.push(" UNION SELECT sha256 FROM item_evidence WHERE sha256 IN ");
+        sql.bind_list(chunk);
+        sql.push(" UNION SELECT evidence_sha256 FROM training_records WHERE evidence_sha256 IN ");
         sql.bind_list(chunk);
         let names: Vec<String> = sql.query_scalar().fetch_all(&mut *conn).await?;
         found.extend(names);

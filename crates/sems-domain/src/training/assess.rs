@@ -120,6 +120,13 @@ pub fn assess(
         };
         assess_function(r, h, done, checks, soon, today, &mut out);
     }
+    // A change is always ahead: the day computed from a month's end may fall before today
+    // (31 August less six months is 28 February), and a standing is computed again at most
+    // once a day.
+    let tomorrow = today + Duration::days(1);
+    for a in &mut out {
+        a.changes_on = a.changes_on.map(|d| d.max(tomorrow));
+    }
     out
 }
 

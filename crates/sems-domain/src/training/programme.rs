@@ -338,6 +338,100 @@ pub fn check_stricter(
     checks.finish()
 }
 
+/// An organisation's additions to the national programme: its own courses and, for some
+/// functions, requirements stricter than the national ones (each whole: it replaces the
+/// national requirements of that function for the organisation's personnel).
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+pub struct Additions {
+    #[serde(default)]
+    pub courses: Vec<Course>,
+    #[serde(default)]
+    pub functions: Vec<FunctionRequirements>,
+}
+
+impl TrainingProgramme {
+    /// The programme an organisation's personnel are held to: the national one with the
+    /// organisation's courses and, for each function it set stricter, its requirements. A
+    /// function whose own requirements are no longer at least the national ones (the
+    /// national programme became stricter since) keeps the national requirements.
+    pub fn with_additions(&self, additions: &Additions) -> TrainingProgramme {
+        let mut out = self.clone();
+        for c in &additions.courses {
+            if out.course(&c.code).is_none() {
+                out.courses.push(c.clone());
+            }
+        }
+        for own in &additions.functions {
+            let Some(i) = out
+                .functions
+                .iter()
+                .position(|f| f.function == own.function)
+            else {
+                continue;
+            };
+            if check_stricter(&self.functions[i], own).is_ok() {
+                out.functions[i] = own.clone();
+            }
+        }
+        out
+    }
+
+    /// Checks an organisation's additions against this (national) programme: its own courses
+    /// under new codes, each function's requirements at least the national ones, and the
+    /// programme they make whole.
+    pub fn check_additions(&self, additions: &Additions) -> Result<(), ValidationErrors> {
+        let mut checks = Checks::default();
+        for c in &additions.courses {
+            checks.require(
+                self.course(&c.code).is_none(),
+                "courses",
+                format!(
+                    "{}: the national programme has a course of this code",
+                    c.code
+                ),
+            );
+        }
+        let mut errors = Vec::new();
+        for own in &additions.functions {
+            match self.function(own.function) {
+                Some(national) => {
+                    if let Err(e) = check_stricter(national, own) {
+                        errors.extend(e.iter().cloned());
+                    }
+                }
+                None => checks.require(
+                    false,
+                    "functions",
+                    format!(
+                        "{}: not a function of the national programme",
+                        own.function.label()
+                    ),
+                ),
+            }
+        }
+        let mut merged = self.clone();
+        merged.courses.extend(additions.courses.iter().cloned());
+        for own in &additions.functions {
+            if let Some(f) = merged
+                .functions
+                .iter_mut()
+                .find(|f| f.function == own.function)
+            {
+                *f = own.clone();
+            }
+        }
+        if let Err(e) = merged.validate() {
+            errors.extend(e.iter().cloned());
+        }
+        for e in errors {
+            checks.refuse(e);
+        }
+        checks.finish()
+    }
+}
+
 /// A course's code in the shipped programme.
 fn course(code: &str, title: &str, shows_non_public: bool) -> Course {
     Course {
@@ -493,6 +587,49 @@ mod tests {
             .iter()
             .any(|m| m.contains("Access control: a course showing non-public information")));
         assert!(e.of("due_soon_days").is_some());
+    }
+
+    #[test]
+    fn an_organisations_additions_are_checked_and_merged() {
+        let p = default_programme();
+        let mut stricter = p.function(Function::AccessControl).unwrap().clone();
+        stricter.recurrent[0].every_months = 24;
+        stricter.initial.push("ACC-LOCAL".into());
+        let additions = Additions {
+            courses: vec![course("ACC-LOCAL", "Our site's access points", true)],
+            functions: vec![stricter.clone()],
+        };
+        assert_eq!(p.check_additions(&additions), Ok(()));
+        let merged = p.with_additions(&additions);
+        assert_eq!(merged.function(Function::AccessControl), Some(&stricter));
+        assert!(merged.course("ACC-LOCAL").is_some());
+        // Weaker: refused with the national requirement in the message.
+        let mut weaker = stricter.clone();
+        weaker.recurrent[0].every_months = 72;
+        let bad = Additions {
+            courses: vec![course("AWARE", "Our own awareness", false)],
+            functions: vec![weaker.clone()],
+        };
+        let e = p.check_additions(&bad).unwrap_err();
+        let messages: Vec<&str> = e.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("at least every 60 months")),
+            "{messages:?}"
+        );
+        assert!(messages
+            .iter()
+            .any(|m| m.contains("AWARE: the national programme has")));
+        // A weaker requirement stored earlier is not applied.
+        let merged = p.with_additions(&Additions {
+            courses: additions.courses,
+            functions: vec![weaker],
+        });
+        assert_eq!(
+            merged.function(Function::AccessControl),
+            p.function(Function::AccessControl)
+        );
     }
 
     #[test]

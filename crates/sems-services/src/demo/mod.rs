@@ -228,6 +228,7 @@ impl Services {
         self.reporting().ensure_reporting_defaults().await?;
         self.oversight().ensure_oversight_defaults().await?;
         self.performance().ensure_performance_defaults().await?;
+        self.training().ensure_training_defaults().await?;
         let mut conn = self.store.read().await?;
         let mut party_ids = vec![(AUTHORITY_CODE, authority.id)];
         for org in &ORGS {

@@ -272,19 +272,9 @@ impl CsvImport for SeriesImport<'_> {
         conn: &mut Conn,
         row: &CsvRow,
     ) -> Result<std::result::Result<ValidValue, Vec<String>>> {
-        let site_name = row.get("site").trim().to_lowercase();
-        let site_id = if site_name.is_empty() {
-            None
-        } else {
-            match self.sites.iter().find(|(n, _)| *n == site_name) {
-                Some((_, id)) => Some(*id),
-                None => {
-                    return Ok(Err(vec![format!(
-                        "site: no site '{}' in the organisation",
-                        row.get("site").trim()
-                    )]))
-                }
-            }
+        let site_id = match import::site_named(&self.sites, row.get("site")) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(vec![e])),
         };
         let value = row.get("value").trim().replace(',', "");
         let parsed = value.parse::<f64>().ok();
@@ -294,23 +284,17 @@ impl CsvImport for SeriesImport<'_> {
                 row.get("value").trim()
             )]));
         }
-        match check(
-            conn,
-            self.party_id,
-            row.get("series"),
-            row.get("month"),
-            parsed,
-            site_id,
+        import::row_checked(
+            check(
+                conn,
+                self.party_id,
+                row.get("series"),
+                row.get("month"),
+                parsed,
+                site_id,
+            )
+            .await,
         )
-        .await
-        {
-            Ok(v) => Ok(Ok(v)),
-            Err(ServiceError::Validation(e)) => Ok(Err(e
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect())),
-            Err(e) => Err(e),
-        }
     }
 
     /// A value is known by its series, site and month: twice in a file is a mistake.

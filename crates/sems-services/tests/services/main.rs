@@ -11,3 +11,4 @@ mod performance;
 mod reports;
 mod risk;
 mod sign_in;
+mod training;

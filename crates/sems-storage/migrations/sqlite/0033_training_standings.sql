@@ -55,6 +55,7 @@ CREATE TABLE training_compliance (
     personnel BIGINT NOT NULL,
     PRIMARY KEY (owner_party_id, function, kind, currency)
 );
+CREATE INDEX training_compliance_function ON training_compliance (function, owner_party_id);
 
 CREATE TABLE access_gates (
     person_id BIGINT PRIMARY KEY REFERENCES people (id),

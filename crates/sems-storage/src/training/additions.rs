@@ -2,13 +2,16 @@
 //! stricter requirements), versioned per organisation and kept as JSON documents
 //! (`sems_domain::training::programme::Additions`), never edited.
 
+use crate::decode::Document;
 use crate::{now_ms, Conn, Result};
+use sems_domain::training::programme::Additions;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AdditionsVersion {
     pub owner_party_id: i64,
     pub version: i64,
-    pub document: String,
+    #[sqlx(rename = "document", try_from = "Document")]
+    pub additions: Additions,
     pub note: String,
     pub by_name: Option<String>,
     pub published_at_ms: i64,
@@ -19,7 +22,7 @@ pub struct AdditionsVersion {
 pub async fn publish(
     conn: &mut Conn,
     party_id: i64,
-    document: &str,
+    additions: &Additions,
     note: &str,
     by: Option<i64>,
 ) -> Result<i64> {
@@ -31,7 +34,10 @@ pub async fn publish(
          RETURNING version",
     )
     .bind(party_id)
-    .bind(document)
+    .bind(
+        serde_json::to_string(additions)
+            .map_err(|e| crate::decode::decode_error(format!("training additions: {e}")))?,
+    )
     .bind(note)
     .bind(by)
     .bind(now_ms())

@@ -8,5 +8,6 @@
 pub mod additions;
 pub mod gates;
 pub mod personnel;
+pub mod programme;
 pub mod records;
 pub mod standings;

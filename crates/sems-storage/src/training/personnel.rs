@@ -206,3 +206,24 @@ pub async fn list(
     }
     fetch_page(conn, "personnel pn", SELECT, &cond, ORDER, page).await
 }
+
+/// The ids of an employer's personnel.
+#[tracing::instrument(skip_all)]
+pub async fn ids_of_party(conn: &mut Conn, party_id: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM personnel WHERE owner_party_id = $1 ORDER BY id")
+            .bind(party_id)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// The parties that employ personnel of the register.
+#[tracing::instrument(skip_all)]
+pub async fn employers(conn: &mut Conn) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT owner_party_id FROM personnel ORDER BY owner_party_id")
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}

@@ -185,3 +185,32 @@ pub async fn checks_of(
         .push(" ORDER BY bc.completed_on DESC, bc.id DESC");
     Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
+
+/// Every training record of a person, oldest first: what their standings are computed from
+/// (the service has authorised the reader).
+#[tracing::instrument(skip_all)]
+pub async fn all_records(conn: &mut Conn, personnel_id: i64) -> Result<Vec<TrainingRecord>> {
+    Ok(sqlx::query_as(
+        "SELECT tr.id, tr.personnel_id, tr.course_code, tr.completed_on, tr.hours, tr.passed, tr.score,
+                tr.instructor_personnel_id, ip.full_name AS instructor_name, tr.provider,
+                tr.evidence_sha256, tr.programme_version, tr.recorded_at_ms
+         FROM training_records tr LEFT JOIN personnel ip ON ip.id = tr.instructor_personnel_id
+         WHERE tr.personnel_id = $1 ORDER BY tr.completed_on, tr.id",
+    )
+    .bind(personnel_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Every background check of a person, oldest first.
+#[tracing::instrument(skip_all)]
+pub async fn all_checks(conn: &mut Conn, personnel_id: i64) -> Result<Vec<BackgroundCheck>> {
+    Ok(sqlx::query_as(
+        "SELECT bc.id, bc.personnel_id, bc.level, bc.completed_on, bc.valid_until, bc.outcome,
+                bc.recorded_at_ms
+         FROM background_checks bc WHERE bc.personnel_id = $1 ORDER BY bc.completed_on, bc.id",
+    )
+    .bind(personnel_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}

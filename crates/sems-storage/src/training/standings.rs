@@ -350,11 +350,10 @@ pub async fn recount(conn: &mut Conn, party_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// How many people of an organisation (or of all, summed) stand where with a requirement of a
-/// function ('' : any function, each person once).
+/// How many people stand where with a requirement of a function ('' : any function, each
+/// person once at their worst), summed over one organisation or all.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ComplianceCount {
-    pub owner_party_id: i64,
+pub struct ComplianceTotal {
     pub function: String,
     #[sqlx(try_from = "String")]
     pub kind: RequirementKind,
@@ -363,16 +362,43 @@ pub struct ComplianceCount {
     pub personnel: i64,
 }
 
-/// The counts of the organisations `parties` names (a condition after `owner_party_id`:
-/// `= $1`, `IN (…)`), or every organisation's.
+/// The totals of one organisation, or of every one.
 #[tracing::instrument(skip_all)]
-pub async fn compliance(conn: &mut Conn, parties: Option<&Sql>) -> Result<Vec<ComplianceCount>> {
+pub async fn compliance_totals(
+    conn: &mut Conn,
+    party_id: Option<i64>,
+) -> Result<Vec<ComplianceTotal>> {
     let mut sql = Sql::new(
-        "SELECT owner_party_id, function, kind, currency, personnel FROM training_compliance",
+        "SELECT function, kind, currency, CAST(SUM(personnel) AS BIGINT) AS personnel
+         FROM training_compliance",
     );
-    if let Some(p) = parties {
-        sql.push(" WHERE owner_party_id ").append(p);
+    if let Some(p) = party_id {
+        sql.push(" WHERE owner_party_id = ").bind(p);
     }
-    sql.push(" ORDER BY owner_party_id, function, kind, currency");
+    sql.push(" GROUP BY function, kind, currency ORDER BY function, kind, currency");
     Ok(sql.query_as().fetch_all(&mut *conn).await?)
+}
+
+/// Each person once at their worst, per organisation and requirement: the national view's
+/// rows.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PartyCompliance {
+    pub owner_party_id: i64,
+    pub party_name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RequirementKind,
+    #[sqlx(try_from = "String")]
+    pub currency: Currency,
+    pub personnel: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn compliance_by_party(conn: &mut Conn) -> Result<Vec<PartyCompliance>> {
+    Ok(sqlx::query_as(
+        "SELECT c.owner_party_id, pa.name AS party_name, c.kind, c.currency, c.personnel
+         FROM training_compliance c JOIN parties pa ON pa.id = c.owner_party_id
+         WHERE c.function = '' ORDER BY pa.name, c.owner_party_id, c.kind, c.currency",
+    )
+    .fetch_all(&mut *conn)
+    .await?)
 }

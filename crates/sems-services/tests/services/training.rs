@@ -1,0 +1,493 @@
+//! Training and vetting on SQLite and PostgreSQL: from an HR import and an LMS import to the
+//! standings, a lapse and its withdrawal task (once, however often the job runs), the due
+//! list and the compliance figures, the training-and-vetting gate on reading marked records;
+//! and every bad input refused with nothing changed.
+
+use crate::common;
+use sems_domain::access::RecordKind;
+use sems_domain::training::assess::RequirementKind;
+use sems_domain::training::currency::Currency;
+use sems_domain::training::{CheckLevel, CheckOutcome, Function};
+use sems_domain::util::{add_months, format_date, sub_months, today};
+use sems_services::risk::ScenarioInput;
+use sems_services::training::programme::PublishAdditions;
+use sems_services::training::records::{CheckInput, RecordInput};
+use sems_services::{Actor, ServiceError, Services};
+use sems_storage::actions::ActionFilter;
+use sems_storage::training::personnel::PersonnelFilter;
+use sems_storage::training::standings::DueFilter;
+use time::Duration;
+
+fn day(d: time::Date) -> String {
+    format_date(d)
+}
+
+async fn person_id(s: &Services, actor: &Actor, number: &str) -> i64 {
+    s.training()
+        .personnel(
+            actor,
+            &PersonnelFilter {
+                search: Some(number.into()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap()
+        .items
+        .first()
+        .unwrap_or_else(|| panic!("{number} registered"))
+        .id
+}
+
+fn record(course: &str, on: time::Date, hours: f64) -> RecordInput {
+    RecordInput {
+        course: course.into(),
+        completed_on: day(on),
+        hours,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn from_import_to_lapse_to_withdrawal_task_and_the_gate() {
+    for s in common::services().await {
+        let officer = common::actor(&s, "npt.training").await;
+        let party = officer.party_id().unwrap();
+        let t = s.training();
+        let today = today();
+
+        // The HR export: a bad file first, every bad row by its line, nothing stored.
+        let bad = "employee_number,full_name,started_on,functions,account\n\
+                   T-S1,Sara Screener,2021-03-01,screener_persons;juggler,\n\
+                   T-S2,Tom,2021-13-01,awareness,\n\
+                   T-S3,Una,2021-03-01,awareness,nobody.here\n";
+        let report = t
+            .import_personnel(&officer, party, bad, false)
+            .await
+            .unwrap();
+        assert!(!report.imported);
+        let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![2, 3, 4], "{:?}", report.errors);
+        assert!(report.errors[0]
+            .message
+            .contains("'juggler' is not a function"));
+        assert!(t
+            .personnel(
+                &officer,
+                &PersonnelFilter {
+                    search: Some("T-S".into()),
+                    ..Default::default()
+                },
+                Default::default()
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty());
+        let good = "employee_number,full_name,started_on,functions,account\n\
+                    T-S1,Sara Screener,2021-03-01,screener_persons;awareness,\n\
+                    T-I1,Ivo Instructor,2019-01-07,instructor;awareness,\n\
+                    T-A1,Ana Analyst,2020-05-04,awareness,npt.analyst\n";
+        let dry = t
+            .import_personnel(&officer, party, good, true)
+            .await
+            .unwrap();
+        assert!(
+            dry.dry_run && !dry.imported && dry.errors.is_empty(),
+            "{:?}",
+            dry.errors
+        );
+        let done = t
+            .import_personnel(&officer, party, good, false)
+            .await
+            .unwrap();
+        assert!(done.imported, "{:?}", done.errors);
+        let screener = person_id(&s, &officer, "T-S1").await;
+        let instructor = person_id(&s, &officer, "T-I1").await;
+        let analyst_record = person_id(&s, &officer, "T-A1").await;
+        // Imported again: updated in place, nobody twice.
+        assert!(
+            t.import_personnel(&officer, party, good, false)
+                .await
+                .unwrap()
+                .imported
+        );
+        assert_eq!(person_id(&s, &officer, "T-S1").await, screener);
+
+        // Checks: valid before completed is refused, nothing stored.
+        let refused = t
+            .record_check(
+                &officer,
+                screener,
+                &CheckInput {
+                    level: CheckLevel::Enhanced,
+                    completed_on: "2023-01-10".into(),
+                    valid_until: "2023-01-09".into(),
+                    outcome: CheckOutcome::Cleared,
+                },
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(ServiceError::Validation(_))),
+            "{refused:?}"
+        );
+        assert!(t
+            .background_checks(&officer, screener)
+            .await
+            .unwrap()
+            .is_empty());
+        // A course showing non-public information before any valid check: refused.
+        let certified = sub_months(today, 39) - Duration::days(2);
+        let early = t
+            .record_training(
+                &officer,
+                screener,
+                &record("SCR-PCB", certified, 24.0),
+                None,
+            )
+            .await;
+        match early {
+            Err(ServiceError::Validation(e)) => {
+                assert!(e.first().message.contains("non-public"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let check_done = sub_months(today, 48);
+        for who in [screener, instructor] {
+            t.record_check(
+                &officer,
+                who,
+                &CheckInput {
+                    level: CheckLevel::Enhanced,
+                    completed_on: day(check_done),
+                    valid_until: day(add_months(check_done, 60) - Duration::days(1)),
+                    outcome: CheckOutcome::Cleared,
+                },
+            )
+            .await
+            .unwrap();
+        }
+
+        // The LMS export: bad rows reported, then the good ones.
+        let lms_bad = format!(
+            "employee_number,course,completed_on,hours,instructor\n\
+             T-S1,SCR-HBS,{d},8,\n\
+             T-S1,AWARE,{d},25,\n\
+             T-X9,AWARE,{d},2,\n\
+             T-S1,AWARE,{d},2,T-A1\n",
+            d = day(certified)
+        );
+        let report = t
+            .import_training(&officer, party, &lms_bad, false)
+            .await
+            .unwrap();
+        assert!(!report.imported);
+        let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![2, 3, 4, 5], "{:?}", report.errors);
+        assert!(report.errors[0]
+            .message
+            .contains("not a course of Sara Screener's functions"));
+        assert!(report.errors[3]
+            .message
+            .contains("does not hold the instructor function"));
+        assert!(t
+            .training_records(&officer, screener)
+            .await
+            .unwrap()
+            .is_empty());
+        // The instructor's own qualification first: a file is checked against what is
+        // stored, not against its other rows.
+        let instructors = format!(
+            "employee_number,course,completed_on,hours,provider\n\
+             T-I1,AWARE,{i},3,Academy\n\
+             T-I1,INST,{i},16,Academy\n",
+            i = day(sub_months(today, 40)),
+        );
+        let report = t
+            .import_training(&officer, party, &instructors, false)
+            .await
+            .unwrap();
+        assert!(report.imported, "{:?}", report.errors);
+        let lms = format!(
+            "employee_number,course,completed_on,hours,instructor,provider\n\
+             T-S1,AWARE,{c},3,T-I1,Academy\n\
+             T-S1,SCR-PCB,{c},24,T-I1,Academy\n\
+             T-S1,IRT,{irt},2.5,,Academy\n",
+            c = day(certified),
+            irt = day(today - Duration::days(30)),
+        );
+        let report = t
+            .import_training(&officer, party, &lms, false)
+            .await
+            .unwrap();
+        assert!(report.imported, "{:?}", report.errors);
+        // The same export again: every completion exists, nothing twice.
+        let again = t
+            .import_training(&officer, party, &lms, false)
+            .await
+            .unwrap();
+        assert!(
+            !again.imported && again.errors.len() == 3,
+            "{:?}",
+            again.errors
+        );
+
+        // The screener's certification lapsed (36 months and 3 months' grace ago), under the
+        // six-hours rule; a task to withdraw it, for the training officer, once.
+        let standings = t.standings(&officer, screener).await.unwrap();
+        let of = |kind| {
+            standings
+                .iter()
+                .find(|x| x.requirement == kind && x.function == Function::ScreenerPersons)
+                .unwrap_or_else(|| panic!("{kind:?}"))
+                .clone()
+        };
+        let cert = of(RequirementKind::Certification);
+        assert_eq!(cert.currency, Currency::Lapsed, "{cert:?}");
+        assert_eq!(
+            of(RequirementKind::ImageTraining).currency,
+            Currency::Overdue
+        );
+        assert_eq!(
+            of(RequirementKind::ImageTraining).detail.split(' ').next(),
+            Some("2.5")
+        );
+        assert_eq!(
+            of(RequirementKind::BackgroundCheck).currency,
+            Currency::Current
+        );
+        let task = cert.withdrawal_action_id.expect("a withdrawal task");
+        let register = s
+            .action_register(
+                &officer,
+                &ActionFilter {
+                    source_kind: Some(RecordKind::Personnel),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        let tasks: Vec<_> = register
+            .items
+            .iter()
+            .filter(|a| a.action.source_id == screener)
+            .collect();
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].action.id, task);
+        assert!(tasks[0]
+            .action
+            .title
+            .contains("Withdraw Sara Screener's entitlement"));
+        assert_eq!(tasks[0].action.responsible_person_id, officer.person_id());
+        let manager = common::actor(&s, "npt.security").await;
+        let told = s
+            .notifications(manager.person_id().unwrap(), 50)
+            .await
+            .unwrap();
+        assert!(told
+            .iter()
+            .any(|n| n.message.contains("Sara Screener") && n.message.contains("lapsed")));
+        // The job, on the day and later: no second task.
+        t.run_training_job(today).await.unwrap();
+        t.run_training_job(today + Duration::days(40))
+            .await
+            .unwrap();
+        let register = s
+            .action_register(
+                &officer,
+                &ActionFilter {
+                    source_kind: Some(RecordKind::Personnel),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            register
+                .items
+                .iter()
+                .filter(|a| a.action.source_id == screener)
+                .count(),
+            1
+        );
+
+        // The due list, most urgent first; the compliance figures.
+        let due = t
+            .due_list(
+                &officer,
+                &DueFilter {
+                    personnel_id: Some(screener),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert!(due
+            .items
+            .iter()
+            .any(|x| x.requirement == RequirementKind::Certification));
+        assert!(due.items.iter().all(|x| x.currency != Currency::Current));
+        let compliance = t.compliance(&officer, party).await.unwrap();
+        assert!(compliance.figures.screeners_compliant.of >= 1);
+        assert!(
+            compliance.figures.screeners_compliant.count
+                < compliance.figures.screeners_compliant.of
+        );
+        let inspector = common::actor(&s, "inspector").await;
+        let national = t.national_compliance(&inspector).await.unwrap();
+        assert!(national.organisations.iter().any(|o| o.party_id == party));
+        assert!(matches!(
+            t.national_compliance(&officer).await,
+            Err(ServiceError::NotFound(_))
+        ));
+
+        // Personal data: nobody outside the employer's keepers reads it.
+        for outsider in ["sky.security", "npt.staff", "director"] {
+            let a = common::actor(&s, outsider).await;
+            assert!(
+                matches!(t.person(&a, screener).await, Err(ServiceError::NotFound(_))),
+                "{outsider}"
+            );
+            assert!(
+                matches!(
+                    t.standings(&a, screener).await,
+                    Err(ServiceError::NotFound(_))
+                ),
+                "{outsider}"
+            );
+        }
+
+        // The gate: the analyst's account is linked, with no awareness training recorded.
+        let manager_scenario = s
+            .risk()
+            .create_scenario(
+                &manager,
+                party,
+                &ScenarioInput {
+                    code: "NPT-GATE".into(),
+                    category: "unauthorised_access".into(),
+                    title: "Tailgating through the staff gate".into(),
+                    target: "Airside".into(),
+                    means: "Following a badge holder".into(),
+                    perpetrator: "external".into(),
+                    description: "A marked scenario".into(),
+                    classification: Some("RESTRICTED".into()),
+                },
+            )
+            .await
+            .unwrap();
+        let analyst = common::actor(&s, "npt.analyst").await;
+        match s.risk().scenario(&analyst, manager_scenario.id).await {
+            Err(ServiceError::Forbidden(why)) => {
+                assert_eq!(why, "no security awareness training of yours is recorded")
+            }
+            other => panic!("{other:?}"),
+        }
+        t.record_training(
+            &officer,
+            analyst_record,
+            &record("AWARE", today - Duration::days(3), 2.0),
+            None,
+        )
+        .await
+        .unwrap();
+        let analyst = common::actor(&s, "npt.analyst").await;
+        match s.risk().scenario(&analyst, manager_scenario.id).await {
+            Err(ServiceError::Forbidden(why)) => {
+                assert_eq!(why, "no valid background check of yours is recorded")
+            }
+            other => panic!("{other:?}"),
+        }
+        t.record_check(
+            &officer,
+            analyst_record,
+            &CheckInput {
+                level: CheckLevel::Standard,
+                completed_on: day(today - Duration::days(10)),
+                valid_until: day(add_months(today, 12)),
+                outcome: CheckOutcome::Cleared,
+            },
+        )
+        .await
+        .unwrap();
+        let analyst = common::actor(&s, "npt.analyst").await;
+        assert!(s
+            .risk()
+            .scenario(&analyst, manager_scenario.id)
+            .await
+            .is_ok());
+
+        // Additions: a weaker requirement is refused, a stricter one applies.
+        let national = t.programme(&officer, None).await.unwrap().programme;
+        let mut weaker = national
+            .function(Function::ScreenerPersons)
+            .unwrap()
+            .clone();
+        weaker.certification.as_mut().unwrap().renewal_months = 48;
+        let refused = t
+            .publish_additions(
+                &officer,
+                party,
+                &PublishAdditions {
+                    additions: sems_domain::training::programme::Additions {
+                        courses: vec![],
+                        functions: vec![weaker],
+                    },
+                    note: "Longer".into(),
+                },
+            )
+            .await;
+        match refused {
+            Err(ServiceError::Validation(e)) => {
+                assert!(e.first().message.contains("every 36 months"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(t.additions(&officer, party).await.unwrap().version, None);
+        let mut stricter = national
+            .function(Function::ScreenerPersons)
+            .unwrap()
+            .clone();
+        stricter.image_training.as_mut().unwrap().hours = 8.0;
+        let view = t
+            .publish_additions(
+                &officer,
+                party,
+                &PublishAdditions {
+                    additions: sems_domain::training::programme::Additions {
+                        courses: vec![],
+                        functions: vec![stricter],
+                    },
+                    note: "Eight hours at Northport".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(view.version, Some(1));
+        let irt = t
+            .standings(&officer, screener)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.requirement == RequirementKind::ImageTraining)
+            .unwrap();
+        assert!(irt.detail.contains("of 8 hours"), "{}", irt.detail);
+        // Someone else's register is not theirs to extend.
+        let sky = common::actor(&s, "sky.security").await;
+        assert!(t
+            .publish_additions(
+                &sky,
+                party,
+                &PublishAdditions {
+                    additions: Default::default(),
+                    note: "x".into()
+                }
+            )
+            .await
+            .is_err());
+    }
+}
