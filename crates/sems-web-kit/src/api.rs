@@ -182,3 +182,32 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         }
     }
 }
+
+/// Whether an import only checks (the query of every CSV import of the API).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DryRunQuery {
+    /// Check every row and store nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The answer to an import: 200 for a clean dry run, 201 when stored, 422 (with the report
+/// of every bad row) when anything is wrong, in which case nothing was stored.
+pub fn import_reply(
+    report: sems_services::import::ImportReport,
+) -> (
+    axum::http::StatusCode,
+    axum::Json<sems_services::import::ImportReport>,
+) {
+    use axum::http::StatusCode;
+    let status = if !report.errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if report.imported {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    (status, axum::Json(report))
+}

@@ -100,6 +100,38 @@ pub fn csv_download(
         .into_response()
 }
 
+/// An .xlsx download named `filename`, or the error page when the workbook cannot be
+/// written (the CSV export holds the same rows).
+pub fn xlsx_download(
+    sheet: &str,
+    filename: &str,
+    header: &[&str],
+    rows: &[Vec<crate::xlsx::Cell>],
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    match crate::xlsx::workbook(sheet, header, rows) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (header::CONTENT_DISPOSITION, content_disposition(filename)),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "an XLSX export could not be written");
+            crate::pages::error_page(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "The spreadsheet could not be written. The CSV export holds the same rows.",
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,6 +113,11 @@ impl Layout {
             can_read(RecordKind::IndicatorValue),
         );
         add(
+            "/training",
+            "Training",
+            can_read(RecordKind::Personnel) || can_read(RecordKind::IndicatorValue),
+        );
+        add(
             "/people/grants",
             "Grants to confirm",
             !granted_relations(s, RecordKind::PendingGrant, Action::Accept).is_empty(),
@@ -324,6 +329,8 @@ pub fn notice(key: Option<&str>) -> Option<String> {
         "decided" => "The decision was recorded.",
         "held" => "Saved. The authority role or clearance granted waits for a director of the authority to confirm it; until then the person does not have it.",
         "imported" => "Imported.",
+        "recorded-training" => "The course was recorded; the person's standings were computed again.",
+        "recorded-check" => "The check was recorded; the person's standings were computed again.",
         "sent" => "Sent.",
         "forwarded" => "Forwarded to the authority.",
         "forward-proposed" => "Recorded. It keeps identifiers, so a second report handler confirms it before it goes to the authority; they were told.",
@@ -376,6 +383,19 @@ impl FormState {
             _ => None,
         };
         Self { values, errors }
+    }
+
+    /// A form shown the first time with values already in it (a record to change).
+    pub fn filled(values: &[(&str, String)]) -> Self {
+        Self {
+            values: crate::form::FormData(
+                values
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            ),
+            errors: None,
+        }
     }
 
     /// The refusals of `e` alone, for a form that keeps its values itself (a multipart form

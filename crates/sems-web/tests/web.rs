@@ -13,4 +13,5 @@ mod web {
     pub mod reports;
     pub mod risk;
     pub mod support;
+    pub mod training;
 }

@@ -75,6 +75,11 @@ pub struct Share {
 }
 
 impl Share {
+    /// As a page shows it: "87.5 %", or "—" when there is nobody to count.
+    pub fn shown(&self) -> String {
+        self.percent.map_or("—".into(), |p| format!("{p:.1} %"))
+    }
+
     fn of(count: i64, of: i64) -> Self {
         Self {
             count,

@@ -191,14 +191,7 @@ async fn import_requirements(
             &q.note,
         )
         .await?;
-    let status = if !report.errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else if report.imported {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(report)))
+    Ok(sems_web_kit::api::import_reply(report))
 }
 
 #[derive(Deserialize, IntoParams)]

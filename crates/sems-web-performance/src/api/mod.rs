@@ -18,7 +18,7 @@ use sems_services::performance::series::{SeriesInput, SeriesValueView};
 use sems_storage::performance::alerts::AlertFilter;
 use sems_storage::performance::indicators::IndicatorFilter;
 use sems_storage::performance::series::SeriesFilter;
-use sems_web_kit::api::{ApiJson, ApiPath, ApiQuery};
+use sems_web_kit::api::{ApiJson, ApiPath, ApiQuery, DryRunQuery};
 use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
@@ -433,20 +433,11 @@ async fn enter(
     Ok((StatusCode::CREATED, Json(v)))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct ImportQuery {
-    /// Check the file only: nothing is stored.
-    #[serde(default)]
-    dry_run: bool,
-}
-
 /// Import series values from CSV (columns series, month, value and optionally site, a site's
 /// name); `?dry_run=true` checks only; 422 with every bad row, and nothing stored, when any
 /// row is bad.
 #[utoipa::path(post, path = "/parties/{id}/series/import", tag = "Performance",
-    params(("id" = i64, Path, description = PARTY), ImportQuery),
+    params(("id" = i64, Path, description = PARTY), DryRunQuery),
     request_body(content = String, content_type = "text/csv"),
     responses(
         (status = 201, description = "Imported", body = ImportReport),
@@ -458,7 +449,7 @@ async fn import(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiPath(party_id): ApiPath<i64>,
-    ApiQuery(q): ApiQuery<ImportQuery>,
+    ApiQuery(q): ApiQuery<DryRunQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     let report = state
@@ -466,12 +457,5 @@ async fn import(
         .performance()
         .import_series(&auth.actor(), party_id, &body, q.dry_run)
         .await?;
-    let status = if !report.errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else if report.imported {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(report)))
+    Ok(sems_web_kit::api::import_reply(report))
 }

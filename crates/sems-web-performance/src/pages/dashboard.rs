@@ -197,7 +197,7 @@ pub async fn export_xlsx(
         .performance()
         .dashboard(&user.actor(), id)
         .await?;
-    Ok(crate::pages::xlsx_download(
+    Ok(sems_web_kit::export::xlsx_download(
         "Security performance",
         "security-performance.xlsx",
         &COLUMNS,

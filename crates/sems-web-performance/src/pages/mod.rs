@@ -69,37 +69,3 @@ pub(crate) fn figure(kind: sems_domain::performance::definition::ValueKind, v: f
         _ => n,
     }
 }
-
-/// An .xlsx download, or the error page when the workbook cannot be written.
-pub(crate) fn xlsx_download(
-    sheet: &str,
-    filename: &str,
-    header: &[&str],
-    rows: &[Vec<sems_web_kit::xlsx::Cell>],
-) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    match sems_web_kit::xlsx::workbook(sheet, header, rows) {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    sems_web_kit::export::content_disposition(filename),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "an XLSX export could not be written");
-            sems_web_kit::pages::error_page(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "The spreadsheet could not be written. The CSV export holds the same rows.",
-            )
-        }
-    }
-}

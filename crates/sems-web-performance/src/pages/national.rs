@@ -185,7 +185,7 @@ pub async fn export_xlsx(
     PageQuery(p): PageQuery<Params>,
 ) -> PageResult {
     let v = view(&state, &user, &p).await?;
-    Ok(super::xlsx_download(
+    Ok(sems_web_kit::export::xlsx_download(
         "National performance",
         "national-security-performance.xlsx",
         &COLUMNS,

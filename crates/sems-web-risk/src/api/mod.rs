@@ -13,7 +13,7 @@ use sems_services::risk::national::NationalPicture;
 use sems_services::risk::views::{RiskMethodVersion, ThreatLevel, ThreatScenario};
 use sems_services::risk::ScenarioInput;
 use sems_storage::risk::ScenarioFilter;
-use sems_web_kit::api::ApiJson;
+use sems_web_kit::api::{ApiJson, DryRunQuery};
 use sems_web_kit::error::{ApiError, ApiResult};
 use sems_web_kit::session::ApiAuth;
 use sems_web_kit::AppState;
@@ -299,34 +299,11 @@ async fn national(
     ))
 }
 
-/// Whether an import only checks.
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct ImportQuery {
-    /// Check every row and store nothing.
-    #[serde(default)]
-    dry_run: bool,
-}
-
-/// The answer to an import: 200 for a clean dry run, 201 when stored, 422 (with the report
-/// of every bad row) when anything is wrong, in which case nothing was stored.
-fn import_reply(report: ImportReport) -> (StatusCode, Json<ImportReport>) {
-    let status = if !report.errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else if report.imported {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    (status, Json(report))
-}
-
 /// Import scenarios from CSV (text/csv body; columns code, category, title, target, means,
 /// perpetrator, description[, classification]); `?dry_run=true` checks only. 422 with every
 /// bad row, and nothing stored, when any row is bad.
 #[utoipa::path(post, path = "/parties/{id}/scenarios/import", tag = "Risk",
-    params(("id" = i64, Path, description = "The party's id"), ImportQuery),
+    params(("id" = i64, Path, description = "The party's id"), DryRunQuery),
     request_body(content = String, content_type = "text/csv",
         description = "A CSV document (RFC 4180, UTF-8, header row first)"),
     responses(
@@ -339,10 +316,10 @@ async fn import_scenarios(
     State(state): State<AppState>,
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(party_id): sems_web_kit::api::ApiPath<i64>,
-    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<ImportQuery>,
+    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<DryRunQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    Ok(import_reply(
+    Ok(sems_web_kit::api::import_reply(
         state
             .services
             .risk()
@@ -355,7 +332,7 @@ async fn import_scenarios(
 /// by ';'); `?dry_run=true` checks only; 422 with every bad row, and nothing stored, when any
 /// row is bad.
 #[utoipa::path(post, path = "/parties/{id}/measures/import", tag = "Risk",
-    params(("id" = i64, Path, description = "The party's id"), ImportQuery),
+    params(("id" = i64, Path, description = "The party's id"), DryRunQuery),
     request_body(content = String, content_type = "text/csv",
         description = "A CSV document (RFC 4180, UTF-8, header row first)"),
     responses(
@@ -368,10 +345,10 @@ async fn import_measures(
     State(state): State<AppState>,
     auth: ApiAuth,
     sems_web_kit::api::ApiPath(party_id): sems_web_kit::api::ApiPath<i64>,
-    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<ImportQuery>,
+    sems_web_kit::api::ApiQuery(q): sems_web_kit::api::ApiQuery<DryRunQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    Ok(import_reply(
+    Ok(sems_web_kit::api::import_reply(
         state
             .services
             .risk()

@@ -344,18 +344,10 @@ pub(super) async fn register_xlsx(
 ) -> PageResult {
     let rows = register_rows(&state, &user, &q.filter(&state).await?).await?;
     let cells: Vec<Vec<sems_web_kit::xlsx::Cell>> = rows.into_iter().map(register_cells).collect();
-    match sems_web_kit::xlsx::workbook("Risk register", &REGISTER_COLUMNS, &cells) {
-        Ok(bytes) => Ok(attachment(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "attachment; filename=\"risk-register.xlsx\"",
-            bytes,
-        )),
-        Err(e) => {
-            tracing::error!(error = %e, "the register's XLSX could not be written");
-            Ok(sems_web_kit::pages::error_page(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "The spreadsheet could not be written. The CSV export holds the same rows.",
-            ))
-        }
-    }
+    Ok(sems_web_kit::export::xlsx_download(
+        "Risk register",
+        "risk-register.xlsx",
+        &REGISTER_COLUMNS,
+        &cells,
+    ))
 }
