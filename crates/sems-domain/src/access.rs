@@ -89,6 +89,12 @@ pub enum RecordKind {
     /// employer's training officer and security manager, the person, and the inspectors
     /// assigned to the employer.
     Personnel,
+    /// A security culture survey of an organisation (or one of its sites) and its results:
+    /// aggregates only, never an answer traced to a person. Run by the organisation's security
+    /// manager, training officer and quality auditor; its results read by its leaders and
+    /// analysts, and by the authority for the national picture. The source of the actions its
+    /// weakest themes open.
+    CultureSurvey,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -96,7 +102,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 30] = [
+    pub const ALL: [RecordKind; 31] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -126,6 +132,7 @@ impl RecordKind {
         RecordKind::PerformanceAlert,
         RecordKind::TrainingProgramme,
         RecordKind::Personnel,
+        RecordKind::CultureSurvey,
         RecordKind::TestRecord,
     ];
 
@@ -165,6 +172,7 @@ impl RecordKind {
             RecordKind::PerformanceAlert => "performance_alert",
             RecordKind::TrainingProgramme => "training_programme",
             RecordKind::Personnel => "personnel",
+            RecordKind::CultureSurvey => "culture_survey",
             RecordKind::TestRecord => "test_record",
         }
     }

@@ -44,7 +44,7 @@ pub fn is_overdue(status: ActionStatus, due_on: time::Date, today: time::Date) -
 
 /// The kinds of record an action comes from. The access rule reads an action as its source:
 /// who may read the source reads the action, who may update the source manages it.
-pub const SOURCES: [RecordKind; 5] = [
+pub const SOURCES: [RecordKind; 6] = [
     RecordKind::RiskAssessment,
     RecordKind::SecurityReport,
     RecordKind::Finding,
@@ -52,6 +52,8 @@ pub const SOURCES: [RecordKind; 5] = [
     // A lapse's withdrawal task, read as the person's record (their employer's training
     // officer and security manager).
     RecordKind::Personnel,
+    // An improvement action from a culture survey's weakest theme.
+    RecordKind::CultureSurvey,
 ];
 
 /// Whether an action's effectiveness may be checked now: once it is done, and once only.

@@ -167,6 +167,7 @@ pub fn source_label(kind: RecordKind) -> &'static str {
         RecordKind::Finding => "Finding",
         RecordKind::PerformanceAlert => "SPI alert",
         RecordKind::Personnel => "Training lapse",
+        RecordKind::CultureSurvey => "Culture survey",
         _ => "Record",
     }
 }
@@ -178,6 +179,7 @@ fn source_link(kind: RecordKind, id: i64) -> String {
         RecordKind::Finding => format!("/oversight/findings/{id}"),
         RecordKind::PerformanceAlert => format!("/performance/alerts/{id}"),
         RecordKind::Personnel => format!("/training/personnel/{id}"),
+        RecordKind::CultureSurvey => format!("/training/surveys/{id}"),
         _ => "/actions".to_string(),
     }
 }

@@ -251,6 +251,13 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0033_training_standings.sql"),
         then: None,
     },
+    Migration {
+        version: 34,
+        name: "culture surveys: question banks, surveys, single-use invitations, untraceable answers",
+        sqlite: include_str!("../migrations/sqlite/0034_culture_surveys.sql"),
+        postgres: include_str!("../migrations/postgres/0034_culture_surveys.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema version this binary knows.

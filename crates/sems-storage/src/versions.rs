@@ -14,6 +14,7 @@ pub enum Versioned {
     OversightMethod,
     ReportingRules,
     TrainingProgramme,
+    SurveyQuestionBank,
 }
 
 impl Versioned {
@@ -22,6 +23,7 @@ impl Versioned {
             Versioned::OversightMethod => "oversight_methods",
             Versioned::ReportingRules => "reporting_rules",
             Versioned::TrainingProgramme => "training_programmes",
+            Versioned::SurveyQuestionBank => "survey_question_banks",
         }
     }
 

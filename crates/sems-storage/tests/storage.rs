@@ -2682,7 +2682,53 @@ async fn personnel_and_their_records_follow_the_access_rule() {
             );
         }
         standings_are_read_as_their_persons(&store, &world, &metas, &officer).await;
+        culture_surveys_are_read_by_their_organisation_and_the_authority(&store, &world).await;
     }
+}
+
+/// Culture surveys through the access rule: the organisation's readers and the authority.
+async fn culture_surveys_are_read_by_their_organisation_and_the_authority(
+    store: &Store,
+    world: &World,
+) {
+    use sems_domain::training::survey::default_question_bank;
+    use sems_storage::training::surveys;
+    let mut tx = store.write().await.unwrap();
+    let mut metas = Vec::new();
+    let bank = default_question_bank();
+    for owner in [world.org_a, world.org_b, world.authority] {
+        let id = surveys::insert(
+            tx.conn(),
+            &surveys::NewSurvey {
+                owner_party_id: owner,
+                site_id: None,
+                function: None,
+                title: "Culture",
+                opens_on: time::macros::date!(2026 - 11 - 01),
+                closes_on: time::macros::date!(2026 - 11 - 20),
+                bank_version: 1,
+                questions: &bank,
+                invited: 6,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        metas.push((
+            id,
+            RecordMeta::plain(RecordKind::CultureSurvey, owner, owner == world.authority),
+        ));
+    }
+    tx.commit().await.unwrap();
+    let checked = check_matrix(
+        store,
+        world,
+        "culture_surveys cs",
+        &surveys::SURVEY_ACCESS,
+        &metas,
+    )
+    .await;
+    assert!(checked > 50);
 }
 
 /// Standings computed by the domain, stored, read through the access rule, listed as due,

@@ -378,6 +378,15 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         }
         (K::Personnel, R::OwnPerson) => action == Read,
         (K::Personnel, R::AssignedOversight) => action == Read && role == Inspector,
+        // Culture surveys: run (Create, Update: launch, close, open an action from a weak
+        // theme) by the security manager, training officer and quality auditor; results, which
+        // are aggregates, read by the organisation's readers and the authority.
+        (K::CultureSurvey, R::Owner) => match action {
+            Read => org_reader,
+            Create | Update => matches!(role, SecurityManager | TrainingOfficer | QualityAuditor),
+            Delete | Accept => false,
+        },
+        (K::CultureSurvey, R::Oversight | R::AssignedOversight) => action == Read && authority,
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector

@@ -5,7 +5,8 @@
 //! out by subtracting the visible ones from the total.
 
 use crate::vocabulary::vocabulary;
-use crate::ValidationError;
+use crate::{Checks, ValidationError, ValidationErrors};
+use time::Date;
 
 /// The fewest answers a group's results are shown for.
 pub const MIN_ANSWERS: usize = 5;
@@ -145,6 +146,154 @@ pub fn suppressed(counts: &[usize], min: usize) -> Vec<bool> {
     }
 }
 
+vocabulary!(
+    /// Where a survey stands: before its first day, open for answers, or closed.
+    SurveyStatus, "status", {
+        Scheduled => "scheduled", "Scheduled";
+        Open => "open", "Open for answers";
+        Closed => "closed", "Closed";
+    }
+);
+
+/// A survey's status on `today`: open from its first day to its last, both included, unless
+/// closed early.
+pub fn status(opens_on: Date, closes_on: Date, closed_early: bool, today: Date) -> SurveyStatus {
+    if closed_early || today > closes_on {
+        SurveyStatus::Closed
+    } else if today < opens_on {
+        SurveyStatus::Scheduled
+    } else {
+        SurveyStatus::Open
+    }
+}
+
+/// A survey's dates: its first day not before today, its last on or after its first, at most
+/// 92 days.
+pub fn validate_dates(
+    opens_on: Date,
+    closes_on: Date,
+    today: Date,
+) -> Result<(), ValidationErrors> {
+    let mut checks = Checks::default();
+    checks.require(
+        opens_on >= today,
+        "opens_on",
+        "a survey opens today or later",
+    );
+    checks.require(
+        closes_on >= opens_on && (closes_on - opens_on).whole_days() <= 92,
+        "closes_on",
+        "a survey closes on or after the day it opens, within three months",
+    );
+    checks.finish()
+}
+
+/// A question bank as the authority publishes it: at least one question, each code once, a
+/// text of at most 300 characters.
+pub fn validate_bank(bank: &[Question]) -> Result<(), ValidationErrors> {
+    let mut checks = Checks::default();
+    checks.require(
+        !bank.is_empty(),
+        "questions",
+        "a bank has at least one question",
+    );
+    let mut codes: Vec<&str> = bank.iter().map(|q| q.code.as_str()).collect();
+    codes.sort_unstable();
+    checks.require(
+        codes.windows(2).all(|w| w[0] != w[1]),
+        "questions",
+        "each question code once",
+    );
+    for q in bank {
+        checks.require(
+            (2..=10).contains(&q.code.len()) && q.code.chars().all(|c| c.is_ascii_alphanumeric()),
+            "questions",
+            format!("'{}': a code is 2 to 10 letters and digits", q.code),
+        );
+        checks.require(
+            !q.text.trim().is_empty() && q.text.chars().count() <= 300,
+            "questions",
+            format!("{}: a question of 1 to 300 characters", q.code),
+        );
+    }
+    checks.finish()
+}
+
+/// The most free text an answer may carry.
+pub const FREE_TEXT_MAX: usize = 2000;
+
+/// An answer as submitted: every question of the survey answered once on its scale, free text
+/// of at most [`FREE_TEXT_MAX`] characters. Returns each question with its answer, in the
+/// survey's order.
+pub fn check_answer<'q>(
+    questions: &'q [Question],
+    given: &[(String, u8)],
+    free_text: &str,
+) -> Result<Vec<(&'q Question, u8)>, ValidationErrors> {
+    let mut checks = Checks::default();
+    let mut out = Vec::with_capacity(questions.len());
+    for q in questions {
+        let answers: Vec<u8> = given
+            .iter()
+            .filter(|(c, _)| *c == q.code)
+            .map(|(_, a)| *a)
+            .collect();
+        match answers.as_slice() {
+            [a] => match q.scale.check(*a) {
+                Ok(a) => out.push((q, a)),
+                Err(_) => checks.refuse(ValidationError::new(
+                    "answers",
+                    format!("{}: an answer from 1 to {}", q.code, q.scale.top()),
+                )),
+            },
+            [] => checks.refuse(ValidationError::new(
+                "answers",
+                format!("{}: please answer this question", q.code),
+            )),
+            _ => checks.refuse(ValidationError::new(
+                "answers",
+                format!("{}: answered more than once", q.code),
+            )),
+        }
+    }
+    for (code, _) in given {
+        checks.require(
+            questions.iter().any(|q| q.code == *code),
+            "answers",
+            format!("{code}: not a question of this survey"),
+        );
+    }
+    checks.require(
+        free_text.chars().count() <= FREE_TEXT_MAX,
+        "free_text",
+        format!("at most {FREE_TEXT_MAX} characters"),
+    );
+    checks.finish()?;
+    Ok(out)
+}
+
+/// The group each invitation's answer counts in, from each group's number of invited people:
+/// a group of fewer than [`MIN_ANSWERS`] people is counted as "Other", so that no answer is
+/// stored under a group that small enough to point at its author.
+pub fn coarse_group(group: &str, invited_in_group: usize) -> String {
+    if invited_in_group < MIN_ANSWERS {
+        OTHER_GROUP.to_string()
+    } else {
+        group.to_string()
+    }
+}
+
+/// The group of the people of small groups.
+pub const OTHER_GROUP: &str = "Other";
+
+/// The weakest themes of a survey's results (theme, index), weakest first, at most `n`.
+pub fn weakest(themes: &[(Theme, f64)], n: usize) -> Vec<(Theme, f64)> {
+    let mut sorted = themes.to_vec();
+    sorted.sort_by(|a, b| a.1.total_cmp(&b.1));
+    sorted.truncate(n);
+    sorted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +359,54 @@ mod tests {
                 .sum();
             assert!(held == 0 || held >= 5, "{counts:?} {hidden:?}");
         }
+    }
+
+    #[test]
+    fn a_survey_is_open_between_its_days_and_an_answer_is_whole() {
+        use time::macros::date;
+        let (o, c) = (date!(2026 - 11 - 02), date!(2026 - 11 - 20));
+        assert_eq!(
+            status(o, c, false, date!(2026 - 11 - 01)),
+            SurveyStatus::Scheduled
+        );
+        assert_eq!(status(o, c, false, o), SurveyStatus::Open);
+        assert_eq!(status(o, c, false, c), SurveyStatus::Open);
+        assert_eq!(
+            status(o, c, false, date!(2026 - 11 - 21)),
+            SurveyStatus::Closed
+        );
+        assert_eq!(status(o, c, true, o), SurveyStatus::Closed);
+        assert!(validate_dates(o, c, o).is_ok());
+        assert!(validate_dates(o, date!(2026 - 11 - 01), o).is_err());
+        assert!(validate_dates(o, c, date!(2026 - 11 - 03)).is_err());
+        let bank = default_question_bank();
+        assert_eq!(validate_bank(&bank), Ok(()));
+        let all: Vec<(String, u8)> = bank.iter().map(|q| (q.code.clone(), 3)).collect();
+        assert_eq!(
+            check_answer(&bank, &all, "").map(|a| a.len()),
+            Ok(bank.len())
+        );
+        // One missing, one off its scale, one unknown: each refused by its code.
+        let mut bad = all.clone();
+        bad.remove(0);
+        bad[1].1 = 6; // Q03, on the five-point scale
+        bad.push(("Q99".into(), 1));
+        let e = check_answer(&bank, &bad, "").unwrap_err();
+        let m: Vec<&str> = e.iter().map(|e| e.message.as_str()).collect();
+        assert!(m.contains(&"Q01: please answer this question"), "{m:?}");
+        assert!(m.contains(&"Q03: an answer from 1 to 5"), "{m:?}");
+        assert!(m.contains(&"Q99: not a question of this survey"));
+        assert!(check_answer(&bank, &all, &"x".repeat(2001)).is_err());
+        assert_eq!(coarse_group("Terminal 2", 4), "Other");
+        assert_eq!(coarse_group("Terminal 2", 5), "Terminal 2");
+        let w = weakest(
+            &[
+                (Theme::Passes, 40.0),
+                (Theme::Priority, 80.0),
+                (Theme::Reporting, 35.5),
+            ],
+            2,
+        );
+        assert_eq!(w, vec![(Theme::Reporting, 35.5), (Theme::Passes, 40.0)]);
     }
 }

@@ -2,13 +2,15 @@
 //! programme as data and organisations' additions (`programme.rs`), the personnel register and
 //! its HR import (`personnel.rs`), training records and background checks with their LMS
 //! import (`records.rs`), standings computed ahead, lapses that open withdrawal tasks and
-//! notices ahead of expiry (`currency.rs`), due lists and compliance (`compliance.rs`).
+//! notices ahead of expiry (`currency.rs`), due lists and compliance (`compliance.rs`), and
+//! security culture surveys (`surveys.rs`).
 
 pub mod compliance;
 pub mod currency;
 pub mod personnel;
 pub mod programme;
 pub mod records;
+pub mod surveys;
 pub mod trail;
 
 use crate::{Actor, Result, ServiceError, Services};

@@ -79,7 +79,9 @@ impl TrainingServices<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn ensure_training_defaults(&self) -> Result<()> {
         let mut tx = self.store.write().await?;
+        Self::ensure_bank(tx.conn()).await?;
         if store::current(tx.conn()).await?.is_some() {
+            tx.commit().await?;
             return Ok(());
         }
         let authority = authority_id(tx.conn()).await?;

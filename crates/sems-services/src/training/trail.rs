@@ -28,3 +28,24 @@ pub const WITHDRAWAL_OPEN: AuditAction = AuditAction::new(
     "training_lapse.withdrawal",
     AuditRecord::Kind(RecordKind::Personnel),
 );
+pub const QUESTION_BANK_PUBLISH: AuditAction = AuditAction::new(
+    "survey_question_bank.publish",
+    AuditRecord::Kind(RecordKind::TrainingProgramme),
+);
+pub const SURVEY_LAUNCH: AuditAction = AuditAction::new(
+    "culture_survey.launch",
+    AuditRecord::Kind(RecordKind::CultureSurvey),
+);
+/// That a survey received an answer: nothing of whose.
+pub const SURVEY_ANSWER: AuditAction = AuditAction::new(
+    "culture_survey.answer",
+    AuditRecord::Kind(RecordKind::CultureSurvey),
+);
+pub const SURVEY_CLOSE: AuditAction = AuditAction::new(
+    "culture_survey.close",
+    AuditRecord::Kind(RecordKind::CultureSurvey),
+);
+pub const SURVEY_ACTION: AuditAction = AuditAction::new(
+    "culture_survey.action",
+    AuditRecord::Kind(RecordKind::CultureSurvey),
+);

@@ -491,3 +491,189 @@ async fn from_import_to_lapse_to_withdrawal_task_and_the_gate() {
             .is_err());
     }
 }
+
+#[tokio::test]
+async fn a_culture_survey_is_answered_once_per_link_untraceably_and_shown_only_in_large_groups() {
+    use sems_domain::training::survey::Theme;
+    use sems_services::training::surveys::{AnswerInput, ItemInput, SurveyInput};
+    for s in common::services().await {
+        let officer = common::actor(&s, "npt.training").await;
+        let party = officer.party_id().unwrap();
+        let t = s.training();
+        let today = today();
+        let site = s
+            .sites(
+                &officer,
+                &sems_storage::sites::SiteFilter {
+                    party_id: Some(party),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap()
+            .items[0]
+            .name
+            .clone();
+        // Eight people at a site, four with no site (a group too small: "Other").
+        let mut hr = String::from("employee_number,full_name,started_on,functions,site\n");
+        for n in 0..8 {
+            hr.push_str(&format!(
+                "C-S{n},Site Person {n},2022-01-01,awareness,{site}\n"
+            ));
+        }
+        for n in 0..4 {
+            hr.push_str(&format!(
+                "C-O{n},Other Person {n},2022-01-01,aircraft_security,\n"
+            ));
+        }
+        assert!(
+            t.import_personnel(&officer, party, &hr, false)
+                .await
+                .unwrap()
+                .imported
+        );
+        let input = |function| SurveyInput {
+            title: "Culture 2026".into(),
+            site_id: None,
+            function,
+            opens_on: day(today),
+            closes_on: day(today + Duration::days(14)),
+            questions: None,
+        };
+        // Four people holding a function: too few to keep answers anonymous.
+        let few = t
+            .launch_survey(&officer, party, &input(Some(Function::AircraftSecurity)))
+            .await;
+        assert!(matches!(few, Err(ServiceError::Validation(_))), "{few:?}");
+        let launched = t
+            .launch_survey(&officer, party, &input(None))
+            .await
+            .unwrap();
+        let id = launched.survey.id;
+        assert!(launched.invitations.len() >= 12);
+        let link = |name: &str| {
+            launched
+                .invitations
+                .iter()
+                .find(|i| i.full_name == name)
+                .unwrap()
+                .link
+                .trim_start_matches("/survey/")
+                .to_string()
+        };
+        let form = t.public_survey(&link("Site Person 0")).await.unwrap();
+        assert_eq!(form.questions.len(), 15);
+        let answer = |v: u8| AnswerInput {
+            answers: form
+                .questions
+                .iter()
+                .map(|q| ItemInput {
+                    code: q.code.clone(),
+                    value: v.min(q.scale.top()),
+                })
+                .collect(),
+            free_text: "More time for the checks".into(),
+        };
+        // A wrong answer changes nothing and leaves the link usable.
+        let mut bad = answer(3);
+        bad.answers.pop();
+        assert!(matches!(
+            t.answer_survey(&link("Site Person 0"), &bad).await,
+            Err(ServiceError::Validation(_))
+        ));
+        for n in 0..6 {
+            t.answer_survey(
+                &link(&format!("Site Person {n}")),
+                &answer(if n < 3 { 2 } else { 4 }),
+            )
+            .await
+            .unwrap();
+        }
+        for n in 0..2 {
+            t.answer_survey(&link(&format!("Other Person {n}")), &answer(5))
+                .await
+                .unwrap();
+        }
+        // One answer per link.
+        let again = t.answer_survey(&link("Site Person 0"), &answer(1)).await;
+        assert!(matches!(again, Err(ServiceError::Conflict(_))), "{again:?}");
+        let results = t.survey_results(&officer, id).await.unwrap();
+        assert_eq!(results.survey.answered, 8);
+        assert!(results.shown && results.survey.index.is_some());
+        // "Other" holds 2 answers: hidden, and the site beside it too, or subtracting from the
+        // total would reveal it.
+        assert!(
+            results.groups.iter().all(|g| g.suppressed),
+            "{:?}",
+            results.groups
+        );
+        let refused = t.survey_group(&officer, id, "Other").await;
+        assert!(
+            matches!(refused, Err(ServiceError::Validation(_))),
+            "{refused:?}"
+        );
+        assert!(results.free_text.is_none(), "free text needs ten answers");
+        // Nothing leads from an answer back to its author.
+        let mut conn = s.store.read().await.unwrap();
+        let traced: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM survey_invitations WHERE used = 1 AND personnel_id IS NOT NULL",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(traced, 0);
+        let columns: Vec<String> = {
+            use sqlx::{Column, Row};
+            let row = sqlx::query("SELECT * FROM survey_answers LIMIT 1")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            row.columns().iter().map(|c| c.name().to_string()).collect()
+        };
+        assert_eq!(columns, vec!["id", "survey_id", "group_key", "free_text"]);
+        let entries: Vec<(Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT actor_person_id, after_json FROM audit_entries WHERE action = 'culture_survey.answer'",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(entries.len(), 8);
+        for (actor, after) in &entries {
+            assert_eq!(*actor, None);
+            assert_eq!(
+                after.as_deref(),
+                Some(format!("{{\"survey\":{id}}}").as_str())
+            );
+        }
+        drop(conn);
+        // The weakest theme opens an action in the register; the survey is closed and joins
+        // the trend and the national picture.
+        let weakest = results.weakest[0].theme;
+        let action = t.open_theme_action(&officer, id, weakest).await.unwrap();
+        let register = s.register_action(&officer, action).await.unwrap();
+        assert_eq!(register.action.source_kind, RecordKind::CultureSurvey);
+        assert!(t
+            .open_theme_action(&common::actor(&s, "npt.staff").await, id, Theme::Passes)
+            .await
+            .is_err());
+        t.close_survey(&officer, id).await.unwrap();
+        assert!(matches!(
+            t.public_survey(&link("Site Person 7")).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let trend = t.culture_trend(&officer, party).await.unwrap();
+        assert_eq!(trend.last().map(|p| p.survey_id), Some(id));
+        let national = t
+            .national_culture(&common::actor(&s, "director").await)
+            .await
+            .unwrap();
+        assert!(national.organisations.iter().any(|o| o.survey_id == id));
+        // Another organisation reads nothing of it.
+        let sky = common::actor(&s, "sky.security").await;
+        assert!(matches!(
+            t.survey_results(&sky, id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+    }
+}

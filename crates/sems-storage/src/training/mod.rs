@@ -11,3 +11,4 @@ pub mod personnel;
 pub mod programme;
 pub mod records;
 pub mod standings;
+pub mod surveys;

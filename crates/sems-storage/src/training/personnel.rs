@@ -227,3 +227,40 @@ pub async fn employers(conn: &mut Conn) -> Result<Vec<i64>> {
             .await?,
     )
 }
+
+/// A person a survey may invite.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Member {
+    pub id: i64,
+    pub full_name: String,
+    pub employee_number: String,
+    pub site_name: Option<String>,
+    pub person_id: Option<i64>,
+}
+
+/// The active personnel of an employer, of a site and holding a function when given: a
+/// survey's target population.
+#[tracing::instrument(skip_all)]
+pub async fn population(
+    conn: &mut Conn,
+    party_id: i64,
+    site_id: Option<i64>,
+    function: Option<Function>,
+) -> Result<Vec<Member>> {
+    let mut sql = crate::sql::Sql::new(
+        "SELECT pn.id, pn.full_name, pn.employee_number, si.name AS site_name, pn.person_id
+         FROM personnel pn LEFT JOIN sites si ON si.id = pn.site_id
+         WHERE pn.active = 1 AND pn.owner_party_id = ",
+    );
+    sql.bind(party_id);
+    if let Some(s) = site_id {
+        sql.push(" AND pn.site_id = ").bind(s);
+    }
+    if let Some(f) = function {
+        sql.push(" AND pn.id IN (SELECT pf.personnel_id FROM personnel_functions pf WHERE pf.function = ")
+            .bind(f.as_str())
+            .push(")");
+    }
+    sql.push(" ORDER BY pn.full_name, pn.id");
+    Ok(sql.query_as().fetch_all(&mut *conn).await?)
+}
