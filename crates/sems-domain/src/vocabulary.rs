@@ -139,7 +139,7 @@ macro_rules! with_every_vocabulary {
             crate::training::currency::Currency,
             crate::training::assess::RequirementKind,
             crate::training::survey::Theme,
-            crate::training::survey::Scale,
+            crate::training::survey::AnswerScale,
             crate::training::survey::SurveyStatus,
         )
     };

@@ -29,18 +29,18 @@ vocabulary!(
 
 vocabulary!(
     /// How a question is answered.
-    Scale, "scale", {
+    AnswerScale, "scale", {
         Likert5 => "likert5", "Strongly disagree (1) to strongly agree (5)";
         SelfAssessment10 => "self10", "1 (not at all) to 10 (fully)";
     }
 );
 
-impl Scale {
+impl AnswerScale {
     /// The highest answer.
     pub fn top(self) -> u8 {
         match self {
-            Scale::Likert5 => 5,
-            Scale::SelfAssessment10 => 10,
+            AnswerScale::Likert5 => 5,
+            AnswerScale::SelfAssessment10 => 10,
         }
     }
 
@@ -68,13 +68,13 @@ pub struct Question {
     /// `Q01`…
     pub code: String,
     pub theme: Theme,
-    pub scale: Scale,
+    pub scale: AnswerScale,
     pub text: String,
 }
 
 /// The bank sems ships: every theme, on both scales, in our own words.
 pub fn default_question_bank() -> Vec<Question> {
-    use Scale::*;
+    use AnswerScale::*;
     use Theme::*;
     let q = |n: u8, theme, scale, text: &str| Question {
         code: format!("Q{n:02}"),
@@ -103,7 +103,7 @@ pub fn default_question_bank() -> Vec<Question> {
 
 /// The culture index of some answers (question's scale, answer): their mean score from 0 to
 /// 100; `None` of none.
-pub fn culture_index(answers: &[(Scale, u8)]) -> Option<f64> {
+pub fn culture_index(answers: &[(AnswerScale, u8)]) -> Option<f64> {
     if answers.is_empty() {
         return None;
     }
@@ -304,8 +304,10 @@ mod tests {
         for t in Theme::ALL {
             assert!(bank.iter().any(|q| q.theme == *t), "{t:?}");
         }
-        assert!(bank.iter().any(|q| q.scale == Scale::Likert5));
-        assert!(bank.iter().any(|q| q.scale == Scale::SelfAssessment10));
+        assert!(bank.iter().any(|q| q.scale == AnswerScale::Likert5));
+        assert!(bank
+            .iter()
+            .any(|q| q.scale == AnswerScale::SelfAssessment10));
         let mut codes: Vec<&str> = bank.iter().map(|q| q.code.as_str()).collect();
         codes.dedup();
         assert_eq!(codes.len(), bank.len());
@@ -313,17 +315,23 @@ mod tests {
 
     #[test]
     fn both_scales_add_up_in_one_index() {
-        assert_eq!(Scale::Likert5.score(1), 0.0);
-        assert_eq!(Scale::Likert5.score(5), 100.0);
-        assert_eq!(Scale::SelfAssessment10.score(10), 100.0);
+        assert_eq!(AnswerScale::Likert5.score(1), 0.0);
+        assert_eq!(AnswerScale::Likert5.score(5), 100.0);
+        assert_eq!(AnswerScale::SelfAssessment10.score(10), 100.0);
         // (75 + 50) / 2: a 4 of 5 and a 5.5 of 10 would be the same; 4 of 5 and 10 of 10.
         assert_eq!(
-            culture_index(&[(Scale::Likert5, 4), (Scale::SelfAssessment10, 10)]),
+            culture_index(&[
+                (AnswerScale::Likert5, 4),
+                (AnswerScale::SelfAssessment10, 10)
+            ]),
             Some(87.5)
         );
         assert_eq!(culture_index(&[]), None);
-        assert!(Scale::Likert5.check(6).is_err() && Scale::SelfAssessment10.check(0).is_err());
-        assert_eq!(Scale::SelfAssessment10.check(10), Ok(10));
+        assert!(
+            AnswerScale::Likert5.check(6).is_err()
+                && AnswerScale::SelfAssessment10.check(0).is_err()
+        );
+        assert_eq!(AnswerScale::SelfAssessment10.check(10), Ok(10));
     }
 
     #[test]

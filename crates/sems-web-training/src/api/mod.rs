@@ -10,6 +10,7 @@ use axum::Json;
 use sems_domain::page::Page;
 use sems_domain::training::assess::RequirementKind;
 use sems_domain::training::currency::Currency;
+use sems_domain::training::survey::{Question, Theme};
 use sems_domain::training::Function;
 use sems_services::import::ImportReport;
 use sems_services::training::compliance::{ComplianceView, StandingView};
@@ -18,8 +19,13 @@ use sems_services::training::programme::{
     AdditionsView, ProgrammeView, PublishAdditions, PublishProgramme,
 };
 use sems_services::training::records::{CheckInput, CheckView, RecordInput, RecordView};
+use sems_services::training::surveys::{
+    AnswerInput, GroupResult, Launched, NationalCulture, PublicSurvey, SurveyInput, SurveyResults,
+    SurveyView, TrendPoint,
+};
 use sems_storage::training::personnel::PersonnelFilter;
 use sems_storage::training::standings::DueFilter;
+use sems_storage::training::surveys::SurveyFilter;
 use sems_web_kit::api::{import_reply, ApiJson, ApiPath, ApiQuery, DryRunQuery, FileBody};
 use sems_web_kit::error::ApiResult;
 use sems_web_kit::session::ApiAuth;
@@ -45,6 +51,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(training_due))
         .routes(routes!(training_compliance))
         .routes(routes!(national_training_compliance))
+        .routes(routes!(question_bank, publish_question_bank))
+        .routes(routes!(culture_surveys, launch_culture_survey))
+        .routes(routes!(culture_survey_results))
+        .routes(routes!(culture_survey_group))
+        .routes(routes!(close_culture_survey))
+        .routes(routes!(culture_survey_action))
+        .routes(routes!(culture_trend))
+        .routes(routes!(national_culture))
+        .routes(routes!(public_culture_survey))
+        .routes(routes!(answer_culture_survey))
 }
 
 const PARTY: &str = "The organisation's id (the employer)";
@@ -483,4 +499,256 @@ async fn national_training_compliance(
             .national_compliance(&auth.actor())
             .await?,
     ))
+}
+
+/// The question bank in force.
+#[utoipa::path(get, path = "/training/question-bank", tag = "Training",
+    responses((status = 200, body = Vec<Question>)))]
+async fn question_bank(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<Vec<Question>>> {
+    Ok(Json(
+        state
+            .services
+            .training()
+            .question_bank(&auth.actor())
+            .await?,
+    ))
+}
+
+/// A question bank to publish.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct BankInput {
+    questions: Vec<Question>,
+    note: String,
+}
+
+/// The version published.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct QuestionBankPublished {
+    version: i64,
+}
+
+/// Publish the next question bank (the authority's policy officers and director).
+#[utoipa::path(post, path = "/training/question-bank", tag = "Training",
+    request_body = BankInput, responses((status = 201, body = QuestionBankPublished)))]
+async fn publish_question_bank(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(input): ApiJson<BankInput>,
+) -> ApiResult<(StatusCode, Json<QuestionBankPublished>)> {
+    let version = state
+        .services
+        .training()
+        .publish_question_bank(&auth.actor(), &input.questions, &input.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(QuestionBankPublished { version })))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct SurveyQuery {
+    #[param(minimum = 1)]
+    page: Option<u32>,
+    #[param(minimum = 1, maximum = 200)]
+    per_page: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// An organisation's culture surveys, newest first.
+#[utoipa::path(get, path = "/parties/{id}/surveys", tag = "Training",
+    params(("id" = i64, Path, description = PARTY), SurveyQuery),
+    responses((status = 200, body = Page<SurveyView>)))]
+async fn culture_surveys(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath(party_id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<SurveyQuery>,
+) -> ApiResult<Json<Page<SurveyView>>> {
+    let page = sems_web_kit::api::page_request(q.page, q.per_page, q.cursor.as_deref())?;
+    Ok(Json(
+        state
+            .services
+            .training()
+            .surveys(
+                &auth.actor(),
+                &SurveyFilter {
+                    party_id: Some(party_id),
+                    ..Default::default()
+                },
+                page,
+            )
+            .await?,
+    ))
+}
+
+/// Launch a culture survey of an organisation's personnel (at least five people invited): the
+/// answer carries every single-use link, returned only here.
+#[utoipa::path(post, path = "/parties/{id}/surveys", tag = "Training",
+    params(("id" = i64, Path, description = PARTY)), request_body = SurveyInput,
+    responses((status = 201, body = Launched)))]
+async fn launch_culture_survey(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath(party_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<SurveyInput>,
+) -> ApiResult<(StatusCode, Json<Launched>)> {
+    let v = state
+        .services
+        .training()
+        .launch_survey(&auth.actor(), party_id, &input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+const SURVEY: &str = "The survey's id";
+
+/// A survey's results: shown from five answers, groups with complementary suppression, free
+/// text from ten.
+#[utoipa::path(get, path = "/training/surveys/{id}/results", tag = "Training",
+    params(("id" = i64, Path, description = SURVEY)), responses((status = 200, body = SurveyResults)))]
+async fn culture_survey_results(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<SurveyResults>> {
+    Ok(Json(
+        state
+            .services
+            .training()
+            .survey_results(&auth.actor(), id)
+            .await?,
+    ))
+}
+
+/// One group's results; 422 while the group is hidden.
+#[utoipa::path(get, path = "/training/surveys/{id}/groups/{group}", tag = "Training",
+    params(("id" = i64, Path, description = SURVEY), ("group" = String, Path, description = "The group's name")),
+    responses((status = 200, body = GroupResult)))]
+async fn culture_survey_group(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath((id, group)): ApiPath<(i64, String)>,
+) -> ApiResult<Json<GroupResult>> {
+    Ok(Json(
+        state
+            .services
+            .training()
+            .survey_group(&auth.actor(), id, &group)
+            .await?,
+    ))
+}
+
+/// Close a survey before its last day.
+#[utoipa::path(post, path = "/training/surveys/{id}/close", tag = "Training",
+    params(("id" = i64, Path, description = SURVEY)), responses((status = 200, body = SurveyView)))]
+async fn close_culture_survey(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<SurveyView>> {
+    Ok(Json(
+        state
+            .services
+            .training()
+            .close_survey(&auth.actor(), id)
+            .await?,
+    ))
+}
+
+/// A theme to act on.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ThemeInput {
+    theme: Theme,
+}
+
+/// The action opened.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ThemeActionOpened {
+    action_id: i64,
+}
+
+/// Open an improvement action in the register for one of a survey's themes.
+#[utoipa::path(post, path = "/training/surveys/{id}/actions", tag = "Training",
+    params(("id" = i64, Path, description = SURVEY)), request_body = ThemeInput,
+    responses((status = 201, body = ThemeActionOpened)))]
+async fn culture_survey_action(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ThemeInput>,
+) -> ApiResult<(StatusCode, Json<ThemeActionOpened>)> {
+    let action_id = state
+        .services
+        .training()
+        .open_theme_action(&auth.actor(), id, input.theme)
+        .await?;
+    Ok((StatusCode::CREATED, Json(ThemeActionOpened { action_id })))
+}
+
+/// An organisation's culture index over its closed surveys with enough answers, oldest first.
+#[utoipa::path(get, path = "/parties/{id}/culture-trend", tag = "Training",
+    params(("id" = i64, Path, description = PARTY)), responses((status = 200, body = Vec<TrendPoint>)))]
+async fn culture_trend(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath(party_id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<TrendPoint>>> {
+    Ok(Json(
+        state
+            .services
+            .training()
+            .culture_trend(&auth.actor(), party_id)
+            .await?,
+    ))
+}
+
+/// The national picture of security culture (the authority).
+#[utoipa::path(get, path = "/training/culture/national", tag = "Training",
+    responses((status = 200, body = NationalCulture)))]
+async fn national_culture(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Json<NationalCulture>> {
+    Ok(Json(
+        state
+            .services
+            .training()
+            .national_culture(&auth.actor())
+            .await?,
+    ))
+}
+
+const TOKEN: &str = "The single-use token of the person's link";
+
+/// The survey a single-use link invites to (no account needed).
+#[utoipa::path(get, path = "/public/surveys/{token}", tag = "Training", security(()),
+    params(("token" = String, Path, description = TOKEN)), responses((status = 200, body = PublicSurvey)))]
+async fn public_culture_survey(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> ApiResult<Json<PublicSurvey>> {
+    Ok(Json(state.services.training().public_survey(&token).await?))
+}
+
+/// Answer a survey by a single-use link, once (no account needed): 409 once the link was used
+/// or the survey closed.
+#[utoipa::path(post, path = "/public/surveys/{token}", tag = "Training", security(()),
+    params(("token" = String, Path, description = TOKEN)), request_body = AnswerInput,
+    responses((status = 204, description = "Recorded, with nothing that points at its author")))]
+async fn answer_culture_survey(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+    ApiJson(input): ApiJson<AnswerInput>,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .training()
+        .answer_survey(&token, &input)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

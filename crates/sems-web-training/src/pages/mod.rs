@@ -8,6 +8,7 @@ mod due;
 mod imports;
 mod personnel;
 mod programme;
+mod surveys;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -70,6 +71,21 @@ pub fn router() -> Router<AppState> {
         .route(
             "/training/additions",
             get(programme::additions).post(programme::publish_additions),
+        )
+        .route(
+            "/training/surveys",
+            get(surveys::list).post(surveys::launch),
+        )
+        .route("/training/surveys/{id}", get(surveys::page))
+        .route("/training/surveys/{id}/close", post(surveys::close))
+        .route(
+            "/training/surveys/{id}/actions",
+            post(surveys::theme_action),
+        )
+        .route("/training/culture/national", get(surveys::national))
+        .route(
+            "/survey/{token}",
+            get(surveys::answer_form).post(surveys::answer),
         )
 }
 

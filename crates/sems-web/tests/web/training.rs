@@ -180,3 +180,92 @@ fn a_training_officer_imports_registers_and_records_and_outsiders_see_nothing() 
         assert_eq!(policy.json()["may_publish"], true);
     }
 }
+
+#[test]
+fn a_survey_is_launched_on_its_page_and_answered_on_a_phone_without_an_account() {
+    for app in apps() {
+        let npt = party(&app, "NPT");
+        let mut officer = app.signed_in("npt.training");
+        let mut hr = String::from("employee_number,full_name,started_on,functions\n");
+        for n in 0..6 {
+            hr.push_str(&format!("V-{n},Voter {n},2023-01-01,awareness\n"));
+        }
+        let imported = officer.api_raw(
+            "POST",
+            &format!("/parties/{npt}/personnel/import"),
+            "text/csv",
+            hr.as_bytes(),
+        );
+        assert_eq!(imported.status, 201, "{}", imported.body);
+        let today = sems_domain::util::today();
+        let later = today + time::Duration::days(10);
+        let bad = officer.form(
+            "/training/surveys",
+            &[
+                ("title", "Culture"),
+                ("opens_on", &today.to_string()),
+                ("closes_on", &(today - time::Duration::days(1)).to_string()),
+            ],
+            true,
+        );
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        let launched = officer.form(
+            "/training/surveys",
+            &[
+                ("title", "Culture at Northport"),
+                ("opens_on", &today.to_string()),
+                ("closes_on", &later.to_string()),
+                ("question", "Q01"),
+                ("question", "Q13"),
+            ],
+            true,
+        );
+        assert_eq!(launched.status, 201, "{}", launched.body);
+        let links: Vec<String> = launched
+            .body
+            .split("<code>")
+            .skip(1)
+            .filter_map(|s| s.split("</code>").next())
+            .filter(|l| l.starts_with("/survey/"))
+            .map(str::to_string)
+            .collect();
+        assert!(links.len() >= 6, "{}", launched.body);
+        // The person invited, on a phone, without an account.
+        let mut phone = app.client();
+        let form = phone.get(&links[0]);
+        assert_eq!(form.status, 200, "{}", form.body);
+        assert!(form.body.contains("name=\"Q13\" value=\"10\""));
+        let missing = phone.form(&links[0], &[("Q01", "4")], false);
+        assert_eq!(missing.status, 422, "{}", missing.body);
+        let sent = phone.form(
+            &links[0],
+            &[("Q01", "4"), ("Q13", "8"), ("free_text", "Good briefings")],
+            false,
+        );
+        assert_eq!(sent.status, 200, "{}", sent.body);
+        assert!(sent.body.contains("Thank you"));
+        let again = phone.form(&links[0], &[("Q01", "1"), ("Q13", "1")], false);
+        assert_eq!(again.status, 409, "{}", again.body);
+        let token = links[1].trim_start_matches("/survey/");
+        let api = phone.api("POST", &format!("/public/surveys/{token}"), Some(json!({ "answers": [{ "code": "Q01", "value": 9 }, { "code": "Q13", "value": 3 }] })));
+        assert_eq!(api.status, 422, "{}", api.body);
+        let api = phone.api("POST", &format!("/public/surveys/{token}"), Some(json!({ "answers": [{ "code": "Q01", "value": 2 }, { "code": "Q13", "value": 3 }] })));
+        assert_eq!(api.status, 204, "{}", api.body);
+        // Two answers: nothing shown yet; a group asked for is refused.
+        let id = app.sql_count("SELECT MAX(id) FROM culture_surveys");
+        let results = officer.api("GET", &format!("/training/surveys/{id}/results"), None);
+        assert_eq!(results.status, 200);
+        assert_eq!(results.json()["shown"], false);
+        let page = officer.get(&format!("/training/surveys/{id}"));
+        assert!(page.body.contains("Fewer than 5 answers"));
+        let group = officer.api(
+            "GET",
+            &format!("/training/surveys/{id}/groups/Whole%20organisation"),
+            None,
+        );
+        assert_eq!(group.status, 422, "{}", group.body);
+        // Another organisation sees none of it.
+        let mut sky = app.signed_in("sky.security");
+        assert_eq!(sky.get(&format!("/training/surveys/{id}")).status, 404);
+    }
+}
