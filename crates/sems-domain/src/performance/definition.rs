@@ -24,6 +24,9 @@ vocabulary!(
         HoursToTriage => "hours_to_triage", "Median hours to triage a report";
         AssessmentsPastReview => "assessments_past_review", "Share of risk assessments past their review date";
         OverdueActions => "overdue_actions", "Overdue corrective actions";
+        TrainingCurrent => "training_current", "Share of training requirements current";
+        ScreenersImageCompliant => "screeners_image_compliant", "Share of screeners meeting the image-recognition rule";
+        ChecksValid => "checks_valid", "Share of required background checks valid";
     }
 );
 
@@ -66,7 +69,10 @@ impl Measure {
             | PlansOverdue
             | ProgrammeOnPlan
             | ForwardedOnTime
-            | AssessmentsPastReview => ValueKind::Share,
+            | AssessmentsPastReview
+            | TrainingCurrent
+            | ScreenersImageCompliant
+            | ChecksValid => ValueKind::Share,
             ReportsPerStaff => ValueKind::Rate,
             DaysToCloseFindings | HoursToTriage => ValueKind::Median,
         }
@@ -80,7 +86,10 @@ impl Measure {
             | EffectiveImplementation
             | ProgrammeOnPlan
             | ReportsPerStaff
-            | ForwardedOnTime => Direction::HigherIsBetter,
+            | ForwardedOnTime
+            | TrainingCurrent
+            | ScreenersImageCompliant
+            | ChecksValid => Direction::HigherIsBetter,
             OpenLevel1Findings
             | PlansOverdue
             | DaysToCloseFindings
@@ -506,6 +515,18 @@ pub fn national_library() -> Vec<SpiDefinition> {
             "Corrective and preventive actions of every module open past their date at the end of the month.",
             "Actions not done leave what they answer open.",
             computed(Measure::OverdueActions), "Overdue actions", "", Timing::Leading),
+        spi("NAT-TRAIN-CURRENT", "Training requirements current",
+            "The share of personnel's training and vetting requirements current (or due soon) at the end of the month, each person counted once per requirement.",
+            "People out of date with their training or vetting should not be doing security work.",
+            computed(Measure::TrainingCurrent), "Requirements current", "Requirements", Timing::Leading),
+        spi("NAT-TRAIN-IRT", "Screeners meeting the image-recognition rule",
+            "The share of screeners with at least the programme's hours of image-recognition training in the window ending at the end of the month.",
+            "Screeners lose the eye for threat images without continuous practice.",
+            computed(Measure::ScreenersImageCompliant), "Screeners compliant", "Screeners", Timing::Leading),
+        spi("NAT-TRAIN-CHECKS", "Background checks valid",
+            "The share of personnel needing a background check whose check was valid at the end of the month.",
+            "An insider is the hardest threat to see; vetting kept current is the first defence.",
+            computed(Measure::ChecksValid), "Checks valid", "People needing a check", Timing::Leading),
     ];
     for d in &mut library {
         if d.is_reporting_rate() {

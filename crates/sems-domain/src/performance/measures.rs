@@ -132,6 +132,27 @@ pub struct Facts {
     pub assessments: Vec<AssessmentFact>,
     pub actions: Vec<ActionFact>,
     pub series: BTreeMap<String, BTreeMap<String, f64>>,
+    /// The organisation's personnel with their records, under the programme they are held to
+    /// (none before any is registered).
+    pub training: Option<TrainingFacts>,
+}
+
+/// An organisation's personnel as the training measures read them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingFacts {
+    pub programme: crate::training::programme::TrainingProgramme,
+    pub people: Vec<PersonFact>,
+}
+
+/// A person of the register: their functions, courses completed and checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonFact {
+    pub personnel_id: i64,
+    pub started_on: Date,
+    pub held: Vec<crate::training::assess::Held>,
+    /// Course, day, hours, passed.
+    pub records: Vec<(String, Date, f64, bool)>,
+    pub checks: Vec<crate::training::assess::CheckDone>,
 }
 
 impl Facts {
@@ -147,7 +168,12 @@ impl Facts {
             .chain(self.programme.iter().map(|a| a.planned_on))
             .chain(self.reports.iter().map(|r| day_of(r.filed_at_ms)))
             .chain(self.assessments.iter().map(|a| day_of(a.created_at_ms)))
-            .chain(self.actions.iter().map(|a| day_of(a.created_at_ms)));
+            .chain(self.actions.iter().map(|a| day_of(a.created_at_ms)))
+            .chain(
+                self.training
+                    .iter()
+                    .flat_map(|t| t.people.iter().flat_map(|p| p.records.iter().map(|r| r.1))),
+            );
         let series = self.series.values().filter_map(|m| {
             m.keys().next().and_then(|k| {
                 crate::performance::periods::Span::parse(crate::performance::Period::Month, k)
@@ -181,6 +207,8 @@ pub enum Counted {
     Reports,
     Assessments,
     Actions,
+    /// People of the personnel register.
+    Personnel,
 }
 
 impl Measure {
@@ -195,6 +223,7 @@ impl Measure {
             ReportsPerStaff | ForwardedOnTime | HoursToTriage => Counted::Reports,
             AssessmentsPastReview => Counted::Assessments,
             OverdueActions => Counted::Actions,
+            TrainingCurrent | ScreenersImageCompliant | ChecksValid => Counted::Personnel,
         }
     }
 }
@@ -480,7 +509,60 @@ fn measure_value(
                 .collect();
             Some(count(overdue.len(), overdue))
         }
+        Measure::TrainingCurrent | Measure::ScreenersImageCompliant | Measure::ChecksValid => {
+            training_share(measure, facts.training.as_ref()?, span)
+        }
     }
+}
+
+/// A training measure at the period's last day: each person who had started by then assessed
+/// on what was recorded by then, each requirement counted once per person at its worst across
+/// their functions (as the compliance views count).
+fn training_share(measure: Measure, t: &TrainingFacts, span: &Span) -> Option<Computed> {
+    use crate::training::assess::{assess, Completion, RequirementKind};
+    let day = span.next_day - time::Duration::days(1);
+    let (mut good, mut all, mut counted) = (0u64, 0u64, Vec::new());
+    for p in t.people.iter().filter(|p| p.started_on <= day) {
+        let done: Vec<Completion<'_>> = p
+            .records
+            .iter()
+            .filter(|r| r.1 <= day)
+            .map(|r| Completion {
+                course: &r.0,
+                on: r.1,
+                hours: r.2,
+                passed: r.3,
+            })
+            .collect();
+        let assessed = assess(&t.programme, &p.held, &done, &p.checks, day);
+        let mut worst: BTreeMap<RequirementKind, i64> = BTreeMap::new();
+        for a in &assessed {
+            let w = worst.entry(a.kind).or_insert(0);
+            *w = (*w).max(a.standing.currency.severity());
+        }
+        let wanted = |k: RequirementKind| match measure {
+            Measure::ScreenersImageCompliant => k == RequirementKind::ImageTraining,
+            Measure::ChecksValid => k == RequirementKind::BackgroundCheck,
+            _ => true,
+        };
+        let mut counts_person = false;
+        for severity in worst
+            .into_iter()
+            .filter(|(k, _)| wanted(*k))
+            .map(|(_, s)| s)
+        {
+            all += 1;
+            // Current or due soon.
+            if severity <= 1 {
+                good += 1;
+            }
+            counts_person = true;
+        }
+        if counts_person {
+            counted.push(p.personnel_id);
+        }
+    }
+    share(good, all, counted)
 }
 
 /// Divides a count by its exposure: per `per` units of the series in the period.

@@ -553,6 +553,7 @@ impl PerformanceServices<'_> {
                 Some(Counted::Reports) => "security reports",
                 Some(Counted::Assessments) => "risk assessments",
                 Some(Counted::Actions) => "corrective actions",
+                Some(Counted::Personnel) => "people of the personnel register",
                 None => "values of data series",
             }
             .to_string(),
@@ -790,6 +791,13 @@ async fn record_link(
                     link: format!("/actions/{}", a.id),
                 })
             }
+            None => None,
+        },
+        Some(Counted::Personnel) => match sems_storage::training::personnel::get(conn, id).await? {
+            Some(p) => readable(&crate::training::personnel_meta(&p)).then(|| RecordLink {
+                label: format!("{} ({})", p.full_name, p.employee_number),
+                link: format!("/training/personnel/{}", p.id),
+            }),
             None => None,
         },
         None => None,

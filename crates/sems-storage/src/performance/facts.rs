@@ -293,6 +293,7 @@ pub async fn of_organisation(conn: &mut Conn, party_id: i64) -> Result<Facts> {
             })
             .collect(),
         series: organisation_series(series),
+        training: training_facts(conn, party_id).await?,
     })
 }
 
@@ -320,4 +321,134 @@ fn organisation_series(rows: Vec<SeriesRow>) -> BTreeMap<String, BTreeMap<String
         }
     }
     whole
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    #[sqlx(try_from = "Day")]
+    started_on: time::Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    personnel_id: i64,
+    #[sqlx(try_from = "String")]
+    function: sems_domain::training::Function,
+    #[sqlx(try_from = "OptionalDay")]
+    last_exercised_on: Option<time::Date>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    personnel_id: i64,
+    course_code: String,
+    #[sqlx(try_from = "Day")]
+    completed_on: time::Date,
+    hours: f64,
+    #[sqlx(try_from = "Flag")]
+    passed: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckRow {
+    personnel_id: i64,
+    #[sqlx(try_from = "String")]
+    level: sems_domain::training::CheckLevel,
+    #[sqlx(try_from = "Day")]
+    completed_on: time::Date,
+    #[sqlx(try_from = "Day")]
+    valid_until: time::Date,
+    #[sqlx(try_from = "String")]
+    outcome: sems_domain::training::CheckOutcome,
+}
+
+/// The organisation's active personnel with their functions, records and checks, under the
+/// programme they are held to; none while nobody is registered.
+async fn training_facts(
+    conn: &mut Conn,
+    party_id: i64,
+) -> Result<Option<sems_domain::performance::measures::TrainingFacts>> {
+    use sems_domain::performance::measures::{PersonFact, TrainingFacts};
+    use sems_domain::training::assess::{CheckDone, Held};
+    let people: Vec<PersonRow> = sqlx::query_as(
+        "SELECT id, started_on FROM personnel WHERE owner_party_id = $1 AND active = 1 ORDER BY id",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    if people.is_empty() {
+        return Ok(None);
+    }
+    let Some(national) = crate::training::programme::current(conn).await? else {
+        return Ok(None);
+    };
+    let programme = match crate::training::additions::current(conn, party_id).await? {
+        Some(a) => national.programme.with_additions(&a.additions),
+        None => national.programme,
+    };
+    let held: Vec<HeldRow> = sqlx::query_as(
+        "SELECT pf.personnel_id, pf.function, pf.last_exercised_on FROM personnel_functions pf
+         JOIN personnel pn ON pn.id = pf.personnel_id WHERE pn.owner_party_id = $1",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let records: Vec<RecordRow> = sqlx::query_as(
+        "SELECT personnel_id, course_code, completed_on, hours, passed FROM training_records
+         WHERE owner_party_id = $1",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let checks: Vec<CheckRow> = sqlx::query_as(
+        "SELECT personnel_id, level, completed_on, valid_until, outcome FROM background_checks
+         WHERE owner_party_id = $1",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_id: BTreeMap<i64, PersonFact> = people
+        .into_iter()
+        .map(|p| {
+            (
+                p.id,
+                PersonFact {
+                    personnel_id: p.id,
+                    started_on: p.started_on,
+                    held: Vec::new(),
+                    records: Vec::new(),
+                    checks: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    for h in held {
+        if let Some(p) = by_id.get_mut(&h.personnel_id) {
+            p.held.push(Held {
+                function: h.function,
+                last_exercised_on: h.last_exercised_on,
+            });
+        }
+    }
+    for r in records {
+        if let Some(p) = by_id.get_mut(&r.personnel_id) {
+            p.records
+                .push((r.course_code, r.completed_on, r.hours, r.passed));
+        }
+    }
+    for c in checks {
+        if let Some(p) = by_id.get_mut(&c.personnel_id) {
+            p.checks.push(CheckDone {
+                level: c.level,
+                completed_on: c.completed_on,
+                valid_until: c.valid_until,
+                outcome: c.outcome,
+            });
+        }
+    }
+    Ok(Some(TrainingFacts {
+        programme,
+        people: by_id.into_values().collect(),
+    }))
 }

@@ -416,3 +416,55 @@ fn series_indicators_divide_and_normalise() {
     d.exposure = None;
     assert_eq!(compute(&d, &facts, &march()).map(|c| c.value), Some(1.0));
 }
+
+#[test]
+fn training_shares_at_the_end_of_the_month_each_requirement_once_per_person() {
+    use crate::training::assess::{CheckDone, Held};
+    use crate::training::programme::default_programme;
+    use crate::training::{CheckLevel, CheckOutcome, Function};
+    let screener = |id, irt_hours: f64, check: bool| PersonFact {
+        personnel_id: id,
+        started_on: date!(2025 - 01 - 01),
+        held: vec![Held {
+            function: Function::ScreenerPersons,
+            last_exercised_on: None,
+        }],
+        records: vec![
+            ("AWARE".into(), date!(2025 - 01 - 10), 3.0, true),
+            ("SCR-PCB".into(), date!(2025 - 02 - 01), 24.0, true),
+            ("IRT".into(), date!(2026 - 02 - 10), irt_hours, true),
+            // After the month: not counted for March.
+            ("IRT".into(), date!(2026 - 04 - 02), 6.0, true),
+        ],
+        checks: if check {
+            vec![CheckDone {
+                level: CheckLevel::Enhanced,
+                completed_on: date!(2024 - 12 - 01),
+                valid_until: date!(2029 - 12 - 01),
+                outcome: CheckOutcome::Cleared,
+            }]
+        } else {
+            Vec::new()
+        },
+    };
+    let mut late = screener(3, 6.0, true);
+    late.started_on = date!(2026 - 04 - 01); // not yet employed in March
+    let facts = Facts {
+        training: Some(TrainingFacts {
+            programme: default_programme(),
+            people: vec![screener(1, 6.0, true), screener(2, 2.0, false), late],
+        }),
+        ..Default::default()
+    };
+    let irt = value("NAT-TRAIN-IRT", &facts).expect("a value");
+    assert_eq!((irt.numerator, irt.denominator), (1.0, Some(2.0)));
+    assert_eq!(irt.records, vec![1, 2]);
+    let checks = value("NAT-TRAIN-CHECKS", &facts).expect("a value");
+    assert_eq!(checks.value, 50.0);
+    // Initial, recurrent, refresher-free screener: initial, recurrent, certification, image
+    // training, check = 5 requirements each; person 1 all current, person 2 two short.
+    let current = value("NAT-TRAIN-CURRENT", &facts).expect("a value");
+    assert_eq!((current.numerator, current.denominator), (8.0, Some(10.0)));
+    // No register: no value.
+    assert!(value("NAT-TRAIN-CURRENT", &Facts::default()).is_none());
+}
