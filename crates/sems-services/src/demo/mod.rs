@@ -6,6 +6,7 @@ mod oversight;
 mod performance;
 mod reporting;
 mod risk;
+mod training;
 
 use crate::groups::GroupInput;
 use crate::nominations::NominationInput;
@@ -412,8 +413,9 @@ impl Services {
             .load_airport_risk_demo(&actor, party_of("NPT")?)
             .await?;
         summary.created += self.load_airport_oversight_demo(party_of("NPT")?).await?;
-        // Security performance: the airport's series and its indicator in alert, the
-        // carrier's silence.
+        // Training, vetting and culture at the airport (before performance, whose values
+        // count its records).
+        summary.created += self.load_training_demo(party_of("NPT")?).await?;
         summary.created += self
             .load_performance_demo(party_of("NPT")?, party_of("SKY")?)
             .await?;

@@ -281,3 +281,100 @@ async fn the_search_finds_what_the_reader_may_read_across_modules() {
         assert!(s.search(&sm, "zyxwvu").await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn the_airport_trains_vets_and_surveys_its_culture() {
+    use sems_domain::training::assess::RequirementKind;
+    use sems_domain::training::currency::Currency;
+    use sems_storage::training::standings::DueFilter;
+    for s in common::services().await {
+        let officer = common::actor(&s, "npt.training").await;
+        let npt = officer.party_id().unwrap();
+        let t = s.training();
+        let people = t
+            .personnel(&officer, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(people.total >= 20, "{}", people.total);
+        let due = |currency, kind| DueFilter {
+            currency: Some(currency),
+            kind: Some(kind),
+            ..Default::default()
+        };
+        // One screener under the six-hours rule.
+        let under = t
+            .due_list(
+                &officer,
+                &due(Currency::Overdue, RequirementKind::ImageTraining),
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(under.items.len(), 1);
+        assert_eq!(under.items[0].full_name, "Omar Haddad");
+        // One certification lapsed, with its withdrawal task in the register.
+        let lapsed = t
+            .due_list(
+                &officer,
+                &due(Currency::Lapsed, RequirementKind::Certification),
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(lapsed.items.len(), 1);
+        let task = lapsed.items[0]
+            .withdrawal_action_id
+            .expect("a withdrawal task");
+        let action = s.register_action(&officer, task).await.unwrap();
+        assert!(action.action.title.contains("Lena Vogt"));
+        // One due soon; a supervisor needs a refresher.
+        assert!(!t
+            .due_list(
+                &officer,
+                &due(Currency::DueSoon, RequirementKind::Certification),
+                Default::default()
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty());
+        assert!(!t
+            .due_list(
+                &officer,
+                &due(Currency::Overdue, RequirementKind::Refresher),
+                Default::default()
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty());
+        // The linked accounts are current: the analyst still reads with their clearance.
+        let analyst = common::actor(&s, "npt.analyst").await;
+        assert!(analyst.subject().unwrap().gate.is_none());
+        // A closed survey with results, one group hidden, an action from its weakest theme.
+        let surveys = t
+            .surveys(
+                &officer,
+                &sems_storage::training::surveys::SurveyFilter {
+                    party_id: Some(npt),
+                    ..Default::default()
+                },
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        let survey = surveys
+            .items
+            .iter()
+            .find(|v| v.title == "Security culture at Northport")
+            .expect("the demo survey");
+        let r = t.survey_results(&officer, survey.id).await.unwrap();
+        assert!(r.shown && r.free_text.is_some());
+        assert!(r.groups.iter().any(|g| g.suppressed) && r.groups.iter().any(|g| !g.suppressed));
+        assert_eq!(
+            r.weakest[0].theme,
+            sems_domain::training::survey::Theme::Passes
+        );
+        assert_eq!(r.actions.len(), 1);
+    }
+}
