@@ -63,6 +63,10 @@ enum Command {
         /// Security reports per organisation and year.
         #[arg(long, default_value_t = 0)]
         reports_per_year: u32,
+        /// People of each organisation's personnel register, with their training records,
+        /// background checks and culture surveys.
+        #[arg(long, default_value_t = 0)]
+        personnel_per_org: u32,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -118,6 +122,20 @@ enum BenchCommand {
     /// values): the authority's national view and one organisation's dashboard as service
     /// calls and as pages, a control chart, the alert and indicator lists, one run of the job.
     Performance(NationalDataSet),
+    /// Training on its own national data set (organisations × personnel × 10 years of
+    /// records, checks and culture surveys): the national compliance view, one
+    /// organisation's due list and compliance, the national culture picture, as service calls
+    /// and as pages; one run of the training job.
+    Training {
+        #[arg(long, default_value_t = 200)]
+        organisations: u32,
+        #[arg(long, default_value_t = 500)]
+        personnel_per_org: u32,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        #[arg(long, default_value_t = 5555)]
+        seed: u64,
+    },
     /// A flood of sign-in attempts through the API while a reader loads the risk register:
     /// memory before and at its peak, the answers, the page's latency.
     SignIns {
@@ -162,6 +180,7 @@ impl NationalDataSet {
             scenarios: self.scenarios,
             activities_per_year: self.activities_per_year,
             reports_per_year: self.reports_per_year,
+            personnel_per_org: 0,
             seed: self.seed,
         }
     }
@@ -405,6 +424,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             scenarios,
             activities_per_year,
             reports_per_year,
+            personnel_per_org,
             seed,
         } => {
             let services = open(&config).await?;
@@ -417,6 +437,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     scenarios,
                     activities_per_year,
                     reports_per_year,
+                    personnel_per_org,
                     seed,
                 })
                 .await?;
@@ -438,13 +459,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 + s.oversight.findings
                 + s.reports
                 + s.performance.series_values
-                + s.performance.values;
+                + s.performance.values
+                + s.training.rows();
             println!(
-                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings); {} security reports; {} data series values, {} indicator values, {} alerts in {:.1} s ({:.0} rows/s) on {}.",
+                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings); {} security reports; {} data series values, {} indicator values, {} alerts; {} personnel, {} training records, {} checks, {} survey answers in {:.1} s ({:.0} rows/s) on {}.",
                 s.organisations, s.sites, s.people, s.nominations, r.assessments, r.history,
                 r.evidence, r.actions, r.acceptances, s.oversight.activities, s.oversight.items,
                 s.oversight.findings, s.reports, s.performance.series_values,
-                s.performance.values, s.performance.alerts, seconds,
+                s.performance.values, s.performance.alerts, s.training.personnel,
+                s.training.records, s.training.checks, s.training.answers, seconds,
                 rows as f64 / seconds.max(0.001),
                 services.store.engine().as_str()
             );
@@ -466,6 +489,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     scenarios,
                     activities_per_year: 0,
                     reports_per_year: 0,
+                    personnel_per_org: 0,
                     seed,
                 },
                 runs.max(1),
@@ -489,6 +513,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     scenarios: 0,
                     activities_per_year,
                     reports_per_year: 0,
+                    personnel_per_org: 0,
                     seed,
                 },
                 runs.max(1),
@@ -506,6 +531,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Performance(set)) => {
             let services = open(&config).await?;
             bench::performance(&services, set.params(), set.runs.max(1)).await?;
+        }
+        Command::Bench(BenchCommand::Training {
+            organisations,
+            personnel_per_org,
+            runs,
+            seed,
+        }) => {
+            let services = open(&config).await?;
+            bench::training(
+                &services,
+                sems_services::generate::GenerateParams {
+                    organisations,
+                    people_per_org: 10,
+                    years: 10,
+                    scenarios: 0,
+                    activities_per_year: 0,
+                    reports_per_year: 0,
+                    personnel_per_org,
+                    seed,
+                },
+                runs.max(1),
+            )
+            .await?;
         }
         Command::Bench(BenchCommand::SignIns { attempts, clients }) => {
             let services = open(&config).await?;

@@ -23,6 +23,9 @@ pub struct GenerateParams {
     pub activities_per_year: i64,
     /// Security reports per organisation and year; 0 generates none.
     pub reports_per_year: u32,
+    /// People of each organisation's personnel register, with their training records,
+    /// background checks and culture surveys; 0 generates none.
+    pub personnel_per_org: u32,
     pub seed: u64,
 }
 
@@ -35,6 +38,7 @@ impl Default for GenerateParams {
             scenarios: 40,
             activities_per_year: 0,
             reports_per_year: 0,
+            personnel_per_org: 0,
             seed: 42,
         }
     }
@@ -50,6 +54,7 @@ pub struct GenerateSummary {
     pub oversight: crate::oversight::generate::OversightSummary,
     pub reports: u64,
     pub performance: crate::performance::generate::PerformanceSummary,
+    pub training: crate::training::generate::TrainingSummary,
 }
 
 /// SplitMix64: small, fast, and the same sequence on every machine for a seed.
@@ -132,10 +137,11 @@ impl Services {
             || p.scenarios > 1000
             || !(0..=100).contains(&p.activities_per_year)
             || p.reports_per_year > 10_000
+            || p.personnel_per_org > 10_000
         {
             return Err(sems_domain::ValidationError::new(
                 "parameters",
-                "organisations 1–100000, people per organisation 5–10000, years 1–50, scenarios 0–1000, activities per year 0–100, reports per year 0–10000",
+                "organisations 1–100000, people per organisation 5–10000, years 1–50, scenarios 0–1000, activities per year 0–100, reports per year 0–10000, personnel per organisation 0–10000",
             )
             .into());
         }
@@ -391,6 +397,7 @@ impl Services {
             oversight,
             reports,
             performance: Default::default(),
+            training: Default::default(),
             organisations: rows.written(PARTIES),
             sites: rows.written(SITES),
             people: rows.written(PEOPLE),
@@ -422,6 +429,11 @@ impl Services {
             ],
         )
         .await?;
+        // Training before performance, whose values count it.
+        summary.training = self
+            .training()
+            .generate_training(&p, &org_ids, sems_domain::util::today())
+            .await?;
         // Security performance is computed from what was written above, as the job would.
         summary.performance = self
             .performance()

@@ -5,10 +5,12 @@
 mod national;
 mod performance;
 mod sign_in;
+mod training;
 pub use sign_in::sign_ins;
 
 pub use national::national;
 pub use performance::performance;
+pub use training::training;
 
 use anyhow::Context;
 use sems_domain::page::PageRequest;

@@ -7,6 +7,7 @@
 
 pub mod compliance;
 pub mod currency;
+pub mod generate;
 pub mod personnel;
 pub mod programme;
 pub mod records;

@@ -1603,6 +1603,7 @@ async fn the_generated_data_set_holds_self_evaluations_apart_from_state_oversigh
             scenarios: 0,
             activities_per_year: 5,
             reports_per_year: 3,
+            personnel_per_org: 0,
             seed: 11,
         })
         .await

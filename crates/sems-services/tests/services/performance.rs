@@ -710,10 +710,51 @@ async fn the_generator_writes_what_the_job_would_and_the_quartiles_of_five() {
                 scenarios: 3,
                 activities_per_year: 4,
                 reports_per_year: 12,
+                personnel_per_org: 20,
                 seed: 13,
             })
             .await
             .unwrap();
+        // The register, written as the training job would have: nothing changes by itself
+        // today, every lapse has its one withdrawal task.
+        let tr = summary.training;
+        assert_eq!((tr.personnel, tr.surveys), (120, 12), "{tr:?}");
+        assert!(
+            tr.records > 120 && tr.standings > 240 && tr.answers > 0,
+            "{tr:?}"
+        );
+        assert_eq!(
+            s.training()
+                .run_training_job(sems_domain::util::today())
+                .await
+                .unwrap()
+                .people,
+            0
+        );
+        {
+            let mut conn = s.store.read().await.unwrap();
+            let unclaimed: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM training_standings
+                 WHERE currency = 'lapsed' AND kind IN ('recurrent', 'certification', 'background_check')
+                   AND withdrawal_action_id IS NULL",
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+            assert_eq!(unclaimed, 0);
+        }
+        let director = common::actor(&s, "director").await;
+        let national = s.training().national_compliance(&director).await.unwrap();
+        assert!(national.organisations.len() >= 6);
+        assert!(
+            s.training()
+                .national_culture(&director)
+                .await
+                .unwrap()
+                .organisations
+                .len()
+                >= 6
+        );
         let p = summary.performance;
         assert_eq!(p.series_values, 6 * 2 * 25, "{p:?}");
         assert!(p.values > 6 * 24, "{p:?}");
