@@ -415,6 +415,42 @@ impl Services {
             ));
         }
 
+        // Training and vetting: what is not current among the organisation's personnel, for
+        // who keeps the register; lapsed and overdue ones are late.
+        if !s.party_is_authority && own_update(RecordKind::Personnel) {
+            let page = self
+                .training()
+                .due_list(
+                    actor,
+                    &sems_storage::training::standings::DueFilter {
+                        party_id: Some(s.party_id),
+                        ..Default::default()
+                    },
+                    first(),
+                )
+                .await?;
+            out.push(section(
+                "Training and vetting due",
+                &page,
+                "/training".to_string(),
+                |r| AgendaItem {
+                    text: format!(
+                        "{} · {}{} · {}",
+                        r.full_name,
+                        r.requirement_label,
+                        if r.course.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {}", r.course)
+                        },
+                        r.currency_label
+                    ),
+                    link: format!("/training/personnel/{}", r.personnel_id),
+                    late: r.currency.severity() >= 3,
+                },
+            ));
+        }
+
         // Escalations: what stayed overdue long enough to be escalated to the accountable
         // executive (who accepts the organisation's risk), findings and corrective actions.
         if !s.party_is_authority && on_risk.accept {

@@ -379,11 +379,12 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::Personnel, R::OwnPerson) => action == Read,
         (K::Personnel, R::AssignedOversight) => action == Read && role == Inspector,
         // Culture surveys: run (Create, Update: launch, close, open an action from a weak
-        // theme) by the security manager, training officer and quality auditor; results, which
-        // are aggregates, read by the organisation's readers and the authority.
+        // theme) by the keepers of the personnel register it invites from — the security
+        // manager and the training officer —; results, which are aggregates shown once the
+        // survey is closed, read by the organisation's readers and the authority.
         (K::CultureSurvey, R::Owner) => match action {
             Read => org_reader,
-            Create | Update => matches!(role, SecurityManager | TrainingOfficer | QualityAuditor),
+            Create | Update => matches!(role, SecurityManager | TrainingOfficer),
             Delete | Accept => false,
         },
         (K::CultureSurvey, R::Oversight | R::AssignedOversight) => action == Read && authority,

@@ -285,8 +285,14 @@ fn assess_function(
                     ),
                 )
             }
+            // A check that did not clear withdraws what hangs on it from that day: a lapse,
+            // so the withdrawal task is opened.
             Some(c) if c.outcome == CheckOutcome::NotCleared => (
-                never(),
+                Standing {
+                    currency: Currency::Lapsed,
+                    due: Some(c.completed_on),
+                    lapses_on: Some(c.completed_on),
+                },
                 format!("the check of {} did not clear", c.completed_on),
             ),
             Some(c) => (
@@ -355,16 +361,18 @@ pub fn gate_dates(
     let g = &programme.access_gate;
     let awareness_until = last_passed(done, &g.awareness_course, today)
         .map(|on| add_months(on, g.awareness_every_months));
+    // The latest check decides: one that did not clear shuts the gate whatever came before.
     let check_until = checks
         .iter()
-        .filter(|c| c.outcome == CheckOutcome::Cleared && c.completed_on <= today)
+        .filter(|c| c.completed_on <= today)
+        .max_by_key(|c| (c.completed_on, c.valid_until))
+        .filter(|c| c.outcome == CheckOutcome::Cleared)
         .map(|c| {
             c.valid_until.min(add_months(
                 c.completed_on,
                 super::programme::MAX_CHECK_MONTHS,
             ))
-        })
-        .max();
+        });
     GateDates {
         awareness_until,
         check_until,
@@ -551,22 +559,30 @@ mod tests {
             level: CheckLevel::Enhanced,
             ..standard
         };
-        let a = assess(
-            &p,
-            &held,
-            &[],
-            &[
-                standard,
-                CheckDone {
-                    completed_on: date!(2026 - 01 - 01),
-                    ..failed
-                },
-            ],
-            today,
+        let failed = CheckDone {
+            completed_on: date!(2026 - 01 - 01),
+            ..failed
+        };
+        let a = assess(&p, &held, &[], &[standard, failed], today);
+        let check = find(&a, RequirementKind::BackgroundCheck);
+        assert!(check.detail.contains("did not clear"));
+        assert_eq!(
+            check.standing.currency,
+            Currency::Lapsed,
+            "a withdrawal follows"
         );
-        assert!(find(&a, RequirementKind::BackgroundCheck)
-            .detail
-            .contains("did not clear"));
+        // And the gate shuts, though the earlier check is still valid.
+        let aware = [Completion {
+            course: "AWARE",
+            on: date!(2026 - 01 - 10),
+            hours: 3.0,
+            passed: true,
+        }];
+        let dates = gate_dates(&p, &aware, &[standard, failed], today);
+        assert_eq!(
+            gate_shut(&dates, true, today).as_deref(),
+            Some("no valid background check of yours is recorded")
+        );
         assert!(
             RequirementKind::Certification.withdraws() && !RequirementKind::Initial.withdraws()
         );

@@ -232,8 +232,15 @@ impl TrainingServices<'_> {
         page: PageRequest,
     ) -> Result<Page<StandingView>> {
         let subject = actor.lister()?;
+        // Outside the authority a reader reads only their own organisation's standings (as
+        // its keeper of the register, or their own): said in the filter, the list is read by
+        // the organisation's index rather than filtered out of the country's.
+        let mut filter = filter.clone();
+        if !subject.party_is_authority {
+            filter.party_id.get_or_insert(subject.party_id);
+        }
         let mut conn = self.store.read().await?;
-        Ok(store::due_list(&mut conn, subject, filter, page)
+        Ok(store::due_list(&mut conn, subject, &filter, page)
             .await?
             .map(StandingView::from))
     }

@@ -204,41 +204,30 @@ async fn send_notices(conn: &mut Conn, person: &Personnel) -> Result<()> {
     Ok(())
 }
 
-/// Computes every person of an organisation again (after an import or its additions), in
-/// one transaction, and counts its compliance once.
+/// Computes every person of an organisation again (after its additions), in one transaction,
+/// and counts its compliance once.
 pub(crate) async fn refresh_party(
     services: &Services,
     party_id: i64,
     today: Date,
 ) -> Result<usize> {
     let mut tx = services.store.write().await?;
-    let (programme, _) = super::effective(tx.conn(), party_id).await?;
-    let ids = register::ids_of_party(tx.conn(), party_id).await?;
-    for id in &ids {
-        if let Some(p) = register::get(tx.conn(), *id).await? {
-            assess_person(tx.conn(), &programme, &p, today).await?;
-        }
-    }
-    standings::recount(tx.conn(), party_id).await?;
+    let n = refresh_party_in(tx.conn(), party_id, today).await?;
     tx.commit().await?;
-    Ok(ids.len())
+    Ok(n)
 }
 
-/// Runs an import of the organisation's register or records and, once it is stored, computes
-/// its personnel again.
-pub(crate) async fn import_then_refresh<I: crate::import::CsvImport + Send>(
-    services: &Services,
-    tx: sems_storage::WriteTx,
-    party_id: i64,
-    text: &str,
-    dry_run: bool,
-    import: I,
-) -> Result<crate::import::ImportReport> {
-    let report = crate::import::run(tx, text, dry_run, import).await?;
-    if report.imported {
-        refresh_party(services, party_id, sems_domain::util::today()).await?;
+/// [`refresh_party`] in the caller's transaction (an import's).
+pub(crate) async fn refresh_party_in(conn: &mut Conn, party_id: i64, today: Date) -> Result<usize> {
+    let (programme, _) = super::effective(conn, party_id).await?;
+    let ids = register::ids_of_party(conn, party_id).await?;
+    for id in &ids {
+        if let Some(p) = register::get(conn, *id).await? {
+            assess_person(conn, &programme, &p, today).await?;
+        }
     }
-    Ok(report)
+    standings::recount(conn, party_id).await?;
+    Ok(ids.len())
 }
 
 /// Computes everyone again (a new national programme): one organisation at a time.

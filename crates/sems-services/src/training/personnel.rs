@@ -144,7 +144,13 @@ fn text(checks: &mut Checks, field: &'static str, value: &str, most: usize, what
 }
 
 /// Checks a person's values for `party_id`: every refusal at once.
-async fn check(conn: &mut Conn, party_id: i64, input: &PersonnelInput) -> Result<ValidPerson> {
+async fn check(
+    conn: &mut Conn,
+    actor: &Actor,
+    party_id: i64,
+    input: &PersonnelInput,
+    before: Option<&Personnel>,
+) -> Result<ValidPerson> {
     let mut checks = Checks::default();
     let today = today();
     let employee_number = text(
@@ -179,12 +185,31 @@ async fn check(conn: &mut Conn, party_id: i64, input: &PersonnelInput) -> Result
         .filter(|n| !n.is_empty())
     {
         match people::by_username(conn, name).await? {
-            Some(p) if p.party_id == party_id => person_id = Some(p.id),
+            Some(p) if p.party_id == party_id => {
+                // One record of the register per account: the gate reads one.
+                let other = store::linked_to(conn, p.id).await?;
+                if other.is_some_and(|o| Some(o) != before.map(|b| b.id)) {
+                    checks.refuse(ValidationError::new(
+                        "account",
+                        format!("the account '{name}' is linked to another person of the register"),
+                    ));
+                }
+                person_id = Some(p.id);
+            }
             _ => checks.refuse(ValidationError::new(
                 "account",
                 format!("no account '{name}' of the employer"),
             )),
         }
+    }
+    // A keeper does not unlink (or relink) their own account: their training and vetting
+    // decide what they read.
+    if let Some(b) = before {
+        checks.require(
+            b.person_id.is_none() || b.person_id != actor.person_id() || person_id == b.person_id,
+            "account",
+            "the link of your own account is changed by another keeper of the register",
+        );
     }
     checks.require(
         !input.functions.is_empty(),
@@ -259,7 +284,7 @@ impl TrainingServices<'_> {
             &register_meta(party_id, authority),
             "organisation",
         )?;
-        let v = check(tx.conn(), party_id, input).await?;
+        let v = check(tx.conn(), actor, party_id, input, None).await?;
         if store::by_employee_number(tx.conn(), party_id, &v.employee_number)
             .await?
             .is_some()
@@ -291,7 +316,7 @@ impl TrainingServices<'_> {
             .await?
             .ok_or(ServiceError::NotFound("person"))?;
         authorize(actor, Action::Update, &personnel_meta(&before), "person")?;
-        let v = check(tx.conn(), before.party_id, input).await?;
+        let v = check(tx.conn(), actor, before.party_id, input, Some(&before)).await?;
         if let Some(other) =
             store::by_employee_number(tx.conn(), before.party_id, &v.employee_number).await?
         {
@@ -382,7 +407,7 @@ impl TrainingServices<'_> {
                 .map(|s| (s.name.to_lowercase(), s.id))
                 .collect(),
         };
-        currency::import_then_refresh(self, tx, party_id, text, dry_run, import).await
+        import::run(tx, text, dry_run, import).await
     }
 }
 
@@ -505,7 +530,9 @@ impl CsvImport for HrImport<'_> {
             Ok(i) => i,
             Err(e) => return Ok(Err(e)),
         };
-        import::row_checked(check(conn, self.party_id, &input).await)
+        let existing =
+            store::by_employee_number(conn, self.party_id, input.employee_number.trim()).await?;
+        import::row_checked(check(conn, self.actor, self.party_id, &input, existing.as_ref()).await)
     }
 
     /// A person is known by their employee number: twice in a file is a mistake.
@@ -544,6 +571,8 @@ impl CsvImport for HrImport<'_> {
             store::set_functions(conn, id, &v.functions).await?;
             audit(conn, self.actor, id, action, existing.as_ref(), &v).await?;
         }
+        // The organisation's standings, gates and counts in the import's transaction.
+        currency::refresh_party_in(conn, self.party_id, today()).await?;
         Ok(())
     }
 }

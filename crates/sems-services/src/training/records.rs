@@ -374,6 +374,21 @@ impl TrainingServices<'_> {
         let (programme, version) = effective(tx.conn(), person.party_id).await?;
         let ctx = Context { programme, version };
         let v = check_record(tx.conn(), &ctx, &person, input).await?;
+        if store::all_records(tx.conn(), personnel_id)
+            .await?
+            .iter()
+            .any(|r| r.course_code == v.course && r.completed_on == v.completed_on)
+        {
+            return Err(ValidationError::new(
+                "completed_on",
+                format!(
+                    "{} of {} is recorded already",
+                    v.course,
+                    format_date(v.completed_on)
+                ),
+            )
+            .into());
+        }
         if let Some((sum, bytes)) = &evidence {
             crate::attachments::store_file(&self.reporting_config()?.attachments_dir, sum, bytes)?;
         }
@@ -546,7 +561,7 @@ impl TrainingServices<'_> {
             party_id,
             ctx: Context { programme, version },
         };
-        currency::import_then_refresh(self, tx, party_id, text, dry_run, import).await
+        import::run(tx, text, dry_run, import).await
     }
 }
 
@@ -694,6 +709,8 @@ impl CsvImport for LmsImport<'_> {
             };
             insert_record(conn, self.actor, &self.ctx, &person, v, None).await?;
         }
+        // The organisation's standings, gates and counts in the import's transaction.
+        currency::refresh_party_in(conn, self.party_id, today()).await?;
         Ok(())
     }
 }

@@ -79,9 +79,16 @@ fn survey_meta(s: &Survey, authority: i64) -> RecordMeta {
     )
 }
 
+/// Whether a survey's results may be shown: once it is closed (while it is open, results read
+/// before and after one answer would give that answer away) and with at least five answers.
+fn results_shown(s: &Survey) -> bool {
+    survey::status(s.opens_on, s.closes_on, s.closed_early, today()) == SurveyStatus::Closed
+        && s.answered >= MIN_ANSWERS as i64
+}
+
 fn view(actor: &Actor, s: Survey, authority: i64) -> SurveyView {
     let allowed = allowed(actor, &survey_meta(&s, authority));
-    let shown = s.answered >= MIN_ANSWERS as i64;
+    let shown = results_shown(&s);
     SurveyView {
         id: s.id,
         party_id: s.owner_party_id,
@@ -385,6 +392,18 @@ impl TrainingServices<'_> {
                 .entry(m.site_name.clone().unwrap_or(whole.clone()))
                 .or_default() += 1;
         }
+        // Invitations in a random order: their ids say nothing of whom they are for.
+        let mut population = population;
+        let noise = crate::secrets::random_bytes(population.len() * 4)?;
+        for i in (1..population.len()).rev() {
+            let r = u32::from_le_bytes([
+                noise[i * 4],
+                noise[i * 4 + 1],
+                noise[i * 4 + 2],
+                noise[i * 4 + 3],
+            ]);
+            population.swap(i, r as usize % (i + 1));
+        }
         let mut invitations = Vec::with_capacity(population.len());
         let mut messages: Vec<(i64, String)> = Vec::new();
         for m in &population {
@@ -466,7 +485,7 @@ impl TrainingServices<'_> {
     pub async fn survey_results(&self, actor: &Actor, id: i64) -> Result<SurveyResults> {
         let mut conn = self.store.read().await?;
         let (s, authority) = Self::readable_survey(&mut conn, actor, id).await?;
-        let shown = s.answered >= MIN_ANSWERS as i64;
+        let shown = results_shown(&s);
         let mut themes = Vec::new();
         let mut groups = Vec::new();
         let mut free_text = None;
@@ -520,7 +539,14 @@ impl TrainingServices<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn survey_group(&self, actor: &Actor, id: i64, group: &str) -> Result<GroupResult> {
         let mut conn = self.store.read().await?;
-        Self::readable_survey(&mut conn, actor, id).await?;
+        let (s, _) = Self::readable_survey(&mut conn, actor, id).await?;
+        if !results_shown(&s) {
+            return Err(ValidationError::new(
+                "group",
+                format!("results are shown once the survey is closed, with at least {MIN_ANSWERS} answers"),
+            )
+            .into());
+        }
         let groups = group_results(&mut conn, id).await?;
         let g = groups
             .into_iter()
@@ -583,19 +609,21 @@ impl TrainingServices<'_> {
                 score: q.scale.score(*v),
             })
             .collect();
-        store::insert_answer(tx.conn(), s.id, &invitation.group_key, free_text, &items).await?;
-        let authority = authority_id(tx.conn()).await?;
-        // The trail says that the survey received an answer: nothing of whose.
-        record_change(
+        // A random id: the order of answers says nothing of the order they came in. Nor is
+        // each answer an entry of the trail, whose time would date it: the trail records the
+        // survey's launch and its close with the number of answers.
+        let id = i64::from_le_bytes(
+            crate::secrets::random_bytes(8)?
+                .try_into()
+                .map_err(|_| ServiceError::Internal("random id".into()))?,
+        ) & 0x000F_FFFF_FFFF_FFFF;
+        store::insert_answer(
             tx.conn(),
-            &Actor::System("culture survey"),
-            crate::Change {
-                about: &About::record(&survey_meta(&s, authority), Some(s.id)),
-                action: trail::SURVEY_ANSWER,
-                record_id: Some(s.id),
-                before: NONE,
-                after: Some(&serde_json::json!({ "survey": s.id })),
-            },
+            id.max(1),
+            s.id,
+            &invitation.group_key,
+            free_text,
+            &items,
         )
         .await?;
         tx.commit().await?;
@@ -627,7 +655,7 @@ impl TrainingServices<'_> {
                 action: trail::SURVEY_CLOSE,
                 record_id: Some(id),
                 before: NONE,
-                after: Some(&serde_json::json!({ "closed_on": format_date(today()) })),
+                after: Some(&serde_json::json!({ "closed_on": format_date(today()), "invited": s.invited, "answered": s.answered })),
             },
         )
         .await?;
@@ -649,10 +677,10 @@ impl TrainingServices<'_> {
         let authority = authority_id(tx.conn()).await?;
         let meta = survey_meta(&s, authority);
         authorize(actor, Action::Update, &meta, "survey")?;
-        if s.answered < MIN_ANSWERS as i64 {
+        if !results_shown(&s) {
             return Err(ValidationError::new(
                 "theme",
-                format!("the survey has fewer than {MIN_ANSWERS} answers: no result to act on yet"),
+                format!("no result to act on yet: results are shown once the survey is closed, with at least {MIN_ANSWERS} answers"),
             )
             .into());
         }

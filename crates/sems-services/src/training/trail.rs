@@ -36,11 +36,6 @@ pub const SURVEY_LAUNCH: AuditAction = AuditAction::new(
     "culture_survey.launch",
     AuditRecord::Kind(RecordKind::CultureSurvey),
 );
-/// That a survey received an answer: nothing of whose.
-pub const SURVEY_ANSWER: AuditAction = AuditAction::new(
-    "culture_survey.answer",
-    AuditRecord::Kind(RecordKind::CultureSurvey),
-);
 pub const SURVEY_CLOSE: AuditAction = AuditAction::new(
     "culture_survey.close",
     AuditRecord::Kind(RecordKind::CultureSurvey),

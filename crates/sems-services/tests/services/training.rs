@@ -88,7 +88,7 @@ async fn from_import_to_lapse_to_withdrawal_task_and_the_gate() {
         let good = "employee_number,full_name,started_on,functions,account\n\
                     T-S1,Sara Screener,2021-03-01,screener_persons;awareness,\n\
                     T-I1,Ivo Instructor,2019-01-07,instructor;awareness,\n\
-                    T-A1,Ana Analyst,2020-05-04,awareness,npt.analyst\n";
+                    T-A1,Quinn Auditor,2020-05-04,awareness,npt.auditor\n";
         let dry = t
             .import_personnel(&officer, party, good, true)
             .await
@@ -380,7 +380,7 @@ async fn from_import_to_lapse_to_withdrawal_task_and_the_gate() {
             )
             .await
             .unwrap();
-        let analyst = common::actor(&s, "npt.analyst").await;
+        let analyst = common::actor(&s, "npt.auditor").await;
         match s.risk().scenario(&analyst, manager_scenario.id).await {
             Err(ServiceError::Forbidden(why)) => {
                 assert_eq!(why, "no security awareness training of yours is recorded")
@@ -395,7 +395,7 @@ async fn from_import_to_lapse_to_withdrawal_task_and_the_gate() {
         )
         .await
         .unwrap();
-        let analyst = common::actor(&s, "npt.analyst").await;
+        let analyst = common::actor(&s, "npt.auditor").await;
         match s.risk().scenario(&analyst, manager_scenario.id).await {
             Err(ServiceError::Forbidden(why)) => {
                 assert_eq!(why, "no valid background check of yours is recorded")
@@ -414,7 +414,7 @@ async fn from_import_to_lapse_to_withdrawal_task_and_the_gate() {
         )
         .await
         .unwrap();
-        let analyst = common::actor(&s, "npt.analyst").await;
+        let analyst = common::actor(&s, "npt.auditor").await;
         assert!(s
             .risk()
             .scenario(&analyst, manager_scenario.id)
@@ -596,8 +596,17 @@ async fn a_culture_survey_is_answered_once_per_link_untraceably_and_shown_only_i
         // One answer per link.
         let again = t.answer_survey(&link("Site Person 0"), &answer(1)).await;
         assert!(matches!(again, Err(ServiceError::Conflict(_))), "{again:?}");
+        // Nothing is shown while the survey is open: results read before and after one answer
+        // would give that answer away.
+        let open = t.survey_results(&officer, id).await.unwrap();
+        assert_eq!(open.survey.answered, 8);
+        assert!(!open.shown && open.survey.index.is_none() && open.themes.is_empty());
+        assert!(matches!(
+            t.survey_group(&officer, id, &site).await,
+            Err(ServiceError::Validation(_))
+        ));
+        t.close_survey(&officer, id).await.unwrap();
         let results = t.survey_results(&officer, id).await.unwrap();
-        assert_eq!(results.survey.answered, 8);
         assert!(results.shown && results.survey.index.is_some());
         // The people with no site (with the demo's, a group of its own, or "Other" when small)
         // hold 2 answers: hidden, and the site beside it too, or subtracting from the total
@@ -644,22 +653,30 @@ async fn a_culture_survey_is_answered_once_per_link_untraceably_and_shown_only_i
             row.columns().iter().map(|c| c.name().to_string()).collect()
         };
         assert_eq!(columns, vec!["id", "survey_id", "group_key", "free_text"]);
-        let entries: Vec<(Option<i64>, Option<String>)> = sqlx::query_as(
-            "SELECT actor_person_id, after_json FROM audit_entries
-             WHERE action = 'culture_survey.answer' AND record_id = $1",
+        // No entry of the trail dates an answer: the close records how many came.
+        let answers_in_trail: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_entries WHERE action LIKE 'culture_survey.answer%'",
         )
-        .bind(id)
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await
         .unwrap();
-        assert_eq!(entries.len(), 8);
-        for (actor, after) in &entries {
-            assert_eq!(*actor, None);
-            assert_eq!(
-                after.as_deref(),
-                Some(format!("{{\"survey\":{id}}}").as_str())
-            );
-        }
+        assert_eq!(answers_in_trail, 0);
+        let closed: String = sqlx::query_scalar(
+            "SELECT after_json FROM audit_entries WHERE action = 'culture_survey.close' AND record_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert!(closed.contains("\"answered\":8"), "{closed}");
+        // Answer ids are random, not in the order answers came.
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM survey_answers WHERE survey_id = $1")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+        assert!(ids.iter().any(|i| *i > 1_000_000), "{ids:?}");
         drop(conn);
         // The weakest theme opens an action in the register; the survey is closed and joins
         // the trend and the national picture.
@@ -671,7 +688,10 @@ async fn a_culture_survey_is_answered_once_per_link_untraceably_and_shown_only_i
             .open_theme_action(&common::actor(&s, "npt.staff").await, id, Theme::Passes)
             .await
             .is_err());
-        t.close_survey(&officer, id).await.unwrap();
+        assert!(matches!(
+            t.close_survey(&officer, id).await,
+            Err(ServiceError::Conflict(_))
+        ));
         assert!(matches!(
             t.public_survey(&link("Site Person 7")).await,
             Err(ServiceError::Conflict(_))
@@ -689,5 +709,138 @@ async fn a_culture_survey_is_answered_once_per_link_untraceably_and_shown_only_i
             t.survey_results(&sky, id).await,
             Err(ServiceError::NotFound(_))
         ));
+    }
+}
+
+#[tokio::test]
+async fn a_link_is_one_account_follows_its_records_and_a_keeper_keeps_their_own() {
+    use sems_services::training::personnel::{FunctionInput, PersonnelInput};
+    for s in common::services().await {
+        let officer = common::actor(&s, "npt.training").await;
+        let party = officer.party_id().unwrap();
+        let t = s.training();
+        let input = |number: &str, account: Option<&str>| PersonnelInput {
+            employee_number: number.into(),
+            full_name: "Lee Link".into(),
+            site_id: None,
+            account: account.map(str::to_string),
+            started_on: "2024-01-01".into(),
+            functions: vec![FunctionInput {
+                function: Function::Awareness,
+                since: None,
+                last_exercised_on: None,
+            }],
+            active: true,
+        };
+        // The demo links the analyst already: a second record of the account is refused.
+        let twice = t
+            .register_person(&officer, party, &input("L-1", Some("npt.analyst")))
+            .await;
+        assert!(
+            matches!(twice, Err(ServiceError::Validation(_))),
+            "{twice:?}"
+        );
+        // A record linked to the viewer's account, then relinked: the records follow.
+        let lee = t
+            .register_person(&officer, party, &input("L-1", Some("npt.viewer")))
+            .await
+            .unwrap();
+        let today = today();
+        t.record_training(
+            &officer,
+            lee.id,
+            &record("AWARE", today - Duration::days(2), 2.0),
+            None,
+        )
+        .await
+        .unwrap();
+        // The same course on the same day again: refused.
+        let again = t
+            .record_training(
+                &officer,
+                lee.id,
+                &record("AWARE", today - Duration::days(2), 2.0),
+                None,
+            )
+            .await;
+        assert!(
+            matches!(again, Err(ServiceError::Validation(_))),
+            "{again:?}"
+        );
+        let viewer = common::actor(&s, "npt.viewer").await;
+        assert_eq!(t.training_records(&viewer, lee.id).await.unwrap().len(), 1);
+        t.update_person(&officer, lee.id, &input("L-1", Some("npt.handler")))
+            .await
+            .unwrap();
+        let handler = common::actor(&s, "npt.handler").await;
+        assert_eq!(t.training_records(&handler, lee.id).await.unwrap().len(), 1);
+        assert!(
+            t.training_records(&viewer, lee.id).await.is_err(),
+            "the unlinked account reads nothing"
+        );
+        // The training officer does not unlink their own account.
+        let mut conn = s.store.read().await.unwrap();
+        let own =
+            sems_storage::training::personnel::linked_to(&mut conn, officer.person_id().unwrap())
+                .await
+                .unwrap()
+                .expect("the demo links the training officer");
+        drop(conn);
+        let me = t.person(&officer, own).await.unwrap();
+        let mut unlink = input(&me.employee_number, None);
+        unlink.full_name = me.full_name.clone();
+        unlink.functions = me
+            .functions
+            .iter()
+            .map(|f| FunctionInput {
+                function: f.function,
+                since: None,
+                last_exercised_on: None,
+            })
+            .collect();
+        let refused = t.update_person(&officer, own, &unlink).await;
+        match refused {
+            Err(ServiceError::Validation(e)) => {
+                assert!(e.first().message.contains("your own account"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // A check that did not clear lapses what hangs on it: the withdrawal task opens.
+        let screener = t
+            .register_person(
+                &officer,
+                party,
+                &PersonnelInput {
+                    functions: vec![FunctionInput {
+                        function: Function::AccessControl,
+                        since: None,
+                        last_exercised_on: None,
+                    }],
+                    ..input("L-2", None)
+                },
+            )
+            .await
+            .unwrap();
+        t.record_check(
+            &officer,
+            screener.id,
+            &CheckInput {
+                level: CheckLevel::Standard,
+                completed_on: day(today - Duration::days(1)),
+                valid_until: day(add_months(today, 12)),
+                outcome: CheckOutcome::NotCleared,
+            },
+        )
+        .await
+        .unwrap();
+        let check = t
+            .standings(&officer, screener.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.requirement == RequirementKind::BackgroundCheck)
+            .unwrap();
+        assert_eq!(check.currency, Currency::Lapsed);
+        assert!(check.withdrawal_action_id.is_some());
     }
 }

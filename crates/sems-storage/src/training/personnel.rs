@@ -97,7 +97,33 @@ pub async fn update(conn: &mut Conn, id: i64, v: &PersonnelValues<'_>) -> Result
     .bind(id)
     .execute(&mut *conn)
     .await?;
+    // The rows that copy the person's account follow it, so the access rule reads them as the
+    // person's now linked, and no longer as the one unlinked.
+    for table in [
+        "training_records",
+        "background_checks",
+        "training_standings",
+    ] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET person_id = $1 WHERE personnel_id = $2"
+        ))
+        .bind(v.person_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
+}
+
+/// The record of the register an account is linked to, if any.
+#[tracing::instrument(skip_all)]
+pub async fn linked_to(conn: &mut Conn, person_id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM personnel WHERE person_id = $1 ORDER BY id LIMIT 1")
+            .bind(person_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }
 
 #[tracing::instrument(skip_all)]

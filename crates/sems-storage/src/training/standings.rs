@@ -309,6 +309,13 @@ pub async fn due_list(
 /// requirement each person once at their worst across functions (function '').
 #[tracing::instrument(skip_all)]
 pub async fn recount(conn: &mut Conn, party_id: i64) -> Result<()> {
+    // One recount of an organisation at a time: the party's row is updated first, which a
+    // second transaction waits for on PostgreSQL (SQLite has one writer), so two never delete
+    // and insert the same counts at once.
+    sqlx::query("UPDATE parties SET updated_at_ms = updated_at_ms WHERE id = $1")
+        .bind(party_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("DELETE FROM training_compliance WHERE owner_party_id = $1")
         .bind(party_id)
         .execute(&mut *conn)

@@ -275,23 +275,25 @@ pub struct Item<'a> {
     pub score: f64,
 }
 
-/// Stores an answer, with nothing that points at its author, and adds it to its survey's and
-/// themes' totals.
+/// Stores an answer under a random id, with nothing that points at its author, and adds it to
+/// its survey's and themes' totals.
 #[tracing::instrument(skip_all)]
 pub async fn insert_answer(
     conn: &mut Conn,
+    id: i64,
     survey_id: i64,
     group_key: &str,
     free_text: &str,
     items: &[Item<'_>],
 ) -> Result<()> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO survey_answers (survey_id, group_key, free_text) VALUES ($1, $2, $3) RETURNING id",
+    sqlx::query(
+        "INSERT INTO survey_answers (id, survey_id, group_key, free_text) VALUES ($1, $2, $3, $4)",
     )
+    .bind(id)
     .bind(survey_id)
     .bind(group_key)
     .bind(free_text)
-    .fetch_one(&mut *conn)
+    .execute(&mut *conn)
     .await?;
     let mut sum = 0.0;
     for i in items {

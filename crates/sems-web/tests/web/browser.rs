@@ -483,3 +483,119 @@ fn a_security_manager_follows_an_spi_alert_to_the_records_behind_it() {
         "{records}"
     );
 }
+
+/// Issue 14: a training officer imports a learning-management system's export, sees what is
+/// due and records a course on a person's page.
+#[test]
+fn a_training_officer_imports_completions_sees_the_due_list_and_records_a_course() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(1280, 900) else {
+        return;
+    };
+    let today = sems_domain::util::today();
+    browser.goto(&format!("{}/sign-in", app.base));
+    browser.fill("#username", "npt.training");
+    browser.fill("#password", PASSWORD);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("main h1", "Welcome");
+    // The LMS export: Omar's image-recognition session brings him back over six hours.
+    browser.goto(&format!("{}/training/import", app.base));
+    browser.wait_for_text("main h1", "Import HR and LMS exports");
+    browser.fill(
+        "#lms-csv",
+        &format!(
+            "employee_number,course,completed_on,hours,provider\nNPT-0102,IRT,{},3,Computer-based training\n",
+            today - time::Duration::days(1)
+        ),
+    );
+    browser.script(
+        "document.querySelector(\"form[action='/training/import/records'] input[name=dry_run]\").checked = false;",
+    );
+    browser.click("form[action='/training/import/records'] button[type=submit]");
+    assert!(browser
+        .wait_for_text("#import-report", "Imported")
+        .contains("Imported 1 rows"));
+    // What is due: Lena's certification lapsed, with its withdrawal task.
+    browser.goto(&format!("{}/training", app.base));
+    browser.wait_for_text("main h1", "Training");
+    let due = browser.text("#due-list");
+    assert!(due.contains("Lena Vogt") && due.contains("Lapsed"), "{due}");
+    assert!(
+        !due.contains("Omar Haddad") || !due.contains("0 of 6"),
+        "{due}"
+    );
+    // Her page: a course recorded on it.
+    let lena = app.sql_count("SELECT id FROM personnel WHERE employee_number = 'NPT-0103'");
+    browser.goto(&format!("{}/training/personnel/{lena}", app.base));
+    browser.wait_for_text("main h1", "Lena Vogt");
+    browser.script("document.getElementById('course').value = 'SCR-PCB';");
+    browser.fill("#hours", "8");
+    browser.fill("#provider", "Northport training centre");
+    browser.click("form[enctype] button[type=submit]");
+    browser.wait_for_text("[role=status]", "The course was recorded");
+    let standing = browser.text("#standings");
+    assert!(standing.contains("Certification"), "{standing}");
+    let records = browser.text("#records");
+    assert!(
+        records.contains("SCR-PCB") && records.contains(&today.to_string()),
+        "{records}"
+    );
+}
+
+/// Issue 14: a person invited answers a culture survey on a phone, without an account.
+#[test]
+fn a_staff_member_answers_a_culture_survey_on_a_phone() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(390, 844) else {
+        return;
+    };
+    let manager = app.sql_count("SELECT id FROM people WHERE username = 'npt.security'");
+    let npt = app.sql_count("SELECT id FROM parties WHERE code = 'NPT'");
+    let services = app.services.clone();
+    let launched = app
+        .block(async move {
+            let mut conn = services.store.read().await.unwrap();
+            let subject = sems_storage::people::subject(&mut conn, manager)
+                .await
+                .unwrap()
+                .unwrap();
+            drop(conn);
+            let today = sems_domain::util::today();
+            services
+                .training()
+                .launch_survey(
+                    &sems_services::Actor::Person(subject),
+                    npt,
+                    &sems_services::training::surveys::SurveyInput {
+                        title: "Pulse check".into(),
+                        site_id: None,
+                        function: None,
+                        opens_on: today.to_string(),
+                        closes_on: (today + time::Duration::days(7)).to_string(),
+                        questions: None,
+                    },
+                )
+                .await
+        })
+        .unwrap();
+    browser.goto(&format!("{}{}", app.base, launched.invitations[0].link));
+    browser.wait_for_text("main h1", "Pulse check");
+    let fits = browser.script("return document.documentElement.scrollWidth <= window.innerWidth;");
+    assert_eq!(fits, true, "the survey fits the phone");
+    // The choices are big enough to tap.
+    let tall = browser.script(
+        "return document.querySelector('.survey .choice').getBoundingClientRect().height >= 40;",
+    );
+    assert_eq!(tall, true);
+    browser.script(
+        "document.querySelectorAll('.survey fieldset').forEach(function (f) { var r = f.querySelectorAll('input[type=radio]'); r[r.length - 2].checked = true; });",
+    );
+    browser.fill("#free_text", "Passes are checked more since the briefing.");
+    browser.click("form.survey button[type=submit]");
+    browser.wait_for_text("main h1", "Thank you");
+    // The link answers no more.
+    browser.goto(&format!("{}{}", app.base, launched.invitations[0].link));
+    assert!(browser
+        .wait_for_text("[role=alert]", "already used")
+        .contains("each link answers once"));
+}
