@@ -257,7 +257,9 @@ fn a_survey_is_launched_on_its_page_and_answered_on_a_phone_without_an_account()
         assert_eq!(results.status, 200);
         assert_eq!(results.json()["shown"], false);
         let page = officer.get(&format!("/training/surveys/{id}"));
-        assert!(page.body.contains("Results are shown once the survey is closed"));
+        assert!(page
+            .body
+            .contains("Results are shown once the survey is closed"));
         let group = officer.api(
             "GET",
             &format!("/training/surveys/{id}/groups/Whole%20organisation"),
