@@ -22,6 +22,7 @@ pub mod report;
 pub mod risk;
 pub mod role;
 pub mod scenario;
+pub mod sharing;
 pub mod site;
 pub mod totp;
 pub mod training;

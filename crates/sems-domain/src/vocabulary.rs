@@ -141,6 +141,11 @@ macro_rules! with_every_vocabulary {
             crate::training::survey::Theme,
             crate::training::survey::AnswerScale,
             crate::training::survey::SurveyStatus,
+            crate::sharing::ItemKind,
+            crate::sharing::tlp::Tlp,
+            crate::sharing::directive::DirectiveStatus,
+            crate::sharing::directive::RecipientStep,
+            crate::sharing::directive::Late,
         )
     };
 }
@@ -195,12 +200,15 @@ mod tests {
             include_str!("training/currency.rs"),
             include_str!("training/assess.rs"),
             include_str!("training/survey.rs"),
+            include_str!("sharing.rs"),
+            include_str!("sharing/tlp.rs"),
+            include_str!("sharing/directive.rs"),
         ];
         let declared: usize = sources
             .iter()
             .map(|s| s.matches("vocabulary!(").count())
             .sum();
-        assert_eq!(declared, 29, "add the new vocabulary to the round trip");
+        assert_eq!(declared, 34, "add the new vocabulary to the round trip");
     }
 
     #[test]
