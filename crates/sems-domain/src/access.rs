@@ -95,6 +95,10 @@ pub enum RecordKind {
     /// analysts, and by the authority for the national picture. The source of the actions its
     /// weakest themes open.
     CultureSurvey,
+    /// An item shared on a need-to-know basis (a threat bulletin, a security directive, an
+    /// information circular, a lesson learned): its issuer's, read by the persons and groups it
+    /// was distributed to — an audience of parties or roles is resolved to persons at issue.
+    SharedItem,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -102,7 +106,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 31] = [
+    pub const ALL: [RecordKind; 32] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -133,6 +137,7 @@ impl RecordKind {
         RecordKind::TrainingProgramme,
         RecordKind::Personnel,
         RecordKind::CultureSurvey,
+        RecordKind::SharedItem,
         RecordKind::TestRecord,
     ];
 
@@ -173,6 +178,7 @@ impl RecordKind {
             RecordKind::TrainingProgramme => "training_programme",
             RecordKind::Personnel => "personnel",
             RecordKind::CultureSurvey => "culture_survey",
+            RecordKind::SharedItem => "shared_item",
             RecordKind::TestRecord => "test_record",
         }
     }

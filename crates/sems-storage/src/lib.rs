@@ -28,6 +28,7 @@ pub mod performance;
 pub mod reports;
 pub mod risk;
 pub mod sessions;
+pub mod sharing;
 pub mod sites;
 pub mod sql;
 pub mod tokens;

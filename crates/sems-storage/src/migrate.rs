@@ -258,6 +258,13 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0034_culture_surveys.sql"),
         then: None,
     },
+    Migration {
+        version: 35,
+        name: "sharing: shared items, directive recipients, distribution lists, the access log",
+        sqlite: include_str!("../migrations/sqlite/0035_shared_items.sql"),
+        postgres: include_str!("../migrations/postgres/0035_shared_items.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema version this binary knows.

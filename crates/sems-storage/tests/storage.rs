@@ -2935,3 +2935,128 @@ async fn standings_are_read_as_their_persons(
         .gate
         .is_none());
 }
+
+#[tokio::test]
+async fn shared_items_are_read_by_their_issuer_and_whom_they_were_distributed_to() {
+    use sems_domain::sharing::directive::DirectiveStatus;
+    use sems_domain::sharing::tlp::Tlp;
+    use sems_domain::sharing::ItemKind;
+    use sems_storage::sharing::{access_log, items};
+    for store in stores().await {
+        let world = build_world(&store).await;
+        let someone_in_b = world
+            .subjects
+            .iter()
+            .find(|s| s.party_id == world.org_b)
+            .map(|s| s.person_id)
+            .unwrap();
+        let mut metas = Vec::new();
+        let mut tx = store.write().await.unwrap();
+        let mut n = 0;
+        for owner in [world.authority, world.org_a] {
+            for classification in [0, 1, 2] {
+                for need_to_know in [false, true] {
+                    for audience in 0..3 {
+                        n += 1;
+                        let id = items::insert(
+                            tx.conn(),
+                            &items::NewItem {
+                                owner_party_id: owner,
+                                kind: ItemKind::ThreatBulletin,
+                                title: &format!("Bulletin {n}"),
+                                summary: "A summary",
+                                body: "",
+                                tlp: Tlp::Amber,
+                                classification,
+                                need_to_know,
+                                status: DirectiveStatus::Issued,
+                                effective_on: None,
+                                acknowledge_by: None,
+                                implement_by: None,
+                                expires_on: None,
+                                recipients_visible: false,
+                            },
+                            None,
+                        )
+                        .await
+                        .unwrap();
+                        let mut meta = RecordMeta::plain(
+                            RecordKind::SharedItem,
+                            owner,
+                            owner == world.authority,
+                        );
+                        meta.classification = classification;
+                        meta.need_to_know = need_to_know;
+                        let to = match audience {
+                            1 => Some(Recipient::Group(world.group_a)),
+                            2 => Some(Recipient::Person(someone_in_b)),
+                            _ => None,
+                        };
+                        if let Some(to) = to {
+                            groups::distribute(tx.conn(), RecordKind::SharedItem, id, to)
+                                .await
+                                .unwrap();
+                            match to {
+                                Recipient::Group(g) => meta.distribution.groups.push(g),
+                                Recipient::Person(p) => meta.distribution.persons.push(p),
+                                Recipient::Party(p) => meta.distribution.parties.push(p),
+                            }
+                        }
+                        metas.push((id, meta));
+                    }
+                }
+            }
+        }
+        tx.commit().await.unwrap();
+        let checked = check_matrix(
+            &store,
+            &world,
+            "shared_items si",
+            &items::ITEM_ACCESS,
+            &metas,
+        )
+        .await;
+        assert!(checked > 1000, "{checked}");
+        // The inbox of the person named: the items distributed to them within their clearance.
+        let person = world
+            .subjects
+            .iter()
+            .find(|s| s.person_id == someone_in_b)
+            .cloned()
+            .unwrap();
+        let mut conn = store.read().await.unwrap();
+        let inbox = items::list(&mut conn, &person, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(!inbox.items.is_empty());
+        assert!(inbox
+            .items
+            .iter()
+            .all(|i| i.classification <= person.clearance));
+        drop(conn);
+        // Each read leaves one entry of the access log.
+        let first = metas[0].0;
+        let mut tx = store.write().await.unwrap();
+        access_log::append(
+            tx.conn(),
+            RecordKind::SharedItem,
+            first,
+            world.authority,
+            someone_in_b,
+            world.org_b,
+            "view",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let log = access_log::of_record(&mut conn, RecordKind::SharedItem, first, 10)
+            .await
+            .unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(
+            (log[0].person_id, log[0].action.as_str()),
+            (someone_in_b, "view")
+        );
+    }
+}

@@ -388,6 +388,25 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Delete | Accept => false,
         },
         (K::CultureSurvey, R::Oversight | R::AssignedOversight) => action == Read && authority,
+        // Shared items: issued by the authority's intelligence analysts, policy officers and
+        // director (who alone approves a directive: Accept), and by an organisation's security
+        // manager and analysts to its contractors and staff; read by the issuer's readers and by
+        // the persons and groups it was distributed to; a recipient organisation's accountable
+        // executive or security manager acknowledges and implements (Update).
+        (K::SharedItem, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update => matches!(
+                role,
+                IntelligenceAnalyst | PolicyOfficer | Director | SecurityManager | SecurityAnalyst
+            ),
+            Accept => role == Director,
+            Delete => false,
+        },
+        (K::SharedItem, R::Recipient) => match action {
+            Read => role != Administrator,
+            Update => org_leader,
+            Create | Delete | Accept => false,
+        },
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector

@@ -1,0 +1,152 @@
+//! Shared items (`ITEM_ACCESS`, kind `SharedItem`): owned by their issuer, marked with a
+//! classification and need-to-know, read by the persons and groups they were distributed to
+//! (`distributions`, which the access rule reads).
+
+use crate::access_filter::{filter, AccessColumns, Reach};
+use crate::decode::{Flag, OptionalDay};
+use crate::sql::{fetch_page, Key, Order};
+use crate::{now_ms, Conn, Result};
+use sems_domain::access::{Action, RecordKind, Subject};
+use sems_domain::page::{Page, PageRequest};
+use sems_domain::sharing::directive::DirectiveStatus;
+use sems_domain::sharing::tlp::Tlp;
+use sems_domain::sharing::ItemKind;
+use sems_domain::util::format_date;
+use time::Date;
+
+pub const ITEM_ACCESS: AccessColumns = AccessColumns {
+    kind: RecordKind::SharedItem,
+    id: "si.id",
+    owner_party: "si.owner_party_id",
+    classification: Some("si.classification"),
+    need_to_know: Some("si.need_to_know"),
+    person: None,
+    published: None,
+    raiser: None,
+    reach: Reach::Own("shared_items"),
+};
+
+/// Newest first, ending in the id.
+const ORDER: Order = &[
+    Key::int("si.created_at_ms").desc(),
+    Key::int("si.id").desc(),
+];
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SharedItem {
+    pub id: i64,
+    pub owner_party_id: i64,
+    pub party_name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ItemKind,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    #[sqlx(try_from = "String")]
+    pub tlp: Tlp,
+    pub classification: i64,
+    #[sqlx(try_from = "Flag")]
+    pub need_to_know: bool,
+    #[sqlx(try_from = "String")]
+    pub status: DirectiveStatus,
+    #[sqlx(try_from = "OptionalDay")]
+    pub effective_on: Option<Date>,
+    #[sqlx(try_from = "OptionalDay")]
+    pub acknowledge_by: Option<Date>,
+    #[sqlx(try_from = "OptionalDay")]
+    pub implement_by: Option<Date>,
+    #[sqlx(try_from = "OptionalDay")]
+    pub expires_on: Option<Date>,
+    #[sqlx(try_from = "Flag")]
+    pub recipients_visible: bool,
+    pub issued_at_ms: Option<i64>,
+    pub created_at_ms: i64,
+}
+
+const SELECT: &str = "SELECT si.id, si.owner_party_id, pa.name AS party_name, si.kind, si.title,
+        si.summary, si.body, si.tlp, si.classification, si.need_to_know, si.status,
+        si.effective_on, si.acknowledge_by, si.implement_by, si.expires_on,
+        si.recipients_visible, si.issued_at_ms, si.created_at_ms
+     FROM shared_items si JOIN parties pa ON pa.id = si.owner_party_id";
+
+/// An item to store.
+pub struct NewItem<'a> {
+    pub owner_party_id: i64,
+    pub kind: ItemKind,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub body: &'a str,
+    pub tlp: Tlp,
+    pub classification: i64,
+    pub need_to_know: bool,
+    pub status: DirectiveStatus,
+    pub effective_on: Option<Date>,
+    pub acknowledge_by: Option<Date>,
+    pub implement_by: Option<Date>,
+    pub expires_on: Option<Date>,
+    pub recipients_visible: bool,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(conn: &mut Conn, v: &NewItem<'_>, by: Option<i64>) -> Result<i64> {
+    let now = now_ms();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO shared_items (owner_party_id, kind, title, summary, body, tlp, classification,
+             need_to_know, status, effective_on, acknowledge_by, implement_by, expires_on,
+             recipients_visible, created_by, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+         RETURNING id",
+    )
+    .bind(v.owner_party_id)
+    .bind(v.kind.as_str())
+    .bind(v.title)
+    .bind(v.summary)
+    .bind(v.body)
+    .bind(v.tlp.as_str())
+    .bind(v.classification)
+    .bind(i64::from(v.need_to_know))
+    .bind(v.status.as_str())
+    .bind(v.effective_on.map(format_date))
+    .bind(v.acknowledge_by.map(format_date))
+    .bind(v.implement_by.map(format_date))
+    .bind(v.expires_on.map(format_date))
+    .bind(i64::from(v.recipients_visible))
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<SharedItem>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE si.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    /// Items of one issuer.
+    pub owner_party_id: Option<i64>,
+    pub kind: Option<ItemKind>,
+}
+
+/// The items `subject` may read (their own issuer's and those distributed to them), newest
+/// first.
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    conn: &mut Conn,
+    subject: &Subject,
+    f: &ItemFilter,
+    page: PageRequest,
+) -> Result<Page<SharedItem>> {
+    let mut cond = filter(subject, Action::Read, &ITEM_ACCESS);
+    if let Some(p) = f.owner_party_id {
+        cond.push(" AND si.owner_party_id = ").bind(p);
+    }
+    if let Some(k) = f.kind {
+        cond.push(" AND si.kind = ").bind(k.as_str());
+    }
+    fetch_page(conn, "shared_items si", SELECT, &cond, ORDER, page).await
+}
