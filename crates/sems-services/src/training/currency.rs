@@ -219,7 +219,8 @@ pub(crate) async fn refresh_party(
 
 /// [`refresh_party`] in the caller's transaction (an import's).
 pub(crate) async fn refresh_party_in(conn: &mut Conn, party_id: i64, today: Date) -> Result<usize> {
-    let (programme, _) = super::effective(conn, party_id).await?;
+    let (programme, version) = super::effective(conn, party_id).await?;
+    standings::mark_applied(conn, party_id, version).await?;
     let ids = register::ids_of_party(conn, party_id).await?;
     for id in &ids {
         if let Some(p) = register::get(conn, *id).await? {
@@ -228,19 +229,6 @@ pub(crate) async fn refresh_party_in(conn: &mut Conn, party_id: i64, today: Date
     }
     standings::recount(conn, party_id).await?;
     Ok(ids.len())
-}
-
-/// Computes everyone again (a new national programme): one organisation at a time.
-pub(crate) async fn refresh_everyone(services: &Services, today: Date) -> Result<usize> {
-    let parties = {
-        let mut conn = services.store.read().await?;
-        register::employers(&mut conn).await?
-    };
-    let mut n = 0;
-    for party in parties {
-        n += refresh_party(services, party, today).await?;
-    }
-    Ok(n)
 }
 
 /// What one run of the training job did.
@@ -256,6 +244,21 @@ impl super::TrainingServices<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn run_training_job(&self, today: Date) -> Result<TrainingRun> {
         let mut run = TrainingRun::default();
+        // Organisations still under an older national programme, one at a time (a new version
+        // is published without computing the country in the publisher's request).
+        loop {
+            let mut tx = self.store.write().await?;
+            let (_, version) = super::national(tx.conn()).await?;
+            let Some(party) = standings::behind(tx.conn(), version, 1)
+                .await?
+                .first()
+                .copied()
+            else {
+                break;
+            };
+            run.people += refresh_party_in(tx.conn(), party, today).await?;
+            tx.commit().await?;
+        }
         loop {
             let mut tx = self.store.write().await?;
             let ids = standings::changing_by(tx.conn(), today, 200).await?;

@@ -570,6 +570,7 @@ impl TrainingServices<'_> {
         rows.flush(tx.conn()).await?;
         for org in orgs {
             sems_storage::training::standings::recount(tx.conn(), *org).await?;
+            sems_storage::training::standings::mark_applied(tx.conn(), *org, version).await?;
         }
         tx.commit().await?;
         bulk::reset_sequences(

@@ -154,7 +154,8 @@ impl TrainingServices<'_> {
     }
 
     /// Publishes the next version of the national programme: whole and valid, or refused
-    /// with every reason. Every person's standing is computed again under it.
+    /// with every reason. The training job computes every organisation's personnel again under it,
+    /// one organisation at a time.
     #[tracing::instrument(skip_all)]
     pub async fn publish_programme(
         &self,
@@ -189,7 +190,8 @@ impl TrainingServices<'_> {
         )
         .await?;
         tx.commit().await?;
-        currency::refresh_everyone(self, sems_domain::util::today()).await?;
+        // Every organisation's personnel are computed again under it by the training job,
+        // one organisation at a time, not in this request.
         self.programme(actor, Some(version)).await
     }
 

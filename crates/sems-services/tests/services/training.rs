@@ -844,3 +844,54 @@ async fn a_link_is_one_account_follows_its_records_and_a_keeper_keeps_their_own(
         assert!(check.withdrawal_action_id.is_some());
     }
 }
+
+#[tokio::test]
+async fn a_new_national_programme_is_applied_by_the_job_one_organisation_at_a_time() {
+    use sems_services::training::programme::PublishProgramme;
+    for s in common::services().await {
+        let policy = common::actor(&s, "policy").await;
+        let t = s.training();
+        let mut programme = t.programme(&policy, None).await.unwrap().programme;
+        programme.due_soon_days = 90;
+        // A weaker version is refused whole; the note is required.
+        let mut bad = programme.clone();
+        bad.due_soon_days = 0;
+        assert!(matches!(
+            t.publish_programme(
+                &policy,
+                &PublishProgramme {
+                    programme: bad,
+                    note: "x".into()
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let officer = common::actor(&s, "npt.training").await;
+        assert!(t
+            .publish_programme(
+                &officer,
+                &PublishProgramme {
+                    programme: programme.clone(),
+                    note: "Mine".into()
+                }
+            )
+            .await
+            .is_err());
+        let v = t
+            .publish_programme(
+                &policy,
+                &PublishProgramme {
+                    programme,
+                    note: "Due soon three months ahead".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(v.version >= 2);
+        // The airport's standings follow at the job's next run, and only then.
+        let run = t.run_training_job(today()).await.unwrap();
+        assert!(run.people >= 20, "{run:?}");
+        assert_eq!(t.run_training_job(today()).await.unwrap().people, 0);
+    }
+}

@@ -65,3 +65,12 @@ CREATE TABLE access_gates (
     check_until TEXT,
     computed_at_ms BIGINT NOT NULL
 );
+
+-- The programme version (and the organisation's additions version) each organisation's
+-- standings were last computed under: after a new national version the job computes again
+-- the organisations still under an older one.
+CREATE TABLE training_applied (
+    owner_party_id BIGINT PRIMARY KEY REFERENCES parties (id),
+    programme_version BIGINT NOT NULL,
+    computed_at_ms BIGINT NOT NULL
+);

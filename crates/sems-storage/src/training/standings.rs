@@ -409,3 +409,36 @@ pub async fn compliance_by_party(conn: &mut Conn) -> Result<Vec<PartyCompliance>
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// Notes that an organisation's standings were computed under national version `version`.
+#[tracing::instrument(skip_all)]
+pub async fn mark_applied(conn: &mut Conn, party_id: i64, version: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO training_applied (owner_party_id, programme_version, computed_at_ms)
+         VALUES ($1, $2, $3)
+         ON CONFLICT (owner_party_id) DO UPDATE SET programme_version = excluded.programme_version,
+             computed_at_ms = excluded.computed_at_ms",
+    )
+    .bind(party_id)
+    .bind(version)
+    .bind(crate::now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The organisations with personnel whose standings were computed under a national version
+/// older than `version` (or never noted), at most `limit`.
+#[tracing::instrument(skip_all)]
+pub async fn behind(conn: &mut Conn, version: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT pn.owner_party_id FROM personnel pn
+         LEFT JOIN training_applied ta ON ta.owner_party_id = pn.owner_party_id
+         WHERE ta.programme_version IS NULL OR ta.programme_version < $1
+         ORDER BY pn.owner_party_id LIMIT $2",
+    )
+    .bind(version)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
+}
