@@ -25,6 +25,7 @@ pub mod reports;
 pub mod risk;
 pub mod search;
 pub mod secrets;
+pub mod sharing;
 pub mod sites;
 pub mod trail;
 pub mod training;

@@ -159,6 +159,17 @@ impl TryFrom<Document> for sems_domain::training::programme::TrainingProgramme {
     }
 }
 
+/// Whom a shared item is for.
+#[derive(Debug, Clone)]
+pub struct Audiences(pub Vec<sems_domain::sharing::Audience>);
+
+impl TryFrom<Document> for Audiences {
+    type Error = serde_json::Error;
+    fn try_from(document: Document) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(&document.0).map(Audiences)
+    }
+}
+
 /// A question bank, or the questions a survey asks.
 #[derive(Debug, Clone)]
 pub struct Questions(pub Vec<sems_domain::training::survey::Question>);

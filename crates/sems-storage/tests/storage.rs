@@ -2975,6 +2975,7 @@ async fn shared_items_are_read_by_their_issuer_and_whom_they_were_distributed_to
                                 implement_by: None,
                                 expires_on: None,
                                 recipients_visible: false,
+                                audience: &[],
                             },
                             None,
                         )

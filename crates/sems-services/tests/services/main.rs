@@ -10,5 +10,6 @@ mod oversight;
 mod performance;
 mod reports;
 mod risk;
+mod sharing;
 mod sign_in;
 mod training;

@@ -20,6 +20,9 @@ CREATE TABLE shared_items (
     expires_on TEXT,
     -- Whether recipients see who else received it.
     recipients_visible BIGINT NOT NULL DEFAULT 0,
+    -- Whom it is for (sems_domain::sharing::Audience as JSON), resolved to persons and groups
+    -- when it is issued.
+    audience TEXT NOT NULL DEFAULT '[]',
     supersedes_id BIGINT REFERENCES shared_items (id),
     approved_by BIGINT REFERENCES people (id),
     issued_at_ms BIGINT,

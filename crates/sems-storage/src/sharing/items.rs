@@ -3,7 +3,7 @@
 //! (`distributions`, which the access rule reads).
 
 use crate::access_filter::{filter, AccessColumns, Reach};
-use crate::decode::{Flag, OptionalDay};
+use crate::decode::{Audiences, Document, Flag, OptionalDay};
 use crate::sql::{fetch_page, Key, Order};
 use crate::{now_ms, Conn, Result};
 use sems_domain::access::{Action, RecordKind, Subject};
@@ -59,6 +59,8 @@ pub struct SharedItem {
     pub expires_on: Option<Date>,
     #[sqlx(try_from = "Flag")]
     pub recipients_visible: bool,
+    #[sqlx(try_from = "Document")]
+    pub audience: Audiences,
     pub issued_at_ms: Option<i64>,
     pub created_at_ms: i64,
 }
@@ -66,7 +68,7 @@ pub struct SharedItem {
 const SELECT: &str = "SELECT si.id, si.owner_party_id, pa.name AS party_name, si.kind, si.title,
         si.summary, si.body, si.tlp, si.classification, si.need_to_know, si.status,
         si.effective_on, si.acknowledge_by, si.implement_by, si.expires_on,
-        si.recipients_visible, si.issued_at_ms, si.created_at_ms
+        si.recipients_visible, si.audience, si.issued_at_ms, si.created_at_ms
      FROM shared_items si JOIN parties pa ON pa.id = si.owner_party_id";
 
 /// An item to store.
@@ -85,6 +87,7 @@ pub struct NewItem<'a> {
     pub implement_by: Option<Date>,
     pub expires_on: Option<Date>,
     pub recipients_visible: bool,
+    pub audience: &'a [sems_domain::sharing::Audience],
 }
 
 #[tracing::instrument(skip_all)]
@@ -93,8 +96,8 @@ pub async fn insert(conn: &mut Conn, v: &NewItem<'_>, by: Option<i64>) -> Result
     Ok(sqlx::query_scalar(
         "INSERT INTO shared_items (owner_party_id, kind, title, summary, body, tlp, classification,
              need_to_know, status, effective_on, acknowledge_by, implement_by, expires_on,
-             recipients_visible, created_by, created_at_ms, updated_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+             recipients_visible, audience, created_by, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
          RETURNING id",
     )
     .bind(v.owner_party_id)
@@ -111,6 +114,10 @@ pub async fn insert(conn: &mut Conn, v: &NewItem<'_>, by: Option<i64>) -> Result
     .bind(v.implement_by.map(format_date))
     .bind(v.expires_on.map(format_date))
     .bind(i64::from(v.recipients_visible))
+    .bind(
+        serde_json::to_string(v.audience)
+            .map_err(|e| crate::decode::decode_error(format!("audience: {e}")))?,
+    )
     .bind(by)
     .bind(now)
     .fetch_one(&mut *conn)
@@ -149,4 +156,69 @@ pub async fn list(
         cond.push(" AND si.kind = ").bind(k.as_str());
     }
     fetch_page(conn, "shared_items si", SELECT, &cond, ORDER, page).await
+}
+
+/// Moves an item to `status` (approved: by whom; issued: when).
+#[tracing::instrument(skip_all)]
+pub async fn set_status(
+    conn: &mut Conn,
+    id: i64,
+    status: DirectiveStatus,
+    approved_by: Option<i64>,
+) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE shared_items SET status = $1,
+             approved_by = COALESCE($2, approved_by),
+             issued_at_ms = CASE WHEN $1 = 'issued' THEN $3 ELSE issued_at_ms END,
+             updated_at_ms = $3
+         WHERE id = $4",
+    )
+    .bind(status.as_str())
+    .bind(approved_by)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Delivers a directive to a recipient organisation.
+#[tracing::instrument(skip_all)]
+pub async fn deliver(conn: &mut Conn, item_id: i64, party_id: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO directive_recipients (item_id, party_id, step, updated_at_ms)
+         VALUES ($1, $2, 'delivered', $3) ON CONFLICT (item_id, party_id) DO NOTHING",
+    )
+    .bind(item_id)
+    .bind(party_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A recipient organisation of a directive and its step.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DirectiveRecipient {
+    pub party_id: i64,
+    pub party_name: String,
+    #[sqlx(try_from = "String")]
+    pub step: sems_domain::sharing::directive::RecipientStep,
+    #[sqlx(try_from = "OptionalDay")]
+    pub acknowledged_on: Option<Date>,
+    #[sqlx(try_from = "OptionalDay")]
+    pub implemented_on: Option<Date>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn recipients(conn: &mut Conn, item_id: i64) -> Result<Vec<DirectiveRecipient>> {
+    Ok(sqlx::query_as(
+        "SELECT dr.party_id, pa.name AS party_name, dr.step, dr.acknowledged_on, dr.implemented_on
+         FROM directive_recipients dr JOIN parties pa ON pa.id = dr.party_id
+         WHERE dr.item_id = $1 ORDER BY pa.name, dr.party_id",
+    )
+    .bind(item_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }

@@ -1,0 +1,113 @@
+//! Information sharing on SQLite and PostgreSQL (issue 15, begun): a directive drafted by the
+//! authority's intelligence analyst, approved by the director, issued to every airport
+//! operator's security readers; read by the airport, each read logged; recipients hidden from
+//! each other; what is refused.
+
+use crate::common;
+use sems_domain::party::PartyKind;
+use sems_domain::sharing::directive::{DirectiveStatus, RecipientStep};
+use sems_domain::sharing::tlp::Tlp;
+use sems_domain::sharing::{Audience, ItemKind};
+use sems_domain::util::{format_date, today};
+use sems_services::sharing::items::ItemInput;
+use sems_services::ServiceError;
+use time::Duration;
+
+fn directive(tlp: Tlp, audience: Vec<Audience>) -> ItemInput {
+    let t = today();
+    ItemInput {
+        kind: ItemKind::SecurityDirective,
+        title: "Screen all staff at staff entrances".into(),
+        summary: "Every person entering the security restricted area through a staff entrance is screened.".into(),
+        body: String::new(),
+        tlp,
+        classification: Some("RESTRICTED".into()),
+        audience,
+        recipients_visible: false,
+        effective_on: Some(format_date(t + Duration::days(7))),
+        acknowledge_by: Some(format_date(t + Duration::days(3))),
+        implement_by: Some(format_date(t + Duration::days(30))),
+        expires_on: None,
+    }
+}
+
+#[tokio::test]
+async fn a_directive_is_approved_issued_read_and_each_read_logged() {
+    for s in common::services().await {
+        let intel = common::actor(&s, "intel").await;
+        let director = common::actor(&s, "director").await;
+        let authority = intel.party_id().unwrap();
+        let sh = s.sharing();
+        let airports = vec![Audience::PartyKind {
+            party_kind: PartyKind::AirportOperator,
+        }];
+        // TLP:RED to a kind of party: refused.
+        let red = sh
+            .draft_item(&intel, authority, &directive(Tlp::Red, airports.clone()))
+            .await;
+        assert!(matches!(red, Err(ServiceError::Validation(_))), "{red:?}");
+        // A directive is the authority's.
+        let manager = common::actor(&s, "npt.security").await;
+        let own = sh
+            .draft_item(
+                &manager,
+                manager.party_id().unwrap(),
+                &directive(Tlp::Amber, airports.clone()),
+            )
+            .await;
+        assert!(matches!(own, Err(ServiceError::Validation(_))), "{own:?}");
+        let d = sh
+            .draft_item(&intel, authority, &directive(Tlp::Amber, airports))
+            .await
+            .unwrap();
+        assert_eq!(d.status, DirectiveStatus::Draft);
+        // Not issued without the director's approval, which the analyst cannot give.
+        let early = sh.issue_item(&intel, d.id).await;
+        assert!(matches!(early, Err(ServiceError::Conflict(_))), "{early:?}");
+        assert!(sh.approve_directive(&intel, d.id).await.is_err());
+        // Nobody of the airport reads a draft.
+        assert!(matches!(
+            sh.item(&manager, d.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        sh.approve_directive(&director, d.id).await.unwrap();
+        let issued = sh.issue_item(&intel, d.id).await.unwrap();
+        assert_eq!(issued.status, DirectiveStatus::Issued);
+        let npt = manager.party_id().unwrap();
+        assert!(issued
+            .recipients
+            .iter()
+            .any(|r| r.party_id == npt && r.step == RecipientStep::Delivered));
+        // The airport reads it; the recipients are not shown to it.
+        let read = sh.item(&manager, d.id).await.unwrap();
+        assert!(read.recipients.is_empty());
+        assert_eq!(read.tlp_meaning, Tlp::Amber.meaning());
+        sh.item(&manager, d.id).await.unwrap();
+        let inbox = sh
+            .items(&manager, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(inbox.items.iter().any(|i| i.id == d.id));
+        // Each read is one entry of the access log, shown to the issuer.
+        let log = sh.item_access_log(&intel, d.id).await.unwrap();
+        assert_eq!(
+            log.iter()
+                .filter(|e| e.person_name == "Sam Security")
+                .count(),
+            2
+        );
+        assert!(sh.item_access_log(&manager, d.id).await.is_err());
+        // The air carrier was not in the audience: it does not know the item exists.
+        let carrier = common::actor(&s, "sky.security").await;
+        assert!(matches!(
+            sh.item(&carrier, d.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        // Staff of the airport were not resolved into the audience either.
+        let staff = common::actor(&s, "npt.staff").await;
+        assert!(matches!(
+            sh.item(&staff, d.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+    }
+}
