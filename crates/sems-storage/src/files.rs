@@ -1,5 +1,5 @@
 //! The rows that name stored files by their SHA-256: reports' attachments, checklist
-//! evidence and training records' evidence.
+//! evidence, training records' and directive implementations' evidence.
 
 use crate::{Conn, Result};
 use std::collections::HashSet;
@@ -15,6 +15,10 @@ pub async fn referenced(conn: &mut Conn, sha256s: &[String]) -> Result<HashSet<S
         sql.push(" UNION SELECT sha256 FROM item_evidence WHERE sha256 IN ");
         sql.bind_list(chunk);
         sql.push(" UNION SELECT evidence_sha256 FROM training_records WHERE evidence_sha256 IN ");
+        sql.bind_list(chunk);
+        sql.push(
+            " UNION SELECT evidence_sha256 FROM directive_recipients WHERE evidence_sha256 IN ",
+        );
         sql.bind_list(chunk);
         let names: Vec<String> = sql.query_scalar().fetch_all(&mut *conn).await?;
         found.extend(names);

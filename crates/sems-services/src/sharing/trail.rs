@@ -16,3 +16,5 @@ pub const ITEM_ISSUE: AuditAction = AuditAction::new(
     "shared_item.issue",
     AuditRecord::Kind(RecordKind::SharedItem),
 );
+pub const DIRECTIVE_STEP: AuditAction =
+    AuditAction::new("directive.step", AuditRecord::Kind(RecordKind::SharedItem));

@@ -109,5 +109,102 @@ async fn a_directive_is_approved_issued_read_and_each_read_logged() {
             sh.item(&staff, d.id).await,
             Err(ServiceError::NotFound(_))
         ));
+        // The airport's steps: acknowledged by its security manager (not its analyst), the
+        // method stated, implemented with evidence, verified by the authority.
+        use sems_services::sharing::items::StepInput;
+        let step = |step, text: &str| StepInput {
+            step,
+            party_id: None,
+            text: text.into(),
+        };
+        let analyst = common::actor(&s, "npt.analyst").await;
+        let refused = sh
+            .directive_step(&analyst, d.id, &step(RecipientStep::Acknowledged, ""), None)
+            .await;
+        assert!(
+            matches!(refused, Err(ServiceError::Forbidden(_))),
+            "{refused:?}"
+        );
+        assert!(matches!(
+            sh.directive_step(&manager, d.id, &step(RecipientStep::Implemented, ""), None)
+                .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        sh.directive_step(&manager, d.id, &step(RecipientStep::Acknowledged, ""), None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            sh.directive_step(&manager, d.id, &step(RecipientStep::Acknowledged, ""), None)
+                .await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            sh.directive_step(
+                &manager,
+                d.id,
+                &step(RecipientStep::MethodStated, " "),
+                None
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        sh.directive_step(
+            &manager,
+            d.id,
+            &step(
+                RecipientStep::MethodStated,
+                "Walk-through screening at gates 3 and 7",
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            sh.directive_step(&manager, d.id, &step(RecipientStep::Implemented, ""), None)
+                .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let evidence = sems_services::reports::NewAttachment {
+            filename: "rota.txt".into(),
+            bytes: b"Screening rota from 1 January".to_vec(),
+        };
+        sh.directive_step(
+            &manager,
+            d.id,
+            &step(RecipientStep::Implemented, ""),
+            Some(evidence),
+        )
+        .await
+        .unwrap();
+        // The airport cannot verify itself; the authority does.
+        assert!(sh
+            .directive_step(
+                &manager,
+                d.id,
+                &StepInput {
+                    step: RecipientStep::Verified,
+                    party_id: Some(npt),
+                    text: String::new()
+                },
+                None
+            )
+            .await
+            .is_err());
+        let after = sh
+            .directive_step(
+                &intel,
+                d.id,
+                &StepInput {
+                    step: RecipientStep::Verified,
+                    party_id: Some(npt),
+                    text: String::new(),
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        assert!(after
+            .iter()
+            .any(|r| r.party_id == npt && r.step == RecipientStep::Verified));
     }
 }

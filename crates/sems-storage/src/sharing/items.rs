@@ -222,3 +222,59 @@ pub async fn recipients(conn: &mut Conn, item_id: i64) -> Result<Vec<DirectiveRe
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// What a step writes beside the step itself.
+#[derive(Debug, Clone, Default)]
+pub struct StepPatch<'a> {
+    pub acknowledged_by: Option<i64>,
+    pub method: Option<&'a str>,
+    pub alternative: Option<&'a str>,
+    pub decision_note: Option<&'a str>,
+    pub evidence_sha256: Option<&'a str>,
+}
+
+/// Moves a recipient organisation from step `from` to `to` on `today`: false when it is no
+/// longer at `from` (another request moved it first).
+#[tracing::instrument(skip_all)]
+pub async fn advance(
+    conn: &mut Conn,
+    item_id: i64,
+    party_id: i64,
+    from: sems_domain::sharing::directive::RecipientStep,
+    to: sems_domain::sharing::directive::RecipientStep,
+    patch: &StepPatch<'_>,
+    today: Date,
+) -> Result<bool> {
+    use sems_domain::sharing::directive::RecipientStep as S;
+    let day = format_date(today);
+    let done = sqlx::query(
+        "UPDATE directive_recipients SET step = $1,
+             acknowledged_on = CASE WHEN $1 = $2 THEN $3 ELSE acknowledged_on END,
+             acknowledged_by = COALESCE($4, acknowledged_by),
+             method = COALESCE($5, method),
+             alternative = COALESCE($6, alternative),
+             decision_note = COALESCE($7, decision_note),
+             evidence_sha256 = COALESCE($8, evidence_sha256),
+             implemented_on = CASE WHEN $1 = $9 THEN $3 ELSE implemented_on END,
+             verified_on = CASE WHEN $1 = $10 THEN $3 ELSE verified_on END,
+             updated_at_ms = $11
+         WHERE item_id = $12 AND party_id = $13 AND step = $14",
+    )
+    .bind(to.as_str())
+    .bind(S::Acknowledged.as_str())
+    .bind(day)
+    .bind(patch.acknowledged_by)
+    .bind(patch.method)
+    .bind(patch.alternative)
+    .bind(patch.decision_note)
+    .bind(patch.evidence_sha256)
+    .bind(S::Implemented.as_str())
+    .bind(S::Verified.as_str())
+    .bind(now_ms())
+    .bind(item_id)
+    .bind(party_id)
+    .bind(from.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
