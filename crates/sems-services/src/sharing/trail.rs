@@ -18,3 +18,7 @@ pub const ITEM_ISSUE: AuditAction = AuditAction::new(
 );
 pub const DIRECTIVE_STEP: AuditAction =
     AuditAction::new("directive.step", AuditRecord::Kind(RecordKind::SharedItem));
+pub const ITEM_FORWARD: AuditAction = AuditAction::new(
+    "shared_item.forward",
+    AuditRecord::Kind(RecordKind::SharedItem),
+);

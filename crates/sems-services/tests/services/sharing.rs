@@ -206,5 +206,53 @@ async fn a_directive_is_approved_issued_read_and_each_read_logged() {
         assert!(after
             .iter()
             .any(|r| r.party_id == npt && r.step == RecipientStep::Verified));
+        // Passed on as far as TLP:AMBER allows: within the airport, not to the air carrier.
+        use sems_services::sharing::items::ForwardInput;
+        let to = |who: i64| ForwardInput {
+            person_id: Some(who),
+            group_id: None,
+            reason: "Runs the staff entrance rota".into(),
+        };
+        let staff_id = staff.person_id().unwrap();
+        assert!(matches!(
+            sh.forward_item(
+                &manager,
+                d.id,
+                &ForwardInput {
+                    reason: " ".into(),
+                    ..to(staff_id)
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        // Staff's clearance does not cover RESTRICTED: not passed on to them.
+        assert!(matches!(
+            sh.forward_item(&manager, d.id, &to(staff_id)).await,
+            Err(ServiceError::Validation(_))
+        ));
+        let handler = common::actor(&s, "npt.handler").await;
+        assert!(matches!(
+            sh.item(&handler, d.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        sh.forward_item(&manager, d.id, &to(handler.person_id().unwrap()))
+            .await
+            .unwrap();
+        assert!(
+            sh.item(&handler, d.id).await.is_ok(),
+            "passed on within the airport"
+        );
+        let beyond = sh
+            .forward_item(&manager, d.id, &to(carrier.person_id().unwrap()))
+            .await;
+        match beyond {
+            Err(ServiceError::Forbidden(why)) => assert!(why.starts_with("TLP:AMBER"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            sh.item(&carrier, d.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
     }
 }
