@@ -533,7 +533,7 @@ impl PerformanceServices<'_> {
         }
         // At most a page of records: a point counts a month's.
         for id in ids.iter().take(200) {
-            match record_link(&mut conn, &subject, kind, *id).await? {
+            match super::records_behind::record_link(&mut conn, &subject, kind, *id).await? {
                 Some(link) => records.push(link),
                 None => not_shown += 1,
             }
@@ -725,81 +725,4 @@ fn plain_number(v: f64) -> String {
     } else {
         format!("{v:.2}")
     }
-}
-
-/// A record counted by a point, when `subject` may read it.
-async fn record_link(
-    conn: &mut Conn,
-    subject: &sems_domain::access::Subject,
-    kind: Option<Counted>,
-    id: i64,
-) -> Result<Option<RecordLink>> {
-    use sems_storage::oversight::{activities, findings};
-    let readable =
-        |meta: &sems_domain::access::RecordMeta| decide(subject, Action::Read, meta).is_ok();
-    Ok(match kind {
-        Some(Counted::Activities) => match activities::get(conn, id).await? {
-            Some(a) => {
-                let meta = crate::oversight::activities::activity_meta(conn, &a).await?;
-                readable(&meta).then(|| RecordLink {
-                    label: format!("Activity {}: {}", a.id, a.title),
-                    link: format!("/oversight/activities/{}", a.id),
-                })
-            }
-            None => None,
-        },
-        Some(Counted::Findings) => match findings::get(conn, id).await? {
-            Some(f) => {
-                let meta = crate::oversight::findings::finding_meta(conn, &f).await?;
-                readable(&meta).then(|| RecordLink {
-                    label: format!(
-                        "Finding {} ({}, {})",
-                        f.id,
-                        f.requirement_code,
-                        f.level.label()
-                    ),
-                    link: format!("/oversight/findings/{}", f.id),
-                })
-            }
-            None => None,
-        },
-        Some(Counted::Reports) => match sems_storage::reports::report(conn, id).await? {
-            Some(r) => readable(&crate::reports::report_meta(&r)).then(|| RecordLink {
-                label: format!("Report {} ({})", r.id, r.category_code),
-                link: format!("/reports/{}", r.id),
-            }),
-            None => None,
-        },
-        Some(Counted::Assessments) => match sems_storage::risk::assessment(conn, id).await? {
-            Some(a) => readable(&crate::risk::assessment_meta(&a)).then(|| RecordLink {
-                label: format!("Risk assessment {}: {}", a.id, a.scenario_title),
-                link: format!("/risk/assessments/{}", a.id),
-            }),
-            None => None,
-        },
-        Some(Counted::Actions) => match sems_storage::actions::get(conn, id).await? {
-            Some(a) => {
-                let d =
-                    sems_storage::groups::distribution_of(conn, a.source_kind, a.source_id).await?;
-                let mut meta =
-                    sems_domain::access::RecordMeta::plain(a.source_kind, a.party_id, false);
-                meta.classification = a.classification;
-                meta.need_to_know = a.need_to_know;
-                meta.distribution = d;
-                readable(&meta).then(|| RecordLink {
-                    label: format!("Action {}: {}", a.id, a.title),
-                    link: format!("/actions/{}", a.id),
-                })
-            }
-            None => None,
-        },
-        Some(Counted::Personnel) => match sems_storage::training::personnel::get(conn, id).await? {
-            Some(p) => readable(&crate::training::personnel_meta(&p)).then(|| RecordLink {
-                label: format!("{} ({})", p.full_name, p.employee_number),
-                link: format!("/training/personnel/{}", p.id),
-            }),
-            None => None,
-        },
-        None => None,
-    })
 }

@@ -8,6 +8,7 @@ pub mod compute;
 pub mod dashboard;
 pub mod generate;
 pub mod indicators;
+mod records_behind;
 pub mod series;
 pub mod trail;
 

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod personnel;
 pub mod programme;
 pub mod records;
+mod survey_results;
 pub mod surveys;
 pub mod trail;
 

@@ -368,12 +368,12 @@ impl TrainingServices<'_> {
         let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         let found = store::list(&mut conn, subject, filter, page).await?;
-        let mut out = Vec::with_capacity(found.items.len());
-        for p in &found.items {
-            out.push(store::functions(&mut conn, p.id).await?);
-        }
-        let mut functions = out.into_iter();
-        Ok(found.map(|p| view(actor, p, functions.next().unwrap_or_default())))
+        let ids: Vec<i64> = found.items.iter().map(|p| p.id).collect();
+        let mut functions = store::functions_of(&mut conn, &ids).await?;
+        Ok(found.map(|p| {
+            let held = functions.remove(&p.id).unwrap_or_default();
+            view(actor, p, held)
+        }))
     }
 
     /// Imports the register from an HR export (columns `employee_number`, `full_name`,

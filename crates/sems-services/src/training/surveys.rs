@@ -6,7 +6,8 @@
 //! link or its time. Results show only for at least five answers (free text ten), with
 //! complementary suppression between groups; a survey's weakest themes open actions in the
 //! register; the culture index per survey makes the trend, and the authority's national
-//! picture takes every organisation's latest survey that reached the threshold.
+//! picture takes every organisation's latest survey that reached the threshold (the results,
+//! trend and national picture in `survey_results.rs`).
 
 use super::{authority_id, trail, TrainingServices};
 use crate::{allowed, authorize, record_change, About, Actor, Result, ServiceError, NONE};
@@ -14,8 +15,8 @@ use sems_domain::access::{Action, Allowed, RecordKind, RecordMeta};
 use sems_domain::action::ActionStatus;
 use sems_domain::page::{Page, PageRequest};
 use sems_domain::training::survey::{
-    self, check_answer, coarse_group, default_question_bank, suppressed, validate_bank,
-    validate_dates, weakest, Question, SurveyStatus, Theme, MIN_ANSWERS, MIN_FREE_TEXT,
+    self, check_answer, coarse_group, default_question_bank, validate_bank, validate_dates,
+    Question, SurveyStatus, Theme, MIN_ANSWERS,
 };
 use sems_domain::training::Function;
 use sems_domain::util::{format_date, parse_date, sha256_hex, today};
@@ -81,12 +82,12 @@ fn survey_meta(s: &Survey, authority: i64) -> RecordMeta {
 
 /// Whether a survey's results may be shown: once it is closed (while it is open, results read
 /// before and after one answer would give that answer away) and with at least five answers.
-fn results_shown(s: &Survey) -> bool {
+pub(super) fn results_shown(s: &Survey) -> bool {
     survey::status(s.opens_on, s.closes_on, s.closed_early, today()) == SurveyStatus::Closed
         && s.answered >= MIN_ANSWERS as i64
 }
 
-fn view(actor: &Actor, s: Survey, authority: i64) -> SurveyView {
+pub(super) fn view(actor: &Actor, s: Survey, authority: i64) -> SurveyView {
     let allowed = allowed(actor, &survey_meta(&s, authority));
     let shown = results_shown(&s);
     SurveyView {
@@ -471,102 +472,17 @@ impl TrainingServices<'_> {
             .map(|s| view(actor, s, authority)))
     }
 
-    async fn readable_survey(conn: &mut Conn, actor: &Actor, id: i64) -> Result<(Survey, i64)> {
+    pub(super) async fn readable_survey(
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(Survey, i64)> {
         let s = store::get(conn, id)
             .await?
             .ok_or(ServiceError::NotFound("survey"))?;
         let authority = authority_id(conn).await?;
         authorize(actor, Action::Read, &survey_meta(&s, authority), "survey")?;
         Ok((s, authority))
-    }
-
-    /// A survey's results, as far as its answers allow them to be shown.
-    #[tracing::instrument(skip_all)]
-    pub async fn survey_results(&self, actor: &Actor, id: i64) -> Result<SurveyResults> {
-        let mut conn = self.store.read().await?;
-        let (s, authority) = Self::readable_survey(&mut conn, actor, id).await?;
-        let shown = results_shown(&s);
-        let mut themes = Vec::new();
-        let mut groups = Vec::new();
-        let mut free_text = None;
-        if shown {
-            for t in store::theme_totals(&mut conn, &[id]).await? {
-                if t.item_count > 0 {
-                    themes.push(ThemeResult {
-                        theme: t.theme,
-                        label: t.theme.label(),
-                        index: t.score_sum / t.item_count as f64,
-                    });
-                }
-            }
-            groups = group_results(&mut conn, id).await?;
-            if s.answered >= MIN_FREE_TEXT as i64 {
-                free_text = Some(store::free_texts(&mut conn, id).await?);
-            }
-        }
-        let weakest = weakest(
-            &themes
-                .iter()
-                .map(|t| (t.theme, t.index))
-                .collect::<Vec<_>>(),
-            2,
-        )
-        .into_iter()
-        .map(|(theme, index)| ThemeResult {
-            theme,
-            label: theme.label(),
-            index,
-        })
-        .collect();
-        let actions = actions::of_source(&mut conn, RecordKind::CultureSurvey, id)
-            .await?
-            .into_iter()
-            .map(|a| a.id)
-            .collect();
-        Ok(SurveyResults {
-            survey: view(actor, s, authority),
-            shown,
-            themes,
-            weakest,
-            groups,
-            free_text,
-            actions,
-        })
-    }
-
-    /// One group's results: refused while the group is hidden (under five answers, or beside
-    /// one that is).
-    #[tracing::instrument(skip_all)]
-    pub async fn survey_group(&self, actor: &Actor, id: i64, group: &str) -> Result<GroupResult> {
-        let mut conn = self.store.read().await?;
-        let (s, _) = Self::readable_survey(&mut conn, actor, id).await?;
-        if !results_shown(&s) {
-            return Err(ValidationError::new(
-                "group",
-                format!("results are shown once the survey is closed, with at least {MIN_ANSWERS} answers"),
-            )
-            .into());
-        }
-        let groups = group_results(&mut conn, id).await?;
-        let g = groups
-            .into_iter()
-            .find(|g| g.group == group)
-            .ok_or_else(|| {
-                ServiceError::from(ValidationError::new(
-                    "group",
-                    format!("no group '{group}' in this survey"),
-                ))
-            })?;
-        if g.suppressed {
-            return Err(ValidationError::new(
-                "group",
-                format!(
-                    "the results of '{group}' are not shown: fewer than {MIN_ANSWERS} answers there, or so few beside another group that subtracting would reveal them"
-                ),
-            )
-            .into());
-        }
-        Ok(g)
     }
 
     /// The survey as the person invited sees it, by their link.
@@ -737,94 +653,6 @@ impl TrainingServices<'_> {
         tx.commit().await?;
         Ok(action_id)
     }
-
-    /// An organisation's culture index over its closed surveys with enough answers, oldest first.
-    #[tracing::instrument(skip_all)]
-    pub async fn culture_trend(&self, actor: &Actor, party_id: i64) -> Result<Vec<TrendPoint>> {
-        let subject = actor.lister()?;
-        let mut conn = self.store.read().await?;
-        let authority = authority_id(&mut conn).await?;
-        authorize(
-            actor,
-            Action::Read,
-            &RecordMeta::plain(RecordKind::CultureSurvey, party_id, party_id == authority),
-            "organisation",
-        )?;
-        let mut out: Vec<TrendPoint> =
-            store::closed_with_answers(&mut conn, subject, today(), MIN_ANSWERS as i64)
-                .await?
-                .into_iter()
-                .filter(|s| s.owner_party_id == party_id)
-                .filter_map(|s| {
-                    Some(TrendPoint {
-                        survey_id: s.id,
-                        index: s.index()?,
-                        title: s.title,
-                        closes_on: format_date(s.closes_on),
-                        answered: s.answered,
-                        response_rate: (s.invited > 0)
-                            .then(|| s.answered as f64 * 100.0 / s.invited as f64),
-                    })
-                })
-                .collect();
-        out.reverse();
-        Ok(out)
-    }
-
-    /// The national picture: each organisation's latest closed survey with at least five
-    /// answers, their mean, and the themes over those surveys.
-    #[tracing::instrument(skip_all)]
-    pub async fn national_culture(&self, actor: &Actor) -> Result<NationalCulture> {
-        if !Self::sees_national_compliance(actor) {
-            return Err(ServiceError::NotFound("national view"));
-        }
-        let subject = actor.lister()?;
-        let mut conn = self.store.read().await?;
-        let mut latest: BTreeMap<i64, Survey> = BTreeMap::new();
-        for s in store::closed_with_answers(&mut conn, subject, today(), MIN_ANSWERS as i64).await?
-        {
-            latest.entry(s.owner_party_id).or_insert(s);
-        }
-        let ids: Vec<i64> = latest.values().map(|s| s.id).collect();
-        let mut themes: BTreeMap<Theme, (i64, f64)> = BTreeMap::new();
-        for t in store::theme_totals(&mut conn, &ids).await? {
-            let e = themes.entry(t.theme).or_default();
-            e.0 += t.item_count;
-            e.1 += t.score_sum;
-        }
-        let mut organisations: Vec<NationalCultureRow> = latest
-            .into_values()
-            .filter_map(|s| {
-                Some(NationalCultureRow {
-                    index: s.index()?,
-                    party_id: s.owner_party_id,
-                    party_name: s.party_name,
-                    survey_id: s.id,
-                    closes_on: format_date(s.closes_on),
-                    answered: s.answered,
-                    response_rate: (s.invited > 0)
-                        .then(|| s.answered as f64 * 100.0 / s.invited as f64),
-                })
-            })
-            .collect();
-        organisations.sort_by(|a, b| a.index.total_cmp(&b.index));
-        let index = (!organisations.is_empty()).then(|| {
-            organisations.iter().map(|o| o.index).sum::<f64>() / organisations.len() as f64
-        });
-        Ok(NationalCulture {
-            index,
-            themes: themes
-                .into_iter()
-                .filter(|(_, (n, _))| *n > 0)
-                .map(|(theme, (n, sum))| ThemeResult {
-                    theme,
-                    label: theme.label(),
-                    index: sum / n as f64,
-                })
-                .collect(),
-            organisations,
-        })
-    }
 }
 
 /// The survey and invitation of a link, when it may still answer: an unknown link, a used
@@ -851,38 +679,4 @@ async fn open_invitation(conn: &mut Conn, token: &str) -> Result<(Survey, store:
             "the survey is closed: thank you all the same".into(),
         )),
     }
-}
-
-/// Each group's results, with the hidden ones hidden.
-async fn group_results(conn: &mut Conn, id: i64) -> Result<Vec<GroupResult>> {
-    let invited = store::groups_invited(conn, id).await?;
-    let totals = store::group_totals(conn, id).await?;
-    let counts: Vec<usize> = invited
-        .iter()
-        .map(|g| {
-            totals
-                .iter()
-                .find(|t| t.group_key == g.group_key)
-                .map_or(0, |t| usize::try_from(t.answers).unwrap_or(0))
-        })
-        .collect();
-    let hidden = suppressed(&counts, MIN_ANSWERS);
-    Ok(invited
-        .into_iter()
-        .zip(counts)
-        .zip(hidden)
-        .map(|((g, n), hide)| {
-            let index = totals
-                .iter()
-                .find(|t| t.group_key == g.group_key)
-                .and_then(|t| t.mean_score);
-            GroupResult {
-                group: g.group_key,
-                invited: g.invited,
-                answered: (!hide).then_some(n as i64),
-                index: if hide || n == 0 { None } else { index },
-                suppressed: hide,
-            }
-        })
-        .collect())
 }

@@ -290,3 +290,32 @@ pub async fn population(
     sql.push(" ORDER BY pn.full_name, pn.id");
     Ok(sql.query_as().fetch_all(&mut *conn).await?)
 }
+
+#[derive(sqlx::FromRow)]
+struct HeldBy {
+    personnel_id: i64,
+    #[sqlx(flatten)]
+    held: HeldFunction,
+}
+
+/// The functions of several people in one query (a page of the register), by person.
+#[tracing::instrument(skip_all)]
+pub async fn functions_of(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<HeldFunction>>> {
+    let mut out: std::collections::HashMap<i64, Vec<HeldFunction>> = Default::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut sql = crate::sql::Sql::new(
+        "SELECT personnel_id, function, since, last_exercised_on FROM personnel_functions
+         WHERE personnel_id IN ",
+    );
+    sql.bind_list(ids).push(" ORDER BY personnel_id, function");
+    let rows: Vec<HeldBy> = sql.query_as().fetch_all(&mut *conn).await?;
+    for r in rows {
+        out.entry(r.personnel_id).or_default().push(r.held);
+    }
+    Ok(out)
+}
