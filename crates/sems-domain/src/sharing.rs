@@ -48,6 +48,14 @@ pub enum Audience {
     Group { group_id: i64 },
     /// A named person.
     Person { person_id: i64 },
+    /// One of the issuer's predefined distribution lists: its entries still in force.
+    List { list_id: i64 },
+}
+
+/// The watermark of an export or printed view: who took it, of which organisation, when —
+/// so a copy found where it should not be names its source.
+pub fn watermark(reader: &str, organisation: &str, at: &str) -> String {
+    format!("Taken by {reader} ({organisation}) at {at} — do not pass on beyond the label")
 }
 
 /// Checks an item's audience against its label: someone to send it to, and for TLP:RED named
@@ -75,6 +83,16 @@ pub fn check_audience(tlp: Tlp, audience: &[Audience]) -> Result<(), crate::Vali
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_watermark_names_the_reader_their_organisation_and_the_time() {
+        let w = watermark("Sam Manager", "Capital Airport", "2026-12-06 10:00 UTC");
+        assert!(
+            w.contains("Sam Manager")
+                && w.contains("Capital Airport")
+                && w.contains("2026-12-06 10:00 UTC")
+        );
+    }
 
     #[test]
     fn red_goes_to_named_persons_only_and_an_audience_reads_as_json() {

@@ -15,6 +15,10 @@ pub struct GroupInput {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// The highest classification (a level name of the scheme) its members may receive;
+    /// none: no limit. A record marked above it is never distributed to the group.
+    #[serde(default)]
+    pub highest_classification: Option<String>,
 }
 
 /// A group with its members and what the reader may do with it.
@@ -46,6 +50,10 @@ impl Services {
     ) -> Result<NeedToKnowGroup> {
         let name = bounded_text("name", &input.name, 2, 120)?;
         let description = bounded_text("description", &input.description, 0, 1000)?;
+        let highest = match input.highest_classification.as_deref().map(str::trim) {
+            Some(level) if !level.is_empty() => Some(self.classification.parse(level)?),
+            _ => None,
+        };
         let mut tx = self.store.write().await?;
         let party = parties::get(tx.conn(), party_id)
             .await?
@@ -60,7 +68,7 @@ impl Services {
             ),
             "party",
         )?;
-        let id = groups::insert(tx.conn(), party.id, &name, &description)
+        let id = groups::insert(tx.conn(), party.id, &name, &description, highest)
             .await
             .map_err(|e| ServiceError::conflict_on_unique(e, "a group with this name exists"))?;
         let group = groups::get(tx.conn(), id)

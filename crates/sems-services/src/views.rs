@@ -110,6 +110,8 @@ crate::views::view! {
         party_id: i64,
         name: String,
         description: String,
+        /// The rank of the highest classification its members may receive; none: no limit.
+        highest_classification: Option<i64>,
         members: i64,
     }
 }

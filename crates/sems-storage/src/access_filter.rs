@@ -295,6 +295,7 @@ fn to_subject(subject: &Subject, include_party: bool) -> Sql {
         sql.push(" OR d.party_id = ").bind(subject.party_id);
     }
     sql.push(")");
+    crate::groups::in_force(&mut sql);
     sql
 }
 

@@ -29,25 +29,34 @@ pub struct NeedToKnowGroup {
     pub party_id: i64,
     pub name: String,
     pub description: String,
+    /// The highest classification (rank) its members may receive; none: no limit.
+    pub highest_classification: Option<i64>,
     pub members: i64,
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn insert(conn: &mut Conn, party_id: i64, name: &str, description: &str) -> Result<i64> {
+pub async fn insert(
+    conn: &mut Conn,
+    party_id: i64,
+    name: &str,
+    description: &str,
+    highest_classification: Option<i64>,
+) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO need_to_know_groups (owner_party_id, name, description, created_at_ms)
-         VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO need_to_know_groups (owner_party_id, name, description, highest_classification, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(party_id)
     .bind(name)
     .bind(description)
+    .bind(highest_classification)
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
 }
 
-const SELECT: &str = "SELECT g.id, g.owner_party_id, g.name, g.description, \
+const SELECT: &str = "SELECT g.id, g.owner_party_id, g.name, g.description, g.highest_classification, \
      (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS members FROM need_to_know_groups g";
 
 #[tracing::instrument(skip_all)]
@@ -109,6 +118,15 @@ pub enum Recipient {
     Person(i64),
 }
 
+/// Why and until when a record is distributed, and by whom: every need-to-know grant records
+/// its reason and may expire (read as not distributed from the day after).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Grant<'a> {
+    pub reason: &'a str,
+    pub expires_on: Option<time::Date>,
+    pub by: Option<i64>,
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn distribute(
     conn: &mut Conn,
@@ -116,20 +134,36 @@ pub async fn distribute(
     record_id: i64,
     to: Recipient,
 ) -> Result<i64> {
+    distribute_with(conn, kind, record_id, to, &Grant::default()).await
+}
+
+/// Distributes a record with the grant's reason, expiry and author.
+#[tracing::instrument(skip_all)]
+pub async fn distribute_with(
+    conn: &mut Conn,
+    kind: RecordKind,
+    record_id: i64,
+    to: Recipient,
+    grant: &Grant<'_>,
+) -> Result<i64> {
     let (party, group, person) = match to {
         Recipient::Party(id) => (Some(id), None, None),
         Recipient::Group(id) => (None, Some(id), None),
         Recipient::Person(id) => (None, None, Some(id)),
     };
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO distributions (record_kind, record_id, party_id, group_id, person_id, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO distributions (record_kind, record_id, party_id, group_id, person_id, reason,
+             expires_on, distributed_by, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(kind.as_str())
     .bind(record_id)
     .bind(party)
     .bind(group)
     .bind(person)
+    .bind(grant.reason)
+    .bind(grant.expires_on.map(sems_domain::util::format_date))
+    .bind(grant.by)
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await?;
@@ -159,7 +193,15 @@ impl DistributionRow {
 }
 
 const DISTRIBUTION_SELECT: &str =
-    "SELECT record_kind, record_id, party_id, group_id, person_id FROM distributions";
+    "SELECT record_kind, record_id, party_id, group_id, person_id FROM distributions d";
+
+/// A distribution still in force: not expired (`d` the distribution's alias). The access
+/// filter adds the same condition, so a grant ends for every reading path on the same day.
+pub fn in_force(sql: &mut Sql) {
+    sql.push(" AND (d.expires_on IS NULL OR d.expires_on >= ")
+        .bind(sems_domain::util::format_date(sems_domain::util::today()))
+        .push(")");
+}
 
 /// The distribution of one record, for [`sems_domain::access::decide`].
 #[tracing::instrument(skip_all)]
@@ -168,13 +210,12 @@ pub async fn distribution_of(
     kind: RecordKind,
     record_id: i64,
 ) -> Result<Distribution> {
-    let rows: Vec<DistributionRow> = sqlx::query_as(&format!(
-        "{DISTRIBUTION_SELECT} WHERE record_kind = $1 AND record_id = $2"
-    ))
-    .bind(kind.as_str())
-    .bind(record_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut sql = Sql::new(&format!("{DISTRIBUTION_SELECT} WHERE record_kind = "));
+    sql.bind(kind.as_str())
+        .push(" AND record_id = ")
+        .bind(record_id);
+    in_force(&mut sql);
+    let rows: Vec<DistributionRow> = sql.query_as().fetch_all(&mut *conn).await?;
     let mut d = Distribution::default();
     for row in &rows {
         row.add_to(&mut d);
@@ -195,6 +236,7 @@ pub async fn distributions_of_kind(
     if let Some(ids) = among {
         sql.push(" AND record_id IN (").append(ids).push(")");
     }
+    in_force(&mut sql);
     let rows: Vec<DistributionRow> = sql.query_as().fetch_all(&mut *conn).await?;
     let mut out: HashMap<i64, Distribution> = HashMap::new();
     for row in &rows {
@@ -224,6 +266,7 @@ pub async fn distributions_of(
     sql.bind_list(&kinds)
         .push(" AND record_id IN ")
         .bind_list(&ids);
+    in_force(&mut sql);
     let rows: Vec<DistributionRow> = sql.query_as().fetch_all(&mut *conn).await?;
     for row in &rows {
         // The two lists cross: keep only the pairs asked for.

@@ -178,6 +178,11 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
         (K::RiskAssessment, R::Oversight | R::AssignedOversight) => {
             action == Read && matches!(role, Director | Inspector)
         }
+        // A record distributed from its page (need-to-know sharing) is read by the persons and
+        // groups named, whatever their party.
+        (K::RiskAssessment | K::ThreatScenario, R::Recipient) => {
+            action == Read && role != Administrator
+        }
 
         // Threat scenarios: the authority keeps the national library, organisations their own.
         (K::ThreatScenario, R::Owner) => match action {

@@ -390,7 +390,7 @@ impl Services {
             .iter()
             .any(|g| g.name == "Threat assessment cell")
         {
-            let g = self.create_group(&actor, authority.id, &GroupInput { name: "Threat assessment cell".into(), description: "Director and intelligence analysts: threat information on a need-to-know basis".into() }).await?;
+            let g = self.create_group(&actor, authority.id, &GroupInput { name: "Threat assessment cell".into(), description: "Director and intelligence analysts: threat information on a need-to-know basis".into(), ..Default::default() }).await?;
             for username in ["director", "intel"] {
                 if let Some(p) = people::by_username(&mut conn, username).await? {
                     self.change_group_member(&actor, g.id, p.id, true).await?;

@@ -477,7 +477,14 @@ impl RiskServices<'_> {
         let a = risk::assessment(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound("risk assessment"))?;
-        let meta = assessment_meta(&a);
+        let mut meta = assessment_meta(&a);
+        // Distributed from its page to persons and groups of other parties, who read it too.
+        meta.distribution = sems_storage::groups::distribution_of(
+            &mut conn,
+            sems_domain::access::RecordKind::RiskAssessment,
+            a.id,
+        )
+        .await?;
         authorize(actor, Action::Read, &meta, "risk assessment")?;
         Ok(crate::Viewed {
             allowed: crate::allowed(actor, &meta),

@@ -3,7 +3,7 @@
 //! data, mitigation actions, the national picture and imports are in the submodules.
 
 pub mod actions;
-mod assessments;
+pub(crate) mod assessments;
 pub use assessments::*;
 pub mod evidence;
 pub mod generate;
@@ -56,7 +56,7 @@ fn published(kind: RecordKind, authority: i64) -> RecordMeta {
     m
 }
 
-fn scenario_meta(s: &ThreatScenario, owner_is_authority: bool) -> RecordMeta {
+pub(crate) fn scenario_meta(s: &ThreatScenario, owner_is_authority: bool) -> RecordMeta {
     let mut m = RecordMeta::plain(RecordKind::ThreatScenario, s.party_id, owner_is_authority);
     m.published = s.published;
     m.classification = s.classification;
@@ -308,32 +308,46 @@ impl RiskServices<'_> {
         }
         let rationale = bounded_text("rationale", rationale, 1, 2000)?;
         let mut tx = self.store.write().await?;
-        let authority = authority_id(tx.conn()).await?;
+        Self::set_threat_level_in(tx.conn(), actor, category, level, &rationale).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a checked threat level in the caller's transaction: its trail entry, and the
+    /// assessments of the category marked for review when the level changes.
+    pub(crate) async fn set_threat_level_in(
+        conn: &mut sems_storage::Conn,
+        actor: &Actor,
+        category: ScenarioCategory,
+        level: i64,
+        rationale: &str,
+    ) -> Result<()> {
+        let authority = authority_id(&mut *conn).await?;
         authorize(
             actor,
             Action::Update,
             &published(RecordKind::ThreatLevel, authority),
             "threat level",
         )?;
-        let before = risk::threat_levels(tx.conn())
+        let before = risk::threat_levels(&mut *conn)
             .await?
             .into_iter()
             .find(|l| l.category == category);
         risk::set_threat_level(
-            tx.conn(),
+            &mut *conn,
             authority,
             category,
             level,
-            &rationale,
+            rationale,
             actor.person_id(),
         )
         .await?;
-        let after = risk::threat_levels(tx.conn())
+        let after = risk::threat_levels(&mut *conn)
             .await?
             .into_iter()
             .find(|l| l.category == category);
         record_change(
-            tx.conn(),
+            &mut *conn,
             actor,
             crate::Change {
                 about: &About::record(&published(RecordKind::ThreatLevel, authority), None),
@@ -352,7 +366,7 @@ impl RiskServices<'_> {
                 previous.map_or("none".to_string(), |p| p.to_string())
             );
             evidence::mark_for_review(
-                tx.conn(),
+                &mut *conn,
                 actor,
                 authority,
                 &risk::ReviewScope::Category(category),
@@ -362,20 +376,19 @@ impl RiskServices<'_> {
             // Each organisation that assesses the category reviews its assessments: its
             // security manager hears of it, with the register's review list one click away.
             let managers = risk::people_assessing_category(
-                tx.conn(),
+                &mut *conn,
                 category,
                 &[sems_domain::role::Role::SecurityManager],
             )
             .await?;
             sems_storage::notifications::insert(
-                tx.conn(),
+                &mut *conn,
                 &managers,
                 &format!("{reason}: your assessments of this category are marked for review"),
                 "/risk/register?review=required",
             )
             .await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -500,12 +513,14 @@ impl RiskServices<'_> {
         let owner = parties::get(&mut conn, s.party_id)
             .await?
             .ok_or(ServiceError::NotFound("party"))?;
-        authorize(
-            actor,
-            Action::Read,
-            &scenario_meta(&s, owner.kind.is_authority()),
-            "threat scenario",
-        )?;
+        let mut meta = scenario_meta(&s, owner.kind.is_authority());
+        meta.distribution = sems_storage::groups::distribution_of(
+            &mut conn,
+            sems_domain::access::RecordKind::ThreatScenario,
+            s.id,
+        )
+        .await?;
+        authorize(actor, Action::Read, &meta, "threat scenario")?;
         Ok(s)
     }
 

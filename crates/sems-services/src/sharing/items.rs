@@ -7,7 +7,6 @@
 use super::{trail, SharingServices};
 use crate::{authorize, record_change, About, Actor, Result, ServiceError, NONE};
 use sems_domain::access::{Action, Allowed, RecordKind, RecordMeta};
-use sems_domain::role::Role;
 use sems_domain::sharing::directive::{validate_dates, DirectiveDates, DirectiveStatus};
 use sems_domain::sharing::tlp::Tlp;
 use sems_domain::sharing::{check_audience, Audience, ItemKind};
@@ -15,8 +14,7 @@ use sems_domain::util::{format_date, parse_date};
 use sems_domain::{Checks, ValidationError};
 use sems_storage::groups::{self, Recipient};
 use sems_storage::sharing::{access_log, items as store};
-use sems_storage::sql::Sql;
-use sems_storage::{notifications, parties, people, Conn};
+use sems_storage::{notifications, people, Conn};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -46,6 +44,40 @@ pub struct ItemInput {
     pub implement_by: Option<String>,
     #[serde(default)]
     pub expires_on: Option<String>,
+    /// The threat scenarios it concerns.
+    #[serde(default)]
+    pub scenario_ids: Vec<i64>,
+    /// A threat bulletin of the authority may propose a national threat level (1–5) for a
+    /// scenario category; the director applies it.
+    #[serde(default)]
+    pub threat_category: Option<String>,
+    #[serde(default)]
+    pub proposed_level: Option<i64>,
+    /// A lesson learned drawn from a closed report or finding.
+    #[serde(default)]
+    pub lesson_source: Option<LessonSource>,
+    /// An issued item of the same issuer and kind this one replaces when it is issued.
+    #[serde(default)]
+    pub supersedes_id: Option<i64>,
+}
+
+/// The closed record a lesson learned was drawn from.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LessonSource {
+    /// `security_report` or `finding`.
+    pub kind: String,
+    pub id: i64,
+}
+
+/// A bulletin's proposed national threat level.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ThreatProposal {
+    pub category: String,
+    pub category_label: &'static str,
+    pub level: i64,
+    /// When the director applied it (ms since the epoch); none: not yet.
+    pub applied_at_ms: Option<i64>,
 }
 
 /// An item as a reader sees it.
@@ -63,6 +95,8 @@ pub struct ItemView {
     pub tlp_meaning: &'static str,
     pub classification: String,
     pub status: DirectiveStatus,
+    /// When it was issued (ms since the epoch).
+    pub issued_at_ms: Option<i64>,
     pub effective_on: Option<String>,
     pub acknowledge_by: Option<String>,
     pub implement_by: Option<String>,
@@ -70,6 +104,14 @@ pub struct ItemView {
     /// The recipient organisations of a directive and their steps: shown to the issuer, and to
     /// recipients only when the issuer allows it.
     pub recipients: Vec<RecipientView>,
+    /// The threat scenarios it concerns (those the reader may read).
+    pub scenarios: Vec<crate::views::Named>,
+    pub threat_proposal: Option<ThreatProposal>,
+    pub lesson_source: Option<LessonSource>,
+    pub supersedes_id: Option<i64>,
+    /// The marking shown at the top and bottom of every page, print and export: the
+    /// classification and the TLP label.
+    pub marking: String,
     pub allowed: Allowed,
 }
 
@@ -103,18 +145,16 @@ fn day(field: &'static str, v: &Option<String>, checks: &mut Checks) -> Option<t
         .and_then(|s| checks.check(parse_date(field, s)))
 }
 
-/// The security readers of an organisation: who a party-wide audience reaches.
-const READERS: [Role; 6] = [
-    Role::AccountableExecutive,
-    Role::SecurityManager,
-    Role::SecurityAnalyst,
-    Role::QualityAuditor,
-    Role::TrainingOfficer,
-    Role::Viewer,
-];
+/// The marking line of an item: its classification and TLP label.
+pub fn marking(classification: &str, tlp: Tlp) -> String {
+    format!("{} · {}", classification.to_uppercase(), tlp.label())
+}
 
 impl SharingServices<'_> {
-    async fn item_and_meta(conn: &mut Conn, id: i64) -> Result<(store::SharedItem, RecordMeta)> {
+    pub(super) async fn item_and_meta(
+        conn: &mut Conn,
+        id: i64,
+    ) -> Result<(store::SharedItem, RecordMeta)> {
         let i = store::get(conn, id)
             .await?
             .ok_or(ServiceError::NotFound("item"))?;
@@ -145,6 +185,7 @@ impl SharingServices<'_> {
             tlp_meaning: i.tlp.meaning(),
             classification: self.classification.name(i.classification).to_string(),
             status: i.status,
+            issued_at_ms: i.issued_at_ms,
             effective_on: i.effective_on.map(format_date),
             acknowledge_by: i.acknowledge_by.map(format_date),
             implement_by: i.implement_by.map(format_date),
@@ -154,6 +195,27 @@ impl SharingServices<'_> {
             } else {
                 Vec::new()
             },
+            scenarios: Vec::new(),
+            threat_proposal: match (&i.threat_category, i.proposed_level) {
+                (Some(c), Some(level)) => sems_domain::scenario::ScenarioCategory::parse(c)
+                    .ok()
+                    .map(|cat| ThreatProposal {
+                        category: c.clone(),
+                        category_label: cat.label(),
+                        level,
+                        applied_at_ms: i.proposal_applied_at_ms,
+                    }),
+                _ => None,
+            },
+            lesson_source: match (&i.lesson_source_kind, i.lesson_source_id) {
+                (Some(k), Some(id)) => Some(LessonSource {
+                    kind: k.clone(),
+                    id,
+                }),
+                _ => None,
+            },
+            supersedes_id: i.supersedes_id,
+            marking: marking(self.classification.name(i.classification), i.tlp),
             allowed,
         }
     }
@@ -185,6 +247,38 @@ impl SharingServices<'_> {
         let acknowledge_by = day("acknowledge_by", &input.acknowledge_by, &mut checks);
         let implement_by = day("implement_by", &input.implement_by, &mut checks);
         let expires_on = day("expires_on", &input.expires_on, &mut checks);
+        let threat_category = match (&input.threat_category, input.proposed_level) {
+            (None, None) => None,
+            (Some(c), Some(level)) => {
+                checks.require(
+                    input.kind == ItemKind::ThreatBulletin,
+                    "threat_category",
+                    "a threat bulletin proposes a threat level",
+                );
+                checks.require(
+                    (1..=5).contains(&level),
+                    "proposed_level",
+                    "a national threat level from 1 to 5",
+                );
+                checks
+                    .check(sems_domain::scenario::ScenarioCategory::parse(c))
+                    .map(|c| c.as_str())
+            }
+            _ => {
+                checks.refuse(ValidationError::new(
+                    "proposed_level",
+                    "a proposal names the scenario category and the level",
+                ));
+                None
+            }
+        };
+        if input.lesson_source.is_some() {
+            checks.require(
+                input.kind == ItemKind::LessonLearned,
+                "lesson_source",
+                "only a lesson learned is drawn from a report or finding",
+            );
+        }
         let mut tx = self.store.write().await?;
         let authority = crate::risk::authority_id(tx.conn()).await?;
         let meta = RecordMeta::plain(RecordKind::SharedItem, party_id, party_id == authority);
@@ -194,6 +288,37 @@ impl SharingServices<'_> {
             "kind",
             "security directives are the authority's",
         );
+        if threat_category.is_some() {
+            checks.require(
+                party_id == authority,
+                "threat_category",
+                "national threat levels are the authority's",
+            );
+        }
+        let lesson_source = match &input.lesson_source {
+            Some(l) => Some(self.lesson_source(tx.conn(), actor, l.clone()).await?),
+            None => None,
+        };
+        if let Some(old) = input.supersedes_id {
+            let replaced = store::get(tx.conn(), old).await?;
+            checks.require(
+                replaced.is_some_and(|r| {
+                    r.owner_party_id == party_id && r.kind == input.kind && r.status.in_force()
+                }),
+                "supersedes_id",
+                "an issued item of the same issuer and kind",
+            );
+        }
+        for s in &input.scenario_ids {
+            let readable = match sems_storage::risk::scenario(tx.conn(), *s).await? {
+                Some(sc) => {
+                    let owner_is_authority = sc.party_id == authority;
+                    crate::allowed(actor, &crate::risk::scenario_meta(&sc, owner_is_authority)).read
+                }
+                None => false,
+            };
+            checks.require(readable, "scenario_ids", format!("no threat scenario {s}"));
+        }
         checks.finish()?;
         let id = store::insert(
             tx.conn(),
@@ -215,10 +340,17 @@ impl SharingServices<'_> {
                 expires_on,
                 recipients_visible: input.recipients_visible,
                 audience: &input.audience,
+                threat_category,
+                proposed_level: threat_category.and(input.proposed_level),
+                lesson_source,
+                supersedes_id: input.supersedes_id,
             },
             actor.person_id(),
         )
         .await?;
+        for s in &input.scenario_ids {
+            store::link_scenario(tx.conn(), id, *s).await?;
+        }
         let (i, meta) = Self::item_and_meta(tx.conn(), id).await?;
         record_change(
             tx.conn(),
@@ -228,7 +360,7 @@ impl SharingServices<'_> {
                 action: trail::ITEM_DRAFT,
                 record_id: Some(id),
                 before: NONE,
-                after: Some(&serde_json::json!({ "kind": input.kind, "title": title, "tlp": input.tlp, "classification": classification, "audience": input.audience })),
+                after: Some(&serde_json::json!({ "kind": input.kind, "title": title, "tlp": input.tlp, "classification": classification, "audience": input.audience, "scenarios": input.scenario_ids, "threat_category": threat_category, "proposed_level": input.proposed_level, "lesson_source": input.lesson_source, "supersedes": input.supersedes_id })),
             },
         )
         .await?;
@@ -299,61 +431,17 @@ impl SharingServices<'_> {
             return Err(ServiceError::Conflict("the item is issued already".into()));
         }
         // The audience, resolved: persons and groups.
-        let mut persons: BTreeSet<i64> = BTreeSet::new();
-        let mut groups_named: BTreeSet<i64> = BTreeSet::new();
-        for a in &i.audience.0 {
-            match a {
-                Audience::PartyKind { party_kind } => {
-                    let mut party =
-                        Sql::new("IN (SELECT id FROM parties WHERE active = 1 AND kind = ");
-                    party.bind(party_kind.as_str()).push(")");
-                    persons.extend(people::ids_with_roles_in(tx.conn(), &party, &READERS).await?);
-                }
-                Audience::Party { party_id } => {
-                    if parties::get(tx.conn(), *party_id).await?.is_none() {
-                        return Err(ValidationError::new(
-                            "audience",
-                            format!("no party {party_id}"),
-                        )
-                        .into());
-                    }
-                    persons.extend(people::ids_with_roles(tx.conn(), *party_id, &READERS).await?);
-                }
-                Audience::Role {
-                    party_id: Some(p),
-                    role,
-                } => {
-                    persons.extend(people::ids_with_roles(tx.conn(), *p, &[*role]).await?);
-                }
-                Audience::Role {
-                    party_id: None,
-                    role,
-                } => {
-                    let every = Sql::new("IN (SELECT id FROM parties WHERE active = 1)");
-                    persons.extend(people::ids_with_roles_in(tx.conn(), &every, &[*role]).await?);
-                }
-                Audience::Group { group_id } => {
-                    if groups::get(tx.conn(), *group_id).await?.is_none() {
-                        return Err(ValidationError::new(
-                            "audience",
-                            format!("no group {group_id}"),
-                        )
-                        .into());
-                    }
-                    groups_named.insert(*group_id);
-                }
-                Audience::Person { person_id } => {
-                    if people::get(tx.conn(), *person_id).await?.is_none() {
-                        return Err(ValidationError::new(
-                            "audience",
-                            format!("no person {person_id}"),
-                        )
-                        .into());
-                    }
-                    persons.insert(*person_id);
-                }
-            }
-        }
+        let super::audience::Resolved {
+            mut persons,
+            groups: groups_named,
+        } = super::audience::resolve(
+            tx.conn(),
+            &self.classification,
+            i.owner_party_id,
+            &i.audience.0,
+            i.classification,
+        )
+        .await?;
         persons.remove(&actor.person_id().unwrap_or(0));
         if persons.is_empty() && groups_named.is_empty() {
             return Err(ValidationError::new("audience", "the audience names nobody today").into());
@@ -379,6 +467,16 @@ impl SharingServices<'_> {
             }
         }
         store::set_status(tx.conn(), id, DirectiveStatus::Issued, None).await?;
+        if let Some(old) = i.supersedes_id {
+            // The item it replaces ends as it is issued.
+            store::end(
+                tx.conn(),
+                old,
+                DirectiveStatus::Issued,
+                DirectiveStatus::Superseded,
+            )
+            .await?;
+        }
         let told: Vec<i64> = persons.iter().copied().collect();
         notifications::insert(
             tx.conn(),
@@ -426,9 +524,47 @@ impl SharingServices<'_> {
                 .await?;
             }
         }
+        if let Some(person) = actor.person_id() {
+            sems_storage::sharing::inbox::mark_read(tx.conn(), person, id).await?;
+        }
         let recipients = recipient_views(tx.conn(), id).await?;
+        let scenarios = self.readable_scenarios(tx.conn(), actor, id).await?;
         tx.commit().await?;
-        Ok(self.view(actor, i, &meta, recipients))
+        let mut view = self.view(actor, i, &meta, recipients);
+        view.scenarios = scenarios;
+        Ok(view)
+    }
+
+    /// An item read for a print or an export, which log their own entry.
+    pub(super) async fn item_unlogged(&self, actor: &Actor, id: i64) -> Result<ItemView> {
+        let mut conn = self.store.read().await?;
+        let (i, meta) = Self::item_and_meta(&mut conn, id).await?;
+        authorize(actor, Action::Read, &meta, "item")?;
+        let recipients = recipient_views(&mut conn, id).await?;
+        let scenarios = self.readable_scenarios(&mut conn, actor, id).await?;
+        let mut view = self.view(actor, i, &meta, recipients);
+        view.scenarios = scenarios;
+        Ok(view)
+    }
+
+    /// The scenarios an item concerns that the reader may read.
+    async fn readable_scenarios(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<crate::views::Named>> {
+        let mut out = Vec::new();
+        for n in store::scenarios(conn, id).await? {
+            if let Some(f) =
+                super::records::record_facts(conn, RecordKind::ThreatScenario, n.id).await?
+            {
+                if crate::allowed(actor, &f.meta).read {
+                    out.push(crate::views::Named::from(&n));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The items the actor may read (their issuer's and those sent to them), newest first.
@@ -472,7 +608,7 @@ impl SharingServices<'_> {
     }
 }
 
-async fn recipient_views(conn: &mut Conn, id: i64) -> Result<Vec<RecipientView>> {
+pub(super) async fn recipient_views(conn: &mut Conn, id: i64) -> Result<Vec<RecipientView>> {
     Ok(store::recipients(conn, id)
         .await?
         .into_iter()
@@ -482,267 +618,4 @@ async fn recipient_views(conn: &mut Conn, id: i64) -> Result<Vec<RecipientView>>
             step: r.step,
         })
         .collect())
-}
-
-/// A step of a recipient organisation on a directive.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StepInput {
-    pub step: sems_domain::sharing::directive::RecipientStep,
-    /// The recipient organisation, for the authority's steps (deciding on alternatives,
-    /// verifying); a recipient's own steps are its own organisation's.
-    #[serde(default)]
-    pub party_id: Option<i64>,
-    /// The implementation method, the alternative measures, or the authority's decision.
-    #[serde(default)]
-    pub text: String,
-}
-
-impl SharingServices<'_> {
-    /// Takes a step on a directive: a recipient organisation's accountable executive or
-    /// security manager acknowledges, states the method or proposes alternatives, implements
-    /// with evidence; the issuer decides on alternatives and verifies. Each step only from the
-    /// one before it.
-    #[tracing::instrument(skip_all)]
-    pub async fn directive_step(
-        &self,
-        actor: &Actor,
-        id: i64,
-        input: &StepInput,
-        evidence: Option<crate::reports::NewAttachment>,
-    ) -> Result<Vec<RecipientView>> {
-        use sems_domain::sharing::directive::RecipientStep as S;
-        let evidence = match evidence {
-            Some(f) => {
-                let name = sems_domain::report::clean_filename(&f.filename);
-                sems_domain::report::check_attachment(&name, &f.bytes)?;
-                Some((sems_domain::util::sha256_hex(&f.bytes), f.bytes))
-            }
-            None => None,
-        };
-        let mut tx = self.store.write().await?;
-        let (i, meta) = Self::item_and_meta(tx.conn(), id).await?;
-        authorize(actor, Action::Read, &meta, "item")?;
-        if i.kind != ItemKind::SecurityDirective || !i.status.in_force() {
-            return Err(ServiceError::Conflict(
-                "steps are taken on an issued directive".into(),
-            ));
-        }
-        let party = if input.step.by_authority() {
-            // The issuer's side decides: its people who may change the item.
-            let owner = RecordMeta::plain(RecordKind::SharedItem, i.owner_party_id, true);
-            authorize(actor, Action::Update, &owner, "item")?;
-            input.party_id.ok_or_else(|| {
-                ServiceError::from(ValidationError::new(
-                    "party_id",
-                    "the recipient organisation the decision is about",
-                ))
-            })?
-        } else {
-            // The recipient's accountable executive or security manager: the rule grants them
-            // Update as recipients (the issuer's own people are no recipient organisation).
-            authorize(actor, Action::Update, &meta, "item").map_err(|_| {
-                ServiceError::Forbidden(
-                    "a directive's steps are taken by the recipient's accountable executive or security manager".into(),
-                )
-            })?;
-            actor.party_id().unwrap_or(0)
-        };
-        let current = store::recipients(tx.conn(), id)
-            .await?
-            .into_iter()
-            .find(|r| r.party_id == party)
-            .ok_or(ServiceError::NotFound("recipient"))?;
-        if !current.step.may_move_to(input.step) {
-            return Err(ServiceError::Conflict(format!(
-                "{} cannot follow {}",
-                input.step.label(),
-                current.step.label().to_lowercase()
-            )));
-        }
-        let text = input.text.trim();
-        let needs_text = matches!(
-            input.step,
-            S::MethodStated
-                | S::AlternativeProposed
-                | S::AlternativeAccepted
-                | S::AlternativeRefused
-        );
-        if needs_text && text.is_empty() {
-            return Err(ValidationError::new(
-                "text",
-                "say how: the method, the alternative measures, or the reason for the decision",
-            )
-            .into());
-        }
-        if input.step == S::Implemented && evidence.is_none() {
-            return Err(ValidationError::new(
-                "evidence",
-                "an implementation is recorded with its evidence",
-            )
-            .into());
-        }
-        if let Some((sum, bytes)) = &evidence {
-            crate::attachments::store_file(&self.reporting_config()?.attachments_dir, sum, bytes)?;
-        }
-        let patch = store::StepPatch {
-            acknowledged_by: (input.step == S::Acknowledged)
-                .then(|| actor.person_id())
-                .flatten(),
-            method: (input.step == S::MethodStated).then_some(text),
-            alternative: (input.step == S::AlternativeProposed).then_some(text),
-            decision_note: matches!(input.step, S::AlternativeAccepted | S::AlternativeRefused)
-                .then_some(text),
-            evidence_sha256: evidence.as_ref().map(|e| e.0.as_str()),
-        };
-        if !store::advance(
-            tx.conn(),
-            id,
-            party,
-            current.step,
-            input.step,
-            &patch,
-            sems_domain::util::today(),
-        )
-        .await?
-        {
-            return Err(ServiceError::Conflict(
-                "the step was taken meanwhile: reload".into(),
-            ));
-        }
-        record_change(
-            tx.conn(),
-            actor,
-            crate::Change {
-                about: &About::record(&meta, Some(id)),
-                action: trail::DIRECTIVE_STEP,
-                record_id: Some(id),
-                before: Some(&serde_json::json!({ "party": party, "step": current.step })),
-                after: Some(&serde_json::json!({ "party": party, "step": input.step, "text": text, "evidence": evidence.as_ref().map(|e| &e.0) })),
-            },
-        )
-        .await?;
-        let out = recipient_views(tx.conn(), id).await?;
-        tx.commit().await?;
-        Ok(out)
-    }
-}
-
-/// Whom a reader passes an item on to, and why.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ForwardInput {
-    #[serde(default)]
-    pub person_id: Option<i64>,
-    #[serde(default)]
-    pub group_id: Option<i64>,
-    /// Why they need to know: kept in the trail.
-    pub reason: String,
-}
-
-impl SharingServices<'_> {
-    /// How far `party` is from the reader's party `from`, as the TLP rule counts it.
-    async fn onward(
-        conn: &mut Conn,
-        from: i64,
-        party: i64,
-    ) -> Result<sems_domain::sharing::tlp::Onward> {
-        use sems_domain::sharing::tlp::Onward;
-        if party == from {
-            return Ok(Onward::OwnOrganisation);
-        }
-        let mine = sems_storage::oversight::activities::contractors(conn, from).await?;
-        let theirs = sems_storage::oversight::activities::contractors(conn, party).await?;
-        if mine.iter().any(|c| c.id == party) || theirs.iter().any(|c| c.id == from) {
-            Ok(Onward::ClientOrContractor)
-        } else {
-            Ok(Onward::Community)
-        }
-    }
-
-    /// Passes an item on to a person or a group, as far as its TLP label allows (RED never,
-    /// AMBER+STRICT within the reader's organisation, AMBER also to its clients and
-    /// contractors, GREEN within the deployment), with the reason they need to know.
-    #[tracing::instrument(skip_all)]
-    pub async fn forward_item(&self, actor: &Actor, id: i64, input: &ForwardInput) -> Result<()> {
-        let reason = input.reason.trim();
-        if reason.is_empty() {
-            return Err(ValidationError::new("reason", "say why they need to know").into());
-        }
-        let mut tx = self.store.write().await?;
-        let (i, meta) = Self::item_and_meta(tx.conn(), id).await?;
-        authorize(actor, Action::Read, &meta, "item")?;
-        if !i.status.in_force() {
-            return Err(ServiceError::Conflict(
-                "only an issued item is passed on".into(),
-            ));
-        }
-        let from = actor.party_id().unwrap_or(0);
-        let (to, parties): (Recipient, Vec<i64>) = match (input.person_id, input.group_id) {
-            (Some(p), None) => {
-                let person = people::get(tx.conn(), p)
-                    .await?
-                    .filter(|p| p.active)
-                    .ok_or_else(|| {
-                        ServiceError::from(ValidationError::new("person_id", "no such person"))
-                    })?;
-                if person.clearance < i.classification {
-                    return Err(ValidationError::new(
-                        "person_id",
-                        format!(
-                            "{}'s clearance does not cover {}",
-                            person.display_name,
-                            self.classification.name(i.classification)
-                        ),
-                    )
-                    .into());
-                }
-                (Recipient::Person(p), vec![person.party_id])
-            }
-            (None, Some(g)) => {
-                if groups::get(tx.conn(), g).await?.is_none() {
-                    return Err(ValidationError::new("group_id", "no such group").into());
-                }
-                let mut parties = Vec::new();
-                for m in groups::members(tx.conn(), g).await? {
-                    if let Some(p) = people::get(tx.conn(), m.id).await? {
-                        parties.push(p.party_id);
-                    }
-                }
-                (Recipient::Group(g), parties)
-            }
-            _ => {
-                return Err(ValidationError::new("person_id", "one person or one group").into());
-            }
-        };
-        for party in parties {
-            let onward = Self::onward(tx.conn(), from, party).await?;
-            sems_domain::sharing::tlp::may_forward(i.tlp, onward)
-                .map_err(ServiceError::Forbidden)?;
-        }
-        groups::distribute(tx.conn(), RecordKind::SharedItem, id, to).await?;
-        if let Recipient::Person(p) = to {
-            notifications::insert(
-                tx.conn(),
-                &[p],
-                &format!("Passed on to you: {}", i.title),
-                &format!("/sharing/items/{id}"),
-            )
-            .await?;
-        }
-        record_change(
-            tx.conn(),
-            actor,
-            crate::Change {
-                about: &About::record(&meta, Some(id)),
-                action: trail::ITEM_FORWARD,
-                record_id: Some(id),
-                before: NONE,
-                after: Some(&serde_json::json!({ "person": input.person_id, "group": input.group_id, "reason": reason })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }

@@ -3,7 +3,14 @@
 //! directive approved by the director, issued to an audience resolved to persons and groups
 //! (`items.rs`), and every read of a marked item logged.
 
+pub mod audience;
+pub mod export;
+pub mod forward;
+pub mod inbox;
 pub mod items;
+pub mod lifecycle;
+pub mod records;
+pub mod steps;
 pub mod trail;
 
 use crate::Services;

@@ -22,3 +22,46 @@ pub const ITEM_FORWARD: AuditAction = AuditAction::new(
     "shared_item.forward",
     AuditRecord::Kind(RecordKind::SharedItem),
 );
+pub const ITEM_END: AuditAction =
+    AuditAction::new("shared_item.end", AuditRecord::Kind(RecordKind::SharedItem));
+pub const DIRECTIVE_ESCALATE: AuditAction = AuditAction::new(
+    "directive.escalate",
+    AuditRecord::Kind(RecordKind::SharedItem),
+);
+pub const DISCLOSURE_REPORT: AuditAction = AuditAction::new(
+    "shared_item.disclosure",
+    AuditRecord::Kind(RecordKind::SharedItem),
+);
+pub const THREAT_PROPOSAL_APPLY: AuditAction = AuditAction::new(
+    "shared_item.apply_threat_level",
+    AuditRecord::Kind(RecordKind::SharedItem),
+);
+pub const ITEM_EXPORT: AuditAction = AuditAction::new(
+    "shared_item.export",
+    AuditRecord::Kind(RecordKind::SharedItem),
+);
+pub const LIST_CHANGE: AuditAction = AuditAction::new(
+    "distribution_list.change",
+    AuditRecord::Kind(RecordKind::SharedItem),
+);
+
+/// A record distributed from its page, by kind.
+pub const fn distribute(kind: RecordKind) -> AuditAction {
+    match kind {
+        RecordKind::RiskAssessment => AuditAction::new(
+            "risk_assessment.distribute",
+            AuditRecord::Kind(RecordKind::RiskAssessment),
+        ),
+        RecordKind::ThreatScenario => AuditAction::new(
+            "threat_scenario.distribute",
+            AuditRecord::Kind(RecordKind::ThreatScenario),
+        ),
+        RecordKind::Finding => {
+            AuditAction::new("finding.distribute", AuditRecord::Kind(RecordKind::Finding))
+        }
+        _ => AuditAction::new(
+            "shared_item.distribute",
+            AuditRecord::Kind(RecordKind::SharedItem),
+        ),
+    }
+}

@@ -111,7 +111,7 @@ async fn a_directive_is_approved_issued_read_and_each_read_logged() {
         ));
         // The airport's steps: acknowledged by its security manager (not its analyst), the
         // method stated, implemented with evidence, verified by the authority.
-        use sems_services::sharing::items::StepInput;
+        use sems_services::sharing::steps::StepInput;
         let step = |step, text: &str| StepInput {
             step,
             party_id: None,
@@ -207,7 +207,7 @@ async fn a_directive_is_approved_issued_read_and_each_read_logged() {
             .iter()
             .any(|r| r.party_id == npt && r.step == RecipientStep::Verified));
         // Passed on as far as TLP:AMBER allows: within the airport, not to the air carrier.
-        use sems_services::sharing::items::ForwardInput;
+        use sems_services::sharing::forward::ForwardInput;
         let to = |who: i64| ForwardInput {
             person_id: Some(who),
             group_id: None,

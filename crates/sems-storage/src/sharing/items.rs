@@ -63,12 +63,23 @@ pub struct SharedItem {
     pub audience: Audiences,
     pub issued_at_ms: Option<i64>,
     pub created_at_ms: i64,
+    /// A bulletin's proposed national threat level: the scenario category and the level.
+    pub threat_category: Option<String>,
+    pub proposed_level: Option<i64>,
+    pub proposal_applied_at_ms: Option<i64>,
+    /// The closed report or finding a lesson learned was drawn from.
+    pub lesson_source_kind: Option<String>,
+    pub lesson_source_id: Option<i64>,
+    /// The item this one supersedes.
+    pub supersedes_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT si.id, si.owner_party_id, pa.name AS party_name, si.kind, si.title,
         si.summary, si.body, si.tlp, si.classification, si.need_to_know, si.status,
         si.effective_on, si.acknowledge_by, si.implement_by, si.expires_on,
-        si.recipients_visible, si.audience, si.issued_at_ms, si.created_at_ms
+        si.recipients_visible, si.audience, si.issued_at_ms, si.created_at_ms,
+        si.threat_category, si.proposed_level, si.proposal_applied_at_ms,
+        si.lesson_source_kind, si.lesson_source_id, si.supersedes_id
      FROM shared_items si JOIN parties pa ON pa.id = si.owner_party_id";
 
 /// An item to store.
@@ -88,6 +99,10 @@ pub struct NewItem<'a> {
     pub expires_on: Option<Date>,
     pub recipients_visible: bool,
     pub audience: &'a [sems_domain::sharing::Audience],
+    pub threat_category: Option<&'a str>,
+    pub proposed_level: Option<i64>,
+    pub lesson_source: Option<(RecordKind, i64)>,
+    pub supersedes_id: Option<i64>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -96,8 +111,10 @@ pub async fn insert(conn: &mut Conn, v: &NewItem<'_>, by: Option<i64>) -> Result
     Ok(sqlx::query_scalar(
         "INSERT INTO shared_items (owner_party_id, kind, title, summary, body, tlp, classification,
              need_to_know, status, effective_on, acknowledge_by, implement_by, expires_on,
-             recipients_visible, audience, created_by, created_at_ms, updated_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+             recipients_visible, audience, created_by, created_at_ms, updated_at_ms,
+             threat_category, proposed_level, lesson_source_kind, lesson_source_id, supersedes_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17,
+             $18, $19, $20, $21, $22)
          RETURNING id",
     )
     .bind(v.owner_party_id)
@@ -120,6 +137,11 @@ pub async fn insert(conn: &mut Conn, v: &NewItem<'_>, by: Option<i64>) -> Result
     )
     .bind(by)
     .bind(now)
+    .bind(v.threat_category)
+    .bind(v.proposed_level)
+    .bind(v.lesson_source.map(|(k, _)| k.as_str()))
+    .bind(v.lesson_source.map(|(_, id)| id))
+    .bind(v.supersedes_id)
     .fetch_one(&mut *conn)
     .await?)
 }
@@ -277,4 +299,88 @@ pub async fn advance(
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Records that the director applied a bulletin's proposed threat level: false when it was
+/// applied already.
+#[tracing::instrument(skip_all)]
+pub async fn claim_proposal(conn: &mut Conn, id: i64) -> Result<bool> {
+    let now = now_ms();
+    let done = sqlx::query(
+        "UPDATE shared_items SET proposal_applied_at_ms = $1, updated_at_ms = $1
+         WHERE id = $2 AND proposal_applied_at_ms IS NULL AND proposed_level IS NOT NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves an item from `from` to `to` (superseded, cancelled, expired): false when it is no
+/// longer at `from`.
+#[tracing::instrument(skip_all)]
+pub async fn end(
+    conn: &mut Conn,
+    id: i64,
+    from: DirectiveStatus,
+    to: DirectiveStatus,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE shared_items SET status = $1, updated_at_ms = $2 WHERE id = $3 AND status = $4",
+    )
+    .bind(to.as_str())
+    .bind(now_ms())
+    .bind(id)
+    .bind(from.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The threat scenarios an item concerns.
+#[tracing::instrument(skip_all)]
+pub async fn link_scenario(conn: &mut Conn, item_id: i64, scenario_id: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO shared_item_scenarios (item_id, scenario_id) VALUES ($1, $2)
+         ON CONFLICT (item_id, scenario_id) DO NOTHING",
+    )
+    .bind(item_id)
+    .bind(scenario_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn scenarios(conn: &mut Conn, item_id: i64) -> Result<Vec<crate::Named>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.code || ' ' || s.title AS name FROM shared_item_scenarios l
+         JOIN threat_scenarios s ON s.id = l.scenario_id WHERE l.item_id = $1 ORDER BY s.code, s.id",
+    )
+    .bind(item_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A suspected unauthorised disclosure reported by a recipient.
+#[tracing::instrument(skip_all)]
+pub async fn insert_disclosure(
+    conn: &mut Conn,
+    item_id: i64,
+    reported_by: i64,
+    description: &str,
+    action_id: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO disclosure_reports (item_id, reported_by, description, action_id, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(item_id)
+    .bind(reported_by)
+    .bind(description)
+    .bind(action_id)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?)
 }

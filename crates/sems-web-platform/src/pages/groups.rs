@@ -37,6 +37,8 @@ struct ListPage {
     items: Vec<NeedToKnowGroup>,
     pager: Pager,
     can_create: bool,
+    /// The classification scheme's levels, for the highest marking.
+    levels: Vec<String>,
 }
 
 fn can_create(user: &Signed) -> bool {
@@ -71,6 +73,7 @@ async fn list_page(
                 pager: Pager::new(&page, "/groups", &[]),
                 items: page.items,
                 can_create: can_create(user),
+                levels: state.services.classification.levels().to_vec(),
             },
         ),
         Err(e) => service_error(e),
@@ -84,6 +87,8 @@ struct GroupForm {
     name: String,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    highest_classification: String,
 }
 
 impl From<GroupForm> for GroupInput {
@@ -91,6 +96,7 @@ impl From<GroupForm> for GroupInput {
         Self {
             name: f.name,
             description: f.description,
+            highest_classification: Some(f.highest_classification),
         }
     }
 }
@@ -119,6 +125,8 @@ struct ShowPage {
     group: NeedToKnowGroup,
     members: Vec<sems_storage::Named>,
     can_edit: bool,
+    /// The highest marking its members may receive, named; empty: no limit.
+    highest: String,
 }
 
 async fn show_page(
@@ -141,6 +149,10 @@ async fn show_page(
                     layout: Layout::new(group.name.clone(), user, "/groups")
                         .with_error(error)
                         .with_notice(notice(notice_key)),
+                    highest: group
+                        .highest_classification
+                        .map(|r| state.services.classification.name(r).to_string())
+                        .unwrap_or_default(),
                     group,
                     members,
                     can_edit,
