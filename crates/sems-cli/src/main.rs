@@ -715,6 +715,18 @@ fn spawn_background_jobs(services: Services, every: std::time::Duration) {
             )
             .await;
             run_job(
+                "sharing_clocks",
+                "expired items past their day, escalated late directive steps",
+                async {
+                    services
+                        .sharing()
+                        .run_sharing_job(sems_domain::util::today())
+                        .await
+                        .map(|r| r.expired + r.escalated)
+                },
+            )
+            .await;
+            run_job(
                 "attachment_sweep",
                 "removed attachment files no row names",
                 services.sweep_unreferenced_attachments(sems_services::attachments::SWEEP_AGE),

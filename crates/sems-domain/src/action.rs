@@ -44,7 +44,7 @@ pub fn is_overdue(status: ActionStatus, due_on: time::Date, today: time::Date) -
 
 /// The kinds of record an action comes from. The access rule reads an action as its source:
 /// who may read the source reads the action, who may update the source manages it.
-pub const SOURCES: [RecordKind; 6] = [
+pub const SOURCES: [RecordKind; 7] = [
     RecordKind::RiskAssessment,
     RecordKind::SecurityReport,
     RecordKind::Finding,
@@ -54,6 +54,8 @@ pub const SOURCES: [RecordKind; 6] = [
     RecordKind::Personnel,
     // An improvement action from a culture survey's weakest theme.
     RecordKind::CultureSurvey,
+    // The investigation of a suspected unauthorised disclosure of a shared item.
+    RecordKind::SharedItem,
 ];
 
 /// Whether an action's effectiveness may be checked now: once it is done, and once only.

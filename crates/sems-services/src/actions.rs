@@ -168,6 +168,7 @@ pub fn source_label(kind: RecordKind) -> &'static str {
         RecordKind::PerformanceAlert => "SPI alert",
         RecordKind::Personnel => "Training lapse",
         RecordKind::CultureSurvey => "Culture survey",
+        RecordKind::SharedItem => "Shared item",
         _ => "Record",
     }
 }
@@ -180,6 +181,7 @@ fn source_link(kind: RecordKind, id: i64) -> String {
         RecordKind::PerformanceAlert => format!("/performance/alerts/{id}"),
         RecordKind::Personnel => format!("/training/personnel/{id}"),
         RecordKind::CultureSurvey => format!("/training/surveys/{id}"),
+        RecordKind::SharedItem => format!("/sharing/items/{id}"),
         _ => "/actions".to_string(),
     }
 }

@@ -224,7 +224,8 @@ pub async fn distribution_of(
 }
 
 /// The distributions of the records of `kind` whose ids `among` selects (a subquery), or of
-/// every record of the kind: by record id; a record distributed to nobody is absent.
+/// every record of the kind: by record id; a record distributed to nobody is absent. Every
+/// distribution, expired or not: for kinds distributed without expiry (oversight activities).
 #[tracing::instrument(skip_all)]
 pub async fn distributions_of_kind(
     conn: &mut Conn,
@@ -236,7 +237,9 @@ pub async fn distributions_of_kind(
     if let Some(ids) = among {
         sql.push(" AND record_id IN (").append(ids).push(")");
     }
-    in_force(&mut sql);
+    // Without the expiry test: this reads the audiences of oversight activities for the EI
+    // totals (also from migration 29, before distributions had an expiry), and an activity is
+    // never distributed with one.
     let rows: Vec<DistributionRow> = sql.query_as().fetch_all(&mut *conn).await?;
     let mut out: HashMap<i64, Distribution> = HashMap::new();
     for row in &rows {

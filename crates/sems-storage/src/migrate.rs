@@ -265,6 +265,13 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0035_shared_items.sql"),
         then: None,
     },
+    Migration {
+        version: 36,
+        name: "sharing completed: grants with reason and expiry, a group's highest marking, reads, threat proposals, lessons' sources, disclosures",
+        sqlite: include_str!("../migrations/sqlite/0036_sharing_completed.sql"),
+        postgres: include_str!("../migrations/postgres/0036_sharing_completed.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -216,7 +216,7 @@ async fn build_world(store: &Store) -> World {
     let org_b = parties::insert(c, PartyKind::AirCarrier, "Carrier B", "BBB")
         .await
         .unwrap();
-    let group_a = groups::insert(c, org_a, "Covert test team", "")
+    let group_a = groups::insert(c, org_a, "Covert test team", "", None)
         .await
         .unwrap();
     let mut ids = Vec::new();
@@ -2976,6 +2976,10 @@ async fn shared_items_are_read_by_their_issuer_and_whom_they_were_distributed_to
                                 expires_on: None,
                                 recipients_visible: false,
                                 audience: &[],
+                                threat_category: None,
+                                proposed_level: None,
+                                lesson_source: None,
+                                supersedes_id: None,
                             },
                             None,
                         )

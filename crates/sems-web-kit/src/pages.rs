@@ -117,6 +117,7 @@ impl Layout {
             "Training",
             can_read(RecordKind::Personnel) || can_read(RecordKind::IndicatorValue),
         );
+        add("/sharing", "Sharing", can_read(RecordKind::SharedItem));
         add(
             "/people/grants",
             "Grants to confirm",

@@ -1,6 +1,6 @@
 //! The HTTP application of sems: assembles the web kit (`sems-web-kit`) and each module's pages
 //! and API (`sems-web-platform`, `sems-web-risk`, `sems-web-reporting`, `sems-web-oversight`,
-//! `sems-web-performance`, `sems-web-training`)
+//! `sems-web-performance`, `sems-web-training`, `sems-web-sharing`)
 //! behind one middleware stack, with the OpenAPI document, `/healthz` and `/metrics`. Thin by
 //! design: handlers parse the request, call one service, and render the answer. Every rule
 //! lives below, in services and the domain. The HTTP test suite of every module lives here.
@@ -23,6 +23,7 @@ fn pages() -> Router<AppState> {
         .merge(sems_web_oversight::pages::router())
         .merge(sems_web_performance::pages::router())
         .merge(sems_web_training::pages::router())
+        .merge(sems_web_sharing::pages::router())
         .fallback(sems_web_kit::pages::not_found)
 }
 

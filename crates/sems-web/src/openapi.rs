@@ -124,6 +124,7 @@ pub fn api() -> (axum::Router<AppState>, serde_json::Value) {
         .merge(sems_web_oversight::api::router())
         .merge(sems_web_performance::api::router())
         .merge(sems_web_training::api::router())
+        .merge(sems_web_sharing::api::router())
         .split_for_parts();
     // The modifiers ran on the empty document; the operations came with the routers.
     Problems.modify(&mut doc);

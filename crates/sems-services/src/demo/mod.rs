@@ -6,6 +6,7 @@ mod oversight;
 mod performance;
 mod reporting;
 mod risk;
+mod sharing;
 mod training;
 
 use crate::groups::GroupInput;
@@ -419,6 +420,9 @@ impl Services {
         summary.created += self
             .load_performance_demo(party_of("NPT")?, party_of("SKY")?)
             .await?;
+        // Need-to-know sharing: a bulletin to the airports, a directive acknowledged by the
+        // airport and not yet by the air carrier, the reads logged.
+        summary.created += self.load_sharing_demo(authority.id).await?;
         if summary.created > 0 {
             let mut tx = self.store.write().await?;
             let detail = serde_json::json!({"created": summary.created, "already_there": summary.already_there});

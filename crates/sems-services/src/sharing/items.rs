@@ -112,6 +112,10 @@ pub struct ItemView {
     /// The marking shown at the top and bottom of every page, print and export: the
     /// classification and the TLP label.
     pub marking: String,
+    /// The reader's organisation's step on a directive it received.
+    pub my_step: Option<sems_domain::sharing::directive::RecipientStep>,
+    /// What the reader may do with it: pages and the API show exactly these.
+    pub actions: super::item_actions::ItemActions,
     pub allowed: Allowed,
 }
 
@@ -121,6 +125,8 @@ pub struct RecipientView {
     pub party_id: i64,
     pub party_name: String,
     pub step: sems_domain::sharing::directive::RecipientStep,
+    /// The decisions the reader (the issuer) may take on this recipient now.
+    pub decisions: Vec<sems_domain::sharing::directive::RecipientStep>,
 }
 
 fn item_meta(
@@ -173,6 +179,18 @@ impl SharingServices<'_> {
     ) -> ItemView {
         let allowed = crate::allowed(actor, meta);
         let issuer = actor.party_id() == Some(i.owner_party_id);
+        let my_step = recipients
+            .iter()
+            .find(|r| Some(r.party_id) == actor.party_id())
+            .map(|r| r.step);
+        let actions = super::item_actions::item_actions(actor, &i, &allowed, my_step);
+        let recipients = recipients
+            .into_iter()
+            .map(|mut r| {
+                r.decisions = super::item_actions::decisions(&i, issuer, &allowed, r.step);
+                r
+            })
+            .collect::<Vec<_>>();
         ItemView {
             id: i.id,
             party_id: i.owner_party_id,
@@ -215,6 +233,8 @@ impl SharingServices<'_> {
                 _ => None,
             },
             supersedes_id: i.supersedes_id,
+            my_step,
+            actions,
             marking: marking(self.classification.name(i.classification), i.tlp),
             allowed,
         }
@@ -616,6 +636,7 @@ pub(super) async fn recipient_views(conn: &mut Conn, id: i64) -> Result<Vec<Reci
             party_id: r.party_id,
             party_name: r.party_name,
             step: r.step,
+            decisions: Vec::new(),
         })
         .collect())
 }

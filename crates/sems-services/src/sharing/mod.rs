@@ -7,6 +7,7 @@ pub mod audience;
 pub mod export;
 pub mod forward;
 pub mod inbox;
+pub mod item_actions;
 pub mod items;
 pub mod lifecycle;
 pub mod records;

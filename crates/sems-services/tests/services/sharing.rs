@@ -28,6 +28,11 @@ fn directive(tlp: Tlp, audience: Vec<Audience>) -> ItemInput {
         acknowledge_by: Some(format_date(t + Duration::days(3))),
         implement_by: Some(format_date(t + Duration::days(30))),
         expires_on: None,
+        scenario_ids: Vec::new(),
+        threat_category: None,
+        proposed_level: None,
+        lesson_source: None,
+        supersedes_id: None,
     }
 }
 

@@ -7,8 +7,6 @@
 ALTER TABLE distributions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE distributions ADD COLUMN expires_on TEXT;
 ALTER TABLE distributions ADD COLUMN distributed_by BIGINT REFERENCES people (id);
-CREATE INDEX distributions_person ON distributions (person_id, record_kind, record_id);
-CREATE INDEX distributions_group ON distributions (group_id, record_kind, record_id);
 
 ALTER TABLE need_to_know_groups ADD COLUMN highest_classification BIGINT;
 

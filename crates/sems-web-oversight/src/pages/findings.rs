@@ -184,6 +184,8 @@ struct FindingPage {
     awaits_completion: bool,
     awaits_verification: bool,
     default_due: time::Date,
+    /// The reader may draft a lesson learned from it (closed, and they issue items).
+    may_draft_lesson: bool,
 }
 
 async fn finding_page(
@@ -230,6 +232,12 @@ async fn finding_page(
             awaits_completion: status == FindingStatus::CapAccepted,
             awaits_verification: status == FindingStatus::Completed,
             default_due: v.finding.cap_due_on.unwrap_or(v.finding.due_on),
+            may_draft_lesson: status == FindingStatus::Closed
+                && sems_services::allowed_in_own_party(
+                    &user.actor(),
+                    sems_domain::access::RecordKind::SharedItem,
+                )
+                .create,
             v,
         },
     ))

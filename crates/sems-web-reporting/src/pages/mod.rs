@@ -310,6 +310,8 @@ struct ReportPage {
     requests: Vec<RequestRow>,
     can_update: bool,
     can_decide: bool,
+    /// The reader may draft a lesson learned from the closed report.
+    may_draft_lesson: bool,
     is_confidential: bool,
     categories: Vec<Choice>,
     severities: Vec<Choice>,
@@ -555,6 +557,13 @@ async fn report_page(
             requests,
             can_update,
             can_decide,
+            may_draft_lesson: can_update
+                && v.report.status == sems_domain::report::ReportStatus::Closed
+                && sems_services::allowed_in_own_party(
+                    &user.actor(),
+                    sems_domain::access::RecordKind::SharedItem,
+                )
+                .create,
             is_confidential: v.report.mode == ReportMode::Confidential,
             categories: Choice::list(
                 categories

@@ -79,6 +79,8 @@ struct ChainPage {
     /// Without a chosen organisation: every assessment of the scenario one may read.
     overview: Vec<Assessment>,
     can_assess: bool,
+    /// The reader may distribute the scenario to a need-to-know audience (its keepers).
+    can_share: bool,
     can_record: bool,
     proposed_likelihood: String,
     /// The score preselected in the form: the proposal, or none (0).
@@ -261,6 +263,8 @@ pub async fn scenario_page(
     let own_party = !subject.party_is_authority;
     let can_assess = own_party
         && sems_services::allowed_in_own_party(&user.actor(), RecordKind::RiskAssessment).create;
+    let can_share = s.party_id == subject.party_id
+        && sems_services::allowed_in_own_party(&user.actor(), RecordKind::ThreatScenario).update;
     let can_record = party_id != 0
         && sems_services::risk::evidence::evidence_allowed(&user.actor(), party_id).create;
     Ok(render(
@@ -289,6 +293,7 @@ pub async fn scenario_page(
             assessments,
             overview,
             can_assess,
+            can_share,
             can_record,
             likelihood_preset: proposed_likelihood.parse().unwrap_or(0),
             proposed_likelihood,
