@@ -2956,7 +2956,7 @@ async fn shared_items_are_read_by_their_issuer_and_whom_they_were_distributed_to
         for owner in [world.authority, world.org_a] {
             for classification in [0, 1, 2] {
                 for need_to_know in [false, true] {
-                    for audience in 0..3 {
+                    for audience in 0..4 {
                         n += 1;
                         let id = items::insert(
                             tx.conn(),
@@ -2997,6 +2997,25 @@ async fn shared_items_are_read_by_their_issuer_and_whom_they_were_distributed_to
                             2 => Some(Recipient::Person(someone_in_b)),
                             _ => None,
                         };
+                        if audience == 3 {
+                            // A grant that expired yesterday: read as not distributed.
+                            let grant = groups::Grant {
+                                reason: "expired",
+                                expires_on: Some(
+                                    sems_domain::util::today() - time::Duration::days(1),
+                                ),
+                                by: None,
+                            };
+                            groups::distribute_with(
+                                tx.conn(),
+                                RecordKind::SharedItem,
+                                id,
+                                Recipient::Person(someone_in_b),
+                                &grant,
+                            )
+                            .await
+                            .unwrap();
+                        }
                         if let Some(to) = to {
                             groups::distribute(tx.conn(), RecordKind::SharedItem, id, to)
                                 .await
@@ -3038,6 +3057,38 @@ async fn shared_items_are_read_by_their_issuer_and_whom_they_were_distributed_to
             .items
             .iter()
             .all(|i| i.classification <= person.clearance));
+        // Every subject's inbox is exactly the items distributed to them by name or group
+        // (not expired) that the rule lets them read.
+        for subject in &world.subjects {
+            let mut found: Vec<i64> = sems_storage::sharing::inbox::inbox(
+                &mut conn,
+                subject,
+                sems_storage::sharing::inbox::InboxShow::All,
+                sems_domain::util::today(),
+                sems_domain::page::PageRequest::new(Some(1), Some(200)),
+            )
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|i| i.item.id)
+            .collect();
+            found.sort_unstable();
+            let mut expected: Vec<i64> = metas
+                .iter()
+                .filter(|(_, m)| {
+                    let named = m.distribution.persons.contains(&subject.person_id)
+                        || m.distribution
+                            .groups
+                            .iter()
+                            .any(|g| subject.groups.contains(g));
+                    named && decide(subject, Action::Read, m).is_ok()
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "inbox of {}", subject.person_id);
+        }
         drop(conn);
         // Each read leaves one entry of the access log.
         let first = metas[0].0;

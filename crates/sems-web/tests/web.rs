@@ -12,6 +12,7 @@ mod web {
     pub mod privacy;
     pub mod reports;
     pub mod risk;
+    pub mod sharing;
     pub mod support;
     pub mod training;
 }

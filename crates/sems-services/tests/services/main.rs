@@ -11,5 +11,7 @@ mod performance;
 mod reports;
 mod risk;
 mod sharing;
+mod sharing_flow;
+mod sharing_matrix;
 mod sign_in;
 mod training;

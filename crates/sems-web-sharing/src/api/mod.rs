@@ -392,7 +392,7 @@ async fn apply_threat_level_proposal(
 /// definition), watermarked with the reader and logged.
 #[utoipa::path(get, path = "/sharing/items/{id}/stix", tag = "Sharing",
     params(("id" = i64, Path, description = ITEM)),
-    responses((status = 200, description = "A STIX 2.1 bundle", content_type = "application/stix+json;version=2.1", body = Object)))]
+    responses((status = 200, description = "A STIX 2.1 bundle", content_type = "application/stix+json", body = Object)))]
 async fn export_shared_item_stix(
     State(state): State<AppState>,
     auth: ApiAuth,

@@ -599,3 +599,46 @@ fn a_staff_member_answers_a_culture_survey_on_a_phone() {
         .wait_for_text("[role=alert]", "already used")
         .contains("each link answers once"));
 }
+
+#[test]
+fn a_security_manager_acknowledges_a_directive_on_a_phone_and_states_the_method() {
+    let app = spawn(sems_storage::Engine::Sqlite, Default::default());
+    let Some(browser) = sems_testkit::Browser::start(390, 844) else {
+        return;
+    };
+    browser.goto(&format!("{}/sign-in", app.base));
+    browser.fill("#username", "sky.security");
+    browser.fill("#password", PASSWORD);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("main h1", "Welcome");
+    // The demo's directive waits for the air carrier's acknowledgement.
+    browser.goto(&format!("{}/sharing?show=to_acknowledge", app.base));
+    browser.wait_for_text("#inbox", "Screening of all staff");
+    browser.click("#inbox a[href^='/sharing/items/']");
+    browser.wait_for_text("main h1", "Screening of all staff");
+    let fits = browser.script("return document.documentElement.scrollWidth <= window.innerWidth;");
+    assert_eq!(fits, true, "the directive fits the phone");
+    assert!(browser.text(".marking").contains("TLP:AMBER"));
+    let tappable = browser.script(
+        "return document.querySelector('#steps button').getBoundingClientRect().height >= 40;",
+    );
+    assert_eq!(tappable, true);
+    browser.click("#steps button[value=acknowledged]");
+    browser.wait_for_text("#my-step", "Acknowledged");
+    browser.fill(
+        "#text-method_stated",
+        "Crew entrance at the hangar gets a screening lane; until then crews enter through the terminal.",
+    );
+    browser.click("#steps button[value=method_stated]");
+    assert_eq!(
+        browser.wait_for_text("#my-step", "Implementation method stated"),
+        "Implementation method stated"
+    );
+    let sky = app.sql_count("SELECT id FROM parties WHERE code = 'SKY'");
+    assert_eq!(
+        app.sql_count(&format!(
+            "SELECT COUNT(*) FROM directive_recipients WHERE party_id = {sky} AND step = 'method_stated' AND method LIKE 'Crew entrance%'"
+        )),
+        1
+    );
+}
