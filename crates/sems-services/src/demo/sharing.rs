@@ -28,23 +28,9 @@ fn item(
     audience: Vec<Audience>,
 ) -> ItemInput {
     ItemInput {
-        kind,
-        title: title.into(),
-        summary: summary.into(),
         body: body.into(),
-        tlp: Tlp::Amber,
         classification: Some("RESTRICTED".into()),
-        audience,
-        recipients_visible: false,
-        effective_on: None,
-        acknowledge_by: None,
-        implement_by: None,
-        expires_on: None,
-        scenario_ids: Vec::new(),
-        threat_category: None,
-        proposed_level: None,
-        lesson_source: None,
-        supersedes_id: None,
+        ..ItemInput::new(kind, title, summary, Tlp::Amber, audience)
     }
 }
 

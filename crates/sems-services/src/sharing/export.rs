@@ -196,23 +196,14 @@ impl SharingServices<'_> {
             actor,
             party,
             &ItemInput {
-                kind: ItemKind::ThreatBulletin,
-                title: report.title,
-                summary,
                 body: report.body,
-                tlp: report.tlp,
-                classification: None,
-                audience: input.audience.clone(),
-                recipients_visible: false,
-                effective_on: None,
-                acknowledge_by: None,
-                implement_by: None,
-                expires_on: None,
-                scenario_ids: Vec::new(),
-                threat_category: None,
-                proposed_level: None,
-                lesson_source: None,
-                supersedes_id: None,
+                ..ItemInput::new(
+                    ItemKind::ThreatBulletin,
+                    &report.title,
+                    &summary,
+                    report.tlp,
+                    input.audience.clone(),
+                )
             },
         )
         .await

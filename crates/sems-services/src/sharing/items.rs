@@ -61,6 +61,38 @@ pub struct ItemInput {
     pub supersedes_id: Option<i64>,
 }
 
+impl ItemInput {
+    /// An item with its kind, title, summary, label and audience; everything else empty (the
+    /// lowest classification, no dates, nothing linked).
+    pub fn new(
+        kind: ItemKind,
+        title: &str,
+        summary: &str,
+        tlp: Tlp,
+        audience: Vec<Audience>,
+    ) -> Self {
+        ItemInput {
+            kind,
+            title: title.into(),
+            summary: summary.into(),
+            body: String::new(),
+            tlp,
+            classification: None,
+            audience,
+            recipients_visible: false,
+            effective_on: None,
+            acknowledge_by: None,
+            implement_by: None,
+            expires_on: None,
+            scenario_ids: Vec::new(),
+            threat_category: None,
+            proposed_level: None,
+            lesson_source: None,
+            supersedes_id: None,
+        }
+    }
+}
+
 /// The closed record a lesson learned was drawn from.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -16,23 +16,17 @@ use time::Duration;
 fn directive(tlp: Tlp, audience: Vec<Audience>) -> ItemInput {
     let t = today();
     ItemInput {
-        kind: ItemKind::SecurityDirective,
-        title: "Screen all staff at staff entrances".into(),
-        summary: "Every person entering the security restricted area through a staff entrance is screened.".into(),
-        body: String::new(),
-        tlp,
         classification: Some("RESTRICTED".into()),
-        audience,
-        recipients_visible: false,
         effective_on: Some(format_date(t + Duration::days(7))),
         acknowledge_by: Some(format_date(t + Duration::days(3))),
         implement_by: Some(format_date(t + Duration::days(30))),
-        expires_on: None,
-        scenario_ids: Vec::new(),
-        threat_category: None,
-        proposed_level: None,
-        lesson_source: None,
-        supersedes_id: None,
+        ..ItemInput::new(
+            ItemKind::SecurityDirective,
+            "Screen all staff at staff entrances",
+            "Every person entering the security restricted area through a staff entrance is screened.",
+            tlp,
+            audience,
+        )
     }
 }
 

@@ -21,23 +21,14 @@ use time::Duration;
 
 fn bulletin(title: &str, classification: &str, audience: Vec<Audience>) -> ItemInput {
     ItemInput {
-        kind: ItemKind::ThreatBulletin,
-        title: title.into(),
-        summary: "What the intelligence says".into(),
-        body: String::new(),
-        tlp: Tlp::Amber,
         classification: Some(classification.into()),
-        audience,
-        recipients_visible: false,
-        effective_on: None,
-        acknowledge_by: None,
-        implement_by: None,
-        expires_on: None,
-        scenario_ids: Vec::new(),
-        threat_category: None,
-        proposed_level: None,
-        lesson_source: None,
-        supersedes_id: None,
+        ..ItemInput::new(
+            ItemKind::ThreatBulletin,
+            title,
+            "What the intelligence says",
+            Tlp::Amber,
+            audience,
+        )
     }
 }
 

@@ -87,25 +87,13 @@ async fn tlp_label_by_audience_by_role_by_action() {
                         person_id: manager.person_id().unwrap(),
                     },
                 };
-                let input = ItemInput {
-                    kind: ItemKind::InformationCircular,
-                    title: format!("{} to {kind:?}", tlp.label()),
-                    summary: "Matrix".into(),
-                    body: String::new(),
-                    tlp: *tlp,
-                    classification: None,
-                    audience: vec![audience],
-                    recipients_visible: false,
-                    effective_on: None,
-                    acknowledge_by: None,
-                    implement_by: None,
-                    expires_on: None,
-                    scenario_ids: Vec::new(),
-                    threat_category: None,
-                    proposed_level: None,
-                    lesson_source: None,
-                    supersedes_id: None,
-                };
+                let input = ItemInput::new(
+                    ItemKind::InformationCircular,
+                    &format!("{} to {kind:?}", tlp.label()),
+                    "Matrix",
+                    *tlp,
+                    vec![audience],
+                );
                 let drafted = sh.draft_item(&intel, authority, &input).await;
                 if *tlp == Tlp::Red && kind != Reach::Person {
                     assert!(
