@@ -27,6 +27,8 @@ vocabulary!(
         TrainingCurrent => "training_current", "Share of training requirements current";
         ScreenersImageCompliant => "screeners_image_compliant", "Share of screeners meeting the image-recognition rule";
         ChecksValid => "checks_valid", "Share of required background checks valid";
+        DirectivesAcknowledgedOnTime => "directives_acknowledged_on_time", "Share of security directives acknowledged on time";
+        DirectivesImplementedOnTime => "directives_implemented_on_time", "Share of security directives implemented on time";
     }
 );
 
@@ -72,7 +74,9 @@ impl Measure {
             | AssessmentsPastReview
             | TrainingCurrent
             | ScreenersImageCompliant
-            | ChecksValid => ValueKind::Share,
+            | ChecksValid
+            | DirectivesAcknowledgedOnTime
+            | DirectivesImplementedOnTime => ValueKind::Share,
             ReportsPerStaff => ValueKind::Rate,
             DaysToCloseFindings | HoursToTriage => ValueKind::Median,
         }
@@ -89,7 +93,9 @@ impl Measure {
             | ForwardedOnTime
             | TrainingCurrent
             | ScreenersImageCompliant
-            | ChecksValid => Direction::HigherIsBetter,
+            | ChecksValid
+            | DirectivesAcknowledgedOnTime
+            | DirectivesImplementedOnTime => Direction::HigherIsBetter,
             OpenLevel1Findings
             | PlansOverdue
             | DaysToCloseFindings
@@ -527,6 +533,14 @@ pub fn national_library() -> Vec<SpiDefinition> {
             "The share of personnel needing a background check whose check was valid at the end of the month.",
             "An insider is the hardest threat to see; vetting kept current is the first defence.",
             computed(Measure::ChecksValid), "Checks valid", "People needing a check", Timing::Leading),
+        spi("NAT-DIR-ACK", "Security directives acknowledged on time",
+            "The share of security directives whose acknowledgement deadline fell in the month that the organisation acknowledged by the deadline.",
+            "A directive not acknowledged is a measure nobody has taken charge of.",
+            computed(Measure::DirectivesAcknowledgedOnTime), "Acknowledged on time", "Directives due", Timing::Leading),
+        spi("NAT-DIR-IMPL", "Security directives implemented on time",
+            "The share of security directives whose implementation deadline fell in the month that the organisation implemented by the deadline.",
+            "A mandatory measure implemented late leaves the threat it answers open.",
+            computed(Measure::DirectivesImplementedOnTime), "Implemented on time", "Directives due", Timing::Lagging),
     ];
     for d in &mut library {
         if d.is_reporting_rate() {

@@ -135,6 +135,18 @@ pub struct Facts {
     /// The organisation's personnel with their records, under the programme they are held to
     /// (none before any is registered).
     pub training: Option<TrainingFacts>,
+    /// The security directives the organisation received, with their deadlines and steps.
+    pub directives: Vec<DirectiveFact>,
+}
+
+/// A security directive as a recipient organisation's measures read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectiveFact {
+    pub item_id: i64,
+    pub acknowledge_by: Date,
+    pub acknowledged_on: Option<Date>,
+    pub implement_by: Date,
+    pub implemented_on: Option<Date>,
 }
 
 /// An organisation's personnel as the training measures read them.
@@ -169,6 +181,7 @@ impl Facts {
             .chain(self.reports.iter().map(|r| day_of(r.filed_at_ms)))
             .chain(self.assessments.iter().map(|a| day_of(a.created_at_ms)))
             .chain(self.actions.iter().map(|a| day_of(a.created_at_ms)))
+            .chain(self.directives.iter().map(|d| d.acknowledge_by))
             .chain(
                 self.training
                     .iter()
@@ -209,6 +222,8 @@ pub enum Counted {
     Actions,
     /// People of the personnel register.
     Personnel,
+    /// Security directives received.
+    Directives,
 }
 
 impl Measure {
@@ -224,6 +239,7 @@ impl Measure {
             AssessmentsPastReview => Counted::Assessments,
             OverdueActions => Counted::Actions,
             TrainingCurrent | ScreenersImageCompliant | ChecksValid => Counted::Personnel,
+            DirectivesAcknowledgedOnTime | DirectivesImplementedOnTime => Counted::Directives,
         }
     }
 }
@@ -511,6 +527,29 @@ fn measure_value(
         }
         Measure::TrainingCurrent | Measure::ScreenersImageCompliant | Measure::ChecksValid => {
             training_share(measure, facts.training.as_ref()?, span)
+        }
+        Measure::DirectivesAcknowledgedOnTime | Measure::DirectivesImplementedOnTime => {
+            // The directives whose deadline fell in the period, each done by it or not.
+            let steps: Vec<(i64, Date, Option<Date>)> = facts
+                .directives
+                .iter()
+                .map(|d| match measure {
+                    Measure::DirectivesAcknowledgedOnTime => {
+                        (d.item_id, d.acknowledge_by, d.acknowledged_on)
+                    }
+                    _ => (d.item_id, d.implement_by, d.implemented_on),
+                })
+                .filter(|(_, by, _)| span.first_day <= *by && *by < span.next_day)
+                .collect();
+            let on_time = steps
+                .iter()
+                .filter(|(_, by, done)| crate::sharing::directive::on_time(*done, *by))
+                .count();
+            share(
+                on_time as u64,
+                steps.len() as u64,
+                ids(steps.iter().map(|s| s.0).collect()),
+            )
         }
     }
 }

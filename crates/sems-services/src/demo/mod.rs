@@ -417,12 +417,13 @@ impl Services {
         // Training, vetting and culture at the airport (before performance, whose values
         // count its records).
         summary.created += self.load_training_demo(party_of("NPT")?).await?;
+        // Need-to-know sharing: a bulletin to the airports, a directive acknowledged by the
+        // airport and not yet by the air carrier, the reads logged (before
+        // performance, whose directive indicators count them).
+        summary.created += self.load_sharing_demo(authority.id).await?;
         summary.created += self
             .load_performance_demo(party_of("NPT")?, party_of("SKY")?)
             .await?;
-        // Need-to-know sharing: a bulletin to the airports, a directive acknowledged by the
-        // airport and not yet by the air carrier, the reads logged.
-        summary.created += self.load_sharing_demo(authority.id).await?;
         if summary.created > 0 {
             let mut tx = self.store.write().await?;
             let detail = serde_json::json!({"created": summary.created, "already_there": summary.already_there});

@@ -554,6 +554,7 @@ impl PerformanceServices<'_> {
                 Some(Counted::Assessments) => "risk assessments",
                 Some(Counted::Actions) => "corrective actions",
                 Some(Counted::Personnel) => "people of the personnel register",
+                Some(Counted::Directives) => "security directives received",
                 None => "values of data series",
             }
             .to_string(),

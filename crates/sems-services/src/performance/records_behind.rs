@@ -80,6 +80,19 @@ pub(super) async fn record_link(
             }),
             None => None,
         },
+        Some(Counted::Directives) => match crate::sharing::records::record_facts(
+            conn,
+            sems_domain::access::RecordKind::SharedItem,
+            id,
+        )
+        .await?
+        {
+            Some(f) => readable(&f.meta).then(|| RecordLink {
+                label: f.title,
+                link: f.link,
+            }),
+            None => None,
+        },
         None => None,
     })
 }

@@ -294,7 +294,47 @@ pub async fn of_organisation(conn: &mut Conn, party_id: i64) -> Result<Facts> {
             .collect(),
         series: organisation_series(series),
         training: training_facts(conn, party_id).await?,
+        directives: directive_facts(conn, party_id).await?,
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct DirectiveRow {
+    item_id: i64,
+    #[sqlx(try_from = "Day")]
+    acknowledge_by: time::Date,
+    #[sqlx(try_from = "OptionalDay")]
+    acknowledged_on: Option<time::Date>,
+    #[sqlx(try_from = "Day")]
+    implement_by: time::Date,
+    #[sqlx(try_from = "OptionalDay")]
+    implemented_on: Option<time::Date>,
+}
+
+/// The security directives the organisation received, with their deadlines and its steps.
+async fn directive_facts(
+    conn: &mut Conn,
+    party_id: i64,
+) -> Result<Vec<sems_domain::performance::measures::DirectiveFact>> {
+    let rows: Vec<DirectiveRow> = sqlx::query_as(
+        "SELECT dr.item_id, si.acknowledge_by, dr.acknowledged_on, si.implement_by, dr.implemented_on
+         FROM directive_recipients dr JOIN shared_items si ON si.id = dr.item_id
+         WHERE dr.party_id = $1 AND si.acknowledge_by IS NOT NULL AND si.implement_by IS NOT NULL
+         ORDER BY dr.item_id",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| sems_domain::performance::measures::DirectiveFact {
+            item_id: r.item_id,
+            acknowledge_by: r.acknowledge_by,
+            acknowledged_on: r.acknowledged_on,
+            implement_by: r.implement_by,
+            implemented_on: r.implemented_on,
+        })
+        .collect())
 }
 
 /// Series values of the whole organisation by month: its own value (site 0) where entered,

@@ -368,6 +368,56 @@ fn overdue_actions_at_the_end_of_the_month() {
 }
 
 #[test]
+fn directives_acknowledged_and_implemented_by_their_deadlines_in_the_month() {
+    let d = |id, ack_by, ack, imp_by, imp| DirectiveFact {
+        item_id: id,
+        acknowledge_by: ack_by,
+        acknowledged_on: ack,
+        implement_by: imp_by,
+        implemented_on: imp,
+    };
+    let facts = Facts {
+        directives: vec![
+            // Acknowledged on the day: on time; implemented in April (not this month's).
+            d(
+                1,
+                date!(2026 - 03 - 10),
+                Some(date!(2026 - 03 - 10)),
+                date!(2026 - 04 - 30),
+                None,
+            ),
+            // Acknowledged a day late; implemented before its March deadline.
+            d(
+                2,
+                date!(2026 - 03 - 20),
+                Some(date!(2026 - 03 - 21)),
+                date!(2026 - 03 - 31),
+                Some(date!(2026 - 03 - 30)),
+            ),
+            // Not acknowledged by the deadline; implementation due in March, not done.
+            d(3, date!(2026 - 03 - 31), None, date!(2026 - 03 - 31), None),
+            // February's deadline: not this month's.
+            d(4, date!(2026 - 02 - 28), None, date!(2026 - 02 - 28), None),
+        ],
+        ..Facts::default()
+    };
+    let ack = value("NAT-DIR-ACK", &facts).expect("a value");
+    assert_eq!(
+        (ack.numerator, ack.denominator, ack.records.clone()),
+        (1.0, Some(3.0), vec![1, 2, 3])
+    );
+    let implemented = value("NAT-DIR-IMPL", &facts).expect("a value");
+    assert_eq!(
+        (
+            implemented.numerator,
+            implemented.denominator,
+            implemented.records
+        ),
+        (1.0, Some(2.0), vec![2, 3])
+    );
+}
+
+#[test]
 fn series_indicators_divide_and_normalise() {
     let mut d = spi("NAT-ACT-OVERDUE");
     d.source = Source::Series {
