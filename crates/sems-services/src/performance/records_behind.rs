@@ -87,7 +87,7 @@ pub(super) async fn record_link(
         )
         .await?
         {
-            Some(f) => readable(&f.meta).then(|| RecordLink {
+            Some(f) => readable(&f.meta).then_some(RecordLink {
                 label: f.title,
                 link: f.link,
             }),
