@@ -67,6 +67,9 @@ enum Command {
         /// background checks and culture surveys.
         #[arg(long, default_value_t = 0)]
         personnel_per_org: u32,
+        /// Items the authority shares per year, with each organisation's own circulars.
+        #[arg(long, default_value_t = 0)]
+        items_per_year: u32,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -136,6 +139,20 @@ enum BenchCommand {
         #[arg(long, default_value_t = 5555)]
         seed: u64,
     },
+    /// Need-to-know sharing on its own national data set (organisations × 10 years of the
+    /// authority's items and each organisation's circulars, with their distributions, reads,
+    /// access log and directive recipients): a recipient's inbox and its counts, the
+    /// authority's directive tracker, as service calls and as pages; one run of the sharing job.
+    Sharing {
+        #[arg(long, default_value_t = 200)]
+        organisations: u32,
+        #[arg(long, default_value_t = 150)]
+        items_per_year: u32,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        #[arg(long, default_value_t = 6666)]
+        seed: u64,
+    },
     /// A flood of sign-in attempts through the API while a reader loads the risk register:
     /// memory before and at its peak, the answers, the page's latency.
     SignIns {
@@ -181,6 +198,7 @@ impl NationalDataSet {
             activities_per_year: self.activities_per_year,
             reports_per_year: self.reports_per_year,
             personnel_per_org: 0,
+            items_per_year: 0,
             seed: self.seed,
         }
     }
@@ -425,6 +443,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             activities_per_year,
             reports_per_year,
             personnel_per_org,
+            items_per_year,
             seed,
         } => {
             let services = open(&config).await?;
@@ -438,6 +457,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     activities_per_year,
                     reports_per_year,
                     personnel_per_org,
+                    items_per_year,
                     seed,
                 })
                 .await?;
@@ -460,14 +480,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 + s.reports
                 + s.performance.series_values
                 + s.performance.values
-                + s.training.rows();
+                + s.training.rows()
+                + s.sharing.rows();
             println!(
-                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings); {} security reports; {} data series values, {} indicator values, {} alerts; {} personnel, {} training records, {} checks, {} survey answers in {:.1} s ({:.0} rows/s) on {}.",
+                "Generated {} organisations, {} sites, {} people, {} nominations; {} risk assessments ({} history entries, {} test results, {} actions, {} acceptances); {} oversight activities ({} checklist items, {} findings); {} security reports; {} data series values, {} indicator values, {} alerts; {} personnel, {} training records, {} checks, {} survey answers; {} shared items ({} distributions, {} directive recipients, {} reads) in {:.1} s ({:.0} rows/s) on {}.",
                 s.organisations, s.sites, s.people, s.nominations, r.assessments, r.history,
                 r.evidence, r.actions, r.acceptances, s.oversight.activities, s.oversight.items,
                 s.oversight.findings, s.reports, s.performance.series_values,
                 s.performance.values, s.performance.alerts, s.training.personnel,
-                s.training.records, s.training.checks, s.training.answers, seconds,
+                s.training.records, s.training.checks, s.training.answers, s.sharing.items,
+                s.sharing.distributions, s.sharing.recipients, s.sharing.reads, seconds,
                 rows as f64 / seconds.max(0.001),
                 services.store.engine().as_str()
             );
@@ -490,6 +512,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     activities_per_year: 0,
                     reports_per_year: 0,
                     personnel_per_org: 0,
+                    items_per_year: 0,
                     seed,
                 },
                 runs.max(1),
@@ -514,6 +537,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     activities_per_year,
                     reports_per_year: 0,
                     personnel_per_org: 0,
+                    items_per_year: 0,
                     seed,
                 },
                 runs.max(1),
@@ -549,6 +573,31 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     activities_per_year: 0,
                     reports_per_year: 0,
                     personnel_per_org,
+                    items_per_year: 0,
+                    seed,
+                },
+                runs.max(1),
+            )
+            .await?;
+        }
+        Command::Bench(BenchCommand::Sharing {
+            organisations,
+            items_per_year,
+            runs,
+            seed,
+        }) => {
+            let services = open(&config).await?;
+            bench::sharing(
+                &services,
+                sems_services::generate::GenerateParams {
+                    organisations,
+                    people_per_org: 10,
+                    years: 10,
+                    scenarios: 0,
+                    activities_per_year: 0,
+                    reports_per_year: 0,
+                    personnel_per_org: 0,
+                    items_per_year,
                     seed,
                 },
                 runs.max(1),

@@ -26,6 +26,9 @@ pub struct GenerateParams {
     /// People of each organisation's personnel register, with their training records,
     /// background checks and culture surveys; 0 generates none.
     pub personnel_per_org: u32,
+    /// Items the authority shares per year (bulletins, circulars, directives, lessons), with
+    /// each organisation's own circulars; 0 generates none.
+    pub items_per_year: u32,
     pub seed: u64,
 }
 
@@ -39,6 +42,7 @@ impl Default for GenerateParams {
             activities_per_year: 0,
             reports_per_year: 0,
             personnel_per_org: 0,
+            items_per_year: 0,
             seed: 42,
         }
     }
@@ -55,6 +59,7 @@ pub struct GenerateSummary {
     pub reports: u64,
     pub performance: crate::performance::generate::PerformanceSummary,
     pub training: crate::training::generate::TrainingSummary,
+    pub sharing: crate::sharing::generate::SharingSummary,
 }
 
 /// SplitMix64: small, fast, and the same sequence on every machine for a seed.
@@ -398,6 +403,7 @@ impl Services {
             reports,
             performance: Default::default(),
             training: Default::default(),
+            sharing: Default::default(),
             organisations: rows.written(PARTIES),
             sites: rows.written(SITES),
             people: rows.written(PEOPLE),
@@ -429,7 +435,11 @@ impl Services {
             ],
         )
         .await?;
-        // Training before performance, whose values count it.
+        // Sharing and training before performance, whose values count them.
+        summary.sharing = self
+            .sharing()
+            .generate_sharing(&p, authority.id, &orgs, sems_domain::util::today())
+            .await?;
         summary.training = self
             .training()
             .generate_training(&p, &org_ids, sems_domain::util::today())

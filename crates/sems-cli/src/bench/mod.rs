@@ -4,12 +4,14 @@
 
 mod national;
 mod performance;
+mod sharing;
 mod sign_in;
 mod training;
 pub use sign_in::sign_ins;
 
 pub use national::national;
 pub use performance::performance;
+pub use sharing::sharing;
 pub use training::training;
 
 use anyhow::Context;

@@ -6,6 +6,7 @@
 pub mod audience;
 pub mod export;
 pub mod forward;
+pub mod generate;
 pub mod inbox;
 pub mod item_actions;
 pub mod items;

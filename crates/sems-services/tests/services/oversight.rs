@@ -1604,6 +1604,7 @@ async fn the_generated_data_set_holds_self_evaluations_apart_from_state_oversigh
             activities_per_year: 5,
             reports_per_year: 3,
             personnel_per_org: 0,
+            items_per_year: 0,
             seed: 11,
         })
         .await

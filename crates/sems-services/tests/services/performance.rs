@@ -711,10 +711,25 @@ async fn the_generator_writes_what_the_job_would_and_the_quartiles_of_five() {
                 activities_per_year: 4,
                 reports_per_year: 12,
                 personnel_per_org: 20,
+                items_per_year: 12,
                 seed: 13,
             })
             .await
             .unwrap();
+        // Items shared over the two years, written as the sharing job would have left them:
+        // nothing to expire or escalate today.
+        let sh = summary.sharing;
+        assert_eq!(sh.items, 24 + 6 * 4, "{sh:?}");
+        assert!(
+            sh.distributions > sh.items && sh.reads > 0 && sh.access_log > 0,
+            "{sh:?}"
+        );
+        let run = s
+            .sharing()
+            .run_sharing_job(sems_domain::util::today())
+            .await
+            .unwrap();
+        assert_eq!((run.expired, run.escalated), (0, 0), "{sh:?}");
         // The register, written as the training job would have: nothing changes by itself
         // today, every lapse has its one withdrawal task.
         let tr = summary.training;
