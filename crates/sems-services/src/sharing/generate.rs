@@ -46,6 +46,9 @@ fn ms(day: Date) -> i64 {
     sems_domain::performance::periods::start_ms(day) + 9 * 3_600_000
 }
 
+/// An organisation and its five security readers.
+type Readers = (i64, [i64; 5]);
+
 /// An item to write: its facts and who receives it.
 struct Generated<'a> {
     owner: i64,
@@ -78,7 +81,7 @@ impl SharingServices<'_> {
         let mut item_id = bulk::next_id(tx.conn(), "shared_items").await?;
         // Each organisation's kind and its five security readers (the generator's first five
         // people: executive, security manager, analyst, quality auditor, training officer).
-        let mut by_kind: Vec<(PartyKind, Vec<(i64, [i64; 5])>)> = Vec::new();
+        let mut by_kind: Vec<(PartyKind, Vec<Readers>)> = Vec::new();
         for o in orgs {
             let Some(party) = sems_storage::parties::get(tx.conn(), o.party_id).await? else {
                 continue;
