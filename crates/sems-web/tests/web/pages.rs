@@ -269,6 +269,7 @@ fn people_list_is_paginated_and_filtered_in_the_database() {
                     activities_per_year: 0,
                     reports_per_year: 0,
                     personnel_per_org: 0,
+                    items_per_year: 0,
                     seed: 7,
                 }),
         )
