@@ -99,6 +99,10 @@ pub enum RecordKind {
     /// information circular, a lesson learned): its issuer's, read by the persons and groups it
     /// was distributed to — an audience of parties or roles is resolved to persons at issue.
     SharedItem,
+    /// A recipient's report of a suspected unauthorised disclosure of a shared item: the
+    /// issuer's alone (its investigation is an action of the register), never the other
+    /// recipients', among whom the leak may be.
+    DisclosureReport,
     /// A record kind used only by the access-rule test matrix: it exercises markings,
     /// distribution and need-to-know, which the platform's own records do not use.
     TestRecord,
@@ -106,7 +110,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, for the filters that decide per kind (the audit trail's).
-    pub const ALL: [RecordKind; 32] = [
+    pub const ALL: [RecordKind; 33] = [
         RecordKind::Party,
         RecordKind::Site,
         RecordKind::Person,
@@ -138,6 +142,7 @@ impl RecordKind {
         RecordKind::Personnel,
         RecordKind::CultureSurvey,
         RecordKind::SharedItem,
+        RecordKind::DisclosureReport,
         RecordKind::TestRecord,
     ];
 
@@ -179,6 +184,7 @@ impl RecordKind {
             RecordKind::Personnel => "personnel",
             RecordKind::CultureSurvey => "culture_survey",
             RecordKind::SharedItem => "shared_item",
+            RecordKind::DisclosureReport => "disclosure_report",
             RecordKind::TestRecord => "test_record",
         }
     }

@@ -54,8 +54,9 @@ pub const SOURCES: [RecordKind; 7] = [
     RecordKind::Personnel,
     // An improvement action from a culture survey's weakest theme.
     RecordKind::CultureSurvey,
-    // The investigation of a suspected unauthorised disclosure of a shared item.
-    RecordKind::SharedItem,
+    // The investigation of a suspected unauthorised disclosure of a shared item: the
+    // disclosure report's, the issuer's alone.
+    RecordKind::DisclosureReport,
 ];
 
 /// Whether an action's effectiveness may be checked now: once it is done, and once only.

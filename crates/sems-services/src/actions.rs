@@ -168,7 +168,7 @@ pub fn source_label(kind: RecordKind) -> &'static str {
         RecordKind::PerformanceAlert => "SPI alert",
         RecordKind::Personnel => "Training lapse",
         RecordKind::CultureSurvey => "Culture survey",
-        RecordKind::SharedItem => "Shared item",
+        RecordKind::DisclosureReport => "Disclosure report",
         _ => "Record",
     }
 }
@@ -181,7 +181,7 @@ fn source_link(kind: RecordKind, id: i64) -> String {
         RecordKind::PerformanceAlert => format!("/performance/alerts/{id}"),
         RecordKind::Personnel => format!("/training/personnel/{id}"),
         RecordKind::CultureSurvey => format!("/training/surveys/{id}"),
-        RecordKind::SharedItem => format!("/sharing/items/{id}"),
+        RecordKind::DisclosureReport => format!("/sharing/disclosures/{id}"),
         _ => "/actions".to_string(),
     }
 }

@@ -285,12 +285,15 @@ fn distribution_ids(subject: &Subject, kind: RecordKind, include_party: bool) ->
 
 /// A distribution `d` names the subject, one of their groups, or (when `include_party`) their
 /// party.
-fn to_subject(subject: &Subject, include_party: bool) -> Sql {
+pub(crate) fn to_subject(subject: &Subject, include_party: bool) -> Sql {
+    // The subject's groups as a list of values (the subject is read for each request), not a
+    // subquery: a subquery in one arm of the OR keeps SQLite from seeking each arm by its own
+    // index, and a reader's distributions would be found by scanning every one of the kind.
     let mut sql = Sql::new("(d.person_id = ");
-    sql.bind(subject.person_id)
-        .push(" OR d.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.person_id = ")
-        .bind(subject.person_id)
-        .push(")");
+    sql.bind(subject.person_id);
+    if !subject.groups.is_empty() {
+        sql.push(" OR d.group_id IN ").bind_list(&subject.groups);
+    }
     if include_party {
         sql.push(" OR d.party_id = ").bind(subject.party_id);
     }

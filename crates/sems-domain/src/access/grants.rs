@@ -412,6 +412,16 @@ pub fn grants(role: Role, kind: RecordKind, action: Action, relation: Relation) 
             Update => org_leader,
             Create | Delete | Accept => false,
         },
+        // A disclosure report and its investigation: the issuer's readers read it, those who
+        // issue items investigate (Update completes the action); no other relation reaches it.
+        (K::DisclosureReport, R::Owner) => match action {
+            Read => org_reader || authority,
+            Create | Update => matches!(
+                role,
+                IntelligenceAnalyst | PolicyOfficer | Director | SecurityManager | SecurityAnalyst
+            ),
+            Delete | Accept => false,
+        },
         (K::RiskEvidence, R::Oversight) => matches!(action, Read | Create) && role == Director,
         (K::RiskEvidence, R::AssignedOversight) => {
             matches!(action, Read | Create) && role == Inspector

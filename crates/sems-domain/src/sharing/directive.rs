@@ -40,6 +40,12 @@ impl DirectiveStatus {
     }
 
     /// Whether recipients owe steps on it.
+    /// Whether its recipients were held to its deadlines: issued, and expired after being in
+    /// force (a cancelled or superseded directive no longer binds them).
+    pub fn binds_recipients(self) -> bool {
+        matches!(self, DirectiveStatus::Issued | DirectiveStatus::Expired)
+    }
+
     pub fn in_force(self) -> bool {
         self == DirectiveStatus::Issued
     }
@@ -186,6 +192,11 @@ mod tests {
             );
         }
         assert!(Issued.in_force() && !Approved.in_force());
+        assert!(
+            Expired.binds_recipients()
+                && !Cancelled.binds_recipients()
+                && !Superseded.binds_recipients()
+        );
     }
 
     #[test]

@@ -47,9 +47,32 @@ impl Tlp {
         }
     }
 
-    /// The label of a STIX marking definition id.
+    /// The label of a STIX marking definition id: TLP 2.0's, or TLP 1.0's read as its 2.0
+    /// counterpart (WHITE as CLEAR), so an older bundle keeps its restriction.
     pub fn of_stix_marking(id: &str) -> Option<Tlp> {
-        Tlp::ALL.iter().copied().find(|t| t.stix_marking() == id)
+        const TLP_1: [(&str, Tlp); 4] = [
+            (
+                "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+                Tlp::Clear,
+            ),
+            (
+                "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+                Tlp::Green,
+            ),
+            (
+                "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+                Tlp::Amber,
+            ),
+            (
+                "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+                Tlp::Red,
+            ),
+        ];
+        Tlp::ALL
+            .iter()
+            .copied()
+            .find(|t| t.stix_marking() == id)
+            .or_else(|| TLP_1.iter().find(|(m, _)| *m == id).map(|(_, t)| *t))
     }
 
     /// Whether it is at least as restrictive as `other` (RED the most).
@@ -131,6 +154,11 @@ mod tests {
         );
         for t in Tlp::ALL {
             assert_eq!(Tlp::of_stix_marking(t.stix_marking()), Some(*t));
+            // TLP 1.0's RED keeps its restriction.
+            assert_eq!(
+                Tlp::of_stix_marking("marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"),
+                Some(Tlp::Red)
+            );
         }
         assert_eq!(
             Tlp::of_stix_marking("marking-definition--00000000-0000-0000-0000-000000000000"),

@@ -81,8 +81,30 @@ impl SharingServices<'_> {
                 (Recipient::Person(p), vec![person.party_id])
             }
             (None, Some(g)) => {
-                if groups::get(tx.conn(), g).await?.is_none() {
-                    return Err(ValidationError::new("group_id", "no such group").into());
+                let group = groups::get(tx.conn(), g).await?.ok_or_else(|| {
+                    ServiceError::from(ValidationError::new("group_id", "no such group"))
+                })?;
+                if let Some(h) = group
+                    .highest_classification
+                    .filter(|h| *h < i.classification)
+                {
+                    return Err(ValidationError::new(
+                        "group_id",
+                        format!(
+                            "the group {} receives nothing above {}: this is {}",
+                            group.name,
+                            self.classification.name(h),
+                            self.classification.name(i.classification)
+                        ),
+                    )
+                    .into());
+                }
+                if group.members == 0 {
+                    return Err(ValidationError::new(
+                        "group_id",
+                        format!("the group {} has no members to pass it on to", group.name),
+                    )
+                    .into());
                 }
                 let mut parties = Vec::new();
                 for m in groups::members(tx.conn(), g).await? {
@@ -96,12 +118,29 @@ impl SharingServices<'_> {
                 return Err(ValidationError::new("person_id", "one person or one group").into());
             }
         };
+        // The label first: TLP:RED is passed on to nobody, whoever they are.
+        sems_domain::sharing::tlp::may_forward(
+            i.tlp,
+            sems_domain::sharing::tlp::Onward::OwnOrganisation,
+        )
+        .map_err(ServiceError::Forbidden)?;
         for party in parties {
             let onward = Self::onward(tx.conn(), from, party).await?;
             sems_domain::sharing::tlp::may_forward(i.tlp, onward)
                 .map_err(ServiceError::Forbidden)?;
         }
-        groups::distribute(tx.conn(), RecordKind::SharedItem, id, to).await?;
+        groups::distribute_with(
+            tx.conn(),
+            RecordKind::SharedItem,
+            id,
+            to,
+            &groups::Grant {
+                reason,
+                expires_on: None,
+                by: actor.person_id(),
+            },
+        )
+        .await?;
         if let Recipient::Person(p) = to {
             notifications::insert(
                 tx.conn(),

@@ -220,13 +220,16 @@ impl SharingServices<'_> {
         page: PageRequest,
     ) -> Result<Page<TrackerEntry>> {
         let issuer = actor.party_id().ok_or(ServiceError::NotFound("tracker"))?;
+        let subject = actor.lister()?;
         let mut conn = self.store.read().await?;
         let authority = crate::risk::authority_id(&mut conn).await?;
         let meta = RecordMeta::plain(RecordKind::SharedItem, issuer, issuer == authority);
         authorize(actor, Action::Read, &meta, "tracker")?;
-        Ok(store::tracker(&mut conn, issuer, filter, today(), page)
-            .await?
-            .map(TrackerEntry::from))
+        Ok(
+            store::tracker(&mut conn, subject, issuer, filter, today(), page)
+                .await?
+                .map(TrackerEntry::from),
+        )
     }
 
     fn list_meta(owner: i64) -> RecordMeta {
@@ -381,6 +384,11 @@ impl SharingServices<'_> {
             Some(d) => Some(parse_date("expires_on", d)?),
             None => None,
         };
+        if expires_on.is_some_and(|d| d < today()) {
+            return Err(
+                ValidationError::new("expires_on", "an entry expires today or later").into(),
+            );
+        }
         if matches!(input.audience, Audience::List { .. }) {
             return Err(ValidationError::new(
                 "audience",

@@ -189,6 +189,16 @@ pub fn marking(classification: &str, tlp: Tlp) -> String {
 }
 
 impl SharingServices<'_> {
+    /// The issuer's own steps (approve, issue, cancel): a recipient holding Update for its
+    /// directive steps takes none of them.
+    pub(super) fn issuer_only(actor: &Actor, i: &store::SharedItem) -> Result<()> {
+        if actor.party_id() == Some(i.owner_party_id) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden("only its issuer does this".into()))
+        }
+    }
+
     pub(super) async fn item_and_meta(
         conn: &mut Conn,
         id: i64,
@@ -426,13 +436,26 @@ impl SharingServices<'_> {
         let mut tx = self.store.write().await?;
         let (i, meta) = Self::item_and_meta(tx.conn(), id).await?;
         authorize(actor, Action::Accept, &meta, "item")?;
+        Self::issuer_only(actor, &i)?;
         if i.kind != ItemKind::SecurityDirective || !i.status.may_move_to(DirectiveStatus::Approved)
         {
             return Err(ServiceError::Conflict(
                 "only a draft directive is approved".into(),
             ));
         }
-        store::set_status(tx.conn(), id, DirectiveStatus::Approved, actor.person_id()).await?;
+        if !store::set_status(
+            tx.conn(),
+            id,
+            i.status,
+            DirectiveStatus::Approved,
+            actor.person_id(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(
+                "the item changed meanwhile: reload".into(),
+            ));
+        }
         record_change(
             tx.conn(),
             actor,
@@ -458,6 +481,7 @@ impl SharingServices<'_> {
         let mut tx = self.store.write().await?;
         let (i, meta) = Self::item_and_meta(tx.conn(), id).await?;
         authorize(actor, Action::Update, &meta, "item")?;
+        Self::issuer_only(actor, &i)?;
         let today = sems_domain::util::today();
         if i.kind == ItemKind::SecurityDirective {
             if i.status != DirectiveStatus::Approved {
@@ -498,16 +522,44 @@ impl SharingServices<'_> {
         if persons.is_empty() && groups_named.is_empty() {
             return Err(ValidationError::new("audience", "the audience names nobody today").into());
         }
+        let grant = groups::Grant {
+            reason: "issued to its audience",
+            expires_on: i.expires_on,
+            by: actor.person_id(),
+        };
         for p in &persons {
-            groups::distribute(tx.conn(), RecordKind::SharedItem, id, Recipient::Person(*p))
-                .await?;
+            groups::distribute_with(
+                tx.conn(),
+                RecordKind::SharedItem,
+                id,
+                Recipient::Person(*p),
+                &grant,
+            )
+            .await?;
         }
         for g in &groups_named {
-            groups::distribute(tx.conn(), RecordKind::SharedItem, id, Recipient::Group(*g)).await?;
+            groups::distribute_with(
+                tx.conn(),
+                RecordKind::SharedItem,
+                id,
+                Recipient::Group(*g),
+                &grant,
+            )
+            .await?;
         }
         if i.kind == ItemKind::SecurityDirective {
             let mut recipient_parties = BTreeSet::new();
-            for p in &persons {
+            // The organisations of the persons named, and of the members of the groups named.
+            let mut members: Vec<i64> = Vec::new();
+            for g in &groups_named {
+                members.extend(
+                    groups::members(tx.conn(), *g)
+                        .await?
+                        .into_iter()
+                        .map(|m| m.id),
+                );
+            }
+            for p in persons.iter().chain(members.iter()) {
                 if let Some(person) = people::get(tx.conn(), *p).await? {
                     if person.party_id != i.owner_party_id {
                         recipient_parties.insert(person.party_id);
@@ -518,16 +570,37 @@ impl SharingServices<'_> {
                 store::deliver(tx.conn(), id, party).await?;
             }
         }
-        store::set_status(tx.conn(), id, DirectiveStatus::Issued, None).await?;
+        if !store::set_status(tx.conn(), id, i.status, DirectiveStatus::Issued, None).await? {
+            return Err(ServiceError::Conflict(
+                "the item changed meanwhile: reload".into(),
+            ));
+        }
         if let Some(old) = i.supersedes_id {
-            // The item it replaces ends as it is issued.
-            store::end(
+            // The item it replaces ends as it is issued, in the trail too.
+            if store::end(
                 tx.conn(),
                 old,
                 DirectiveStatus::Issued,
                 DirectiveStatus::Superseded,
             )
-            .await?;
+            .await?
+            {
+                let (_, old_meta) = Self::item_and_meta(tx.conn(), old).await?;
+                record_change(
+                    tx.conn(),
+                    actor,
+                    crate::Change {
+                        about: &About::record(&old_meta, Some(old)),
+                        action: trail::ITEM_END,
+                        record_id: Some(old),
+                        before: Some(&serde_json::json!({ "status": DirectiveStatus::Issued })),
+                        after: Some(
+                            &serde_json::json!({ "status": DirectiveStatus::Superseded, "by": id }),
+                        ),
+                    },
+                )
+                .await?;
+            }
         }
         let told: Vec<i64> = persons.iter().copied().collect();
         notifications::insert(
@@ -641,7 +714,11 @@ impl SharingServices<'_> {
             let meta = metas
                 .next()
                 .unwrap_or_else(|| item_meta(&i, authority, Default::default()));
-            self.view(actor, i, &meta, Vec::new())
+            let mut view = self.view(actor, i, &meta, Vec::new());
+            // A list shows what each item is; its body is read on its page, where the read
+            // is logged.
+            view.body = String::new();
+            view
         }))
     }
 
@@ -653,9 +730,10 @@ impl SharingServices<'_> {
         id: i64,
     ) -> Result<Vec<access_log::AccessEntry>> {
         let mut conn = self.store.read().await?;
-        let (i, _) = Self::item_and_meta(&mut conn, id).await?;
-        let owner = RecordMeta::plain(RecordKind::SharedItem, i.owner_party_id, false);
-        authorize(actor, Action::Read, &owner, "item")?;
+        let (i, meta) = Self::item_and_meta(&mut conn, id).await?;
+        // The item itself, at its marking, and only on the issuer's side.
+        authorize(actor, Action::Read, &meta, "item")?;
+        Self::issuer_only(actor, &i)?;
         Ok(access_log::of_record(&mut conn, RecordKind::SharedItem, id, 500).await?)
     }
 }

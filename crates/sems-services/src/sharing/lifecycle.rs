@@ -36,11 +36,7 @@ impl SharingServices<'_> {
         let mut tx = self.store.write().await?;
         let (i, meta) = Self::item_and_meta(tx.conn(), id).await?;
         authorize(actor, Action::Update, &meta, "item")?;
-        if actor.party_id() != Some(i.owner_party_id) {
-            return Err(ServiceError::Forbidden(
-                "an item is cancelled by its issuer".into(),
-            ));
-        }
+        Self::issuer_only(actor, &i)?;
         if !i.status.may_move_to(DirectiveStatus::Cancelled)
             || !store::end(tx.conn(), id, i.status, DirectiveStatus::Cancelled).await?
         {
@@ -200,14 +196,18 @@ impl SharingServices<'_> {
         )
         .await?;
         let today = sems_domain::util::today();
+        // The report and its action are the issuer's alone: read as a `DisclosureReport`, never
+        // through the item's distribution, as the leak may be among its recipients.
+        let report_id = store::insert_disclosure(tx.conn(), id, reporter, description).await?;
+        let report = RecordMeta::plain(RecordKind::DisclosureReport, i.owner_party_id, false);
         let action_id = actions::insert(
             tx.conn(),
             &actions::Source {
-                kind: RecordKind::SharedItem,
-                id,
+                kind: RecordKind::DisclosureReport,
+                id: report_id,
                 party_id: i.owner_party_id,
                 classification: i.classification,
-                need_to_know: i.need_to_know,
+                need_to_know: false,
             },
             &actions::ActionValues {
                 title: &format!(
@@ -223,8 +223,7 @@ impl SharingServices<'_> {
             actor.person_id(),
         )
         .await?;
-        let report_id =
-            store::insert_disclosure(tx.conn(), id, reporter, description, action_id).await?;
+        store::set_disclosure_action(tx.conn(), report_id, action_id).await?;
         notifications::insert(
             tx.conn(),
             &handlers,
@@ -232,20 +231,38 @@ impl SharingServices<'_> {
             &format!("/actions/{action_id}"),
         )
         .await?;
+        let mut about = report;
+        about.classification = i.classification;
         record_change(
             tx.conn(),
             actor,
             crate::Change {
-                about: &About::record(&meta, Some(id)),
+                about: &About::record(&about, Some(report_id)),
                 action: trail::DISCLOSURE_REPORT,
-                record_id: Some(id),
+                record_id: Some(report_id),
                 before: NONE,
-                after: Some(&serde_json::json!({ "report": report_id, "action": action_id, "description": description })),
+                after: Some(&serde_json::json!({ "item": id, "action": action_id, "description": description })),
             },
         )
         .await?;
         tx.commit().await?;
         Ok(action_id)
+    }
+
+    /// The item a disclosure report is about, for those who may read the report.
+    #[tracing::instrument(skip_all)]
+    pub async fn disclosure_item(&self, actor: &Actor, report_id: i64) -> Result<i64> {
+        let mut conn = self.store.read().await?;
+        let (item_id, owner) = store::disclosure(&mut conn, report_id)
+            .await?
+            .ok_or(ServiceError::NotFound("disclosure report"))?;
+        authorize(
+            actor,
+            Action::Read,
+            &RecordMeta::plain(RecordKind::DisclosureReport, owner, false),
+            "disclosure report",
+        )?;
+        Ok(item_id)
     }
 
     /// The director applies a bulletin's proposed national threat level: the level is set as

@@ -222,10 +222,23 @@ impl SharingServices<'_> {
             ServiceError::Forbidden("a record is distributed by those who may change it".into())
         })?;
         if kind == RecordKind::SharedItem {
-            let item = sems_storage::sharing::items::get(tx.conn(), id).await?;
-            if let Some(i) = item.filter(|i| i.tlp == sems_domain::sharing::tlp::Tlp::Red) {
-                sems_domain::sharing::check_audience(i.tlp, &input.audience)?;
+            // An item is distributed further by its issuer, once issued (a recipient passes it
+            // on as far as its label allows instead, and a draft waits for its issue).
+            let item = sems_storage::sharing::items::get(tx.conn(), id)
+                .await?
+                .ok_or(ServiceError::NotFound("record"))?;
+            if actor.party_id() != Some(item.owner_party_id) {
+                return Err(ServiceError::Forbidden(
+                    "an item is distributed by its issuer; pass it on as far as its label allows"
+                        .into(),
+                ));
             }
+            if !item.status.in_force() {
+                return Err(ServiceError::Conflict(
+                    "only an issued item is distributed further".into(),
+                ));
+            }
+            sems_domain::sharing::check_audience(item.tlp, &input.audience)?;
         }
         let Resolved {
             mut persons,

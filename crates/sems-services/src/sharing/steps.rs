@@ -148,7 +148,14 @@ impl SharingServices<'_> {
             },
         )
         .await?;
-        let out = recipient_views(tx.conn(), id).await?;
+        // Recipients see each other only when the issuer allows it: a recipient's answer holds
+        // its own organisation's line.
+        let issuer = actor.party_id() == Some(i.owner_party_id);
+        let out = recipient_views(tx.conn(), id)
+            .await?
+            .into_iter()
+            .filter(|r| issuer || i.recipients_visible || r.party_id == party)
+            .collect();
         tx.commit().await?;
         Ok(out)
     }

@@ -29,8 +29,8 @@ pub const DIRECTIVE_ESCALATE: AuditAction = AuditAction::new(
     AuditRecord::Kind(RecordKind::SharedItem),
 );
 pub const DISCLOSURE_REPORT: AuditAction = AuditAction::new(
-    "shared_item.disclosure",
-    AuditRecord::Kind(RecordKind::SharedItem),
+    "disclosure_report.file",
+    AuditRecord::Kind(RecordKind::DisclosureReport),
 );
 pub const THREAT_PROPOSAL_APPLY: AuditAction = AuditAction::new(
     "shared_item.apply_threat_level",

@@ -129,9 +129,14 @@ async fn a_directive_is_approved_issued_read_and_each_read_logged() {
                 .await,
             Err(ServiceError::Conflict(_))
         ));
-        sh.directive_step(&manager, d.id, &step(RecipientStep::Acknowledged, ""), None)
+        let answer = sh
+            .directive_step(&manager, d.id, &step(RecipientStep::Acknowledged, ""), None)
             .await
             .unwrap();
+        assert!(
+            answer.iter().all(|r| r.party_id == npt),
+            "a recipient's answer holds its own line only"
+        );
         assert!(matches!(
             sh.directive_step(&manager, d.id, &step(RecipientStep::Acknowledged, ""), None)
                 .await,

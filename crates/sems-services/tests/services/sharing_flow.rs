@@ -135,12 +135,41 @@ async fn lists_groups_and_grants_keep_to_their_markings_and_expiry() {
                         party_kind: PartyKind::RegulatedAgent,
                     },
                     reason: "Cargo season".into(),
-                    expires_on: Some(format_date(today() - Duration::days(1))),
+                    expires_on: Some(format_date(today() + Duration::days(1))),
                 },
             )
             .await
             .unwrap();
-        assert!(expired.entries.iter().any(|e| e.expired));
+        // An entry in the past is refused; one that expires meanwhile reaches nobody.
+        assert!(matches!(
+            sh.add_list_entry(
+                &intel,
+                list.id,
+                &ListEntryInput {
+                    audience: Audience::PartyKind {
+                        party_kind: PartyKind::RegulatedAgent
+                    },
+                    reason: "Too late".into(),
+                    expires_on: Some(format_date(today() - Duration::days(1)))
+                }
+            )
+            .await,
+            Err(ServiceError::Validation(_))
+        ));
+        let lapsing = expired
+            .entries
+            .iter()
+            .find(|e| e.reason == "Cargo season")
+            .unwrap()
+            .id;
+        sql(&s, &format!("UPDATE distribution_list_entries SET expires_on = '2020-01-01' WHERE id = {lapsing}")).await;
+        assert!(sh
+            .distribution_list(&intel, list.id)
+            .await
+            .unwrap()
+            .entries
+            .iter()
+            .any(|e| e.expired));
         assert!(matches!(
             sh.add_list_entry(
                 &intel,
@@ -291,6 +320,58 @@ async fn lists_groups_and_grants_keep_to_their_markings_and_expiry() {
             }
             other => panic!("{other:?}"),
         }
+        // A recipient distributes nothing further: it passes an item on as its label allows.
+        let item_share = ShareInput {
+            audience: vec![Audience::PartyKind {
+                party_kind: PartyKind::RegulatedAgent,
+            }],
+            reason: "Everyone should know".into(),
+            expires_on: None,
+        };
+        assert!(matches!(
+            sh.share_record(&carrier, RecordKind::SharedItem, n.id, &item_share)
+                .await,
+            Err(ServiceError::Forbidden(_))
+        ));
+        assert!(matches!(
+            sh.issue_item(&carrier, secret.id).await,
+            Err(ServiceError::NotFound(_) | ServiceError::Forbidden(_))
+        ));
+        // TLP:RED is passed on to no group, and not to an empty one whatever the label.
+        let empty = s
+            .create_group(
+                &admin,
+                authority,
+                &sems_services::groups::GroupInput {
+                    name: "Nobody yet".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let mut red = bulletin(
+            "Red note",
+            "OFFICIAL",
+            vec![Audience::Person {
+                person_id: carrier.person_id().unwrap(),
+            }],
+        );
+        red.tlp = Tlp::Red;
+        let red = sh.draft_item(&intel, authority, &red).await.unwrap();
+        sh.issue_item(&intel, red.id).await.unwrap();
+        let to_group = |g: i64| sems_services::sharing::forward::ForwardInput {
+            person_id: None,
+            group_id: Some(g),
+            reason: "Team".into(),
+        };
+        assert!(sh
+            .forward_item(&carrier, red.id, &to_group(empty.id))
+            .await
+            .is_err());
+        assert!(matches!(
+            sh.forward_item(&carrier, n.id, &to_group(empty.id)).await,
+            Err(ServiceError::Validation(_))
+        ));
         // The issuer may let recipients see each other.
         let mut open = bulletin(
             "Open list",
@@ -423,6 +504,24 @@ async fn the_inbox_the_tracker_the_job_disclosures_threat_levels_and_exports() {
             .unwrap();
         let seen = s.register_action(&intel, action).await.unwrap();
         assert!(seen.action.title.contains("unauthorised disclosure"));
+        // Its investigation is the issuer's: the other recipients, among whom the leak may be,
+        // neither read it nor see it in their register.
+        assert!(s.register_action(&manager, action).await.is_err());
+        let theirs = s
+            .action_register(&manager, &Default::default(), Default::default())
+            .await
+            .unwrap();
+        assert!(theirs.items.iter().all(|a| a.action.id != action));
+        assert_eq!(
+            sh.disclosure_item(&intel, seen.action.source_id)
+                .await
+                .unwrap(),
+            directive
+        );
+        assert!(sh
+            .disclosure_item(&manager, seen.action.source_id)
+            .await
+            .is_err());
         // The bulletin's proposed threat level: the analyst may not apply it; the director does,
         // once; the category's assessments are marked for review.
         assert!(matches!(

@@ -316,15 +316,21 @@ async fn directive_facts(
     conn: &mut Conn,
     party_id: i64,
 ) -> Result<Vec<sems_domain::performance::measures::DirectiveFact>> {
-    let rows: Vec<DirectiveRow> = sqlx::query_as(
+    let binding: Vec<&str> = sems_domain::sharing::directive::DirectiveStatus::ALL
+        .iter()
+        .filter(|s| s.binds_recipients())
+        .map(|s| s.as_str())
+        .collect();
+    let mut sql = crate::sql::Sql::new(
         "SELECT dr.item_id, si.acknowledge_by, dr.acknowledged_on, si.implement_by, dr.implemented_on
          FROM directive_recipients dr JOIN shared_items si ON si.id = dr.item_id
-         WHERE dr.party_id = $1 AND si.acknowledge_by IS NOT NULL AND si.implement_by IS NOT NULL
-         ORDER BY dr.item_id",
-    )
-    .bind(party_id)
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE si.acknowledge_by IS NOT NULL AND si.implement_by IS NOT NULL AND dr.party_id = ",
+    );
+    sql.bind(party_id)
+        .push(" AND si.status IN ")
+        .bind_list(&binding)
+        .push(" ORDER BY dr.item_id");
+    let rows: Vec<DirectiveRow> = sql.query_as().fetch_all(&mut *conn).await?;
     Ok(rows
         .into_iter()
         .map(|r| sems_domain::performance::measures::DirectiveFact {

@@ -84,13 +84,9 @@ fn inbox_condition(subject: &Subject, show: InboxShow, today: Date) -> Sql {
         .bind(DirectiveStatus::Issued.as_str())
         .push(" AND si.id IN (SELECT d.record_id FROM distributions d WHERE d.record_kind = ")
         .bind(ITEM_ACCESS.kind.as_str())
-        .push(" AND (d.person_id = ")
-        .bind(subject.person_id)
-        .push(" OR d.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.person_id = ")
-        .bind(subject.person_id)
-        .push("))");
-    crate::groups::in_force(&mut cond);
-    cond.push(")");
+        .push(" AND ")
+        .append(&crate::access_filter::to_subject(subject, false))
+        .push(")");
     let mine = |cond: &mut Sql| {
         cond.push(" AND EXISTS (SELECT 1 FROM directive_recipients dr WHERE dr.item_id = si.id AND dr.party_id = ")
             .bind(subject.party_id);
@@ -226,24 +222,24 @@ const TRACKER_SELECT: &str = "SELECT dr.item_id, si.title, dr.party_id, pa.name 
      FROM directive_recipients dr JOIN shared_items si ON si.id = dr.item_id
      JOIN parties pa ON pa.id = dr.party_id";
 
-/// The issuer's directives in force, a line per recipient organisation, newest directive
-/// first.
+/// The issuer's directives in force that `subject` may read (their marking), a line per
+/// recipient organisation, newest directive first.
 #[tracing::instrument(skip_all)]
 pub async fn tracker(
     conn: &mut Conn,
+    subject: &Subject,
     issuer: i64,
     f: &TrackerFilter,
     today: Date,
     page: PageRequest,
 ) -> Result<Page<TrackerLine>> {
-    let mut cond =
-        Sql::new("dr.item_id IN (SELECT x.id FROM shared_items x WHERE x.owner_party_id = ");
-    cond.bind(issuer)
-        .push(" AND x.kind = ")
+    let mut cond = filter(subject, Action::Read, &ITEM_ACCESS);
+    cond.push(" AND si.owner_party_id = ")
+        .bind(issuer)
+        .push(" AND si.kind = ")
         .bind(ItemKind::SecurityDirective.as_str())
-        .push(" AND x.status = ")
-        .bind(DirectiveStatus::Issued.as_str())
-        .push(")");
+        .push(" AND si.status = ")
+        .bind(DirectiveStatus::Issued.as_str());
     if let Some(i) = f.item_id {
         cond.push(" AND dr.item_id = ").bind(i);
     }
@@ -258,24 +254,20 @@ pub async fn tracker(
         Some(Late::Acknowledgement) => {
             cond.push(" AND dr.step IN ")
                 .bind_list(&not_acknowledged())
-                .push(
-                    " AND dr.item_id IN (SELECT x.id FROM shared_items x WHERE x.acknowledge_by < ",
-                )
-                .bind(day)
-                .push(")");
+                .push(" AND si.acknowledge_by < ")
+                .bind(day);
         }
         Some(Late::Implementation) => {
             cond.push(" AND dr.step IN ")
                 .bind_list(&steps(|s| !s.implemented()))
-                .push(" AND dr.item_id IN (SELECT x.id FROM shared_items x WHERE x.implement_by < ")
-                .bind(day)
-                .push(")");
+                .push(" AND si.implement_by < ")
+                .bind(day);
         }
         None => {}
     }
     fetch_page(
         conn,
-        "directive_recipients dr",
+        "directive_recipients dr JOIN shared_items si ON si.id = dr.item_id",
         TRACKER_SELECT,
         &cond,
         TRACKER_ORDER,

@@ -180,29 +180,32 @@ pub async fn list(
     fetch_page(conn, "shared_items si", SELECT, &cond, ORDER, page).await
 }
 
-/// Moves an item to `status` (approved: by whom; issued: when).
+/// Moves an item from `from` to `to` (approved: by whom; issued: when): false when it is no
+/// longer at `from` (another request moved it first).
 #[tracing::instrument(skip_all)]
 pub async fn set_status(
     conn: &mut Conn,
     id: i64,
-    status: DirectiveStatus,
+    from: DirectiveStatus,
+    to: DirectiveStatus,
     approved_by: Option<i64>,
-) -> Result<()> {
+) -> Result<bool> {
     let now = now_ms();
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE shared_items SET status = $1,
              approved_by = COALESCE($2, approved_by),
              issued_at_ms = CASE WHEN $1 = 'issued' THEN $3 ELSE issued_at_ms END,
              updated_at_ms = $3
-         WHERE id = $4",
+         WHERE id = $4 AND status = $5",
     )
-    .bind(status.as_str())
+    .bind(to.as_str())
     .bind(approved_by)
     .bind(now)
     .bind(id)
+    .bind(from.as_str())
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Delivers a directive to a recipient organisation.
@@ -302,16 +305,18 @@ pub async fn advance(
 }
 
 /// Records that the director applied a bulletin's proposed threat level: false when it was
-/// applied already.
+/// applied already or the bulletin is no longer in force.
 #[tracing::instrument(skip_all)]
 pub async fn claim_proposal(conn: &mut Conn, id: i64) -> Result<bool> {
     let now = now_ms();
     let done = sqlx::query(
         "UPDATE shared_items SET proposal_applied_at_ms = $1, updated_at_ms = $1
-         WHERE id = $2 AND proposal_applied_at_ms IS NULL AND proposed_level IS NOT NULL",
+         WHERE id = $2 AND proposal_applied_at_ms IS NULL AND proposed_level IS NOT NULL
+           AND status = $3",
     )
     .bind(now)
     .bind(id)
+    .bind(DirectiveStatus::Issued.as_str())
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -363,24 +368,44 @@ pub async fn scenarios(conn: &mut Conn, item_id: i64) -> Result<Vec<crate::Named
     .await?)
 }
 
-/// A suspected unauthorised disclosure reported by a recipient.
+/// A suspected unauthorised disclosure reported by a recipient (its action set next).
 #[tracing::instrument(skip_all)]
 pub async fn insert_disclosure(
     conn: &mut Conn,
     item_id: i64,
     reported_by: i64,
     description: &str,
-    action_id: i64,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO disclosure_reports (item_id, reported_by, description, action_id, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+         VALUES ($1, $2, $3, 0, $4) RETURNING id",
     )
     .bind(item_id)
     .bind(reported_by)
     .bind(description)
-    .bind(action_id)
     .bind(now_ms())
     .fetch_one(&mut *conn)
+    .await?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn set_disclosure_action(conn: &mut Conn, report_id: i64, action_id: i64) -> Result<()> {
+    sqlx::query("UPDATE disclosure_reports SET action_id = $1 WHERE id = $2")
+        .bind(action_id)
+        .bind(report_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A disclosure report's item and the item's issuer.
+#[tracing::instrument(skip_all)]
+pub async fn disclosure(conn: &mut Conn, report_id: i64) -> Result<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.item_id, si.owner_party_id FROM disclosure_reports r
+         JOIN shared_items si ON si.id = r.item_id WHERE r.id = $1",
+    )
+    .bind(report_id)
+    .fetch_optional(&mut *conn)
     .await?)
 }

@@ -450,3 +450,21 @@ pub async fn export_stix(
 ) -> Response {
     export(&state, &user, id, ExportFormat::Stix).await
 }
+
+/// A disclosure report (the source of its investigation in the register): its item's page, for
+/// the issuer's readers.
+pub async fn disclosure_page(
+    State(state): State<AppState>,
+    user: Signed,
+    ApiPath(id): ApiPath<i64>,
+) -> Response {
+    match state
+        .services
+        .sharing()
+        .disclosure_item(&user.actor(), id)
+        .await
+    {
+        Ok(item) => axum::response::Redirect::to(&format!("/sharing/items/{item}")).into_response(),
+        Err(e) => service_error(e),
+    }
+}

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/sharing/items/{id}/print", get(item::print))
         .route("/sharing/items/{id}/export.txt", get(item::export_text))
         .route("/sharing/items/{id}/stix.json", get(item::export_stix))
+        .route("/sharing/disclosures/{id}", get(item::disclosure_page))
         .route("/sharing/lists", get(lists::list).post(lists::create))
         .route("/sharing/lists/{id}", get(lists::page))
         .route("/sharing/lists/{id}/entries", post(lists::add_entry))
