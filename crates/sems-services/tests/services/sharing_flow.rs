@@ -440,6 +440,16 @@ async fn the_inbox_the_tracker_the_job_disclosures_threat_levels_and_exports() {
             .await
             .unwrap();
         assert_eq!(lines.items.len(), 2);
+        // Paged one line at a time, each line once.
+        let one = |n| sems_domain::page::PageRequest::new(Some(n), Some(1));
+        let filter = TrackerFilter {
+            item_id: Some(directive),
+            ..Default::default()
+        };
+        let first = sh.directive_tracker(&intel, &filter, one(1)).await.unwrap();
+        let second = sh.directive_tracker(&intel, &filter, one(2)).await.unwrap();
+        assert_eq!((first.items.len(), second.items.len()), (1, 1));
+        assert_ne!(first.items[0].party_id, second.items[0].party_id);
         assert!(sh
             .directive_tracker(&manager, &TrackerFilter::default(), Default::default())
             .await

@@ -3,7 +3,7 @@
 -- highest classification its members receive; a person's first read of an item (the inbox's
 -- unread); a bulletin's proposed national threat level and when the director applied it; the
 -- closed report or finding a lesson learned was drawn from; a suspected unauthorised disclosure
--- reported by a recipient, with the action it opened.
+-- reported by a recipient, with the action it opened; an id for each directive recipient line.
 ALTER TABLE distributions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE distributions ADD COLUMN expires_on TEXT;
 ALTER TABLE distributions ADD COLUMN distributed_by BIGINT REFERENCES people (id);
@@ -33,3 +33,30 @@ CREATE TABLE disclosure_reports (
     created_at_ms BIGINT NOT NULL
 );
 CREATE INDEX disclosure_reports_item ON disclosure_reports (item_id, id);
+
+-- A directive's recipient lines get an id of their own, the last key of the tracker's order
+-- (lists page by a unique last key); the pair stays unique.
+CREATE TABLE directive_recipients_keyed (
+    id INTEGER PRIMARY KEY,
+    item_id BIGINT NOT NULL REFERENCES shared_items (id),
+    party_id BIGINT NOT NULL REFERENCES parties (id),
+    step TEXT NOT NULL,
+    acknowledged_on TEXT,
+    acknowledged_by BIGINT REFERENCES people (id),
+    method TEXT NOT NULL DEFAULT '',
+    alternative TEXT NOT NULL DEFAULT '',
+    decision_note TEXT NOT NULL DEFAULT '',
+    evidence_sha256 TEXT,
+    implemented_on TEXT,
+    verified_on TEXT,
+    acknowledgement_escalated BIGINT NOT NULL DEFAULT 0,
+    implementation_escalated BIGINT NOT NULL DEFAULT 0,
+    updated_at_ms BIGINT NOT NULL,
+    UNIQUE (item_id, party_id)
+);
+INSERT INTO directive_recipients_keyed (item_id, party_id, step, acknowledged_on, acknowledged_by, method, alternative, decision_note, evidence_sha256, implemented_on, verified_on, acknowledgement_escalated, implementation_escalated, updated_at_ms)
+    SELECT item_id, party_id, step, acknowledged_on, acknowledged_by, method, alternative, decision_note, evidence_sha256, implemented_on, verified_on, acknowledgement_escalated, implementation_escalated, updated_at_ms FROM directive_recipients ORDER BY item_id, party_id;
+DROP TABLE directive_recipients;
+ALTER TABLE directive_recipients_keyed RENAME TO directive_recipients;
+CREATE INDEX directive_recipients_party ON directive_recipients (party_id, step, item_id);
+CREATE INDEX directive_recipients_item ON directive_recipients (item_id, id);

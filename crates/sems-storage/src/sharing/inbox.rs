@@ -213,7 +213,8 @@ pub struct TrackerLine {
     pub evidence_sha256: Option<String>,
 }
 
-const TRACKER_ORDER: Order = &[Key::int("dr.item_id").desc(), Key::int("dr.party_id")];
+/// Newest directive first, its lines in the order they were delivered; ending in the line's id.
+const TRACKER_ORDER: Order = &[Key::int("dr.item_id").desc(), Key::int("dr.id")];
 
 const TRACKER_SELECT: &str = "SELECT dr.item_id, si.title, dr.party_id, pa.name AS party_name,
         dr.step, si.effective_on, si.acknowledge_by, si.implement_by, dr.acknowledged_on,
