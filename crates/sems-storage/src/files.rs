@@ -1,5 +1,5 @@
 //! The rows that name stored files by their SHA-256: reports' attachments, checklist
-//! evidence, training records' and directive implementations' evidence.
+//! evidence, training records' and directive implementations' evidence, shared items' files.
 
 use crate::{Conn, Result};
 use std::collections::HashSet;
@@ -19,6 +19,8 @@ pub async fn referenced(conn: &mut Conn, sha256s: &[String]) -> Result<HashSet<S
         sql.push(
             " UNION SELECT evidence_sha256 FROM directive_recipients WHERE evidence_sha256 IN ",
         );
+        sql.bind_list(chunk);
+        sql.push(" UNION SELECT sha256 FROM shared_item_files WHERE sha256 IN ");
         sql.bind_list(chunk);
         let names: Vec<String> = sql.query_scalar().fetch_all(&mut *conn).await?;
         found.extend(names);

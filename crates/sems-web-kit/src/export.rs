@@ -35,6 +35,25 @@ pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Stri
     out
 }
 
+/// A stored file handed to the reader: its type sniffed from its first bytes (never trusted
+/// from its name), as an attachment, not kept in caches.
+pub fn stored_file(filename: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let kind = sems_domain::report::sniff(&bytes).unwrap_or("application/octet-stream");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, kind.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                content_disposition(filename),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A `Content-Disposition` for a download (RFC 6266): an ASCII `filename` for old clients and
 /// `filename*` in UTF-8 (RFC 5987), so a name in any script keeps its extension.
 pub fn content_disposition(filename: &str) -> String {

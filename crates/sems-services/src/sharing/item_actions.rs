@@ -28,6 +28,8 @@ pub struct ItemActions {
     pub access_log: bool,
     /// Print it or export it (marked, watermarked, logged).
     pub export: bool,
+    /// Attach a file (its issuer, before it is issued).
+    pub attach: bool,
     /// The steps the reader's organisation may take now on a directive it received.
     pub steps: Vec<RecipientStep>,
 }
@@ -64,6 +66,10 @@ pub(super) fn item_actions(
         report_disclosure: !issuer && allowed.read && actor.person_id().is_some(),
         access_log: issuer && allowed.read,
         export: allowed.read && actor.person_id().is_some(),
+        attach: issuer
+            && allowed.update
+            && !in_force
+            && i.status.may_move_to(DirectiveStatus::Cancelled),
         steps: match my_step {
             Some(step) if !issuer && allowed.update && in_force && directive => RecipientStep::ALL
                 .iter()

@@ -138,6 +138,8 @@ pub struct ItemView {
     pub recipients: Vec<RecipientView>,
     /// The threat scenarios it concerns (those the reader may read).
     pub scenarios: Vec<crate::views::Named>,
+    /// The files it carries.
+    pub files: Vec<super::files::ItemFileView>,
     pub threat_proposal: Option<ThreatProposal>,
     pub lesson_source: Option<LessonSource>,
     pub supersedes_id: Option<i64>,
@@ -256,6 +258,7 @@ impl SharingServices<'_> {
                 Vec::new()
             },
             scenarios: Vec::new(),
+            files: Vec::new(),
             threat_proposal: match (&i.threat_category, i.proposed_level) {
                 (Some(c), Some(level)) => sems_domain::scenario::ScenarioCategory::parse(c)
                     .ok()
@@ -654,9 +657,11 @@ impl SharingServices<'_> {
         }
         let recipients = recipient_views(tx.conn(), id).await?;
         let scenarios = self.readable_scenarios(tx.conn(), actor, id).await?;
+        let files = Self::file_views(tx.conn(), id).await?;
         tx.commit().await?;
         let mut view = self.view(actor, i, &meta, recipients);
         view.scenarios = scenarios;
+        view.files = files;
         Ok(view)
     }
 
@@ -667,8 +672,10 @@ impl SharingServices<'_> {
         authorize(actor, Action::Read, &meta, "item")?;
         let recipients = recipient_views(&mut conn, id).await?;
         let scenarios = self.readable_scenarios(&mut conn, actor, id).await?;
+        let files = Self::file_views(&mut conn, id).await?;
         let mut view = self.view(actor, i, &meta, recipients);
         view.scenarios = scenarios;
+        view.files = files;
         Ok(view)
     }
 

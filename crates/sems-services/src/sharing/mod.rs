@@ -5,6 +5,7 @@
 
 pub mod audience;
 pub mod export;
+pub mod files;
 pub mod forward;
 pub mod generate;
 pub mod inbox;

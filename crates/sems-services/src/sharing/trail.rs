@@ -65,3 +65,7 @@ pub const fn distribute(kind: RecordKind) -> AuditAction {
         ),
     }
 }
+pub const ITEM_ATTACH: AuditAction = AuditAction::new(
+    "shared_item.attach",
+    AuditRecord::Kind(RecordKind::SharedItem),
+);

@@ -180,6 +180,16 @@ async fn a_directive_is_approved_issued_read_and_each_read_logged() {
         )
         .await
         .unwrap();
+        // The evidence: for the issuer and the airport, nobody else.
+        assert_eq!(
+            sh.directive_evidence(&intel, d.id, npt)
+                .await
+                .unwrap()
+                .bytes,
+            b"Screening rota from 1 January"
+        );
+        assert!(sh.directive_evidence(&manager, d.id, npt).await.is_ok());
+        assert!(sh.directive_evidence(&carrier, d.id, npt).await.is_err());
         // The airport cannot verify itself; the authority does.
         assert!(sh
             .directive_step(

@@ -372,6 +372,58 @@ async fn lists_groups_and_grants_keep_to_their_markings_and_expiry() {
             sh.forward_item(&carrier, n.id, &to_group(empty.id)).await,
             Err(ServiceError::Validation(_))
         ));
+        // Files: attached by the issuer before the issue, never after; each download of a
+        // marked item's file logged once; a reader outside the audience gets nothing.
+        let with_file = sh
+            .draft_item(
+                &intel,
+                authority,
+                &bulletin(
+                    "With a file",
+                    "RESTRICTED",
+                    vec![Audience::PartyKind {
+                        party_kind: PartyKind::AirCarrier,
+                    }],
+                ),
+            )
+            .await
+            .unwrap();
+        let file = |name: &str| sems_services::reports::NewAttachment {
+            filename: name.into(),
+            bytes: b"Annex: the indicators".to_vec(),
+        };
+        assert!(sh
+            .attach_file(&carrier, with_file.id, file("x.txt"))
+            .await
+            .is_err());
+        let attached = sh
+            .attach_file(&intel, with_file.id, file("annex.txt"))
+            .await
+            .unwrap();
+        assert_eq!(attached.files.len(), 1);
+        sh.issue_item(&intel, with_file.id).await.unwrap();
+        assert!(matches!(
+            sh.attach_file(&intel, with_file.id, file("late.txt")).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let logged = sh
+            .item_access_log(&intel, with_file.id)
+            .await
+            .unwrap()
+            .len();
+        let got = sh
+            .item_file(&carrier, with_file.id, attached.files[0].id)
+            .await
+            .unwrap();
+        assert_eq!(got.bytes, b"Annex: the indicators");
+        let log = sh.item_access_log(&intel, with_file.id).await.unwrap();
+        assert_eq!(log.len(), logged + 1);
+        assert_eq!(log[0].action, "download");
+        assert!(matches!(
+            sh.item_file(&manager, with_file.id, attached.files[0].id)
+                .await,
+            Err(ServiceError::NotFound(_))
+        ));
         // The issuer may let recipients see each other.
         let mut open = bulletin(
             "Open list",

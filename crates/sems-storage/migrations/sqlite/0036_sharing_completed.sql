@@ -60,3 +60,26 @@ DROP TABLE directive_recipients;
 ALTER TABLE directive_recipients_keyed RENAME TO directive_recipients;
 CREATE INDEX directive_recipients_party ON directive_recipients (party_id, step, item_id);
 CREATE INDEX directive_recipients_item ON directive_recipients (item_id, id);
+
+-- The files an item carries (attached by its issuer before it is issued), by their SHA-256.
+CREATE TABLE shared_item_files (
+    id INTEGER PRIMARY KEY,
+    item_id BIGINT NOT NULL REFERENCES shared_items (id),
+    filename TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    added_by BIGINT REFERENCES people (id),
+    created_at_ms BIGINT NOT NULL
+);
+CREATE INDEX shared_item_files_item ON shared_item_files (item_id, id);
+CREATE INDEX shared_item_files_sha256 ON shared_item_files (sha256);
+
+-- A reader's distributions are sought by person, group and party at once; each index holds only
+-- the rows naming one, so a column empty in most rows (a group) does not look unselective to
+-- the planner, which then keeps seeking each way by its own index.
+DROP INDEX distributions_person;
+CREATE INDEX distributions_person ON distributions (person_id, record_kind) WHERE person_id IS NOT NULL;
+DROP INDEX distributions_group;
+CREATE INDEX distributions_group ON distributions (group_id, record_kind) WHERE group_id IS NOT NULL;
+DROP INDEX distributions_party;
+CREATE INDEX distributions_party ON distributions (party_id, record_kind) WHERE party_id IS NOT NULL;

@@ -409,3 +409,60 @@ pub async fn disclosure(conn: &mut Conn, report_id: i64) -> Result<Option<(i64, 
     .fetch_optional(&mut *conn)
     .await?)
 }
+
+/// A file an item carries.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ItemFile {
+    pub id: i64,
+    pub item_id: i64,
+    pub filename: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn add_file(
+    conn: &mut Conn,
+    item_id: i64,
+    filename: &str,
+    sha256: &str,
+    size_bytes: i64,
+    by: Option<i64>,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO shared_item_files (item_id, filename, sha256, size_bytes, added_by, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(item_id)
+    .bind(filename)
+    .bind(sha256)
+    .bind(size_bytes)
+    .bind(by)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn files(conn: &mut Conn, item_id: i64) -> Result<Vec<ItemFile>> {
+    Ok(sqlx::query_as(
+        "SELECT id, item_id, filename, sha256, size_bytes FROM shared_item_files
+         WHERE item_id = $1 ORDER BY id",
+    )
+    .bind(item_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A recipient organisation's implementation evidence of a directive.
+#[tracing::instrument(skip_all)]
+pub async fn evidence_of(conn: &mut Conn, item_id: i64, party_id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT evidence_sha256 FROM directive_recipients WHERE item_id = $1 AND party_id = $2",
+    )
+    .bind(item_id)
+    .bind(party_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten())
+}

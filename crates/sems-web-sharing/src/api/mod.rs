@@ -46,6 +46,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(report_disclosure))
         .routes(routes!(apply_threat_level_proposal))
         .routes(routes!(export_shared_item_stix))
+        .routes(routes!(attach_shared_item_file))
+        .routes(routes!(shared_item_file))
+        .routes(routes!(directive_implementation_evidence))
         .routes(routes!(import_stix_bundle))
         .routes(routes!(directive_tracker))
         .routes(routes!(distribution_lists, create_distribution_list))
@@ -604,4 +607,75 @@ async fn distribute_record(
         .share_record(&auth.actor(), kind, id, &input)
         .await?;
     Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// Attach a file to an item not yet issued (its issuer).
+#[utoipa::path(post, path = "/sharing/items/{id}/files", tag = "Sharing",
+    params(("id" = i64, Path, description = ITEM)), request_body = FileBody,
+    responses((status = 201, body = ItemView)))]
+async fn attach_shared_item_file(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<FileBody>,
+) -> ApiResult<(StatusCode, Json<ItemView>)> {
+    let file = body.decode()?;
+    let v = state
+        .services
+        .sharing()
+        .attach_file(&auth.actor(), id, file)
+        .await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+fn file_reply(d: sems_services::sharing::files::Download) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                sems_web_kit::export::content_disposition(&d.filename),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        d.bytes,
+    )
+        .into_response()
+}
+
+/// A file of an item; a download of a marked item's file is logged.
+#[utoipa::path(get, path = "/sharing/items/{id}/files/{file_id}", tag = "Sharing",
+    params(("id" = i64, Path, description = ITEM), ("file_id" = i64, Path, description = "The id of a file of the item")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>)))]
+async fn shared_item_file(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath((id, file)): ApiPath<(i64, i64)>,
+) -> ApiResult<Response> {
+    Ok(file_reply(
+        state
+            .services
+            .sharing()
+            .item_file(&auth.actor(), id, file)
+            .await?,
+    ))
+}
+
+/// A recipient organisation's implementation evidence of a directive (its issuer, that
+/// organisation); logged.
+#[utoipa::path(get, path = "/sharing/items/{id}/recipients/{party_id}/evidence", tag = "Sharing",
+    params(("id" = i64, Path, description = ITEM), ("party_id" = i64, Path, description = "The recipient organisation")),
+    responses((status = 200, description = "The evidence file", content_type = "application/octet-stream", body = Vec<u8>)))]
+async fn directive_implementation_evidence(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiPath((id, party)): ApiPath<(i64, i64)>,
+) -> ApiResult<Response> {
+    Ok(file_reply(
+        state
+            .services
+            .sharing()
+            .directive_evidence(&auth.actor(), id, party)
+            .await?,
+    ))
 }

@@ -91,6 +91,8 @@ pub struct RecipientRow {
     pub party_id: i64,
     pub party_name: String,
     pub step: &'static str,
+    /// Its implementation evidence is there to download.
+    pub evidence: bool,
     pub forms: Vec<StepForm>,
 }
 
@@ -168,6 +170,7 @@ pub(super) async fn item_page(
                     party_id: r.party_id,
                     party_name: r.party_name.clone(),
                     step: r.step.label(),
+                    evidence: r.step.implemented(),
                     forms: r.decisions.iter().copied().map(step_form).collect(),
                 })
                 .collect(),
@@ -465,6 +468,81 @@ pub async fn disclosure_page(
         .await
     {
         Ok(item) => axum::response::Redirect::to(&format!("/sharing/items/{item}")).into_response(),
+        Err(e) => service_error(e),
+    }
+}
+
+/// A file attached on the item's page (multipart, the token in the action's query).
+pub async fn attach(
+    State(state): State<AppState>,
+    user: Signed,
+    ApiPath(id): ApiPath<i64>,
+    mut multipart: Multipart,
+) -> Response {
+    let mut file = None;
+    while let Ok(Some(f)) = multipart.next_field().await {
+        if f.name() == Some("file") {
+            let filename = f.file_name().unwrap_or("").to_string();
+            if let Ok(bytes) = f.bytes().await {
+                if !bytes.is_empty() {
+                    file = Some(sems_services::reports::NewAttachment {
+                        filename,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+        }
+    }
+    let result = match file {
+        Some(f) => {
+            state
+                .services
+                .sharing()
+                .attach_file(&user.actor(), id, f)
+                .await
+        }
+        None => Err(ServiceError::from(ValidationError::new(
+            "file",
+            "choose a file to attach",
+        ))),
+    };
+    answer(&state, &user, id, result).await
+}
+
+fn download(d: sems_services::sharing::files::Download) -> Response {
+    sems_web_kit::export::stored_file(&d.filename, d.bytes)
+}
+
+/// A file of an item: each download of a marked item logged.
+pub async fn file(
+    State(state): State<AppState>,
+    user: Signed,
+    ApiPath((id, file)): ApiPath<(i64, i64)>,
+) -> Response {
+    match state
+        .services
+        .sharing()
+        .item_file(&user.actor(), id, file)
+        .await
+    {
+        Ok(d) => download(d),
+        Err(e) => service_error(e),
+    }
+}
+
+/// A recipient organisation's implementation evidence (the issuer, that organisation).
+pub async fn evidence(
+    State(state): State<AppState>,
+    user: Signed,
+    ApiPath((id, party)): ApiPath<(i64, i64)>,
+) -> Response {
+    match state
+        .services
+        .sharing()
+        .directive_evidence(&user.actor(), id, party)
+        .await
+    {
+        Ok(d) => download(d),
         Err(e) => service_error(e),
     }
 }

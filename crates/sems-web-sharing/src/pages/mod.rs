@@ -40,6 +40,9 @@ pub fn router() -> Router<AppState> {
             post(item::apply_threat_level),
         )
         .route("/sharing/items/{id}/print", get(item::print))
+        .route("/sharing/items/{id}/files", post(item::attach))
+        .route("/sharing/items/{id}/files/{file}", get(item::file))
+        .route("/sharing/items/{id}/evidence/{party}", get(item::evidence))
         .route("/sharing/items/{id}/export.txt", get(item::export_text))
         .route("/sharing/items/{id}/stix.json", get(item::export_stix))
         .route("/sharing/disclosures/{id}", get(item::disclosure_page))

@@ -7,7 +7,7 @@ use super::function_choices;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sems_domain::page::PageRequest;
 use sems_domain::training::{CheckLevel, CheckOutcome, Function};
 use sems_services::training::compliance::StandingView;
@@ -642,20 +642,7 @@ pub async fn evidence(
         .await
     {
         Ok(bytes) => {
-            let kind = sems_domain::report::sniff(&bytes).unwrap_or("application/octet-stream");
-            (
-                [
-                    (axum::http::header::CONTENT_TYPE, kind.to_string()),
-                    (
-                        axum::http::header::CONTENT_DISPOSITION,
-                        sems_web_kit::export::content_disposition(&format!(
-                            "training-record-{record}-evidence"
-                        )),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response()
+            sems_web_kit::export::stored_file(&format!("training-record-{record}-evidence"), bytes)
         }
         Err(e) => service_error(e),
     }

@@ -63,6 +63,14 @@ fn a_directive_is_issued_read_acknowledged_and_implemented_over_http() {
             false,
             "not before the director's approval"
         );
+        // A file attached before the issue.
+        let attached = intel.api(
+            "POST",
+            &format!("/sharing/items/{id}/files"),
+            Some(json!({"filename": "annex.txt", "content_base64": "QW5uZXg="})),
+        );
+        assert_eq!(attached.status, 201, "{}", attached.body);
+        let file = attached.json()["files"][0]["id"].as_i64().unwrap();
         // Not issued without the director's approval.
         assert_eq!(
             intel
@@ -101,6 +109,9 @@ fn a_directive_is_issued_read_acknowledged_and_implemented_over_http() {
         );
         assert!(item.body.contains("TLP:AMBER"));
         assert_eq!(logged(), reads + 1, "one read, one entry");
+        let annex = manager.api("GET", &format!("/sharing/items/{id}/files/{file}"), None);
+        assert_eq!((annex.status, annex.body.as_str()), (200, "Annex"));
+        assert_eq!(logged(), reads + 2, "the download logged too");
         // The analyst may read it but not acknowledge: 403 with why.
         let mut analyst = app.signed_in("npt.analyst");
         let refused = analyst.api(
@@ -175,6 +186,17 @@ fn a_directive_is_issued_read_acknowledged_and_implemented_over_http() {
         );
         assert_eq!(api_tracker.status, 200, "{}", api_tracker.body);
 
+        let proof = intel.get(&format!("/sharing/items/{id}/evidence/{npt}"));
+        assert_eq!(
+            (proof.status, proof.body.as_str()),
+            (200, "Search lane open")
+        );
+        assert_eq!(
+            outsider
+                .get(&format!("/sharing/items/{id}/evidence/{npt}"))
+                .status,
+            404
+        );
         // The print and the exports: each one log entry, the watermark naming the reader.
         let reads = logged();
         let print = manager.get(&format!("/sharing/items/{id}/print"));
