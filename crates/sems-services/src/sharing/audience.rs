@@ -120,6 +120,9 @@ async fn resolve_one(
             party_id: Some(p),
             role,
         } => {
+            if parties::get(conn, *p).await?.is_none() {
+                return Err(refused(format!("no party {p}")));
+            }
             out.persons.extend(
                 cleared_holders(conn, "= ", Some(*p), None, &[*role], classification).await?,
             );

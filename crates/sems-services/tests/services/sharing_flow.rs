@@ -183,6 +183,19 @@ async fn lists_groups_and_grants_keep_to_their_markings_and_expiry() {
             .await,
             Err(ServiceError::Validation(_))
         ));
+        // An entry naming an organisation that does not exist: refused, nothing stored.
+        let nowhere = ListEntryInput {
+            audience: Audience::Role {
+                party_id: Some(-7),
+                role: sems_domain::role::Role::SecurityManager,
+            },
+            reason: "x".into(),
+            expires_on: None,
+        };
+        assert!(matches!(
+            sh.add_list_entry(&intel, list.id, &nowhere).await,
+            Err(ServiceError::Validation(_))
+        ));
         let n = sh
             .draft_item(
                 &intel,
