@@ -2,6 +2,7 @@
 //! generated national data set. Run it on a release build against a fresh data directory:
 //! `cargo run --release --bin sems -- --data-dir /tmp/sems-bench bench risk`.
 
+pub mod command;
 mod national;
 mod performance;
 mod sharing;

@@ -711,16 +711,18 @@ impl SharingServices<'_> {
         let mut conn = self.store.read().await?;
         let found = store::list(&mut conn, subject, filter, page).await?;
         let authority = crate::risk::authority_id(&mut conn).await?;
-        let mut out = Vec::with_capacity(found.items.len());
-        for i in &found.items {
-            let d = groups::distribution_of(&mut conn, RecordKind::SharedItem, i.id).await?;
-            out.push(item_meta(i, authority, d));
-        }
-        let mut metas = out.into_iter();
+        // The page's distributions in one query.
+        let records: Vec<(RecordKind, i64)> = found
+            .items
+            .iter()
+            .map(|i| (RecordKind::SharedItem, i.id))
+            .collect();
+        let mut distributions = groups::distributions_of(&mut conn, &records).await?;
         Ok(found.map(|i| {
-            let meta = metas
-                .next()
-                .unwrap_or_else(|| item_meta(&i, authority, Default::default()));
+            let d = distributions
+                .remove(&(RecordKind::SharedItem, i.id))
+                .unwrap_or_default();
+            let meta = item_meta(&i, authority, d);
             let mut view = self.view(actor, i, &meta, Vec::new());
             // A list shows what each item is; its body is read on its page, where the read
             // is logged.

@@ -60,17 +60,14 @@ const ORDER: Order = &[Key::int("si.issued_at_ms").desc(), Key::int("si.id").des
 fn inbox_select(subject: &Subject) -> String {
     // Two integers of the session, never text of a user.
     format!(
-        "SELECT si.id, si.owner_party_id, pa.name AS party_name, si.kind, si.title,
-            si.summary, si.body, si.tlp, si.classification, si.need_to_know, si.status,
-            si.effective_on, si.acknowledge_by, si.implement_by, si.expires_on,
-            si.recipients_visible, si.audience, si.issued_at_ms, si.created_at_ms,
-            si.threat_category, si.proposed_level, si.proposal_applied_at_ms,
-            si.lesson_source_kind, si.lesson_source_id, si.supersedes_id,
+        "SELECT {columns},
             (SELECT dr.step FROM directive_recipients dr
               WHERE dr.item_id = si.id AND dr.party_id = {party}) AS my_step,
             CASE WHEN EXISTS (SELECT 1 FROM shared_item_reads r
               WHERE r.person_id = {person} AND r.item_id = si.id) THEN 1 ELSE 0 END AS read
-         FROM shared_items si JOIN parties pa ON pa.id = si.owner_party_id",
+         {from}",
+        columns = super::items::COLUMNS,
+        from = super::items::FROM,
         party = subject.party_id,
         person = subject.person_id
     )

@@ -74,13 +74,21 @@ pub struct SharedItem {
     pub supersedes_id: Option<i64>,
 }
 
-const SELECT: &str = "SELECT si.id, si.owner_party_id, pa.name AS party_name, si.kind, si.title,
+/// The columns of a [`SharedItem`], for every query that reads one (the inbox adds its own).
+pub(super) const COLUMNS: &str =
+    "si.id, si.owner_party_id, pa.name AS party_name, si.kind, si.title,
         si.summary, si.body, si.tlp, si.classification, si.need_to_know, si.status,
         si.effective_on, si.acknowledge_by, si.implement_by, si.expires_on,
         si.recipients_visible, si.audience, si.issued_at_ms, si.created_at_ms,
         si.threat_category, si.proposed_level, si.proposal_applied_at_ms,
-        si.lesson_source_kind, si.lesson_source_id, si.supersedes_id
-     FROM shared_items si JOIN parties pa ON pa.id = si.owner_party_id";
+        si.lesson_source_kind, si.lesson_source_id, si.supersedes_id";
+
+/// Where an item and its issuer's name are read from.
+pub(super) const FROM: &str = "FROM shared_items si JOIN parties pa ON pa.id = si.owner_party_id";
+
+fn select() -> String {
+    format!("SELECT {COLUMNS} {FROM}")
+}
 
 /// An item to store.
 pub struct NewItem<'a> {
@@ -148,7 +156,7 @@ pub async fn insert(conn: &mut Conn, v: &NewItem<'_>, by: Option<i64>) -> Result
 
 #[tracing::instrument(skip_all)]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<SharedItem>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE si.id = $1"))
+    Ok(sqlx::query_as(&format!("{} WHERE si.id = $1", select()))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?)
@@ -177,7 +185,7 @@ pub async fn list(
     if let Some(k) = f.kind {
         cond.push(" AND si.kind = ").bind(k.as_str());
     }
-    fetch_page(conn, "shared_items si", SELECT, &cond, ORDER, page).await
+    fetch_page(conn, "shared_items si", &select(), &cond, ORDER, page).await
 }
 
 /// Moves an item from `from` to `to` (approved: by whom; issued: when): false when it is no
