@@ -113,6 +113,7 @@ impl ReportingServices<'_> {
         let due = input
             .mandatory
             .then(|| category.deadlines.forward_due(before.filed_at_ms));
+        let triaged_at_ms = now_ms();
         reports::triage(
             tx.conn(),
             id,
@@ -122,7 +123,8 @@ impl ReportingServices<'_> {
                 mandatory: input.mandatory,
                 note: &note,
                 forward_due_at_ms: due,
-                closure_due_at_ms: rules.rules.closure_due(now_ms()),
+                triaged_at_ms,
+                closure_due_at_ms: rules.rules.closure_due(triaged_at_ms),
             },
             &scenario_ids,
         )

@@ -363,12 +363,14 @@ pub struct Triage<'a> {
     pub mandatory: bool,
     pub note: &'a str,
     pub forward_due_at_ms: Option<i64>,
+    /// When it was triaged: the closure clock starts from the same instant.
+    pub triaged_at_ms: i64,
     pub closure_due_at_ms: i64,
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn triage(conn: &mut Conn, id: i64, t: &Triage<'_>, scenario_ids: &[i64]) -> Result<()> {
-    let now = now_ms();
+    let now = t.triaged_at_ms;
     sqlx::query(
         "UPDATE security_reports SET status = 'triaged', category_code = $1, severity = $2, mandatory = $3,
              triage_note = $4, forward_due_at_ms = $5, triaged_at_ms = $6, updated_at_ms = $6,
